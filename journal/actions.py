@@ -1,0 +1,229 @@
+"""What the editing commands do to a session, as library calls the CLI adapts.
+
+Every function takes the journal and a session reference, makes one change under the
+session lock through `Journal.edit` (validated before it is written), and returns what
+the CLI needs to report.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from journal.errors import ConflictError, UsageError
+from journal.store import SCHEMA_FILE, SESSION_FILE, Journal
+from journal.when import format_iso, parse_when
+
+
+@dataclass(frozen=True)
+class Changed:
+    """The outcome of an edit: which session, what, and the item number if one."""
+
+    session_id: str
+    what: str
+    number: int | None = None
+
+
+def create_session(
+    journal: Journal,
+    title: str,
+    *,
+    severity: str | None = None,
+    tags: list[str] | None = None,
+    previous: str | None = None,
+    number: str | None = None,
+    at: str | None = None,
+    status: str | None = None,
+    activate: bool = True,
+) -> str:
+    """Create `sessions/YYYY-MM-DD-slug/`; by default make it the active session."""
+    from journal.slug import session_id as make_id
+    from journal.yamlio import dump_roundtrip
+
+    title = " ".join(title.split())
+    if not title:
+        raise UsageError(
+            "the title is empty", 'name the session: journal new "Workers failing"'
+        )
+    started = parse_when(at or "now", tz=journal.tz)
+    base = make_id(started.astimezone(journal.tz).date(), title)
+    doc = _new_doc(
+        journal,
+        title=title,
+        number=_number(journal, number),
+        status=status or journal.config.statuses[0],
+        severity=severity,
+        started=format_iso(started),
+        tags=tags or [],
+        previous=journal.resolve(previous) if previous else None,
+    )
+    text = _modeline(journal) + dump_roundtrip(doc)
+    journal.validate_text(text, where="the new session")
+    session_id = _create_unique(journal, base, text)
+    if activate:
+        journal.set_active(session_id)
+    return session_id
+
+
+def _create_unique(journal: Journal, base: str, text: str) -> str:
+    candidate, counter = base, 2
+    while True:
+        try:
+            journal.write_new_session(candidate, text)
+            return candidate
+        except ConflictError:
+            candidate = f"{base}-{counter}"
+            counter += 1
+
+
+def _new_doc(journal: Journal, **fields: Any) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    doc = CommentedMap()
+    doc["schema"] = 1
+    doc["title"] = fields["title"]
+    if fields["number"] is not None:
+        doc["number"] = fields["number"]
+    doc["status"] = fields["status"]
+    if fields["severity"]:
+        doc["severity"] = fields["severity"]
+    doc["started"] = DoubleQuotedScalarString(fields["started"])
+    tags = CommentedSeq(fields["tags"])
+    tags.fa.set_flow_style()
+    doc["tags"] = tags
+    if fields["previous"]:
+        doc["previous"] = fields["previous"]
+    return doc
+
+
+def _number(journal: Journal, number: str | None) -> int | None:
+    if number is None:
+        return None
+    if number == "next":
+        import re
+
+        highest = 0
+        for session_id in journal.session_ids():
+            path = journal.sessions_dir / session_id / SESSION_FILE
+            match = re.search(
+                r"^number:\s*(\d+)", path.read_text("utf-8"), re.MULTILINE
+            )
+            highest = max(highest, int(match[1])) if match else highest
+        return highest + 1
+    if not number.isdigit():
+        raise UsageError(
+            f"--number {number!r} is not a number", "give a number, or `next`"
+        )
+    return int(number)
+
+
+def _modeline(journal: Journal) -> str:
+    folder = journal.sessions_dir / "x"
+    relative = os.path.relpath(journal.root / SCHEMA_FILE, folder)
+    return f"# yaml-language-server: $schema={Path(relative).as_posix()}\n"
+
+
+def set_field(journal: Journal, ref: str | None, dotted: str, raw: str) -> Changed:
+    from journal.edits import coerce_value, parse_path, set_path
+    from journal.model import field_kind
+
+    path = parse_path(dotted)
+    if path[0] == "schema":
+        raise UsageError("schema is managed by journal", "leave it as it is")
+    kind = field_kind(path)
+    if kind == "struct":
+        raise UsageError(
+            f"{dotted} is a group of fields", f"set one of them, e.g. {dotted}.summary"
+        )
+    value = coerce_value(raw, kind, tz=journal.tz)
+    session_id = journal.resolve(ref)
+    with journal.edit(session_id) as doc:
+        set_path(doc, path, value)
+    return Changed(session_id, dotted)
+
+
+def add_item(
+    journal: Journal, ref: str | None, key: str, item: dict[str, Any]
+) -> Changed:
+    """Append one option, criterion, step, lesson or validation step."""
+    from journal.edits import append_item
+
+    session_id = journal.resolve(ref)
+    with journal.edit(session_id) as doc:
+        number = append_item(doc, key, item)
+    return Changed(session_id, key, number)
+
+
+def update_item(
+    journal: Journal, ref: str | None, key: str, number: int, changes: dict[str, Any]
+) -> Changed:
+    """Change fields of item `number` (1-based) of the list at `key`."""
+    from journal.edits import item_at
+
+    session_id = journal.resolve(ref)
+    with journal.edit(session_id) as doc:
+        item = item_at(doc, key, number)
+        for name, value in changes.items():
+            if value is None:
+                item.pop(name, None)
+            else:
+                item[name] = value
+    return Changed(session_id, key, number)
+
+
+def choose_option(
+    journal: Journal, ref: str | None, number: int, why: str | None
+) -> Changed:
+    """Mark option `number` chosen; an option chosen before becomes rejected."""
+    from journal.edits import item_at
+
+    session_id = journal.resolve(ref)
+    with journal.edit(session_id) as doc:
+        chosen = item_at(doc, "options", number)
+        for option in doc.get("options") or []:
+            if option is not chosen and option.get("decision") == "chosen":
+                option["decision"] = "rejected"
+        chosen["decision"] = "chosen"
+        if why:
+            chosen["why"] = why
+    return Changed(session_id, "options", number)
+
+
+def close_session(
+    journal: Journal, ref: str | None, *, status: str | None, at: str | None
+) -> Changed:
+    """Set the closing status and `ended`; log a `resolved` event if none exists."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    from journal.capture import log_event
+
+    final = status or journal.config.closed_statuses[0]
+    if final not in journal.config.statuses:
+        raise UsageError(
+            f"unknown status {final!r}",
+            "use one of: " + ", ".join(journal.config.statuses),
+        )
+    session_id = journal.resolve(ref)
+    ended = parse_when(at or "now", tz=journal.tz)
+    with journal.edit(session_id) as doc:
+        doc["status"] = final
+        doc["ended"] = DoubleQuotedScalarString(format_iso(ended))
+    kinds = {e.kind for e in journal.events(session_id, strict=False)}
+    if (
+        final == "resolved"
+        and "resolved" not in kinds
+        and "resolved" in journal.config.event_kinds
+    ):
+        log_event(
+            journal,
+            "Session closed as resolved",
+            session=session_id,
+            kind="resolved",
+            at=format_iso(ended),
+        )
+    if journal.active_id() == session_id and not os.environ.get("JOURNAL_SESSION"):
+        journal.set_active(None)
+    return Changed(session_id, "status")

@@ -1,0 +1,110 @@
+"""`journal log`: build one timeline event and append it, on the standard library alone.
+
+Both the fast command-line path and the full CLI call `log_event`; it never parses
+`session.yaml` or the timeline, so its cost does not grow with the session.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from journal.errors import NotFoundError, UsageError
+from journal.store import EVIDENCE_DIR, SESSION_FILE, Journal
+from journal.timeline import append_event
+from journal.when import format_iso, parse_when
+
+MAX_TEXT = 200_000
+
+
+@dataclass(frozen=True)
+class Logged:
+    session_id: str
+    event: dict[str, Any]
+    redacted: tuple[str, ...]
+
+
+def log_event(
+    journal: Journal,
+    text: str,
+    *,
+    session: str | None = None,
+    kind: str = "note",
+    at: str | None = None,
+    star: bool = False,
+    attach: list[Path] | None = None,
+    by: str | None = None,
+    redact: bool = True,
+    extra: dict[str, Any] | None = None,
+) -> Logged:
+    """Append an event to a session's timeline (the active one by default)."""
+    session_id = journal.resolve(session)
+    check_kind(journal, kind)
+    text = text.strip()
+    if not text and not attach:
+        raise UsageError(
+            "the event text is empty", 'say what happened: journal log "…"'
+        )
+    if len(text) > MAX_TEXT:
+        raise UsageError(
+            f"the event text is {len(text):,} characters, over the {MAX_TEXT:,} limit",
+            "attach long output as a file with --attach",
+        )
+    moment = parse_when(at or "now", tz=journal.tz)
+    found: tuple[str, ...] = ()
+    if redact and journal.config.redact:
+        from journal.redact import redact as scrub
+
+        result = scrub(text, extra_patterns=journal.config.redact_patterns)
+        text, found = result.text, result.kinds
+    event: dict[str, Any] = {"at": format_iso(moment), "kind": kind, "text": text}
+    if star:
+        event["star"] = True
+    if by:
+        event["by"] = by
+    event.update(extra or {})
+    folder = journal.session_dir(session_id)
+    if not (folder / SESSION_FILE).is_file():
+        raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
+    with journal.lock(session_id):
+        if attach:
+            event["evidence"] = [_attach(folder, path) for path in attach]
+        append_event(folder / "timeline.yaml", event)
+    return Logged(session_id, event, found)
+
+
+def check_kind(journal: Journal, kind: str) -> None:
+    kinds = journal.config.event_kinds
+    if kind not in kinds:
+        import difflib
+
+        close = difflib.get_close_matches(kind, kinds, n=1)
+        hint = (
+            f"did you mean {close[0]!r}?"
+            if close
+            else "use one of: " + ", ".join(kinds)
+        )
+        raise UsageError(f"unknown event kind {kind!r}", hint)
+
+
+def _attach(folder: Path, source: Path) -> str:
+    """Copy a file into the session's evidence/; returns its path in the session."""
+    if not source.is_file():
+        raise NotFoundError(f"cannot attach {source}: no such file")
+    evidence = folder / EVIDENCE_DIR
+    evidence.mkdir(exist_ok=True)
+    name = _safe_name(source.name)
+    target = evidence / name
+    counter = 2
+    while target.exists():
+        target = evidence / f"{Path(name).stem}-{counter}{Path(name).suffix}"
+        counter += 1
+    shutil.copyfile(source, target)
+    return f"{EVIDENCE_DIR}/{target.name}"
+
+
+def _safe_name(name: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in "._-" else "-" for c in name).lstrip(".")
+    return cleaned or "attachment"

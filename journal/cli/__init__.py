@@ -1,0 +1,22 @@
+"""The `journal` command line: a thin layer over the library.
+
+`journal log` takes a fast path that parses its own arguments and never imports typer,
+so capturing an event during an incident costs little more than starting Python.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    if argv[:1] == ["log"]:
+        from journal.cli.fastlog import run_fast_log
+
+        code = run_fast_log(argv[1:])
+        if code is not None:
+            sys.exit(code)
+    from journal.cli.app import run
+
+    run(argv)

@@ -1,0 +1,63 @@
+"""`journal log`: the full-CLI twin of the fast path (help, odd arguments)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from journal.cli.app import app
+from journal.cli.fastlog import describe
+from journal.cli.options import Json, SessionOpt
+
+
+@app.command("log")
+def log(
+    text: Annotated[
+        list[str], typer.Argument(help="What happened (words are joined).")
+    ],
+    kind: Annotated[
+        str, typer.Option("--kind", "-k", help="Event kind, e.g. detected.")
+    ] = "note",
+    at: Annotated[
+        str | None, typer.Option("--at", "-a", help="When: HH:MM, -5m, or ISO 8601.")
+    ] = None,
+    star: Annotated[
+        bool, typer.Option("--star", "-s", help="Mark as a key moment.")
+    ] = False,
+    attach: Annotated[
+        list[Path] | None, typer.Option("--attach", help="Copy a file into evidence/.")
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who did it.")] = None,
+    no_redact: Annotated[
+        bool, typer.Option("--no-redact", help="Keep secrets in the text as typed.")
+    ] = False,
+    session: SessionOpt = None,
+    as_json: Json = False,
+) -> None:
+    """Add an event to the session's timeline (appends one line; never rewrites)."""
+    from journal.capture import log_event
+    from journal.store import Journal
+
+    logged = log_event(
+        Journal.open(),
+        " ".join(text),
+        session=session,
+        kind=kind,
+        at=at,
+        star=star,
+        attach=attach or [],
+        by=by,
+        redact=not no_redact,
+    )
+    if as_json:
+        payload = {
+            "session": logged.session_id,
+            "event": logged.event,
+            "redacted": list(logged.redacted),
+        }
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        print(describe(logged.session_id, logged.event, logged.redacted))

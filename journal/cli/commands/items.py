@@ -1,0 +1,272 @@
+"""Commands that add to or tick the lists of a session: option, criterion, step,
+lesson, validate."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from journal.cli.app import app
+from journal.cli.options import Json, SessionOpt
+from journal.cli.output import emit
+
+option_app = typer.Typer(
+    help="Options weighed, and the one chosen.", no_args_is_help=True
+)
+criterion_app = typer.Typer(help="Success criteria.", no_args_is_help=True)
+step_app = typer.Typer(help="Next steps (follow-ups).", no_args_is_help=True)
+lesson_app = typer.Typer(help="Lessons learned.", no_args_is_help=True)
+validate_app = typer.Typer(help="The validation plan.", no_args_is_help=True)
+app.add_typer(option_app, name="option")
+app.add_typer(criterion_app, name="criterion")
+app.add_typer(step_app, name="step")
+app.add_typer(lesson_app, name="lesson")
+app.add_typer(validate_app, name="validate")
+
+Number = Annotated[int, typer.Argument(help="Item number, as listed (from 1).", min=1)]
+
+
+def _add(
+    session: str | None, key: str, item: dict[str, Any], label: str, as_json: bool
+) -> None:
+    from journal.actions import add_item
+    from journal.store import Journal
+
+    changed = add_item(Journal.open(), session, key, item)
+    emit(
+        {"session": changed.session_id, "number": changed.number},
+        f"added {label} {changed.number} to {changed.session_id}",
+        as_json=as_json,
+    )
+
+
+def _update(
+    session: str | None,
+    key: str,
+    number: int,
+    changes: dict[str, Any],
+    label: str,
+    as_json: bool,
+) -> None:
+    from journal.actions import update_item
+    from journal.store import Journal
+
+    changed = update_item(Journal.open(), session, key, number, changes)
+    emit(
+        {"session": changed.session_id, "number": number},
+        f"{label} {number} in {changed.session_id}",
+        as_json=as_json,
+    )
+
+
+@option_app.command("add")
+def option_add(
+    title: Annotated[list[str], typer.Argument(help="The option.")],
+    pro: Annotated[list[str] | None, typer.Option("--pro", help="Repeatable.")] = None,
+    con: Annotated[list[str] | None, typer.Option("--con", help="Repeatable.")] = None,
+    session: SessionOpt = None,
+    as_json: Json = False,
+) -> None:
+    """Add an option under consideration."""
+    _add(
+        session,
+        "options",
+        {"title": " ".join(title), "pros": pro or [], "cons": con or []},
+        "option",
+        as_json,
+    )
+
+
+@option_app.command("choose")
+def option_choose(
+    number: Number,
+    why: Annotated[str | None, typer.Option(help="Why this one.")] = None,
+    session: SessionOpt = None,
+    as_json: Json = False,
+) -> None:
+    """Choose option N (a previously chosen one becomes rejected)."""
+    from journal.actions import choose_option
+    from journal.store import Journal
+
+    changed = choose_option(Journal.open(), session, number, why)
+    emit(
+        {"session": changed.session_id, "chosen": number},
+        f"chose option {number} in {changed.session_id}",
+        as_json=as_json,
+    )
+
+
+@option_app.command("reject")
+def option_reject(
+    number: Number,
+    why: Annotated[str | None, typer.Option(help="Why not.")] = None,
+    session: SessionOpt = None,
+    as_json: Json = False,
+) -> None:
+    """Reject option N."""
+    _update(
+        session,
+        "options",
+        number,
+        {"decision": "rejected", "why": why},
+        "rejected option",
+        as_json,
+    )
+
+
+@option_app.command("defer")
+def option_defer(
+    number: Number,
+    why: Annotated[str | None, typer.Option(help="Why later.")] = None,
+    session: SessionOpt = None,
+    as_json: Json = False,
+) -> None:
+    """Defer option N."""
+    _update(
+        session,
+        "options",
+        number,
+        {"decision": "deferred", "why": why},
+        "deferred option",
+        as_json,
+    )
+
+
+@criterion_app.command("add")
+def criterion_add(
+    text: Annotated[list[str], typer.Argument(help="What must be true.")],
+    group: Annotated[str | None, typer.Option(help="Group heading.")] = None,
+    validation: Annotated[
+        str | None, typer.Option(help="Title of the validation step that proves it.")
+    ] = None,
+    session: SessionOpt = None,
+    as_json: Json = False,
+) -> None:
+    """Add a success criterion."""
+    _add(
+        session,
+        "success_criteria",
+        {
+            "text": " ".join(text),
+            "done": False,
+            "group": group,
+            "validation": validation,
+        },
+        "criterion",
+        as_json,
+    )
+
+
+@criterion_app.command("done")
+def criterion_done(
+    number: Number,
+    undo: Annotated[bool, typer.Option("--undo", help="Mark as not met.")] = False,
+    session: SessionOpt = None,
+    as_json: Json = False,
+) -> None:
+    """Mark criterion N as met."""
+    _update(
+        session,
+        "success_criteria",
+        number,
+        {"done": not undo},
+        "unticked criterion" if undo else "ticked criterion",
+        as_json,
+    )
+
+
+@step_app.command("add")
+def step_add(
+    text: Annotated[list[str], typer.Argument(help="What to do.")],
+    horizon: Annotated[str, typer.Option(help="immediate, short or long.")] = "short",
+    owner: Annotated[str | None, typer.Option(help="Who.")] = None,
+    due: Annotated[str | None, typer.Option(help="YYYY-MM-DD.")] = None,
+    tracked_in: Annotated[str | None, typer.Option(help="Issue URL.")] = None,
+    session: SessionOpt = None,
+    as_json: Json = False,
+) -> None:
+    """Add a next step."""
+    from journal.edits import coerce_value
+    from journal.errors import UsageError
+
+    if horizon not in ("immediate", "short", "long"):
+        raise UsageError(f"unknown horizon {horizon!r}", "use immediate, short or long")
+    due_value = coerce_value(due, "date", tz=None) if due else None
+    _add(
+        session,
+        "next_steps",
+        {
+            "text": " ".join(text),
+            "horizon": horizon,
+            "owner": owner,
+            "due": due_value,
+            "tracked_in": tracked_in,
+            "done": False,
+        },
+        "step",
+        as_json,
+    )
+
+
+@step_app.command("done")
+def step_done(
+    number: Number,
+    undo: Annotated[bool, typer.Option("--undo", help="Reopen it.")] = False,
+    session: SessionOpt = None,
+    as_json: Json = False,
+) -> None:
+    """Mark next step N as done."""
+    _update(
+        session,
+        "next_steps",
+        number,
+        {"done": not undo},
+        "reopened step" if undo else "completed step",
+        as_json,
+    )
+
+
+@lesson_app.command("add")
+def lesson_add(
+    title: Annotated[list[str], typer.Argument(help="The lesson.")],
+    detail: Annotated[str | None, typer.Option(help="What happened.")] = None,
+    prevention: Annotated[str | None, typer.Option(help="How to prevent it.")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="went-well, went-wrong or lucky.")
+    ] = None,
+    session: SessionOpt = None,
+    as_json: Json = False,
+) -> None:
+    """Add a lesson learned."""
+    _add(
+        session,
+        "lessons",
+        {
+            "title": " ".join(title),
+            "kind": kind,
+            "detail": detail,
+            "prevention": prevention,
+        },
+        "lesson",
+        as_json,
+    )
+
+
+@validate_app.command("add")
+def validate_add(
+    title: Annotated[list[str], typer.Argument(help="What the step checks.")],
+    command: Annotated[
+        str | None, typer.Option(help="The shell command to run.")
+    ] = None,
+    session: SessionOpt = None,
+    as_json: Json = False,
+) -> None:
+    """Add a validation step (run later by `journal verify`)."""
+    _add(
+        session,
+        "validation",
+        {"title": " ".join(title), "command": command},
+        "validation step",
+        as_json,
+    )

@@ -1,0 +1,215 @@
+"""Commands about whole sessions: init, new, use, list, set, edit, close, schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from journal.cli.app import app
+from journal.cli.options import Json, SessionOpt
+from journal.cli.output import emit
+
+
+@app.command("init")
+def init(
+    path: Annotated[Path, typer.Argument(help="Folder of the journal.")] = Path(),
+    sessions_dir: Annotated[
+        str, typer.Option(help="Name of the sessions folder.")
+    ] = "sessions",
+    as_json: Json = False,
+) -> None:
+    """Start a journal: journal.yaml, sessions/, the JSON Schema, git attributes."""
+    from journal.scaffold import init_journal
+
+    result = init_journal(path.resolve(), sessions_dir=sessions_dir)
+    lines = [f"journal in {result.root}"]
+    lines += [f"  created {name}" for name in result.created]
+    lines += [f"  kept    {name}" for name in result.kept]
+    emit(
+        {"root": str(result.root), "created": result.created, "kept": result.kept},
+        "\n".join(lines),
+        as_json=as_json,
+    )
+
+
+@app.command("new")
+def new(
+    title: Annotated[list[str], typer.Argument(help="Title (words are joined).")],
+    severity: Annotated[str | None, typer.Option(help="e.g. critical, high.")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help="Repeatable.")
+    ] = None,
+    previous: Annotated[
+        str | None, typer.Option(help="The session this follows.")
+    ] = None,
+    number: Annotated[
+        str | None, typer.Option(help="Display number, or `next`.")
+    ] = None,
+    at: Annotated[str | None, typer.Option(help="Start time (default: now).")] = None,
+    status: Annotated[str | None, typer.Option(help="Initial status.")] = None,
+    no_activate: Annotated[bool, typer.Option("--no-activate")] = False,
+    as_json: Json = False,
+) -> None:
+    """Create a session folder and make it the active session."""
+    from journal.actions import create_session
+    from journal.store import Journal
+
+    journal = Journal.open()
+    _check_choice("severity", severity, journal.config.severities)
+    session_id = create_session(
+        journal,
+        " ".join(title),
+        severity=severity,
+        tags=tag,
+        previous=previous,
+        number=number,
+        at=at,
+        status=status,
+        activate=not no_activate,
+    )
+    folder = journal.sessions_dir / session_id
+    active = "" if no_activate else " (now active)"
+    emit(
+        {"session": session_id, "path": str(folder)},
+        f"created {session_id}{active}",
+        as_json=as_json,
+    )
+
+
+def _check_choice(name: str, value: str | None, allowed: tuple[str, ...]) -> None:
+    from journal.errors import UsageError
+
+    if value is not None and value not in allowed:
+        raise UsageError(
+            f"unknown {name} {value!r}", "use one of: " + ", ".join(allowed)
+        )
+
+
+@app.command("use")
+def use(
+    ref: Annotated[
+        str | None, typer.Argument(help="Session id, prefix or number.")
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="No active session.")] = False,
+    as_json: Json = False,
+) -> None:
+    """Make a session the active one (the one `log` and the git hook write to)."""
+    from journal.errors import UsageError
+    from journal.store import Journal
+
+    journal = Journal.open()
+    if clear:
+        journal.set_active(None)
+        emit({"active": None}, "no active session", as_json=as_json)
+        return
+    if ref is None:
+        raise UsageError("which session?", "give an id, prefix or number, or --clear")
+    session_id = journal.resolve(ref)
+    journal.load(session_id)
+    journal.set_active(session_id)
+    emit({"active": session_id}, f"active session: {session_id}", as_json=as_json)
+
+
+@app.command("list")
+def list_sessions(
+    status: Annotated[
+        list[str] | None, typer.Option(help="Only these statuses.")
+    ] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option(help="Only sessions with this tag.")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """List sessions, newest first."""
+    from journal.listing import list_rows
+
+    rows = list_rows(statuses=status, tags=tag)
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        print("no sessions yet — start one with `journal new TITLE`")
+        return
+    for row in rows:
+        mark = "*" if row["active"] else " "
+        number = f"#{row['number']}" if row["number"] is not None else ""
+        print(
+            f"{mark} {row['id']:<48} {number:>5} {row['status']:<12} "
+            f"{row['severity'] or '':<9} {row['events']:>4} ev  {row['title']}"
+        )
+
+
+@app.command("set")
+def set_(
+    path: Annotated[
+        str, typer.Argument(help="Dotted field path, e.g. root_cause.summary.")
+    ],
+    value: Annotated[
+        str, typer.Argument(help="The value; `null` clears an optional field.")
+    ],
+    session: SessionOpt = None,
+    as_json: Json = False,
+) -> None:
+    """Set one field of session.yaml, keeping comments, order and quoting."""
+    from journal.actions import set_field
+    from journal.store import Journal
+
+    changed = set_field(Journal.open(), session, path, value)
+    emit(
+        {"session": changed.session_id, "set": path},
+        f"set {path} in {changed.session_id}",
+        as_json=as_json,
+    )
+
+
+@app.command("close")
+def close(
+    status: Annotated[
+        str | None, typer.Option(help="Final status (default: resolved).")
+    ] = None,
+    at: Annotated[str | None, typer.Option(help="End time (default: now).")] = None,
+    session: SessionOpt = None,
+    as_json: Json = False,
+) -> None:
+    """Close a session: set its final status and end time."""
+    from journal.actions import close_session
+    from journal.store import Journal
+
+    changed = close_session(Journal.open(), session, status=status, at=at)
+    emit(
+        {"session": changed.session_id}, f"closed {changed.session_id}", as_json=as_json
+    )
+
+
+@app.command("edit")
+def edit(
+    ref: Annotated[
+        str | None, typer.Argument(help="Session (default: active).")
+    ] = None,
+) -> None:
+    """Open session.yaml in $EDITOR; it is saved only if it validates."""
+    from journal.editor import edit_session
+    from journal.store import Journal
+
+    result = edit_session(Journal.open(), ref, confirm=_confirm_reopen)
+    print(result)
+
+
+def _confirm_reopen(message: str) -> bool:
+    import sys
+
+    print(f"journal: {message}", file=sys.stderr)
+    if not sys.stdin.isatty():
+        return False
+    return typer.confirm("Reopen the editor to fix it?", default=True)
+
+
+@app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of session.yaml."""
+    from journal.model import json_schema
+
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))

@@ -1,0 +1,121 @@
+"""`journal log` without typer: parse the few options by hand, call the library, print.
+
+Returns None for anything unusual (`--help`, an unknown option) so the full CLI handles
+it with its usual help and usage errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from journal.errors import JournalError
+
+_VALUE_OPTIONS = {
+    "--at": "at",
+    "-a": "at",
+    "--kind": "kind",
+    "-k": "kind",
+    "--session": "session",
+    "-S": "session",
+    "--attach": "attach",
+    "--by": "by",
+}
+_FLAGS = {
+    "--star": "star",
+    "-s": "star",
+    "--json": "json",
+    "--no-redact": "no_redact",
+    "--debug": "debug",
+}
+
+
+def parse(argv: list[str]) -> dict[str, Any] | None:
+    """The options and words of `journal log …`, or None to defer to the full CLI."""
+    opts: dict[str, Any] = {"words": [], "attach": []}
+    items = iter(argv)
+    only_words = False
+    for arg in items:
+        if only_words or not arg.startswith("-") or arg == "-":
+            opts["words"].append(arg)
+        elif arg == "--":
+            only_words = True
+        elif arg in _FLAGS:
+            opts[_FLAGS[arg]] = True
+        elif arg in _VALUE_OPTIONS or arg.split("=", 1)[0] in _VALUE_OPTIONS:
+            name, _, inline = arg.partition("=")
+            value = inline if "=" in arg else next(items, None)
+            if value is None:
+                return None
+            key = _VALUE_OPTIONS[name]
+            if key == "attach":
+                opts["attach"].append(value)
+            else:
+                opts[key] = value
+        else:
+            return None
+    return opts
+
+
+def run_fast_log(argv: list[str]) -> int | None:
+    opts = parse(argv)
+    if opts is None:
+        return None
+    from journal.capture import log_event
+    from journal.store import Journal
+
+    try:
+        journal = Journal.open()
+        logged = log_event(
+            journal,
+            " ".join(opts["words"]),
+            session=opts.get("session"),
+            kind=opts.get("kind", "note"),
+            at=opts.get("at"),
+            star=bool(opts.get("star")),
+            attach=[Path(p) for p in opts["attach"]],
+            by=opts.get("by"),
+            redact=not opts.get("no_redact"),
+        )
+    except JournalError as exc:
+        print(f"journal: error: {exc.one_line()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if opts.get("debug"):
+            raise
+        print(
+            f"journal: internal error: {exc!r} — this is a bug; rerun with --debug "
+            "for the traceback",
+            file=sys.stderr,
+        )
+        return 70
+    if opts.get("json"):
+        print(
+            json.dumps(
+                {
+                    "session": logged.session_id,
+                    "event": logged.event,
+                    "redacted": list(logged.redacted),
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(describe(logged.session_id, logged.event, logged.redacted))
+    return 0
+
+
+def describe(session_id: str, event: dict[str, Any], redacted: tuple[str, ...]) -> str:
+    """One line confirming what was written: `logged 01:02 detected ★ → <id>`."""
+    clock = event["at"][11:16]
+    star = " ★" if event.get("star") else ""
+    note = (
+        f" ({len(redacted)} secret(s) redacted: {', '.join(sorted(set(redacted)))})"
+        if redacted
+        else ""
+    )
+    return f"logged {clock} {event['kind']}{star} → {session_id}{note}"

@@ -1,0 +1,19 @@
+"""Printing results for people and for `--json`, in one place."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+
+def emit(data: Any, human: str, *, as_json: bool) -> None:
+    """Print `data` as JSON when asked, else the human line(s)."""
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    elif human:
+        print(human)
+
+
+def warn(message: str) -> None:
+    print(f"journal: warning: {message}", file=sys.stderr)

@@ -1,0 +1,44 @@
+"""The one error type the core raises, and its kinds; printing is the CLI's job."""
+
+from __future__ import annotations
+
+
+class JournalError(Exception):
+    """Something the user can fix: one line saying what, where, and how to fix it."""
+
+    exit_code = 1
+
+    def __init__(
+        self, message: str, hint: str | None = None, *, where: str | None = None
+    ):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.where = where
+
+    def one_line(self) -> str:
+        """The message as the user sees it: `where: message (hint)`."""
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        return f"{text} — {self.hint}" if self.hint else text
+
+
+class UsageError(JournalError):
+    """The command line itself is wrong (an unknown option, a bad value)."""
+
+    exit_code = 2
+
+
+class NotFoundError(JournalError):
+    """A journal, session, field or file that does not exist."""
+
+
+class InvalidDataError(JournalError):
+    """A file on disk that does not parse or does not fit the schema."""
+
+
+class ConflictError(JournalError):
+    """The operation clashes with what is there (an ambiguous id, a changed file)."""
+
+
+class WriteError(JournalError):
+    """The disk refused a write (full, read-only); the old file is intact."""

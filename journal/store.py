@@ -1,0 +1,316 @@
+"""The journal on disk: finding sessions, resolving ids, loading, and locked edits.
+
+Heavy imports (YAML, the model) happen inside the functions that need them, so the
+`journal log` fast path — open, resolve, append — runs on the standard library alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from journal.config import Config, load_config
+from journal.errors import ConflictError, InvalidDataError, NotFoundError, UsageError
+from journal.fsio import atomic_write, locked
+from journal.locate import find_root, state_dir
+from journal.when import zone
+
+if TYPE_CHECKING:
+    from journal.model import Event, Session
+
+SESSION_FILE = "session.yaml"
+TIMELINE_FILE = "timeline.yaml"
+EVIDENCE_DIR = "evidence"
+SCHEMA_FILE = "journal.schema.json"
+_ID_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$")
+_NUMBER_RE = re.compile(r"^number:\s*['\"]?(\d+)", re.MULTILINE)
+_REF_HINT = (
+    "give the folder name (2025-11-04-slug), a unique prefix of it, or the number"
+)
+
+
+@dataclass(frozen=True)
+class Journal:
+    """A journal rooted at the folder holding `journal.yaml`."""
+
+    root: Path
+    config: Config
+
+    @classmethod
+    def open(cls, start: Path | None = None) -> Journal:
+        root = find_root(start)
+        return cls(root=root, config=load_config(root))
+
+    @property
+    def sessions_dir(self) -> Path:
+        return self.root / self.config.sessions_dir
+
+    @cached_property
+    def tz(self) -> tzinfo:
+        return zone(self.config.timezone)
+
+    @cached_property
+    def state_dir(self) -> Path:
+        return state_dir(self.root)
+
+    # --- ids -------------------------------------------------------------------
+
+    def session_ids(self) -> list[str]:
+        """Every session folder, oldest first (folder names sort by date)."""
+        try:
+            entries = list(os.scandir(self.sessions_dir))
+        except FileNotFoundError:
+            return []
+        ids = [
+            e.name
+            for e in entries
+            if _ID_RE.match(e.name) and e.is_dir(follow_symlinks=False)
+        ]
+        return sorted(ids)
+
+    def session_dir(self, session_id: str) -> Path:
+        folder = self.sessions_dir / session_id
+        if not _ID_RE.match(session_id) or folder.is_symlink():
+            raise UsageError(f"{session_id!r} is not a session id", _REF_HINT)
+        return folder
+
+    def resolve(self, ref: str | None) -> str:
+        """The session a user means: id, unique prefix or number; None = active."""
+        if ref is None:
+            return self.require_active()
+        ref = ref.strip()
+        _refuse_path_like(ref)
+        ids = self.session_ids()
+        if ref in ids:
+            return ref
+        number = ref.lstrip("#")
+        if number.isdigit():
+            return self._by_number(int(number), ref)
+        matches = [i for i in ids if i.startswith(ref)] or [
+            i for i in ids if i[11:].startswith(ref)
+        ]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise NotFoundError(f"no session matches {ref!r}", "see `journal list`")
+        shown = ", ".join(matches[:5]) + (" …" if len(matches) > 5 else "")
+        raise ConflictError(
+            f"{ref!r} matches {len(matches)} sessions: {shown}", _REF_HINT
+        )
+
+    def _by_number(self, number: int, ref: str) -> str:
+        found = []
+        for session_id in self.session_ids():
+            try:
+                text = (self.sessions_dir / session_id / SESSION_FILE).read_text(
+                    "utf-8"
+                )
+            except (OSError, UnicodeDecodeError):
+                continue
+            match = _NUMBER_RE.search(text)
+            if match and int(match[1]) == number:
+                found.append(session_id)
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise NotFoundError(f"no session has number {number}", "see `journal list`")
+        raise ConflictError(
+            f"{len(found)} sessions have number {number}: {', '.join(found)}",
+            "use the folder name instead, and renumber one of them",
+        )
+
+    # --- the active session ------------------------------------------------------
+
+    @property
+    def _active_file(self) -> Path:
+        return self.state_dir / "active"
+
+    def active_id(self) -> str | None:
+        """The active session: `JOURNAL_SESSION`, else the state folder's pointer."""
+        env = os.environ.get("JOURNAL_SESSION")
+        if env:
+            return self.resolve(env)
+        try:
+            value = self._active_file.read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, UnicodeDecodeError):
+            return None
+        return value or None
+
+    def require_active(self) -> str:
+        active = self.active_id()
+        if active is None:
+            raise NotFoundError(
+                "no active session",
+                "start one with `journal new TITLE`, pick one with `journal use ID`, "
+                "or pass --session ID",
+            )
+        if not (self.sessions_dir / active / SESSION_FILE).is_file():
+            raise NotFoundError(
+                f"the active session {active!r} no longer exists",
+                "pick another with `journal use ID`",
+            )
+        return active
+
+    def set_active(self, session_id: str | None) -> None:
+        if session_id is None:
+            with contextlib.suppress(FileNotFoundError):
+                self._active_file.unlink()
+            return
+        self._active_file.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(self._active_file, session_id + "\n")
+
+    # --- reading -----------------------------------------------------------------
+
+    def lock(self, session_id: str) -> contextlib.AbstractContextManager[None]:
+        """The per-session lock every writer of that session takes."""
+        return locked(self.state_dir / "locks" / f"{session_id}.lock")
+
+    def session_path(self, session_id: str) -> Path:
+        return self.session_dir(session_id) / SESSION_FILE
+
+    def timeline_path(self, session_id: str) -> Path:
+        return self.session_dir(session_id) / TIMELINE_FILE
+
+    def load(self, session_id: str) -> Session:
+        """The validated session (without its timeline)."""
+        from journal.yamlio import read_text
+
+        path = self.session_path(session_id)
+        if not path.parent.is_dir():
+            raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
+        return self.validate_text(read_text(path), where=self._display(path))
+
+    def validate_text(self, text: str, *, where: str) -> Session:
+        """Parse and validate `session.yaml` text; errors name file:line:col."""
+        from journal import model
+        from journal.yamlio import parse_yaml
+
+        data = parse_yaml(text, where=where)
+        if data is None:
+            raise InvalidDataError(
+                "session.yaml is empty",
+                "it needs at least a `title:` line",
+                where=where,
+            )
+        if not isinstance(data, dict):
+            raise InvalidDataError("must be a mapping of fields", where=f"{where}:1:1")
+        try:
+            session = model.to_session(data)
+            model.check_vocabulary(
+                session,
+                statuses=self.config.statuses,
+                severities=self.config.severities,
+            )
+        except model.ModelError as exc:
+            exc.where = _locate(text, exc.path, where)
+            raise
+        return session
+
+    def events(self, session_id: str, *, strict: bool = True) -> list[Event]:
+        """The timeline, sorted by time (ties keep file order)."""
+        from journal import model
+        from journal.timeline import read_lines
+
+        path = self.timeline_path(session_id)
+        shown = self._display(path)
+        result: list[Event] = []
+        for raw in read_lines(path):
+            if raw.data is None:
+                if strict:
+                    hint = (
+                        "run `journal check --fix`"
+                        if raw.torn
+                        else "fix or remove that line"
+                    )
+                    raise InvalidDataError(
+                        f"event {raw.problem}", hint, where=f"{shown}:{raw.line}"
+                    )
+                continue
+            try:
+                result.append(model.to_event(raw.data))
+            except model.ModelError as exc:
+                if strict:
+                    exc.where = f"{shown}:{raw.line}"
+                    raise
+        result.sort(key=lambda e: e.at)
+        return result
+
+    def _display(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+    # --- writing -----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def edit(self, session_id: str) -> Iterator[Any]:
+        """Edit `session.yaml` as a comment-preserving document, under the session lock.
+
+        The new text is validated before it replaces the old; on any error the file
+        is untouched.
+        """
+        from journal.yamlio import dump_roundtrip, load_roundtrip, read_text
+
+        path = self.session_path(session_id)
+        if not path.is_file():
+            raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
+        shown = self._display(path)
+        with self.lock(session_id):
+            before = read_text(path)
+            self.validate_text(before, where=shown)
+            doc = load_roundtrip(before, where=shown)
+            yield doc
+            after = dump_roundtrip(doc)
+            if after != before:
+                self.validate_text(after, where=f"{shown} (after the edit)")
+                atomic_write(path, after)
+
+    def write_new_session(self, session_id: str, text: str) -> Path:
+        """Create the folder and its files; refuses to touch an existing folder."""
+        folder = self.session_dir(session_id)
+        self.sessions_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            raise ConflictError(f"session {session_id} already exists") from None
+        atomic_write(folder / SESSION_FILE, text)
+        atomic_write(folder / TIMELINE_FILE, "")
+        return folder
+
+    def now(self) -> datetime:
+        from journal.when import now
+
+        return now(self.tz)
+
+
+def _refuse_path_like(ref: str) -> None:
+    if (
+        not ref
+        or "/" in ref
+        or "\\" in ref
+        or ".." in ref
+        or ref.startswith(".")
+        or "\0" in ref
+    ):
+        raise UsageError(f"{ref!r} is not a session id", _REF_HINT)
+    if any(c in ref for c in "$`;|&<>*?'\"\n\r\t "):
+        raise UsageError(f"{ref!r} is not a session id", _REF_HINT)
+
+
+def _locate(text: str, path: list[str | int], where: str) -> str:
+    from journal.yamlio import load_roundtrip, position_of
+
+    try:
+        doc = load_roundtrip(text, where=where)
+    except InvalidDataError:
+        return where
+    position = position_of(doc, path)
+    return f"{where}:{position[0]}:{position[1]}" if position else where

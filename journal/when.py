@@ -1,0 +1,111 @@
+"""Reading the times people type (`01:02`, `-5m`, `2025-11-04T01:02Z`), tz-aware.
+
+Standard library only: this runs on the `journal log` fast path.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from journal.errors import UsageError
+
+_HINT = (
+    "use HH:MM, a relative time such as -5m or -1h30m, or ISO 8601 (2025-11-04T01:02Z)"
+)
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_RELATIVE = re.compile(r"^-((?:\d+[dhms])+)$")
+_RELATIVE_PART = re.compile(r"(\d+)([dhms])")
+_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+# A clock time this far ahead of now means yesterday: at 00:10 you log "23:55".
+_FUTURE_SLACK = timedelta(hours=1)
+
+
+def zone(name: str) -> tzinfo:
+    """The tzinfo for an IANA name (`Europe/Berlin`) or `UTC`."""
+    if name.upper() in {"UTC", "Z"}:
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(
+            f"unknown timezone {name!r}",
+            "use an IANA name such as Europe/Berlin or UTC",
+        ) from None
+
+
+def now(tz: tzinfo) -> datetime:
+    """The current time in `tz`, to the second (finer precision only adds noise)."""
+    return datetime.now(tz).replace(microsecond=0)
+
+
+def parse_when(text: str, *, tz: tzinfo, reference: datetime | None = None) -> datetime:
+    """Parse a user-typed time relative to `reference` (default: now) in zone `tz`."""
+    value = text.strip()
+    ref = reference or now(tz)
+    if value in {"now", ""}:
+        return ref
+    relative = _RELATIVE.match(value)
+    if relative:
+        seconds = sum(int(n) * _UNITS[u] for n, u in _RELATIVE_PART.findall(value))
+        return ref - timedelta(seconds=seconds)
+    clock = _CLOCK.match(value)
+    if clock:
+        return _parse_clock(value, clock, tz=tz, reference=ref)
+    return parse_iso(value, tz=tz)
+
+
+def parse_iso(text: str, *, tz: tzinfo) -> datetime:
+    """Parse ISO 8601; a time without an offset is read in `tz`."""
+    value = text.strip()
+    if value.endswith(("z", "Z")):
+        value = value[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"cannot read {text!r} as a time", _HINT) from None
+    if parsed.tzinfo is None:
+        return _localize(parsed, tz, original=text)
+    return parsed
+
+
+def _parse_clock(
+    text: str, match: re.Match[str], *, tz: tzinfo, reference: datetime
+) -> datetime:
+    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise UsageError(f"{text!r} is not a time of day", _HINT)
+    local_ref = reference.astimezone(tz)
+    day = local_ref.date()
+    candidate = _localize(
+        datetime.combine(day, time(hour, minute, second)), tz, original=text
+    )
+    if candidate - local_ref > _FUTURE_SLACK:
+        day = day - timedelta(days=1)
+        candidate = _localize(
+            datetime.combine(day, time(hour, minute, second)), tz, original=text
+        )
+    return candidate
+
+
+def _localize(naive: datetime, tz: tzinfo, *, original: str) -> datetime:
+    aware = naive.replace(tzinfo=tz)
+    # A wall time that does not exist (skipped by a DST change) does not survive the
+    # round trip through UTC; refuse it rather than silently shifting it by an hour.
+    back = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    if back != naive:
+        raise UsageError(
+            f"{original!r} does not exist in {tz} (the clocks skipped it)",
+            "give the time with its UTC offset, e.g. 2025-03-30T02:30+01:00",
+        )
+    return aware
+
+
+def format_iso(moment: datetime) -> str:
+    """The stored form: ISO 8601 with the offset."""
+    return moment.isoformat()
+
+
+def today(tz: tzinfo) -> date:
+    return now(tz).date()
