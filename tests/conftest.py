@@ -1,0 +1,151 @@
+"""Shared fixtures: an isolated environment, a real journal in a temp git repo, and the
+real `journal` command run as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.out.splitlines()
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test sees the developer's git config, editor, active session or timezone."""
+    home = tmp_path_factory.mktemp("home")
+    (home / ".gitconfig").write_text(
+        "[user]\n\tname = Test Responder\n\temail = responder@example.com\n"
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
+    )
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in (
+        "JOURNAL_SESSION",
+        "JOURNAL_DIR",
+        "EDITOR",
+        "VISUAL",
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git in `cwd`; fail the test on error."""
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    assert done.returncode == 0, f"git {' '.join(args)} failed: {done.stderr}"
+    return done.stdout.strip()
+
+
+def run_journal(
+    *args: str, cwd: Path, input: str | None = None, env: dict[str, str] | None = None
+) -> Result:
+    """The real command line, in a subprocess, exactly as a user runs it."""
+    full_env = {**os.environ, **(env or {})}
+    done = subprocess.run(
+        [sys.executable, "-m", "journal", *args],
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+    )
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def journal_root(tmp_path: Path) -> Path:
+    """A fresh journal (`journal init`) at the top of a new git repository."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    result = run_journal("init", cwd=root)
+    assert result.code == 0, result.err
+    return root
+
+
+class Cli:
+    """`cli("log", "text")` runs the journal command in the test journal."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def __call__(
+        self,
+        *args: str,
+        input: str | None = None,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+    ) -> Result:
+        return run_journal(*args, cwd=cwd or self.root, input=input, env=env)
+
+    def ok(self, *args: str, **kwargs: object) -> Result:
+        """Run and assert success."""
+        result = self(*args, **kwargs)  # type: ignore[arg-type]
+        assert result.code == 0, (
+            f"journal {' '.join(args)} failed ({result.code}): {result.err}"
+        )
+        return result
+
+
+@pytest.fixture
+def cli(journal_root: Path) -> Cli:
+    return Cli(journal_root)
+
+
+@pytest.fixture
+def session_id(cli: Cli) -> str:
+    """An active session started at 2025-11-04T01:00Z."""
+    cli.ok(
+        "new",
+        "SQLAlchemy mapper error",
+        "--severity",
+        "critical",
+        "--at",
+        "2025-11-04T01:00:00+00:00",
+        "--number",
+        "8",
+    )
+    return "2025-11-04-sqlalchemy-mapper-error"
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under `root` (but .git) with its bytes, to assert nothing changed."""
+    files: dict[str, bytes] = {}
+    for path in sorted(root.rglob("*")):
+        if ".git" in path.relative_to(root).parts or not path.is_file():
+            continue
+        files[str(path.relative_to(root))] = path.read_bytes()
+    return files
+
+
+@pytest.fixture
+def unchanged(journal_root: Path) -> Iterator[None]:
+    """Assert the test leaves every file of the journal as it found it."""
+    before = snapshot(journal_root)
+    yield
+    assert snapshot(journal_root) == before
