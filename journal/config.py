@@ -20,6 +20,7 @@ from journal.locate import CONFIG_NAME, state_dir
 
 DEFAULT_KINDS = (
     "note",
+    "impact",
     "detected",
     "investigating",
     "identified",
@@ -84,6 +85,9 @@ class Config:
     """Extra regular expressions whose matches are redacted."""
     check_disable: tuple[str, ...] = ()
     """`journal check` rule ids to skip."""
+    verify_timeout_s: float = 300.0
+    """Seconds `journal verify` lets a validation command run before stopping it
+    (a step's own `timeout_s` and `--timeout` take precedence)."""
     site: SiteConfig = field(default_factory=SiteConfig)
     git: GitConfig = field(default_factory=GitConfig)
 
@@ -135,7 +139,7 @@ def _build(cls: type[Any], data: dict[str, Any], *, where: str, prefix: str) -> 
     for key, value in data.items():
         if key not in fields:
             raise InvalidDataError(
-                f"unknown setting {prefix}{key!r}",
+                f"unknown setting {prefix + str(key)!r}",
                 _did_you_mean(str(key), fields),
                 where=where,
             )
@@ -157,6 +161,8 @@ def _coerce(hint: Any, value: Any, *, where: str, name: str) -> Any:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise InvalidDataError(f"{name} must be a list of strings", where=where)
         return tuple(value)
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)  # `timeout: 60` means 60.0
     if (isinstance(hint, type) and not isinstance(value, hint)) or (
         hint is not bool and isinstance(value, bool)
     ):
@@ -209,12 +215,13 @@ timezone: UTC               # IANA zone for reading HH:MM and showing times
 statuses: [open, investigating, mitigated, validating, resolved, closed]
 closed_statuses: [resolved, closed]
 severities: [critical, high, medium, low]
-event_kinds: [note, detected, investigating, identified, mitigated, resolved, deployed,
-  decision, commit, verify, action]
+event_kinds: [note, impact, detected, investigating, identified, mitigated, resolved,
+  deployed, decision, commit, verify, action]   # impact: when impact began (metrics)
 ascii: false                # true: words instead of status emoji in reports
 redact: true                # scrub tokens, keys and passwords before they reach disk
 redact_patterns: []         # extra regular expressions to redact
 check_disable: []           # `journal check` rule ids to skip
+verify_timeout_s: 300       # seconds before `journal verify` stops a command
 site:
   builder: mkdocs           # mkdocs | properdocs | zensical
   docs_dir: .journal-site/docs

@@ -111,6 +111,16 @@ def _parse_yaml_line(body: str) -> Any:
         return None
 
 
+def _looks_complete(data: dict[str, Any]) -> bool:
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(str(data.get("at", "")))
+    except ValueError:
+        return False
+    return moment.tzinfo is not None and isinstance(data.get("kind"), str)
+
+
 def repair(path: Path) -> tuple[int, str | None]:
     """Rewrite a timeline whose last line is torn: keep what can be recovered.
 
@@ -125,7 +135,7 @@ def repair(path: Path) -> tuple[int, str | None]:
     prefix = head + "\n" if head else ""
     for candidate in (last, last + "}", last + '"}'):
         parsed = _parse_line(candidate, 0, torn=False)
-        if parsed.data is not None and "at" in parsed.data:
+        if parsed.data is not None and _looks_complete(parsed.data):
             atomic_write(path, prefix + format_event(parsed.data))
             return (0, candidate)
     torn_file = path.with_name(path.name + ".torn")

@@ -81,7 +81,7 @@ def parse_yaml(text: str, *, where: str) -> Any:
     try:
         data = yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
-        raise _marked_error(exc, where) from None
+        raise _marked_error(exc, where, text) from None
     except yaml.YAMLError as exc:
         raise InvalidDataError(f"invalid YAML: {exc}", where=where) from None
     _refuse_shared_nodes(data, where)
@@ -106,18 +106,17 @@ def _refuse_shared_nodes(data: Any, where: str) -> None:
             stack.extend(item.values() if isinstance(item, dict) else item)
 
 
-def _marked_error(exc: Any, where: str) -> InvalidDataError:
+def _marked_error(exc: Any, where: str, text: str) -> InvalidDataError:
     mark = exc.problem_mark or exc.context_mark
     location = f"{where}:{mark.line + 1}:{mark.column + 1}" if mark else where
     problem = exc.problem or exc.context or "invalid YAML"
-    hint = (
-        "YAML indents with spaces, not tabs"
-        if "\\t" in problem or "\t" in problem
-        else None
-    )
-    return InvalidDataError(
-        f"invalid YAML: {problem}", hint or _yaml_hint(problem), where=location
-    )
+    lines = text.splitlines()
+    line = lines[mark.line] if mark and mark.line < len(lines) else ""
+    if "\t" in line[: mark.column + 1 if mark else 0]:
+        hint = "YAML indents with spaces, not tabs: replace the tab"
+    else:
+        hint = _yaml_hint(problem)
+    return InvalidDataError(f"invalid YAML: {problem}", hint, where=location)
 
 
 def _yaml_hint(problem: str) -> str:
@@ -148,7 +147,7 @@ def load_roundtrip(text: str, *, where: str) -> Any:
     try:
         return _roundtrip().load(text)
     except MarkedYAMLError as exc:
-        raise _marked_error(exc, where) from None
+        raise _marked_error(exc, where, text) from None
 
 
 def dump_roundtrip(doc: Any) -> str:

@@ -5,10 +5,24 @@ from __future__ import annotations
 import sys
 import traceback
 
-import click
 import typer
 
+try:  # typer 0.28 vendors its own copy of click; older typers use click itself
+    from typer._click import exceptions as click_exc
+except ImportError:  # pragma: no cover - depends on the installed typer
+    from click import exceptions as click_exc  # type: ignore[no-redef]
+
 from journal.errors import JournalError
+
+
+class _NeverRaised(Exception):
+    pass
+
+
+# click >= 8.2 signals a bare command with no arguments by this UsageError subclass.
+_NO_ARGS_IS_HELP: type[Exception] = getattr(
+    click_exc, "NoArgsIsHelpError", _NeverRaised
+)
 
 app = typer.Typer(
     name="journal",
@@ -36,31 +50,41 @@ def run(argv: list[str]) -> None:
     command = typer.main.get_command(app)
     try:
         command.main(args=argv, prog_name="journal", standalone_mode=False)
-    except JournalError as exc:
-        if debug:
-            traceback.print_exc()
-        print(f"journal: error: {exc.one_line()}", file=sys.stderr)
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        print("journal: aborted", file=sys.stderr)
-        sys.exit(130)
-    except click.UsageError as exc:
-        where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
-        print(f"journal: error: {exc.format_message()}{where}", file=sys.stderr)
-        sys.exit(2)
-    except click.ClickException as exc:
-        print(f"journal: error: {exc.format_message()}", file=sys.stderr)
-        sys.exit(exc.exit_code)
+    except Exception as exc:
+        sys.exit(_report(exc, debug=debug))
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:
+
+
+def _report(exc: Exception, *, debug: bool) -> int:
+    """Print one line for `exc` and return the exit code it maps to."""
+    if isinstance(exc, JournalError):
         if debug:
-            raise
-        print(
-            f"journal: internal error: {exc!r} — this is a bug; rerun with --debug "
-            "for the traceback",
-            file=sys.stderr,
-        )
-        sys.exit(EXIT_BUG)
+            traceback.print_exc()
+        _error(exc.one_line())
+        return exc.exit_code
+    if isinstance(exc, _NO_ARGS_IS_HELP):
+        print(exc.format_message())  # type: ignore[attr-defined]  # bare `journal`: help
+        return 0
+    if isinstance(exc, typer.Abort):
+        print("journal: aborted", file=sys.stderr)
+        return 130
+    if isinstance(exc, click_exc.UsageError):
+        where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
+        _error(f"{exc.format_message()}{where}")
+        return 2
+    if isinstance(exc, click_exc.ClickException):
+        _error(exc.format_message())
+        return exc.exit_code
+    if debug:
+        raise exc
+    _error(
+        f"internal error: {exc!r} — this is a bug; rerun with --debug for the traceback"
+    )
+    return EXIT_BUG
+
+
+def _error(text: str) -> None:
+    print(f"journal: error: {text}", file=sys.stderr)

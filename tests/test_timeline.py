@@ -1,0 +1,87 @@
+"""The one-event-per-line log: exact text round trips, torn lines, repair."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from journal.timeline import append_event, format_event, read_lines, repair
+
+AT = "2025-11-04T01:02:00+00:00"
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=("Cs",))))
+def test_any_text_round_trips_through_json_and_yaml_readers(text: str) -> None:
+    line = format_event({"at": AT, "kind": "note", "text": text})
+    assert line.count("\n") == 1 and line.endswith("\n")
+    assert json.loads(line[2:])["text"] == text
+    assert yaml.safe_load(line)[0]["text"] == text
+
+
+def test_line_separators_are_escaped_so_one_event_stays_one_line() -> None:
+    line = format_event(
+        {"at": AT, "kind": "note", "text": "a\u2028b\u2029c\u0085d\ufeffe"}
+    )
+    assert "\u2028" not in line and "\u0085" not in line
+    assert len(line.splitlines()) == 1
+
+
+def test_empty_fields_are_omitted_and_key_order_is_stable() -> None:
+    line = format_event(
+        {"text": "x", "star": False, "kind": "note", "at": AT, "sha": None}
+    )
+    assert line == f'- {{"at": "{AT}", "kind": "note", "text": "x"}}\n'
+
+
+def test_append_after_a_torn_line_keeps_the_torn_line_separate(tmp_path: Path) -> None:
+    path = tmp_path / "timeline.yaml"
+    path.write_text(f'- {{"at": "{AT}", "kind": "note", "text": "ok"}}\n- {{"at": "20')
+    append_event(path, {"at": AT, "kind": "note", "text": "after"})
+    lines = read_lines(path)
+    assert [raw.data["text"] for raw in lines if raw.data] == ["ok", "after"]
+    assert [raw.problem is not None for raw in lines] == [False, True, False]
+
+
+def test_read_lines_flags_only_the_unterminated_last_line_as_torn(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "timeline.yaml"
+    path.write_text(
+        f'- {{"at": "{AT}", "kind": "note", "text": "ok"}}\n- {{"at": "{AT}", "ki'
+    )
+    lines = read_lines(path)
+    assert lines[-1].torn and lines[-1].data is None
+    assert not lines[0].torn
+
+
+def test_hand_written_yaml_lines_are_read_too(tmp_path: Path) -> None:
+    path = tmp_path / "timeline.yaml"
+    path.write_text(
+        "# comment\n- {at: '2025-11-04T01:02:00+00:00', kind: note, text: by hand}\n"
+    )
+    assert read_lines(path)[0].data == {"at": AT, "kind": "note", "text": "by hand"}
+
+
+def test_repair_recovers_a_line_missing_its_closing_brace(tmp_path: Path) -> None:
+    path = tmp_path / "timeline.yaml"
+    path.write_text(
+        f'- {{"at": "{AT}", "kind": "note", "text": "ok"}}\n- {{"at": "{AT}", "kind": "note", "text": "cut"'
+    )
+    dropped, recovered = repair(path)
+    assert (dropped, recovered is not None) == (0, True)
+    assert [raw.data["text"] for raw in read_lines(path) if raw.data] == ["ok", "cut"]
+
+
+def test_repair_moves_an_unrecoverable_line_aside_never_dropping_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "timeline.yaml"
+    path.write_text(f'- {{"at": "{AT}", "kind": "note", "text": "ok"}}\n- {{"at": "20')
+    dropped, _ = repair(path)
+    assert dropped == 1
+    assert path.read_text().endswith("}\n")
+    assert (tmp_path / "timeline.yaml.torn").read_text() == '- {"at": "20\n'
