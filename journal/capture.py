@@ -6,21 +6,24 @@ Both the fast command-line path and the full CLI call `log_event`; it never pars
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from journal.errors import NotFoundError, UsageError
+from journal.record import Record
 from journal.store import EVIDENCE_DIR, SESSION_FILE, Journal
 from journal.timeline import append_event
 from journal.when import format_iso, parse_when
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 MAX_TEXT = 200_000
 
 
-@dataclass(frozen=True)
-class Logged:
+class Logged(Record):
+    """What `log_event` wrote: the session, the event as stored, secrets redacted."""
+
     session_id: str
     event: dict[str, Any]
     redacted: tuple[str, ...]
@@ -72,7 +75,7 @@ def log_event(
         if attach:
             event["evidence"] = [_attach(folder, path) for path in attach]
         append_event(folder / "timeline.yaml", event)
-    return Logged(session_id, event, found)
+    return Logged(session_id=session_id, event=event, redacted=found)
 
 
 def check_kind(journal: Journal, kind: str) -> None:
@@ -91,6 +94,8 @@ def check_kind(journal: Journal, kind: str) -> None:
 
 def _attach(folder: Path, source: Path) -> str:
     """Copy a file into the session's evidence/; returns its path in the session."""
+    import shutil
+
     if not source.is_file():
         raise NotFoundError(f"cannot attach {source}: no such file")
     evidence = folder / EVIDENCE_DIR

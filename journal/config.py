@@ -6,17 +6,18 @@ JSON copy in the state folder is read, which keeps `journal log` off the YAML pa
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
-import typing
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from journal import __version__
 from journal.errors import InvalidDataError
 from journal.locate import CONFIG_NAME, state_dir
+from journal.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 DEFAULT_KINDS = (
     "note",
@@ -34,8 +35,7 @@ DEFAULT_KINDS = (
 )
 
 
-@dataclass(frozen=True)
-class SiteConfig:
+class SiteConfig(Record):
     """How `journal site` builds."""
 
     builder: str = "mkdocs"
@@ -47,8 +47,7 @@ class SiteConfig:
     title: str = "Journal"
 
 
-@dataclass(frozen=True)
-class GitConfig:
+class GitConfig(Record):
     """How commits are linked and shown."""
 
     web_url: str = ""
@@ -56,8 +55,7 @@ class GitConfig:
     trailer: str = "Journal-Session"
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(Record):
     """Everything `journal.yaml` can set. Paths are relative to the journal root."""
 
     sessions_dir: str = "sessions"
@@ -88,15 +86,11 @@ class Config:
     verify_timeout_s: float = 300.0
     """Seconds `journal verify` lets a validation command run before stopping it
     (a step's own `timeout_s` and `--timeout` take precedence)."""
-    site: SiteConfig = field(default_factory=SiteConfig)
-    git: GitConfig = field(default_factory=GitConfig)
+    site: SiteConfig = SiteConfig()
+    git: GitConfig = GitConfig()
 
-    def __post_init__(self) -> None:
-        for name in ("statuses", "severities", "event_kinds"):
-            if not getattr(self, name):
-                raise InvalidDataError(
-                    f"{name} must list at least one value", where=CONFIG_NAME
-                )
+
+_NON_EMPTY = ("statuses", "severities", "event_kinds")
 
 
 def load_config(root: Path) -> Config:
@@ -110,20 +104,23 @@ def load_config(root: Path) -> Config:
     cache = state_dir(root) / "config-cache.json"
     cached = _read_cache(cache, key)
     if cached is not None:
-        return config_from_dict(cached, where=str(path))
+        return Config.from_plain(cached)
     from journal.yamlio import read_yaml
 
     data = read_yaml(path) or {}
     if not isinstance(data, dict):
         raise InvalidDataError("must be a mapping of settings", where=f"{path}:1:1")
     config = config_from_dict(data, where=str(path))
-    _write_cache(cache, key, data)
+    _write_cache(cache, key, config.as_dict())
     return config
 
 
 def config_from_dict(data: dict[str, Any], *, where: str) -> Config:
     """Build a Config from parsed YAML, naming the key when a value is wrong."""
     config: Config = _build(Config, data, where=where, prefix="")
+    for name in _NON_EMPTY:
+        if not getattr(config, name):
+            raise InvalidDataError(f"{name} must list at least one value", where=where)
     return config
 
 
@@ -132,8 +129,10 @@ def default_config_yaml() -> str:
     return _DEFAULT_YAML
 
 
-def _build(cls: type[Any], data: dict[str, Any], *, where: str, prefix: str) -> Any:
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+def _build(cls: type[Record], data: dict[str, Any], *, where: str, prefix: str) -> Any:
+    import typing
+
+    fields = cls.field_names()
     hints = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
     for key, value in data.items():
@@ -148,12 +147,12 @@ def _build(cls: type[Any], data: dict[str, Any], *, where: str, prefix: str) -> 
 
 
 def _coerce(hint: Any, value: Any, *, where: str, name: str) -> Any:
-    if dataclasses.is_dataclass(hint):
+    import typing
+
+    if isinstance(hint, type) and issubclass(hint, Record):
         if not isinstance(value, dict):
             raise InvalidDataError(f"{name} must be a mapping", where=where)
-        return _build(
-            typing.cast(type[Any], hint), value, where=where, prefix=f"{name}."
-        )
+        return _build(hint, value, where=where, prefix=f"{name}.")
     origin = typing.get_origin(hint)
     if origin is tuple:
         if isinstance(value, str):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +23,8 @@ def atomic_write(path: Path, text: str) -> None:
     A crash at any moment leaves either the old file or the new one, never a mix.
     """
     data = text.encode("utf-8")
+    import tempfile  # lazily: it imports `random` and `shutil`, unused on the log path
+
     if path.exists() and not os.access(path, os.W_OK):
         raise _write_error(path, PermissionError(errno.EACCES, "read-only file"))
     try:

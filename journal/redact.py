@@ -1,9 +1,11 @@
 """Scrubbing secrets from captured text before it reaches disk.
 
-Standard library only: it runs on every `journal log`. Each pattern names a kind, and
-a match becomes `[REDACTED:kind]`. Patterns aim at shapes that are secrets by
-construction (prefixes, key blocks, credentials in URLs) so commit SHAs, UUIDs, IPs
-and file names pass through untouched.
+Standard library only: it runs on every `journal log`. Each rule names a kind, and a
+match becomes `[REDACTED:kind]`. Rules aim at shapes that are secrets by construction
+(prefixes, key blocks, credentials in URLs), so commit SHAs, UUIDs, IPs and file names
+pass through untouched. Each rule also lists literal anchors, one of which any match
+must contain; a rule whose anchors are absent is never compiled, so ordinary text
+costs no regex compilation at all.
 """
 
 from __future__ import annotations
@@ -11,70 +13,110 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-# (kind, pattern, group to replace: 0 = whole match)
-_PATTERNS: tuple[tuple[str, str, int], ...] = (
+from journal.record import Record
+
+# (kind, lowercase anchors, pattern, group to replace: 0 = whole match, -1 = header)
+_RULES: tuple[tuple[str, tuple[str, ...], str, int], ...] = (
     (
         "private-key",
+        ("private key",),
         r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?"
         r"(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)",
         0,
     ),
-    ("gcp-private-key", r"\"private_key\"\s*:\s*\"(-----BEGIN[^\"]*)\"", 1),
-    ("aws-access-key-id", r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b", 0),
+    (
+        "gcp-private-key",
+        ("private_key",),
+        r"\"private_key\"\s*:\s*\"(-----BEGIN[^\"]*)\"",
+        1,
+    ),
+    (
+        "aws-access-key-id",
+        ("akia", "asia", "abia", "acca"),
+        r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b",
+        0,
+    ),
     (
         "aws-secret-access-key",
-        r"(?i)aws_?secret_?(?:access_?)?key[\"']?\s*[:=]\s*[\"']?([A-Za-z0-9/+=]{40})\b",
+        ("secret",),
+        r"(?i)aws_?secret_?(?:access_?)?key[\"']?\s*[:=]\s*[\"']?([A-Za-z0-9/+=]{40})",
         1,
     ),
     (
         "github-token",
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
         r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b",
         0,
     ),
-    ("gitlab-token", r"\bglpat-[A-Za-z0-9_\-]{20,}\b", 0),
-    ("slack-token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b", 0),
-    ("slack-webhook", r"https://hooks\.slack\.com/services/[A-Za-z0-9/]+", 0),
-    ("stripe-key", r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}\b", 0),
-    ("google-api-key", r"\bAIza[0-9A-Za-z_\-]{35}\b", 0),
-    ("openai-key", r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{32,}\b", 0),
-    ("jwt", r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}", 0),
+    ("gitlab-token", ("glpat-",), r"\bglpat-[A-Za-z0-9_\-]{20,}", 0),
+    ("slack-token", ("xox",), r"\bxox[abposr]-[A-Za-z0-9-]{10,}", 0),
+    (
+        "slack-webhook",
+        ("hooks.slack.com",),
+        r"https://hooks\.slack\.com/services/[A-Za-z0-9/]+",
+        0,
+    ),
+    (
+        "stripe-key",
+        ("sk_live", "sk_test", "rk_live", "rk_test"),
+        r"\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}",
+        0,
+    ),
+    ("google-api-key", ("aiza",), r"\bAIza[0-9A-Za-z_\-]{35}", 0),
+    ("openai-key", ("sk-",), r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{32,}", 0),
+    (
+        "jwt",
+        ("eyj",),
+        r"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}",
+        0,
+    ),
     (
         "authorization",
-        r"(?i)\b(authorization\s*[:=]\s*)((?:bearer|basic|token|digest)\s+)?[^\s\"',;]+",
+        ("authorization",),
+        r"(?i)\b(authorization\s*[:=]\s*)((?:bearer|basic|token|digest)\s+)?"
+        r"[^\s\"',;]+",
         -1,
     ),
-    ("bearer-token", r"(?i)\bbearer\s+([A-Za-z0-9_\-.=:/+~]{16,})", 1),
-    ("url-password", r"\b[a-z][a-z0-9+.\-]*://[^\s:/@]+:([^\s@/]+)@", 1),
+    ("bearer-token", ("bearer",), r"(?i)\bbearer\s+([A-Za-z0-9_\-.=:/+~]{16,})", 1),
+    ("url-password", ("://",), r"\b[a-z][a-z0-9+.\-]*://[^\s:/@]+:([^\s@/]+)@", 1),
     (
         "password",
-        r"(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|token)[\"']?\s*[:=]\s*[\"']?([^\s\"',;&]{4,})",
+        ("pass", "pwd", "secret", "key", "token"),
+        r"(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token"
+        r"|auth[_-]?token|client[_-]?secret|token)[\"']?\s*[:=]\s*[\"']?"
+        r"([^\s\"',;&]{4,})",
         1,
     ),
 )
 
 
-@dataclass(frozen=True)
-class Redaction:
+class Redaction(Record):
+    """The scrubbed text and the kinds of secret found in it, in order."""
+
     text: str
     kinds: tuple[str, ...]
 
 
-def _compiled(extra: Iterable[str]) -> list[tuple[str, re.Pattern[str], int]]:
-    rules = [(kind, re.compile(pattern), group) for kind, pattern, group in _PATTERNS]
-    rules.extend(("custom", re.compile(pattern), 0) for pattern in extra)
-    return rules
+@functools.cache
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def redact(text: str, *, extra_patterns: Iterable[str] = ()) -> Redaction:
     """`text` with every secret replaced by `[REDACTED:kind]`, and the kinds found."""
     found: list[str] = []
-    for kind, pattern, group in _compiled(extra_patterns):
-        text = pattern.sub(
-            functools.partial(_replace, kind=kind, group=group, found=found), text
-        )
-    return Redaction(text, tuple(found))
+    lowered = text.lower()
+    rules = [
+        (kind, pattern, group)
+        for kind, anchors, pattern, group in _RULES
+        if any(anchor in lowered for anchor in anchors)
+    ]
+    rules.extend(("custom", pattern, 0) for pattern in extra_patterns)
+    for kind, pattern, group in rules:
+        replace = functools.partial(_replace, kind=kind, group=group, found=found)
+        text = _compile(pattern).sub(replace, text)
+    return Redaction(text=text, kinds=tuple(found))
 
 
 def _replace(match: re.Match[str], *, kind: str, group: int, found: list[str]) -> str:

@@ -9,12 +9,15 @@ wrote by hand; a torn last line (a crash mid-write) is reported, never dropped.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from journal.errors import InvalidDataError
 from journal.fsio import append_line, atomic_write
+from journal.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # JSON leaves these raw with ensure_ascii=False, and YAML reads them as line breaks or
 # strips them: escape them so every loader returns the exact text (ECOSYSTEM.md).
@@ -32,7 +35,8 @@ def format_event(event: dict[str, Any]) -> str:
 
 
 def _kept(value: Any) -> bool:
-    return value not in (None, False, [], "")
+    # Not `value not in (None, False, [], "")`: 0 == False, and exit code 0 must stay.
+    return value is not None and value is not False and value != [] and value != ""
 
 
 def append_event(path: Path, event: dict[str, Any]) -> None:
@@ -53,8 +57,7 @@ def _refuse_surrogates(event: dict[str, Any]) -> None:
                 ) from None
 
 
-@dataclass(frozen=True)
-class RawLine:
+class RawLine(Record):
     """One parsed timeline line: its number, the data, or the problem with it."""
 
     line: int
@@ -85,21 +88,21 @@ def read_lines(path: Path) -> list[RawLine]:
 
 def _parse_line(line: str, number: int, *, torn: bool) -> RawLine:
     if not line.startswith("- "):
-        return RawLine(
-            number, None, "not a list item (each line starts with '- ')", torn
-        )
+        problem = "not a list item (each line starts with '- ')"
+        return RawLine(line=number, data=None, problem=problem, torn=torn)
     body = line[2:].strip()
     try:
         data = json.loads(body)
     except ValueError:
         data = _parse_yaml_line(body)
     if data is None:
-        return RawLine(number, None, "cannot be read as an event", torn)
-    if not isinstance(data, dict):
         return RawLine(
-            number, None, "is not a mapping ({at: …, kind: …, text: …})", torn
+            line=number, data=None, problem="cannot be read as an event", torn=torn
         )
-    return RawLine(number, data, None, torn)
+    if not isinstance(data, dict):
+        problem = "is not a mapping ({at: …, kind: …, text: …})"
+        return RawLine(line=number, data=None, problem=problem, torn=torn)
+    return RawLine(line=number, data=data, torn=torn)
 
 
 def _parse_yaml_line(body: str) -> Any:

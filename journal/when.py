@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from journal.errors import UsageError
 
@@ -26,6 +25,8 @@ def zone(name: str) -> tzinfo:
     """The tzinfo for an IANA name (`Europe/Berlin`) or `UTC`."""
     if name.upper() in {"UTC", "Z"}:
         return UTC
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

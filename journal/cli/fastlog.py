@@ -9,9 +9,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from journal.errors import JournalError
+
+TYPE_CHECKING = False  # `typing` alone costs ~8 ms of start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 _VALUE_OPTIONS = {
     "--at": "at",
