@@ -32,14 +32,19 @@ def make_journal(root: Path, events: int) -> None:
     subprocess.run(["git", "init", "-q", str(root)], check=True)
     journal = [sys.executable, "-m", "journal"]
     subprocess.run([*journal, "init"], cwd=root, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([*journal, "new", "Bench session", "--at", "2025-11-04T00:00Z"],
-                   cwd=root, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run(
+        [*journal, "new", "Bench session", "--at", "2025-11-04T00:00Z"],
+        cwd=root,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     timeline = next((root / "sessions").iterdir()) / "timeline.yaml"
     with timeline.open("a", encoding="utf-8") as handle:
         for i in range(events):
             handle.write(
                 f'- {{"at": "2025-11-04T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:'
-                f'{i % 60:02d}+00:00", "kind": "note", "text": "event {i} of the bench"}}\n'
+                f'{i % 60:02d}+00:00", "kind": "note", '
+                f'"text": "event {i} of the bench"}}\n'
             )
 
 
@@ -53,7 +58,8 @@ def jrnl_command(home: Path) -> list[str] | None:
         "journals:\n  default:\n    journal: " + str(home / "journal.txt") + "\n"
         "encrypt: false\neditor: ''\ndefault_hour: 9\ndefault_minute: 0\n"
         "timeformat: '%F %r'\ntagsymbols: '@'\nhighlight: true\nlinewrap: 79\n"
-        "indent_character: '|'\ncolors: {body: none, date: none, tags: none, title: none}\n"
+        "indent_character: '|'\n"
+        "colors: {body: none, date: none, tags: none, title: none}\n"
         "version: v4.1\n"
     )
     return [exe, "An event from the bench"]
@@ -75,19 +81,36 @@ def main() -> None:
         root, home = Path(tmp) / "journal", Path(tmp) / "home"
         home.mkdir()
         make_journal(root, args.events)
-        env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
+        env = {
+            **os.environ,
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+        }
         bare = timed([sys.executable, "-c", "pass"], cwd=root, env=env, runs=args.runs)
-        log = timed([sys.executable, "-m", "journal", "log", "An event from the bench"],
-                    cwd=root, env=env, runs=args.runs)  # fmt: skip
+        log = timed(
+            [sys.executable, "-m", "journal", "log", "An event from the bench"],
+            cwd=root,
+            env=env,
+            runs=args.runs,
+        )
         entry = shutil.which("journal")
-        script = timed([entry, "log", "Via the entry point"], cwd=root, env=env,
-                       runs=args.runs) if entry else None  # fmt: skip
+        script = (
+            timed(
+                [entry, "log", "Via the entry point"], cwd=root, env=env, runs=args.runs
+            )
+            if entry
+            else None
+        )
         jrnl = jrnl_command(home)
         jrnl_samples = timed(jrnl, cwd=root, env=env, runs=args.runs) if jrnl else None
     base = statistics.median(bare) * 1000
     print(f"journal log on a {args.events:,}-event session, {args.runs} runs each\n")
-    print("| command                                | median      | spread  | vs bare |")
-    print("|----------------------------------------|-------------|---------|---------|")
+    print(
+        "| command                                | median      | spread  | vs bare |"
+    )
+    print(
+        "|----------------------------------------|-------------|---------|---------|"
+    )
     print(row("python -c pass (floor)", bare, base))
     print(row("python -m journal log", log, base))
     if script:
@@ -100,7 +123,8 @@ def main() -> None:
     else:
         print("\njrnl not installed: `pip install jrnl` to measure the peer")
     goal = statistics.median(log) / statistics.median(bare)
-    print(f"log / bare python = {goal:.2f} (goal <= 3: {'holds' if goal <= 3 else 'MISSED'})")
+    verdict = "holds" if goal <= 3 else "MISSED"
+    print(f"log / bare python = {goal:.2f} (goal <= 3: {verdict})")
 
 
 if __name__ == "__main__":
