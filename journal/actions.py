@@ -59,19 +59,29 @@ def create_session(
         tags=tags or [],
         previous=journal.resolve(previous) if previous else None,
     )
-    text = _modeline(journal) + dump_roundtrip(doc)
+    text = modeline(journal) + dump_roundtrip(doc)
     journal.validate_text(text, where="the new session")
-    session_id = _create_unique(journal, base, text)
+    session_id = create_unique_folder(journal, base, text)
     if activate:
         journal.set_active(session_id)
     return session_id
 
 
-def _create_unique(journal: Journal, base: str, text: str) -> str:
+def create_unique_folder(
+    journal: Journal,
+    base: str,
+    text: str,
+    timeline: str = "",
+    *,
+    sessions_dir: Path | None = None,
+) -> str:
+    """Write a new session folder named `base`, or `base-2`, `base-3`… if taken."""
     candidate, counter = base, 2
     while True:
         try:
-            journal.write_new_session(candidate, text)
+            journal.write_new_session(
+                candidate, text, timeline=timeline, sessions_dir=sessions_dir
+            )
             return candidate
         except ConflictError:
             candidate = f"{base}-{counter}"
@@ -120,8 +130,9 @@ def _number(journal: Journal, number: str | None) -> int | None:
     return int(number)
 
 
-def _modeline(journal: Journal) -> str:
-    folder = journal.sessions_dir / "x"
+def modeline(journal: Journal, *, sessions_dir: Path | None = None) -> str:
+    """The first line of a session.yaml: where editors find the JSON Schema."""
+    folder = (sessions_dir or journal.sessions_dir) / "x"
     relative = os.path.relpath(journal.root / SCHEMA_FILE, folder)
     return f"# yaml-language-server: $schema={Path(relative).as_posix()}\n"
 

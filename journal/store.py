@@ -276,16 +276,24 @@ class Journal:
                 self.validate_text(after, where=f"{shown} (after the edit)")
                 atomic_write(path, after)
 
-    def write_new_session(self, session_id: str, text: str) -> Path:
+    def write_new_session(
+        self,
+        session_id: str,
+        text: str,
+        *,
+        timeline: str = "",
+        sessions_dir: Path | None = None,
+    ) -> Path:
         """Create the folder and its files; refuses to touch an existing folder."""
-        folder = self.session_dir(session_id)
-        self.sessions_dir.mkdir(parents=True, exist_ok=True)
+        parent = sessions_dir or self.sessions_dir
+        folder = parent / session_id if sessions_dir else self.session_dir(session_id)
+        parent.mkdir(parents=True, exist_ok=True)
         try:
             folder.mkdir()
         except FileExistsError:
             raise ConflictError(f"session {session_id} already exists") from None
         atomic_write(folder / SESSION_FILE, text)
-        atomic_write(folder / TIMELINE_FILE, "")
+        atomic_write(folder / TIMELINE_FILE, timeline)
         return folder
 
     def now(self) -> datetime:

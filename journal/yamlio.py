@@ -174,3 +174,40 @@ def position_of(doc: Any, path: list[str | int]) -> tuple[int, int] | None:
                 pass
         node = child
     return found
+
+
+def dump_new_document(
+    data: dict[str, Any], *, quoted_keys: tuple[str, ...] = ()
+) -> str:
+    """YAML for a new file, styled as people write it: multi-line text as `|` blocks,
+    short lists of words inline, `quoted_keys` (times) double-quoted."""
+    return dump_roundtrip(_styled(data, quoted_keys))
+
+
+def _styled(value: Any, quoted: tuple[str, ...], key: str = "") -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+
+    if isinstance(value, dict):
+        result = CommentedMap()
+        for name, item in value.items():
+            result[name] = _styled(item, quoted, str(name))
+        return result
+    if isinstance(value, list):
+        seq = CommentedSeq(_styled(item, quoted) for item in value)
+        if value and all(_is_short_word(item) for item in value):
+            seq.fa.set_flow_style()
+        return seq
+    if isinstance(value, str):
+        if key in quoted:
+            return DoubleQuotedScalarString(value)
+        if "\n" in value:
+            text = value if value.endswith("\n") else value + "\n"
+            # A block scalar cannot keep trailing spaces on a line or start with one.
+            if not any(line != line.rstrip() for line in text.splitlines()):
+                return LiteralScalarString(text)
+    return value
+
+
+def _is_short_word(item: Any) -> bool:
+    return isinstance(item, str) and len(item) <= 40 and "\n" not in item

@@ -39,7 +39,17 @@ EXIT_BUG = 70
 
 def _register() -> None:
     # Each module adds its commands to `app`; importing them is the registration.
-    from journal.cli.commands import capture, items, sessions  # noqa: F401
+    from journal.cli.commands import (  # noqa: F401
+        capture,
+        check,
+        followups,
+        items,
+        port,
+        report,
+        run,
+        sessions,
+        stats,
+    )
 
 
 def run(argv: list[str]) -> None:
@@ -49,13 +59,15 @@ def run(argv: list[str]) -> None:
     _register()
     command = typer.main.get_command(app)
     try:
-        command.main(args=argv, prog_name="journal", standalone_mode=False)
+        # Without standalone mode click returns (not raises) the code of `Exit`.
+        code = command.main(args=argv, prog_name="journal", standalone_mode=False)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except Exception as exc:
         sys.exit(_report(exc, debug=debug))
     except KeyboardInterrupt:
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def _report(exc: Exception, *, debug: bool) -> int:

@@ -1,0 +1,109 @@
+"""`journal import` and `journal export`: bringing reports in, taking sessions out."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from journal.cli.app import app
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Markdown files, or folders of them.")
+    ],
+    into: Annotated[
+        Path | None,
+        typer.Option(help="Sessions folder to write into (in this journal)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Parse and report; write nothing.")
+    ] = False,
+    no_redact: Annotated[
+        bool, typer.Option("--no-redact", help="Keep secrets found in the reports.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Import existing Markdown reports, one session folder per report."""
+    from journal.importing import find_reports, import_reports, iter_warnings, totals
+    from journal.store import Journal
+
+    journal = Journal.open()
+    files = find_reports(paths)
+    with _progress(len(files), enabled=not as_json) as step:
+        outcomes = import_reports(
+            journal,
+            files,
+            into=into,
+            dry_run=dry_run,
+            redact=not no_redact,
+            progress=step,
+        )
+    summary = totals(outcomes)
+    if as_json:
+        payload = {"dry_run": dry_run, "totals": summary,
+                   "files": [o.as_dict() for o in outcomes]}  # fmt: skip
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        _print_report(outcomes, summary, dry_run=dry_run)
+        for warning in iter_warnings(outcomes):
+            print(f"journal: warning: {warning}", file=sys.stderr)
+    if summary["failed"]:
+        raise typer.Exit(1)
+
+
+def _print_report(
+    outcomes: list[Any], summary: dict[str, int], *, dry_run: bool
+) -> None:
+    verb = "would write" if dry_run else "wrote"
+    for outcome in outcomes:
+        if outcome.error:
+            print(f"  failed  {outcome.source}")
+        elif outcome.skipped:
+            print(f"  skipped {outcome.source} ({outcome.skipped})")
+        else:
+            target = outcome.session_id or "(dry run)"
+            print(f"  {verb}  {target}  ← {outcome.source}")
+    headers = ["files", "sessions", "skipped", "events", "criteria", "options",
+               "next_steps",
+               "sections", "warnings", "mojibake_repaired", "redacted"]  # fmt: skip
+    widths = [max(len(h), len(str(summary[h]))) for h in headers]
+    print()
+    print(
+        "  ".join(
+            h.replace("_", " ").ljust(w) for h, w in zip(headers, widths, strict=True)
+        )
+    )
+    print(
+        "  ".join(
+            str(summary[h]).ljust(w) for h, w in zip(headers, widths, strict=True)
+        )
+    )
+
+
+class _progress:
+    """A progress bar on a terminal for many files; silent otherwise."""
+
+    def __init__(self, total: int, *, enabled: bool) -> None:
+        self.total = total
+        self.enabled = enabled and total > 3 and sys.stderr.isatty()
+        self._bar: Any = None
+
+    def __enter__(self) -> Any:
+        if not self.enabled:
+            return None
+        from rich.progress import Progress
+
+        self._bar = Progress(transient=True)
+        self._bar.start()
+        task = self._bar.add_task("importing", total=self.total)
+        return lambda _path: self._bar.advance(task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()

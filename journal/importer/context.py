@@ -1,0 +1,106 @@
+"""What the extractors share while one report is imported."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from journal.importer.document import Block, Document
+from journal.importer.stamps import Resolver
+
+_SHA = r"[0-9a-f]{7,40}"
+_COMMIT_IN_TEXT = re.compile(
+    rf"\bcommit(?:ted|s)?\b(?:\s+(?:as|in|sha|hash|id))?[\s:`(#]*({_SHA})\b",
+    re.IGNORECASE,
+)
+_STAR = re.compile("[⭐🌟★]")
+
+_KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        ("detected", r"\b(detect\w*|discover\w*|found|noticed|alert(ed|s)? fired)\b"),
+        ("investigating", r"\binvestigat\w*"),
+        ("identified", r"\b(identified|root cause)\b"),
+        ("mitigated", r"\bmitigat\w*"),
+        (
+            "deployed",
+            r"\b(deploy\w*|fix(es)? applied|applied (the |a )?fix|commit(ted)?"
+            r"|rolled out|shipped)\b",
+        ),
+        ("resolved", r"\bresolved\b"),
+        ("decision", r"\bdecided\b"),
+        ("verify", r"\bverified\b"),
+    )
+)
+
+
+def is_sha(text: str) -> bool:
+    """A commit id: 7–40 hex digits mixing digits and letters (not `deadbeef`)."""
+    return (
+        re.fullmatch(_SHA, text) is not None
+        and any(c.isdigit() for c in text)
+        and any(c.isalpha() for c in text)
+    )
+
+
+def commit_in(text: str) -> str | None:
+    """The commit SHA a text mentions after the word commit, if any."""
+    for match in _COMMIT_IN_TEXT.finditer(text):
+        if is_sha(match.group(1).lower()):
+            return match.group(1).lower()
+    return None
+
+
+def event_kind(text: str) -> str:
+    """The event kind the words of `text` suggest (the earliest hint wins)."""
+    found = [(m.start(), kind) for kind, rx in _KIND_WORDS if (m := rx.search(text))]
+    return min(found)[1] if found else "note"
+
+
+def make_event(at: datetime, text: str) -> dict[str, Any]:
+    event: dict[str, Any] = {"at": at.isoformat(), "kind": event_kind(text)}
+    if text:
+        event["text"] = text
+    if _STAR.search(text):
+        event["star"] = True
+    sha = commit_in(text)
+    if sha:
+        event["kind"] = "commit"
+        event["sha"] = sha
+    return event
+
+
+@dataclass
+class Context:
+    """The report being built, and what the extractors need to build it."""
+
+    doc: Document
+    source: str
+    zone: tzinfo
+    day: date | None = None
+    session: dict[str, Any] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, line: int, message: str) -> None:
+        """Record a warning about 1-based `line` of the source."""
+        self.warnings.append(f"{self.source}:{line}: {message}")
+
+    def resolver(self) -> Resolver:
+        return Resolver(self.day, self.zone)
+
+    def text(self, blocks: list[Block]) -> str:
+        return self.doc.source(blocks)
+
+    def add(self, key: str, items: list[Any]) -> None:
+        """Append to a list field of the session."""
+        if items:
+            self.session.setdefault(key, []).extend(items)
+
+    def keep(self, title: str, blocks: list[Block]) -> None:
+        """Keep blocks verbatim as a section of the session."""
+        body = self.text(blocks)
+        if body.strip():
+            self.add("sections", [{"title": title.strip() or "Notes", "body": body}])

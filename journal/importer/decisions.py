@@ -1,0 +1,201 @@
+"""Options weighed (tables, headings or bullets) and the status board of components."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from journal.importer.context import Context
+from journal.importer.document import Block
+from journal.importer.labels import classify_heading, normalize, split_label
+from journal.importer.listitems import Item, is_list, read_items
+from journal.importer.plans import plain
+from journal.importer.tables import Table, read_table
+
+_DECISIONS = (
+    (
+        "chosen",
+        re.compile(r"✅|✔️?|☑️?|\b(chosen|selected|accepted|adopted|picked)\b", re.I),
+    ),
+    ("rejected", re.compile(r"❌|✗|✘|⛔|\b(rejected|discarded|declined)\b", re.I)),
+    ("deferred", re.compile(r"⏸️?|⏳|\b(deferred|postponed|parked)\b", re.I)),
+)
+_EMPTY_EMPHASIS = re.compile(r"(\*\*|__)\s*\1|\(\s*\)")
+_SPLIT = re.compile(r"\s*(?:<br\s*/?>|;|,(?![^()]*\)))\s*")
+_PROS = frozenset({"pros", "pro", "advantages", "benefits", "upside", "upsides"})
+_CONS = frozenset({"cons", "con", "disadvantages", "drawbacks", "risks", "downsides"})
+_DECISION_COLUMNS = frozenset({"decision", "verdict", "status", "chosen", "outcome"})
+_TITLE_COLUMNS = frozenset({"option", "options", "approach", "alternative", "solution"})
+
+
+def parse_decision(text: str) -> tuple[str | None, str]:
+    """`❌ Too risky` → ("rejected", "Too risky"): the earliest marker decides."""
+    found = [(m.start(), d, rx) for d, rx in _DECISIONS if (m := rx.search(text))]
+    if not found:
+        return None, text.strip()
+    _, decision, rx = min(found, key=lambda f: f[0])
+    rest = _EMPTY_EMPHASIS.sub("", rx.sub("", text))
+    return decision, rest.strip(" \t-–—:,.")
+
+
+def _split(cell: str) -> list[str]:
+    return [part for part in _SPLIT.split(cell) if part.strip()]
+
+
+def _table_options(table: Table) -> list[dict[str, Any]]:
+    title_col = table.column(lambda h: h in _TITLE_COLUMNS) or 0
+    pros = table.column(lambda h: h in _PROS)
+    cons = table.column(lambda h: h in _CONS)
+    decided = table.column(lambda h: h in _DECISION_COLUMNS)
+    used = {title_col, pros, cons, decided}
+    options = []
+    for n, row in enumerate(table.rows, start=1):
+        decision, why = parse_decision(row.get(decided))
+        extra = [
+            f"{table.header[i]}: {cell}"
+            for i, cell in enumerate(row.cells)
+            if i not in used and cell and i < len(table.header)
+        ]
+        option = {
+            "title": row.get(title_col) or f"Option {n}",
+            "pros": _split(row.get(pros)),
+            "cons": _split(row.get(cons)),
+            "decision": decision,
+            "why": "; ".join(filter(None, [why, *extra])),
+        }
+        options.append({k: v for k, v in option.items() if v})
+    return options
+
+
+@dataclass
+class _Option:
+    title: str
+    decision: str | None
+    pros: list[str] = field(default_factory=list)
+    cons: list[str] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)
+    target: str | None = None
+
+    def take(self, ctx: Context, block: Block) -> None:
+        label = split_label(block.inline) if block.kind == "paragraph" else None
+        key = normalize(label.name) if label else ""
+        if label and key in _PROS | _CONS and not label.rest:
+            self.target = "pros" if key in _PROS else "cons"
+            return
+        if label and key in _DECISION_COLUMNS:
+            decision, why = parse_decision(label.rest)
+            self.decision = self.decision or decision
+            self.why.append(why)
+        elif self.target and is_list(block):
+            items = [item.full for item in read_items(ctx.doc, block)]
+            (self.pros if self.target == "pros" else self.cons).extend(items)
+        else:
+            self.why.append(ctx.text([block]))
+        self.target = None
+
+    def as_dict(self) -> dict[str, Any]:
+        option = {
+            "title": self.title or "Option",
+            "pros": self.pros,
+            "cons": self.cons,
+            "decision": self.decision,
+            "why": "\n\n".join(filter(None, self.why)),
+        }
+        return {k: v for k, v in option.items() if v}
+
+
+def _item_option(item: Item) -> dict[str, Any]:
+    decision, rest = parse_decision(item.text)
+    label = split_label(rest)
+    bold = re.match(r"^(\*\*|__)(.+?)\1\s*(?:[-–—:]\s*)?(.*)$", rest, re.DOTALL)
+    if label:
+        title, why = label.name, label.rest
+    elif bold:
+        title, why = bold[2], bold[3]
+    else:
+        title, why = rest, ""
+    option = _Option(title.strip(), decision, why=[why, item.extra])
+    return option.as_dict()
+
+
+def extract_options(ctx: Context, blocks: list[Block]) -> list[Block]:
+    """Options from a table, from one sub-heading per option, or from a list."""
+    residual: list[Block] = []
+    options: list[_Option] = []
+    for block in blocks:
+        if block.kind == "heading" and classify_heading(block.inline) == "options":
+            continue
+        if block.kind == "heading":
+            decision, title = parse_decision(block.inline)
+            options.append(_Option(plain(title), decision))
+        elif options:
+            options[-1].take(ctx, block)
+        elif block.kind == "table":
+            ctx.add("options", _table_options(read_table(block)))
+        elif is_list(block):
+            ctx.add("options", [_item_option(i) for i in read_items(ctx.doc, block)])
+        else:
+            residual.append(block)
+    ctx.add("options", [option.as_dict() for option in options])
+    return residual
+
+
+_STATES = (
+    ("validated", re.compile(r"\b(validated|verified)\b", re.I)),
+    ("in-progress", re.compile(r"🔄|\b(in progress|building|running|ongoing)\b", re.I)),
+    ("blocked", re.compile(r"⏳|\b(blocked|waiting|pending)\b", re.I)),
+    ("failed", re.compile(r"❌|\b(failed|failing|broken|down)\b", re.I)),
+    ("deployed", re.compile(r"\bdeployed\b", re.I)),
+    ("done", re.compile(r"✅|\b(done|complete|completed|fixed|resolved|ok)\b", re.I)),
+)
+
+
+def state_of(text: str) -> str:
+    """The state a status text names (`✅ DEPLOYED & VALIDATED` → validated)."""
+    return next((state for state, rx in _STATES if rx.search(text)), "unknown")
+
+
+def _component(item: Item) -> dict[str, Any]:
+    label = split_label(item.text)
+    if label is None and ":" in item.text:
+        name, _, note = item.text.partition(":")
+    elif label is not None:
+        name, note = label.name, label.rest
+    else:
+        name, note = item.text, ""
+    note = "\n".join(filter(None, [note.strip(), item.extra]))
+    component = {"name": plain(name) or "component", "state": state_of(note or name)}
+    if note:
+        component["note"] = note
+    return component
+
+
+def _table_components(table: Table) -> list[dict[str, Any]]:
+    state_col = table.column(lambda h: h in {"status", "state"})
+    components = []
+    for row in table.rows:
+        note = "; ".join(c for i, c in enumerate(row.cells) if i and c)
+        component = {
+            "name": row.get(0) or "component",
+            "state": state_of(row.get(state_col) or note),
+        }
+        if note:
+            component["note"] = note
+        components.append(component)
+    return components
+
+
+def extract_components(ctx: Context, blocks: list[Block]) -> list[Block]:
+    """The status board: `- **Name:** ✅ state (note)` items or a status table."""
+    residual: list[Block] = []
+    for block in blocks:
+        if block.kind == "heading" and classify_heading(block.inline) == "components":
+            continue
+        if is_list(block):
+            ctx.add("components", [_component(i) for i in read_items(ctx.doc, block)])
+        elif block.kind == "table":
+            ctx.add("components", _table_components(read_table(block)))
+        else:
+            residual.append(block)
+    return residual

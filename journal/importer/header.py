@@ -1,0 +1,125 @@
+"""The report's header: the title heading and the `**Key:** value` lines below it.
+
+A line becomes a field only when the field keeps every word of it; otherwise the
+line is also kept verbatim (as the `Details` section), so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from journal.importer.context import Context
+from journal.importer.document import Block
+from journal.importer.listitems import read_items
+from journal.importer.metadata import Field, date_in, read_field, simple_value
+from journal.importer.stamps import Resolver, match_stamp, zone_mentioned
+
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+
+
+def words(text: str) -> set[str]:
+    """The words and numbers of a text, case-folded (`04T01` counts as 04, t, 01)."""
+    return set(_WORD.findall(text.casefold()))
+
+
+def _strings(value: Any) -> str:
+    if isinstance(value, dict):
+        return " ".join(_strings(v) for v in value.values())
+    if isinstance(value, list):
+        return " ".join(_strings(v) for v in value)
+    return str(value)
+
+
+def _units(ctx: Context, block: Block) -> list[tuple[str, str, int]]:
+    """(text, verbatim source, line) for each line of a paragraph or list item."""
+    lines = ctx.doc.lines
+    if block.kind == "paragraph":
+        content = block.inline.split("\n")
+        return [
+            (text, lines[block.start + i], block.start + i)
+            for i, text in enumerate(content)
+            if block.start + i < block.end
+        ]
+    return [
+        (item.full, ctx.text([child]), child.start)
+        for item, child in zip(
+            read_items(ctx.doc, block), block.children(), strict=True
+        )
+    ]
+
+
+def _time_range(ctx: Context, field: Field) -> dict[str, str]:
+    """started (and ended) from `01:00 - 01:10 UTC`; an ended key gives ended."""
+    resolver = Resolver(ctx.day, ctx.zone)
+    zone = zone_mentioned(field.value)
+    first = match_stamp(field.value)
+    start = resolver.resolve(first, zone) if first else None
+    if first is None or start is None:
+        return {}
+    if field.key == "ended":
+        return {"ended": start.isoformat()}
+    times = {"started": start.isoformat()}
+    second = match_stamp(first.rest)
+    end = resolver.resolve(second, zone) if second else None
+    if end is not None and field.key == "started":
+        times["ended"] = end.isoformat()
+    return times
+
+
+def _apply(ctx: Context, field: Field) -> str:
+    """Set what the field says; return the text that now holds its words."""
+    if field.key == "date":
+        day = date_in(field.value)
+        if day is not None and ctx.day is None:
+            ctx.day = day
+        return day.isoformat() if day else ""
+    if field.key in {"time", "started", "ended"}:
+        # An end time on a `Time:` line is a plan or an estimate, not a resolution:
+        # it stays in the kept text.
+        times = _time_range(ctx, field)
+        for key, value in times.items():
+            ctx.session.setdefault(key, value)
+        return " ".join(times.values())
+    value = simple_value(field)
+    if value is None or field.key in ctx.session:
+        return ""
+    ctx.session[field.key] = value
+    return _strings(value)
+
+
+def read_header(ctx: Context, blocks: tuple[Block, ...]) -> list[str]:
+    """Apply the header's fields; return the verbatim text of all that is not one."""
+    units: list[list[tuple[str, Field | None]]] = []
+    for block in blocks:
+        if block.kind in {"paragraph", "bullet_list", "ordered_list"}:
+            units.append(
+                [(src, read_field(text, n)) for text, src, n in _units(ctx, block)]
+            )
+        elif block.kind != "hr":
+            units.append([(ctx.text([block]), None)])
+    fields = [f for unit in units for _, f in unit if f is not None]
+    # Dates first: a time on an earlier line still needs the day.
+    lossy = {
+        f.line
+        for f in sorted(fields, key=lambda f: f.key != "date")
+        if not words(f.value) <= words(_apply(ctx, f))
+    }
+    kept = [
+        "\n".join(src for src, f in unit if f is None or f.line in lossy)
+        for unit in units
+    ]
+    return [text for text in kept if text.strip()]
+
+
+def guess_day(ctx: Context, source: str) -> date | None:
+    """The report's date when the header gives none: the file name, then the first
+    date in the text (with a warning saying where it came from)."""
+    for number, text in enumerate((source, *ctx.doc.lines)):
+        day = date_in(text) if re.search(r"\d{4}-\d{2}-\d{2}", text) else None
+        if day is not None and number > 0:
+            ctx.warn(number, f"no date in the header: took {day} from this line")
+        if day is not None:
+            return day
+    return None

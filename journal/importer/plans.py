@@ -1,0 +1,194 @@
+"""Checklists and plans: success criteria by group, next steps by horizon, and
+validation steps with their commands."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from journal.importer.context import Context
+from journal.importer.document import Block
+from journal.importer.labels import HORIZONS, classify_heading, normalize, split_label
+from journal.importer.listitems import Item, indented, is_list, read_items
+from journal.importer.tables import Row, Table, read_table
+
+_DONE_MARK = re.compile(r"^\s*(?:✅|✔|☑)")
+_PRIORITY = re.compile(r"^\W*(P[0-3])\b", re.IGNORECASE)
+_WRAPPED = re.compile(r"^(\*\*|__|\*|_)(.+)\1$", re.DOTALL)
+_CODE = frozenset({"fence", "code_block"})
+
+
+def plain(text: str) -> str:
+    """A label or title without its emphasis markers and trailing colon."""
+    text = text.strip()
+    wrapped = _WRAPPED.match(text)
+    if wrapped and wrapped[1] not in wrapped[2]:
+        text = wrapped[2].strip()
+    return text.removesuffix(":").strip()
+
+
+def label_of(block: Block) -> str | None:
+    """The text of a heading, or of a paragraph that is only `**Label:**`."""
+    if block.kind == "heading":
+        return block.inline
+    label = split_label(block.inline) if block.kind == "paragraph" else None
+    return label.name if label and not label.rest else None
+
+
+def _next(blocks: list[Block], i: int) -> Block | None:
+    return blocks[i + 1] if i + 1 < len(blocks) else None
+
+
+def extract_criteria(ctx: Context, blocks: list[Block]) -> list[Block]:
+    """Success criteria from checkbox (or plain) lists, grouped by sub-heading."""
+    residual: list[Block] = []
+    group: str | None = None
+    for i, block in enumerate(blocks):
+        label = label_of(block)
+        following = _next(blocks, i)
+        if label is not None and classify_heading(label) == "success_criteria":
+            group = None
+        elif label is not None and following is not None and is_list(following):
+            group = plain(label)
+        elif is_list(block):
+            ctx.add(
+                "success_criteria", [_criterion(it, group) for it in _items(ctx, block)]
+            )
+        else:
+            residual.append(block)
+    return residual
+
+
+def _items(ctx: Context, block: Block) -> list[Item]:
+    return [item for item in read_items(ctx.doc, block) if item.full.strip()]
+
+
+def _criterion(item: Item, group: str | None) -> dict[str, Any]:
+    done = bool(item.checked) or bool(_DONE_MARK.match(item.text))
+    criterion: dict[str, Any] = {"text": item.full, "done": done}
+    if group:
+        criterion["group"] = group
+    return criterion
+
+
+def extract_steps(ctx: Context, blocks: list[Block]) -> list[Block]:
+    """Next steps, with the horizon their sub-heading or priority gives."""
+    residual: list[Block] = []
+    horizon = "short"
+    for block in blocks:
+        label = label_of(block)
+        if label is not None and normalize(label) in HORIZONS:
+            horizon = HORIZONS[normalize(label)]
+        elif label is not None and classify_heading(label) == "next_steps":
+            continue
+        elif is_list(block):
+            ctx.add("next_steps", [_step(item, horizon) for item in _items(ctx, block)])
+        elif block.kind == "table":
+            ctx.add("next_steps", _table_steps(read_table(block), horizon))
+        else:
+            residual.append(block)
+    return residual
+
+
+def _step(item: Item, horizon: str) -> dict[str, Any]:
+    priority = _PRIORITY.match(item.text)
+    if priority:
+        horizon = HORIZONS[priority[1].lower()]
+    return {"text": item.full, "horizon": horizon, "done": bool(item.checked)}
+
+
+_TEXT_COLUMNS = ("action", "item", "task", "step", "description", "what", "next step")
+_OWNER_COLUMNS = ("owner", "who", "assignee", "by")
+_HORIZON_COLUMNS = ("priority", "horizon", "when")
+_DONE_COLUMNS = ("status", "done", "state")
+_DONE_WORDS = re.compile(r"✅|\b(done|complete|completed|closed|yes)\b", re.IGNORECASE)
+
+
+def _table_steps(table: Table, horizon: str) -> list[dict[str, Any]]:
+    text_col = table.column(lambda h: h in _TEXT_COLUMNS) or 0
+    columns = {
+        "owner": table.column(lambda h: h in _OWNER_COLUMNS),
+        "due": table.column(lambda h: h == "due" or h.startswith("due ")),
+        "horizon": table.column(lambda h: h in _HORIZON_COLUMNS),
+        "done": table.column(lambda h: h in _DONE_COLUMNS),
+    }
+    return [_table_step(table, row, text_col, columns, horizon) for row in table.rows]
+
+
+def _table_step(
+    table: Table,
+    row: Row,
+    text_col: int,
+    columns: dict[str, int | None],
+    horizon: str,
+) -> dict[str, Any]:
+    step: dict[str, Any] = {"text": row.get(text_col), "horizon": horizon}
+    owner, due = row.get(columns["owner"]), row.get(columns["due"])
+    step["horizon"] = HORIZONS.get(normalize(row.get(columns["horizon"])), horizon)
+    step["done"] = bool(_DONE_WORDS.search(row.get(columns["done"])))
+    if owner:
+        step["owner"] = owner
+    if due and _is_date(due):
+        step["due"] = due
+    used = {text_col, *(c for c in columns.values() if c is not None)}
+    if due and not _is_date(due):
+        used.discard(columns["due"])
+    extra = [
+        f"{table.header[i] if i < len(table.header) else ''}: {cell}"
+        for i, cell in enumerate(row.cells)
+        if i not in used and cell
+    ]
+    if columns["horizon"] is not None and row.get(columns["horizon"]):
+        extra.append(
+            f"{table.header[columns['horizon']]}: {row.get(columns['horizon'])}"
+        )
+    step["text"] = " — ".join(filter(None, [step["text"], *extra])) or "(untitled)"
+    return step
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return True
+
+
+def extract_validation(ctx: Context, blocks: list[Block]) -> list[Block]:
+    """Validation steps: list items or captioned code blocks, each with its command."""
+    residual: list[Block] = []
+    title: str | None = None
+    steps: list[dict[str, Any]] = []
+    for i, block in enumerate(blocks):
+        label = label_of(block) or (block.inline if block.kind == "paragraph" else None)
+        following = _next(blocks, i)
+        if label is not None and classify_heading(label) == "validation":
+            continue
+        if label is not None and following is not None and following.kind in _CODE:
+            title = plain(label)
+        elif block.kind in _CODE:
+            steps.append(
+                {"title": title or f"Step {len(steps) + 1}", "command": block.code}
+            )
+            title = None
+        elif is_list(block):
+            steps.extend(
+                _validation_step(ctx, item, len(steps)) for item in _items(ctx, block)
+            )
+        else:
+            residual.append(block)
+    ctx.add("validation", steps)
+    return residual
+
+
+def _validation_step(ctx: Context, item: Item, done: int) -> dict[str, Any]:
+    code = [b.code for b in item.blocks if b.kind in _CODE]
+    title, _, more = item.text.partition("\n")
+    other = [more, indented(ctx.doc, [b for b in item.blocks if b.kind not in _CODE])]
+    step: dict[str, Any] = {"title": plain(title) or f"Step {done + 1}"}
+    if code:
+        step["command"] = "\n".join(code)
+    if expect := "\n".join(o.strip() for o in other if o.strip()):
+        step["expect"] = expect
+    return step

@@ -1,0 +1,108 @@
+"""Walks the heading tree: each recognized section to its extractor, the rest kept
+verbatim in `sections`, in order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from journal.importer.context import Context
+from journal.importer.decisions import extract_components, extract_options
+from journal.importer.document import Block, Section
+from journal.importer.labels import SINGLETONS, classify_heading
+from journal.importer.lessons import extract_lessons
+from journal.importer.plans import (
+    extract_criteria,
+    extract_steps,
+    extract_validation,
+    plain,
+)
+from journal.importer.prose import extract_prose
+from journal.importer.stamps import match_stamp
+from journal.importer.timeline import extract_timeline
+
+Extractor = Callable[[Context, list[Block]], list[Block]]
+
+_LISTS: dict[str, Extractor] = {
+    "options": extract_options,
+    "success_criteria": extract_criteria,
+    "next_steps": extract_steps,
+    "validation": extract_validation,
+    "components": extract_components,
+}
+
+
+def kind_of(title: str) -> str | None:
+    """The kind of section a heading starts; a heading that is a time is an event."""
+    kind = classify_heading(title)
+    if kind is None:
+        stamp = match_stamp(title)
+        if stamp and (stamp.clock is not None or not stamp.rest):
+            return "timeline"
+    return kind
+
+
+@dataclass
+class Walker:
+    ctx: Context
+    recognized: int = 0
+
+    def section(self, section: Section) -> None:
+        kind = kind_of(section.title)
+        if kind is None:
+            self.keep(section)
+            return
+        self.recognized += 1
+        deferred: list[Section] = []
+        blocks = self.stream(section, kind, deferred)
+        self.run(kind, plain(section.title), blocks)
+        for child in deferred:
+            self.section(child)
+
+    def stream(
+        self, section: Section, kind: str, deferred: list[Section]
+    ) -> list[Block]:
+        """The section's blocks with its sub-sections' (those of another kind wait)."""
+        blocks = [section.heading, *section.blocks]
+        for child in section.children:
+            child_kind = kind_of(child.title)
+            if child_kind is not None and child_kind != kind:
+                deferred.append(child)
+            else:
+                blocks.extend(self.stream(child, kind, deferred))
+        return blocks
+
+    def run(self, kind: str, title: str, blocks: list[Block]) -> None:
+        """Hand blocks to the extractor of `kind`; keep what it does not take."""
+        if kind in SINGLETONS:
+            extract_prose(self.ctx, kind, blocks, self.run)
+            return
+        if kind == "timeline":
+            residual = extract_timeline(self.ctx, title, blocks)
+        elif kind in _LISTS:
+            residual = _LISTS[kind](self.ctx, blocks)
+        else:
+            residual = extract_lessons(self.ctx, kind, blocks)
+        self.ctx.keep(title, residual)
+
+    def keep(self, section: Section) -> None:
+        """Keep an unrecognized section verbatim, less its recognized sub-sections."""
+        blocks: list[Block] = []
+        deferred: list[Section] = []
+        self._collect(section, blocks, deferred)
+        title = plain(section.title) or "Notes"
+        body = self.ctx.text(blocks)
+        self.ctx.add("sections", [{"title": title, "body": body}])
+        for child in deferred:
+            self.section(child)
+
+    def _collect(
+        self, section: Section, blocks: list[Block], deferred: list[Section]
+    ) -> None:
+        blocks.extend(section.blocks)
+        for child in section.children:
+            if kind_of(child.title) is not None:
+                deferred.append(child)
+            else:
+                blocks.append(child.heading)
+                self._collect(child, blocks, deferred)

@@ -1,0 +1,459 @@
+"""journal.importer on hand-written reports: every timeline shape, every section
+name variant, odd files; nothing of the source is lost; it never raises."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from journal.importer import ImportedReport, parse_report
+from journal.importer.labels import is_label, split_label
+from journal.importer.metadata import parse_title
+from journal.importer.mojibake import repair_mojibake
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+ALL = sorted(FIXTURES.glob("*.md"))
+
+
+def _read(name: str) -> str:
+    # Bytes, not read_text(): CRLF must reach the importer as written.
+    return (FIXTURES / name).read_bytes().decode("utf-8")
+
+
+def _import(name: str, **kwargs: Any) -> ImportedReport:
+    return parse_report(_read(name), source=name, **kwargs)
+
+
+def _times(report: ImportedReport) -> list[str]:
+    return [e["at"] for e in report.events if e["kind"] != "commit"]
+
+
+# --- timeline shapes -------------------------------------------------------------
+
+
+def test_table_with_time_column_rolls_over_midnight() -> None:
+    report = _import("table-timeline.md")
+    assert _times(report) == [
+        "2024-03-09T23:41:00+00:00",
+        "2024-03-09T23:47:00+00:00",
+        "2024-03-09T23:52:00+00:00",
+        "2024-03-10T00:05:00+00:00",
+        "2024-03-10T00:14:00+00:00",
+        "2024-03-10T00:23:00+00:00",
+    ]
+    kinds = [e["kind"] for e in report.events]
+    assert kinds == [
+        "note", "detected", "investigating", "identified", "mitigated", "resolved",
+    ]  # fmt: skip
+    # Extra columns stay in the text, named by their header.
+    assert (
+        report.events[1]["text"] == "Alert fired: checkout p99 above 2 s — Owner: pager"
+    )
+
+
+def test_bold_time_bullets_keep_sub_bullets() -> None:
+    report = _import("bold-bullets.md")
+    assert _times(report)[0] == "2023-06-14T16:52:00+00:00"
+    assert len(report.events) == 6
+    investigating = report.events[3]
+    assert investigating["kind"] == "investigating"
+    assert investigating["text"] == (
+        "Investigating why pods still point at the old primary\n"
+        "  - Connection strings use the instance address, not the service name"
+    )
+
+
+def test_plain_time_bullets_in_the_heading_timezone() -> None:
+    report = _import("plain-bullets.md")
+    times = _times(report)
+    assert times[0] == "2025-01-20T22:10:00-08:00"
+    assert times[-1] == "2025-01-21T00:36:00-08:00", "rolled over midnight"
+    assert report.events[1]["kind"] == "detected"
+
+
+def test_timestamped_headings_take_the_text_below() -> None:
+    report = _import("heading-timeline.md")
+    assert report.date == date(2018, 10, 10), "the date comes from the headings"
+    assert report.warnings == (
+        "heading-timeline.md:7: no date in the header: took 2018-10-10 from this line",
+    )
+    assert _times(report) == [
+        "2018-10-10T15:30:00+00:00",
+        "2018-10-10T15:42:00+00:00",
+        "2018-10-10T16:05:00+00:00",
+        "2018-10-10T16:40:00+00:00",
+    ]
+    assert report.events[1]["text"].startswith("Investigating consumer lag\nConsumers")
+    assert [e["kind"] for e in report.events] == [
+        "note", "investigating", "deployed", "resolved",
+    ]  # fmt: skip
+
+
+def test_timestamped_paragraphs_one_event_per_line() -> None:
+    report = _import("paragraph-timeline.md")
+    assert len(report.events) == 5
+    assert report.events[0]["text"] == "Certificate rotated by the renewal job."
+    assert report.events[3]["kind"] == "identified"
+    assert report.events[4]["kind"] == "deployed"
+
+
+def test_timezone_argument_applies_when_the_report_names_none() -> None:
+    report = _import("front-matter.md", timezone="Europe/Berlin")
+    assert _times(report)[0] == "2024-08-02T03:00:00+02:00"
+    named = _import("table-timeline.md", timezone="Europe/Berlin")
+    assert _times(named)[0] == "2024-03-09T23:41:00+00:00", "the heading says UTC"
+    utc = _import("crlf.md", timezone="Europe/Berlin")
+    assert _times(utc)[0] == "2025-02-11T10:01:00+00:00", "the column says UTC"
+
+
+def test_unknown_timezone_warns_and_uses_utc() -> None:
+    report = _import("front-matter.md", timezone="Mars/Olympus")
+    assert _times(report)[0].endswith("+00:00")
+    assert any("unknown timezone 'Mars/Olympus'" in w for w in report.warnings)
+
+
+def test_times_without_any_date_stay_text_with_a_warning() -> None:
+    text = "# Blip\n\n## Timeline\n\n- 01:02 - alert fired\n- 01:05 - recovered\n"
+    report = parse_report(text, source="blip.md")
+    assert report.events == []
+    assert report.date is None
+    assert report.session["sections"][0]["body"].startswith("- 01:02 - alert fired")
+    assert any(
+        w.startswith("blip.md:5: timeline times without a date")
+        for w in report.warnings
+    )
+
+
+# --- section name variants ---------------------------------------------------------
+
+VARIANTS = {
+    "table-timeline.md": {
+        "TL;DR": "summary",
+        "Timeline (UTC)": "events",
+        "Contributing Factors": "root_cause",
+        "Action Items": "next_steps",
+        "Key Learnings": "lessons",
+    },
+    "bold-bullets.md": {
+        "Summary": "summary",
+        "Root Cause": "root_cause",
+        "Impact Assessment": "impact",
+        "Follow-ups": "next_steps",
+        "What went well / poorly": "lessons",
+    },
+    "plain-bullets.md": {
+        "Executive Summary": "summary",
+        "Alternatives": "options",
+        "Next Steps": "next_steps",
+        "Lessons Learned": "lessons",
+    },
+    "heading-timeline.md": {
+        "Discovery Timeline": "events",
+        "Verification": "validation",
+        "Success Criteria": "success_criteria",
+    },
+    "paragraph-timeline.md": {
+        "Root Cause Analysis": "root_cause",
+        "Options Considered": "options",
+        "Resolution": "fix",
+        "Impact": "impact",
+        "Validation Plan": "validation",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "heading", "field"),
+    [(n, h, f) for n, variants in VARIANTS.items() for h, f in variants.items()],
+)
+def test_section_name_variant(name: str, heading: str, field: str) -> None:
+    report = _import(name)
+    assert report.events if field == "events" else report.session.get(field)
+    titles = [s["title"] for s in report.session.get("sections", [])]
+    assert heading not in titles, "a recognized section is not also kept as text"
+
+
+def test_contributing_factors_are_evidence() -> None:
+    root = _import("table-timeline.md").session["root_cause"]
+    assert len(root["evidence"]) == 3
+
+
+def test_priorities_give_horizons() -> None:
+    steps = _import("table-timeline.md").session["next_steps"]
+    assert [(s["horizon"], s["done"]) for s in steps] == [
+        ("immediate", False), ("short", True), ("short", False), ("long", False),
+    ]  # fmt: skip
+
+
+def test_follow_up_table_columns() -> None:
+    steps = _import("bold-bullets.md").session["next_steps"]
+    assert steps[0]["owner"] == "Priya"
+    assert steps[0]["due"] == "2023-06-21"
+    assert steps[0]["horizon"] == "immediate"
+    assert steps[1]["horizon"] == "long"
+
+
+def test_went_well_and_poorly_give_lesson_kinds() -> None:
+    lessons = _import("bold-bullets.md").session["lessons"]
+    assert [lesson["kind"] for lesson in lessons] == ["went-well", "went-wrong"]
+
+
+def test_options_from_headings_and_deferred_from_a_table() -> None:
+    headed = _import("plain-bullets.md").session["options"]
+    assert [o.get("decision") for o in headed] == ["chosen", "rejected"]
+    assert headed[1]["why"] == "it treats the symptom"
+    table = _import("paragraph-timeline.md").session["options"]
+    assert [o["decision"] for o in table] == ["chosen", "rejected", "deferred"]
+    assert table[2]["why"] == "to product review"
+
+
+def test_header_fields() -> None:
+    report = _import("bold-bullets.md")
+    assert report.session["number"] == 123
+    assert report.session["tags"] == ["database", "postgres", "failover"]
+    assert report.session["people"] == [
+        {"name": "Priya Raman", "role": "lead"},
+        {"name": "Tom Becker", "role": "lead"},
+    ]
+    assert report.session["root_cause"]["location"] == "api/db/pool.py:42"
+    assert report.session["root_cause"]["trigger"].startswith("the volume failure")
+    incident = _import("table-timeline.md")
+    assert incident.session["number"] == 12
+    assert incident.session["severity"] == "high"
+    assert incident.session["status"] == "resolved"
+
+
+def test_checkbox_criteria_done() -> None:
+    criteria = _import("heading-timeline.md").session["success_criteria"]
+    assert [c["done"] for c in criteria] == [True, True, False]
+
+
+# --- odd files ---------------------------------------------------------------------
+
+
+def test_front_matter_gives_title_date_tags_and_keeps_the_rest() -> None:
+    report = _import("front-matter.md")
+    assert report.title == "Nightly backup job skipped two databases"
+    assert report.date == date(2024, 8, 2)
+    assert report.session["tags"] == ["backups", "cron"]
+    front = report.session["sections"][0]
+    assert front["title"] == "Front matter"
+    assert "customer: internal" in front["body"]
+    assert "title:" not in front["body"]
+
+
+def test_broken_front_matter_is_kept_with_a_warning() -> None:
+    report = parse_report("---\ntitle: [unclosed\n---\n\n## Summary\n\nText.\n")
+    assert report.session["summary"] == "Text."
+    assert "title: [unclosed" in report.session["sections"][0]["body"]
+    assert any("front matter is not YAML" in w for w in report.warnings)
+
+
+def test_setext_headings() -> None:
+    report = _import("setext.md")
+    assert report.title == "Worker memory leak"
+    assert report.session["severity"] == "medium"
+    assert len(report.events) == 4
+    assert len(report.session["lessons"]) == 2
+
+
+def test_raw_html_kept_verbatim_with_a_warning() -> None:
+    report = _import("raw-html.md")
+    assert "<details>" in report.session["summary"]
+    assert "<table>" in report.session["impact"]["summary"]
+    assert report.session["sections"][0]["body"].startswith(
+        '<div class="status-banner">'
+    )
+    assert any("raw HTML kept verbatim" in w for w in report.warnings)
+
+
+def test_no_sections_keeps_everything_with_a_warning() -> None:
+    report = _import("no-sections.md")
+    text = _read("no-sections.md").strip()
+    assert report.session["sections"] == [{"title": "Details", "body": text}]
+    assert report.title == "no sections"
+    assert report.warnings == (
+        "no-sections.md:1: no recognizable report sections: everything kept as sections",
+    )
+
+
+def test_crlf_reads_like_lf() -> None:
+    text = _read("crlf.md")
+    # Should a checkout have normalized the fixture's line ends, put them back.
+    crlf_text = text if "\r\n" in text else text.replace("\n", "\r\n")
+    crlf = parse_report(crlf_text, source="crlf.md")
+    lf = parse_report(crlf_text.replace("\r\n", "\n"), source="crlf.md")
+    assert crlf == lf
+    assert not any("\r" in s for s in _strings([crlf.session, crlf.events]))
+    assert crlf.session["status"] == "monitoring"
+    assert len(crlf.events) == 3
+
+
+def test_empty_file() -> None:
+    report = _import("empty.md")
+    assert report.title == "empty"
+    assert report.session == {"title": "empty"}
+    assert report.events == []
+    assert report.warnings == ("empty.md:1: the report is empty",)
+    assert parse_report("").title == "Untitled report"
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
+def test_output_fits_the_model(path: Path) -> None:
+    model = pytest.importorskip("journal.model")
+    report = parse_report(path.read_bytes().decode("utf-8"), source=path.name)
+    model.to_session(report.session)
+    for event in report.events:
+        model.to_event(event)
+
+
+# --- nothing lost ------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+_HEADING = re.compile(r"^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_BOLD_LABEL = re.compile(r"^(\s*(?:[-*+]|\d+[.)])?\s*)(\*\*[^*]+\*\*:?)")
+_MARKERS = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?")
+_FENCE_INFO = re.compile(r"^(\s*(?:```|~~~))\w+")
+_ZONE_AFTER_TIME = re.compile(r"(\d{1,2}:\d{2}\**)\s+(UTC|PST|GMT)\b")
+_LINES = re.compile(r"\(lines? (\d)")
+_HEADING_NUMBER = re.compile(r"^(?=#)#+\s+\d+[.)]\s")
+_FRONT_KEY = re.compile(r"^(?:title|date|tags):")
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    if lines and lines[0] == "---" and "---" in lines[1:]:
+        return lines.index("---", 1) + 1
+    return 0
+
+
+def _words(text: str) -> set[str]:
+    """Words and numbers, NFKC and case-folded; `04T01` counts as 04, t, 01."""
+    return set(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [str(value)] if isinstance(value, str | int) else []
+
+
+def _without_labels(text: str) -> str:
+    """The source less what the importer reads as structure, not as text: headings
+    and `**Label:**`s it recognizes, table header rows, list and checkbox markers,
+    fence languages, the `Session 8:` of a title, a zone after a time."""
+    lines = text.split("\n")
+    kept = []
+    front = _front_matter_end(lines)
+    for i, line in enumerate(lines):
+        if i < front:
+            kept.append(_FRONT_KEY.sub("", line))
+            continue
+        heading = _HEADING.match(line)
+        underline = i + 1 < len(lines) and re.fullmatch(r"\s*(=+|-+)\s*", lines[i + 1])
+        if (heading and is_label(heading[1])) or (underline and is_label(line)):
+            continue
+        if heading and line.startswith("# ") and parse_title(heading[1])[1] is not None:
+            line = "# " + re.sub(r"^#?\s*[A-Za-z]+", "", heading[1])
+        if i + 1 < len(lines) and re.fullmatch(r"\s*\|[\s|:-]+\|\s*", lines[i + 1]):
+            line = "|".join(c for c in line.split("|") if not is_label(c))
+        label = _BOLD_LABEL.match(line)
+        if label and (found := split_label(label[2] + " x")) and is_label(found.name):
+            line = line[: label.start(2)] + line[label.end(2) :]
+        line = _MARKERS.sub("", _HEADING_NUMBER.sub("", line))
+        line = _FENCE_INFO.sub(r"\1", line)
+        line = _ZONE_AFTER_TIME.sub(r"\1", _LINES.sub(r"(\1", line))
+        kept.append(line)
+    return "\n".join(kept)
+
+
+@pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
+def test_every_word_of_the_source_is_kept(path: Path) -> None:
+    source, _ = repair_mojibake(path.read_bytes().decode("utf-8"))
+    report = parse_report(source, source=path.name)
+    output = _strings([report.session, report.events])
+    if report.date is not None:
+        output.append(report.date.isoformat())
+    kept = set().union(*map(_words, output)) if output else set()
+    missing = _words(_without_labels(source)) - kept
+    assert not missing, f"{len(missing)} words lost: {sorted(missing)}"
+
+
+def test_the_label_exemption_is_narrow() -> None:
+    # Only the label words themselves are exempt: the same words in text count.
+    text = "## Root Cause Analysis\n\nThe analysis found the cause.\n"
+    assert _words(_without_labels(text)) == {"the", "analysis", "found", "cause"}
+    checked = exempt = 0
+    for path in ALL:
+        source = path.read_bytes().decode("utf-8")
+        words = _words(source)
+        checked += len(words)
+        exempt += len(words - _words(_without_labels(source)))
+    assert checked > 1000, "the recall test sees real text"
+    # What is exempt is structure: section names, field labels, header cells,
+    # checkbox and list markers, fence languages, zone names after times.
+    assert exempt / checked < 0.12, f"{exempt} of {checked} words exempt as labels"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_never_raises_on_arbitrary_text(text: str) -> None:
+    report = parse_report(text)
+    assert report.title
+    assert not any("importer bug" in w for w in report.warnings)
+
+
+_MARKDOWNISH = st.lists(
+    st.sampled_from(
+        [
+            "# Session 1: x",
+            "## Timeline",
+            "## Next Steps",
+            "### Immediate",
+            "| Time | Event |",
+            "|---|---|",
+            "| 01:02 | a |",
+            "| x |",
+            "- 01:02 - b",
+            "- [ ] c",
+            "- [x] d",
+            "**Date:** 2025-01-02",
+            "**Commit:** abc1234",
+            "```",
+            "```python",
+            "---",
+            "",
+            "<div>",
+            "text",
+            "1. **e**",
+            "   - f",
+            "### 2018-10-10 15:30",
+            "23:59 UTC — g",
+            "## Options Considered",
+            "| Option | Pros | Decision |",
+            "Title\n=====",
+            "> quote",
+            "    code",
+        ]
+    ),
+    max_size=40,
+).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MARKDOWNISH)
+def test_never_raises_on_report_shaped_text(text: str) -> None:
+    report = parse_report(text)
+    assert not any("importer bug" in w for w in report.warnings), report.warnings
+    model = pytest.importorskip("journal.model")
+    model.to_session(report.session)
+    for event in report.events:
+        model.to_event(event)
