@@ -39,17 +39,7 @@ EXIT_BUG = 70
 
 def _register() -> None:
     # Each module adds its commands to `app`; importing them is the registration.
-    from journal.cli.commands import (  # noqa: F401
-        capture,
-        check,
-        followups,
-        items,
-        port,
-        report,
-        run,
-        sessions,
-        stats,
-    )
+    from journal.cli.commands import capture, items, port, sessions  # noqa: F401
 
 
 def run(argv: list[str]) -> None:
