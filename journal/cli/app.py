@@ -39,7 +39,16 @@ EXIT_BUG = 70
 
 def _register() -> None:
     # Each module adds its commands to `app`; importing them is the registration.
-    from journal.cli.commands import capture, items, port, sessions  # noqa: F401
+    from journal.cli.commands import (  # noqa: F401
+        capture,
+        check,
+        followups,
+        items,
+        port,
+        run,
+        sessions,
+        stats,
+    )
 
 
 def run(argv: list[str]) -> None:

@@ -211,19 +211,23 @@ def step_add(
 
 @step_app.command("done")
 def step_done(
-    number: Number,
+    step: Annotated[
+        str, typer.Argument(help="N (of --session), or SESSION:N from any session.")
+    ],
     undo: Annotated[bool, typer.Option("--undo", help="Reopen it.")] = False,
     session: SessionOpt = None,
     as_json: Json = False,
 ) -> None:
-    """Mark next step N as done."""
-    _update(
-        session,
-        "next_steps",
-        number,
-        {"done": not undo},
-        "reopened step" if undo else "completed step",
-        as_json,
+    """Mark next step N (or SESSION:N) as done; a carried step where it now lives."""
+    from journal.followups import complete
+    from journal.store import Journal
+
+    named, changed = complete(Journal.open(), step, session=session, undo=undo)
+    via = f" (carried from {named})" if changed != named else ""
+    emit(
+        {"step": named, "changed": changed, "done": not undo},
+        f"{'reopened' if undo else 'completed'} step {changed}{via}",
+        as_json=as_json,
     )
 
 

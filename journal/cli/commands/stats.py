@@ -1,0 +1,72 @@
+"""`journal stats`: time to detect, mitigate and resolve across sessions."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+
+from journal.cli.app import app
+from journal.cli.options import Json
+
+_HEADERS = ("detect", "mitigate", "resolve", "duration")
+
+
+@app.command("stats")
+def stats(
+    since: Annotated[
+        str | None,
+        typer.Option(help="Sessions started since: 2025-11-01, or 30d back from now."),
+    ] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", help="Any of these tags.")
+    ] = None,
+    severity: Annotated[
+        list[str] | None, typer.Option(help="Any of these severities.")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Per-session time to detect, mitigate and resolve, with medians and
+    percentiles; figures whose events are missing are left out, never guessed."""
+    from journal.cli.output import warn
+    from journal.stats import Selection, collect, parse_since
+    from journal.store import Journal
+
+    journal = Journal.open()
+    selection = Selection(
+        since=parse_since(since, journal=journal) if since else None,
+        tags=tuple(tag or ()),
+        severities=tuple(severity or ()),
+    )
+    result = collect(journal, selection)
+    if as_json:
+        print(json.dumps(result.as_dict(selection), ensure_ascii=False, indent=2))
+        return
+    for session_id, error in result.skipped:
+        warn(f"{session_id} not counted: {error}")
+    if not result.sessions:
+        print("no sessions match")
+        return
+    _print_table(result)
+
+
+def _print_table(result: Any) -> None:
+    from journal.metrics import format_duration
+    from journal.stats import FIGURES
+
+    width = max(len(row.session_id) for row in result.sessions)
+    print(f"{'session':<{width}}  " + "  ".join(f"{h:>9}" for h in _HEADERS))
+    for row in result.sessions:
+        cells = [format_duration(getattr(row.metrics, name)) for name in FIGURES]
+        print(f"{row.session_id:<{width}}  " + "  ".join(f"{c:>9}" for c in cells))
+    aggregates = result.aggregates()
+    print()
+    for label in ("count", "median", "p90", "p95"):
+        cells = [
+            str(aggregates[name]["count"])
+            if label == "count"
+            else format_duration(aggregates[name][label])
+            for name in FIGURES
+        ]
+        print(f"{label:<{width}}  " + "  ".join(f"{c:>9}" for c in cells))
