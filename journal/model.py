@@ -125,7 +125,7 @@ class NextStep(_Base, frozen=True):
     tracked_in: str | None = None
     """Issue URL where the follow-up is tracked."""
     carried_from: str | None = None
-    """`session:N` this step was carried forward from."""
+    """`<session id>:<N>`: the step this one continues (set by `journal step carry`)."""
 
 
 class Lesson(_Base, frozen=True):
