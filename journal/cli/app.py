@@ -45,6 +45,7 @@ def _register() -> None:
         followups,
         items,
         port,
+        report,
         run,
         sessions,
         stats,

@@ -1,0 +1,135 @@
+"""Commands that turn sessions into reports: render (Markdown) and show (terminal)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from journal.cli.app import app
+from journal.cli.options import Json
+from journal.cli.output import emit
+
+Ascii = Annotated[
+    bool | None,
+    typer.Option(
+        "--ascii/--emoji",
+        help="Words instead of status emoji (default: `ascii` in journal.yaml).",
+        show_default=False,
+    ),
+]
+
+
+@app.command("render")
+def render(
+    ref: Annotated[
+        str | None,
+        typer.Argument(help="Session id, prefix or number (default: active)."),
+    ] = None,
+    all_: Annotated[
+        bool,
+        typer.Option("--all", help="Every session, into the reports folder."),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write here instead of stdout (with --all: the reports folder).",
+        ),
+    ] = None,
+    ascii: Ascii = None,
+    as_json: Json = False,
+) -> None:
+    """The Markdown report of a session; --all writes every session's report."""
+    from journal.errors import UsageError
+    from journal.store import Journal
+
+    journal = Journal.open()
+    use_ascii = journal.config.ascii if ascii is None else ascii
+    if all_:
+        if ref is not None:
+            raise UsageError("give a session or --all, not both")
+        _render_all(journal, output, use_ascii, as_json)
+        return
+    from journal.fsio import atomic_write
+    from journal.render.report import Renderer
+
+    session_id = journal.resolve(ref)
+    text = Renderer(journal, ascii=use_ascii).render(session_id)
+    if output is None:
+        _write_stdout(text)
+        return
+    atomic_write(output, text)
+    emit(
+        {"session": session_id, "path": str(output)},
+        f"wrote {output}",
+        as_json=as_json,
+    )
+
+
+def _render_all(
+    journal: object, output: Path | None, ascii: bool, as_json: bool
+) -> None:
+    from journal.errors import JournalError
+    from journal.render.batch import render_all
+    from journal.store import Journal
+
+    assert isinstance(journal, Journal)
+    result = render_all(journal, out_dir=output, ascii=ascii)
+    for session_id, message in result.failed:
+        print(f"journal: error: {session_id}: {message}", file=sys.stderr)
+    emit(
+        {
+            "dir": str(result.out_dir),
+            "written": result.written,
+            "unchanged": len(result.unchanged),
+            "removed": result.removed,
+            "failed": [{"session": s, "error": m} for s, m in result.failed],
+        },
+        f"reports in {result.out_dir}: {len(result.written)} written, "
+        f"{len(result.unchanged)} unchanged, {len(result.removed)} removed"
+        + (f", {len(result.failed)} failed" if result.failed else ""),
+        as_json=as_json,
+    )
+    if result.failed:
+        raise JournalError(
+            f"{len(result.failed)} session(s) could not be rendered",
+            "fix the files named above and run `journal render --all` again",
+        )
+
+
+def _write_stdout(text: str) -> None:
+    # UTF-8 whatever the locale says: a report is never re-encoded on the way out.
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
+@app.command("show")
+def show(
+    ref: Annotated[
+        str | None,
+        typer.Argument(help="Session id, prefix or number (default: active)."),
+    ] = None,
+    ascii: Ascii = None,
+    pager: Annotated[
+        bool | None,
+        typer.Option(
+            "--pager/--no-pager",
+            help="Page long reports (default: when the terminal is too short).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """The report of a session, formatted for the terminal."""
+    from journal.cli.terminal import print_markdown
+    from journal.render.report import Renderer
+    from journal.store import Journal
+
+    journal = Journal.open()
+    use_ascii = journal.config.ascii if ascii is None else ascii
+    text = Renderer(journal, ascii=use_ascii).render(journal.resolve(ref))
+    print_markdown(text, pager=pager)

@@ -1,0 +1,1 @@
+"""Session reports: the Markdown a session renders to, through Jinja templates."""

@@ -1,0 +1,181 @@
+"""`render --all`: every session's report in the reports folder, rewriting only those
+whose inputs changed, and removing reports of sessions that no longer exist.
+
+A report's inputs are its session's two files, the previous and next sessions' labels,
+the configuration, the templates and this package's own code. Their digest is kept per
+report in a manifest in the state folder, next to the report file's stat, so a run
+where nothing changed reads no YAML, renders nothing and writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from journal import __version__
+from journal.errors import JournalError
+from journal.fsio import atomic_write
+from journal.locate import CONFIG_NAME
+from journal.render.index import Entry, SessionIndex
+from journal.store import Journal
+
+_REPORT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*\.md$")
+
+
+@dataclass
+class BatchResult:
+    out_dir: Path
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def render_all(
+    journal: Journal, *, out_dir: Path | None = None, ascii: bool = False
+) -> BatchResult:
+    """Bring every report in `out_dir` (default: the reports dir) up to date."""
+    target = (out_dir or journal.root / journal.config.reports_dir).resolve()
+    result = BatchResult(target)
+    index = SessionIndex(journal)
+    entries = index.entries()
+    manifest_path = _manifest_path(journal, target)
+    manifest = _load(manifest_path)
+    global_key = _global_key(journal, ascii)
+    fresh: dict[str, Any] = {}
+    renderer = None
+    for session_id, entry in entries.items():
+        key = _report_key(global_key, entry, entries, index)
+        path = target / f"{session_id}.md"
+        known = manifest.get(session_id)
+        if (
+            isinstance(known, dict)
+            and known.get("key") == key
+            and known.get("stat") == _stat(path)
+        ):
+            result.unchanged.append(session_id)
+            fresh[session_id] = known
+            continue
+        if renderer is None:
+            from journal.render.report import Renderer
+
+            renderer = Renderer(journal, ascii=ascii)
+            target.mkdir(parents=True, exist_ok=True)
+        try:
+            text = renderer.render(session_id, index=index)
+        except JournalError as exc:
+            result.failed.append((session_id, exc.one_line()))
+            continue
+        if _read(path) != text:
+            atomic_write(path, text)
+            result.written.append(session_id)
+        else:
+            result.unchanged.append(session_id)
+        fresh[session_id] = {"key": key, "stat": _stat(path)}
+    result.removed = _remove_stale(target, set(entries))
+    index.save()
+    if fresh != manifest:
+        _save(manifest_path, fresh)
+    return result
+
+
+def _report_key(
+    global_key: str, entry: Entry, entries: dict[str, Entry], index: SessionIndex
+) -> str:
+    previous = entries.get(entry.previous) if entry.previous else None
+    neighbours = [
+        entry.previous,
+        previous.label if previous else None,
+        [(e.id, e.label) for e in index.next_of(entry.id)],
+    ]
+    raw = json.dumps([global_key, entry.digest, neighbours], ensure_ascii=False)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def _global_key(journal: Journal, ascii: bool) -> str:
+    """Digest of what every report depends on: config, templates, this code."""
+    from journal.render.report import package_templates, template_dirs
+
+    digest = hashlib.sha256()
+    digest.update(f"{__version__}\0{ascii}\0".encode())
+    digest.update(_read_bytes(journal.root / CONFIG_NAME))
+    folders = [("code", Path(__file__).resolve().parent)]
+    folders += [(str(d), d) for d in template_dirs(journal)]
+    if package_templates() not in [d for _, d in folders]:
+        folders.append(("package", package_templates()))
+    for label, folder in folders:
+        for path in sorted(_files(folder)):
+            digest.update(f"\0{label}/{path.relative_to(folder).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return [
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix != ".pyc" and "__pycache__" not in p.parts
+    ]
+
+
+def _remove_stale(target: Path, existing: set[str]) -> list[str]:
+    removed = []
+    try:
+        names = sorted(p.name for p in target.iterdir())
+    except FileNotFoundError:
+        return []
+    for name in names:
+        if _REPORT_RE.match(name) and name[:-3] not in existing:
+            (target / name).unlink()
+            removed.append(name[:-3])
+    return removed
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return [st.st_mtime_ns, st.st_size, st.st_ino]
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (FileNotFoundError, UnicodeDecodeError):
+        return None
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return b""
+
+
+def _manifest_path(journal: Journal, target: Path) -> Path:
+    name = hashlib.sha256(str(target).encode("utf-8")).hexdigest()[:16]
+    return journal.state_dir / "reports" / f"{name}.json"
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _save(path: Path, manifest: dict[str, Any]) -> None:
+    # The manifest only saves work: failing to write it must not fail the run.
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(manifest, sort_keys=True))
+    except JournalError:
+        pass

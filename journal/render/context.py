@@ -1,0 +1,201 @@
+"""What a report template sees: the session, its timeline in the configured zone, its
+commits, its neighbours, its metrics, and the marks (emoji or words) to decorate them.
+
+Everything here is a pure function of the session's files, the configuration and the
+neighbours' titles, so a report renders byte-identical on any machine and zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING, Any
+
+from journal.metrics import Metrics, compute, format_duration
+
+if TYPE_CHECKING:
+    from journal.model import Criterion, Event, NextStep, Session
+    from journal.render.index import Entry
+
+EMOJI = {
+    "chosen": "✅ Chosen",
+    "rejected": "❌ Rejected",
+    "deferred": "⏸ Deferred",
+    "undecided": "—",
+    "star": "⭐",
+    "evidence": "📎",
+    "exit_ok": "✅",
+    "exit_failed": "❌",
+    "went-well": "✅ Went well",
+    "went-wrong": "❌ Went wrong",
+    "lucky": "🍀 Lucky",
+}
+ASCII = {
+    "chosen": "Chosen",
+    "rejected": "Rejected",
+    "deferred": "Deferred",
+    "undecided": "-",
+    "star": "(key)",
+    "evidence": "attached:",
+    "exit_ok": "(ok)",
+    "exit_failed": "(failed)",
+    "went-well": "Went well",
+    "went-wrong": "Went wrong",
+    "lucky": "Lucky",
+}
+HORIZONS = (
+    ("immediate", "Immediate"),
+    ("short", "Short-term"),
+    ("long", "Long-term"),
+)
+CommitUrl = Callable[[str], str | None]
+
+
+@dataclass(frozen=True)
+class Commit:
+    """A commit event of the timeline, as the commits table shows it."""
+
+    sha: str
+    short: str
+    subject: str
+    author: str | None
+    at: datetime
+    url: str | None
+    lost: bool
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    id: str
+    label: str
+    link: str
+
+
+@dataclass(frozen=True)
+class Group:
+    """Items under one heading (criteria by group, next steps by horizon)."""
+
+    title: str | None
+    items: Sequence[Any]
+
+
+def build_context(
+    *,
+    session_id: str,
+    session: Session,
+    events: Sequence[Event],
+    tz: tzinfo,
+    tz_name: str,
+    source: str,
+    previous: Entry | None,
+    following: Sequence[Entry],
+    ascii: bool,
+    commit_url: CommitUrl,
+) -> dict[str, Any]:
+    """The template context of one report."""
+    moments = [e.at for e in events] + [
+        t for t in (session.started, session.ended) if t is not None
+    ]
+    multi_day = len({m.astimezone(tz).date() for m in moments}) > 1
+    metrics = compute(session, events)
+    return {
+        "id": session_id,
+        "session": session,
+        "events": list(events),
+        "commits": _commits(events, commit_url),
+        "metrics": metrics,
+        "metric_rows": metric_rows(metrics, has_steps=bool(session.next_steps)),
+        "previous": _neighbour(previous, session.previous),
+        "following": [_neighbour(e, e.id) for e in following],
+        "criteria_groups": _criteria_groups(session.success_criteria),
+        "step_groups": _step_groups(session.next_steps),
+        "marks": ASCII if ascii else EMOJI,
+        "tz_name": tz_name,
+        "multi_day": multi_day,
+        "source": source,
+    }
+
+
+def time_filters(tz: tzinfo, *, multi_day: bool) -> dict[str, Callable[..., str]]:
+    """`clock` (an event's time: `01:02`, or with its date in a multi-day session),
+    `day` (the local date) and `duration` (seconds as `1h 05m`)."""
+
+    def clock(moment: datetime) -> str:
+        local = moment.astimezone(tz)
+        return local.strftime("%Y-%m-%d %H:%M" if multi_day else "%H:%M")
+
+    def day(moment: datetime) -> str:
+        return moment.astimezone(tz).strftime("%Y-%m-%d")
+
+    return {"clock": clock, "day": day, "duration": format_duration}
+
+
+def _commits(events: Sequence[Event], commit_url: CommitUrl) -> list[Commit]:
+    seen: set[str] = set()
+    commits = []
+    for event in events:
+        if event.kind != "commit" or not event.sha or event.sha in seen:
+            continue
+        seen.add(event.sha)
+        commits.append(
+            Commit(
+                sha=event.sha,
+                short=event.sha[:7],
+                subject=event.text.split("\n", 1)[0],
+                author=event.by,
+                at=event.at,
+                url=None if event.lost else commit_url(event.sha),
+                lost=event.lost,
+            )
+        )
+    return commits
+
+
+def _neighbour(entry: Entry | None, session_id: str | None) -> Neighbour | None:
+    if session_id is None:
+        return None
+    if entry is None:
+        return Neighbour(session_id, session_id, "")
+    return Neighbour(entry.id, entry.label, f"{entry.id}.md")
+
+
+def _criteria_groups(criteria: Sequence[Criterion]) -> list[Group]:
+    order: list[str | None] = []
+    for criterion in criteria:
+        if criterion.group not in order:
+            order.append(criterion.group)
+    order.sort(key=lambda g: g is not None)
+    return [Group(g, [c for c in criteria if c.group == g]) for g in order]
+
+
+def _step_groups(steps: Sequence[NextStep]) -> list[Group]:
+    groups = []
+    for horizon, title in HORIZONS:
+        items = [s for s in steps if s.horizon == horizon]
+        if items:
+            groups.append(Group(title, items))
+    return groups
+
+
+def metric_rows(metrics: Metrics, *, has_steps: bool) -> list[tuple[str, str]]:
+    """The computed summary: only the figures the session has the data for."""
+    rows = []
+    for label, value, present in (
+        ("Time to detect", metrics.time_to_detect_s, metrics.detected),
+        ("Time to mitigate", metrics.time_to_mitigate_s, metrics.mitigated),
+        ("Time to resolve", metrics.time_to_resolve_s, metrics.resolved),
+        ("Duration", metrics.duration_s, metrics.duration_s),
+    ):
+        if present is not None:
+            rows.append((label, format_duration(value)))
+    if metrics.criteria_total:
+        rows.append(
+            (
+                "Success criteria met",
+                f"{metrics.criteria_met} of {metrics.criteria_total}",
+            )
+        )
+    if has_steps:
+        rows.append(("Open next steps", str(metrics.open_steps)))
+    return rows

@@ -1,0 +1,354 @@
+"""Markdown escaping by context: table cells, inline text, blocks, code spans, fences.
+
+User text keeps its Markdown emphasis, links, lists and code, but nothing in it can
+add a heading, table or rule to the report, end a table cell, leave a fence open, or
+reach the page as raw HTML. Inline escaping is exact by construction; block escaping
+is checked by parsing the result, and falls back to escaping every punctuation mark
+when the check fails, so the guarantee never rests on a heuristic alone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+# Container markers a block can sit behind: blockquote `>`, bullets, ordered numbers.
+_PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
+_RULE_OR_UNDERLINE = re.compile(r"^(?:=+|-+|(?:[-*_][ \t]*){3,})[ \t]*$")
+_DELIMITER_ROW = re.compile(r"^[-:|][-:| \t]*$")
+_ATX = re.compile(r"^(#{1,6})(?=[ \t]|$)")
+# `<` starts raw HTML (a tag, comment, declaration, instruction) or an autolink only
+# when a letter, `/`, `!` or `?` follows it; `a < b` stays as typed.
+_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
+_BLOCK_START = re.compile(r"^(?:#|>|[-+*](?=[ \t]|$)|~~~|\[[^\]]*\]:)")
+_ONLY_MARKERS = re.compile(r"^[\s*_=+-]+$")
+_ORDERED_START = re.compile(r"^(\d{1,9})[.)](?=[ \t]|$)")
+_TRAILING_HASHES = re.compile(r"(^|[ \t])(#+)$")
+
+
+def normalize(text: str) -> str:
+    """`\\n` line endings, no trailing whitespace at the end."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+
+
+# --- inline -----------------------------------------------------------------------
+
+
+def _segments(text: str) -> list[tuple[bool, str]]:
+    """Split one inline run into (is_code, text) parts as CommonMark finds code spans.
+
+    A backtick run opens a span only if a run of the same length closes it; a
+    backslash-escaped backtick opens nothing; inside a span backslashes are literal.
+    Unmatched backtick runs come back as text, each backtick escaped, so they cannot
+    pair with backticks of whatever the template writes next to this text.
+    """
+    parts: list[tuple[bool, str]] = []
+    plain: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\" and i + 1 < n and text[i + 1] in _PUNCT:
+            plain.append(text[i : i + 2])
+            i += 2
+            continue
+        if ch != "`":
+            plain.append(ch)
+            i += 1
+            continue
+        run = _run_length(text, i)
+        close = _find_closer(text, i + run, run)
+        if close < 0:
+            plain.append("\\`" * run)
+            i += run
+            continue
+        if plain:
+            parts.append((False, "".join(plain)))
+            plain = []
+        parts.append((True, text[i : close + run]))
+        i = close + run
+    if plain:
+        parts.append((False, "".join(plain)))
+    return parts
+
+
+def _run_length(text: str, start: int) -> int:
+    end = start
+    while end < len(text) and text[end] == "`":
+        end += 1
+    return end - start
+
+
+def _find_closer(text: str, start: int, length: int) -> int:
+    i = text.find("`", start)
+    while i >= 0:
+        run = _run_length(text, i)
+        if run == length:
+            return i
+        i = text.find("`", i + run)
+    return -1
+
+
+def _escape_plain(text: str, *, cell: bool) -> str:
+    text = _HTML_START.sub("&lt;", text)
+    if cell:
+        text = re.sub(r"(?<!\\)\|", r"\\|", text)
+        text = text.replace("\n", "<br>")
+    else:
+        text = text.replace("\n", " ")
+    return text
+
+
+def _escape_code(span: str, *, cell: bool) -> str:
+    span = span.replace("\n", " ")
+    # In a table, GFM splits cells before it finds code spans: a pipe needs its
+    # backslash even there, and the table drops the backslash again.
+    return span.replace("|", "\\|") if cell else span
+
+
+def inline(text: Any, *, cell: bool = False) -> str:
+    """Text for a one-line context: after a label, in a heading, in a list item.
+
+    `cell=True` is for table cells: pipes are escaped and line breaks become `<br>`.
+    Elsewhere line breaks become spaces.
+    """
+    value = normalize(str(text)).strip()
+    if not value:
+        return ""
+    if not cell:
+        value = " ".join(value.split("\n"))
+    out = "".join(
+        _escape_code(part, cell=cell) if is_code else _escape_plain(part, cell=cell)
+        for is_code, part in _segments(value)
+    )
+    if _ONLY_MARKERS.match(out):
+        # Wrapped in the template's own `**…**`, a run of `*` or `-` becomes a rule.
+        return re.sub(r"([*_=+-])", r"\\\1", out)
+    out = _escape_line_start(out)
+    # A heading's closing `#`s are dropped: keep a trailing run as text.
+    out = _TRAILING_HASHES.sub(r"\1\\\2", out)
+    if (len(out) - len(out.rstrip("\\"))) % 2:
+        out += "\\"
+    return out
+
+
+def cell(text: Any) -> str:
+    """Text for a table cell."""
+    return inline(text, cell=True)
+
+
+def _escape_line_start(text: str) -> str:
+    # Text that opens a list item must not start a block of its own there: a
+    # leading marker is escaped (`\#`, `\-`, `1\.`); it still reads the same.
+    if _BLOCK_START.match(text):
+        return "\\" + text
+    match = _ORDERED_START.match(text)
+    if match:
+        return match[1] + "\\" + text[len(match[1]) :]
+    return text
+
+
+def link_text(text: Any) -> str:
+    """Inline text inside `[…](…)`: brackets escaped so the link stays whole."""
+    return re.sub(r"(?<!\\)([\[\]])", r"\\\1", inline(text))
+
+
+def code_span(text: Any, *, cell: bool = False) -> str:
+    """`text` as an inline code span, delimited by more backticks than it contains."""
+    value = re.sub(r"\r\n|\r|\n", " ", str(text))
+    if not value:
+        return ""
+    longest = max((len(m) for m in re.findall(r"`+", value)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    if value.startswith(" ") and value.endswith(" ") and value.strip():
+        pad = " "
+    if cell:
+        value = value.replace("|", "\\|")
+    return f"{ticks}{pad}{value}{pad}{ticks}"
+
+
+def fence(code: Any, lang: str | None = "text", *, indent: int = 0) -> str:
+    """A fenced code block longer than any backtick run inside it, with a language."""
+    body = str(code).replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
+    longest = max((len(m) for m in re.findall(r"`{3,}", body)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    info = re.sub(r"[^A-Za-z0-9_+.#-]", "", lang or "") or "text"
+    lines = [f"{ticks}{info}", *body.split("\n"), ticks]
+    pad = " " * indent
+    return "\n".join(pad + line if line else "" for line in lines)
+
+
+# --- blocks -----------------------------------------------------------------------
+
+
+def block(text: Any, *, heading_floor: int | None = None) -> str:
+    """Multi-line Markdown placed as blocks of its own (blank lines around it).
+
+    Paragraphs, lists, quotes, emphasis, links and code are kept. Headings, tables
+    and rules are neutralised — unless `heading_floor` is given (free-form sections):
+    then headings are kept but pushed down to at least that level, and tables and
+    rules stay. Raw HTML is always shown as text, and a fence left open is closed.
+    """
+    value = _expand_prefix_tabs(normalize(str(text)))
+    if not value.strip():
+        return ""
+    value = value.lstrip("\n")
+    tokens = _parse(value)
+    lines = value.split("\n")
+    verbatim = _code_lines(tokens)
+    if heading_floor is not None:
+        lines = _demote_headings(lines, tokens, heading_floor)
+    result = [
+        line if index in verbatim else _escape_block_line(line, heading_floor)
+        for index, line in enumerate(lines)
+    ]
+    closer = _open_fence_closer(tokens, len(lines), value)
+    if closer:
+        result.append(closer)
+    candidate = "\n".join(result)
+    if _is_safe(candidate, heading_floor):
+        return candidate
+    return _escape_everything(value)
+
+
+def _expand_prefix_tabs(text: str) -> str:
+    # Tabs in the indentation count to the next multiple of 4 and behave differently
+    # once the text is nested in a list item; spaces mean the same everywhere.
+    out = []
+    for line in text.split("\n"):
+        prefix = _PREFIX.match(line)
+        end = prefix.end() if prefix else 0
+        out.append(line[:end].expandtabs(4) + line[end:] if "\t" in line else line)
+    return "\n".join(out)
+
+
+def _escape_block_line(line: str, heading_floor: int | None) -> str:
+    prefix = _PREFIX.match(line)
+    start = prefix.end() if prefix else 0
+    head, rest = line[:start], line[start:]
+    if heading_floor is None and _starts_structure(rest):
+        rest = "\\" + rest
+    escaped = "".join(
+        part if is_code else _HTML_START.sub("&lt;", part)
+        for is_code, part in _segments(rest)
+    )
+    return _HTML_START.sub("&lt;", head) + escaped
+
+
+def _starts_structure(rest: str) -> bool:
+    """A heading, rule, setext underline or table delimiter row starts `rest`."""
+    return bool(
+        _ATX.match(rest)
+        or _RULE_OR_UNDERLINE.match(rest)
+        or (_DELIMITER_ROW.match(rest) and "-" in rest)
+    )
+
+
+def _escape_everything(text: str) -> str:
+    """The fallback: every punctuation mark escaped, so no Markdown syntax remains."""
+    lines = []
+    for line in text.split("\n"):
+        escaped = "".join(
+            "&lt;" if ch == "<" else ("\\" + ch if ch in _PUNCT else ch) for ch in line
+        )
+        lines.append(escaped)
+    return "\n".join(lines)
+
+
+def _parser() -> Any:
+    global _PARSER
+    if _PARSER is None:
+        from markdown_it import MarkdownIt
+
+        _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
+    return _PARSER
+
+
+_PARSER: Any = None
+
+
+def _parse(text: str) -> list[Any]:
+    tokens: list[Any] = _parser().parse(text)
+    return tokens
+
+
+def _code_lines(tokens: list[Any]) -> set[int]:
+    lines: set[int] = set()
+    for token in tokens:
+        if token.type in ("fence", "code_block") and token.map:
+            lines.update(range(token.map[0], token.map[1]))
+    return lines
+
+
+def _open_fence_closer(tokens: list[Any], line_count: int, text: str) -> str | None:
+    """The closing fence for a top-level fence that runs to the end of the text."""
+    for token in tokens:
+        if token.type != "fence" or token.level != 0 or not token.map:
+            continue
+        if token.map[1] < line_count:
+            continue
+        last = text.split("\n")[token.map[1] - 1]
+        marker: str = token.markup
+        closed = token.map[1] - token.map[0] > 1 and re.fullmatch(
+            rf" {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*", last
+        )
+        if not closed:
+            return marker
+    return None
+
+
+def _demote_headings(lines: list[str], tokens: list[Any], floor: int) -> list[str]:
+    """Headings of a section body, pushed down to at least `floor`; line count kept."""
+    lines = list(lines)
+    for token in tokens:
+        if token.type != "heading_open" or not token.map:
+            continue
+        level = max(int(token.tag[1:]), floor)
+        start, end = token.map
+        prefix_match = _PREFIX.match(lines[start])
+        cut = prefix_match.end() if prefix_match else 0
+        prefix = lines[start][:cut]
+        if token.markup.startswith("#"):
+            lines[start] = prefix + "#" * level + lines[start][cut:].lstrip("#")
+            continue
+        # A setext heading (text underlined with === or ---) becomes an ATX one; its
+        # other lines keep only their container markers.
+        words = [_strip_prefix(line) for line in lines[start : end - 1]]
+        lines[start] = prefix + "#" * level + " " + " ".join(w for w in words if w)
+        for index in range(start + 1, end):
+            lines[index] = lines[index][: _prefix_end(lines[index])].rstrip()
+    return lines
+
+
+def _prefix_end(line: str) -> int:
+    match = _PREFIX.match(line)
+    return match.end() if match else 0
+
+
+def _strip_prefix(line: str) -> str:
+    return line[_prefix_end(line) :].strip()
+
+
+def _is_safe(text: str, heading_floor: int | None) -> bool:
+    tokens = _parse(text)
+    stack: list[Any] = list(tokens)
+    while stack:
+        token = stack.pop()
+        kind = token.type
+        if kind in ("html_block", "html_inline"):
+            return False
+        if kind == "heading_open" and (
+            heading_floor is None or int(token.tag[1:]) < heading_floor
+        ):
+            return False
+        if heading_floor is None and kind in ("table_open", "hr"):
+            return False
+        if token.children:
+            stack.extend(token.children)
+    return _open_fence_closer(tokens, len(text.split("\n")), text) is None
+
+
+def section(text: Any) -> str:
+    """A free-form section body: Markdown kept, headings below the section's own."""
+    return block(text, heading_floor=3)

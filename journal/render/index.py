@@ -1,0 +1,155 @@
+"""What one session's report needs to know of the others, and a digest of each
+session's files, cached by file stat so unchanged sessions are never parsed again.
+
+A report links its previous and next sessions by number and title; the next ones are
+the sessions whose `previous` names it. Finding them means knowing every session's
+`previous`, which this index keeps without loading all of `session.yaml` each time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from journal import __version__
+from journal.errors import JournalError
+from journal.store import SESSION_FILE, TIMELINE_FILE, Journal
+
+_CACHE_NAME = "render-index.json"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One session as other reports see it, and the digest of its two files."""
+
+    id: str
+    title: str
+    number: int | None
+    previous: str | None
+    digest: str
+
+    @property
+    def label(self) -> str:
+        """`Session 7: Production monitoring`, or the title alone without a number."""
+        return f"Session {self.number}: {self.title}" if self.number else self.title
+
+
+class SessionIndex:
+    """Every session's entry; read through a stat-keyed cache in the state folder."""
+
+    def __init__(self, journal: Journal):
+        self.journal = journal
+        self._path = journal.state_dir / _CACHE_NAME
+        self._cache = _load_cache(self._path)
+        self._dirty = False
+        self._entries: dict[str, Entry] | None = None
+        self._following: dict[str, list[Entry]] | None = None
+
+    def entries(self) -> dict[str, Entry]:
+        if self._entries is None:
+            fresh: dict[str, Any] = {}
+            entries: dict[str, Entry] = {}
+            for session_id in self.journal.session_ids():
+                entry, record = self._entry(session_id)
+                entries[session_id] = entry
+                fresh[session_id] = record
+            self._dirty = self._dirty or set(fresh) != set(self._cache)
+            self._cache = fresh
+            self._entries = entries
+        return self._entries
+
+    def next_of(self, session_id: str) -> list[Entry]:
+        """The sessions that name `session_id` as their previous, oldest first."""
+        if self._following is None:
+            self._following = {}
+            for entry in self.entries().values():
+                if entry.previous:
+                    self._following.setdefault(entry.previous, []).append(entry)
+        return self._following.get(session_id, [])
+
+    def save(self) -> None:
+        """Write the cache if anything changed; failing to is never an error."""
+        if not self._dirty:
+            return
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self._path.with_name(f".{self._path.name}.{os.getpid()}")
+            payload = {"version": __version__, "sessions": self._cache}
+            tmp.write_text(json.dumps(payload), encoding="utf-8")
+            tmp.replace(self._path)
+            self._dirty = False
+        except OSError:
+            pass
+
+    def _entry(self, session_id: str) -> tuple[Entry, dict[str, Any]]:
+        folder = self.journal.sessions_dir / session_id
+        stats = [_stat(folder / SESSION_FILE), _stat(folder / TIMELINE_FILE)]
+        cached = self._cache.get(session_id)
+        if isinstance(cached, dict) and cached.get("stat") == stats:
+            try:
+                return Entry(**cached["entry"]), cached
+            except TypeError:
+                pass
+        entry = _read_entry(session_id, folder)
+        self._dirty = True
+        return entry, {"stat": stats, "entry": asdict(entry)}
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return [st.st_mtime_ns, st.st_size, st.st_ino]
+
+
+def _read_entry(session_id: str, folder: Path) -> Entry:
+    session_bytes = _read_bytes(folder / SESSION_FILE)
+    timeline_bytes = _read_bytes(folder / TIMELINE_FILE)
+    digest = hashlib.sha256(
+        session_bytes + b"\0" + hashlib.sha256(timeline_bytes).digest()
+    ).hexdigest()
+    title, number, previous = _facts(session_bytes, session_id)
+    return Entry(session_id, title, number, previous, digest)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return b""
+
+
+def _facts(raw: bytes, session_id: str) -> tuple[str, int | None, str | None]:
+    """Title, number and previous of a session; a broken file shows as its id."""
+    from journal.yamlio import parse_yaml
+
+    try:
+        data = parse_yaml(raw.decode("utf-8-sig"), where=session_id)
+    except (JournalError, UnicodeDecodeError):
+        return session_id, None, None
+    if not isinstance(data, dict):
+        return session_id, None, None
+    title = data.get("title")
+    number = data.get("number")
+    previous = data.get("previous")
+    return (
+        " ".join(str(title).split()) if title else session_id,
+        number if isinstance(number, int) and not isinstance(number, bool) else None,
+        previous if isinstance(previous, str) else None,
+    )
+
+
+def _load_cache(path: Path) -> dict[str, Any]:
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(stored, dict) or stored.get("version") != __version__:
+        return {}
+    sessions = stored.get("sessions")
+    return sessions if isinstance(sessions, dict) else {}

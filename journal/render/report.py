@@ -1,0 +1,168 @@
+"""Rendering a session into its Markdown report through the Jinja templates.
+
+Templates are looked up in the project's templates folder first and the package's
+defaults last, so a team overrides any part by putting a file of the same name in its
+own folder. Undefined names fail loudly (`StrictUndefined`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import journal
+from journal.errors import InvalidDataError
+from journal.render import escape
+from journal.render.context import CommitUrl, build_context, time_filters
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from journal.render.index import SessionIndex
+    from journal.store import Journal
+
+MAIN_TEMPLATE = "report.md.j2"
+
+
+def package_templates() -> Path:
+    """The default templates: inside the installed wheel, or the source tree's."""
+    here = Path(journal.__file__).resolve().parent
+    shipped = here / "_templates"
+    return shipped if shipped.is_dir() else here.parent / "templates"
+
+
+def template_dirs(journal_: Journal) -> list[Path]:
+    """Where templates are looked up, first match wins: the project's, then ours."""
+    project = journal_.root / journal_.config.templates_dir
+    dirs = [project] if project.is_dir() else []
+    default = package_templates()
+    if not any(_same(default, d) for d in dirs):
+        dirs.append(default)
+    return dirs
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def commit_linker(journal_: Journal) -> CommitUrl:
+    """How a commit SHA becomes a web link: `git.web_url` in journal.yaml, with
+    `{sha}` in it; plain (None) when nothing says where commits are browsable."""
+    pattern = journal_.config.git.web_url
+    if not pattern or "{sha}" not in pattern or "{path}" in pattern:
+        return lambda sha: None
+    return lambda sha: pattern.replace("{sha}", sha)
+
+
+@dataclass
+class Renderer:
+    """Renders reports of one journal; reuse it to render many."""
+
+    journal: Journal
+    ascii: bool = False
+
+    @cached_property
+    def env(self) -> Environment:
+        return make_environment(template_dirs(self.journal))
+
+    @cached_property
+    def _commit_url(self) -> CommitUrl:
+        return commit_linker(self.journal)
+
+    def render(self, session_id: str, *, index: SessionIndex | None = None) -> str:
+        """The report of one session, as Markdown text ending in one newline."""
+        from journal.render.index import SessionIndex
+
+        session = self.journal.load(session_id)
+        events = self.journal.events(session_id)
+        own_index = index is None
+        index = index or SessionIndex(self.journal)
+        entries = index.entries()
+        if own_index:
+            index.save()
+        previous = entries.get(session.previous) if session.previous else None
+        context = build_context(
+            session_id=session_id,
+            session=session,
+            events=events,
+            tz=self.journal.tz,
+            tz_name=self.journal.config.timezone,
+            source=f"{self.journal.config.sessions_dir}/{session_id}/",
+            previous=previous,
+            following=index.next_of(session_id),
+            ascii=self.ascii,
+            commit_url=self._commit_url,
+        )
+        return self.render_context(context)
+
+    def render_context(self, context: dict[str, Any]) -> str:
+        from jinja2 import TemplateError
+
+        filters = time_filters(self.journal.tz, multi_day=context["multi_day"])
+        try:
+            template = self.env.get_template(MAIN_TEMPLATE)
+            text = template.render(**context, **filters)
+        except TemplateError as exc:
+            raise _template_error(exc) from None
+        return text.rstrip("\n") + "\n"
+
+
+def make_environment(dirs: Sequence[Path]) -> Environment:
+    """The Jinja environment: loader chain, strict undefined, Markdown filters."""
+    from jinja2 import (
+        ChoiceLoader,
+        Environment,
+        FileSystemLoader,
+        StrictUndefined,
+    )
+
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d), encoding="utf-8") for d in dirs]),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        newline_sequence="\n",
+    )
+    env.filters.update(
+        cell=escape.cell,
+        inline=escape.inline,
+        md=escape.block,
+        section_md=escape.section,
+        code=escape.code_span,
+        cellcode=lambda text: escape.code_span(text, cell=True),
+        fence=escape.fence,
+        link_text=escape.link_text,
+        item=_item,
+    )
+    return env
+
+
+def _item(text: Any, indent: int = 2) -> str:
+    """A list item's text: its first line inline, the rest as blocks nested in it."""
+    first, _, rest = escape.normalize(str(text)).strip().partition("\n")
+    head = escape.inline(first)
+    body = escape.block(rest)
+    if not body:
+        return head
+    pad = " " * indent
+    nested = "\n".join(pad + line if line else "" for line in body.split("\n"))
+    return f"{head}\n\n{nested}"
+
+
+def _template_error(exc: Exception) -> InvalidDataError:
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    line = getattr(exc, "lineno", None)
+    where = f"{name}:{line}" if name and line else (name or "templates")
+    return InvalidDataError(
+        f"template error: {exc}",
+        "fix the template, or delete your copy to use the built-in one",
+        where=where,
+    )

@@ -1,0 +1,81 @@
+"""Markdown escaping by context (journal/render/escape.py)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from journal.render import escape
+
+MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def test_cell_escapes_pipes_and_turns_newlines_into_br() -> None:
+    assert escape.cell("a | b\nc") == "a \\| b<br>c"
+    assert escape.cell("`x | y`") == "`x \\| y`"
+
+
+def test_raw_html_shows_as_text_but_emphasis_and_comparisons_stay() -> None:
+    assert escape.inline("<script>alert(1)</script>") == (
+        "&lt;script>alert(1)&lt;/script>"
+    )
+    assert escape.inline("**bold** and _it_ and a < b") == "**bold** and _it_ and a < b"
+    assert escape.inline("`<b>` in code") == "`<b>` in code"
+
+
+def test_unmatched_backticks_cannot_pair_with_the_template() -> None:
+    assert escape.inline("it`s") == "it\\`s"
+
+
+def test_text_that_opens_a_list_item_cannot_start_a_block() -> None:
+    assert escape.inline("# not a heading") == "\\# not a heading"
+    assert escape.inline("- not a list") == "\\- not a list"
+    assert escape.inline("2. not a list") == "2\\. not a list"
+    assert escape.inline("**") == "\\*\\*"
+    assert escape.inline("C#") == "C#"
+    assert escape.inline("ends with #") == "ends with \\#"
+
+
+def test_block_keeps_markdown_but_not_structure() -> None:
+    text = "# Title\nPara with **bold**\n---\n\n- item\n\n| a | b |\n|---|---|\n<div>x</div>"
+    out = escape.block(text)
+    types = {t.type for t in MD.parse(out)}
+    assert "heading_open" not in types and "table_open" not in types
+    assert "hr" not in types and "html_block" not in types
+    assert "bullet_list_open" in types and "**bold**" in out
+
+
+def test_block_closes_a_fence_left_open() -> None:
+    out = escape.block("before\n```python\nprint('<b>')")
+    assert out == "before\n```python\nprint('<b>')\n```"
+
+
+def test_block_keeps_code_verbatim() -> None:
+    text = "```\n# not escaped <b>\n```\n\n    indented <i>"
+    assert escape.block(text) == text
+
+
+def test_section_keeps_headings_below_the_section_and_tables() -> None:
+    out = escape.section("# Top\n\n## Sub\n\n#### Deep\n\nSetext\n===\n\n| a |\n|---|")
+    headings = [t.tag for t in MD.parse(out) if t.type == "heading_open"]
+    assert headings == ["h3", "h3", "h4", "h3"]
+    assert "table_open" in {t.type for t in MD.parse(out)}
+
+
+@given(st.text())
+def test_fenced_code_comes_back_exactly(code: str) -> None:
+    code = code.replace("\r", "").replace("\x00", "").rstrip("\n")
+    tokens = [t for t in MD.parse(escape.fence(code, "python")) if t.type == "fence"]
+    assert len(tokens) == 1
+    assert tokens[0].info == "python"
+    assert tokens[0].content.rstrip("\n") == code
+
+
+@given(st.text(min_size=1).filter(lambda s: s.strip(" ")))
+def test_code_span_comes_back_exactly(text: str) -> None:
+    text = text.replace("\r", " ").replace("\n", " ").replace("\x00", "")
+    children = MD.parse(escape.code_span(text))[1].children or []
+    spans = [c for c in children if c.type == "code_inline"]
+    assert len(spans) == 1
+    assert spans[0].content == text

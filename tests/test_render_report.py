@@ -1,0 +1,272 @@
+"""Reports from templates: golden files of the example journal, byte-identical output
+on any timezone and locale, project templates overriding one part, --ascii.
+
+After a deliberate template change, regenerate the golden files with
+`UPDATE_GOLDEN=1 python -m pytest tests/test_render_report.py` and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from journal.render.report import Renderer, package_templates
+from journal.store import Journal
+from tests.conftest import REPO, Cli, run_journal
+
+GOLDEN = REPO / "tests" / "golden"
+EXAMPLE_IDS = Journal.open(REPO).session_ids()
+SESSION_8 = "2025-11-04-sqlalchemy-mapper-error"
+
+
+def example_report(session_id: str) -> str:
+    return Renderer(Journal.open(REPO)).render(session_id)
+
+
+@pytest.mark.parametrize("session_id", EXAMPLE_IDS)
+def test_example_sessions_render_to_their_golden_reports(session_id: str) -> None:
+    golden = GOLDEN / f"{session_id}.md"
+    text = example_report(session_id)
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_bytes(text.encode("utf-8"))
+    assert golden.is_file(), "run UPDATE_GOLDEN=1 python -m pytest " + __file__
+    assert text == golden.read_bytes().decode("utf-8")
+
+
+def test_session_8_is_in_the_example_journal() -> None:
+    assert SESSION_8 in EXAMPLE_IDS
+    assert len(EXAMPLE_IDS) >= 3
+
+
+def test_session_8_report_has_every_part_of_the_example_report() -> None:
+    text = example_report(SESSION_8)
+    headings = re.findall(r"^#{1,3} (.+)$", text, re.MULTILINE)
+    for part in (
+        "Session 8: SQLAlchemy mapper error",
+        "Executive summary",
+        "How it was found",
+        "Timeline",
+        "Root cause",
+        "Options considered",
+        "The fix",
+        "Commits",
+        "Impact",
+        "Status board",
+        "Validation plan",
+        "Success criteria",
+        "Fix validation",
+        "Production health",
+        "Next steps",
+        "Immediate",
+        "Short-term",
+        "Long-term",
+        "Lessons learned",
+        "Andrew Ng Methodology Validation",
+        "Deployment",
+        "Technical Details",
+        "Session 8 Achievements",
+        "Metrics",
+    ):
+        assert part in headings, part
+    assert text.count("- [ ] ") == 11 + 11
+    assert text.count("```bash\n") >= 5
+    assert "| Comment out relationship |" in text
+    assert "✅ Chosen: Smallest possible change" in text
+    assert "`fa1b1d5`" in text
+    assert "‚ùå" not in text and "❌ THIS MODEL DOESN'T EXIST" in text
+
+
+def test_report_is_byte_identical_under_any_zone_and_locale(tmp_path: Path) -> None:
+    expected = (GOLDEN / f"{SESSION_8}.md").read_bytes()
+    for env in (
+        {"TZ": "Pacific/Chatham", "LANG": "C", "LC_ALL": "C"},
+        {"TZ": "America/St_Johns", "PYTHONIOENCODING": "latin-1"},
+        {"TZ": "Asia/Kolkata", "PYTHONUTF8": "0", "LC_ALL": "POSIX"},
+    ):
+        out = tmp_path / "out.md"
+        result = run_journal("render", "8", "-o", str(out), cwd=REPO, env=env)
+        assert result.code == 0, result.err
+        assert out.read_bytes() == expected
+        import subprocess
+        import sys
+
+        piped = subprocess.run(
+            [sys.executable, "-m", "journal", "render", "8"],
+            cwd=REPO,
+            capture_output=True,
+            env={**os.environ, **env},
+            timeout=60,
+        )
+        assert piped.returncode == 0, piped.stderr
+        assert piped.stdout == expected
+
+
+def test_times_follow_the_configured_zone_and_name_it(
+    cli: Cli, session_id: str
+) -> None:
+    cli.ok("log", "Errors start", "--kind", "detected", "--at", "2025-11-04T01:02Z")
+    config = cli.root / "journal.yaml"
+    config.write_text(
+        config.read_text("utf-8").replace("timezone: UTC", "timezone: Asia/Kolkata"),
+        "utf-8",
+    )
+    text = cli.ok("render").out
+    assert "| Time (Asia/Kolkata) | Kind | Event |" in text
+    assert "| 06:32 | detected | Errors start |" in text
+
+
+def test_multi_day_sessions_show_dates() -> None:
+    text = example_report("2025-11-03-production-monitoring")
+    assert "| 2025-11-03 23:46 | deployed |" in text
+    assert "| 2025-11-04 00:53 | note | ⭐ Monitoring baseline" in text
+    assert "- **Date:** 2025-11-03 – 2025-11-04" in text
+
+
+def test_previous_and_next_sessions_are_linked() -> None:
+    eight = example_report(SESSION_8)
+    assert (
+        "- **Previous:** [Session 7: Production monitoring baseline]"
+        "(2025-11-03-production-monitoring.md)" in eight
+    )
+    assert "- **Next:** [Session 9: Validate the SQLAlchemy fix" in eight
+
+
+def test_ascii_replaces_status_emoji_with_words(cli: Cli, session_id: str) -> None:
+    cli.ok("log", "found it", "--kind", "detected", "--star")
+    cli.ok("option", "add", "Roll back")
+    cli.ok("option", "add", "Patch")
+    cli.ok("option", "choose", "1", "--why", "fastest")
+    emoji = cli.ok("render").out
+    words = cli.ok("render", "--ascii").out
+    assert "⭐ found it" in emoji and "✅ Chosen: fastest" in emoji
+    assert "(key) found it" in words and "| Chosen: fastest |" in words
+    assert not re.search(r"[⭐✅❌⏸]", words)
+    config = cli.root / "journal.yaml"
+    config.write_text(
+        config.read_text("utf-8").replace("ascii: false", "ascii: true"), "utf-8"
+    )
+    assert cli.ok("render").out == words
+    assert cli.ok("render", "--emoji").out == emoji
+
+
+def _sections(text: str) -> dict[str, str]:
+    parts = re.split(r"^(?=## )", text, flags=re.MULTILINE)
+    return {part.split("\n", 1)[0]: part for part in parts}
+
+
+def test_overriding_only_the_options_template_changes_only_that_part(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "journal"
+    shutil.copytree(REPO / "sessions", root / "sessions")
+    shutil.copy(REPO / "journal.yaml", root / "journal.yaml")
+    (root / "journal.yaml").write_text(
+        (REPO / "journal.yaml")
+        .read_text("utf-8")
+        .replace("templates_dir: templates", "templates_dir: my-templates"),
+        "utf-8",
+    )
+    before = Renderer(Journal.open(root)).render(SESSION_8)
+    custom = root / "my-templates" / "report"
+    custom.mkdir(parents=True)
+    (custom / "options.md.j2").write_text(
+        "## Options considered\n\n"
+        "{% for o in session.options %}\n"
+        "- {{ o.title | inline }}: {{ o.decision or 'open' }}\n"
+        "{% endfor %}\n\n",
+        "utf-8",
+    )
+    after = Renderer(Journal.open(root)).render(SESSION_8)
+    old, new = _sections(before), _sections(after)
+    assert old.keys() == new.keys()
+    changed = [title for title in old if old[title] != new[title]]
+    assert changed == ["## Options considered"]
+    assert "- Comment out relationship: chosen\n" in new["## Options considered"]
+
+
+def test_a_broken_project_template_is_one_line_naming_it(
+    cli: Cli, session_id: str
+) -> None:
+    custom = cli.root / "templates" / "report"
+    custom.mkdir(parents=True)
+    (custom / "summary.md.j2").write_text("{{ session.no_such_field }}\n", "utf-8")
+    result = cli("render")
+    assert result.code == 1
+    assert result.err.count("\n") == 1
+    assert "template error" in result.err and "no_such_field" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_default_templates_ship_every_part() -> None:
+    names = {p.name for p in (package_templates() / "report").glob("*.md.j2")}
+    for part in (
+        "header", "summary", "timeline", "root_cause", "options", "fix", "impact",
+        "validation", "criteria", "next_steps", "lessons", "sections", "commits",
+        "footer",
+    ):  # fmt: skip
+        assert f"{part}.md.j2" in names
+    assert (package_templates() / "report.md.j2").is_file()
+
+
+def test_commits_link_to_the_configured_web_url(cli: Cli, session_id: str) -> None:
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    cli.ok("log", "Fix it", "--kind", "commit", "--by", "rich")
+    timeline = cli.root / "sessions" / session_id / "timeline.yaml"
+    timeline.write_text(
+        timeline.read_text("utf-8").replace('"by"', f'"sha": "{sha}", "by"'), "utf-8"
+    )
+    plain = cli.ok("render").out
+    assert "| `0123456` | Fix it | rich |" in plain
+    config = cli.root / "journal.yaml"
+    config.write_text(
+        config.read_text("utf-8").replace(
+            'web_url: ""', 'web_url: "https://git.example.com/team/app/commit/{sha}"'
+        ),
+        "utf-8",
+    )
+    linked = cli.ok("render").out
+    assert f"| [`0123456`](https://git.example.com/team/app/commit/{sha}) |" in linked
+
+
+@pytest.mark.slow
+def test_a_non_editable_install_renders_with_the_shipped_templates(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+    import zipfile
+
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", tmp_path, REPO],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    wheel = next(tmp_path.glob("*.whl"))
+    installed = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(installed)
+    assert (installed / "journal" / "_templates" / "report" / "options.md.j2").is_file()
+    journal_copy = tmp_path / "example"
+    shutil.copytree(REPO / "sessions", journal_copy / "sessions")
+    shutil.copy(REPO / "journal.yaml", journal_copy / "journal.yaml")
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    code = "import journal, sys; sys.stdout.write(journal.__file__)"
+    where = subprocess.run(
+        [sys.executable, "-c", code], cwd=journal_copy, env=env, capture_output=True
+    )
+    assert where.stdout.decode().startswith(str(installed))
+    result = subprocess.run(
+        [sys.executable, "-m", "journal", "render", "8"],
+        cwd=journal_copy,
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (GOLDEN / f"{SESSION_8}.md").read_bytes()
