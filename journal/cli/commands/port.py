@@ -107,3 +107,61 @@ class _progress:
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
             self._bar.stop()
+
+
+@app.command("export")
+def export(
+    ref: Annotated[
+        str | None, typer.Argument(help="Session (default: active).")
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every session.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="json or madr.")] = "json",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (or folder with --all).")
+    ] = None,
+) -> None:
+    """Export a session as JSON, or its options as a MADR decision record."""
+    from journal.errors import UsageError
+    from journal.store import Journal
+
+    if fmt not in ("json", "madr"):
+        raise UsageError(
+            f"unknown format {fmt!r}", "use --format json or --format madr"
+        )
+    journal = Journal.open()
+    ids = journal.session_ids() if all_ else [journal.resolve(ref)]
+    texts = {session_id: _export_one(journal, session_id, fmt) for session_id in ids}
+    _write_exports(texts, output, fmt=fmt, many=all_)
+
+
+def _export_one(journal: Any, session_id: str, fmt: str) -> str:
+    from journal.export import madr, session_json
+
+    if fmt == "madr":
+        return madr(journal, session_id)
+    return (
+        json.dumps(session_json(journal, session_id), ensure_ascii=False, indent=2)
+        + "\n"
+    )
+
+
+def _write_exports(
+    texts: dict[str, str], output: Path | None, *, fmt: str, many: bool
+) -> None:
+    from journal.fsio import atomic_write
+
+    suffix = ".json" if fmt == "json" else ".md"
+    if output is None:
+        if many and fmt == "json":
+            print("[\n" + ",\n".join(t.rstrip("\n") for t in texts.values()) + "\n]")
+        else:
+            print("\n".join(texts.values()), end="")
+        return
+    if many:
+        output.mkdir(parents=True, exist_ok=True)
+        for session_id, text in texts.items():
+            atomic_write(output / f"{session_id}{suffix}", text)
+        print(f"wrote {len(texts)} file(s) to {output}")
+        return
+    atomic_write(output, next(iter(texts.values())))
+    print(f"wrote {output}")

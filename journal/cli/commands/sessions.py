@@ -133,12 +133,18 @@ def list_sessions(
     if not rows:
         print("no sessions yet — start one with `journal new TITLE`")
         return
+    widths = {
+        key: max(len(str(row[key] or "")) for row in rows)
+        for key in ("id", "status", "severity")
+    }
     for row in rows:
         mark = "*" if row["active"] else " "
         number = f"#{row['number']}" if row["number"] is not None else ""
         print(
-            f"{mark} {row['id']:<48} {number:>5} {row['status']:<12} "
-            f"{row['severity'] or '':<9} {row['events']:>4} ev  {row['title']}"
+            f"{mark} {row['id']:<{widths['id']}}  {number:>4}  "
+            f"{row['status']:<{widths['status']}}  "
+            f"{row['severity'] or '':<{widths['severity']}}"
+            f"  {row['events']:>4} ev  {row['title']}"
         )
 
 
