@@ -45,6 +45,15 @@ class SiteConfig(Record):
     site_dir: str = "site"
     """Where the builder writes HTML."""
     title: str = "Journal"
+    """The home page's heading."""
+    config_file: str = "mkdocs.yml"
+    """The builder configuration the site starts from (journal adds nav and assets
+    to a copy of it)."""
+    mermaid_js: str = ""
+    """A local mermaid.min.js for the timeline diagrams (default: found in
+    node_modules under the journal or the state folder)."""
+    home_sessions: int = 100
+    """Sessions listed on the home page, newest first; the rest by month."""
 
 
 class GitConfig(Record):
@@ -121,7 +130,41 @@ def config_from_dict(data: dict[str, Any], *, where: str) -> Config:
     for name in _NON_EMPTY:
         if not getattr(config, name):
             raise InvalidDataError(f"{name} must list at least one value", where=where)
+    _check_values(config, where=where)
     return config
+
+
+BUILDERS = ("mkdocs", "properdocs", "zensical")
+
+
+def _check_values(config: Config, *, where: str) -> None:
+    """Values that parse but cannot work: refused here, once, with the file named,
+    rather than failing later in the middle of a command."""
+    import re
+
+    from journal.errors import UsageError
+    from journal.when import zone
+
+    if config.site.builder not in BUILDERS:
+        raise InvalidDataError(
+            f"unknown site.builder {config.site.builder!r}",
+            "use one of: " + ", ".join(BUILDERS),
+            where=where,
+        )
+    try:
+        zone(config.timezone)
+    except UsageError as exc:
+        raise InvalidDataError(exc.message, exc.hint, where=where) from None
+    for pattern in config.redact_patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise InvalidDataError(
+                f"redact_patterns: {pattern!r} is not a valid regular expression "
+                f"({exc})",
+                "fix the pattern, or quote it in single quotes",
+                where=where,
+            ) from None
 
 
 def default_config_yaml() -> str:
@@ -226,6 +269,9 @@ site:
   docs_dir: .journal-site/docs
   site_dir: site
   title: Journal
+  config_file: mkdocs.yml   # the MkDocs configuration the site is built from
+  mermaid_js: ""            # local mermaid.min.js (default: node_modules/mermaid/…)
+  home_sessions: 100        # newest sessions on the home page; the rest by month
 git:
   web_url: ""               # self-hosted forge: https://git.example.com/{path}/commit/{sha}
   trailer: Journal-Session

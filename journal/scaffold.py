@@ -9,6 +9,7 @@ from pathlib import Path
 from journal.config import default_config_yaml
 from journal.fsio import atomic_write
 from journal.locate import CONFIG_NAME
+from journal.site.template import mkdocs_yml
 from journal.store import SCHEMA_FILE
 
 _ATTRIBUTE = "sessions/*/timeline.yaml merge=union"
@@ -31,6 +32,7 @@ def init_journal(root: Path, *, sessions_dir: str = "sessions") -> InitResult:
         "sessions_dir: sessions ", f"sessions_dir: {sessions_dir} "
     )
     _write_once(root / CONFIG_NAME, config_text, result)
+    _write_once(root / "mkdocs.yml", mkdocs_yml(), result)
     (root / sessions_dir).mkdir(exist_ok=True)
     schema = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     _write_always(root / SCHEMA_FILE, schema, result)

@@ -48,6 +48,7 @@ def _register() -> None:
         report,
         run,
         sessions,
+        site,
         stats,
     )
 

@@ -1,0 +1,134 @@
+"""`journal site build` and `journal site serve`: the journal as a browsable site."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from journal.cli.app import app
+from journal.cli.options import Json
+from journal.cli.output import emit, warn
+
+site_app = typer.Typer(
+    help="The journal as a static site (MkDocs): build it, or preview it live.",
+    no_args_is_help=True,
+)
+app.add_typer(site_app, name="site")
+
+BuilderOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--builder",
+        help="mkdocs, properdocs or zensical (default: site.builder in journal.yaml).",
+        show_default=False,
+    ),
+]
+
+
+@site_app.command("build")
+def build(
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline",
+            help="A site that works opened from file:// with no network: offline "
+            "search, no web fonts, diagrams from a local Mermaid "
+            "(npm install --prefix .journal-site mermaid@11) or left out.",
+        ),
+    ] = False,
+    builder: BuilderOpt = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the site here (default: site.site_dir)."
+        ),
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Generate the site's pages from sessions/ and build them in strict mode."""
+    from journal.site.build import BuildError, build_site
+    from journal.store import Journal
+
+    journal = Journal.open()
+    try:
+        result = build_site(journal, offline=offline, builder=builder, site_dir=output)
+    except BuildError as exc:
+        sys.stderr.write(exc.output)
+        raise
+    generated = result.generated
+    for session_id, message in generated.problems:
+        warn(f"{session_id}: {message}")
+    for message in result.warnings:
+        warn(message)
+    if offline and generated.mermaid is None:
+        warn(
+            "no local Mermaid: timeline diagrams are left out of the offline site "
+            "(install it with `npm install --prefix .journal-site mermaid@11`)"
+        )
+    emit(_data(result), _human(result, offline=offline), as_json=as_json)
+
+
+def _data(result: Any) -> dict[str, Any]:
+    generated = result.generated
+    return {
+        "site": str(result.index),
+        "site_dir": str(result.site_dir),
+        "docs_dir": str(generated.docs_dir),
+        "config": str(result.config),
+        "builder": result.builder,
+        "sessions": generated.sessions,
+        "pages": generated.pages,
+        "written": len(generated.written),
+        "unchanged": generated.unchanged,
+        "removed": len(generated.removed),
+        "mermaid": str(generated.mermaid) if generated.mermaid else None,
+        "problems": [{"session": s, "error": m} for s, m in generated.problems],
+        "generate_s": round(generated.seconds, 3),
+        "build_s": round(result.build_seconds, 3),
+    }
+
+
+def _human(result: Any, *, offline: bool) -> str:
+    generated = result.generated
+    where = result.index.as_uri() if offline else str(result.index)
+    return (
+        f"site: {where}\n"
+        f"{generated.sessions} sessions, {generated.pages} pages "
+        f"(generated in {generated.seconds:.2f} s, built by {result.builder} "
+        f"in {result.build_seconds:.2f} s)"
+    )
+
+
+@site_app.command("serve")
+def serve(
+    port: Annotated[int, typer.Option("--port", "-p", help="Port to serve on.")] = 8000,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on.")
+    ] = "127.0.0.1",
+    builder: BuilderOpt = None,
+) -> None:
+    """Preview the site live: pages regenerate when a session, template or the
+    configuration changes, and the browser reloads (Ctrl-C stops)."""
+    from journal.site.serve import serve_site
+    from journal.store import Journal
+
+    journal = Journal.open()
+    _stop_on_sigterm()
+    print(f"serving the journal at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
+    try:
+        serve_site(journal, host=host, port=port, builder=builder, notify=warn)
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+
+
+def _stop_on_sigterm() -> None:
+    # A terminated `serve` must stop its builder too: SIGTERM unwinds like Ctrl-C.
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)

@@ -1,0 +1,1 @@
+"""The journal site: Markdown pages generated from the sessions, built by MkDocs."""

@@ -1,0 +1,198 @@
+"""Building the site: generate the pages, write the builder's configuration, and run
+the builder (MkDocs, ProperDocs or Zensical) in strict mode.
+
+Every builder process starts in `run_builder` or `start_builder`, the one seam, with
+the documented switches that keep end-of-life banners away from users.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib.util import find_spec
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from journal import process
+from journal.errors import JournalError, NotFoundError, UsageError
+from journal.site.siteconfig import source_config, write_derived
+
+if TYPE_CHECKING:
+    import subprocess
+
+    from journal.site.pages import Generated
+    from journal.store import Journal
+
+QUIET_ENV = {
+    # mkdocs-material 9.7+ prints an end-of-life banner on every run without this.
+    "NO_MKDOCS_2_WARNING": "1",
+    # Material's switch for the separate notice third-party plugins may print.
+    "DISABLE_MKDOCS_2_WARNING": "true",
+}
+BUILD_TIMEOUT_S = 3600.0
+_DANGLING = re.compile(r"Doc file '([^']+)' contains a link '([^']+)', but the target")
+
+
+@dataclass(frozen=True)
+class Builder:
+    name: str
+    module: str
+    package: str
+
+    def argv(self, verb: str, config: Path, *extra: str) -> list[str]:
+        if self.name == "zensical":
+            script = Path(sys.executable).with_name("zensical")
+            exe = str(script) if script.exists() else shutil.which("zensical")
+            return [exe or "zensical", verb, "-f", str(config), *extra]
+        return [sys.executable, "-m", self.module, verb, "-f", str(config), *extra]
+
+
+BUILDERS = {
+    "mkdocs": Builder("mkdocs", "mkdocs", "mkdocs"),
+    "properdocs": Builder("properdocs", "properdocs", "properdocs"),
+    "zensical": Builder("zensical", "zensical", "zensical"),
+}
+
+
+class BuildError(JournalError):
+    """The builder failed; `output` is what it printed."""
+
+    def __init__(self, message: str, hint: str, *, output: str):
+        super().__init__(message, hint)
+        self.output = output
+
+
+def builder_for(name: str) -> Builder:
+    """The named builder, checked to be installed."""
+    builder = BUILDERS.get(name)
+    if builder is None:
+        raise UsageError(
+            f"unknown site builder {name!r}",
+            "use one of: " + ", ".join(BUILDERS) + " (site.builder in journal.yaml)",
+        )
+    if find_spec(builder.module) is None:
+        raise NotFoundError(
+            f"the {name} site builder is not installed",
+            f"install it with `pip install {builder.package}`, or pick another "
+            "with --builder",
+        )
+    if name != "zensical" and find_spec("material") is None:
+        raise NotFoundError(
+            "the Material theme for the site is not installed",
+            "install it with `pip install 'mkdocs-material>=9.8,<10'`",
+        )
+    return builder
+
+
+@contextlib.contextmanager
+def _quiet_environment() -> Iterator[None]:
+    # The process seam takes no environment: the switches are set for the moment
+    # the child starts (it inherits them) and restored right after.
+    saved = {key: os.environ.get(key) for key in QUIET_ENV}
+    os.environ.update(QUIET_ENV)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_builder(argv: list[str], *, cwd: Path) -> process.Completed:
+    """Run a builder to completion (the seam for builds)."""
+    with _quiet_environment():
+        return process.capture(argv, cwd=cwd, timeout_s=BUILD_TIMEOUT_S)
+
+
+def start_builder(argv: list[str], *, cwd: Path) -> subprocess.Popen[bytes]:
+    """Start a long-running builder (`serve`) that prints to our terminal."""
+    with _quiet_environment():
+        return process.spawn(argv, cwd=cwd, own_group=True)
+
+
+@dataclass
+class SiteBuild:
+    generated: Generated
+    config: Path
+    site_dir: Path
+    builder: str
+    build_seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def index(self) -> Path:
+        return self.site_dir / "index.html"
+
+
+def prepare(
+    journal: Journal, *, offline: bool, site_dir: Path | None
+) -> tuple[Generated, Path, list[str]]:
+    """Generate the pages and the builder configuration; returns both, and warnings."""
+    from journal.site.pages import generate
+
+    site = journal.config.site
+    target = (site_dir or journal.root / site.site_dir).resolve()
+    source = source_config(journal.root, site.config_file)
+    generated = generate(journal, offline=offline, site_dir=target)
+    name = "mkdocs-offline.yml" if offline else "mkdocs.yml"
+    derived = write_derived(
+        source,
+        generated.docs_dir.parent / name,
+        docs_dir=generated.docs_dir,
+        site_dir=target,
+        nav=generated.nav,
+        mermaid=generated.mermaid is not None,
+        offline=offline,
+    )
+    return generated, derived.path, derived.warnings
+
+
+def build_site(
+    journal: Journal,
+    *,
+    offline: bool = False,
+    builder: str | None = None,
+    site_dir: Path | None = None,
+) -> SiteBuild:
+    """Generate the pages and build the site in strict mode."""
+    chosen = builder_for(builder or journal.config.site.builder)
+    generated, config, warnings = prepare(journal, offline=offline, site_dir=site_dir)
+    done = run_builder(chosen.argv("build", config, "--strict"), cwd=journal.root)
+    output = (done.stdout + done.stderr).decode("utf-8", "replace")
+    if done.exit_code != 0:
+        raise BuildError(
+            f"{chosen.name} build failed: {_first_problem(output, done.exit_code)}",
+            "the builder's output is above; fix what it names and build again",
+            output=output,
+        )
+    site = (site_dir or journal.root / journal.config.site.site_dir).resolve()
+    warnings += dangling_links(output)
+    return SiteBuild(generated, config, site, chosen.name, done.duration_s, warnings)
+
+
+def dangling_links(output: str, *, limit: int = 10) -> list[str]:
+    """The builder's notes about links in session text that lead nowhere on the
+    site (logged at INFO level, so the strict build passes)."""
+    found = []
+    for line in output.splitlines():
+        match = _DANGLING.search(line)
+        if match:
+            found.append(f"{match[1]} links to {match[2]}, which is not on the site")
+    unique = list(dict.fromkeys(found))
+    if len(unique) > limit:
+        return [*unique[:limit], f"… and {len(unique) - limit} more such links"]
+    return unique
+
+
+def _first_problem(output: str, code: int | None) -> str:
+    for line in output.splitlines():
+        if line.startswith(("ERROR", "WARNING")) or "Error" in line:
+            return " ".join(line.split())
+    return "it timed out" if code is None else f"it exited with {code}"

@@ -1,0 +1,122 @@
+"""Everything the site's pages are made of, read once: each session with its timeline
+and metrics, and the follow-ups across sessions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from journal.errors import JournalError
+from journal.metrics import Metrics, compute
+
+if TYPE_CHECKING:
+    from journal.followups import Followup
+    from journal.model import Event, Session
+    from journal.store import Journal
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """One session as the site shows it."""
+
+    id: str
+    session: Session
+    events: list[Event]
+    metrics: Metrics
+    day: date
+    """The local date the session started (the folder's date if it has no start)."""
+
+    @property
+    def label(self) -> str:
+        """`Session 8: SQLAlchemy mapper error`, or the title alone."""
+        number = self.session.number
+        title = " ".join(self.session.title.split())
+        return f"Session {number}: {title}" if number is not None else title
+
+    @property
+    def sort_key(self) -> tuple[date, float, str]:
+        """Chronological: by day, then start time, then id."""
+        started = self.session.started
+        return (self.day, started.timestamp() if started else 0.0, self.id)
+
+    @property
+    def month(self) -> str:
+        return self.day.strftime("%Y-%m")
+
+
+@dataclass
+class Collected:
+    """The journal as the site sees it, oldest session first."""
+
+    infos: list[SessionInfo]
+    followups: list[Followup]
+    today: date
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    """(session id, message) for sessions skipped or read in part."""
+
+    @cached_property
+    def by_id(self) -> dict[str, SessionInfo]:
+        return {info.id: info for info in self.infos}
+
+    @cached_property
+    def following(self) -> dict[str, list[SessionInfo]]:
+        """The sessions naming each session as their `previous`, oldest first."""
+        found: dict[str, list[SessionInfo]] = {}
+        for info in self.infos:
+            if info.session.previous:
+                found.setdefault(info.session.previous, []).append(info)
+        return found
+
+    @cached_property
+    def _open_counts(self) -> Counter[str]:
+        return Counter(f.session_id for f in self.followups if f.is_open)
+
+    def open_steps(self, session_id: str) -> int:
+        """Open follow-ups of one session, as the follow-ups page counts them."""
+        return self._open_counts[session_id]
+
+
+def collect(journal: Journal) -> Collected:
+    """Read every session; a session that does not load is skipped and reported."""
+    from journal.followups import link_steps
+
+    infos: list[SessionInfo] = []
+    problems: list[tuple[str, str]] = []
+    for session_id in journal.session_ids():
+        try:
+            session = journal.load(session_id)
+        except JournalError as exc:
+            problems.append((session_id, exc.one_line()))
+            continue
+        events = _events(journal, session_id, problems)
+        infos.append(_info(journal, session_id, session, events))
+    followups = link_steps((i.id, i.session) for i in infos)
+    return Collected(infos, followups, journal.now().date(), problems)
+
+
+def _events(
+    journal: Journal, session_id: str, problems: list[tuple[str, str]]
+) -> list[Event]:
+    # A torn last line during an incident must not take the session off the site:
+    # the readable events are shown and the problem reported.
+    try:
+        return journal.events(session_id)
+    except JournalError as exc:
+        problems.append((session_id, exc.one_line()))
+        return journal.events(session_id, strict=False)
+
+
+def _info(
+    journal: Journal, session_id: str, session: Session, events: list[Event]
+) -> SessionInfo:
+    if session.started is not None:
+        day = session.started.astimezone(journal.tz).date()
+    else:
+        try:
+            day = date.fromisoformat(session_id[:10])
+        except ValueError:  # the id pattern allows 2025-13-45
+            day = date.min
+    return SessionInfo(session_id, session, events, compute(session, events), day)

@@ -1,0 +1,177 @@
+"""The pages that list sessions: home, the archive by month, one page per month, and
+the tag pages."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from journal.render import escape
+from journal.site import paths
+from journal.site.collect import Collected, SessionInfo
+from journal.site.tables import (
+    FILTER,
+    cell_link,
+    month_name,
+    newest_first,
+    session_table,
+)
+
+Pages = dict[str, str]
+
+
+def index_pages(
+    collected: Collected,
+    *,
+    title: str,
+    home_limit: int,
+    closed: tuple[str, ...],
+    slugs: dict[str, str],
+) -> Pages:
+    """Home, archive, month and tag pages, by docs path."""
+    pages: Pages = {
+        paths.HOME: home(
+            collected, title=title, limit=home_limit, closed=closed, slugs=slugs
+        ),
+        paths.ARCHIVE: archive(collected),
+        paths.TAGS: tags_index(collected, slugs),
+    }
+    months = by_month(collected.infos)
+    ordered = sorted(months)
+    for index, month in enumerate(ordered):
+        around = (
+            ordered[index - 1] if index else None,
+            ordered[index + 1] if index + 1 < len(ordered) else None,
+        )
+        page = paths.month_page(month)
+        pages[page] = month_page(month, months[month], collected, around, slugs)
+    for tag, infos in by_tag(collected.infos).items():
+        page = paths.tag_page(slugs[tag])
+        pages[page] = tag_page(tag, infos, collected, page=page, slugs=slugs)
+    return pages
+
+
+def by_month(infos: list[SessionInfo]) -> dict[str, list[SessionInfo]]:
+    months: dict[str, list[SessionInfo]] = defaultdict(list)
+    for info in infos:
+        months[info.month].append(info)
+    return dict(months)
+
+
+def by_tag(infos: list[SessionInfo]) -> dict[str, list[SessionInfo]]:
+    tags: dict[str, list[SessionInfo]] = defaultdict(list)
+    for info in infos:
+        for tag in dict.fromkeys(info.session.tags):
+            tags[tag].append(info)
+    return dict(sorted(tags.items(), key=lambda kv: kv[0].casefold()))
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def home(
+    collected: Collected,
+    *,
+    title: str,
+    limit: int,
+    closed: tuple[str, ...],
+    slugs: dict[str, str],
+) -> str:
+    infos = collected.infos
+    still_open = sum(1 for i in infos if i.session.status not in closed)
+    followups = [f for f in collected.followups if f.is_open]
+    overdue = sum(1 for f in followups if f.overdue(collected.today))
+    shown = newest_first(infos)[: max(limit, 0)]
+    lines = [
+        f"# {escape.inline(title) or 'Journal'}",
+        "",
+        f"**{_plural(len(infos), 'session')}** · {still_open:,} not closed · "
+        f"[{_plural(len(followups), 'open follow-up')}]({paths.FOLLOWUPS})"
+        + (f" ({overdue:,} overdue)" if overdue else "")
+        + f" · [metrics]({paths.METRICS}) · [lessons]({paths.LESSONS})",
+        "",
+    ]
+    if not infos:
+        lines.append("No sessions yet: start one with `journal new TITLE`.")
+        return "\n".join(lines) + "\n"
+    if len(shown) < len(infos):
+        lines += [
+            f"The newest {len(shown):,} of {len(infos):,} sessions; "
+            f"[every session, by month]({paths.ARCHIVE}).",
+            "",
+        ]
+    lines += [FILTER, "", session_table(shown, collected, page=paths.HOME, slugs=slugs)]
+    tag_links = [
+        cell_link(tag, paths.link(paths.HOME, paths.tag_page(slugs[tag])))
+        for tag in by_tag(infos)
+    ]
+    if tag_links:
+        lines += ["", "**Tags:** " + " · ".join(tag_links)]
+    return "\n".join(lines) + "\n"
+
+
+def archive(collected: Collected) -> str:
+    months = by_month(collected.infos)
+    lines = ["# Sessions", "", f"{_plural(len(collected.infos), 'session')}, by month."]
+    year = None
+    for month in sorted(months, reverse=True):
+        if month[:4] != year:
+            year = month[:4]
+            lines += ["", f"## {year}", ""]
+        link = paths.link(paths.ARCHIVE, paths.month_page(month))
+        count = _plural(len(months[month]), "session")
+        lines.append(f"- [{month_name(month)}]({link}) — {count}")
+    return "\n".join(lines) + "\n"
+
+
+def month_page(
+    month: str,
+    infos: list[SessionInfo],
+    collected: Collected,
+    around: tuple[str | None, str | None],
+    slugs: dict[str, str],
+) -> str:
+    page = paths.month_page(month)
+    lines = [f"# {month_name(month)}", "", _plural(len(infos), "session") + ".", ""]
+    lines += [FILTER, "", session_table(infos, collected, page=page, slugs=slugs), ""]
+    steps = []
+    if around[0]:
+        link = paths.link(page, paths.month_page(around[0]))
+        steps.append(f"[← {month_name(around[0])}]({link})")
+    steps.append(f"[All months]({paths.link(page, paths.ARCHIVE)})")
+    if around[1]:
+        link = paths.link(page, paths.month_page(around[1]))
+        steps.append(f"[{month_name(around[1])} →]({link})")
+    lines.append(" · ".join(steps))
+    return "\n".join(lines) + "\n"
+
+
+def tags_index(collected: Collected, slugs: dict[str, str]) -> str:
+    tags = by_tag(collected.infos)
+    lines = ["# Tags", ""]
+    if not tags:
+        return "\n".join([*lines, "No session has a tag yet."]) + "\n"
+    lines += ["| Tag | Sessions |", "|---|--:|"]
+    for tag, infos in tags.items():
+        link = paths.link(paths.TAGS, paths.tag_page(slugs[tag]))
+        lines.append(f"| {cell_link(tag, link)} | {len(infos):,} |")
+    return "\n".join(lines) + "\n"
+
+
+def tag_page(
+    tag: str,
+    infos: list[SessionInfo],
+    collected: Collected,
+    *,
+    page: str,
+    slugs: dict[str, str],
+) -> str:
+    all_tags = paths.link(page, paths.TAGS)
+    lines = [
+        f"# Tag: {escape.inline(tag)}",
+        "",
+        f"{_plural(len(infos), 'session')} · [all tags]({all_tags})",
+        "",
+        session_table(infos, collected, page=page, slugs=slugs),
+    ]
+    return "\n".join(lines) + "\n"

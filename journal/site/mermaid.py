@@ -1,0 +1,129 @@
+"""A session's timeline as a Mermaid gantt chart: the phases of the incident as bars
+(impact → detected → mitigated → resolved, from journal.metrics) and each event as a
+milestone on a real time axis; starred events stand out.
+
+User text goes through `label`, which leaves nothing Mermaid's gantt grammar reads as
+syntax: `:` `;` `#` `%` and angle brackets become Mermaid entity codes, line breaks
+become spaces, and every label starts with the event's time, so no text can begin a
+`section`, `title` or `click` line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from journal.metrics import Metrics
+    from journal.model import Event
+
+MAX_EVENTS = 40
+"""More milestones than this make the chart unreadable: the rest stay in the table."""
+KEY_KINDS = ("impact", "detected", "identified", "mitigated", "resolved")
+_LABEL_MAX = 72
+_ENTITIES = {
+    "#": "#35;",
+    ":": "#58;",
+    ";": "#59;",
+    "%": "#37;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "&": "#amp;",
+    '"': "#quot;",
+    "`": "#96;",
+}
+_FORMAT = "%Y-%m-%d %H:%M:%S"
+# Mermaid sizes a gantt to the window it renders in and the page scales it down to
+# the text column: a fixed width keeps the labels at a readable size.
+_CONFIG = (
+    "---",
+    "config:",
+    "  gantt:",
+    "    useWidth: 760",
+    "    fontSize: 13",
+    "    sectionFontSize: 13",
+    "    barHeight: 20",
+    "    barGap: 6",
+    "    leftPadding: 70",
+    "---",
+)
+
+
+def label(text: str, *, limit: int = _LABEL_MAX) -> str:
+    """Text safe inside a gantt task name, cut to `limit` characters."""
+    flat = " ".join(str(text).split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return "".join(_ENTITIES.get(ch, ch) for ch in flat)
+
+
+def chosen_events(events: Sequence[Event]) -> list[Event]:
+    """The events drawn: all of them, or the starred and key ones first, then the
+    earliest others, up to MAX_EVENTS, in time order."""
+    if len(events) <= MAX_EVENTS:
+        return list(events)
+    key = [i for i, e in enumerate(events) if e.star or e.kind in KEY_KINDS]
+    rest = [i for i, e in enumerate(events) if not (e.star or e.kind in KEY_KINDS)]
+    picked = (key + rest)[:MAX_EVENTS]
+    return [events[i] for i in sorted(picked)]
+
+
+def gantt(
+    events: Sequence[Event], metrics: Metrics, *, tz: tzinfo, tz_name: str
+) -> str | None:
+    """The Mermaid source (without the fence), or None when there is nothing to draw."""
+    if not events:
+        return None
+    shown = chosen_events(events)
+    local = [e.at.astimezone(tz) for e in events]
+    multi_day = len({m.date() for m in local}) > 1
+    lines = [
+        *_CONFIG,
+        "gantt",
+        f"    title Timeline ({label(tz_name, limit=40)})",
+        "    dateFormat YYYY-MM-DD HH:mm:ss",
+        f"    axisFormat {'%m-%d %H:%M' if multi_day else '%H:%M'}",
+        "    todayMarker off",
+    ]
+    phases = _phases(metrics, tz)
+    if phases:
+        lines += ["    section Phases", *phases]
+    lines.append("    section Events")
+    clock = "%m-%d %H:%M" if multi_day else "%H:%M"
+    for event in shown:
+        at = event.at.astimezone(tz)
+        name = label(f"{at.strftime(clock)} {event.kind} — {event.text or event.kind}")
+        tags = "crit, milestone" if event.star else "milestone"
+        lines.append(f"    {name} :{tags}, {at.strftime(_FORMAT)}, 0s")
+    return "\n".join(lines)
+
+
+def _phases(metrics: Metrics, tz: tzinfo) -> list[str]:
+    """One bar per figure of journal.metrics, from the start of impact to the
+    milestone, labelled with the figure itself."""
+    from journal.metrics import format_duration
+
+    start = metrics.impact_start
+    if start is None:
+        return []
+    figures: list[tuple[str, datetime | None, float | None]] = [
+        ("Time to detect", metrics.detected, metrics.time_to_detect_s),
+        ("Time to mitigate", metrics.mitigated, metrics.time_to_mitigate_s),
+        ("Time to resolve", metrics.resolved, metrics.time_to_resolve_s),
+    ]
+    rows = []
+    for name, end, seconds in figures:
+        if end is None or seconds is None:
+            continue
+        rows.append(
+            f"    {label(f'{name} {format_duration(seconds)}')} :done, "
+            f"{start.astimezone(tz).strftime(_FORMAT)}, "
+            f"{end.astimezone(tz).strftime(_FORMAT)}"
+        )
+    return rows
+
+
+def fence(source: str) -> str:
+    """The source in a ```mermaid fence (no backticks can occur in it)."""
+    return f"```mermaid\n{source}\n```"

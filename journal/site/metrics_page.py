@@ -1,0 +1,158 @@
+"""The metrics page: time to detect and resolve per session and month by month,
+sessions by severity and status — as charts, with the figures in tables below.
+
+Per-session figures come from journal.metrics; medians and percentiles from
+journal.stats, so the page agrees with `journal stats`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from journal.metrics import format_duration
+from journal.site import charts, paths
+from journal.site.collect import Collected, SessionInfo
+from journal.site.tables import cell_link, newest_first
+
+RECENT = 30
+"""Sessions in the per-session chart (the newest with figures)."""
+MONTHS = 24
+TTD = charts.Series("Time to detect", "#1e88e5")
+TTM = charts.Series("Time to mitigate", "#fb8c00")
+TTR = charts.Series("Time to resolve", "#43a047")
+SEVERITY_COLORS = ("#c62828", "#ef6c00", "#f9a825", "#2e7d32", "#546e7a")
+
+
+def _fmt(seconds: float) -> str:
+    return format_duration(seconds)
+
+
+def metrics_page(
+    collected: Collected, *, severities: tuple[str, ...], statuses: tuple[str, ...]
+) -> str:
+    infos = collected.infos
+    lines = ["# Metrics", ""]
+    if not infos:
+        return "\n".join([*lines, "No sessions yet."]) + "\n"
+    lines += [_summary(infos), "", _per_session(infos), "", _by_month(infos), ""]
+    lines += [_counts("Sessions by severity", infos, severities, severity=True), ""]
+    lines += [_counts("Sessions by status", infos, statuses, severity=False), ""]
+    lines += ["## Every session", "", _table(infos)]
+    return "\n".join(lines) + "\n"
+
+
+def _summary(infos: list[SessionInfo]) -> str:
+    from journal.stats import aggregate
+
+    rows = ["| Figure | Sessions | Median | p90 |", "|---|--:|--:|--:|"]
+    for series, name in (
+        (TTD, "time_to_detect_s"),
+        (TTM, "time_to_mitigate_s"),
+        (TTR, "time_to_resolve_s"),
+    ):
+        values = [getattr(i.metrics, name) for i in infos]
+        agg = aggregate([v for v in values if v is not None])
+        median, p90 = agg["median"], agg["p90"]
+        rows.append(
+            f"| {series.name} | {agg['count']} | "
+            f"{format_duration(median)} | {format_duration(p90)} |"
+        )
+    return "\n".join(rows)
+
+
+def _per_session(infos: list[SessionInfo]) -> str:
+    with_figures = [
+        i
+        for i in newest_first(infos)
+        if i.metrics.time_to_detect_s is not None
+        or i.metrics.time_to_resolve_s is not None
+    ][:RECENT]
+    if not with_figures:
+        return "*No session has detection or resolution events yet.*"
+    rows = [
+        (
+            f"{i.day.isoformat()} {i.label}",
+            [i.metrics.time_to_detect_s, i.metrics.time_to_resolve_s],
+        )
+        for i in with_figures
+    ]
+    return "## Per session\n\n" + charts.bars(
+        "Time to detect and to resolve, per session",
+        rows,
+        [TTD, TTR],
+        fmt=_fmt,
+        caption=f"The newest {len(rows)} sessions with figures; — means not known.",
+    )
+
+
+def _by_month(infos: list[SessionInfo]) -> str:
+    from journal.stats import percentile
+
+    months: dict[str, list[SessionInfo]] = {}
+    for info in sorted(infos, key=lambda i: i.day):
+        months.setdefault(info.month, []).append(info)
+    recent = sorted(months)[-MONTHS:]
+    groups = []
+    for month in recent:
+        medians: list[float | None] = []
+        for name in ("time_to_detect_s", "time_to_mitigate_s", "time_to_resolve_s"):
+            values = [getattr(i.metrics, name) for i in months[month]]
+            medians.append(percentile([v for v in values if v is not None], 50))
+        groups.append((month, medians))
+    return "## Over time\n\n" + charts.columns(
+        "Median time to detect, mitigate and resolve, by month",
+        groups,
+        [TTD, TTM, TTR],
+        fmt=_fmt,
+        caption=f"Medians of the sessions started each month (last {len(groups)}).",
+    )
+
+
+def _counts(
+    title: str, infos: list[SessionInfo], order: tuple[str, ...], *, severity: bool
+) -> str:
+    counted = Counter(
+        (i.session.severity or "none") if severity else i.session.status for i in infos
+    )
+    names = [n for n in order if counted[n]] + sorted(
+        n for n in counted if n not in order
+    )
+    colors = [
+        SEVERITY_COLORS[min(order.index(n), 3)] if n in order else SEVERITY_COLORS[4]
+        for n in names
+    ]
+    if not severity:
+        colors = [charts.PALETTE[k % len(charts.PALETTE)] for k in range(len(names))]
+    rows = [(n, [float(counted[n])]) for n in names]
+    return f"## {title}\n\n" + charts.bars(
+        title,
+        rows,
+        [charts.Series("Sessions", "#1e88e5")],
+        fmt=lambda v: f"{v:,.0f}",
+        colors=colors,
+    )
+
+
+def _table(infos: list[SessionInfo]) -> str:
+    rows = [
+        "| Date | Session | Detect | Mitigate | Resolve | Duration |",
+        "|---|---|--:|--:|--:|--:|",
+    ]
+    for info in newest_first(infos):
+        m = info.metrics
+        link = cell_link(
+            info.label, paths.link(paths.METRICS, paths.session_page(info.id))
+        )
+        figures = [
+            format_duration(v)
+            for v in (
+                m.time_to_detect_s,
+                m.time_to_mitigate_s,
+                m.time_to_resolve_s,
+                m.duration_s,
+            )
+        ]
+        rows.append(
+            f"| {info.day.isoformat()} | {link} | " + " | ".join(figures) + " |"
+        )
+    return "\n".join(rows)

@@ -1,0 +1,227 @@
+"""Generating the site: every page as a real Markdown file in the docs folder, so any
+builder (MkDocs, ProperDocs, Zensical) sees the same pages, and a file is rewritten
+only when its content changed (a watching builder rebuilds only what changed)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from journal.errors import JournalError
+from journal.render import escape
+from journal.site import assets, paths
+from journal.site.cache import PageCache, evidence_stamp, global_key, page_key
+from journal.site.collect import Collected, SessionInfo, collect
+from journal.site.evidence import copy_evidence
+from journal.site.followups_page import followups_page
+from journal.site.indexes import index_pages
+from journal.site.lessons_page import lessons_page
+from journal.site.metrics_page import metrics_page
+from journal.site.nav import build_nav
+from journal.site.safety import defang_links
+from journal.site.session_page import Diagrams, session_page
+from journal.site.writer import DocsWriter
+
+if TYPE_CHECKING:
+    from journal.render.index import SessionIndex
+    from journal.render.report import Renderer
+    from journal.store import Journal
+
+
+WIDE = "---\nhide:\n  - toc\n---\n\n"
+"""Front matter that hides the table of contents (Material, Zensical)."""
+
+
+@dataclass
+class Generated:
+    """What one generation did."""
+
+    docs_dir: Path
+    sessions: int
+    pages: int
+    nav: list[Any]
+    mermaid: Path | None
+    written: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def docs_dir_of(journal: Journal) -> Path:
+    return journal.root / journal.config.site.docs_dir
+
+
+def generate(
+    journal: Journal, *, offline: bool = False, site_dir: Path | None = None
+) -> Generated:
+    """Write every page of the site into the configured docs folder."""
+    started = time.perf_counter()
+    site = journal.config.site
+    docs = docs_dir_of(journal)
+    writer = DocsWriter(
+        docs,
+        root=journal.root,
+        protect=[
+            journal.sessions_dir,
+            journal.root / journal.config.templates_dir,
+            site_dir or journal.root / site.site_dir,
+        ],
+    )
+    collected = collect(journal)
+    mermaid_js = assets.find_mermaid(
+        root=journal.root, state_dir=journal.state_dir, configured=site.mermaid_js
+    )
+    diagrams = Diagrams(
+        enabled=mermaid_js is not None or not offline,
+        tz=journal.tz,
+        tz_name=journal.config.timezone,
+    )
+    pages = _session_pages(journal, writer, collected, diagrams)
+    pages += _summary_pages(journal, writer, collected)
+    writer.write(assets.CSS, assets.static_text("journal.css"))
+    writer.write(assets.JS, assets.static_text("journal.js"))
+    if mermaid_js is not None:
+        writer.copy(assets.MERMAID, mermaid_js)
+    shim = assets.find_search_shim(root=journal.root, state_dir=journal.state_dir)
+    if offline and shim is not None:
+        writer.copy(assets.SHIM, shim)
+    result = writer.finish()
+    return Generated(
+        docs_dir=docs,
+        sessions=len(collected.infos),
+        pages=pages,
+        nav=build_nav(collected),
+        mermaid=mermaid_js,
+        written=result.written,
+        unchanged=result.unchanged,
+        removed=result.removed,
+        problems=collected.problems,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _session_pages(
+    journal: Journal, writer: DocsWriter, collected: Collected, diagrams: Diagrams
+) -> int:
+    from journal.render.index import SessionIndex
+    from journal.render.report import Renderer
+
+    renderer = Renderer(journal, ascii=journal.config.ascii)
+    index = SessionIndex(journal)
+    cache = PageCache(journal.state_dir, writer.docs_dir)
+    base = _base_key(journal, diagrams)
+    troubled = {session_id for session_id, _ in collected.problems}
+    for info in collected.infos:
+        rel = paths.session_page(info.id)
+        evidence = copy_evidence(writer, info, journal.session_dir(info.id))
+        key = page_key(
+            base,
+            index.entries()[info.id].digest if info.id in index.entries() else None,
+            _neighbours(info, collected),
+            evidence_stamp(journal.session_dir(info.id) / "evidence"),
+        )
+        if info.id not in troubled and cache.fresh(rel, key):
+            writer.keep(rel)
+            continue
+        report = _report(renderer, index, info, collected)
+        page = session_page(
+            report, info, collected, diagrams=diagrams, evidence=evidence
+        )
+        writer.write(rel, defang_links(page))
+        if info.id not in {session_id for session_id, _ in collected.problems}:
+            cache.record(rel, key)
+    # A session that could not be read still gets a page: others link to it.
+    for session_id, message in collected.problems:
+        if session_id not in collected.by_id:
+            writer.write(paths.session_page(session_id), _broken(session_id, message))
+    index.save()
+    cache.save()
+    return len(collected.infos) + sum(
+        1 for s, _ in collected.problems if s not in collected.by_id
+    )
+
+
+def _base_key(journal: Journal, diagrams: Diagrams) -> str:
+    from journal.render.report import template_dirs
+
+    here = Path(__file__).resolve().parent
+    code = [here, here.parent / "render"]  # journal/site and journal/render
+    return global_key(
+        root=journal.root,
+        folders=[*code, *template_dirs(journal)],
+        flags=f"{diagrams.enabled}|{journal.config.ascii}|{diagrams.tz_name}",
+    )
+
+
+def _neighbours(info: SessionInfo, collected: Collected) -> list[Any]:
+    previous = collected.by_id.get(info.session.previous or "")
+    return [
+        [info.session.previous, previous.label if previous else None],
+        [[i.id, i.label] for i in collected.following.get(info.id, [])],
+    ]
+
+
+def _report(
+    renderer: Renderer, index: SessionIndex, info: SessionInfo, collected: Collected
+) -> str:
+    """The session's report from journal.render, given the session already loaded
+    (Renderer.render would read and validate both files a second time)."""
+    from journal.render.context import build_context
+    from journal.render.report import commit_linker
+
+    journal = renderer.journal
+    entries = index.entries()
+    previous = entries.get(info.session.previous) if info.session.previous else None
+    try:
+        context = build_context(
+            session_id=info.id,
+            session=info.session,
+            events=info.events,
+            tz=journal.tz,
+            tz_name=journal.config.timezone,
+            source=f"{journal.config.sessions_dir}/{info.id}/",
+            previous=previous,
+            following=index.next_of(info.id),
+            ascii=renderer.ascii,
+            commit_url=commit_linker(journal),
+        )
+        return renderer.render_context(context)
+    except JournalError as exc:
+        collected.problems.append((info.id, exc.one_line()))
+        return (
+            f"# {escape.inline(info.label)}\n\n"
+            f"The report could not be rendered: {escape.inline(exc.one_line())}\n"
+        )
+
+
+def _broken(session_id: str, message: str) -> str:
+    return (
+        f"# {session_id}\n\n"
+        f"This session could not be read: {escape.inline(message)}\n\n"
+        "Fix it (`journal check` says how) and build the site again.\n"
+    )
+
+
+def _summary_pages(journal: Journal, writer: DocsWriter, collected: Collected) -> int:
+    config = journal.config
+    slugs = paths.tag_slugs(t for i in collected.infos for t in i.session.tags)
+    pages = index_pages(
+        collected,
+        title=config.site.title,
+        home_limit=config.site.home_sessions,
+        closed=config.closed_statuses,
+        slugs=slugs,
+    )
+    pages[paths.FOLLOWUPS] = followups_page(collected)
+    pages[paths.LESSONS] = lessons_page(collected)
+    pages[paths.METRICS] = metrics_page(
+        collected, severities=config.severities, statuses=config.statuses
+    )
+    for rel, text in pages.items():
+        # Tables need the width the table of contents would take.
+        wide = rel not in (paths.LESSONS, paths.ARCHIVE)
+        writer.write(rel, defang_links(WIDE + text if wide else text))
+    return len(pages)

@@ -1,0 +1,58 @@
+"""Where each page lives in the docs folder, and the relative links between them."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from collections.abc import Iterable
+from urllib.parse import quote
+
+HOME = "index.md"
+ARCHIVE = "sessions/index.md"
+FOLLOWUPS = "followups.md"
+LESSONS = "lessons.md"
+METRICS = "metrics.md"
+TAGS = "tags/index.md"
+ASSETS = "assets"
+
+
+def session_page(session_id: str) -> str:
+    # Session pages share one folder, so the report's own `{id}.md` links to its
+    # previous and next sessions resolve as they are.
+    return f"sessions/{session_id}.md"
+
+
+def month_page(month: str) -> str:
+    """`2025-11` → `sessions/2025-11.md` (no session id has that shape)."""
+    return f"sessions/{month}.md"
+
+
+def evidence_dir(session_id: str) -> str:
+    return f"evidence/{session_id}"
+
+
+def link(from_page: str, to_path: str) -> str:
+    """A relative link from one docs file to another, URL-quoted."""
+    rel = posixpath.relpath(to_path, posixpath.dirname(from_page) or ".")
+    return quote(rel, safe="/.-_~")
+
+
+def tag_slugs(tags: Iterable[str]) -> dict[str, str]:
+    """A file name for each tag: readable, and distinct even when two tags slug alike
+    (`C++` and `c`) or a tag has no letters at all."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for tag in sorted(set(tags)):
+        base = re.sub(r"[^a-z0-9]+", "-", tag.casefold()).strip("-")[:60] or "tag"
+        slug = base
+        if slug in taken or slug == "index":
+            digest = hashlib.sha256(tag.encode("utf-8")).hexdigest()[:8]
+            slug = f"{base}-{digest}"
+        taken.add(slug)
+        slugs[tag] = slug
+    return slugs
+
+
+def tag_page(slug: str) -> str:
+    return f"tags/{slug}.md"

@@ -1,0 +1,50 @@
+"""Links in user text that a browser would run: defanged on every page of the site.
+
+Escaping (journal.render.escape) keeps the Markdown links people write; a link to
+`javascript:…` (or `data:`, `vbscript:`, also spelled with entities or control
+characters) would then run on a click. Every inline link destination outside code
+fences is checked here; one with a scheme other than the web's and mail is replaced
+by `#unsafe-link`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
+_DESTINATION = re.compile(r"(\]\(\s*)(<[^>\n]*>|[^\s)]+)")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def is_safe_url(url: str) -> bool:
+    decoded = html.unescape(html.unescape(url.strip("<>")))
+    # Browsers drop ASCII whitespace and controls inside a scheme (`java\tscript:`).
+    squeezed = re.sub(r"[\x00-\x20\x7f]", "", decoded).lower()
+    match = _SCHEME.match(squeezed)
+    return match is None or match[1] in SAFE_SCHEMES
+
+
+def defang_links(markdown: str) -> str:
+    """`markdown` with every unsafe inline link destination made inert."""
+    out = []
+    fence: str | None = None
+    for line in markdown.split("\n"):
+        opener = _FENCE.match(line)
+        if fence is not None:
+            if opener and opener[1][0] == fence[0] and len(opener[1]) >= len(fence):
+                fence = None
+            out.append(line)
+            continue
+        if opener:
+            fence = opener[1]
+            out.append(line)
+            continue
+        out.append(_DESTINATION.sub(_replace, line) if "](" in line else line)
+    return "\n".join(out)
+
+
+def _replace(match: re.Match[str]) -> str:
+    target = match[2]
+    return match[0] if is_safe_url(target) else f"{match[1]}#unsafe-link"

@@ -1,0 +1,95 @@
+"""The builder's configuration: the journal's own mkdocs.yml, copied with the docs and
+site folders, the generated navigation, the site's CSS and JavaScript and (for
+`--offline`) the offline profile filled in.
+
+The copy lives beside the generated pages, so the user's file is never rewritten;
+paths in it that were relative to the user's file are made absolute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from journal.errors import NotFoundError
+from journal.fsio import atomic_write
+from journal.site import assets
+from journal.site.offline import apply_offline
+
+_RELATIVE_KEYS = ("INHERIT",)
+LINK_VALIDATION = {"links": {"not_found": "info", "unrecognized_links": "info"}}
+"""Session text may link to files of the team's repository (`runbook.md`,
+`../src/app.py`) that are not pages of the site: reported as warnings by journal,
+they must not fail the strict build. Links journal writes itself are checked by its
+tests. A `validation:` of the user's mkdocs.yml is kept as it is."""
+_RELATIVE_LISTS = ("hooks", "watch")
+
+
+@dataclass(frozen=True)
+class Derived:
+    path: Path
+    warnings: list[str] = field(default_factory=list)
+
+
+def source_config(root: Path, name: str) -> Path:
+    path = root / name
+    if not path.is_file():
+        raise NotFoundError(
+            f"no {name} in {root}",
+            "run `journal init` to write one (an existing one is kept)",
+        )
+    return path
+
+
+def write_derived(
+    source: Path,
+    target: Path,
+    *,
+    docs_dir: Path,
+    site_dir: Path,
+    nav: list[Any],
+    mermaid: bool,
+    offline: bool,
+) -> Derived:
+    """Write the builder's configuration to `target` (only if it changed)."""
+    from journal.yamlio import dump_roundtrip, load_roundtrip, read_text
+
+    data = load_roundtrip(read_text(source), where=str(source)) or {}
+    base = source.parent.resolve()
+    _absolute(data, base)
+    data["docs_dir"] = str(docs_dir.resolve())
+    data["site_dir"] = str(site_dir.resolve())
+    data.setdefault("site_name", "Journal")
+    if "validation" not in data:
+        data["validation"] = LINK_VALIDATION
+    if "nav" not in data:
+        data["nav"] = nav
+    _append(data, "extra_css", [assets.CSS])
+    scripts = [assets.JS] + ([assets.MERMAID] if mermaid else [])
+    _append(data, "extra_javascript", scripts)
+    shim = (docs_dir / assets.SHIM).is_file()
+    warnings = apply_offline(data, shim=shim) if offline else []
+    text = dump_roundtrip(data)
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, text)
+    return Derived(target, warnings)
+
+
+def _append(data: Any, key: str, entries: list[str]) -> None:
+    current = list(data.get(key) or [])
+    names = {e.get("path") if isinstance(e, dict) else e for e in current}
+    data[key] = current + [e for e in entries if e not in names]
+
+
+def _absolute(data: Any, base: Path) -> None:
+    for key in _RELATIVE_KEYS:
+        if isinstance(data.get(key), str):
+            data[key] = str(base / data[key])
+    for key in _RELATIVE_LISTS:
+        if isinstance(data.get(key), list):
+            data[key] = [str(base / p) if isinstance(p, str) else p for p in data[key]]
+    theme = data.get("theme")
+    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+        theme["custom_dir"] = str(base / theme["custom_dir"])

@@ -1,0 +1,86 @@
+"""The table of sessions that the home, month and tag pages share, and the escaped
+Markdown helpers every page uses for user text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from journal.metrics import format_duration
+from journal.render import escape
+from journal.site import paths
+from journal.site.collect import Collected, SessionInfo
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+HEADER = (
+    "| Date | # | Session | Severity | Status | Time to resolve "
+    "| Open follow-ups | Tags |\n"
+    "|---|--:|---|---|---|--:|--:|---|"
+)
+FILTER = '<div class="journal-filter" data-column="Tags"></div>'
+"""Where journal.js puts its tag filter; without JavaScript the tag links remain."""
+
+
+def cell_link(text: str, href: str) -> str:
+    """A link inside a table cell: pipes and brackets of the text escaped."""
+    label = re.sub(r"(?<!\\)([\[\]])", r"\\\1", escape.cell(text))
+    return f"[{label}]({href})"
+
+
+def month_name(month: str) -> str:
+    """`2025-11` → `November 2025`."""
+    year, _, number = month.partition("-")
+    try:
+        return f"{MONTHS[int(number) - 1]} {year}"
+    except (ValueError, IndexError):
+        return month
+
+
+def newest_first(infos: Sequence[SessionInfo]) -> list[SessionInfo]:
+    return sorted(infos, key=lambda i: i.sort_key, reverse=True)
+
+
+def session_table(
+    infos: Sequence[SessionInfo],
+    collected: Collected,
+    *,
+    page: str,
+    slugs: dict[str, str],
+) -> str:
+    """Sessions newest first, one row each, links relative to `page`."""
+    rows = [HEADER]
+    for info in newest_first(infos):
+        s = info.session
+        tags = ", ".join(
+            cell_link(t, paths.link(page, paths.tag_page(slugs[t]))) for t in s.tags
+        )
+        rows.append(
+            "| "
+            + " | ".join(
+                [
+                    info.day.isoformat() if info.day.year > 1 else "—",
+                    str(s.number) if s.number is not None else "",
+                    cell_link(s.title, paths.link(page, paths.session_page(info.id))),
+                    escape.cell(s.severity) if s.severity else "—",
+                    escape.cell(s.status),
+                    format_duration(info.metrics.time_to_resolve_s),
+                    str(collected.open_steps(info.id)),
+                    tags,
+                ]
+            )
+            + " |"
+        )
+    return "\n".join(rows)

@@ -1,0 +1,86 @@
+"""Hand-built journals for the site tests: session folders written directly (as
+`journal new`/`log` would), fast enough to make hundreds."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+HOSTILE = "Pipe | <script>alert('x')</script> [link](javascript:alert(1)) `tick ##"
+
+
+def write_session(
+    root: Path,
+    session_id: str,
+    *,
+    events: list[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> Path:
+    """A session folder; `fields` go to session.yaml as JSON (valid YAML)."""
+    folder = root / "sessions" / session_id
+    folder.mkdir(parents=True)
+    data = {"title": session_id[11:].replace("-", " "), **fields}
+    (folder / "session.yaml").write_text(
+        json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8"
+    )
+    lines = ["- " + json.dumps(e, ensure_ascii=False) + "\n" for e in events or []]
+    (folder / "timeline.yaml").write_text("".join(lines), encoding="utf-8")
+    return folder
+
+
+def new_journal(root: Path) -> Path:
+    """A journal root (`journal.yaml`, the repo's mkdocs.yml) without git."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "journal.yaml").write_text("sessions_dir: sessions\n", encoding="utf-8")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "sessions").mkdir(exist_ok=True)
+    return root
+
+
+def example_journal(root: Path) -> Path:
+    """A copy of the bundled example journal (sessions/, mkdocs.yml, journal.yaml)."""
+    new_journal(root)
+    shutil.rmtree(root / "sessions")
+    shutil.copytree(REPO / "sessions", root / "sessions")
+    if (REPO / "journal.yaml").is_file():
+        shutil.copy(REPO / "journal.yaml", root / "journal.yaml")
+    return root
+
+
+def example_ids() -> list[str]:
+    return sorted(p.name for p in (REPO / "sessions").iterdir() if p.is_dir())
+
+
+def local_mermaid() -> Path | None:
+    """The mermaid.min.js CI installs (`npm install --prefix .journal-site
+    mermaid@11`), or the one $JOURNAL_MERMAID_JS names."""
+    named = os.environ.get("JOURNAL_MERMAID_JS")
+    candidates = [Path(named)] if named else []
+    tail = Path("node_modules/mermaid/dist/mermaid.min.js")
+    candidates += [REPO / ".journal-site" / tail, REPO / tail]
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def npm_prefix() -> Path | None:
+    """Where CI installs the npm packages the site uses (mermaid, iframe-worker):
+    `npm install --prefix .journal-site mermaid@11 iframe-worker@1`."""
+    prefix = REPO / ".journal-site"
+    shim = prefix / "node_modules" / "iframe-worker" / "shim" / "index.js"
+    return prefix if shim.is_file() else None
+
+
+def stand_in_shim(folder: Path) -> Path:
+    """A node_modules tree holding a placeholder shim, for tests that only check
+    that the shim is copied and referenced (the browser tests use the real one)."""
+    shim = folder / "node_modules" / "iframe-worker" / "shim" / "index.js"
+    shim.parent.mkdir(parents=True, exist_ok=True)
+    shim.write_text("/* stand-in for the iframe-worker shim */\n")
+    return folder
+
+
+def event(at: str, kind: str, text: str, **more: Any) -> dict[str, Any]:
+    return {"at": at, "kind": kind, "text": text, **more}

@@ -1,0 +1,284 @@
+"""The built example site in a real headless chromium (Debian's, through
+Playwright): the home page lists the sessions and filters them by tag, a session page
+draws its timeline as SVG, search finds a session by a word of its root cause, and no
+page logs an error or reaches for the network — served over HTTP, and the offline
+build opened from file:// with networking off."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import run_journal
+from tests.site_helpers import example_ids, example_journal, local_mermaid, npm_prefix
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium")
+SESSION8 = "sessions/2025-11-04-sqlalchemy-mapper-error"
+ROOT_CAUSE_WORD = "School"  # from session 8's root cause: "…a `School` model…"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _need_mermaid() -> Path:
+    found = local_mermaid()
+    if found is None:
+        reason = (
+            "no local Mermaid: run `npm install --prefix .journal-site mermaid@11 "
+            "iframe-worker@1` "
+            "at the repository root, or set JOURNAL_MERMAID_JS"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return found
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The example journal built twice: for a web server, and --offline."""
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api")
+    root = example_journal(tmp_path_factory.mktemp("browser") / "example")
+    env = {"NO_COLOR": "1"}
+    mermaid = local_mermaid()
+    if mermaid is not None:
+        env["JOURNAL_MERMAID_JS"] = str(mermaid)
+    prefix = npm_prefix()
+    if prefix is not None:
+        env["JOURNAL_NPM_PREFIX"] = str(prefix)
+    built = {}
+    for name, extra in (("web", []), ("offline", ["--offline"])):
+        out = root / f"site-{name}"
+        result = run_journal("site", "build", "-o", str(out), *extra, cwd=root, env=env)
+        assert result.code == 0, result.err
+        built[name] = out
+    return built
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def web(sites: dict[str, Path]) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(sites["web"]))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(sites: dict[str, Path]) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+class Visit:
+    """A browser context that records console errors and every request that left
+    the allowed origin (and refuses them)."""
+
+    def __init__(self, browser: Any, *, allowed: str, offline: bool = False):
+        self.context = browser.new_context(offline=offline)
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.context.route("**/*", self._route)
+        self.allowed = allowed
+        self.page = self.context.new_page()
+        self.page.on(
+            "console",
+            lambda m: self.errors.append(m.text) if m.type == "error" else None,
+        )
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith(self.allowed):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def go(self, url: str) -> Any:
+        self.page.goto(url)
+        self.page.wait_for_load_state("load")
+        return self.page
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _svgs_in_mermaid(visit: Visit) -> int:
+    """SVG elements inside Mermaid diagrams. Material draws each diagram into a
+    closed shadow root, which only the DevTools protocol can see into."""
+    cdp = visit.context.new_cdp_session(visit.page)
+    root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
+
+    def count(node: dict[str, Any], inside: bool) -> int:
+        attrs = node.get("attributes", [])
+        classes = dict(zip(attrs[::2], attrs[1::2], strict=False)).get("class", "")
+        found = int(inside and node.get("nodeName", "").lower() == "svg")
+        for shadow in node.get("shadowRoots", []):
+            found += count(shadow, inside or "mermaid" in classes.split())
+        for child in node.get("children", []):
+            found += count(child, inside)
+        return found
+
+    return count(root, False)
+
+
+def _wait_for_svg(visit: Visit) -> int:
+    for _ in range(40):
+        found = _svgs_in_mermaid(visit)
+        if found:
+            return found
+        visit.page.wait_for_timeout(250)
+    return 0
+
+
+def _search(page: Any, word: str) -> list[str]:
+    """Search results for `word`. The query is typed again until the search worker,
+    which loads the index in the background, has answered."""
+    box = page.locator("input.md-search__input")
+    results = page.locator(".md-search-result__item a")
+    for _ in range(30):
+        box.fill("")
+        box.press_sequentially(word)
+        page.wait_for_timeout(500)
+        if results.count():
+            break
+    return [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
+
+
+def _tagged(tag: str) -> int:
+    from journal.store import Journal
+    from tests.site_helpers import REPO
+
+    journal = Journal(REPO, Journal.open(REPO).config)
+    return sum(1 for i in example_ids() if tag in journal.load(i).tags)
+
+
+def _site_checks(visit: Visit, url: Any, *, offline: bool) -> None:
+    page = visit.go(url("index"))
+    rows = page.locator("table tbody tr")
+    assert rows.count() == len(example_ids())
+    tagged = _tagged("sqlalchemy")
+    page.get_by_role("button", name=f"sqlalchemy ({tagged})").click()
+    assert page.locator("table tbody tr:not([hidden])").count() == tagged
+    _need_mermaid()
+    visit.go(url(SESSION8))
+    assert _wait_for_svg(visit) >= 1, "the timeline diagram was not drawn as SVG"
+    hrefs = _search(visit.go(url("index")), ROOT_CAUSE_WORD)
+    assert any(SESSION8 in h for h in hrefs), hrefs
+    for other in ("followups", "metrics", "lessons", "tags/index"):
+        visit.go(url(other))
+        visit.page.wait_for_timeout(200)
+
+
+def test_site_served_over_http(browser: Any, web: str) -> None:
+    visit = Visit(browser, allowed=web)
+
+    def url(rel: str) -> str:
+        return web if rel == "index" else f"{web}{rel.removesuffix('/index')}/"
+
+    try:
+        _site_checks(visit, url, offline=False)
+        assert visit.errors == [], visit.errors
+        assert visit.outside == [], "the site reached for the network"
+    finally:
+        visit.close()
+
+
+def test_offline_site_from_file_with_networking_off(
+    browser: Any, sites: dict[str, Path]
+) -> None:
+    base = sites["offline"].as_uri()
+    visit = Visit(browser, allowed="file://", offline=True)
+
+    def url(rel: str) -> str:
+        return f"{base}/{rel}.html"
+
+    try:
+        _site_checks(visit, url, offline=True)
+        assert visit.errors == [], visit.errors
+        assert visit.outside == [], visit.outside
+    finally:
+        visit.close()
+
+
+def test_served_page_reloads_by_itself_when_an_event_is_logged(
+    browser: Any, tmp_path: Path
+) -> None:
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    root = example_journal(tmp_path / "live")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "journal", "site", "serve", "--port", str(port)],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    visit = Visit(browser, allowed=f"http://127.0.0.1:{port}/")
+    try:
+        page = visit.page
+        for _ in range(120):
+            try:
+                page.goto(f"http://127.0.0.1:{port}/{SESSION8}/")
+                break
+            except Exception:
+                page.wait_for_timeout(500)
+        page.wait_for_load_state("load")
+        logged = run_journal(
+            "log",
+            "Rollback started by the on-call",
+            "--session",
+            "8",
+            "--kind",
+            "mitigated",
+            cwd=root,
+        )
+        assert logged.code == 0, logged.err
+        page.wait_for_function(
+            "document.body.innerText.includes('Rollback started by the on-call')",
+            timeout=30000,
+        )
+    finally:
+        visit.close()
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
