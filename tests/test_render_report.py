@@ -7,9 +7,11 @@ After a deliberate template change, regenerate the golden files with
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -23,8 +25,18 @@ EXAMPLE_IDS = Journal.open(REPO).session_ids()
 SESSION_8 = "2025-11-04-sqlalchemy-mapper-error"
 
 
+@functools.cache
+def _example_outside_git() -> Path:
+    # Commit links follow the checkout's `origin`; a copy outside any repository keeps
+    # the goldens the same wherever this repository was cloned from.
+    root = Path(tempfile.mkdtemp(prefix="journal-golden-"))
+    shutil.copytree(REPO / "sessions", root / "sessions")
+    shutil.copy(REPO / "journal.yaml", root / "journal.yaml")
+    return root
+
+
 def example_report(session_id: str) -> str:
-    return Renderer(Journal.open(REPO)).render(session_id)
+    return Renderer(Journal.open(_example_outside_git())).render(session_id)
 
 
 @pytest.mark.parametrize("session_id", EXAMPLE_IDS)
@@ -270,3 +282,17 @@ def test_a_non_editable_install_renders_with_the_shipped_templates(
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == (GOLDEN / f"{SESSION_8}.md").read_bytes()
+
+
+def test_commits_link_to_the_forge_origin_points_at(cli: Cli, session_id: str) -> None:
+    from tests.conftest import git
+
+    git(cli.root, "remote", "add", "origin", "git@github.com:acme/payments.git")
+    sha = "fa1b1d5" + "0" * 33
+    cli.ok("log", "fix", "--kind", "commit", "--at", "2025-11-04T01:05Z")
+    timeline = cli.root / "sessions" / session_id / "timeline.yaml"
+    timeline.write_text(
+        timeline.read_text().replace('"text": "fix"', f'"text": "fix", "sha": "{sha}"')
+    )
+    report = cli.ok("render").out
+    assert f"[`fa1b1d5`](https://github.com/acme/payments/commit/{sha})" in report

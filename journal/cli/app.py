@@ -43,6 +43,7 @@ def _register() -> None:
         capture,
         check,
         followups,
+        git,
         items,
         port,
         report,

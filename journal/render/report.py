@@ -52,12 +52,11 @@ def _same(a: Path, b: Path) -> bool:
 
 
 def commit_linker(journal_: Journal) -> CommitUrl:
-    """How a commit SHA becomes a web link: `git.web_url` in journal.yaml, with
-    `{sha}` in it; plain (None) when nothing says where commits are browsable."""
-    pattern = journal_.config.git.web_url
-    if not pattern or "{sha}" not in pattern or "{path}" in pattern:
-        return lambda sha: None
-    return lambda sha: pattern.replace("{sha}", sha)
+    """How a commit SHA becomes a web link: the `git.web_url` pattern of journal.yaml,
+    else the forge `origin` points at (GitHub, GitLab, …); plain (None) otherwise."""
+    from journal.gitlink import commit_url_builder
+
+    return commit_url_builder(journal_.root, web_url=journal_.config.git.web_url)
 
 
 @dataclass

@@ -1,0 +1,223 @@
+"""Commands about git: link, sync, and hook install|uninstall|status."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from journal.cli.app import app
+from journal.cli.options import Json, SessionOpt
+from journal.cli.output import emit
+
+if TYPE_CHECKING:
+    from journal.gitlink.commits import Commit
+    from journal.gitlink.hooks import Changes
+    from journal.gitlink.sync import SyncReport
+
+hook_app = typer.Typer(
+    help="Git hooks that link each commit to the active session.",
+    no_args_is_help=True,
+)
+app.add_typer(hook_app, name="hook")
+
+
+def _commit(commit: Commit, url: str | None) -> dict[str, Any]:
+    return {
+        "sha": commit.sha,
+        "at": commit.at,
+        "by": commit.author,
+        "text": commit.subject,
+        "url": url,
+    }
+
+
+@app.command("link")
+def link(
+    revs: Annotated[
+        list[str] | None,
+        typer.Argument(help="Commits or ranges such as main..HEAD (default: HEAD)."),
+    ] = None,
+    session: SessionOpt = None,
+    as_json: Json = False,
+) -> None:
+    """Add commits to the session's timeline (each commit once, at its author time)."""
+    from journal.gitlink import commit_url_builder
+    from journal.gitlink.linking import link_revs
+    from journal.store import Journal
+
+    journal = Journal.open()
+    result = link_revs(journal, revs or [], session=session)
+    url = commit_url_builder(journal.root, web_url=journal.config.git.web_url)
+    lines = [f"linked  {c.sha[:7]} {c.subject}" for c in result.linked]
+    lines += [f"already {c.sha[:7]} {c.subject}" for c in result.already]
+    lines.append(f"→ {result.session_id}")
+    emit(
+        {
+            "session": result.session_id,
+            "linked": [_commit(c, url(c.sha)) for c in result.linked],
+            "already": [_commit(c, url(c.sha)) for c in result.already],
+        },
+        "\n".join(lines),
+        as_json=as_json,
+    )
+
+
+@app.command("sync")
+def sync(
+    since: Annotated[
+        str | None,
+        typer.Option(help="Only scan commits not reachable from this revision."),
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Link commits whose Journal-Session trailer names a session; follow rewritten
+    commits (rebase, amend) to their new SHA, or mark them lost."""
+    from journal.gitlink.sync import sync as run_sync
+    from journal.store import Journal
+
+    report = run_sync(Journal.open(), since=since)
+    emit(_sync_data(report), _sync_text(report), as_json=as_json)
+
+
+def _sync_data(report: SyncReport) -> dict[str, Any]:
+    def moves(items: list[Any]) -> list[dict[str, str]]:
+        return [
+            {"session": s, "old": m.old, "new": m.new.sha, "how": m.how}
+            for s, m in items
+        ]
+
+    return {
+        "scanned": report.scanned,
+        "shallow": report.shallow,
+        "empty_repo": report.empty_repo,
+        "linked": [{"session": s, "sha": c.sha} for s, c in report.linked],
+        "repointed": moves(report.moved),
+        "merged": moves(report.merged),
+        "lost": [{"session": s, "sha": sha} for s, sha in report.lost],
+        "found": [{"session": s, "sha": sha} for s, sha in report.found],
+        "unchecked": [{"session": s, "sha": sha} for s, sha in report.unchecked],
+        "unknown_sessions": [
+            {"sha": sha, "session": ref} for sha, ref in report.unknown_sessions
+        ],
+    }
+
+
+def _sync_text(report: SyncReport) -> str:
+    if report.empty_repo:
+        return "no commits yet: nothing to sync"
+    lines = [f"linked     {c.sha[:7]} → {s}  {c.subject}" for s, c in report.linked]
+    lines += [
+        f"re-pointed {m.old[:7]} → {m.new.sha[:7]} ({m.how}) in {s}"
+        for s, m in report.moved
+    ]
+    lines += [
+        f"merged     {m.old[:7]} into {m.new.sha[:7]} (already listed) in {s}"
+        for s, m in report.merged
+    ]
+    lines += [f"found      {sha[:7]} again in {s}" for s, sha in report.found]
+    lines += [
+        f"lost       {sha[:7]} in {s}: no longer in this repository's history"
+        for s, sha in report.lost
+    ]
+    lines += [
+        f"unchecked  {sha[:7]} in {s}: beyond this shallow clone's history"
+        for s, sha in report.unchecked
+    ]
+    lines += [
+        f"skipped    {sha[:7]}: its trailer names {ref!r}, which is not a session"
+        for sha, ref in report.unknown_sessions
+    ]
+    if len(lines) == 0:
+        lines.append(f"in sync ({report.scanned} commits scanned)")
+    if report.lost:
+        lines.append(
+            "  (a lost commit may live on a branch not fetched here: fetch it and "
+            "run `journal sync` again)"
+        )
+    return "\n".join(lines)
+
+
+def _changes(changes: Changes, as_json: bool) -> None:
+    place = changes.place
+    lines = [f"{what}: {path}" for _, what, path in changes.done] or ["nothing to do"]
+    if place.hooks_path:
+        lines.append(f"  (core.hooksPath is {place.hooks_path})")
+    emit(
+        {
+            "hooks_dir": str(place.hooks_dir),
+            "core_hooks_path": place.hooks_path or None,
+            "changes": [
+                {"hook": name, "action": what, "path": str(path)}
+                for name, what, path in changes.done
+            ],
+        },
+        "\n".join(lines),
+        as_json=as_json,
+    )
+
+
+@hook_app.command("install")
+def hook_install(
+    commit_msg: Annotated[
+        bool,
+        typer.Option(
+            "--commit-msg/--no-commit-msg",
+            help="Also add the Journal-Session trailer to commit messages.",
+        ),
+    ] = True,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Replace a foreign hook (kept as <hook>.journal-backup)."
+        ),
+    ] = False,
+    as_json: Json = False,
+) -> None:
+    """Install the post-commit (and commit-msg) hook where git looks for hooks."""
+    from journal.gitlink.hooks import install
+    from journal.store import Journal
+
+    _changes(install(Journal.open(), commit_msg=commit_msg, force=force), as_json)
+
+
+@hook_app.command("uninstall")
+def hook_uninstall(as_json: Json = False) -> None:
+    """Remove exactly what `hook install` added (restoring a replaced hook)."""
+    from journal.gitlink.hooks import uninstall
+    from journal.store import Journal
+
+    _changes(uninstall(Journal.open()), as_json)
+
+
+@hook_app.command("status")
+def hook_status(as_json: Json = False) -> None:
+    """Say which hooks are installed, where, and whether they are up to date."""
+    from journal.gitlink.hooks import status
+    from journal.store import Journal
+
+    place, states = status(Journal.open())
+    lines = [f"hooks folder: {place.hooks_dir}"]
+    if place.hooks_path:
+        lines[0] += f" (core.hooksPath = {place.hooks_path})"
+    for state in states:
+        detail = f" — {state.detail}" if state.detail else ""
+        lines.append(f"  {state.name:<12} {state.state}{detail}")
+    emit(
+        {
+            "hooks_dir": str(place.hooks_dir),
+            "core_hooks_path": place.hooks_path or None,
+            "hooks": [
+                {
+                    "name": s.name,
+                    "path": str(s.path),
+                    "state": s.state,
+                    "outdated": s.outdated,
+                    "detail": s.detail,
+                }
+                for s in states
+            ],
+        },
+        "\n".join(lines),
+        as_json=as_json,
+    )

@@ -1,0 +1,57 @@
+"""Appending commit events to a session: idempotent, under the session lock."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from journal.errors import NotFoundError
+from journal.gitlink.commits import Commit, read_commits, resolve_revs
+from journal.gitlink.lines import is_linked
+from journal.store import SESSION_FILE, Journal
+from journal.timeline import append_event, format_event
+
+
+@dataclass(frozen=True)
+class Linked:
+    """What `link` did for one session: commits added, and those already there."""
+
+    session_id: str
+    linked: list[Commit] = field(default_factory=list)
+    already: list[Commit] = field(default_factory=list)
+
+
+def link_revs(
+    journal: Journal, revs: Sequence[str], *, session: str | None = None
+) -> Linked:
+    """Link the commits of `revs` (default HEAD; ranges allowed) to a session."""
+    from journal.capture import check_kind
+
+    session_id = journal.resolve(session)
+    check_kind(journal, "commit")
+    shas = resolve_revs(journal.root, list(revs) or ["HEAD"])
+    commits = read_commits(journal.root, shas, trailer=journal.config.git.trailer)
+    return link_commits(journal, session_id, commits)
+
+
+def link_commits(journal: Journal, session_id: str, commits: list[Commit]) -> Linked:
+    """Append each commit not yet in the session's timeline, oldest first as given."""
+    folder = journal.session_dir(session_id)
+    if not (folder / SESSION_FILE).is_file():
+        raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
+    result = Linked(session_id)
+    path = journal.timeline_path(session_id)
+    with journal.lock(session_id):
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raw = b""
+        for commit in commits:
+            if is_linked(raw, commit.sha):
+                result.already.append(commit)
+                continue
+            event = commit.event()
+            append_event(path, event)
+            raw += format_event(event).encode("utf-8")
+            result.linked.append(commit)
+    return result

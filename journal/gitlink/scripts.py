@@ -1,0 +1,164 @@
+"""The text of the hook scripts, and finding journal's block inside a hook file.
+
+journal's part of a hook always sits between two marker lines, so it can be chained
+into a hook someone else wrote and later removed without touching their lines. The
+shell part exits before starting Python when no session is active and the commit has
+no `Journal-Session:` trailer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+HOOK_NAMES = ("post-commit", "commit-msg")
+SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "yash"})
+_BEGIN = re.compile(r"^# >>> journal (?P<name>[a-z-]+) hook \((?P<how>\w+)\) >>>.*$")
+_PYTHON = re.compile(r"^  py='(?P<python>[^']*)'$", re.MULTILINE)
+
+_OPEN = """\
+# >>> journal {name} hook ({how}) >>>
+# Added by `journal hook install`; `journal hook uninstall` removes this block.
+( # {purpose} Never fails the commit.
+  root=${{JOURNAL_DIR:-$PWD{rel}}}
+  [ -f "$root/journal.yaml" ] || exit 0
+"""
+_POST_COMMIT = """\
+  commit=$(git log -1 --no-show-signature --format='{format}' HEAD 2>/dev/null) ||
+    commit=
+  if [ -z "${{JOURNAL_SESSION:-}}" ] && [ -z "${{JOURNAL_DIR:-}}" ] &&
+     [ -d "${{GIT_DIR:-.git}}" ] && [ ! -s "${{GIT_DIR:-.git}}/journal/active" ]; then
+    case $commit in *'<>' | '') exit 0 ;; esac  # no active session, no trailer
+  fi
+"""
+_COMMIT_MSG = """\
+  state=${{GIT_DIR:-.git}}/journal/active
+  if [ -z "${{JOURNAL_SESSION:-}}" ] && [ -z "${{JOURNAL_DIR:-}}" ] &&
+     [ -d "${{GIT_DIR:-.git}}" ]; then
+    [ -s "$state" ] || exit 0  # no active session
+    read -r id < "$state" || :
+    if [ -f "$root/{sessions}/$id/session.yaml" ]; then
+      # An empty message aborts the commit: a trailer alone must not rescue it.
+      text='/^# -\\{{24\\}} >8 -\\{{24\\}}$/q;/^#/d;/[^[:space:]]/{{p;q;}}'
+      [ -n "$(sed -n "$text" "$1")" ] || exit 0
+      git interpret-trailers --in-place --if-exists doNothing \\
+        --trailer "{trailer}: $id" "$1" && exit 0
+    fi
+  fi
+"""
+_CLOSE = """\
+  py='{python}'
+  if [ ! -x "$py" ]; then
+    echo "journal: warning: $py is missing, so the {name} hook did nothing;" \\
+      "run \\`journal hook install\\` again" >&2
+    exit 0
+  fi
+  exec "$py" -S -P -c '{boot}' '{lib}' {name} --root "$root" {args}
+) || :
+# <<< journal {name} hook <<<
+"""
+# -S skips site (and its .pth files): the hook needs only the standard library and
+# journal itself, whose folder is put on sys.path first. -P keeps the checkout's own
+# folders (a `journal/` of the project, say) off sys.path.
+_BOOT = (
+    "import sys; sys.path.insert(0, sys.argv.pop(1)); "
+    "from journal.hook import main; sys.exit(main())"
+)
+_PURPOSE = {
+    "post-commit": "Link the new commit to the active journal session.",
+    "commit-msg": "Add the {trailer} trailer while a journal session is active.",
+}
+_ARGS = {"post-commit": '--commit "$commit"', "commit-msg": '"$1"'}
+
+
+def block(
+    name: str,
+    *,
+    how: str,
+    python: str,
+    lib: str,
+    rel: str,
+    sessions: str,
+    trailer: str,
+) -> str:
+    """journal's block for hook `name`.
+
+    `lib` holds the `journal` package; `rel` is the journal's folder in the checkout,
+    `sessions` its sessions folder; `trailer` the session trailer's key.
+    """
+    from journal.hook import COMMIT_FORMAT
+
+    values = {
+        "name": name,
+        "how": how,
+        "purpose": _PURPOSE[name].format(trailer=trailer),
+        "rel": f"/{_quote(rel)}" if rel else "",
+        "format": COMMIT_FORMAT.format(key=trailer),
+        "sessions": sessions.replace("'", ""),
+        "trailer": trailer,
+        "python": python.replace("'", "'\\''"),
+        "lib": lib.replace("'", "'\\''"),
+        "boot": _BOOT,
+        "args": _ARGS[name],
+    }
+    middle = _POST_COMMIT if name == "post-commit" else _COMMIT_MSG
+    return "".join(part.format(**values) for part in (_OPEN, middle, _CLOSE))
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+@dataclass(frozen=True)
+class Found:
+    """journal's block in a hook file: how it got there, and the text around it."""
+
+    how: str
+    """created (the file is ours), chained (into a foreign hook), replaced (--force)."""
+    before: str
+    block: str
+    after: str
+
+    @property
+    def python(self) -> str | None:
+        match = _PYTHON.search(self.block)
+        return match["python"].replace("'\\''", "'") if match else None
+
+
+def find_block(text: str, name: str) -> Found | None:
+    """journal's block for hook `name` in `text`, or None."""
+    lines = text.splitlines(keepends=True)
+    end_line = f"# <<< journal {name} hook <<<"
+    for start, line in enumerate(lines):
+        match = _BEGIN.match(line.rstrip("\n"))
+        if not match or match["name"] != name:
+            continue
+        for end in range(start + 1, len(lines)):
+            if lines[end].rstrip("\n") == end_line:
+                return Found(
+                    match["how"],
+                    "".join(lines[:start]),
+                    "".join(lines[start : end + 1]),
+                    "".join(lines[end + 1 :]),
+                )
+    return None
+
+
+def fresh(block_text: str) -> str:
+    return "#!/bin/sh\n" + block_text
+
+
+def chain(existing: str, block_text: str) -> str:
+    """`existing` with the block right after its `#!` line: no `exit` can skip it."""
+    first, newline, rest = existing.partition("\n")
+    return first + "\n" + block_text + rest if newline else first + "\n" + block_text
+
+
+def is_shell_script(text: str) -> bool:
+    """True for a script whose `#!` line runs a POSIX-style shell."""
+    if not text.startswith("#!"):
+        return False
+    words = text[2:].partition("\n")[0].split()
+    if words and words[0].rsplit("/", 1)[-1] == "env":
+        words = [w for w in words[1:] if not w.startswith("-")]
+    return bool(words) and words[0].rsplit("/", 1)[-1] in SHELLS

@@ -1,0 +1,167 @@
+"""`journal sync`: bring the timelines in line with the repository's history.
+
+Links every commit whose `Journal-Session:` trailer names a session but which that
+session does not list yet (a clone without the hook), and follows linked commits that
+left the history (rebased, amended, squashed) to the commit they became — or marks
+them `lost: true`. Nothing is ever dropped silently; rewritten lines are replaced
+atomically under the session lock, every other line kept byte for byte.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from journal.errors import JournalError
+from journal.gitlink.commits import Commit, has_commits, resolve_revs
+from journal.gitlink.history import Move, find_moves, is_shallow, reachable, scan
+from journal.gitlink.lines import is_linked, replace_lines
+from journal.store import Journal
+from journal.timeline import append_event, format_event, read_lines
+
+
+@dataclass
+class SyncReport:
+    """Everything sync did or saw, per session."""
+
+    linked: list[tuple[str, Commit]] = field(default_factory=list)
+    moved: list[tuple[str, Move]] = field(default_factory=list)
+    merged: list[tuple[str, Move]] = field(default_factory=list)
+    """A rewritten commit whose new SHA the session already listed: one line left."""
+    lost: list[tuple[str, str]] = field(default_factory=list)
+    found: list[tuple[str, str]] = field(default_factory=list)
+    unchecked: list[tuple[str, str]] = field(default_factory=list)
+    """Linked commits this shallow clone cannot see: left as they are."""
+    unknown_sessions: list[tuple[str, str]] = field(default_factory=list)
+    scanned: int = 0
+    shallow: bool = False
+    empty_repo: bool = False
+
+
+def sync(journal: Journal, *, since: str | None = None) -> SyncReport:
+    """Link trailer commits and repair links to rewritten commits, in every session."""
+    cwd = journal.root
+    report = SyncReport()
+    if not has_commits(cwd):
+        report.empty_repo = True
+        return report
+    exclude = resolve_revs(cwd, [since])[0] if since else None
+    history = scan(cwd, trailer=journal.config.git.trailer, exclude=exclude)
+    report.scanned = len(history)
+    report.shallow = is_shallow(cwd)
+    alive = reachable(cwd)
+    linked = {sid: _linked_events(journal, sid) for sid in journal.session_ids()}
+    gone = {
+        sha: event
+        for events in linked.values()
+        for sha, event in events.items()
+        if sha not in alive and not event.get("lost")
+    }
+    moves = find_moves(cwd, gone, history, alive) if gone else {}
+    wanted = _trailer_links(journal, history, report)
+    for session_id, events in linked.items():
+        plan = _plan(session_id, events, moves, alive, report)
+        _apply(journal, session_id, plan, wanted.get(session_id, []), report)
+    return report
+
+
+def _linked_events(journal: Journal, session_id: str) -> dict[str, dict[str, Any]]:
+    events: dict[str, dict[str, Any]] = {}
+    for raw in read_lines(journal.timeline_path(session_id)):
+        sha = raw.data.get("sha") if raw.data else None
+        if isinstance(sha, str) and raw.data is not None:
+            events.setdefault(sha, raw.data)
+    return events
+
+
+def _trailer_links(
+    journal: Journal, history: list[Commit], report: SyncReport
+) -> dict[str, list[Commit]]:
+    wanted: dict[str, list[Commit]] = {}
+    known = set(journal.session_ids())
+    for commit in reversed(history):  # oldest first
+        for ref in commit.trailers:
+            session_id = ref if ref in known else _resolve(journal, ref)
+            if session_id is None:
+                report.unknown_sessions.append((commit.sha, ref))
+            elif commit not in wanted.setdefault(session_id, []):
+                wanted[session_id].append(commit)
+    return wanted
+
+
+def _resolve(journal: Journal, ref: str) -> str | None:
+    try:
+        return journal.resolve(ref)
+    except JournalError:
+        return None
+
+
+def _plan(
+    session_id: str,
+    events: dict[str, dict[str, Any]],
+    moves: dict[str, Move],
+    alive: set[str],
+    report: SyncReport,
+) -> dict[str, dict[str, Any] | None]:
+    """sha → the event to write in place of its line (None: drop the line)."""
+    plan: dict[str, dict[str, Any] | None] = {}
+    rewritten = {e.get("rewritten_from"): sha for sha, e in events.items()}
+    for sha, event in events.items():
+        if sha in alive:
+            if event.get("lost"):
+                plan[sha] = {k: v for k, v in event.items() if k != "lost"}
+                report.found.append((session_id, sha))
+            continue
+        if event.get("lost"):
+            continue
+        move = moves.get(sha)
+        if sha in rewritten:  # a merge brought back the line of the old SHA
+            plan[sha] = None
+            report.merged.append((session_id, Move(sha, _stub(rewritten[sha]), "line")))
+        elif move is not None and move.new.sha in events:
+            plan[sha] = None
+            report.merged.append((session_id, move))
+            new = events[move.new.sha]
+            if not new.get("rewritten_from") and move.new.sha not in plan:
+                plan[move.new.sha] = {**new, "rewritten_from": sha}
+        elif move is not None:
+            plan[sha] = {**event, **move.new.event(), "rewritten_from": sha}
+            report.moved.append((session_id, move))
+        elif report.shallow:
+            report.unchecked.append((session_id, sha))
+        else:
+            plan[sha] = {**event, "lost": True}
+            report.lost.append((session_id, sha))
+    return plan
+
+
+def _stub(sha: str) -> Commit:
+    return Commit(sha, "", "", "")
+
+
+def _apply(
+    journal: Journal,
+    session_id: str,
+    plan: dict[str, dict[str, Any] | None],
+    commits: list[Commit],
+    report: SyncReport,
+) -> None:
+    if not plan and not commits:
+        return
+    path = journal.timeline_path(session_id)
+    with journal.lock(session_id):
+        raw = path.read_bytes() if path.exists() else b""
+        changes: dict[int, dict[str, Any] | None] = {}
+        for line in read_lines(path):
+            sha = line.data.get("sha") if line.data else None
+            if isinstance(sha, str) and sha in plan and line.line - 1 not in changes:
+                changes[line.line - 1] = plan[sha]
+        if changes:
+            replace_lines(path, raw, changes)
+            raw = path.read_bytes()
+        for commit in commits:
+            if not is_linked(raw, commit.sha):
+                event = commit.event()
+                append_event(path, event)
+                raw += format_event(event).encode("utf-8")
+                report.linked.append((session_id, commit))

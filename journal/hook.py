@@ -1,0 +1,320 @@
+"""What the installed git hooks run: link a new commit, add the session trailer.
+
+It runs inside `git commit`, so it stays on the standard library and journal's
+stdlib-only modules (no typer, GitPython, YAML or msgspec), returns at once when
+there is nothing to do, and never fails a commit: any error becomes one warning line
+on stderr and exit status 0.
+
+    python -m journal.hook post-commit [--root DIR] [--commit INFO]
+    python -m journal.hook commit-msg [--root DIR] MESSAGE_FILE
+
+The installed post-commit script runs `git log -1 --format=COMMIT_FORMAT` itself (it
+needs the trailers to decide whether to start Python at all) and hands the result over
+as `--commit`, so Python starts no process on that path; without it (pre-commit, prek)
+the same `git log` runs through the seam.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+from pathlib import Path
+
+from journal.fsio import locked
+from journal.locate import CONFIG_NAME, find_root, git_dir, state_dir
+from journal.timeline import append_event
+
+# Every module-level regex costs start-up time on each commit: patterns compile
+# where they are needed, and journal.yaml is read with plain string methods.
+_LINKED_KEYS = rb"(?:sha|rewritten_from)['\"]?\s*:\s*['\"]?"
+COMMIT_FORMAT = (
+    "%H%x1f%aI%x1f%an%x1f%s%x1f<%(trailers:key={key},valueonly,separator=%x1e)>"
+)
+"""sha, author time, author, subject, <trailer values> — `<>`: no trailer."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    hook = args[0] if args else ""
+    root = _option(args, "--root")
+    try:
+        if hook == "post-commit":
+            post_commit(root, _option(args, "--commit"))
+        elif hook == "commit-msg":
+            from journal.gitlink.trailer import commit_msg
+
+            commit_msg(root, _positional(args[1:]))
+        else:
+            warn("usage: python -m journal.hook post-commit|commit-msg [FILE]")
+    except Exception as exc:  # a hook must never fail the commit
+        after = "run `journal sync` to link it later" if hook == "post-commit" else ""
+        warn(f"{_reason(exc)}; the commit stands{' — ' + after if after else ''}")
+    return 0
+
+
+def _positional(args: list[str]) -> str | None:
+    """The last argument that is neither an option nor an option's value."""
+    found = None
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in {"--root", "--commit"}:
+            skip = True
+        elif not arg.startswith("--"):
+            found = arg
+    return found
+
+
+def _option(args: list[str], name: str) -> str | None:
+    for index, arg in enumerate(args):
+        if arg == name and index + 1 < len(args):
+            return args[index + 1]
+        if arg.startswith(name + "="):
+            return arg[len(name) + 1 :]
+    return None
+
+
+def _reason(exc: Exception) -> str:
+    one_line = getattr(exc, "one_line", None)
+    return one_line() if callable(one_line) else f"{type(exc).__name__}: {exc}"
+
+
+def warn(message: str) -> None:
+    print(f"journal: warning: {message}", file=sys.stderr)
+
+
+# --- post-commit -------------------------------------------------------------------
+
+
+def post_commit(root_arg: str | None, info: str | None = None) -> None:
+    """Append the new commit to the active session (or the ones its trailer names)."""
+    root = journal_root(root_arg)
+    if root is None:
+        return
+    repo = _commit_git_dir()
+    reflog = _last_reflog(repo) if repo else None
+    if _replaying(repo, reflog):
+        return
+    state = session_state_dir(root)
+    active = active_ref(state)
+    sessions_dir, key = settings(root)
+    fields = _fields(info) or _head(key)
+    sha = fields[0]
+    named = [v.strip() for v in fields[4][1:-1].split("\x1e") if v.strip()]
+    if not named and active is None:
+        return
+    targets, unknown = _targets(root / sessions_dir, named, active)
+    if unknown and not targets:
+        warn(f"this commit names session {unknown[0]!r}, which is not in {root}")
+    event = {"at": fields[1], "kind": "commit", "text": fields[3], "sha": sha}
+    event["by"] = fields[2]
+    amended = reflog[0] if reflog and reflog[2].startswith("commit (amend)") else None
+    for session_id in targets:
+        timeline = root / sessions_dir / session_id / "timeline.yaml"
+        with locked(state / "locks" / f"{session_id}.lock"):
+            done = _link(timeline, event, amended)
+        if done:
+            print(f"journal: {done} {sha[:7]} → {session_id}", file=sys.stderr)
+
+
+def is_linked(raw: bytes, sha: str) -> bool:
+    """True if timeline bytes record `sha` as a commit (or as its old SHA).
+
+    A byte search, then one regex to be sure it is a `sha` value: no parse.
+    """
+    needle = sha.encode("ascii")
+    if needle not in raw:
+        return False
+    pattern = _LINKED_KEYS + re.escape(needle) + rb"\b"
+    return re.search(pattern, raw) is not None
+
+
+def _link(timeline: Path, event: dict[str, str], amended: str | None) -> str:
+    try:
+        raw = timeline.read_bytes()
+    except FileNotFoundError:
+        raw = b""
+    if is_linked(raw, event["sha"]):
+        return ""
+    if amended and is_linked(raw, amended):
+        from journal.gitlink.lines import json_lines_with, replace_lines
+
+        old = json_lines_with(raw, amended)
+    else:
+        old = []
+    if old:
+        index, data = old[0]
+        replace_lines(
+            timeline, raw, {index: {**data, **event, "rewritten_from": amended}}
+        )
+        return "re-linked amended commit"
+    append_event(timeline, event)
+    return "linked"
+
+
+def journal_root(root_arg: str | None) -> Path | None:
+    if root_arg and not os.environ.get("JOURNAL_DIR"):
+        root = Path(root_arg)
+        return root if (root / CONFIG_NAME).is_file() else None
+    try:
+        return find_root(Path.cwd())
+    except Exception:  # no journal in this checkout: nothing to link
+        return None
+
+
+def _commit_git_dir() -> Path | None:
+    env = os.environ.get("GIT_DIR")
+    return Path(env).resolve() if env else git_dir(Path.cwd())
+
+
+def session_state_dir(root: Path) -> Path:
+    # The active pointer is where `journal use` (run without GIT_DIR) put it.
+    saved = os.environ.pop("GIT_DIR", None)
+    try:
+        return state_dir(root)
+    finally:
+        if saved is not None:
+            os.environ["GIT_DIR"] = saved
+
+
+def _last_reflog(repo: Path) -> tuple[str, str, str] | None:
+    """(old sha, new sha, message) of HEAD's newest reflog entry."""
+    try:
+        with (repo / "logs" / "HEAD").open("rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - 8192))
+            tail = handle.read().rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    except OSError:
+        return None
+    head, _, message = tail.decode("utf-8", "replace").partition("\t")
+    parts = head.split(" ", 2)
+    return (parts[0], parts[1], message) if len(parts) == 3 else None
+
+
+def _replaying(repo: Path | None, reflog: tuple[str, str, str] | None) -> bool:
+    """True while a rebase replays commits: they are linked (re-pointed) by sync."""
+    if os.environ.get("GIT_REFLOG_ACTION", "").startswith("rebase"):
+        return True
+    if reflog is not None:
+        return reflog[2].startswith("rebase")
+    # No reflog to tell a replayed pick from a new commit: stay on the safe side.
+    return repo is not None and any(
+        (repo / name).is_dir() for name in ("rebase-merge", "rebase-apply")
+    )
+
+
+def _fields(info: str | None) -> list[str] | None:
+    if info:  # argv bytes that are not UTF-8 arrive as surrogates: make them U+FFFD
+        info = info.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    fields = info.rstrip("\n").split("\x1f") if info else []
+    ok = len(fields) == 5 and len(fields[0]) >= 40 and fields[4][:1] == "<"
+    return fields if ok and fields[4][-1:] == ">" else None
+
+
+def _head(key: str) -> list[str]:
+    from journal.gitlink.shell import run_git
+
+    text = run_git(
+        [
+            "log",
+            "-1",
+            "--no-show-signature",
+            f"--format={COMMIT_FORMAT.format(key=key)}",
+        ],
+        cwd=Path.cwd(),
+    )
+    fields = _fields(text)
+    if fields is None:
+        raise ValueError("git log gave an unexpected answer")
+    return fields
+
+
+def settings(root: Path) -> tuple[str, str]:
+    """`sessions_dir` and `git.trailer` of journal.yaml, read without YAML."""
+    try:
+        text = (root / CONFIG_NAME).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    sessions, key, in_git = "sessions", "Journal-Session", False
+    for line in text.splitlines():
+        if not line.startswith((" ", "\t")):
+            in_git = line.partition("#")[0].strip() == "git:"
+            if line.startswith("sessions_dir:"):
+                sessions = _scalar(line) or sessions
+        elif in_git and line.lstrip().startswith("trailer:"):
+            key = _scalar(line) or key
+    return sessions, key
+
+
+def _scalar(line: str) -> str:
+    """The value of a one-line `key: value  # comment`."""
+    return line.partition(":")[2].partition("#")[0].strip().strip("'\"")
+
+
+# --- sessions ------------------------------------------------------------------------
+
+
+def active_ref(state: Path) -> str | None:
+    env = os.environ.get("JOURNAL_SESSION", "").strip()
+    if env:
+        return env
+    try:
+        return (state / "active").read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _targets(
+    sessions: Path, named: list[str], active: str | None
+) -> tuple[list[str], list[str]]:
+    """Sessions the commit goes to: those its trailers name, else the active one."""
+    found: list[str] = []
+    unknown: list[str] = []
+    for ref in named:
+        session_id = resolve(sessions, ref)
+        if session_id is None:
+            unknown.append(ref)
+        elif session_id not in found:
+            found.append(session_id)
+    if not found and active is not None:
+        session_id = resolve(sessions, active)
+        if session_id is None:
+            warn(f"the active session {active!r} does not exist; commit not linked")
+            return [], []
+        found.append(session_id)
+    return found, unknown
+
+
+def resolve(sessions: Path, ref: str) -> str | None:
+    """A session folder for an id, a unique prefix or a number (`8`, `#8`)."""
+    if not ref or "/" in ref or ref.startswith("."):
+        return None
+    if (sessions / ref / "session.yaml").is_file():
+        return ref
+    try:
+        names = sorted(e.name for e in os.scandir(sessions) if e.is_dir())
+    except OSError:
+        return None
+    number = ref.lstrip("#")
+    if number.isdigit():
+        hits = [n for n in names if _number(sessions / n) == int(number)]
+    else:
+        hits = [n for n in names if n.startswith(ref) or n[11:].startswith(ref)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _number(folder: Path) -> int | None:
+    try:
+        text = (folder / "session.yaml").read_bytes()
+        match = re.search(rb"^number:\s*['\"]?(\d+)", text, re.MULTILINE)
+    except OSError:
+        return None
+    return int(match[1]) if match else None
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        sys.exit(main())

@@ -1,0 +1,193 @@
+"""`journal hook install|uninstall|status`: where hooks go, chaining, refusing, undoing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Cli, git, snapshot
+from tests.gitlink_support import SID, commit, linked
+
+FOREIGN_SH = (
+    '#!/bin/sh\nset -e\necho foreign-ran >> "$(git rev-parse --git-dir)/ran"\nexit 0\n'
+)
+
+
+def _hooks(root: Path) -> Path:
+    return root / ".git" / "hooks"
+
+
+def _all_files(path: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(path)): p.read_bytes()
+        for p in sorted(path.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_install_writes_both_hooks_and_status_reports_them(
+    cli: Cli, journal_root: Path
+) -> None:
+    out = cli.ok("hook", "install").out
+    for name in ("post-commit", "commit-msg"):
+        path = _hooks(journal_root) / name
+        assert f"installed: {path}" in out
+        assert path.stat().st_mode & 0o111
+        assert path.read_text().startswith("#!/bin/sh\n# >>> journal")
+    status = json.loads(cli.ok("hook", "status", "--json").out)
+    assert [(h["name"], h["state"], h["outdated"]) for h in status["hooks"]] == [
+        ("post-commit", "installed", False),
+        ("commit-msg", "installed", False),
+    ]
+    assert "already installed" in cli.ok("hook", "install").out
+
+
+def test_no_commit_msg_installs_only_post_commit(cli: Cli, journal_root: Path) -> None:
+    cli.ok("hook", "install")
+    out = cli.ok("hook", "install", "--no-commit-msg").out
+    assert "removed" in out
+    assert not (_hooks(journal_root) / "commit-msg").exists()
+    assert (_hooks(journal_root) / "post-commit").exists()
+
+
+def test_uninstall_removes_exactly_what_install_added(
+    cli: Cli, journal_root: Path
+) -> None:
+    before = _all_files(journal_root / ".git" / "hooks")
+    cli.ok("hook", "install")
+    cli.ok("hook", "uninstall")
+    assert _all_files(journal_root / ".git" / "hooks") == before
+    assert "nothing to do" in cli.ok("hook", "uninstall").out
+
+
+def test_chains_into_a_foreign_shell_hook_and_both_run(
+    cli: Cli, journal_root: Path, session_id: str
+) -> None:
+    hook = _hooks(journal_root) / "post-commit"
+    hook.write_text(FOREIGN_SH)
+    hook.chmod(0o755)
+    assert "chained" in cli.ok("hook", "install").out
+    text = hook.read_text()
+    assert text.startswith("#!/bin/sh\n# >>> journal post-commit hook (chained)")
+    assert text.endswith(
+        'set -e\necho foreign-ran >> "$(git rev-parse --git-dir)/ran"\nexit 0\n'
+    )
+    sha = commit(journal_root, "Fix with two hooks")
+    assert (journal_root / ".git" / "ran").read_text() == "foreign-ran\n"
+    assert linked(journal_root) == [sha]
+    status = cli.ok("hook", "status").out
+    assert "post-commit  chained" in status
+    cli.ok("hook", "uninstall")
+    assert hook.read_text() == FOREIGN_SH
+
+
+def test_refuses_a_foreign_hook_it_cannot_chain(cli: Cli, journal_root: Path) -> None:
+    hook = _hooks(journal_root) / "post-commit"
+    hook.write_text("#!/usr/bin/env python3\nprint('mine')\n")
+    hook.chmod(0o755)
+    cli.ok("list")  # the first command caches the configuration
+    before = _all_files(journal_root / ".git")
+    files = snapshot(journal_root)
+    result = cli("hook", "install")
+    assert result.code == 1
+    assert result.err.count("\n") == 1
+    assert result.err.startswith(
+        f"journal: error: {hook} is a hook that is not journal's"
+    )
+    assert "--force" in result.err
+    assert _all_files(journal_root / ".git") == before
+    assert snapshot(journal_root) == files
+    assert "post-commit  foreign" in cli.ok("hook", "status").out
+
+
+def test_force_replaces_with_a_backup_and_uninstall_restores(
+    cli: Cli, journal_root: Path
+) -> None:
+    hook = _hooks(journal_root) / "post-commit"
+    original = "#!/usr/bin/env python3\nprint('mine')\n"
+    hook.write_text(original)
+    hook.chmod(0o755)
+    out = cli.ok("hook", "install", "--force").out
+    assert "replaced" in out
+    backup = _hooks(journal_root) / "post-commit.journal-backup"
+    assert backup.read_text() == original
+    assert "post-commit  replaced" in cli.ok("hook", "status").out
+    cli.ok("hook", "uninstall")
+    assert hook.read_text() == original and not backup.exists()
+
+
+def test_core_hooks_path_is_honoured(
+    cli: Cli, journal_root: Path, session_id: str
+) -> None:
+    git(journal_root, "config", "core.hooksPath", ".githooks")
+    out = cli.ok("hook", "install").out
+    target = journal_root / ".githooks" / "post-commit"
+    assert f"installed: {target}" in out and "core.hooksPath is .githooks" in out
+    assert not (_hooks(journal_root) / "post-commit").exists()
+    sha = commit(journal_root, "Fix through hooksPath")
+    assert linked(journal_root) == [sha]
+    status = json.loads(cli.ok("hook", "status", "--json").out)
+    assert status["core_hooks_path"] == ".githooks"
+    assert status["hooks_dir"] == str(journal_root / ".githooks")
+
+
+def test_outdated_hook_is_reported_and_updated(cli: Cli, journal_root: Path) -> None:
+    cli.ok("hook", "install")
+    hook = _hooks(journal_root) / "post-commit"
+    hook.write_text(hook.read_text().replace("py='", "py='/old/venv"))
+    status = cli.ok("hook", "status").out
+    assert "post-commit  installed — outdated" in status
+    assert "updated" in cli.ok("hook", "install").out
+    assert "— outdated" not in cli.ok("hook", "status").out
+
+
+def test_journal_in_a_subfolder(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "docs" / "ops").mkdir(parents=True)
+    git(repo, "init", "-q")
+    cli = Cli(repo / "docs" / "ops")
+    cli.ok("init")
+    cli.ok("hook", "install")
+    cli.ok("new", "SQLAlchemy mapper error", "--at", "2025-11-04T01:00:00+00:00")
+    sha = commit(repo, "Fix from the top of the checkout")
+    assert linked(repo / "docs" / "ops") == [sha]
+    assert (
+        git(repo, "log", "-1", "--format=%(trailers:key=Journal-Session,valueonly)")
+        == SID
+    )
+
+
+def test_bare_repository_is_refused_clearly(tmp_path: Path) -> None:
+    bare = tmp_path / "b.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    cli = Cli(bare)
+    cli.ok("init")
+    cli.ok("list")
+    files = snapshot(bare)
+    result = cli("hook", "install")
+    assert result.code == 2
+    assert result.err.startswith(f"journal: error: {bare} is a bare repository")
+    assert "clone that has a work tree" in result.err
+    assert snapshot(bare) == files
+    assert not (bare / "hooks" / "post-commit").exists()
+
+
+@pytest.mark.parametrize(
+    "args", [("hook", "install"), ("hook", "status"), ("hook", "uninstall")]
+)
+def test_not_a_repository(tmp_path: Path, args: tuple[str, ...]) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    cli = Cli(folder)
+    cli.ok("init")
+    cli.ok("list")
+    files = snapshot(folder)
+    result = cli(*args)
+    assert result.code == 1
+    assert result.err == (
+        f"journal: error: {folder} is not in a git repository — run `git init` there, "
+        "or run journal inside a git checkout\n"
+    )
+    assert snapshot(folder) == files

@@ -1,0 +1,410 @@
+"""The installed hooks, driven by real `git commit`s: what they link, and that they
+never get in the way of a commit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from journal.gitlink.hooks import install
+from journal.store import Journal
+from tests.conftest import Cli, git
+from tests.gitlink_support import SID, commit, events, linked, run_commit
+
+
+def _install(root: Path) -> None:
+    install(Journal.open(root))
+
+
+@pytest.fixture
+def hooked(journal_root: Path, session_id: str) -> Path:
+    """A journal with both hooks installed, an active session, and one commit."""
+    _install(journal_root)
+    git(journal_root, "add", "-A")
+    run_commit(journal_root, "-m", "Start the journal")
+    return journal_root
+
+
+def test_commit_is_linked_with_author_time_subject_and_trailer(hooked: Path) -> None:
+    before = linked(hooked)
+    sha = commit(hooked, "Fix mapper error", when="2025-11-04T03:05:00+02:00")
+    event = events(hooked)[-1]
+    assert event == {
+        "at": "2025-11-04T03:05:00+02:00",
+        "kind": "commit",
+        "text": "Fix mapper error",
+        "sha": sha,
+        "by": "Test Responder",
+    }
+    assert linked(hooked) == [*before, sha]
+    trailers = git(hooked, "log", "-1", "--format=%(trailers:key=Journal-Session)")
+    assert trailers == f"Journal-Session: {SID}"
+
+
+def test_no_active_session_does_not_start_python(hooked: Path, cli: Cli) -> None:
+    cli.ok("use", "--clear")
+    marker = hooked.parent / "python-ran"
+    fake = hooked.parent / "fake-python"
+    fake.write_text(f"#!/bin/sh\necho ran >> '{marker}'\n")
+    fake.chmod(0o755)
+    for name in ("post-commit", "commit-msg"):
+        hook = hooked / ".git" / "hooks" / name
+        hook.write_text(hook.read_text().replace(sys.executable, str(fake)))
+    before = events(hooked)
+    commit(hooked, "Unrelated change")
+    assert not marker.exists()
+    assert events(hooked) == before
+    # …but a commit that names a session in its trailer does start it
+    commit(hooked, "Named change", extra=("-m", f"Journal-Session: {SID}"))
+    assert marker.read_text() == "ran\n"
+
+
+def test_trailer_links_without_an_active_session(hooked: Path, cli: Cli) -> None:
+    cli.ok("use", "--clear")
+    plain = commit(hooked, "Unrelated change")
+    named = commit(hooked, "Named change", extra=("-m", "Journal-Session: 8"))
+    assert plain not in linked(hooked)
+    assert linked(hooked)[-1] == named
+
+
+def test_journal_session_variable_picks_the_session(hooked: Path, cli: Cli) -> None:
+    cli.ok("use", "--clear")
+    os.environ["JOURNAL_SESSION"] = "8"  # restored by the isolated_env fixture
+    try:
+        sha = commit(hooked, "Change under JOURNAL_SESSION")
+    finally:
+        del os.environ["JOURNAL_SESSION"]
+    assert linked(hooked)[-1] == sha
+    assert (
+        git(hooked, "log", "-1", "--format=%(trailers:key=Journal-Session,valueonly)")
+        == SID
+    )
+
+
+def _only_warning(stderr: str) -> None:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("journal: warning: ")
+
+
+def test_a_failing_hook_never_fails_the_commit(hooked: Path) -> None:
+    timeline = hooked / "sessions" / SID / "timeline.yaml"
+    saved = timeline.read_bytes()
+    timeline.unlink()
+    timeline.mkdir()  # appending now fails
+    (hooked / "x.txt").write_text("x\n")
+    git(hooked, "add", "x.txt")
+    done = run_commit(hooked, "-m", "Commit despite a broken journal")
+    assert git(hooked, "log", "-1", "--format=%s") == "Commit despite a broken journal"
+    _only_warning(done.stderr)
+    assert "journal sync" in done.stderr
+    timeline.rmdir()
+    timeline.write_bytes(saved)
+
+
+def test_a_missing_python_is_one_warning(hooked: Path) -> None:
+    hook = hooked / ".git" / "hooks" / "post-commit"
+    hook.write_text(hook.read_text().replace(sys.executable, "/nonexistent/python"))
+    (hooked / "y.txt").write_text("y\n")
+    git(hooked, "add", "y.txt")
+    done = run_commit(hooked, "-m", "Commit with a moved venv")
+    _only_warning(done.stderr)
+    assert "journal hook install" in done.stderr
+
+
+def test_linking_is_idempotent(hooked: Path, cli: Cli) -> None:
+    sha = commit(hooked, "Fix once")
+    assert "already" in cli.ok("link").out
+    subprocess.run(
+        [sys.executable, "-m", "journal.hook", "post-commit"], cwd=hooked, check=True
+    )
+    assert linked(hooked).count(sha) == 1
+
+
+def test_amend_relinks_and_keeps_one_trailer(hooked: Path) -> None:
+    first = commit(hooked, "Fix mapper")
+    (hooked / "fix.txt").write_text("better\n")
+    git(hooked, "add", "fix.txt")
+    run_commit(hooked, "--amend", "--no-edit")
+    run_commit(hooked, "--amend", "-m", "Fix mapper properly")
+    amended = git(hooked, "rev-parse", "HEAD")
+    message = git(hooked, "log", "-1", "--format=%B")
+    assert message.count("Journal-Session:") == 1
+    assert first not in linked(hooked)
+    assert linked(hooked).count(amended) == 1
+    last = events(hooked)[-1]
+    assert last["sha"] == amended and last["text"] == "Fix mapper properly"
+    assert "rewritten_from" in last
+
+
+def test_rebase_does_not_link_replayed_commits(hooked: Path, cli: Cli) -> None:
+    git(hooked, "checkout", "-q", "-b", "fix")
+    a = commit(hooked, "Fix part A", name="a.txt")
+    b = commit(hooked, "Fix part B", name="b.txt")
+    git(hooked, "checkout", "-q", "main")
+    cli.ok("use", "--clear")
+    commit(hooked, "Meanwhile on main", name="main.txt")
+    cli.ok("use", SID)
+    git(hooked, "checkout", "-q", "fix")
+    before = (hooked / "sessions" / SID / "timeline.yaml").read_bytes()
+    done = subprocess.run(
+        ["git", "rebase", "-q", "--autostash", "main"],
+        cwd=hooked,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (hooked / "sessions" / SID / "timeline.yaml").read_bytes() == before
+    # sync then follows both commits to their new SHAs
+    out = cli.ok("sync").out
+    assert out.count("re-pointed") == 2 and "(patch-id)" in out
+    new = git(hooked, "rev-list", "--reverse", "main..fix").split()
+    assert [s for s in linked(hooked) if s in new] == new
+    assert a not in linked(hooked) and b not in linked(hooked)
+    assert {e.get("rewritten_from") for e in events(hooked)} >= {a, b}
+
+
+def test_new_commit_during_a_rebase_stop_is_linked(hooked: Path, cli: Cli) -> None:
+    commit(hooked, "Step one", name="one.txt")
+    commit(hooked, "Step two", name="two.txt")
+    cli.ok("use", "--clear")
+    git(hooked, "add", "-A")
+    run_commit(hooked, "-m", "Journal so far")
+    cli.ok("use", SID)
+    before = linked(hooked)
+    env = {**os.environ, "GIT_SEQUENCE_EDITOR": "sed -i 1s/pick/edit/"}
+    rebase = ["git", "rebase", "-q", "-i", "HEAD~3"]
+    subprocess.run(rebase, cwd=hooked, env=env, check=True, capture_output=True)
+    assert (hooked / ".git" / "rebase-merge").is_dir()
+    extra = commit(hooked, "Extra while stopped", name="extra.txt")
+    git(hooked, "stash", "-q")  # the hook's new line; --continue wants a clean tree
+    done = subprocess.run(
+        ["git", "rebase", "--continue"], cwd=hooked, env=env, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    git(hooked, "stash", "pop", "-q")
+    assert linked(hooked) == [*before, extra]  # the replayed picks are not linked
+
+
+def test_cherry_pick_links_the_new_commit_once(hooked: Path, cli: Cli) -> None:
+    git(hooked, "checkout", "-q", "-b", "hotfix")
+    original = commit(hooked, "Hotfix", name="hot.txt")
+    git(hooked, "checkout", "-q", "main")
+    cli.ok("use", "--clear")  # the trailer alone names the session
+    subprocess.run(
+        ["git", "cherry-pick", "hotfix"], cwd=hooked, check=True, capture_output=True
+    )
+    picked = git(hooked, "rev-parse", "HEAD")
+    assert picked != original
+    assert linked(hooked).count(original) == 1
+    assert linked(hooked).count(picked) == 1
+
+
+def test_detached_head_commit_is_linked(hooked: Path) -> None:
+    git(hooked, "checkout", "-q", "--detach")
+    sha = commit(hooked, "Detached fix")
+    assert linked(hooked)[-1] == sha
+
+
+def test_first_commit_of_a_new_repository_is_linked(
+    journal_root: Path, session_id: str
+) -> None:
+    _install(journal_root)
+    git(journal_root, "add", "-A")
+    run_commit(journal_root, "-m", "Initial commit")
+    assert linked(journal_root) == [git(journal_root, "rev-parse", "HEAD")]
+
+
+def test_merge_commit_that_resolves_a_conflict_is_linked(
+    hooked: Path, cli: Cli
+) -> None:
+    cli.ok("use", "--clear")
+    git(hooked, "checkout", "-q", "-b", "other")
+    commit(hooked, "Other side", name="same.txt")
+    git(hooked, "checkout", "-q", "main")
+    commit(hooked, "Main side", name="same.txt")
+    cli.ok("use", SID)
+    done = subprocess.run(
+        ["git", "merge", "other"], cwd=hooked, capture_output=True, text=True
+    )
+    assert done.returncode != 0  # conflict: a merge is in progress
+    assert cli.ok("link", "other").out.startswith("linked")
+    (hooked / "same.txt").write_text("resolved\n")
+    git(hooked, "add", "same.txt")
+    run_commit(hooked, "--no-edit")
+    assert linked(hooked)[-1] == git(hooked, "rev-parse", "HEAD")
+
+
+def test_an_empty_message_still_aborts_the_commit(hooked: Path) -> None:
+    (hooked / "z.txt").write_text("z\n")
+    git(hooked, "add", "z.txt")
+    head = git(hooked, "rev-parse", "HEAD")
+    message = hooked.parent / "msg"
+    message.write_text("# only a comment\n\n")
+    done = subprocess.run(
+        ["git", "commit", "-q", "--cleanup=strip", "-F", str(message)],
+        cwd=hooked,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0 and "empty commit message" in done.stderr
+    assert git(hooked, "rev-parse", "HEAD") == head
+
+
+def test_linked_worktree_has_its_own_active_session(hooked: Path, cli: Cli) -> None:
+    git(hooked, "add", "-A")
+    run_commit(hooked, "-m", "Journal so far")
+    cli.ok("use", "--clear")
+    tree = hooked.parent / "tree"
+    git(hooked, "worktree", "add", "-q", str(tree), "-b", "wt")
+    Cli(tree).ok("use", SID)
+    in_tree = commit(tree, "Fix in the worktree")
+    in_main = commit(hooked, "Unrelated change in main")
+    assert linked(tree)[-1] == in_tree
+    assert in_main not in linked(hooked)
+    assert (hooked / ".git" / "worktrees" / "tree" / "journal" / "active").is_file()
+
+
+def test_submodule_journal_links_its_own_commits(tmp_path: Path) -> None:
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    git(inner, "init", "-q")
+    Cli(inner).ok("init")
+    git(inner, "add", "-A")
+    git(inner, "commit", "-q", "-m", "journal")
+    outer = tmp_path / "outer"
+    outer.mkdir()
+    git(outer, "init", "-q")
+    git(
+        outer,
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        str(inner),
+        "ops",
+    )
+    sub = outer / "ops"
+    cli = Cli(sub)
+    cli.ok("hook", "install")
+    assert (outer / ".git" / "modules" / "ops" / "hooks" / "post-commit").is_file()
+    cli.ok("new", "Sub incident", "--at", "2025-11-04T01:00:00+00:00")
+    sha = commit(sub, "Fix inside the submodule")
+    assert linked(sub, "2025-11-04-sub-incident") == [sha]
+
+
+def test_hook_path_imports_nothing_heavy(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "journal.hook", "post-commit"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0
+    modules = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    heavy = {"typer", "click", "git", "yaml", "ruamel", "msgspec", "rich", "jinja2"}
+    assert not heavy & {m.split(".")[0] for m in modules}
+
+
+def test_two_branches_logging_to_one_session_merge_cleanly(
+    hooked: Path, cli: Cli
+) -> None:
+    git(hooked, "add", "-A")
+    run_commit(hooked, "-m", "Journal so far")
+    base = events(hooked)
+    for branch, word in (("left", "Left"), ("right", "Right")):
+        git(hooked, "checkout", "-q", "-b", branch, "main")
+        cli.ok("use", SID)
+        cli.ok(
+            "log", f"{word} responder sees errors", "--at", "2025-11-04T01:10:00+00:00"
+        )
+        commit(hooked, f"{word} fix", name=f"{branch}.txt")
+        cli.ok("log", f"{word} fix deployed", "--kind", "deployed")
+        cli.ok("use", "--clear")
+        git(hooked, "add", "-A")
+        run_commit(hooked, "-m", f"{word} journal")
+    git(hooked, "checkout", "-q", "left")
+    done = subprocess.run(
+        ["git", "merge", "--no-edit", "right"],
+        cwd=hooked,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    merged = events(hooked)
+    lines = [repr(sorted(e.items())) for e in merged]
+    assert len(lines) == len(set(lines)), "an event appears twice"
+    assert len(merged) == len(base) + 6
+    texts = {e["text"] for e in merged}
+    for word in ("Left", "Right"):
+        assert {
+            f"{word} responder sees errors",
+            f"{word} fix",
+            f"{word} fix deployed",
+        } <= texts
+    Journal.open(hooked).events(SID)  # the merged timeline is valid
+
+
+def test_pre_commit_route_without_the_installed_script(
+    journal_root: Path, session_id: str
+) -> None:
+    """pre-commit/prek run `python -m journal.hook …` with no --commit: same result."""
+    git(journal_root, "add", "-A")
+    run_commit(journal_root, "-m", "Start")
+    message = journal_root.parent / "COMMIT_MSG"
+    message.write_text("Fix through pre-commit\n")
+    hook = [sys.executable, "-P", "-m", "journal.hook"]
+    subprocess.run([*hook, "commit-msg", str(message)], cwd=journal_root, check=True)
+    assert message.read_text() == f"Fix through pre-commit\n\nJournal-Session: {SID}\n"
+    subprocess.run([*hook, "commit-msg", str(message)], cwd=journal_root, check=True)
+    assert message.read_text().count("Journal-Session") == 1
+    sha = git(journal_root, "rev-parse", "HEAD")
+    done = subprocess.run(
+        [*hook, "post-commit"], cwd=journal_root, capture_output=True, text=True
+    )
+    assert done.returncode == 0 and linked(journal_root) == [sha]
+    assert done.stderr == f"journal: linked {sha[:7]} → {SID}\n"
+
+
+def test_custom_sessions_folder_and_trailer_key(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    cli = Cli(root)
+    cli.ok("init", "--sessions-dir", "incidents")
+    config = root / "journal.yaml"
+    config.write_text(
+        config.read_text().replace("trailer: Journal-Session", "trailer: Incident")
+    )
+    cli.ok("hook", "install")
+    cli.ok("new", "Custom incident", "--at", "2025-11-04T01:00:00+00:00")
+    sha = commit(root, "Fix with custom settings")
+    sid = "2025-11-04-custom-incident"
+    assert git(root, "log", "-1", "--format=%(trailers:key=Incident,valueonly)") == sid
+    path = root / "incidents" / sid / "timeline.yaml"
+    assert sha in path.read_text()
+    cli.ok("use", "--clear")
+    named = commit(root, "Named by trailer", extra=("-m", f"Incident: {sid}"))
+    assert named in path.read_text()
+
+
+def test_pre_commit_manifest_offers_the_three_hooks() -> None:
+    import yaml
+
+    manifest = Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml"
+    hooks = {h["id"]: h for h in yaml.safe_load(manifest.read_text())}
+    assert {k: v["stages"] for k, v in hooks.items()} == {
+        "journal-link": ["post-commit"],
+        "journal-trailer": ["commit-msg"],
+        "journal-check": ["pre-commit"],
+    }
+    assert all(h["minimum_pre_commit_version"] == "3.2.0" for h in hooks.values())
+    assert hooks["journal-link"]["always_run"] is True
+    assert hooks["journal-link"]["pass_filenames"] is False
+    assert hooks["journal-link"]["entry"].endswith("journal.hook post-commit")
+    assert hooks["journal-check"]["entry"] == "journal check"
