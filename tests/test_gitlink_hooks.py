@@ -191,3 +191,25 @@ def test_not_a_repository(tmp_path: Path, args: tuple[str, ...]) -> None:
         "or run journal inside a git checkout\n"
     )
     assert snapshot(folder) == files
+
+
+def test_trailer_only_mode_never_touches_the_work_tree_and_sync_links_later(
+    cli: Cli, session_id: str
+) -> None:
+    cli.ok("hook", "install", "--no-post-commit")
+    hooks = Path(git(cli.root, "rev-parse", "--git-path", "hooks"))
+    hooks = hooks if hooks.is_absolute() else cli.root / hooks
+    assert (hooks / "commit-msg").is_file() and not (hooks / "post-commit").exists()
+    git(cli.root, "add", "-A")
+    git(cli.root, "commit", "-q", "-m", "Fix the mapper")
+    assert git(cli.root, "status", "--porcelain") == ""
+    message = git(cli.root, "log", "-1", "--format=%B")
+    assert f"Journal-Session: {session_id}" in message
+    cli.ok("sync")
+    timeline = (cli.root / "sessions" / session_id / "timeline.yaml").read_text()
+    assert '"kind": "commit"' in timeline and "Fix the mapper" in timeline
+
+
+def test_switching_both_hooks_off_is_refused(cli: Cli) -> None:
+    result = cli("hook", "install", "--no-post-commit", "--no-commit-msg")
+    assert result.code == 2 and "nothing to install" in result.err

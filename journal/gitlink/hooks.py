@@ -125,11 +125,27 @@ def _read(path: Path) -> str | None:
 
 
 def install(
-    journal: Journal, *, commit_msg: bool = True, force: bool = False
+    journal: Journal,
+    *,
+    commit_msg: bool = True,
+    post_commit: bool = True,
+    force: bool = False,
 ) -> Changes:
-    """Install (or update) the hooks; all are checked before any file changes."""
+    """Install (or update) the hooks; all are checked before any file changes.
+
+    Without the post-commit hook, commits only carry the trailer and `journal sync`
+    links them later: the work tree is never left with a modified timeline.
+    """
+    if not (commit_msg or post_commit):
+        from journal.errors import UsageError
+
+        raise UsageError(
+            "nothing to install: both hooks are switched off",
+            "keep --post-commit, --commit-msg or both",
+        )
     place = locate(journal)
-    wanted = [n for n in HOOK_NAMES if n == "post-commit" or commit_msg]
+    chosen = {"post-commit": post_commit, "commit-msg": commit_msg}
+    wanted = [n for n in HOOK_NAMES if chosen[n]]
     plans = [_plan(name, place, journal, force=force) for name in wanted]
     changes = Changes(place)
     place.hooks_dir.mkdir(parents=True, exist_ok=True)
@@ -140,8 +156,9 @@ def install(
         if text is not None:
             _write(path, text)
         changes.done.append((name, what, path))
-    if not commit_msg:
-        changes.done.extend(_remove("commit-msg", place))
+    for name in HOOK_NAMES:
+        if not chosen[name]:
+            changes.done.extend(_remove(name, place))
     return changes
 
 

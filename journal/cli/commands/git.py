@@ -166,6 +166,14 @@ def hook_install(
             help="Also add the Journal-Session trailer to commit messages.",
         ),
     ] = True,
+    post_commit: Annotated[
+        bool,
+        typer.Option(
+            "--post-commit/--no-post-commit",
+            help="Link each commit as it is made (it appends to timeline.yaml; "
+            "without it, link later with `journal sync`).",
+        ),
+    ] = True,
     force: Annotated[
         bool,
         typer.Option(
@@ -175,10 +183,22 @@ def hook_install(
     as_json: Json = False,
 ) -> None:
     """Install the post-commit (and commit-msg) hook where git looks for hooks."""
+    import sys
+
     from journal.gitlink.hooks import install
     from journal.store import Journal
 
-    _changes(install(Journal.open(), commit_msg=commit_msg, force=force), as_json)
+    changes = install(
+        Journal.open(), commit_msg=commit_msg, post_commit=post_commit, force=force
+    )
+    _changes(changes, as_json)
+    if post_commit and not as_json:
+        print(
+            "tip: a linked commit leaves timeline.yaml modified until your next commit;"
+            " `git config rebase.autoStash true` keeps rebases going, or install with"
+            " --no-post-commit and run `journal sync` instead",
+            file=sys.stderr,
+        )
 
 
 @hook_app.command("uninstall")
