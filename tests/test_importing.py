@@ -16,7 +16,9 @@ SID = "2025-11-04-sqlalchemy-mapper-error-critical-fix"
 
 
 def _session(cli: Cli, session_id: str = SID) -> dict:
-    return yaml.safe_load((cli.root / "sessions" / session_id / "session.yaml").read_text())
+    return yaml.safe_load(
+        (cli.root / "sessions" / session_id / "session.yaml").read_text()
+    )
 
 
 def test_the_example_report_becomes_a_valid_session(cli: Cli) -> None:
@@ -91,7 +93,9 @@ def test_into_outside_the_journal_is_refused(cli: Cli, tmp_path: Path) -> None:
 def test_into_a_folder_of_the_journal(cli: Cli) -> None:
     cli.ok("import", str(EXAMPLE), "--into", "archive/2025")
     text = (cli.root / "archive" / "2025" / SID / "session.yaml").read_text()
-    assert text.startswith("# yaml-language-server: $schema=../../../journal.schema.json")
+    assert text.startswith(
+        "# yaml-language-server: $schema=../../../journal.schema.json"
+    )
 
 
 def test_secrets_in_reports_are_redacted_on_import(cli: Cli, tmp_path: Path) -> None:
