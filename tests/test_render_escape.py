@@ -72,9 +72,13 @@ def test_fenced_code_comes_back_exactly(code: str) -> None:
     assert tokens[0].content.rstrip("\n") == code
 
 
-@given(st.text(min_size=1).filter(lambda s: s.strip(" ")))
+def _one_line(text: str) -> str:
+    return text.replace("\r", " ").replace("\n", " ").replace("\x00", "")
+
+
+# Normalised before filtering, so a text that was only NUL never reaches the test empty.
+@given(st.text(min_size=1).map(_one_line).filter(lambda s: s.strip(" ")))
 def test_code_span_comes_back_exactly(text: str) -> None:
-    text = text.replace("\r", " ").replace("\n", " ").replace("\x00", "")
     children = MD.parse(escape.code_span(text))[1].children or []
     spans = [c for c in children if c.type == "code_inline"]
     assert len(spans) == 1
