@@ -168,6 +168,19 @@ class Session(_Base, frozen=True):
     next_steps: list[NextStep] = []
     lessons: list[Lesson] = []
     sections: list[Section] = []
+    labels: Annotated[
+        dict[str, Line],
+        Meta(
+            description="Headings to use for this session's parts instead of the "
+            "defaults, e.g. {next_steps: Action Items}."
+        ),
+    ] = {}
+    """Headings to use for this session's parts instead of the defaults, e.g.
+    {next_steps: Action Items}; import keeps a report's own wording here. Keys are
+    the part names the report templates use (`summary`, `root_cause`, `next_steps`…)
+    and, for the labels inside a part, `part.name` (`next_steps.immediate`,
+    `lessons.went-well`, `fix.rationale`, `header.date`…): see
+    `journal.render.labels.DEFAULT_LABELS` for every key and its default."""
 
 
 class Event(_Base, frozen=True):
@@ -187,6 +200,9 @@ class Event(_Base, frozen=True):
     lost: bool = False
     """A linked commit that no longer exists anywhere (rebased away)."""
     rewritten_from: str | None = None
+    original: Annotated[str, Meta(max_length=200)] | None = None
+    """The time as the source report wrote it, e.g. '22:00 PST', when it differs
+    from the time the report shows (set by `journal import`)."""
 
 
 _PATH_RE = re.compile(r"(?:\s*-\s*at\s*)?`\$((?:\.[A-Za-z_]\w*|\[\d+\])*)`")

@@ -52,7 +52,7 @@ def test_session_keys_follow_the_design_order(report: ImportedReport) -> None:
         "title", "number", "status", "severity", "started", "ended", "tags",
         "people", "previous", "methodology", "summary", "detection", "root_cause",
         "options", "fix", "impact", "components", "validation", "success_criteria",
-        "next_steps", "lessons", "sections",
+        "next_steps", "lessons", "sections", "labels",
     ]  # fmt: skip
     keys = list(report.session)
     assert keys == [key for key in order if key in keys]
@@ -131,7 +131,10 @@ def test_lessons(report: ImportedReport) -> None:
     assert lessons[0]["prevention"] == (
         "Always have monitoring periods for production deployments"
     )
-    assert lessons[0]["detail"].startswith("SQLAlchemy mapper errors don't appear")
+    # `**Issue:**` stays with its text: the report prints no label for the detail.
+    assert lessons[0]["detail"].startswith(
+        "**Issue:** SQLAlchemy mapper errors don't appear"
+    )
     assert "Use feature flags for WIP models" in lessons[1]["prevention"]
     assert "Debug multiple issues simultaneously" in lessons[2]["detail"]
 
@@ -153,11 +156,15 @@ def test_root_cause(report: ImportedReport) -> None:
     assert 'relationship(\n    "School"' in root["snippets"][0]["code"]
     assert root["snippets"][0]["lang"] == "python"
     assert "No `School` model exists in the codebase" in root["evidence"]
+    # The evidence is printed under `Why This Failed`; `Result` keeps its label.
     assert (
-        "Confirmed - no School model exists anywhere in the codebase."
+        "**Result:** Confirmed - no School model exists anywhere in the codebase."
         in (root["evidence"])
     )
-    assert root["summary"].startswith("### Why Testing Didn't Catch This")
+    # A sub-heading that labels no list of the part stays where it stood.
+    assert root["summary"].startswith(
+        "### Evidence from Code\n\n### Why Testing Didn't Catch This"
+    )
 
 
 def test_fix_impact_detection_components(report: ImportedReport) -> None:

@@ -235,6 +235,111 @@ def test_checkbox_criteria_done() -> None:
     assert [c["done"] for c in criteria] == [True, True, False]
 
 
+# --- the report's own wording and times ---------------------------------------------
+
+
+def test_the_report_wording_becomes_the_session_labels() -> None:
+    assert _import("table-timeline.md").session["labels"] == {
+        "header.number": "Incident #",
+        "summary": "TL;DR",
+        "timeline": "Timeline (UTC)",
+        "root_cause": "Contributing Factors",
+        "next_steps": "Action Items",
+        "next_steps.immediate": "P0",
+        "next_steps.short": "P1",
+        "next_steps.long": "P2",
+        "lessons": "Key Learnings",
+    }
+    bold = _import("bold-bullets.md").session["labels"]
+    assert bold["root_cause.location"] == "File"
+    assert bold["root_cause.lines"] == "line"
+    assert bold["next_steps.text"] == "Action", "the follow-up table's text column"
+    assert bold["lessons.went-wrong"] == "What went poorly"
+    # Words the report prints anyway are not stored: `Next Steps`, `Immediate`.
+    assert _import("crlf.md").session["labels"] == {"summary": "Summary"}
+
+
+def test_times_the_report_shows_otherwise_keep_the_original() -> None:
+    report = _import("plain-bullets.md")
+    originals = [e.get("original") for e in report.events]
+    assert originals[0] == "22:10 PST" and originals[-1] == "00:36 PST"
+    assert not any("original" in e for e in _import("table-timeline.md").events)
+    berlin = _import("table-timeline.md", timezone="Europe/Berlin")
+    assert berlin.events[0]["original"] == "23:41 UTC", "shown as 00:41 in Berlin"
+
+
+def test_a_second_wording_for_a_part_stays_with_its_text() -> None:
+    text = (
+        "# Outage 3: Cache stampede\n\n**Date:** 2024-05-02\n\n"
+        "## Impact\n\nCheckout slow.\n\n## Customer Impact\n\nCarts lost.\n\n"
+        "## Follow-ups\n\n### P2\n\n- [ ] Add jitter\n\n### P3\n\n- [ ] Blog\n\n"
+        "| Task | Assignee | Status |\n|---|---|---|\n| Review TTLs | ana | In review |\n"
+    )
+    report = parse_report(text)
+    assert report.session["impact"]["summary"] == (
+        "Checkout slow.\n\n## Customer Impact\n\nCarts lost."
+    )
+    steps = report.session["next_steps"]
+    assert [s["text"] for s in steps] == [
+        "Add jitter",
+        "P3: Blog",
+        "Review TTLs — Status: In review",
+    ]
+    assert steps[2]["owner"] == "ana"
+    assert report.session["labels"] == {
+        "header.number": "Outage",
+        "next_steps": "Follow-ups",
+        "next_steps.long": "P2",
+        "next_steps.text": "Task",
+        "next_steps.owner": "Assignee",
+    }
+
+
+def test_table_headers_are_the_labels_of_their_columns() -> None:
+    text = (
+        "# Cache\n\n## Alternatives Considered\n\n"
+        "| Approach | Advantages | Drawbacks | Verdict |\n|---|---|---|---|\n"
+        "| Add jitter | Cheap | Partial | ✅ |\n\n"
+        "## System Status\n\n| Service | Health | Owner |\n|---|---|---|\n"
+        "| api | 🔄 degraded | ana |\n"
+    )
+    report = parse_report(text)
+    assert report.session["options"] == [
+        {
+            "title": "Add jitter",
+            "pros": ["Cheap"],
+            "cons": ["Partial"],
+            "decision": "chosen",
+        }
+    ]
+    assert report.session["components"] == [
+        {
+            "name": "api",
+            "state": "in-progress",
+            "note": "Health: 🔄 degraded; Owner: ana",
+        }
+    ]
+    assert report.session["labels"] == {
+        "options": "Alternatives Considered",
+        "options.title": "Approach",
+        "options.pros": "Advantages",
+        "options.cons": "Drawbacks",
+        "options.decision": "Verdict",
+        "components": "System Status",
+        "components.name": "Service",
+    }
+
+
+def test_top_level_stamped_headings_are_events() -> None:
+    text = "# Blip\n\n## 2018-10-10 15:30\n\nAlert.\n\n## 2018-10-10 15:40\n\nOk.\n"
+    report = parse_report(text)
+    assert [(e["at"][11:16], e["text"]) for e in report.events] == [
+        ("15:30", "Alert."),
+        ("15:40", "Ok."),
+    ]
+    assert "labels" not in report.session
+
+
 # --- odd files ---------------------------------------------------------------------
 
 
@@ -246,7 +351,10 @@ def test_front_matter_gives_title_date_tags_and_keeps_the_rest() -> None:
     front = report.session["sections"][0]
     assert front["title"] == "Front matter"
     assert "customer: internal" in front["body"]
-    assert "title:" not in front["body"]
+    # Date and tags print as the header's `Date:` and `Tags:`; the report prints
+    # no `title` label, so that key stays in the block as written.
+    assert "date:" not in front["body"] and "tags:" not in front["body"]
+    assert "title: Nightly backup job skipped two databases" in front["body"]
 
 
 def test_broken_front_matter_is_kept_with_a_warning() -> None:
@@ -268,8 +376,9 @@ def test_raw_html_kept_verbatim_with_a_warning() -> None:
     report = _import("raw-html.md")
     assert "<details>" in report.session["summary"]
     assert "<table>" in report.session["impact"]["summary"]
+    # With no time to put it on, the report prints no date: the line stays too.
     assert report.session["sections"][0]["body"].startswith(
-        '<div class="status-banner">'
+        '**Date:** 2025-05-05\n\n<div class="status-banner">'
     )
     assert any("raw HTML kept verbatim" in w for w in report.warnings)
 

@@ -10,10 +10,10 @@ from journal.importer import parse_report
 from journal.importer.context import commit_in, event_kind, is_sha
 from journal.importer.decisions import parse_decision, state_of
 from journal.importer.labels import classify_heading, normalize, split_label
-from journal.importer.metadata import parse_title, severity_of, status_of
+from journal.importer.metadata import parse_title, severity_of, split_title, status_of
 from journal.importer.mojibake import repair_mojibake
-from journal.importer.prose import parse_location
-from journal.importer.stamps import Resolver, match_stamp, zone_mentioned
+from journal.importer.prose import parse_location, read_location
+from journal.importer.stamps import Resolver, match_stamp, written_time, zone_mentioned
 
 
 @pytest.mark.parametrize(
@@ -232,3 +232,53 @@ def test_warnings_name_the_source_and_line() -> None:
     report = parse_report(text, source="t.md")
     assert report.warnings == ("t.md:10: timeline row without a readable time",)
     assert report.events[0]["text"] == "a\nsoon b"
+
+
+def test_titles_keep_what_the_number_follows() -> None:
+    assert split_title("Session 8: SQLAlchemy fix") == ("SQLAlchemy fix", 8, "Session")
+    assert split_title("INC-123 Database failover") == (
+        "Database failover",
+        123,
+        "INC-",
+    )
+    assert split_title("Incident #12: Checkout") == ("Checkout", 12, "Incident #")
+    assert split_title("INC-7") == ("INC-7", 7, None), "nothing split off"
+    assert split_title("A plain title") == ("A plain title", None, None)
+
+
+def test_time_as_written_only_where_the_report_shows_another() -> None:
+    pst = timezone(timedelta(hours=-8))
+    cases = [
+        ("22:10 - x", "PST", datetime(2025, 1, 20, 22, 10, tzinfo=pst), "22:10 PST"),
+        ("**16:58 UTC** - x", None, datetime(2025, 1, 1, 16, 58, tzinfo=UTC), None),
+        ("9:15 - x", None, datetime(2025, 1, 1, 9, 15, tzinfo=UTC), None),
+        ("1:05 pm - x", None, datetime(2025, 1, 1, 13, 5, tzinfo=UTC), "1:05 pm"),
+        (
+            "23:59:30 - x",
+            None,
+            datetime(2025, 1, 1, 23, 59, 30, tzinfo=UTC),
+            "23:59:30",
+        ),
+        (
+            "2018-10-10 15:30 PST - x",
+            None,
+            datetime(2018, 10, 10, 15, 30, tzinfo=pst),
+            "2018-10-10 15:30 PST",
+        ),
+    ]
+    for text, heading_zone, at, original in cases:
+        stamp = match_stamp(text)
+        assert stamp is not None
+        assert written_time(stamp, at, shown_in=UTC, zone=heading_zone) == original
+
+
+def test_locations_keep_their_word_for_lines() -> None:
+    where = "`backend/app/models/organization.py` (lines 115-120)"
+    assert read_location(where) == (
+        "backend/app/models/organization.py:115-120",
+        True,
+        "lines",
+    )
+    assert read_location("`a.py` (line 42)").word == "line"
+    assert read_location("`a.py` (lines 3 to 5)") == ("a.py:3-5", False, "lines")
+    assert read_location("`a.py`").word is None

@@ -1,6 +1,7 @@
 """Property: whatever a user types in any field, the report keeps its structure.
 
-Every text field of a session gets the same arbitrary text; parsed back with
+Every text field of a session (every label of `Session.labels` included) gets the
+same arbitrary text; parsed back with
 markdown-it-py, the report has the same headings, table rows and cells as with plain
 text, and no raw `<script` outside code. Section bodies are Markdown kept as written,
 so for them the property is that everything outside the section is unchanged and the
@@ -37,6 +38,7 @@ from journal.model import (
     ValidationStep,
 )
 from journal.render.context import build_context
+from journal.render.labels import DEFAULT_LABELS
 from journal.render.report import Renderer
 from journal.store import Journal
 
@@ -161,12 +163,13 @@ def session_with(text: str, body: str) -> Session:
             Lesson(title=text, detail=text),
         ],
         sections=[Section(title="Body", body=body), Section(title=text, body="x")],
+        labels=dict.fromkeys(DEFAULT_LABELS, text),
     )
 
 
 def events_with(text: str) -> list[Event]:
     return [
-        Event(at=AT, kind=text, text=text, star=True, by=text),
+        Event(at=AT, kind=text, text=text, star=True, by=text, original=text),
         Event(at=AT, kind="commit", text=text, sha=text, by=text),
         Event(
             at=AT,

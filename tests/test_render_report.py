@@ -13,6 +13,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -296,3 +297,127 @@ def test_commits_link_to_the_forge_origin_points_at(cli: Cli, session_id: str) -
     )
     report = cli.ok("render").out
     assert f"[`fa1b1d5`](https://github.com/acme/payments/commit/{sha})" in report
+
+
+# --- a session's own wording (Session.labels) and times as written ---------------
+
+
+def _render_in(root: Path, session: Any, events: list[Any] | None = None) -> str:
+    """One report of `session`, rendered in a bare journal at `root`."""
+    from datetime import UTC
+
+    from journal.render.context import build_context
+
+    (root / "journal.yaml").write_text("timezone: UTC\n", encoding="utf-8")
+    context = build_context(
+        session_id="2025-11-04-x",
+        session=session,
+        events=events or [],
+        tz=UTC,
+        tz_name="UTC",
+        source="sessions/2025-11-04-x/",
+        previous=None,
+        following=[],
+        ascii=False,
+        commit_url=lambda sha: None,
+    )
+    return Renderer(Journal.open(root)).render_context(context)
+
+
+def _labelled_session(labels: dict[str, str]) -> Any:
+    from datetime import UTC, datetime
+
+    from journal.model import Impact, Lesson, NextStep, RootCause, Session
+
+    return Session(
+        title="Checkout latency spike",
+        number=12,
+        started=datetime(2025, 11, 4, 1, 0, tzinfo=UTC),
+        root_cause=RootCause(location="api/db/pool.py:115-120", evidence=["cold"]),
+        impact=Impact(affected=["Checkout"]),
+        next_steps=[
+            NextStep(text="Drain nodes", horizon="immediate", owner="Femi"),
+            NextStep(text="Evaluate hashing", horizon="long"),
+        ],
+        lessons=[Lesson(title="Caches go cold", kind="went-wrong", prevention="Warm")],
+        labels=labels,
+    )
+
+
+def test_labels_replace_the_default_wording(tmp_path: Path) -> None:
+    plain = _render_in(tmp_path, _labelled_session({}))
+    text = _render_in(
+        tmp_path,
+        _labelled_session(
+            {
+                "header.number": "INC-",
+                "root_cause": "Contributing Factors",
+                "root_cause.location": "File",
+                "root_cause.lines": "lines",
+                "impact.affected": "Affected Components",
+                "next_steps": "Action Items",
+                "next_steps.immediate": "P0",
+                "next_steps.text": "Action",
+                "next_steps.owner": "Assignee",
+                "lessons": "Key Learnings",
+                "lessons.went-wrong": "What went poorly",
+                "lessons.prevention": "Mitigation",
+            }
+        ),
+    )
+    assert plain.startswith("# Session 12: Checkout latency spike\n")
+    assert text.startswith("# INC-12: Checkout latency spike\n")
+    assert "## Contributing Factors\n" in text and "## Root cause" not in text
+    assert "- **File:** `api/db/pool.py` (lines 115-120)\n" in text
+    assert "- **Location:** `api/db/pool.py:115-120`\n" in plain
+    assert "**Affected Components:**\n" in text
+    assert "## Action Items\n\n### P0\n\n" in text
+    assert "- [ ] **Action:** Drain nodes (Assignee: Femi)\n" in text
+    assert "- [ ] Drain nodes (owner: Femi)\n" in plain
+    assert "### Long-term\n" in text, "a horizon without a label keeps the default"
+    assert "## Key Learnings\n" in text and "*❌ What went poorly*" in text
+    assert "**Mitigation:**" in text
+
+
+def test_labels_are_escaped_like_any_user_text(tmp_path: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    session = _labelled_session(
+        {"next_steps": "# Steps | <b>now</b>", "timeline.text": "What | happened"}
+    )
+    from journal.model import Event
+
+    event = Event(at=session.started, kind="note", text="x")
+    text = _render_in(tmp_path, session, [event])
+    assert "## \\# Steps | &lt;b>now&lt;/b>\n" in text
+    assert "| Time (UTC) | Kind | What \\| happened |" in text
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    assert sum(t.type == "th_open" for t in tokens) == 3 + 2, "timeline, metrics"
+
+
+def test_an_imported_time_shows_as_written_beside_the_report_time(
+    tmp_path: Path,
+) -> None:
+    from journal.model import Event
+
+    session = _labelled_session({})
+    events = [
+        Event(at=session.started, kind="note", text="started", original="17:00 PST"),
+        Event(at=session.started, kind="note", text="same clock"),
+    ]
+    text = _render_in(tmp_path, session, events)
+    assert "| 01:00 (17:00 PST) | note | started |" in text
+    assert "| 01:00 | note | same clock |" in text
+
+
+def test_an_unknown_label_in_a_template_is_one_line_naming_it(
+    cli: Cli, session_id: str
+) -> None:
+    custom = cli.root / "templates" / "report"
+    custom.mkdir(parents=True)
+    (custom / "summary.md.j2").write_text('## {{ label("sumary") }}\n', "utf-8")
+    result = cli("render")
+    assert result.code == 1 and result.err.count("\n") == 1
+    assert "unknown label 'sumary'" in result.err
+    (custom / "summary.md.j2").write_text('## {{ label("mine", "Mine") }}\n', "utf-8")
+    assert "## Mine\n" in cli.ok("render").out, "a project's own key with a default"

@@ -12,10 +12,14 @@ from typing import TYPE_CHECKING, Any
 from journal.importer.commits import add_commit_events
 from journal.importer.context import Context
 from journal.importer.document import Block, build_document
-from journal.importer.frontmatter import read_front_matter, split_front_matter
-from journal.importer.header import guess_day, read_header
+from journal.importer.frontmatter import (
+    FrontMatter,
+    read_front_matter,
+    split_front_matter,
+)
+from journal.importer.header import Header, guess_day, read_header, shown_day
 from journal.importer.labels import classify_heading
-from journal.importer.metadata import date_in, parse_title, severity_of
+from journal.importer.metadata import date_in, severity_of, split_title
 from journal.importer.mojibake import repair_mojibake
 from journal.importer.plans import plain
 from journal.importer.stamps import zone_named
@@ -49,6 +53,7 @@ _ORDER = [
     "next_steps",
     "lessons",
     "sections",
+    "labels",
 ]
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -87,14 +92,17 @@ def _is_title(heading: Block) -> bool:
     return classify_heading(heading.inline) is None
 
 
-def _title(ctx: Context, front: dict[str, Any], source: str) -> str:
+def _title(ctx: Context, front: FrontMatter, source: str) -> str:
     if ctx.doc.title is not None and ctx.doc.title.inline:
-        title, number = parse_title(plain(ctx.doc.title.inline))
-        if number is not None:
-            ctx.session.setdefault("number", number)
-        return title[:2000]
-    if isinstance(front.get("title"), str):
-        return str(front["title"])
+        title = split_title(plain(ctx.doc.title.inline))
+        if title.number is not None:
+            ctx.session.setdefault("number", title.number)
+        if title.prefix is not None and not ctx.label("header.number", title.prefix):
+            # The number's words are taken: the title keeps all it said.
+            return plain(ctx.doc.title.inline)[:2000]
+        return title.text[:2000]
+    if isinstance(front.values.get("title"), str):
+        return str(front.values["title"])
     stem = PurePath(source).stem if source != "<text>" else ""
     return stem.replace("-", " ").replace("_", " ").strip() or "Untitled report"
 
@@ -112,20 +120,37 @@ def _severity(ctx: Context, title: str) -> None:
             ctx.session.setdefault("severity", found)
 
 
-def _front_matter(ctx: Context, yaml_text: str | None) -> dict[str, Any]:
+def _front_matter(ctx: Context, yaml_text: str | None) -> FrontMatter:
     if yaml_text is None:
-        return {}
+        return FrontMatter()
     front = read_front_matter(yaml_text)
     if front.error:
         ctx.warn(1, front.error)
-    if front.kept.strip():
-        body = f"```yaml\n{front.kept}\n```"
-        ctx.add("sections", [{"title": "Front matter", "body": body}])
     if "tags" in front.values:
         ctx.session["tags"] = front.values["tags"]
     if isinstance(front.values.get("date"), date):
         ctx.day = front.values["date"]
-    return front.values
+    return front
+
+
+def _kept_header(
+    ctx: Context, front: FrontMatter, header: Header
+) -> list[dict[str, str]]:
+    """What the header and front matter say that the report does not print as
+    fields, verbatim: a key is dropped only where the report prints its words."""
+    printed = set()
+    if "tags" in front.values and ctx.label("header.tags", "tags"):
+        printed.add("tags")
+    day = shown_day(ctx.session, ctx.zone)
+    same_day = day is not None and day == front.values.get("date")
+    if same_day and ctx.label("header.date", "date"):
+        printed.add("date")
+    kept: list[dict[str, str]] = []
+    if (yaml := front.without(printed)).strip():
+        kept.append({"title": "Front matter", "body": f"```yaml\n{yaml}\n```"})
+    if details := header.details(ctx.session, ctx.zone):
+        kept.append({"title": "Details", "body": "\n\n".join(details)})
+    return kept
 
 
 @cache
@@ -146,22 +171,23 @@ def _parse(text: str, source: str, timezone: str) -> ImportedReport:
     doc = build_document(lines, tokens, is_title=_is_title)
     ctx = Context(doc, source, _zone(timezone, warnings, source), warnings=warnings)
     front = _front_matter(ctx, yaml_text)
-    details = read_header(ctx, doc.preamble)
     title = _title(ctx, front, source)
+    header = read_header(ctx, doc.preamble)
     ctx.day = ctx.day or (
         date_in(title) if re.search(r"\d{4}-\d\d-\d\d", title) else None
     )
     ctx.day = ctx.day or guess_day(ctx, source)
-    if details:
-        ctx.add("sections", [{"title": "Details", "body": "\n\n".join(details)}])
     walker = Walker(ctx)
     for section in doc.sections:
         walker.section(section)
     add_commit_events(ctx)
     _severity(ctx, title)
     _finish(ctx, walker.recognized)
+    # Front matter and header go first; what they keep is known only now.
+    sections = _kept_header(ctx, front, header) + ctx.session.get("sections", [])
     events = sorted(ctx.events, key=lambda e: datetime.fromisoformat(e["at"]))
-    session = {"title": title, **ctx.session}
+    session = {"title": title, **ctx.session, "sections": sections}
+    session["labels"] = ctx.labels
     ordered = {key: session[key] for key in _ORDER if session.get(key)}
     return ImportedReport(title, ordered, events, ctx.day, tuple(warnings), repaired)
 

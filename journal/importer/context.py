@@ -9,6 +9,7 @@ from typing import Any
 
 from journal.importer.document import Block, Document
 from journal.importer.stamps import Resolver
+from journal.render.labels import DEFAULT_LABELS, wording
 
 _SHA = r"[0-9a-f]{7,40}"
 _COMMIT_IN_TEXT = re.compile(
@@ -83,6 +84,10 @@ class Context:
     session: dict[str, Any] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+    """The report's own wording for the parts the templates label (`Session.labels`)."""
+    claimed: dict[str, str] = field(default_factory=dict)
+    """The wording each label key was first read with, default wording included."""
 
     def warn(self, line: int, message: str) -> None:
         """Record a warning about 1-based `line` of the source."""
@@ -98,6 +103,21 @@ class Context:
         """Append to a list field of the session."""
         if items:
             self.session.setdefault(key, []).extend(items)
+
+    def label(self, key: str, text: str) -> bool:
+        """Read `text` as the label of `key`: True when the report will print those
+        words there (the default's or, kept in `labels`, the report's own); False
+        when `key` already has other words, so the caller keeps `text` as text."""
+        text = " ".join(text.split())
+        words = wording(text)
+        if key in self.claimed:
+            return self.claimed[key] == words
+        if words != wording(DEFAULT_LABELS.get(key, "")):
+            if not text or len(text) > 200:
+                return False
+            self.labels[key] = text
+        self.claimed[key] = words
+        return True
 
     def keep(self, title: str, blocks: list[Block]) -> None:
         """Keep blocks verbatim as a section of the session."""

@@ -43,12 +43,33 @@ def _split(cell: str) -> list[str]:
     return [part for part in _SPLIT.split(cell) if part.strip()]
 
 
-def _table_options(table: Table) -> list[dict[str, Any]]:
-    title_col = table.column(lambda h: h in _TITLE_COLUMNS) or 0
-    pros = table.column(lambda h: h in _PROS)
-    cons = table.column(lambda h: h in _CONS)
-    decided = table.column(lambda h: h in _DECISION_COLUMNS)
-    used = {title_col, pros, cons, decided}
+_OPTION_COLUMNS = (
+    ("title", lambda h: h in _TITLE_COLUMNS),
+    ("pros", lambda h: h in _PROS),
+    ("cons", lambda h: h in _CONS),
+    ("decision", lambda h: h in _DECISION_COLUMNS),
+)
+
+
+def _option_columns(ctx: Context, table: Table) -> dict[str, int | None]:
+    """Where title, pros, cons and decision are; a column whose header the report
+    prints with other words is left out (its cells stay in `why`)."""
+    columns: dict[str, int | None] = {}
+    for key, accept in _OPTION_COLUMNS:
+        column = table.column(accept)
+        if key == "title" and column is None:
+            column = 0
+        header = table.header[column] if column is not None else ""
+        if column is not None and header and not ctx.label(f"options.{key}", header):
+            column = None
+        columns[key] = column
+    return columns
+
+
+def _table_options(ctx: Context, table: Table) -> list[dict[str, Any]]:
+    columns = _option_columns(ctx, table)
+    title_col, decided = columns["title"], columns["decision"]
+    used = set(columns.values())
     options = []
     for n, row in enumerate(table.rows, start=1):
         decision, why = parse_decision(row.get(decided))
@@ -58,9 +79,9 @@ def _table_options(table: Table) -> list[dict[str, Any]]:
             if i not in used and cell and i < len(table.header)
         ]
         option = {
-            "title": row.get(title_col) or f"Option {n}",
-            "pros": _split(row.get(pros)),
-            "cons": _split(row.get(cons)),
+            "title": row.get(title_col) or row.get(0) or f"Option {n}",
+            "pros": _split(row.get(columns["pros"])),
+            "cons": _split(row.get(columns["cons"])),
             "decision": decision,
             "why": "; ".join(filter(None, [why, *extra])),
         }
@@ -81,12 +102,17 @@ class _Option:
         label = split_label(block.inline) if block.kind == "paragraph" else None
         key = normalize(label.name) if label else ""
         if label and key in _PROS | _CONS and not label.rest:
-            self.target = "pros" if key in _PROS else "cons"
+            part = "pros" if key in _PROS else "cons"
+            # Other words than the table's header: the list stays in `why`.
+            self.target = part if ctx.label(f"options.{part}", label.name) else None
+            if self.target is None:
+                self.why.append(ctx.text([block]))
             return
         if label and key in _DECISION_COLUMNS:
             decision, why = parse_decision(label.rest)
             self.decision = self.decision or decision
-            self.why.append(why)
+            named = ctx.label("options.decision", label.name)
+            self.why.append(why if named else ctx.text([block]))
         elif self.target and is_list(block):
             items = [item.full for item in read_items(ctx.doc, block)]
             (self.pros if self.target == "pros" else self.cons).extend(items)
@@ -125,14 +151,14 @@ def extract_options(ctx: Context, blocks: list[Block]) -> list[Block]:
     options: list[_Option] = []
     for block in blocks:
         if block.kind == "heading" and classify_heading(block.inline) == "options":
-            continue
-        if block.kind == "heading":
+            residual.append(block)
+        elif block.kind == "heading":
             decision, title = parse_decision(block.inline)
             options.append(_Option(plain(title), decision))
         elif options:
             options[-1].take(ctx, block)
         elif block.kind == "table":
-            ctx.add("options", _table_options(read_table(block)))
+            ctx.add("options", _table_options(ctx, read_table(block)))
         elif is_list(block):
             ctx.add("options", [_item_option(i) for i in read_items(ctx.doc, block)])
         else:
@@ -171,13 +197,32 @@ def _component(item: Item) -> dict[str, Any]:
     return component
 
 
-def _table_components(table: Table) -> list[dict[str, Any]]:
+def _under(table: Table, column: int, cell: str) -> str:
+    """A cell as `Header: cell` (just the cell in a column without a header)."""
+    header = table.header[column] if column < len(table.header) else ""
+    return f"{header}: {cell}" if header else cell
+
+
+def _table_components(ctx: Context, table: Table) -> list[dict[str, Any]]:
     state_col = table.column(lambda h: h in {"status", "state"})
+    name_header = table.header[0] if table.header else ""
+    named = not name_header or ctx.label("components.name", name_header)
+    if state_col is not None and not ctx.label(
+        "components.state", table.header[state_col]
+    ):
+        state_col = None
     components = []
     for row in table.rows:
-        note = "; ".join(c for i, c in enumerate(row.cells) if i and c)
+        # The state cell as written, then the other cells under their headers.
+        notes = [row.get(state_col)] + [
+            _under(table, i, cell)
+            for i, cell in enumerate(row.cells)
+            if i not in {0, state_col} and cell
+        ]
+        note = "; ".join(filter(None, notes))
+        name = row.get(0) or "component"
         component = {
-            "name": row.get(0) or "component",
+            "name": name if named else f"{name_header}: {name}",
             "state": state_of(row.get(state_col) or note),
         }
         if note:
@@ -190,12 +235,10 @@ def extract_components(ctx: Context, blocks: list[Block]) -> list[Block]:
     """The status board: `- **Name:** ✅ state (note)` items or a status table."""
     residual: list[Block] = []
     for block in blocks:
-        if block.kind == "heading" and classify_heading(block.inline) == "components":
-            continue
         if is_list(block):
             ctx.add("components", [_component(i) for i in read_items(ctx.doc, block)])
         elif block.kind == "table":
-            ctx.add("components", _table_components(read_table(block)))
+            ctx.add("components", _table_components(ctx, read_table(block)))
         else:
             residual.append(block)
     return residual

@@ -19,6 +19,14 @@ class FrontMatter:
     kept: str = ""
     """The other keys, verbatim YAML."""
     error: str | None = None
+    text: str = ""
+    """All of it, verbatim YAML."""
+
+    def without(self, printed: set[str]) -> str:
+        """The YAML less the keys (of `values`) the report prints as fields."""
+        if self.error or not self.values:
+            return self.kept
+        return _other_lines(self.text, printed & set(self.values))
 
 
 def split_front_matter(text: str) -> tuple[str | None, str]:
@@ -35,9 +43,12 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
 
 
 def _load(yaml_text: str) -> Any:
-    from ruamel.yaml import YAML
+    # journal's strict loader: an alias bomb in front matter is refused at once (a
+    # safe loader shares the aliased lists, and `str()` of the tags then expands
+    # them exponentially), and so are object tags and duplicate keys.
+    from journal.yamlio import parse_yaml
 
-    return YAML(typ="safe", pure=True).load(yaml_text)
+    return parse_yaml(yaml_text, where="front matter")
 
 
 def _as_date(value: Any) -> date | None:
@@ -88,4 +99,4 @@ def read_front_matter(yaml_text: str) -> FrontMatter:
         return FrontMatter(kept=yaml_text.strip("\n"))
     values = {key: _usable(key, data[key]) for key in _USED if key in data}
     values = {key: value for key, value in values.items() if value is not None}
-    return FrontMatter(values, _other_lines(yaml_text, set(values)))
+    return FrontMatter(values, _other_lines(yaml_text, set(values)), text=yaml_text)

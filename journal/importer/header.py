@@ -7,7 +7,8 @@ line is also kept verbatim (as the `Details` section), so nothing is lost.
 from __future__ import annotations
 
 import re
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from journal.importer.context import Context
@@ -89,28 +90,69 @@ def _apply(ctx: Context, field: Field) -> str:
     return _strings(value)
 
 
-def read_header(ctx: Context, blocks: tuple[Block, ...]) -> list[str]:
-    """Apply the header's fields; return the verbatim text of all that is not one."""
-    units: list[list[tuple[str, Field | None]]] = []
+_LABELLED = frozenset(
+    {"date", "time", "status", "severity", "methodology", "tags", "previous", "number"}
+)
+"""Fields the report prints under a label of its own (`header.date`…); a person's
+role is printed beside the name; a start or end time only inside `Time`."""
+
+
+def _printed(ctx: Context, field: Field) -> bool:
+    """Whether the report prints the field's key as written: `**Lead:**` as a role,
+    `**Incident Date:**` as the date's label."""
+    if field.key == "people":
+        return True
+    return field.key in _LABELLED and ctx.label(f"header.{field.key}", field.name)
+
+
+@dataclass(frozen=True)
+class Header:
+    """The lines of the header, each with the field it gave (or None)."""
+
+    units: tuple[tuple[tuple[str, Field | None], ...], ...]
+    printed: frozenset[int]
+    """Lines of the fields the report prints, key and value."""
+
+    def details(self, session: dict[str, Any], zone: tzinfo) -> list[str]:
+        """The lines the session does not print, verbatim (the `Details` section):
+        a date prints only as the day the session starts on, in the report's zone."""
+        shown = shown_day(session, zone)
+
+        def kept(field: Field | None) -> bool:
+            if field is None or field.line not in self.printed:
+                return True
+            return field.key == "date" and date_in(field.value) != shown
+
+        texts = ["\n".join(src for src, f in unit if kept(f)) for unit in self.units]
+        return [text for text in texts if text.strip()]
+
+
+def shown_day(session: dict[str, Any], zone: tzinfo) -> date | None:
+    """The date the report's header shows: the day the session starts on."""
+    started = session.get("started")
+    if not isinstance(started, str):
+        return None
+    return datetime.fromisoformat(started).astimezone(zone).date()
+
+
+def read_header(ctx: Context, blocks: tuple[Block, ...]) -> Header:
+    """Apply the header's fields; `Header.details` gives what stays verbatim."""
+    units: list[tuple[tuple[str, Field | None], ...]] = []
     for block in blocks:
         if block.kind in {"paragraph", "bullet_list", "ordered_list"}:
             units.append(
-                [(src, read_field(text, n)) for text, src, n in _units(ctx, block)]
+                tuple((src, read_field(text, n)) for text, src, n in _units(ctx, block))
             )
         elif block.kind != "hr":
-            units.append([(ctx.text([block]), None)])
+            units.append(((ctx.text([block]), None),))
     fields = [f for unit in units for _, f in unit if f is not None]
     # Dates first: a time on an earlier line still needs the day.
-    lossy = {
+    printed = frozenset(
         f.line
         for f in sorted(fields, key=lambda f: f.key != "date")
-        if not words(f.value) <= words(_apply(ctx, f))
-    }
-    kept = [
-        "\n".join(src for src, f in unit if f is None or f.line in lossy)
-        for unit in units
-    ]
-    return [text for text in kept if text.strip()]
+        if words(f.value) <= words(_apply(ctx, f)) and _printed(ctx, f)
+    )
+    return Header(tuple(units), printed)
 
 
 def guess_day(ctx: Context, source: str) -> date | None:

@@ -64,6 +64,12 @@ SECTION_KINDS = _table(
 
 LESSON_KINDS = {"went_well": "went-well", "went_wrong": "went-wrong", "lucky": "lucky"}
 
+
+def part_key(kind: str) -> str:
+    """The label key of a section kind: `next_steps`, or `lessons.went-well`."""
+    return f"lessons.{LESSON_KINDS[kind]}" if kind in LESSON_KINDS else kind
+
+
 SLOTS: dict[str, dict[str, str]] = {
     "root_cause": _table(
         location="file|files|location|code location|where",

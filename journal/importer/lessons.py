@@ -33,16 +33,19 @@ class _Lesson:
     prevention_next: bool = False
 
     def take(self, ctx: Context, block: Block) -> None:
+        """Add a block: `**Prevention:**` (or what the report says for it) and what
+        follows it to the prevention, the rest verbatim to the detail (`**Issue:**`
+        keeps its label: the report prints no label of its own for the detail)."""
         label = split_label(block.inline) if block.kind == "paragraph" else None
         role = LESSON_FIELDS.get(normalize(label.name)) if label else None
-        if label and role == "prevention" and not label.rest:
-            self.prevention_next = True
+        if label is not None and role == "prevention":
+            if not ctx.label("lessons.prevention", label.name):
+                self.prevention.append(ctx.text([block]))
+            elif label.rest:
+                self.prevention.append(label.rest)
+            self.prevention_next = not label.rest
             return
-        if label and role == "prevention":
-            self.prevention.append(label.rest)
-        elif label and role == "detail" and label.rest and not self.detail:
-            self.detail.append(label.rest)
-        elif self.prevention_next:
+        if self.prevention_next:
             self.prevention.append(ctx.text([block]))
         else:
             self.detail.append(ctx.text([block]))
@@ -90,8 +93,8 @@ def extract_lessons(ctx: Context, kind: str, blocks: list[Block]) -> list[Block]
             block.kind == "heading"
             and classify_heading(block.inline) in _LESSON_SECTIONS
         ):
-            continue
-        if block.kind == "heading" and block.level == top:
+            residual.append(block)
+        elif block.kind == "heading" and block.level == top:
             lessons.append(_Lesson(_title(block.inline), lesson_kind))
         elif lessons:
             lessons[-1].take(ctx, block)

@@ -47,14 +47,29 @@ _DATE_FORMATS = (
 _ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 
 
-def parse_title(text: str) -> tuple[str, int | None]:
-    """`Session 8: SQLAlchemy fix` → ("SQLAlchemy fix", 8)."""
+class Title(NamedTuple):
+    text: str
+    number: int | None
+    prefix: str | None
+    """What the number follows, as written (`Session`, `Incident #`, `INC-`)."""
+
+
+def split_title(text: str) -> Title:
+    """`Incident #12: Checkout` → Title("Checkout", 12, "Incident #")."""
     text = text.strip()
     for pattern in _TITLES:
         match = pattern.match(text)
         if match:
-            return (match["title"] or "").strip() or text, int(match["number"])
-    return text, None
+            title = (match["title"] or "").strip()
+            prefix = text[: match.start("number")].strip() if title else None
+            return Title(title or text, int(match["number"]), prefix)
+    return Title(text, None, None)
+
+
+def parse_title(text: str) -> tuple[str, int | None]:
+    """`Session 8: SQLAlchemy fix` → ("SQLAlchemy fix", 8)."""
+    title = split_title(text)
+    return title.text, title.number
 
 
 def severity_of(text: str) -> str | None:
@@ -98,6 +113,8 @@ class Field(NamedTuple):
     """The key as written, normalized (`engineer`, `incident commander`)."""
     value: str
     line: int
+    name: str = ""
+    """The key as written (`Incident Commander`)."""
 
 
 _PLAIN_KEY = re.compile(r"^(?P<name>[A-Za-z][\w /-]{0,30}):[ \t]+(?P<rest>\S.*)$")
@@ -118,7 +135,7 @@ def read_field(text: str, line: int) -> Field | None:
     key = METADATA_KEYS.get(role)
     if key is None or not rest:
         return None
-    return Field(key, role, rest.strip(), line)
+    return Field(key, role, rest.strip(), line, label_name.strip())
 
 
 _NAMES = re.compile(r"\s*(?:,|;|&|\band\b)\s*")

@@ -4,6 +4,7 @@ validation steps with their commands."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -49,6 +50,7 @@ def extract_criteria(ctx: Context, blocks: list[Block]) -> list[Block]:
         following = _next(blocks, i)
         if label is not None and classify_heading(label) == "success_criteria":
             group = None
+            residual.append(block)
         elif label is not None and following is not None and is_list(following):
             group = plain(label)
         elif is_list(block):
@@ -76,26 +78,30 @@ def extract_steps(ctx: Context, blocks: list[Block]) -> list[Block]:
     """Next steps, with the horizon their sub-heading or priority gives."""
     residual: list[Block] = []
     horizon = "short"
+    lead = ""
     for block in blocks:
         label = label_of(block)
         if label is not None and normalize(label) in HORIZONS:
             horizon = HORIZONS[normalize(label)]
-        elif label is not None and classify_heading(label) == "next_steps":
-            continue
+            # `### P3` after `### P2` (both long-term): the words stay on the steps.
+            claimed = ctx.label(f"next_steps.{horizon}", plain(label))
+            lead = "" if claimed else plain(label)
         elif is_list(block):
-            ctx.add("next_steps", [_step(item, horizon) for item in _items(ctx, block)])
+            steps = [_step(item, horizon, lead) for item in _items(ctx, block)]
+            ctx.add("next_steps", steps)
         elif block.kind == "table":
-            ctx.add("next_steps", _table_steps(read_table(block), horizon))
+            ctx.add("next_steps", _table_steps(ctx, read_table(block), horizon))
         else:
             residual.append(block)
     return residual
 
 
-def _step(item: Item, horizon: str) -> dict[str, Any]:
+def _step(item: Item, horizon: str, lead: str) -> dict[str, Any]:
     priority = _PRIORITY.match(item.text)
     if priority:
         horizon = HORIZONS[priority[1].lower()]
-    return {"text": item.full, "horizon": horizon, "done": bool(item.checked)}
+    text = f"{lead}: {item.full}" if lead else item.full
+    return {"text": text, "horizon": horizon, "done": bool(item.checked)}
 
 
 _TEXT_COLUMNS = ("action", "item", "task", "step", "description", "what", "next step")
@@ -105,45 +111,75 @@ _DONE_COLUMNS = ("status", "done", "state")
 _DONE_WORDS = re.compile(r"✅|\b(done|complete|completed|closed|yes)\b", re.IGNORECASE)
 
 
-def _table_steps(table: Table, horizon: str) -> list[dict[str, Any]]:
+def _table_steps(ctx: Context, table: Table, horizon: str) -> list[dict[str, Any]]:
     text_col = table.column(lambda h: h in _TEXT_COLUMNS) or 0
     columns = {
         "owner": table.column(lambda h: h in _OWNER_COLUMNS),
         "due": table.column(lambda h: h == "due" or h.startswith("due ")),
-        "horizon": table.column(lambda h: h in _HORIZON_COLUMNS),
-        "done": table.column(lambda h: h in _DONE_COLUMNS),
     }
-    return [_table_step(table, row, text_col, columns, horizon) for row in table.rows]
+    # A column is a field only where the report prints its header's words; the
+    # others stay in the step's text as `Header: cell`.
+    for key, column in columns.items():
+        if column is not None and not ctx.label(
+            f"next_steps.{key}", _header(table, column)
+        ):
+            columns[key] = None
+    named = ctx.label("next_steps.text", _header(table, text_col))
+    layout = _Layout(
+        text=text_col,
+        lead="" if named else _header(table, text_col),
+        owner=columns["owner"],
+        due=columns["due"],
+        horizon=table.column(lambda h: h in _HORIZON_COLUMNS),
+        done=table.column(lambda h: h in _DONE_COLUMNS),
+    )
+    return [_table_step(table, row, layout, horizon) for row in table.rows]
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Which column of a follow-up table holds what."""
+
+    text: int
+    lead: str
+    """The text column's header when the report prints other words for it."""
+    owner: int | None
+    due: int | None
+    horizon: int | None
+    done: int | None
+
+
+def _header(table: Table, column: int) -> str:
+    return table.header[column] if column < len(table.header) else ""
 
 
 def _table_step(
-    table: Table,
-    row: Row,
-    text_col: int,
-    columns: dict[str, int | None],
-    horizon: str,
+    table: Table, row: Row, layout: _Layout, horizon: str
 ) -> dict[str, Any]:
-    step: dict[str, Any] = {"text": row.get(text_col), "horizon": horizon}
-    owner, due = row.get(columns["owner"]), row.get(columns["due"])
-    step["horizon"] = HORIZONS.get(normalize(row.get(columns["horizon"])), horizon)
-    step["done"] = bool(_DONE_WORDS.search(row.get(columns["done"])))
+    owner, due = row.get(layout.owner), row.get(layout.due)
+    step: dict[str, Any] = {
+        "horizon": HORIZONS.get(normalize(row.get(layout.horizon)), horizon),
+        "done": bool(_DONE_WORDS.search(row.get(layout.done))),
+    }
     if owner:
         step["owner"] = owner
     if due and _is_date(due):
         step["due"] = due
-    used = {text_col, *(c for c in columns.values() if c is not None)}
-    if due and not _is_date(due):
-        used.discard(columns["due"])
+    used = {layout.text, layout.owner, layout.horizon}
+    if due and _is_date(due):
+        used.add(layout.due)
+    # The status cell stays in the text too: `In review` says more than a checkbox.
     extra = [
-        f"{table.header[i] if i < len(table.header) else ''}: {cell}"
+        f"{_header(table, i)}: {cell}"
         for i, cell in enumerate(row.cells)
         if i not in used and cell
     ]
-    if columns["horizon"] is not None and row.get(columns["horizon"]):
-        extra.append(
-            f"{table.header[columns['horizon']]}: {row.get(columns['horizon'])}"
-        )
-    step["text"] = " — ".join(filter(None, [step["text"], *extra])) or "(untitled)"
+    if layout.horizon is not None and row.get(layout.horizon):
+        extra.append(f"{_header(table, layout.horizon)}: {row.get(layout.horizon)}")
+    text = row.get(layout.text)
+    if text and layout.lead:
+        text = f"{layout.lead}: {text}"
+    step["text"] = " — ".join(filter(None, [text, *extra])) or "(untitled)"
     return step
 
 
@@ -164,6 +200,7 @@ def extract_validation(ctx: Context, blocks: list[Block]) -> list[Block]:
         label = label_of(block) or (block.inline if block.kind == "paragraph" else None)
         following = _next(blocks, i)
         if label is not None and classify_heading(label) == "validation":
+            residual.append(block)
             continue
         if label is not None and following is not None and following.kind in _CODE:
             title = plain(label)

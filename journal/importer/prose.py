@@ -6,12 +6,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from journal.importer.context import Context
 from journal.importer.document import Block
-from journal.importer.labels import SLOTS, classify_heading, normalize, split_label
+from journal.importer.labels import (
+    SLOTS,
+    classify_heading,
+    normalize,
+    part_key,
+    split_label,
+)
 from journal.importer.listitems import is_list, read_items
+from journal.importer.plans import plain
 from journal.importer.tables import table_kind
 
 Delegate = Callable[[str, str, list[Block]], None]
@@ -20,22 +27,43 @@ Delegate = Callable[[str, str, list[Block]], None]
 _SCALARS = frozenset({"location", "trigger"})
 _SNIPPET_KINDS = frozenset({"detection", "root_cause", "fix"})
 _LIST_SLOTS = frozenset({"evidence", "rationale", "symptoms", "affected", "restored"})
+_AS_TEXT = "text"
+"""The `next_slot` that keeps the next block as text (a label the part cannot use)."""
 _PATH = re.compile(r"`([^`]+)`|(\S+/\S+|\S+\.[A-Za-z]{1,5}\b)")
-_LINES = re.compile(r"\blines?\s+(\d+)(?:\s*(?:-|–|to)\s*(\d+))?", re.IGNORECASE)
+_LINES = re.compile(
+    r"\b(?P<word>lines?)\s+(\d+)(?:\s*(?P<to>-|–|to)\s*(\d+))?", re.IGNORECASE
+)
+
+
+class Location(NamedTuple):
+    where: str
+    """`path:lines`, e.g. `a/b.py:1-2`."""
+    complete: bool
+    """Whether `where` says all the text said."""
+    word: str | None
+    """The word before the line range as written (`lines`), if any."""
+
+
+def read_location(text: str) -> Location:
+    """`` `a/b.py` (lines 1-2) `` → Location("a/b.py:1-2", True, "lines")."""
+    path = _PATH.search(text)
+    if not path:
+        return Location(text, True, None)
+    where = path.group(1) or path.group(2)
+    lines = _LINES.search(text)
+    if lines and ":" not in where:
+        where += f":{lines[2]}" + (f"-{lines[4]}" if lines[4] else "")
+    rest = text.replace(path.group(0), "")
+    rest = _LINES.sub("", rest) if lines else rest
+    # `lines 3 to 5` shows as `3-5`: its `to` is a word the location drops.
+    complete = not re.search(r"\w", rest) and not (lines and lines["to"] == "to")
+    return Location(where, complete, lines["word"] if lines else None)
 
 
 def parse_location(text: str) -> tuple[str, bool]:
     """`` `a/b.py` (lines 1-2) `` → ("a/b.py:1-2", True if nothing else was said)."""
-    path = _PATH.search(text)
-    if not path:
-        return text, True
-    where = path.group(1) or path.group(2)
-    lines = _LINES.search(text)
-    if lines and ":" not in where:
-        where += f":{lines[1]}" + (f"-{lines[2]}" if lines[2] else "")
-    rest = text.replace(path.group(0), "")
-    rest = _LINES.sub("", rest) if lines else rest
-    return where, not re.search(r"\w", rest)
+    found = read_location(text)
+    return found.where, found.complete
 
 
 def _is_caption(text: str) -> bool:
@@ -49,9 +77,13 @@ class _Prose:
     kind: str
     delegate: Delegate
     slots: dict[str, str]
+    titled: bool
+    """Whether the report prints the section's own heading as the part's heading."""
     fields: dict[str, Any] = field(default_factory=dict)
     summary: list[Block] = field(default_factory=list)
     heading_slot: str | None = None
+    slot_heading: Block | None = None
+    """The sub-heading that named `heading_slot`, until it labels a list."""
     next_slot: str | None = None
     caption: str | None = None
 
@@ -63,43 +95,81 @@ class _Prose:
         else:
             self.fields.setdefault(slot, []).append(value)
 
+    def claim(self, slot: str, text: str) -> bool:
+        """Whether the report prints `text` as the label of `slot` (see Context)."""
+        return self.ctx.label(f"{self.kind}.{slot}", plain(text))
+
     def feed(self, blocks: list[Block]) -> None:
         i = 0
         while i < len(blocks):
             block = blocks[i]
             following = blocks[i + 1] if i + 1 < len(blocks) else None
+            if i == 0 and block.kind == "heading" and _names(block, self.kind):
+                self.part_heading(block)
+                i += 1
+                continue
             i += 2 if self.feed_one(block, following) else 1
+        self.release()
+
+    def part_heading(self, block: Block) -> None:
+        """The section's heading: the part's label, or text when it is not."""
+        slot = self.slots.get(normalize(block.inline))
+        # `Contributing Factors` names the section and what its lists are.
+        self.heading_slot = slot if slot != "caption" else None
+        if not self.titled:
+            self.summary.append(block)
 
     def feed_one(self, block: Block, following: Block | None) -> bool:
         """Take one block; True when it also took the following one."""
         slot, self.next_slot = self.next_slot, None
-        if block.kind == "heading":
+        if slot == _AS_TEXT:
+            self.summary.append(block)
+        elif block.kind == "heading":
             self.heading(block)
         elif block.kind == "paragraph":
             return self.paragraph(block, following, slot)
         elif block.kind in {"fence", "code_block"}:
             self.snippet(block)
         elif is_list(block) and (slot or self.heading_slot) in _LIST_SLOTS:
-            target = slot or self.heading_slot or ""
-            for item in read_items(self.ctx.doc, block):
-                self.put(target, item.full)
+            self.items(block, slot)
         elif (other := table_kind(block)) is not None:
             self.delegate(other, "", [block])
         elif block.kind != "hr":
             self.summary.append(block)
         return False
 
+    def items(self, block: Block, slot: str | None) -> None:
+        """A list of `slot` (from a label just above, or from the sub-heading)."""
+        target = slot or self.heading_slot or ""
+        if slot is None and self.slot_heading is not None:
+            if self.claim(target, self.slot_heading.inline):
+                self.slot_heading = None
+            self.release()
+        for item in read_items(self.ctx.doc, block):
+            self.put(target, item.full)
+
+    def release(self) -> None:
+        """A sub-heading that labelled no list stays as text where it stood."""
+        if self.slot_heading is not None:
+            self.summary.append(self.slot_heading)
+            self.slot_heading = None
+
     def heading(self, block: Block) -> None:
+        self.release()
         slot = self.slots.get(normalize(block.inline))
         self.heading_slot = None
-        if _names(block, self.kind):
-            # `Contributing Factors` names the section and what its lists are.
-            self.heading_slot = slot if slot != "caption" else None
-            return
-        if slot is None or slot == "caption":
-            self.summary.append(block)
-        else:
+        if slot is not None and slot != "caption":
             self.heading_slot = slot
+            self.slot_heading = block
+        elif _names(block, self.kind) and self.titled and self.sub_heading(block):
+            return
+        else:
+            self.summary.append(block)
+
+    def sub_heading(self, block: Block) -> bool:
+        """`### How It Was Found` under `## Problem Discovery`: the heading over the
+        part's text (`detection.summary`), the first time."""
+        return self.ctx.label(f"{self.kind}.summary", plain(block.inline))
 
     def paragraph(
         self, block: Block, following: Block | None, slot: str | None
@@ -125,20 +195,41 @@ class _Prose:
         elif slot == "caption":
             self.summary.append(block)
         elif slot == "location" and rest:
-            where, complete = parse_location(rest)
-            self.put(slot, where)
-            if not complete:
-                self.summary.append(block)
+            self.location(block, name, rest)
         elif slot and rest:
-            self.put(slot, rest)
+            self.valued(block, slot, name, rest)
         elif slot:
-            self.next_slot = slot
+            self.next_slot = slot if self.claim(slot, name) else _AS_TEXT
+            if self.next_slot == _AS_TEXT:
+                self.summary.append(block)
         elif other and other != self.kind and not rest and following is not None:
+            if not self.ctx.label(part_key(other), plain(name)):
+                self.summary.append(block)
             self.delegate(other, name, [following])
             return True
         else:
             self.summary.append(block)
         return False
+
+    def valued(self, block: Block, slot: str, name: str, rest: str) -> None:
+        """`**Trigger:** text`: the label is the slot's, or stays with the text."""
+        first = slot not in _SCALARS or slot not in self.fields
+        if first and self.claim(slot, name):
+            self.put(slot, rest)
+        else:
+            self.put("evidence" if slot in _SCALARS else slot, block.inline)
+
+    def location(self, block: Block, name: str, rest: str) -> None:
+        """`**File:** `a.py` (lines 3-5)`: the location `a.py:3-5`, printed with the
+        report's label and its word for the lines; what it cannot say stays text."""
+        found = read_location(rest)
+        if "location" in self.fields or not self.claim("location", name):
+            self.put("evidence", block.inline)
+            return
+        self.fields["location"] = found.where
+        worded = found.word is None or self.claim("lines", found.word)
+        if not (found.complete and worded):
+            self.summary.append(block)
 
     def before_code(self, following: Block | None) -> bool:
         """Whether the following block is code that becomes a snippet."""
@@ -173,15 +264,24 @@ def _merge(target: dict[str, Any], fields: dict[str, Any]) -> None:
 
 
 def extract_prose(
-    ctx: Context, kind: str, blocks: list[Block], delegate: Delegate
+    ctx: Context,
+    kind: str,
+    blocks: list[Block],
+    delegate: Delegate,
+    *,
+    titled: bool = True,
 ) -> None:
-    """Fill the prose field `kind` (merging with what an earlier section gave)."""
+    """Fill the prose field `kind` (merging with what an earlier section gave).
+
+    `titled`: the section's heading (the first block) is printed as the part's
+    heading; if not, it stays in the part's text.
+    """
     if kind == "summary":
-        kept = [b for b in blocks if not _names(b, "summary")]
-        if text := ctx.text(kept):
+        heads = titled and bool(blocks) and _names(blocks[0], "summary")
+        if text := ctx.text(blocks[1:] if heads else blocks):
             _merge(ctx.session, {"summary": text})
         return
-    prose = _Prose(ctx, kind, delegate, SLOTS.get(kind, {}))
+    prose = _Prose(ctx, kind, delegate, SLOTS.get(kind, {}), titled)
     prose.feed(blocks)
     text = ctx.text(prose.summary)
     fields = ({"summary": text} if text else {}) | prose.fields

@@ -47,6 +47,13 @@ class Stamp:
     clock: time | None
     zone: tzinfo | None
     rest: str
+    written: str = ""
+    """The date, time and zone as written (`22:10`, `1:05 pm`, `2018-10-10 15:30 PST`),
+    without the marks around them."""
+    zone_written: bool = False
+    """Whether the stamp names its zone."""
+    clock_written: str = ""
+    """The clock alone as written (`1:05 pm`)."""
 
 
 def zone_named(name: str) -> tzinfo | None:
@@ -71,6 +78,12 @@ def zone_mentioned(text: str) -> tzinfo | None:
     """A zone named in a heading or column (`Time (UTC)`, `all times PST`)."""
     match = _ZONE_IN_TEXT.search(text)
     return zone_named(match.group(0)) if match else None
+
+
+def zone_word(text: str) -> str | None:
+    """The zone named in a heading or column, as written (`PST`)."""
+    match = _ZONE_IN_TEXT.search(text)
+    return match.group(0) if match else None
 
 
 def _clock(match: re.Match[str]) -> time | None:
@@ -108,7 +121,43 @@ def match_stamp(text: str) -> Stamp | None:
     if (match["date"] and day is None) or (match["h"] and clock is None):
         return None
     zone = zone_named(match["zone"]) if match["zone"] else None
-    return Stamp(day, clock, zone, match["rest"].strip())
+    return Stamp(
+        day,
+        clock,
+        zone,
+        match["rest"].strip(),
+        written=_written(match, ("date", "h", "m", "s", "ampm", "zone")),
+        zone_written=bool(match["zone"]),
+        clock_written=_written(match, ("h", "m", "s", "ampm")),
+    )
+
+
+def _written(match: re.Match[str], groups: tuple[str, ...]) -> str:
+    """What `groups` of the stamp span, as written (less the marks around them)."""
+    found = [g for g in groups if match[g]]
+    if not found:
+        return ""
+    start = min(match.start(g) for g in found)
+    end = max(match.end(g) for g in found)
+    return " ".join(match.string[start:end].split())
+
+
+def written_time(
+    stamp: Stamp, at: datetime, *, shown_in: tzinfo, zone: str | None = None
+) -> str | None:
+    """The time as the report wrote it (with the `zone` its heading named), when a
+    report in `shown_in` will show `at` otherwise: `22:10 PST`, `1:05 pm`; else None.
+    """
+    if stamp.clock is None:
+        return None
+    shown = at.astimezone(shown_in)
+    if shown.utcoffset() == at.utcoffset() and (
+        stamp.clock_written.zfill(5) == shown.strftime("%H:%M")
+    ):
+        return None
+    if zone and not stamp.zone_written:
+        return f"{stamp.written} {zone}"
+    return stamp.written
 
 
 @dataclass

@@ -3,6 +3,7 @@ tables with a time column, stamped bullets, stamped headings, stamped paragraphs
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
@@ -11,7 +12,14 @@ from journal.importer.context import Context, event_kind, make_event
 from journal.importer.document import Block
 from journal.importer.labels import classify_heading
 from journal.importer.listitems import is_list, read_items
-from journal.importer.stamps import Resolver, Stamp, match_stamp, zone_mentioned
+from journal.importer.stamps import (
+    Resolver,
+    Stamp,
+    match_stamp,
+    written_time,
+    zone_mentioned,
+    zone_word,
+)
 from journal.importer.tables import Row, Table, read_table
 
 _DATE_COLUMNS = frozenset({"date", "day"})
@@ -26,6 +34,8 @@ class _Timeline:
     ctx: Context
     resolver: Resolver
     zone: tzinfo | None
+    zone_name: str | None
+    """The zone as the heading names it (`PST` of `Timeline (PST)`)."""
     events: list[dict[str, Any]] = field(default_factory=list)
     residual: list[Block] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
@@ -43,8 +53,15 @@ class _Timeline:
             )
         return at
 
-    def add(self, at: datetime, text: str) -> dict[str, Any]:
+    def add(
+        self, at: datetime, text: str, stamp: Stamp, zone: str | None = None
+    ) -> dict[str, Any]:
         event = make_event(at, "\n".join([*self.pending, text]).strip())
+        original = written_time(
+            stamp, at, shown_in=self.ctx.zone, zone=zone or self.zone_name
+        )
+        if original:
+            event["original"] = original
         self.pending.clear()
         self.events.append(event)
         return event
@@ -81,6 +98,7 @@ class _Timeline:
     def heading(self, block: Block) -> None:
         self.under_heading = None
         if classify_heading(block.inline) == "timeline":
+            self.residual.append(block)
             return
         stamp = match_stamp(block.inline)
         if stamp is None or (stamp.clock is None and stamp.rest):
@@ -88,7 +106,7 @@ class _Timeline:
             return
         at = self.resolve(stamp, block.start)
         if at is not None:
-            self.under_heading = self.add(at, stamp.rest)
+            self.under_heading = self.add(at, stamp.rest, stamp)
         elif stamp.clock is not None:
             self.residual.append(block)
 
@@ -104,7 +122,7 @@ class _Timeline:
             at = self.resolve(stamp, item.line) if stamp else None
             if stamp is not None and at is not None:
                 extra = f"\n{item.extra}" if item.extra else ""
-                self.add(at, stamp.rest + extra)
+                self.add(at, stamp.rest + extra, stamp)
             elif stamp is None or stamp.rest:
                 self.append(stamp.rest if stamp else item.full)
         return True
@@ -121,7 +139,7 @@ class _Timeline:
             stamp = match_stamp(line)
             at = self.resolve(stamp, block.start) if stamp else None
             if stamp is not None and at is not None:
-                self.add(at, stamp.rest)
+                self.add(at, stamp.rest, stamp)
             else:
                 self.append(line.strip())
         return True
@@ -132,6 +150,7 @@ class _Timeline:
         if time_col is None:
             return False
         date_col = table.column(lambda name: name in _DATE_COLUMNS)
+        zone_name = zone_word(table.header[time_col])
         zone = zone_mentioned(table.header[time_col])
         rows = [
             (row, match_stamp(_stamp_text(row, time_col, date_col)))
@@ -142,15 +161,18 @@ class _Timeline:
             if first is not None:
                 self.resolve(first, block.start)
             return False
-        skip = {time_col, date_col}
+        # The time column's zone shows in each event's original time, if it must.
+        self.ctx.label("timeline.time", _without(table.header[time_col], zone_name))
+        cells = _Cells(table, {time_col, date_col})
+        cells.named = self.ctx.label("timeline.text", cells.header(cells.text))
         for row, stamp in rows:
-            text = _row_text(table, row, skip)
+            text = cells.text_of(row)
             at = self.resolver.resolve(stamp, zone or self.zone) if stamp else None
             if stamp is None or at is None:
                 self.ctx.warn(row.line + 1, "timeline row without a readable time")
                 self.append(" ".join(filter(None, [row.get(time_col), text])))
                 continue
-            self.add(at, " ".join(filter(None, [stamp.rest, text])))
+            self.add(at, " ".join(filter(None, [stamp.rest, text])), stamp, zone_name)
         return True
 
 
@@ -160,21 +182,49 @@ def _stamp_text(row: Row, time_col: int, date_col: int | None) -> str:
     return f"{row.get(date_col)} {row.get(time_col)}".strip()
 
 
-def _row_text(table: Table, row: Row, skip: set[int | None]) -> str:
-    """The row's first text cell, then any others as `Header: cell`."""
-    cells = [(i, cell) for i, cell in enumerate(row.cells) if i not in skip and cell]
-    if not cells:
-        return ""
-    first, *others = cells
-    extra = [
-        f"{table.header[i] if i < len(table.header) else ''}: {c}" for i, c in others
-    ]
-    return " — ".join([first[1], *extra])
+def _without(header: str, zone: str | None) -> str:
+    """`Time (PST)` → `Time`: the zone is said by each time that needs it."""
+    if zone is None:
+        return header
+    return re.sub(
+        rf"\s*[(\[]\s*{re.escape(zone)}\s*[)\]]|\s*{re.escape(zone)}", "", header
+    )
+
+
+@dataclass
+class _Cells:
+    """The text cells of a timeline table: all but the time and date columns."""
+
+    table: Table
+    skip: set[int | None]
+    named: bool = True
+    """Whether the report prints the text column's header (as `timeline.text`)."""
+
+    @property
+    def text(self) -> int:
+        """The text column: the first that is not a time or a date."""
+        columns = range(max(len(self.table.header), 1))
+        return next((i for i in columns if i not in self.skip), 0)
+
+    def header(self, column: int) -> str:
+        header = self.table.header
+        return header[column] if column < len(header) else ""
+
+    def text_of(self, row: Row) -> str:
+        """The row's text, then any other cell as `Header: cell` (the text cell
+        too when the report prints other words than its header)."""
+        cells = [
+            (i, cell) for i, cell in enumerate(row.cells) if i not in self.skip and cell
+        ]
+        return " — ".join(
+            cell if i == self.text and self.named else f"{self.header(i)}: {cell}"
+            for i, cell in cells
+        )
 
 
 def extract_timeline(ctx: Context, title: str, blocks: list[Block]) -> list[Block]:
     """Add the events of a timeline section; return the blocks that are not events."""
-    timeline = _Timeline(ctx, ctx.resolver(), zone_mentioned(title))
+    timeline = _Timeline(ctx, ctx.resolver(), zone_mentioned(title), zone_word(title))
     for block in blocks:
         timeline.feed(block)
     for event in timeline.events:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from journal.importer.context import Context
 from journal.importer.decisions import extract_components, extract_options
 from journal.importer.document import Block, Section
-from journal.importer.labels import SINGLETONS, classify_heading
+from journal.importer.labels import SINGLETONS, classify_heading, part_key
 from journal.importer.lessons import extract_lessons
 from journal.importer.plans import (
     extract_criteria,
@@ -53,9 +53,18 @@ class Walker:
             self.keep(section)
             return
         self.recognized += 1
+        title = plain(section.title)
+        # The heading's words are the part's label, unless the report already gave
+        # the part other words (a second `## Impact`): then they stay as text.
+        named = classify_heading(section.title) == kind
+        titled = not named or self.ctx.label(part_key(kind), title)
         deferred: list[Section] = []
         blocks = self.stream(section, kind, deferred)
-        self.run(kind, plain(section.title), blocks)
+        if named and kind not in SINGLETONS:
+            # Prose reads its heading (`Contributing Factors` names its lists); a
+            # stamped heading (`## 2018-10-10 15:30`) is an event of its own.
+            blocks = blocks[1:]
+        self.run(kind, title, blocks, titled=titled)
         for child in deferred:
             self.section(child)
 
@@ -72,10 +81,16 @@ class Walker:
                 blocks.extend(self.stream(child, kind, deferred))
         return blocks
 
-    def run(self, kind: str, title: str, blocks: list[Block]) -> None:
-        """Hand blocks to the extractor of `kind`; keep what it does not take."""
+    def run(
+        self, kind: str, title: str, blocks: list[Block], *, titled: bool = True
+    ) -> None:
+        """Hand blocks to the extractor of `kind`; keep what it does not take.
+
+        `titled`: the report prints `title` as the part's heading; if not, the title
+        is kept with what the extractor leaves.
+        """
         if kind in SINGLETONS:
-            extract_prose(self.ctx, kind, blocks, self.run)
+            extract_prose(self.ctx, kind, blocks, self.run, titled=titled)
             return
         if kind == "timeline":
             residual = extract_timeline(self.ctx, title, blocks)
@@ -83,7 +98,11 @@ class Walker:
             residual = _LISTS[kind](self.ctx, blocks)
         else:
             residual = extract_lessons(self.ctx, kind, blocks)
-        self.ctx.keep(title, residual)
+        if titled:
+            self.ctx.keep(title, residual)
+        else:
+            section = {"title": title or "Notes", "body": self.ctx.text(residual)}
+            self.ctx.add("sections", [section])
 
     def keep(self, section: Section) -> None:
         """Keep an unrecognized section verbatim, less its recognized sub-sections."""

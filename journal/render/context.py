@@ -30,6 +30,10 @@ EMOJI = {
     "went-well": "✅ Went well",
     "went-wrong": "❌ Went wrong",
     "lucky": "🍀 Lucky",
+    # Before a lesson kind's label (`lessons.went-well`), which may be the team's.
+    "went-well-icon": "✅ ",
+    "went-wrong-icon": "❌ ",
+    "lucky-icon": "🍀 ",
 }
 ASCII = {
     "chosen": "Chosen",
@@ -43,6 +47,9 @@ ASCII = {
     "went-well": "Went well",
     "went-wrong": "Went wrong",
     "lucky": "Lucky",
+    "went-well-icon": "",
+    "went-wrong-icon": "",
+    "lucky-icon": "",
 }
 HORIZONS = (
     ("immediate", "Immediate"),
@@ -78,6 +85,8 @@ class Group:
 
     title: str | None
     items: Sequence[Any]
+    key: str | None = None
+    """The label key of the heading (`next_steps.immediate`), if it has one."""
 
 
 def build_context(
@@ -174,7 +183,7 @@ def _step_groups(steps: Sequence[NextStep]) -> list[Group]:
     for horizon, title in HORIZONS:
         items = [s for s in steps if s.horizon == horizon]
         if items:
-            groups.append(Group(title, items))
+            groups.append(Group(title, items, f"next_steps.{horizon}"))
     return groups
 
 

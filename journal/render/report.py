@@ -7,7 +7,8 @@ own folder. Undefined names fail loudly (`StrictUndefined`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -17,6 +18,7 @@ import journal
 from journal.errors import InvalidDataError
 from journal.render import escape
 from journal.render.context import CommitUrl, build_context, time_filters
+from journal.render.labels import label_for
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -119,6 +121,7 @@ def make_environment(dirs: Sequence[Path]) -> Environment:
         Environment,
         FileSystemLoader,
         StrictUndefined,
+        pass_context,
     )
 
     env = Environment(
@@ -141,7 +144,42 @@ def make_environment(dirs: Sequence[Path]) -> Environment:
         link_text=escape.link_text,
         item=_item,
     )
+    # The session's own wording for its parts: `label("next_steps")`.
+    env.globals.update(label=pass_context(_label), location=pass_context(_location))
     return env
+
+
+def _session_labels(context: Any) -> Mapping[str, str]:
+    session = context.get("session")
+    labels: Mapping[str, str] = getattr(session, "labels", None) or {}
+    return labels
+
+
+def _label(context: Any, key: str, default: str | None = None) -> str:
+    """`label("next_steps")`: the session's own words for a part, else the default
+    (raw text: the template escapes it for where it lands)."""
+    from jinja2 import TemplateRuntimeError
+
+    try:
+        return label_for(_session_labels(context), key, default)
+    except KeyError:
+        raise TemplateRuntimeError(
+            f"unknown label {key!r}: give a default, label({key!r}, 'Words')"
+        ) from None
+
+
+_LINE_RANGE = re.compile(r"^(?P<path>.+?):(?P<lines>\d+(?:\s*[-–]\s*\d+)?)$")
+
+
+def _location(context: Any, text: str) -> str:
+    """A code location as a code span; `path:3-5` as `` `path` (lines 3-5) `` when
+    the session writes line ranges with a word (`root_cause.lines`)."""
+    word = _session_labels(context).get("root_cause.lines")
+    match = _LINE_RANGE.match(str(text)) if word else None
+    if word is None or match is None:
+        return escape.code_span(text)
+    path = escape.code_span(match["path"])
+    return f"{path} ({escape.inline(word)} {match['lines']})"
 
 
 def _item(text: Any, indent: int = 2) -> str:
