@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -83,3 +84,54 @@ def test_code_span_comes_back_exactly(text: str) -> None:
     spans = [c for c in children if c.type == "code_inline"]
     assert len(spans) == 1
     assert spans[0].content == text
+
+
+UNSAFE_LINKS = [
+    "[x](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x]( <javascript:alert(1)>)",
+    "[x](&#106;avascript:alert(1))",
+    "[x](vbscript:msgbox(1))",
+    "![i](data:text/html;base64,PHNjcmlwdD4=)",
+    "[x](java\tscript:alert(1))",
+]
+
+
+def _hrefs(markdown: str) -> list[str]:
+    permissive = MarkdownIt("commonmark")
+    permissive.validateLink = lambda url: True  # see the links a lax renderer would
+    found = []
+    stack = list(permissive.parse(markdown))
+    while stack:
+        token = stack.pop()
+        for name in ("href", "src"):
+            if token.attrGet(name) is not None:
+                found.append(str(token.attrGet(name)))
+        stack.extend(token.children or [])
+    return found
+
+
+@pytest.mark.parametrize("text", UNSAFE_LINKS)
+def test_links_to_unsafe_schemes_are_text_in_every_context(text: str) -> None:
+    for rendered in (
+        escape.inline(text),
+        escape.cell(text),
+        escape.block(text),
+        escape.block(f"[r]: {text[text.index('(') + 1 :]}\n\n[x][r]"),
+    ):
+        assert _hrefs(rendered) == [], rendered
+
+
+@pytest.mark.parametrize(
+    ("text", "href"),
+    [
+        ("[ok](https://example.com/a?b)", "https://example.com/a?b"),
+        ("[doc](runbook.md#step-2)", "runbook.md#step-2"),
+        ("[up](../src/app.py)", "../src/app.py"),
+        ("[m](mailto:oncall@example.com)", "mailto:oncall@example.com"),
+        ("[a](#anchor)", "#anchor"),
+    ],
+)
+def test_ordinary_links_keep_working(text: str, href: str) -> None:
+    assert _hrefs(escape.inline(text)) == [href]
+    assert _hrefs(escape.block(text)) == [href]

@@ -107,7 +107,9 @@ def test_links_in_session_text_warn_but_do_not_fail(tmp_path: Path) -> None:
     assert result.code == 0, result.err
     assert "links to runbook.md, which is not on the site" in result.err
     page = (root / "site/sessions/2025-12-01-links/index.html").read_text()
-    assert "javascript:" not in page
+    # The words stay, as text: no attribute anywhere carries the scheme.
+    assert "[x](javascript:alert(1))" in page
+    assert not re.search(r"""(?:href|src)\s*=\s*["']?\s*javascript:""", page, re.I)
 
 
 def test_a_journal_made_with_the_cli(cli: Cli, session_id: str) -> None:

@@ -25,6 +25,16 @@ _BLOCK_START = re.compile(r"^(?:#|>|[-+*](?=[ \t]|$)|~~~|\[[^\]]*\]:)")
 _ONLY_MARKERS = re.compile(r"^[\s*_=+-]+$")
 _ORDERED_START = re.compile(r"^(\d{1,9})[.)](?=[ \t]|$)")
 _TRAILING_HASHES = re.compile(r"(^|[ \t])(#+)$")
+# Links keep working only towards destinations known to be harmless: the web, mail,
+# anchors and relative paths. Anything else (javascript:, data:, vbscript:, entity-
+# or case-obfuscated schemes) stops being a link and shows as the text it is.
+_LINK_OPEN = re.compile(r"\]\([ \t]*<?")
+_REF_DEFINITION = re.compile(r"^( {0,3})\[(?=[^\]]+\]:[ \t]*<?)")
+_SAFE_DESTINATION = re.compile(
+    r"(?:https?://|mailto:|#|/|\.{1,2}/|[\w-]+(?:[./][\w.~-]*)*(?=[#?)\s>]|$))",
+    re.IGNORECASE,
+)
+_SAFE_HREF = re.compile(r"^(?:https?:|mailto:|[^:]*(?:[/?#]|$))", re.IGNORECASE)
 
 
 def normalize(text: str) -> str:
@@ -89,8 +99,26 @@ def _find_closer(text: str, start: int, length: int) -> int:
     return -1
 
 
+def _defuse_links(text: str) -> str:
+    """`[x](javascript:…)` → `[x]\\(javascript:…)`: no longer a link, same words."""
+
+    def check(match: re.Match[str]) -> str:
+        if _SAFE_DESTINATION.match(match.string, match.end()):
+            return match[0]
+        return match[0].replace("(", "\\(", 1)
+
+    text = _LINK_OPEN.sub(check, text)
+    definition = _REF_DEFINITION.match(text)
+    if definition:
+        target = text.find("]:", definition.end()) + 2
+        rest = text[target:].lstrip(" \t<")
+        if not _SAFE_DESTINATION.match(rest):
+            text = definition[1] + "\\[" + text[definition.end() :]
+    return text
+
+
 def _escape_plain(text: str, *, cell: bool) -> str:
-    text = _HTML_START.sub("&lt;", text)
+    text = _defuse_links(_HTML_START.sub("&lt;", text))
     if cell:
         text = re.sub(r"(?<!\\)\|", r"\\|", text)
         text = text.replace("\n", "<br>")
@@ -230,7 +258,7 @@ def _escape_block_line(line: str, heading_floor: int | None) -> str:
     if heading_floor is None and _starts_structure(rest):
         rest = "\\" + rest
     escaped = "".join(
-        part if is_code else _HTML_START.sub("&lt;", part)
+        part if is_code else _defuse_links(_HTML_START.sub("&lt;", part))
         for is_code, part in _segments(rest)
     )
     return _HTML_START.sub("&lt;", head) + escaped
@@ -262,6 +290,9 @@ def _parser() -> Any:
         from markdown_it import MarkdownIt
 
         _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
+        # See every link as a link (markdown-it would hide unsafe ones), so the
+        # safety check below can refuse them.
+        _PARSER.validateLink = lambda url: True
     return _PARSER
 
 
@@ -343,6 +374,9 @@ def _is_safe(text: str, heading_floor: int | None) -> bool:
         ):
             return False
         if heading_floor is None and kind in ("table_open", "hr"):
+            return False
+        href = token.attrGet("href") or token.attrGet("src")
+        if href is not None and not _SAFE_HREF.match(str(href).strip()):
             return False
         if token.children:
             stack.extend(token.children)
