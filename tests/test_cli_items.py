@@ -153,3 +153,17 @@ def test_json_output_of_add_gives_the_item_number(cli: Cli, session_id: str) -> 
     cli.ok("option", "add", "One")
     out = cli.ok("option", "add", "Two", "--json")
     assert json.loads(out.out) == {"session": session_id, "number": 2}
+
+
+def test_rejecting_without_a_reason_keeps_the_earlier_one(
+    cli: Cli, session_id: str
+) -> None:
+    cli.ok("option", "add", "Delete the model")
+    cli.ok("option", "defer", "1", "--why", "needs the data team")
+    cli.ok("option", "reject", "1")
+    option = _data(cli, session_id)["options"][0]
+    assert option == {
+        "title": "Delete the model",
+        "decision": "rejected",
+        "why": "needs the data team",
+    }

@@ -97,6 +97,11 @@ def option_choose(
     )
 
 
+def _decision(decision: str, why: str | None) -> dict[str, Any]:
+    # Without --why an earlier reason stays: None would remove it.
+    return {"decision": decision, **({"why": why} if why else {})}
+
+
 @option_app.command("reject")
 def option_reject(
     number: Number,
@@ -109,7 +114,7 @@ def option_reject(
         session,
         "options",
         number,
-        {"decision": "rejected", "why": why},
+        _decision("rejected", why),
         "rejected option",
         as_json,
     )
@@ -127,7 +132,7 @@ def option_defer(
         session,
         "options",
         number,
-        {"decision": "deferred", "why": why},
+        _decision("deferred", why),
         "deferred option",
         as_json,
     )
