@@ -149,6 +149,12 @@ class Journal:
     def require_active(self) -> str:
         active = self.active_id()
         if active is None:
+            last = self.last_id()
+            if last:
+                raise NotFoundError(
+                    f"no active session (the last one, {last}, was closed)",
+                    f"pass --session {last}, or `journal use {last}` to go on with it",
+                )
             raise NotFoundError(
                 "no active session",
                 "start one with `journal new TITLE`, pick one with `journal use ID`, "
@@ -162,12 +168,36 @@ class Journal:
         return active
 
     def set_active(self, session_id: str | None) -> None:
+        """Make a session active (and remember it as the last one); None: none is."""
         if session_id is None:
             with contextlib.suppress(FileNotFoundError):
                 self._active_file.unlink()
             return
         self._active_file.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(self._active_file, session_id + "\n")
+        atomic_write(self._last_file, session_id + "\n")
+
+    @property
+    def _last_file(self) -> Path:
+        return self.state_dir / "last"
+
+    def last_id(self) -> str | None:
+        """The session most recently made active, if it still exists."""
+        try:
+            value = self._last_file.read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, UnicodeDecodeError):
+            return None
+        exists = value and (self.sessions_dir / value / SESSION_FILE).is_file()
+        return value if exists else None
+
+    def resolve_for_reading(self, ref: str | None) -> str:
+        """Like `resolve`, but with no ref and no active session, the last session:
+        after `journal close`, `journal render` shows the report just closed."""
+        if ref is None and self.active_id() is None:
+            last = self.last_id()
+            if last:
+                return last
+        return self.resolve(ref)
 
     # --- reading -----------------------------------------------------------------
 

@@ -259,3 +259,16 @@ def test_edit_never_leaves_an_invalid_file(
     assert "not saved" in result.err and "did you mean 'title'?" in result.err
     assert "your edit is kept in" in result.err
     assert snapshot(cli.root) == before
+
+
+def test_after_close_render_shows_the_closed_session_and_writes_name_it(
+    cli: Cli, session_id: str
+) -> None:
+    cli.ok("close", "--at", "2025-11-04T01:10Z")
+    assert cli.ok("render").out.startswith("# Session 8: SQLAlchemy mapper error")
+    assert json.loads(cli.ok("export").out)["id"] == session_id
+    result = cli("lesson", "add", "Written after closing")
+    assert result.code == 1
+    assert f"the last one, {session_id}, was closed" in result.err
+    assert f"--session {session_id}" in result.err
+    cli.ok("lesson", "add", "Written after closing", "--session", session_id)

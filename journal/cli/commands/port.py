@@ -129,7 +129,7 @@ def export(
             f"unknown format {fmt!r}", "use --format json or --format madr"
         )
     journal = Journal.open()
-    ids = journal.session_ids() if all_ else [journal.resolve(ref)]
+    ids = journal.session_ids() if all_ else [journal.resolve_for_reading(ref)]
     texts = {session_id: _export_one(journal, session_id, fmt) for session_id in ids}
     _write_exports(texts, output, fmt=fmt, many=all_)
 

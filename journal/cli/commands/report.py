@@ -57,7 +57,7 @@ def render(
     from journal.fsio import atomic_write
     from journal.render.report import Renderer
 
-    session_id = journal.resolve(ref)
+    session_id = journal.resolve_for_reading(ref)
     text = Renderer(journal, ascii=use_ascii).render(session_id)
     if output is None:
         _write_stdout(text)
@@ -131,5 +131,5 @@ def show(
 
     journal = Journal.open()
     use_ascii = journal.config.ascii if ascii is None else ascii
-    text = Renderer(journal, ascii=use_ascii).render(journal.resolve(ref))
+    text = Renderer(journal, ascii=use_ascii).render(journal.resolve_for_reading(ref))
     print_markdown(text, pager=pager)
