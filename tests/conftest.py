@@ -134,10 +134,12 @@ def session_id(cli: Cli) -> str:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under `root` (but .git) with its bytes, to assert nothing changed."""
+    """Every file under `root` with its bytes, to assert nothing changed; the per-user
+    state folders (.git, and .journal outside git: caches, the active pointer) aside."""
     files: dict[str, bytes] = {}
     for path in sorted(root.rglob("*")):
-        if ".git" in path.relative_to(root).parts or not path.is_file():
+        parts = path.relative_to(root).parts
+        if ".git" in parts or ".journal" in parts[:1] or not path.is_file():
             continue
         files[str(path.relative_to(root))] = path.read_bytes()
     return files

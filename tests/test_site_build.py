@@ -21,7 +21,7 @@ import pytest
 
 from journal.followups import gather, open_followups
 from journal.store import Journal
-from tests.conftest import Cli, run_journal
+from tests.conftest import Cli, run_journal, snapshot
 from tests.site_helpers import (
     example_ids,
     example_journal,
@@ -159,16 +159,34 @@ def test_offline_build_uses_relative_links_and_the_offline_plugin(
     assert data["site"] == str(site / "index.html")
 
 
-def test_a_missing_builder_says_what_to_install(tmp_path: Path) -> None:
-    if find_spec("zensical") is not None:
-        pytest.skip("zensical is installed here")
+@pytest.mark.parametrize("builder", ["mkdocs", "properdocs", "zensical"])
+def test_every_builder_builds_the_same_pages(tmp_path: Path, builder: str) -> None:
+    if find_spec(builder) is None:
+        pytest.skip(f"{builder} is not installed (it is in the test extras)")
     root = example_journal(tmp_path / "example")
-    result = run_journal("site", "build", "--builder", "zensical", cwd=root)
-    assert result.code == 1
-    assert result.err.strip() == (
-        "journal: error: the zensical site builder is not installed — install it "
+    data = _build(root, "--builder", builder)
+    assert data["builder"] == builder
+    site = Path(str(data["site_dir"]))
+    assert site == (root / "site").resolve()
+    page = _text(_page(site, "sessions/2025-11-04-sqlalchemy-mapper-error/index.html"))
+    assert "Discovered repeating SQLAlchemy mapper errors" in page
+    assert "Comment out relationship" in page
+
+
+def test_a_missing_builder_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from journal.errors import NotFoundError
+    from journal.site import build
+
+    monkeypatch.setattr(build, "find_spec", lambda name: None)
+    with pytest.raises(NotFoundError) as info:
+        build.builder_for("zensical")
+    assert info.value.one_line() == (
+        "the zensical site builder is not installed — install it "
         "with `pip install zensical`, or pick another with --builder"
     )
+    root = example_journal(tmp_path / "example")
     unknown = run_journal("site", "build", "--builder", "sphinx", cwd=root)
     assert (
         unknown.code == 2 and "use one of: mkdocs, properdocs, zensical" in unknown.err
@@ -225,3 +243,12 @@ def test_serve_shows_a_new_event_within_seconds(cli: Cli, session_id: str) -> No
             out, _ = server.communicate()
     assert server.returncode == 0, out
     assert _get(page) is None, "the builder's server stopped with journal"
+
+
+def test_a_site_folder_that_holds_the_journal_is_refused(tmp_path: Path) -> None:
+    root = example_journal(tmp_path / "example")
+    before = snapshot(root)
+    for target in (str(root), str(root.parent)):
+        result = run_journal("site", "build", "-o", target, cwd=root)
+        assert result.code == 2 and "would hold the journal's own files" in result.err
+    assert snapshot(root) == before

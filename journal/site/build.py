@@ -43,6 +43,9 @@ class Builder:
     name: str
     module: str
     package: str
+    output_beside_config: bool = False
+    """Zensical refuses a site_dir outside its configuration's folder: it builds into
+    one there, and the result is moved to the site folder afterwards."""
 
     def argv(self, verb: str, config: Path, *extra: str) -> list[str]:
         if self.name == "zensical":
@@ -55,7 +58,7 @@ class Builder:
 BUILDERS = {
     "mkdocs": Builder("mkdocs", "mkdocs", "mkdocs"),
     "properdocs": Builder("properdocs", "properdocs", "properdocs"),
-    "zensical": Builder("zensical", "zensical", "zensical"),
+    "zensical": Builder("zensical", "zensical", "zensical", output_beside_config=True),
 }
 
 
@@ -163,7 +166,12 @@ def build_site(
 ) -> SiteBuild:
     """Generate the pages and build the site in strict mode."""
     chosen = builder_for(builder or journal.config.site.builder)
-    generated, config, warnings = prepare(journal, offline=offline, site_dir=site_dir)
+    site = (site_dir or journal.root / journal.config.site.site_dir).resolve()
+    _refuse_dangerous_site_dir(journal, site)
+    staging = _staging_dir(journal) if chosen.output_beside_config else None
+    generated, config, warnings = prepare(
+        journal, offline=offline, site_dir=staging or site
+    )
     done = run_builder(chosen.argv("build", config, "--strict"), cwd=journal.root)
     output = (done.stdout + done.stderr).decode("utf-8", "replace")
     if done.exit_code != 0:
@@ -172,9 +180,35 @@ def build_site(
             "the builder's output is above; fix what it names and build again",
             output=output,
         )
-    site = (site_dir or journal.root / journal.config.site.site_dir).resolve()
+    if staging is not None:
+        _move_into_place(staging, site)
     warnings += dangling_links(output)
     return SiteBuild(generated, config, site, chosen.name, done.duration_s, warnings)
+
+
+def _refuse_dangerous_site_dir(journal: Journal, site: Path) -> None:
+    # Builders replace the site folder whole: it must never hold the journal itself.
+    root = journal.root.resolve()
+    sessions = journal.sessions_dir.resolve()
+    if root.is_relative_to(site) or sessions.is_relative_to(site):
+        raise UsageError(
+            f"the site folder {site} would hold the journal's own files",
+            "point site.site_dir in journal.yaml (or -o) at a folder of its own",
+        )
+
+
+def _staging_dir(journal: Journal) -> Path:
+    from journal.site.pages import docs_dir_of
+
+    return (docs_dir_of(journal).parent / "built").resolve()
+
+
+def _move_into_place(staging: Path, site: Path) -> None:
+    # The builder owns the site folder and rewrites it whole, as MkDocs does.
+    if site.exists():
+        shutil.rmtree(site)
+    site.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(staging), str(site))
 
 
 def dangling_links(output: str, *, limit: int = 10) -> list[str]:

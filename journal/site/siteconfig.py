@@ -58,8 +58,10 @@ def write_derived(
     data = load_roundtrip(read_text(source), where=str(source)) or {}
     base = source.parent.resolve()
     _absolute(data, base)
-    data["docs_dir"] = str(docs_dir.resolve())
-    data["site_dir"] = str(site_dir.resolve())
+    # Relative to the derived file, as builders resolve them (Zensical 0.0.x
+    # panics on an absolute docs_dir).
+    data["docs_dir"] = _relative(docs_dir, target.parent)
+    data["site_dir"] = _relative(site_dir, target.parent)
     data.setdefault("site_name", "Journal")
     if "validation" not in data:
         data["validation"] = LINK_VALIDATION
@@ -75,6 +77,12 @@ def write_derived(
         target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(target, text)
     return Derived(target, warnings)
+
+
+def _relative(path: Path, start: Path) -> str:
+    import os
+
+    return Path(os.path.relpath(path.resolve(), start.resolve())).as_posix()
 
 
 def _append(data: Any, key: str, entries: list[str]) -> None:
