@@ -24,6 +24,8 @@ class Changed:
     session_id: str
     what: str
     number: int | None = None
+    redacted: tuple[str, ...] = ()
+    """Kinds of secret replaced by `[REDACTED:kind]` in what was written."""
 
 
 def create_session(
@@ -42,6 +44,7 @@ def create_session(
     from journal.slug import session_id as make_id
     from journal.yamlio import dump_roundtrip
 
+    refuse_surrogates(title, what="the title")
     title = " ".join(title.split())
     if not title:
         raise UsageError(
@@ -137,10 +140,13 @@ def modeline(journal: Journal, *, sessions_dir: Path | None = None) -> str:
     return f"# yaml-language-server: $schema={Path(relative).as_posix()}\n"
 
 
-def set_field(journal: Journal, ref: str | None, dotted: str, raw: str) -> Changed:
+def set_field(
+    journal: Journal, ref: str | None, dotted: str, raw: str, *, redact: bool = True
+) -> Changed:
     from journal.edits import coerce_value, parse_path, set_path
     from journal.model import field_kind
 
+    refuse_surrogates(raw, what="the value")
     path = parse_path(dotted)
     if path[0] == "schema":
         raise UsageError("schema is managed by journal", "leave it as it is")
@@ -150,10 +156,61 @@ def set_field(journal: Journal, ref: str | None, dotted: str, raw: str) -> Chang
             f"{dotted} is a group of fields", f"set one of them, e.g. {dotted}.summary"
         )
     value = coerce_value(raw, kind, tz=journal.tz)
+    found: list[str] = []
+    if redact and journal.config.redact and kind != "datetime":
+        value = _scrubbed(value, journal.config.redact_patterns, found, set())
     session_id = journal.resolve(ref)
     with journal.edit(session_id) as doc:
         set_path(doc, path, value)
-    return Changed(session_id, dotted)
+    return Changed(session_id, dotted, redacted=tuple(found))
+
+
+def _scrubbed(
+    value: Any, patterns: tuple[str, ...], found: list[str], seen: set[int]
+) -> Any:
+    """`value` with secrets redacted from every string in it, keeping each string's
+    YAML style (a `|` block stays a block) and each list or mapping in place.
+
+    A list or mapping met twice (a YAML alias) is not walked again: an alias bomb
+    stays small here, and the edit's validation refuses it."""
+    from journal.redact import redact
+
+    if isinstance(value, str):
+        result = redact(value, extra_patterns=patterns)
+        found.extend(result.kinds)
+        return type(value)(result.text) if result.kinds else value
+    if isinstance(value, list | dict):
+        if id(value) in seen:
+            return value
+        seen.add(id(value))
+    if isinstance(value, list):
+        value[:] = [_scrubbed(item, patterns, found, seen) for item in value]
+    elif isinstance(value, dict):
+        for key in list(value):
+            value[key] = _scrubbed(value[key], patterns, found, seen)
+    return value
+
+
+def _strings(values: dict[str, Any]) -> list[str]:
+    found: list[str] = []
+    for value in values.values():
+        items = value if isinstance(value, list) else [value]
+        found.extend(item for item in items if isinstance(item, str))
+    return found
+
+
+def refuse_surrogates(*texts: str, what: str) -> None:
+    """Refuse text holding lone surrogates: bytes the terminal could not decode as
+    UTF-8 (Python keeps them as U+DC80…U+DCFF), which no file can store."""
+    for text in texts:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise UsageError(
+                f"{what} contains bytes that are not valid UTF-8 "
+                f"(at character {exc.start + 1})",
+                "check the terminal's encoding (LANG / LC_ALL); nothing was written",
+            ) from None
 
 
 def add_item(
@@ -162,6 +219,7 @@ def add_item(
     """Append one option, criterion, step, lesson or validation step."""
     from journal.edits import append_item
 
+    refuse_surrogates(*_strings(item), what=key.replace("_", " "))
     session_id = journal.resolve(ref)
     with journal.edit(session_id) as doc:
         number = append_item(doc, key, item)
@@ -174,6 +232,7 @@ def update_item(
     """Change fields of item `number` (1-based) of the list at `key`."""
     from journal.edits import item_at
 
+    refuse_surrogates(*_strings(changes), what=key.replace("_", " "))
     session_id = journal.resolve(ref)
     with journal.edit(session_id) as doc:
         item = item_at(doc, key, number)

@@ -96,20 +96,39 @@ def _attach(folder: Path, source: Path) -> str:
     """Copy a file into the session's evidence/; returns its path in the session."""
     import shutil
 
+    from journal.errors import WriteError
+    from journal.store import evidence_dir
+
     if not source.is_file():
         raise NotFoundError(f"cannot attach {source}: no such file")
-    evidence = folder / EVIDENCE_DIR
-    evidence.mkdir(exist_ok=True)
+    evidence = evidence_dir(folder)
     name = _safe_name(source.name)
-    target = evidence / name
-    counter = 2
-    while target.exists():
-        target = evidence / f"{Path(name).stem}-{counter}{Path(name).suffix}"
-        counter += 1
-    shutil.copyfile(source, target)
-    return f"{EVIDENCE_DIR}/{target.name}"
+    stem, suffix = Path(name).stem, Path(name).suffix
+    counter = 1
+    while True:
+        target = evidence / (name if counter == 1 else f"{stem}-{counter}{suffix}")
+        try:
+            # "x": a new file, never through an existing name or a planted link.
+            with source.open("rb") as src, target.open("xb") as dst:
+                shutil.copyfileobj(src, dst)
+            return f"{EVIDENCE_DIR}/{target.name}"
+        except FileExistsError:
+            counter += 1
+        except OSError as exc:
+            if target.is_file() and not target.is_symlink():
+                target.unlink()
+            raise WriteError(
+                f"cannot attach {source}: {exc.strerror}", "nothing was logged"
+            ) from None
 
 
 def _safe_name(name: str) -> str:
-    cleaned = "".join(c if c.isalnum() or c in "._-" else "-" for c in name).lstrip(".")
-    return cleaned or "attachment"
+    # No leading dot (hidden) or dash (read as an option by `rm *`, `cat *`).
+    cleaned = "".join(c if c.isalnum() or c in "._-" else "-" for c in name)
+    cleaned = cleaned.lstrip(".-")
+    cleaned = cleaned or "attachment"
+    # Room for a `-N` suffix within the 255 bytes a file name may have.
+    while len(cleaned.encode("utf-8")) > 200:
+        stem, suffix = Path(cleaned).stem, Path(cleaned).suffix[:20]
+        cleaned = stem[:-1] + suffix
+    return cleaned

@@ -12,7 +12,7 @@ from typing import IO
 from journal.config import Config
 from journal.fsio import atomic_write
 from journal.slug import slugify
-from journal.store import EVIDENCE_DIR
+from journal.store import EVIDENCE_DIR, evidence_dir
 
 TAIL_LINES = 20
 TAIL_CHARS = 2_000
@@ -31,8 +31,7 @@ class Kept:
 
 def open_evidence(folder: Path, stem: str, *, at: datetime) -> tuple[Path, IO[bytes]]:
     """A new, uniquely named file under `folder/evidence/` to stream output into."""
-    evidence = folder / EVIDENCE_DIR
-    evidence.mkdir(exist_ok=True)
+    evidence = evidence_dir(folder)  # never a link out of the session
     base = f"{slugify(stem)[:40]}-{at.strftime('%Y%m%dT%H%M%S')}"
     counter = 1
     while True:

@@ -12,21 +12,22 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from journal.errors import WriteError
+from journal.errors import InvalidDataError, WriteError
 
 _LOCK_TIMEOUT_S = 30.0
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-def atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str | bytes) -> None:
     """Replace `path` with `text` (UTF-8, `\\n`): temp file, fsync, rename, fsync dir.
 
     A crash at any moment leaves either the old file or the new one, never a mix.
     """
-    data = text.encode("utf-8")
+    data = _encoded(path, text)
     import tempfile  # lazily: it imports `random` and `shutil`, unused on the log path
 
-    if path.exists() and not os.access(path, os.W_OK):
-        raise _write_error(path, PermissionError(errno.EACCES, "read-only file"))
+    _refuse_read_only(path, path, "file")
+    _refuse_read_only(path, path.parent, "folder")
     try:
         fd, tmp = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
@@ -38,8 +39,11 @@ def atomic_write(path: Path, text: str) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            Path(tmp).chmod(path.stat().st_mode & 0o777)
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = _new_file_mode()  # mkstemp's 0600 would hide it from the team
+        Path(tmp).chmod(mode)
         Path(tmp).replace(path)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -48,36 +52,115 @@ def atomic_write(path: Path, text: str) -> None:
     _fsync_dir(path.parent)
 
 
-def append_line(path: Path, line: str) -> None:
+_NEW_FILE_MODE: list[int] = []
+
+
+def _new_file_mode() -> int:
+    """What `open()` gives a new file: 0666 less the umask (read once per process)."""
+    if not _NEW_FILE_MODE:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        _NEW_FILE_MODE.append(0o666 & ~mask)
+    return _NEW_FILE_MODE[0]
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Remove temp files a killed `atomic_write` of `path` left beside it.
+
+    Only while holding the lock that every writer of `path` takes: then no write of
+    it is in flight, and any such file is left over from a crash.
+    """
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(path.parent):
+            name = entry.name
+            if name.startswith(f".{path.name}.") and name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    Path(entry.path).unlink()
+
+
+def append_line(path: Path, line: str | bytes) -> None:
     """Append one `\\n`-terminated line with a single write, then fsync.
 
     If the file's last line is torn (no final newline, e.g. after a crash), a newline
     goes first so the torn line stays separate and `journal check --fix` can repair it.
     """
-    data = line.encode("utf-8")
+    data = _encoded(path, line)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        # Never through a symlink: a link planted in the journal must not make an
+        # append land outside it.
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | _NOFOLLOW, 0o644)
     except OSError as exc:
         raise _write_error(path, exc) from exc
     try:
-        size = os.fstat(fd).st_size
+        info = os.fstat(fd)
+        if not info.st_mode & 0o222:
+            raise _read_only(path, "file")
+        size = info.st_size
         if size and os.pread(fd, 1, size - 1) != b"\n":
             data = b"\n" + data
-        written = os.write(fd, data)
-        if written != len(data):
-            raise OSError(errno.EIO, "short write")
-        os.fsync(fd)
+        try:
+            written = os.write(fd, data)
+            if written != len(data):
+                # A regular file takes less than asked only when it cannot grow.
+                raise OSError(errno.ENOSPC, "short write")
+            os.fsync(fd)
+        except OSError:
+            # Take back a partial line: the file stays exactly as it was.
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, size)
+            raise
     except OSError as exc:
         raise _write_error(path, exc) from exc
     finally:
         os.close(fd)
 
 
+def _encoded(path: Path, text: str | bytes) -> bytes:
+    if isinstance(text, bytes):
+        return text
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # lone surrogates: undecodable input bytes
+        raise InvalidDataError(
+            f"cannot write {path}: the text holds bytes that are not valid UTF-8 "
+            f"(at character {exc.start + 1})",
+            "check the terminal's encoding (LANG / LC_ALL); the old file is intact",
+        ) from None
+
+
+def _refuse_read_only(target: Path, checked: Path, what: str) -> None:
+    # The mode bits, not only os.access: root may write anything, but a file its
+    # owner made read-only (chmod a-w) is a request to leave it alone.
+    try:
+        mode = checked.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise _write_error(target, exc) from exc
+    if mode & 0o222 and os.access(checked, os.W_OK):
+        return
+    with contextlib.suppress(OSError):
+        if os.statvfs(checked).f_flag & os.ST_RDONLY:
+            raise _write_error(target, OSError(errno.EROFS, "read-only file system"))
+    raise _read_only(target, what)
+
+
+def _read_only(path: Path, what: str) -> WriteError:
+    where = path if what == "file" else path.parent
+    return WriteError(
+        f"cannot write {path}: the {what} is read-only",
+        f"make it writable (chmod u+w {where}) to change it; the old file is intact",
+    )
+
+
 @contextlib.contextmanager
 def locked(lock_path: Path, *, timeout_s: float = _LOCK_TIMEOUT_S) -> Iterator[None]:
     """Hold an exclusive advisory lock on `lock_path` (created if missing)."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:  # a read-only or full file system: one clear line
+        raise _write_error(lock_path, exc) from exc
     try:
         _acquire(fd, lock_path, timeout_s)
         yield
@@ -130,6 +213,10 @@ def _write_error(path: Path, exc: OSError) -> WriteError:
         errno.EDQUOT: (
             "the disk quota is exceeded",
             "free some space and run it again",
+        ),
+        errno.ELOOP: (
+            "it is a symbolic link",
+            "replace the link with the file it points to",
         ),
     }
     reason, hint = reasons.get(

@@ -81,11 +81,18 @@ def _inside_journal(journal: Journal, into: Path) -> Path:
     from journal.errors import UsageError
 
     resolved = into.resolve()
-    if not resolved.is_relative_to(journal.root.resolve()):
+    root = journal.root.resolve()
+    if not resolved.is_relative_to(root):
         raise UsageError(
             f"--into {into} is outside the journal at {journal.root}",
             "import into a folder of this journal",
         )
+    if ".git" in resolved.relative_to(root).parts:
+        raise UsageError(
+            f"--into {into} is inside the git folder", "import into a sessions folder"
+        )
+    if resolved.exists() and not resolved.is_dir():
+        raise UsageError(f"--into {into} is a file, not a folder")
     return resolved
 
 

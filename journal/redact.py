@@ -16,13 +16,35 @@ from collections.abc import Iterable
 
 from journal.record import Record
 
-# (kind, lowercase anchors, pattern, group to replace: 0 = whole match, -1 = header)
+# (kind, lowercase anchors, pattern, group to replace: 0 = whole match, 1 = the last
+# group that took part, -1 = keep the header name and scheme). Specific shapes come
+# first; the generic `password=`-style rule last, so a known token keeps its kind.
+_KEYWORD = (
+    # `password`, `secret`, `token` also end longer names: DB_PASSWORD, PGPASSWORD,
+    # csrftoken; the shorter words only stand alone (`bypass=` is not a password).
+    r"(?:[a-z0-9]*(?:password|passwd|secret|token)|(?:pass|api[_-]?key|apikey"
+    r"|access[_-]?key|private[_-]?key|account[_-]?key|shared[_-]?access[_-]?key"
+    r"|auth[_-]?key|credentials?)|(?<=_)pwd)"
+)
+# A value that only points at a secret (`$VAR`, `<placeholder>`, `{{ tpl }}`) or a
+# flag (`true`) is not one.
+_VALUE = (
+    r"(?![$<{%-]|(?:true|false|null|none|yes|no)\b)"
+    r"(?:\"([^\"\n]+)\"|'([^'\n]+)'|([^\s\"',;&]{4,}))"
+)
+# `=`, or `:` with a quote or nothing after it, assigns a value; `: ` followed by a
+# plain word is as often prose ("invalid token: expired"), so there the value must
+# look like a secret: a digit or symbol in it, or 12 characters at least.
+_ASSIGNED = (
+    r"(?:\s*=\s*|\s*:\s*(?=[\"'])|:(?=[^\s\"'])"
+    r"|\s*:\s+(?=[^\s\"',;&]*[0-9!#%*+/=@^~]|[^\s\"',;&]{12,}))"
+)
 _RULES: tuple[tuple[str, tuple[str, ...], str, int], ...] = (
     (
         "private-key",
         ("private key",),
-        r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?"
-        r"(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)",
+        r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?"
+        r"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z)",
         0,
     ),
     (
@@ -40,7 +62,14 @@ _RULES: tuple[tuple[str, tuple[str, ...], str, int], ...] = (
     (
         "aws-secret-access-key",
         ("secret",),
-        r"(?i)aws_?secret_?(?:access_?)?key[\"']?\s*[:=]\s*[\"']?([A-Za-z0-9/+=]{40})",
+        r"(?i)(?:aws_?secret_?(?:access_?)?key|secretaccesskey)[\"']?\s*[:=]\s*"
+        r"[\"']?([A-Za-z0-9/+=]{40})",
+        1,
+    ),
+    (
+        "aws-session-token",
+        ("sessiontoken",),
+        r"(?i)sessiontoken[\"']?\s*[:=]\s*[\"']?([A-Za-z0-9/+=]{40,})",
         1,
     ),
     (
@@ -49,12 +78,24 @@ _RULES: tuple[tuple[str, tuple[str, ...], str, int], ...] = (
         r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b",
         0,
     ),
-    ("gitlab-token", ("glpat-",), r"\bglpat-[A-Za-z0-9_\-]{20,}", 0),
-    ("slack-token", ("xox",), r"\bxox[abposr]-[A-Za-z0-9-]{10,}", 0),
+    (
+        "gitlab-token",
+        ("glpat-", "glrt-", "gldt-", "glptt-", "glcbt-", "glsoat-", "glft-", "gloas-"),
+        r"\bgl(?:pat|rt|dt|ptt|cbt|soat|ft|oas)-[A-Za-z0-9_\-]{20,}"
+        r"(?:\.[0-9a-z]{2}\.[0-9a-z]{9})?",
+        0,
+    ),
+    ("slack-token", ("xox", "xapp-"), r"\b(?:xox[abposre]|xapp)-[A-Za-z0-9-]{10,}", 0),
     (
         "slack-webhook",
         ("hooks.slack.com",),
-        r"https://hooks\.slack\.com/services/[A-Za-z0-9/]+",
+        r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_\-]+",
+        0,
+    ),
+    (
+        "discord-webhook",
+        ("/api/webhooks/",),
+        r"https://(?:\w+\.)?discord(?:app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_\-]+",
         0,
     ),
     (
@@ -64,7 +105,13 @@ _RULES: tuple[tuple[str, tuple[str, ...], str, int], ...] = (
         0,
     ),
     ("google-api-key", ("aiza",), r"\bAIza[0-9A-Za-z_\-]{35}", 0),
+    ("google-oauth-secret", ("gocspx-",), r"\bGOCSPX-[A-Za-z0-9_\-]{20,}", 0),
     ("openai-key", ("sk-",), r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{32,}", 0),
+    ("npm-token", ("npm_",), r"\bnpm_[A-Za-z0-9]{36}\b", 0),
+    ("pypi-token", ("pypi-",), r"\bpypi-AgE[A-Za-z0-9_\-]{50,}", 0),
+    ("sendgrid-key", ("sg.",), r"\bSG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}\b", 0),
+    ("docker-token", ("dckr_pat_",), r"\bdckr_pat_[A-Za-z0-9_\-]{20,}", 0),
+    ("vault-token", ("hvs.", "hvb."), r"\bhv[sb]\.[A-Za-z0-9_\-]{24,}", 0),
     (
         "jwt",
         ("eyj",),
@@ -79,13 +126,19 @@ _RULES: tuple[tuple[str, tuple[str, ...], str, int], ...] = (
         -1,
     ),
     ("bearer-token", ("bearer",), r"(?i)\bbearer\s+([A-Za-z0-9_\-.=:/+~]{16,})", 1),
-    ("url-password", ("://",), r"\b[a-z][a-z0-9+.\-]*://[^\s:/@]+:([^\s@/]+)@", 1),
+    # The password runs to the last `@` before the host: `p@ss` is not cut short.
+    ("url-password", ("://",), r"\b[a-z][a-z0-9+.\-]*://[^\s:/@]*:([^\s/]+)@", 1),
     (
         "password",
-        ("pass", "pwd", "secret", "key", "token"),
-        r"(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token"
-        r"|auth[_-]?token|client[_-]?secret|token)[\"']?\s*[:=]\s*[\"']?"
-        r"([^\s\"',;&]{4,})",
+        ("pass", "pwd", "secret", "key", "token", "credential"),
+        r"(?i)(?<![a-z0-9])" + _KEYWORD + r"[\"']?" + _ASSIGNED + _VALUE,
+        1,
+    ),
+    (
+        "password",
+        ("--pass", "--token", "--secret", "--api-key", "--auth-token"),
+        r"(?i)(?<!\S)--(?:password|passwd|pass|token|secret|api-key|auth-token)"
+        r"[ \t]+" + _VALUE,
         1,
     ),
 )
@@ -127,8 +180,8 @@ def _replace(match: re.Match[str], *, kind: str, group: int, found: list[str]) -
     marker = f"[REDACTED:{kind}]"
     if group == -1:  # keep the header name and scheme, replace the credential
         return (match[1] or "") + (match[2] or "") + marker
-    if group == 0 or match[group] is None:
+    if group == 0 or match.lastindex is None:
         return marker
-    start, end = match.span(group)
+    start, end = match.span(match.lastindex)  # of alternative groups, the one used
     offset = match.start()
     return whole[: start - offset] + marker + whole[end - offset :]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from journal.config import Config, load_config
 from journal.errors import ConflictError, InvalidDataError, NotFoundError, UsageError
-from journal.fsio import atomic_write, locked
+from journal.fsio import atomic_write, locked, remove_stale_temps
 from journal.locate import find_root, state_dir
 from journal.when import zone
 
@@ -218,6 +218,7 @@ class Journal:
         path = self.session_path(session_id)
         if not path.parent.is_dir():
             raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
+        _refuse_link(path, self._display(path))
         return self.validate_text(read_text(path), where=self._display(path))
 
     def validate_text(self, text: str, *, where: str) -> Session:
@@ -241,6 +242,7 @@ class Journal:
                 statuses=self.config.statuses,
                 severities=self.config.severities,
             )
+            _check_times(("started", session.started), ("ended", session.ended))
         except model.ModelError as exc:
             exc.where = _locate(text, exc.path, where)
             raise
@@ -253,6 +255,18 @@ class Journal:
 
         path = self.timeline_path(session_id)
         shown = self._display(path)
+        if path.is_symlink():
+            if not strict:
+                return []
+            _refuse_link(path, shown)
+        if strict and not path.exists() and path.parent.is_dir():
+            # Every session has one, empty or not: a missing file is lost data
+            # (a deletion, a bad merge), not an empty timeline.
+            raise InvalidDataError(
+                "timeline.yaml is missing",
+                f"restore it from git, or create it empty: touch {shown}",
+                where=shown,
+            )
         result: list[Event] = []
         for raw in read_lines(path):
             if raw.data is None:
@@ -267,7 +281,9 @@ class Journal:
                     )
                 continue
             try:
-                result.append(model.to_event(raw.data))
+                event = model.to_event(raw.data)
+                _check_times(("at", event.at))
+                result.append(event)
             except model.ModelError as exc:
                 if strict:
                     exc.where = f"{shown}:{raw.line}"
@@ -296,6 +312,7 @@ class Journal:
         if not path.is_file():
             raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
         shown = self._display(path)
+        _refuse_link(path, shown)
         with self.lock(session_id):
             before = read_text(path)
             self.validate_text(before, where=shown)
@@ -304,6 +321,7 @@ class Journal:
             after = dump_roundtrip(doc)
             if after != before:
                 self.validate_text(after, where=f"{shown} (after the edit)")
+                remove_stale_temps(path)  # left by a writer killed mid-write
                 atomic_write(path, after)
 
     def write_new_session(
@@ -330,6 +348,47 @@ class Journal:
         from journal.when import now
 
         return now(self.tz)
+
+
+def _refuse_link(path: Path, shown: str) -> None:
+    # A session's files live in its folder: a link would read (and, for a rename
+    # over it, replace) something that is not the journal's.
+    if path.is_symlink():
+        raise InvalidDataError(
+            "is a symbolic link, not a file of the session",
+            "replace the link with the file itself",
+            where=shown,
+        )
+
+
+def evidence_dir(folder: Path) -> Path:
+    """A session's `evidence/` folder, made if missing; never a link out of it."""
+    from journal.errors import WriteError
+
+    evidence = folder / EVIDENCE_DIR
+    if evidence.is_symlink() or (evidence.exists() and not evidence.is_dir()):
+        raise WriteError(
+            f"cannot write into {evidence}: it is not a folder of the journal "
+            "(a symbolic link or a file)",
+            "replace it with a plain folder",
+        )
+    evidence.mkdir(exist_ok=True)
+    return evidence
+
+
+def _check_times(*times: tuple[str, datetime | None]) -> None:
+    """Times a file holds must be ones every zone can show (see `when.in_range`)."""
+    from journal import model
+    from journal.when import in_range
+
+    for name, moment in times:
+        if moment is not None:
+            try:
+                in_range(moment, original=moment.isoformat())
+            except UsageError as exc:
+                raise model.ModelError(
+                    f"{name}: {exc.message}", exc.hint, [name]
+                ) from None
 
 
 def _refuse_path_like(ref: str) -> None:

@@ -50,11 +50,32 @@ def parse_when(text: str, *, tz: tzinfo, reference: datetime | None = None) -> d
     relative = _RELATIVE.match(value)
     if relative:
         seconds = sum(int(n) * _UNITS[u] for n, u in _RELATIVE_PART.findall(value))
-        return ref - timedelta(seconds=seconds)
+        try:
+            return in_range(ref - timedelta(seconds=seconds), original=text)
+        except OverflowError:
+            raise _out_of_range(text) from None
     clock = _CLOCK.match(value)
     if clock:
         return _parse_clock(value, clock, tz=tz, reference=ref)
     return parse_iso(value, tz=tz)
+
+
+def in_range(moment: datetime, *, original: str) -> datetime:
+    """`moment`, if every zone can show it: a time in year 1 or 9999 in UTC would
+    overflow when a report converts it to a zone a day away."""
+    try:
+        year = moment.astimezone(UTC).year
+    except OverflowError:
+        raise _out_of_range(original) from None
+    if not 1 < year < 9999:
+        raise _out_of_range(original)
+    return moment
+
+
+def _out_of_range(text: str) -> UsageError:
+    return UsageError(
+        f"{text!r} is out of range", "give a time between the years 2 and 9998"
+    )
 
 
 def parse_iso(text: str, *, tz: tzinfo) -> datetime:
@@ -67,8 +88,8 @@ def parse_iso(text: str, *, tz: tzinfo) -> datetime:
     except ValueError:
         raise UsageError(f"cannot read {text!r} as a time", _HINT) from None
     if parsed.tzinfo is None:
-        return _localize(parsed, tz, original=text)
-    return parsed
+        parsed = _localize(parsed, tz, original=text)
+    return in_range(parsed, original=text)
 
 
 def _parse_clock(
@@ -94,7 +115,10 @@ def _localize(naive: datetime, tz: tzinfo, *, original: str) -> datetime:
     aware = naive.replace(tzinfo=tz)
     # A wall time that does not exist (skipped by a DST change) does not survive the
     # round trip through UTC; refuse it rather than silently shifting it by an hour.
-    back = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    try:
+        back = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    except OverflowError:
+        raise _out_of_range(original) from None
     if back != naive:
         raise UsageError(
             f"{original!r} does not exist in {tz} (the clocks skipped it)",

@@ -8,6 +8,7 @@ ruamel.yaml round-trip so comments, key order and quoting survive.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -82,13 +83,16 @@ def parse_yaml(text: str, *, where: str) -> Any:
         data = yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
         raise _marked_error(exc, where, text) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc.position, where, text) from None
     except yaml.YAMLError as exc:
-        raise InvalidDataError(f"invalid YAML: {exc}", where=where) from None
-    _refuse_shared_nodes(data, where)
+        first = str(exc).strip().split("\n")[0]
+        raise InvalidDataError(f"invalid YAML: {first}", where=where) from None
+    _refuse_shared_nodes(data, where, text)
     return data
 
 
-def _refuse_shared_nodes(data: Any, where: str) -> None:
+def _refuse_shared_nodes(data: Any, where: str, text: str) -> None:
     # An alias makes two places share one object; walking such a graph naively is how
     # "billion laughs" documents blow up. Our files never need aliases: refuse them.
     seen: set[int] = set()
@@ -100,14 +104,38 @@ def _refuse_shared_nodes(data: Any, where: str) -> None:
                 raise InvalidDataError(
                     "uses YAML anchors/aliases (&name / *name)",
                     "write the repeated value out in full",
-                    where=where,
+                    where=_first_alias(text, where),
                 )
             seen.add(id(item))
             stack.extend(item.values() if isinstance(item, dict) else item)
 
 
+def _reader_error(position: int, where: str, text: str) -> InvalidDataError:
+    """A character YAML does not allow in a file, located by line and column."""
+    position = min(position, len(text) - 1) if text else 0
+    char = text[position] if text else "?"
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return InvalidDataError(
+        f"invalid YAML: character U+{ord(char):04X} is not allowed in a YAML file",
+        'write it as an escape in a double-quoted string, e.g. "\\x07"',
+        where=f"{where}:{line}:{column}",
+    )
+
+
+def _first_alias(text: str, where: str) -> str:
+    """`where:line:col` of the first `*alias` (only looked for on the error path)."""
+    for token in yaml.scan(text, Loader=_StrictLoader):
+        if isinstance(token, yaml.AliasToken):
+            mark = token.start_mark
+            return f"{where}:{mark.line + 1}:{mark.column + 1}"
+    return where
+
+
 def _marked_error(exc: Any, where: str, text: str) -> InvalidDataError:
     mark = exc.problem_mark or exc.context_mark
+    if "quoted scalar" in (exc.context or "") and exc.context_mark:
+        mark = exc.context_mark  # where the quote opens, not the end of the file
     location = f"{where}:{mark.line + 1}:{mark.column + 1}" if mark else where
     problem = exc.problem or exc.context or "invalid YAML"
     lines = text.splitlines()
@@ -130,10 +158,64 @@ def _yaml_hint(problem: str) -> str:
 # --- round trip ---------------------------------------------------------------
 
 
+# Characters a plain or `|` block scalar cannot carry: YAML 1.1 readers (PyYAML, which
+# reads what ruamel writes) take U+0085/U+2028/U+2029 and CR as line breaks and refuse
+# C0/C1 controls and U+FFFE/U+FFFF. In a double-quoted scalar they are escapes.
+# A line starting with a tab breaks a block's indentation, too.
+_NEEDS_ESCAPES = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|(?:^|\n)\t"
+)
+_REPRESENTER: Any = None
+
+
+def _representer() -> Any:
+    """ruamel's round-trip representer, writing text that needs escapes double-quoted
+    whatever style it had, so every YAML reader returns exactly the same text."""
+    global _REPRESENTER
+    if _REPRESENTER is None:
+        from ruamel.yaml.representer import RoundTripRepresenter
+
+        class TextRepresenter(RoundTripRepresenter):
+            pass
+
+        def quoting(original: Any) -> Any:
+            def represent(self: Any, data: str) -> Any:
+                tag = "tag:yaml.org,2002:str"
+                if _NEEDS_ESCAPES.search(data):
+                    return self.represent_scalar(tag, str(data), style='"')
+                if type(data) is str and not _reads_as_text(data):
+                    return self.represent_scalar(tag, data, style="'")
+                return original(self, data)
+
+            return represent
+
+        for kind, original in list(RoundTripRepresenter.yaml_representers.items()):
+            if isinstance(kind, type) and issubclass(kind, str):
+                TextRepresenter.add_representer(kind, quoting(original))
+        _REPRESENTER = TextRepresenter
+    return _REPRESENTER
+
+
+_TEXT_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp")
+_RESOLVER: list[Any] = []
+
+
+def _reads_as_text(value: str) -> bool:
+    """Whether the strict loader reads `value`, written plain, back as this text.
+
+    ruamel writes YAML 1.2, where `yes`, `on` and `off` are words; the loader reads
+    YAML 1.1, where they are booleans. Such text must be quoted."""
+    if not _RESOLVER:
+        _RESOLVER.append(yaml.resolver.Resolver())
+    tag = _RESOLVER[0].resolve(yaml.ScalarNode, value, (True, False))
+    return tag in _TEXT_TAGS
+
+
 def _roundtrip() -> Any:
     from ruamel.yaml import YAML
 
     rt = YAML()
+    rt.Representer = _representer()
     rt.preserve_quotes = True
     rt.indent(mapping=2, sequence=4, offset=2)
     rt.width = 4096
@@ -143,11 +225,18 @@ def _roundtrip() -> Any:
 def load_roundtrip(text: str, *, where: str) -> Any:
     """Parse for editing: a CommentedMap that dumps back byte-for-byte."""
     from ruamel.yaml.error import MarkedYAMLError
+    from ruamel.yaml.reader import ReaderError
 
     try:
         return _roundtrip().load(text)
     except MarkedYAMLError as exc:
         raise _marked_error(exc, where, text) from None
+    except ReaderError as exc:
+        raise _reader_error(exc.position, where, text) from None
+    except RecursionError:
+        raise InvalidDataError(
+            "invalid YAML: nested too deeply", "flatten the value", where=where
+        ) from None
 
 
 def dump_roundtrip(doc: Any) -> str:

@@ -156,6 +156,9 @@ def set_(
     value: Annotated[
         str, typer.Argument(help="The value; `null` clears an optional field.")
     ],
+    no_redact: Annotated[
+        bool, typer.Option("--no-redact", help="Keep secrets in the value as typed.")
+    ] = False,
     session: SessionOpt = None,
     as_json: Json = False,
 ) -> None:
@@ -163,10 +166,16 @@ def set_(
     from journal.actions import set_field
     from journal.store import Journal
 
-    changed = set_field(Journal.open(), session, path, value)
+    changed = set_field(Journal.open(), session, path, value, redact=not no_redact)
+    found = changed.redacted
+    note = (
+        f" ({len(found)} secret(s) redacted: {', '.join(sorted(set(found)))})"
+        if found
+        else ""
+    )
     emit(
-        {"session": changed.session_id, "set": path},
-        f"set {path} in {changed.session_id}",
+        {"session": changed.session_id, "set": path, "redacted": list(found)},
+        f"set {path} in {changed.session_id}{note}",
         as_json=as_json,
     )
 

@@ -1,0 +1,604 @@
+"""Injection: whatever a user types lands in the reports and the site as text.
+
+A corpus of payloads — script tags, event handlers, `javascript:` links, Markdown
+link and image tricks, HTML comments, table-breaking pipes, fence-breaking
+backticks, Jinja in user text, Mermaid-breaking text — is put in every field of a
+session (title, summary, root cause, options, criteria, steps, lessons, sections,
+components, people, tags, impact, validation), in its events (text, author, command,
+output), in the subject of a real git commit linked with `journal link`, and in a
+Markdown report brought in with `journal import`. One session per payload, and a
+baseline session with a plain word in the same places.
+
+The rendered reports must keep the baseline's structure (headings, tables, rows,
+cells, rules, parsed with markdown-it) and show the payload as typed — `{{ 7*7 }}`
+stays `{{ 7*7 }}`, never `49`. The built site, loaded in headless chromium, must run
+no injected script (no dialog, no `PWNED` console message, no `window.__pwned`) and
+every page must keep the baseline page's structure.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from markdown_it import MarkdownIt
+
+from tests.conftest import git, run_journal
+from tests.figures import record
+
+JS = "window.__pwned=1;console.log('PWNED');alert(1)"
+PAYLOADS = [
+    f"<script>{JS}</script>",
+    f'<img src=x onerror="{JS}">',
+    f'<svg onload="{JS}"><circle r=9></circle></svg>',
+    f'<iframe src="javascript:{JS}"></iframe>',
+    f'<a href="javascript:{JS}">click me</a>',
+    f'<details open ontoggle="{JS}">x</details>',
+    f'<math><mtext><table><mglyph><style><img src=x onerror="{JS}">',
+    f'"><script>{JS}</script>',
+    f'\'><img src=x onerror="{JS}">',
+    f'<body onload="{JS}">',
+    f'<object data="javascript:{JS}"></object>',
+    f'<meta http-equiv="refresh" content="0;url=javascript:{JS}">',
+    f'<base href="javascript:{JS}//">',
+    "<style>body{display:none}</style>",
+    "<textarea>swallow the rest",
+    f"[click](javascript:{JS})",
+    f"[click](JaVaScRiPt:{JS})",
+    f"[click](javascript&#58;{JS})",
+    f"[click](  javascript:{JS}  )",
+    f"![image](javascript:{JS})",
+    f'![x](x" onerror="{JS})',
+    f"[ref]\n\n[ref]: javascript:{JS}",
+    "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    f"<javascript:{JS}>",
+    "[missing page](../../missing.md) and [other](other-page)",
+    "<!-- the rest of the page is a comment",
+    "--> closed a comment that was never opened",
+    "| a | b |\n|---|---|\n| c | d |",
+    "cell | breaking | pipes \\| and \\\\| escaped",
+    "```\n<script>" + JS + "</script>\n```",
+    "````\nfence ``` inside ```` four",
+    "`` ` `` and ``` unclosed",
+    "# Heading\n\n## Another\n\n---\n\n***",
+    "Title\n=====\n\nSub\n---",
+    "{{ 7*7 }}",
+    "{% raw %}{{ 7*7 }}{% endraw %}",
+    "{{ self.__init__.__globals__ }} {{ config }} {% for x in range(9) %}x{% endfor %}",
+    "{# an unclosed Jinja comment",
+    '"]); click A call alert(1); %%{init: {"securityLevel": "loose"}}%%',
+    "end\ngraph TD\nA-->B\n:::someclass ; classDef x fill:#f00",
+    "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#x3C;b&#x3E;",
+    '<https://example.com/"><script>' + JS + "</script>>",
+    "\u202eevil\u202c and \u200b zero width",
+]
+PLAIN = "Zplainz"
+BASELINE = "2025-11-03-baseline"
+MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+CHROMIUM = shutil.which("chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def session_id(index: int) -> str:
+    return BASELINE if index < 0 else f"2025-11-04-payload-{index + 1:02d}"
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split("\n"))
+
+
+def session_data(text: str, number: int) -> dict[str, Any]:
+    """Every text field of a session set to `text` (one-line fields to one line)."""
+    line = one_line(text)
+    snippet = {"code": text, "lang": line[:40], "caption": line}
+    return {
+        "schema": 1,
+        "title": line,
+        "number": number,
+        "status": "investigating",
+        "severity": "high",
+        "started": "2025-11-04T01:00:00+00:00",
+        "tags": [line[:100]],
+        "people": [{"name": line, "role": line}],
+        "methodology": text,
+        "summary": text,
+        "detection": {"summary": text, "snippets": [snippet]},
+        "root_cause": {
+            "summary": text, "location": line, "trigger": text,
+            "evidence": [text], "snippets": [snippet],
+        },
+        "options": [
+            {"title": line, "pros": [text], "cons": [text], "decision": "chosen",
+             "why": text},
+            {"title": line, "decision": "rejected"},
+        ],
+        "fix": {"summary": text, "rationale": [text], "snippets": [snippet]},
+        "impact": {
+            "summary": text, "symptoms": [text], "affected": [text],
+            "restored": [text], "numbers": {line: line},
+        },
+        "components": [{"name": line, "state": line, "note": text}],
+        "validation": [{"title": line, "command": text, "expect": text}],
+        "success_criteria": [
+            {"text": line, "done": True, "group": line},
+            {"text": line},
+        ],
+        "next_steps": [
+            {"text": text, "horizon": "short", "owner": line, "due": "2025-11-20",
+             "tracked_in": line},
+        ],
+        "lessons": [
+            {"title": line, "kind": "went-wrong", "detail": text, "prevention": text},
+        ],
+        "sections": [{"title": line, "body": "A plain body."},
+                     {"title": "Body", "body": text}],
+    }  # fmt: skip
+
+
+def events(text: str) -> list[dict[str, Any]]:
+    line = one_line(text)
+    return [
+        {"at": "2025-11-04T01:02:00+00:00", "kind": "detected", "text": text,
+         "by": line, "star": True},
+        {"at": "2025-11-04T01:05:00+00:00", "kind": "identified", "text": text},
+        {"at": "2025-11-04T01:07:00+00:00", "kind": "verify", "text": text,
+         "command": text, "exit_code": 1, "duration_s": 2.5, "output": text},
+        {"at": "2025-11-04T01:09:00+00:00", "kind": "resolved", "text": text},
+    ]  # fmt: skip
+
+
+@dataclass
+class Built:
+    root: Path
+    reports: Path
+    imported: str
+    site: Path | None = None
+
+
+def _build_journal(root: Path) -> Built:
+    from journal.actions import modeline
+    from journal.capture import log_event
+    from journal.gitlink.linking import link_revs
+    from journal.store import Journal
+    from journal.yamlio import dump_new_document
+
+    root.mkdir(parents=True)
+    git(root, "init", "-q")
+    assert run_journal("init", cwd=root).code == 0
+    journal = Journal.open(root)
+    for index, text in [(-1, PLAIN), *enumerate(PAYLOADS)]:
+        sid = session_id(index)
+        data = session_data(text, index + 10)
+        if index >= 0:
+            data["previous"] = BASELINE
+        document = modeline(journal) + dump_new_document(data, quoted_keys=("started",))
+        journal.validate_text(document, where=sid)
+        journal.write_new_session(sid, document)
+        for event in events(text):
+            log_event(
+                journal, event.pop("text"), session=sid, redact=False,
+                at=event.pop("at"), kind=event.pop("kind"),
+                star=event.pop("star", False), by=event.pop("by", None), extra=event,
+            )  # fmt: skip
+        git(root, "commit", "-q", "--allow-empty", "-m", text)
+        link_revs(journal, ["HEAD"], session=sid)
+    report = root.parent / "SESSION_99_payloads.md"
+    report.write_text(_hostile_report(), encoding="utf-8")
+    imported = run_journal("import", str(report), "--json", cwd=root)
+    assert imported.code == 0, imported.err
+    (outcome,) = json.loads(imported.out)["files"]
+    rendered = run_journal("render", "--all", cwd=root)
+    assert rendered.code == 0, rendered.err
+    return Built(root, root / "reports", outcome["session_id"])
+
+
+def _hostile_report() -> str:
+    """A Markdown report to import whose every part carries payloads."""
+    bullets = "\n".join(
+        f"- **01:{n:02d}** - {one_line(p)}" for n, p in enumerate(PAYLOADS[:30])
+    )
+    rows = "\n".join(
+        f"| {one_line(p).replace('|', '/')} | yes |" for p in PAYLOADS[:10]
+    )
+    return (
+        f"# Session 99: {one_line(PAYLOADS[0])}\n\n**Date:** 2025-11-05\n\n"
+        f"## Executive Summary\n\n{PAYLOADS[1]}\n\n{PAYLOADS[15]}\n\n"
+        f"## Timeline\n\n{bullets}\n\n"
+        f"## Options\n\n| Option | Chosen |\n|---|---|\n{rows}\n\n"
+        f"## Lessons Learned\n\n- {one_line(PAYLOADS[34])}\n- {one_line(PAYLOADS[5])}\n\n"
+        f'## Raw notes\n\n{PAYLOADS[25]}\n\n<div onclick="{JS}">raw html</div>\n'
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return _build_journal(tmp_path_factory.mktemp("inject") / "repo")
+
+
+# --- the reports ----------------------------------------------------------------------
+
+
+def shape(tokens: list[Any]) -> dict[str, Any]:
+    return {
+        "headings": [t.tag for t in tokens if t.type == "heading_open"],
+        "rows": sum(1 for t in tokens if t.type == "tr_open"),
+        "cells": sum(1 for t in tokens if t.type in ("th_open", "td_open")),
+        "rules": sum(1 for t in tokens if t.type == "hr"),
+        "tables": sum(1 for t in tokens if t.type == "table_open"),
+    }
+
+
+def outside_body_section(tokens: list[Any]) -> tuple[list[Any], list[Any]]:
+    """Tokens outside the free-form `Body` section (Markdown kept as written), and
+    those inside it. A section's own heading counts outside it."""
+    outside: list[Any] = []
+    inside: list[Any] = []
+    in_body = False
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag in ("h1", "h2"):
+            in_body = tokens[index + 1].content == "Body"
+            outside.append(token)
+            continue
+        (inside if in_body else outside).append(token)
+    return outside, inside
+
+
+def visible(tokens: list[Any]) -> str:
+    """All the text a reader sees: inline text and code, fences, as one string."""
+    parts: list[str] = []
+    for token in tokens:
+        if token.type in ("fence", "code_block"):
+            parts.append(token.content)
+        for child in token.children or []:
+            if child.type in ("text", "code_inline"):
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append("\n")
+    return "".join(parts)
+
+
+def report(built: Built, sid: str) -> str:
+    return (built.reports / f"{sid}.md").read_text(encoding="utf-8")
+
+
+def test_the_corpus_is_large_enough() -> None:
+    assert len(PAYLOADS) >= 30
+    assert len(set(PAYLOADS)) == len(PAYLOADS)
+
+
+@pytest.mark.parametrize("index", range(len(PAYLOADS)))
+def test_every_report_keeps_its_structure(built: Built, index: int) -> None:
+    base_outside, _ = outside_body_section(MD.parse(report(built, BASELINE)))
+    tokens = MD.parse(report(built, session_id(index)))
+    outside, inside = outside_body_section(tokens)
+    assert shape(outside) == shape(base_outside)
+    # A section body is Markdown kept as written: its headings stay below it.
+    assert all(t.tag not in ("h1", "h2") for t in inside if t.type == "heading_open")
+    for token in tokens:
+        assert token.type != "html_block", token.content
+        for child in token.children or []:
+            assert child.type != "html_inline" or child.content == "<br>", child
+    assert "<script" not in MD.render(report(built, session_id(index))).lower()
+    assert unsafe_links(report(built, session_id(index))) == []
+
+
+# markdown-it drops links it finds unsafe; this one keeps every link, so the test
+# sees what a more permissive Markdown engine (a forge, Python-Markdown) would link.
+LINKS = MarkdownIt("commonmark", {"html": True}).enable("table")
+LINKS.validateLink = lambda url: True
+
+
+def unsafe_links(markdown: str) -> list[str]:
+    found = []
+    for token in LINKS.parse(markdown):
+        for child in [token, *(token.children or [])]:
+            target = (
+                (child.attrGet("href") or child.attrGet("src") or "")
+                if child.attrs
+                else ""
+            )
+            scheme = target.strip().lower().replace("\t", "").split(":", 1)[0]
+            if ":" in target and scheme in ("javascript", "vbscript", "data"):
+                found.append(target)
+    return found
+
+
+def test_the_link_check_would_catch_an_unsafe_link() -> None:
+    assert unsafe_links("[x](javascript:alert(1)) ![i](data:image/png;base64,AA)")
+    assert unsafe_links("[r]\n\n[r]: JavaScript:alert(1)\n")
+    assert not unsafe_links("[x](https://example.com) [y](#a)")
+
+
+# For each Jinja payload: pieces free of Markdown syntax that must each be seen as
+# often as the baseline's word (the payload's `*` and `__` are Markdown emphasis, as
+# in any user text), and what evaluating it would have printed.
+JINJA = {
+    "{{ 7*7 }}": (["{{ 7", "7 }}"], "49"),
+    "{% raw %}{{ 7*7 }}{% endraw %}": (["{% raw %}", "{% endraw %}"], "49"),
+    "{{ self.__init__.__globals__ }} {{ config }} {% for x in range(9) %}x{% endfor %}":
+        (["{{ config }}", "{% for x in range(9) %}x{% endfor %}"], "xxxxxxxxx"),
+    "{# an unclosed Jinja comment": (["{# an unclosed Jinja comment"], None),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("payload", JINJA)
+def test_jinja_in_user_text_is_never_evaluated(built: Built, payload: str) -> None:
+    pieces, evaluated = JINJA[payload]
+    seen = visible(MD.parse(report(built, session_id(PAYLOADS.index(payload)))))
+    expected = visible(MD.parse(report(built, BASELINE))).count(PLAIN)
+    assert expected >= 40
+    for piece in pieces:
+        assert seen.count(piece) == expected, piece  # shown wherever it was put
+    if evaluated:
+        assert evaluated not in seen
+
+
+def test_plain_payload_text_is_shown_as_typed(built: Built) -> None:
+    """Payloads that hold no Markdown syntax of their own read back exactly, in
+    every place the baseline's word is (tags are cut at 100 characters)."""
+    expected = visible(MD.parse(report(built, BASELINE))).count(PLAIN)
+    checked = 0
+    for index, payload in enumerate(PAYLOADS):
+        if any(mark in payload for mark in ("\n", "&", "|", "*", "_", "`", "[", "#")):
+            continue  # Markdown by design: re-flowed, emphasis, entities, code, links
+        seen = visible(MD.parse(report(built, session_id(index))))
+        assert seen.count(payload) == expected - (len(payload) > 100), payload
+        checked += 1
+    assert checked >= 5
+
+
+def test_the_imported_report_keeps_payloads_as_text(built: Built) -> None:
+    text = report(built, built.imported)
+    tokens = MD.parse(text)
+    assert not [t for t in tokens if t.type == "html_block"]
+    assert "<script" not in MD.render(text).lower()
+    assert unsafe_links(text) == []
+    assert "window.__pwned" in visible(tokens)  # kept, as text
+
+
+# --- the site in a browser --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(built: Built) -> Path:
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api")
+    from tests.site_helpers import local_mermaid, npm_prefix
+
+    env = {"NO_COLOR": "1"}
+    mermaid = local_mermaid()
+    if mermaid is not None:
+        env["JOURNAL_MERMAID_JS"] = str(mermaid)
+    prefix = npm_prefix()
+    if prefix is not None:
+        env["JOURNAL_NPM_PREFIX"] = str(prefix)
+    out = built.root.parent / "site"
+    result = run_journal("site", "build", "-o", str(out), cwd=built.root, env=env)
+    assert result.code == 0, result.err + result.out
+    built.site = out
+    return out
+
+
+@pytest.fixture(scope="module")
+def served(site: Path) -> Iterator[str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            pass  # a browser closing a connection early is not a failure
+
+    server = Server(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+class Watch:
+    """One browser page that records dialogs, console output, page errors and
+    requests leaving the site (refused)."""
+
+    def __init__(self, browser: Any, origin: str) -> None:
+        self.context = browser.new_context()
+        self.dialogs: list[str] = []
+        self.console: list[str] = []
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.origin = origin
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("dialog", self._dialog)
+        self.page.on("console", lambda m: self.console.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith(self.origin):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def visit(self, url: str) -> dict[str, int]:
+        self.page.goto(url)
+        self.page.wait_for_load_state("load")
+        self.page.wait_for_timeout(50)  # let onload/onerror handlers fire
+        assert self.page.evaluate("() => window.__pwned") is None, url
+        return self.page.evaluate(_STRUCTURE)
+
+
+# Counts of the structural elements of the page's content, outside the free-form
+# `Body` section (Markdown kept as written: its own headings, rules and tables are
+# allowed), and of anything active anywhere in the content.
+_STRUCTURE = """() => {
+  const main = document.querySelector('article') || document.body;
+  const kept = [];
+  let skip = false;
+  for (const child of main.children) {
+    if (child.tagName === 'H1' || child.tagName === 'H2') {
+      skip = child.textContent.replace('\u00b6', '').trim() === 'Body';
+    }
+    if (!skip) kept.push(child);
+  }
+  const count = (s) => kept.reduce(
+      (n, c) => n + (c.matches(s) ? 1 : 0) + c.querySelectorAll(s).length, 0);
+  const all = (s) => main.querySelectorAll(s).length;
+  const active = [...main.querySelectorAll('*')].filter(e =>
+      [...e.attributes].some(a => a.name.startsWith('on')
+          || /^\\s*(javascript|vbscript|data):/i.test(a.value))).length;
+  return {h1: count('h1'), h2: count('h2'), h3: count('h3'), h4: count('h4'),
+          tables: count('table'), rows: count('tr'), cells: count('td, th'),
+          hr: count('hr'), scripts: all('script'), active: active,
+          iframes: all('iframe, object, embed, frame, base, meta'),
+          styles: all('style'), forms: all('form, textarea, input:not([type=checkbox])')};
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser(site: Path) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def _page(base: str, sid: str) -> str:
+    return f"{base}sessions/{sid}/"
+
+
+@pytest.mark.browser
+def test_the_site_runs_no_injected_script_and_keeps_every_page(
+    browser: Any, served: str, site: Path, built: Built
+) -> None:
+    watch = Watch(browser, served)
+    try:
+        baseline = watch.visit(_page(served, BASELINE))
+        assert baseline["tables"] >= 3 and baseline["scripts"] == 0
+        assert baseline["active"] == 0 and baseline["iframes"] == 0
+        broken = {}
+        for index, payload in enumerate(PAYLOADS):
+            found = watch.visit(_page(served, session_id(index)))
+            if found != baseline:
+                broken[payload] = {
+                    k: (baseline[k], v) for k, v in found.items() if v != baseline[k]
+                }
+        assert broken == {}
+        watch.visit(_page(served, built.imported))
+        home = watch.visit(served)
+        sessions = len(PAYLOADS) + 2  # the baseline and the imported report
+        assert home["active"] == 0 and home["scripts"] == 0
+        assert watch.page.locator("article table tbody tr").count() == sessions
+        for other in ("followups/", "lessons/", "metrics/", "tags/"):
+            found = watch.visit(served + other)
+            assert found["active"] == 0 and found["scripts"] == 0, other
+            assert found["iframes"] == 0 and found["styles"] == 0, other
+        assert watch.dialogs == []
+        assert [m for m in watch.console if "PWNED" in m] == []
+        assert watch.errors == []
+        assert watch.outside == []
+    finally:
+        watch.context.close()
+    _record(len(PAYLOADS), pages=len(PAYLOADS) + 6)
+
+
+def _mermaid_svgs(watch: Watch) -> int:
+    """SVG elements drawn inside Mermaid diagrams (Material draws them into a closed
+    shadow root, which only the DevTools protocol sees into), after up to 10 s."""
+    cdp = watch.context.new_cdp_session(watch.page)
+
+    def count(node: dict[str, Any], inside: bool) -> int:
+        attrs = node.get("attributes", [])
+        classes = dict(zip(attrs[::2], attrs[1::2], strict=False)).get("class", "")
+        found = int(inside and node.get("nodeName", "").lower() == "svg")
+        for shadow in node.get("shadowRoots", []):
+            found += count(shadow, inside or "mermaid" in classes.split())
+        for child in node.get("children", []):
+            found += count(child, inside)
+        return found
+
+    for _ in range(40):
+        root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
+        if found := count(root, False):
+            return found
+        watch.page.wait_for_timeout(250)
+    return 0
+
+
+MERMAID_BREAKERS = [p for p in PAYLOADS if "%%" in p or "graph TD" in p or "-->" in p]
+
+
+@pytest.mark.browser
+def test_mermaid_breaking_text_still_draws_the_timeline(
+    browser: Any, served: str
+) -> None:
+    from tests.site_helpers import local_mermaid
+
+    if local_mermaid() is None:
+        pytest.skip("no local Mermaid (npm install --prefix .journal-site mermaid@11)")
+    watch = Watch(browser, served)
+    try:
+        watch.visit(_page(served, BASELINE))
+        drawn = _mermaid_svgs(watch)
+        assert drawn >= 1
+        for payload in MERMAID_BREAKERS:
+            watch.visit(_page(served, session_id(PAYLOADS.index(payload))))
+            assert _mermaid_svgs(watch) == drawn, payload
+        assert watch.dialogs == [] and watch.errors == []
+        assert [m for m in watch.console if "PWNED" in m] == []
+    finally:
+        watch.context.close()
+
+
+@pytest.mark.browser
+def test_the_site_search_index_holds_payloads_only_as_text(site: Path) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    for doc in index["docs"]:
+        assert "<script" not in doc["text"].lower(), doc["location"]
+        assert "<img" not in doc["text"].lower(), doc["location"]
+
+
+def places() -> int:
+    """In how many places of a session each payload is put: every text of
+    session.yaml and of the events, and the linked commit's subject."""
+
+    def leaves(value: Any) -> int:
+        if isinstance(value, dict):
+            return sum(leaves(k) + leaves(v) for k, v in value.items())
+        if isinstance(value, list):
+            return sum(leaves(v) for v in value)
+        return int(isinstance(value, str) and PLAIN in value)
+
+    return leaves(session_data(PLAIN, 0)) + leaves(events(PLAIN)) + 1
+
+
+def _record(payloads: int, *, pages: int) -> None:
+    record(
+        "injection",
+        {"payloads": payloads, "pages_checked": pages, "places_per_session": places()},
+    )
