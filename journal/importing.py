@@ -260,10 +260,12 @@ def totals(outcomes: list[FileOutcome]) -> dict[str, int]:
     }
 
 
-def iter_warnings(outcomes: list[FileOutcome]) -> Iterator[str]:
+def iter_messages(outcomes: list[FileOutcome]) -> Iterator[tuple[str, str]]:
+    """(level, text) for every file: its error, why it was skipped, its warnings."""
     for outcome in outcomes:
         if outcome.error:
-            yield outcome.error
+            yield "error", outcome.error
         if outcome.skipped:
-            yield f"{outcome.source}: skipped: {outcome.skipped}"
-        yield from outcome.warnings
+            yield "warning", f"{outcome.source}: skipped: {outcome.skipped}"
+        for warning in outcome.warnings:
+            yield "warning", warning

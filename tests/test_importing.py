@@ -70,6 +70,7 @@ def test_undecodable_file_is_reported_and_the_others_still_import(
     shutil.copy(EXAMPLE, tmp_path / "good.md")
     result = cli("import", str(tmp_path))
     assert result.code == 1
+    assert "journal: error: " in result.err
     assert "latin1.md:1: is not valid UTF-8 (byte 0xe9); nothing imported" in result.err
     assert (cli.root / "sessions" / SID).is_dir()
     assert not any("panne" in p.name for p in (cli.root / "sessions").iterdir())

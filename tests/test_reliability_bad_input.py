@@ -46,9 +46,6 @@ class Bad:
     """A fragment naming the location: file:line:col, a setting or the argument."""
     setup: tuple[Setup, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
-    level: str = "error"
-    """`import` reports a file it could not import as a warning and goes on with
-    the others; it still exits 1."""
 
     @property
     def id(self) -> str:
@@ -287,11 +284,10 @@ ROWS: list[Bad] = [
     # --- import -----------------------------------------------------------------
     Bad("importing a binary file", ("import", "scan.md"), 1,
         "is a binary file, not Markdown", "scan.md",
-        (write("scan.md", b"\x89PNG\r\n\x1a\n\x00\x00"),), level="warning"),
+        (write("scan.md", b"\x89PNG\r\n\x1a\n\x00\x00"),)),
     Bad("importing a file that is not UTF-8", ("import", "latin1.md"), 1,
         "is not valid UTF-8 (byte 0xe9); nothing imported", "latin1.md:3",
-        (write("latin1.md", b"# Session 3: Caf\xc3\xa9\n\n**Date:** 2025-01-02 caf\xe9\n"),),
-        level="warning"),
+        (write("latin1.md", b"# Session 3: Caf\xc3\xa9\n\n**Date:** 2025-01-02 caf\xe9\n"),)),
     Bad("importing into a folder outside the journal", ("import", "r.md", "--into", "../elsewhere"), 2,
         "is outside the journal", "--into ../elsewhere",
         (write("r.md", "# Session 4: Fine\n\n**Date:** 2025-01-02\n"),)),
@@ -382,7 +378,7 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(
     lines = result.err.strip().splitlines()
     assert len(lines) == 1, result.err
     (line,) = lines
-    assert line.startswith(f"journal: {row.level}: "), line
+    assert line.startswith("journal: error: "), line
     assert row.message in line, line
     assert row.where in line, line
     assert "Traceback" not in result.err + result.out

@@ -30,7 +30,7 @@ def import_(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Import existing Markdown reports, one session folder per report."""
-    from journal.importing import find_reports, import_reports, iter_warnings, totals
+    from journal.importing import find_reports, import_reports, iter_messages, totals
     from journal.store import Journal
 
     journal = Journal.open()
@@ -51,8 +51,8 @@ def import_(
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         _print_report(outcomes, summary, dry_run=dry_run)
-        for warning in iter_warnings(outcomes):
-            print(f"journal: warning: {warning}", file=sys.stderr)
+        for level, message in iter_messages(outcomes):
+            print(f"journal: {level}: {message}", file=sys.stderr)
     if summary["failed"]:
         raise typer.Exit(1)
 
