@@ -453,7 +453,8 @@ def test_derived_config_leaves_the_users_file_alone(tmp_path: Path) -> None:
     assert f"- {journal.root / 'hooks/x.py'}" in text
     assert "- Home: index.md" in text
     assert "assets/javascripts/mermaid.min.js" in text
-    assert f"docs_dir: {journal.root / '.journal-site/docs'}" in text
+    # Relative to the derived file, which is how every builder resolves them.
+    assert "docs_dir: docs\n" in text and "site_dir: ../site\n" in text
 
 
 def test_generation_time_is_recorded(tmp_path: Path) -> None:
