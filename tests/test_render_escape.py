@@ -135,3 +135,27 @@ def test_links_to_unsafe_schemes_are_text_in_every_context(text: str) -> None:
 def test_ordinary_links_keep_working(text: str, href: str) -> None:
     assert _hrefs(escape.inline(text)) == [href]
     assert _hrefs(escape.block(text)) == [href]
+
+
+# Text that needs no escaping is returned without the full pass (most text in a
+# journal): the shortcut must give exactly what the full pass gives.
+WORDY = st.text(
+    alphabet=st.sampled_from([*"abcZé9     ,.;:'\"()?!%/=+*_-&>\n\t", "`", "#"]),
+    max_size=40,
+)
+
+
+@given(WORDY.map(lambda s: "a" + s))
+def test_inline_shortcut_agrees_with_the_full_pass(text: str) -> None:
+    value = escape.normalize(text).strip()
+    if escape._PLAIN_INLINE.fullmatch(value):
+        assert escape._escaped_inline(value, cell=False) == value
+        assert escape._escaped_inline(value, cell=True) == value
+
+
+@given(WORDY)
+def test_block_shortcut_agrees_with_the_full_pass(text: str) -> None:
+    value = escape._expand_prefix_tabs(escape.normalize(text)).lstrip("\n")
+    if value.strip() and not escape._NOT_PLAIN.search(value):
+        assert escape._escaped_block(value, None) == value
+        assert escape._escaped_block(value, 3) == value

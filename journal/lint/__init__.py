@@ -7,11 +7,17 @@ timeline line — before the rules run, and reports it as fixed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import gc
+from collections.abc import Iterator, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from journal.lint.registry import RULES, Finding, Rule
 from journal.store import Journal
+
+if TYPE_CHECKING:
+    from journal.lint.facts import JournalFacts, SessionFacts
 
 __all__ = ["RULES", "Finding", "Rule", "check", "rules"]
 
@@ -45,21 +51,43 @@ def check(
     checked = [SessionFacts(journal, sid) for sid in session_ids]
     context = JournalFacts(journal, today or journal.now().date(), checked)
     active = [r for r in known.values() if r.id not in disabled]
-    for facts in checked:
-        for rule in active:
-            findings.extend(
-                Finding(
-                    rule=rule.id,
-                    severity=rule.severity,
-                    file=issue.file or facts.session_file,
-                    line=issue.line,
-                    message=issue.message,
-                    hint=issue.hint,
-                    session=facts.session_id,
-                )
-                for issue in rule.check(facts, context)
-            )
+    with _few_collections():
+        for facts in checked:
+            findings += _run_rules(active, facts, context)
     return sorted(findings, key=lambda f: (f.session or "", f.file, f.line or 0))
+
+
+def _run_rules(
+    active: list[Rule], facts: SessionFacts, context: JournalFacts
+) -> list[Finding]:
+    return [
+        Finding(
+            rule=rule.id,
+            severity=rule.severity,
+            file=issue.file or facts.session_file,
+            line=issue.line,
+            message=issue.message,
+            hint=issue.hint,
+            session=facts.session_id,
+        )
+        for rule in active
+        for issue in rule.check(facts, context)
+    ]
+
+
+@contextlib.contextmanager
+def _few_collections() -> Iterator[None]:
+    """The check holds every session's document and events at once (the rules look
+    across sessions): at CPython's default threshold the garbage collector rescans
+    them over and over, a fifth of the time of `journal check` on 1,000 sessions.
+    Collections still happen, 70 times less often."""
+    before = gc.get_threshold()
+    if before[0]:  # 0: automatic collection is off, and stays off
+        gc.set_threshold(max(before[0], 50_000), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _config_findings(disabled: set[str], known: dict[str, Rule]) -> list[Finding]:

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_TICK_OR_BACKSLASH = re.compile(r"[`\\]")
 # Container markers a block can sit behind: blockquote `>`, bullets, ordered numbers.
 _PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
 _RULE_OR_UNDERLINE = re.compile(r"^(?:=+|-+|(?:[-*_][ \t]*){3,})[ \t]*$")
@@ -25,6 +26,14 @@ _BLOCK_START = re.compile(r"^(?:#|>|[-+*](?=[ \t]|$)|~~~|\[[^\]]*\]:)")
 _ONLY_MARKERS = re.compile(r"^[\s*_=+-]+$")
 _ORDERED_START = re.compile(r"^(\d{1,9})[.)](?=[ \t]|$)")
 _TRAILING_HASHES = re.compile(r"(^|[ \t])(#+)$")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+# One line opening with a letter, without code, HTML, link ends, pipes, backslashes
+# or `#`: inline escaping would change nothing in it.
+_PLAIN_INLINE = re.compile(r"[^\W\d_][^`<\]|\\#\n]*")
+# Text with none of these characters, and no line opening with a container marker,
+# a digit, `:` or a structure mark, parses as paragraphs (or indented code) only:
+# block escaping leaves it as it is and its check passes.
+_NOT_PLAIN = re.compile(r"[#|<`~\[\]\\]|(?:^|\n)[ \t]*[-*_=+>:\d]")
 # Links keep working only towards destinations known to be harmless: the web, mail,
 # anchors and relative paths. Anything else (javascript:, data:, vbscript:, entity-
 # or case-obfuscated schemes) stops being a link and shows as the text it is.
@@ -53,33 +62,45 @@ def _segments(text: str) -> list[tuple[bool, str]]:
     Unmatched backtick runs come back as text, each backtick escaped, so they cannot
     pair with backticks of whatever the template writes next to this text.
     """
+    if "`" not in text:
+        return [(False, text)] if text else []
     parts: list[tuple[bool, str]] = []
     plain: list[str] = []
     i, n = 0, len(text)
     while i < n:
-        ch = text[i]
-        if ch == "\\" and i + 1 < n and text[i + 1] in _PUNCT:
-            plain.append(text[i : i + 2])
-            i += 2
+        found = _TICK_OR_BACKSLASH.search(text, i)
+        if found is None:
+            plain.append(text[i:])
+            break
+        start = found.start()
+        if start > i:
+            plain.append(text[i:start])
+        if text[start] == "\\":
+            step = 2 if start + 1 < n and text[start + 1] in _PUNCT else 1
+            plain.append(text[start : start + step])
+            i = start + step
             continue
-        if ch != "`":
-            plain.append(ch)
-            i += 1
-            continue
-        run = _run_length(text, i)
-        close = _find_closer(text, i + run, run)
-        if close < 0:
-            plain.append("\\`" * run)
-            i += run
-            continue
-        if plain:
-            parts.append((False, "".join(plain)))
-            plain = []
-        parts.append((True, text[i : close + run]))
-        i = close + run
+        i = _code_or_ticks(text, start, parts, plain)
     if plain:
         parts.append((False, "".join(plain)))
     return parts
+
+
+def _code_or_ticks(
+    text: str, start: int, parts: list[tuple[bool, str]], plain: list[str]
+) -> int:
+    """The backtick run at `start`: a code span if a run as long closes it, else
+    escaped backticks; returns where scanning goes on."""
+    run = _run_length(text, start)
+    close = _find_closer(text, start + run, run)
+    if close < 0:
+        plain.append("\\`" * run)
+        return start + run
+    if plain:
+        parts.append((False, "".join(plain)))
+        plain.clear()
+    parts.append((True, text[start : close + run]))
+    return close + run
 
 
 def _run_length(text: str, start: int) -> int:
@@ -118,13 +139,14 @@ def _defuse_links(text: str) -> str:
 
 
 def _escape_plain(text: str, *, cell: bool) -> str:
-    text = _defuse_links(_HTML_START.sub("&lt;", text))
-    if cell:
-        text = re.sub(r"(?<!\\)\|", r"\\|", text)
-        text = text.replace("\n", "<br>")
-    else:
-        text = text.replace("\n", " ")
-    return text
+    # The `in` tests only skip regex passes that would find nothing.
+    if "<" in text:
+        text = _HTML_START.sub("&lt;", text)
+    if "]" in text:
+        text = _defuse_links(text)
+    if cell and "|" in text:
+        text = _UNESCAPED_PIPE.sub(r"\\|", text)
+    return text.replace("\n", "<br>" if cell else " ")
 
 
 def _escape_code(span: str, *, cell: bool) -> str:
@@ -143,6 +165,12 @@ def inline(text: Any, *, cell: bool = False) -> str:
     value = normalize(str(text)).strip()
     if not value:
         return ""
+    if _PLAIN_INLINE.fullmatch(value):
+        return value
+    return _escaped_inline(value, cell=cell)
+
+
+def _escaped_inline(value: str, *, cell: bool) -> str:
     if not cell:
         value = " ".join(value.split("\n"))
     out = "".join(
@@ -222,6 +250,12 @@ def block(text: Any, *, heading_floor: int | None = None) -> str:
     if not value.strip():
         return ""
     value = value.lstrip("\n")
+    if not _NOT_PLAIN.search(value):
+        return value
+    return _escaped_block(value, heading_floor)
+
+
+def _escaped_block(value: str, heading_floor: int | None) -> str:
     tokens = _parse(value)
     lines = value.split("\n")
     verbatim = _code_lines(tokens)
@@ -235,7 +269,8 @@ def block(text: Any, *, heading_floor: int | None = None) -> str:
     if closer:
         result.append(closer)
     candidate = "\n".join(result)
-    if _is_safe(candidate, heading_floor):
+    # Unchanged text parses to the tokens already at hand.
+    if _is_safe(candidate, heading_floor, tokens if candidate == value else None):
         return candidate
     return _escape_everything(value)
 
@@ -361,8 +396,10 @@ def _strip_prefix(line: str) -> str:
     return line[_prefix_end(line) :].strip()
 
 
-def _is_safe(text: str, heading_floor: int | None) -> bool:
-    tokens = _parse(text)
+def _is_safe(
+    text: str, heading_floor: int | None, tokens: list[Any] | None = None
+) -> bool:
+    tokens = _parse(text) if tokens is None else tokens
     stack: list[Any] = list(tokens)
     while stack:
         token = stack.pop()

@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Any
 import journal
 from journal.errors import InvalidDataError
 from journal.render import escape
+from journal.render.bytecode import bytecode_cache
 from journal.render.context import CommitUrl, build_context, time_filters
 from journal.render.labels import label_for
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from journal.model import Event, Session
     from journal.render.index import SessionIndex
     from journal.store import Journal
 
@@ -73,7 +75,8 @@ class Renderer:
         return make_environment(template_dirs(self.journal))
 
     @cached_property
-    def _commit_url(self) -> CommitUrl:
+    def commit_url(self) -> CommitUrl:
+        """sha -> web link; the remote is read once per renderer, not per report."""
         return commit_linker(self.journal)
 
     def render(self, session_id: str, *, index: SessionIndex | None = None) -> str:
@@ -82,12 +85,24 @@ class Renderer:
 
         session = self.journal.load(session_id)
         events = self.journal.events(session_id)
-        own_index = index is None
-        index = index or SessionIndex(self.journal)
-        entries = index.entries()
-        if own_index:
+        if index is None:
+            index = SessionIndex(self.journal)
+            index.entries()
             index.save()
-        previous = entries.get(session.previous) if session.previous else None
+        return self.render_loaded(session_id, session, events, index=index)
+
+    def render_loaded(
+        self,
+        session_id: str,
+        session: Session,
+        events: list[Event],
+        *,
+        index: SessionIndex,
+    ) -> str:
+        """The report of a session already loaded (the site reads every session once
+        and renders from that)."""
+        previous_id = session.previous
+        previous = index.entries().get(previous_id) if previous_id else None
         context = build_context(
             session_id=session_id,
             session=session,
@@ -98,7 +113,7 @@ class Renderer:
             previous=previous,
             following=index.next_of(session_id),
             ascii=self.ascii,
-            commit_url=self._commit_url,
+            commit_url=self.commit_url,
         )
         return self.render_context(context)
 
@@ -132,6 +147,10 @@ def make_environment(dirs: Sequence[Path]) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         newline_sequence="\n",
+        # A renderer lives for one command or one site generation: checking every
+        # template file's mtime on each `include` of each report is wasted work.
+        auto_reload=False,
+        bytecode_cache=bytecode_cache(),
     )
     env.filters.update(
         cell=escape.cell,

@@ -33,6 +33,7 @@ _ENTITIES = {
     '"': "#quot;",
     "`": "#96;",
 }
+_ESCAPES = str.maketrans(_ENTITIES)
 _FORMAT = "%Y-%m-%d %H:%M:%S"
 # Mermaid sizes a gantt to the window it renders in and the page scales it down to
 # the text column: a fixed width keeps the labels at a readable size.
@@ -55,7 +56,7 @@ def label(text: str, *, limit: int = _LABEL_MAX) -> str:
     flat = " ".join(str(text).split())
     if len(flat) > limit:
         flat = flat[: limit - 1].rstrip() + "…"
-    return "".join(_ENTITIES.get(ch, ch) for ch in flat)
+    return flat.translate(_ESCAPES)
 
 
 def chosen_events(events: Sequence[Event]) -> list[Event]:

@@ -169,26 +169,8 @@ def _report(
 ) -> str:
     """The session's report from journal.render, given the session already loaded
     (Renderer.render would read and validate both files a second time)."""
-    from journal.render.context import build_context
-    from journal.render.report import commit_linker
-
-    journal = renderer.journal
-    entries = index.entries()
-    previous = entries.get(info.session.previous) if info.session.previous else None
     try:
-        context = build_context(
-            session_id=info.id,
-            session=info.session,
-            events=info.events,
-            tz=journal.tz,
-            tz_name=journal.config.timezone,
-            source=f"{journal.config.sessions_dir}/{info.id}/",
-            previous=previous,
-            following=index.next_of(info.id),
-            ascii=renderer.ascii,
-            commit_url=commit_linker(journal),
-        )
-        return renderer.render_context(context)
+        return renderer.render_loaded(info.id, info.session, info.events, index=index)
     except JournalError as exc:
         collected.problems.append((info.id, exc.one_line()))
         return (

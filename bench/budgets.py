@@ -1,0 +1,206 @@
+"""The performance budgets, in one place, and the table rows that check them.
+
+From DESIGN.md ("Performance budgets") and issue 9: `log` ≤ 0.5 × jrnl and ≤ 5 × bare
+Python; the hooks with no active session add ≤ 1.5 × bare Python to a commit, with an
+active session ≤ one `log`; `render --all` linear in sessions, its no-op re-run
+≤ 0.3 s at 1,000 sessions; site generation ≤ 10 % of the builder's time on the same
+pages; `import` of 100 reports ≤ 3 s; `list` and `check` on 1,000 sessions ≤ 1 s.
+Size-bound budgets apply at the largest size of the run (1,000 sessions in a full run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from measure import Scenario
+from scenarios import HOOK_EVENTS, Bench
+from table import Figure, Row, at_most, with_growth, within
+
+LOG_VS_JRNL = 0.5
+LOG_VS_PYTHON = 5.0
+HOOKS_IDLE_VS_PYTHON = 1.5
+HOOK_ACTIVE_VS_LOG = 1.0
+LINEAR = 1.2
+"""Growth over the growth in sessions: above 1, slower per session as it grows."""
+NOOP_S = 0.3
+SITE_VS_BUILDER = 0.10
+IMPORT_S = 3.0
+READ_S = 1.0
+PYTHON = "python -c pass"
+COLD = "render --all, from nothing"
+BUILD = "mkdocs build (Material, --strict)"
+FIRST = "site generation, first build"
+AGAIN = "site generation, one session changed"
+
+
+class Results:
+    """The samples of a finished bench, by scenario key."""
+
+    def __init__(self, scenarios: Sequence[Scenario]):
+        self._by_key = {s.key: s for s in scenarios}
+
+    def has(self, key: str) -> bool:
+        return key in self._by_key
+
+    def figure(self, key: str, name: str = "seconds", unit: str = "s") -> Figure:
+        return Figure.of(self._by_key[key].samples[name], unit)
+
+    def difference(self, key: str, base: str) -> Figure:
+        """What `key` adds to `base`: the difference of the medians."""
+        with_it, without = self.figure(key), self.figure(base)
+        return Figure(with_it.median - without.median, with_it.spread)
+
+
+def rows(bench: Bench) -> list[Row]:
+    results = Results(bench.scenarios)
+    python = results.figure("python")
+    out = [Row(PYTHON + " (the floor)", "—", python, PYTHON, python)]
+    out += _capture(bench, results, python)
+    if results.has("commit:plain"):
+        out += _hooks(results, python)
+    out += _sessions(bench, results, python)
+    out += _site(bench, results, python)
+    if results.has("import"):
+        out.append(_import(bench, results, python))
+    return out
+
+
+def _capture(bench: Bench, results: Results, python: Figure) -> list[Row]:
+    out: list[Row] = []
+    jrnl = results.figure("jrnl") if results.has("jrnl") else None
+    if jrnl is not None:
+        out.append(Row('jrnl "…" (the peer)', "1 entry", jrnl, PYTHON, python))
+    series = []
+    for events in sorted({*bench.plan.events, HOOK_EVENTS}):
+        if not results.has(f"log:{events}"):
+            continue
+        size = f"{events:,} events"
+        log = results.figure(f"log:{events}")
+        if jrnl is not None and events in bench.plan.events:
+            budget = at_most(LOG_VS_JRNL, "jrnl")
+            series.append(Row("journal log", size, log, "jrnl", jrnl, budget=budget))
+        if events == HOOK_EVENTS:
+            budget = at_most(LOG_VS_PYTHON, PYTHON)
+            out.append(Row("journal log", size, log, PYTHON, python, budget=budget))
+    return out[:1] + with_growth(series) + out[1:]
+
+
+def _hooks(results: Results, python: Figure) -> list[Row]:
+    plain = results.figure("commit:plain")
+    log = results.figure(f"log:{HOOK_EVENTS}")
+    active = f"{HOOK_EVENTS:,}-event session"
+    idle = at_most(HOOKS_IDLE_VS_PYTHON, PYTHON)
+    busy = at_most(HOOK_ACTIVE_VS_LOG, "journal log")
+    return [
+        Row("git commit, no hooks", "—", plain, PYTHON, python),
+        Row(
+            "hooks (default install) add to git commit",
+            "no active session",
+            results.difference("commit:idle", "commit:plain"),
+            PYTHON,
+            python,
+            budget=idle,
+        ),
+        Row(
+            "post-commit hook adds to git commit",
+            active,
+            results.difference("commit:active-pc", "commit:plain"),
+            "journal log",
+            log,
+            budget=busy,
+        ),
+        Row(
+            "hooks (default install) add to git commit",
+            active,
+            results.difference("commit:active-both", "commit:plain"),
+            "journal log",
+            log,
+        ),
+    ]
+
+
+def _sessions(bench: Bench, results: Results, python: Figure) -> list[Row]:
+    counts = [c for c in bench.plan.sessions if results.has(f"list:{c}")]
+    out = []
+    for op in ("list", "check"):
+        out += with_growth(_read_rows(op, counts, results, python))
+    counts = [c for c in bench.plan.sessions if results.has(f"render-cold:{c}")]
+    if counts:
+        out += _render(counts, results, python)
+    return out
+
+
+def _read_rows(
+    op: str, counts: list[int], results: Results, python: Figure
+) -> list[Row]:
+    rows = []
+    for count in counts:
+        budget = within(READ_S) if count == counts[-1] else None
+        figure = results.figure(f"{op}:{count}")
+        rows.append(
+            Row(
+                f"journal {op}",
+                f"{count:,} sessions",
+                figure,
+                PYTHON,
+                python,
+                budget=budget,
+            )
+        )
+    return rows
+
+
+def _render(counts: list[int], results: Results, python: Figure) -> list[Row]:
+    largest = counts[-1]
+    cold = []
+    for before, count in zip([None, *counts], counts, strict=False):
+        figure = results.figure(f"render-cold:{count}")
+        size = f"{count:,} sessions"
+        if before is None:
+            cold.append(Row(COLD, size, figure, PYTHON, python))
+            continue
+        factor = count / before
+        linear = Figure(results.figure(f"render-cold:{before}").median * factor, None)
+        name = f"{factor:g} × {before:,} sessions"
+        budget = at_most(LINEAR, "linear")
+        cold.append(Row(COLD, size, figure, name, linear, budget=budget))
+    noop = [
+        Row(
+            "render --all, nothing changed",
+            f"{count:,} sessions",
+            results.figure(f"render-noop:{count}"),
+            PYTHON,
+            python,
+            budget=within(NOOP_S) if count == largest else None,
+        )
+        for count in counts
+    ]
+    peak = Row(
+        "render --all, cold: peak memory",
+        f"{largest:,} sessions",
+        results.figure(f"render-cold:{largest}", "rss_kib", "KiB"),
+        PYTHON,
+        results.figure("python", "rss_kib", "KiB"),
+    )
+    return with_growth(cold) + with_growth(noop) + [peak]
+
+
+def _site(bench: Bench, results: Results, python: Figure) -> list[Row]:
+    counts = [c for c in bench.plan.site_sessions if results.has(f"site:{c}")]
+    builds, first, again = [], [], []
+    budget = at_most(SITE_VS_BUILDER, "the build")
+    for count in counts:
+        size = f"{count:,} sessions"
+        build = results.figure(f"site:{count}", "build")
+        builds.append(Row(BUILD, size, build, PYTHON, python))
+        generate = results.figure(f"site:{count}", "generate")
+        first.append(Row(FIRST, size, generate, "the build", build, budget=budget))
+        generate = results.figure(f"site-again:{count}", "generate")
+        again.append(Row(AGAIN, size, generate, "the build", build, budget=budget))
+    return with_growth(builds) + with_growth(first) + with_growth(again)
+
+
+def _import(bench: Bench, results: Results, python: Figure) -> Row:
+    figure = results.figure("import")
+    size = f"{bench.plan.reports} reports"
+    return Row("journal import", size, figure, PYTHON, python, budget=within(IMPORT_S))

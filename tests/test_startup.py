@@ -1,0 +1,56 @@
+"""Start-up stays fast: `journal log` and the git hook import none of the heavy
+packages, and lint keeps them out of module level (ruff TID253)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from tests.conftest import REPO, Cli
+
+# The ones start-up cost is measured for (ECOSYSTEM.md); pyproject bans more.
+HEAVY = ("jinja2", "git", "markdown_it", "ruamel", "pydantic", "rich", "mkdocs")
+
+
+def banned() -> list[str]:
+    config = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
+    lint = config["tool"]["ruff"]["lint"]
+    names: list[str] = lint["flake8-tidy-imports"]["banned-module-level-imports"]
+    return names
+
+
+def imported(argv: list[str], cwd: Path) -> set[str]:
+    """Top-level packages a Python command imports (from `-X importtime`)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    names = set()
+    for line in done.stderr.splitlines():
+        if line.startswith("import time:") and line.count("|") == 2:
+            module = line.rsplit("|", 1)[1].strip()
+            names.add(module.split(".")[0])
+    assert "journal" in names, "no import times read: did -X importtime change?"
+    return names
+
+
+def test_lint_bans_module_level_imports_of_the_heavy_packages() -> None:
+    assert set(HEAVY) <= set(banned())
+
+
+def test_journal_log_imports_no_heavy_package(cli: Cli, session_id: str) -> None:
+    names = imported(["-m", "journal", "log", "Restarted the workers"], cli.root)
+    assert names.isdisjoint(banned()), sorted(names & set(banned()))
+    timeline = cli.root / "sessions" / session_id / "timeline.yaml"
+    assert "Restarted the workers" in timeline.read_text("utf-8")
+
+
+def test_the_hook_module_imports_no_heavy_package(tmp_path: Path) -> None:
+    names = imported(["-c", "import journal.hook"], tmp_path)
+    assert names.isdisjoint(banned()), sorted(names & set(banned()))
