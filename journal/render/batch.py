@@ -18,6 +18,13 @@ from typing import Any
 
 from journal import __version__
 from journal.errors import JournalError
+from journal.fingerprint import (
+    load_cache,
+    read_or_empty,
+    save_cache,
+    source_files,
+    stat_key,
+)
 from journal.fsio import atomic_write
 from journal.locate import CONFIG_NAME
 from journal.render.index import Entry, SessionIndex
@@ -44,7 +51,7 @@ def render_all(
     index = SessionIndex(journal)
     entries = index.entries()
     manifest_path = _manifest_path(journal, target)
-    manifest = _load(manifest_path)
+    manifest = load_cache(manifest_path)
     global_key = _global_key(journal, ascii)
     fresh: dict[str, Any] = {}
     renderer = None
@@ -55,7 +62,7 @@ def render_all(
         if (
             isinstance(known, dict)
             and known.get("key") == key
-            and known.get("stat") == _stat(path)
+            and known.get("stat") == stat_key(path)
         ):
             result.unchanged.append(session_id)
             fresh[session_id] = known
@@ -75,11 +82,11 @@ def render_all(
             result.written.append(session_id)
         else:
             result.unchanged.append(session_id)
-        fresh[session_id] = {"key": key, "stat": _stat(path)}
+        fresh[session_id] = {"key": key, "stat": stat_key(path)}
     result.removed = _remove_stale(target, set(entries))
     index.save()
     if fresh != manifest:
-        _save(manifest_path, fresh)
+        save_cache(manifest_path, fresh)
     return result
 
 
@@ -102,26 +109,16 @@ def _global_key(journal: Journal, ascii: bool) -> str:
 
     digest = hashlib.sha256()
     digest.update(f"{__version__}\0{ascii}\0".encode())
-    digest.update(_read_bytes(journal.root / CONFIG_NAME))
+    digest.update(read_or_empty(journal.root / CONFIG_NAME))
     folders = [("code", Path(__file__).resolve().parent)]
     folders += [(str(d), d) for d in template_dirs(journal)]
     if package_templates() not in [d for _, d in folders]:
         folders.append(("package", package_templates()))
     for label, folder in folders:
-        for path in sorted(_files(folder)):
+        for path in sorted(source_files(folder)):
             digest.update(f"\0{label}/{path.relative_to(folder).as_posix()}\0".encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def _files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return [
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and p.suffix != ".pyc" and "__pycache__" not in p.parts
-    ]
 
 
 def _remove_stale(target: Path, existing: set[str]) -> list[str]:
@@ -137,14 +134,6 @@ def _remove_stale(target: Path, existing: set[str]) -> list[str]:
     return removed
 
 
-def _stat(path: Path) -> list[int] | None:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return [st.st_mtime_ns, st.st_size, st.st_ino]
-
-
 def _read(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
@@ -152,30 +141,6 @@ def _read(path: Path) -> str | None:
         return None
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return b""
-
-
 def _manifest_path(journal: Journal, target: Path) -> Path:
     name = hashlib.sha256(str(target).encode("utf-8")).hexdigest()[:16]
     return journal.state_dir / "reports" / f"{name}.json"
-
-
-def _load(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _save(path: Path, manifest: dict[str, Any]) -> None:
-    # The manifest only saves work: failing to write it must not fail the run.
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, json.dumps(manifest, sort_keys=True))
-    except JournalError:
-        pass

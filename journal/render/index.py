@@ -9,14 +9,13 @@ the sessions whose `previous` names it. Finding them means knowing every session
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from journal import __version__
 from journal.errors import JournalError
+from journal.fingerprint import load_cache, read_or_empty, save_cache, stat_key
 from journal.store import SESSION_FILE, TIMELINE_FILE, Journal
 
 _CACHE_NAME = "render-index.json"
@@ -75,19 +74,12 @@ class SessionIndex:
         """Write the cache if anything changed; failing to is never an error."""
         if not self._dirty:
             return
-        try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self._path.with_name(f".{self._path.name}.{os.getpid()}")
-            payload = {"version": __version__, "sessions": self._cache}
-            tmp.write_text(json.dumps(payload), encoding="utf-8")
-            tmp.replace(self._path)
-            self._dirty = False
-        except OSError:
-            pass
+        save_cache(self._path, {"version": __version__, "sessions": self._cache})
+        self._dirty = False
 
     def _entry(self, session_id: str) -> tuple[Entry, dict[str, Any]]:
         folder = self.journal.sessions_dir / session_id
-        stats = [_stat(folder / SESSION_FILE), _stat(folder / TIMELINE_FILE)]
+        stats = [stat_key(folder / SESSION_FILE), stat_key(folder / TIMELINE_FILE)]
         cached = self._cache.get(session_id)
         if isinstance(cached, dict) and cached.get("stat") == stats:
             try:
@@ -99,29 +91,14 @@ class SessionIndex:
         return entry, {"stat": stats, "entry": asdict(entry)}
 
 
-def _stat(path: Path) -> list[int] | None:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return [st.st_mtime_ns, st.st_size, st.st_ino]
-
-
 def _read_entry(session_id: str, folder: Path) -> Entry:
-    session_bytes = _read_bytes(folder / SESSION_FILE)
-    timeline_bytes = _read_bytes(folder / TIMELINE_FILE)
+    session_bytes = read_or_empty(folder / SESSION_FILE)
+    timeline_bytes = read_or_empty(folder / TIMELINE_FILE)
     digest = hashlib.sha256(
         session_bytes + b"\0" + hashlib.sha256(timeline_bytes).digest()
     ).hexdigest()
     title, number, previous = _facts(session_bytes, session_id)
     return Entry(session_id, title, number, previous, digest)
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return b""
 
 
 def _facts(raw: bytes, session_id: str) -> tuple[str, int | None, str | None]:
@@ -145,11 +122,8 @@ def _facts(raw: bytes, session_id: str) -> tuple[str, int | None, str | None]:
 
 
 def _load_cache(path: Path) -> dict[str, Any]:
-    try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(stored, dict) or stored.get("version") != __version__:
+    stored = load_cache(path)
+    if stored.get("version") != __version__:
         return {}
     sessions = stored.get("sessions")
     return sessions if isinstance(sessions, dict) else {}

@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from journal import __version__
+from journal.fingerprint import (
+    load_cache,
+    read_or_empty,
+    save_cache,
+    source_files,
+    stat_key,
+)
 from journal.locate import CONFIG_NAME
 
 _NAME = "site-pages.json"
@@ -24,17 +30,17 @@ _NAME = "site-pages.json"
 def global_key(*, root: Path, folders: list[Path], flags: str) -> str:
     """Digest of what every session page depends on."""
     digest = hashlib.sha256(f"{__version__}\0{flags}\0".encode())
-    digest.update(_read(root / CONFIG_NAME))
+    digest.update(read_or_empty(root / CONFIG_NAME))
     for folder in folders:
-        for path in sorted(_files(folder)):
+        for path in sorted(source_files(folder)):
             digest.update(f"\0{path.relative_to(folder).as_posix()}\0".encode())
-            digest.update(_read(path))
+            digest.update(read_or_empty(path))
     return digest.hexdigest()
 
 
 def evidence_stamp(folder: Path) -> list[Any]:
     stamp: list[Any] = []
-    for path in sorted(_files(folder)):
+    for path in sorted(source_files(folder)):
         st = path.stat()
         stamp.append([path.relative_to(folder).as_posix(), st.st_size, st.st_mtime_ns])
     return stamp
@@ -47,7 +53,7 @@ class PageCache:
         name = hashlib.sha256(str(docs_dir.resolve()).encode()).hexdigest()[:12]
         self.path = state_dir / "site" / f"{name}-{_NAME}"
         self.docs_dir = docs_dir
-        self._old = _load(self.path)
+        self._old = load_cache(self.path)
         self._new: dict[str, Any] = {}
 
     def fresh(self, rel: str, key: str) -> bool:
@@ -56,61 +62,20 @@ class PageCache:
         if (
             isinstance(known, list)
             and known[:1] == [key]
-            and known[1:] == [_stat(self.docs_dir / rel)]
+            and known[1:] == [stat_key(self.docs_dir / rel)]
         ):
             self._new[rel] = known
             return True
         return False
 
     def record(self, rel: str, key: str) -> None:
-        self._new[rel] = [key, _stat(self.docs_dir / rel)]
+        self._new[rel] = [key, stat_key(self.docs_dir / rel)]
 
     def save(self) -> None:
-        if self._new == self._old:
-            return
-        # The cache only saves work: failing to write it must not fail the build.
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            tmp.write_text(json.dumps(self._new), encoding="utf-8")
-            tmp.replace(self.path)
-        except OSError:
-            pass
+        if self._new != self._old:
+            save_cache(self.path, self._new)
 
 
 def page_key(base: str, *parts: Any) -> str:
     raw = json.dumps([base, *parts], ensure_ascii=False, default=str)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
-def _files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return [
-        p
-        for p in folder.rglob("*")
-        if p.is_file() and p.suffix != ".pyc" and "__pycache__" not in p.parts
-    ]
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
-
-
-def _stat(path: Path) -> list[int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return [st.st_mtime_ns, st.st_size, st.st_ino]
-
-
-def _load(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
