@@ -1,12 +1,10 @@
-"""What the installed git hooks run: link a new commit, add the session trailer.
+"""What the installed git hooks do: link a new commit to its session.
 
-It runs inside `git commit`, so it stays on the standard library and journal's
-stdlib-only modules (no typer, GitPython, YAML or msgspec), returns at once when
-there is nothing to do, and never fails a commit: any error becomes one warning line
-on stderr and exit status 0.
-
-    python -m journal.hook post-commit [--root DIR] [--commit INFO]
-    python -m journal.hook commit-msg [--root DIR] MESSAGE_FILE
+It runs inside `git commit` (through `journal.cli.hook`, the entry point that turns
+every outcome into a line on stderr and exit status 0), so it stays on the standard
+library and journal's stdlib-only modules (no typer, GitPython, YAML or msgspec) and
+returns at once when there is nothing to do. What it has to tell the user it hands to
+a `say` callback; it never prints.
 
 The installed post-commit script runs `git log -1 --format=COMMIT_FORMAT` itself (it
 needs the trailers to decide whether to start Python at all) and hands the result over
@@ -16,10 +14,9 @@ the same `git log` runs through the seam.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from journal.fsio import locked
@@ -35,61 +32,14 @@ COMMIT_FORMAT = (
 """sha, author time, author, subject, <trailer values> — `<>`: no trailer."""
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    hook = args[0] if args else ""
-    root = _option(args, "--root")
-    try:
-        if hook == "post-commit":
-            post_commit(root, _option(args, "--commit"))
-        elif hook == "commit-msg":
-            from journal.gitlink.trailer import commit_msg
-
-            commit_msg(root, _positional(args[1:]))
-        else:
-            warn("usage: python -m journal.hook post-commit|commit-msg [FILE]")
-    except Exception as exc:  # a hook must never fail the commit
-        after = "run `journal sync` to link it later" if hook == "post-commit" else ""
-        warn(f"{_reason(exc)}; the commit stands{' — ' + after if after else ''}")
-    return 0
-
-
-def _positional(args: list[str]) -> str | None:
-    """The last argument that is neither an option nor an option's value."""
-    found = None
-    skip = False
-    for arg in args:
-        if skip:
-            skip = False
-        elif arg in {"--root", "--commit"}:
-            skip = True
-        elif not arg.startswith("--"):
-            found = arg
-    return found
-
-
-def _option(args: list[str], name: str) -> str | None:
-    for index, arg in enumerate(args):
-        if arg == name and index + 1 < len(args):
-            return args[index + 1]
-        if arg.startswith(name + "="):
-            return arg[len(name) + 1 :]
-    return None
-
-
-def _reason(exc: Exception) -> str:
-    one_line = getattr(exc, "one_line", None)
-    return one_line() if callable(one_line) else f"{type(exc).__name__}: {exc}"
-
-
-def warn(message: str) -> None:
-    print(f"journal: warning: {message}", file=sys.stderr)
+Say = Callable[[str], None]
+"""Receives what a hook tells the user, e.g. `warning: …` or `linked abc1234 → id`."""
 
 
 # --- post-commit -------------------------------------------------------------------
 
 
-def post_commit(root_arg: str | None, info: str | None = None) -> None:
+def post_commit(root_arg: str | None, info: str | None = None, *, say: Say) -> None:
     """Append the new commit to the active session (or the ones its trailer names)."""
     root = journal_root(root_arg)
     if root is None:
@@ -106,9 +56,11 @@ def post_commit(root_arg: str | None, info: str | None = None) -> None:
     named = [v.strip() for v in fields[4][1:-1].split("\x1e") if v.strip()]
     if not named and active is None:
         return
-    targets, unknown = _targets(root / sessions_dir, named, active)
+    targets, unknown = _targets(root / sessions_dir, named, active, say=say)
     if unknown and not targets:
-        warn(f"this commit names session {unknown[0]!r}, which is not in {root}")
+        say(
+            f"warning: this commit names session {unknown[0]!r}, which is not in {root}"
+        )
     event = {"at": fields[1], "kind": "commit", "text": fields[3], "sha": sha}
     event["by"] = fields[2]
     amended = reflog[0] if reflog and reflog[2].startswith("commit (amend)") else None
@@ -117,7 +69,7 @@ def post_commit(root_arg: str | None, info: str | None = None) -> None:
         with locked(state / "locks" / f"{session_id}.lock"):
             done = _link(timeline, event, amended)
         if done:
-            print(f"journal: {done} {sha[:7]} → {session_id}", file=sys.stderr)
+            say(f"{done} {sha[:7]} → {session_id}")
 
 
 def is_linked(raw: bytes, sha: str) -> bool:
@@ -268,7 +220,7 @@ def active_ref(state: Path) -> str | None:
 
 
 def _targets(
-    sessions: Path, named: list[str], active: str | None
+    sessions: Path, named: list[str], active: str | None, *, say: Say
 ) -> tuple[list[str], list[str]]:
     """Sessions the commit goes to: those its trailers name, else the active one."""
     found: list[str] = []
@@ -282,7 +234,7 @@ def _targets(
     if not found and active is not None:
         session_id = resolve(sessions, active)
         if session_id is None:
-            warn(f"the active session {active!r} does not exist; commit not linked")
+            say(f"warning: the active session {active!r} does not exist; not linked")
             return [], []
         found.append(session_id)
     return found, unknown
@@ -313,8 +265,3 @@ def _number(folder: Path) -> int | None:
     except OSError:
         return None
     return int(match[1]) if match else None
-
-
-if __name__ == "__main__":
-    with contextlib.suppress(KeyboardInterrupt):
-        sys.exit(main())

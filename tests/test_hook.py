@@ -120,7 +120,9 @@ def test_linking_is_idempotent(hooked: Path, cli: Cli) -> None:
     sha = commit(hooked, "Fix once")
     assert "already" in cli.ok("link").out
     subprocess.run(
-        [sys.executable, "-m", "journal.hook", "post-commit"], cwd=hooked, check=True
+        [sys.executable, "-m", "journal.cli.hook", "post-commit"],
+        cwd=hooked,
+        check=True,
     )
     assert linked(hooked).count(sha) == 1
 
@@ -300,7 +302,7 @@ def test_submodule_journal_links_its_own_commits(tmp_path: Path) -> None:
 
 def test_hook_path_imports_nothing_heavy(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "journal.hook", "post-commit"],
+        [sys.executable, "-X", "importtime", "-m", "journal.cli.hook", "post-commit"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -353,12 +355,12 @@ def test_two_branches_logging_to_one_session_merge_cleanly(
 def test_pre_commit_route_without_the_installed_script(
     journal_root: Path, session_id: str
 ) -> None:
-    """pre-commit/prek run `python -m journal.hook …` with no --commit: same result."""
+    """pre-commit/prek run `python -m journal.cli.hook …` with no --commit: same result."""
     git(journal_root, "add", "-A")
     run_commit(journal_root, "-m", "Start")
     message = journal_root.parent / "COMMIT_MSG"
     message.write_text("Fix through pre-commit\n")
-    hook = [sys.executable, "-P", "-m", "journal.hook"]
+    hook = [sys.executable, "-P", "-m", "journal.cli.hook"]
     subprocess.run([*hook, "commit-msg", str(message)], cwd=journal_root, check=True)
     assert message.read_text() == f"Fix through pre-commit\n\nJournal-Session: {SID}\n"
     subprocess.run([*hook, "commit-msg", str(message)], cwd=journal_root, check=True)
@@ -406,5 +408,5 @@ def test_pre_commit_manifest_offers_the_three_hooks() -> None:
     assert all(h["minimum_pre_commit_version"] == "3.2.0" for h in hooks.values())
     assert hooks["journal-link"]["always_run"] is True
     assert hooks["journal-link"]["pass_filenames"] is False
-    assert hooks["journal-link"]["entry"].endswith("journal.hook post-commit")
+    assert hooks["journal-link"]["entry"].endswith("journal.cli.hook post-commit")
     assert hooks["journal-check"]["entry"] == "journal check"

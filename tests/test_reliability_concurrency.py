@@ -5,7 +5,7 @@ Each worker is a separate Python process. Released together, each runs its own
 seeded mix of: appends through the library (`log_event`) and through the real
 `journal log`; field edits through `Journal.edit` and through the real `journal set`;
 commit links through `journal link`'s library call and through the real post-commit
-hook (`python -m journal.hook post-commit`) in a real git repository. Every worker
+hook (`python -m journal.cli.hook post-commit`) in a real git repository. Every worker
 owns its own fields (a component's note, a key of `impact.numbers`), so "the last
 write of each field" is known: the worker's own last write. All write one shared
 field too (`summary`), whose final value must be one some worker wrote.
@@ -111,7 +111,7 @@ for index in range(operations):
         run([*cli, "link", sha, "--session", SID])
         done["links"].append(sha)
     elif op == "hook":
-        hook = run([sys.executable, "-m", "journal.hook", "post-commit"])
+        hook = run([sys.executable, "-m", "journal.cli.hook", "post-commit"])
         if "warning" in hook.stderr:
             raise SystemExit(hook.stderr)
         done["hook"] += 1

@@ -189,7 +189,7 @@ def _plan(
         f"{path} is a hook that is not journal's, and not a shell script journal "
         "can chain into",
         f"run `journal hook install --force` to replace it (it is kept as "
-        f"{name}{BACKUP_SUFFIX}), or call `python -m journal.hook {name}` from it",
+        f"{name}{BACKUP_SUFFIX}), or call `python -m journal.cli.hook {name}` from it",
     )
 
 

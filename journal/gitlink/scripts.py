@@ -62,7 +62,7 @@ _CLOSE = """\
 # folders (a `journal/` of the project, say) off sys.path.
 _BOOT = (
     "import sys; sys.path.insert(0, sys.argv.pop(1)); "
-    "from journal.hook import main; sys.exit(main())"
+    "from journal.cli.hook import main; raise SystemExit(main())"
 )
 _PURPOSE = {
     "post-commit": "Link the new commit to the active journal session.",

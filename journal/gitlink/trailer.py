@@ -11,16 +11,16 @@ import re
 from pathlib import Path
 
 from journal.hook import (
+    Say,
     active_ref,
     journal_root,
     resolve,
     session_state_dir,
     settings,
-    warn,
 )
 
 
-def commit_msg(root_arg: str | None, message_file: str | None) -> None:
+def commit_msg(root_arg: str | None, message_file: str | None, *, say: Say) -> None:
     """Add `Journal-Session: <id>` to the message while a session is active."""
     if message_file is None:
         raise ValueError("the commit-msg hook got no message file")
@@ -33,7 +33,7 @@ def commit_msg(root_arg: str | None, message_file: str | None) -> None:
     sessions_dir, key = settings(root)
     session_id = resolve(root / sessions_dir, active)
     if session_id is None:
-        warn(f"the active session {active!r} does not exist; no trailer added")
+        say(f"warning: the active session {active!r} does not exist; no trailer added")
         return
     path = Path(message_file)
     text = path.read_text(encoding="utf-8", errors="replace")
