@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from journal.render import escape
+from journal.render import blocks, escape
 
 MD = MarkdownIt("commonmark", {"html": True}).enable("table")
 
@@ -40,7 +40,7 @@ def test_text_that_opens_a_list_item_cannot_start_a_block() -> None:
 
 def test_block_keeps_markdown_but_not_structure() -> None:
     text = "# Title\nPara with **bold**\n---\n\n- item\n\n| a | b |\n|---|---|\n<div>x</div>"
-    out = escape.block(text)
+    out = blocks.block(text)
     types = {t.type for t in MD.parse(out)}
     assert "heading_open" not in types and "table_open" not in types
     assert "hr" not in types and "html_block" not in types
@@ -48,17 +48,17 @@ def test_block_keeps_markdown_but_not_structure() -> None:
 
 
 def test_block_closes_a_fence_left_open() -> None:
-    out = escape.block("before\n```python\nprint('<b>')")
+    out = blocks.block("before\n```python\nprint('<b>')")
     assert out == "before\n```python\nprint('<b>')\n```"
 
 
 def test_block_keeps_code_verbatim() -> None:
     text = "```\n# not escaped <b>\n```\n\n    indented <i>"
-    assert escape.block(text) == text
+    assert blocks.block(text) == text
 
 
 def test_section_keeps_headings_below_the_section_and_tables() -> None:
-    out = escape.section("# Top\n\n## Sub\n\n#### Deep\n\nSetext\n===\n\n| a |\n|---|")
+    out = blocks.section("# Top\n\n## Sub\n\n#### Deep\n\nSetext\n===\n\n| a |\n|---|")
     headings = [t.tag for t in MD.parse(out) if t.type == "heading_open"]
     assert headings == ["h3", "h3", "h4", "h3"]
     assert "table_open" in {t.type for t in MD.parse(out)}
@@ -116,8 +116,8 @@ def test_links_to_unsafe_schemes_are_text_in_every_context(text: str) -> None:
     for rendered in (
         escape.inline(text),
         escape.cell(text),
-        escape.block(text),
-        escape.block(f"[r]: {text[text.index('(') + 1 :]}\n\n[x][r]"),
+        blocks.block(text),
+        blocks.block(f"[r]: {text[text.index('(') + 1 :]}\n\n[x][r]"),
     ):
         assert _hrefs(rendered) == [], rendered
 
@@ -134,7 +134,7 @@ def test_links_to_unsafe_schemes_are_text_in_every_context(text: str) -> None:
 )
 def test_ordinary_links_keep_working(text: str, href: str) -> None:
     assert _hrefs(escape.inline(text)) == [href]
-    assert _hrefs(escape.block(text)) == [href]
+    assert _hrefs(blocks.block(text)) == [href]
 
 
 # Text that needs no escaping is returned without the full pass (most text in a
@@ -155,7 +155,7 @@ def test_inline_shortcut_agrees_with_the_full_pass(text: str) -> None:
 
 @given(WORDY)
 def test_block_shortcut_agrees_with_the_full_pass(text: str) -> None:
-    value = escape._expand_prefix_tabs(escape.normalize(text)).lstrip("\n")
-    if value.strip() and not escape._NOT_PLAIN.search(value):
-        assert escape._escaped_block(value, None) == value
-        assert escape._escaped_block(value, 3) == value
+    value = blocks._expand_prefix_tabs(escape.normalize(text)).lstrip("\n")
+    if value.strip() and not blocks._NOT_PLAIN.search(value):
+        assert blocks._escaped_block(value, None) == value
+        assert blocks._escaped_block(value, 3) == value

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import journal
 from journal.errors import InvalidDataError
-from journal.render import escape
+from journal.render import blocks, escape
 from journal.render.bytecode import bytecode_cache
 from journal.render.context import CommitUrl, build_context, time_filters
 from journal.render.labels import label_for
@@ -155,8 +155,8 @@ def make_environment(dirs: Sequence[Path]) -> Environment:
     env.filters.update(
         cell=escape.cell,
         inline=escape.inline,
-        md=escape.block,
-        section_md=escape.section,
+        md=blocks.block,
+        section_md=blocks.section,
         code=escape.code_span,
         cellcode=lambda text: escape.code_span(text, cell=True),
         fence=escape.fence,
@@ -205,7 +205,7 @@ def _item(text: Any, indent: int = 2) -> str:
     """A list item's text: its first line inline, the rest as blocks nested in it."""
     first, _, rest = escape.normalize(str(text)).strip().partition("\n")
     head = escape.inline(first)
-    body = escape.block(rest)
+    body = blocks.block(rest)
     if not body:
         return head
     pad = " " * indent

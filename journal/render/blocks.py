@@ -1,0 +1,220 @@
+"""Escaping multi-line Markdown placed as blocks of its own (summaries, details,
+free-form sections), built on the inline escaping of `journal.render.escape`.
+
+Paragraphs, lists, quotes, emphasis, links and code are kept; headings, tables and
+rules are neutralised (free-form sections keep headings, pushed below their own).
+The result is checked by parsing it, and falls back to escaping every punctuation
+mark when the check fails, so the guarantee never rests on a heuristic alone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from journal.render.escape import (
+    _HTML_START,
+    _PUNCT,
+    _defuse_links,
+    _segments,
+    normalize,
+)
+
+# Container markers a block can sit behind: blockquote `>`, bullets, ordered numbers.
+_PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
+_RULE_OR_UNDERLINE = re.compile(r"^(?:=+|-+|(?:[-*_][ \t]*){3,})[ \t]*$")
+_DELIMITER_ROW = re.compile(r"^[-:|][-:| \t]*$")
+_ATX = re.compile(r"^(#{1,6})(?=[ \t]|$)")
+# Text with none of these characters, and no line opening with a container marker,
+# a digit, `:` or a structure mark, parses as paragraphs (or indented code) only:
+# block escaping leaves it as it is and its check passes.
+_NOT_PLAIN = re.compile(r"[#|<`~\[\]\\]|(?:^|\n)[ \t]*[-*_=+>:\d]")
+# What a link or image may point at once it is Markdown (see escape._defuse_links).
+_SAFE_HREF = re.compile(r"^(?:https?:|mailto:|[^:]*(?:[/?#]|$))", re.IGNORECASE)
+
+
+def block(text: Any, *, heading_floor: int | None = None) -> str:
+    """Multi-line Markdown placed as blocks of its own (blank lines around it).
+
+    Paragraphs, lists, quotes, emphasis, links and code are kept. Headings, tables
+    and rules are neutralised — unless `heading_floor` is given (free-form sections):
+    then headings are kept but pushed down to at least that level, and tables and
+    rules stay. Raw HTML is always shown as text, and a fence left open is closed.
+    """
+    value = _expand_prefix_tabs(normalize(str(text)))
+    if not value.strip():
+        return ""
+    value = value.lstrip("\n")
+    if not _NOT_PLAIN.search(value):
+        return value
+    return _escaped_block(value, heading_floor)
+
+
+def _escaped_block(value: str, heading_floor: int | None) -> str:
+    tokens = _parse(value)
+    lines = value.split("\n")
+    verbatim = _code_lines(tokens)
+    if heading_floor is not None:
+        lines = _demote_headings(lines, tokens, heading_floor)
+    result = [
+        line if index in verbatim else _escape_block_line(line, heading_floor)
+        for index, line in enumerate(lines)
+    ]
+    closer = _open_fence_closer(tokens, len(lines), value)
+    if closer:
+        result.append(closer)
+    candidate = "\n".join(result)
+    # Unchanged text parses to the tokens already at hand.
+    if _is_safe(candidate, heading_floor, tokens if candidate == value else None):
+        return candidate
+    return _escape_everything(value)
+
+
+def _expand_prefix_tabs(text: str) -> str:
+    # Tabs in the indentation count to the next multiple of 4 and behave differently
+    # once the text is nested in a list item; spaces mean the same everywhere.
+    out = []
+    for line in text.split("\n"):
+        prefix = _PREFIX.match(line)
+        end = prefix.end() if prefix else 0
+        out.append(line[:end].expandtabs(4) + line[end:] if "\t" in line else line)
+    return "\n".join(out)
+
+
+def _escape_block_line(line: str, heading_floor: int | None) -> str:
+    prefix = _PREFIX.match(line)
+    start = prefix.end() if prefix else 0
+    head, rest = line[:start], line[start:]
+    if heading_floor is None and _starts_structure(rest):
+        rest = "\\" + rest
+    escaped = "".join(
+        part if is_code else _defuse_links(_HTML_START.sub("&lt;", part))
+        for is_code, part in _segments(rest)
+    )
+    return _HTML_START.sub("&lt;", head) + escaped
+
+
+def _starts_structure(rest: str) -> bool:
+    """A heading, rule, setext underline or table delimiter row starts `rest`."""
+    return bool(
+        _ATX.match(rest)
+        or _RULE_OR_UNDERLINE.match(rest)
+        or (_DELIMITER_ROW.match(rest) and "-" in rest)
+    )
+
+
+def _escape_everything(text: str) -> str:
+    """The fallback: every punctuation mark escaped, so no Markdown syntax remains."""
+    lines = []
+    for line in text.split("\n"):
+        escaped = "".join(
+            "&lt;" if ch == "<" else ("\\" + ch if ch in _PUNCT else ch) for ch in line
+        )
+        lines.append(escaped)
+    return "\n".join(lines)
+
+
+def _parser() -> Any:
+    global _PARSER
+    if _PARSER is None:
+        from markdown_it import MarkdownIt
+
+        _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
+        # See every link as a link (markdown-it would hide unsafe ones), so the
+        # safety check below can refuse them.
+        _PARSER.validateLink = lambda url: True
+    return _PARSER
+
+
+_PARSER: Any = None
+
+
+def _parse(text: str) -> list[Any]:
+    tokens: list[Any] = _parser().parse(text)
+    return tokens
+
+
+def _code_lines(tokens: list[Any]) -> set[int]:
+    lines: set[int] = set()
+    for token in tokens:
+        if token.type in ("fence", "code_block") and token.map:
+            lines.update(range(token.map[0], token.map[1]))
+    return lines
+
+
+def _open_fence_closer(tokens: list[Any], line_count: int, text: str) -> str | None:
+    """The closing fence for a top-level fence that runs to the end of the text."""
+    for token in tokens:
+        if token.type != "fence" or token.level != 0 or not token.map:
+            continue
+        if token.map[1] < line_count:
+            continue
+        last = text.split("\n")[token.map[1] - 1]
+        marker: str = token.markup
+        closed = token.map[1] - token.map[0] > 1 and re.fullmatch(
+            rf" {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*", last
+        )
+        if not closed:
+            return marker
+    return None
+
+
+def _demote_headings(lines: list[str], tokens: list[Any], floor: int) -> list[str]:
+    """Headings of a section body, pushed down to at least `floor`; line count kept."""
+    lines = list(lines)
+    for token in tokens:
+        if token.type != "heading_open" or not token.map:
+            continue
+        level = max(int(token.tag[1:]), floor)
+        start, end = token.map
+        prefix_match = _PREFIX.match(lines[start])
+        cut = prefix_match.end() if prefix_match else 0
+        prefix = lines[start][:cut]
+        if token.markup.startswith("#"):
+            lines[start] = prefix + "#" * level + lines[start][cut:].lstrip("#")
+            continue
+        # A setext heading (text underlined with === or ---) becomes an ATX one; its
+        # other lines keep only their container markers.
+        words = [_strip_prefix(line) for line in lines[start : end - 1]]
+        lines[start] = prefix + "#" * level + " " + " ".join(w for w in words if w)
+        for index in range(start + 1, end):
+            lines[index] = lines[index][: _prefix_end(lines[index])].rstrip()
+    return lines
+
+
+def _prefix_end(line: str) -> int:
+    match = _PREFIX.match(line)
+    return match.end() if match else 0
+
+
+def _strip_prefix(line: str) -> str:
+    return line[_prefix_end(line) :].strip()
+
+
+def _is_safe(
+    text: str, heading_floor: int | None, tokens: list[Any] | None = None
+) -> bool:
+    tokens = _parse(text) if tokens is None else tokens
+    stack: list[Any] = list(tokens)
+    while stack:
+        token = stack.pop()
+        kind = token.type
+        if kind in ("html_block", "html_inline"):
+            return False
+        if kind == "heading_open" and (
+            heading_floor is None or int(token.tag[1:]) < heading_floor
+        ):
+            return False
+        if heading_floor is None and kind in ("table_open", "hr"):
+            return False
+        href = token.attrGet("href") or token.attrGet("src")
+        if href is not None and not _SAFE_HREF.match(str(href).strip()):
+            return False
+        if token.children:
+            stack.extend(token.children)
+    return _open_fence_closer(tokens, len(text.split("\n")), text) is None
+
+
+def section(text: Any) -> str:
+    """A free-form section body: Markdown kept, headings below the section's own."""
+    return block(text, heading_floor=3)
