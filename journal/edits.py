@@ -43,8 +43,6 @@ def parse_path(dotted: str) -> list[str | int]:
 
 def coerce_value(raw: str, kind: str, *, tz: Any) -> Any:
     """Turn command-line text into the value stored for a field of `kind`."""
-    from journal.model import field_kind  # noqa: F401 - kind names come from there
-
     if raw in {"null", "~"}:
         return None
     if kind == "str":

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta, Struct, field
 
+from journal import fieldpaths
 from journal.errors import InvalidDataError
 
 SCHEMA_VERSION = 1
@@ -255,14 +256,14 @@ def _model_error(text: str, kind: type[Any]) -> ModelError:
         for name, index in _STEP_RE.findall(match[1]):
             path.append(int(index) if index else name)
     message = _PATH_RE.sub("", text).rstrip(" -")
-    dotted = _dotted(path)
+    dotted = fieldpaths.dotted(path)
     unknown = re.search(r"unknown field `([^`]+)`", message)
     if unknown:
         key = unknown[1]
-        known = _fields_at(kind, path)
+        known = fieldpaths.fields_at(kind, path)
         return ModelError(
             f"unknown field {'.'.join([*filter(None, [dotted]), key])!r}",
-            _suggest(key, known),
+            fieldpaths.suggest(key, known),
             [*path, key],
         )
     if (
@@ -284,96 +285,13 @@ def _soften(message: str) -> str:
     )
 
 
-def _dotted(path: list[str | int]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
-
-
-def _fields_at(kind: type[Any], path: list[str | int]) -> list[str]:
-    info: Any = msgspec.inspect.type_info(kind)
-    for part in path:
-        info = _step_into(info, part)
-        if info is None:
-            return []
-    return [f.name for f in getattr(info, "fields", ())]
-
-
-def _step_into(info: Any, part: str | int) -> Any:
-    while isinstance(info, msgspec.inspect.UnionType):
-        info = next(
-            (t for t in info.types if not isinstance(t, msgspec.inspect.NoneType)), None
-        )
-    if isinstance(part, int):
-        return getattr(info, "item_type", None)
-    for f in getattr(info, "fields", ()):
-        if f.name == part:
-            inner = f.type
-            while isinstance(inner, msgspec.inspect.UnionType):
-                inner = next(
-                    (
-                        t
-                        for t in inner.types
-                        if not isinstance(t, msgspec.inspect.NoneType)
-                    ),
-                    None,
-                )
-            return inner
-    return None
-
-
 def field_kind(path: list[str | int]) -> str:
     """What a path in a session holds: str, int, float, bool, datetime, date, list,
     struct or dict. An unknown path raises ModelError naming the closest field."""
-    info: Any = msgspec.inspect.type_info(Session)
-    walked: list[str | int] = []
-    for part in path:
-        nxt = _step_into(info, part)
-        if nxt is None:
-            if isinstance(part, str):
-                known = [f.name for f in getattr(_unwrap(info), "fields", ())]
-                name = ".".join(str(p) for p in [*walked, part])
-                raise ModelError(
-                    f"unknown field {name!r}", _suggest(part, known), [*walked, part]
-                )
-            raise ModelError(f"{_dotted(walked)} is not a list", None, walked)
-        info = nxt
-        walked.append(part)
-    return _kind_name(_unwrap(info))
-
-
-def _unwrap(info: Any) -> Any:
-    while isinstance(info, msgspec.inspect.UnionType):
-        info = next(
-            (t for t in info.types if not isinstance(t, msgspec.inspect.NoneType)), None
-        )
-    return info
-
-
-def _kind_name(info: Any) -> str:
-    names: dict[type, str] = {
-        msgspec.inspect.StrType: "str",
-        msgspec.inspect.IntType: "int",
-        msgspec.inspect.FloatType: "float",
-        msgspec.inspect.BoolType: "bool",
-        msgspec.inspect.DateTimeType: "datetime",
-        msgspec.inspect.DateType: "date",
-        msgspec.inspect.ListType: "list",
-        msgspec.inspect.StructType: "struct",
-        msgspec.inspect.DictType: "dict",
-        msgspec.inspect.LiteralType: "str",
-    }
-    return names.get(type(info), "str")
-
-
-def _suggest(key: str, known: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(key, known, n=1)
-    if close:
-        return f"did you mean {close[0]!r}?"
-    return "known fields: " + ", ".join(known) if known else "remove it"
+    try:
+        return fieldpaths.kind_at(Session, path)
+    except fieldpaths.UnknownPath as exc:
+        raise ModelError(exc.message, exc.hint, exc.path) from None
 
 
 def check_vocabulary(
