@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import ConflictError, UsageError
-from journal.store import SCHEMA_FILE, SESSION_FILE, Journal
+from journal.store import SCHEMA_FILE, Journal
 from journal.when import format_iso, parse_when
 
 
@@ -116,16 +116,10 @@ def _number(journal: Journal, number: str | None) -> int | None:
     if number is None:
         return None
     if number == "next":
-        import re
+        from journal.ids import number_of
 
-        highest = 0
-        for session_id in journal.session_ids():
-            path = journal.sessions_dir / session_id / SESSION_FILE
-            match = re.search(
-                r"^number:\s*(\d+)", path.read_text("utf-8"), re.MULTILINE
-            )
-            highest = max(highest, int(match[1])) if match else highest
-        return highest + 1
+        taken = (number_of(journal.sessions_dir / i) for i in journal.session_ids())
+        return max((n for n in taken if n is not None), default=0) + 1
     if not number.isdigit():
         raise UsageError(
             f"--number {number!r} is not a number", "give a number, or `next`"

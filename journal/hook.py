@@ -241,27 +241,12 @@ def _targets(
 
 
 def resolve(sessions: Path, ref: str) -> str | None:
-    """A session folder for an id, a unique prefix or a number (`8`, `#8`)."""
-    if not ref or "/" in ref or ref.startswith("."):
-        return None
-    if (sessions / ref / "session.yaml").is_file():
-        return ref
-    try:
-        names = sorted(e.name for e in os.scandir(sessions) if e.is_dir())
-    except OSError:
-        return None
-    number = ref.lstrip("#")
-    if number.isdigit():
-        hits = [n for n in names if _number(sessions / n) == int(number)]
-    else:
-        hits = [n for n in names if n.startswith(ref) or n[11:].startswith(ref)]
-    return hits[0] if len(hits) == 1 else None
+    """A session folder for an id, a unique prefix or a number (`8`, `#8`); None when
+    `ref` names no session, or several."""
+    from journal.errors import JournalError
+    from journal.ids import resolve_ref
 
-
-def _number(folder: Path) -> int | None:
     try:
-        text = (folder / "session.yaml").read_bytes()
-        match = re.search(rb"^number:\s*['\"]?(\d+)", text, re.MULTILINE)
-    except OSError:
+        return resolve_ref(sessions, ref)
+    except JournalError:
         return None
-    return int(match[1]) if match else None

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
 from functools import cached_property
 from pathlib import Path
 
+from journal import ids
 from journal.config import Config, load_config
 from journal.errors import ConflictError, InvalidDataError, NotFoundError, UsageError
 from journal.fsio import atomic_write, locked, remove_stale_temps
@@ -32,11 +32,6 @@ SESSION_FILE = "session.yaml"
 TIMELINE_FILE = "timeline.yaml"
 EVIDENCE_DIR = "evidence"
 SCHEMA_FILE = "journal.schema.json"
-_ID_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$")
-_NUMBER_RE = re.compile(r"^number:\s*['\"]?(\d+)", re.MULTILINE)
-_REF_HINT = (
-    "give the folder name (2025-11-04-slug), a unique prefix of it, or the number"
-)
 
 
 class Journal:
@@ -67,67 +62,19 @@ class Journal:
 
     def session_ids(self) -> list[str]:
         """Every session folder, oldest first (folder names sort by date)."""
-        try:
-            entries = list(os.scandir(self.sessions_dir))
-        except FileNotFoundError:
-            return []
-        ids = [
-            e.name
-            for e in entries
-            if _ID_RE.match(e.name) and e.is_dir(follow_symlinks=False)
-        ]
-        return sorted(ids)
+        return ids.session_ids(self.sessions_dir)
 
     def session_dir(self, session_id: str) -> Path:
         folder = self.sessions_dir / session_id
-        if not _ID_RE.match(session_id) or folder.is_symlink():
-            raise UsageError(f"{session_id!r} is not a session id", _REF_HINT)
+        if not ids.is_session_id(session_id) or folder.is_symlink():
+            raise UsageError(f"{session_id!r} is not a session id", ids.REF_HINT)
         return folder
 
     def resolve(self, ref: str | None) -> str:
         """The session a user means: id, unique prefix or number; None = active."""
         if ref is None:
             return self.require_active()
-        ref = ref.strip()
-        _refuse_path_like(ref)
-        ids = self.session_ids()
-        if ref in ids:
-            return ref
-        number = ref.lstrip("#")
-        if number.isdigit():
-            return self._by_number(int(number), ref)
-        matches = [i for i in ids if i.startswith(ref)] or [
-            i for i in ids if i[11:].startswith(ref)
-        ]
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            raise NotFoundError(f"no session matches {ref!r}", "see `journal list`")
-        shown = ", ".join(matches[:5]) + (" …" if len(matches) > 5 else "")
-        raise ConflictError(
-            f"{ref!r} matches {len(matches)} sessions: {shown}", _REF_HINT
-        )
-
-    def _by_number(self, number: int, ref: str) -> str:
-        found = []
-        for session_id in self.session_ids():
-            try:
-                text = (self.sessions_dir / session_id / SESSION_FILE).read_text(
-                    "utf-8"
-                )
-            except (OSError, UnicodeDecodeError):
-                continue
-            match = _NUMBER_RE.search(text)
-            if match and int(match[1]) == number:
-                found.append(session_id)
-        if len(found) == 1:
-            return found[0]
-        if not found:
-            raise NotFoundError(f"no session has number {number}", "see `journal list`")
-        raise ConflictError(
-            f"{len(found)} sessions have number {number}: {', '.join(found)}",
-            "use the folder name instead, and renumber one of them",
-        )
+        return ids.resolve_ref(self.sessions_dir, ref)
 
     # --- the active session ------------------------------------------------------
 
@@ -389,20 +336,6 @@ def _check_times(*times: tuple[str, datetime | None]) -> None:
                 raise model.ModelError(
                     f"{name}: {exc.message}", exc.hint, [name]
                 ) from None
-
-
-def _refuse_path_like(ref: str) -> None:
-    if (
-        not ref
-        or "/" in ref
-        or "\\" in ref
-        or ".." in ref
-        or ref.startswith(".")
-        or "\0" in ref
-    ):
-        raise UsageError(f"{ref!r} is not a session id", _REF_HINT)
-    if any(c in ref for c in "$`;|&<>*?'\"\n\r\t "):
-        raise UsageError(f"{ref!r} is not a session id", _REF_HINT)
 
 
 def _locate(text: str, path: list[str | int], where: str) -> str:

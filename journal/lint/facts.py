@@ -10,13 +10,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError
+from journal.ids import number_of
 from journal.store import SESSION_FILE, TIMELINE_FILE, Journal
 
 if TYPE_CHECKING:
     from journal.model import Event, Session
     from journal.timeline import RawLine
 
-_NUMBER_RE = re.compile(r"^number:\s*['\"]?(\d+)", re.MULTILINE)
 _WHERE_LINE = re.compile(r":(\d+)(?::\d+)?$")
 
 
@@ -129,13 +129,9 @@ class JournalFacts:
         """Display number → the sessions that use it (read without a full load)."""
         found: dict[int, list[str]] = {}
         for session_id in sorted(self.ids):
-            path = self.journal.sessions_dir / session_id / SESSION_FILE
-            try:
-                match = _NUMBER_RE.search(path.read_text("utf-8"))
-            except (OSError, UnicodeDecodeError):
-                continue
-            if match:
-                found.setdefault(int(match[1]), []).append(session_id)
+            number = number_of(self.journal.sessions_dir / session_id)
+            if number is not None:
+                found.setdefault(number, []).append(session_id)
         return found
 
     @cached_property
