@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
+from tests.browser_support import ARGS, CHROMIUM, mermaid_svgs
 from tests.conftest import git, run_journal
 from tests.figures import record
 
@@ -83,16 +83,6 @@ PAYLOADS = [
 PLAIN = "Zplainz"
 BASELINE = "2025-11-03-baseline"
 MD = MarkdownIt("commonmark", {"html": True}).enable("table")
-CHROMIUM = shutil.which("chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def session_id(index: int) -> str:
@@ -527,29 +517,6 @@ def test_the_site_runs_no_injected_script_and_keeps_every_page(
     _record(len(PAYLOADS), pages=len(PAYLOADS) + 6)
 
 
-def _mermaid_svgs(watch: Watch) -> int:
-    """SVG elements drawn inside Mermaid diagrams (Material draws them into a closed
-    shadow root, which only the DevTools protocol sees into), after up to 10 s."""
-    cdp = watch.context.new_cdp_session(watch.page)
-
-    def count(node: dict[str, Any], inside: bool) -> int:
-        attrs = node.get("attributes", [])
-        classes = dict(zip(attrs[::2], attrs[1::2], strict=False)).get("class", "")
-        found = int(inside and node.get("nodeName", "").lower() == "svg")
-        for shadow in node.get("shadowRoots", []):
-            found += count(shadow, inside or "mermaid" in classes.split())
-        for child in node.get("children", []):
-            found += count(child, inside)
-        return found
-
-    for _ in range(40):
-        root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
-        if found := count(root, False):
-            return found
-        watch.page.wait_for_timeout(250)
-    return 0
-
-
 MERMAID_BREAKERS = [p for p in PAYLOADS if "%%" in p or "graph TD" in p or "-->" in p]
 
 
@@ -564,11 +531,11 @@ def test_mermaid_breaking_text_still_draws_the_timeline(
     watch = Watch(browser, served)
     try:
         watch.visit(_page(served, BASELINE))
-        drawn = _mermaid_svgs(watch)
+        drawn = mermaid_svgs(watch.context, watch.page)
         assert drawn >= 1
         for payload in MERMAID_BREAKERS:
             watch.visit(_page(served, session_id(PAYLOADS.index(payload))))
-            assert _mermaid_svgs(watch) == drawn, payload
+            assert mermaid_svgs(watch.context, watch.page) == drawn, payload
         assert watch.dialogs == [] and watch.errors == []
         assert [m for m in watch.console if "PWNED" in m] == []
     finally:

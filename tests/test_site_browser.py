@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,23 +16,14 @@ from typing import Any
 
 import pytest
 
+from tests.browser_support import ARGS, CHROMIUM, mermaid_svgs
 from tests.conftest import run_journal
 from tests.site_helpers import example_ids, example_journal, local_mermaid, npm_prefix
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium")
 SESSION8 = "sessions/2025-11-04-sqlalchemy-mapper-error"
 ROOT_CAUSE_WORD = "School"  # from session 8's root cause: "…a `School` model…"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _need_mermaid() -> Path:
@@ -133,34 +123,6 @@ class Visit:
         self.context.close()
 
 
-def _svgs_in_mermaid(visit: Visit) -> int:
-    """SVG elements inside Mermaid diagrams. Material draws each diagram into a
-    closed shadow root, which only the DevTools protocol can see into."""
-    cdp = visit.context.new_cdp_session(visit.page)
-    root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
-
-    def count(node: dict[str, Any], inside: bool) -> int:
-        attrs = node.get("attributes", [])
-        classes = dict(zip(attrs[::2], attrs[1::2], strict=False)).get("class", "")
-        found = int(inside and node.get("nodeName", "").lower() == "svg")
-        for shadow in node.get("shadowRoots", []):
-            found += count(shadow, inside or "mermaid" in classes.split())
-        for child in node.get("children", []):
-            found += count(child, inside)
-        return found
-
-    return count(root, False)
-
-
-def _wait_for_svg(visit: Visit) -> int:
-    for _ in range(40):
-        found = _svgs_in_mermaid(visit)
-        if found:
-            return found
-        visit.page.wait_for_timeout(250)
-    return 0
-
-
 def _search(page: Any, word: str) -> list[str]:
     """Search results for `word`. The query is typed again until the search worker,
     which loads the index in the background, has answered."""
@@ -192,7 +154,9 @@ def _site_checks(visit: Visit, url: Any, *, offline: bool) -> None:
     assert page.locator("table tbody tr:not([hidden])").count() == tagged
     _need_mermaid()
     visit.go(url(SESSION8))
-    assert _wait_for_svg(visit) >= 1, "the timeline diagram was not drawn as SVG"
+    assert mermaid_svgs(visit.context, visit.page) >= 1, (
+        "the timeline diagram was not drawn as SVG"
+    )
     hrefs = _search(visit.go(url("index")), ROOT_CAUSE_WORD)
     assert any(SESSION8 in h for h in hrefs), hrefs
     for other in ("followups", "metrics", "lessons", "tags/index"):

@@ -1,0 +1,44 @@
+"""What the headless-chromium tests share: the browser, its flags, and a way to see
+the Mermaid diagrams Material draws into closed shadow roots."""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+CHROMIUM = shutil.which("chromium")
+# Headless, as root, and quiet: without the background-networking flags chromium
+# keeps trying hosts this machine cannot reach.
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def mermaid_svgs(context: Any, page: Any, *, wait_s: float = 10.0) -> int:
+    """SVG elements drawn inside Mermaid diagrams, once some appear (or 0 after
+    `wait_s`). Only the DevTools protocol sees into closed shadow roots."""
+    cdp = context.new_cdp_session(page)
+    for _ in range(max(1, int(wait_s / 0.25))):
+        root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
+        found = _count(root, inside=False)
+        if found:
+            return found
+        page.wait_for_timeout(250)
+    return 0
+
+
+def _count(node: dict[str, Any], *, inside: bool) -> int:
+    attrs = node.get("attributes", [])
+    classes = dict(zip(attrs[::2], attrs[1::2], strict=False)).get("class", "")
+    found = int(inside and node.get("nodeName", "").lower() == "svg")
+    for shadow in node.get("shadowRoots", []):
+        found += _count(shadow, inside=inside or "mermaid" in classes.split())
+    for child in node.get("children", []):
+        found += _count(child, inside=inside)
+    return found
