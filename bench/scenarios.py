@@ -240,7 +240,7 @@ def _add_site(bench: Bench, root: Path, count: int) -> None:
 
 
 _GENERATE = (
-    "import json; from journal.store import Journal; "
+    "import json; from journal.store.sessions import Journal; "
     "from journal.site.pages import generate; g = generate(Journal.open()); "
     "print(json.dumps({'generate_s': g.seconds, 'written': len(g.written)}))"
 )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from journal.timeline import read_lines
+from journal.store.timeline import read_lines
 from tests.conftest import Cli, snapshot
 
 SID = "2025-11-04-sqlalchemy-mapper-error"
@@ -134,8 +134,8 @@ def test_log_without_an_active_session_says_how_to_start_one(cli: Cli) -> None:
 
 _WRITER = """
 import sys
-from journal.capture import log_event
-from journal.store import Journal
+from journal.operations.log import log_event
+from journal.store.sessions import Journal
 journal = Journal.open()
 for i in range(100):
     log_event(journal, f"writer {sys.argv[1]} event {i}", session=sys.argv[2])

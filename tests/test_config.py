@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from journal.config import Config, load_config
 from journal.errors import InvalidDataError
+from journal.store.config import Config, load_config
 
 
 def test_missing_config_means_all_defaults(tmp_path: Path) -> None:

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from journal.execrun import execute
+from journal.operations.execute import execute
 from journal.process import CommandNotFoundError
-from journal.store import Journal
+from journal.store.sessions import Journal
 from tests.conftest import Cli, snapshot
 
 SID = "2025-11-04-sqlalchemy-mapper-error"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from journal import model
+from journal.model import session as model
 from tests.conftest import Cli, snapshot
 
 

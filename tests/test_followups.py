@@ -11,8 +11,8 @@ import yaml
 from freezegun import freeze_time
 
 from journal.errors import UsageError
-from journal.followups import gather, live_copy, open_followups, parse_ref
-from journal.store import Journal
+from journal.insight.followups import gather, live_copy, open_followups, parse_ref
+from journal.store.sessions import Journal
 from tests.conftest import Cli, snapshot
 from tests.handmade import write_session
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from journal.gitlink.hooks import install
-from journal.store import Journal
+from journal.gitlink.installer import install
+from journal.store.sessions import Journal
 from tests.conftest import Cli, git
 from tests.gitlink_support import SID, commit, events, linked, run_commit
 

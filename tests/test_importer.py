@@ -218,7 +218,7 @@ def test_mojibake_repaired(report: ImportedReport) -> None:
 
 
 def test_output_fits_the_model(report: ImportedReport) -> None:
-    model = pytest.importorskip("journal.model")
+    model = pytest.importorskip("journal.model.session")
     session = model.to_session(report.session)
     assert session.number == 8
     for event in report.events:

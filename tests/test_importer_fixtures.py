@@ -416,7 +416,7 @@ def test_empty_file() -> None:
 
 @pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
 def test_output_fits_the_model(path: Path) -> None:
-    model = pytest.importorskip("journal.model")
+    model = pytest.importorskip("journal.model.session")
     report = parse_report(path.read_bytes().decode("utf-8"), source=path.name)
     model.to_session(report.session)
     for event in report.events:
@@ -562,7 +562,7 @@ _MARKDOWNISH = st.lists(
 def test_never_raises_on_report_shaped_text(text: str) -> None:
     report = parse_report(text)
     assert not any("importer bug" in w for w in report.warnings), report.warnings
-    model = pytest.importorskip("journal.model")
+    model = pytest.importorskip("journal.model.session")
     model.to_session(report.session)
     for event in report.events:
         model.to_event(event)

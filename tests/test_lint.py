@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from journal.lint import Finding, check, rules
-from journal.store import Journal
+from journal.insight.lint import Finding, check, rules
+from journal.store.sessions import Journal
 from tests.conftest import git
 from tests.handmade import event, write_session
 

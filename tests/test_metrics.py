@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journal.metrics import compute, first_of, format_duration
-from journal.model import Event, Session, to_event, to_session
+from journal.insight.metrics import compute, first_of, format_duration
+from journal.model.session import Event, Session, to_event, to_session
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from journal.redact import redact
+from journal.operations.redact import redact
 from tests.conftest import Cli
 from tests.figures import record
 
@@ -406,7 +406,7 @@ def test_set_redacts_string_values(cli: Cli, session_id: str) -> None:
     assert "secret(s) redacted" in cli.ok("set", "fix.summary", SECRETS[0].line).out
     cli.ok("set", "root_cause.evidence", json.dumps([s.line for s in SECRETS[:5]]))
     _assert_no_secret_on_disk(cli.root, SECRETS)
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     session = Journal.open(cli.root).load(session_id)
     assert session.summary is not None and session.summary.count("[REDACTED:") >= len(
@@ -416,7 +416,7 @@ def test_set_redacts_string_values(cli: Cli, session_id: str) -> None:
 
 
 def test_set_keeps_ordinary_text_exactly(cli: Cli, session_id: str) -> None:
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     for line in ORDINARY[:8]:
         cli.ok("set", "root_cause.summary", line)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from journal.store import Journal
+from journal.store.sessions import Journal
 from tests.conftest import Cli, git
 from tests.figures import record
 
@@ -58,10 +58,10 @@ root, number, operations, seed = Path(sys.argv[1]), int(sys.argv[2]), int(sys.ar
 shas = sys.argv[5].split(",")
 mix = json.loads(sys.argv[6])
 os.chdir(root)
-from journal.actions import set_field
-from journal.capture import log_event
+from journal.operations.session_edits import set_field
+from journal.operations.log import log_event
 from journal.gitlink.linking import link_revs
-from journal.store import Journal
+from journal.store.sessions import Journal
 
 SID = "2025-11-04-sqlalchemy-mapper-error"
 rng = random.Random(seed)

@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 
 from journal.errors import InvalidDataError, JournalError, WriteError
-from journal.store import Journal
+from journal.store.sessions import Journal
 from tests.conftest import Cli, git, run_journal, snapshot
 from tests.figures import record
 
@@ -119,7 +119,7 @@ FIGURES: dict[str, Any] = {}
 def test_kill_during_session_edits_leaves_the_old_or_the_new_file(
     journal: Journal,
 ) -> None:
-    import journal.store as store
+    import journal.store.sessions as store
 
     rng = random.Random(SEED)
     path = journal.session_path(SID)
@@ -159,7 +159,7 @@ def test_kill_during_session_edits_leaves_the_old_or_the_new_file(
     with journal.edit(SID) as doc:
         doc["summary"] = doc["methodology"] = "after the kills"
     assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == []
-    from journal.lint import check
+    from journal.insight.lint import check
 
     errors = [f for f in check(journal, [SID]) if f.severity == "error"]
     assert errors == []
@@ -173,8 +173,8 @@ def test_kill_during_session_edits_leaves_the_old_or_the_new_file(
 def test_kill_during_appends_leaves_every_complete_event_once(
     journal: Journal,
 ) -> None:
-    import journal.capture as capture
-    from journal.capture import log_event
+    import journal.operations.log as capture
+    from journal.operations.log import log_event
 
     rng = random.Random(SEED + 1)
     expected: list[str] = []
@@ -218,8 +218,8 @@ def test_kill_during_appends_leaves_every_complete_event_once(
 def test_torn_lines_are_reported_and_repaired_by_check_fix(
     journal: Journal, cli: Cli
 ) -> None:
-    from journal.capture import log_event
-    from journal.lint import check
+    from journal.insight.lint import check
+    from journal.operations.log import log_event
 
     rng = random.Random(SEED + 2)
     timeline = journal.timeline_path(SID)
@@ -279,7 +279,7 @@ def test_torn_lines_are_reported_and_repaired_by_check_fix(
 def _last_line_broken(raw: bytes) -> bool:
     """The unterminated last line is not a whole event (a cut just before the
     newline leaves a whole event, which reads fine and needs no repair)."""
-    from journal.timeline import _parse_line
+    from journal.store.timeline import _parse_line
 
     parsed = _parse_line(
         raw.rpartition(b"\n")[2].decode("utf-8", "replace"), 0, torn=True
@@ -306,7 +306,7 @@ def _slow_writes(*, skip_fd: int) -> None:
 def test_an_append_after_a_torn_line_loses_nothing(journal: Journal, cli: Cli) -> None:
     """A responder logs on after a crash: the torn line stays apart, is reported with
     its line number, and every complete event is still there."""
-    from journal.capture import log_event
+    from journal.operations.log import log_event
 
     timeline = journal.timeline_path(SID)
     log_event(journal, "before the crash", session=SID)
@@ -335,7 +335,7 @@ def _fail_with(code: int) -> Callable[..., Any]:
 def test_a_full_disk_during_an_append_keeps_the_timeline(
     journal: Journal, monkeypatch: pytest.MonkeyPatch, code: int
 ) -> None:
-    from journal.capture import log_event
+    from journal.operations.log import log_event
 
     log_event(journal, "written before", session=SID)
     before = snapshot(journal.root)
@@ -354,7 +354,7 @@ def test_a_full_disk_during_an_append_keeps_the_timeline(
 def test_a_full_disk_during_an_edit_keeps_the_old_file(
     journal: Journal, monkeypatch: pytest.MonkeyPatch, failing: str
 ) -> None:
-    from journal.actions import set_field
+    from journal.operations.session_edits import set_field
 
     before = snapshot(journal.root)
     monkeypatch.setattr(os, failing, _fail_with(errno.ENOSPC))
@@ -477,7 +477,7 @@ def test_read_only_files_and_folders_are_left_alone(journal: Journal, cli: Cli) 
 
 
 def test_the_library_refuses_a_read_only_file_too(journal: Journal) -> None:
-    from journal.capture import log_event
+    from journal.operations.log import log_event
 
     timeline = journal.timeline_path(SID)
     timeline.chmod(0o444)
@@ -493,7 +493,7 @@ def test_a_stale_lock_from_a_killed_process_does_not_block(
 ) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time\nfrom journal.store import Journal\n"
+         "import sys, time\nfrom journal.store.sessions import Journal\n"
          "from pathlib import Path\n"
          f"j = Journal.open(Path(sys.argv[1]))\nwith j.lock({SID!r}):\n"
          "    print('held', flush=True)\n    time.sleep(60)\n", str(journal.root)],

@@ -162,11 +162,11 @@ class Built:
 
 
 def _build_journal(root: Path) -> Built:
-    from journal.actions import modeline
-    from journal.capture import log_event
     from journal.gitlink.linking import link_revs
-    from journal.store import Journal
-    from journal.yamlio import dump_new_document
+    from journal.operations.log import log_event
+    from journal.operations.session_edits import modeline
+    from journal.store.sessions import Journal
+    from journal.store.yamlio import dump_new_document
 
     root.mkdir(parents=True)
     git(root, "init", "-q")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from journal.errors import JournalError, UsageError
-from journal.store import Journal
+from journal.store.sessions import Journal
 from tests.conftest import Cli, snapshot
 
 SID = "2025-11-04-sqlalchemy-mapper-error"
@@ -75,7 +75,7 @@ def test_hostile_session_ids_are_refused_by_the_library(
     assert "\n" not in caught.value.one_line()
     with pytest.raises(UsageError):
         journal.session_dir(ref)
-    from journal.capture import log_event
+    from journal.operations.log import log_event
 
     with pytest.raises(JournalError):
         log_event(journal, "x", session=ref)

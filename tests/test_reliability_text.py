@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from journal.errors import JournalError
-from journal.store import Journal
+from journal.store.sessions import Journal
 from tests.conftest import Cli, snapshot
 
 TRICKY = [
@@ -51,8 +51,8 @@ BASE = datetime(2025, 11, 4, 1, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def journal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Journal]:
-    from journal.actions import create_session
-    from journal.scaffold import init_journal
+    from journal.operations.scaffold import init_journal
+    from journal.operations.session_edits import create_session
 
     root = tmp_path_factory.mktemp("text") / "repo"
     root.mkdir()
@@ -75,7 +75,7 @@ def _stored_lines(journal: Journal) -> list[str]:
 def test_log_stores_any_text_exactly_one_event_per_line(
     journal: Journal, text: str
 ) -> None:
-    from journal.capture import log_event
+    from journal.operations.log import log_event
 
     assume(text.strip())
     at = (BASE + timedelta(seconds=next(_TICK))).isoformat()
@@ -120,7 +120,7 @@ def _expected_from_set(raw: str) -> str:
 def test_set_stores_any_text_exactly_and_later_edits_keep_it(
     journal: Journal, text: str
 ) -> None:
-    from journal.actions import set_field
+    from journal.operations.session_edits import set_field
 
     assume(text not in ("null", "~"))
     set_field(journal, SID, "summary", text, redact=False)
@@ -137,7 +137,7 @@ def test_set_stores_any_text_exactly_and_later_edits_keep_it(
 @PROPERTY
 @given(title=TEXT)
 def test_a_title_is_stored_exactly(journal: Journal, title: str) -> None:
-    from journal.actions import set_field
+    from journal.operations.session_edits import set_field
 
     assume(title.strip() and title not in ("null", "~") and "\n" not in title)
     assume(len(title) <= 2000)
@@ -198,8 +198,8 @@ def _shown_texts(markdown: str) -> list[tuple[str, str]]:
 @PROPERTY
 @given(text=SHOWN)
 def test_reports_show_any_text_as_typed(journal: Journal, text: str) -> None:
-    from journal.actions import set_field
-    from journal.capture import log_event
+    from journal.operations.log import log_event
+    from journal.operations.session_edits import set_field
     from journal.render.report import Renderer
 
     assume(text.strip() == text and text not in ("null", "~"))
@@ -219,8 +219,8 @@ SURROGATE = "caf\udce9 au lait"  # what Python makes of b"caf\xe9" with surrogat
 
 
 def test_lone_surrogates_are_refused_where_they_enter(journal: Journal) -> None:
-    from journal.actions import add_item, create_session, set_field
-    from journal.capture import log_event
+    from journal.operations.log import log_event
+    from journal.operations.session_edits import add_item, create_session, set_field
 
     before = snapshot(journal.root)
     attempts: list[Any] = [
@@ -281,8 +281,8 @@ REPORT = (
 def test_undecodable_bytes_in_an_import_are_reported_never_half_written(
     tmp_path_factory: pytest.TempPathFactory, position: int, bad: bytes
 ) -> None:
-    from journal.importing import import_reports
-    from journal.scaffold import init_journal
+    from journal.operations.import_reports import import_reports
+    from journal.operations.scaffold import init_journal
 
     root = tmp_path_factory.mktemp("imp") / "repo"
     root.mkdir()

@@ -86,7 +86,7 @@ def _session_path(root: Path) -> Path:
 
 # Each entry point: put `value` (a YAML value) where it would be read, then read it.
 def _via_session_load(root: Path, value: str) -> None:
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     _session_path(root).write_text(
         f"title: x\nstatus: open\nsummary: {value}\n", encoding="utf-8"
@@ -95,7 +95,7 @@ def _via_session_load(root: Path, value: str) -> None:
 
 
 def _via_session_edit(root: Path, value: str) -> None:
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     _session_path(root).write_text(
         f"title: x\nstatus: open\nsummary: {value}\n", encoding="utf-8"
@@ -105,14 +105,14 @@ def _via_session_edit(root: Path, value: str) -> None:
 
 
 def _via_config(root: Path, value: str) -> None:
-    from journal.config import load_config
+    from journal.store.config import load_config
 
     (root / "journal.yaml").write_text(f"reports_dir: {value}\n", encoding="utf-8")
     load_config(root)
 
 
 def _via_timeline_line(root: Path, value: str) -> None:
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     (root / "sessions" / SID / "timeline.yaml").write_text(
         f'- {{at: "2025-11-04T01:00:00+00:00", kind: note, text: {value}}}\n',
@@ -122,15 +122,15 @@ def _via_timeline_line(root: Path, value: str) -> None:
 
 
 def _via_set(root: Path, value: str) -> None:
-    from journal.actions import set_field
-    from journal.store import Journal
+    from journal.operations.session_edits import set_field
+    from journal.store.sessions import Journal
 
     set_field(Journal.open(root), SID, "tags", value)
 
 
 def _via_import_front_matter(root: Path, value: str) -> None:
-    from journal.importing import import_reports
-    from journal.store import Journal
+    from journal.operations.import_reports import import_reports
+    from journal.store.sessions import Journal
 
     report = root.parent / "report.md"
     report.write_text(
@@ -240,7 +240,7 @@ def test_an_alias_bomb_in_an_imported_report_imports_the_rest_quickly(
 
 
 def _edit(root: Path) -> None:
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     with Journal.open(root).edit(SID) as doc:
         doc["summary"] = "edited"
@@ -249,8 +249,8 @@ def _edit(root: Path) -> None:
 def test_files_over_8_mib_are_refused_before_parsing(
     journal_root: Path, session_id: str, hang_guard: None
 ) -> None:
-    from journal.config import load_config
-    from journal.store import Journal
+    from journal.store.config import load_config
+    from journal.store.sessions import Journal
 
     big = "title: x\nsummary: |\n" + ("  " + "z" * 1022 + "\n") * (8 * 1024 + 1)
     path = _session_path(journal_root)
@@ -268,7 +268,7 @@ def test_files_over_8_mib_are_refused_before_parsing(
 
 
 def test_just_under_the_limit_still_loads(journal_root: Path, session_id: str) -> None:
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     item = "  - title: s\n    body: " + "z" * 161_000 + "\n"
     text = "title: x\nsections:\n" + item * 52

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from journal.model import (
+from journal.model.session import (
     Component,
     Criterion,
     Detection,
@@ -40,7 +40,7 @@ from journal.model import (
 from journal.render.context import build_context
 from journal.render.labels import DEFAULT_LABELS
 from journal.render.report import Renderer
-from journal.store import Journal
+from journal.store.sessions import Journal
 
 FRAGMENTS = [
     "#",

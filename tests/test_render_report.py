@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from journal.render.report import Renderer, package_templates
-from journal.store import Journal
+from journal.store.sessions import Journal
 from tests.conftest import REPO, Cli, run_journal
 
 GOLDEN = REPO / "tests" / "golden"
@@ -327,7 +327,7 @@ def _render_in(root: Path, session: Any, events: list[Any] | None = None) -> str
 def _labelled_session(labels: dict[str, str]) -> Any:
     from datetime import UTC, datetime
 
-    from journal.model import Impact, Lesson, NextStep, RootCause, Session
+    from journal.model.session import Impact, Lesson, NextStep, RootCause, Session
 
     return Session(
         title="Checkout latency spike",
@@ -385,7 +385,7 @@ def test_labels_are_escaped_like_any_user_text(tmp_path: Path) -> None:
     session = _labelled_session(
         {"next_steps": "# Steps | <b>now</b>", "timeline.text": "What | happened"}
     )
-    from journal.model import Event
+    from journal.model.session import Event
 
     event = Event(at=session.started, kind="note", text="x")
     text = _render_in(tmp_path, session, [event])
@@ -398,7 +398,7 @@ def test_labels_are_escaped_like_any_user_text(tmp_path: Path) -> None:
 def test_an_imported_time_shows_as_written_beside_the_report_time(
     tmp_path: Path,
 ) -> None:
-    from journal.model import Event
+    from journal.model.session import Event
 
     session = _labelled_session({})
     events = [

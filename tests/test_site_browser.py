@@ -138,7 +138,7 @@ def _search(page: Any, word: str) -> list[str]:
 
 
 def _tagged(tag: str) -> int:
-    from journal.store import Journal
+    from journal.store.sessions import Journal
     from tests.site_helpers import REPO
 
     journal = Journal(REPO, Journal.open(REPO).config)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from journal.followups import gather, open_followups
-from journal.store import Journal
+from journal.insight.followups import gather, open_followups
+from journal.store.sessions import Journal
 from tests.conftest import Cli, run_journal, snapshot
 from tests.site_helpers import (
     example_ids,

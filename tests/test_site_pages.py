@@ -20,7 +20,7 @@ from journal.site.nav import NAV_SESSIONS, count_entries
 from journal.site.offline import apply_offline
 from journal.site.pages import generate
 from journal.site.siteconfig import write_derived
-from journal.store import Journal
+from journal.store.sessions import Journal
 from tests.site_helpers import (
     HOSTILE,
     event,
@@ -124,7 +124,7 @@ def test_every_session_and_summary_page_is_written(tmp_path: Path) -> None:
         "2025-11-03",
         "2025-10-30",
     ], "newest first"
-    assert "| 40m |" in rows[2], "time to resolve from journal.metrics"
+    assert "| 40m |" in rows[2], "time to resolve from journal.insight.metrics"
     assert len(_table_rows((docs / "tags/production.md").read_text())) == 2
     assert len(_table_rows((docs / "sessions/2025-11.md").read_text())) == 2
     page = (docs / "sessions/2025-11-04-mapper-error.md").read_text()
@@ -276,7 +276,7 @@ def test_mermaid_labels_carry_no_gantt_syntax(text: str) -> None:
 
 def test_timeline_diagram_lines_start_with_the_time(tmp_path: Path) -> None:
     journal = _three(tmp_path / "j")
-    from journal.metrics import compute
+    from journal.insight.metrics import compute
 
     session = journal.load("2025-11-04-mapper-error")
     events = journal.events("2025-11-04-mapper-error")

@@ -9,8 +9,14 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 
-from journal.stats import Selection, aggregate, collect, parse_since, percentile
-from journal.store import Journal
+from journal.insight.aggregates import (
+    Selection,
+    aggregate,
+    collect,
+    parse_since,
+    percentile,
+)
+from journal.store.sessions import Journal
 from tests.conftest import Cli
 from tests.handmade import event, write_session
 

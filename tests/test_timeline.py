@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journal.timeline import append_event, format_event, read_lines, repair
+from journal.store.timeline import append_event, format_event, read_lines, repair
 
 AT = "2025-11-04T01:02:00+00:00"
 

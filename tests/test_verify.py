@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from journal.store import Journal
-from journal.verify import plan, run
+from journal.operations.verify import plan, run
+from journal.store.sessions import Journal
 from tests.conftest import Cli, snapshot
 from tests.handmade import write_session
 

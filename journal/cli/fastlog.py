@@ -66,8 +66,8 @@ def run_fast_log(argv: list[str]) -> int | None:
     opts = parse(argv)
     if opts is None:
         return None
-    from journal.capture import log_event
-    from journal.store import Journal
+    from journal.operations.log import log_event
+    from journal.store.sessions import Journal
 
     try:
         journal = Journal.open()

@@ -1,4 +1,4 @@
-"""The entry point the installed git hooks run; `journal.hook` does the work.
+"""The entry point the installed git hooks run; `gitlink.postcommit` does the work.
 
     python -m journal.cli.hook post-commit [--root DIR] [--commit INFO]
     python -m journal.cli.hook commit-msg [--root DIR] MESSAGE_FILE
@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     root = _option(args, "--root")
     try:
         if hook == "post-commit":
-            from journal.hook import post_commit
+            from journal.gitlink.postcommit import post_commit
 
             post_commit(root, _option(args, "--commit"), say=_say)
         elif hook == "commit-msg":

@@ -7,12 +7,15 @@ rewritten commits. Rewrites replace whole lines and keep every other byte as it 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from journal.errors import InvalidDataError
-from journal.fsio import atomic_write
-from journal.hook import is_linked
-from journal.timeline import format_event
+from journal.store.files import atomic_write
+from journal.store.timeline import format_event
+
+# A commit is linked when its SHA is the value of one of these keys.
+_LINKED_KEYS = rb"(?:sha|rewritten_from)['\"]?\s*:\s*['\"]?"
 
 TYPE_CHECKING = False  # `typing` costs the hook a few ms at start-up
 if TYPE_CHECKING:
@@ -65,3 +68,15 @@ def replace_lines(
 
 
 __all__ = ["is_linked", "json_lines_with", "replace_lines"]
+
+
+def is_linked(raw: bytes, sha: str) -> bool:
+    """True if timeline bytes record `sha` as a commit (or as its old SHA).
+
+    A byte search, then one regex to be sure it is a `sha` value: no parse.
+    """
+    needle = sha.encode("ascii")
+    if needle not in raw:
+        return False
+    pattern = _LINKED_KEYS + re.escape(needle) + rb"\b"
+    return re.search(pattern, raw) is not None

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from journal.errors import NotFoundError
 from journal.gitlink.commits import Commit, read_commits, resolve_revs
 from journal.gitlink.lines import is_linked
-from journal.store import SESSION_FILE, Journal
-from journal.timeline import append_event, format_event
+from journal.store.sessions import SESSION_FILE, Journal, check_kind
+from journal.store.timeline import append_event, format_event
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,6 @@ def link_revs(
     journal: Journal, revs: Sequence[str], *, session: str | None = None
 ) -> Linked:
     """Link the commits of `revs` (default HEAD; ranges allowed) to a session."""
-    from journal.capture import check_kind
 
     session_id = journal.resolve(session)
     check_kind(journal, "commit")

@@ -86,7 +86,7 @@ def block(
     `lib` holds the `journal` package; `rel` is the journal's folder in the checkout,
     `sessions` its sessions folder; `trailer` the session trailer's key.
     """
-    from journal.hook import COMMIT_FORMAT
+    from journal.gitlink.postcommit import COMMIT_FORMAT
 
     values = {
         "name": name,

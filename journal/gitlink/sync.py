@@ -16,8 +16,8 @@ from journal.errors import JournalError
 from journal.gitlink.commits import Commit, has_commits, resolve_revs
 from journal.gitlink.history import Move, find_moves, is_shallow, reachable, scan
 from journal.gitlink.lines import is_linked, replace_lines
-from journal.store import Journal
-from journal.timeline import append_event, format_event, read_lines
+from journal.store.sessions import Journal
+from journal.store.timeline import append_event, format_event, read_lines
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from journal.hook import (
+from journal.gitlink.postcommit import (
     Say,
     active_ref,
     journal_root,

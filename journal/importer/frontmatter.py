@@ -46,7 +46,7 @@ def _load(yaml_text: str) -> Any:
     # journal's strict loader: an alias bomb in front matter is refused at once (a
     # safe loader shares the aliased lists, and `str()` of the tags then expands
     # them exponentially), and so are object tags and duplicate keys.
-    from journal.yamlio import parse_yaml
+    from journal.store.yamlio import parse_yaml
 
     return parse_yaml(yaml_text, where="front matter")
 

@@ -18,17 +18,17 @@ from typing import Any
 
 from journal import __version__
 from journal.errors import JournalError
-from journal.fingerprint import (
+from journal.render.index import Entry, SessionIndex
+from journal.store.files import atomic_write
+from journal.store.fingerprint import (
     load_cache,
     read_or_empty,
     save_cache,
     source_files,
     stat_key,
 )
-from journal.fsio import atomic_write
-from journal.locate import CONFIG_NAME
-from journal.render.index import Entry, SessionIndex
-from journal.store import Journal
+from journal.store.locate import CONFIG_NAME
+from journal.store.sessions import Journal
 
 _REPORT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*\.md$")
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from journal.metrics import Metrics, compute, format_duration
+from journal.insight.metrics import Metrics, compute, format_duration
 
 if TYPE_CHECKING:
-    from journal.model import Criterion, Event, NextStep, Session
+    from journal.model.session import Criterion, Event, NextStep, Session
     from journal.render.index import Entry
 
 EMOJI = {

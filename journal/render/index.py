@@ -15,8 +15,8 @@ from typing import Any
 
 from journal import __version__
 from journal.errors import JournalError
-from journal.fingerprint import load_cache, read_or_empty, save_cache, stat_key
-from journal.store import SESSION_FILE, TIMELINE_FILE, Journal
+from journal.store.fingerprint import load_cache, read_or_empty, save_cache, stat_key
+from journal.store.sessions import SESSION_FILE, TIMELINE_FILE, Journal
 
 _CACHE_NAME = "render-index.json"
 
@@ -103,7 +103,7 @@ def _read_entry(session_id: str, folder: Path) -> Entry:
 
 def _facts(raw: bytes, session_id: str) -> tuple[str, int | None, str | None]:
     """Title, number and previous of a session; a broken file shows as its id."""
-    from journal.yamlio import parse_yaml
+    from journal.store.yamlio import parse_yaml
 
     try:
         data = parse_yaml(raw.decode("utf-8-sig"), where=session_id)

@@ -24,9 +24,9 @@ from journal.render.labels import label_for
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-    from journal.model import Event, Session
+    from journal.model.session import Event, Session
     from journal.render.index import SessionIndex
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
 MAIN_TEMPLATE = "report.md.j2"
 

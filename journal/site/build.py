@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import subprocess
 
     from journal.site.pages import Generated
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
 QUIET_ENV = {
     # mkdocs-material 9.7+ prints an end-of-life banner on every run without this.

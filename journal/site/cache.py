@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from journal import __version__
-from journal.fingerprint import (
+from journal.store.fingerprint import (
     load_cache,
     read_or_empty,
     save_cache,
     source_files,
     stat_key,
 )
-from journal.locate import CONFIG_NAME
+from journal.store.locate import CONFIG_NAME
 
 _NAME = "site-pages.json"
 

@@ -10,12 +10,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from journal.errors import JournalError
-from journal.metrics import Metrics, compute
+from journal.insight.metrics import Metrics, compute
 
 if TYPE_CHECKING:
-    from journal.followups import Followup
-    from journal.model import Event, Session
-    from journal.store import Journal
+    from journal.insight.followups import Followup
+    from journal.model.session import Event, Session
+    from journal.store.sessions import Journal
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class Collected:
 
 def collect(journal: Journal) -> Collected:
     """Read every session; a session that does not load is skipped and reported."""
-    from journal.followups import link_steps
+    from journal.insight.followups import link_steps
 
     infos: list[SessionInfo] = []
     problems: list[tuple[str, str]] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import quote
 
-from journal.followups import Followup, open_followups
+from journal.insight.followups import Followup, open_followups
 from journal.render import escape
 from journal.site import paths
 from journal.site.collect import Collected

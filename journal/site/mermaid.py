@@ -1,5 +1,5 @@
 """A session's timeline as a Mermaid gantt chart: the phases of the incident as bars
-(impact → detected → mitigated → resolved, from journal.metrics) and each event as a
+(impact → detected → mitigated → resolved, from `insight.metrics`) and each event as a
 milestone on a real time axis; starred events stand out.
 
 User text goes through `label`, which leaves nothing Mermaid's gantt grammar reads as
@@ -15,8 +15,8 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from journal.metrics import Metrics
-    from journal.model import Event
+    from journal.insight.metrics import Metrics
+    from journal.model.session import Event
 
 MAX_EVENTS = 40
 """More milestones than this make the chart unreadable: the rest stay in the table."""
@@ -103,7 +103,7 @@ def gantt(
 def _phases(metrics: Metrics, tz: tzinfo) -> list[str]:
     """One bar per figure of journal.metrics, from the start of impact to the
     milestone, labelled with the figure itself."""
-    from journal.metrics import format_duration
+    from journal.insight.metrics import format_duration
 
     start = metrics.impact_start
     if start is None:

@@ -1,7 +1,7 @@
 """The metrics page: time to detect and resolve per session and month by month,
 sessions by severity and status — as charts, with the figures in tables below.
 
-Per-session figures come from journal.metrics; medians and percentiles from
+Per-session figures come from journal.insight.metrics; medians and percentiles from
 journal.stats, so the page agrees with `journal stats`.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from journal.metrics import format_duration
+from journal.insight.metrics import format_duration
 from journal.site import charts, paths
 from journal.site.collect import Collected, SessionInfo
 from journal.site.tables import cell_link, newest_first
@@ -42,7 +42,7 @@ def metrics_page(
 
 
 def _summary(infos: list[SessionInfo]) -> str:
-    from journal.stats import aggregate
+    from journal.insight.aggregates import aggregate
 
     rows = ["| Figure | Sessions | Median | p90 |", "|---|--:|--:|--:|"]
     for series, name in (
@@ -86,7 +86,7 @@ def _per_session(infos: list[SessionInfo]) -> str:
 
 
 def _by_month(infos: list[SessionInfo]) -> str:
-    from journal.stats import percentile
+    from journal.insight.aggregates import percentile
 
     months: dict[str, list[SessionInfo]] = {}
     for info in sorted(infos, key=lambda i: i.day):

@@ -27,7 +27,7 @@ from journal.site.writer import DocsWriter
 if TYPE_CHECKING:
     from journal.render.index import SessionIndex
     from journal.render.report import Renderer
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
 
 WIDE = "---\nhide:\n  - toc\n---\n\n"

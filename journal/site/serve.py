@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 from journal import process
 from journal.errors import JournalError
-from journal.locate import CONFIG_NAME
 from journal.site.build import builder_for, prepare, start_builder
+from journal.store.locate import CONFIG_NAME
 
 if TYPE_CHECKING:
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
 POLL_S = 0.4
 DIRTY_ABOVE = 200
@@ -53,7 +53,7 @@ def _stat_into(found: Snapshot, path: Path) -> None:
 def regenerate(root: Path, notify: Callable[[str], None]) -> Journal | None:
     """Generate the pages again (configuration re-read); problems are reported,
     never fatal: the server keeps showing the last good pages."""
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     try:
         journal = Journal.open(root)

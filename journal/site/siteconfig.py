@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import NotFoundError
-from journal.fsio import atomic_write
 from journal.site import assets
 from journal.site.offline import apply_offline
+from journal.store.files import atomic_write
 
 _RELATIVE_KEYS = ("INHERIT",)
 LINK_VALIDATION = {"links": {"not_found": "info", "unrecognized_links": "info"}}
@@ -53,7 +53,7 @@ def write_derived(
     offline: bool,
 ) -> Derived:
     """Write the builder's configuration to `target` (only if it changed)."""
-    from journal.yamlio import dump_roundtrip, load_roundtrip, read_text
+    from journal.store.yamlio import dump_roundtrip, load_roundtrip, read_text
 
     data = load_roundtrip(read_text(source), where=str(source)) or {}
     base = source.parent.resolve()

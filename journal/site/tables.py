@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from journal.metrics import format_duration
+from journal.insight.metrics import format_duration
 from journal.render import escape
 from journal.site import paths
 from journal.site.collect import Collected, SessionInfo

@@ -38,8 +38,8 @@ def log(
     as_json: Json = False,
 ) -> None:
     """Add an event to the session's timeline (appends one line; never rewrites)."""
-    from journal.capture import log_event
-    from journal.store import Journal
+    from journal.operations.log import log_event
+    from journal.store.sessions import Journal
 
     logged = log_event(
         Journal.open(),

@@ -40,9 +40,9 @@ def check(
 
     Disable a rule with `check_disable: [rule-id]` in journal.yaml.
     """
-    from journal.lint import check as run_check
-    from journal.lint import rules
-    from journal.store import Journal
+    from journal.insight.lint import check as run_check
+    from journal.insight.lint import rules
+    from journal.store.sessions import Journal
 
     want_json = as_json or output is Format.json
     if list_rules:

@@ -23,8 +23,8 @@ def todo(
 ) -> None:
     """Open follow-ups (next steps) of every session, oldest first, with age."""
     from journal.cli.output import warn
-    from journal.followups import gather, open_followups
-    from journal.store import Journal
+    from journal.insight.followups import gather, open_followups
+    from journal.store.sessions import Journal
 
     journal = Journal.open()
     today = journal.now().date()
@@ -94,8 +94,8 @@ def step_carry(
     as_json: Json = False,
 ) -> None:
     """Carry an open step forward to a later session, keeping where it came from."""
-    from journal.followups import carry
-    from journal.store import Journal
+    from journal.operations.followup_steps import carry
+    from journal.store.sessions import Journal
 
     source, target = carry(Journal.open(), step, to=to, session=session)
     emit(

@@ -12,7 +12,7 @@ from journal.cli.output import emit
 
 if TYPE_CHECKING:
     from journal.gitlink.commits import Commit
-    from journal.gitlink.hooks import Changes
+    from journal.gitlink.installer import Changes
     from journal.gitlink.sync import SyncReport
 
 hook_app = typer.Typer(
@@ -44,7 +44,7 @@ def link(
     """Add commits to the session's timeline (each commit once, at its author time)."""
     from journal.gitlink import commit_url_builder
     from journal.gitlink.linking import link_revs
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     journal = Journal.open()
     result = link_revs(journal, revs or [], session=session)
@@ -74,7 +74,7 @@ def sync(
     """Link commits whose Journal-Session trailer names a session; follow rewritten
     commits (rebase, amend) to their new SHA, or mark them lost."""
     from journal.gitlink.sync import sync as run_sync
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     report = run_sync(Journal.open(), since=since)
     emit(_sync_data(report), _sync_text(report), as_json=as_json)
@@ -185,8 +185,8 @@ def hook_install(
     """Install the post-commit (and commit-msg) hook where git looks for hooks."""
     import sys
 
-    from journal.gitlink.hooks import install
-    from journal.store import Journal
+    from journal.gitlink.installer import install
+    from journal.store.sessions import Journal
 
     changes = install(
         Journal.open(), commit_msg=commit_msg, post_commit=post_commit, force=force
@@ -204,8 +204,8 @@ def hook_install(
 @hook_app.command("uninstall")
 def hook_uninstall(as_json: Json = False) -> None:
     """Remove exactly what `hook install` added (restoring a replaced hook)."""
-    from journal.gitlink.hooks import uninstall
-    from journal.store import Journal
+    from journal.gitlink.installer import uninstall
+    from journal.store.sessions import Journal
 
     _changes(uninstall(Journal.open()), as_json)
 
@@ -213,8 +213,8 @@ def hook_uninstall(as_json: Json = False) -> None:
 @hook_app.command("status")
 def hook_status(as_json: Json = False) -> None:
     """Say which hooks are installed, where, and whether they are up to date."""
-    from journal.gitlink.hooks import status
-    from journal.store import Journal
+    from journal.gitlink.installer import status
+    from journal.store.sessions import Journal
 
     place, states = status(Journal.open())
     lines = [f"hooks folder: {place.hooks_dir}"]

@@ -30,8 +30,8 @@ Number = Annotated[int, typer.Argument(help="Item number, as listed (from 1).", 
 def _add(
     session: str | None, key: str, item: dict[str, Any], label: str, as_json: bool
 ) -> None:
-    from journal.actions import add_item
-    from journal.store import Journal
+    from journal.operations.session_edits import add_item
+    from journal.store.sessions import Journal
 
     changed = add_item(Journal.open(), session, key, item)
     emit(
@@ -49,8 +49,8 @@ def _update(
     label: str,
     as_json: bool,
 ) -> None:
-    from journal.actions import update_item
-    from journal.store import Journal
+    from journal.operations.session_edits import update_item
+    from journal.store.sessions import Journal
 
     changed = update_item(Journal.open(), session, key, number, changes)
     emit(
@@ -86,8 +86,8 @@ def option_choose(
     as_json: Json = False,
 ) -> None:
     """Choose option N (a previously chosen one becomes rejected)."""
-    from journal.actions import choose_option
-    from journal.store import Journal
+    from journal.operations.session_edits import choose_option
+    from journal.store.sessions import Journal
 
     changed = choose_option(Journal.open(), session, number, why)
     emit(
@@ -192,8 +192,8 @@ def step_add(
     as_json: Json = False,
 ) -> None:
     """Add a next step."""
-    from journal.edits import coerce_value
     from journal.errors import UsageError
+    from journal.store.yamledit import coerce_value
 
     if horizon not in ("immediate", "short", "long"):
         raise UsageError(f"unknown horizon {horizon!r}", "use immediate, short or long")
@@ -224,8 +224,8 @@ def step_done(
     as_json: Json = False,
 ) -> None:
     """Mark next step N (or SESSION:N) as done; a carried step where it now lives."""
-    from journal.followups import complete
-    from journal.store import Journal
+    from journal.operations.followup_steps import complete
+    from journal.store.sessions import Journal
 
     named, changed = complete(Journal.open(), step, session=session, undo=undo)
     via = f" (carried from {named})" if changed != named else ""

@@ -30,8 +30,13 @@ def import_(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Import existing Markdown reports, one session folder per report."""
-    from journal.importing import find_reports, import_reports, iter_messages, totals
-    from journal.store import Journal
+    from journal.operations.import_reports import (
+        find_reports,
+        import_reports,
+        iter_messages,
+        totals,
+    )
+    from journal.store.sessions import Journal
 
     journal = Journal.open()
     files = find_reports(paths)
@@ -122,7 +127,7 @@ def export(
 ) -> None:
     """Export a session as JSON, or its options as a MADR decision record."""
     from journal.errors import UsageError
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     if fmt not in ("json", "madr"):
         raise UsageError(
@@ -135,7 +140,7 @@ def export(
 
 
 def _export_one(journal: Any, session_id: str, fmt: str) -> str:
-    from journal.export import madr, session_json
+    from journal.operations.export import madr, session_json
 
     if fmt == "madr":
         return madr(journal, session_id)
@@ -148,7 +153,7 @@ def _export_one(journal: Any, session_id: str, fmt: str) -> str:
 def _write_exports(
     texts: dict[str, str], output: Path | None, *, fmt: str, many: bool
 ) -> None:
-    from journal.fsio import atomic_write
+    from journal.store.files import atomic_write
 
     suffix = ".json" if fmt == "json" else ".md"
     if output is None:

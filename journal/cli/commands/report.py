@@ -45,7 +45,7 @@ def render(
 ) -> None:
     """The Markdown report of a session; --all writes every session's report."""
     from journal.errors import UsageError
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     journal = Journal.open()
     use_ascii = journal.config.ascii if ascii is None else ascii
@@ -54,8 +54,8 @@ def render(
             raise UsageError("give a session or --all, not both")
         _render_all(journal, output, use_ascii, as_json)
         return
-    from journal.fsio import atomic_write
     from journal.render.report import Renderer
+    from journal.store.files import atomic_write
 
     session_id = journal.resolve_for_reading(ref)
     text = Renderer(journal, ascii=use_ascii).render(session_id)
@@ -75,7 +75,7 @@ def _render_all(
 ) -> None:
     from journal.errors import JournalError
     from journal.render.batch import render_all
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     assert isinstance(journal, Journal)
     result = render_all(journal, out_dir=output, ascii=ascii)
@@ -127,7 +127,7 @@ def show(
     """The report of a session, formatted for the terminal."""
     from journal.cli.terminal import print_markdown
     from journal.render.report import Renderer
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     journal = Journal.open()
     use_ascii = journal.config.ascii if ascii is None else ascii

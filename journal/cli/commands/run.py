@@ -44,8 +44,8 @@ def verify(
 
     Exit 1 if any command failed or timed out.
     """
-    from journal.store import Journal
-    from journal.verify import plan, run
+    from journal.operations.verify import plan, run
+    from journal.store.sessions import Journal
 
     journal = Journal.open()
     planned = plan(
@@ -160,8 +160,8 @@ def exec_(
 
     Exits with the command's exit code. Example: journal exec -- make test
     """
-    from journal.execrun import execute
-    from journal.store import Journal
+    from journal.operations.execute import execute
+    from journal.store.sessions import Journal
 
     done = execute(
         Journal.open(),

@@ -22,7 +22,7 @@ def init(
     as_json: Json = False,
 ) -> None:
     """Start a journal: journal.yaml, sessions/, the JSON Schema, git attributes."""
-    from journal.scaffold import init_journal
+    from journal.operations.scaffold import init_journal
 
     result = init_journal(path.resolve(), sessions_dir=sessions_dir)
     lines = [f"journal in {result.root}"]
@@ -54,8 +54,8 @@ def new(
     as_json: Json = False,
 ) -> None:
     """Create a session folder and make it the active session."""
-    from journal.actions import create_session
-    from journal.store import Journal
+    from journal.operations.session_edits import create_session
+    from journal.store.sessions import Journal
 
     journal = Journal.open()
     _check_choice("severity", severity, journal.config.severities)
@@ -98,7 +98,7 @@ def use(
 ) -> None:
     """Make a session the active one (the one `log` and the git hook write to)."""
     from journal.errors import UsageError
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     journal = Journal.open()
     if clear:
@@ -124,7 +124,7 @@ def list_sessions(
     as_json: Json = False,
 ) -> None:
     """List sessions, newest first."""
-    from journal.listing import list_rows
+    from journal.operations.listing import list_rows
 
     rows = list_rows(statuses=status, tags=tag)
     if as_json:
@@ -163,8 +163,8 @@ def set_(
     as_json: Json = False,
 ) -> None:
     """Set one field of session.yaml, keeping comments, order and quoting."""
-    from journal.actions import set_field
-    from journal.store import Journal
+    from journal.operations.session_edits import set_field
+    from journal.store.sessions import Journal
 
     changed = set_field(Journal.open(), session, path, value, redact=not no_redact)
     found = changed.redacted
@@ -190,8 +190,8 @@ def close(
     as_json: Json = False,
 ) -> None:
     """Close a session: set its final status and end time."""
-    from journal.actions import close_session
-    from journal.store import Journal
+    from journal.operations.session_edits import close_session
+    from journal.store.sessions import Journal
 
     changed = close_session(Journal.open(), session, status=status, at=at)
     emit(
@@ -206,8 +206,8 @@ def edit(
     ] = None,
 ) -> None:
     """Open session.yaml in $EDITOR; it is saved only if it validates."""
-    from journal.editor import edit_session
-    from journal.store import Journal
+    from journal.operations.editor import edit_session
+    from journal.store.sessions import Journal
 
     result = edit_session(Journal.open(), ref, confirm=_confirm_reopen)
     print(result)
@@ -225,6 +225,6 @@ def _confirm_reopen(message: str) -> bool:
 @app.command("schema")
 def schema() -> None:
     """Print the JSON Schema of session.yaml."""
-    from journal.model import json_schema
+    from journal.model.session import json_schema
 
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))

@@ -50,7 +50,7 @@ def build(
 ) -> None:
     """Generate the site's pages from sessions/ and build them in strict mode."""
     from journal.site.build import BuildError, build_site
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     journal = Journal.open()
     try:
@@ -113,7 +113,7 @@ def serve(
     """Preview the site live: pages regenerate when a session, template or the
     configuration changes, and the browser reloads (Ctrl-C stops)."""
     from journal.site.serve import serve_site
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     journal = Journal.open()
     _stop_on_sigterm()

@@ -30,8 +30,8 @@ def stats(
     """Per-session time to detect, mitigate and resolve, with medians and
     percentiles; figures whose events are missing are left out, never guessed."""
     from journal.cli.output import warn
-    from journal.stats import Selection, collect, parse_since
-    from journal.store import Journal
+    from journal.insight.aggregates import Selection, collect, parse_since
+    from journal.store.sessions import Journal
 
     journal = Journal.open()
     selection = Selection(
@@ -52,8 +52,8 @@ def stats(
 
 
 def _print_table(result: Any) -> None:
-    from journal.metrics import format_duration
-    from journal.stats import FIGURES
+    from journal.insight.aggregates import FIGURES
+    from journal.insight.metrics import format_duration
 
     width = max(len(row.session_id) for row in result.sessions)
     print(f"{'session':<{width}}  " + "  ".join(f"{h:>9}" for h in _HEADERS))

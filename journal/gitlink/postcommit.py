@@ -1,0 +1,235 @@
+"""What the installed git hooks do: link a new commit to its session.
+
+It runs inside `git commit` (through `journal.cli.hook`, the entry point that turns
+every outcome into a line on stderr and exit status 0), so it stays on the standard
+library and journal's stdlib-only modules (no typer, GitPython, YAML or msgspec) and
+returns at once when there is nothing to do. What it has to tell the user it hands to
+a `say` callback; it never prints.
+
+The installed post-commit script runs `git log -1 --format=COMMIT_FORMAT` itself (it
+needs the trailers to decide whether to start Python at all) and hands the result over
+as `--commit`, so Python starts no process on that path; without it (pre-commit, prek)
+the same `git log` runs through the seam.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from journal.gitlink.lines import is_linked, json_lines_with, replace_lines
+from journal.store.files import locked
+from journal.store.locate import CONFIG_NAME, find_root, git_dir, state_dir
+from journal.store.timeline import append_event
+
+# Every module-level regex costs start-up time on each commit: patterns compile
+# where they are needed, and journal.yaml is read with plain string methods.
+COMMIT_FORMAT = (
+    "%H%x1f%aI%x1f%an%x1f%s%x1f<%(trailers:key={key},valueonly,separator=%x1e)>"
+)
+"""sha, author time, author, subject, <trailer values> — `<>`: no trailer."""
+
+
+Say = Callable[[str], None]
+"""Receives what a hook tells the user, e.g. `warning: …` or `linked abc1234 → id`."""
+
+
+# --- post-commit -------------------------------------------------------------------
+
+
+def post_commit(root_arg: str | None, info: str | None = None, *, say: Say) -> None:
+    """Append the new commit to the active session (or the ones its trailer names)."""
+    root = journal_root(root_arg)
+    if root is None:
+        return
+    repo = _commit_git_dir()
+    reflog = _last_reflog(repo) if repo else None
+    if _replaying(repo, reflog):
+        return
+    state = session_state_dir(root)
+    active = active_ref(state)
+    sessions_dir, key = settings(root)
+    fields = _fields(info) or _head(key)
+    sha = fields[0]
+    named = [v.strip() for v in fields[4][1:-1].split("\x1e") if v.strip()]
+    if not named and active is None:
+        return
+    targets, unknown = _targets(root / sessions_dir, named, active, say=say)
+    if unknown and not targets:
+        say(
+            f"warning: this commit names session {unknown[0]!r}, which is not in {root}"
+        )
+    event = {"at": fields[1], "kind": "commit", "text": fields[3], "sha": sha}
+    event["by"] = fields[2]
+    amended = reflog[0] if reflog and reflog[2].startswith("commit (amend)") else None
+    for session_id in targets:
+        timeline = root / sessions_dir / session_id / "timeline.yaml"
+        with locked(state / "locks" / f"{session_id}.lock"):
+            done = _link(timeline, event, amended)
+        if done:
+            say(f"{done} {sha[:7]} → {session_id}")
+
+
+def _link(timeline: Path, event: dict[str, str], amended: str | None) -> str:
+    try:
+        raw = timeline.read_bytes()
+    except FileNotFoundError:
+        raw = b""
+    if is_linked(raw, event["sha"]):
+        return ""
+    linked_before = amended is not None and is_linked(raw, amended)
+    old = json_lines_with(raw, amended) if amended and linked_before else []
+    if old:
+        index, data = old[0]
+        replace_lines(
+            timeline, raw, {index: {**data, **event, "rewritten_from": amended}}
+        )
+        return "re-linked amended commit"
+    append_event(timeline, event)
+    return "linked"
+
+
+def journal_root(root_arg: str | None) -> Path | None:
+    if root_arg and not os.environ.get("JOURNAL_DIR"):
+        root = Path(root_arg)
+        return root if (root / CONFIG_NAME).is_file() else None
+    try:
+        return find_root(Path.cwd())
+    except Exception:  # no journal in this checkout: nothing to link
+        return None
+
+
+def _commit_git_dir() -> Path | None:
+    env = os.environ.get("GIT_DIR")
+    return Path(env).resolve() if env else git_dir(Path.cwd())
+
+
+def session_state_dir(root: Path) -> Path:
+    # The active pointer is where `journal use` (run without GIT_DIR) put it.
+    saved = os.environ.pop("GIT_DIR", None)
+    try:
+        return state_dir(root)
+    finally:
+        if saved is not None:
+            os.environ["GIT_DIR"] = saved
+
+
+def _last_reflog(repo: Path) -> tuple[str, str, str] | None:
+    """(old sha, new sha, message) of HEAD's newest reflog entry."""
+    try:
+        with (repo / "logs" / "HEAD").open("rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - 8192))
+            tail = handle.read().rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    except OSError:
+        return None
+    head, _, message = tail.decode("utf-8", "replace").partition("\t")
+    parts = head.split(" ", 2)
+    return (parts[0], parts[1], message) if len(parts) == 3 else None
+
+
+def _replaying(repo: Path | None, reflog: tuple[str, str, str] | None) -> bool:
+    """True while a rebase replays commits: they are linked (re-pointed) by sync."""
+    if os.environ.get("GIT_REFLOG_ACTION", "").startswith("rebase"):
+        return True
+    if reflog is not None:
+        return reflog[2].startswith("rebase")
+    # No reflog to tell a replayed pick from a new commit: stay on the safe side.
+    return repo is not None and any(
+        (repo / name).is_dir() for name in ("rebase-merge", "rebase-apply")
+    )
+
+
+def _fields(info: str | None) -> list[str] | None:
+    if info:  # argv bytes that are not UTF-8 arrive as surrogates: make them U+FFFD
+        info = info.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    fields = info.rstrip("\n").split("\x1f") if info else []
+    ok = len(fields) == 5 and len(fields[0]) >= 40 and fields[4][:1] == "<"
+    return fields if ok and fields[4][-1:] == ">" else None
+
+
+def _head(key: str) -> list[str]:
+    from journal.gitlink.shell import run_git
+
+    text = run_git(
+        [
+            "log",
+            "-1",
+            "--no-show-signature",
+            f"--format={COMMIT_FORMAT.format(key=key)}",
+        ],
+        cwd=Path.cwd(),
+    )
+    fields = _fields(text)
+    if fields is None:
+        raise ValueError("git log gave an unexpected answer")
+    return fields
+
+
+def settings(root: Path) -> tuple[str, str]:
+    """`sessions_dir` and `git.trailer` of journal.yaml, read without YAML."""
+    try:
+        text = (root / CONFIG_NAME).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    sessions, key, in_git = "sessions", "Journal-Session", False
+    for line in text.splitlines():
+        if not line.startswith((" ", "\t")):
+            in_git = line.partition("#")[0].strip() == "git:"
+            if line.startswith("sessions_dir:"):
+                sessions = _scalar(line) or sessions
+        elif in_git and line.lstrip().startswith("trailer:"):
+            key = _scalar(line) or key
+    return sessions, key
+
+
+def _scalar(line: str) -> str:
+    """The value of a one-line `key: value  # comment`."""
+    return line.partition(":")[2].partition("#")[0].strip().strip("'\"")
+
+
+# --- sessions ------------------------------------------------------------------------
+
+
+def active_ref(state: Path) -> str | None:
+    env = os.environ.get("JOURNAL_SESSION", "").strip()
+    if env:
+        return env
+    try:
+        return (state / "active").read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _targets(
+    sessions: Path, named: list[str], active: str | None, *, say: Say
+) -> tuple[list[str], list[str]]:
+    """Sessions the commit goes to: those its trailers name, else the active one."""
+    found: list[str] = []
+    unknown: list[str] = []
+    for ref in named:
+        session_id = resolve(sessions, ref)
+        if session_id is None:
+            unknown.append(ref)
+        elif session_id not in found:
+            found.append(session_id)
+    if not found and active is not None:
+        session_id = resolve(sessions, active)
+        if session_id is None:
+            say(f"warning: the active session {active!r} does not exist; not linked")
+            return [], []
+        found.append(session_id)
+    return found, unknown
+
+
+def resolve(sessions: Path, ref: str) -> str | None:
+    """A session folder for an id, a unique prefix or a number (`8`, `#8`); None when
+    `ref` names no session, or several."""
+    from journal.errors import JournalError
+    from journal.store.ids import resolve_ref
+
+    try:
+        return resolve_ref(sessions, ref)
+    except JournalError:
+        return None

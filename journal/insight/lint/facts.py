@@ -1,0 +1,186 @@
+"""What the rules look at, read once per session: the document, the timeline lines
+with their numbers, and journal-wide facts (ids, numbers, known commits)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from journal.errors import JournalError
+from journal.store.ids import number_of
+from journal.store.sessions import SESSION_FILE, TIMELINE_FILE, Journal
+
+if TYPE_CHECKING:
+    from journal.model.session import Event, Session
+    from journal.store.timeline import RawLine
+
+_WHERE_LINE = re.compile(r":(\d+)(?::\d+)?$")
+
+
+@dataclass
+class SessionFacts:
+    """One session as the rules see it; parts are read on first use."""
+
+    journal: Journal
+    session_id: str
+    session_file: str = field(init=False)
+    timeline_file: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        folder = f"{self.journal.config.sessions_dir}/{self.session_id}"
+        self.session_file = f"{folder}/{SESSION_FILE}"
+        self.timeline_file = f"{folder}/{TIMELINE_FILE}"
+
+    @cached_property
+    def loaded(self) -> tuple[Session | None, JournalError | None]:
+        try:
+            return self.journal.load(self.session_id), None
+        except JournalError as exc:
+            return None, exc
+
+    @property
+    def session(self) -> Session | None:
+        return self.loaded[0]
+
+    @property
+    def load_error(self) -> JournalError | None:
+        return self.loaded[1]
+
+    @cached_property
+    def lines(self) -> list[RawLine]:
+        from journal.store.timeline import read_lines
+
+        return read_lines(self.journal.timeline_path(self.session_id))
+
+    @cached_property
+    def checked_events(self) -> tuple[list[tuple[int, Event]], list[tuple[int, str]]]:
+        """(line, event) for each valid event, and (line, problem) for the others."""
+        from journal.model import session as model
+
+        good: list[tuple[int, Event]] = []
+        bad: list[tuple[int, str]] = []
+        for raw in self.lines:
+            if raw.data is None:
+                if not raw.torn:
+                    bad.append((raw.line, f"event {raw.problem}"))
+                continue
+            try:
+                good.append((raw.line, model.to_event(raw.data)))
+            except model.ModelError as exc:
+                bad.append((raw.line, f"event {exc.message}"))
+        return good, bad
+
+    @property
+    def events(self) -> list[tuple[int, Event]]:
+        return self.checked_events[0]
+
+    @cached_property
+    def sorted_events(self) -> list[Event]:
+        return sorted((e for _, e in self.events), key=lambda e: e.at)
+
+    def first_line_of(self, kind: str) -> int | None:
+        """The line of the earliest event of `kind`."""
+        found = [(e.at, line) for line, e in self.events if e.kind == kind]
+        return min(found, key=lambda pair: pair[0].timestamp())[1] if found else None
+
+    @cached_property
+    def _doc(self) -> Any:
+        from journal.store.yamlio import load_roundtrip, read_text
+
+        try:
+            text = read_text(self.journal.session_path(self.session_id))
+            return load_roundtrip(text, where=self.session_file)
+        except JournalError:
+            return None
+
+    def line_of(self, *path: str | int) -> int | None:
+        """The line in `session.yaml` of a field, e.g. ('next_steps', 0, 'due')."""
+        from journal.store.yamlio import position_of
+
+        if self._doc is None:
+            return None
+        position = position_of(self._doc, list(path))
+        return position[0] if position else None
+
+    @staticmethod
+    def line_in(where: str | None) -> int | None:
+        """The line number of a `file:line:col` location, if it has one."""
+        match = _WHERE_LINE.search(where or "")
+        return int(match[1]) if match else None
+
+
+@dataclass
+class JournalFacts:
+    """Facts about the whole journal that cross-session rules need."""
+
+    journal: Journal
+    today: date
+    checked: list[SessionFacts] = field(default_factory=list)
+
+    @cached_property
+    def ids(self) -> set[str]:
+        return set(self.journal.session_ids())
+
+    @cached_property
+    def numbers(self) -> dict[int, list[str]]:
+        """Display number → the sessions that use it (read without a full load)."""
+        found: dict[int, list[str]] = {}
+        for session_id in sorted(self.ids):
+            number = number_of(self.journal.sessions_dir / session_id)
+            if number is not None:
+                found.setdefault(number, []).append(session_id)
+        return found
+
+    @cached_property
+    def sessions(self) -> dict[str, Session]:
+        """Every session that loads (the rules report the others)."""
+        checked = {facts.session_id: facts for facts in self.checked}
+        loaded: dict[str, Session] = {}
+        for session_id in sorted(self.ids):
+            if session_id in checked:
+                session = checked[session_id].session
+            else:
+                try:
+                    session = self.journal.load(session_id)
+                except JournalError:
+                    continue
+            if session is not None:
+                loaded[session_id] = session
+        return loaded
+
+    @cached_property
+    def step_counts(self) -> dict[str, int]:
+        return {sid: len(s.next_steps) for sid, s in self.sessions.items()}
+
+    def step_ref(self, text: str) -> str | None:
+        """The canonical `SESSION:N` a `carried_from` names, or None."""
+        from journal.insight.followups import resolve_ref
+
+        return resolve_ref(self.journal, text, counts=self.step_counts)
+
+    @cached_property
+    def carried(self) -> set[str]:
+        """`SESSION:N` of every step that some session carried forward."""
+        return {
+            self.step_ref(step.carried_from) or step.carried_from
+            for session in self.sessions.values()
+            for step in session.next_steps
+            if step.carried_from
+        }
+
+    @cached_property
+    def known_commits(self) -> dict[str, bool] | None:
+        """Whether each commit SHA named in the checked timelines exists in the
+        repository; None when there is no repository to ask."""
+        from journal.insight.lint.gitquery import commits_exist
+
+        shas = {
+            event.sha
+            for facts in self.checked
+            for _, event in facts.events
+            if event.kind == "commit" and event.sha and not event.lost
+        }
+        return commits_exist(self.journal.root, sorted(shas))

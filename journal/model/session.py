@@ -1,0 +1,341 @@
+"""The session and event types, their validation, and the JSON Schema they imply.
+
+Pure data: no I/O. Statuses, severities and event kinds are configurable, so they are
+strings here and checked against the configuration by `check_vocabulary`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import Meta, Struct, field
+
+from journal.errors import InvalidDataError
+from journal.model import fieldpaths
+
+SCHEMA_VERSION = 1
+
+Text = Annotated[str, Meta(max_length=200_000)]
+Line = Annotated[str, Meta(min_length=1, max_length=2_000)]
+Aware = Annotated[datetime, Meta(tz=True)]
+Decision = Literal["chosen", "rejected", "deferred"]
+Horizon = Literal["immediate", "short", "long"]
+LessonKind = Literal["went-well", "went-wrong", "lucky"]
+_ID_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9][a-z0-9-]*$"
+SessionRef = Annotated[
+    str, Meta(pattern=_ID_PATTERN, description="A session folder name.")
+]
+
+
+class _Base(
+    Struct, forbid_unknown_fields=True, frozen=True, kw_only=True, omit_defaults=True
+):
+    pass
+
+
+class Snippet(_Base, frozen=True):
+    """A block of code or output, shown fenced with its language."""
+
+    code: Text
+    lang: str = "text"
+    caption: str | None = None
+
+
+class Person(_Base, frozen=True):
+    name: Line
+    role: str | None = None
+
+
+class Detection(_Base, frozen=True):
+    """How the problem was found."""
+
+    summary: Text | None = None
+    snippets: list[Snippet] = []
+
+
+class RootCause(_Base, frozen=True):
+    summary: Text | None = None
+    location: str | None = None
+    """Where in the code, e.g. backend/app/models/organization.py:115-120."""
+    trigger: Text | None = None
+    evidence: list[Text] = []
+    snippets: list[Snippet] = []
+
+
+class Option(_Base, frozen=True):
+    """One option weighed; at most one is chosen."""
+
+    title: Line
+    pros: list[Text] = []
+    cons: list[Text] = []
+    decision: Decision | None = None
+    why: Text | None = None
+
+
+class Fix(_Base, frozen=True):
+    summary: Text | None = None
+    rationale: list[Text] = []
+    snippets: list[Snippet] = []
+
+
+class Impact(_Base, frozen=True):
+    summary: Text | None = None
+    symptoms: list[Text] = []
+    affected: list[Text] = []
+    restored: list[Text] = []
+    numbers: dict[str, float | int | str] = {}
+
+
+class Component(_Base, frozen=True):
+    """A line of the status board: where one affected part stands."""
+
+    name: Line
+    state: str
+    note: Text | None = None
+
+
+class ValidationStep(_Base, frozen=True):
+    """A step of the validation plan; `journal verify` runs its command."""
+
+    title: Line
+    command: Text | None = None
+    cwd: str | None = None
+    timeout_s: Annotated[float, Meta(gt=0)] | None = None
+    expect: Text | None = None
+
+
+class Criterion(_Base, frozen=True):
+    text: Line
+    done: bool = False
+    group: str | None = None
+    validation: str | None = None
+    """Title of the validation step whose success ticks this criterion."""
+
+
+class NextStep(_Base, frozen=True):
+    """A follow-up. It stays open across sessions until done."""
+
+    text: Text
+    horizon: Horizon = "short"
+    owner: str | None = None
+    due: date | None = None
+    done: bool = False
+    tracked_in: str | None = None
+    """Issue URL where the follow-up is tracked."""
+    carried_from: str | None = None
+    """`<session id>:<N>`: the step this one continues (set by `journal step carry`)."""
+
+
+class Lesson(_Base, frozen=True):
+    title: Line
+    kind: LessonKind | None = None
+    detail: Text | None = None
+    prevention: Text | None = None
+
+
+class Section(_Base, frozen=True):
+    """Free-form Markdown kept verbatim, in order."""
+
+    title: Line
+    body: Text = ""
+
+
+class Session(_Base, frozen=True):
+    """Everything about a session but its timeline (`session.yaml`)."""
+
+    title: Line
+    schema: int = SCHEMA_VERSION
+    number: Annotated[int, Meta(ge=0)] | None = None
+    status: str = "open"
+    severity: str | None = None
+    started: Aware | None = None
+    ended: Aware | None = None
+    tags: list[Annotated[str, Meta(min_length=1, max_length=100)]] = []
+    people: list[Person] = []
+    previous: SessionRef | None = None
+    methodology: Text | None = None
+    summary: Text | None = None
+    detection: Detection | None = None
+    root_cause: RootCause | None = None
+    options: list[Option] = []
+    fix: Fix | None = None
+    impact: Impact | None = None
+    components: list[Component] = []
+    validation: list[ValidationStep] = []
+    success_criteria: list[Criterion] = []
+    next_steps: list[NextStep] = []
+    lessons: list[Lesson] = []
+    sections: list[Section] = []
+    labels: Annotated[
+        dict[str, Line],
+        Meta(
+            description="Headings to use for this session's parts instead of the "
+            "defaults, e.g. {next_steps: Action Items}."
+        ),
+    ] = {}
+    """Headings to use for this session's parts instead of the defaults, e.g.
+    {next_steps: Action Items}; import keeps a report's own wording here. Keys are
+    the part names the report templates use (`summary`, `root_cause`, `next_steps`…)
+    and, for the labels inside a part, `part.name` (`next_steps.immediate`,
+    `lessons.went-well`, `fix.rationale`, `header.date`…): see
+    `journal.render.labels.DEFAULT_LABELS` for every key and its default."""
+
+
+class Event(_Base, frozen=True):
+    """One line of `timeline.yaml`."""
+
+    at: Aware
+    kind: str
+    text: Text = ""
+    star: bool = False
+    by: str | None = None
+    sha: str | None = None
+    evidence: list[str] = []
+    command: Text | None = None
+    exit_code: int | None = None
+    duration_s: float | None = None
+    output: Text | None = None
+    lost: bool = False
+    """A linked commit that no longer exists anywhere (rebased away)."""
+    rewritten_from: str | None = None
+    original: Annotated[str, Meta(max_length=200)] | None = None
+    """The time as the source report wrote it, e.g. '22:00 PST', when it differs
+    from the time the report shows (set by `journal import`)."""
+
+
+_PATH_RE = re.compile(r"(?:\s*-\s*at\s*)?`\$((?:\.[A-Za-z_]\w*|\[\d+\])*)`")
+_STEP_RE = re.compile(r"\.([A-Za-z_]\w*)|\[(\d+)\]")
+
+
+def to_session(data: Any) -> Session:
+    """Validate parsed `session.yaml` data; errors carry a `path` for locating."""
+    session: Session = _convert(data, Session)
+    return session
+
+
+def to_event(data: Any) -> Event:
+    event: Event = _convert(data, Event)
+    return event
+
+
+def to_builtins(value: Struct) -> dict[str, Any]:
+    """Plain data in the stored shape: times as ISO strings, defaults omitted."""
+    result: dict[str, Any] = msgspec.to_builtins(value)
+    return result
+
+
+def json_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = msgspec.json.schema(Session)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "journal session.yaml"
+    return schema
+
+
+class ModelError(InvalidDataError):
+    """Data that does not fit the schema; `path` says where inside the document."""
+
+    def __init__(self, message: str, hint: str | None, path: list[str | int]):
+        super().__init__(message, hint)
+        self.path = path
+
+
+def _convert(data: Any, kind: type[Any]) -> Any:
+    try:
+        return msgspec.convert(data, kind, strict=False)
+    except msgspec.ValidationError as exc:
+        raise _model_error(str(exc), kind) from None
+
+
+def _model_error(text: str, kind: type[Any]) -> ModelError:
+    match = _PATH_RE.search(text)
+    path: list[str | int] = []
+    if match:
+        for name, index in _STEP_RE.findall(match[1]):
+            path.append(int(index) if index else name)
+    message = _PATH_RE.sub("", text).rstrip(" -")
+    dotted = fieldpaths.dotted(path)
+    unknown = re.search(r"unknown field `([^`]+)`", message)
+    if unknown:
+        key = unknown[1]
+        known = fieldpaths.fields_at(kind, path)
+        return ModelError(
+            f"unknown field {'.'.join([*filter(None, [dotted]), key])!r}",
+            fieldpaths.suggest(key, known),
+            [*path, key],
+        )
+    if (
+        "must be a datetime" in message
+        or "Expected `datetime" in message
+        or "timezone" in message
+    ):
+        hint = 'write a quoted ISO time with offset: "2025-11-04T01:00:00+00:00"'
+    else:
+        hint = None
+    return ModelError(f"{dotted or 'document'}: {_soften(message)}", hint, path)
+
+
+def _soften(message: str) -> str:
+    return (
+        message.replace("Expected `", "expected ")
+        .replace("`, got `", ", got ")
+        .replace("`", "")
+    )
+
+
+def field_kind(path: list[str | int]) -> str:
+    """What a path in a session holds: str, int, float, bool, datetime, date, list,
+    struct or dict. An unknown path raises ModelError naming the closest field."""
+    try:
+        return fieldpaths.kind_at(Session, path)
+    except fieldpaths.UnknownPath as exc:
+        raise ModelError(exc.message, exc.hint, exc.path) from None
+
+
+def check_vocabulary(
+    session: Session, *, statuses: tuple[str, ...], severities: tuple[str, ...]
+) -> None:
+    """Status and severity must be among the configured ones."""
+    if session.status not in statuses:
+        raise ModelError(
+            f"unknown status {session.status!r}",
+            "use one of: "
+            + ", ".join(statuses)
+            + " (or add it to statuses in journal.yaml)",
+            ["status"],
+        )
+    if session.severity is not None and session.severity not in severities:
+        raise ModelError(
+            f"unknown severity {session.severity!r}",
+            "use one of: "
+            + ", ".join(severities)
+            + " (or add it to severities in journal.yaml)",
+            ["severity"],
+        )
+
+
+__all__ = [
+    "Component",
+    "Criterion",
+    "Detection",
+    "Event",
+    "Fix",
+    "Impact",
+    "Lesson",
+    "NextStep",
+    "Option",
+    "Person",
+    "RootCause",
+    "Section",
+    "Session",
+    "Snippet",
+    "ValidationStep",
+    "check_vocabulary",
+    "field",
+    "json_schema",
+    "to_builtins",
+    "to_event",
+    "to_session",
+]

@@ -1,0 +1,134 @@
+"""`journal exec -- CMD …`: run a command as usual, its output streaming through, then
+record it as an event with exit code, duration, an output excerpt and the full output
+as evidence — secrets scrubbed from all three."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from journal.errors import NotFoundError, UsageError
+from journal.store.sessions import SESSION_FILE, Journal, check_kind
+
+OnOutput = Callable[[int, bytes], None]
+"""Gets each chunk of output as it arrives: (1 = stdout or 2 = stderr, bytes)."""
+
+
+@dataclass(frozen=True)
+class Executed:
+    session_id: str
+    exit_code: int
+    """As a shell reports it: killed by signal N gives 128+N."""
+    duration_s: float
+    event: dict[str, Any]
+    redacted: tuple[str, ...]
+
+
+def execute(
+    journal: Journal,
+    argv: Sequence[str],
+    *,
+    on_output: OnOutput,
+    session: str | None = None,
+    kind: str = "action",
+    text: str | None = None,
+    star: bool = False,
+    redact: bool = True,
+) -> Executed:
+    """Run `argv` (no shell), pass its output to `on_output`, and log the event."""
+    from journal.operations.command_output import keep, open_evidence, scrub_text
+    from journal.operations.log import log_event
+    from journal.process import exit_status
+    from journal.when import format_iso
+
+    if not argv:
+        raise UsageError(
+            "no command to run", "put it after --: journal exec -- make test"
+        )
+    session_id = journal.resolve(session)
+    check_kind(journal, kind)
+    folder = journal.session_dir(session_id)
+    if not (folder / SESSION_FILE).is_file():
+        raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
+    started = journal.now()
+    path, handle = open_evidence(folder, f"exec-{argv[0]}", at=started)
+    try:
+        with handle:
+            code, seconds = _run(argv, sink=handle, on_output=on_output)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    kept = keep(path, config=journal.config, redact=redact)
+    command, found = scrub_text(shlex.join(argv), config=journal.config, redact=redact)
+    status = exit_status(code)
+    logged = log_event(
+        journal,
+        text or f"ran `{command}`: exit {status} in {seconds:.1f}s",
+        session=session_id,
+        kind=kind,
+        at=format_iso(started),
+        star=star,
+        redact=redact,
+        extra={
+            "command": command,
+            "exit_code": status,
+            "duration_s": round(seconds, 3),
+            "output": kept.excerpt or None,
+            "evidence": [kept.evidence] if kept.evidence else None,
+        },
+    )
+    return Executed(
+        session_id,
+        status,
+        seconds,
+        logged.event,
+        tuple(sorted({*found, *kept.redacted, *logged.redacted})),
+    )
+
+
+def _run(
+    argv: Sequence[str], *, sink: IO[bytes], on_output: OnOutput
+) -> tuple[int, float]:
+    from journal.process import spawn
+
+    started = time.monotonic()
+    # stdin stays the terminal's and the process stays in our process group, so it
+    # can prompt, and Ctrl-C reaches it as it would without `journal exec`.
+    proc = spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    interrupts = 0
+    while True:
+        try:
+            _pump(proc, sink=sink, on_output=on_output)
+            code = proc.wait()
+            break
+        except KeyboardInterrupt:
+            # The command got the same Ctrl-C; let it finish and record it. A second
+            # one means it did not listen.
+            interrupts += 1
+            if interrupts > 1:
+                proc.kill()
+    return code, time.monotonic() - started
+
+
+def _pump(
+    proc: subprocess.Popen[bytes], *, sink: IO[bytes], on_output: OnOutput
+) -> None:
+    import selectors
+
+    with selectors.DefaultSelector() as selector:
+        for stream, number in ((proc.stdout, 1), (proc.stderr, 2)):
+            if stream is not None and not stream.closed:
+                selector.register(stream, selectors.EVENT_READ, number)
+        while selector.get_map():
+            for key, _ in selector.select():
+                chunk = os.read(key.fd, 65536)
+                if not chunk:
+                    selector.unregister(key.fileobj)
+                    continue
+                sink.write(chunk)
+                on_output(key.data, chunk)

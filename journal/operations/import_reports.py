@@ -1,0 +1,271 @@
+"""`journal import`: Markdown reports in, session folders out — nothing lost, nothing
+half-decoded, nothing overwritten.
+
+Parsing is `journal.importer`'s job; this module reads the files, scrubs secrets,
+validates what the parser produced and writes each session like `journal new` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from journal.errors import InvalidDataError, JournalError, NotFoundError
+from journal.record import Record
+from journal.store.sessions import Journal
+
+_TIME_KEYS = ("started", "ended")
+
+
+class FileOutcome(Record):
+    """What importing one file did (or, in a dry run, would do)."""
+
+    source: str
+    session_id: str | None = None
+    events: int = 0
+    criteria: int = 0
+    options: int = 0
+    next_steps: int = 0
+    sections: int = 0
+    mojibake_repaired: int = 0
+    redacted: int = 0
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+    skipped: str | None = None
+    """Why nothing was written although nothing failed (empty, already imported)."""
+
+
+def find_reports(paths: Iterable[Path]) -> list[Path]:
+    """Every file named, and every `.md` file under a folder named, sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise NotFoundError(f"cannot import {path}: no such file or folder")
+    if not found:
+        raise NotFoundError(
+            "no Markdown files found", "name .md files or folders of them"
+        )
+    return found
+
+
+def import_reports(
+    journal: Journal,
+    files: list[Path],
+    *,
+    into: Path | None = None,
+    dry_run: bool = False,
+    redact: bool = True,
+    progress: Callable[[Path], None] | None = None,
+) -> list[FileOutcome]:
+    """Import each file; a file that fails is reported and the others still import."""
+    target = _inside_journal(journal, into) if into else journal.sessions_dir
+    outcomes = []
+    for path in files:
+        if progress:
+            progress(path)
+        try:
+            outcomes.append(
+                _import_one(journal, path, target, dry_run=dry_run, redact=redact)
+            )
+        except JournalError as exc:
+            outcomes.append(FileOutcome(source=str(path), error=exc.one_line()))
+    return outcomes
+
+
+def _inside_journal(journal: Journal, into: Path) -> Path:
+    from journal.errors import UsageError
+
+    resolved = into.resolve()
+    root = journal.root.resolve()
+    if not resolved.is_relative_to(root):
+        raise UsageError(
+            f"--into {into} is outside the journal at {journal.root}",
+            "import into a folder of this journal",
+        )
+    if ".git" in resolved.relative_to(root).parts:
+        raise UsageError(
+            f"--into {into} is inside the git folder", "import into a sessions folder"
+        )
+    if resolved.exists() and not resolved.is_dir():
+        raise UsageError(f"--into {into} is a file, not a folder")
+    return resolved
+
+
+def _import_one(
+    journal: Journal, path: Path, target: Path, *, dry_run: bool, redact: bool
+) -> FileOutcome:
+    from journal.importer import parse_report
+
+    text = _read_report(path)
+    if not text.strip():
+        return FileOutcome(source=str(path), skipped="the file is empty")
+    report = parse_report(text, source=str(path), timezone=journal.config.timezone)
+    session, events, redacted = _scrubbed(
+        journal, report.session, report.events, redact
+    )
+    session = {"schema": 1, **{k: v for k, v in session.items() if k != "schema"}}
+    _fit_vocabulary(journal, session)
+    document = _session_text(journal, session, target)
+    journal.validate_text(document, where=f"{path} (as imported)")
+    day = report.date or _date_of(session) or _today(journal)
+    base = _base_id(day, session["title"])
+    twin = _identical_import(target, base, document)
+    if twin:
+        return FileOutcome(
+            source=str(path), session_id=twin, skipped="already imported"
+        )
+    session_id = None if dry_run else _write(journal, target, base, document, events)
+    return FileOutcome(
+        source=str(path),
+        session_id=session_id,
+        events=len(events),
+        criteria=len(session.get("success_criteria", [])),
+        options=len(session.get("options", [])),
+        next_steps=len(session.get("next_steps", [])),
+        sections=len(session.get("sections", [])),
+        mojibake_repaired=report.mojibake_repaired,
+        redacted=redacted,
+        warnings=report.warnings,
+    )
+
+
+def _read_report(path: Path) -> str:
+    raw = path.read_bytes()
+    if b"\x00" in raw[:8192]:
+        raise InvalidDataError("is a binary file, not Markdown", where=str(path))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InvalidDataError(
+            f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); nothing imported",
+            "convert it first, e.g. iconv -f latin1 -t utf-8",
+            where=f"{path}:{line}",
+        ) from None
+
+
+def _scrubbed(
+    journal: Journal,
+    session: dict[str, Any],
+    events: list[dict[str, Any]],
+    redact: bool,
+) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
+    if not (redact and journal.config.redact):
+        return session, events, 0
+    from journal.operations.redact import redact as scrub
+
+    count = 0
+
+    def clean(value: Any) -> Any:
+        nonlocal count
+        if isinstance(value, str):
+            result = scrub(value, extra_patterns=journal.config.redact_patterns)
+            count += len(result.kinds)
+            return result.text
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    return clean(session), [clean(e) for e in events], count
+
+
+def _fit_vocabulary(journal: Journal, session: dict[str, Any]) -> None:
+    # A status or severity this journal does not know would make the session invalid;
+    # keep the word in the summary's tags rather than lose it or refuse the file.
+    for key, allowed in (("status", journal.config.statuses),
+                         ("severity", journal.config.severities)):  # fmt: skip
+        value = session.get(key)
+        if value is not None and value not in allowed:
+            session.pop(key)
+            session.setdefault("tags", []).append(f"{key}:{value}")
+
+
+def _session_text(journal: Journal, session: dict[str, Any], target: Path) -> str:
+    from journal.operations.session_edits import modeline
+    from journal.store.yamlio import dump_new_document
+
+    head = modeline(journal, sessions_dir=target)
+    return head + dump_new_document(session, quoted_keys=_TIME_KEYS)
+
+
+def _base_id(day: Any, title: str) -> str:
+    from journal.store.ids import session_id as make_id
+
+    return make_id(day, title)
+
+
+def _identical_import(target: Path, base: str, document: str) -> str | None:
+    """A folder (`base`, `base-2`, …) whose session.yaml is exactly this import."""
+    from journal.store.sessions import SESSION_FILE
+
+    for folder in [target / base, *sorted(target.glob(f"{base}-[0-9]*"))]:
+        try:
+            if (folder / SESSION_FILE).read_text("utf-8") == document:
+                return folder.name
+        except (OSError, UnicodeDecodeError):
+            continue
+    return None
+
+
+def _write(
+    journal: Journal,
+    target: Path,
+    base: str,
+    document: str,
+    events: list[dict[str, Any]],
+) -> str:
+    from journal.operations.session_edits import create_unique_folder
+    from journal.store.timeline import format_event
+
+    timeline = "".join(format_event(e) for e in sorted(events, key=lambda e: e["at"]))
+    return create_unique_folder(journal, base, document, timeline, sessions_dir=target)
+
+
+def _date_of(session: dict[str, Any]) -> Any:
+    from datetime import datetime
+
+    started = session.get("started")
+    return datetime.fromisoformat(started).date() if started else None
+
+
+def _today(journal: Journal) -> Any:
+    from journal.when import today
+
+    return today(journal.tz)
+
+
+def totals(outcomes: list[FileOutcome]) -> dict[str, int]:
+    """The summary row: sums over every file imported."""
+    done = [o for o in outcomes if o.error is None and o.skipped is None]
+    return {
+        "files": len(outcomes),
+        "sessions": len(done),
+        "skipped": sum(1 for o in outcomes if o.skipped),
+        "failed": sum(1 for o in outcomes if o.error),
+        "events": sum(o.events for o in done),
+        "criteria": sum(o.criteria for o in done),
+        "options": sum(o.options for o in done),
+        "next_steps": sum(o.next_steps for o in done),
+        "sections": sum(o.sections for o in done),
+        "warnings": sum(len(o.warnings) for o in done),
+        "mojibake_repaired": sum(o.mojibake_repaired for o in done),
+        "redacted": sum(o.redacted for o in done),
+    }
+
+
+def iter_messages(outcomes: list[FileOutcome]) -> Iterator[tuple[str, str]]:
+    """(level, text) for every file: its error, why it was skipped, its warnings."""
+    for outcome in outcomes:
+        if outcome.error:
+            yield "error", outcome.error
+        if outcome.skipped:
+            yield "warning", f"{outcome.source}: skipped: {outcome.skipped}"
+        for warning in outcome.warnings:
+            yield "warning", warning

@@ -1,0 +1,120 @@
+"""`journal log`: build one timeline event and append it, on the standard library alone.
+
+Both the fast command-line path and the full CLI call `log_event`; it never parses
+`session.yaml` or the timeline, so its cost does not grow with the session.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from journal.errors import NotFoundError, UsageError
+from journal.record import Record
+from journal.store.sessions import EVIDENCE_DIR, SESSION_FILE, Journal, check_kind
+from journal.store.timeline import append_event
+from journal.when import format_iso, parse_when
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+MAX_TEXT = 200_000
+
+
+class Logged(Record):
+    """What `log_event` wrote: the session, the event as stored, secrets redacted."""
+
+    session_id: str
+    event: dict[str, Any]
+    redacted: tuple[str, ...]
+
+
+def log_event(
+    journal: Journal,
+    text: str,
+    *,
+    session: str | None = None,
+    kind: str = "note",
+    at: str | None = None,
+    star: bool = False,
+    attach: list[Path] | None = None,
+    by: str | None = None,
+    redact: bool = True,
+    extra: dict[str, Any] | None = None,
+) -> Logged:
+    """Append an event to a session's timeline (the active one by default)."""
+    session_id = journal.resolve(session)
+    check_kind(journal, kind)
+    text = text.strip()
+    if not text and not attach:
+        raise UsageError(
+            "the event text is empty", 'say what happened: journal log "…"'
+        )
+    if len(text) > MAX_TEXT:
+        raise UsageError(
+            f"the event text is {len(text):,} characters, over the {MAX_TEXT:,} limit",
+            "attach long output as a file with --attach",
+        )
+    moment = parse_when(at or "now", tz=journal.tz)
+    found: tuple[str, ...] = ()
+    if redact and journal.config.redact:
+        from journal.operations.redact import redact as scrub
+
+        result = scrub(text, extra_patterns=journal.config.redact_patterns)
+        text, found = result.text, result.kinds
+    event: dict[str, Any] = {"at": format_iso(moment), "kind": kind, "text": text}
+    if star:
+        event["star"] = True
+    if by:
+        event["by"] = by
+    event.update(extra or {})
+    folder = journal.session_dir(session_id)
+    if not (folder / SESSION_FILE).is_file():
+        raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
+    with journal.lock(session_id):
+        if attach:
+            event["evidence"] = [_attach(folder, path) for path in attach]
+        append_event(folder / "timeline.yaml", event)
+    return Logged(session_id=session_id, event=event, redacted=found)
+
+
+def _attach(folder: Path, source: Path) -> str:
+    """Copy a file into the session's evidence/; returns its path in the session."""
+    import shutil
+
+    from journal.errors import WriteError
+    from journal.store.sessions import evidence_dir
+
+    if not source.is_file():
+        raise NotFoundError(f"cannot attach {source}: no such file")
+    evidence = evidence_dir(folder)
+    name = _safe_name(source.name)
+    stem, suffix = Path(name).stem, Path(name).suffix
+    counter = 1
+    while True:
+        target = evidence / (name if counter == 1 else f"{stem}-{counter}{suffix}")
+        try:
+            # "x": a new file, never through an existing name or a planted link.
+            with source.open("rb") as src, target.open("xb") as dst:
+                shutil.copyfileobj(src, dst)
+            return f"{EVIDENCE_DIR}/{target.name}"
+        except FileExistsError:
+            counter += 1
+        except OSError as exc:
+            if target.is_file() and not target.is_symlink():
+                target.unlink()
+            raise WriteError(
+                f"cannot attach {source}: {exc.strerror}", "nothing was logged"
+            ) from None
+
+
+def _safe_name(name: str) -> str:
+    # No leading dot (hidden) or dash (read as an option by `rm *`, `cat *`).
+    cleaned = "".join(c if c.isalnum() or c in "._-" else "-" for c in name)
+    cleaned = cleaned.lstrip(".-")
+    cleaned = cleaned or "attachment"
+    # Room for a `-N` suffix within the 255 bytes a file name may have.
+    while len(cleaned.encode("utf-8")) > 200:
+        stem, suffix = Path(cleaned).stem, Path(cleaned).suffix[:20]
+        cleaned = stem[:-1] + suffix
+    return cleaned

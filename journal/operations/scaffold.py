@@ -1,0 +1,73 @@
+"""`journal init`: the files a new journal needs; existing ones are kept."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from journal.site.template import mkdocs_yml
+from journal.store.config import default_config_yaml
+from journal.store.files import atomic_write
+from journal.store.locate import CONFIG_NAME
+from journal.store.sessions import SCHEMA_FILE
+
+_ATTRIBUTE = "sessions/*/timeline.yaml merge=union"
+
+
+@dataclass
+class InitResult:
+    root: Path
+    created: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+def init_journal(root: Path, *, sessions_dir: str = "sessions") -> InitResult:
+    """Create config, sessions folder, schema and git attributes; keep what exists."""
+    from journal.model.session import json_schema
+
+    result = InitResult(root)
+    root.mkdir(parents=True, exist_ok=True)
+    config_text = default_config_yaml().replace(
+        "sessions_dir: sessions ", f"sessions_dir: {sessions_dir} "
+    )
+    _write_once(root / CONFIG_NAME, config_text, result)
+    _write_once(root / "mkdocs.yml", mkdocs_yml(), result)
+    (root / sessions_dir).mkdir(exist_ok=True)
+    schema = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    _write_always(root / SCHEMA_FILE, schema, result)
+    _ensure_line(
+        root / ".gitattributes", _ATTRIBUTE.replace("sessions", sessions_dir), result
+    )
+    for ignored in (".journal/", ".journal-site/", "site/"):
+        _ensure_line(root / ".gitignore", ignored, result)
+    return result
+
+
+def _write_once(path: Path, text: str, result: InitResult) -> None:
+    if path.exists():
+        result.kept.append(path.name)
+        return
+    atomic_write(path, text)
+    result.created.append(path.name)
+
+
+def _write_always(path: Path, text: str, result: InitResult) -> None:
+    # The schema follows the installed version, so it is refreshed on every init.
+    if path.exists() and path.read_text("utf-8") == text:
+        result.kept.append(path.name)
+        return
+    atomic_write(path, text)
+    result.created.append(path.name)
+
+
+def _ensure_line(path: Path, line: str, result: InitResult) -> None:
+    existing = path.read_text("utf-8") if path.exists() else ""
+    if line in existing.splitlines():
+        if path.name not in result.kept:
+            result.kept.append(path.name)
+        return
+    prefix = existing if not existing or existing.endswith("\n") else existing + "\n"
+    atomic_write(path, prefix + line + "\n")
+    if path.name not in result.created:
+        result.created.append(path.name)

@@ -1,0 +1,293 @@
+"""What the editing commands do to a session, as library calls the CLI adapts.
+
+Every function takes the journal and a session reference, makes one change under the
+session lock through `Journal.edit` (validated before it is written), and returns what
+the CLI needs to report.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from journal.errors import ConflictError, UsageError
+from journal.store.sessions import SCHEMA_FILE, Journal
+from journal.when import format_iso, parse_when
+
+
+@dataclass(frozen=True)
+class Changed:
+    """The outcome of an edit: which session, what, and the item number if one."""
+
+    session_id: str
+    what: str
+    number: int | None = None
+    redacted: tuple[str, ...] = ()
+    """Kinds of secret replaced by `[REDACTED:kind]` in what was written."""
+
+
+def create_session(
+    journal: Journal,
+    title: str,
+    *,
+    severity: str | None = None,
+    tags: list[str] | None = None,
+    previous: str | None = None,
+    number: str | None = None,
+    at: str | None = None,
+    status: str | None = None,
+    activate: bool = True,
+) -> str:
+    """Create `sessions/YYYY-MM-DD-slug/`; by default make it the active session."""
+    from journal.store.ids import session_id as make_id
+    from journal.store.yamlio import dump_roundtrip
+
+    refuse_surrogates(title, what="the title")
+    title = " ".join(title.split())
+    if not title:
+        raise UsageError(
+            "the title is empty", 'name the session: journal new "Workers failing"'
+        )
+    started = parse_when(at or "now", tz=journal.tz)
+    base = make_id(started.astimezone(journal.tz).date(), title)
+    doc = _new_doc(
+        journal,
+        title=title,
+        number=_number(journal, number),
+        status=status or journal.config.statuses[0],
+        severity=severity,
+        started=format_iso(started),
+        tags=tags or [],
+        previous=journal.resolve(previous) if previous else None,
+    )
+    text = modeline(journal) + dump_roundtrip(doc)
+    journal.validate_text(text, where="the new session")
+    session_id = create_unique_folder(journal, base, text)
+    if activate:
+        journal.set_active(session_id)
+    return session_id
+
+
+def create_unique_folder(
+    journal: Journal,
+    base: str,
+    text: str,
+    timeline: str = "",
+    *,
+    sessions_dir: Path | None = None,
+) -> str:
+    """Write a new session folder named `base`, or `base-2`, `base-3`… if taken."""
+    candidate, counter = base, 2
+    while True:
+        try:
+            journal.write_new_session(
+                candidate, text, timeline=timeline, sessions_dir=sessions_dir
+            )
+            return candidate
+        except ConflictError:
+            candidate = f"{base}-{counter}"
+            counter += 1
+
+
+def _new_doc(journal: Journal, **fields: Any) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    doc = CommentedMap()
+    doc["schema"] = 1
+    doc["title"] = fields["title"]
+    if fields["number"] is not None:
+        doc["number"] = fields["number"]
+    doc["status"] = fields["status"]
+    if fields["severity"]:
+        doc["severity"] = fields["severity"]
+    doc["started"] = DoubleQuotedScalarString(fields["started"])
+    tags = CommentedSeq(fields["tags"])
+    tags.fa.set_flow_style()
+    doc["tags"] = tags
+    if fields["previous"]:
+        doc["previous"] = fields["previous"]
+    return doc
+
+
+def _number(journal: Journal, number: str | None) -> int | None:
+    if number is None:
+        return None
+    if number == "next":
+        from journal.store.ids import number_of
+
+        taken = (number_of(journal.sessions_dir / i) for i in journal.session_ids())
+        return max((n for n in taken if n is not None), default=0) + 1
+    if not number.isdigit():
+        raise UsageError(
+            f"--number {number!r} is not a number", "give a number, or `next`"
+        )
+    return int(number)
+
+
+def modeline(journal: Journal, *, sessions_dir: Path | None = None) -> str:
+    """The first line of a session.yaml: where editors find the JSON Schema."""
+    folder = (sessions_dir or journal.sessions_dir) / "x"
+    relative = os.path.relpath(journal.root / SCHEMA_FILE, folder)
+    return f"# yaml-language-server: $schema={Path(relative).as_posix()}\n"
+
+
+def set_field(
+    journal: Journal, ref: str | None, dotted: str, raw: str, *, redact: bool = True
+) -> Changed:
+    from journal.model.session import field_kind
+    from journal.store.yamledit import coerce_value, parse_path, set_path
+
+    refuse_surrogates(raw, what="the value")
+    path = parse_path(dotted)
+    if path[0] == "schema":
+        raise UsageError("schema is managed by journal", "leave it as it is")
+    kind = field_kind(path)
+    if kind == "struct":
+        raise UsageError(
+            f"{dotted} is a group of fields", f"set one of them, e.g. {dotted}.summary"
+        )
+    value = coerce_value(raw, kind, tz=journal.tz)
+    found: list[str] = []
+    if redact and journal.config.redact and kind != "datetime":
+        value = _scrubbed(value, journal.config.redact_patterns, found, set())
+    session_id = journal.resolve(ref)
+    with journal.edit(session_id) as doc:
+        set_path(doc, path, value)
+    return Changed(session_id, dotted, redacted=tuple(found))
+
+
+def _scrubbed(
+    value: Any, patterns: tuple[str, ...], found: list[str], seen: set[int]
+) -> Any:
+    """`value` with secrets redacted from every string in it, keeping each string's
+    YAML style (a `|` block stays a block) and each list or mapping in place.
+
+    A list or mapping met twice (a YAML alias) is not walked again: an alias bomb
+    stays small here, and the edit's validation refuses it."""
+    from journal.operations.redact import redact
+
+    if isinstance(value, str):
+        result = redact(value, extra_patterns=patterns)
+        found.extend(result.kinds)
+        return type(value)(result.text) if result.kinds else value
+    if isinstance(value, list | dict):
+        if id(value) in seen:
+            return value
+        seen.add(id(value))
+    if isinstance(value, list):
+        value[:] = [_scrubbed(item, patterns, found, seen) for item in value]
+    elif isinstance(value, dict):
+        for key in list(value):
+            value[key] = _scrubbed(value[key], patterns, found, seen)
+    return value
+
+
+def _strings(values: dict[str, Any]) -> list[str]:
+    found: list[str] = []
+    for value in values.values():
+        items = value if isinstance(value, list) else [value]
+        found.extend(item for item in items if isinstance(item, str))
+    return found
+
+
+def refuse_surrogates(*texts: str, what: str) -> None:
+    """Refuse text holding lone surrogates: bytes the terminal could not decode as
+    UTF-8 (Python keeps them as U+DC80…U+DCFF), which no file can store."""
+    for text in texts:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise UsageError(
+                f"{what} contains bytes that are not valid UTF-8 "
+                f"(at character {exc.start + 1})",
+                "check the terminal's encoding (LANG / LC_ALL); nothing was written",
+            ) from None
+
+
+def add_item(
+    journal: Journal, ref: str | None, key: str, item: dict[str, Any]
+) -> Changed:
+    """Append one option, criterion, step, lesson or validation step."""
+    from journal.store.yamledit import append_item
+
+    refuse_surrogates(*_strings(item), what=key.replace("_", " "))
+    session_id = journal.resolve(ref)
+    with journal.edit(session_id) as doc:
+        number = append_item(doc, key, item)
+    return Changed(session_id, key, number)
+
+
+def update_item(
+    journal: Journal, ref: str | None, key: str, number: int, changes: dict[str, Any]
+) -> Changed:
+    """Change fields of item `number` (1-based) of the list at `key`."""
+    from journal.store.yamledit import item_at
+
+    refuse_surrogates(*_strings(changes), what=key.replace("_", " "))
+    session_id = journal.resolve(ref)
+    with journal.edit(session_id) as doc:
+        item = item_at(doc, key, number)
+        for name, value in changes.items():
+            if value is None:
+                item.pop(name, None)
+            else:
+                item[name] = value
+    return Changed(session_id, key, number)
+
+
+def choose_option(
+    journal: Journal, ref: str | None, number: int, why: str | None
+) -> Changed:
+    """Mark option `number` chosen; an option chosen before becomes rejected."""
+    from journal.store.yamledit import item_at
+
+    session_id = journal.resolve(ref)
+    with journal.edit(session_id) as doc:
+        chosen = item_at(doc, "options", number)
+        for option in doc.get("options") or []:
+            if option is not chosen and option.get("decision") == "chosen":
+                option["decision"] = "rejected"
+        chosen["decision"] = "chosen"
+        if why:
+            chosen["why"] = why
+    return Changed(session_id, "options", number)
+
+
+def close_session(
+    journal: Journal, ref: str | None, *, status: str | None, at: str | None
+) -> Changed:
+    """Set the closing status and `ended`; log a `resolved` event if none exists."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    from journal.operations.log import log_event
+
+    final = status or journal.config.closed_statuses[0]
+    if final not in journal.config.statuses:
+        raise UsageError(
+            f"unknown status {final!r}",
+            "use one of: " + ", ".join(journal.config.statuses),
+        )
+    session_id = journal.resolve(ref)
+    ended = parse_when(at or "now", tz=journal.tz)
+    with journal.edit(session_id) as doc:
+        doc["status"] = final
+        doc["ended"] = DoubleQuotedScalarString(format_iso(ended))
+    kinds = {e.kind for e in journal.events(session_id, strict=False)}
+    if (
+        final == "resolved"
+        and "resolved" not in kinds
+        and "resolved" in journal.config.event_kinds
+    ):
+        log_event(
+            journal,
+            "Session closed as resolved",
+            session=session_id,
+            kind="resolved",
+            at=format_iso(ended),
+        )
+    if journal.active_id() == session_id and not os.environ.get("JOURNAL_SESSION"):
+        journal.set_active(None)
+    return Changed(session_id, "status")

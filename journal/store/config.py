@@ -1,0 +1,278 @@
+"""The journal's configuration (`journal.yaml`): one typed, frozen object.
+
+Loading parses YAML only when `journal.yaml` changed since the last run; otherwise a
+JSON copy in the state folder is read, which keeps `journal log` off the YAML parser.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from journal import __version__
+from journal.errors import InvalidDataError
+from journal.record import Record
+from journal.store.locate import CONFIG_NAME, state_dir
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+DEFAULT_KINDS = (
+    "note",
+    "impact",
+    "detected",
+    "investigating",
+    "identified",
+    "mitigated",
+    "resolved",
+    "deployed",
+    "decision",
+    "commit",
+    "verify",
+    "action",
+)
+
+
+class SiteConfig(Record):
+    """How `journal site` builds."""
+
+    builder: str = "mkdocs"
+    """mkdocs, properdocs or zensical."""
+    docs_dir: str = ".journal-site/docs"
+    """Where the generated Markdown pages go (git-ignored)."""
+    site_dir: str = "site"
+    """Where the builder writes HTML."""
+    title: str = "Journal"
+    """The home page's heading."""
+    config_file: str = "mkdocs.yml"
+    """The builder configuration the site starts from (journal adds nav and assets
+    to a copy of it)."""
+    mermaid_js: str = ""
+    """A local mermaid.min.js for the timeline diagrams (default: found in
+    node_modules under the journal or the state folder)."""
+    home_sessions: int = 100
+    """Sessions listed on the home page, newest first; the rest by month."""
+
+
+class GitConfig(Record):
+    """How commits are linked and shown."""
+
+    web_url: str = ""
+    """Commit URL pattern for a self-hosted forge, e.g. https://git.example.com/{path}/commit/{sha}."""
+    trailer: str = "Journal-Session"
+
+
+class Config(Record):
+    """Everything `journal.yaml` can set. Paths are relative to the journal root."""
+
+    sessions_dir: str = "sessions"
+    templates_dir: str = "templates"
+    reports_dir: str = "reports"
+    timezone: str = "UTC"
+    """IANA zone used to read `HH:MM` and to show times in reports."""
+    statuses: tuple[str, ...] = (
+        "open",
+        "investigating",
+        "mitigated",
+        "validating",
+        "resolved",
+        "closed",
+    )
+    closed_statuses: tuple[str, ...] = ("resolved", "closed")
+    """Statuses that mean the session is over (`close` picks the first)."""
+    severities: tuple[str, ...] = ("critical", "high", "medium", "low")
+    event_kinds: tuple[str, ...] = DEFAULT_KINDS
+    ascii: bool = False
+    """Write words instead of status emoji in reports."""
+    redact: bool = True
+    """Scrub secrets from captured text before it reaches disk."""
+    redact_patterns: tuple[str, ...] = ()
+    """Extra regular expressions whose matches are redacted."""
+    check_disable: tuple[str, ...] = ()
+    """`journal check` rule ids to skip."""
+    verify_timeout_s: float = 300.0
+    """Seconds `journal verify` lets a validation command run before stopping it
+    (a step's own `timeout_s` and `--timeout` take precedence)."""
+    site: SiteConfig = SiteConfig()
+    git: GitConfig = GitConfig()
+
+
+_NON_EMPTY = ("statuses", "severities", "event_kinds")
+
+
+def load_config(root: Path) -> Config:
+    """The configuration at `root`; defaults where `journal.yaml` is silent."""
+    path = root / CONFIG_NAME
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return Config()
+    key = [stat.st_mtime_ns, stat.st_size, __version__]
+    cache = state_dir(root) / "config-cache.json"
+    cached = _read_cache(cache, key)
+    if cached is not None:
+        return Config.from_plain(cached)
+    from journal.store.yamlio import read_yaml
+
+    data = read_yaml(path) or {}
+    if not isinstance(data, dict):
+        raise InvalidDataError("must be a mapping of settings", where=f"{path}:1:1")
+    config = config_from_dict(data, where=str(path))
+    _write_cache(cache, key, config.as_dict())
+    return config
+
+
+def config_from_dict(data: dict[str, Any], *, where: str) -> Config:
+    """Build a Config from parsed YAML, naming the key when a value is wrong."""
+    config: Config = _build(Config, data, where=where, prefix="")
+    for name in _NON_EMPTY:
+        if not getattr(config, name):
+            raise InvalidDataError(f"{name} must list at least one value", where=where)
+    _check_values(config, where=where)
+    return config
+
+
+BUILDERS = ("mkdocs", "properdocs", "zensical")
+
+
+def _check_values(config: Config, *, where: str) -> None:
+    """Values that parse but cannot work: refused here, once, with the file named,
+    rather than failing later in the middle of a command."""
+    import re
+
+    from journal.errors import UsageError
+    from journal.when import zone
+
+    if config.site.builder not in BUILDERS:
+        raise InvalidDataError(
+            f"unknown site.builder {config.site.builder!r}",
+            "use one of: " + ", ".join(BUILDERS),
+            where=where,
+        )
+    try:
+        zone(config.timezone)
+    except UsageError as exc:
+        raise InvalidDataError(exc.message, exc.hint, where=where) from None
+    for pattern in config.redact_patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise InvalidDataError(
+                f"redact_patterns: {pattern!r} is not a valid regular expression "
+                f"({exc})",
+                "fix the pattern, or quote it in single quotes",
+                where=where,
+            ) from None
+
+
+def default_config_yaml() -> str:
+    """The `journal.yaml` that `journal init` writes: every key, commented."""
+    return _DEFAULT_YAML
+
+
+def _build(cls: type[Record], data: dict[str, Any], *, where: str, prefix: str) -> Any:
+    import typing
+
+    fields = cls.field_names()
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in fields:
+            raise InvalidDataError(
+                f"unknown setting {prefix + str(key)!r}",
+                _did_you_mean(str(key), fields),
+                where=where,
+            )
+        values[key] = _coerce(hints[key], value, where=where, name=f"{prefix}{key}")
+    return cls(**values)
+
+
+def _coerce(hint: Any, value: Any, *, where: str, name: str) -> Any:
+    import typing
+
+    if isinstance(hint, type) and issubclass(hint, Record):
+        if not isinstance(value, dict):
+            raise InvalidDataError(f"{name} must be a mapping", where=where)
+        return _build(hint, value, where=where, prefix=f"{name}.")
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise InvalidDataError(f"{name} must be a list of strings", where=where)
+        return tuple(value)
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)  # `timeout: 60` means 60.0
+    if (isinstance(hint, type) and not isinstance(value, hint)) or (
+        hint is not bool and isinstance(value, bool)
+    ):
+        expected = getattr(hint, "__name__", str(hint))
+        raise InvalidDataError(
+            f"{name} must be a {expected}, not {value!r}", where=where
+        )
+    return value
+
+
+def _did_you_mean(key: str, options: Any) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, list(options), n=1)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return "known settings: " + ", ".join(sorted(options))
+
+
+def _read_cache(cache: Path, key: list[Any]) -> dict[str, Any] | None:
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(stored, dict) and stored.get("key") == key:
+        data = stored.get("config")
+        return data if isinstance(data, dict) else None
+    return None
+
+
+def _write_cache(cache: Path, key: list[Any], data: dict[str, Any]) -> None:
+    # The cache is an optimisation: failing to write it must never fail a command.
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}")
+        tmp.write_text(
+            json.dumps({"key": key, "config": data}, default=str), encoding="utf-8"
+        )
+        tmp.replace(cache)
+    except (OSError, TypeError):
+        pass
+
+
+_DEFAULT_YAML = """\
+# journal configuration. Every key is optional; the values shown are the defaults.
+sessions_dir: sessions      # one folder per session: YYYY-MM-DD-slug/
+templates_dir: templates    # your templates override the built-in ones by name
+reports_dir: reports        # where `journal render --all` writes Markdown reports
+timezone: UTC               # IANA zone for reading HH:MM and showing times
+statuses: [open, investigating, mitigated, validating, resolved, closed]
+closed_statuses: [resolved, closed]
+severities: [critical, high, medium, low]
+event_kinds: [note, impact, detected, investigating, identified, mitigated, resolved,
+  deployed, decision, commit, verify, action]   # impact: when impact began (metrics)
+ascii: false                # true: words instead of status emoji in reports
+redact: true                # scrub tokens, keys and passwords before they reach disk
+redact_patterns: []         # extra regular expressions to redact
+check_disable: []           # `journal check` rule ids to skip
+verify_timeout_s: 300       # seconds before `journal verify` stops a command
+site:
+  builder: mkdocs           # mkdocs | properdocs | zensical
+  docs_dir: .journal-site/docs
+  site_dir: site
+  title: Journal
+  config_file: mkdocs.yml   # the MkDocs configuration the site is built from
+  mermaid_js: ""            # local mermaid.min.js (default: node_modules/mermaid/…)
+  home_sessions: 100        # newest sessions on the home page; the rest by month
+git:
+  web_url: ""               # self-hosted forge: https://git.example.com/{path}/commit/{sha}
+  trailer: Journal-Session
+"""

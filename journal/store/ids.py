@@ -1,0 +1,105 @@
+"""Session ids: folder names `YYYY-MM-DD-slug`, and what a user may type for one — the
+id, a unique prefix of it or of its slug, or the session's number (`8`, `#8`).
+
+Standard library only: `journal log` and the git hook resolve ids too.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+from journal.errors import ConflictError, NotFoundError, UsageError
+
+ID_PATTERN = r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$"
+REF_HINT = (
+    "give the folder name (2025-11-04-slug), a unique prefix of it, or the number"
+)
+_SHELL_CHARACTERS = set("$`;|&<>*?'\"\n\r\t ")
+
+
+def is_session_id(name: str) -> bool:
+    return re.match(ID_PATTERN, name) is not None
+
+
+def session_ids(sessions_dir: Path) -> list[str]:
+    """Every session folder, oldest first (names sort by date); links are skipped."""
+    try:
+        entries = list(os.scandir(sessions_dir))
+    except FileNotFoundError:
+        return []
+    found = (e.name for e in entries if e.is_dir(follow_symlinks=False))
+    return sorted(name for name in found if is_session_id(name))
+
+
+def resolve_ref(sessions_dir: Path, ref: str) -> str:
+    """The session id `ref` means; one line saying why when it means none, or many."""
+    ref = ref.strip()
+    refuse_path_like(ref)
+    ids = session_ids(sessions_dir)
+    if ref in ids:
+        return ref
+    number = ref.lstrip("#")
+    if number.isdigit():
+        return _by_number(sessions_dir, ids, int(number))
+    matches = [i for i in ids if i.startswith(ref)] or [
+        i for i in ids if i[11:].startswith(ref)
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise NotFoundError(f"no session matches {ref!r}", "see `journal list`")
+    shown = ", ".join(matches[:5]) + (" …" if len(matches) > 5 else "")
+    raise ConflictError(f"{ref!r} matches {len(matches)} sessions: {shown}", REF_HINT)
+
+
+def refuse_path_like(ref: str) -> None:
+    """An id never names a path or carries shell syntax: refuse before any lookup."""
+    path_like = not ref or "/" in ref or "\\" in ref or ".." in ref or "\0" in ref
+    if path_like or ref.startswith(".") or _SHELL_CHARACTERS & set(ref):
+        raise UsageError(f"{ref!r} is not a session id", REF_HINT)
+
+
+def number_of(folder: Path) -> int | None:
+    """A session's display number, read without parsing YAML (it is a top-level key)."""
+    try:
+        text = (folder / "session.yaml").read_bytes()
+    except OSError:
+        return None
+    match = re.search(rb"^number:\s*['\"]?(\d+)", text, re.MULTILINE)
+    return int(match[1]) if match else None
+
+
+def _by_number(sessions_dir: Path, ids: list[str], number: int) -> str:
+    found = [i for i in ids if number_of(sessions_dir / i) == number]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise NotFoundError(f"no session has number {number}", "see `journal list`")
+    raise ConflictError(
+        f"{len(found)} sessions have number {number}: {', '.join(found)}",
+        "use the folder name instead, and renumber one of them",
+    )
+
+
+_MAX_SLUG = 48
+
+
+def slugify(title: str) -> str:
+    """`SQLAlchemy mapper error!` → `sqlalchemy-mapper-error` (ASCII, ≤ 48 chars)."""
+    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", folded.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > _MAX_SLUG:
+            break
+        slug = candidate
+    return slug or (words[0][:_MAX_SLUG] if words else "session")
+
+
+def session_id(day: date, title: str) -> str:
+    return f"{day.isoformat()}-{slugify(title)}"

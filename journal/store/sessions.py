@@ -1,0 +1,364 @@
+"""The journal on disk: finding sessions, resolving ids, loading, and locked edits.
+
+Heavy imports (YAML, the model) happen inside the functions that need them, so the
+`journal log` fast path — open, resolve, append — runs on the standard library alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from datetime import datetime, tzinfo
+from functools import cached_property
+from pathlib import Path
+
+from journal.errors import ConflictError, InvalidDataError, NotFoundError, UsageError
+from journal.store import ids
+from journal.store.config import Config, load_config
+from journal.store.files import atomic_write, locked, remove_stale_temps
+from journal.store.locate import find_root, state_dir
+from journal.when import zone
+
+TYPE_CHECKING = (
+    False  # `typing` costs ~8 ms of start-up; this module is on the log path
+)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from journal.model.session import Event, Session
+
+SESSION_FILE = "session.yaml"
+TIMELINE_FILE = "timeline.yaml"
+EVIDENCE_DIR = "evidence"
+SCHEMA_FILE = "journal.schema.json"
+
+
+class Journal:
+    """A journal rooted at the folder holding `journal.yaml`."""
+
+    def __init__(self, root: Path, config: Config) -> None:
+        self.root = root
+        self.config = config
+
+    @classmethod
+    def open(cls, start: Path | None = None) -> Journal:
+        root = find_root(start)
+        return cls(root=root, config=load_config(root))
+
+    @property
+    def sessions_dir(self) -> Path:
+        return self.root / self.config.sessions_dir
+
+    @cached_property
+    def tz(self) -> tzinfo:
+        return zone(self.config.timezone)
+
+    @cached_property
+    def state_dir(self) -> Path:
+        return state_dir(self.root)
+
+    # --- ids -------------------------------------------------------------------
+
+    def session_ids(self) -> list[str]:
+        """Every session folder, oldest first (folder names sort by date)."""
+        return ids.session_ids(self.sessions_dir)
+
+    def session_dir(self, session_id: str) -> Path:
+        folder = self.sessions_dir / session_id
+        if not ids.is_session_id(session_id) or folder.is_symlink():
+            raise UsageError(f"{session_id!r} is not a session id", ids.REF_HINT)
+        return folder
+
+    def resolve(self, ref: str | None) -> str:
+        """The session a user means: id, unique prefix or number; None = active."""
+        if ref is None:
+            return self.require_active()
+        return ids.resolve_ref(self.sessions_dir, ref)
+
+    # --- the active session ------------------------------------------------------
+
+    @property
+    def _active_file(self) -> Path:
+        return self.state_dir / "active"
+
+    def active_id(self) -> str | None:
+        """The active session: `JOURNAL_SESSION`, else the state folder's pointer."""
+        env = os.environ.get("JOURNAL_SESSION")
+        if env:
+            return self.resolve(env)
+        try:
+            value = self._active_file.read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, UnicodeDecodeError):
+            return None
+        return value or None
+
+    def require_active(self) -> str:
+        active = self.active_id()
+        if active is None:
+            last = self.last_id()
+            if last:
+                raise NotFoundError(
+                    f"no active session (the last one, {last}, was closed)",
+                    f"pass --session {last}, or `journal use {last}` to go on with it",
+                )
+            raise NotFoundError(
+                "no active session",
+                "start one with `journal new TITLE`, pick one with `journal use ID`, "
+                "or pass --session ID",
+            )
+        if not (self.sessions_dir / active / SESSION_FILE).is_file():
+            raise NotFoundError(
+                f"the active session {active!r} no longer exists",
+                "pick another with `journal use ID`",
+            )
+        return active
+
+    def set_active(self, session_id: str | None) -> None:
+        """Make a session active (and remember it as the last one); None: none is."""
+        if session_id is None:
+            with contextlib.suppress(FileNotFoundError):
+                self._active_file.unlink()
+            return
+        self._active_file.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(self._active_file, session_id + "\n")
+        atomic_write(self._last_file, session_id + "\n")
+
+    @property
+    def _last_file(self) -> Path:
+        return self.state_dir / "last"
+
+    def last_id(self) -> str | None:
+        """The session most recently made active, if it still exists."""
+        try:
+            value = self._last_file.read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, UnicodeDecodeError):
+            return None
+        exists = value and (self.sessions_dir / value / SESSION_FILE).is_file()
+        return value if exists else None
+
+    def resolve_for_reading(self, ref: str | None) -> str:
+        """Like `resolve`, but with no ref and no active session, the last session:
+        after `journal close`, `journal render` shows the report just closed."""
+        if ref is None and self.active_id() is None:
+            last = self.last_id()
+            if last:
+                return last
+        return self.resolve(ref)
+
+    # --- reading -----------------------------------------------------------------
+
+    def lock(self, session_id: str) -> contextlib.AbstractContextManager[None]:
+        """The per-session lock every writer of that session takes."""
+        return locked(self.state_dir / "locks" / f"{session_id}.lock")
+
+    def session_path(self, session_id: str) -> Path:
+        return self.session_dir(session_id) / SESSION_FILE
+
+    def timeline_path(self, session_id: str) -> Path:
+        return self.session_dir(session_id) / TIMELINE_FILE
+
+    def load(self, session_id: str) -> Session:
+        """The validated session (without its timeline)."""
+        from journal.store.yamlio import read_text
+
+        path = self.session_path(session_id)
+        if not path.parent.is_dir():
+            raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
+        _refuse_link(path, self._display(path))
+        return self.validate_text(read_text(path), where=self._display(path))
+
+    def validate_text(self, text: str, *, where: str) -> Session:
+        """Parse and validate `session.yaml` text; errors name file:line:col."""
+        from journal.model import session as model
+        from journal.store.yamlio import parse_yaml
+
+        data = parse_yaml(text, where=where)
+        if data is None:
+            raise InvalidDataError(
+                "session.yaml is empty",
+                "it needs at least a `title:` line",
+                where=where,
+            )
+        if not isinstance(data, dict):
+            raise InvalidDataError("must be a mapping of fields", where=f"{where}:1:1")
+        try:
+            session = model.to_session(data)
+            model.check_vocabulary(
+                session,
+                statuses=self.config.statuses,
+                severities=self.config.severities,
+            )
+            _check_times(("started", session.started), ("ended", session.ended))
+        except model.ModelError as exc:
+            exc.where = _locate(text, exc.path, where)
+            raise
+        return session
+
+    def events(self, session_id: str, *, strict: bool = True) -> list[Event]:
+        """The timeline, sorted by time (ties keep file order)."""
+        from journal.model import session as model
+        from journal.store.timeline import read_lines
+
+        path = self.timeline_path(session_id)
+        shown = self._display(path)
+        if path.is_symlink():
+            if not strict:
+                return []
+            _refuse_link(path, shown)
+        if strict and not path.exists() and path.parent.is_dir():
+            # Every session has one, empty or not: a missing file is lost data
+            # (a deletion, a bad merge), not an empty timeline.
+            raise InvalidDataError(
+                "timeline.yaml is missing",
+                f"restore it from git, or create it empty: touch {shown}",
+                where=shown,
+            )
+        result: list[Event] = []
+        for raw in read_lines(path):
+            if raw.data is None:
+                if strict:
+                    hint = (
+                        "run `journal check --fix`"
+                        if raw.torn
+                        else "fix or remove that line"
+                    )
+                    raise InvalidDataError(
+                        f"event {raw.problem}", hint, where=f"{shown}:{raw.line}"
+                    )
+                continue
+            try:
+                event = model.to_event(raw.data)
+                _check_times(("at", event.at))
+                result.append(event)
+            except model.ModelError as exc:
+                if strict:
+                    exc.where = f"{shown}:{raw.line}"
+                    raise
+        result.sort(key=lambda e: e.at)
+        return result
+
+    def _display(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+    # --- writing -----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def edit(self, session_id: str) -> Iterator[Any]:
+        """Edit `session.yaml` as a comment-preserving document, under the session lock.
+
+        The new text is validated before it replaces the old; on any error the file
+        is untouched.
+        """
+        from journal.store.yamlio import dump_roundtrip, load_roundtrip, read_text
+
+        path = self.session_path(session_id)
+        if not path.is_file():
+            raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
+        shown = self._display(path)
+        _refuse_link(path, shown)
+        with self.lock(session_id):
+            before = read_text(path)
+            self.validate_text(before, where=shown)
+            doc = load_roundtrip(before, where=shown)
+            yield doc
+            after = dump_roundtrip(doc)
+            if after != before:
+                self.validate_text(after, where=f"{shown} (after the edit)")
+                remove_stale_temps(path)  # left by a writer killed mid-write
+                atomic_write(path, after)
+
+    def write_new_session(
+        self,
+        session_id: str,
+        text: str,
+        *,
+        timeline: str = "",
+        sessions_dir: Path | None = None,
+    ) -> Path:
+        """Create the folder and its files; refuses to touch an existing folder."""
+        parent = sessions_dir or self.sessions_dir
+        folder = parent / session_id if sessions_dir else self.session_dir(session_id)
+        parent.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            raise ConflictError(f"session {session_id} already exists") from None
+        atomic_write(folder / SESSION_FILE, text)
+        atomic_write(folder / TIMELINE_FILE, timeline)
+        return folder
+
+    def now(self) -> datetime:
+        from journal.when import now
+
+        return now(self.tz)
+
+
+def _refuse_link(path: Path, shown: str) -> None:
+    # A session's files live in its folder: a link would read (and, for a rename
+    # over it, replace) something that is not the journal's.
+    if path.is_symlink():
+        raise InvalidDataError(
+            "is a symbolic link, not a file of the session",
+            "replace the link with the file itself",
+            where=shown,
+        )
+
+
+def evidence_dir(folder: Path) -> Path:
+    """A session's `evidence/` folder, made if missing; never a link out of it."""
+    from journal.errors import WriteError
+
+    evidence = folder / EVIDENCE_DIR
+    if evidence.is_symlink() or (evidence.exists() and not evidence.is_dir()):
+        raise WriteError(
+            f"cannot write into {evidence}: it is not a folder of the journal "
+            "(a symbolic link or a file)",
+            "replace it with a plain folder",
+        )
+    evidence.mkdir(exist_ok=True)
+    return evidence
+
+
+def _check_times(*times: tuple[str, datetime | None]) -> None:
+    """Times a file holds must be ones every zone can show (see `when.in_range`)."""
+    from journal.model import session as model
+    from journal.when import in_range
+
+    for name, moment in times:
+        if moment is not None:
+            try:
+                in_range(moment, original=moment.isoformat())
+            except UsageError as exc:
+                raise model.ModelError(
+                    f"{name}: {exc.message}", exc.hint, [name]
+                ) from None
+
+
+def _locate(text: str, path: list[str | int], where: str) -> str:
+    from journal.store.yamlio import load_roundtrip, position_of
+
+    try:
+        doc = load_roundtrip(text, where=where)
+    except InvalidDataError:
+        return where
+    position = position_of(doc, path)
+    return f"{where}:{position[0]}:{position[1]}" if position else where
+
+
+def check_kind(journal: Journal, kind: str) -> None:
+    """Refuse an event kind the configuration does not list, with a did-you-mean."""
+    kinds = journal.config.event_kinds
+    if kind not in kinds:
+        import difflib
+
+        close = difflib.get_close_matches(kind, kinds, n=1)
+        hint = (
+            f"did you mean {close[0]!r}?"
+            if close
+            else "use one of: " + ", ".join(kinds)
+        )
+        raise UsageError(f"unknown event kind {kind!r}", hint)

@@ -1,0 +1,196 @@
+"""The append-only event log (`timeline.yaml`): one event per line, a JSON mapping.
+
+Appending formats one line and writes it with O_APPEND: no parse of the file, standard
+library only, so the git hook and `journal log` stay fast. Reading parses each line as
+JSON (a YAML flow mapping that JSON can read), falling back to YAML for lines a person
+wrote by hand; a torn last line (a crash mid-write) is reported, never dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from journal.errors import InvalidDataError
+from journal.record import Record
+from journal.store.files import append_line, atomic_write
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+# JSON leaves these raw with ensure_ascii=False, and YAML reads them as line breaks,
+# strips them or (U+FFFE, U+FFFF) refuses the file: escape them so every loader
+# returns the exact text (ECOSYSTEM.md).
+_YAML_UNSAFE = {
+    cp: f"\\u{cp:04x}" for cp in (0x2028, 0x2029, 0x0085, 0xFEFF, 0xFFFE, 0xFFFF)
+}
+_YAML_UNSAFE.update({cp: f"\\u{cp:04x}" for cp in range(0x7F, 0xA0)})
+_FIELD_ORDER = ("at", "kind", "text")
+
+
+def format_event(event: dict[str, Any]) -> str:
+    """The stored line for one event: `- {"at": …, "kind": …, "text": …, …}\\n`."""
+    ordered = {k: event[k] for k in _FIELD_ORDER if k in event}
+    ordered.update((k, v) for k, v in event.items() if k not in ordered and _kept(v))
+    body = json.dumps(ordered, ensure_ascii=False)
+    return "- " + body.translate(_YAML_UNSAFE) + "\n"
+
+
+def _kept(value: Any) -> bool:
+    # Not `value not in (None, False, [], "")`: 0 == False, and exit code 0 must stay.
+    return value is not None and value is not False and value != [] and value != ""
+
+
+def append_event(path: Path, event: dict[str, Any]) -> None:
+    """Append one event; the caller holds the session lock."""
+    _refuse_surrogates(event)
+    append_line(path, format_event(event))
+
+
+def _refuse_surrogates(event: dict[str, Any]) -> None:
+    for key, value in event.items():
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InvalidDataError(
+                    f"the {key} contains bytes that are not valid UTF-8",
+                    "check the terminal's encoding (LANG / LC_ALL)",
+                ) from None
+
+
+class RawLine(Record):
+    """One parsed timeline line: its number, the data, or the problem with it."""
+
+    line: int
+    data: dict[str, Any] | None
+    problem: str | None = None
+    torn: bool = False
+
+
+def read_lines(path: Path) -> list[RawLine]:
+    """Every event line of a timeline, parsed; a missing file is an empty timeline.
+
+    A line that is not valid UTF-8 is reported as such, never read with replacement
+    characters that a later rewrite would make permanent.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    ends_clean = raw.endswith(b"\n") or not raw
+    try:
+        lines: list[str | bytes] = list(raw.decode("utf-8-sig").split("\n"))
+    except UnicodeDecodeError:
+        lines = [_decoded(chunk) for chunk in raw.removeprefix(_BOM).split(b"\n")]
+    last_index = len(lines) - 2 if ends_clean else len(lines) - 1
+    result: list[RawLine] = []
+    for index, line in enumerate(lines):
+        torn = index == last_index and not ends_clean
+        if isinstance(line, bytes):
+            result.append(_undecodable(line, index + 1, torn=torn))
+        elif line.strip() and not line.lstrip().startswith("#"):
+            result.append(_parse_line(line, index + 1, torn=torn))
+    return result
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _decoded(chunk: bytes) -> str | bytes:
+    try:
+        return chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return chunk
+
+
+def _undecodable(chunk: bytes, number: int, *, torn: bool) -> RawLine:
+    try:
+        chunk.decode("utf-8")
+        problem = "cannot be read as an event"
+    except UnicodeDecodeError as exc:
+        problem = (
+            f"is not valid UTF-8 (byte 0x{chunk[exc.start]:02x} "
+            f"at column {exc.start + 1})"
+        )
+    return RawLine(line=number, data=None, problem=problem, torn=torn)
+
+
+def _parse_line(line: str, number: int, *, torn: bool) -> RawLine:
+    if not line.startswith("- "):
+        problem = "not a list item (each line starts with '- ')"
+        return RawLine(line=number, data=None, problem=problem, torn=torn)
+    body = line[2:].strip()
+    reason = None
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):  # deep nesting: YAML refuses it clearly
+        data, reason = _parse_yaml_line(body)
+    if data is None:
+        problem = "cannot be read as an event"
+        if reason and not reason.startswith("invalid YAML"):
+            problem += f" ({reason})"  # a refusal, such as an alias, not a typo
+        return RawLine(line=number, data=None, problem=problem, torn=torn)
+    if not isinstance(data, dict):
+        problem = "is not a mapping ({at: …, kind: …, text: …})"
+        return RawLine(line=number, data=None, problem=problem, torn=torn)
+    return RawLine(line=number, data=data, torn=torn)
+
+
+def _parse_yaml_line(body: str) -> tuple[Any, str | None]:
+    """A line a person wrote in YAML flow style, or why it cannot be read."""
+    from journal.store.yamlio import parse_yaml
+
+    try:
+        return parse_yaml(body, where=""), None
+    except InvalidDataError as exc:
+        return None, exc.message
+
+
+def _looks_complete(data: dict[str, Any]) -> bool:
+    # A whole, valid event: a line cut after `"text":` closes as `"text": null`,
+    # which must not come back as an event no reader accepts.
+    from journal.model.session import ModelError, to_event
+
+    try:
+        to_event(data)
+    except ModelError:
+        return False
+    return True
+
+
+def repair(path: Path) -> tuple[int, str | None]:
+    """Rewrite a timeline whose last line is torn: keep what can be recovered.
+
+    Returns (lines dropped, recovered line). A torn line that still parses once closed
+    (a missing `}` or newline) is kept; one that cannot be recovered is moved to a
+    `timeline.yaml.torn` file beside it, never thrown away. Every other line is kept
+    byte for byte.
+    """
+    raw = path.read_bytes()
+    if raw.endswith(b"\n") or not raw:
+        return (0, None)
+    head, _, last = raw.rpartition(b"\n")
+    prefix = head + b"\n" if head else b""
+    text = _complete_characters(last)
+    for candidate in (text, text + "}", text + '"}') if text is not None else ():
+        parsed = _parse_line(candidate, 0, torn=False)
+        if parsed.data is not None and _looks_complete(parsed.data):
+            atomic_write(path, prefix + format_event(parsed.data).encode("utf-8"))
+            return (0, candidate)
+    torn_file = path.with_name(path.name + ".torn")
+    append_line(torn_file, last + b"\n")
+    atomic_write(path, prefix)
+    return (1, None)
+
+
+def _complete_characters(chunk: bytes) -> str | None:
+    """The text of a line cut short, without a character the cut split in two;
+    None if it holds bytes that are not UTF-8 at all."""
+    import codecs
+
+    try:
+        return codecs.getincrementaldecoder("utf-8")().decode(chunk, final=False)
+    except UnicodeDecodeError:
+        return None
