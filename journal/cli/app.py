@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import sys
 import traceback
+from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 try:  # typer 0.28 vendors its own copy of click; older typers use click itself
     from typer._click import exceptions as click_exc
 except ImportError:  # pragma: no cover - depends on the installed typer
     from click import exceptions as click_exc  # type: ignore[no-redef]
+
+try:
+    import typer._click as click
+except ImportError:  # pragma: no cover - depends on the installed typer
+    import click  # type: ignore[no-redef]
 
 from journal.errors import JournalError
 
@@ -24,11 +31,47 @@ _NO_ARGS_IS_HELP: type[Exception] = getattr(
     click_exc, "NoArgsIsHelpError", _NeverRaised
 )
 
+# The help's panels, in the order a responder meets them; each lists its commands in the
+# order they are used. A command missing here still shows, under "Other".
+PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Sessions", ("init", "new", "use", "list", "show", "close")),
+    ("Capture", ("log", "exec", "set", "edit")),
+    ("Items", ("option", "criterion", "step", "lesson", "validate", "verify")),
+    ("Reports", ("render", "stats", "todo", "check")),
+    ("Git", ("link", "sync", "hook")),
+    ("Site", ("site",)),
+    ("Import and export", ("import", "export", "schema")),
+)
+
+
+class PanelGroup(TyperGroup):
+    """The root command: `journal --help` lists commands grouped into panels."""
+
+    def format_commands(
+        self, ctx: click.Context, formatter: click.HelpFormatter
+    ) -> None:
+        listed: set[str] = set()
+        # One column width for every panel, so the descriptions line up across them.
+        width = max((len(name) for name in self.list_commands(ctx)), default=0)
+        limit = formatter.width - 6 - width
+        for title, names in (*PANELS, ("Other", tuple(self.list_commands(ctx)))):
+            rows = []
+            for name in names:
+                command = self.get_command(ctx, name)
+                if name in listed or command is None or command.hidden:
+                    continue
+                listed.add(name)
+                rows.append((name.ljust(width), command.get_short_help_str(limit)))
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
 app = typer.Typer(
     name="journal",
+    cls=PanelGroup,
     help="Keep an incident and work-session journal in your git repository.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -37,9 +80,36 @@ app = typer.Typer(
 EXIT_BUG = 70
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from journal import __version__
+
+        print(f"journal {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Keep an incident and work-session journal in your git repository."""
+
+
 def _register() -> None:
-    # Each module adds its commands to `app`; importing them is the registration.
-    from journal.cli.commands import (  # noqa: F401
+    """Mount every command module's commands on the root app.
+
+    Each module keeps its own `typer.Typer()` and never imports this one, so the
+    registration runs one way: the app takes the commands.
+    """
+    from journal.cli.commands import (
         capture,
         check,
         followups,
@@ -52,6 +122,24 @@ def _register() -> None:
         site,
         stats,
     )
+
+    if app.registered_commands:
+        return
+    for module in (
+        sessions,
+        capture,
+        items,
+        run,
+        report,
+        followups,
+        stats,
+        check,
+        git,
+        site,
+        port,
+    ):
+        app.registered_commands.extend(module.commands.registered_commands)
+        app.registered_groups.extend(module.commands.registered_groups)
 
 
 def run(argv: list[str]) -> None:

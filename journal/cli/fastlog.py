@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 from journal.errors import JournalError
 
@@ -66,22 +65,24 @@ def run_fast_log(argv: list[str]) -> int | None:
     opts = parse(argv)
     if opts is None:
         return None
+    from journal.cli.stdin import log_inputs
     from journal.operations.log import log_event
     from journal.store.sessions import Journal
 
     try:
         journal = Journal.open()
-        logged = log_event(
-            journal,
-            " ".join(opts["words"]),
-            session=opts.get("session"),
-            kind=opts.get("kind", "note"),
-            at=opts.get("at"),
-            star=bool(opts.get("star")),
-            attach=[Path(p) for p in opts["attach"]],
-            by=opts.get("by"),
-            redact=not opts.get("no_redact"),
-        )
+        with log_inputs(opts["words"], opts["attach"]) as (text, files):
+            logged = log_event(
+                journal,
+                text,
+                session=opts.get("session"),
+                kind=opts.get("kind", "note"),
+                at=opts.get("at"),
+                star=bool(opts.get("star")),
+                attach=files,
+                by=opts.get("by"),
+                redact=not opts.get("no_redact"),
+            )
     except JournalError as exc:
         print(f"journal: error: {exc.one_line()}", file=sys.stderr)
         return exc.exit_code

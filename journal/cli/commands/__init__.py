@@ -1,1 +1,2 @@
-"""Command modules; each registers its commands on `journal.cli.app.app`."""
+"""Command modules: each keeps its own `commands = typer.Typer()`; `journal.cli.app`
+mounts them (they never import the app back)."""

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from journal.cli.app import app
 from journal.cli.fastlog import describe
 from journal.cli.options import Json, SessionOpt
 
+commands = typer.Typer()
 
-@app.command("log")
+
+@commands.command("log")
 def log(
     text: Annotated[
-        list[str], typer.Argument(help="What happened (words are joined).")
+        list[str],
+        typer.Argument(
+            help="What happened (words are joined); - reads standard input."
+        ),
     ],
     kind: Annotated[
         str, typer.Option("--kind", "-k", help="Event kind, e.g. detected.")
@@ -28,7 +31,10 @@ def log(
         bool, typer.Option("--star", "-s", help="Mark as a key moment.")
     ] = False,
     attach: Annotated[
-        list[Path] | None, typer.Option("--attach", help="Copy a file into evidence/.")
+        list[str] | None,
+        typer.Option(
+            "--attach", help="Copy a file into evidence/; - takes standard input."
+        ),
     ] = None,
     by: Annotated[str | None, typer.Option("--by", help="Who did it.")] = None,
     no_redact: Annotated[
@@ -38,20 +44,23 @@ def log(
     as_json: Json = False,
 ) -> None:
     """Add an event to the session's timeline (appends one line; never rewrites)."""
+    from journal.cli.stdin import log_inputs
     from journal.operations.log import log_event
     from journal.store.sessions import Journal
 
-    logged = log_event(
-        Journal.open(),
-        " ".join(text),
-        session=session,
-        kind=kind,
-        at=at,
-        star=star,
-        attach=attach or [],
-        by=by,
-        redact=not no_redact,
-    )
+    journal = Journal.open()
+    with log_inputs(text, attach or []) as (words, files):
+        logged = log_event(
+            journal,
+            words,
+            session=session,
+            kind=kind,
+            at=at,
+            star=star,
+            attach=files,
+            by=by,
+            redact=not no_redact,
+        )
     if as_json:
         payload = {
             "session": logged.session_id,

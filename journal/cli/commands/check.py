@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from journal.cli.app import app
+commands = typer.Typer()
 
 
 class Format(StrEnum):
@@ -17,7 +17,7 @@ class Format(StrEnum):
     json = "json"
 
 
-@app.command("check")
+@commands.command("check")
 def check(
     ids: Annotated[
         list[str] | None,

@@ -7,13 +7,14 @@ from typing import Annotated, Any
 
 import typer
 
-from journal.cli.app import app
 from journal.cli.commands.items import step_app
 from journal.cli.options import Json, SessionOpt
 from journal.cli.output import emit
 
+commands = typer.Typer()
 
-@app.command("todo")
+
+@commands.command("todo")
 def todo(
     owner: Annotated[str | None, typer.Option(help="Only this owner's.")] = None,
     overdue: Annotated[

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from journal.cli.app import app
 from journal.cli.options import Json, SessionOpt
 from journal.cli.output import emit
 
@@ -15,11 +14,13 @@ if TYPE_CHECKING:
     from journal.gitlink.installer import Changes
     from journal.gitlink.sync import SyncReport
 
+commands = typer.Typer()
+
 hook_app = typer.Typer(
     help="Git hooks that link each commit to the active session.",
     no_args_is_help=True,
 )
-app.add_typer(hook_app, name="hook")
+commands.add_typer(hook_app, name="hook")
 
 
 def _commit(commit: Commit, url: str | None) -> dict[str, Any]:
@@ -32,7 +33,7 @@ def _commit(commit: Commit, url: str | None) -> dict[str, Any]:
     }
 
 
-@app.command("link")
+@commands.command("link")
 def link(
     revs: Annotated[
         list[str] | None,
@@ -63,7 +64,7 @@ def link(
     )
 
 
-@app.command("sync")
+@commands.command("sync")
 def sync(
     since: Annotated[
         str | None,

@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
-from journal.cli.app import app
 from journal.cli.options import Json, SessionOpt
 from journal.cli.output import emit
+
+commands = typer.Typer()
 
 option_app = typer.Typer(
     help="Options weighed, and the one chosen.", no_args_is_help=True
@@ -18,11 +19,11 @@ criterion_app = typer.Typer(help="Success criteria.", no_args_is_help=True)
 step_app = typer.Typer(help="Next steps (follow-ups).", no_args_is_help=True)
 lesson_app = typer.Typer(help="Lessons learned.", no_args_is_help=True)
 validate_app = typer.Typer(help="The validation plan.", no_args_is_help=True)
-app.add_typer(option_app, name="option")
-app.add_typer(criterion_app, name="criterion")
-app.add_typer(step_app, name="step")
-app.add_typer(lesson_app, name="lesson")
-app.add_typer(validate_app, name="validate")
+commands.add_typer(option_app, name="option")
+commands.add_typer(criterion_app, name="criterion")
+commands.add_typer(step_app, name="step")
+commands.add_typer(lesson_app, name="lesson")
+commands.add_typer(validate_app, name="validate")
 
 Number = Annotated[int, typer.Argument(help="Item number, as listed (from 1).", min=1)]
 

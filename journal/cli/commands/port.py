@@ -9,10 +9,10 @@ from typing import Annotated, Any
 
 import typer
 
-from journal.cli.app import app
+commands = typer.Typer()
 
 
-@app.command("import")
+@commands.command("import")
 def import_(
     paths: Annotated[
         list[Path], typer.Argument(help="Markdown files, or folders of them.")
@@ -114,7 +114,7 @@ class _progress:
             self._bar.stop()
 
 
-@app.command("export")
+@commands.command("export")
 def export(
     ref: Annotated[
         str | None, typer.Argument(help="Session (default: active).")

@@ -8,9 +8,10 @@ from typing import Annotated
 
 import typer
 
-from journal.cli.app import app
 from journal.cli.options import Json
 from journal.cli.output import emit
+
+commands = typer.Typer()
 
 Ascii = Annotated[
     bool | None,
@@ -22,7 +23,7 @@ Ascii = Annotated[
 ]
 
 
-@app.command("render")
+@commands.command("render")
 def render(
     ref: Annotated[
         str | None,
@@ -108,7 +109,7 @@ def _write_stdout(text: str) -> None:
     sys.stdout.buffer.flush()
 
 
-@app.command("show")
+@commands.command("show")
 def show(
     ref: Annotated[
         str | None,

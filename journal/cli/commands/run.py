@@ -9,15 +9,16 @@ from typing import Annotated, Any
 
 import typer
 
-from journal.cli.app import app
 from journal.cli.options import Json, SessionOpt
+
+commands = typer.Typer()
 
 NoRedact = Annotated[
     bool, typer.Option("--no-redact", help="Keep secrets in the record as printed.")
 ]
 
 
-@app.command("verify")
+@commands.command("verify")
 def verify(
     ref: Annotated[
         str | None, typer.Argument(help="Session (default: active).")
@@ -133,7 +134,7 @@ def _result_line(result: Any) -> str:
     return line
 
 
-@app.command(
+@commands.command(
     "exec",
     context_settings={"allow_interspersed_args": False, "ignore_unknown_options": True},
 )

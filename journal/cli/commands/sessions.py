@@ -8,12 +8,13 @@ from typing import Annotated
 
 import typer
 
-from journal.cli.app import app
 from journal.cli.options import Json, SessionOpt
 from journal.cli.output import emit
 
+commands = typer.Typer()
 
-@app.command("init")
+
+@commands.command("init")
 def init(
     path: Annotated[Path, typer.Argument(help="Folder of the journal.")] = Path(),
     sessions_dir: Annotated[
@@ -35,7 +36,7 @@ def init(
     )
 
 
-@app.command("new")
+@commands.command("new")
 def new(
     title: Annotated[list[str], typer.Argument(help="Title (words are joined).")],
     severity: Annotated[str | None, typer.Option(help="e.g. critical, high.")] = None,
@@ -88,7 +89,7 @@ def _check_choice(name: str, value: str | None, allowed: tuple[str, ...]) -> Non
         )
 
 
-@app.command("use")
+@commands.command("use")
 def use(
     ref: Annotated[
         str | None, typer.Argument(help="Session id, prefix or number.")
@@ -113,7 +114,7 @@ def use(
     emit({"active": session_id}, f"active session: {session_id}", as_json=as_json)
 
 
-@app.command("list")
+@commands.command("list")
 def list_sessions(
     status: Annotated[
         list[str] | None, typer.Option(help="Only these statuses.")
@@ -148,13 +149,16 @@ def list_sessions(
         )
 
 
-@app.command("set")
+@commands.command("set")
 def set_(
     path: Annotated[
         str, typer.Argument(help="Dotted field path, e.g. root_cause.summary.")
     ],
     value: Annotated[
-        str, typer.Argument(help="The value; `null` clears an optional field.")
+        str,
+        typer.Argument(
+            help="The value; `null` clears an optional field; - reads standard input."
+        ),
     ],
     no_redact: Annotated[
         bool, typer.Option("--no-redact", help="Keep secrets in the value as typed.")
@@ -166,6 +170,11 @@ def set_(
     from journal.operations.session_edits import set_field
     from journal.store.sessions import Journal
 
+    if value == "-":
+        from journal.cli.stdin import read_text
+
+        # A trailing newline from `echo` or a file is not part of the value.
+        value = read_text(path).removesuffix("\n")
     changed = set_field(Journal.open(), session, path, value, redact=not no_redact)
     found = changed.redacted
     note = (
@@ -180,7 +189,7 @@ def set_(
     )
 
 
-@app.command("close")
+@commands.command("close")
 def close(
     status: Annotated[
         str | None, typer.Option(help="Final status (default: resolved).")
@@ -199,7 +208,7 @@ def close(
     )
 
 
-@app.command("edit")
+@commands.command("edit")
 def edit(
     ref: Annotated[
         str | None, typer.Argument(help="Session (default: active).")
@@ -222,7 +231,7 @@ def _confirm_reopen(message: str) -> bool:
     return typer.confirm("Reopen the editor to fix it?", default=True)
 
 
-@app.command("schema")
+@commands.command("schema")
 def schema() -> None:
     """Print the JSON Schema of session.yaml."""
     from journal.model.session import json_schema

@@ -8,15 +8,16 @@ from typing import Annotated, Any
 
 import typer
 
-from journal.cli.app import app
 from journal.cli.options import Json
 from journal.cli.output import emit, warn
+
+commands = typer.Typer()
 
 site_app = typer.Typer(
     help="The journal as a static site (MkDocs): build it, or preview it live.",
     no_args_is_help=True,
 )
-app.add_typer(site_app, name="site")
+commands.add_typer(site_app, name="site")
 
 BuilderOpt = Annotated[
     str | None,

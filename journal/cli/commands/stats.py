@@ -7,13 +7,14 @@ from typing import Annotated, Any
 
 import typer
 
-from journal.cli.app import app
 from journal.cli.options import Json
+
+commands = typer.Typer()
 
 _HEADERS = ("detect", "mitigate", "resolve", "duration")
 
 
-@app.command("stats")
+@commands.command("stats")
 def stats(
     since: Annotated[
         str | None,
