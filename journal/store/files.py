@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from journal.errors import InvalidDataError, WriteError
+from journal.store.locking import acquire
 
 _LOCK_TIMEOUT_S = 30.0
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -162,34 +163,13 @@ def locked(lock_path: Path, *, timeout_s: float = _LOCK_TIMEOUT_S) -> Iterator[N
     except OSError as exc:  # a read-only or full file system: one clear line
         raise _write_error(lock_path, exc) from exc
     try:
-        _acquire(fd, lock_path, timeout_s)
-        yield
-    finally:
-        os.close(fd)  # closing the descriptor releases the lock
-
-
-def _acquire(fd: int, lock_path: Path, timeout_s: float) -> None:
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: appends are still O_APPEND-atomic
-        return
-    import time
-
-    deadline = time.monotonic() + timeout_s
-    delay = 0.001
-    while True:
+        release = acquire(fd, lock_path, timeout_s)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                raise WriteError(
-                    f"another journal process has held {lock_path} "
-                    f"for {timeout_s:.0f} s",
-                    "wait for it to finish, or stop the stuck process",
-                ) from None
-            time.sleep(delay)
-            delay = min(delay * 2, 0.05)
+            yield
+        finally:
+            release()
+    finally:
+        os.close(fd)  # closing the descriptor releases flock and msvcrt locks
 
 
 def _fsync_dir(folder: Path) -> None:
