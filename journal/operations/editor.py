@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -59,9 +58,11 @@ def edit_session(
 
 
 def _run_editor(editor: str, path: Path) -> None:
+    from journal.process import CommandNotFoundError, spawn
+
     try:
-        code = subprocess.call([*shlex.split(editor), str(path)])
-    except FileNotFoundError:
+        code = spawn([*shlex.split(editor), str(path)]).wait()
+    except CommandNotFoundError:
         raise UsageError(f"cannot start the editor {editor!r}", "set $EDITOR") from None
     if code != 0:
         raise UsageError(
