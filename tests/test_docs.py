@@ -294,3 +294,21 @@ def test_session_examples_validate(
     (folder / "session.yaml").write_text("\n".join(block.body) + "\n", encoding="utf-8")
     (folder / "timeline.yaml").write_text("", encoding="utf-8")
     sandbox.ok("journal render 2025-11-04-sqlalchemy-mapper-error", root)
+
+
+_NAMED = re.compile(r"`((?:journal|tests|bench|templates)/[\w./*<>-]*)`")
+
+
+@pytest.mark.parametrize("page", pages(), ids=rel)
+def test_named_files_exist(page: Path) -> None:
+    """A path the docs name in code (`journal/gitlink/shell.py`) exists: moving a
+    module without updating the docs fails here."""
+    text = page.read_text(encoding="utf-8")
+    missing = []
+    for name in sorted(set(_NAMED.findall(text))):
+        if "<" in name:
+            continue  # a pattern such as `reports/<id>.md`
+        found = list(REPO.glob(name)) if "*" in name else [REPO / name]
+        if not any(path.exists() for path in found):
+            missing.append(name)
+    assert not missing, f"{rel(page)} names files that do not exist: {missing}"
