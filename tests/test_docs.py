@@ -46,19 +46,9 @@ SKIP = {
 }
 ILLUSTRATIVE = "# illustrative"
 
-PENDING_LEAD = {
-    # Documented CLI conventions that issue 12's CLI work adds; not run until it lands
-    # (remove each line from here then). `journal log -` exits 0 even now — it logs a
-    # "-" — so "it exits 0" cannot tell when the convention has arrived.
-    "kubectl get pods | journal log -",
-    'kubectl logs deploy/api | journal log "API log at the first error" --attach -',
-    "journal --version",
-    "journal --show-completion bash > ~/.journal-completion.bash",
-}
-PENDING_LEAD_FILES = {
-    # Linked from the README; written with the package layout work of issue 12.
-    "docs/architecture.md",
-}
+PENDING_LEAD: set[str] = set()
+"""Documented commands that are not implemented yet (none now): not run until they land."""
+PENDING_LEAD_FILES: set[str] = set()
 
 STUBS = ("make", "kubectl", "gcloud")
 """External tools the examples call: stubbed, so examples do not depend on what the
@@ -241,7 +231,7 @@ def test_shown_output_is_current(
 
 
 def _rules_table() -> str:
-    from journal.lint import rules
+    from journal.insight.lint import rules
 
     head = "| rule | severity | checks that |\n|---|---|---|\n"
     return head + "".join(
