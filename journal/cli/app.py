@@ -38,7 +38,7 @@ PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Capture", ("log", "exec", "set", "edit")),
     ("Items", ("option", "criterion", "step", "lesson", "validate", "verify")),
     ("Reports", ("render", "stats", "todo", "check")),
-    ("Git", ("link", "sync", "hook")),
+    ("Git", ("link", "sync", "hook", "merge", "resolve")),
     ("Site", ("site",)),
     ("Import and export", ("import", "export", "schema")),
 )
@@ -115,6 +115,7 @@ def _register() -> None:
         followups,
         git,
         items,
+        merge,
         port,
         report,
         run,
@@ -135,6 +136,7 @@ def _register() -> None:
         stats,
         check,
         git,
+        merge,
         site,
         port,
     ):

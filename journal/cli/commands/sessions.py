@@ -203,8 +203,15 @@ def close(
     from journal.store.sessions import Journal
 
     changed = close_session(Journal.open(), session, status=status, at=at)
+    linked = (
+        f" (its {changed.linked} commit(s) written into timeline.yaml: commit them)"
+        if changed.linked
+        else ""
+    )
     emit(
-        {"session": changed.session_id}, f"closed {changed.session_id}", as_json=as_json
+        {"session": changed.session_id, "linked_commits": changed.linked},
+        f"closed {changed.session_id}{linked}",
+        as_json=as_json,
     )
 
 
