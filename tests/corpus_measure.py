@@ -50,7 +50,9 @@ def _event_words(event: dict[str, Any]) -> set[str]:
     return set(words(f"{event.get('text', '')} {event.get('original', '')}"))
 
 
-def match(entries: Sequence[Entry], haystacks: list[tuple[str, set[str]]]) -> list[Entry]:
+def match(
+    entries: Sequence[Entry], haystacks: list[tuple[str, set[str]]]
+) -> list[Entry]:
     """The entries that no haystack accounts for; each haystack counts once.
 
     An entry is accounted for by a haystack that holds its first words, or, for an
@@ -93,15 +95,21 @@ def measure(files: Iterable[Path], root: Path) -> list[FileFigures]:
     for path, outcome in zip(files, outcomes, strict=True):
         source = path.read_text(encoding="utf-8", errors="replace")
         counted = count_structure(source)
-        crashed = bool(outcome.error) or any("importer bug" in w for w in outcome.warnings)
+        crashed = bool(outcome.error) or any(
+            "importer bug" in w for w in outcome.warnings
+        )
         if outcome.session_id is None:
             figures.append(
-                FileFigures(path, len(counted.entries), 0, len(counted.tasks), 0, 0.0, True)
+                FileFigures(
+                    path, len(counted.entries), 0, len(counted.tasks), 0, 0.0, True
+                )
             )
             continue
         session = to_builtins(journal.load(outcome.session_id))
         events = [to_builtins(e) for e in journal.events(outcome.session_id)]
-        stacks = [(f"{e['at']} {e.get('original', '')}", _event_words(e)) for e in events]
+        stacks = [
+            (f"{e['at']} {e.get('original', '')}", _event_words(e)) for e in events
+        ]
         missed = match(counted.entries, stacks)
         items = [
             ("", set(words(item.get("text", ""))))

@@ -127,16 +127,22 @@ def _walk(tokens: list[Any], found: Structure) -> None:
     """The last heading, or bold label alone in a paragraph, at the top level."""
     while i < len(tokens):
         token = tokens[i]
-        if token.level == 1 and token.type == "inline" and (
-            tokens[i - 1].type == "heading_open"
-            or _LABEL_ONLY.match(token.content.strip())
+        if (
+            token.level == 1
+            and token.type == "inline"
+            and (
+                tokens[i - 1].type == "heading_open"
+                or _LABEL_ONLY.match(token.content.strip())
+            )
         ):
             heading = token.content
         if token.level == 0 and token.type in {"bullet_list_open", "ordered_list_open"}:
             if _ACTIONS.search(heading):
                 found.actions.extend(_top_items(tokens, i))
         if token.type == "table_open":
-            end = next(j for j in range(i, len(tokens)) if tokens[j].type == "table_close")
+            end = next(
+                j for j in range(i, len(tokens)) if tokens[j].type == "table_close"
+            )
             found.entries.extend(_table_entries(tokens[i:end]))
             i = end + 1
             continue
@@ -161,7 +167,11 @@ def _top_items(tokens: list[Any], start: int) -> list[Entry]:
 def _inline(token: Any, parent: str, found: Structure, grand: str) -> None:
     first = token.map[0] + 1
     lines = token.content.split("\n")
-    if parent == "paragraph_open" and grand == "list_item_open" and _TASK.match(lines[0]):
+    if (
+        parent == "paragraph_open"
+        and grand == "list_item_open"
+        and _TASK.match(lines[0])
+    ):
         rest = lines[0][3:]
         found.tasks.append(Entry(first, None, tuple(words(rest)[:6])))
     for offset, line in enumerate(lines if parent == "paragraph_open" else lines[:1]):

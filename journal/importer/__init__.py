@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from journal.importer.commits import add_commit_events
 from journal.importer.context import Context
+from journal.importer.dates import find_date, year_in
 from journal.importer.document import Block, build_document
 from journal.importer.frontmatter import (
     FrontMatter,
@@ -176,7 +177,8 @@ def _parse(text: str, source: str, timezone: str) -> ImportedReport:
     ctx.day = ctx.day or (
         date_in(title) if re.search(r"\d{4}-\d\d-\d\d", title) else None
     )
-    ctx.day = ctx.day or guess_day(ctx, source)
+    ctx.day = ctx.day or _written_day(title) or guess_day(ctx, source)
+    ctx.year = ctx.day.year if ctx.day else year_in(title) or year_in(source)
     walker = Walker(ctx)
     for section in doc.sections:
         walker.section(section)
@@ -190,6 +192,12 @@ def _parse(text: str, source: str, timezone: str) -> ImportedReport:
     session["labels"] = ctx.labels
     ordered = {key: session[key] for key in _ORDER if session.get(key)}
     return ImportedReport(title, ordered, events, ctx.day, tuple(warnings), repaired)
+
+
+def _written_day(title: str) -> date | None:
+    """A date the title writes out with its year (`… - September 29, 2025`)."""
+    mark = find_date(title)
+    return mark.on() if mark else None
 
 
 def _finish(ctx: Context, recognized: int) -> None:

@@ -81,6 +81,8 @@ class Context:
     source: str
     zone: tzinfo
     day: date | None = None
+    year: int | None = None
+    """The year of dates written without one, when the report gives no date."""
     session: dict[str, Any] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -94,7 +96,7 @@ class Context:
         self.warnings.append(f"{self.source}:{line}: {message}")
 
     def resolver(self) -> Resolver:
-        return Resolver(self.day, self.zone)
+        return Resolver(self.day, self.zone, year=self.year)
 
     def text(self, blocks: list[Block]) -> str:
         return self.doc.source(blocks)
