@@ -32,7 +32,8 @@ _CLOCK = r"(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?)
 _LEAD = re.compile(
     r"^[\s*_~`>\[(|]*(?:about\s+|approx\.?\s+|~\s*)?"
     rf"(?:{_WEEKDAY},?\s+)?(?:(?P<date>{_DATE})(?:,?\s*|T|\s+at\s+))?"
-    rf"(?P<clock>~?\s*{_CLOCK})?(?![\w:])",
+    rf"(?P<clock>~?\s*{_CLOCK})?(?!\w|:\d)"
+    r"(?:\s*\(?(?:utc|gmt|[pmce][sd]?t|cest?|bst|ist|jst|aes?dt|z)\)?(?!\w))?",
     re.IGNORECASE,
 )
 _UNKNOWN = re.compile(r"^[\s*_~`]*(?:-{1,2}:-{1,2}|\?{1,2}:\?{1,2}|tbd|unknown|~|\?)")

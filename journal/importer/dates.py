@@ -38,7 +38,7 @@ _FORMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, order in (
         (r"(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)", "ymd"),
         (r"(\d{4})/(\d{1,2})/(\d{1,2})(?!\d)", "ymd"),
-        (r"(\d{1,2})[-.](\d{1,2})[-.](\d{4})(?!\d)", "dmy"),
+        (r"(\d{1,2})[-.](\d{1,2})[-.](\d{4}|\d{2})(?!\d)", "dmy"),
         (r"(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\d/])", "mdy"),
         (rf"({_MONTH})\b\.?[ \t]+(\d{{1,2}}){_ORD}{_NOT_DIGIT}"
          r"(?:,?[ \t]+(\d{4})(?!\d))?", "Mdy"),
@@ -58,6 +58,8 @@ class DayMark:
     start: int
     end: int
     """Where the date (with its weekday) starts and ends in the text."""
+    swapped: DayMark | None = None
+    """The other reading of an ambiguous `01-10-2024` (day and month swapped)."""
 
     def on(self, year: int | None = None) -> date | None:
         """The date, with `year` when the text gave none; None if impossible."""
@@ -71,6 +73,16 @@ class DayMark:
 
 
 def _build(match: re.Match[str], order: str, start: int) -> DayMark | None:
+    mark = _read(match, order, start)
+    if order not in {"dmy", "mdy"}:
+        return mark
+    other = _read(match, "mdy" if order == "dmy" else "dmy", start)
+    if mark is None or other is None or other == mark:
+        return mark or other
+    return DayMark(mark.year, mark.month, mark.day, start, mark.end, other)
+
+
+def _read(match: re.Match[str], order: str, start: int) -> DayMark | None:
     values: dict[str, int | None] = {}
     for key, text in zip(order, match.groups(), strict=True):
         if key == "M":

@@ -168,7 +168,12 @@ TABLE_COLUMNS = frozenset(
 
 def classify_heading(text: str) -> str | None:
     """The section kind a heading names, or None."""
-    return SECTION_KINDS.get(normalize(text))
+    key = normalize(text)
+    kind = SECTION_KINDS.get(key)
+    if kind is None and key.split()[:1] == ["timeline"]:
+        # `Timeline (all times PST) 4/21/23-4/25/23. All times approximate`
+        return "timeline"
+    return kind
 
 
 def is_label(text: str) -> bool:

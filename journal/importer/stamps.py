@@ -32,7 +32,7 @@ _OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
 _OPEN = re.compile(r"[ \t]*(\*\*|__|\[|`|_|\*)?[ \t]*(~[ \t]*)?")
 _CLOSE = {"**": "**", "__": "__", "[": "]", "`": "`", "_": "_", "*": "*"}
 _CLOCK = re.compile(
-    r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?(?![\d:])"
+    r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?(?!\d|:\d)"
     r"(?:[ \t]*(?P<ampm>[ap]\.?m\b\.?))?"
     r"|(?P<h2>\d{1,2})[ \t]*(?P<ampm2>[ap]\.?m\b\.?)",
     re.IGNORECASE,
@@ -103,9 +103,10 @@ def _clock(match: re.Match[str]) -> time | None:
     hour = int(match["h"] or match["h2"])
     minute, second = int(match["m"] or 0), int(match["s"] or 0)
     ampm = (match["ampm"] or match["ampm2"] or "").lower().replace(".", "")
-    if ampm and not 1 <= hour <= 12:
+    if ampm and hour == 0:
         return None
-    if ampm:
+    if ampm and hour <= 12:
+        # `13:06 PM` is read as written: 13:06.
         hour = hour % 12 + (12 if ampm == "pm" else 0)
     if hour > 23 or minute > 59 or second > 59:
         return None
@@ -181,6 +182,10 @@ def match_stamp(text: str) -> Stamp | None:
         return None
     mark = opened[1]
     if mark:
+        # `**June 14th, 2022, 10:00 AM:**`: the separator inside the marks.
+        inside = _SEPARATOR.match(text, scan.pos)
+        if inside and text.startswith(_CLOSE[mark], inside.end()):
+            scan.pos = inside.end()
         if not text.startswith(_CLOSE[mark], scan.pos):
             return None
         scan.pos += len(_CLOSE[mark])
@@ -242,6 +247,13 @@ class Resolver:
             return None
         known = self.day.year if self.day else self.year
         day = stamp.mark.on(known)
+        if stamp.mark.swapped is not None and self.day is not None:
+            # `01-10-2024` near 2024-01-16 is January 10th, not October 1st.
+            other = stamp.mark.swapped.on(known)
+            if other is not None and (
+                day is None or abs(other - self.day) < abs(day - self.day)
+            ):
+                day = other
         turned = day is not None and self.day is not None and stamp.mark.year is None
         if turned and day < self.day - timedelta(days=180):  # type: ignore[operator]
             # `Dec 31` then `Jan 1`: the year turned.

@@ -57,11 +57,11 @@ class _Timeline:
         return stamp.mark is not None and self.resolver.year is not None
 
     def resolve(
-        self, stamp: Stamp, line: int, zone: tzinfo | None = None
+        self, stamp: Stamp, line: int, zone: tzinfo | None = None, *, row: bool = False
     ) -> datetime | None:
-        """The stamp's time; a stamp with a date and text but no time (or `--:--`)
-        is an event of that date."""
-        dated = stamp.unknown or (stamp.clock is None and bool(stamp.rest))
+        """The stamp's time; a stamp with a date and text but no time (or `--:--`),
+        or a table `row`'s, is an event of that date."""
+        dated = stamp.unknown or (stamp.clock is None and (row or bool(stamp.rest)))
         at = self.resolver.resolve(stamp, zone or self.zone, dated=dated)
         if at is None and stamp.clock is not None and not self.warned_no_date:
             self.warned_no_date = True
@@ -231,7 +231,7 @@ class _TableReader:
     ) -> None:
         timeline = self.timeline
         text = cells.text_of(row)
-        at = timeline.resolve(stamp, row.line, zone[0]) if stamp else None
+        at = timeline.resolve(stamp, row.line, zone[0], row=True) if stamp else None
         if stamp is None or at is None:
             timeline.ctx.warn(row.line + 1, "timeline row without a readable time")
             when = " ".join(row.get(i) for i in columns if row.get(i))
