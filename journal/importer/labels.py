@@ -173,7 +173,17 @@ def classify_heading(text: str) -> str | None:
     if kind is None and key.split()[:1] == ["timeline"]:
         # `Timeline (all times PST) 4/21/23-4/25/23. All times approximate`
         return "timeline"
+    if kind is None and _STEP_GROUP.match(key):
+        # `Immediate actions (completed)`, `Long-term improvements (Q1 2026)`
+        return "next_steps"
     return kind
+
+
+_STEP_GROUP = re.compile(
+    r"^(?:immediate|short term|medium term|long term|planned|preventive|corrective"
+    r"|follow up|remaining|open|pending)\s+(?:actions?|improvements?|fixes|tasks"
+    r"|work|items|measures|steps)$"
+)
 
 
 def is_label(text: str) -> bool:

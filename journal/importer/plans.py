@@ -12,6 +12,7 @@ from journal.importer.context import Context
 from journal.importer.document import Block
 from journal.importer.labels import HORIZONS, classify_heading, normalize, split_label
 from journal.importer.listitems import Item, indented, is_list, read_items
+from journal.importer.stepfields import step_fields
 from journal.importer.tables import Row, Table, read_table
 
 _DONE_MARK = re.compile(r"^\s*(?:✅|✔|☑)")
@@ -74,20 +75,40 @@ def _criterion(item: Item, group: str | None) -> dict[str, Any]:
     return criterion
 
 
+_DONE_GROUP = re.compile(r"[(\[]\s*(?:completed?|done|finished)\s*[)\]]", re.I)
+_HORIZON_WORDS = re.compile(r"^(immediate|short term|medium term|long term|planned)\b")
+
+
+def horizon_of(label: str) -> str | None:
+    """The horizon a sub-heading names: `Long-term improvements (Q1)` → long."""
+    key = normalize(label)
+    if key in HORIZONS:
+        return HORIZONS[key]
+    words = _HORIZON_WORDS.match(key)
+    if words is None:
+        return None
+    return {"immediate": "immediate", "long term": "long"}.get(words[1], "short")
+
+
 def extract_steps(ctx: Context, blocks: list[Block]) -> list[Block]:
     """Next steps, with the horizon their sub-heading or priority gives."""
     residual: list[Block] = []
     horizon = "short"
     lead = ""
+    done = False
     for block in blocks:
         label = label_of(block)
-        if label is not None and normalize(label) in HORIZONS:
-            horizon = HORIZONS[normalize(label)]
+        if label is not None and (named := horizon_of(label)) is not None:
+            horizon = named
+            done = bool(_DONE_GROUP.search(label))
             # `### P3` after `### P2` (both long-term): the words stay on the steps.
             claimed = ctx.label(f"next_steps.{horizon}", plain(label))
             lead = "" if claimed else plain(label)
         elif is_list(block):
-            steps = [_step(item, horizon, lead) for item in _items(ctx, block)]
+            steps = [
+                _step(item, horizon, lead, done=done, year=ctx.year)
+                for item in _items(ctx, block)
+            ]
             ctx.add("next_steps", steps)
         elif block.kind == "table":
             ctx.add("next_steps", _table_steps(ctx, read_table(block), horizon))
@@ -96,12 +117,18 @@ def extract_steps(ctx: Context, blocks: list[Block]) -> list[Block]:
     return residual
 
 
-def _step(item: Item, horizon: str, lead: str) -> dict[str, Any]:
+def _step(
+    item: Item, horizon: str, lead: str, *, done: bool, year: int | None
+) -> dict[str, Any]:
     priority = _PRIORITY.match(item.text)
     if priority:
         horizon = HORIZONS[priority[1].lower()]
     text = f"{lead}: {item.full}" if lead else item.full
-    return {"text": text, "horizon": horizon, "done": bool(item.checked)}
+    step: dict[str, Any] = {"text": text, "horizon": horizon, "done": done}
+    step.update(step_fields(item.full, year))
+    if item.checked is not None:
+        step["done"] = item.checked
+    return step
 
 
 _TEXT_COLUMNS = ("action", "item", "task", "step", "description", "what", "next step")

@@ -15,6 +15,7 @@ from journal.importer.plans import (
     extract_criteria,
     extract_steps,
     extract_validation,
+    horizon_of,
     plain,
 )
 from journal.importer.prose import extract_prose
@@ -57,10 +58,12 @@ class Walker:
         # The heading's words are the part's label, unless the report already gave
         # the part other words (a second `## Impact`): then they stay as text.
         named = classify_heading(section.title) == kind
-        titled = not named or self.ctx.label(part_key(kind), title)
+        # `### Long-term improvements`: the heading is the steps' horizon.
+        grouped = kind == "next_steps" and horizon_of(title) is not None
+        titled = not named or grouped or self.ctx.label(part_key(kind), title)
         deferred: list[Section] = []
         blocks = self.stream(section, kind, deferred)
-        if named and kind not in SINGLETONS:
+        if named and kind not in SINGLETONS and not grouped:
             # Prose reads its heading (`Contributing Factors` names its lists); a
             # stamped heading (`## 2018-10-10 15:30`) is an event of its own.
             blocks = blocks[1:]
