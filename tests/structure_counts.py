@@ -37,8 +37,12 @@ _LEAD = re.compile(
     re.IGNORECASE,
 )
 _UNKNOWN = re.compile(r"^[\s*_~`]*(?:-{1,2}:-{1,2}|\?{1,2}:\?{1,2}|tbd|unknown|~|\?)")
-_DATED = re.compile(rf"\b{_DATE}\b|\b{_CLOCK}|\b{_WEEKDAY}\b", re.IGNORECASE)
-_WORD = re.compile(r"\w+")
+_ZONE = r"(?:\s*\(?(?:utc|gmt|[pmce][sd]?t|cest?|bst|ist|jst|aes?dt|z)\)?(?!\w))?"
+_DATED = re.compile(
+    rf"(?<![\d/.-]){_DATE}(?![\d/])|(?<![\d:]){_CLOCK}(?!\d){_ZONE}|\b{_WEEKDAY}\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W_]+")
 _TASK = re.compile(r"^\[[ xX]\]\s")
 _ACTIONS = re.compile(
     r"action|follow[- ]?ups?\b|\bto ?dos?\b|next steps|remediation|corrective"

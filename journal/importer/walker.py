@@ -55,6 +55,12 @@ class Walker:
             return
         self.recognized += 1
         title = plain(section.title)
+        kinds = {kind_of(child.title) for child in section.children}
+        single = kind in SINGLETONS and kind not in kinds and None not in kinds
+        if single and not section.blocks and kinds:
+            # `## Remediation` over `### Immediate actions`, `### Long-term …`.
+            self.heading_only(title, section.children)
+            return
         # The heading's words are the part's label, unless the report already gave
         # the part other words (a second `## Impact`): then they stay as text.
         named = classify_heading(section.title) == kind
@@ -69,6 +75,16 @@ class Walker:
             blocks = blocks[1:]
         self.run(kind, title, blocks, titled=titled)
         for child in deferred:
+            self.section(child)
+
+    def heading_only(self, title: str, children: list[Section]) -> None:
+        """A heading with only sub-sections: the part's label if they are of one
+        kind and the part has no words yet; kept as an empty section otherwise."""
+        kinds = {kind_of(child.title) for child in children}
+        kind = kinds.pop() if len(kinds) == 1 else None
+        if kind is None or not self.ctx.label(part_key(kind), title):
+            self.ctx.add("sections", [{"title": title or "Notes", "body": ""}])
+        for child in children:
             self.section(child)
 
     def stream(
