@@ -44,7 +44,7 @@ _RANGE = re.compile(
 )
 _ZONE = re.compile(rf"[ \t]*\(?((?:{_ZONE_NAMES})\b|[+-]\d{{2}}:?\d{{2}})\)?")
 _JOIN = re.compile(r"[ \t]*(?:T|,|at\b|@)?[ \t]*", re.IGNORECASE)
-_TRAILING_DATE = re.compile(r"[ \t]*,?[ \t]*(?:on[ \t]+)?", re.IGNORECASE)
+_TRAILING_DATE = re.compile(r"[ \t]*[,(]?[ \t]*(?:on[ \t]+)?", re.IGNORECASE)
 _SEPARATOR = re.compile(r"[ \t]*(?:(?:[-–—|:]|&mdash;)+[ \t]*)?")
 
 
@@ -178,6 +178,8 @@ def match_stamp(text: str) -> Stamp | None:
         scan.pos = trailing.end() if trailing else scan.pos
         if not scan.date():
             scan.pos = scan.last
+        elif text.startswith(")", scan.pos) and "(" in text[: scan.pos]:
+            scan.took(scan.pos, scan.pos + 1)
     if not (dated or timed):
         return None
     mark = opened[1]
