@@ -9,7 +9,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from journal.importer.context import Context, event_kind, make_event
-from journal.importer.dates import year_in
+from journal.importer.dates import find_date, year_in
 from journal.importer.document import Block
 from journal.importer.labels import classify_heading, normalize
 from journal.importer.listitems import is_list, read_items
@@ -306,7 +306,12 @@ class _Cells:
 
 def extract_timeline(ctx: Context, title: str, blocks: list[Block]) -> list[Block]:
     """Add the events of a timeline section; return the blocks that are not events."""
-    timeline = _Timeline(ctx, ctx.resolver(), zone_mentioned(title), zone_word(title))
+    resolver = ctx.resolver()
+    heading_day = find_date(title)
+    if heading_day is not None and heading_day.on() is not None:
+        # `Timeline (PST) 4/21/23-4/25/23`: where the timeline starts.
+        resolver.day = heading_day.on()
+    timeline = _Timeline(ctx, resolver, zone_mentioned(title), zone_word(title))
     for block in blocks:
         timeline.feed(block)
     for event in timeline.events:
