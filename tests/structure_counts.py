@@ -141,9 +141,9 @@ def _walk(tokens: list[Any], found: Structure) -> None:
             )
         ):
             heading = token.content
-        if token.level == 0 and token.type in {"bullet_list_open", "ordered_list_open"}:
-            if _ACTIONS.search(heading):
-                found.actions.extend(_top_items(tokens, i))
+        is_list = token.type in {"bullet_list_open", "ordered_list_open"}
+        if token.level == 0 and is_list and _ACTIONS.search(heading):
+            found.actions.extend(_top_items(tokens, i))
         if token.type == "table_open":
             end = next(
                 j for j in range(i, len(tokens)) if tokens[j].type == "table_close"
