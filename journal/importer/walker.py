@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from journal.importer.checklists import take_checklists
 from journal.importer.context import Context
 from journal.importer.decisions import extract_components, extract_options
 from journal.importer.document import Block, Section
@@ -117,6 +118,8 @@ class Walker:
             residual = _LISTS[kind](self.ctx, blocks)
         else:
             residual = extract_lessons(self.ctx, kind, blocks)
+        if kind not in _LISTS:
+            residual = take_checklists(self.ctx, title, residual)
         if titled:
             self.ctx.keep(title, residual)
         else:
@@ -129,6 +132,13 @@ class Walker:
         deferred: list[Section] = []
         self._collect(section, blocks, deferred)
         title = plain(section.title) or "Notes"
+        had = len(blocks)
+        blocks = take_checklists(self.ctx, title, blocks)
+        if not blocks and had:
+            # All of it was checklists, grouped by this title.
+            for child in deferred:
+                self.section(child)
+            return
         body = self.ctx.text(blocks)
         self.ctx.add("sections", [{"title": title, "body": body}])
         for child in deferred:
