@@ -24,6 +24,7 @@ from journal.importer.metadata import date_in, severity_of, split_title
 from journal.importer.mojibake import repair_mojibake
 from journal.importer.plans import plain
 from journal.importer.stamps import zone_named
+from journal.importer.unread import unread_lines
 from journal.importer.walker import Walker
 
 if TYPE_CHECKING:
@@ -74,6 +75,8 @@ class ImportedReport:
     """What could not be read as structure, each with `source:line:`."""
     mojibake_repaired: int
     """How many spans of mojibake were repaired."""
+    unread: tuple[tuple[int, str], ...] = ()
+    """Lines kept as text that look like structure: (1-based line, what it seems)."""
 
 
 def _clean(text: str) -> str:
@@ -191,7 +194,11 @@ def _parse(text: str, source: str, timezone: str) -> ImportedReport:
     session = {"title": title, **ctx.session, "sections": sections}
     session["labels"] = ctx.labels
     ordered = {key: session[key] for key in _ORDER if session.get(key)}
-    return ImportedReport(title, ordered, events, ctx.day, tuple(warnings), repaired)
+    kept = ctx.kept + list(doc.preamble)
+    unread = tuple(sorted({*unread_lines(doc, kept), *ctx.unread}))
+    return ImportedReport(
+        title, ordered, events, ctx.day, tuple(warnings), repaired, unread
+    )
 
 
 def _written_day(title: str) -> date | None:

@@ -89,6 +89,11 @@ class Context:
     labels: dict[str, str] = field(default_factory=dict)
     """The report's own wording for the parts the templates label (`Session.labels`)."""
     claimed: dict[str, str] = field(default_factory=dict)
+    kept: list[Block] = field(default_factory=list)
+    unread: list[tuple[int, str]] = field(default_factory=list)
+    """Lines read as text of a structure, that look like structure of their own
+    (a time that could not be read inside a timeline): (1-based line, why)."""
+    """The blocks kept as free-form text (for the lines that look like structure)."""
     """The wording each label key was first read with, default wording included."""
 
     def warn(self, line: int, message: str) -> None:
@@ -99,6 +104,11 @@ class Context:
         return Resolver(self.day, self.zone, year=self.year)
 
     def text(self, blocks: list[Block]) -> str:
+        return self.doc.source(blocks)
+
+    def kept_text(self, blocks: list[Block]) -> str:
+        """The source of blocks kept as free-form text."""
+        self.kept.extend(blocks)
         return self.doc.source(blocks)
 
     def add(self, key: str, items: list[Any]) -> None:
@@ -123,6 +133,6 @@ class Context:
 
     def keep(self, title: str, blocks: list[Block]) -> None:
         """Keep blocks verbatim as a section of the session."""
-        body = self.text(blocks)
+        body = self.kept_text(blocks)
         if body.strip():
             self.add("sections", [{"title": title.strip() or "Notes", "body": body}])

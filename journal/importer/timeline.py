@@ -22,6 +22,7 @@ from journal.importer.stamps import (
     zone_word,
 )
 from journal.importer.tables import Row, Table, read_table
+from journal.importer.unread import looks_like
 
 _UNKNOWN_CELL = re.compile(r"^\W*(?:tbd|tba|unknown|n/?a|\?+|~)\W*$", re.IGNORECASE)
 
@@ -138,6 +139,8 @@ class _Timeline:
     def entry(self, stamp: Stamp | None, text: str, line: int, extra: str = "") -> None:
         """One stamped line, item or row: an event, a day, or text of the last."""
         if stamp is None:
+            if (why := looks_like(text)) is not None:
+                self.ctx.unread.append((line + 1, why))
             self.append(text)
             return
         if stamp.clock is None and not stamp.unknown and not stamp.rest:

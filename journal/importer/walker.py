@@ -123,7 +123,7 @@ class Walker:
         if titled:
             self.ctx.keep(title, residual)
         else:
-            section = {"title": title or "Notes", "body": self.ctx.text(residual)}
+            section = {"title": title or "Notes", "body": self.ctx.kept_text(residual)}
             self.ctx.add("sections", [section])
 
     def keep(self, section: Section) -> None:
@@ -139,7 +139,7 @@ class Walker:
             for child in deferred:
                 self.section(child)
             return
-        body = self.ctx.text(blocks)
+        body = self.ctx.kept_text(blocks)
         self.ctx.add("sections", [{"title": title, "body": body}])
         for child in deferred:
             self.section(child)
