@@ -3,6 +3,7 @@ verbatim in `sections`, in order."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -10,7 +11,12 @@ from journal.importer.checklists import take_checklists
 from journal.importer.context import Context
 from journal.importer.decisions import extract_components, extract_options
 from journal.importer.document import Block, Section
-from journal.importer.labels import SINGLETONS, classify_heading, part_key
+from journal.importer.labels import (
+    SINGLETONS,
+    classify_heading,
+    part_key,
+    split_label,
+)
 from journal.importer.lessons import extract_lessons
 from journal.importer.plans import (
     extract_criteria,
@@ -42,6 +48,27 @@ def kind_of(title: str) -> str | None:
         if stamp and (stamp.clock is not None or not stamp.rest):
             return "timeline"
     return kind
+
+
+def _timeline_label(block: Block) -> str | None:
+    """The words of a paragraph that is only a bold label naming a timeline."""
+    if block.kind != "paragraph":
+        return None
+    label = split_label(block.inline)
+    name = label.name if label and not label.rest else None
+    if name is None and (bold := _BOLD_ONLY.match(block.inline)):
+        name = bold[2]
+    return name if name and classify_heading(name) == "timeline" else None
+
+
+def _ends_timeline(block: Block) -> bool:
+    if block.kind == "heading":
+        return True
+    label = split_label(block.inline) if block.kind == "paragraph" else None
+    return label is not None and match_stamp(label.name) is None
+
+
+_BOLD_ONLY = re.compile(r"^(\*\*|__)([^*_\n]{1,80})\1$")
 
 
 @dataclass
@@ -133,7 +160,7 @@ class Walker:
         self._collect(section, blocks, deferred)
         title = plain(section.title) or "Notes"
         had = len(blocks)
-        blocks = take_checklists(self.ctx, title, blocks)
+        blocks = take_checklists(self.ctx, title, self.labelled_timelines(blocks))
         if not blocks and had:
             # All of it was checklists, grouped by this title.
             for child in deferred:
@@ -143,6 +170,27 @@ class Walker:
         self.ctx.add("sections", [{"title": title, "body": body}])
         for child in deferred:
             self.section(child)
+
+    def labelled_timelines(self, blocks: list[Block]) -> list[Block]:
+        """`**Timeline:**` (or `**Timeline (all times PT)**`) inside another
+        section: the blocks up to the next heading or label are a timeline."""
+        rest: list[Block] = []
+        i = 0
+        while i < len(blocks):
+            label = _timeline_label(blocks[i])
+            if label is None:
+                rest.append(blocks[i])
+                i += 1
+                continue
+            end = i + 1
+            while end < len(blocks) and not _ends_timeline(blocks[end]):
+                end += 1
+            self.recognized += 1
+            if not self.ctx.label("timeline", plain(label)):
+                rest.append(blocks[i])  # the timeline has other words: kept
+            rest.extend(extract_timeline(self.ctx, label, blocks[i + 1 : end]))
+            i = end
+        return rest
 
     def _collect(
         self, section: Section, blocks: list[Block], deferred: list[Section]
