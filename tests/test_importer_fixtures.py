@@ -488,7 +488,7 @@ def _without_labels(text: str) -> str:
 
 _OWN_TITLES = frozenset({"Details", "Front matter"})
 _TYPED = frozenset(
-    {"started", "ended", "labels", "horizon", "done", "kind",
+    {"started", "ended", "horizon", "done", "kind",
      "at", "chosen", "state"}
 )  # fmt: skip
 
@@ -498,6 +498,10 @@ def _untyped(value: Any) -> Any:
     a horizon, a done flag) and the labels (the heading words the source check
     leaves out): those are not the text they came from."""
     if isinstance(value, dict):
+        labels = value.get("labels")
+        if isinstance(labels, dict):
+            # Wordings the source check leaves out are left out here too.
+            value = {**value, "labels": [v for v in labels.values() if not is_label(v)]}
         return {k: _untyped(v) for k, v in value.items() if k not in _TYPED}
     if isinstance(value, list):
         return [_untyped(v) for v in _group_once(value)]

@@ -49,6 +49,7 @@ _ORDER = [
     "options",
     "fix",
     "impact",
+    "timeline_note",
     "components",
     "validation",
     "success_criteria",

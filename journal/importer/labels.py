@@ -190,10 +190,8 @@ def is_label(text: str) -> bool:
     """Whether the importer reads this text as a label (it is not kept as text)."""
     key = normalize(text)
     return (
-        any(
-            key in table
-            for table in (SECTION_KINDS, HORIZONS, LESSON_FIELDS, METADATA_KEYS)
-        )
+        classify_heading(text) is not None
+        or any(key in table for table in (HORIZONS, LESSON_FIELDS, METADATA_KEYS))
         or key in TABLE_COLUMNS
         or any(key in slots for slots in SLOTS.values())
     )

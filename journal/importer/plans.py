@@ -135,6 +135,7 @@ _TEXT_COLUMNS = ("action", "item", "task", "step", "description", "what", "next 
 _OWNER_COLUMNS = ("owner", "who", "assignee", "by")
 _HORIZON_COLUMNS = ("priority", "horizon", "when")
 _DONE_COLUMNS = ("status", "done", "state")
+_TICKET_COLUMNS = ("ticket", "issue", "link", "tracked in", "tracker", "jira", "pr")
 _DONE_WORDS = re.compile(r"✅|\b(done|complete|completed|closed|yes)\b", re.IGNORECASE)
 
 
@@ -143,6 +144,7 @@ def _table_steps(ctx: Context, table: Table, horizon: str) -> list[dict[str, Any
     columns = {
         "owner": table.column(lambda h: h in _OWNER_COLUMNS),
         "due": table.column(lambda h: h == "due" or h.startswith("due ")),
+        "tracked_in": table.column(lambda h: h in _TICKET_COLUMNS),
     }
     # A column is a field only where the report prints its header's words; the
     # others stay in the step's text as `Header: cell`.
@@ -159,6 +161,7 @@ def _table_steps(ctx: Context, table: Table, horizon: str) -> list[dict[str, Any
         due=columns["due"],
         horizon=table.column(lambda h: h in _HORIZON_COLUMNS),
         done=table.column(lambda h: h in _DONE_COLUMNS),
+        tracked_in=columns["tracked_in"],
     )
     return [_table_step(table, row, layout, horizon) for row in table.rows]
 
@@ -174,6 +177,7 @@ class _Layout:
     due: int | None
     horizon: int | None
     done: int | None
+    tracked_in: int | None = None
 
 
 def _header(table: Table, column: int) -> str:
@@ -192,6 +196,10 @@ def _table_step(
         step["owner"] = owner
     if due and _is_date(due):
         step["due"] = due
+    ticket = re.search(r"https?://\S+", row.get(layout.tracked_in))
+    if ticket:
+        # The cell stays in the text too: `OPS-311` may be all a reader knows it by.
+        step["tracked_in"] = ticket.group(0).rstrip(")>")
     used = {layout.text, layout.owner, layout.horizon}
     if due and _is_date(due):
         used.add(layout.due)

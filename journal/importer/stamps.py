@@ -67,6 +67,8 @@ class Stamp:
     """The date as written, its year perhaps left to the context (`Oct 31`)."""
     unknown: bool = False
     """The clock is written as unknown (`--:--`)."""
+    ranged: bool = False
+    """The clock is a range (`13:30–13:35`): its end is in `written`."""
 
 
 def zone_named(name: str) -> tzinfo | None:
@@ -122,6 +124,7 @@ class _Scan:
     mark: DayMark | None = None
     clock: time | None = None
     unknown: bool = False
+    ranged: bool = False
     clock_span: tuple[int, int] | None = None
     zone: str | None = None
     first: int = -1
@@ -156,6 +159,7 @@ class _Scan:
         self.clock_span = (found.start(), found.end())
         self.took(found.start(), found.end())
         if ranged := _RANGE.match(self.text, self.pos):
+            self.ranged = True
             self.took(ranged.start(), ranged.end())
         if zoned := _ZONE.match(self.text, self.pos):
             self.zone = zoned[1]
@@ -212,6 +216,7 @@ def _stamp(scan: _Scan, rest: str) -> Stamp:
         clock_written=clock_written,
         mark=scan.mark,
         unknown=scan.unknown,
+        ranged=scan.ranged,
     )
 
 
@@ -224,6 +229,13 @@ def written_time(
     if stamp.clock is None:
         return None
     shown = at.astimezone(shown_in)
+    if stamp.ranged:
+        # `13:30–13:35`: the end of the range is said nowhere else.
+        return (
+            f"{stamp.written} {zone}"
+            if zone and not stamp.zone_written
+            else stamp.written
+        )
     if shown.utcoffset() == at.utcoffset() and (
         stamp.clock_written.zfill(5) == shown.strftime("%H:%M")
     ):

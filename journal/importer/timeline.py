@@ -240,7 +240,12 @@ class _TableReader:
             when = " ".join(row.get(i) for i in columns if row.get(i))
             timeline.append(" ".join(filter(None, [when, text])))
             return
-        timeline.add(at, " ".join(filter(None, [stamp.rest, text])), stamp, zone[1])
+        event = timeline.add(
+            at, " ".join(filter(None, [stamp.rest, text])), stamp, zone[1]
+        )
+        if stamp.unknown:
+            # `TBD`, `?`: the time as the report wrote it, not as read.
+            event["original"] = " ".join(row.get(i) for i in columns if row.get(i))
 
 
 def _when_columns(table: Table) -> list[int]:

@@ -147,6 +147,16 @@ class Walker:
             residual = extract_lessons(self.ctx, kind, blocks)
         if kind not in _LISTS:
             residual = take_checklists(self.ctx, title, residual)
+        if (
+            kind == "timeline"
+            and residual
+            and all(b.kind == "paragraph" for b in residual)
+        ):
+            # `All times in UTC.`: the timeline's note, not a second `Timeline`.
+            note = "\n\n".join(filter(None, [self.ctx.session.get("timeline_note"),
+                                               self.ctx.text(residual)]))  # fmt: skip
+            self.ctx.session["timeline_note"] = note
+            return
         if titled:
             self.ctx.keep(title, residual)
         else:
