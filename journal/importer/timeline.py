@@ -214,10 +214,9 @@ class _TableReader:
             timeline.resolve(first, block.start)
             return False
         # The time column's zone shows in each event's original time, if it must.
-        time_col = columns[-1]
-        self.timeline.ctx.label(
-            "timeline.time", _without(table.header[time_col], zone_name)
-        )
+        # `Day / Date (2021) / Time`: one column of the report says all three.
+        when = " / ".join(_without(table.header[i], zone_name) for i in columns)
+        self.timeline.ctx.label("timeline.time", when)
         cells = _Cells(table, set(columns))
         cells.named = timeline.ctx.label("timeline.text", cells.header(cells.text))
         for row, stamp in rows:

@@ -139,6 +139,7 @@ class Walker:
         if kind in SINGLETONS:
             extract_prose(self.ctx, kind, blocks, self.run, titled=titled)
             return
+        events = len(self.ctx.events)
         if kind == "timeline":
             residual = extract_timeline(self.ctx, title, blocks)
         elif kind in _LISTS:
@@ -147,11 +148,8 @@ class Walker:
             residual = extract_lessons(self.ctx, kind, blocks)
         if kind not in _LISTS:
             residual = take_checklists(self.ctx, title, residual)
-        if (
-            kind == "timeline"
-            and residual
-            and all(b.kind == "paragraph" for b in residual)
-        ):
+        timed = len(self.ctx.events) > events
+        if timed and residual and all(b.kind == "paragraph" for b in residual):
             # `All times in UTC.`: the timeline's note, not a second `Timeline`.
             note = "\n\n".join(filter(None, [self.ctx.session.get("timeline_note"),
                                                self.ctx.text(residual)]))  # fmt: skip
