@@ -43,6 +43,7 @@ _DATED = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _TASK = re.compile(r"^\[[ xX]\]\s")
 _ACTIONS = re.compile(
     r"action|follow[- ]?ups?\b|\bto ?dos?\b|next steps|remediation|corrective"
@@ -79,6 +80,7 @@ def _markdown() -> MarkdownIt:
 def words(text: str) -> list[str]:
     """Words as a reader sees them, dates and clock times left out."""
     normal = unicodedata.normalize("NFKC", text).casefold().replace("\\", "")
+    normal = _THOUSANDS.sub("", normal)  # `1,240` is one number
     return _WORD.findall(_DATED.sub(" ", normal))
 
 

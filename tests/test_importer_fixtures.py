@@ -502,6 +502,12 @@ def _untyped(value: Any) -> Any:
         if isinstance(labels, dict):
             # Wordings the source check leaves out are left out here too.
             value = {**value, "labels": [v for v in labels.values() if not is_label(v)]}
+        if isinstance(value.get("numbers"), dict):
+            # A measure's name is its key: `TTD (min): 15`.
+            value = {
+                **value,
+                "numbers": [f"{k} {v}" for k, v in value["numbers"].items()],
+            }
         return {k: _untyped(v) for k, v in value.items() if k not in _TYPED}
     if isinstance(value, list):
         return [_untyped(v) for v in _group_once(value)]

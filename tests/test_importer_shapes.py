@@ -203,3 +203,19 @@ def test_lines_that_look_like_structure_are_reported_with_their_line() -> None:
         (12, "a checkbox outside a checklist"),
         (14, "a time or date outside any timeline"),
     )
+
+
+# --- typed figures ---------------------------------------------------------------------
+
+
+def test_a_stats_list_becomes_the_impact_numbers() -> None:
+    report = _import("typed-figures.md")
+    assert report.session["impact"]["numbers"] == {
+        "Category": "Authentication",
+        "TTD (min)": 15,
+        "TTR (minutes)": 29,
+        "Customers affected": 1240,
+        "Share of logins rejected (%)": 38,
+    }
+    assert report.session["labels"]["impact.numbers"] == "Stats"
+    assert "Stats" not in [s["title"] for s in report.session.get("sections", [])]

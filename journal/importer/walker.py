@@ -11,6 +11,7 @@ from journal.importer.checklists import take_checklists
 from journal.importer.context import Context
 from journal.importer.decisions import extract_components, extract_options
 from journal.importer.document import Block, Section
+from journal.importer.figures import is_figures, take_figures
 from journal.importer.labels import (
     SINGLETONS,
     classify_heading,
@@ -169,6 +170,9 @@ class Walker:
         title = plain(section.title) or "Notes"
         had = len(blocks)
         blocks = take_checklists(self.ctx, title, self.labelled_timelines(blocks))
+        if is_figures(title) and self.ctx.label("impact.numbers", title):
+            # `## Stats` names the impact's numbers: it heads their table.
+            blocks = take_figures(self.ctx, blocks)
         if not blocks and had:
             # All of it was checklists, grouped by this title.
             for child in deferred:
