@@ -3,7 +3,8 @@
 
 Hand-written rather than a date library: only a date at a known position is read
 (the start of a line or cell), never guessed out of running text, and the patterns
-cost nothing at import time (`dateutil` alone adds ~15 ms to every run).
+cost next to nothing to import (`python -X importtime`: this module 0.02 ms, where
+`dateutil.parser` took 27 ms here).
 """
 
 from __future__ import annotations
