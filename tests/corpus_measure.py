@@ -79,11 +79,11 @@ def match(
 
 def measure(files: Iterable[Path], root: Path) -> list[FileFigures]:
     """Import `files` into the journal at `root` and measure each."""
-    from journal.importing import import_reports
-    from journal.model import to_builtins
+    from journal.model.session import to_builtins
+    from journal.operations.import_reports import import_reports
     from journal.render.index import SessionIndex
     from journal.render.report import Renderer
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     journal = Journal.open(root)
     files = list(files)

@@ -34,8 +34,8 @@ def _typed_words() -> frozenset[str]:
     is not noticed when lost, so it is not a content line for this check."""
     from typing import get_args
 
-    from journal.config import Config
-    from journal.model import Decision, Horizon
+    from journal.model.session import Decision, Horizon
+    from journal.store.config import Config
 
     config = Config()
     values = [*config.statuses, *config.severities, *config.event_kinds]
@@ -50,9 +50,9 @@ _TYPED_WORDS = _typed_words()
 
 def _render_in_process(root: Path, text: str, name: str) -> str:
     """Import `text` as a report into the journal at `root` and render it."""
-    from journal.importing import import_reports
+    from journal.operations.import_reports import import_reports
     from journal.render.report import Renderer
-    from journal.store import Journal
+    from journal.store.sessions import Journal
 
     folder = root / "in"
     folder.mkdir(exist_ok=True)
