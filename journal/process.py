@@ -112,7 +112,7 @@ def capture(
     input: bytes | None = None,
     timeout_s: float = 60.0,
 ) -> Completed:
-    """Run a program to completion and keep what it printed (for git queries)."""
+    """Run a program to completion and keep what it printed (site builders)."""
     started = time.monotonic()
     proc = spawn(
         argv,

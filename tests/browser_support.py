@@ -3,8 +3,14 @@ the Mermaid diagrams Material draws into closed shadow roots."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 from typing import Any
+
+import pytest
+
+from tests.site_helpers import local_mermaid
 
 CHROMIUM = shutil.which("chromium")
 # Headless, as root, and quiet: without the background-networking flags chromium
@@ -18,6 +24,22 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def need_local_mermaid() -> Path:
+    """The local mermaid.min.js a served site loads instead of the CDN (which the
+    browser tests block, so without it every page logs errors): skip without it,
+    with how to install it, and fail in CI, which installs it."""
+    found = local_mermaid()
+    if found is None:
+        reason = (
+            "no local Mermaid: run `npm install --prefix .journal-site mermaid@11 "
+            "iframe-worker@1` at the repository root, or set JOURNAL_MERMAID_JS"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return found
 
 
 def mermaid_svgs(context: Any, page: Any, *, wait_s: float = 10.0) -> int:

@@ -14,6 +14,29 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
+# Skips CI must not accept (docs/testing.md): the example reports live in the shared
+# folder beside the project, and CI provides it. Elsewhere these tests may skip.
+NOT_SKIPPED_IN_CI = ("shared examples",)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Iterator[None]:
+    """In CI (`CI` set), a skip for a reason in NOT_SKIPPED_IN_CI is a failure."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if not (report.skipped and os.environ.get("CI")):
+        return
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    if any(text in reason for text in NOT_SKIPPED_IN_CI):
+        report.outcome = "failed"
+        report.longrepr = (
+            f"skipped in CI, where it must run: {reason} "
+            "(CI provides ../shared/examples/; see docs/testing.md)"
+        )
+
 
 @dataclass(frozen=True)
 class Result:

@@ -299,13 +299,18 @@ def test_ordinary_incident_text_is_untouched(line: str) -> None:
 
 
 def test_all_secrets_in_one_text_are_all_redacted_and_the_rest_kept() -> None:
-    text = "\n".join(f"{o}\n{s.line}" for o, s in zip(ORDINARY, SECRETS, strict=False))
+    # Every secret, each after an ordinary line (the ordinary lines taken in turn,
+    # round again when there are more secrets than lines).
+    pairs = [(ORDINARY[n % len(ORDINARY)], s) for n, s in enumerate(SECRETS)]
+    assert [s for _, s in pairs] == SECRETS
+    text = "\n".join(f"{o}\n{s.line}" for o, s in pairs)
     result = redact(text)
-    for secret in SECRETS[: len(ORDINARY)]:
-        for core in secret.cores:
-            assert core not in result.text
+    left = [s.name for s in SECRETS for core in s.cores if core in result.text]
+    assert left == []
     for line in ORDINARY:
         assert line in result.text
+    unnamed = [s.name for s in SECRETS if not s.kinds & set(result.kinds)]
+    assert unnamed == []
 
 
 def test_config_patterns_add_kinds_of_secret() -> None:
@@ -442,17 +447,31 @@ def test_import_redacts_every_secret(cli: Cli, tmp_path: Path) -> None:
 def test_no_redact_opts_out_per_command(
     cli: Cli, session_id: str, tmp_path: Path
 ) -> None:
+    from journal.store.sessions import Journal
+
     ghp = next(s for s in SECRETS if s.name == "GitHub classic token")
     core = ghp.cores[0]
+    journal = Journal.open(cli.root)
+
     cli.ok("log", ghp.line, "--no-redact")
+    assert journal.events(session_id)[-1].text == ghp.line, "log"
+
     cli.ok("set", "summary", ghp.line, "--no-redact")
+    assert journal.load(session_id).summary == ghp.line, "set"
+
     cli.ok("exec", "--no-redact", "--", "echo", core)
+    ran = journal.events(session_id)[-1]
+    assert core in (ran.command or ""), "exec: the command"
+    assert core in (ran.output or ""), "exec: the output"
+    (evidence,) = ran.evidence
+    stored = cli.root / "sessions" / session_id / evidence
+    assert core in stored.read_text("utf-8"), "exec: the evidence file"
+
     report = tmp_path / "r.md"
     report.write_text(f"# Kept\n\n**Date:** 2025-11-06\n\n## Summary\n\n{ghp.line}\n")
-    cli.ok("import", str(report), "--no-redact")
-    disk = _tree_bytes(cli.root)
-    # the log line, the summary, the exec command, output and evidence, the import
-    assert disk.count(core.encode()) >= 5
+    out = json.loads(cli.ok("import", str(report), "--no-redact", "--json").out)
+    (imported,) = out["files"]
+    assert core in (journal.load(imported["session_id"]).summary or ""), "import"
 
 
 def test_config_can_turn_redaction_off_and_add_patterns(

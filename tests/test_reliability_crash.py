@@ -448,6 +448,55 @@ def test_a_really_full_disk_and_a_read_only_file_system(tiny_tmpfs: Path) -> Non
         assert snapshot(root) == before
 
 
+def _file_size_limit(limit: int) -> Callable[[], None]:
+    """For a child process: files cannot grow past `limit` bytes. SIGXFSZ ignored
+    (the setting survives exec), so a write past it fails with EFBIG or comes up
+    short, as on a full disk, instead of killing the process."""
+
+    def limit_files() -> None:
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limit_files
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (("log",), "the disk is full"),  # an append that comes up short
+        (("set", "summary"), "the file would pass the file-size limit"),
+        (("step", "add"), "the file would pass the file-size limit"),
+    ],
+    ids=["log", "set", "step"],
+)
+def test_a_file_that_cannot_grow_without_root(
+    journal: Journal, cli: Cli, args: tuple[str, ...], reason: str
+) -> None:
+    """The real disk-full path with no root and no mount: the `journal` process may
+    not grow a file past a limit just above the session's largest file, and writes
+    a text longer than that."""
+    cli.ok("log", "before the limit")
+    folder = cli.root / "sessions" / SID
+    largest = max(p.stat().st_size for p in folder.iterdir() if p.is_file())
+    limit = largest + 512
+    before = snapshot(cli.root)
+    done = subprocess.run(
+        [sys.executable, "-m", "journal", *args, "w" * (limit + 1)],
+        cwd=cli.root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_file_size_limit(limit),
+    )
+    assert done.returncode == 1, (done.returncode, done.stderr)
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("journal: error: cannot write "), line
+    assert reason in line and "the old file is intact" in line, line
+    assert snapshot(cli.root) == before
+
+
 # --- read-only files and folders ------------------------------------------------------
 
 

@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from tests.browser_support import ARGS, CHROMIUM, mermaid_svgs
+from tests.browser_support import ARGS, CHROMIUM, mermaid_svgs, need_local_mermaid
 from tests.conftest import git, run_journal
 from tests.figures import record
 
@@ -367,9 +367,8 @@ def test_the_imported_report_keeps_payloads_as_text(built: Built) -> None:
 
 @pytest.fixture(scope="module")
 def site(built: Built) -> Path:
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    pytest.importorskip("playwright.sync_api")
+    """The site built from the journal: needs no browser (the search index is
+    checked without one)."""
     from tests.site_helpers import local_mermaid, npm_prefix
 
     env = {"NO_COLOR": "1"}
@@ -470,6 +469,10 @@ _STRUCTURE = """() => {
 
 @pytest.fixture(scope="module")
 def browser(site: Path) -> Iterator[Any]:
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api")
+    need_local_mermaid()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -524,10 +527,6 @@ MERMAID_BREAKERS = [p for p in PAYLOADS if "%%" in p or "graph TD" in p or "-->"
 def test_mermaid_breaking_text_still_draws_the_timeline(
     browser: Any, served: str
 ) -> None:
-    from tests.site_helpers import local_mermaid
-
-    if local_mermaid() is None:
-        pytest.skip("no local Mermaid (npm install --prefix .journal-site mermaid@11)")
     watch = Watch(browser, served)
     try:
         watch.visit(_page(served, BASELINE))
@@ -542,7 +541,6 @@ def test_mermaid_breaking_text_still_draws_the_timeline(
         watch.context.close()
 
 
-@pytest.mark.browser
 def test_the_site_search_index_holds_payloads_only_as_text(site: Path) -> None:
     index = json.loads((site / "search" / "search_index.json").read_text())
     for doc in index["docs"]:

@@ -94,20 +94,47 @@ def test_log_stores_any_text_exactly_one_event_per_line(
     assert json.loads(last[2:])["text"] == text.strip()
 
 
-def test_the_whole_timeline_is_plain_yaml_for_every_loader(journal: Journal) -> None:
-    """After the property ran: the file, read as one YAML document by each loader,
-    gives exactly the events `Journal.events` gives (and so does plain JSON)."""
+# Each example re-reads the whole, growing file with four loaders (two pure Python):
+# fewer examples, each adding several texts.
+@settings(PROPERTY, max_examples=max(1, EXAMPLES // 8))
+@given(texts=st.lists(TEXT, min_size=1, max_size=8))
+def test_the_whole_timeline_is_plain_yaml_for_every_loader(
+    journal: Journal, texts: list[str]
+) -> None:
+    """Every tricky character logged into a session of its own, then any texts: the
+    file, read as one YAML document by each loader, gives exactly the events
+    `Journal.events` gives (and so does plain JSON)."""
     from ruamel.yaml import YAML
 
-    path = journal.timeline_path(SID)
-    if not path.read_text("utf-8"):
-        pytest.skip("the logging property did not run first")
-    text = path.read_text("utf-8")
+    from journal.operations.log import log_event
+
+    sid = _whole_timeline_session(journal)
+    for text in [t for t in texts if t.strip()]:
+        at = (BASE + timedelta(seconds=next(_TICK))).isoformat()
+        log_event(journal, text, session=sid, at=at, redact=False)
+    text = journal.timeline_path(sid).read_text("utf-8")
     expected = [json.loads(line[2:]) for line in text.splitlines()]
+    assert len(expected) == len(journal.events(sid)) >= len(TRICKY)
     assert yaml.load(text, Loader=yaml.CSafeLoader) == expected
     assert yaml.load(text, Loader=yaml.SafeLoader) == expected
     assert YAML(typ="safe", pure=True).load(text) == expected
     assert YAML().load(text) == expected
+
+
+def _whole_timeline_session(journal: Journal) -> str:
+    """A session holding one event per tricky character (made once per journal)."""
+    from journal.operations.log import log_event
+    from journal.operations.session_edits import create_session
+
+    sid = "2025-11-04-whole-timeline"
+    if not journal.session_path(sid).exists():
+        create_session(
+            journal, "Whole timeline", at="2025-11-04T01:00Z", activate=False
+        )
+        for piece in TRICKY:
+            at = (BASE + timedelta(seconds=next(_TICK))).isoformat()
+            log_event(journal, f"a{piece}b", session=sid, at=at, redact=False)
+    return sid
 
 
 def _expected_from_set(raw: str) -> str:

@@ -7,6 +7,7 @@ After a deliberate template change, regenerate the golden files with
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import re
@@ -26,18 +27,51 @@ EXAMPLE_IDS = Journal.open(REPO).session_ids()
 SESSION_8 = "2025-11-04-sqlalchemy-mapper-error"
 
 
+# Commit links follow the journal's git `origin`: the goldens are rendered in a copy
+# of the example journal in a repository of its own, with no remote, so they are the
+# same wherever this checkout was cloned from; each forge gets its own copy.
+FORGES = {
+    "github": (
+        "git@github.com:acme/payments.git",
+        "https://github.com/acme/payments/commit/{sha}",
+    ),
+    "gitlab": (
+        "https://gitlab.com/acme/payments.git",
+        "https://gitlab.com/acme/payments/-/commit/{sha}",
+    ),
+    "bitbucket": (
+        "git@bitbucket.org:acme/payments.git",
+        "https://bitbucket.org/acme/payments/commits/{sha}",
+    ),
+    "gitea": (
+        "https://gitea.example.com/acme/payments.git",
+        "https://gitea.example.com/acme/payments/commit/{sha}",
+    ),
+    "azure": (
+        "git@ssh.dev.azure.com:v3/acme/shop/payments",
+        "https://dev.azure.com/acme/shop/_git/payments/commit/{sha}",
+    ),
+}
+
+
 @functools.cache
-def _example_outside_git() -> Path:
-    # Commit links follow the checkout's `origin`; a copy outside any repository keeps
-    # the goldens the same wherever this repository was cloned from.
+def example_in_git(remote: str | None = None) -> Path:
+    """A copy of the example journal at the top of a new git repository whose
+    `origin` is `remote` (none when None)."""
+    from tests.conftest import git
+
     root = Path(tempfile.mkdtemp(prefix="journal-golden-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
     shutil.copytree(REPO / "sessions", root / "sessions")
     shutil.copy(REPO / "journal.yaml", root / "journal.yaml")
+    git(root, "init", "-q")
+    if remote is not None:
+        git(root, "remote", "add", "origin", remote)
     return root
 
 
-def example_report(session_id: str) -> str:
-    return Renderer(Journal.open(_example_outside_git())).render(session_id)
+def example_report(session_id: str, *, remote: str | None = None) -> str:
+    return Renderer(Journal.open(example_in_git(remote))).render(session_id)
 
 
 @pytest.mark.parametrize("session_id", EXAMPLE_IDS)
@@ -49,6 +83,30 @@ def test_example_sessions_render_to_their_golden_reports(session_id: str) -> Non
         golden.write_bytes(text.encode("utf-8"))
     assert golden.is_file(), "run UPDATE_GOLDEN=1 python -m pytest " + __file__
     assert text == golden.read_bytes().decode("utf-8")
+
+
+def _commit_shas(session_id: str) -> list[str]:
+    events = Journal.open(REPO).events(session_id)
+    return [e.sha for e in events if e.kind == "commit" and e.sha]
+
+
+@pytest.mark.parametrize("forge", FORGES)
+@pytest.mark.parametrize("session_id", EXAMPLE_IDS)
+def test_commit_links_follow_the_forge_of_origin(session_id: str, forge: str) -> None:
+    """The golden report, with each commit's cell linked to its page on the forge
+    `origin` points at, and nothing else changed."""
+    remote, page = FORGES[forge]
+    expected = (GOLDEN / f"{session_id}.md").read_bytes().decode("utf-8")
+    for sha in _commit_shas(session_id):
+        cell = f"| `{sha[:7]}` |"
+        assert expected.count(cell) == 1, (sha, "one row per commit")
+        linked = f"| [`{sha[:7]}`]({page.format(sha=sha)}) |"
+        expected = expected.replace(cell, linked)
+    assert example_report(session_id, remote=remote) == expected
+
+
+def test_the_forge_goldens_have_commits_to_link() -> None:
+    assert sum(len(_commit_shas(s)) for s in EXAMPLE_IDS) >= 2
 
 
 def test_session_8_is_in_the_example_journal() -> None:
@@ -102,7 +160,8 @@ def test_report_is_byte_identical_under_any_zone_and_locale(tmp_path: Path) -> N
         {"TZ": "Asia/Kolkata", "PYTHONUTF8": "0", "LC_ALL": "POSIX"},
     ):
         out = tmp_path / "out.md"
-        result = run_journal("render", "8", "-o", str(out), cwd=REPO, env=env)
+        example = example_in_git()
+        result = run_journal("render", "8", "-o", str(out), cwd=example, env=env)
         assert result.code == 0, result.err
         assert out.read_bytes() == expected
         import subprocess
@@ -110,7 +169,7 @@ def test_report_is_byte_identical_under_any_zone_and_locale(tmp_path: Path) -> N
 
         piped = subprocess.run(
             [sys.executable, "-m", "journal", "render", "8"],
-            cwd=REPO,
+            cwd=example,
             capture_output=True,
             env={**os.environ, **env},
             timeout=60,

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser_support import ARGS, CHROMIUM, mermaid_svgs
+from tests.browser_support import ARGS, CHROMIUM, mermaid_svgs, need_local_mermaid
 from tests.conftest import run_journal
 from tests.site_helpers import example_ids, example_journal, local_mermaid, npm_prefix
 
@@ -24,20 +24,6 @@ pytestmark = pytest.mark.browser
 
 SESSION8 = "sessions/2025-11-04-sqlalchemy-mapper-error"
 ROOT_CAUSE_WORD = "School"  # from session 8's root cause: "…a `School` model…"
-
-
-def _need_mermaid() -> Path:
-    found = local_mermaid()
-    if found is None:
-        reason = (
-            "no local Mermaid: run `npm install --prefix .journal-site mermaid@11 "
-            "iframe-worker@1` "
-            "at the repository root, or set JOURNAL_MERMAID_JS"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +138,7 @@ def _site_checks(visit: Visit, url: Any, *, offline: bool) -> None:
     tagged = _tagged("sqlalchemy")
     page.get_by_role("button", name=f"sqlalchemy ({tagged})").click()
     assert page.locator("table tbody tr:not([hidden])").count() == tagged
-    _need_mermaid()
+    need_local_mermaid()
     visit.go(url(SESSION8))
     assert mermaid_svgs(visit.context, visit.page) >= 1, (
         "the timeline diagram was not drawn as SVG"

@@ -5,6 +5,7 @@ mkdocs.yml, the builder errors, and a live server that shows a new event."""
 from __future__ import annotations
 
 import html
+import html.parser
 import json
 import os
 import re
@@ -159,18 +160,95 @@ def test_offline_build_uses_relative_links_and_the_offline_plugin(
     assert data["site"] == str(site / "index.html")
 
 
-@pytest.mark.parametrize("builder", ["mkdocs", "properdocs", "zensical"])
-def test_every_builder_builds_the_same_pages(tmp_path: Path, builder: str) -> None:
+BUILDERS = ["mkdocs", "properdocs", "zensical"]
+
+
+def _built_by(root: Path, builder: str) -> Path:
     if find_spec(builder) is None:
         pytest.skip(f"{builder} is not installed (it is in the test extras)")
-    root = example_journal(tmp_path / "example")
-    data = _build(root, "--builder", builder)
+    data = _build(root, "--builder", builder, "-o", str(root / f"site-{builder}"))
     assert data["builder"] == builder
-    site = Path(str(data["site_dir"]))
-    assert site == (root / "site").resolve()
-    page = _text(_page(site, "sessions/2025-11-04-sqlalchemy-mapper-error/index.html"))
+    return Path(str(data["site_dir"]))
+
+
+class _ArticleText(html.parser.HTMLParser):
+    """The text a reader sees in a page's <article> (the page's own content,
+    without the theme's navigation, header and footer)."""
+
+    _VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "wbr", "source"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth and tag not in self._VOID:
+            self.depth += 1
+        elif not self.depth and tag == "article":
+            self.depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth and tag not in self._VOID:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.parts.append(data)
+
+
+def _pages(site: Path) -> dict[str, str]:
+    """Every HTML page of a built site: its path → its article's text."""
+    pages = {}
+    for path in sorted(site.rglob("*.html")):
+        reader = _ArticleText()
+        reader.feed(path.read_text("utf-8"))
+        pages[path.relative_to(site).as_posix()] = " ".join(
+            "".join(reader.parts).split()
+        )
+    return pages
+
+
+@pytest.fixture(scope="module")
+def example_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return example_journal(tmp_path_factory.mktemp("builders") / "example")
+
+
+@pytest.fixture(scope="module")
+def mkdocs_pages(example_root: Path) -> dict[str, str]:
+    return _pages(_built_by(example_root, "mkdocs"))
+
+
+def test_the_mkdocs_build_has_every_page_with_its_content(
+    mkdocs_pages: dict[str, str],
+) -> None:
+    ids = example_ids()
+    for sid in ids:
+        assert f"sessions/{sid}/index.html" in mkdocs_pages
+    for page in ("index.html", "followups/index.html", "lessons/index.html",
+                 "metrics/index.html", "tags/index.html"):  # fmt: skip
+        assert mkdocs_pages[page], page
+    page = mkdocs_pages["sessions/2025-11-04-sqlalchemy-mapper-error/index.html"]
     assert "Discovered repeating SQLAlchemy mapper errors" in page
     assert "Comment out relationship" in page
+
+
+@pytest.mark.parametrize("builder", [b for b in BUILDERS if b != "mkdocs"])
+def test_every_builder_builds_the_same_pages(
+    example_root: Path, mkdocs_pages: dict[str, str], builder: str
+) -> None:
+    """The same set of pages as MkDocs builds, each with the same text."""
+    pages = _pages(_built_by(example_root, builder))
+    assert sorted(pages) == sorted(mkdocs_pages)
+    differing = [page for page in pages if pages[page] != mkdocs_pages[page]]
+    assert differing == []
+
+
+def test_the_default_builder_writes_to_site(tmp_path: Path) -> None:
+    root = example_journal(tmp_path / "example")
+    data = _build(root)
+    assert data["builder"] == "mkdocs"
+    assert Path(str(data["site_dir"])) == (root / "site").resolve()
 
 
 def test_a_missing_builder_says_what_to_install(

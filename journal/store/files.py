@@ -194,6 +194,10 @@ def _write_error(path: Path, exc: OSError) -> WriteError:
             "the disk quota is exceeded",
             "free some space and run it again",
         ),
+        errno.EFBIG: (
+            "the file would pass the file-size limit",
+            "raise the limit (ulimit -f) or free some space",
+        ),
         errno.ELOOP: (
             "it is a symbolic link",
             "replace the link with the file it points to",

@@ -132,8 +132,10 @@ def _parse_line(line: str, number: int, *, torn: bool) -> RawLine:
         data, reason = _parse_yaml_line(body)
     if data is None:
         problem = "cannot be read as an event"
-        if reason and not reason.startswith("invalid YAML"):
-            problem += f" ({reason})"  # a refusal, such as an alias, not a typo
+        # A refusal (an alias, a tag naming Python code) is worth its words; a typo's
+        # position within the line is not.
+        if reason and (not reason.startswith("invalid YAML") or "the tag" in reason):
+            problem += f" ({reason})"
         return RawLine(line=number, data=None, problem=problem, torn=torn)
     if not isinstance(data, dict):
         problem = "is not a mapping ({at: …, kind: …, text: …})"

@@ -14,7 +14,7 @@ _HEX = re.compile(r"^[0-9a-fA-F]{4,64}$")
 def commits_exist(root: Path, shas: Sequence[str]) -> dict[str, bool] | None:
     """sha → whether it names a commit here; None when `root` is not in a git
     repository or git cannot be run (the check is then skipped, not failed)."""
-    from journal.process import capture
+    from journal.gitlink.shell import run_git
     from journal.store.locate import git_dir
 
     if git_dir(root) is None:
@@ -25,12 +25,12 @@ def commits_exist(root: Path, shas: Sequence[str]) -> dict[str, bool] | None:
         return result
     request = "".join(f"{sha}^{{commit}}\n" for sha in queried).encode()
     try:
-        done = capture(["git", "cat-file", "--batch-check"], cwd=root, input=request)
+        # Through the seam: inside a hook (or under a stray GIT_DIR) a git started
+        # here must still find the journal's own repository.
+        out = run_git(["cat-file", "--batch-check"], cwd=root, input=request)
     except JournalError:
         return None
-    if done.exit_code != 0:
-        return None
-    answers = done.stdout.decode("utf-8", "replace").splitlines()
+    answers = out.splitlines()
     if len(answers) != len(queried):
         return None
     for sha, answer in zip(queried, answers, strict=True):
