@@ -207,8 +207,8 @@ CASES: list[tuple[str, Any, Any, str, str, str | None]] = [
         "timeline-order",
         None,
         lambda e: e.append(event("2025-11-04T03:10:00+00:00", "note")),
-        "ended (2025-11-04T03:00:00+00:00) is before the last event it closes: "
-        f"note (2025-11-04T03:10:00+00:00) at sessions/{SID}/timeline.yaml:5",
+        "ended (2025-11-04T03:00:00+00:00) is before note (2025-11-04T03:10:00+00:00)"
+        f", the last event it closes (sessions/{SID}/timeline.yaml:5)",
         "session.yaml",
         "ended:",
     ),

@@ -114,8 +114,8 @@ class Disorder:
 
     def describe(self) -> str:
         return (
-            f"{self.later} ({self.later_at.isoformat()}) is before "
-            f"{self.earlier} ({self.earlier_at.isoformat()})"
+            f"{self.later} ({_shown(self.later_at)}) is before "
+            f"{self.earlier} ({_shown(self.earlier_at)})"
         )
 
 
@@ -127,7 +127,7 @@ class Repeat:
     times: tuple[datetime, ...]
 
     def describe(self) -> str:
-        shown = ", ".join(t.isoformat() for t in self.times)
+        shown = ", ".join(_shown(t) for t in self.times)
         return f"{len(self.times)} {self.kind} events ({shown})"
 
 
@@ -274,8 +274,8 @@ def _measure(
         # figure cannot be measured from an origin that comes after it.
         if (kind, origin[0]) not in _IMPOSSIBLE:
             notes.append(
-                f"time to {FIGURE_NAMES[kind]}: {kind} ({moment.isoformat()}) is "
-                f"before {origin[0]} ({origin[1].isoformat()})"
+                f"time to {FIGURE_NAMES[kind]}: {kind} ({_shown(moment)}) is "
+                f"before {origin[0]} ({_shown(origin[1])})"
             )
         return None, None
     return seconds, origin[0]
@@ -293,6 +293,12 @@ def _touched(contradiction: Contradiction) -> tuple[str, ...]:
 
 def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
+
+
+def _shown(moment: datetime) -> str:
+    """A moment in a problem's text: in UTC, so the text does not depend on the
+    offset a time happened to be typed with."""
+    return _utc(moment).isoformat()
 
 
 def _span(start: datetime | None, end: datetime | None) -> float | None:

@@ -88,11 +88,7 @@ def _ended_early(facts: SessionFacts, found: Disorder) -> Issue:
     message = found.describe()
     if found.earlier != "started":
         line = facts.line_at(found.earlier, found.earlier_at)
-        message = (
-            f"ended ({found.later_at.isoformat()}) is before the last event it "
-            f"closes: {found.earlier} ({found.earlier_at.isoformat()}) at "
-            f"{facts.timeline_file}:{line}"
-        )
+        message += f", the last event it closes ({facts.timeline_file}:{line})"
     return Issue(
         message,
         "correct `ended` (journal close --at TIME) or that time; the duration is "
