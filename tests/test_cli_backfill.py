@@ -69,7 +69,7 @@ def test_the_back_filled_flow_keeps_every_figure(cli: Cli) -> None:
     assert "- **Time:** 14:21 – 14:41 (UTC)" in report
     assert "| Time to mitigate | 15m | detected (14:21) |" in report
     assert "| Time to resolve | 20m | detected (14:21) |" in report
-    assert "| Duration | 20m |  |" in report
+    assert "| Duration | 20m | |" in report
     assert "Not computed" not in report
     (listed,) = json.loads(cli.ok("list", "--json").out)
     assert (listed["span_start"], listed["span_end"]) == (
@@ -232,3 +232,15 @@ def test_any_logging_order_and_any_at_give_the_same_figures_and_report(
         actual = _outcome(*_journal_with(Path(b), typed, ended=ended))
     assert actual[0] == expected[0]
     assert actual[1] == expected[1]
+
+
+def test_list_shows_the_same_span_as_the_report_for_every_example_session() -> None:
+    from tests.conftest import REPO, run_journal
+
+    journal = Journal.open(REPO)
+    listed = json.loads(run_journal("list", "--json", cwd=REPO).out)
+    assert len(listed) == len(journal.session_ids())
+    for row in listed:
+        metrics = compute(journal.load(row["id"]), journal.events(row["id"]))
+        assert row["span_start"] == metrics.span_start.isoformat(), row["id"]
+        assert row["span_end"] == metrics.span_end.isoformat(), row["id"]
