@@ -9,6 +9,7 @@ wrote by hand; a torn last line (a crash mid-write) is reported, never dropped.
 from __future__ import annotations
 
 import json
+import operator
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -98,8 +99,11 @@ def read_lines(path: Path) -> list[RawLine]:
 
 
 _BOM = b"\xef\xbb\xbf"
-# The `at` of an event line as written (first) or typed by hand (`{at: …, …}`).
-_AT = re.compile(rb"""^- \{\s*["']?at["']?\s*:\s*["']?([^"',}\s]+)""", re.MULTILINE)
+# The `at` of an event line as `format_event` writes it (a literal prefix: the regular
+# expression engine skips to it), and as a person may type it (`{at: …, …}`).
+_AT_WRITTEN = re.compile(rb'\n- \{"at": "([^"]{1,64})"')
+_AT_ANY = re.compile(rb"""^- \{\s*["']?at["']?\s*:\s*["']?([^"',}\s]+)""", re.MULTILINE)
+_OFFSET = operator.itemgetter(slice(-6, None))
 
 
 class Outline(Record):
@@ -122,9 +126,10 @@ def outline(path: Path) -> Outline:
     except FileNotFoundError:
         return Outline(events=0, first=None, last=None)
     count = raw.count(b"\n- ") + raw.startswith(b"- ")
-    found = _AT.findall(raw)
-    shapes = {(len(at), at[-6:]) for at in found}
-    if len(shapes) > 1:
+    found = _AT_WRITTEN.findall(b"\n" + raw)
+    if len(found) != count:
+        found = _AT_ANY.findall(raw)
+    if len(set(map(len, found))) > 1 or len(set(map(_OFFSET, found))) > 1:
         moments = [m for m in map(_moment, found) if m is not None]
         first = min(moments, key=_utc, default=None)
         last = max(moments, key=_utc, default=None)
