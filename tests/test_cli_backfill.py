@@ -244,3 +244,16 @@ def test_list_shows_the_same_span_as_the_report_for_every_example_session() -> N
         metrics = compute(journal.load(row["id"]), journal.events(row["id"]))
         assert row["span_start"] == metrics.span_start.isoformat(), row["id"]
         assert row["span_end"] == metrics.span_end.isoformat(), row["id"]
+
+
+def test_a_journal_configured_before_acknowledged_says_how_to_add_it(cli: Cli) -> None:
+    config = cli.root / "journal.yaml"
+    text = config.read_text()
+    config.write_text(text.replace("detected, acknowledged,", "detected,"))
+    cli.ok("new", TITLE)
+    result = cli("log", "Paged", "--kind", "acknowledged")
+    assert result.code == 2
+    assert result.err.strip() == (
+        "journal: error: unknown event kind 'acknowledged' — add acknowledged to "
+        "event_kinds in journal.yaml (a newer default kind)"
+    )
