@@ -195,19 +195,19 @@ def compute(session: Session, events: Sequence[Event]) -> Metrics:
     impact = first_of(events, IMPACT_START_KIND)
     moments = {kind: first_of(events, kind) for kind in MILESTONES}
     found = contradictions(session, events)
-    figures: dict[str, tuple[float | None, str | None]] = {}
+    measured: dict[str, tuple[float | None, str | None]] = {}
     notes: list[str] = []
     for kind in MILESTONES:
         origin = _origin(kind, session, impact, moments)
-        figures[kind] = _measure(kind, moments[kind], origin, notes)
+        measured[kind] = _measure(kind, moments[kind], origin, notes)
     start, end = span(session, events)
     duration = _span(start, end) if session.ended else None
     for contradiction in found:
         for kind in _touched(contradiction):
             if kind == "ended":
                 duration = None
-            elif kind in figures:
-                figures[kind] = (None, None)
+            elif kind in measured:
+                measured[kind] = (None, None)
     return Metrics(
         impact_start=impact,
         started=session.started,
@@ -215,14 +215,14 @@ def compute(session: Session, events: Sequence[Event]) -> Metrics:
         detected=moments["detected"],
         mitigated=moments["mitigated"],
         resolved=moments["resolved"],
-        time_to_acknowledge_s=figures["acknowledged"][0],
-        time_to_detect_s=figures["detected"][0],
-        time_to_mitigate_s=figures["mitigated"][0],
-        time_to_resolve_s=figures["resolved"][0],
-        time_to_acknowledge_from=figures["acknowledged"][1],
-        time_to_detect_from=figures["detected"][1],
-        time_to_mitigate_from=figures["mitigated"][1],
-        time_to_resolve_from=figures["resolved"][1],
+        time_to_acknowledge_s=measured["acknowledged"][0],
+        time_to_detect_s=measured["detected"][0],
+        time_to_mitigate_s=measured["mitigated"][0],
+        time_to_resolve_s=measured["resolved"][0],
+        time_to_acknowledge_from=measured["acknowledged"][1],
+        time_to_detect_from=measured["detected"][1],
+        time_to_mitigate_from=measured["mitigated"][1],
+        time_to_resolve_from=measured["resolved"][1],
         span_start=start,
         span_end=end,
         duration_s=duration,
