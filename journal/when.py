@@ -1,19 +1,35 @@
-"""Reading the times people type (`01:02`, `-5m`, `2025-11-04T01:02Z`), tz-aware.
+"""Reading the times people type (`01:02`, `14:05 yesterday`, `-5m`, `-1d2h`,
+`2025-11-04T01:02Z`), tz-aware, and the one place the current time comes from.
 
 Standard library only: this runs on the `journal log` fast path.
+
+`JOURNAL_NOW` (an ISO 8601 time with its offset) fixes "now" for every command: the
+seam that lets tests run a whole back-filled incident (`--at -20m`, then `now`) as
+subprocesses against a known clock. Nothing else reads the clock.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from journal.errors import UsageError
 
+TYPE_CHECKING = False  # `typing` costs start-up time on the `journal log` fast path
+if TYPE_CHECKING:
+    from typing import Any
+
 _HINT = (
-    "use HH:MM, a relative time such as -5m or -1h30m, or ISO 8601 (2025-11-04T01:02Z)"
+    'use HH:MM (or "HH:MM yesterday"), a relative time such as -5m or -1d2h, '
+    "or ISO 8601 (2025-11-04T01:02Z)"
 )
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_DAY_WORDS = {"today": 0, "yesterday": 1}
+_CLOCK_ON_DAY = re.compile(
+    r"^(?:(today|yesterday)\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s+(today|yesterday))?$",
+    re.IGNORECASE,
+)
 _RELATIVE = re.compile(r"^-((?:\d+[dhms])+)$")
 _RELATIVE_PART = re.compile(r"(\d+)([dhms])")
 _UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
@@ -37,8 +53,25 @@ def zone(name: str) -> tzinfo:
 
 
 def now(tz: tzinfo) -> datetime:
-    """The current time in `tz`, to the second (finer precision only adds noise)."""
+    """The current time in `tz`, to the second (finer precision only adds noise);
+    `JOURNAL_NOW` fixes it (see the module docstring)."""
+    fixed = os.environ.get("JOURNAL_NOW")
+    if fixed:
+        return _fixed_now(fixed).astimezone(tz)
     return datetime.now(tz).replace(microsecond=0)
+
+
+def _fixed_now(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise UsageError(
+            f"JOURNAL_NOW={text!r} is not an ISO 8601 time with an offset",
+            "unset it, or give one such as 2025-11-04T14:41:00+00:00",
+        )
+    return moment.replace(microsecond=0)
 
 
 def parse_when(text: str, *, tz: tzinfo, reference: datetime | None = None) -> datetime:
@@ -56,7 +89,13 @@ def parse_when(text: str, *, tz: tzinfo, reference: datetime | None = None) -> d
             raise _out_of_range(text) from None
     clock = _CLOCK.match(value)
     if clock:
-        return _parse_clock(value, clock, tz=tz, reference=ref)
+        return _parse_clock(value, clock.groups(), tz=tz, reference=ref)
+    on_day = _CLOCK_ON_DAY.match(value)
+    if on_day and bool(on_day[1]) != bool(on_day[5]):
+        days_back = _DAY_WORDS[(on_day[1] or on_day[5]).lower()]
+        return _parse_clock(
+            value, on_day.groups()[1:4], tz=tz, reference=ref, days_back=days_back
+        )
     return parse_iso(value, tz=tz)
 
 
@@ -93,17 +132,24 @@ def parse_iso(text: str, *, tz: tzinfo) -> datetime:
 
 
 def _parse_clock(
-    text: str, match: re.Match[str], *, tz: tzinfo, reference: datetime
+    text: str,
+    parts: tuple[str | Any, ...],
+    *,
+    tz: tzinfo,
+    reference: datetime,
+    days_back: int | None = None,
 ) -> datetime:
-    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+    """A time of day: on the day `days_back` before the reference's, or (None) today
+    unless that is over an hour ahead, then yesterday."""
+    hour, minute, second = int(parts[0]), int(parts[1]), int(parts[2] or 0)
     if hour > 23 or minute > 59 or second > 59:
         raise UsageError(f"{text!r} is not a time of day", _HINT)
     local_ref = reference.astimezone(tz)
-    day = local_ref.date()
+    day = local_ref.date() - timedelta(days=days_back or 0)
     candidate = _localize(
         datetime.combine(day, time(hour, minute, second)), tz, original=text
     )
-    if candidate - local_ref > _FUTURE_SLACK:
+    if days_back is None and candidate - local_ref > _FUTURE_SLACK:
         day = day - timedelta(days=1)
         candidate = _localize(
             datetime.combine(day, time(hour, minute, second)), tz, original=text

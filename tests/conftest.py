@@ -65,6 +65,7 @@ def isolated_env(
     for name in (
         "JOURNAL_SESSION",
         "JOURNAL_DIR",
+        "JOURNAL_NOW",
         "EDITOR",
         "VISUAL",
         "GIT_DIR",

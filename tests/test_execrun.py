@@ -124,8 +124,8 @@ def test_output_reaches_the_caller_as_it_is_printed(journal_root: Path) -> None:
             ("exec", "--kind", "party", "--", "touch", "ran-it"),
             2,
             "unknown event kind 'party' — use one of: note, impact, detected, "
-            "investigating, identified, mitigated, resolved, deployed, decision, "
-            "commit, verify, action",
+            "acknowledged, investigating, identified, mitigated, resolved, deployed, "
+            "decision, commit, verify, action",
         ),
     ],
 )

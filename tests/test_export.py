@@ -35,6 +35,13 @@ def test_json_export_round_trips_through_the_model(cli: Cli, session_id: str) ->
     events = [model.to_event(e) for e in data["timeline"]]
     assert events[0].kind == "detected"
     assert data["metrics"]["time_to_detect_s"] == 120.0
+    assert data["metrics"]["time_to_detect_from"] == "started"
+    assert set(data["metrics"]) >= {
+        "time_to_acknowledge_s",
+        "time_to_mitigate_from",
+        "span_start",
+        "span_end",
+    }
 
 
 def test_madr_names_the_chosen_option_and_every_pro_and_con(

@@ -451,7 +451,7 @@ def test_labels_are_escaped_like_any_user_text(tmp_path: Path) -> None:
     assert "## \\# Steps | &lt;b>now&lt;/b>\n" in text
     assert "| Time (UTC) | Kind | What \\| happened |" in text
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
-    assert sum(t.type == "th_open" for t in tokens) == 3 + 2, "timeline, metrics"
+    assert sum(t.type == "th_open" for t in tokens) == 3 + 3, "timeline, metrics"
 
 
 def test_an_imported_time_shows_as_written_beside_the_report_time(

@@ -124,7 +124,8 @@ def test_every_session_and_summary_page_is_written(tmp_path: Path) -> None:
         "2025-11-03",
         "2025-10-30",
     ], "newest first"
-    assert "| 40m |" in rows[2], "time to resolve from journal.insight.metrics"
+    # Resolved 10:40, detected 10:05: time to resolve runs from the detection.
+    assert "| 35m |" in rows[2], "time to resolve from journal.insight.metrics"
     assert len(_table_rows((docs / "tags/production.md").read_text())) == 2
     assert len(_table_rows((docs / "sessions/2025-11.md").read_text())) == 2
     page = (docs / "sessions/2025-11-04-mapper-error.md").read_text()
@@ -152,6 +153,8 @@ def test_followups_lessons_and_metrics_pages(tmp_path: Path) -> None:
     assert "(../sessions/" not in lessons and "(sessions/2025-11-04" in lessons
     metrics = (docs / "metrics.md").read_text()
     assert metrics.count("<svg") == 4
+    # Each figure says what it is measured from, as in the report and stats.
+    assert "| 5m from started | — | — | 35m from detected | — |" in metrics
     assert "critical" in metrics and "<title>Sessions by severity</title>" in metrics
 
 
@@ -462,3 +465,32 @@ def test_generation_time_is_recorded(tmp_path: Path) -> None:
     started = datetime.now(UTC)
     result = generate(journal)
     assert 0 < result.seconds < (datetime.now(UTC) - started).total_seconds() + 0.01
+
+
+def test_the_timeline_diagram_draws_each_phase_from_its_origin() -> None:
+    from journal.insight.metrics import compute
+    from journal.model.session import Session, to_event
+    from journal.site.mermaid import gantt
+
+    session = Session(
+        title="Checkout API 500s",
+        started=datetime(2025, 11, 4, 14, 41, tzinfo=UTC),
+        ended=datetime(2025, 11, 4, 14, 41, tzinfo=UTC),
+    )
+    events = [
+        to_event({"at": f"2025-11-04T{at}:00+00:00", "kind": kind, "text": kind})
+        for kind, at in [
+            ("detected", "14:21"),
+            ("mitigated", "14:36"),
+            ("resolved", "14:41"),
+        ]
+    ]
+    source = gantt(events, compute(session, events), tz=UTC, tz_name="UTC")
+    assert source is not None
+    phases = source.split("section Phases\n", 1)[1].split("    section Events", 1)[0]
+    assert phases.splitlines() == [
+        "    Time to mitigate 15m from detected :done, "
+        "2025-11-04 14:21:00, 2025-11-04 14:36:00",
+        "    Time to resolve 20m from detected :done, "
+        "2025-11-04 14:21:00, 2025-11-04 14:41:00",
+    ]

@@ -167,13 +167,28 @@ def test_stats_json_shape(cli: Cli, journal_root: Path) -> None:
     assert data["selection"] == {"since": None, "tags": ["db"], "severities": []}
     first, second = data["sessions"]
     assert first["id"] == "2025-11-01-db-outage"
-    assert first["time_to_detect_s"] == 300
-    assert first["time_to_mitigate_s"] is None
-    assert first["time_to_resolve_s"] == 3600
+    # Opened at 10:00, detected 10:05, resolved 11:00: detection from the opening,
+    # resolution from the detection — and each figure says so.
+    assert (first["time_to_detect_s"], first["time_to_detect_from"]) == (
+        300,
+        "started",
+    )
+    assert (first["time_to_mitigate_s"], first["time_to_mitigate_from"]) == (
+        None,
+        None,
+    )
+    assert (first["time_to_resolve_s"], first["time_to_resolve_from"]) == (
+        3300,
+        "detected",
+    )
     assert first["duration_s"] is None
+    assert first["span_start"] == "2025-11-01T10:00:00+00:00"
+    assert first["span_end"] == "2025-11-01T11:00:00+00:00"
     assert second["duration_s"] == 7200
+    assert second["time_to_mitigate_from"] == "detected"
     assert set(data["aggregates"]) == {
         "time_to_detect_s",
+        "time_to_acknowledge_s",
         "time_to_mitigate_s",
         "time_to_resolve_s",
         "duration_s",
@@ -187,7 +202,7 @@ def test_stats_text_shows_dashes_for_absent_figures(
     _three_sessions(journal_root)
     out = cli.ok("stats", "--severity", "high", "--since", "2025-11-01").out
     row = next(line for line in out.splitlines() if "api-errors" in line)
-    assert row.split()[1:] == ["15m", "—", "—", "—"]
+    assert row.split()[1:] == ["15m", "—", "—", "—", "—"]
     assert any(line.startswith("median") for line in out.splitlines())
 
 
@@ -196,6 +211,7 @@ def test_stats_bad_since_is_one_line_and_exit_2(cli: Cli) -> None:
     result = cli("stats", "--since", "last tuesday")
     assert result.code == 2
     assert result.err.strip() == (
-        "journal: error: cannot read 'last tuesday' as a time — use HH:MM, a "
-        "relative time such as -5m or -1h30m, or ISO 8601 (2025-11-04T01:02Z)"
+        "journal: error: cannot read 'last tuesday' as a time — use HH:MM (or "
+        '"HH:MM yesterday"), a relative time such as -5m or -1d2h, or ISO 8601 '
+        "(2025-11-04T01:02Z)"
     )

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journal.store.timeline import append_event, format_event, read_lines, repair
+from journal.store.timeline import (
+    append_event,
+    format_event,
+    outline,
+    read_lines,
+    repair,
+)
 
 AT = "2025-11-04T01:02:00+00:00"
 
@@ -85,3 +93,48 @@ def test_repair_moves_an_unrecoverable_line_aside_never_dropping_it(
     assert dropped == 1
     assert path.read_text().endswith("}\n")
     assert (tmp_path / "timeline.yaml.torn").read_text() == '- {"at": "20\n'
+
+
+OFFSETS = st.sampled_from([0, 60, -300, 330, 120]).map(
+    lambda minutes: timezone(timedelta(minutes=minutes))
+)
+MOMENTS = st.integers(min_value=0, max_value=5 * 86400).map(
+    lambda s: datetime(2025, 11, 1, tzinfo=UTC) + timedelta(seconds=s)
+)
+
+
+@given(st.lists(st.tuples(MOMENTS, OFFSETS, st.text(max_size=20)), max_size=12))
+def test_outline_agrees_with_a_full_parse(
+    events: list[tuple[datetime, timezone, str]],
+) -> None:
+    # `journal list` reads the span this way at 10,000 sessions; it must be the span
+    # that parsing every event gives, whatever offsets the times were written with.
+    lines = [
+        format_event({"at": m.astimezone(tz).isoformat(), "kind": "note", "text": t})
+        for m, tz, t in events
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "timeline.yaml"
+        path.write_text("".join(lines), encoding="utf-8")
+        found = outline(path)
+    moments = [m for m, _, _ in events]
+    assert found.events == len(events)
+    assert found.first == (min(moments) if moments else None)
+    assert found.last == (max(moments) if moments else None)
+
+
+def test_outline_reads_hand_written_lines_and_skips_what_is_not_a_time(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "timeline.yaml"
+    path.write_text(
+        "# written by hand\n"
+        "- {at: '2025-11-04T01:00:00+01:00', kind: note, text: early}\n"
+        '- {"at": "soon", "kind": "note", "text": "x"}\n'
+        '- {"at": "2025-11-04T00:30:00+00:00", "kind": "note", "text": "later"}\n'
+    )
+    found = outline(path)
+    assert found.events == 3
+    assert found.first == datetime(2025, 11, 4, 0, 0, tzinfo=UTC)
+    assert found.last == datetime(2025, 11, 4, 0, 30, tzinfo=UTC)
+    assert outline(tmp_path / "missing.yaml").events == 0

@@ -17,27 +17,37 @@ if TYPE_CHECKING:
     from journal.insight.metrics import Metrics
     from journal.model.session import Session
 
-FIGURES = ("time_to_detect_s", "time_to_mitigate_s", "time_to_resolve_s", "duration_s")
+FIGURES = (
+    "time_to_detect_s",
+    "time_to_acknowledge_s",
+    "time_to_mitigate_s",
+    "time_to_resolve_s",
+    "duration_s",
+)
 PERCENTILES = (90, 95)
 
 
 @dataclass(frozen=True)
 class Selection:
-    """Which sessions count: started at or after `since`, with any of `tags`, with
-    any of `severities` (empty = no condition)."""
+    """Which sessions count: whose first moment (`started` or an earlier,
+    back-filled event) is at or after `since`, with any of `tags`, with any of
+    `severities` (empty = no condition)."""
 
     since: datetime | None = None
     tags: tuple[str, ...] = ()
     severities: tuple[str, ...] = ()
 
-    def admits(self, session_id: str, session: Session, *, tz: Any) -> bool:
+    def admits(self, session: Session) -> bool:
+        """The conditions that need no timeline: tags and severity."""
         if self.tags and not set(self.tags) & set(session.tags):
             return False
-        if self.severities and session.severity not in self.severities:
-            return False
-        if self.since is not None:
-            return _started(session_id, session, tz=tz) >= self.since
-        return True
+        return not self.severities or session.severity in self.severities
+
+    def admits_span(self, session_id: str, metrics: Metrics, *, tz: Any) -> bool:
+        """`since`, against the session's first moment."""
+        if self.since is None:
+            return True
+        return _first(session_id, metrics, tz=tz) >= self.since
 
 
 @dataclass(frozen=True)
@@ -56,8 +66,14 @@ class SessionFigures:
             "severity": session.severity,
             "tags": list(session.tags),
             "started": session.started.isoformat() if session.started else None,
+            "span_start": _iso(metrics.span_start),
+            "span_end": _iso(metrics.span_end),
         }
-        row.update({name: getattr(metrics, name) for name in FIGURES})
+        for name in FIGURES:
+            row[name] = getattr(metrics, name)
+            if name.startswith("time_to_"):
+                origin = name.removesuffix("_s") + "_from"
+                row[origin] = getattr(metrics, origin)
         row["problems"] = list(metrics.problems)
         return row
 
@@ -102,13 +118,15 @@ def collect(journal: Journal, selection: Selection) -> Stats:
     for session_id in journal.session_ids():
         try:
             session = journal.load(session_id)
-            if not selection.admits(session_id, session, tz=journal.tz):
+            if not selection.admits(session):
                 continue
             events = journal.events(session_id)
         except JournalError as exc:
             skipped.append((session_id, exc.one_line()))
             continue
-        rows.append(SessionFigures(session_id, session, compute(session, events)))
+        metrics = compute(session, events)
+        if selection.admits_span(session_id, metrics, tz=journal.tz):
+            rows.append(SessionFigures(session_id, session, metrics))
     return Stats(rows, skipped)
 
 
@@ -146,8 +164,12 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-def _started(session_id: str, session: Session, *, tz: Any) -> datetime:
-    if session.started is not None:
-        return session.started
-    # No `started`: the folder name's date, at midnight in the journal's zone.
+def _first(session_id: str, metrics: Metrics, *, tz: Any) -> datetime:
+    if metrics.span_start is not None:
+        return metrics.span_start
+    # Nothing timed: the folder name's date, at midnight in the journal's zone.
     return datetime.combine(date.fromisoformat(session_id[:10]), time(), tzinfo=tz)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

@@ -25,12 +25,20 @@ def session_json(journal: Journal, session_id: str) -> dict[str, Any]:
         "session": model.to_builtins(session),
         "timeline": [model.to_builtins(event) for event in events],
         "metrics": {
-            "time_to_detect_s": figures.time_to_detect_s,
-            "time_to_mitigate_s": figures.time_to_mitigate_s,
-            "time_to_resolve_s": figures.time_to_resolve_s,
+            **{
+                name: getattr(figures, name)
+                for figure in metrics.figures(figures)
+                for name in (f"{figure.key}_s", f"{figure.key}_from")
+            },
             "duration_s": figures.duration_s,
+            "span_start": _iso(figures.span_start),
+            "span_end": _iso(figures.span_end),
         },
     }
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def madr(journal: Journal, session_id: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from datetime import UTC, datetime
 from typing import Any
 
 from journal.errors import JournalError
@@ -37,11 +37,13 @@ def _active_or_none(journal: Journal) -> str | None:
 
 
 def _row(journal: Journal, session_id: str, active: str | None) -> dict[str, Any]:
-    events = count_events(journal.timeline_path(session_id))
+    from journal.store.timeline import outline
+
+    timeline = outline(journal.timeline_path(session_id))
     base: dict[str, Any] = {
         "id": session_id,
         "active": session_id == active,
-        "events": events,
+        "events": timeline.events,
     }
     try:
         session = journal.load(session_id)
@@ -53,6 +55,8 @@ def _row(journal: Journal, session_id: str, active: str | None) -> dict[str, Any
             "severity": None,
             "started": None,
             "ended": None,
+            "span_start": _iso(timeline.first),
+            "span_end": _iso(timeline.last),
             "tags": [],
         }
     return base | {
@@ -62,14 +66,18 @@ def _row(journal: Journal, session_id: str, active: str | None) -> dict[str, Any
         "severity": session.severity,
         "started": session.started.isoformat() if session.started else None,
         "ended": session.ended.isoformat() if session.ended else None,
+        "span_start": _iso(_extreme(min, session.started, timeline.first)),
+        "span_end": _iso(_extreme(max, session.ended, timeline.last)),
         "tags": list(session.tags),
     }
 
 
-def count_events(path: Path) -> int:
-    """Events in a timeline without parsing it: one event per `- ` line."""
-    try:
-        with path.open("rb") as handle:
-            return sum(1 for line in handle if line.startswith(b"- "))
-    except FileNotFoundError:
-        return 0
+def _extreme(pick: Any, *moments: datetime | None) -> datetime | None:
+    """The span as `insight.metrics.span` defines it: the earliest (`min`) or latest
+    (`max`) of `started`/`ended` and the timeline's own extremes."""
+    known = [m for m in moments if m is not None]
+    return pick(known, key=lambda m: m.astimezone(UTC)) if known else None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

@@ -41,8 +41,13 @@ def create_session(
     at: str | None = None,
     status: str | None = None,
     activate: bool = True,
+    detected: str | None = None,
+    impact: str | None = None,
 ) -> str:
-    """Create `sessions/YYYY-MM-DD-slug/`; by default make it the active session."""
+    """Create `sessions/YYYY-MM-DD-slug/`; by default make it the active session.
+
+    `detected` and `impact` (times as `journal log --at` reads them) back-fill those
+    events with the session: opening it after the pager fired is the normal flow."""
     from journal.store.ids import session_id as make_id
     from journal.store.yamlio import dump_roundtrip
 
@@ -53,6 +58,7 @@ def create_session(
             "the title is empty", 'name the session: journal new "Workers failing"'
         )
     started = parse_when(at or "now", tz=journal.tz)
+    timeline = _backfill(journal, title, detected=detected, impact=impact)
     base = make_id(started.astimezone(journal.tz).date(), title)
     doc = _new_doc(
         journal,
@@ -66,10 +72,30 @@ def create_session(
     )
     text = modeline(journal) + dump_roundtrip(doc)
     journal.validate_text(text, where="the new session")
-    session_id = create_unique_folder(journal, base, text)
+    session_id = create_unique_folder(journal, base, text, timeline)
     if activate:
         journal.set_active(session_id)
     return session_id
+
+
+def _backfill(
+    journal: Journal, title: str, *, detected: str | None, impact: str | None
+) -> str:
+    """The first timeline lines: the impact and detection given with `journal new`."""
+    from journal.store.sessions import check_kind
+    from journal.store.timeline import format_event
+
+    lines = []
+    for kind, at, text in (
+        ("impact", impact, "Impact began"),
+        ("detected", detected, title),
+    ):
+        if at is None:
+            continue
+        check_kind(journal, kind)
+        moment = format_iso(parse_when(at, tz=journal.tz))
+        lines.append(format_event({"at": moment, "kind": kind, "text": text}))
+    return "".join(lines)
 
 
 def create_unique_folder(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
-from journal.insight.metrics import Metrics, compute, format_duration
+from journal.insight.metrics import Metrics, compute, figures, format_duration
 
 if TYPE_CHECKING:
     from journal.model.session import Criterion, Event, NextStep, Session
@@ -70,6 +70,17 @@ class Commit:
     at: datetime
     url: str | None
     lost: bool
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    """A row of the metrics table; `origin` names what a time-to figure is measured
+    from (`impact`, `detected`, `started`), `origin_at` when that was."""
+
+    label: str
+    value: str
+    origin: str | None = None
+    origin_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -187,24 +198,23 @@ def _step_groups(steps: Sequence[NextStep]) -> list[Group]:
     return groups
 
 
-def metric_rows(metrics: Metrics, *, has_steps: bool) -> list[tuple[str, str]]:
-    """The computed summary: only the figures the session has the data for."""
-    rows = []
-    for label, value, present in (
-        ("Time to detect", metrics.time_to_detect_s, metrics.detected),
-        ("Time to mitigate", metrics.time_to_mitigate_s, metrics.mitigated),
-        ("Time to resolve", metrics.time_to_resolve_s, metrics.resolved),
-        ("Duration", metrics.duration_s, metrics.duration_s),
-    ):
-        if present is not None:
-            rows.append((label, format_duration(value)))
+def metric_rows(metrics: Metrics, *, has_steps: bool) -> list[MetricRow]:
+    """The computed summary: only the figures the session has the data for, each
+    time-to figure with the moment it is measured from."""
+    rows = [
+        MetricRow(f.label, format_duration(f.seconds), f.origin, f.origin_at)
+        for f in figures(metrics)
+        if f.milestone is not None
+    ]
+    if metrics.duration_s is not None:
+        rows.append(MetricRow("Duration", format_duration(metrics.duration_s)))
     if metrics.criteria_total:
         rows.append(
-            (
+            MetricRow(
                 "Success criteria met",
                 f"{metrics.criteria_met} of {metrics.criteria_total}",
             )
         )
     if has_steps:
-        rows.append(("Open next steps", str(metrics.open_steps)))
+        rows.append(MetricRow("Open next steps", str(metrics.open_steps)))
     return rows

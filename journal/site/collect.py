@@ -27,7 +27,8 @@ class SessionInfo:
     events: list[Event]
     metrics: Metrics
     day: date
-    """The local date the session started (the folder's date if it has no start)."""
+    """The local date of the session's first moment (`started` or an earlier,
+    back-filled event); the folder's date if it has neither."""
 
     @property
     def label(self) -> str:
@@ -38,9 +39,9 @@ class SessionInfo:
 
     @property
     def sort_key(self) -> tuple[date, float, str]:
-        """Chronological: by day, then start time, then id."""
-        started = self.session.started
-        return (self.day, started.timestamp() if started else 0.0, self.id)
+        """Chronological: by day, then first moment, then id."""
+        first = self.metrics.span_start
+        return (self.day, first.timestamp() if first else 0.0, self.id)
 
     @property
     def month(self) -> str:
@@ -115,11 +116,12 @@ def _events(
 def _info(
     journal: Journal, session_id: str, session: Session, events: list[Event]
 ) -> SessionInfo:
-    if session.started is not None:
-        day = session.started.astimezone(journal.tz).date()
+    metrics = compute(session, events)
+    if metrics.span_start is not None:
+        day = metrics.span_start.astimezone(journal.tz).date()
     else:
         try:
             day = date.fromisoformat(session_id[:10])
         except ValueError:  # the id pattern allows 2025-13-45
             day = date.min
-    return SessionInfo(session_id, session, events, compute(session, events), day)
+    return SessionInfo(session_id, session, events, metrics, day)

@@ -1,6 +1,7 @@
 """A session's timeline as a Mermaid gantt chart: the phases of the incident as bars
-(impact → detected → mitigated → resolved, from `insight.metrics`) and each event as a
-milestone on a real time axis; starred events stand out.
+(each time-to figure from its origin to its milestone, from `insight.metrics`) and
+each event as a milestone on a real time axis that spans every moment the session
+knows; starred events stand out.
 
 User text goes through `label`, which leaves nothing Mermaid's gantt grammar reads as
 syntax: `:` `;` `#` `%` and angle brackets become Mermaid entity codes, line breaks
@@ -11,7 +12,7 @@ become spaces, and every label starts with the event's time, so no text can begi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,7 +21,14 @@ if TYPE_CHECKING:
 
 MAX_EVENTS = 40
 """More milestones than this make the chart unreadable: the rest stay in the table."""
-KEY_KINDS = ("impact", "detected", "identified", "mitigated", "resolved")
+KEY_KINDS = (
+    "impact",
+    "detected",
+    "acknowledged",
+    "identified",
+    "mitigated",
+    "resolved",
+)
 _LABEL_MAX = 72
 _ENTITIES = {
     "#": "#35;",
@@ -77,8 +85,11 @@ def gantt(
     if not events:
         return None
     shown = chosen_events(events)
-    local = [e.at.astimezone(tz) for e in events]
-    multi_day = len({m.date() for m in local}) > 1
+    # The span (events before `started` included) decides whether dates are shown.
+    moments = [e.at for e in events] + [
+        m for m in (metrics.span_start, metrics.span_end) if m is not None
+    ]
+    multi_day = len({m.astimezone(tz).date() for m in moments}) > 1
     lines = [
         *_CONFIG,
         "gantt",
@@ -101,24 +112,19 @@ def gantt(
 
 
 def _phases(metrics: Metrics, tz: tzinfo) -> list[str]:
-    """One bar per figure of journal.metrics, from the start of impact to the
-    milestone, labelled with the figure itself."""
-    from journal.insight.metrics import format_duration
+    """One bar per figure of journal.insight.metrics, from the moment it is measured
+    from (the start of impact, the detection, or `started`) to its milestone,
+    labelled with the figure and its origin."""
+    from journal.insight.metrics import figures, format_duration
 
-    start = metrics.impact_start
-    if start is None:
-        return []
-    figures: list[tuple[str, datetime | None, float | None]] = [
-        ("Time to detect", metrics.detected, metrics.time_to_detect_s),
-        ("Time to mitigate", metrics.mitigated, metrics.time_to_mitigate_s),
-        ("Time to resolve", metrics.resolved, metrics.time_to_resolve_s),
-    ]
     rows = []
-    for name, end, seconds in figures:
-        if end is None or seconds is None:
+    for figure in figures(metrics):
+        end, start = figure.milestone, figure.origin_at
+        if end is None or start is None or figure.seconds is None:
             continue
+        name = f"{figure.label} {format_duration(figure.seconds)} from {figure.origin}"
         rows.append(
-            f"    {label(f'{name} {format_duration(seconds)}')} :done, "
+            f"    {label(name)} :done, "
             f"{start.astimezone(tz).strftime(_FORMAT)}, "
             f"{end.astimezone(tz).strftime(_FORMAT)}"
         )

@@ -1,8 +1,9 @@
 """The metrics page: time to detect and resolve per session and month by month,
-sessions by severity and status — as charts, with the figures in tables below.
+sessions by severity and status — as charts, with the figures in tables below, each
+figure with what it is measured from.
 
 Per-session figures come from journal.insight.metrics; medians and percentiles from
-journal.stats, so the page agrees with `journal stats`.
+journal.insight.aggregates, so the page agrees with `journal stats`.
 """
 
 from __future__ import annotations
@@ -18,9 +19,18 @@ RECENT = 30
 """Sessions in the per-session chart (the newest with figures)."""
 MONTHS = 24
 TTD = charts.Series("Time to detect", "#1e88e5")
+TTA = charts.Series("Time to acknowledge", "#8e24aa")
 TTM = charts.Series("Time to mitigate", "#fb8c00")
 TTR = charts.Series("Time to resolve", "#43a047")
 SEVERITY_COLORS = ("#c62828", "#ef6c00", "#f9a825", "#2e7d32", "#546e7a")
+ORIGINS = (
+    "Each figure is measured from the start of impact where an `impact` event says "
+    "when it began. Without one, time to detect runs from the session's start when "
+    "it was opened before the detection (else it is not known), time to mitigate "
+    "and resolve from the detection, and time to acknowledge always from the "
+    "detection. Back-filled events before the session was opened count like any "
+    "other."
+)
 
 
 def _fmt(seconds: float) -> str:
@@ -47,6 +57,7 @@ def _summary(infos: list[SessionInfo]) -> str:
     rows = ["| Figure | Sessions | Median | p90 |", "|---|--:|--:|--:|"]
     for series, name in (
         (TTD, "time_to_detect_s"),
+        (TTA, "time_to_acknowledge_s"),
         (TTM, "time_to_mitigate_s"),
         (TTR, "time_to_resolve_s"),
     ):
@@ -57,7 +68,7 @@ def _summary(infos: list[SessionInfo]) -> str:
             f"| {series.name} | {agg['count']} | "
             f"{format_duration(median)} | {format_duration(p90)} |"
         )
-    return "\n".join(rows)
+    return "\n".join(rows) + "\n\n" + ORIGINS
 
 
 def _per_session(infos: list[SessionInfo]) -> str:
@@ -134,25 +145,23 @@ def _counts(
 
 
 def _table(infos: list[SessionInfo]) -> str:
+    from journal.insight.metrics import figures
+
     rows = [
-        "| Date | Session | Detect | Mitigate | Resolve | Duration |",
-        "|---|---|--:|--:|--:|--:|",
+        "| Date | Session | Detect | Acknowledge | Mitigate | Resolve | Duration |",
+        "|---|---|--:|--:|--:|--:|--:|",
     ]
     for info in newest_first(infos):
-        m = info.metrics
         link = cell_link(
             info.label, paths.link(paths.METRICS, paths.session_page(info.id))
         )
-        figures = [
-            format_duration(v)
-            for v in (
-                m.time_to_detect_s,
-                m.time_to_mitigate_s,
-                m.time_to_resolve_s,
-                m.duration_s,
-            )
-        ]
-        rows.append(
-            f"| {info.day.isoformat()} | {link} | " + " | ".join(figures) + " |"
-        )
+        cells = [_with_origin(f.seconds, f.origin) for f in figures(info.metrics)]
+        cells.append(format_duration(info.metrics.duration_s))
+        rows.append(f"| {info.day.isoformat()} | {link} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
+
+
+def _with_origin(seconds: float | None, origin: str | None) -> str:
+    """`15m from detected`; a dash when unknown."""
+    shown = format_duration(seconds)
+    return f"{shown} from {origin}" if origin else shown

@@ -23,6 +23,7 @@ DEFAULT_KINDS = (
     "note",
     "impact",
     "detected",
+    "acknowledged",
     "investigating",
     "identified",
     "mitigated",
@@ -257,8 +258,9 @@ timezone: UTC               # IANA zone for reading HH:MM and showing times
 statuses: [open, investigating, mitigated, validating, resolved, closed]
 closed_statuses: [resolved, closed]
 severities: [critical, high, medium, low]
-event_kinds: [note, impact, detected, investigating, identified, mitigated, resolved,
-  deployed, decision, commit, verify, action]   # impact: when impact began (metrics)
+event_kinds: [note, impact, detected, acknowledged, investigating, identified,
+  mitigated, resolved, deployed, decision, commit, verify, action]
+  # impact: when impact began; acknowledged: a responder took the alert (metrics)
 ascii: false                # true: words instead of status emoji in reports
 redact: true                # scrub tokens, keys and passwords before they reach disk
 redact_patterns: []         # extra regular expressions to redact

@@ -21,7 +21,7 @@ from journal.errors import (
     UsageError,
 )
 from journal.store import ids
-from journal.store.config import Config, load_config
+from journal.store.config import DEFAULT_KINDS, Config, load_config
 from journal.store.files import atomic_write, locked, remove_stale_temps
 from journal.store.locate import find_root, state_dir
 from journal.when import zone
@@ -362,6 +362,9 @@ def check_kind(journal: Journal, kind: str) -> None:
             if close
             else "use one of: " + ", ".join(kinds)
         )
+        if kind in DEFAULT_KINDS:
+            # A journal.yaml written by an older `journal init` lists the kinds of then.
+            hint = f"add {kind} to event_kinds in journal.yaml (a newer default kind)"
         raise UsageError(f"unknown event kind {kind!r}", hint)
 
 

@@ -52,9 +52,18 @@ def new(
     at: Annotated[str | None, typer.Option(help="Start time (default: now).")] = None,
     status: Annotated[str | None, typer.Option(help="Initial status.")] = None,
     no_activate: Annotated[bool, typer.Option("--no-activate")] = False,
+    detected: Annotated[
+        str | None,
+        typer.Option(help="Log a `detected` event at this time (e.g. -20m, 14:05)."),
+    ] = None,
+    impact: Annotated[
+        str | None,
+        typer.Option(help="Log an `impact` event: when impact began (e.g. 14:05)."),
+    ] = None,
     as_json: Json = False,
 ) -> None:
-    """Create a session folder and make it the active session."""
+    """Create a session folder and make it the active session; --detected and
+    --impact back-fill those events when you open it after the fact."""
     from journal.operations.session_edits import create_session
     from journal.store.sessions import Journal
 
@@ -70,6 +79,8 @@ def new(
         at=at,
         status=status,
         activate=not no_activate,
+        detected=detected,
+        impact=impact,
     )
     folder = journal.sessions_dir / session_id
     active = "" if no_activate else " (now active)"

@@ -11,7 +11,7 @@ from journal.cli.options import Json
 
 commands = typer.Typer()
 
-_HEADERS = ("detect", "mitigate", "resolve", "duration")
+_HEADERS = ("detect", "ack", "mitigate", "resolve", "duration")
 
 
 @commands.command("stats")
@@ -28,8 +28,9 @@ def stats(
     ] = None,
     as_json: Json = False,
 ) -> None:
-    """Per-session time to detect, mitigate and resolve, with medians and
-    percentiles; figures whose events are missing are left out, never guessed."""
+    """Per-session time to detect, acknowledge, mitigate and resolve, with medians
+    and percentiles; figures whose events are missing are left out, never guessed.
+    --json names what each figure is measured from (`time_to_mitigate_from`)."""
     from journal.cli.output import warn
     from journal.insight.aggregates import Selection, collect, parse_since
     from journal.store.sessions import Journal

@@ -1,5 +1,5 @@
 """Rules on `timeline.yaml`: lines that do not parse, a torn last line, unknown kinds,
-milestones out of order, and evidence files that are missing."""
+milestones that contradict each other, and evidence files that are missing."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ from pathlib import PurePosixPath
 
 from journal.insight.lint.facts import JournalFacts, SessionFacts
 from journal.insight.lint.registry import Issue, rule
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from journal.insight.metrics import Disorder
 
 
 @rule("timeline-syntax", "error", "every timeline line is a valid event")
@@ -49,32 +53,67 @@ def event_kind(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
 @rule(
     "timeline-order",
     "error",
-    "impact, detected, mitigated, resolved happen in that order; ended after started",
+    "no contradiction: resolved before detected, mitigated or resolved before "
+    "impact, ended before a moment it closes (back-filled events are normal)",
 )
 def timeline_order(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
-    from journal.insight.metrics import disorders
+    from journal.insight.metrics import Disorder, contradictions
 
     session = facts.session
     if session is None:
         return
-    for disorder in disorders(session, facts.sorted_events):
-        if disorder.later == "ended":
-            yield Issue(
-                disorder.describe(),
-                "correct `started` or `ended`; the duration is left out until then",
-                facts.line_of("ended"),
-            )
+    for found in contradictions(session, facts.sorted_events):
+        if not isinstance(found, Disorder):
             continue
-        hint = "correct the time (`at`) of one of them; the figures that depend on "
-        hint += "them are left out until then"
-        if disorder.earlier == "started":
-            hint = "log an `impact` event for when impact began, or correct `started`"
+        if found.later == "ended":
+            yield _ended_early(facts, found)
+            continue
         yield Issue(
-            f"{disorder.describe()}",
-            hint,
-            facts.first_line_of(disorder.later),
+            found.describe(),
+            _ORDER_HINTS.get(found.earlier, _ORDER_HINTS["detected"]),
+            facts.first_line_of(found.later),
             facts.timeline_file,
         )
+
+
+_ORDER_HINTS = {
+    "detected": "correct the time (`at`) of one of them; both figures are left "
+    "out until then",
+    "impact": "the impact began before anything could end it: correct the time of "
+    "the `impact` event or of this one; the figure is left out until then",
+}
+
+
+def _ended_early(facts: SessionFacts, found: Disorder) -> Issue:
+    message = found.describe()
+    if found.earlier != "started":
+        line = facts.line_at(found.earlier, found.earlier_at)
+        message += f", the last event it closes ({facts.timeline_file}:{line})"
+    return Issue(
+        message,
+        "correct `ended` (journal close --at TIME) or that time; the duration is "
+        "left out until then",
+        facts.line_of("ended"),
+    )
+
+
+@rule("resolved-twice", "error", "a session is resolved once")
+def resolved_twice(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
+    from journal.insight.metrics import Repeat, contradictions
+
+    session = facts.session
+    if session is None:
+        return
+    for found in contradictions(session, facts.sorted_events):
+        if isinstance(found, Repeat):
+            yield Issue(
+                found.describe(),
+                f"keep one `{found.kind}` event: make the others `note` or "
+                "`mitigated`, or open a new session for a recurrence; time to "
+                "resolve is left out until then",
+                facts.line_at(found.kind, found.times[1]),
+                facts.timeline_file,
+            )
 
 
 @rule("evidence-missing", "error", "every evidence file an event names exists")

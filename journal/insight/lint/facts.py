@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +86,12 @@ class SessionFacts:
         """The line of the earliest event of `kind`."""
         found = [(e.at, line) for line, e in self.events if e.kind == kind]
         return min(found, key=lambda pair: pair[0].timestamp())[1] if found else None
+
+    def line_at(self, kind: str, at: datetime) -> int | None:
+        """The line of the first event of `kind` at the moment `at`."""
+        return next(
+            (line for line, e in self.events if e.kind == kind and e.at == at), None
+        )
 
     @cached_property
     def _doc(self) -> Any:
