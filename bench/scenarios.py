@@ -87,6 +87,8 @@ def build(base: Path, plan: Plan, only: frozenset[str] = frozenset()) -> Bench:
     sizes |= {HOOK_EVENTS} if bench.wants("hook") else set()
     for events in sorted(sizes):
         _add_log(bench, events)
+    if bench.wants("log"):
+        _add_log_detected(bench)
     if bench.wants("hook"):
         _add_hooks(bench)
     for count in plan.sessions:
@@ -144,6 +146,19 @@ def _add_log(bench: Bench, events: int) -> None:
     argv = [JOURNAL, "log", "Restarted the api workers; p99 back under 200 ms"]
     once = timed(argv, cwd=root, env=bench.env)
     bench.add(f"log:{events}", once, bench.plan.fast_runs, reset=_restore(timeline))
+
+
+def _add_log_detected(bench: Bench) -> None:
+    """`log --kind detected` with 1,000 past sessions and their signature index: the
+    "seen before" lookup must keep `log` within its budget."""
+    root, timeline = _active_journal(bench, "log-detected", HOOK_EVENTS)
+    for n in range(1, 1001):  # session 0 is the active one
+        synth.write_session(root, n, events=20)
+    synth.run([JOURNAL, "related", "--limit", "1"], cwd=root, env=bench.env)
+    text = "sqlalchemy.exc.InvalidRequestError: mapper 'Mapper[Org]' failed at 0x7f3a"
+    argv = [JOURNAL, "log", text, "--kind", "detected"]
+    once = timed(argv, cwd=root, env=bench.env)
+    bench.add("log:detected", once, bench.plan.fast_runs, reset=_restore(timeline))
 
 
 def _add_hooks(bench: Bench) -> None:
