@@ -101,7 +101,7 @@ def _hooks(results: Results, python: Figure) -> list[Row]:
     return [
         Row("git commit, no hooks", "—", plain, PYTHON, python),
         Row(
-            "hooks (default install) add to git commit",
+            "hooks (default install: commit-msg) add to git commit",
             "no active session",
             results.difference("commit:idle", "commit:plain"),
             PYTHON,
@@ -109,7 +109,15 @@ def _hooks(results: Results, python: Figure) -> list[Row]:
             budget=idle,
         ),
         Row(
-            "post-commit hook adds to git commit",
+            "hooks (default install: commit-msg) add to git commit",
+            active,
+            results.difference("commit:active-default", "commit:plain"),
+            "journal log",
+            log,
+            budget=busy,
+        ),
+        Row(
+            "post-commit hook (--post-commit) adds to git commit",
             active,
             results.difference("commit:active-pc", "commit:plain"),
             "journal log",
@@ -117,7 +125,7 @@ def _hooks(results: Results, python: Figure) -> list[Row]:
             budget=busy,
         ),
         Row(
-            "hooks (default install) add to git commit",
+            "both hooks (--post-commit) add to git commit",
             active,
             results.difference("commit:active-both", "commit:plain"),
             "journal log",

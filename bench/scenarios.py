@@ -170,7 +170,12 @@ def _add_hooks(bench: Bench) -> None:
     synth.new_journal(idle, env=bench.env, commits=1)
     synth.run([JOURNAL, "hook", "install"], cwd=idle, env=bench.env)
     bench.add("commit:idle", timed(COMMIT, cwd=idle, env=bench.env), fast)
-    for key, extra in (("active-pc", ["--no-commit-msg"]), ("active-both", [])):
+    modes = (
+        ("active-default", []),  # commit-msg only: the trailer is the link
+        ("active-pc", ["--post-commit", "--no-commit-msg"]),
+        ("active-both", ["--post-commit"]),
+    )
+    for key, extra in modes:
         root, timeline = _active_journal(bench, f"commit-{key}", HOOK_EVENTS)
         synth.run([JOURNAL, "hook", "install", *extra], cwd=root, env=bench.env)
         once = timed(COMMIT, cwd=root, env=bench.env)

@@ -42,3 +42,12 @@ class ConflictError(JournalError):
 
 class WriteError(JournalError):
     """The disk refused a write (full, read-only); the old file is intact."""
+
+
+class MergeConflictError(ConflictError):
+    """A session file holds the markers of a merge that was not finished."""
+
+
+# The line starts git writes around an unfinished merge (`merge.conflictStyle=diff3`
+# adds the base part).
+CONFLICT_MARKERS = ("<<<<<<< ", "||||||| ", "=======", ">>>>>>> ")

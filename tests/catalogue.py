@@ -1,10 +1,12 @@
-"""Print the bad-input catalogue as a Markdown table for the README.
+"""Print the bad-input catalogue: the Markdown table in docs/reliability.md.
 
     python tests/catalogue.py            # runs every row; shows the message it gets
     python tests/catalogue.py --no-run   # the table from the test's expectations
 
 Each row is the same as in `tests/test_reliability_bad_input.py`, run the same way:
 a fresh journal in a temporary git repository, the real `journal` command.
+`tests/test_docs.py` runs this again and fails when docs/reliability.md's table differs;
+`UPDATE_DOCS=1 python -m pytest tests/test_docs.py` rewrites it there.
 """
 
 from __future__ import annotations

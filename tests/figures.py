@@ -1,4 +1,4 @@
-"""The figures the reliability tests measure, for the README's Reliability section.
+"""The figures the reliability tests measure, for docs/reliability.md.
 
 Each test prints its figures; with `RELIABILITY_FIGURES=path.json` set they are also
 merged into that file (`python -m pytest tests/test_redact.py tests/test_reliability_*`

@@ -125,7 +125,8 @@ def test_rules_are_listed(cli: Cli) -> None:
     assert by_id["step-overdue"]["severity"] == "warning"
     assert all(row["summary"] for row in rows)
     text = cli.ok("check", "--rules").out
-    assert text.splitlines()[0].split()[:2] == ["schema", "error"]
+    assert text.splitlines()[0].split()[:2] == ["merge-conflict", "error"]
+    assert text.splitlines()[1].split()[:2] == ["schema", "error"]
 
 
 def test_help_of_every_new_command(cli: Cli) -> None:

@@ -30,7 +30,7 @@ def _all_files(path: Path) -> dict[str, bytes]:
 def test_install_writes_both_hooks_and_status_reports_them(
     cli: Cli, journal_root: Path
 ) -> None:
-    out = cli.ok("hook", "install").out
+    out = cli.ok("hook", "install", "--post-commit").out
     for name in ("post-commit", "commit-msg"):
         path = _hooks(journal_root) / name
         assert f"installed: {path}" in out
@@ -41,12 +41,12 @@ def test_install_writes_both_hooks_and_status_reports_them(
         ("post-commit", "installed", False),
         ("commit-msg", "installed", False),
     ]
-    assert "already installed" in cli.ok("hook", "install").out
+    assert "already installed" in cli.ok("hook", "install", "--post-commit").out
 
 
 def test_no_commit_msg_installs_only_post_commit(cli: Cli, journal_root: Path) -> None:
-    cli.ok("hook", "install")
-    out = cli.ok("hook", "install", "--no-commit-msg").out
+    cli.ok("hook", "install", "--post-commit")
+    out = cli.ok("hook", "install", "--post-commit", "--no-commit-msg").out
     assert "removed" in out
     assert not (_hooks(journal_root) / "commit-msg").exists()
     assert (_hooks(journal_root) / "post-commit").exists()
@@ -56,7 +56,7 @@ def test_uninstall_removes_exactly_what_install_added(
     cli: Cli, journal_root: Path
 ) -> None:
     before = _all_files(journal_root / ".git" / "hooks")
-    cli.ok("hook", "install")
+    cli.ok("hook", "install", "--post-commit")
     cli.ok("hook", "uninstall")
     assert _all_files(journal_root / ".git" / "hooks") == before
     assert "nothing to do" in cli.ok("hook", "uninstall").out
@@ -68,7 +68,7 @@ def test_chains_into_a_foreign_shell_hook_and_both_run(
     hook = _hooks(journal_root) / "post-commit"
     hook.write_text(FOREIGN_SH)
     hook.chmod(0o755)
-    assert "chained" in cli.ok("hook", "install").out
+    assert "chained" in cli.ok("hook", "install", "--post-commit").out
     text = hook.read_text()
     assert text.startswith("#!/bin/sh\n# >>> journal post-commit hook (chained)")
     assert text.endswith(
@@ -90,7 +90,7 @@ def test_refuses_a_foreign_hook_it_cannot_chain(cli: Cli, journal_root: Path) ->
     cli.ok("list")  # the first command caches the configuration
     before = _all_files(journal_root / ".git")
     files = snapshot(journal_root)
-    result = cli("hook", "install")
+    result = cli("hook", "install", "--post-commit")
     assert result.code == 1
     assert result.err.count("\n") == 1
     assert result.err.startswith(
@@ -109,7 +109,7 @@ def test_force_replaces_with_a_backup_and_uninstall_restores(
     original = "#!/usr/bin/env python3\nprint('mine')\n"
     hook.write_text(original)
     hook.chmod(0o755)
-    out = cli.ok("hook", "install", "--force").out
+    out = cli.ok("hook", "install", "--post-commit", "--force").out
     assert "replaced" in out
     backup = _hooks(journal_root) / "post-commit.journal-backup"
     assert backup.read_text() == original
@@ -122,7 +122,7 @@ def test_core_hooks_path_is_honoured(
     cli: Cli, journal_root: Path, session_id: str
 ) -> None:
     git(journal_root, "config", "core.hooksPath", ".githooks")
-    out = cli.ok("hook", "install").out
+    out = cli.ok("hook", "install", "--post-commit").out
     target = journal_root / ".githooks" / "post-commit"
     assert f"installed: {target}" in out and "core.hooksPath is .githooks" in out
     assert not (_hooks(journal_root) / "post-commit").exists()
@@ -134,12 +134,12 @@ def test_core_hooks_path_is_honoured(
 
 
 def test_outdated_hook_is_reported_and_updated(cli: Cli, journal_root: Path) -> None:
-    cli.ok("hook", "install")
+    cli.ok("hook", "install", "--post-commit")
     hook = _hooks(journal_root) / "post-commit"
     hook.write_text(hook.read_text().replace("py='", "py='/old/venv"))
     status = cli.ok("hook", "status").out
     assert "post-commit  installed — outdated" in status
-    assert "updated" in cli.ok("hook", "install").out
+    assert "updated" in cli.ok("hook", "install", "--post-commit").out
     assert "— outdated" not in cli.ok("hook", "status").out
 
 
@@ -149,7 +149,7 @@ def test_journal_in_a_subfolder(tmp_path: Path) -> None:
     git(repo, "init", "-q")
     cli = Cli(repo / "docs" / "ops")
     cli.ok("init")
-    cli.ok("hook", "install")
+    cli.ok("hook", "install", "--post-commit")
     cli.ok("new", "SQLAlchemy mapper error", "--at", "2025-11-04T01:00:00+00:00")
     sha = commit(repo, "Fix from the top of the checkout")
     assert linked(repo / "docs" / "ops") == [sha]
@@ -166,7 +166,7 @@ def test_bare_repository_is_refused_clearly(tmp_path: Path) -> None:
     cli.ok("init")
     cli.ok("list")
     files = snapshot(bare)
-    result = cli("hook", "install")
+    result = cli("hook", "install", "--post-commit")
     assert result.code == 2
     assert result.err.startswith(f"journal: error: {bare} is a bare repository")
     assert "clone that has a work tree" in result.err

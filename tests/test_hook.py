@@ -17,7 +17,8 @@ from tests.gitlink_support import SID, commit, events, linked, run_commit
 
 
 def _install(root: Path) -> None:
-    install(Journal.open(root))
+    # These tests are about the post-commit hook, which is opt-in (`--post-commit`).
+    install(Journal.open(root), post_commit=True)
 
 
 @pytest.fixture
@@ -293,7 +294,7 @@ def test_submodule_journal_links_its_own_commits(tmp_path: Path) -> None:
     )
     sub = outer / "ops"
     cli = Cli(sub)
-    cli.ok("hook", "install")
+    cli.ok("hook", "install", "--post-commit")
     assert (outer / ".git" / "modules" / "ops" / "hooks" / "post-commit").is_file()
     cli.ok("new", "Sub incident", "--at", "2025-11-04T01:00:00+00:00")
     sha = commit(sub, "Fix inside the submodule")
@@ -383,7 +384,7 @@ def test_custom_sessions_folder_and_trailer_key(tmp_path: Path) -> None:
     config.write_text(
         config.read_text().replace("trailer: Journal-Session", "trailer: Incident")
     )
-    cli.ok("hook", "install")
+    cli.ok("hook", "install", "--post-commit")
     cli.ok("new", "Custom incident", "--at", "2025-11-04T01:00:00+00:00")
     sha = commit(root, "Fix with custom settings")
     sid = "2025-11-04-custom-incident"

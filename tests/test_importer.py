@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -223,14 +222,3 @@ def test_output_fits_the_model(report: ImportedReport) -> None:
     assert session.number == 8
     for event in report.events:
         model.to_event(event)
-
-
-def test_parse_time_of_one_and_of_a_hundred_reports() -> None:
-    text = EXAMPLE.read_text(encoding="utf-8")
-    parse_report(text)  # warm up: imports and compiled patterns
-    start = time.perf_counter()
-    for _ in range(100):
-        parse_report(text)
-    elapsed = time.perf_counter() - start
-    # The design's budget is 3 s for `import` of 100 reports, file I/O included.
-    assert elapsed < 3.0

@@ -52,6 +52,32 @@ def test_dry_run_writes_nothing(cli: Cli) -> None:
     assert snapshot(cli.root) == before
 
 
+_SHAPES = (
+    "# Outage\n\n**Date:** 2024-05-02\n\n## Timeline\n\n- 10:00 start\n"
+    "- 10:3O typo\n\n## Notes\n\n[x] checked alone\n\n- 11:15 a time outside\n"
+    "\n## Checklist\n\n- [x] Backups verified\n\n## Lessons Learned\n\n- One\n"
+)
+
+
+def test_dry_run_shows_what_was_understood_and_what_was_not(
+    cli: Cli, tmp_path: Path
+) -> None:
+    report = tmp_path / "outage.md"
+    report.write_text(_SHAPES, encoding="utf-8")
+    lines = cli.ok("import", str(report), "--dry-run").lines
+    assert "      1 events, 1 criteria, 0 next steps, 0 options, 1 lessons" in lines
+    assert "      kept as text: Notes" in lines
+    assert [line.split(": ", 1)[1] for line in lines if "not understood" in line] == [
+        f"{report}:8: looks like a time or date, but could not be read: - 10:3O typo",
+        f"{report}:12: a checkbox outside a checklist: [x] checked alone",
+        f"{report}:14: a time or date outside any timeline: - 11:15 a time outside",
+    ]
+    data = json.loads(cli.ok("import", str(report), "--dry-run", "--json").out)
+    (outcome,) = data["files"]
+    assert (outcome["lessons"], outcome["kept"]) == (1, ["Notes"])
+    assert len(outcome["unread"]) == data["totals"]["unread"] == 3
+
+
 def test_a_folder_imports_every_markdown_file_and_prints_a_summary(cli: Cli) -> None:
     result = cli.ok("import", str(FIXTURES))
     assert "files" in result.out and "sessions" in result.out and "events" in result.out

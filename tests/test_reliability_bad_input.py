@@ -6,7 +6,7 @@ naming the problem and where it is (file:line:col, the setting, or the argument)
 that no traceback is printed, and that no file of the journal changed. The rows
 extend the first table of `test_cli_sessions.py` (kept there) to files, settings,
 templates, times and hostile identifiers. `python tests/catalogue.py` prints this
-catalogue, with the message each row really gets, as the README's table.
+catalogue, with the message each row really gets, as the table in docs/reliability.md.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class Bad:
     """One bad input: how to make it, what to run, and what must come back."""
 
     what: str
-    """The mistake, as the README lists it."""
+    """The mistake, as docs/reliability.md lists it."""
     args: tuple[str | bytes, ...]
     code: int
     message: str

@@ -38,7 +38,7 @@ PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Capture", ("log", "exec", "set", "edit")),
     ("Items", ("option", "criterion", "step", "lesson", "validate", "verify")),
     ("Reports", ("render", "stats", "todo", "check", "related", "hotspots")),
-    ("Git", ("link", "sync", "hook")),
+    ("Git", ("link", "sync", "hook", "merge", "resolve")),
     ("Site", ("site",)),
     ("Import and export", ("import", "export", "schema")),
 )
@@ -116,6 +116,7 @@ def _register() -> None:
         git,
         items,
         memory,
+        merge,
         port,
         report,
         run,
@@ -137,6 +138,7 @@ def _register() -> None:
         memory,
         check,
         git,
+        merge,
         site,
         port,
     ):

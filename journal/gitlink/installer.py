@@ -128,13 +128,15 @@ def install(
     journal: Journal,
     *,
     commit_msg: bool = True,
-    post_commit: bool = True,
+    post_commit: bool = False,
     force: bool = False,
 ) -> Changes:
     """Install (or update) the hooks; all are checked before any file changes.
 
-    Without the post-commit hook, commits only carry the trailer and `journal sync`
-    links them later: the work tree is never left with a modified timeline.
+    By default only the commit-msg hook: each commit carries its `Journal-Session:`
+    trailer, which is the link (reports read it from history), so the work tree is
+    never left dirty. The post-commit hook also appends each commit to timeline.yaml
+    as it is made, at the cost of a modified file after every commit.
     """
     if not (commit_msg or post_commit):
         from journal.errors import UsageError

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from journal.importer.commits import add_commit_events
 from journal.importer.context import Context
+from journal.importer.dates import find_date, year_in
 from journal.importer.document import Block, build_document
 from journal.importer.frontmatter import (
     FrontMatter,
@@ -23,6 +24,7 @@ from journal.importer.metadata import date_in, severity_of, split_title
 from journal.importer.mojibake import repair_mojibake
 from journal.importer.plans import plain
 from journal.importer.stamps import zone_named
+from journal.importer.unread import unread_lines
 from journal.importer.walker import Walker
 
 if TYPE_CHECKING:
@@ -47,6 +49,7 @@ _ORDER = [
     "options",
     "fix",
     "impact",
+    "timeline_note",
     "components",
     "validation",
     "success_criteria",
@@ -73,6 +76,8 @@ class ImportedReport:
     """What could not be read as structure, each with `source:line:`."""
     mojibake_repaired: int
     """How many spans of mojibake were repaired."""
+    unread: tuple[tuple[int, str], ...] = ()
+    """Lines kept as text that look like structure: (1-based line, what it seems)."""
 
 
 def _clean(text: str) -> str:
@@ -176,7 +181,8 @@ def _parse(text: str, source: str, timezone: str) -> ImportedReport:
     ctx.day = ctx.day or (
         date_in(title) if re.search(r"\d{4}-\d\d-\d\d", title) else None
     )
-    ctx.day = ctx.day or guess_day(ctx, source)
+    ctx.day = ctx.day or _written_day(title) or guess_day(ctx, source)
+    ctx.year = ctx.day.year if ctx.day else year_in(title) or year_in(source)
     walker = Walker(ctx)
     for section in doc.sections:
         walker.section(section)
@@ -189,7 +195,17 @@ def _parse(text: str, source: str, timezone: str) -> ImportedReport:
     session = {"title": title, **ctx.session, "sections": sections}
     session["labels"] = ctx.labels
     ordered = {key: session[key] for key in _ORDER if session.get(key)}
-    return ImportedReport(title, ordered, events, ctx.day, tuple(warnings), repaired)
+    kept = ctx.kept + list(doc.preamble)
+    unread = tuple(sorted({*unread_lines(doc, kept), *ctx.unread}))
+    return ImportedReport(
+        title, ordered, events, ctx.day, tuple(warnings), repaired, unread
+    )
+
+
+def _written_day(title: str) -> date | None:
+    """A date the title writes out with its year (`… - September 29, 2025`)."""
+    mark = find_date(title)
+    return mark.on() if mark else None
 
 
 def _finish(ctx: Context, recognized: int) -> None:

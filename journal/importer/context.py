@@ -81,12 +81,19 @@ class Context:
     source: str
     zone: tzinfo
     day: date | None = None
+    year: int | None = None
+    """The year of dates written without one, when the report gives no date."""
     session: dict[str, Any] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
     """The report's own wording for the parts the templates label (`Session.labels`)."""
     claimed: dict[str, str] = field(default_factory=dict)
+    kept: list[Block] = field(default_factory=list)
+    unread: list[tuple[int, str]] = field(default_factory=list)
+    """Lines read as text of a structure, that look like structure of their own
+    (a time that could not be read inside a timeline): (1-based line, why)."""
+    """The blocks kept as free-form text (for the lines that look like structure)."""
     """The wording each label key was first read with, default wording included."""
 
     def warn(self, line: int, message: str) -> None:
@@ -94,9 +101,14 @@ class Context:
         self.warnings.append(f"{self.source}:{line}: {message}")
 
     def resolver(self) -> Resolver:
-        return Resolver(self.day, self.zone)
+        return Resolver(self.day, self.zone, year=self.year)
 
     def text(self, blocks: list[Block]) -> str:
+        return self.doc.source(blocks)
+
+    def kept_text(self, blocks: list[Block]) -> str:
+        """The source of blocks kept as free-form text."""
+        self.kept.extend(blocks)
         return self.doc.source(blocks)
 
     def add(self, key: str, items: list[Any]) -> None:
@@ -121,6 +133,6 @@ class Context:
 
     def keep(self, title: str, blocks: list[Block]) -> None:
         """Keep blocks verbatim as a section of the session."""
-        body = self.text(blocks)
+        body = self.kept_text(blocks)
         if body.strip():
             self.add("sections", [{"title": title.strip() or "Notes", "body": body}])

@@ -168,17 +168,30 @@ TABLE_COLUMNS = frozenset(
 
 def classify_heading(text: str) -> str | None:
     """The section kind a heading names, or None."""
-    return SECTION_KINDS.get(normalize(text))
+    key = normalize(text)
+    kind = SECTION_KINDS.get(key)
+    if kind is None and key.split()[:1] == ["timeline"]:
+        # `Timeline (all times PST) 4/21/23-4/25/23. All times approximate`
+        return "timeline"
+    if kind is None and _STEP_GROUP.match(key):
+        # `Immediate actions (completed)`, `Long-term improvements (Q1 2026)`
+        return "next_steps"
+    return kind
+
+
+_STEP_GROUP = re.compile(
+    r"^(?:immediate|short term|medium term|long term|planned|preventive|corrective"
+    r"|follow up|remaining|open|pending)\s+(?:actions?|improvements?|fixes|tasks"
+    r"|work|items|measures|steps)$"
+)
 
 
 def is_label(text: str) -> bool:
     """Whether the importer reads this text as a label (it is not kept as text)."""
     key = normalize(text)
     return (
-        any(
-            key in table
-            for table in (SECTION_KINDS, HORIZONS, LESSON_FIELDS, METADATA_KEYS)
-        )
+        classify_heading(text) is not None
+        or any(key in table for table in (HORIZONS, LESSON_FIELDS, METADATA_KEYS))
         or key in TABLE_COLUMNS
         or any(key in slots for slots in SLOTS.values())
     )

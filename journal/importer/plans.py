@@ -12,6 +12,7 @@ from journal.importer.context import Context
 from journal.importer.document import Block
 from journal.importer.labels import HORIZONS, classify_heading, normalize, split_label
 from journal.importer.listitems import Item, indented, is_list, read_items
+from journal.importer.stepfields import step_fields
 from journal.importer.tables import Row, Table, read_table
 
 _DONE_MARK = re.compile(r"^\s*(?:✅|✔|☑)")
@@ -74,20 +75,40 @@ def _criterion(item: Item, group: str | None) -> dict[str, Any]:
     return criterion
 
 
+_DONE_GROUP = re.compile(r"[(\[]\s*(?:completed?|done|finished)\s*[)\]]", re.I)
+_HORIZON_WORDS = re.compile(r"^(immediate|short term|medium term|long term|planned)\b")
+
+
+def horizon_of(label: str) -> str | None:
+    """The horizon a sub-heading names: `Long-term improvements (Q1)` → long."""
+    key = normalize(label)
+    if key in HORIZONS:
+        return HORIZONS[key]
+    words = _HORIZON_WORDS.match(key)
+    if words is None:
+        return None
+    return {"immediate": "immediate", "long term": "long"}.get(words[1], "short")
+
+
 def extract_steps(ctx: Context, blocks: list[Block]) -> list[Block]:
     """Next steps, with the horizon their sub-heading or priority gives."""
     residual: list[Block] = []
     horizon = "short"
     lead = ""
+    done = False
     for block in blocks:
         label = label_of(block)
-        if label is not None and normalize(label) in HORIZONS:
-            horizon = HORIZONS[normalize(label)]
+        if label is not None and (named := horizon_of(label)) is not None:
+            horizon = named
+            done = bool(_DONE_GROUP.search(label))
             # `### P3` after `### P2` (both long-term): the words stay on the steps.
             claimed = ctx.label(f"next_steps.{horizon}", plain(label))
             lead = "" if claimed else plain(label)
         elif is_list(block):
-            steps = [_step(item, horizon, lead) for item in _items(ctx, block)]
+            steps = [
+                _step(item, horizon, lead, done=done, year=ctx.year)
+                for item in _items(ctx, block)
+            ]
             ctx.add("next_steps", steps)
         elif block.kind == "table":
             ctx.add("next_steps", _table_steps(ctx, read_table(block), horizon))
@@ -96,18 +117,25 @@ def extract_steps(ctx: Context, blocks: list[Block]) -> list[Block]:
     return residual
 
 
-def _step(item: Item, horizon: str, lead: str) -> dict[str, Any]:
+def _step(
+    item: Item, horizon: str, lead: str, *, done: bool, year: int | None
+) -> dict[str, Any]:
     priority = _PRIORITY.match(item.text)
     if priority:
         horizon = HORIZONS[priority[1].lower()]
     text = f"{lead}: {item.full}" if lead else item.full
-    return {"text": text, "horizon": horizon, "done": bool(item.checked)}
+    step: dict[str, Any] = {"text": text, "horizon": horizon, "done": done}
+    step.update(step_fields(item.full, year))
+    if item.checked is not None:
+        step["done"] = item.checked
+    return step
 
 
 _TEXT_COLUMNS = ("action", "item", "task", "step", "description", "what", "next step")
 _OWNER_COLUMNS = ("owner", "who", "assignee", "by")
 _HORIZON_COLUMNS = ("priority", "horizon", "when")
 _DONE_COLUMNS = ("status", "done", "state")
+_TICKET_COLUMNS = ("ticket", "issue", "link", "tracked in", "tracker", "jira", "pr")
 _DONE_WORDS = re.compile(r"✅|\b(done|complete|completed|closed|yes)\b", re.IGNORECASE)
 
 
@@ -116,6 +144,7 @@ def _table_steps(ctx: Context, table: Table, horizon: str) -> list[dict[str, Any
     columns = {
         "owner": table.column(lambda h: h in _OWNER_COLUMNS),
         "due": table.column(lambda h: h == "due" or h.startswith("due ")),
+        "tracked_in": table.column(lambda h: h in _TICKET_COLUMNS),
     }
     # A column is a field only where the report prints its header's words; the
     # others stay in the step's text as `Header: cell`.
@@ -132,6 +161,7 @@ def _table_steps(ctx: Context, table: Table, horizon: str) -> list[dict[str, Any
         due=columns["due"],
         horizon=table.column(lambda h: h in _HORIZON_COLUMNS),
         done=table.column(lambda h: h in _DONE_COLUMNS),
+        tracked_in=columns["tracked_in"],
     )
     return [_table_step(table, row, layout, horizon) for row in table.rows]
 
@@ -147,6 +177,7 @@ class _Layout:
     due: int | None
     horizon: int | None
     done: int | None
+    tracked_in: int | None = None
 
 
 def _header(table: Table, column: int) -> str:
@@ -165,6 +196,10 @@ def _table_step(
         step["owner"] = owner
     if due and _is_date(due):
         step["due"] = due
+    ticket = re.search(r"https?://\S+", row.get(layout.tracked_in))
+    if ticket:
+        # The cell stays in the text too: `OPS-311` may be all a reader knows it by.
+        step["tracked_in"] = ticket.group(0).rstrip(")>")
     used = {layout.text, layout.owner, layout.horizon}
     if due and _is_date(due):
         used.add(layout.due)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from journal.importer.dates import WEEKDAY, DayMark, match_date
+
 
 def _fixed(hours: float) -> tzinfo:
     return timezone(timedelta(hours=hours))
@@ -27,16 +29,23 @@ _ZONES: dict[str, tzinfo | str] = {
 _ZONE_NAMES = "|".join(sorted(_ZONES, key=len, reverse=True))
 _OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
 
-_STAMP = re.compile(
-    r"^[ \t]*(?P<open>\*\*|__|\[|`)?[ \t]*"
-    r"(?:(?P<date>\d{4}-\d{2}-\d{2})(?:[T ]|,[ \t]*)?)?"
-    r"(?:(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?"
-    r"[ \t]*(?P<ampm>(?i:[ap]\.?m\.?))?)?"
-    rf"[ \t]*(?P<zone>(?:{_ZONE_NAMES})\b|[+-]\d{{2}}:?\d{{2}})?"
-    r"[ \t]*(?P<close>\*\*|__|\]|`)?"
-    r"[ \t]*(?:(?:[-–—|:]|&mdash;)+[ \t]*)?(?P<rest>.*)$",
-    re.DOTALL,
+_OPEN = re.compile(r"[ \t]*(\*\*|__|\[|`|_|\*)?[ \t]*(~[ \t]*)?")
+_CLOSE = {"**": "**", "__": "__", "[": "]", "`": "`", "_": "_", "*": "*"}
+_CLOCK = re.compile(
+    r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\.\d+)?(?!\d|:\d)"
+    r"(?:[ \t]*(?P<ampm>[ap]\.?m\b\.?))?"
+    r"|(?P<h2>\d{1,2})[ \t]*(?P<ampm2>[ap]\.?m\b\.?)",
+    re.IGNORECASE,
 )
+_UNKNOWN_CLOCK = re.compile(r"(?:-{1,2}|\?{1,2}|[xX]{2}):(?:-{1,2}|\?{1,2}|[xX]{2})")
+_RANGE = re.compile(
+    r"[ \t]*(?:-|–|—|to|until)[ \t]*(?:\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[ap]\.?m\.?)?)",
+    re.IGNORECASE,
+)
+_ZONE = re.compile(rf"[ \t]*\(?((?:{_ZONE_NAMES})\b|[+-]\d{{2}}:?\d{{2}})\)?")
+_JOIN = re.compile(r"[ \t]*(?:T|,|at\b|@)?[ \t]*", re.IGNORECASE)
+_TRAILING_DATE = re.compile(r"[ \t]*[,(]?[ \t]*(?:on[ \t]+)?", re.IGNORECASE)
+_SEPARATOR = re.compile(r"[ \t]*(?:(?:[-–—|:]|&mdash;)+[ \t]*)?")
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,12 @@ class Stamp:
     """Whether the stamp names its zone."""
     clock_written: str = ""
     """The clock alone as written (`1:05 pm`)."""
+    mark: DayMark | None = None
+    """The date as written, its year perhaps left to the context (`Oct 31`)."""
+    unknown: bool = False
+    """The clock is written as unknown (`--:--`)."""
+    ranged: bool = False
+    """The clock is a range (`13:30–13:35`): its end is in `written`."""
 
 
 def zone_named(name: str) -> tzinfo | None:
@@ -87,59 +102,122 @@ def zone_word(text: str) -> str | None:
 
 
 def _clock(match: re.Match[str]) -> time | None:
-    if match["h"] is None:
+    hour = int(match["h"] or match["h2"])
+    minute, second = int(match["m"] or 0), int(match["s"] or 0)
+    ampm = (match["ampm"] or match["ampm2"] or "").lower().replace(".", "")
+    if ampm and hour == 0:
         return None
-    hour, minute = int(match["h"]), int(match["m"])
-    second = int(match["s"] or 0)
-    ampm = (match["ampm"] or "").lower().replace(".", "")
-    if ampm and not 1 <= hour <= 12:
-        return None
-    if ampm:
+    if ampm and hour <= 12:
+        # `13:06 PM` is read as written: 13:06.
         hour = hour % 12 + (12 if ampm == "pm" else 0)
     if hour > 23 or minute > 59 or second > 59:
         return None
     return time(hour, minute, second)
 
 
-def _day(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
+@dataclass
+class _Scan:
+    """Where the parts of a stamp were found in the text."""
+
+    text: str
+    pos: int
+    mark: DayMark | None = None
+    clock: time | None = None
+    unknown: bool = False
+    ranged: bool = False
+    clock_span: tuple[int, int] | None = None
+    zone: str | None = None
+    first: int = -1
+    last: int = -1
+
+    def took(self, start: int, end: int) -> None:
+        self.first = start if self.first < 0 else min(self.first, start)
+        self.last = max(self.last, end)
+        self.pos = end
+
+    def date(self) -> bool:
+        mark = match_date(self.text, self.pos)
+        if mark is None:
+            return False
+        self.mark = mark
+        self.took(mark.start, mark.end)
+        return True
+
+    def time(self) -> bool:
+        at = _JOIN.match(self.text, self.pos).end() if self.mark else self.pos  # type: ignore[union-attr]
+        found = _CLOCK.match(self.text, at)
+        if found is None:
+            unknown = _UNKNOWN_CLOCK.match(self.text, at)
+            if unknown is None:
+                return False
+            self.unknown = True
+            self.took(unknown.start(), unknown.end())
+            return True
+        self.clock = _clock(found)
+        if self.clock is None:
+            return False
+        self.clock_span = (found.start(), found.end())
+        self.took(found.start(), found.end())
+        if ranged := _RANGE.match(self.text, self.pos):
+            self.ranged = True
+            self.took(ranged.start(), ranged.end())
+        if zoned := _ZONE.match(self.text, self.pos):
+            self.zone = zoned[1]
+            self.took(zoned.start(1), zoned.end())
+        return True
 
 
 def match_stamp(text: str) -> Stamp | None:
     """The timestamp `text` starts with, or None."""
-    match = _STAMP.match(text)
-    if not match or (match["date"] is None and match["h"] is None):
+    opened = _OPEN.match(text)
+    assert opened is not None
+    scan = _Scan(text, opened.end())
+    weekday_only = WEEKDAY.match(text, scan.pos)
+    dated = scan.date()
+    if not dated and weekday_only:
+        scan.pos = weekday_only.end()
+    timed = scan.time()
+    if not dated and timed:
+        trailing = _TRAILING_DATE.match(text, scan.pos)
+        scan.pos = trailing.end() if trailing else scan.pos
+        if not scan.date():
+            scan.pos = scan.last
+        elif text.startswith(")", scan.pos) and "(" in text[: scan.pos]:
+            scan.took(scan.pos, scan.pos + 1)
+    if not (dated or timed):
         return None
-    if bool(match["open"]) != bool(match["close"]):
+    mark = opened[1]
+    if mark:
+        # `**June 14th, 2022, 10:00 AM:**`: the separator inside the marks.
+        inside = _SEPARATOR.match(text, scan.pos)
+        if inside and text.startswith(_CLOSE[mark], inside.end()):
+            scan.pos = inside.end()
+        if not text.startswith(_CLOSE[mark], scan.pos):
+            return None
+        scan.pos += len(_CLOSE[mark])
+    elif text[scan.pos : scan.pos + 1].isalnum():
         return None
-    day, clock = _day(match["date"]), _clock(match)
-    if (match["date"] and day is None) or (match["h"] and clock is None):
-        return None
-    zone = zone_named(match["zone"]) if match["zone"] else None
+    rest = text[_SEPARATOR.match(text, scan.pos).end() :]  # type: ignore[union-attr]
+    return _stamp(scan, rest)
+
+
+def _stamp(scan: _Scan, rest: str) -> Stamp:
+    written = " ".join(scan.text[scan.first : scan.last].split())
+    clock_written = ""
+    if scan.clock_span:
+        clock_written = " ".join(scan.text[slice(*scan.clock_span)].split())
     return Stamp(
-        day,
-        clock,
-        zone,
-        match["rest"].strip(),
-        written=_written(match, ("date", "h", "m", "s", "ampm", "zone")),
-        zone_written=bool(match["zone"]),
-        clock_written=_written(match, ("h", "m", "s", "ampm")),
+        scan.mark.on() if scan.mark else None,
+        scan.clock,
+        zone_named(scan.zone) if scan.zone else None,
+        rest.strip(),
+        written=written,
+        zone_written=scan.zone is not None,
+        clock_written=clock_written,
+        mark=scan.mark,
+        unknown=scan.unknown,
+        ranged=scan.ranged,
     )
-
-
-def _written(match: re.Match[str], groups: tuple[str, ...]) -> str:
-    """What `groups` of the stamp span, as written (less the marks around them)."""
-    found = [g for g in groups if match[g]]
-    if not found:
-        return ""
-    start = min(match.start(g) for g in found)
-    end = max(match.end(g) for g in found)
-    return " ".join(match.string[start:end].split())
 
 
 def written_time(
@@ -151,6 +229,13 @@ def written_time(
     if stamp.clock is None:
         return None
     shown = at.astimezone(shown_in)
+    if stamp.ranged:
+        # `13:30–13:35`: the end of the range is said nowhere else.
+        return (
+            f"{stamp.written} {zone}"
+            if zone and not stamp.zone_written
+            else stamp.written
+        )
     if shown.utcoffset() == at.utcoffset() and (
         stamp.clock_written.zfill(5) == shown.strftime("%H:%M")
     ):
@@ -167,16 +252,56 @@ class Resolver:
     day: date | None
     zone: tzinfo
     last: datetime | None = field(default=None)
+    year: int | None = None
+    """The year for dates written without one (`Oct 31`), when no date is known."""
 
-    def resolve(self, stamp: Stamp, zone: tzinfo | None = None) -> datetime | None:
-        """The stamp's datetime; None when there is no time or no date to put it on."""
-        if stamp.day is not None:
-            self.day = stamp.day
-        if stamp.clock is None or self.day is None:
+    def take_day(self, stamp: Stamp) -> date | None:
+        """The stamp's date (its year from the context if it has none)."""
+        if stamp.mark is None:
             return None
+        known = self.day.year if self.day else self.year
+        day = stamp.mark.on(known)
+        if stamp.mark.swapped is not None and self.day is not None:
+            # `01-10-2024` near 2024-01-16 is January 10th, not October 1st.
+            other = stamp.mark.swapped.on(known)
+            if other is not None and (
+                day is None or abs(other - self.day) < abs(day - self.day)
+            ):
+                day = other
+        turned = day is not None and self.day is not None and stamp.mark.year is None
+        if turned and day < self.day - timedelta(days=180):  # type: ignore[operator]
+            # `Dec 31` then `Jan 1`: the year turned.
+            day = stamp.mark.on(known + 1 if known else None)
+        if day is not None:
+            self.day = day
+        return day
+
+    def resolve(
+        self, stamp: Stamp, zone: tzinfo | None = None, *, dated: bool = False
+    ) -> datetime | None:
+        """The stamp's datetime; None when there is no time or no date to put it on.
+
+        `dated`: a stamp without a time (a date, or `--:--`) is an event too, at the
+        last time of that day (or its start), as precise as the report is.
+        """
+        took = self.take_day(stamp)
+        if self.day is None:
+            return None
+        if stamp.clock is None:
+            if not dated:
+                return None
+            return self._imprecise(took, stamp.zone or zone or self.zone)
         at = datetime.combine(self.day, stamp.clock, stamp.zone or zone or self.zone)
-        if stamp.day is None and self.last is not None and at < self.last:
+        if took is None and self.last is not None and at < self.last:
             self.day += timedelta(days=1)
             at += timedelta(days=1)
+        self.last = at
+        return at
+
+    def _imprecise(self, took: date | None, zone: tzinfo) -> datetime:
+        assert self.day is not None
+        if self.last is not None and (took is None or self.last.date() == self.day):
+            return self.last
+        at = datetime.combine(self.day, time(0), zone)
         self.last = at
         return at

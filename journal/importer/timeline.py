@@ -9,8 +9,9 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from journal.importer.context import Context, event_kind, make_event
+from journal.importer.dates import find_date, year_in
 from journal.importer.document import Block
-from journal.importer.labels import classify_heading
+from journal.importer.labels import classify_heading, normalize
 from journal.importer.listitems import is_list, read_items
 from journal.importer.stamps import (
     Resolver,
@@ -21,12 +22,18 @@ from journal.importer.stamps import (
     zone_word,
 )
 from journal.importer.tables import Row, Table, read_table
+from journal.importer.unread import looks_like
 
-_DATE_COLUMNS = frozenset({"date", "day"})
+_UNKNOWN_CELL = re.compile(r"^\W*(?:tbd|tba|unknown|n/?a|\?+|~)\W*$", re.IGNORECASE)
 
 
 def _is_time_column(name: str) -> bool:
-    return name.startswith(("time", "timestamp", "when", "date time", "datetime"))
+    words = name.split()
+    return bool(words) and (
+        name.startswith(("time", "timestamp", "when", "date time", "datetime"))
+        or "time" in words
+        or words[0] in {"date", "day", "weekday", "hour"}
+    )
 
 
 @dataclass
@@ -42,8 +49,21 @@ class _Timeline:
     under_heading: dict[str, Any] | None = None
     warned_no_date: bool = False
 
-    def resolve(self, stamp: Stamp, line: int) -> datetime | None:
-        at = self.resolver.resolve(stamp, self.zone)
+    def placeable(self, stamp: Stamp | None) -> bool:
+        """Whether the stamp can be put on a date (its own, or the timeline's)."""
+        if stamp is None:
+            return False
+        if stamp.day is not None or self.resolver.day is not None:
+            return True
+        return stamp.mark is not None and self.resolver.year is not None
+
+    def resolve(
+        self, stamp: Stamp, line: int, zone: tzinfo | None = None, *, row: bool = False
+    ) -> datetime | None:
+        """The stamp's time; a stamp with a date and text but no time (or `--:--`),
+        or a table `row`'s, is an event of that date."""
+        dated = stamp.unknown or (stamp.clock is None and (row or bool(stamp.rest)))
+        at = self.resolver.resolve(stamp, zone or self.zone, dated=dated)
         if at is None and stamp.clock is not None and not self.warned_no_date:
             self.warned_no_date = True
             self.ctx.warn(
@@ -60,8 +80,11 @@ class _Timeline:
         original = written_time(
             stamp, at, shown_in=self.ctx.zone, zone=zone or self.zone_name
         )
+        if stamp.clock is None:
+            # As precise as the report: the date, or the unknown time, as written.
+            original = stamp.written or "time unknown"
         if original:
-            event["original"] = original
+            event["original"] = original[:200]
         self.pending.clear()
         self.events.append(event)
         return event
@@ -88,7 +111,7 @@ class _Timeline:
 
     def consume(self, block: Block) -> bool:
         if block.kind == "table":
-            return self.table(block)
+            return _TableReader(self).read(block)
         if is_list(block):
             return self.bullets(block)
         if block.kind == "paragraph":
@@ -102,6 +125,9 @@ class _Timeline:
             return
         stamp = match_stamp(block.inline)
         if stamp is None or (stamp.clock is None and stamp.rest):
+            if stamp is not None:
+                # `### October 21, 2025 - Redis overload`: the day of what follows.
+                self.resolver.take_day(stamp)
             self.residual.append(block)
             return
         at = self.resolve(stamp, block.start)
@@ -110,76 +136,139 @@ class _Timeline:
         elif stamp.clock is not None:
             self.residual.append(block)
 
+    def entry(self, stamp: Stamp | None, text: str, line: int, extra: str = "") -> None:
+        """One stamped line, item or row: an event, a day, or text of the last."""
+        if stamp is None:
+            if (why := looks_like(text)) is not None:
+                self.ctx.unread.append((line + 1, why))
+            self.append(text)
+            return
+        if stamp.clock is None and not stamp.unknown and not stamp.rest:
+            self.resolver.take_day(stamp)
+            self.append(extra.strip("\n"))
+            return
+        at = self.resolve(stamp, line)
+        if at is not None:
+            self.add(at, stamp.rest + extra, stamp)
+        else:
+            self.append(text)
+
     def bullets(self, block: Block) -> bool:
         items = read_items(self.ctx.doc, block)
         stamps = [match_stamp(item.text) for item in items]
         first = next((s for s in stamps if s is not None), None)
-        if first is None or (first.day is None and self.resolver.day is None):
+        if first is None or not self.placeable(first):
             if first is not None:
                 self.resolve(first, block.start)
             return False
         for item, stamp in zip(items, stamps, strict=True):
-            at = self.resolve(stamp, item.line) if stamp else None
-            if stamp is not None and at is not None:
-                extra = f"\n{item.extra}" if item.extra else ""
-                self.add(at, stamp.rest + extra, stamp)
-            elif stamp is None or stamp.rest:
-                self.append(stamp.rest if stamp else item.full)
+            extra = f"\n{item.extra}" if item.extra else ""
+            if stamp is not None and stamp.clock is None and not stamp.rest and extra:
+                # `- Oct 31` with the day's times nested under it.
+                self.resolver.take_day(stamp)
+                self.feed_nested(item.blocks)
+                continue
+            self.entry(stamp, item.full, item.line, extra)
         return True
+
+    def feed_nested(self, blocks: tuple[Block, ...]) -> None:
+        for block in blocks:
+            if not self.consume(block):
+                self.append(self.ctx.text([block]))
 
     def paragraph(self, block: Block) -> bool:
         lines = block.inline.split("\n")
         first = match_stamp(lines[0])
-        if first is None or first.clock is None:
+        if first is None or (first.clock is None and not first.mark):
             return False
-        if first.day is None and self.resolver.day is None:
+        if not self.placeable(first):
             self.resolve(first, block.start)
             return False
         for line in lines:
-            stamp = match_stamp(line)
-            at = self.resolve(stamp, block.start) if stamp else None
-            if stamp is not None and at is not None:
-                self.add(at, stamp.rest, stamp)
-            else:
-                self.append(line.strip())
+            self.entry(match_stamp(line), line.strip(), block.start)
         return True
 
-    def table(self, block: Block) -> bool:
+
+@dataclass
+class _TableReader:
+    """A table whose leading columns say when (`Time`, `Date and Time in CET`,
+    `Day | Date (2021) | Time (PT)`): each row an event, even without a time."""
+
+    timeline: _Timeline
+
+    def read(self, block: Block) -> bool:
         table = read_table(block)
-        time_col = table.column(_is_time_column)
-        if time_col is None:
+        columns = _when_columns(table)
+        if not columns:
             return False
-        date_col = table.column(lambda name: name in _DATE_COLUMNS)
-        zone_name = zone_word(table.header[time_col])
-        zone = zone_mentioned(table.header[time_col])
-        rows = [
-            (row, match_stamp(_stamp_text(row, time_col, date_col)))
-            for row in table.rows
-        ]
+        timeline = self.timeline
+        headers = " ".join(table.header[i] for i in columns)
+        zone_name, zone = zone_word(headers), zone_mentioned(headers)
+        rows = [(row, match_stamp(_stamp_text(row, columns))) for row in table.rows]
         first = next((s for _, s in rows if s is not None), None)
-        if first is None or (first.day is None and self.resolver.day is None):
-            if first is not None:
-                self.resolve(first, block.start)
+        if first is None:
+            return False
+        if timeline.resolver.day is None:
+            timeline.resolver.year = year_in(headers) or timeline.resolver.year
+        if not timeline.placeable(first):
+            timeline.resolve(first, block.start)
             return False
         # The time column's zone shows in each event's original time, if it must.
-        self.ctx.label("timeline.time", _without(table.header[time_col], zone_name))
-        cells = _Cells(table, {time_col, date_col})
-        cells.named = self.ctx.label("timeline.text", cells.header(cells.text))
+        # `Day / Date (2021) / Time`: one column of the report says all three.
+        when = " / ".join(_without(table.header[i], zone_name) for i in columns)
+        self.timeline.ctx.label("timeline.time", when)
+        cells = _Cells(table, set(columns))
+        cells.named = timeline.ctx.label("timeline.text", cells.header(cells.text))
         for row, stamp in rows:
-            text = cells.text_of(row)
-            at = self.resolver.resolve(stamp, zone or self.zone) if stamp else None
-            if stamp is None or at is None:
-                self.ctx.warn(row.line + 1, "timeline row without a readable time")
-                self.append(" ".join(filter(None, [row.get(time_col), text])))
-                continue
-            self.add(at, " ".join(filter(None, [stamp.rest, text])), stamp, zone_name)
+            self.row(row, stamp, cells, (zone, zone_name), columns)
         return True
 
+    def row(
+        self,
+        row: Row,
+        stamp: Stamp | None,
+        cells: _Cells,
+        zone: tuple[tzinfo | None, str | None],
+        columns: list[int],
+    ) -> None:
+        timeline = self.timeline
+        text = cells.text_of(row)
+        at = timeline.resolve(stamp, row.line, zone[0], row=True) if stamp else None
+        if stamp is None or at is None:
+            timeline.ctx.warn(row.line + 1, "timeline row without a readable time")
+            when = " ".join(row.get(i) for i in columns if row.get(i))
+            timeline.append(" ".join(filter(None, [when, text])))
+            return
+        event = timeline.add(
+            at, " ".join(filter(None, [stamp.rest, text])), stamp, zone[1]
+        )
+        if stamp.unknown:
+            # `TBD`, `?`: the time as the report wrote it, not as read.
+            event["original"] = " ".join(row.get(i) for i in columns if row.get(i))
 
-def _stamp_text(row: Row, time_col: int, date_col: int | None) -> str:
-    if date_col is None or date_col == time_col:
-        return row.get(time_col)
-    return f"{row.get(date_col)} {row.get(time_col)}".strip()
+
+def _when_columns(table: Table) -> list[int]:
+    """The leading columns that say when: named so, or holding times."""
+    named = [
+        i for i, name in enumerate(table.header) if _is_time_column(normalize(name))
+    ]
+    if named:
+        # Adjacent ones only: `Day | Date | Time | Event`, not a later `Due date`.
+        run = [named[0]]
+        for i in named[1:]:
+            if i == run[-1] + 1:
+                run.append(i)
+        return run
+    stamped = [r for r in table.rows if match_stamp(r.get(0)) is not None]
+    return [0] if table.rows and len(stamped) * 2 > len(table.rows) else []
+
+
+def _stamp_text(row: Row, columns: list[int]) -> str:
+    parts = []
+    for i in columns:
+        cell = row.get(i).strip()
+        parts.append("--:--" if _UNKNOWN_CELL.match(cell) else cell)
+    return " ".join(p for p in parts if p)
 
 
 def _without(header: str, zone: str | None) -> str:
@@ -224,7 +313,12 @@ class _Cells:
 
 def extract_timeline(ctx: Context, title: str, blocks: list[Block]) -> list[Block]:
     """Add the events of a timeline section; return the blocks that are not events."""
-    timeline = _Timeline(ctx, ctx.resolver(), zone_mentioned(title), zone_word(title))
+    resolver = ctx.resolver()
+    heading_day = find_date(title)
+    if heading_day is not None and heading_day.on() is not None:
+        # `Timeline (PST) 4/21/23-4/25/23`: where the timeline starts.
+        resolver.day = heading_day.on()
+    timeline = _Timeline(ctx, resolver, zone_mentioned(title), zone_word(title))
     for block in blocks:
         timeline.feed(block)
     for event in timeline.events:

@@ -3,18 +3,27 @@ verbatim in `sections`, in order."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from journal.importer.checklists import take_checklists
 from journal.importer.context import Context
 from journal.importer.decisions import extract_components, extract_options
 from journal.importer.document import Block, Section
-from journal.importer.labels import SINGLETONS, classify_heading, part_key
+from journal.importer.figures import is_figures, take_figures
+from journal.importer.labels import (
+    SINGLETONS,
+    classify_heading,
+    part_key,
+    split_label,
+)
 from journal.importer.lessons import extract_lessons
 from journal.importer.plans import (
     extract_criteria,
     extract_steps,
     extract_validation,
+    horizon_of,
     plain,
 )
 from journal.importer.prose import extract_prose
@@ -42,6 +51,27 @@ def kind_of(title: str) -> str | None:
     return kind
 
 
+def _timeline_label(block: Block) -> str | None:
+    """The words of a paragraph that is only a bold label naming a timeline."""
+    if block.kind != "paragraph":
+        return None
+    label = split_label(block.inline)
+    name = label.name if label and not label.rest else None
+    if name is None and (bold := _BOLD_ONLY.match(block.inline)):
+        name = bold[2]
+    return name if name and classify_heading(name) == "timeline" else None
+
+
+def _ends_timeline(block: Block) -> bool:
+    if block.kind == "heading":
+        return True
+    label = split_label(block.inline) if block.kind == "paragraph" else None
+    return label is not None and match_stamp(label.name) is None
+
+
+_BOLD_ONLY = re.compile(r"^(\*\*|__)([^*_\n]{1,80})\1$")
+
+
 @dataclass
 class Walker:
     ctx: Context
@@ -54,18 +84,36 @@ class Walker:
             return
         self.recognized += 1
         title = plain(section.title)
+        kinds = {kind_of(child.title) for child in section.children}
+        single = kind in SINGLETONS and kind not in kinds and None not in kinds
+        if single and not section.blocks and kinds:
+            # `## Remediation` over `### Immediate actions`, `### Long-term …`.
+            self.heading_only(title, section.children)
+            return
         # The heading's words are the part's label, unless the report already gave
         # the part other words (a second `## Impact`): then they stay as text.
         named = classify_heading(section.title) == kind
-        titled = not named or self.ctx.label(part_key(kind), title)
+        # `### Long-term improvements`: the heading is the steps' horizon.
+        grouped = kind == "next_steps" and horizon_of(title) is not None
+        titled = not named or grouped or self.ctx.label(part_key(kind), title)
         deferred: list[Section] = []
         blocks = self.stream(section, kind, deferred)
-        if named and kind not in SINGLETONS:
+        if named and kind not in SINGLETONS and not grouped:
             # Prose reads its heading (`Contributing Factors` names its lists); a
             # stamped heading (`## 2018-10-10 15:30`) is an event of its own.
             blocks = blocks[1:]
         self.run(kind, title, blocks, titled=titled)
         for child in deferred:
+            self.section(child)
+
+    def heading_only(self, title: str, children: list[Section]) -> None:
+        """A heading with only sub-sections: the part's label if they are of one
+        kind and the part has no words yet; kept as an empty section otherwise."""
+        kinds = {kind_of(child.title) for child in children}
+        kind = kinds.pop() if len(kinds) == 1 else None
+        if kind is None or not self.ctx.label(part_key(kind), title):
+            self.ctx.add("sections", [{"title": title or "Notes", "body": ""}])
+        for child in children:
             self.section(child)
 
     def stream(
@@ -92,16 +140,26 @@ class Walker:
         if kind in SINGLETONS:
             extract_prose(self.ctx, kind, blocks, self.run, titled=titled)
             return
+        events = len(self.ctx.events)
         if kind == "timeline":
             residual = extract_timeline(self.ctx, title, blocks)
         elif kind in _LISTS:
             residual = _LISTS[kind](self.ctx, blocks)
         else:
             residual = extract_lessons(self.ctx, kind, blocks)
+        if kind not in _LISTS:
+            residual = take_checklists(self.ctx, title, residual)
+        timed = len(self.ctx.events) > events
+        if timed and residual and all(b.kind == "paragraph" for b in residual):
+            # `All times in UTC.`: the timeline's note, not a second `Timeline`.
+            note = "\n\n".join(filter(None, [self.ctx.session.get("timeline_note"),
+                                               self.ctx.text(residual)]))  # fmt: skip
+            self.ctx.session["timeline_note"] = note
+            return
         if titled:
             self.ctx.keep(title, residual)
         else:
-            section = {"title": title or "Notes", "body": self.ctx.text(residual)}
+            section = {"title": title or "Notes", "body": self.ctx.kept_text(residual)}
             self.ctx.add("sections", [section])
 
     def keep(self, section: Section) -> None:
@@ -110,10 +168,41 @@ class Walker:
         deferred: list[Section] = []
         self._collect(section, blocks, deferred)
         title = plain(section.title) or "Notes"
-        body = self.ctx.text(blocks)
+        had = len(blocks)
+        blocks = take_checklists(self.ctx, title, self.labelled_timelines(blocks))
+        if is_figures(title) and self.ctx.label("impact.numbers", title):
+            # `## Stats` names the impact's numbers: it heads their table.
+            blocks = take_figures(self.ctx, blocks)
+        if not blocks and had:
+            # All of it was checklists, grouped by this title.
+            for child in deferred:
+                self.section(child)
+            return
+        body = self.ctx.kept_text(blocks)
         self.ctx.add("sections", [{"title": title, "body": body}])
         for child in deferred:
             self.section(child)
+
+    def labelled_timelines(self, blocks: list[Block]) -> list[Block]:
+        """`**Timeline:**` (or `**Timeline (all times PT)**`) inside another
+        section: the blocks up to the next heading or label are a timeline."""
+        rest: list[Block] = []
+        i = 0
+        while i < len(blocks):
+            label = _timeline_label(blocks[i])
+            if label is None:
+                rest.append(blocks[i])
+                i += 1
+                continue
+            end = i + 1
+            while end < len(blocks) and not _ends_timeline(blocks[end]):
+                end += 1
+            self.recognized += 1
+            if not self.ctx.label("timeline", plain(label)):
+                rest.append(blocks[i])  # the timeline has other words: kept
+            rest.extend(extract_timeline(self.ctx, label, blocks[i + 1 : end]))
+            i = end
+        return rest
 
     def _collect(
         self, section: Section, blocks: list[Block], deferred: list[Section]

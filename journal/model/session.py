@@ -163,6 +163,8 @@ class Session(_Base, frozen=True):
     options: list[Option] = []
     fix: Fix | None = None
     impact: Impact | None = None
+    timeline_note: Text | None = None
+    """What the report says of its timeline as a whole (`All times in UTC.`)."""
     components: list[Component] = []
     validation: list[ValidationStep] = []
     success_criteria: list[Criterion] = []

@@ -13,11 +13,12 @@ MADR_TEMPLATE = "export/madr.md.j2"
 
 def session_json(journal: Journal, session_id: str) -> dict[str, Any]:
     """`{"id", "session", "timeline", "metrics"}`: everything, in plain JSON types."""
+    from journal.gitlink.derived import with_trailer_commits
     from journal.insight import metrics
     from journal.model import session as model
 
     session = journal.load(session_id)
-    events = journal.events(session_id)
+    events = with_trailer_commits(journal, session_id, journal.events(session_id))
     figures = metrics.compute(session, events)
     return {
         "id": session_id,

@@ -28,6 +28,12 @@ class FileOutcome(Record):
     options: int = 0
     next_steps: int = 0
     sections: int = 0
+    lessons: int = 0
+    kept: tuple[str, ...] = ()
+    """Titles of the sections kept as free-form text."""
+    unread: tuple[str, ...] = ()
+    """`source:line: what it seems: the line` for each line kept as text that looks
+    like structure (a timestamp not read, a checkbox outside a checklist)."""
     mojibake_repaired: int = 0
     redacted: int = 0
     warnings: tuple[str, ...] = ()
@@ -128,9 +134,27 @@ def _import_one(
         options=len(session.get("options", [])),
         next_steps=len(session.get("next_steps", [])),
         sections=len(session.get("sections", [])),
+        lessons=len(session.get("lessons", [])),
+        kept=tuple(s["title"] for s in session.get("sections", [])),
+        unread=_unread(path, text, report.unread),
         mojibake_repaired=report.mojibake_repaired,
         redacted=redacted,
         warnings=report.warnings,
+    )
+
+
+def _unread(
+    path: Path, text: str, unread: tuple[tuple[int, str], ...]
+) -> tuple[str, ...]:
+    from journal.importer.frontmatter import split_front_matter
+
+    # Line numbers of the body, after any front matter, as the file numbers them.
+    offset = text.count("\n") - split_front_matter(text)[1].count("\n")
+    lines = text.split("\n")
+    return tuple(
+        f"{path}:{n + offset}: {why}: {lines[n + offset - 1].strip()[:120]}"
+        for n, why in unread
+        if 0 < n + offset <= len(lines)
     )
 
 
@@ -253,7 +277,9 @@ def totals(outcomes: list[FileOutcome]) -> dict[str, int]:
         "criteria": sum(o.criteria for o in done),
         "options": sum(o.options for o in done),
         "next_steps": sum(o.next_steps for o in done),
+        "lessons": sum(o.lessons for o in done),
         "sections": sum(o.sections for o in done),
+        "unread": sum(len(o.unread) for o in done),
         "warnings": sum(len(o.warnings) for o in done),
         "mojibake_repaired": sum(o.mojibake_repaired for o in done),
         "redacted": sum(o.redacted for o in done),

@@ -12,7 +12,12 @@ from journal.store.files import atomic_write
 from journal.store.locate import CONFIG_NAME
 from journal.store.sessions import SCHEMA_FILE
 
-_ATTRIBUTE = "sessions/*/timeline.yaml merge=union"
+# Timelines merge by keeping both sides' lines; session.yaml through journal's
+# structural driver (`journal merge install`; git's text merge where it is absent).
+_ATTRIBUTES = (
+    "sessions/*/timeline.yaml merge=union",
+    "sessions/*/session.yaml merge=journal",
+)
 
 
 @dataclass
@@ -36,9 +41,12 @@ def init_journal(root: Path, *, sessions_dir: str = "sessions") -> InitResult:
     (root / sessions_dir).mkdir(exist_ok=True)
     schema = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     _write_always(root / SCHEMA_FILE, schema, result)
-    _ensure_line(
-        root / ".gitattributes", _ATTRIBUTE.replace("sessions", sessions_dir), result
-    )
+    for attribute in _ATTRIBUTES:
+        _ensure_line(
+            root / ".gitattributes",
+            attribute.replace("sessions", sessions_dir, 1),
+            result,
+        )
     for ignored in (".journal/", ".journal-site/", "site/"):
         _ensure_line(root / ".gitignore", ignored, result)
     return result

@@ -26,6 +26,8 @@ class Changed:
     number: int | None = None
     redacted: tuple[str, ...] = ()
     """Kinds of secret replaced by `[REDACTED:kind]` in what was written."""
+    linked: int = 0
+    """Commits written into the timeline (by `close`, from their trailers)."""
 
 
 def create_session(
@@ -290,4 +292,16 @@ def close_session(
         )
     if journal.active_id() == session_id and not os.environ.get("JOURNAL_SESSION"):
         journal.set_active(None)
-    return Changed(session_id, "status")
+    return Changed(
+        session_id, "status", linked=_link_trailer_commits(journal, session_id)
+    )
+
+
+def _link_trailer_commits(journal: Journal, session_id: str) -> int:
+    from journal.errors import JournalError
+    from journal.gitlink.derived import link_trailer_commits
+
+    try:
+        return link_trailer_commits(journal, session_id)
+    except JournalError:
+        return 0  # no git here, or no commits: nothing to write

@@ -53,10 +53,11 @@ def render_all(
     manifest_path = _manifest_path(journal, target)
     manifest = load_cache(manifest_path)
     global_key = _global_key(journal, ascii)
+    linked = _trailer_shas(journal)
     fresh: dict[str, Any] = {}
     renderer = None
     for session_id, entry in entries.items():
-        key = _report_key(global_key, entry, entries, index)
+        key = _report_key(global_key, entry, entries, index, linked.get(session_id))
         path = target / f"{session_id}.md"
         known = manifest.get(session_id)
         if (
@@ -90,8 +91,23 @@ def render_all(
     return result
 
 
+def _trailer_shas(journal: Journal) -> dict[str, list[str]]:
+    """The commits each session's trailers link: a new one changes its report."""
+    from journal.gitlink.derived import trailer_commits
+
+    try:
+        found = trailer_commits(journal)
+    except JournalError:
+        return {}
+    return {sid: [e["sha"] for e in events] for sid, events in found.items()}
+
+
 def _report_key(
-    global_key: str, entry: Entry, entries: dict[str, Entry], index: SessionIndex
+    global_key: str,
+    entry: Entry,
+    entries: dict[str, Entry],
+    index: SessionIndex,
+    linked: list[str] | None = None,
 ) -> str:
     previous = entries.get(entry.previous) if entry.previous else None
     neighbours = [
@@ -99,7 +115,9 @@ def _report_key(
         previous.label if previous else None,
         [(e.id, e.label) for e in index.next_of(entry.id)],
     ]
-    raw = json.dumps([global_key, entry.digest, neighbours], ensure_ascii=False)
+    raw = json.dumps(
+        [global_key, entry.digest, neighbours, linked or []], ensure_ascii=False
+    )
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 

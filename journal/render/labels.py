@@ -50,6 +50,7 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "impact.symptoms": "Symptoms",
     "impact.affected": "Affected",
     "impact.restored": "Restored",
+    "impact.numbers": "Measure",
     "components": "Status board",
     "components.name": "Component",
     "components.state": "State",

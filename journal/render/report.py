@@ -81,10 +81,13 @@ class Renderer:
 
     def render(self, session_id: str, *, index: SessionIndex | None = None) -> str:
         """The report of one session, as Markdown text ending in one newline."""
+        from journal.gitlink.derived import with_trailer_commits
         from journal.render.index import SessionIndex
 
         session = self.journal.load(session_id)
-        events = self.journal.events(session_id)
+        events = with_trailer_commits(
+            self.journal, session_id, self.journal.events(session_id)
+        )
         if index is None:
             index = SessionIndex(self.journal)
             index.entries()

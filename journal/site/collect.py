@@ -102,11 +102,14 @@ def _events(
 ) -> list[Event]:
     # A torn last line during an incident must not take the session off the site:
     # the readable events are shown and the problem reported.
+    from journal.gitlink.derived import with_trailer_commits
+
     try:
-        return journal.events(session_id)
+        events = journal.events(session_id)
     except JournalError as exc:
         problems.append((session_id, exc.one_line()))
-        return journal.events(session_id, strict=False)
+        events = journal.events(session_id, strict=False)
+    return with_trailer_commits(journal, session_id, events)
 
 
 def _info(

@@ -122,6 +122,7 @@ def _session_pages(
             index.entries()[info.id].digest if info.id in index.entries() else None,
             _neighbours(info, collected),
             evidence_stamp(journal.session_dir(info.id) / "evidence"),
+            [e.sha for e in info.events if e.kind == "commit"],
         )
         if info.id not in troubled and cache.fresh(rel, key):
             writer.keep(rel)

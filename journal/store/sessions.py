@@ -13,7 +13,13 @@ from datetime import datetime, tzinfo
 from functools import cached_property
 from pathlib import Path
 
-from journal.errors import ConflictError, InvalidDataError, NotFoundError, UsageError
+from journal.errors import (
+    ConflictError,
+    InvalidDataError,
+    MergeConflictError,
+    NotFoundError,
+    UsageError,
+)
 from journal.store import ids
 from journal.store.config import Config, load_config
 from journal.store.files import atomic_write, locked, remove_stale_temps
@@ -27,6 +33,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from journal.model.session import Event, Session
+    from journal.store.timeline import RawLine
 
 SESSION_FILE = "session.yaml"
 TIMELINE_FILE = "timeline.yaml"
@@ -165,8 +172,8 @@ class Journal:
         path = self.session_path(session_id)
         if not path.parent.is_dir():
             raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
-        _refuse_link(path, self._display(path))
-        return self.validate_text(read_text(path), where=self._display(path))
+        _refuse_link(path, self.display(path))
+        return self.validate_text(read_text(path), where=self.display(path))
 
     def validate_text(self, text: str, *, where: str) -> Session:
         """Parse and validate `session.yaml` text; errors name file:line:col."""
@@ -201,7 +208,7 @@ class Journal:
         from journal.store.timeline import read_lines
 
         path = self.timeline_path(session_id)
-        shown = self._display(path)
+        shown = self.display(path)
         if path.is_symlink():
             if not strict:
                 return []
@@ -218,14 +225,7 @@ class Journal:
         for raw in read_lines(path):
             if raw.data is None:
                 if strict:
-                    hint = (
-                        "run `journal check --fix`"
-                        if raw.torn
-                        else "fix or remove that line"
-                    )
-                    raise InvalidDataError(
-                        f"event {raw.problem}", hint, where=f"{shown}:{raw.line}"
-                    )
+                    _refuse_line(raw, where=f"{shown}:{raw.line}")
                 continue
             try:
                 event = model.to_event(raw.data)
@@ -238,7 +238,8 @@ class Journal:
         result.sort(key=lambda e: e.at)
         return result
 
-    def _display(self, path: Path) -> str:
+    def display(self, path: Path) -> str:
+        """`path` as the user sees it: relative to the current folder when inside it."""
         try:
             return str(path.relative_to(Path.cwd()))
         except ValueError:
@@ -258,7 +259,7 @@ class Journal:
         path = self.session_path(session_id)
         if not path.is_file():
             raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
-        shown = self._display(path)
+        shown = self.display(path)
         _refuse_link(path, shown)
         with self.lock(session_id):
             before = read_text(path)
@@ -362,3 +363,15 @@ def check_kind(journal: Journal, kind: str) -> None:
             else "use one of: " + ", ".join(kinds)
         )
         raise UsageError(f"unknown event kind {kind!r}", hint)
+
+
+def _refuse_line(raw: RawLine, *, where: str) -> None:
+    """Raise the error for a timeline line that is not an event."""
+    if raw.problem and "merge conflict marker" in raw.problem:
+        raise MergeConflictError(
+            f"line {raw.problem}",
+            "run `journal resolve` (it keeps the events of both sides)",
+            where=where,
+        )
+    hint = "run `journal check --fix`" if raw.torn else "fix or remove that line"
+    raise InvalidDataError(f"event {raw.problem}", hint, where=where)

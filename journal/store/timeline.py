@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from journal.errors import InvalidDataError
+from journal.errors import CONFLICT_MARKERS, InvalidDataError
 from journal.record import Record
 from journal.store.files import append_line, atomic_write
 
@@ -118,6 +118,9 @@ def _undecodable(chunk: bytes, number: int, *, torn: bool) -> RawLine:
 
 
 def _parse_line(line: str, number: int, *, torn: bool) -> RawLine:
+    if line.startswith(CONFLICT_MARKERS):
+        problem = f"is a merge conflict marker ({line[:7]}): the merge is unfinished"
+        return RawLine(line=number, data=None, problem=problem, torn=torn)
     if not line.startswith("- "):
         problem = "not a list item (each line starts with '- ')"
         return RawLine(line=number, data=None, problem=problem, torn=torn)

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from journal.errors import InvalidDataError
+from journal.errors import CONFLICT_MARKERS, InvalidDataError, MergeConflictError
 
 _MAX_BYTES = 8 * 1024 * 1024
 
@@ -78,10 +78,32 @@ def read_yaml(path: Path) -> Any:
     return parse_yaml(read_text(path), where=str(path))
 
 
+def conflict_lines(text: str) -> list[int]:
+    """1-based numbers of the lines that open a merge conflict (`<<<<<<< `)."""
+    return [
+        number
+        for number, line in enumerate(text.splitlines(), 1)
+        if line.startswith(CONFLICT_MARKERS[0])
+    ]
+
+
+def refuse_conflict(text: str, where: str) -> None:
+    """Raise MergeConflictError when `text` holds merge conflict markers."""
+    opened = conflict_lines(text)
+    if opened:
+        raise MergeConflictError(
+            f"unresolved merge conflict ({len(opened)} marked part(s))",
+            "`journal check` names each field; settle them with "
+            "`journal resolve --ours FIELD` or `--theirs FIELD`, or edit the file",
+            where=f"{where}:{opened[0]}" if where else None,
+        )
+
+
 def parse_yaml(text: str, *, where: str) -> Any:
     try:
         data = yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
+        refuse_conflict(text, where)
         raise _marked_error(exc, where, text) from None
     except yaml.reader.ReaderError as exc:
         raise _reader_error(exc.position, where, text) from None
@@ -230,6 +252,7 @@ def load_roundtrip(text: str, *, where: str) -> Any:
     try:
         return _roundtrip().load(text)
     except MarkedYAMLError as exc:
+        refuse_conflict(text, where)
         raise _marked_error(exc, where, text) from None
     except ReaderError as exc:
         raise _reader_error(exc.position, where, text) from None

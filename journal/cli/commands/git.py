@@ -139,11 +139,13 @@ def _sync_text(report: SyncReport) -> str:
     return "\n".join(lines)
 
 
-def _changes(changes: Changes, as_json: bool) -> None:
+def _changes(changes: Changes, as_json: bool, *, driver: str | None = None) -> None:
     place = changes.place
     lines = [f"{what}: {path}" for _, what, path in changes.done] or ["nothing to do"]
     if place.hooks_path:
         lines.append(f"  (core.hooksPath is {place.hooks_path})")
+    if driver is not None:
+        lines.append(f"merge driver for session.yaml: {driver}")
     emit(
         {
             "hooks_dir": str(place.hooks_dir),
@@ -152,6 +154,7 @@ def _changes(changes: Changes, as_json: bool) -> None:
                 {"hook": name, "action": what, "path": str(path)}
                 for name, what, path in changes.done
             ],
+            "merge_driver": driver,
         },
         "\n".join(lines),
         as_json=as_json,
@@ -171,10 +174,11 @@ def hook_install(
         bool,
         typer.Option(
             "--post-commit/--no-post-commit",
-            help="Link each commit as it is made (it appends to timeline.yaml; "
-            "without it, link later with `journal sync`).",
+            help="Also append each commit to timeline.yaml as it is made (leaves "
+            "the file modified after every commit). Off by default: the trailer is "
+            "the link, reports read it from history, `journal close` writes it.",
         ),
-    ] = True,
+    ] = False,
     force: Annotated[
         bool,
         typer.Option(
@@ -183,21 +187,25 @@ def hook_install(
     ] = False,
     as_json: Json = False,
 ) -> None:
-    """Install the post-commit (and commit-msg) hook where git looks for hooks."""
+    """Install the hooks that link commits to the active session, where git looks
+    for hooks, and register the merge driver for session.yaml."""
     import sys
 
     from journal.gitlink.installer import install
+    from journal.gitlink.mergedriver import register
     from journal.store.sessions import Journal
 
+    journal = Journal.open()
     changes = install(
-        Journal.open(), commit_msg=commit_msg, post_commit=post_commit, force=force
+        journal, commit_msg=commit_msg, post_commit=post_commit, force=force
     )
-    _changes(changes, as_json)
+    driver = register(journal.root)
+    _changes(changes, as_json, driver=driver)
     if post_commit and not as_json:
         print(
             "tip: a linked commit leaves timeline.yaml modified until your next commit;"
-            " `git config rebase.autoStash true` keeps rebases going, or install with"
-            " --no-post-commit and run `journal sync` instead",
+            " `git config rebase.autoStash true` keeps rebases going, or install"
+            " without --post-commit: the trailer alone links each commit",
             file=sys.stderr,
         )
 

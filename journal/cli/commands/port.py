@@ -78,9 +78,11 @@ def _print_report(
         else:
             target = outcome.session_id or "(dry run)"
             print(f"  {verb}  {target}  ← {outcome.source}")
+            if dry_run:
+                _print_understood(outcome)
     headers = ["files", "sessions", "skipped", "events", "criteria", "options",
-               "next_steps",
-               "sections", "warnings", "mojibake_repaired", "redacted"]  # fmt: skip
+               "next_steps", "lessons", "sections", "unread",
+               "warnings", "mojibake_repaired", "redacted"]  # fmt: skip
     widths = [max(len(h), len(str(summary[h]))) for h in headers]
     print()
     print(
@@ -93,6 +95,19 @@ def _print_report(
             str(summary[h]).ljust(w) for h, w in zip(headers, widths, strict=True)
         )
     )
+
+
+def _print_understood(outcome: Any) -> None:
+    """What a dry run understood of one file, and what it kept as text."""
+    print(
+        f"      {outcome.events} events, {outcome.criteria} criteria, "
+        f"{outcome.next_steps} next steps, {outcome.options} options, "
+        f"{outcome.lessons} lessons"
+    )
+    if outcome.kept:
+        print(f"      kept as text: {'; '.join(outcome.kept)}")
+    for line in outcome.unread:
+        print(f"      not understood: {line}")
 
 
 class _progress:

@@ -240,8 +240,15 @@ def close(
     journal = Journal.open()
     changed = close_session(journal, session, status=status, at=at)
     refresh_quietly(journal)  # what "seen before" will know in the next incident
+    linked = (
+        f" (its {changed.linked} commit(s) written into timeline.yaml: commit them)"
+        if changed.linked
+        else ""
+    )
     emit(
-        {"session": changed.session_id}, f"closed {changed.session_id}", as_json=as_json
+        {"session": changed.session_id, "linked_commits": changed.linked},
+        f"closed {changed.session_id}{linked}",
+        as_json=as_json,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from journal.errors import MergeConflictError
 from journal.insight.lint.facts import JournalFacts, SessionFacts
 from journal.insight.lint.registry import Issue, rule
 
@@ -11,7 +12,7 @@ from journal.insight.lint.registry import Issue, rule
 @rule("schema", "error", "session.yaml parses and fits the schema")
 def schema(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
     error = facts.load_error
-    if error is not None:
+    if error is not None and not isinstance(error, MergeConflictError):
         hint = error.hint or "see `journal schema` for what each field holds"
         yield Issue(error.message, hint, facts.line_in(error.where))
 

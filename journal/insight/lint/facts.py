@@ -64,7 +64,8 @@ class SessionFacts:
         bad: list[tuple[int, str]] = []
         for raw in self.lines:
             if raw.data is None:
-                if not raw.torn:
+                # Torn lines and merge markers have rules of their own.
+                if not raw.torn and "merge conflict marker" not in (raw.problem or ""):
                     bad.append((raw.line, f"event {raw.problem}"))
                 continue
             try:

@@ -1,0 +1,159 @@
+"""Commits that link themselves: timeline events read back from the `Journal-Session:`
+trailers in HEAD's history, for commits a session's timeline does not list yet.
+
+The default hooks write only the trailer, so a commit never leaves the work tree dirty;
+reports, the site and export see the commit here, and `journal sync` or `journal close`
+write it into the timeline as an ordinary change. The scan is cached in the state folder
+per HEAD, and extended (not redone) when HEAD only moved forward.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from journal.gitlink.commits import Commit, log_format, parse_log
+from journal.gitlink.shell import run_git, run_git_raw
+from journal.store.fingerprint import load_cache, save_cache
+from journal.store.sessions import Journal
+
+if TYPE_CHECKING:
+    from journal.model.session import Event
+
+CACHE_NAME = "trailer-commits.json"
+_FORMAT_VERSION = 1
+# One scan per process and journal: a report run renders many sessions.
+_memo: dict[tuple[Path, str], dict[str, list[dict[str, Any]]]] = {}
+
+
+def trailer_commits(journal: Journal) -> dict[str, list[dict[str, Any]]]:
+    """Session id → commit events (oldest first) whose trailer names that session."""
+    root = journal.root
+    head = _head(root)
+    if head is None:
+        return {}
+    memo_key = (root, head)
+    if memo_key in _memo:
+        return _memo[memo_key]
+    trailer = journal.config.git.trailer
+    commits = _commits_at(journal, head, trailer)
+    by_session: dict[str, list[dict[str, Any]]] = {}
+    for commit in sorted(commits.values(), key=lambda c: c.at):
+        for session_id in dict.fromkeys(commit.trailers):
+            by_session.setdefault(session_id, []).append(commit.event())
+    _memo.clear()
+    _memo[memo_key] = by_session
+    return by_session
+
+
+def unlisted(
+    journal: Journal, session_id: str, listed: set[str]
+) -> list[dict[str, Any]]:
+    """The trailer commits of a session whose SHA is not in `listed`."""
+    return [
+        event
+        for event in trailer_commits(journal).get(session_id, [])
+        if event["sha"] not in listed
+    ]
+
+
+def _head(root: Path) -> str | None:
+    done = run_git_raw(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=root)
+    if done.returncode != 0:
+        return None  # not a repository, or no commit yet
+    return done.stdout.decode("ascii", "replace").strip() or None
+
+
+def _commits_at(journal: Journal, head: str, trailer: str) -> dict[str, Commit]:
+    path = journal.state_dir / CACHE_NAME
+    cache = load_cache(path)
+    known = _read(cache, trailer)
+    since = cache.get("head") if known is not None else None
+    if since == head and known is not None:
+        return known
+    if (
+        known is not None
+        and isinstance(since, str)
+        and _is_ancestor(journal.root, since, head)
+    ):
+        commits = {**known, **_scan(journal.root, trailer, f"{since}..{head}")}
+    else:
+        commits = _scan(journal.root, trailer, head)
+    save_cache(
+        path,
+        {
+            "version": _FORMAT_VERSION,
+            "head": head,
+            "trailer": trailer,
+            "commits": [
+                [c.sha, c.at, c.author, c.subject, list(c.trailers)]
+                for c in commits.values()
+            ],
+        },
+    )
+    return commits
+
+
+def _read(cache: dict[str, Any], trailer: str) -> dict[str, Commit] | None:
+    if cache.get("version") != _FORMAT_VERSION or cache.get("trailer") != trailer:
+        return None
+    rows = cache.get("commits")
+    if not isinstance(rows, list):
+        return None
+    try:
+        return {
+            row[0]: Commit(row[0], row[1], row[2], row[3], tuple(row[4]))
+            for row in rows
+        }
+    except (IndexError, TypeError):
+        return None
+
+
+def _scan(root: Path, trailer: str, revs: str) -> dict[str, Commit]:
+    out = run_git(
+        ["log", "--no-show-signature", f"--format={log_format(trailer)}", revs],
+        cwd=root,
+    )
+    return {c.sha: c for c in parse_log(out) if c.trailers}
+
+
+def _is_ancestor(root: Path, older: str, newer: str) -> bool:
+    done = run_git_raw(["merge-base", "--is-ancestor", older, newer], cwd=root)
+    return done.returncode == 0
+
+
+def with_trailer_commits(
+    journal: Journal, session_id: str, events: list[Event]
+) -> list[Event]:
+    """`events` plus the session's trailer commits it does not list, sorted by time.
+
+    A repository that cannot be read (no git, no commits) adds nothing.
+    """
+    from journal.errors import JournalError
+    from journal.model.session import to_event
+
+    listed = {e.sha for e in events if e.sha}
+    listed.update(e.rewritten_from for e in events if e.rewritten_from)
+    try:
+        extra = unlisted(journal, session_id, listed)
+    except JournalError:
+        return events
+    if not extra:
+        return events
+    return sorted([*events, *(to_event(e) for e in extra)], key=lambda e: e.at)
+
+
+def link_trailer_commits(journal: Journal, session_id: str) -> int:
+    """Write the session's trailer commits into its timeline; how many were new.
+
+    What `journal close` does, so a closed session carries its commits itself (a
+    shallow clone or an exported folder shows them without the history).
+    """
+    from journal.gitlink.commits import Commit
+    from journal.gitlink.linking import link_commits
+
+    events = trailer_commits(journal).get(session_id, [])
+    commits = [
+        Commit(e["sha"], e["at"], e["by"], e["text"], (session_id,)) for e in events
+    ]
+    return len(link_commits(journal, session_id, commits).linked) if commits else 0

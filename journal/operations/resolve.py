@@ -1,0 +1,169 @@
+"""`journal resolve`: finishing a merge that stopped on a session, field by field.
+
+`session.yaml` is merged again structurally from git's index stages (so a clone without
+the merge driver gets the same result as one with it), with the conflicting fields
+settled as the user chose; where git has no stages, journal's own conflict blocks are
+settled in the file. `timeline.yaml` keeps the events of both sides. Every file is
+checked before any is written, and each one written is staged with `git add`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from journal.errors import (
+    CONFLICT_MARKERS,
+    ConflictError,
+    JournalError,
+    NotFoundError,
+    UsageError,
+)
+from journal.gitlink.mergedriver import conflicting_fields
+from journal.store.sessions import SESSION_FILE, TIMELINE_FILE, Journal
+from journal.store.yamlio import conflict_lines, read_text
+
+
+@dataclass
+class Resolution:
+    """One file settled: what it will hold, and the fields chosen in it."""
+
+    path: Path
+    text: str
+    settled: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Conflicted:
+    """A session file with conflict markers, and the fields in conflict (if known)."""
+
+    path: Path
+    lines: list[int]
+    fields: list[str] | None
+
+
+def conflicted(journal: Journal, ref: str | None = None) -> list[Conflicted]:
+    """Session files that hold conflict markers (of one session, or of all)."""
+    ids = [journal.resolve(ref)] if ref else journal.session_ids()
+    found = []
+    for session_id in ids:
+        folder = journal.session_dir(session_id)
+        for name in (SESSION_FILE, TIMELINE_FILE):
+            path = folder / name
+            try:
+                text = read_text(path)
+            except (OSError, JournalError):
+                continue
+            lines = conflict_lines(text)
+            if lines:
+                fields = (
+                    conflicting_fields(journal.root, path, text)
+                    if name == SESSION_FILE
+                    else []
+                )
+                found.append(Conflicted(path, lines, fields))
+    return found
+
+
+def resolve(
+    journal: Journal,
+    ref: str | None,
+    *,
+    ours: list[str] | None = None,
+    theirs: list[str] | None = None,
+) -> list[Resolution]:
+    """Settle the conflicts of one session (or of every session that has one)."""
+    ours, theirs = ours or [], theirs or []
+    both = sorted(set(ours) & set(theirs))
+    if both:
+        raise UsageError(
+            f"{both[0]} is given both --ours and --theirs", "choose one side per field"
+        )
+    choices = {path: "ours" for path in ours} | {path: "theirs" for path in theirs}
+    found = conflicted(journal, ref)
+    if not found:
+        where = f"session {journal.resolve(ref)}" if ref else "any session"
+        raise NotFoundError(f"no merge conflict in {where}", "nothing to resolve")
+    known = {name for item in found for name in item.fields or ()}
+    unknown = sorted(set(choices) - known)
+    if unknown:
+        listed = ", ".join(sorted(known)) or "none that can be told apart"
+        raise UsageError(
+            f"no conflict at {unknown[0]}",
+            f"the conflicting fields are: {listed} (see `journal check`)",
+        )
+    plans = [_plan(journal, item.path, choices) for item in found]
+    from journal.gitlink.mergedriver import stage_resolved
+    from journal.store.files import atomic_write
+
+    for plan in plans:
+        atomic_write(plan.path, plan.text)
+        # Outside a repository the file is settled and there is nothing to stage.
+        with contextlib.suppress(JournalError):
+            stage_resolved(journal.root, plan.path)
+    return plans
+
+
+def _plan(journal: Journal, path: Path, choices: dict[str, str]) -> Resolution:
+    if path.name == TIMELINE_FILE:
+        return Resolution(path, union_of_sides(read_text(path)))
+    from journal.store.yamlmerge import merge_texts, render, settle_markers
+
+    shown = journal.display(path)
+    sides = _stages(journal, path)
+    if sides is not None:
+        merged = merge_texts(*sides, where=shown, choices=choices)
+        left = [c.path for c in merged.conflicts]
+        text = render(merged)
+        settled = [p for p in choices if p not in left]
+    else:
+        current = read_text(path)
+        text, left = settle_markers(current, choices)
+        if conflict_lines(text) and not left:
+            raise ConflictError(
+                f"{shown} has conflict markers git no longer knows the sides of",
+                "edit the file: keep one side between <<<<<<< and >>>>>>>",
+            )
+        settled = [p for p in choices if p not in left]
+    if left:
+        raise ConflictError(
+            f"{shown}: still changed on both sides: {', '.join(left)}",
+            "choose a side for each: journal resolve --ours FIELD / --theirs FIELD",
+        )
+    journal.validate_text(text, where=shown)
+    return Resolution(path, text, [p for p in settled if p in choices])
+
+
+def union_of_sides(text: str) -> str:
+    """A timeline with conflict markers, as the events of both sides.
+
+    Lines of the base part (`|||||||` … `=======`) are dropped: they are in one of the
+    sides already, or were removed by one. Repeated lines are kept once.
+    """
+    kept: list[str] = []
+    seen: set[str] = set()
+    in_base = False
+    for line in text.splitlines():
+        if line.startswith(CONFLICT_MARKERS[1]):
+            in_base = True
+            continue
+        if line.startswith(CONFLICT_MARKERS[2]):
+            in_base = False
+            continue
+        if line.startswith(CONFLICT_MARKERS) or in_base:
+            continue
+        if line in seen and line.startswith("- "):
+            continue
+        seen.add(line)
+        kept.append(line)
+    return "\n".join(kept) + "\n" if kept else ""
+
+
+def _stages(journal: Journal, path: Path) -> tuple[str, str, str] | None:
+    from journal.gitlink.mergedriver import stages
+
+    try:
+        return stages(journal.root, path)
+    except JournalError:
+        return None  # not a repository
