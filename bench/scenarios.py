@@ -149,16 +149,26 @@ def _add_log(bench: Bench, events: int) -> None:
 
 
 def _add_log_detected(bench: Bench) -> None:
-    """`log --kind detected` with 1,000 past sessions and their signature index: the
-    "seen before" lookup must keep `log` within its budget."""
+    """`log --kind detected` with 1,000 past sessions and their signature index, one
+    of them with the same error: the "seen before" lookup must keep `log` within its
+    budget."""
     root, timeline = _active_journal(bench, "log-detected", HOOK_EVENTS)
-    for n in range(1, 1001):  # session 0 is the active one
-        synth.write_session(root, n, events=20)
+    ids = [synth.write_session(root, n, events=20) for n in range(1, 1001)]
+    error = "sqlalchemy.exc.InvalidRequestError: mapper {!r} failed at {}"
+    # One past session had the error, so the line is found and printed: the whole
+    # lookup is timed, not only the miss.
+    past = {"at": "2025-06-01T10:00:00+00:00", "kind": "detected"}
+    past["text"] = error.format("Mapper[Course]", "0x55d0aa01")
+    with (root / "sessions" / ids[500] / "timeline.yaml").open("a") as handle:
+        handle.write(f"- {json.dumps(past)}\n")
     synth.run([JOURNAL, "related", "--limit", "1"], cwd=root, env=bench.env)
-    text = "sqlalchemy.exc.InvalidRequestError: mapper 'Mapper[Org]' failed at 0x7f3a"
-    argv = [JOURNAL, "log", text, "--kind", "detected"]
+    argv = [JOURNAL, "log", error.format("Mapper[Org]", "0x7f3a"), "--kind", "detected"]
+    reset = _restore(timeline)
+    if "seen before: " not in synth.run(argv, cwd=root, env=bench.env):
+        raise SystemExit("bench: log --kind detected did not find the past error")
+    reset()
     once = timed(argv, cwd=root, env=bench.env)
-    bench.add("log:detected", once, bench.plan.fast_runs, reset=_restore(timeline))
+    bench.add("log:detected", once, bench.plan.fast_runs, reset=reset)
 
 
 def _add_hooks(bench: Bench) -> None:

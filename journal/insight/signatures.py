@@ -14,6 +14,24 @@ from __future__ import annotations
 
 import re
 
+
+class _Lazy:
+    """A pattern compiled on first use: the `log` fast path signs one line and needs
+    only some of this module's patterns; the wide ones cost ~0.5 ms each to compile."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def re(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return self._compiled
+
+
 ERROR_KINDS = frozenset({"detected", "investigating", "identified"})
 """Event kinds whose every error-looking line is a candidate signature."""
 MIN_TOKENS = 3
@@ -23,20 +41,20 @@ _CODE_EXT = (
     r"py|pyi|js|mjs|cjs|ts|tsx|jsx|go|rb|java|kt|kts|rs|c|h|cc|cpp|hpp|cs|php|"
     r"scala|swift|sql|sh|ex|exs|erl|clj|vue|svelte|tf|ya?ml|toml|json|ini|cfg|conf"
 )
-PATH_RE = re.compile(
+PATH_RE = _Lazy(
     r"(?<![\w/.-])(/?(?:[\w@.-]+/)*[\w@-][\w.@-]*\.(?:" + _CODE_EXT + r"))(?![\w/])"
 )
 _TYPE_RE = re.compile(
     r"\b((?:[A-Za-z_]\w*\.)*[A-Z]\w*?"
     r"(?:Error|Exception|Exc|Fault|Failure|Timeout|Panic|Interrupt|Violation))\b"
 )
-_CODE_RE = re.compile(
+_CODE_RE = _Lazy(
     r"\b([A-Z]{2,6}-\d{3,6}|SQLSTATE\[?\w+\]?|ENOSPC|ECONNREFUSED|ECONNRESET|"
     r"EACCES|ENOENT|ETIMEDOUT|EPIPE|EADDRINUSE|EMFILE|ENOMEM|EPERM|EEXIST|"
     r"EHOSTUNREACH|ENOTFOUND|EAI_AGAIN)\b"
 )
-_DOTTED_RE = re.compile(r"\b([a-z_]\w*(?:\.[a-z_]\w*)*\.[A-Z]\w+)\b")
-_ERROR_WORDS = re.compile(
+_DOTTED_RE = _Lazy(r"\b([a-z_]\w*(?:\.[a-z_]\w*)*\.[A-Z]\w+)\b")
+_ERROR_WORDS = _Lazy(
     r"\b(errors?|exceptions?|traceback|fail(?:ed|ure|s|ing)?|fatal|panic|refused|"
     r"denied|timed out|timeout|crash(?:ed|es)?|oom|killed|unable|cannot|can't|"
     r"invalid|unhandled|segfault|deadlock|overflow|abort(?:ed)?|expired|exceeded|"
@@ -45,46 +63,51 @@ _ERROR_WORDS = re.compile(
 )
 _FRAME_RE = re.compile(r'^\s*(?:File "[^"]+", line \d+|at [\w$.<>]+\(.*\))')
 
+_DIGITS = tuple("0123456789")
 # Order matters: the wide patterns (URLs, paths) go before the digits inside them.
-_SUBSTITUTIONS = tuple(
-    (re.compile(pattern, flags), repl)
-    for pattern, repl, flags in (
-        (r"\bhttps?://\S+", "<url>", 0),
-        (
-            r"\b[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\b",
-            "<uuid>",
-            re.IGNORECASE,
-        ),
-        # A JavaScript frame at the end of a message: `at Cart (src/Cart.tsx:41:17)`.
-        (r"\s+at\s+[\w$.<>]+\s+\([^()]*:\d+(?::\d+)?\)\s*$", "", 0),
-        (r"(\.[A-Za-z]\w*):\d+(?::\d+)?(?:\s*[-–]\s*\d+)?", r"\1", 0),
-        (
-            r"\b\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
-            r"(?:Z|[+-]\d{2}:?\d{2})?",
-            "<time>",
-            0,
-        ),
-        (
-            r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\b",
-            "<time>",
-            0,
-        ),
-        (r"\b0x[0-9a-f]+\b", "<addr>", re.IGNORECASE),
-        (
-            r"(?<!\w)'[^'\n]*'(?!\w)|\"[^\"\n]*\"|`[^`\n]*`|‘[^’\n]*’|“[^”\n]*”",
-            "<str>",
-            0,
-        ),
-        (r"(?:/private)?/(?:tmp|var/folders|var/tmp)/\S*", "<tmp>", 0),
-        (r"[A-Za-z]:\\\S*\\Temp\\\S*", "<tmp>", re.IGNORECASE),
-        (r"[\w.+-]+@[\w-]+\.[\w.]+", "<email>", 0),
-        (r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", "<ip>", 0),
-        (r"\b[0-9a-f]*\d[0-9a-f]*[a-f][0-9a-f]*\b", "<hex>", re.IGNORECASE),
-        (r"\bline \d+", "line <n>", 0),
-        (r"\d+(?:\.\d+)?", "<n>", 0),
-    )
+# Each names the substrings a text must hold one of for it to match (none: always
+# tried), so a pattern is compiled (into `re`'s own cache) only once a line needs it:
+# the one line `journal log` signs needs few of them.
+_SUBSTITUTIONS: tuple[tuple[str, str, int, tuple[str, ...]], ...] = (
+    (r"\bhttps?://\S+", "<url>", 0, ("://",)),
+    (
+        r"\b[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\b",
+        "<uuid>",
+        re.IGNORECASE,
+        (),
+    ),
+    # A JavaScript frame at the end of a message: `at Cart (src/Cart.tsx:41:17)`.
+    (r"\s+at\s+[\w$.<>]+\s+\([^()]*:\d+(?::\d+)?\)\s*$", "", 0, (")",)),
+    (r"(\.[A-Za-z]\w*):\d+(?::\d+)?(?:\s*[-–]\s*\d+)?", r"\1", 0, (":",)),
+    (
+        r"\b\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
+        r"(?:Z|[+-]\d{2}:?\d{2})?",
+        "<time>",
+        0,
+        (":",),
+    ),
+    (
+        r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\b",
+        "<time>",
+        0,
+        ("-", ":"),
+    ),
+    (r"\b0x[0-9a-f]+\b", "<addr>", re.IGNORECASE, ("0x", "0X")),
+    (
+        r"(?<!\w)'[^'\n]*'(?!\w)|\"[^\"\n]*\"|`[^`\n]*`|‘[^’\n]*’|“[^”\n]*”",
+        "<str>",
+        0,
+        ("'", '"', "`", "‘", "“"),
+    ),
+    (r"(?:/private)?/(?:tmp|var/folders|var/tmp)/\S*", "<tmp>", 0, ("/tmp/", "/var/")),
+    (r"[A-Za-z]:\\\S*\\Temp\\\S*", "<tmp>", re.IGNORECASE, ("\\",)),
+    (r"[\w.+-]+@[\w-]+\.[\w.]+", "<email>", 0, ("@",)),
+    (r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b", "<ip>", 0, (".",)),
+    (r"\b[0-9a-f]*\d[0-9a-f]*[a-f][0-9a-f]*\b", "<hex>", re.IGNORECASE, _DIGITS),
+    (r"\bline \d+", "line <n>", 0, ("line ",)),
+    (r"\d+(?:\.\d+)?", "<n>", 0, _DIGITS),
 )
-_QUOTED = [repl for _, repl in _SUBSTITUTIONS].index("<str>")
+_QUOTED = [repl for _, repl, _, _ in _SUBSTITUTIONS].index("<str>")
 """The quoted-values substitution, skipped when only quotes say anything."""
 _PREFIX_RE = re.compile(
     r"^\s*(?:[\[(]?<time>[\])]?\s*)*"
@@ -179,23 +202,25 @@ def normalise(line: str, *, keep_quoted: bool = False) -> str:
     """The skeleton of a line: every variable part replaced by a placeholder
     (quoted values too, unless `keep_quoted`)."""
     text = line.strip()
-    for index, (pattern, repl) in enumerate(_SUBSTITUTIONS):
-        if not (keep_quoted and index == _QUOTED):
-            text = pattern.sub(repl, text)
+    for index, (pattern, repl, flags, needs) in enumerate(_SUBSTITUTIONS):
+        if keep_quoted and index == _QUOTED:
+            continue
+        if not needs or any(need in text for need in needs):
+            text = re.sub(pattern, repl, text, flags=flags)
     text = _PREFIX_RE.sub("", text, count=1)
     return " ".join(text.split())
 
 
 def error_type(line: str) -> str | None:
     """The exception type or error code a line names, if any."""
-    found = _TYPE_RE.search(line) or _CODE_RE.search(line)
+    found = _TYPE_RE.search(line) or _CODE_RE.re.search(line)
     return found[1] if found else None
 
 
 def _type_match(line: str) -> re.Match[str] | None:
     """The last mention of the first type a line names: the message follows it
     (`npm ERR! code ENOSPC … ENOSPC: no space left on device`)."""
-    first = _TYPE_RE.search(line) or _CODE_RE.search(line)
+    first = _TYPE_RE.search(line) or _CODE_RE.re.search(line)
     if first is None:
         return None
     mentions = list(re.finditer(rf"(?<![\w.]){re.escape(first[1])}\b", line))
@@ -204,7 +229,9 @@ def _type_match(line: str) -> re.Match[str] | None:
 
 def looks_like_error(line: str) -> bool:
     return bool(
-        _TYPE_RE.search(line) or _CODE_RE.search(line) or _ERROR_WORDS.search(line)
+        _TYPE_RE.search(line)
+        or _CODE_RE.re.search(line)
+        or _ERROR_WORDS.re.search(line)
     )
 
 
@@ -215,7 +242,7 @@ def line_signature(line: str, *, any_error_word: bool = True) -> Signature | Non
     if _FRAME_RE.match(line):
         return None
     found = _type_match(line)
-    if found is None and not (any_error_word and _ERROR_WORDS.search(line)):
+    if found is None and not (any_error_word and _ERROR_WORDS.re.search(line)):
         return None
     kind = error_type(line) if found else None
     # The type leads the key; the message is what follows it on the line.
@@ -233,7 +260,7 @@ def line_signature(line: str, *, any_error_word: bool = True) -> Signature | Non
 
 def _shown(line: str) -> str:
     """The line as a reason shows it: from its error type on, log prefix left out."""
-    found = _TYPE_RE.search(line) or _CODE_RE.search(line)
+    found = _TYPE_RE.search(line) or _CODE_RE.re.search(line)
     return " ".join(line[found.start() if found else 0 :].split())
 
 
@@ -278,7 +305,7 @@ def code_locations(text: str) -> list[str]:
     """Code paths a text names (`app/models/organization.py`), without line numbers,
     leading `./` or `/`, temp folders and installed libraries."""
     found: dict[str, None] = {}
-    for match in PATH_RE.finditer(text):
+    for match in PATH_RE.re.finditer(text):
         path = clean_path(match[1])
         if path:
             found[path] = None
@@ -302,7 +329,7 @@ def clean_path(path: str) -> str | None:
 
 def dotted_names(text: str) -> list[str]:
     """`module.Class` names a text mentions (exception types aside)."""
-    return list(dict.fromkeys(m[1] for m in _DOTTED_RE.finditer(text)))
+    return list(dict.fromkeys(m[1] for m in _DOTTED_RE.re.finditer(text)))
 
 
 def similar(a: Signature | frozenset[str], b: Signature | frozenset[str]) -> float:
