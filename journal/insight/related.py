@@ -77,8 +77,8 @@ class Ranker:
         changed: dict[str, list[str]] | None = None,
     ) -> None:
         self.features = features
-        self._signatures = {sid: signatures_of(f) for sid, f in features.items()}
-        self._changed = {
+        self.signatures = {sid: signatures_of(f) for sid, f in features.items()}
+        self.changed = {
             sid: sorted(
                 {
                     p
@@ -88,7 +88,7 @@ class Ranker:
             )
             for sid, f in features.items()
         }
-        self._common = _common(features, self._changed)
+        self.common = _common(features, self.changed)
 
     def related(self, session_id: str, *, limit: int = 10) -> list[Related]:
         """Other sessions related to `session_id`, best first."""
@@ -120,23 +120,23 @@ class Ranker:
         )
         scored += _shared(
             "changed",
-            self._changed[a],
-            self._changed[b],
+            self.changed[a],
+            self.changed[b],
             "both changed {}",
-            skip=self._common,
+            skip=self.common,
         )
         scored += _shared(
             "component", fa["components"], fb["components"], "same component: {}"
         )
         scored += _shared(
-            "tag", fa["tags"], fb["tags"], "both tagged {}", skip=self._common
+            "tag", fa["tags"], fb["tags"], "both tagged {}", skip=self.common
         )
         scored += _title(fa, fb)
         return _result(fb, scored)
 
     def _errors(self, a: str, b: str) -> list[tuple[str, float, str]]:
-        for mine in self._signatures[a]:
-            for theirs in self._signatures[b]:
+        for mine in self.signatures[a]:
+            for theirs in self.signatures[b]:
                 if sig.same_error(mine, theirs):
                     return [
                         (
@@ -203,7 +203,9 @@ def _common(
 
 def _short(text: str, limit: int = 100) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + " …"
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" -–:,") + " …"  # whole words
 
 
 def ranker_for(journal: Journal, *, with_git: bool = True) -> Ranker:

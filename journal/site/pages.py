@@ -106,10 +106,12 @@ def generate(
 def _session_pages(
     journal: Journal, writer: DocsWriter, collected: Collected, diagrams: Diagrams
 ) -> int:
+    from journal.render.batch import related_key, related_or_none
     from journal.render.index import SessionIndex
     from journal.render.report import Renderer
 
-    renderer = Renderer(journal, ascii=journal.config.ascii)
+    related = related_or_none(journal)
+    renderer = Renderer(journal, ascii=journal.config.ascii, related=related)
     index = SessionIndex(journal)
     cache = PageCache(journal.state_dir, writer.docs_dir)
     base = _base_key(journal, diagrams)
@@ -123,6 +125,7 @@ def _session_pages(
             _neighbours(info, collected),
             evidence_stamp(journal.session_dir(info.id) / "evidence"),
             [e.sha for e in info.events if e.kind == "commit"],
+            related_key(related, info.id),
         )
         if info.id not in troubled and cache.fresh(rel, key):
             writer.keep(rel)
