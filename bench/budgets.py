@@ -82,6 +82,13 @@ def _capture(bench: Bench, results: Results, python: Figure) -> list[Row]:
         if events == HOOK_EVENTS:
             budget = at_most(LOG_VS_PYTHON, PYTHON)
             out.append(Row("journal log", size, log, PYTHON, python, budget=budget))
+    if results.has("log:detected"):
+        detected = results.figure("log:detected")
+        budget = at_most(LOG_VS_PYTHON, PYTHON)
+        label = "journal log --kind detected (seen before)"
+        out.append(
+            Row(label, "1,000 sessions", detected, PYTHON, python, budget=budget)
+        )
     return out[:1] + with_growth(series) + out[1:]
 
 

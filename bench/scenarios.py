@@ -87,6 +87,8 @@ def build(base: Path, plan: Plan, only: frozenset[str] = frozenset()) -> Bench:
     sizes |= {HOOK_EVENTS} if bench.wants("hook") else set()
     for events in sorted(sizes):
         _add_log(bench, events)
+    if bench.wants("log"):
+        _add_log_detected(bench)
     if bench.wants("hook"):
         _add_hooks(bench)
     for count in plan.sessions:
@@ -144,6 +146,29 @@ def _add_log(bench: Bench, events: int) -> None:
     argv = [JOURNAL, "log", "Restarted the api workers; p99 back under 200 ms"]
     once = timed(argv, cwd=root, env=bench.env)
     bench.add(f"log:{events}", once, bench.plan.fast_runs, reset=_restore(timeline))
+
+
+def _add_log_detected(bench: Bench) -> None:
+    """`log --kind detected` with 1,000 past sessions and their signature index, one
+    of them with the same error: the "seen before" lookup must keep `log` within its
+    budget."""
+    root, timeline = _active_journal(bench, "log-detected", HOOK_EVENTS)
+    ids = [synth.write_session(root, n, events=20) for n in range(1, 1001)]
+    error = "sqlalchemy.exc.InvalidRequestError: mapper {!r} failed at {}"
+    # One past session had the error, so the line is found and printed: the whole
+    # lookup is timed, not only the miss.
+    past = {"at": "2025-06-01T10:00:00+00:00", "kind": "detected"}
+    past["text"] = error.format("Mapper[Course]", "0x55d0aa01")
+    with (root / "sessions" / ids[500] / "timeline.yaml").open("a") as handle:
+        handle.write(f"- {json.dumps(past)}\n")
+    synth.run([JOURNAL, "related", "--limit", "1"], cwd=root, env=bench.env)
+    argv = [JOURNAL, "log", error.format("Mapper[Org]", "0x7f3a"), "--kind", "detected"]
+    reset = _restore(timeline)
+    if "seen before: " not in synth.run(argv, cwd=root, env=bench.env):
+        raise SystemExit("bench: log --kind detected did not find the past error")
+    reset()
+    once = timed(argv, cwd=root, env=bench.env)
+    bench.add("log:detected", once, bench.plan.fast_runs, reset=reset)
 
 
 def _add_hooks(bench: Bench) -> None:

@@ -122,3 +122,40 @@ def test_one_broken_session_fails_the_run_but_not_the_others(example: Cli) -> No
         "2025-11-04-sqlalchemy-mapper-error.md",
         "2025-11-12-api-latency-spike.md",
     ]
+
+
+MAPPER_AGAIN = (
+    "sqlalchemy.exc.InvalidRequestError: One or more mappers failed to initialize - "
+    "can't proceed with initialization of other mappers. Triggering mapper: "
+    "'Mapper[Course(courses)]'. Original exception was: When initializing mapper "
+    "Mapper[Course(courses)], expression 'Campus' failed to locate a name ('Campus'). "
+    "If this is a class name, consider adding this relationship() to the "
+    "<class 'app.models.course.Course'> class after both dependent classes have been "
+    "defined."
+)
+
+
+def test_a_new_session_with_the_same_error_rewrites_the_older_report(
+    example: Cli,
+) -> None:
+    render_all(example)
+    old = "2025-11-04-sqlalchemy-mapper-error"
+    assert (
+        "## Related sessions"
+        not in (example.root / "reports" / f"{old}.md").read_text()
+    )
+    example.ok("new", "Course mapper fails", "--at", "2026-02-01T09:00:00+00:00")
+    example.ok("log", MAPPER_AGAIN, "--kind", "detected")
+    new = "2026-02-01-course-mapper-fails"
+    result = render_all(example)
+    assert sorted(result["written"]) == [old, new]  # type: ignore[arg-type]
+    report = (example.root / "reports" / f"{old}.md").read_text()
+    related = report.split("## Related sessions\n\n", 1)[1].split("\n\n", 1)[0]
+    assert related == (
+        f"- [Course mapper fails]({new}.md): same error: "
+        "sqlalchemy.exc.InvalidRequestError: One or more mappers failed to initialize "
+        "- can't proceed with …"
+    )
+    back = (example.root / "reports" / f"{new}.md").read_text()
+    assert f"- [Session 8: SQLAlchemy mapper error]({old}.md): same error: " in back
+    assert render_all(example)["written"] == []

@@ -97,20 +97,36 @@ def run_fast_log(argv: list[str]) -> int | None:
             file=sys.stderr,
         )
         return 70
+    seen = _seen_before(journal, logged.session_id, logged.event)
     if opts.get("json"):
-        print(
-            json.dumps(
-                {
-                    "session": logged.session_id,
-                    "event": logged.event,
-                    "redacted": list(logged.redacted),
-                },
-                ensure_ascii=False,
-            )
-        )
+        data = {
+            "session": logged.session_id,
+            "event": logged.event,
+            "redacted": list(logged.redacted),
+        }
+        if seen is not None:
+            data["seen_before"] = [m.as_dict() for m in seen]
+        print(json.dumps(data, ensure_ascii=False))
     else:
         print(describe(logged.session_id, logged.event, logged.redacted))
+        if seen:
+            print(seen[0].line(len(seen) - 1))
     return 0
+
+
+def _seen_before(
+    journal: Any, session_id: str, event: dict[str, Any]
+) -> list[Any] | None:
+    """Past sessions with the same error, for the kinds that carry errors (None for
+    other kinds); never a reason for `log` to fail."""
+    if event["kind"] not in ("detected", "identified"):
+        return None
+    try:
+        from journal.insight.seen import seen_before
+
+        return seen_before(journal.state_dir, session_id, text=event["text"])
+    except Exception:  # the event is written; a broken index only costs the hint
+        return []
 
 
 def describe(session_id: str, event: dict[str, Any], redacted: tuple[str, ...]) -> str:

@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journal import __version__
 from journal.errors import JournalError
@@ -29,6 +29,9 @@ from journal.store.fingerprint import (
 )
 from journal.store.locate import CONFIG_NAME
 from journal.store.sessions import Journal
+
+if TYPE_CHECKING:
+    from journal.insight.related import Related
 
 _REPORT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*\.md$")
 
@@ -54,10 +57,18 @@ def render_all(
     manifest = load_cache(manifest_path)
     global_key = _global_key(journal, ascii)
     linked = _trailer_shas(journal)
+    related = related_or_none(journal)
     fresh: dict[str, Any] = {}
     renderer = None
     for session_id, entry in entries.items():
-        key = _report_key(global_key, entry, entries, index, linked.get(session_id))
+        key = _report_key(
+            global_key,
+            entry,
+            entries,
+            index,
+            linked.get(session_id),
+            related_key(related, session_id),
+        )
         path = target / f"{session_id}.md"
         known = manifest.get(session_id)
         if (
@@ -71,7 +82,7 @@ def render_all(
         if renderer is None:
             from journal.render.report import Renderer
 
-            renderer = Renderer(journal, ascii=ascii)
+            renderer = Renderer(journal, ascii=ascii, related=related)
             target.mkdir(parents=True, exist_ok=True)
         try:
             text = renderer.render(session_id, index=index)
@@ -102,12 +113,31 @@ def _trailer_shas(journal: Journal) -> dict[str, list[str]]:
     return {sid: [e["sha"] for e in events] for sid, events in found.items()}
 
 
+def related_or_none(journal: Journal) -> dict[str, list[Related]] | None:
+    """Every session's related sessions; None (each report ranks its own) when the
+    journal cannot be read whole."""
+    from journal.insight.relatedmap import related_map
+
+    try:
+        return related_map(journal)
+    except JournalError:
+        return None
+
+
+def related_key(related: dict[str, list[Related]] | None, session_id: str) -> Any:
+    """What a report shows of its related sessions: a new one changes the report."""
+    if related is None:
+        return None
+    return [[r.id, r.label, r.reasons] for r in related.get(session_id, ())]
+
+
 def _report_key(
     global_key: str,
     entry: Entry,
     entries: dict[str, Entry],
     index: SessionIndex,
     linked: list[str] | None = None,
+    related: Any = None,
 ) -> str:
     previous = entries.get(entry.previous) if entry.previous else None
     neighbours = [
@@ -116,7 +146,8 @@ def _report_key(
         [(e.id, e.label) for e in index.next_of(entry.id)],
     ]
     raw = json.dumps(
-        [global_key, entry.digest, neighbours, linked or []], ensure_ascii=False
+        [global_key, entry.digest, neighbours, linked or [], related],
+        ensure_ascii=False,
     )
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 

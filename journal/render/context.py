@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from journal.insight.metrics import Metrics, compute, figures, format_duration
 
 if TYPE_CHECKING:
+    from journal.insight.related import Related
     from journal.model.session import Criterion, Event, NextStep, Session
     from journal.render.index import Entry
 
@@ -91,6 +92,16 @@ class Neighbour:
 
 
 @dataclass(frozen=True)
+class RelatedLink:
+    """A related session as the report lists it: link, label and reasons in words."""
+
+    id: str
+    label: str
+    link: str
+    reasons: Sequence[str]
+
+
+@dataclass(frozen=True)
 class Group:
     """Items under one heading (criteria by group, next steps by horizon)."""
 
@@ -112,6 +123,7 @@ def build_context(
     following: Sequence[Entry],
     ascii: bool,
     commit_url: CommitUrl,
+    related: Sequence[Related] = (),
 ) -> dict[str, Any]:
     """The template context of one report."""
     moments = [e.at for e in events] + [
@@ -128,6 +140,9 @@ def build_context(
         "metric_rows": metric_rows(metrics, has_steps=bool(session.next_steps)),
         "previous": _neighbour(previous, session.previous),
         "following": [_neighbour(e, e.id) for e in following],
+        "related": [
+            RelatedLink(r.id, r.label, f"{r.id}.md", r.reasons) for r in related
+        ],
         "criteria_groups": _criteria_groups(session.success_criteria),
         "step_groups": _step_groups(session.next_steps),
         "marks": ASCII if ascii else EMOJI,

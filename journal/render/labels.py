@@ -69,6 +69,7 @@ DEFAULT_LABELS: Mapping[str, str] = {
     "lessons.went-wrong": "Went wrong",
     "lessons.lucky": "Lucky",
     "lessons.prevention": "Prevention",
+    "related": "Related sessions",
     "metrics": "Metrics",
 }
 """Every label key with the words the default templates print for it.

@@ -24,6 +24,7 @@ from journal.render.labels import label_for
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from journal.insight.related import Ranker, Related
     from journal.model.session import Event, Session
     from journal.render.index import SessionIndex
     from journal.store.sessions import Journal
@@ -69,6 +70,9 @@ class Renderer:
 
     journal: Journal
     ascii: bool = False
+    related: Mapping[str, Sequence[Related]] | None = None
+    """Every session's related sessions (`insight.relatedmap`), when the caller
+    renders many; one report alone ranks the journal against its session."""
 
     @cached_property
     def env(self) -> Environment:
@@ -78,6 +82,19 @@ class Renderer:
     def commit_url(self) -> CommitUrl:
         """sha -> web link; the remote is read once per renderer, not per report."""
         return commit_linker(self.journal)
+
+    @cached_property
+    def ranker(self) -> Ranker:
+        from journal.insight.related import ranker_for
+
+        return ranker_for(self.journal)
+
+    def related_of(self, session_id: str) -> Sequence[Related]:
+        if self.related is not None:
+            return self.related.get(session_id, ())
+        if session_id not in self.ranker.features:
+            return ()
+        return self.ranker.related(session_id)
 
     def render(self, session_id: str, *, index: SessionIndex | None = None) -> str:
         """The report of one session, as Markdown text ending in one newline."""
@@ -117,6 +134,7 @@ class Renderer:
             following=index.next_of(session_id),
             ascii=self.ascii,
             commit_url=self.commit_url,
+            related=self.related_of(session_id),
         )
         return self.render_context(context)
 

@@ -26,6 +26,7 @@ def build_nav(collected: Collected) -> list[Any]:
         {"Follow-ups": paths.FOLLOWUPS},
         {"Lessons": paths.LESSONS},
         {"Metrics": paths.METRICS},
+        {"Hotspots": paths.HOTSPOTS},
         {"Tags": paths.TAGS},
     ]
 

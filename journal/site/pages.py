@@ -16,6 +16,7 @@ from journal.site.cache import PageCache, evidence_stamp, global_key, page_key
 from journal.site.collect import Collected, SessionInfo, collect
 from journal.site.evidence import copy_evidence
 from journal.site.followups_page import followups_page
+from journal.site.hotspots_page import hotspots_page
 from journal.site.indexes import index_pages
 from journal.site.lessons_page import lessons_page
 from journal.site.metrics_page import metrics_page
@@ -25,6 +26,7 @@ from journal.site.session_page import Diagrams, session_page
 from journal.site.writer import DocsWriter
 
 if TYPE_CHECKING:
+    from journal.insight.hotspots import Hotspots
     from journal.render.index import SessionIndex
     from journal.render.report import Renderer
     from journal.store.sessions import Journal
@@ -106,10 +108,12 @@ def generate(
 def _session_pages(
     journal: Journal, writer: DocsWriter, collected: Collected, diagrams: Diagrams
 ) -> int:
+    from journal.render.batch import related_key, related_or_none
     from journal.render.index import SessionIndex
     from journal.render.report import Renderer
 
-    renderer = Renderer(journal, ascii=journal.config.ascii)
+    related = related_or_none(journal)
+    renderer = Renderer(journal, ascii=journal.config.ascii, related=related)
     index = SessionIndex(journal)
     cache = PageCache(journal.state_dir, writer.docs_dir)
     base = _base_key(journal, diagrams)
@@ -123,6 +127,7 @@ def _session_pages(
             _neighbours(info, collected),
             evidence_stamp(journal.session_dir(info.id) / "evidence"),
             [e.sha for e in info.events if e.kind == "commit"],
+            related_key(related, info.id),
         )
         if info.id not in troubled and cache.fresh(rel, key):
             writer.keep(rel)
@@ -180,6 +185,16 @@ def _report(
         )
 
 
+def _hotspots(journal: Journal) -> Hotspots:
+    """The journal's hotspots; none when its sessions or git cannot be read."""
+    from journal.insight.hotspots import Hotspots, find_hotspots
+
+    try:
+        return find_hotspots(journal)
+    except JournalError:
+        return Hotspots([], [])
+
+
 def _broken(session_id: str, message: str) -> str:
     return (
         f"# {session_id}\n\n"
@@ -203,6 +218,7 @@ def _summary_pages(journal: Journal, writer: DocsWriter, collected: Collected) -
     pages[paths.METRICS] = metrics_page(
         collected, severities=config.severities, statuses=config.statuses
     )
+    pages[paths.HOTSPOTS] = hotspots_page(_hotspots(journal), collected)
     for rel, text in pages.items():
         # Tables need the width the table of contents would take.
         wide = rel not in (paths.LESSONS, paths.ARCHIVE)

@@ -13,6 +13,7 @@ ARCHIVE = "sessions/index.md"
 FOLLOWUPS = "followups.md"
 LESSONS = "lessons.md"
 METRICS = "metrics.md"
+HOTSPOTS = "hotspots.md"
 TAGS = "tags/index.md"
 ASSETS = "assets"
 

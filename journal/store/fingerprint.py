@@ -50,10 +50,15 @@ def load_cache(path: Path) -> dict[str, Any]:
 
 def save_cache(path: Path, data: dict[str, Any]) -> None:
     """Write a cache atomically; any failure is ignored (see the module docstring)."""
+    save_cache_bytes(path, json.dumps(data, sort_keys=True).encode("utf-8"))
+
+
+def save_cache_bytes(path: Path, data: bytes) -> None:
+    """`save_cache` for a cache with a layout of its own."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+        tmp.write_bytes(data)
         tmp.replace(path)
     except OSError:
         pass

@@ -50,6 +50,10 @@ def import_(
             progress=step,
         )
     summary = totals(outcomes)
+    if not dry_run and into is None:
+        from journal.insight.sigindex import refresh_quietly
+
+        refresh_quietly(journal)  # "seen before" knows the imported history at once
     if as_json:
         payload = {"dry_run": dry_run, "totals": summary,
                    "files": [o.as_dict() for o in outcomes]}  # fmt: skip

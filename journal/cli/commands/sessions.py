@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from journal.cli.options import Json, SessionOpt
 from journal.cli.output import emit
+
+if TYPE_CHECKING:
+    from journal.store.sessions import Journal
 
 commands = typer.Typer()
 
@@ -82,6 +85,7 @@ def new(
         detected=detected,
         impact=impact,
     )
+    _refresh_index_if_built(journal)
     folder = journal.sessions_dir / session_id
     active = "" if no_activate else " (now active)"
     emit(
@@ -89,6 +93,16 @@ def new(
         f"created {session_id}{active}",
         as_json=as_json,
     )
+
+
+def _refresh_index_if_built(journal: Journal) -> None:
+    """Bring an existing signature index up to date (cheap: stat-keyed); building
+    one from nothing is left to `close`, `import`, `related` and the reports."""
+    from journal.insight.seen import SEEN_NAME
+    from journal.insight.sigindex import refresh_quietly
+
+    if (journal.state_dir / SEEN_NAME).is_file():
+        refresh_quietly(journal)
 
 
 def _check_choice(name: str, value: str | None, allowed: tuple[str, ...]) -> None:
@@ -186,17 +200,37 @@ def set_(
 
         # A trailing newline from `echo` or a file is not part of the value.
         value = read_text(path).removesuffix("\n")
-    changed = set_field(Journal.open(), session, path, value, redact=not no_redact)
+    journal = Journal.open()
+    changed = set_field(journal, session, path, value, redact=not no_redact)
     found = changed.redacted
     note = (
         f" ({len(found)} secret(s) redacted: {', '.join(sorted(set(found)))})"
         if found
         else ""
     )
-    emit(
-        {"session": changed.session_id, "set": path, "redacted": list(found)},
-        f"set {path} in {changed.session_id}{note}",
-        as_json=as_json,
+    seen = _seen_root_cause(journal, changed.session_id, path)
+    data = {"session": changed.session_id, "set": path, "redacted": list(found)}
+    human = f"set {path} in {changed.session_id}{note}"
+    if seen is not None:
+        data["seen_before"] = [m.as_dict() for m in seen]
+        human += "".join(f"\n{m.line(len(seen) - 1)}" for m in seen[:1])
+    emit(data, human, as_json=as_json)
+
+
+def _seen_root_cause(journal: Journal, session_id: str, path: str) -> list[Any] | None:
+    """After `set root_cause.*`: past sessions with its root-cause file or error."""
+    if not path.startswith("root_cause"):
+        return None
+    from journal.insight.seen import seen_before
+
+    root = journal.load(session_id).root_cause
+    if root is None:
+        return []
+    return seen_before(
+        journal.state_dir,
+        session_id,
+        text=root.summary or "",
+        location=root.location or "",
     )
 
 
@@ -210,10 +244,13 @@ def close(
     as_json: Json = False,
 ) -> None:
     """Close a session: set its final status and end time."""
+    from journal.insight.sigindex import refresh_quietly
     from journal.operations.session_edits import close_session
     from journal.store.sessions import Journal
 
-    changed = close_session(Journal.open(), session, status=status, at=at)
+    journal = Journal.open()
+    changed = close_session(journal, session, status=status, at=at)
+    refresh_quietly(journal)  # what "seen before" will know in the next incident
     linked = (
         f" (its {changed.linked} commit(s) written into timeline.yaml: commit them)"
         if changed.linked

@@ -1,0 +1,86 @@
+"""What the journal remembers: `related` sessions and `hotspots` in the code."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+
+from journal.cli.options import Json
+
+commands = typer.Typer()
+
+
+@commands.command("related")
+def related(
+    ref: Annotated[
+        str | None,
+        typer.Argument(help="Session id, prefix or number (default: active)."),
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 10,
+    as_json: Json = False,
+) -> None:
+    """Past sessions sharing an error signature, a root-cause file, files changed by
+    linked commits, a component, a tag or a title with this one — each with why."""
+    from journal.insight.related import ranker_for
+    from journal.store.sessions import Journal
+
+    journal = Journal.open()
+    session_id = journal.resolve_for_reading(ref)
+    ranker = ranker_for(journal)
+    if session_id not in ranker.features:
+        journal.load(session_id)  # says what is wrong with it
+        journal.events(session_id)
+    found = ranker.related(session_id, limit=limit)
+    if as_json:
+        payload = {"session": session_id, "related": [r.as_dict() for r in found]}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    if not found:
+        print(f"nothing related to {session_id}")
+        return
+    for item in found:
+        print(f"{item.id}  {item.label}")
+        for reason in item.reasons:
+            print(f"    {reason}")
+
+
+@commands.command("hotspots")
+def hotspots(
+    since: Annotated[
+        str | None,
+        typer.Option(help="Sessions started since: 2025-11-01, or 90d back from now."),
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Rows of each table.")] = 20,
+    as_json: Json = False,
+) -> None:
+    """Source files (and directories) ranked by the sessions whose linked commits
+    changed them or whose root cause names them; renames followed, deleted marked."""
+    from journal.insight.aggregates import parse_since
+    from journal.insight.hotspots import find_hotspots
+    from journal.store.sessions import Journal
+
+    journal = Journal.open()
+    start = parse_since(since, journal=journal).date() if since else None
+    result = find_hotspots(journal, since=start)
+    if as_json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    if not result.files:
+        print("no hotspots: no session has linked commits or a root-cause file")
+        return
+    _table("file", result.files[:limit])
+    print()
+    _table("directory", result.directories[:limit])
+
+
+def _table(heading: str, rows: list[Any]) -> None:
+    width = max(len(heading), *(len(r.path) for r in rows))
+    print(f"{heading:<{width}}  sessions  last        trend")
+    for row in rows:
+        mark = "  (deleted)" if row.exists is False else ""
+        print(
+            f"{row.path:<{width}}  {len(row.sessions):>8}  {row.last:<10}  "
+            f"{row.trend}{mark}"
+        )

@@ -1,0 +1,143 @@
+"""Files changed by linked commits, under their current names: renames followed
+through history (git's rename detection), deleted files marked. Every git call goes
+through `gitlink.shell.run_git`; a commit's files never change, so they are cached
+by SHA in the state folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from journal.errors import JournalError
+from journal.gitlink.shell import run_git
+from journal.store.fingerprint import load_cache, save_cache
+
+CACHE_NAME = "commit-files.json"
+
+
+@dataclass
+class Changes:
+    """Per commit, the files it touched (current names); which files still exist."""
+
+    files: dict[str, list[str]] = field(default_factory=dict)
+    dates: dict[str, str] = field(default_factory=dict)
+    existing: set[str] | None = None
+    """Files of HEAD; None outside a repository (nothing can be marked deleted)."""
+    renamed: dict[str, str] = field(default_factory=dict)
+    """Old name -> current name, for every rename in HEAD's history."""
+
+    def current(self, path: str) -> str:
+        seen = {path}
+        while path in self.renamed and self.renamed[path] not in seen:
+            path = self.renamed[path]
+            seen.add(path)
+        return path
+
+    def exists(self, path: str) -> bool | None:
+        return None if self.existing is None else path in self.existing
+
+
+def load_changes(root: Path, state_dir: Path, shas: Iterable[str]) -> Changes:
+    """The files of each commit in `shas` that git knows; empty outside git."""
+    wanted = list(dict.fromkeys(s.lower() for s in shas if s))
+    try:
+        run_git(["rev-parse", "--git-dir"], cwd=root)
+    except JournalError:
+        return Changes()
+    path = state_dir / CACHE_NAME
+    cache = load_cache(path)
+    missing = [s for s in wanted if s not in cache]
+    if missing:
+        cache.update(_read_commits(root, missing))
+        save_cache(path, cache)
+    changes = Changes(existing=_head_files(root), renamed=_renames(root))
+    for sha in wanted:
+        entry = cache.get(sha)
+        if isinstance(entry, dict) and entry.get("files") is not None:
+            changes.files[sha] = sorted({changes.current(p) for p in entry["files"]})
+            changes.dates[sha] = entry.get("date", "")
+    return changes
+
+
+def _read_commits(root: Path, shas: list[str]) -> dict[str, object]:
+    """Files per commit; a SHA git does not know is remembered as unknown."""
+    known = run_git(
+        ["cat-file", "--batch-check=%(objectname) %(objecttype)"],
+        cwd=root,
+        input="".join(f"{s}^{{commit}}\n" for s in shas).encode(),
+    ).splitlines()
+    result: dict[str, object] = {}
+    full: dict[str, str] = {}
+    for sha, line in zip(shas, known, strict=False):
+        parts = line.split()
+        if len(parts) == 2 and parts[1] == "commit":
+            full[parts[0]] = sha
+        else:
+            result[sha] = {"files": None}
+    if full:
+        out = run_git(
+            [
+                "-c",
+                "core.quotePath=false",
+                "log",
+                "--no-walk=unsorted",
+                "-M",
+                "--name-status",
+                "--format=%x00%H %cs",
+                *list(full),
+            ],
+            cwd=root,
+        )
+        for chunk in out.split("\0")[1:]:
+            head, _, body = chunk.partition("\n")
+            commit, _, day = head.partition(" ")
+            files = [line.split("\t")[-1] for line in body.splitlines() if "\t" in line]
+            result[full.get(commit, commit)] = {"files": files, "date": day}
+    return result
+
+
+def _head_files(root: Path) -> set[str] | None:
+    try:
+        out = run_git(
+            [
+                "-c",
+                "core.quotePath=false",
+                "ls-tree",
+                "-r",
+                "--name-only",
+                "-z",
+                "HEAD",
+            ],
+            cwd=root,
+        )
+    except JournalError:
+        return None
+    return set(filter(None, out.split("\0")))
+
+
+def _renames(root: Path) -> dict[str, str]:
+    try:
+        out = run_git(
+            [
+                "-c",
+                "core.quotePath=false",
+                "log",
+                "-M",
+                "--diff-filter=R",
+                "--name-status",
+                "--format=",
+                "HEAD",
+            ],
+            cwd=root,
+        )
+    except JournalError:
+        return {}
+    renamed: dict[str, str] = {}
+    # Newest first: an older rename of the same name must not override a newer one.
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3 and parts[0].startswith("R"):
+            renamed.setdefault(parts[1], parts[2])
+    return renamed

@@ -1,0 +1,154 @@
+"""What a session shares with others: its error signatures, root-cause files, code
+locations in its errors, linked commits, components, tags and title words, as plain
+JSON-able data (the signature index caches it; `related` and `hotspots` rank on it).
+
+Imported reports give the same features: their errors sit in detection snippets,
+sections' code blocks and timeline lines, their commits are commit events.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from journal.insight import signatures as sig
+
+if TYPE_CHECKING:
+    from journal.model.session import Event, Session
+
+_FENCE_RE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1", re.MULTILINE | re.DOTALL)
+_TITLE_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "to",
+        "and",
+        "or",
+        "with",
+        "after",
+        "before",
+        "during",
+        "from",
+        "by",
+        "is",
+        "was",
+        "are",
+        "be",
+        "not",
+        "no",
+        "vs",
+        "via",
+        "into",
+        "over",
+        "under",
+        "fix",
+        "fixed",
+        "issue",
+        "incident",
+        "problem",
+        "session",
+        "error",
+        "errors",
+    ]
+)
+
+
+def title_words(title: str) -> list[str]:
+    words = re.findall(r"[a-z][a-z0-9]+", title.lower())
+    return sorted({w for w in words if w not in _TITLE_STOP and len(w) > 2})
+
+
+def session_features(
+    session_id: str, session: Session, events: Sequence[Event]
+) -> dict[str, Any]:
+    """The features of one session (see the module docstring)."""
+    found = _Collector()
+    for event in events:
+        loose = event.kind in sig.ERROR_KINDS
+        found.add_text(event.text, any_error_word=loose)
+        if event.output:
+            found.add_text(event.output, any_error_word=False)
+    _add_session_texts(found, session)
+    root = session.root_cause
+    root_files: list[str] = []
+    if root is not None:
+        if root.location:
+            path = sig.clean_path(root.location)
+            root_files += [path] if path else []
+        for text in (root.summary or "", *root.evidence):
+            root_files += sig.code_locations(text)
+    started = session.started.date().isoformat() if session.started else None
+    return {
+        "id": session_id,
+        "title": " ".join(session.title.split()),
+        "number": session.number,
+        "day": started or session_id[:10],
+        "tags": sorted(set(session.tags)),
+        "components": sorted({c.name.strip().lower() for c in session.components}),
+        "title_words": title_words(session.title),
+        "signatures": found.rows(),
+        "root_files": list(dict.fromkeys(root_files)),
+        "locations": [p for p in found.locations if p not in root_files],
+        "shas": list(
+            dict.fromkeys(e.sha for e in events if e.kind == "commit" and e.sha)
+        ),
+    }
+
+
+def _add_session_texts(found: _Collector, session: Session) -> None:
+    detection = session.detection
+    if detection is not None:
+        found.add_text(detection.summary or "", any_error_word=True)
+        for snippet in detection.snippets:
+            found.add_text(snippet.code, any_error_word=True)
+    root = session.root_cause
+    if root is not None:
+        found.add_text(root.summary or "", any_error_word=True)
+        for text in (root.trigger or "", *root.evidence):
+            found.add_text(text, any_error_word=False)
+        for snippet in root.snippets:
+            found.add_text(snippet.code, any_error_word=False)
+    for section in session.sections:
+        for block in _FENCE_RE.finditer(section.body):
+            found.add_text(block[2], any_error_word=False)
+    if session.impact is not None:
+        for text in session.impact.symptoms:
+            found.add_text(text, any_error_word=False)
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.signatures: dict[str, sig.Signature] = {}
+        self.locations: list[str] = []
+
+    def add_text(self, text: str, *, any_error_word: bool) -> None:
+        if not text:
+            return
+        found = sig.text_signatures(text, any_error_word=any_error_word)
+        for signature in found:
+            self.signatures.setdefault(signature.key, signature)
+        if found or sig.has_frames(text):
+            for path in sig.code_locations(text):
+                if path not in self.locations:
+                    self.locations.append(path)
+
+    def rows(self) -> list[list[str]]:
+        return [[s.kind or "", s.key, s.text[:300]] for s in self.signatures.values()]
+
+
+def signatures_of(features: dict[str, Any]) -> list[sig.Signature]:
+    """The stored rows back as signatures."""
+    return list(rows_to_signatures(features.get("signatures", ())))
+
+
+def rows_to_signatures(rows: Iterable[Sequence[str]]) -> Iterable[sig.Signature]:
+    for kind, key, text in rows:
+        skeleton = key[len(kind) + 2 :] if kind else key
+        yield sig.Signature(kind or None, skeleton, text)

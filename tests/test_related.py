@@ -1,0 +1,294 @@
+"""Error signatures, related sessions, "seen before" and hotspots, on journals and git
+repositories written here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from journal.insight import signatures as sig
+from tests.conftest import REPO, Cli, git
+from tests.gitlink_support import run_commit
+
+sys.path.insert(0, str(REPO / "bench"))
+
+import related_quality
+
+# --- signatures --------------------------------------------------------------------
+
+
+RECURRING = [
+    (
+        "2025-11-04 01:02:03 ERROR worker-3 sqlalchemy.exc.InvalidRequestError: One or "
+        "more mappers failed to initialize - can't proceed with initialization of other "
+        "mappers. Triggering mapper: 'Mapper[Organization(organizations)]' at 0x7f3a9b2c",
+        "[2026-02-01T10:00:00Z] sqlalchemy.exc.InvalidRequestError: One or more mappers "
+        "failed to initialize - can't proceed with initialization of other mappers. "
+        "Triggering mapper: 'Mapper[Course(courses)]' at 0x55d0aa01",
+    ),
+    (
+        "celery.exceptions.SoftTimeLimitExceeded in task reports.build[6f1c2a8e-0b1d-"
+        "4c55-9d0e-1f2a3b4c5d6e] after 300.5s on host 10.0.0.4",
+        "celery.exceptions.SoftTimeLimitExceeded in task reports.build[0a9b8c7d-1111-"
+        "2222-3333-444455556666] after 12s on host 10.9.1.200",
+    ),
+    (
+        "OSError: [Errno 28] No space left on device: '/tmp/pytest-of-ci/p12/out.bin'",
+        "OSError: [Errno 28] No space left on device: '/var/folders/x1/T/abc/out.bin'",
+    ),
+    (
+        'File "/srv/app/api.py", line 88\nValueError: invalid literal for int() with '
+        "base 10 at api.py:88",
+        'File "/srv/app/api.py", line 91\nValueError: invalid literal for int() with '
+        "base 10 at api.py:91",
+    ),
+]
+
+
+@pytest.mark.parametrize(("first", "again"), RECURRING)
+def test_a_recurring_error_has_one_signature(first: str, again: str) -> None:
+    a, b = sig.text_signatures(first)[-1], sig.text_signatures(again)[-1]
+    assert a.key == b.key
+    assert sig.same_error(a, b)
+
+
+def test_the_skeleton_keeps_type_message_and_locations() -> None:
+    line = (
+        "sqlalchemy.exc.InvalidRequestError: mapper 'Mapper[X]' failed at 0x7f3a "
+        "in backend/app/models/organization.py:115"
+    )
+    found = sig.line_signature(line)
+    assert found is not None
+    assert found.kind == "sqlalchemy.exc.InvalidRequestError"
+    assert "0x7f3a" not in found.key and "115" not in found.key
+    assert "'Mapper[X]'" not in found.key
+    assert sig.code_locations(line) == ["backend/app/models/organization.py"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Traceback (most recent call last):",
+        "ERROR",
+        "ERROR: 'abc'",
+        "Error: 500",
+        "KeyError: 'user_id'",
+        '  File "/srv/app/x.py", line 3, in main',
+        "Restarted the api workers; p99 back under 200 ms",
+    ],
+)
+def test_boilerplate_alone_is_no_signature(line: str) -> None:
+    assert sig.line_signature(line) is None
+
+
+def test_different_errors_sharing_boilerplate_do_not_match() -> None:
+    one = sig.text_signatures(
+        "Traceback (most recent call last):\nERROR psycopg2.OperationalError: could "
+        "not connect to server: Connection refused"
+    )
+    other = sig.text_signatures(
+        "Traceback (most recent call last):\nERROR psycopg2.errors.UniqueViolation: "
+        "duplicate key value violates unique constraint"
+    )
+    assert one and other
+    assert not any(sig.same_error(a, b) for a in one for b in other)
+
+
+def test_library_frames_and_temp_files_are_not_locations() -> None:
+    text = (
+        'File "/usr/lib/python3.11/site-packages/sqlalchemy/orm/mapper.py", line 3\n'
+        'File "/tmp/build/x.py", line 4\nFile "/srv/app/app/models/user.py", line 9'
+    )
+    assert sig.code_locations(text) == ["srv/app/app/models/user.py"]
+
+
+# --- the labelled set ----------------------------------------------------------------
+
+
+def test_precision_and_recall_on_the_labelled_pairs() -> None:
+    figures = related_quality.evaluate()
+    print(related_quality._fmt(figures))
+    assert figures["pairs"] >= 30 and figures["related pairs"] >= 10
+    assert figures["precision"] >= 0.95
+    assert figures["recall"] >= 0.8
+
+
+def test_reasons_say_what_is_shared() -> None:
+    from journal.insight.related import Ranker
+
+    ranker = Ranker(related_quality.features())
+    found = ranker.related("2025-01-04-sqlalchemy-mapper")
+    ids = [r.id for r in found]
+    assert set(ids) == {"2025-03-11-workers-down", "2025-06-02-imported-mapper"}
+    assert (
+        found[0].reasons[0].startswith("same error: sqlalchemy.exc.InvalidRequestError")
+    )
+    invoice = ranker.related("2025-04-15-invoice-totals")
+    assert [r.id for r in invoice] == ["2025-10-02-tax-rounding"]
+    assert "same root-cause file backend/app/billing/invoice.py" in invoice[0].reasons
+
+
+# --- the command line: related, seen before ----------------------------------------
+
+
+def _session(cli: Cli, title: str, at: str, *lines: tuple[str, str]) -> str:
+    out = cli.ok("new", title, "--at", at, "--json").out
+    sid = str(json.loads(out)["session"])
+    for kind, text in lines:
+        cli.ok("log", text, "--kind", kind, "--at", at)
+    return sid
+
+
+MAPPER = (
+    "sqlalchemy.exc.InvalidRequestError: One or more mappers failed to initialize - "
+    "can't proceed with initialization of other mappers. Triggering mapper: "
+    "'Mapper[{}]'"
+)
+
+
+def test_seen_before_after_log_detected(cli: Cli) -> None:
+    past = _session(
+        cli, "Mapper error", "2025-11-04T01:00:00+00:00",
+        ("detected", MAPPER.format("Organization(organizations)")),
+    )  # fmt: skip
+    cli.ok("close", "--at", "2025-11-04T02:00:00+00:00")
+    _session(cli, "Workers failing", "2026-01-10T09:00:00+00:00")
+    out = cli.ok(
+        "log", MAPPER.format("Course(courses)") + " at 0x7f3a", "-k", "detected"
+    )
+    lines = out.out.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[1] == (
+        f"seen before: {past} (same error signature) — journal show {past}"
+    )
+    quiet = cli.ok("log", MAPPER.format("Course(courses)"), "-k", "note").out
+    assert "seen before" not in quiet
+    other = cli.ok("log", "redis.exceptions.ResponseError: OOM command not allowed "
+                   "when used memory > 'maxmemory'", "-k", "detected").out  # fmt: skip
+    assert "seen before" not in other
+    data = json.loads(
+        cli.ok("log", MAPPER.format("A(a)"), "-k", "identified", "--json").out
+    )
+    assert [m["session"] for m in data["seen_before"]] == [past]
+
+
+def test_seen_before_after_set_root_cause_location(cli: Cli) -> None:
+    past = _session(cli, "Invoice totals off", "2025-11-04T01:00:00+00:00")
+    cli.ok("set", "root_cause.location", "backend/app/billing/invoice.py:77")
+    cli.ok("close")
+    _session(cli, "Tax amounts wrong", "2026-01-10T09:00:00+00:00")
+    out = cli.ok("set", "root_cause.location", "./backend/app/billing/invoice.py:131")
+    assert out.out.splitlines()[1].startswith(
+        f"seen before: {past} (same root-cause file backend/app/billing/invoice.py)"
+    )
+
+
+def test_related_command_lists_reasons_and_nothing_unrelated(cli: Cli) -> None:
+    first = _session(
+        cli, "Mapper error", "2025-11-04T01:00:00+00:00",
+        ("detected", MAPPER.format("Organization(organizations)")),
+    )  # fmt: skip
+    _session(
+        cli, "Signup errors", "2025-12-01T01:00:00+00:00",
+        ("detected", "Traceback (most recent call last):\nKeyError: 'user_id'"),
+    )  # fmt: skip
+    third = _session(
+        cli, "Workers down", "2026-01-10T09:00:00+00:00",
+        ("detected", MAPPER.format("Course(courses)")),
+    )  # fmt: skip
+    data = json.loads(cli.ok("related", third, "--json").out)
+    assert [r["session"] for r in data["related"]] == [first]
+    assert data["related"][0]["reasons"][0].startswith("same error: sqlalchemy.exc.")
+    text = cli.ok("related", first).out
+    assert third in text and "same error:" in text
+    assert "nothing related" in cli.ok("related", "2025-12-01").out
+
+
+def test_related_of_a_broken_session_says_what_is_wrong(cli: Cli) -> None:
+    sid = _session(cli, "Broken", "2025-11-04T01:00:00+00:00")
+    path = cli.root / "sessions" / sid / "session.yaml"
+    path.write_text("title: [unclosed\n", encoding="utf-8")
+    result = cli("related", sid)
+    assert result.code == 1
+    assert "session.yaml" in result.err and "Traceback" not in result.err
+
+
+# --- hotspots on a real repository -------------------------------------------------
+
+
+def _commit_file(root: Path, path: str, text: str, message: str, when: str) -> str:
+    target = root / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    git(root, "add", path)
+    run_commit(root, "-m", message, when=when)
+    return git(root, "rev-parse", "HEAD")
+
+
+def test_hotspots_follow_renames_and_mark_deleted_files(cli: Cli) -> None:
+    root = cli.root
+    body = "\n".join(f"line {i} of the billing module" for i in range(40)) + "\n"
+    a = _commit_file(
+        root, "app/billing.py", body, "Fix rounding", "2025-11-04T01:05:00Z"
+    )
+    b = _commit_file(
+        root, "app/legacy.py", "old\n", "Patch legacy", "2025-11-05T01:05:00Z"
+    )
+    (root / "app" / "payments").mkdir()
+    git(root, "mv", "app/billing.py", "app/payments/billing.py")
+    run_commit(root, "-m", "Move billing", when="2025-11-06T00:00:00Z")
+    c = _commit_file(
+        root,
+        "app/payments/billing.py",
+        body + "more\n",
+        "Fix tax",
+        "2026-01-02T01:00:00Z",
+    )
+    git(root, "rm", "-q", "app/legacy.py")
+    run_commit(root, "-m", "Drop legacy", when="2026-01-03T00:00:00Z")
+    for title, at, shas in (
+        ("Rounding", "2025-11-04T01:00:00+00:00", [a, b]),
+        ("Tax", "2026-01-02T01:00:00+00:00", [c[:10]]),
+    ):
+        _session(cli, title, at)
+        cli.ok("link", *shas)
+        cli.ok("close")
+    data = json.loads(cli.ok("hotspots", "--json").out)
+    files = {f["path"]: f for f in data["files"]}
+    billing = files["app/payments/billing.py"]
+    assert billing["count"] == 2 and billing["deleted"] is False
+    assert billing["last"] == "2026-01-02"
+    assert "app/billing.py" not in files
+    assert files["app/legacy.py"]["deleted"] is True
+    dirs = {d["path"]: d["count"] for d in data["directories"]}
+    assert dirs["app/"] == 2 and dirs["app/payments/"] == 2
+    text = cli.ok("hotspots").out
+    assert "app/legacy.py" in text and "(deleted)" in text
+    recent = json.loads(cli.ok("hotspots", "--since", "2026-01-01", "--json").out)
+    assert [f["path"] for f in recent["files"]] == ["app/payments/billing.py"]
+    assert recent["files"][0]["count"] == 1
+
+
+def test_hotspot_trend_compares_the_last_90_days_with_the_90_before() -> None:
+    from journal.insight.changes import Changes
+    from journal.insight.hotspots import rank
+
+    def features(sid: str, day: str) -> dict[str, object]:
+        return {"day": day, "shas": [], "root_files": ["a/b.py"]}
+
+    ranked = rank(
+        {
+            "s1": features("s1", "2025-06-01"),
+            "s2": features("s2", "2025-10-15"),
+            "s3": features("s3", "2025-12-01"),
+        },
+        Changes(existing={"a/b.py"}),
+        today=date(2025, 12, 31),
+    )
+    assert ranked.files[0].recent == 2 and ranked.files[0].before == 0
+    assert ranked.files[0].trend == "rising"
+    assert ranked.files[0].as_dict()["via"] == ["root cause"]

@@ -1,0 +1,101 @@
+"""Every session's related sessions at once: the candidate pairs miss nothing that
+comparing every pair finds, and the map is cached until a session changes."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from typing import Any
+
+from journal.insight.related import Ranker
+from journal.insight.relatedmap import all_related, related_map
+from journal.insight.signatures import text_signatures
+from journal.store.sessions import Journal
+from tests.conftest import REPO, Cli
+
+sys.path.insert(0, str(REPO / "bench"))
+
+import related_quality
+
+_VOCABULARY = "queue worker pool gateway replica cache deploy shard lock retry"
+_WORDS = _VOCABULARY.split(" ")
+_TAGS = ("api", "database", "queue", "cache", "deploy", "network")
+
+
+def _every_pair(ranker: Ranker, limit: int = 10) -> dict[str, list[Any]]:
+    return {
+        sid: [(r.id, r.score, r.reasons) for r in ranker.related(sid, limit=limit)]
+        for sid in ranker.features
+    }
+
+
+def _found(found: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    return {
+        sid: [(r.id, r.score, r.reasons) for r in items] for sid, items in found.items()
+    }
+
+
+def _dense(count: int) -> dict[str, dict[str, Any]]:
+    """Sessions drawn from a few words: titles, tags, files and errors overlap a lot."""
+    rng = random.Random(17)
+    features = {}
+    for n in range(count):
+        sid = f"2025-01-01-s{n:03d}"
+        error = " ".join(rng.sample(_WORDS, 4))
+        kind = rng.choice(("", "KeyError", "redis.exceptions.ResponseError"))
+        line = f"{kind}: {error} failed" if kind else f"Timeout: {error} refused"
+        signatures = text_signatures(line)
+        features[sid] = {
+            "id": sid,
+            "title": " ".join(rng.sample(_WORDS, 3)),
+            "number": n,
+            "day": "2025-01-01",
+            "tags": sorted(rng.sample(_TAGS, rng.randint(0, 3))),
+            "components": sorted(
+                rng.sample(["api", "db", "worker"], rng.randint(0, 2))
+            ),
+            "title_words": sorted(rng.sample(_WORDS, 3)),
+            "signatures": [[s.kind or "", s.key, s.text] for s in signatures],
+            "root_files": [f"app/{rng.choice(_WORDS)}.py"] if n % 3 == 0 else [],
+            "locations": [f"lib/{rng.choice(_WORDS)}.py"] if n % 4 == 0 else [],
+            "shas": [f"{n % 7:040d}"],
+        }
+    return features
+
+
+def test_the_labelled_set_gives_what_every_pair_gives() -> None:
+    ranker = Ranker(related_quality.features())
+    expected = _every_pair(ranker)
+    assert sum(map(len, expected.values())) >= 20
+    assert _found(all_related(ranker)) == expected
+
+
+def test_a_dense_journal_gives_what_every_pair_gives() -> None:
+    features = _dense(160)
+    changed = {f"{n:040d}": [f"src/{_WORDS[n]}.py", "src/common.py"] for n in range(7)}
+    ranker = Ranker(features, changed)
+    expected = _every_pair(ranker, limit=200)
+    assert sum(map(len, expected.values())) >= 500  # most kinds of evidence at work
+    assert _found(all_related(ranker, limit=200)) == expected
+
+
+def test_the_map_is_cached_until_a_session_changes(cli: Cli) -> None:
+    mapper = "sqlalchemy.exc.InvalidRequestError: One or more mappers failed: {}"
+    for title, at in (("Mapper error", "2025-11-04"), ("Mapper again", "2026-01-10")):
+        cli.ok("new", title, "--at", f"{at}T01:00:00+00:00")
+        cli.ok("log", mapper.format(title), "--kind", "detected")
+    journal = Journal.open(cli.root)
+    first = related_map(journal)
+    assert [[r.id for r in items] for items in first.values()] == [
+        [sid] for sid in reversed(list(first))
+    ]
+    cache = journal.state_dir / "related-map.json"
+    stored = json.loads(cache.read_text())
+    stored["related"] = {sid: [] for sid in first}  # what only a cache hit returns
+    cache.write_text(json.dumps(stored))
+    assert all(items == [] for items in related_map(journal).values())
+    cli.ok("log", "Rolled back the deploy", "--kind", "note")  # not a feature
+    assert all(items == [] for items in related_map(journal).values())
+    cli.ok("log", "redis.exceptions.ResponseError: OOM command", "--kind", "detected")
+    assert all(len(items) == 1 for items in related_map(journal).values())
