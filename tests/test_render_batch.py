@@ -159,3 +159,28 @@ def test_a_new_session_with_the_same_error_rewrites_the_older_report(
     back = (example.root / "reports" / f"{new}.md").read_text()
     assert f"- [Session 8: SQLAlchemy mapper error]({old}.md): same error: " in back
     assert render_all(example)["written"] == []
+
+
+def test_a_run_with_nothing_changed_ranks_no_related_sessions(
+    example: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The no-op run answers from the manifest: ranking related sessions (the costly
+    part at 1,000 sessions) is skipped, and a later change still re-ranks them."""
+    from journal.render import batch
+    from journal.store.sessions import Journal
+
+    journal = Journal.open(example.root)
+    batch.render_all(journal)
+
+    def refuse(_: object) -> None:
+        raise AssertionError("related sessions were ranked on a no-op run")
+
+    monkeypatch.setattr(batch, "related_or_none", refuse)
+    again = batch.render_all(journal)
+    assert again.written == [] and len(again.unchanged) == 4
+    session = (
+        example.root / "sessions" / "2025-11-12-api-latency-spike" / "session.yaml"
+    )
+    session.write_text(session.read_text().replace("API latency", "API latency (p99)"))
+    with pytest.raises(AssertionError, match="ranked on a no-op run"):
+        batch.render_all(journal)

@@ -57,8 +57,16 @@ def render_all(
     manifest = load_cache(manifest_path)
     global_key = _global_key(journal, ascii)
     linked = _trailer_shas(journal)
+    overall = _journal_key(global_key, entries, linked)
+    if _all_current(manifest, overall, entries, target):
+        # Nothing any report is made of changed since the last run, so neither did
+        # any session's related sessions: skip ranking them (the costly part).
+        result.unchanged.extend(entries)
+        result.removed = _remove_stale(target, set(entries))
+        index.save()
+        return result
     related = related_or_none(journal)
-    fresh: dict[str, Any] = {}
+    fresh: dict[str, Any] = {_JOURNAL_KEY: overall}
     renderer = None
     for session_id, entry in entries.items():
         key = _report_key(
@@ -100,6 +108,37 @@ def render_all(
     if fresh != manifest:
         save_cache(manifest_path, fresh)
     return result
+
+
+_JOURNAL_KEY = "__journal__"
+"""The manifest's entry for the journal as a whole (session ids never look like it)."""
+
+
+def _journal_key(
+    global_key: str, entries: dict[str, Entry], linked: dict[str, list[str]]
+) -> str:
+    """A digest of everything the reports are made of: the configuration, templates and
+    package (`global_key`), each session's files and the commits its trailers link."""
+    digest = hashlib.sha256(global_key.encode())
+    for session_id in sorted(entries):
+        digest.update(f"\0{session_id}\0{entries[session_id].digest}".encode())
+        digest.update(" ".join(linked.get(session_id, ())).encode())
+    return digest.hexdigest()
+
+
+def _all_current(
+    manifest: dict[str, Any], overall: str, entries: dict[str, Entry], target: Path
+) -> bool:
+    """The last run saw this very journal, and left every report as it wrote it."""
+    if manifest.get(_JOURNAL_KEY) != overall or len(manifest) != len(entries) + 1:
+        return False
+    for session_id in entries:
+        known = manifest.get(session_id)
+        if not isinstance(known, dict):
+            return False
+        if known.get("stat") != stat_key(target / f"{session_id}.md"):
+            return False
+    return True
 
 
 def _trailer_shas(journal: Journal) -> dict[str, list[str]]:
