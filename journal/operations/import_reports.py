@@ -23,6 +23,8 @@ class FileOutcome(Record):
 
     source: str
     session_id: str | None = None
+    planned_id: str | None = None
+    """In a dry run, the folder name the session would get (before any `-2` suffix)."""
     events: int = 0
     criteria: int = 0
     options: int = 0
@@ -129,6 +131,7 @@ def _import_one(
     return FileOutcome(
         source=str(path),
         session_id=session_id,
+        planned_id=base if dry_run else None,
         events=len(events),
         criteria=len(session.get("success_criteria", [])),
         options=len(session.get("options", [])),

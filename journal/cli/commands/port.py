@@ -76,7 +76,7 @@ def _print_report(
         elif outcome.skipped:
             print(f"  skipped {outcome.source} ({outcome.skipped})")
         else:
-            target = outcome.session_id or "(dry run)"
+            target = outcome.session_id or outcome.planned_id or "(dry run)"
             print(f"  {verb}  {target}  ← {outcome.source}")
             if dry_run:
                 _print_understood(outcome)
