@@ -57,10 +57,17 @@ _MIDDLE_KINDS = (
 
 def isolated_env(home: Path) -> dict[str, str]:
     """The environment every bench process runs in: its own HOME and git config,
-    fixed commit dates, no journal or git variables from the caller."""
+    fixed commit dates, no journal or git variables from the caller, and cached
+    bytecode."""
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "JOURNAL_"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GIT_", "JOURNAL_")) and k != "PYTHONDONTWRITEBYTECODE"
     }
+    # Bytecode is cached, as on a user's machine (pip compiles on install): a machine
+    # that sets PYTHONDONTWRITEBYTECODE would otherwise time compiling every module.
+    # The cache lives in the bench's own folder, not beside the sources.
+    env.update(PYTHONPYCACHEPREFIX=str(home / "pycache"))
     env.update(
         HOME=str(home),
         XDG_CONFIG_HOME=str(home / ".config"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from journal.errors import JournalError
 
@@ -65,24 +66,8 @@ def run_fast_log(argv: list[str]) -> int | None:
     opts = parse(argv)
     if opts is None:
         return None
-    from journal.cli.stdin import log_inputs
-    from journal.operations.log import log_event
-    from journal.store.sessions import Journal
-
     try:
-        journal = Journal.open()
-        with log_inputs(opts["words"], opts["attach"]) as (text, files):
-            logged = log_event(
-                journal,
-                text,
-                session=opts.get("session"),
-                kind=opts.get("kind", "note"),
-                at=opts.get("at"),
-                star=bool(opts.get("star")),
-                attach=files,
-                by=opts.get("by"),
-                redact=not opts.get("no_redact"),
-            )
+        journal, logged = _log(opts)
     except JournalError as exc:
         print(f"journal: error: {exc.one_line()}", file=sys.stderr)
         return exc.exit_code
@@ -127,6 +112,36 @@ def _seen_before(
         return seen_before(journal.state_dir, session_id, text=event["text"])
     except Exception:  # the event is written; a broken index only costs the hint
         return []
+
+
+def _log(opts: dict[str, Any]) -> tuple[Any, Any]:
+    """The journal, and what `log_event` wrote for these options."""
+    from journal.operations.log import log_event
+    from journal.store.sessions import Journal
+
+    journal = Journal.open()
+
+    def write(text: str, files: list[Path]) -> Any:
+        return log_event(
+            journal,
+            text,
+            session=opts.get("session"),
+            kind=opts.get("kind", "note"),
+            at=opts.get("at"),
+            star=bool(opts.get("star")),
+            attach=files,
+            by=opts.get("by"),
+            redact=not opts.get("no_redact"),
+        )
+
+    words, attach = opts["words"], opts["attach"]
+    if words != ["-"] and "-" not in attach:
+        # The common case; `-` (standard input) costs an import only when used.
+        return journal, write(" ".join(words), [Path(name) for name in attach])
+    from journal.cli.stdin import log_inputs
+
+    with log_inputs(words, attach) as (text, files):
+        return journal, write(text, files)
 
 
 def describe(session_id: str, event: dict[str, Any], redacted: tuple[str, ...]) -> str:
