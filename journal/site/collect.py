@@ -29,13 +29,32 @@ class SessionInfo:
     day: date
     """The local date of the session's first moment (`started` or an earlier,
     back-filled event); the folder's date if it has neither."""
+    journal: str = ""
+    """The journal's name on a site of several journals (`id` is then
+    `<journal>/<folder>`); empty on a journal's own site."""
+
+    @property
+    def local_id(self) -> str:
+        """The session's folder name in its own journal."""
+        return self.id.partition("/")[2] if self.journal else self.id
+
+    @property
+    def previous(self) -> str | None:
+        """The `previous:` session as an id of this site: on a site of several
+        journals, `<journal>/<id>` as written or, without a journal, this one's."""
+        written = self.session.previous
+        if not written or not self.journal or "/" in written:
+            return written
+        return f"{self.journal}/{written}"
 
     @property
     def label(self) -> str:
-        """`Session 8: SQLAlchemy mapper error`, or the title alone."""
+        """`Session 8: SQLAlchemy mapper error`, or the title alone; prefixed by the
+        journal's name on a site of several journals."""
         number = self.session.number
         title = " ".join(self.session.title.split())
-        return f"Session {number}: {title}" if number is not None else title
+        label = f"Session {number}: {title}" if number is not None else title
+        return f"{self.journal} · {label}" if self.journal else label
 
     @property
     def sort_key(self) -> tuple[date, float, str]:
@@ -57,6 +76,8 @@ class Collected:
     today: date
     problems: list[tuple[str, str]] = field(default_factory=list)
     """(session id, message) for sessions skipped or read in part."""
+    journals: list[str] = field(default_factory=list)
+    """The journals' names on a site of several journals; empty on one journal's."""
 
     @cached_property
     def by_id(self) -> dict[str, SessionInfo]:
@@ -67,8 +88,8 @@ class Collected:
         """The sessions naming each session as their `previous`, oldest first."""
         found: dict[str, list[SessionInfo]] = {}
         for info in self.infos:
-            if info.session.previous:
-                found.setdefault(info.session.previous, []).append(info)
+            if info.previous:
+                found.setdefault(info.previous, []).append(info)
         return found
 
     @cached_property

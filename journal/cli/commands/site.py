@@ -47,15 +47,38 @@ def build(
             "--output", "-o", help="Write the site here (default: site.site_dir)."
         ),
     ] = None,
+    journals: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--journal",
+            help="Build one site from several journals (repeat it; default: "
+            "site.journals in journal.yaml), into ./site of the current folder.",
+            show_default=False,
+        ),
+    ] = None,
+    keep_going: Annotated[
+        bool,
+        typer.Option(
+            "--keep-going",
+            help="With several journals: build the others when a session of one "
+            "is invalid (it is reported).",
+        ),
+    ] = False,
     as_json: Json = False,
 ) -> None:
     """Generate the site's pages from sessions/ and build them in strict mode."""
     from journal.site.build import BuildError, build_site
     from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    org, root = _org_journals(journals)
     try:
-        result = build_site(journal, offline=offline, builder=builder, site_dir=output)
+        if org:
+            options = (offline, builder, output, keep_going)
+            result = _build_org(org, root, options)
+        else:
+            result = build_site(
+                Journal.open(), offline=offline, builder=builder, site_dir=output
+            )
     except BuildError as exc:
         sys.stderr.write(exc.output)
         raise
@@ -70,6 +93,43 @@ def build(
             "(install it with `npm install --prefix .journal-site mermaid@11`)"
         )
     emit(_data(result), _human(result, offline=offline), as_json=as_json)
+
+
+def _org_journals(named: list[Path] | None) -> tuple[list[Path], Path]:
+    """The journals to build one site from, and the folder it is built in: those
+    named, here; or `site.journals` of the journal here, in its folder."""
+    from journal.errors import NotFoundError
+    from journal.site.orgbuild import saved_journals
+    from journal.store.locate import find_root
+
+    if named:
+        return named, Path.cwd()
+    try:
+        root = find_root(None)
+    except NotFoundError:
+        return [], Path.cwd()
+    return saved_journals(root), root
+
+
+def _build_org(
+    journals: list[Path],
+    root: Path,
+    options: tuple[bool, str | None, Path | None, bool],
+) -> Any:
+    from journal.site.orgbuild import build_org_site
+
+    offline, builder, output, keep_going = options
+    built = build_org_site(
+        journals,
+        root=root,
+        offline=offline,
+        builder=builder,
+        site_dir=output,
+        keep_going=keep_going,
+    )
+    for note in built.notes:
+        warn(note)
+    return built.build
 
 
 def _data(result: Any) -> dict[str, Any]:
