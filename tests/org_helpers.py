@@ -44,6 +44,7 @@ def three_journals(base: Path) -> list[Path]:
         "2025-11-04-db-failover",
         severity="critical",
         status="resolved",
+        summary="The primary lost its replica quorum.",
         tags=["database"],
         next_steps=[{"text": "Alert on replica lag in payments", "horizon": "short"}],
         events=[
@@ -69,6 +70,7 @@ def three_journals(base: Path) -> list[Path]:
         "2025-11-04-db-failover",
         severity="sev1",
         status="open",
+        summary="Queries timed out while the shards rebalanced.",
         tags=["database"],
         next_steps=[{"text": "Reindex the search shards", "horizon": "immediate"}],
         events=_events("2025-11-04T12:00:00+00:00", "2025-11-04T15:00:00+00:00"),
@@ -83,6 +85,7 @@ def three_journals(base: Path) -> list[Path]:
         "2025-11-05-token-expiry",
         severity="high",
         status="closed",
+        summary="Tokens expired early because the signer's clock drifted.",
         previous="2025-11-02-clock-skew",
         next_steps=[{"text": "Rotate the signing keys quarterly", "horizon": "long"}],
         events=_events("2025-11-05T08:00:00+00:00", "2025-11-05T08:30:00+00:00"),
@@ -107,3 +110,12 @@ def three_journals(base: Path) -> list[Path]:
             "journal",
         )
     return [payments, search, auth]
+
+
+WORDS = {"payments": "quorum", "search": "rebalanced", "identity": "signer"}
+"""A word of each journal's session summary, found by search."""
+PAGES = {
+    "payments": "payments/sessions/2025-11-04-db-failover/",
+    "search": "search/sessions/2025-11-04-db-failover/",
+    "identity": "identity/sessions/2025-11-05-token-expiry/",
+}
