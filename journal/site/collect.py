@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError
 from journal.insight.metrics import Metrics, compute
@@ -107,20 +107,34 @@ def collect(journal: Journal) -> Collected:
 
     infos: list[SessionInfo] = []
     problems: list[tuple[str, str]] = []
+    commits = _trailer_commits(journal)
     for session_id in journal.session_ids():
         try:
             session = journal.load(session_id)
         except JournalError as exc:
             problems.append((session_id, exc.one_line()))
             continue
-        events = _events(journal, session_id, problems)
+        events = _events(journal, session_id, problems, commits)
         infos.append(_info(journal, session_id, session, events))
     followups = link_steps((i.id, i.session) for i in infos)
     return Collected(infos, followups, journal.now().date(), problems)
 
 
+def _trailer_commits(journal: Journal) -> dict[str, list[dict[str, Any]]]:
+    """Commits naming a session in their trailer, read once for every session."""
+    from journal.gitlink.derived import trailer_commits
+
+    try:
+        return trailer_commits(journal)
+    except JournalError:
+        return {}  # a repository that cannot be read adds nothing
+
+
 def _events(
-    journal: Journal, session_id: str, problems: list[tuple[str, str]]
+    journal: Journal,
+    session_id: str,
+    problems: list[tuple[str, str]],
+    commits: dict[str, list[dict[str, Any]]],
 ) -> list[Event]:
     # A torn last line during an incident must not take the session off the site:
     # the readable events are shown and the problem reported.
@@ -131,7 +145,7 @@ def _events(
     except JournalError as exc:
         problems.append((session_id, exc.one_line()))
         events = journal.events(session_id, strict=False)
-    return with_trailer_commits(journal, session_id, events)
+    return with_trailer_commits(journal, session_id, events, found=commits)
 
 
 def _info(

@@ -28,6 +28,24 @@ BuilderOpt = Annotated[
     ),
 ]
 
+JournalsOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--journal",
+        help="One site from several journals (repeat it; default: site.journals "
+        "in journal.yaml), in the current folder (./site).",
+        show_default=False,
+    ),
+]
+KeepGoingOpt = Annotated[
+    bool,
+    typer.Option(
+        "--keep-going",
+        help="With several journals: build the others when a session of one is "
+        "invalid (it is reported).",
+    ),
+]
+
 
 @site_app.command("build")
 def build(
@@ -47,23 +65,8 @@ def build(
             "--output", "-o", help="Write the site here (default: site.site_dir)."
         ),
     ] = None,
-    journals: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--journal",
-            help="Build one site from several journals (repeat it; default: "
-            "site.journals in journal.yaml), into ./site of the current folder.",
-            show_default=False,
-        ),
-    ] = None,
-    keep_going: Annotated[
-        bool,
-        typer.Option(
-            "--keep-going",
-            help="With several journals: build the others when a session of one "
-            "is invalid (it is reported).",
-        ),
-    ] = False,
+    journals: JournalsOpt = None,
+    keep_going: KeepGoingOpt = False,
     as_json: Json = False,
 ) -> None:
     """Generate the site's pages from sessions/ and build them in strict mode."""
@@ -170,17 +173,33 @@ def serve(
         str, typer.Option("--host", help="Address to listen on.")
     ] = "127.0.0.1",
     builder: BuilderOpt = None,
+    journals: JournalsOpt = None,
+    keep_going: KeepGoingOpt = False,
 ) -> None:
     """Preview the site live: pages regenerate when a session, template or the
-    configuration changes, and the browser reloads (Ctrl-C stops)."""
+    configuration changes (of every journal, with several), and the browser
+    reloads (Ctrl-C stops)."""
+    from journal.site.orgserve import serve_org
     from journal.site.serve import serve_site
     from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    org, root = _org_journals(journals)
+    journal = None if org else Journal.open()
     _stop_on_sigterm()
     print(f"serving the journal at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
     try:
-        serve_site(journal, host=host, port=port, builder=builder, notify=warn)
+        if journal is None:
+            serve_org(
+                org,
+                root=root,
+                host=host,
+                port=port,
+                builder=builder,
+                notify=warn,
+                keep_going=keep_going,
+            )
+        else:
+            serve_site(journal, host=host, port=port, builder=builder, notify=warn)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
 
