@@ -71,6 +71,7 @@ def three_journals(base: Path) -> list[Path]:
         severity="sev1",
         status="open",
         summary="Queries timed out while the shards rebalanced.",
+        previous="payments/2025-11-04-db-failover",
         tags=["database"],
         next_steps=[{"text": "Reindex the search shards", "horizon": "immediate"}],
         events=_events("2025-11-04T12:00:00+00:00", "2025-11-04T15:00:00+00:00"),

@@ -95,6 +95,23 @@ def test_previous_resolves_within_the_same_journal(
     assert "(2025-11-02-clock-skew.md)" in chain
 
 
+def test_previous_names_a_session_of_another_journal(
+    built: tuple[Path, dict[str, object]],
+) -> None:
+    hub, _ = built
+    docs = hub / ".journal-site" / "docs"
+    search = (docs / "search/sessions/2025-11-04-db-failover.md").read_text()
+    chain = search.split("**In this chain:**")[1]
+    assert "(../../payments/sessions/2025-11-04-db-failover.md)" in chain
+    payments = (docs / "payments/sessions/2025-11-04-db-failover.md").read_text()
+    chain = payments.split("**In this chain:**")[1]
+    assert "(../../search/sessions/2025-11-04-db-failover.md)" in chain
+    site = hub / "site" / PAGES["search"] / "index.html"
+    assert 'href="../../../payments/sessions/2025-11-04-db-failover/"' in (
+        site.read_text()
+    )
+
+
 def test_two_journals_with_one_name_are_told_apart(tmp_path: Path) -> None:
     first = new_journal(tmp_path / "team-a" / "api")
     second = new_journal(tmp_path / "team-b" / "api")
@@ -174,15 +191,19 @@ def test_a_change_in_one_journal_regenerates_only_its_pages(tmp_path: Path) -> N
     assert sum(1 for w in first.written if "/sessions/" in w) == 4
     again = generate_org(members, place, offline=False, keep_going=False)
     assert not any("/sessions/" in w for w in again.written), again.written
-    session = journals[1] / "sessions" / "2025-11-04-db-failover" / "session.yaml"
+    session = journals[2] / "sessions" / "2025-11-05-token-expiry" / "session.yaml"
     text = session.read_text()
-    assert '"title": "db failover"' in text
-    session.write_text(text.replace('"db failover"', '"search failover"'))
+    assert '"title": "token expiry"' in text
+    session.write_text(text.replace('"token expiry"', '"tokens expired early"'))
     changed = generate_org(members, place, offline=False, keep_going=False)
-    sessions = [w for w in changed.written if "/sessions/" in w]
-    assert sessions == ["search/sessions/2025-11-04-db-failover.md"]
+    sessions = sorted(w for w in changed.written if "/sessions/" in w)
+    # The session, and the one its chain links name (same journal); no other's.
+    assert sessions == [
+        "identity/sessions/2025-11-02-clock-skew.md",
+        "identity/sessions/2025-11-05-token-expiry.md",
+    ]
     # The cross-journal pages that show the title follow.
-    assert {"index.md", "search/index.md", "tags/database.md"} <= set(changed.written)
+    assert {"index.md", "identity/index.md", "followups.md"} <= set(changed.written)
 
 
 def test_saved_journals_build_without_naming_them(tmp_path: Path) -> None:
