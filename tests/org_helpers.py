@@ -88,7 +88,13 @@ def three_journals(base: Path) -> list[Path]:
         status="closed",
         summary="Tokens expired early because the signer's clock drifted.",
         previous="2025-11-02-clock-skew",
-        next_steps=[{"text": "Rotate the signing keys quarterly", "horizon": "long"}],
+        next_steps=[
+            {
+                "text": "Rotate the signing keys quarterly",
+                "horizon": "long",
+                "carried_from": "2025-11-02-clock-skew:1",
+            }
+        ],
         events=_events("2025-11-05T08:00:00+00:00", "2025-11-05T08:30:00+00:00"),
     )
     write_session(
@@ -96,6 +102,7 @@ def three_journals(base: Path) -> list[Path]:
         "2025-11-02-clock-skew",
         severity="low",
         status="closed",
+        next_steps=[{"text": "Rotate the signing keys quarterly", "horizon": "long"}],
         events=_events("2025-11-02T08:00:00+00:00", "2025-11-02T09:00:00+00:00"),
     )
     for root in (payments, search, auth):

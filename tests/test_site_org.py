@@ -229,3 +229,36 @@ def test_site_journals_is_checked_like_every_setting(tmp_path: Path) -> None:
     (root / "journal.yaml").write_text("site:\n  journals: 3\n")
     result = run_journal("site", "build", cwd=root)
     assert "site.journals must be a list of strings" in result.err
+
+
+def test_a_step_carried_within_a_journal_is_one_follow_up(
+    built: tuple[Path, dict[str, object]],
+) -> None:
+    hub, _ = built
+    followups = (hub / ".journal-site" / "docs" / "followups.md").read_text()
+    rows = [line for line in followups.splitlines() if "Rotate the signing" in line]
+    assert len(rows) == 1  # the copy in token-expiry, not also the original
+    assert "identity · token expiry" in rows[0]
+    assert "3 open follow-ups across 3 sessions" in followups
+
+
+def test_serve_watches_every_journal(tmp_path: Path) -> None:
+    from journal.site.org import open_members
+    from journal.site.orgbuild import place_for, prepare_org
+    from journal.site.orgserve import _regenerate, snapshot_all
+
+    journals = three_journals(tmp_path)
+    members, _ = open_members(journals)
+    place, _, config_file = place_for(tmp_path, None)
+    prepare_org(members, place, config_file, offline=False, keep_going=False)
+    before = snapshot_all(members)
+    assert any(str(j / "sessions") in path for j in journals for path in before)
+    timeline = journals[2] / "sessions" / "2025-11-02-clock-skew" / "timeline.yaml"
+    with timeline.open("a") as handle:
+        handle.write('- {"at": "2025-11-02T09:30:00+00:00", "kind": "note"}\n')
+    assert snapshot_all(members) != before
+    said: list[str] = []
+    _regenerate(journals, members, tmp_path, said.append, False)
+    assert said and said[-1].startswith("regenerated"), said
+    page = place.docs_dir / "identity" / "sessions" / "2025-11-02-clock-skew.md"
+    assert "09:30" in page.read_text()

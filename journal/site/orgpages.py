@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from journal.errors import InvalidDataError
+from journal.insight.followups import Followup
 from journal.render import escape
 from journal.site import assets, paths
 from journal.site.collect import Collected, SessionInfo, collect
@@ -45,9 +46,8 @@ def collect_all(
     members: list[Member], *, keep_going: bool
 ) -> tuple[Collected, dict[str, Part]]:
     """Every journal's sessions with ids `<journal>/<folder>`, in one Collected."""
-    from journal.insight.followups import link_steps
-
     infos: list[SessionInfo] = []
+    followups: list[Followup] = []
     problems: list[tuple[str, str]] = []
     parts: dict[str, Part] = {}
     for member in members:
@@ -67,14 +67,28 @@ def collect_all(
             )
         infos += mine
         problems += troubles
+        # Steps are carried within a journal: linked there, then named as on the site.
+        followups += [_named(f, member.name) for f in own.followups]
         parts[member.name] = Part(mine, troubles, Path())
     infos.sort(key=lambda i: i.sort_key)
-    followups = link_steps((i.id, i.session) for i in infos)
     # Every journal has the same "now"; the latest local date counts as today.
     today = max(m.journal.now().date() for m in members)
     names = [m.name for m in members]
     collected = Collected(infos, followups, today, problems, names)
     return collected, parts
+
+
+def _named(item: Followup, journal: str) -> Followup:
+    def named(ref: str) -> str:
+        return f"{journal}/{ref}"
+
+    return dataclasses.replace(
+        item,
+        ref=named(item.ref),
+        session_id=named(item.session_id),
+        history=tuple(named(h) for h in item.history),
+        carried_to=named(item.carried_to) if item.carried_to else None,
+    )
 
 
 def generate_org(
