@@ -262,3 +262,14 @@ def test_serve_watches_every_journal(tmp_path: Path) -> None:
     assert said and said[-1].startswith("regenerated"), said
     page = place.docs_dir / "identity" / "sessions" / "2025-11-02-clock-skew.md"
     assert "09:30" in page.read_text()
+
+
+def test_init_org_refuses_a_folder_that_is_not_a_journal(tmp_path: Path) -> None:
+    good = new_journal(tmp_path / "good")
+    (tmp_path / "plain").mkdir()
+    hub = tmp_path / "hub"
+    hub.mkdir()
+    result = run_journal("init", "--org", str(good), "--org", "../plain", cwd=hub)
+    assert result.code != 0 and "Traceback" not in result.err
+    assert "plain is not a journal" in result.err
+    assert not (hub / "journal.yaml").exists()

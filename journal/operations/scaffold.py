@@ -58,7 +58,10 @@ def init_org(root: Path, journals: list[Path]) -> InitResult:
     import os
 
     from journal.errors import ConflictError
+    from journal.site.org import open_journal
 
+    for path in journals:
+        open_journal(path)  # each must be a journal: one line naming it if not
     result = InitResult(root)
     config = root / CONFIG_NAME
     if config.exists():
