@@ -60,6 +60,9 @@ def rows(bench: Bench) -> list[Row]:
         out += _hooks(results, python)
     out += _sessions(bench, results, python)
     out += _site(bench, results, python)
+    from org import org_rows
+
+    out += org_rows(bench, results.figure, python, PYTHON)
     if results.has("import"):
         out.append(_import(bench, results, python))
     return out

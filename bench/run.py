@@ -30,12 +30,16 @@ from measure import BenchError, run_all
 from scenarios import FULL, QUICK, Plan, build, find_jrnl
 from table import Row, markdown
 
-GROUPS = ("log", "hook", "read", "render", "site", "import")
+GROUPS = ("log", "hook", "read", "render", "site", "import", "org")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     plan = QUICK if args.quick else FULL
+    if args.org_sessions:
+        from dataclasses import replace
+
+        plan = replace(plan, org_sessions=(args.org_sessions,))
     only = frozenset(args.only.split(",")) if args.only else frozenset()
     unknown = only - set(GROUPS)
     if unknown:
@@ -67,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="exit 1 when a budget is missed"
     )
     parser.add_argument("--only", help=f"comma-separated groups of {', '.join(GROUPS)}")
+    parser.add_argument(
+        "--org-sessions",
+        type=int,
+        help="sessions in each of the org site's three journals (default: the plan's)",
+    )
     parser.add_argument(
         "--keep", type=Path, help="generate the journals here, and keep them"
     )

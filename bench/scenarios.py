@@ -42,10 +42,12 @@ class Plan:
     """Runs of each command that takes seconds (1,000 sessions, import)."""
     site_runs: int
     """Runs of each site build."""
+    org_sessions: tuple[int, ...] = ()
+    """Sessions in each of the org site's three journals."""
 
 
-FULL = Plan((10, 1000, 10000), (10, 100, 1000), (10, 100, 1000), 100, 21, 7, 3)
-QUICK = Plan((10, 1000), (10, 100), (10,), 100, 3, 2, 1)
+FULL = Plan((10, 1000, 10000), (10, 100, 1000), (10, 100, 1000), 100, 21, 7, 3, (1000,))
+QUICK = Plan((10, 1000), (10, 100), (10,), 100, 3, 2, 1, (10,))
 
 
 @dataclass
@@ -91,10 +93,16 @@ def build(base: Path, plan: Plan, only: frozenset[str] = frozenset()) -> Bench:
         _add_log_detected(bench)
     if bench.wants("hook"):
         _add_hooks(bench)
-    for count in plan.sessions:
-        _add_sessions(bench, count)
+    if any(bench.wants(g) for g in ("read", "render", "site")):
+        for count in plan.sessions:
+            _add_sessions(bench, count)
     if bench.wants("import"):
         _add_import(bench)
+    if bench.wants("org"):
+        from org import add_org
+
+        for count in plan.org_sessions:
+            add_org(bench, count)
     return bench
 
 

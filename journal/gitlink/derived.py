@@ -46,17 +46,6 @@ def trailer_commits(journal: Journal) -> dict[str, list[dict[str, Any]]]:
     return by_session
 
 
-def unlisted(
-    journal: Journal, session_id: str, listed: set[str]
-) -> list[dict[str, Any]]:
-    """The trailer commits of a session whose SHA is not in `listed`."""
-    return [
-        event
-        for event in trailer_commits(journal).get(session_id, [])
-        if event["sha"] not in listed
-    ]
-
-
 def _head(root: Path) -> str | None:
     done = run_git_raw(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=root)
     if done.returncode != 0:
@@ -123,11 +112,17 @@ def _is_ancestor(root: Path, older: str, newer: str) -> bool:
 
 
 def with_trailer_commits(
-    journal: Journal, session_id: str, events: list[Event]
+    journal: Journal,
+    session_id: str,
+    events: list[Event],
+    *,
+    found: dict[str, list[dict[str, Any]]] | None = None,
 ) -> list[Event]:
     """`events` plus the session's trailer commits it does not list, sorted by time.
 
-    A repository that cannot be read (no git, no commits) adds nothing.
+    A repository that cannot be read (no git, no commits) adds nothing. `found` is
+    `trailer_commits(journal)` read once by a caller going through every session
+    (one `git rev-parse` per session otherwise).
     """
     from journal.errors import JournalError
     from journal.model.session import to_event
@@ -135,9 +130,10 @@ def with_trailer_commits(
     listed = {e.sha for e in events if e.sha}
     listed.update(e.rewritten_from for e in events if e.rewritten_from)
     try:
-        extra = unlisted(journal, session_id, listed)
+        commits = trailer_commits(journal) if found is None else found
     except JournalError:
         return events
+    extra = [e for e in commits.get(session_id, []) if e["sha"] not in listed]
     if not extra:
         return events
     return sorted([*events, *(to_event(e) for e in extra)], key=lambda e: e.at)

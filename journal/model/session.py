@@ -28,6 +28,14 @@ _ID_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9][a-z0-9-]*$"
 SessionRef = Annotated[
     str, Meta(pattern=_ID_PATTERN, description="A session folder name.")
 ]
+PreviousRef = Annotated[
+    str,
+    Meta(
+        pattern=r"^([A-Za-z0-9][A-Za-z0-9._-]*/)?" + _ID_PATTERN[1:],
+        description="A session folder name, or `<journal>/<folder>` for a session "
+        "of another journal on the same site.",
+    ),
+]
 
 
 class _Base(
@@ -155,7 +163,7 @@ class Session(_Base, frozen=True):
     ended: Aware | None = None
     tags: list[Annotated[str, Meta(min_length=1, max_length=100)]] = []
     people: list[Person] = []
-    previous: SessionRef | None = None
+    previous: PreviousRef | None = None
     methodology: Text | None = None
     summary: Text | None = None
     detection: Detection | None = None

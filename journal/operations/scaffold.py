@@ -52,6 +52,37 @@ def init_journal(root: Path, *, sessions_dir: str = "sessions") -> InitResult:
     return result
 
 
+def init_org(root: Path, journals: list[Path]) -> InitResult:
+    """A journal.yaml that only names other journals (`site.journals`), for one site
+    built from all of them; paths are written relative to it."""
+    import os
+
+    from journal.errors import ConflictError
+    from journal.site.org import open_journal
+
+    for path in journals:
+        open_journal(path)  # each must be a journal: one line naming it if not
+    result = InitResult(root)
+    config = root / CONFIG_NAME
+    if config.exists():
+        raise ConflictError(
+            f"{config} already exists",
+            "add the journals to site.journals in it instead",
+        )
+    root.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "# One site from several journals: `journal site build` builds them all.",
+        "site:",
+        "  journals:",
+    ]
+    for path in journals:
+        relative = Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()
+        lines.append(f"    - {json.dumps(relative)}")
+    atomic_write(config, "\n".join(lines) + "\n")
+    result.created.append(CONFIG_NAME)
+    return result
+
+
 def _write_once(path: Path, text: str, result: InitResult) -> None:
     if path.exists():
         result.kept.append(path.name)

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError
 from journal.insight.metrics import Metrics, compute
@@ -29,13 +29,32 @@ class SessionInfo:
     day: date
     """The local date of the session's first moment (`started` or an earlier,
     back-filled event); the folder's date if it has neither."""
+    journal: str = ""
+    """The journal's name on a site of several journals (`id` is then
+    `<journal>/<folder>`); empty on a journal's own site."""
+
+    @property
+    def local_id(self) -> str:
+        """The session's folder name in its own journal."""
+        return self.id.partition("/")[2] if self.journal else self.id
+
+    @property
+    def previous(self) -> str | None:
+        """The `previous:` session as an id of this site: on a site of several
+        journals, `<journal>/<id>` as written or, without a journal, this one's."""
+        written = self.session.previous
+        if not written or not self.journal or "/" in written:
+            return written
+        return f"{self.journal}/{written}"
 
     @property
     def label(self) -> str:
-        """`Session 8: SQLAlchemy mapper error`, or the title alone."""
+        """`Session 8: SQLAlchemy mapper error`, or the title alone; prefixed by the
+        journal's name on a site of several journals."""
         number = self.session.number
         title = " ".join(self.session.title.split())
-        return f"Session {number}: {title}" if number is not None else title
+        label = f"Session {number}: {title}" if number is not None else title
+        return f"{self.journal} · {label}" if self.journal else label
 
     @property
     def sort_key(self) -> tuple[date, float, str]:
@@ -57,6 +76,8 @@ class Collected:
     today: date
     problems: list[tuple[str, str]] = field(default_factory=list)
     """(session id, message) for sessions skipped or read in part."""
+    journals: list[str] = field(default_factory=list)
+    """The journals' names on a site of several journals; empty on one journal's."""
 
     @cached_property
     def by_id(self) -> dict[str, SessionInfo]:
@@ -67,8 +88,8 @@ class Collected:
         """The sessions naming each session as their `previous`, oldest first."""
         found: dict[str, list[SessionInfo]] = {}
         for info in self.infos:
-            if info.session.previous:
-                found.setdefault(info.session.previous, []).append(info)
+            if info.previous:
+                found.setdefault(info.previous, []).append(info)
         return found
 
     @cached_property
@@ -86,20 +107,34 @@ def collect(journal: Journal) -> Collected:
 
     infos: list[SessionInfo] = []
     problems: list[tuple[str, str]] = []
+    commits = _trailer_commits(journal)
     for session_id in journal.session_ids():
         try:
             session = journal.load(session_id)
         except JournalError as exc:
             problems.append((session_id, exc.one_line()))
             continue
-        events = _events(journal, session_id, problems)
+        events = _events(journal, session_id, problems, commits)
         infos.append(_info(journal, session_id, session, events))
     followups = link_steps((i.id, i.session) for i in infos)
     return Collected(infos, followups, journal.now().date(), problems)
 
 
+def _trailer_commits(journal: Journal) -> dict[str, list[dict[str, Any]]]:
+    """Commits naming a session in their trailer, read once for every session."""
+    from journal.gitlink.derived import trailer_commits
+
+    try:
+        return trailer_commits(journal)
+    except JournalError:
+        return {}  # a repository that cannot be read adds nothing
+
+
 def _events(
-    journal: Journal, session_id: str, problems: list[tuple[str, str]]
+    journal: Journal,
+    session_id: str,
+    problems: list[tuple[str, str]],
+    commits: dict[str, list[dict[str, Any]]],
 ) -> list[Event]:
     # A torn last line during an incident must not take the session off the site:
     # the readable events are shown and the problem reported.
@@ -110,7 +145,7 @@ def _events(
     except JournalError as exc:
         problems.append((session_id, exc.one_line()))
         events = journal.events(session_id, strict=False)
-    return with_trailer_commits(journal, session_id, events)
+    return with_trailer_commits(journal, session_id, events, found=commits)
 
 
 def _info(

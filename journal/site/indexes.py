@@ -10,6 +10,7 @@ from journal.site import paths
 from journal.site.collect import Collected, SessionInfo
 from journal.site.tables import (
     FILTER,
+    REPOSITORY_FILTER,
     cell_link,
     month_name,
     newest_first,
@@ -100,6 +101,8 @@ def home(
             f"[every session, by month]({paths.ARCHIVE}).",
             "",
         ]
+    if collected.journals:
+        lines += [REPOSITORY_FILTER, ""]
     lines += [FILTER, "", session_table(shown, collected, page=paths.HOME, slugs=slugs)]
     tag_links = [
         cell_link(tag, paths.link(paths.HOME, paths.tag_page(slugs[tag])))

@@ -19,8 +19,10 @@ from journal.site.tables import month_name, newest_first
 NAV_SESSIONS = 50
 
 
-def build_nav(collected: Collected) -> list[Any]:
-    return [
+def build_nav(collected: Collected, *, hotspots: bool = True) -> list[Any]:
+    """The navigation; `hotspots` is off on a site of several journals, whose
+    repositories' files are not comparable."""
+    nav: list[Any] = [
         {"Home": paths.HOME},
         {"Sessions": _sessions(collected)},
         {"Follow-ups": paths.FOLLOWUPS},
@@ -29,6 +31,7 @@ def build_nav(collected: Collected) -> list[Any]:
         {"Hotspots": paths.HOTSPOTS},
         {"Tags": paths.TAGS},
     ]
+    return nav if hotspots else [item for item in nav if "Hotspots" not in item]
 
 
 def _sessions(collected: Collected) -> list[Any]:

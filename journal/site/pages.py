@@ -106,28 +106,37 @@ def generate(
 
 
 def _session_pages(
-    journal: Journal, writer: DocsWriter, collected: Collected, diagrams: Diagrams
+    journal: Journal,
+    writer: DocsWriter,
+    collected: Collected,
+    diagrams: Diagrams,
+    part: Part | None = None,
 ) -> int:
+    """The session pages of one journal (`part` picks its sessions and cache on a
+    site of several journals)."""
     from journal.render.batch import related_key, related_or_none
     from journal.render.index import SessionIndex
     from journal.render.report import Renderer
 
+    part = part or Part(collected.infos, collected.problems, journal.state_dir)
     related = related_or_none(journal)
     renderer = Renderer(journal, ascii=journal.config.ascii, related=related)
     index = SessionIndex(journal)
-    cache = PageCache(journal.state_dir, writer.docs_dir)
+    cache = PageCache(part.state_dir, writer.docs_dir)
     base = _base_key(journal, diagrams)
-    troubled = {session_id for session_id, _ in collected.problems}
-    for info in collected.infos:
+    troubled = {session_id for session_id, _ in part.problems}
+    for info in part.infos:
         rel = paths.session_page(info.id)
-        evidence = copy_evidence(writer, info, journal.session_dir(info.id))
+        folder = journal.session_dir(info.local_id)
+        evidence = copy_evidence(writer, info, folder)
+        entry = index.entries().get(info.local_id)
         key = page_key(
             base,
-            index.entries()[info.id].digest if info.id in index.entries() else None,
+            entry.digest if entry is not None else None,
             _neighbours(info, collected),
-            evidence_stamp(journal.session_dir(info.id) / "evidence"),
+            evidence_stamp(folder / "evidence"),
             [e.sha for e in info.events if e.kind == "commit"],
-            related_key(related, info.id),
+            related_key(related, info.local_id),
         )
         if info.id not in troubled and cache.fresh(rel, key):
             writer.keep(rel)
@@ -140,14 +149,24 @@ def _session_pages(
         if info.id not in {session_id for session_id, _ in collected.problems}:
             cache.record(rel, key)
     # A session that could not be read still gets a page: others link to it.
-    for session_id, message in collected.problems:
+    for session_id, message in part.problems:
         if session_id not in collected.by_id:
             writer.write(paths.session_page(session_id), _broken(session_id, message))
     index.save()
     cache.save()
-    return len(collected.infos) + sum(
-        1 for s, _ in collected.problems if s not in collected.by_id
+    return len(part.infos) + sum(
+        1 for s, _ in part.problems if s not in collected.by_id
     )
+
+
+@dataclass(frozen=True)
+class Part:
+    """One journal's share of the pages: its sessions, its problems, and the folder
+    that keeps its page cache."""
+
+    infos: list[SessionInfo]
+    problems: list[tuple[str, str]]
+    state_dir: Path
 
 
 def _base_key(journal: Journal, diagrams: Diagrams) -> str:
@@ -163,9 +182,9 @@ def _base_key(journal: Journal, diagrams: Diagrams) -> str:
 
 
 def _neighbours(info: SessionInfo, collected: Collected) -> list[Any]:
-    previous = collected.by_id.get(info.session.previous or "")
+    previous = collected.by_id.get(info.previous or "")
     return [
-        [info.session.previous, previous.label if previous else None],
+        [info.previous, previous.label if previous else None],
         [[i.id, i.label] for i in collected.following.get(info.id, [])],
     ]
 
@@ -176,7 +195,9 @@ def _report(
     """The session's report from journal.render, given the session already loaded
     (Renderer.render would read and validate both files a second time)."""
     try:
-        return renderer.render_loaded(info.id, info.session, info.events, index=index)
+        return renderer.render_loaded(
+            info.local_id, info.session, info.events, index=index
+        )
     except JournalError as exc:
         collected.problems.append((info.id, exc.one_line()))
         return (

@@ -20,8 +20,17 @@ ASSETS = "assets"
 
 def session_page(session_id: str) -> str:
     # Session pages share one folder, so the report's own `{id}.md` links to its
-    # previous and next sessions resolve as they are.
+    # previous and next sessions resolve as they are. On a site of several
+    # journals an id is `<journal>/<folder>`: `<journal>/sessions/<folder>.md`.
+    journal, slash, local = session_id.rpartition("/")
+    if slash:
+        return f"{journal}/sessions/{local}.md"
     return f"sessions/{session_id}.md"
+
+
+def journal_page(journal: str) -> str:
+    """One journal's own index on a site of several journals."""
+    return f"{journal}/index.md"
 
 
 def month_page(month: str) -> str:

@@ -83,7 +83,7 @@ def chain_links(info: SessionInfo, collected: Collected) -> str:
     """`← previous · next →` along `previous:` links, for sessions on the site."""
     page = paths.session_page(info.id)
     steps = []
-    previous = collected.by_id.get(info.session.previous or "")
+    previous = collected.by_id.get(info.previous or "")
     if previous is not None:
         link = paths.link(page, paths.session_page(previous.id))
         steps.append("← " + cell_link(previous.label, link))

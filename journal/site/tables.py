@@ -30,8 +30,14 @@ HEADER = (
     "| Open follow-ups | Tags |\n"
     "|---|--:|---|---|---|--:|--:|---|"
 )
+ORG_HEADER = (
+    "| Date | Repository | # | Session | Severity | Status | Time to resolve "
+    "| Open follow-ups | Tags |\n"
+    "|---|---|--:|---|---|---|--:|--:|---|"
+)
 FILTER = '<div class="journal-filter" data-column="Tags"></div>'
 """Where journal.js puts its tag filter; without JavaScript the tag links remain."""
+REPOSITORY_FILTER = '<div class="journal-filter" data-column="Repository"></div>'
 
 
 def cell_link(text: str, href: str) -> str:
@@ -61,17 +67,28 @@ def session_table(
     slugs: dict[str, str],
 ) -> str:
     """Sessions newest first, one row each, links relative to `page`."""
-    rows = [HEADER]
+    org = bool(collected.journals)
+    rows = [ORG_HEADER if org else HEADER]
     for info in newest_first(infos):
         s = info.session
         tags = ", ".join(
             cell_link(t, paths.link(page, paths.tag_page(slugs[t]))) for t in s.tags
+        )
+        repository = (
+            [
+                cell_link(
+                    info.journal, paths.link(page, paths.journal_page(info.journal))
+                )
+            ]
+            if org
+            else []
         )
         rows.append(
             "| "
             + " | ".join(
                 [
                     info.day.isoformat() if info.day.year > 1 else "—",
+                    *repository,
                     str(s.number) if s.number is not None else "",
                     cell_link(s.title, paths.link(page, paths.session_page(info.id))),
                     escape.cell(s.severity) if s.severity else "—",

@@ -55,6 +55,9 @@ class SiteConfig(Record):
     node_modules under the journal or the state folder)."""
     home_sessions: int = 100
     """Sessions listed on the home page, newest first; the rest by month."""
+    journals: tuple[str, ...] = ()
+    """Other journals to build one site from (paths relative to this journal.yaml);
+    `journal site build` then builds them all, this one only if listed."""
 
 
 class GitConfig(Record):
@@ -67,6 +70,9 @@ class GitConfig(Record):
 
 class Config(Record):
     """Everything `journal.yaml` can set. Paths are relative to the journal root."""
+
+    name: str = ""
+    """The journal's name on a site of several journals (default: its folder's)."""
 
     sessions_dir: str = "sessions"
     templates_dir: str = "templates"
@@ -156,6 +162,7 @@ def _check_values(config: Config, *, where: str) -> None:
         zone(config.timezone)
     except UsageError as exc:
         raise InvalidDataError(exc.message, exc.hint, where=where) from None
+    _check_journals(config.site.journals, where=where)
     for pattern in config.redact_patterns:
         try:
             re.compile(pattern)
@@ -166,6 +173,23 @@ def _check_values(config: Config, *, where: str) -> None:
                 "fix the pattern, or quote it in single quotes",
                 where=where,
             ) from None
+
+
+def _check_journals(journals: tuple[str, ...], *, where: str) -> None:
+    for path in journals:
+        if not path.strip():
+            raise InvalidDataError(
+                "site.journals lists an empty path",
+                "list each journal's folder, relative to this journal.yaml",
+                where=where,
+            )
+    twice = sorted({p for p in journals if journals.count(p) > 1})
+    if twice:
+        raise InvalidDataError(
+            f"site.journals lists {twice[0]!r} twice",
+            "list each journal once",
+            where=where,
+        )
 
 
 def default_config_yaml() -> str:
@@ -251,6 +275,7 @@ def _write_cache(cache: Path, key: list[Any], data: dict[str, Any]) -> None:
 
 _DEFAULT_YAML = """\
 # journal configuration. Every key is optional; the values shown are the defaults.
+name: ""                    # the journal's name on a site of several journals
 sessions_dir: sessions      # one folder per session: YYYY-MM-DD-slug/
 templates_dir: templates    # your templates override the built-in ones by name
 reports_dir: reports        # where `journal render --all` writes Markdown reports
@@ -274,6 +299,7 @@ site:
   config_file: mkdocs.yml   # the MkDocs configuration the site is built from
   mermaid_js: ""            # local mermaid.min.js (default: node_modules/mermaid/…)
   home_sessions: 100        # newest sessions on the home page; the rest by month
+  journals: []              # one site of several journals: their paths, from here
 git:
   web_url: ""               # self-hosted forge: https://git.example.com/{path}/commit/{sha}
   trailer: Journal-Session

@@ -23,12 +23,24 @@ def init(
     sessions_dir: Annotated[
         str, typer.Option(help="Name of the sessions folder.")
     ] = "sessions",
+    org: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--org",
+            help="Repeatable: a folder for one site of several journals, whose "
+            "journal.yaml names these journals (site.journals) and nothing else.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """Start a journal: journal.yaml, sessions/, the JSON Schema, git attributes."""
-    from journal.operations.scaffold import init_journal
+    from journal.operations.scaffold import init_journal, init_org
 
-    result = init_journal(path.resolve(), sessions_dir=sessions_dir)
+    if org:
+        result = init_org(path.resolve(), org)
+    else:
+        result = init_journal(path.resolve(), sessions_dir=sessions_dir)
     lines = [f"journal in {result.root}"]
     lines += [f"  created {name}" for name in result.created]
     lines += [f"  kept    {name}" for name in result.kept]

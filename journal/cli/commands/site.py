@@ -28,6 +28,24 @@ BuilderOpt = Annotated[
     ),
 ]
 
+JournalsOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--journal",
+        help="One site from several journals (repeat it; default: site.journals "
+        "in journal.yaml), in the current folder (./site).",
+        show_default=False,
+    ),
+]
+KeepGoingOpt = Annotated[
+    bool,
+    typer.Option(
+        "--keep-going",
+        help="With several journals: build the others when a session of one is "
+        "invalid (it is reported).",
+    ),
+]
+
 
 @site_app.command("build")
 def build(
@@ -47,15 +65,23 @@ def build(
             "--output", "-o", help="Write the site here (default: site.site_dir)."
         ),
     ] = None,
+    journals: JournalsOpt = None,
+    keep_going: KeepGoingOpt = False,
     as_json: Json = False,
 ) -> None:
     """Generate the site's pages from sessions/ and build them in strict mode."""
     from journal.site.build import BuildError, build_site
     from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    org, root = _org_journals(journals)
     try:
-        result = build_site(journal, offline=offline, builder=builder, site_dir=output)
+        if org:
+            options = (offline, builder, output, keep_going)
+            result = _build_org(org, root, options)
+        else:
+            result = build_site(
+                Journal.open(), offline=offline, builder=builder, site_dir=output
+            )
     except BuildError as exc:
         sys.stderr.write(exc.output)
         raise
@@ -70,6 +96,43 @@ def build(
             "(install it with `npm install --prefix .journal-site mermaid@11`)"
         )
     emit(_data(result), _human(result, offline=offline), as_json=as_json)
+
+
+def _org_journals(named: list[Path] | None) -> tuple[list[Path], Path]:
+    """The journals to build one site from, and the folder it is built in: those
+    named, here; or `site.journals` of the journal here, in its folder."""
+    from journal.errors import NotFoundError
+    from journal.site.orgbuild import saved_journals
+    from journal.store.locate import find_root
+
+    if named:
+        return named, Path.cwd()
+    try:
+        root = find_root(None)
+    except NotFoundError:
+        return [], Path.cwd()
+    return saved_journals(root), root
+
+
+def _build_org(
+    journals: list[Path],
+    root: Path,
+    options: tuple[bool, str | None, Path | None, bool],
+) -> Any:
+    from journal.site.orgbuild import build_org_site
+
+    offline, builder, output, keep_going = options
+    built = build_org_site(
+        journals,
+        root=root,
+        offline=offline,
+        builder=builder,
+        site_dir=output,
+        keep_going=keep_going,
+    )
+    for note in built.notes:
+        warn(note)
+    return built.build
 
 
 def _data(result: Any) -> dict[str, Any]:
@@ -110,17 +173,33 @@ def serve(
         str, typer.Option("--host", help="Address to listen on.")
     ] = "127.0.0.1",
     builder: BuilderOpt = None,
+    journals: JournalsOpt = None,
+    keep_going: KeepGoingOpt = False,
 ) -> None:
     """Preview the site live: pages regenerate when a session, template or the
-    configuration changes, and the browser reloads (Ctrl-C stops)."""
+    configuration changes (of every journal, with several), and the browser
+    reloads (Ctrl-C stops)."""
+    from journal.site.orgserve import serve_org
     from journal.site.serve import serve_site
     from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    org, root = _org_journals(journals)
+    journal = None if org else Journal.open()
     _stop_on_sigterm()
     print(f"serving the journal at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
     try:
-        serve_site(journal, host=host, port=port, builder=builder, notify=warn)
+        if journal is None:
+            serve_org(
+                org,
+                root=root,
+                host=host,
+                port=port,
+                builder=builder,
+                notify=warn,
+                keep_going=keep_going,
+            )
+        else:
+            serve_site(journal, host=host, port=port, builder=builder, notify=warn)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
 

@@ -14,7 +14,8 @@ def previous_missing(facts: SessionFacts, journal: JournalFacts) -> Iterator[Iss
     session = facts.session
     if session is None or session.previous is None:
         return
-    if session.previous not in journal.ids:
+    # `<journal>/<id>` names a session of another journal: its site checks it.
+    if "/" not in session.previous and session.previous not in journal.ids:
         yield Issue(
             f"previous session {session.previous!r} does not exist",
             "give the folder name of an existing session (see `journal list`), "

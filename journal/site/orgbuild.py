@@ -1,0 +1,167 @@
+"""Building one site from several journals, from any folder: the journals named by
+`--journal` or by `site.journals` in that folder's journal.yaml, built into its
+`site/` (`site.site_dir`) through the same builders as a journal's own site."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from journal.errors import UsageError
+from journal.site.build import (
+    BuildError,
+    SiteBuild,
+    _first_problem,
+    _move_into_place,
+    builder_for,
+    dangling_links,
+    run_builder,
+)
+from journal.site.orgpages import OrgPlace, generate_org
+from journal.store.locate import CONFIG_NAME
+
+if TYPE_CHECKING:
+    from journal.site.org import Member
+    from journal.site.pages import Generated
+    from journal.store.config import Config
+
+STATE = ".journal-site"
+
+
+@dataclass
+class OrgBuild:
+    """A built site of several journals; `notes` say which names were changed."""
+
+    build: SiteBuild
+    journals: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+def saved_journals(root: Path) -> list[Path]:
+    """The journals `site.journals` names in `root`'s journal.yaml (none without)."""
+    config = own_config(root)
+    if config is None:
+        return []
+    return [root / p for p in config.site.journals]
+
+
+def own_config(root: Path) -> Config | None:
+    from journal.store.config import load_config
+
+    return load_config(root) if (root / CONFIG_NAME).is_file() else None
+
+
+def place_for(root: Path, site_dir: Path | None) -> tuple[OrgPlace, str, str]:
+    """Where to generate and build; with the builder and configuration file named
+    by the folder's own journal.yaml, if it has one."""
+    config = own_config(root)
+    site = config.site if config is not None else None
+    docs = root / (site.docs_dir if site else f"{STATE}/docs")
+    target = site_dir or root / (site.site_dir if site else "site")
+    place = OrgPlace(
+        root=root.resolve(),
+        docs_dir=docs.resolve(),
+        site_dir=target.resolve(),
+        state_dir=(root / STATE / "org").resolve(),
+        title=site.title if site and site.title != "Journal" else "Journals",
+        home_sessions=site.home_sessions if site else 100,
+    )
+    return place, site.builder if site else "mkdocs", site.config_file if site else ""
+
+
+def _source_config(place: OrgPlace, config_file: str) -> Path:
+    from journal.site.template import mkdocs_yml
+    from journal.store.files import atomic_write
+
+    if config_file and (place.root / config_file).is_file():
+        return place.root / config_file
+    source = place.state_dir / "mkdocs-source.yml"
+    text = mkdocs_yml(place.title)
+    if not source.is_file() or source.read_text(encoding="utf-8") != text:
+        source.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(source, text)
+    return source
+
+
+def prepare_org(
+    members: list[Member],
+    place: OrgPlace,
+    config_file: str,
+    *,
+    offline: bool,
+    keep_going: bool,
+) -> tuple[Generated, Path, list[str]]:
+    """Generate the pages and the builder configuration for a site of journals."""
+    from journal.site.siteconfig import write_derived
+
+    generated = generate_org(members, place, offline=offline, keep_going=keep_going)
+    name = "mkdocs-offline.yml" if offline else "mkdocs.yml"
+    derived = write_derived(
+        _source_config(place, config_file),
+        generated.docs_dir.parent / name,
+        docs_dir=generated.docs_dir,
+        site_dir=place.site_dir,
+        nav=generated.nav,
+        mermaid=generated.mermaid is not None,
+        offline=offline,
+    )
+    return generated, derived.path, derived.warnings
+
+
+def build_org_site(
+    journals: list[Path],
+    *,
+    root: Path,
+    offline: bool = False,
+    builder: str | None = None,
+    site_dir: Path | None = None,
+    keep_going: bool = False,
+) -> OrgBuild:
+    """Generate the pages of every journal and build them in strict mode."""
+    from journal.site.org import open_members
+
+    if not journals:
+        raise UsageError(
+            "no journals to build a site from",
+            "name them with --journal PATH, or list them in site.journals",
+        )
+    members, notes = open_members(journals)
+    place, configured, config_file = place_for(root, site_dir)
+    chosen = builder_for(builder or configured)
+    _refuse_overlap(members, place.site_dir)
+    final = place.site_dir
+    if chosen.output_beside_config:
+        place = _staged(place)
+    generated, config, warnings = prepare_org(
+        members, place, config_file, offline=offline, keep_going=keep_going
+    )
+    done = run_builder(chosen.argv("build", config, "--strict"), cwd=place.root)
+    output = (done.stdout + done.stderr).decode("utf-8", "replace")
+    if done.exit_code != 0:
+        raise BuildError(
+            f"{chosen.name} build failed: {_first_problem(output, done.exit_code)}",
+            "the builder's output is above; fix what it names and build again",
+            output=output,
+        )
+    if place.site_dir != final:
+        _move_into_place(place.site_dir, final)
+    warnings += dangling_links(output)
+    site = SiteBuild(generated, config, final, chosen.name, done.duration_s, warnings)
+    return OrgBuild(site, [m.name for m in members], notes)
+
+
+def _staged(place: OrgPlace) -> OrgPlace:
+    from dataclasses import replace
+
+    return replace(place, site_dir=(place.docs_dir.parent / "built").resolve())
+
+
+def _refuse_overlap(members: list[Member], site: Path) -> None:
+    # Builders replace the site folder whole: it must never hold a journal.
+    for member in members:
+        if member.journal.root.is_relative_to(site):
+            raise UsageError(
+                f"the site folder {site} would hold the journal {member.journal.root}",
+                "build the site into a folder of its own (-o)",
+            )

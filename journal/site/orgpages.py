@@ -1,0 +1,234 @@
+"""Generating one site from several journals: each journal's session pages under
+`<journal>/sessions/`, with its own settings and page cache, and the home table,
+follow-ups, lessons, metrics, tags and navigation across all of them.
+
+A change in one journal leaves the other journals' pages as they are (their page
+caches still match); the cross-journal pages are regenerated every time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+
+from journal.errors import InvalidDataError
+from journal.insight.followups import Followup
+from journal.render import escape
+from journal.site import assets, paths
+from journal.site.collect import Collected, SessionInfo, collect
+from journal.site.followups_page import followups_page
+from journal.site.indexes import index_pages
+from journal.site.lessons_page import lessons_page
+from journal.site.metrics_page import metrics_page
+from journal.site.nav import build_nav
+from journal.site.org import Member
+from journal.site.pages import WIDE, Generated, Part, _session_pages
+from journal.site.safety import defang_links
+from journal.site.session_page import Diagrams
+from journal.site.tables import session_table
+from journal.site.writer import DocsWriter
+
+
+@dataclasses.dataclass(frozen=True)
+class OrgPlace:
+    """Where a site of several journals is generated and built."""
+
+    root: Path
+    docs_dir: Path
+    site_dir: Path
+    state_dir: Path
+    title: str = "Journals"
+    home_sessions: int = 100
+
+
+def collect_all(
+    members: list[Member], *, keep_going: bool
+) -> tuple[Collected, dict[str, Part]]:
+    """Every journal's sessions with ids `<journal>/<folder>`, in one Collected."""
+    infos: list[SessionInfo] = []
+    followups: list[Followup] = []
+    problems: list[tuple[str, str]] = []
+    parts: dict[str, Part] = {}
+    for member in members:
+        own = collect(member.journal)
+        mine = [
+            dataclasses.replace(i, id=f"{member.name}/{i.id}", journal=member.name)
+            for i in own.infos
+        ]
+        troubles = [(f"{member.name}/{s}", m) for s, m in own.problems]
+        if troubles and not keep_going:
+            session_id, message = own.problems[0]
+            raise InvalidDataError(
+                f"journal {member.name} ({member.journal.root}): session "
+                f"{session_id}: {message}",
+                "fix it (`journal check` there says how), or build the others "
+                "with --keep-going",
+            )
+        infos += mine
+        problems += troubles
+        # Steps are carried within a journal: linked there, then named as on the site.
+        followups += [_named(f, member.name) for f in own.followups]
+        parts[member.name] = Part(mine, troubles, Path())
+    infos.sort(key=lambda i: i.sort_key)
+    # Every journal has the same "now"; the latest local date counts as today.
+    today = max(m.journal.now().date() for m in members)
+    names = [m.name for m in members]
+    collected = Collected(infos, followups, today, problems, names)
+    return collected, parts
+
+
+def _named(item: Followup, journal: str) -> Followup:
+    def named(ref: str) -> str:
+        return f"{journal}/{ref}"
+
+    return dataclasses.replace(
+        item,
+        ref=named(item.ref),
+        session_id=named(item.session_id),
+        history=tuple(named(h) for h in item.history),
+        carried_to=named(item.carried_to) if item.carried_to else None,
+    )
+
+
+def generate_org(
+    members: list[Member], place: OrgPlace, *, offline: bool, keep_going: bool
+) -> Generated:
+    """Write every page of the site of several journals into `place.docs_dir`."""
+    started = time.perf_counter()
+    writer = DocsWriter(
+        place.docs_dir,
+        root=place.root,
+        protect=[
+            place.site_dir,
+            *(m.journal.sessions_dir for m in members),
+            *(m.journal.root / m.journal.config.templates_dir for m in members),
+        ],
+    )
+    collected, parts = collect_all(members, keep_going=keep_going)
+    mermaid_js = assets.find_mermaid(
+        root=place.root, state_dir=place.state_dir, configured=""
+    )
+    pages = 0
+    for member in members:
+        journal = member.journal
+        diagrams = Diagrams(
+            enabled=mermaid_js is not None or not offline,
+            tz=journal.tz,
+            tz_name=journal.config.timezone,
+        )
+        part = dataclasses.replace(
+            parts[member.name], state_dir=place.state_dir / "journals" / member.name
+        )
+        pages += _session_pages(journal, writer, collected, diagrams, part)
+    pages += _summary_pages(members, writer, collected, place)
+    writer.write(assets.CSS, assets.static_text("journal.css"))
+    writer.write(assets.JS, assets.static_text("journal.js"))
+    if mermaid_js is not None:
+        writer.copy(assets.MERMAID, mermaid_js)
+    shim = assets.find_search_shim(root=place.root, state_dir=place.state_dir)
+    if offline and shim is not None:
+        writer.copy(assets.SHIM, shim)
+    result = writer.finish()
+    return Generated(
+        docs_dir=place.docs_dir,
+        sessions=len(collected.infos),
+        pages=pages,
+        nav=_nav(collected),
+        mermaid=mermaid_js,
+        written=result.written,
+        unchanged=result.unchanged,
+        removed=result.removed,
+        problems=collected.problems,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _nav(collected: Collected) -> list[object]:
+    nav = build_nav(collected, hotspots=False)
+    journals = [{name: paths.journal_page(name)} for name in collected.journals]
+    return [*nav[:1], {"Repositories": journals}, *nav[1:]]
+
+
+def _union(members: list[Member], name: str) -> tuple[str, ...]:
+    values: dict[str, None] = {}
+    for member in members:
+        values.update(dict.fromkeys(getattr(member.journal.config, name)))
+    return tuple(values)
+
+
+def _summary_pages(
+    members: list[Member], writer: DocsWriter, collected: Collected, place: OrgPlace
+) -> int:
+    slugs = paths.tag_slugs(t for i in collected.infos for t in i.session.tags)
+    pages = index_pages(
+        collected,
+        title=place.title,
+        home_limit=place.home_sessions,
+        closed=_union(members, "closed_statuses"),
+        slugs=slugs,
+    )
+    pages[paths.FOLLOWUPS] = followups_page(collected)
+    pages[paths.LESSONS] = lessons_page(collected)
+    pages[paths.METRICS] = metrics_page(
+        collected,
+        severities=_union(members, "severities"),
+        statuses=_union(members, "statuses"),
+    ) + _settings_note(members)
+    for member in members:
+        mine = [i for i in collected.infos if i.journal == member.name]
+        pages[paths.journal_page(member.name)] = journal_page(
+            member, mine, collected, slugs
+        )
+    for rel, text in pages.items():
+        wide = rel not in (paths.LESSONS, paths.ARCHIVE)
+        writer.write(rel, defang_links(WIDE + text if wide else text))
+    return len(pages)
+
+
+def _settings_note(members: list[Member]) -> str:
+    """Where the journals' settings differ, said under the metrics."""
+    lines = []
+    for name in ("severities", "statuses", "timezone"):
+        values = {m.name: getattr(m.journal.config, name) for m in members}
+        if len(set(values.values())) > 1:
+            shown = "; ".join(
+                f"{escape.inline(k)}: {escape.inline(_shown(v))}"
+                for k, v in values.items()
+            )
+            lines.append(f"- **{name}** — {shown}")
+    if not lines:
+        return ""
+    return (
+        "\n## Where the journals differ\n\n"
+        "Each session is shown with its own journal's settings; a severity or status "
+        "one journal does not know is counted as written.\n\n" + "\n".join(lines) + "\n"
+    )
+
+
+def _shown(value: object) -> str:
+    return ", ".join(value) if isinstance(value, tuple) else str(value)
+
+
+def journal_page(
+    member: Member,
+    infos: list[SessionInfo],
+    collected: Collected,
+    slugs: dict[str, str],
+) -> str:
+    """One journal's sessions, where it lives and its settings."""
+    page = paths.journal_page(member.name)
+    config = member.journal.config
+    lines = [
+        f"# {escape.inline(member.name)}",
+        "",
+        f"{len(infos):,} session{'' if len(infos) == 1 else 's'} · "
+        f"timezone {escape.inline(config.timezone)} · severities "
+        f"{escape.inline(', '.join(config.severities))}",
+        "",
+    ]
+    if infos:
+        lines.append(session_table(infos, collected, page=page, slugs=slugs))
+    else:
+        lines.append("No sessions yet.")
+    return "\n".join(lines) + "\n"

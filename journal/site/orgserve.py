@@ -1,0 +1,91 @@
+"""`journal site serve` over several journals: every journal's files are watched, and
+a change in any of them regenerates the pages (only that journal's session pages and
+the cross-journal ones are rewritten), which the builder's server reloads."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from journal import process
+from journal.errors import JournalError
+from journal.site.build import builder_for, start_builder
+from journal.site.org import Member, open_members
+from journal.site.orgbuild import place_for, prepare_org
+from journal.site.serve import DIRTY_ABOVE, POLL_S, Snapshot, snapshot
+
+
+def snapshot_all(members: list[Member]) -> Snapshot:
+    """The stat of every file any journal's pages depend on."""
+    found: Snapshot = {}
+    for member in members:
+        found.update(snapshot(member.journal))
+    return found
+
+
+def serve_org(
+    journals: list[Path],
+    *,
+    root: Path,
+    host: str,
+    port: int,
+    builder: str | None,
+    notify: Callable[[str], None],
+    keep_going: bool = False,
+    poll_s: float = POLL_S,
+) -> None:
+    """Serve the site of several journals until interrupted or the builder exits."""
+    members, notes = open_members(journals)
+    for note in notes:
+        notify(note)
+    place, configured, config_file = place_for(root, None)
+    chosen = builder_for(builder or configured)
+    generated, config, _ = prepare_org(
+        members, place, config_file, offline=False, keep_going=keep_going
+    )
+    extra = ["--dev-addr", f"{host}:{port}"]
+    if chosen.name != "zensical" and generated.sessions > DIRTY_ABOVE:
+        extra.append("--dirty")
+    proc = start_builder(chosen.argv("serve", config, *extra), cwd=place.root)
+    seen = snapshot_all(members)
+    try:
+        while proc.poll() is None:
+            time.sleep(poll_s)
+            now = snapshot_all(members)
+            if now != seen:
+                seen = now
+                members = _regenerate(journals, members, root, notify, keep_going)
+    finally:
+        process.stop_group(proc)
+    if proc.returncode not in (0, None, -15):
+        raise JournalError(
+            f"the {chosen.name} server stopped (exit {proc.returncode})",
+            f"is port {port} free? try --port",
+        )
+
+
+def _regenerate(
+    journals: list[Path],
+    members: list[Member],
+    root: Path,
+    notify: Callable[[str], None],
+    keep_going: bool,
+) -> list[Member]:
+    """Generate again (configurations re-read); a problem is reported, never fatal:
+    the server keeps showing the last good pages."""
+    try:
+        members, _ = open_members(journals)
+        place, _, config_file = place_for(root, None)
+        generated, _, _ = prepare_org(
+            members, place, config_file, offline=False, keep_going=keep_going
+        )
+    except JournalError as exc:
+        notify(exc.one_line())
+        return members
+    for session_id, message in generated.problems:
+        notify(f"{session_id}: {message}")
+    changed = len(generated.written) + len(generated.removed)
+    if changed:
+        notify(f"regenerated {changed} page(s) in {generated.seconds:.2f} s")
+    return members
