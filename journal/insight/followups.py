@@ -65,14 +65,17 @@ def step_ref(session_id: str, number: int) -> str:
 
 
 def gather(journal: Journal) -> Gathered:
-    """All next steps of all sessions; sessions that do not load are skipped."""
+    """All next steps of all sessions (from the session index); sessions that do
+    not load are skipped."""
+    from journal.insight.index import session_records, steps_session
+
     loaded: list[tuple[str, Session]] = []
     skipped: list[tuple[str, str]] = []
-    for session_id in journal.session_ids():
-        try:
-            loaded.append((session_id, journal.load(session_id)))
-        except JournalError as exc:
-            skipped.append((session_id, exc.one_line()))
+    for session_id, record in session_records(journal).items():
+        if "error" in record:
+            skipped.append((session_id, record["error"]))
+        else:
+            loaded.append((session_id, steps_session(record)))
     counts = {sid: len(session.next_steps) for sid, session in loaded}
     return Gathered(
         link_steps(

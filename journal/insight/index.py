@@ -1,0 +1,142 @@
+"""The session index: what `list`, `todo` and `stats` need of every session, kept in
+stat-keyed caches (`store/index.py`) so only the sessions that changed are read again.
+
+Two caches, so a command pays only for what it needs: `session-index` (the fields of
+`session.yaml`, the timeline's outline, the next steps) parses no timeline, and
+`figures-index` keeps each session's `metrics.compute` result — the one
+implementation of the figures, run once per change of a session, never re-derived.
+A session that does not load is kept with its error, so commands still name it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from journal.errors import JournalError
+from journal.store.index import Record, StatIndex
+from journal.store.sessions import Journal
+
+if TYPE_CHECKING:
+    from journal.insight.metrics import Metrics
+    from journal.model.session import Session
+
+
+def session_records(journal: Journal) -> dict[str, Record]:
+    """Every session's facts, outline and next steps, oldest first."""
+    return _records(journal, "session-index", lambda sid: _facts_record(journal, sid))
+
+
+def figure_records(journal: Journal) -> dict[str, Record]:
+    """Every session's facts and metrics (or the error that kept them out)."""
+    return _records(journal, "figures-index", lambda sid: _figures_record(journal, sid))
+
+
+def _records(journal: Journal, name: str, build: Any) -> dict[str, Record]:
+    index = StatIndex(journal, name, build)
+    records = index.records()
+    index.save()
+    return records
+
+
+def _facts_record(journal: Journal, session_id: str) -> Record:
+    from journal.store.timeline import outline
+
+    timeline = outline(journal.timeline_path(session_id))
+    record: Record = {
+        "events": timeline.events,
+        "first": _iso(timeline.first),
+        "last": _iso(timeline.last),
+    }
+    try:
+        session = journal.load(session_id)
+    except JournalError as exc:
+        return record | {"error": exc.one_line()}
+    return record | _facts(session) | {"steps": _steps(session)}
+
+
+def _figures_record(journal: Journal, session_id: str) -> Record:
+    from journal.insight.metrics import compute
+
+    try:
+        session = journal.load(session_id)
+        events = journal.events(session_id)
+    except JournalError as exc:
+        return {"error": exc.one_line()}
+    return _facts(session) | {"metrics": metrics_dict(compute(session, events))}
+
+
+def _facts(session: Session) -> Record:
+    return {
+        "title": session.title,
+        "number": session.number,
+        "status": session.status,
+        "severity": session.severity,
+        "tags": list(session.tags),
+        "started": _iso(session.started),
+        "ended": _iso(session.ended),
+        "previous": session.previous,
+        "criteria": [
+            sum(1 for c in session.success_criteria if c.done),
+            len(session.success_criteria),
+        ],
+    }
+
+
+def _steps(session: Session) -> list[Record]:
+    from journal.model.session import to_builtins
+
+    return [to_builtins(step) for step in session.next_steps]
+
+
+def steps_session(record: Record) -> Session:
+    """A `Session` holding what follow-ups read: title, number and next steps."""
+    from journal.model.session import to_session
+
+    return to_session(
+        {
+            "title": record["title"],
+            "number": record["number"],
+            "next_steps": record["steps"],
+        }
+    )
+
+
+_MOMENTS = (
+    "impact_start",
+    "started",
+    "acknowledged",
+    "detected",
+    "mitigated",
+    "resolved",
+    "span_start",
+    "span_end",
+)
+
+
+def metrics_dict(metrics: Metrics) -> Record:
+    data = asdict(metrics)
+    for name in _MOMENTS:
+        data[name] = _iso(data[name])
+    data["problems"] = list(metrics.problems)
+    return data
+
+
+def metrics_of(data: Record) -> Metrics:
+    """The `Metrics` a record keeps, as `compute` returned them."""
+    from journal.insight.metrics import Metrics
+
+    values = {f.name: data[f.name] for f in fields(Metrics)}
+    for name in _MOMENTS:
+        values[name] = parse_moment(values[name])
+    values["problems"] = tuple(values["problems"])
+    return Metrics(**values)
+
+
+def parse_moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
