@@ -172,3 +172,49 @@ def test_a_configuration_change_rebuilds_the_records(cli: Cli, alpha: Path) -> N
         text.replace("statuses: [open,", "statuses: [parked, open,"), encoding="utf-8"
     )
     assert _listed(cli)[SID]["status"] == "parked"
+
+
+def _check(cli: Cli, env: dict[str, str] | None = None) -> list[str]:
+    result = cli("check", "--json", env=env)
+    assert result.code in (0, 1), result.err
+    return [f"{f['rule']}:{f['line']}" for f in json.loads(result.out)["findings"]]
+
+
+def test_check_sees_edits_that_keep_the_mtime(cli: Cli, alpha: Path) -> None:
+    assert _check(cli) == []
+    stored = state_dir(cli.root) / "check-index.json"
+    assert SID in json.loads(stored.read_text(encoding="utf-8"))["sessions"]
+    _rewrite_keeping_mtime(alpha / "timeline.yaml", '"detected"', '"dXtected"')
+    assert _check(cli) == ["event-kind:1"]
+    stored.write_text(stored.read_text(encoding="utf-8")[:40], encoding="utf-8")
+    assert _check(cli) == ["event-kind:1"]
+
+
+def test_check_runs_cross_session_rules_every_time(cli: Cli, alpha: Path) -> None:
+    write_session(
+        cli.root,
+        SID,
+        {"title": "alpha", "next_steps": [{"text": "x", "due": "2025-11-10"}]},
+        [event("2025-11-04T01:05:00+00:00", "note", evidence=["evidence/a.log"])],
+    )
+    (alpha / "evidence").mkdir()
+    (alpha / "evidence" / "a.log").write_text("a", encoding="utf-8")
+    early = {"JOURNAL_NOW": "2025-11-05T00:00:00+00:00"}
+    late = {"JOURNAL_NOW": "2025-11-20T00:00:00+00:00"}
+    assert _check(cli, early) == []
+    # Only the date moved: the cached session is reused, the due date is not.
+    lines = (alpha / "session.yaml").read_text(encoding="utf-8").splitlines()
+    due = next(n for n, line in enumerate(lines, 1) if "due:" in line)
+    assert _check(cli, late) == [f"step-overdue:{due}"]
+    (alpha / "evidence" / "a.log").unlink()
+    assert sorted(_check(cli, early)) == ["evidence-missing:1"]
+    # A second session with the same number: both are named, neither was edited.
+    write_session(cli.root, "2025-11-06-beta", {"title": "beta", "number": 3})
+    write_session(
+        cli.root,
+        "2025-11-07-gamma",
+        {"title": "gamma", "number": 3, "previous": "2025-01-01-gone"},
+    )
+    found = _check(cli, early)
+    assert found.count("number-duplicate:3") == 2
+    assert any(f.startswith("previous-missing") for f in found)
