@@ -11,10 +11,11 @@ A session that does not load is kept with its error, so commands still name it.
 from __future__ import annotations
 
 from dataclasses import asdict, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError
+from journal.record import Record as FrozenRecord
 from journal.store.index import Record, StatIndex
 from journal.store.sessions import Journal
 
@@ -90,16 +91,37 @@ def _steps(session: Session) -> list[Record]:
     return [to_builtins(step) for step in session.next_steps]
 
 
-def steps_session(record: Record) -> Session:
-    """A `Session` holding what follow-ups read: title, number and next steps."""
-    from journal.model.session import to_session
+class StepRow(FrozenRecord):
+    """A next step as the index keeps it (`model.NextStep`'s fields, no model)."""
 
-    return to_session(
-        {
-            "title": record["title"],
-            "number": record["number"],
-            "next_steps": record["steps"],
-        }
+    text: str = ""
+    horizon: str = "short"
+    owner: str | None = None
+    due: date | None = None
+    done: bool = False
+    tracked_in: str | None = None
+    carried_from: str | None = None
+
+
+class StepsRow(FrozenRecord):
+    """What follow-ups read of a session: title, number and next steps."""
+
+    title: str = ""
+    number: int | None = None
+    next_steps: tuple[StepRow, ...] = ()
+
+
+def steps_session(record: Record) -> StepsRow:
+    """The follow-up view of a session record."""
+    names = StepRow.field_names()
+    steps = []
+    for data in record["steps"]:
+        values = {name: data[name] for name in names if name in data}
+        due = values.get("due")
+        values["due"] = date.fromisoformat(due) if due else None
+        steps.append(StepRow(**values))
+    return StepsRow(
+        title=record["title"], number=record["number"], next_steps=tuple(steps)
     )
 
 
