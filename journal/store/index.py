@@ -13,6 +13,7 @@ stat behind, never a stale record. Writing the cache is best effort.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -41,6 +42,7 @@ class StatIndex:
         self._path = journal.state_dir / f"{name}.json"
         self._build = build
         self._salt = _salt(journal, salt)
+        self._sessions = str(journal.sessions_dir)
         self._cache = self._load()
         self._dirty = False
         self.rebuilt: list[str] = []
@@ -82,8 +84,9 @@ class StatIndex:
         self._dirty = False
 
     def _stats(self, session_id: str) -> list[list[int] | None]:
-        folder = self.journal.sessions_dir / session_id
-        return [stat_key(folder / SESSION_FILE), stat_key(folder / TIMELINE_FILE)]
+        # Plain strings: at 10,000 sessions, pathlib's joins cost half a second.
+        folder = f"{self._sessions}{os.sep}{session_id}{os.sep}"
+        return [stat_key(folder + SESSION_FILE), stat_key(folder + TIMELINE_FILE)]
 
     def _load(self) -> dict[str, Any]:
         stored = load_cache(self._path)

@@ -15,13 +15,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from journal.insight.index import StepRow, steps_session
 from journal.insight.lint.facts import JournalFacts, SessionFacts
 from journal.insight.lint.registry import Finding, Rule
+from journal.record import Record as FrozenRecord
+from journal.store.ids import number_of
 from journal.store.index import Record, StatIndex
 from journal.store.sessions import SESSION_FILE, TIMELINE_FILE, Journal
 
 if TYPE_CHECKING:
-    from journal.model.session import Event, Session
+    from journal.model.session import Session
 
 CROSS = frozenset(
     {
@@ -34,6 +37,24 @@ CROSS = frozenset(
     }
 )
 """Rules whose findings depend on more than the session's own files."""
+
+
+class SessionRow(FrozenRecord):
+    """What the cross-session rules read of a session document."""
+
+    title: str = ""
+    number: int | None = None
+    previous: str | None = None
+    next_steps: tuple[StepRow, ...] = ()
+
+
+class EventRow(FrozenRecord):
+    """What the cross-session rules read of a commit or evidence event."""
+
+    kind: str = ""
+    sha: str | None = None
+    lost: bool = False
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass
@@ -52,17 +73,25 @@ class CachedFacts:
         self.timeline_file = f"{folder}/{TIMELINE_FILE}"
 
     @cached_property
-    def session(self) -> Session | None:
-        from journal.model.session import to_session
-
+    def session(self) -> SessionRow | None:
         data = self.record["session"]
-        return None if data is None else to_session(data)
+        if data is None:
+            return None
+        steps = steps_session({"title": "", "number": None, "steps": data["steps"]})
+        return SessionRow(
+            title=data["title"],
+            number=data["number"],
+            previous=data["previous"],
+            next_steps=steps.next_steps,
+        )
 
     @cached_property
-    def events(self) -> list[tuple[int, Event]]:
-        from journal.model.session import to_event
-
-        return [(line, to_event(data)) for line, data in self.record["events"]]
+    def events(self) -> list[tuple[int, EventRow]]:
+        names = EventRow.field_names()
+        return [
+            (line, EventRow(**{k: v for k, v in data.items() if k in names}))
+            for line, data in self.record["events"]
+        ]
 
     def line_of(self, *path: str | int) -> int | None:
         """The line of a field: kept in the record for the fields the rules point
@@ -96,6 +125,7 @@ def check_sessions(
     index.save()
     checked = [CachedFacts(journal, sid, records[sid]) for sid in session_ids]
     context.checked = checked  # type: ignore[assignment]
+    context.raw_numbers = {sid: records[sid]["raw_number"] for sid in session_ids}
     findings = [Finding(**f) for sid in session_ids for f in records[sid]["local"]]
     for facts in checked:
         findings += run_rules(cross, facts, context)  # type: ignore[arg-type]
@@ -125,6 +155,7 @@ def _record(facts: SessionFacts, local: list[Rule], context: JournalFacts) -> Re
 
     session = facts.session
     return {
+        "raw_number": number_of(facts.journal.sessions_dir / facts.session_id),
         "local": [f.as_dict() for f in run_rules(local, facts, context)],
         "session": None if session is None else _cross_part(session),
         "lines": _lines(facts, session),
@@ -143,7 +174,7 @@ def _cross_part(session: Session) -> dict[str, Any]:
         "title": session.title,
         "number": session.number,
         "previous": session.previous,
-        "next_steps": [to_builtins(step) for step in session.next_steps],
+        "steps": [to_builtins(step) for step in session.next_steps],
     }
 
 
