@@ -218,3 +218,19 @@ def test_check_runs_cross_session_rules_every_time(cli: Cli, alpha: Path) -> Non
     found = _check(cli, early)
     assert found.count("number-duplicate:3") == 2
     assert any(f.startswith("previous-missing") for f in found)
+
+
+def test_a_number_moved_behind_journals_back_resolves_to_its_new_session(
+    cli: Cli, alpha: Path
+) -> None:
+    write_session(cli.root, "2025-11-05-beta", {"title": "beta", "number": 2})
+    cli.ok("use", "1")
+    assert cli.ok("log", "--session", "2", "first").out.endswith("2025-11-05-beta\n")
+    _rewrite_keeping_mtime(alpha / "session.yaml", "number: 1", "number: 3")
+    beta = cli.root / "sessions" / "2025-11-05-beta" / "session.yaml"
+    _rewrite_keeping_mtime(beta, "number: 2", "number: 1")
+    assert cli.ok("log", "--session", "#3", "x").out.endswith(f"{SID}\n")
+    assert cli.ok("log", "--session", "1", "y").out.endswith("2025-11-05-beta\n")
+    assert cli("log", "--session", "2", "z").code != 0
+    (state_dir(cli.root) / "numbers.json").write_text("{", encoding="utf-8")
+    assert cli.ok("log", "--session", "1", "y").out.endswith("2025-11-05-beta\n")
