@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,14 +57,14 @@ def render_all(
     linked = _trailer_shas(journal)
     fresh: dict[str, Any] = {}
     renderer = None
+    base = f"{target}{os.sep}"
     for session_id, entry in entries.items():
         key = _report_key(global_key, entry, entries, index, linked.get(session_id))
-        path = target / f"{session_id}.md"
         known = manifest.get(session_id)
         if (
             isinstance(known, dict)
             and known.get("key") == key
-            and known.get("stat") == stat_key(path)
+            and known.get("stat") == stat_key(f"{base}{session_id}.md")
         ):
             result.unchanged.append(session_id)
             fresh[session_id] = known
@@ -73,6 +74,7 @@ def render_all(
 
             renderer = Renderer(journal, ascii=ascii)
             target.mkdir(parents=True, exist_ok=True)
+        path = target / f"{session_id}.md"
         try:
             text = renderer.render(session_id, index=index)
         except JournalError as exc:
