@@ -18,7 +18,11 @@ def main() -> None:
         code = run_fast_log(argv[1:])
         if code is not None:
             sys.exit(code)
-    elif argv[:1] in (["list"], ["todo"]):
+    if argv[:1] in (["list"], ["todo"], ["stats"], ["check"]):
+        from journal.cli.progress import install
+
+        install()
+    if argv[:1] in (["list"], ["todo"]):
         from journal.cli.fastread import run_fast_read
 
         code = run_fast_read(argv[0], argv[1:])

@@ -25,6 +25,10 @@ from journal.store.sessions import SESSION_FILE, TIMELINE_FILE, Journal
 Record = dict[str, Any]
 FORMAT = 1
 
+progress: Callable[[str, int, int], None] | None = None
+"""Set by the command line on a terminal: called with (cache name, sessions rebuilt
+so far, sessions in all) while records are rebuilt, and once more at the end."""
+
 
 class StatIndex:
     """One cache file in the state folder of `name`: session id → record, where
@@ -39,6 +43,7 @@ class StatIndex:
         salt: str = "",
     ) -> None:
         self.journal = journal
+        self._name = name
         self._path = journal.state_dir / f"{name}.json"
         self._build = build
         self._salt = _salt(journal, salt)
@@ -66,8 +71,12 @@ class StatIndex:
                 record = self._build(session_id)
                 self.rebuilt.append(session_id)
                 self._dirty = True
+                if progress is not None and len(self.rebuilt) % 50 == 0:
+                    progress(self._name, len(self.rebuilt), len(wanted))
             records[session_id] = record
             fresh[session_id] = {"stat": stats, "record": record}
+        if progress is not None and self.rebuilt:
+            progress(self._name, len(wanted), len(wanted))
         if session_ids is None:
             self._dirty = self._dirty or set(fresh) != set(self._cache)
             self._cache = fresh
