@@ -127,8 +127,9 @@ def test_git_checkout_of_an_older_version_is_seen(cli: Cli, alpha: Path) -> None
         lambda text: "",
         lambda text: "[1, 2, 3]",
         lambda text: text.replace('"format": 1', '"format": 99'),
+        lambda text: text.replace('"title": ', '"titel": '),
     ],
-    ids=["truncated", "empty", "not-a-mapping", "other-format"],
+    ids=["truncated", "empty", "not-a-mapping", "other-format", "older-shape"],
 )
 def test_a_broken_cache_file_falls_back_to_the_files(
     cli: Cli, alpha: Path, damage: object
@@ -136,6 +137,12 @@ def test_a_broken_cache_file_falls_back_to_the_files(
     assert _listed(cli)[SID]["title"] == "alpha"
     assert _stats(cli)[SID]["time_to_mitigate_s"] == 1800.0
     state = state_dir(cli.root)
+    for name in ("session-index.json", "figures-index.json"):
+        path = state / name
+        path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")  # type: ignore[operator]
+    # The files did not change: the damaged cache alone must not mislead or crash.
+    assert _listed(cli)[SID]["title"] == "alpha"
+    assert _stats(cli)[SID]["title"] == "alpha"
     for name in ("session-index.json", "figures-index.json"):
         path = state / name
         path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")  # type: ignore[operator]
@@ -187,6 +194,9 @@ def test_check_sees_edits_that_keep_the_mtime(cli: Cli, alpha: Path) -> None:
     _rewrite_keeping_mtime(alpha / "timeline.yaml", '"detected"', '"dXtected"')
     assert _check(cli) == ["event-kind:1"]
     stored.write_text(stored.read_text(encoding="utf-8")[:40], encoding="utf-8")
+    assert _check(cli) == ["event-kind:1"]
+    older = stored.read_text(encoding="utf-8").replace('"local": ', '"lokal": ')
+    stored.write_text(older, encoding="utf-8")
     assert _check(cli) == ["event-kind:1"]
 
 

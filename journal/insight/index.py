@@ -24,18 +24,29 @@ if TYPE_CHECKING:
     from journal.model.session import Session
 
 
+_FACTS = frozenset(
+    ("title", "number", "status", "severity", "tags", "started", "ended", "criteria")
+)
+_OUTLINE = frozenset(("events", "first", "last"))
+
+
 def session_records(journal: Journal) -> dict[str, Record]:
     """Every session's facts, outline and next steps, oldest first."""
-    return _records(journal, "session-index", lambda sid: _facts_record(journal, sid))
+    build = lambda sid: _facts_record(journal, sid)  # noqa: E731
+    fields = _FACTS | _OUTLINE | {"steps"}
+    return _records(journal, "session-index", build, fields)
 
 
 def figure_records(journal: Journal) -> dict[str, Record]:
     """Every session's facts and metrics (or the error that kept them out)."""
-    return _records(journal, "figures-index", lambda sid: _figures_record(journal, sid))
+    build = lambda sid: _figures_record(journal, sid)  # noqa: E731
+    return _records(journal, "figures-index", build, _FACTS | {"metrics"})
 
 
-def _records(journal: Journal, name: str, build: Any) -> dict[str, Record]:
-    index = StatIndex(journal, name, build)
+def _records(
+    journal: Journal, name: str, build: Any, fields: frozenset[str]
+) -> dict[str, Record]:
+    index = StatIndex(journal, name, build, fields=fields)
     records = index.records()
     index.save()
     return records

@@ -32,7 +32,8 @@ so far, sessions in all) while records are rebuilt, and once more at the end."""
 
 class StatIndex:
     """One cache file in the state folder of `name`: session id → record, where
-    `build(session_id)` makes the record of one session from its files."""
+    `build(session_id)` makes the record of one session from its files; `fields`
+    names the keys every record has unless it holds an `error`."""
 
     def __init__(
         self,
@@ -41,11 +42,13 @@ class StatIndex:
         build: Callable[[str], Record],
         *,
         salt: str = "",
+        fields: frozenset[str] = frozenset(),
     ) -> None:
         self.journal = journal
         self._name = name
         self._path = journal.state_dir / f"{name}.json"
         self._build = build
+        self._fields = fields
         self._salt = _salt(journal, salt)
         self._sessions = str(journal.sessions_dir)
         self._cache = self._load()
@@ -64,7 +67,7 @@ class StatIndex:
             if (
                 isinstance(cached, dict)
                 and cached.get("stat") == stats
-                and isinstance(cached.get("record"), dict)
+                and self._whole(cached.get("record"))
             ):
                 record = cached["record"]
             else:
@@ -91,6 +94,13 @@ class StatIndex:
         data = {"format": FORMAT, "salt": self._salt, "sessions": self._cache}
         save_cache(self._path, data)
         self._dirty = False
+
+    def _whole(self, record: object) -> bool:
+        """A record of the shape its builder makes: a mapping with every field it
+        always has (or an `error`), so a cache from an older shape is rebuilt."""
+        if not isinstance(record, dict):
+            return False
+        return "error" in record or self._fields <= record.keys()
 
     def _stats(self, session_id: str) -> list[list[int] | None]:
         # Plain strings: at 10,000 sessions, pathlib's joins cost half a second.

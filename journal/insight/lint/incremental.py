@@ -120,6 +120,7 @@ def check_sessions(
         "check-index",
         lambda sid: _record(SessionFacts(journal, sid), local, context),
         salt=salt,
+        fields=frozenset(("raw_number", "local", "session", "lines", "events")),
     )
     records = index.records(session_ids)
     index.save()
