@@ -4,8 +4,11 @@ From DESIGN.md ("Performance budgets") and issue 9: `log` ≤ 0.5 × jrnl and �
 Python; the hooks with no active session add ≤ 1.5 × bare Python to a commit, with an
 active session ≤ one `log`; `render --all` linear in sessions, its no-op re-run
 ≤ 0.3 s at 1,000 sessions; site generation ≤ 10 % of the builder's time on the same
-pages; `import` of 100 reports ≤ 3 s; `list` and `check` on 1,000 sessions ≤ 1 s.
-Size-bound budgets apply at the largest size of the run (1,000 sessions in a full run).
+pages; `import` of 100 reports ≤ 3 s. Issue 16, at the largest size (10,000 sessions
+of 100 events in a full run): `list`, `todo`, `stats` warm ≤ 1 s, `check` warm ≤ 2 s,
+each cold ≤ 15 s, `render --all` with nothing changed ≤ 0.3 s, `log --session` by
+number or prefix ≤ 6 × bare Python; at 10 sessions `list`, `todo` and `show` ≤ 0.5 ×
+`jrnl -n 10`. Size-bound budgets apply at the largest size of the run.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Sequence
 
 from measure import Scenario
 from scenarios import HOOK_EVENTS, Bench
-from table import Figure, Row, at_most, with_growth, within
+from table import Budget, Figure, Row, at_most, with_growth, within
 
 LOG_VS_JRNL = 0.5
 LOG_VS_PYTHON = 5.0
@@ -26,6 +29,10 @@ NOOP_S = 0.3
 SITE_VS_BUILDER = 0.10
 IMPORT_S = 3.0
 READ_S = 1.0
+CHECK_S = 2.0
+COLD_S = 15.0
+LOG_REF_VS_PYTHON = 6.0
+SMALL_VS_JRNL = 0.5
 PYTHON = "python -c pass"
 COLD = "render --all, from nothing"
 BUILD = "mkdocs build (Material, --strict)"
@@ -140,8 +147,15 @@ def _hooks(results: Results, python: Figure) -> list[Row]:
 def _sessions(bench: Bench, results: Results, python: Figure) -> list[Row]:
     counts = [c for c in bench.plan.sessions if results.has(f"list:{c}")]
     out = []
-    for op in ("list", "check"):
-        out += with_growth(_read_rows(op, counts, results, python))
+    for op in ("list", "todo", "stats", "check"):
+        warm = within(CHECK_S if op == "check" else READ_S)
+        out += with_growth(_read_rows(op, "", counts, results, python, warm))
+        cold = _read_rows(op, "-cold", counts, results, python, within(COLD_S))
+        out += with_growth(cold)
+        if counts:
+            out.append(_peak(f"{op}-cold", counts[-1], results))
+    out += _small(counts, results, python)
+    out += _log_by_ref(counts, results, python)
     counts = [c for c in bench.plan.sessions if results.has(f"render-cold:{c}")]
     if counts:
         out += _render(counts, results, python)
@@ -149,23 +163,74 @@ def _sessions(bench: Bench, results: Results, python: Figure) -> list[Row]:
 
 
 def _read_rows(
-    op: str, counts: list[int], results: Results, python: Figure
+    op: str,
+    suffix: str,
+    counts: list[int],
+    results: Results,
+    python: Figure,
+    budget: Budget,
 ) -> list[Row]:
-    rows = []
-    for count in counts:
-        budget = within(READ_S) if count == counts[-1] else None
-        figure = results.figure(f"{op}:{count}")
+    name = f"journal {op}" + (", cold (no index)" if suffix else ", warm")
+    return [
+        Row(
+            name,
+            f"{count:,} sessions",
+            results.figure(f"{op}{suffix}:{count}"),
+            PYTHON,
+            python,
+            budget=budget if count == counts[-1] else None,
+        )
+        for count in counts
+    ]
+
+
+def _peak(key: str, count: int, results: Results) -> Row:
+    op = key.removesuffix("-cold")
+    return Row(
+        f"journal {op}, cold: peak memory",
+        f"{count:,} sessions",
+        results.figure(f"{key}:{count}", "rss_kib", "KiB"),
+        PYTHON,
+        results.figure("python", "rss_kib", "KiB"),
+    )
+
+
+def _small(counts: list[int], results: Results, python: Figure) -> list[Row]:
+    """At 10 sessions, against jrnl listing its last 10 entries."""
+    if not counts or not results.has("jrnl-list"):
+        return []
+    jrnl = results.figure("jrnl-list")
+    smallest = counts[0]
+    budget = at_most(SMALL_VS_JRNL, "jrnl -n 10")
+    rows = [Row("jrnl -n 10 (the peer)", "10 entries", jrnl, PYTHON, python)]
+    for op, key in (
+        ("list", f"list:{smallest}"),
+        ("todo", f"todo:{smallest}"),
+        ("show", "show:small"),
+    ):
+        figure = results.figure(key)
+        size = f"{smallest:,} sessions"
         rows.append(
-            Row(
-                f"journal {op}",
-                f"{count:,} sessions",
-                figure,
-                PYTHON,
-                python,
-                budget=budget,
-            )
+            Row(f"journal {op}", size, figure, "jrnl -n 10", jrnl, budget=budget)
         )
     return rows
+
+
+def _log_by_ref(counts: list[int], results: Results, python: Figure) -> list[Row]:
+    if not counts or not results.has(f"log-number:{counts[-1]}"):
+        return []
+    budget = at_most(LOG_REF_VS_PYTHON, PYTHON)
+    return [
+        Row(
+            f"journal log --session {key}",
+            f"{counts[-1]:,} sessions",
+            results.figure(f"log-{key}:{counts[-1]}"),
+            PYTHON,
+            python,
+            budget=budget,
+        )
+        for key in ("number", "prefix")
+    ]
 
 
 def _render(counts: list[int], results: Results, python: Figure) -> list[Row]:

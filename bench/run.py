@@ -114,7 +114,7 @@ def _header(plan: Plan, quick: bool, seconds: float, load: float) -> str:
         f"{load:.1f} at the start and {os.getloadavg()[0]:.1f} at the end; {peer}. "
         f"{plan.fast_runs} runs of each fast command, {plan.slow_runs} of each slow "
         f"one, {plan.site_runs} of each site build of 100+ sessions, interleaved; "
-        f"sessions of 50 events; took {seconds:.0f} s.\n"
+        f"sessions of {plan.session_events} events; took {seconds:.0f} s.\n"
     )
 
 

@@ -42,12 +42,24 @@ class Plan:
     """Runs of each command that takes seconds (1,000 sessions, import)."""
     site_runs: int
     """Runs of each site build."""
+    session_events: int = 50
+    """Events in each generated session."""
     org_sessions: tuple[int, ...] = ()
     """Sessions in each of the org site's three journals."""
 
 
-FULL = Plan((10, 1000, 10000), (10, 100, 1000), (10, 100, 1000), 100, 21, 7, 3, (1000,))
-QUICK = Plan((10, 1000), (10, 100), (10,), 100, 3, 2, 1, (10,))
+FULL = Plan(
+    (10, 1000, 10000),
+    (10, 100, 1000, 10000),
+    (10, 100, 1000),
+    100,
+    21,
+    7,
+    3,
+    100,
+    (1000,),
+)
+QUICK = Plan((10, 1000), (10, 100), (10,), 100, 3, 2, 1, 50, (10,))
 
 
 @dataclass
@@ -119,6 +131,12 @@ def _add_jrnl(bench: Bench) -> None:
     exe = find_jrnl()
     if exe is None:
         return
+    _jrnl_config(bench)
+    argv = [exe, "An event from the bench"]
+    bench.add("jrnl", timed(argv, cwd=bench.base, env=bench.env), bench.plan.fast_runs)
+
+
+def _jrnl_config(bench: Bench) -> None:
     home = bench.base / "home"
     config = home / ".config" / "jrnl" / "jrnl.yaml"
     config.parent.mkdir(parents=True, exist_ok=True)
@@ -130,8 +148,6 @@ def _add_jrnl(bench: Bench) -> None:
         "colors: {body: none, date: none, tags: none, title: none}\n"
         "version: v4.1\n"
     )
-    argv = [exe, "An event from the bench"]
-    bench.add("jrnl", timed(argv, cwd=bench.base, env=bench.env), bench.plan.fast_runs)
 
 
 def _active_journal(bench: Bench, name: str, events: int) -> tuple[Path, Path]:
@@ -203,20 +219,73 @@ def _add_hooks(bench: Bench) -> None:
 # --- sessions -------------------------------------------------------------------
 
 
+READS = ("list", "todo", "stats", "check")
+"""The commands a responder types, answered from the session index when warm."""
+INDEXES = ("session-index.json", "figures-index.json", "check-index.json")
+
+
 def _add_sessions(bench: Bench, count: int) -> None:
     source = bench.base / f"sessions-{count}"
     shas = synth.new_journal(source, env=bench.env)
-    synth.write_sessions(source, count, shas=shas)
+    events = bench.plan.session_events
+    synth.write_sessions(source, count, shas=shas, events=events)
     runs = bench.plan.fast_runs if count < 1000 else bench.plan.slow_runs
-    env = bench.env
     if bench.wants("read"):
-        bench.add(f"list:{count}", timed([JOURNAL, "list"], cwd=source, env=env), runs)
-        check = timed([JOURNAL, "check"], cwd=source, env=env, ok=(0, 1))
-        bench.add(f"check:{count}", check, runs)
+        _add_reads(bench, source, count, runs)
     if bench.wants("render"):
         _add_render(bench, _copy(source, f"render-{count}"), count, runs)
     if bench.wants("site") and count in bench.plan.site_sessions:
         _add_site(bench, _copy(source, f"site-{count}"), count)
+
+
+def _add_reads(bench: Bench, source: Path, count: int, runs: int) -> None:
+    """Each read command warm (its index built by the warm-up) and cold (the
+    indexes removed before each run; once at 10,000 sessions)."""
+    env = bench.env
+    cold_root = _copy(source, f"cold-{count}")
+    state = synth.state_dir(cold_root)
+
+    def no_index() -> None:
+        for name in INDEXES:
+            (state / name).unlink(missing_ok=True)
+
+    cold_runs = 1 if count >= 10000 else bench.plan.slow_runs
+    for op in READS:
+        argv = [JOURNAL, op]
+        bench.add(f"{op}:{count}", timed(argv, cwd=source, env=env, ok=(0, 1)), runs)
+        once = timed(argv, cwd=cold_root, env=env, ok=(0, 1))
+        bench.add(f"{op}-cold:{count}", once, cold_runs, reset=no_index, warm_up=False)
+    if count == min(bench.plan.sessions):
+        _add_small(bench, source, runs)
+    if count == max(bench.plan.sessions):
+        _add_log_by_ref(bench, source, count)
+
+
+def _add_small(bench: Bench, source: Path, runs: int) -> None:
+    """A small journal against jrnl listing its last 10 entries."""
+    env = bench.env
+    exe = find_jrnl()
+    if exe is not None:
+        _jrnl_config(bench)
+        for n in range(10):
+            synth.run([exe, f"Entry {n} of the bench. Its body."], cwd=source, env=env)
+        argv = [exe, "-n", "10"]
+        bench.add("jrnl-list", timed(argv, cwd=source, env=env), runs)
+    last = sorted((source / "sessions").iterdir())[-1].name
+    argv = [JOURNAL, "show", last, "--no-pager"]
+    bench.add("show:small", timed(argv, cwd=source, env=env), runs)
+
+
+def _add_log_by_ref(bench: Bench, source: Path, count: int) -> None:
+    """`log --session` by number and by prefix in the largest journal."""
+    root = _copy(source, f"log-ref-{count}")
+    last = sorted((root / "sessions").iterdir())[-1]
+    number = str(count)  # synth numbers sessions from 1
+    for key, ref in (("number", number), ("prefix", last.name[:-3])):
+        argv = [JOURNAL, "log", "--session", ref, "Restarted the api workers"]
+        once = timed(argv, cwd=root, env=bench.env)
+        reset = _restore(last / "timeline.yaml")
+        bench.add(f"log-{key}:{count}", once, bench.plan.fast_runs, reset=reset)
 
 
 def _copy(source: Path, name: str) -> Path:
@@ -236,7 +305,8 @@ def _add_render(bench: Bench, root: Path, count: int, runs: int) -> None:
 
     once = timed(argv, cwd=root, env=bench.env)
     big = count >= 1000
-    bench.add(f"render-cold:{count}", once, runs, reset=cold, warm_up=not big)
+    cold_runs = 1 if count >= 10000 else runs  # about 100 s each on 2 cores
+    bench.add(f"render-cold:{count}", once, cold_runs, reset=cold, warm_up=not big)
     bench.add(f"render-noop:{count}", timed(argv, cwd=root, env=bench.env), runs)
 
 

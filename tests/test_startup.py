@@ -56,3 +56,32 @@ def test_the_hook_module_imports_no_heavy_package(tmp_path: Path) -> None:
         ["-c", "import journal.cli.hook, journal.gitlink.postcommit"], tmp_path
     )
     assert names.isdisjoint(banned()), sorted(names & set(banned()))
+
+
+def test_warm_list_and_todo_answer_from_the_index_alone(
+    cli: Cli, session_id: str
+) -> None:
+    cli.ok("step", "add", "Rotate the keys", "--owner", "dana")
+    for command in ("list", "todo"):
+        cli.ok(command)  # builds the session index
+        names = imported(["-m", "journal", command], cli.root)
+        assert names.isdisjoint(banned()), (command, sorted(names & set(banned())))
+
+
+def test_the_fast_list_and_todo_print_what_the_full_cli_prints(
+    cli: Cli, session_id: str
+) -> None:
+    cli.ok("step", "add", "Rotate the keys", "--owner", "dana", "--due", "2025-11-01")
+    cli.ok("new", "Second incident", "--severity", "low")
+    for argv in (
+        ["list"],
+        ["list", "--json"],
+        ["list", "--status", "open"],
+        ["todo"],
+        ["todo", "--json"],
+        ["todo", "--owner", "DANA", "--overdue"],
+    ):
+        fast = cli.ok(*argv)
+        full = cli.ok(*argv, "--debug")  # not a fast-path option: the typer CLI
+        assert fast.out == full.out, argv
+        assert fast.out.strip()

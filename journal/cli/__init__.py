@@ -1,7 +1,8 @@
 """The `journal` command line: a thin layer over the library.
 
 `journal log` takes a fast path that parses its own arguments and never imports typer,
-so capturing an event during an incident costs little more than starting Python.
+so capturing an event during an incident costs little more than starting Python;
+`list` and `todo` take one too (`fastread.py`), answering from the session index.
 """
 
 from __future__ import annotations
@@ -15,6 +16,16 @@ def main() -> None:
         from journal.cli.fastlog import run_fast_log
 
         code = run_fast_log(argv[1:])
+        if code is not None:
+            sys.exit(code)
+    if argv[:1] in (["list"], ["todo"], ["stats"], ["check"]):
+        from journal.cli.progress import install
+
+        install()
+    if argv[:1] in (["list"], ["todo"]):
+        from journal.cli.fastread import run_fast_read
+
+        code = run_fast_read(argv[0], argv[1:])
         if code is not None:
             sys.exit(code)
     from journal.cli.app import run

@@ -10,12 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from journal.errors import JournalError
 from journal.store.sessions import Journal
 
 if TYPE_CHECKING:
     from journal.insight.metrics import Metrics
-    from journal.model.session import Session
 
 FIGURES = (
     "time_to_detect_s",
@@ -37,7 +35,7 @@ class Selection:
     tags: tuple[str, ...] = ()
     severities: tuple[str, ...] = ()
 
-    def admits(self, session: Session) -> bool:
+    def admits(self, session: Facts) -> bool:
         """The conditions that need no timeline: tags and severity."""
         if self.tags and not set(self.tags) & set(session.tags):
             return False
@@ -51,9 +49,32 @@ class Selection:
 
 
 @dataclass(frozen=True)
+class Facts:
+    """The fields of a session that `stats` shows and selects on."""
+
+    number: int | None
+    title: str
+    status: str
+    severity: str | None
+    tags: tuple[str, ...]
+    started: str | None
+
+    @classmethod
+    def of(cls, record: dict[str, Any]) -> Facts:
+        return cls(
+            number=record["number"],
+            title=record["title"],
+            status=record["status"],
+            severity=record["severity"],
+            tags=tuple(record["tags"]),
+            started=record["started"],
+        )
+
+
+@dataclass(frozen=True)
 class SessionFigures:
     session_id: str
-    session: Session
+    session: Facts
     metrics: Metrics
 
     def as_dict(self) -> dict[str, Any]:
@@ -65,7 +86,7 @@ class SessionFigures:
             "status": session.status,
             "severity": session.severity,
             "tags": list(session.tags),
-            "started": session.started.isoformat() if session.started else None,
+            "started": session.started,
             "span_start": _iso(metrics.span_start),
             "span_end": _iso(metrics.span_end),
         }
@@ -110,23 +131,22 @@ class Stats:
 
 
 def collect(journal: Journal, selection: Selection) -> Stats:
-    """The figures of every selected session, oldest first."""
-    from journal.insight.metrics import compute
+    """The figures of every selected session, oldest first, from the figures index
+    (`insight/index.py`: `metrics.compute` results, cached per session)."""
+    from journal.insight.index import figure_records, metrics_of
 
     rows: list[SessionFigures] = []
     skipped: list[tuple[str, str]] = []
-    for session_id in journal.session_ids():
-        try:
-            session = journal.load(session_id)
-            if not selection.admits(session):
-                continue
-            events = journal.events(session_id)
-        except JournalError as exc:
-            skipped.append((session_id, exc.one_line()))
+    for session_id, record in figure_records(journal).items():
+        if "error" in record:
+            skipped.append((session_id, record["error"]))
             continue
-        metrics = compute(session, events)
+        facts = Facts.of(record)
+        if not selection.admits(facts):
+            continue
+        metrics = metrics_of(record["metrics"])
         if selection.admits_span(session_id, metrics, tz=journal.tz):
-            rows.append(SessionFigures(session_id, session, metrics))
+            rows.append(SessionFigures(session_id, facts, metrics))
     return Stats(rows, skipped)
 
 

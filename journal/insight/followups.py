@@ -8,16 +8,48 @@ once — as its newest copy, aged from the day it was first raised.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from journal.errors import JournalError, UsageError
 from journal.store.sessions import Journal
 
 if TYPE_CHECKING:
-    from journal.model.session import NextStep, Session
+    pass
+
+
+class StepLike(Protocol):
+    """What follow-ups read of a next step: `model.NextStep`, or the session
+    index's `StepRow` (no model import on the `todo` path)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def horizon(self) -> str: ...
+    @property
+    def owner(self) -> str | None: ...
+    @property
+    def due(self) -> date | None: ...
+    @property
+    def done(self) -> bool: ...
+    @property
+    def tracked_in(self) -> str | None: ...
+    @property
+    def carried_from(self) -> str | None: ...
+
+
+class StepsOf(Protocol):
+    """What follow-ups read of a session: a `Session`, or the index's `StepsRow`."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def number(self) -> int | None: ...
+    @property
+    def next_steps(self) -> Sequence[StepLike]: ...
+
 
 _REF = re.compile(r"^(?:(?P<session>.+):)?(?P<number>\d+)$")
 _REF_HINT = "give N (a step of the session) or SESSION:N, as `journal todo` lists them"
@@ -32,7 +64,7 @@ class Followup:
     session_title: str
     session_number: int | None
     number: int
-    step: NextStep
+    step: StepLike
     raised: date
     """When it was first raised: the date of the session at the start of its history."""
     history: tuple[str, ...]
@@ -65,14 +97,17 @@ def step_ref(session_id: str, number: int) -> str:
 
 
 def gather(journal: Journal) -> Gathered:
-    """All next steps of all sessions; sessions that do not load are skipped."""
-    loaded: list[tuple[str, Session]] = []
+    """All next steps of all sessions (from the session index); sessions that do
+    not load are skipped."""
+    from journal.insight.index import session_records, steps_session
+
+    loaded: list[tuple[str, StepsOf]] = []
     skipped: list[tuple[str, str]] = []
-    for session_id in journal.session_ids():
-        try:
-            loaded.append((session_id, journal.load(session_id)))
-        except JournalError as exc:
-            skipped.append((session_id, exc.one_line()))
+    for session_id, record in session_records(journal).items():
+        if "error" in record:
+            skipped.append((session_id, record["error"]))
+        else:
+            loaded.append((session_id, steps_session(record)))
     counts = {sid: len(session.next_steps) for sid, session in loaded}
     return Gathered(
         link_steps(
@@ -83,7 +118,7 @@ def gather(journal: Journal) -> Gathered:
 
 
 def link_steps(
-    loaded: Iterable[tuple[str, Session]],
+    loaded: Iterable[tuple[str, StepsOf]],
     *,
     canonical: Callable[[str], str | None] = lambda text: text,
 ) -> list[Followup]:

@@ -18,9 +18,11 @@ def list_rows(
     """Summaries of every session; one that fails to load is listed with its error."""
     journal = journal or Journal.open()
     active = _active_or_none(journal)
+    from journal.insight.index import session_records
+
     rows = []
-    for session_id in reversed(journal.session_ids()):
-        row = _row(journal, session_id, active)
+    for session_id, record in reversed(session_records(journal).items()):
+        row = _row(session_id, record, active)
         if statuses and row["status"] not in statuses:
             continue
         if tags and not set(tags) & set(row["tags"]):
@@ -36,39 +38,39 @@ def _active_or_none(journal: Journal) -> str | None:
         return None
 
 
-def _row(journal: Journal, session_id: str, active: str | None) -> dict[str, Any]:
-    from journal.store.timeline import outline
+def _row(session_id: str, record: dict[str, Any], active: str | None) -> dict[str, Any]:
+    """One row from the session index (`insight/index.py`)."""
+    from journal.insight.index import parse_moment
 
-    timeline = outline(journal.timeline_path(session_id))
     base: dict[str, Any] = {
         "id": session_id,
         "active": session_id == active,
-        "events": timeline.events,
+        "events": record["events"],
     }
-    try:
-        session = journal.load(session_id)
-    except JournalError as exc:
+    first, last = parse_moment(record["first"]), parse_moment(record["last"])
+    if "error" in record:
         return base | {
-            "title": f"(cannot load: {exc.one_line()})",
+            "title": f"(cannot load: {record['error']})",
             "number": None,
             "status": "invalid",
             "severity": None,
             "started": None,
             "ended": None,
-            "span_start": _iso(timeline.first),
-            "span_end": _iso(timeline.last),
+            "span_start": _iso(first),
+            "span_end": _iso(last),
             "tags": [],
         }
+    started, ended = parse_moment(record["started"]), parse_moment(record["ended"])
     return base | {
-        "title": session.title,
-        "number": session.number,
-        "status": session.status,
-        "severity": session.severity,
-        "started": session.started.isoformat() if session.started else None,
-        "ended": session.ended.isoformat() if session.ended else None,
-        "span_start": _iso(_extreme(min, session.started, timeline.first)),
-        "span_end": _iso(_extreme(max, session.ended, timeline.last)),
-        "tags": list(session.tags),
+        "title": record["title"],
+        "number": record["number"],
+        "status": record["status"],
+        "severity": record["severity"],
+        "started": record["started"],
+        "ended": record["ended"],
+        "span_start": _iso(_extreme(min, started, first)),
+        "span_end": _iso(_extreme(max, ended, last)),
+        "tags": list(record["tags"]),
     }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +69,7 @@ def render_all(
     related = related_or_none(journal)
     fresh: dict[str, Any] = {_JOURNAL_KEY: overall}
     renderer = None
+    base = f"{target}{os.sep}"
     for session_id, entry in entries.items():
         key = _report_key(
             global_key,
@@ -77,12 +79,11 @@ def render_all(
             linked.get(session_id),
             related_key(related, session_id),
         )
-        path = target / f"{session_id}.md"
         known = manifest.get(session_id)
         if (
             isinstance(known, dict)
             and known.get("key") == key
-            and known.get("stat") == stat_key(path)
+            and known.get("stat") == stat_key(f"{base}{session_id}.md")
         ):
             result.unchanged.append(session_id)
             fresh[session_id] = known
@@ -92,6 +93,7 @@ def render_all(
 
             renderer = Renderer(journal, ascii=ascii, related=related)
             target.mkdir(parents=True, exist_ok=True)
+        path = target / f"{session_id}.md"
         try:
             text = renderer.render(session_id, index=index)
         except JournalError as exc:
@@ -132,11 +134,12 @@ def _all_current(
     """The last run saw this very journal, and left every report as it wrote it."""
     if manifest.get(_JOURNAL_KEY) != overall or len(manifest) != len(entries) + 1:
         return False
+    base = f"{target}{os.sep}"
     for session_id in entries:
         known = manifest.get(session_id)
         if not isinstance(known, dict):
             return False
-        if known.get("stat") != stat_key(target / f"{session_id}.md"):
+        if known.get("stat") != stat_key(f"{base}{session_id}.md"):
             return False
     return True
 

@@ -9,6 +9,7 @@ the sessions whose `previous` names it. Finding them means knowing every session
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ class SessionIndex:
     def __init__(self, journal: Journal):
         self.journal = journal
         self._path = journal.state_dir / _CACHE_NAME
+        self._sessions = str(journal.sessions_dir)
         self._cache = _load_cache(self._path)
         self._dirty = False
         self._entries: dict[str, Entry] | None = None
@@ -78,15 +80,16 @@ class SessionIndex:
         self._dirty = False
 
     def _entry(self, session_id: str) -> tuple[Entry, dict[str, Any]]:
-        folder = self.journal.sessions_dir / session_id
-        stats = [stat_key(folder / SESSION_FILE), stat_key(folder / TIMELINE_FILE)]
+        # Plain strings for the stats: pathlib's joins cost 0.3 s at 10,000 sessions.
+        base = f"{self._sessions}{os.sep}{session_id}{os.sep}"
+        stats = [stat_key(base + SESSION_FILE), stat_key(base + TIMELINE_FILE)]
         cached = self._cache.get(session_id)
         if isinstance(cached, dict) and cached.get("stat") == stats:
             try:
                 return Entry(**cached["entry"]), cached
             except TypeError:
                 pass
-        entry = _read_entry(session_id, folder)
+        entry = _read_entry(session_id, self.journal.sessions_dir / session_id)
         self._dirty = True
         return entry, {"stat": stats, "entry": asdict(entry)}
 

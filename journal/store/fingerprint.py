@@ -31,13 +31,14 @@ def read_or_empty(path: Path) -> bytes:
         return b""
 
 
-def stat_key(path: Path) -> list[int] | None:
-    """What changes when a file is rewritten or replaced: mtime, size, inode."""
+def stat_key(path: Path | str) -> list[int] | None:
+    """What changes when a file is rewritten or replaced: mtime, size, inode, and
+    ctime, which every write moves — even one that puts the old mtime back."""
     try:
-        st = path.stat()
+        st = os.stat(path)  # noqa: PTH116 - strings: pathlib costs at 10,000 sessions
     except OSError:
         return None
-    return [st.st_mtime_ns, st.st_size, st.st_ino]
+    return [st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns]
 
 
 def load_cache(path: Path) -> dict[str, Any]:

@@ -14,6 +14,10 @@ from pathlib import Path
 
 from journal.errors import ConflictError, NotFoundError, UsageError
 
+TYPE_CHECKING = False  # this module is on the `journal log` path
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 ID_PATTERN = r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$"
 REF_HINT = (
     "give the folder name (2025-11-04-slug), a unique prefix of it, or the number"
@@ -35,8 +39,14 @@ def session_ids(sessions_dir: Path) -> list[str]:
     return sorted(name for name in found if is_session_id(name))
 
 
-def resolve_ref(sessions_dir: Path, ref: str) -> str:
-    """The session id `ref` means; one line saying why when it means none, or many."""
+def resolve_ref(
+    sessions_dir: Path,
+    ref: str,
+    *,
+    numbers: Callable[[list[str]], dict[str, int | None]] | None = None,
+) -> str:
+    """The session id `ref` means; one line saying why when it means none, or many.
+    `numbers` gives the display numbers of ids (default: read from each file)."""
     ref = ref.strip()
     refuse_path_like(ref)
     ids = session_ids(sessions_dir)
@@ -44,7 +54,7 @@ def resolve_ref(sessions_dir: Path, ref: str) -> str:
         return ref
     number = ref.lstrip("#")
     if number.isdigit():
-        return _by_number(sessions_dir, ids, int(number))
+        return _by_number(sessions_dir, ids, int(number), numbers)
     matches = [i for i in ids if i.startswith(ref)] or [
         i for i in ids if i[11:].startswith(ref)
     ]
@@ -73,8 +83,17 @@ def number_of(folder: Path) -> int | None:
     return int(match[1]) if match else None
 
 
-def _by_number(sessions_dir: Path, ids: list[str], number: int) -> str:
-    found = [i for i in ids if number_of(sessions_dir / i) == number]
+def _by_number(
+    sessions_dir: Path,
+    ids: list[str],
+    number: int,
+    numbers: Callable[[list[str]], dict[str, int | None]] | None,
+) -> str:
+    if numbers is None:
+        found = [i for i in ids if number_of(sessions_dir / i) == number]
+    else:
+        known = numbers(ids)
+        found = [i for i in ids if known.get(i) == number]
     if len(found) == 1:
         return found[0]
     if not found:

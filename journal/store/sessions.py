@@ -81,7 +81,12 @@ class Journal:
         """The session a user means: id, unique prefix or number; None = active."""
         if ref is None:
             return self.require_active()
-        return ids.resolve_ref(self.sessions_dir, ref)
+        from journal.store.numbers import session_numbers
+
+        def numbers(found: list[str]) -> dict[str, int | None]:
+            return session_numbers(self.sessions_dir, self.state_dir, found)
+
+        return ids.resolve_ref(self.sessions_dir, ref, numbers=numbers)
 
     # --- the active session ------------------------------------------------------
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -23,6 +22,7 @@ def todo(
     as_json: Json = False,
 ) -> None:
     """Open follow-ups (next steps) of every session, oldest first, with age."""
+    from journal.cli.fastread import todo_lines
     from journal.cli.output import warn
     from journal.insight.followups import gather, open_followups
     from journal.store.sessions import Journal
@@ -33,54 +33,7 @@ def todo(
     items = open_followups(gathered.items, today=today, owner=owner, overdue=overdue)
     for session_id, error in gathered.skipped:
         warn(f"{session_id} skipped: {error}")
-    if as_json:
-        rows = [_row(item, today) for item in items]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if not items:
-        print("nothing to do")
-        return
-    for item in items:
-        print(_line(item, today))
-
-
-def _row(item: Any, today: Any) -> dict[str, Any]:
-    step = item.step
-    return {
-        "ref": item.ref,
-        "session": item.session_id,
-        "session_number": item.session_number,
-        "number": item.number,
-        "text": step.text,
-        "horizon": step.horizon,
-        "owner": step.owner,
-        "due": step.due.isoformat() if step.due else None,
-        "done": step.done,
-        "tracked_in": step.tracked_in,
-        "carried_from": step.carried_from,
-        "history": list(item.history),
-        "raised": item.raised.isoformat(),
-        "age_days": item.age_days(today),
-        "overdue": item.overdue(today),
-    }
-
-
-def _line(item: Any, today: Any) -> str:
-    step = item.step
-    parts = [f"{item.ref:<40}", f"{item.age_days(today):>4}d", f"{step.horizon:<9}"]
-    text = " ".join(step.text.split())
-    details = []
-    if step.owner:
-        details.append(f"@{step.owner}")
-    if step.due:
-        late = " OVERDUE" if item.overdue(today) else ""
-        details.append(f"due {step.due.isoformat()}{late}")
-    if step.tracked_in:
-        details.append(step.tracked_in)
-    if len(item.history) > 1:
-        details.append(f"carried from {item.history[0]}")
-    suffix = f"  ({', '.join(details)})" if details else ""
-    return " ".join(parts) + f" {text}{suffix}"
+    print("\n".join(todo_lines(items, today, as_json=as_json)))
 
 
 @step_app.command("carry")

@@ -162,28 +162,11 @@ def list_sessions(
     as_json: Json = False,
 ) -> None:
     """List sessions, newest first."""
+    from journal.cli.fastread import list_lines
     from journal.operations.listing import list_rows
 
     rows = list_rows(statuses=status, tags=tag)
-    if as_json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        print("no sessions yet — start one with `journal new TITLE`")
-        return
-    widths = {
-        key: max(len(str(row[key] or "")) for row in rows)
-        for key in ("id", "status", "severity")
-    }
-    for row in rows:
-        mark = "*" if row["active"] else " "
-        number = f"#{row['number']}" if row["number"] is not None else ""
-        print(
-            f"{mark} {row['id']:<{widths['id']}}  {number:>4}  "
-            f"{row['status']:<{widths['status']}}  "
-            f"{row['severity'] or '':<{widths['severity']}}"
-            f"  {row['events']:>4} ev  {row['title']}"
-        )
+    print("\n".join(list_lines(rows, as_json=as_json)))
 
 
 @commands.command("set")

@@ -11,13 +11,9 @@ import contextlib
 import gc
 from collections.abc import Iterator, Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
 from journal.insight.lint.registry import RULES, Finding, Rule
 from journal.store.sessions import Journal
-
-if TYPE_CHECKING:
-    from journal.insight.lint.facts import JournalFacts, SessionFacts
 
 __all__ = ["RULES", "Finding", "Rule", "check", "rules"]
 
@@ -42,7 +38,8 @@ def check(
     today: date | None = None,
 ) -> list[Finding]:
     """Findings for the sessions `ids` (references as users type them; default: all)."""
-    from journal.insight.lint.facts import JournalFacts, SessionFacts
+    from journal.insight.lint.facts import JournalFacts
+    from journal.insight.lint.incremental import check_sessions
 
     known = rules()
     disabled = set(journal.config.check_disable)
@@ -53,31 +50,15 @@ def check(
         findings += [
             _repair(journal, sid) for sid in session_ids if _torn(journal, sid)
         ]
-    checked = [SessionFacts(journal, sid) for sid in session_ids]
-    context = JournalFacts(journal, today or journal.now().date(), checked)
+    context = JournalFacts(journal, today or journal.now().date(), [])
     active = [r for r in known.values() if r.id not in disabled]
     with _few_collections():
-        for facts in checked:
-            findings += _run_rules(active, facts, context)
-    return sorted(findings, key=lambda f: (f.session or "", f.file, f.line or 0))
-
-
-def _run_rules(
-    active: list[Rule], facts: SessionFacts, context: JournalFacts
-) -> list[Finding]:
-    return [
-        Finding(
-            rule=rule.id,
-            severity=rule.severity,
-            file=issue.file or facts.session_file,
-            line=issue.line,
-            message=issue.message,
-            hint=issue.hint,
-            session=facts.session_id,
-        )
-        for rule in active
-        for issue in rule.check(facts, context)
-    ]
+        findings += check_sessions(journal, session_ids, active, context)
+    order = {rule_id: n for n, rule_id in enumerate(known)}
+    return sorted(
+        findings,
+        key=lambda f: (f.session or "", f.file, f.line or 0, order.get(f.rule, -1)),
+    )
 
 
 @contextlib.contextmanager

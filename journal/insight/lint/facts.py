@@ -126,6 +126,8 @@ class JournalFacts:
     journal: Journal
     today: date
     checked: list[SessionFacts] = field(default_factory=list)
+    raw_numbers: dict[str, int | None] = field(default_factory=dict)
+    """Numbers already read (by `number_of`) of unchanged sessions."""
 
     @cached_property
     def ids(self) -> set[str]:
@@ -136,7 +138,10 @@ class JournalFacts:
         """Display number → the sessions that use it (read without a full load)."""
         found: dict[int, list[str]] = {}
         for session_id in sorted(self.ids):
-            number = number_of(self.journal.sessions_dir / session_id)
+            if session_id in self.raw_numbers:
+                number = self.raw_numbers[session_id]
+            else:
+                number = number_of(self.journal.sessions_dir / session_id)
             if number is not None:
                 found.setdefault(number, []).append(session_id)
         return found

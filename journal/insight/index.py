@@ -1,0 +1,175 @@
+"""The session index: what `list`, `todo` and `stats` need of every session, kept in
+stat-keyed caches (`store/index.py`) so only the sessions that changed are read again.
+
+Two caches, so a command pays only for what it needs: `session-index` (the fields of
+`session.yaml`, the timeline's outline, the next steps) parses no timeline, and
+`figures-index` keeps each session's `metrics.compute` result — the one
+implementation of the figures, run once per change of a session, never re-derived.
+A session that does not load is kept with its error, so commands still name it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from journal.errors import JournalError
+from journal.record import Record as FrozenRecord
+from journal.store.index import Record, StatIndex
+from journal.store.sessions import Journal
+
+if TYPE_CHECKING:
+    from journal.insight.metrics import Metrics
+    from journal.model.session import Session
+
+
+_FACTS = frozenset(
+    ("title", "number", "status", "severity", "tags", "started", "ended", "criteria")
+)
+_OUTLINE = frozenset(("events", "first", "last"))
+
+
+def session_records(journal: Journal) -> dict[str, Record]:
+    """Every session's facts, outline and next steps, oldest first."""
+    build = lambda sid: _facts_record(journal, sid)  # noqa: E731
+    fields = _FACTS | _OUTLINE | {"steps"}
+    return _records(journal, "session-index", build, fields)
+
+
+def figure_records(journal: Journal) -> dict[str, Record]:
+    """Every session's facts and metrics (or the error that kept them out)."""
+    build = lambda sid: _figures_record(journal, sid)  # noqa: E731
+    return _records(journal, "figures-index", build, _FACTS | {"metrics"})
+
+
+def _records(
+    journal: Journal, name: str, build: Any, fields: frozenset[str]
+) -> dict[str, Record]:
+    index = StatIndex(journal, name, build, fields=fields)
+    records = index.records()
+    index.save()
+    return records
+
+
+def _facts_record(journal: Journal, session_id: str) -> Record:
+    from journal.store.timeline import outline
+
+    timeline = outline(journal.timeline_path(session_id))
+    record: Record = {
+        "events": timeline.events,
+        "first": _iso(timeline.first),
+        "last": _iso(timeline.last),
+    }
+    try:
+        session = journal.load(session_id)
+    except JournalError as exc:
+        return record | {"error": exc.one_line()}
+    return record | _facts(session) | {"steps": _steps(session)}
+
+
+def _figures_record(journal: Journal, session_id: str) -> Record:
+    from journal.insight.metrics import compute
+
+    try:
+        session = journal.load(session_id)
+        events = journal.events(session_id)
+    except JournalError as exc:
+        return {"error": exc.one_line()}
+    return _facts(session) | {"metrics": metrics_dict(compute(session, events))}
+
+
+def _facts(session: Session) -> Record:
+    return {
+        "title": session.title,
+        "number": session.number,
+        "status": session.status,
+        "severity": session.severity,
+        "tags": list(session.tags),
+        "started": _iso(session.started),
+        "ended": _iso(session.ended),
+        "previous": session.previous,
+        "criteria": [
+            sum(1 for c in session.success_criteria if c.done),
+            len(session.success_criteria),
+        ],
+    }
+
+
+def _steps(session: Session) -> list[Record]:
+    from journal.model.session import to_builtins
+
+    return [to_builtins(step) for step in session.next_steps]
+
+
+class StepRow(FrozenRecord):
+    """A next step as the index keeps it (`model.NextStep`'s fields, no model)."""
+
+    text: str = ""
+    horizon: str = "short"
+    owner: str | None = None
+    due: date | None = None
+    done: bool = False
+    tracked_in: str | None = None
+    carried_from: str | None = None
+
+
+class StepsRow(FrozenRecord):
+    """What follow-ups read of a session: title, number and next steps."""
+
+    title: str = ""
+    number: int | None = None
+    next_steps: tuple[StepRow, ...] = ()
+
+
+def steps_session(record: Record) -> StepsRow:
+    """The follow-up view of a session record."""
+    names = StepRow.field_names()
+    steps = []
+    for data in record["steps"]:
+        values = {name: data[name] for name in names if name in data}
+        due = values.get("due")
+        values["due"] = date.fromisoformat(due) if due else None
+        steps.append(StepRow(**values))
+    return StepsRow(
+        title=record["title"], number=record["number"], next_steps=tuple(steps)
+    )
+
+
+_MOMENTS = (
+    "impact_start",
+    "started",
+    "acknowledged",
+    "detected",
+    "mitigated",
+    "resolved",
+    "span_start",
+    "span_end",
+)
+
+
+def metrics_dict(metrics: Metrics) -> Record:
+    data = asdict(metrics)
+    for name in _MOMENTS:
+        data[name] = _iso(data[name])
+    data["problems"] = list(metrics.problems)
+    return data
+
+
+def metrics_of(data: Record) -> Metrics:
+    """The `Metrics` a record keeps, as `compute` returned them."""
+    from journal.insight.metrics import Metrics
+
+    values = {f.name: data[f.name] for f in fields(Metrics)}
+    for name in _MOMENTS:
+        values[name] = parse_moment(values[name])
+    values["problems"] = tuple(values["problems"])
+    return Metrics(**values)
+
+
+def parse_moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

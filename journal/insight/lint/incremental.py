@@ -1,0 +1,194 @@
+"""`journal check` at 10,000 sessions: each session's own findings cached by its
+files' stats (`store/index.py`), and what the cross-session rules read of it.
+
+A rule is *local* when its findings depend only on the session's two files, the
+configuration and the package version — those are cached. The rules in `CROSS` also
+read the rest of the journal, the repository, the evidence folder or today's date, so
+they run on every check, over `CachedFacts`: the parts of the session they read
+(previous, number, next steps, commit and evidence events, and the lines of the fields
+they point at), kept in the same record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from journal.insight.index import StepRow, steps_session
+from journal.insight.lint.facts import JournalFacts, SessionFacts
+from journal.insight.lint.registry import Finding, Rule
+from journal.record import Record as FrozenRecord
+from journal.store.ids import number_of
+from journal.store.index import Record, StatIndex
+from journal.store.sessions import SESSION_FILE, TIMELINE_FILE, Journal
+
+if TYPE_CHECKING:
+    from journal.model.session import Session
+
+CROSS = frozenset(
+    {
+        "previous-missing",
+        "number-duplicate",
+        "commit-unknown",
+        "step-overdue",
+        "carried-from",
+        "evidence-missing",
+    }
+)
+"""Rules whose findings depend on more than the session's own files."""
+
+
+class SessionRow(FrozenRecord):
+    """What the cross-session rules read of a session document."""
+
+    title: str = ""
+    number: int | None = None
+    previous: str | None = None
+    next_steps: tuple[StepRow, ...] = ()
+
+
+class EventRow(FrozenRecord):
+    """What the cross-session rules read of a commit or evidence event."""
+
+    kind: str = ""
+    sha: str | None = None
+    lost: bool = False
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass
+class CachedFacts:
+    """A session as the cross-session rules see it, rebuilt from its record."""
+
+    journal: Journal
+    session_id: str
+    record: Record
+    session_file: str = field(init=False)
+    timeline_file: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        folder = f"{self.journal.config.sessions_dir}/{self.session_id}"
+        self.session_file = f"{folder}/{SESSION_FILE}"
+        self.timeline_file = f"{folder}/{TIMELINE_FILE}"
+
+    @cached_property
+    def session(self) -> SessionRow | None:
+        data = self.record["session"]
+        if data is None:
+            return None
+        steps = steps_session({"title": "", "number": None, "steps": data["steps"]})
+        return SessionRow(
+            title=data["title"],
+            number=data["number"],
+            previous=data["previous"],
+            next_steps=steps.next_steps,
+        )
+
+    @cached_property
+    def events(self) -> list[tuple[int, EventRow]]:
+        names = EventRow.field_names()
+        return [
+            (line, EventRow(**{k: v for k, v in data.items() if k in names}))
+            for line, data in self.record["events"]
+        ]
+
+    def line_of(self, *path: str | int) -> int | None:
+        """The line of a field: kept in the record for the fields the rules point
+        at most, else read from the file (unchanged: its stats were checked)."""
+        key = ".".join(map(str, path))
+        lines = self.record["lines"]
+        if key in lines:
+            line: int | None = lines[key]
+            return line
+        return SessionFacts(self.journal, self.session_id).line_of(*path)
+
+
+def check_sessions(
+    journal: Journal,
+    session_ids: list[str],
+    active: list[Rule],
+    context: JournalFacts,
+) -> list[Finding]:
+    """The findings of `active` rules for `session_ids`: local ones from the cache
+    (rebuilt for the sessions that changed), cross-session ones run now."""
+    local = [r for r in active if r.id not in CROSS]
+    cross = [r for r in active if r.id in CROSS]
+    salt = ",".join(r.id for r in active)
+    index = StatIndex(
+        journal,
+        "check-index",
+        lambda sid: _record(SessionFacts(journal, sid), local, context),
+        salt=salt,
+        fields=frozenset(("raw_number", "local", "session", "lines", "events")),
+    )
+    records = index.records(session_ids)
+    index.save()
+    checked = [CachedFacts(journal, sid, records[sid]) for sid in session_ids]
+    context.checked = checked  # type: ignore[assignment]
+    context.raw_numbers = {sid: records[sid]["raw_number"] for sid in session_ids}
+    findings = [Finding(**f) for sid in session_ids for f in records[sid]["local"]]
+    for facts in checked:
+        findings += run_rules(cross, facts, context)  # type: ignore[arg-type]
+    return findings
+
+
+def run_rules(
+    active: list[Rule], facts: SessionFacts, context: JournalFacts
+) -> list[Finding]:
+    return [
+        Finding(
+            rule=rule.id,
+            severity=rule.severity,
+            file=issue.file or facts.session_file,
+            line=issue.line,
+            message=issue.message,
+            hint=issue.hint,
+            session=facts.session_id,
+        )
+        for rule in active
+        for issue in rule.check(facts, context)
+    ]
+
+
+def _record(facts: SessionFacts, local: list[Rule], context: JournalFacts) -> Record:
+    from journal.model.session import to_builtins
+
+    session = facts.session
+    return {
+        "raw_number": number_of(facts.journal.sessions_dir / facts.session_id),
+        "local": [f.as_dict() for f in run_rules(local, facts, context)],
+        "session": None if session is None else _cross_part(session),
+        "lines": _lines(facts, session),
+        "events": [
+            [line, to_builtins(event)]
+            for line, event in facts.events
+            if event.kind == "commit" or event.evidence
+        ],
+    }
+
+
+def _cross_part(session: Session) -> dict[str, Any]:
+    from journal.model.session import to_builtins
+
+    return {
+        "title": session.title,
+        "number": session.number,
+        "previous": session.previous,
+        "steps": [to_builtins(step) for step in session.next_steps],
+    }
+
+
+def _lines(facts: SessionFacts, session: Session | None) -> dict[str, int | None]:
+    """The lines `step-overdue` and `carried-from` point at, for the steps that may
+    need them (open with a due date, or carried)."""
+    if session is None:
+        return {}
+    lines: dict[str, int | None] = {}
+    for index, step in enumerate(session.next_steps):
+        if step.due is not None and not step.done:
+            lines[f"next_steps.{index}.due"] = facts.line_of("next_steps", index, "due")
+        if step.carried_from:
+            path = ("next_steps", index, "carried_from")
+            lines[".".join(map(str, path))] = facts.line_of(*path)
+    return lines
