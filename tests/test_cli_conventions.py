@@ -160,3 +160,38 @@ def test_dash_on_a_terminal_says_nothing_is_piped(cli: Cli, session_id: str) -> 
     assert done.returncode == 2
     assert "reads standard input, but nothing is piped in" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_show_completion_takes_the_shell_named_whatever_shell_runs_it(
+    cli: Cli,
+) -> None:
+    # Under `sh` (xargs, CI runners) typer's own option would print sh's script.
+    done = subprocess.run(
+        ["sh", "-c", f"{sys.executable} -m journal --show-completion bash"],
+        cwd=cli.root,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "complete -o default -F _journal_completion journal" in done.stdout
+    assert cli.ok("--show-completion", "zsh").out.startswith("#compdef journal")
+    assert "complete --command journal" in cli.ok("--show-completion", "fish").out
+
+
+def test_an_unknown_shell_is_one_line_with_the_choices(cli: Cli) -> None:
+    result = cli("--show-completion", "tcsh")
+    assert result.code == 2
+    assert result.err.strip() == (
+        "journal: error: no completion for the shell 'tcsh' — use one of: bash, zsh, "
+        "fish, powershell, pwsh"
+    )
+
+
+def test_install_completion_writes_the_script_for_the_shell_named(cli: Cli) -> None:
+    home = Path(os.environ["HOME"])
+    out = cli.ok("--install-completion", "bash").out
+    assert "bash completion installed in" in out
+    assert (
+        "_journal_completion" in (home / ".bash_completions" / "journal.sh").read_text()
+    )
+    assert ".bash_completions/journal.sh" in (home / ".bashrc").read_text()

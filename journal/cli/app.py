@@ -19,6 +19,7 @@ try:
 except ImportError:  # pragma: no cover - depends on the installed typer
     import click  # type: ignore[no-redef]
 
+from journal.cli import completion
 from journal.errors import JournalError
 
 
@@ -72,6 +73,7 @@ app = typer.Typer(
     cls=PanelGroup,
     help="Keep an incident and work-session journal in your git repository.",
     no_args_is_help=True,
+    add_completion=False,  # journal.cli.completion's options take the shell's name
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -99,6 +101,26 @@ def _root(
             help="Print the version and exit.",
         ),
     ] = False,
+    show_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--show-completion",
+            metavar="[SHELL]",
+            callback=completion.show,
+            is_eager=True,
+            help="Print the completion script for SHELL (default: this shell).",
+        ),
+    ] = None,
+    install_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--install-completion",
+            metavar="[SHELL]",
+            callback=completion.install,
+            is_eager=True,
+            help="Install completion for SHELL (default: this shell).",
+        ),
+    ] = None,
 ) -> None:
     """Keep an incident and work-session journal in your git repository."""
 
@@ -149,7 +171,8 @@ def _register() -> None:
 def run(argv: list[str]) -> None:
     """Run the CLI on `argv`; print one line per error; exit with its code."""
     debug = "--debug" in argv
-    argv = [a for a in argv if a != "--debug"]
+    argv = completion.with_default_shell([a for a in argv if a != "--debug"])
+    completion.serve_completions()
     _register()
     command = typer.main.get_command(app)
     try:
