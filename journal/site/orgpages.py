@@ -23,7 +23,7 @@ from journal.site.lessons_page import lessons_page
 from journal.site.metrics_page import metrics_page
 from journal.site.nav import build_nav
 from journal.site.org import Member
-from journal.site.pages import WIDE, Generated, Part, _session_pages
+from journal.site.pages import WIDE, Generated, Part, session_pages, write_static
 from journal.site.safety import defang_links
 from journal.site.session_page import Diagrams
 from journal.site.tables import session_table
@@ -120,15 +120,15 @@ def generate_org(
         part = dataclasses.replace(
             parts[member.name], state_dir=place.state_dir / "journals" / member.name
         )
-        pages += _session_pages(journal, writer, collected, diagrams, part)
+        pages += session_pages(journal, writer, collected, diagrams, part)
     pages += _summary_pages(members, writer, collected, place)
-    writer.write(assets.CSS, assets.static_text("journal.css"))
-    writer.write(assets.JS, assets.static_text("journal.js"))
-    if mermaid_js is not None:
-        writer.copy(assets.MERMAID, mermaid_js)
-    shim = assets.find_search_shim(root=place.root, state_dir=place.state_dir)
-    if offline and shim is not None:
-        writer.copy(assets.SHIM, shim)
+    write_static(
+        writer,
+        mermaid_js=mermaid_js,
+        offline=offline,
+        root=place.root,
+        state_dir=place.state_dir,
+    )
     result = writer.finish()
     return Generated(
         docs_dir=place.docs_dir,

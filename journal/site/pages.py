@@ -81,15 +81,15 @@ def generate(
         tz=journal.tz,
         tz_name=journal.config.timezone,
     )
-    pages = _session_pages(journal, writer, collected, diagrams)
+    pages = session_pages(journal, writer, collected, diagrams)
     pages += _summary_pages(journal, writer, collected)
-    writer.write(assets.CSS, assets.static_text("journal.css"))
-    writer.write(assets.JS, assets.static_text("journal.js"))
-    if mermaid_js is not None:
-        writer.copy(assets.MERMAID, mermaid_js)
-    shim = assets.find_search_shim(root=journal.root, state_dir=journal.state_dir)
-    if offline and shim is not None:
-        writer.copy(assets.SHIM, shim)
+    write_static(
+        writer,
+        mermaid_js=mermaid_js,
+        offline=offline,
+        root=journal.root,
+        state_dir=journal.state_dir,
+    )
     result = writer.finish()
     return Generated(
         docs_dir=docs,
@@ -105,7 +105,26 @@ def generate(
     )
 
 
-def _session_pages(
+def write_static(
+    writer: DocsWriter,
+    *,
+    mermaid_js: Path | None,
+    offline: bool,
+    root: Path,
+    state_dir: Path,
+) -> None:
+    """The site's own CSS and JavaScript, Mermaid when there is a local copy, and the
+    search shim of an offline site."""
+    writer.write(assets.CSS, assets.static_text("journal.css"))
+    writer.write(assets.JS, assets.static_text("journal.js"))
+    if mermaid_js is not None:
+        writer.copy(assets.MERMAID, mermaid_js)
+    shim = assets.find_search_shim(root=root, state_dir=state_dir)
+    if offline and shim is not None:
+        writer.copy(assets.SHIM, shim)
+
+
+def session_pages(
     journal: Journal,
     writer: DocsWriter,
     collected: Collected,
