@@ -4,16 +4,14 @@ the cross-journal ones are rewritten), which the builder's server reloads."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-from journal import process
 from journal.errors import JournalError
-from journal.site.build import builder_for, start_builder
+from journal.site.build import builder_for
 from journal.site.org import Member, open_members
 from journal.site.orgbuild import place_for, prepare_org
-from journal.site.serve import DIRTY_ABOVE, POLL_S, Snapshot, snapshot
+from journal.site.serve import POLL_S, Snapshot, run_server, snapshot
 
 
 def snapshot_all(members: list[Member]) -> Snapshot:
@@ -44,25 +42,26 @@ def serve_org(
     generated, config, _ = prepare_org(
         members, place, config_file, offline=False, keep_going=keep_going
     )
-    extra = ["--dev-addr", f"{host}:{port}"]
-    if chosen.name != "zensical" and generated.sessions > DIRTY_ABOVE:
-        extra.append("--dirty")
-    proc = start_builder(chosen.argv("serve", config, *extra), cwd=place.root)
-    seen = snapshot_all(members)
-    try:
-        while proc.poll() is None:
-            time.sleep(poll_s)
-            now = snapshot_all(members)
-            if now != seen:
-                seen = now
-                members = _regenerate(journals, members, root, notify, keep_going)
-    finally:
-        process.stop_group(proc)
-    if proc.returncode not in (0, None, -15):
-        raise JournalError(
-            f"the {chosen.name} server stopped (exit {proc.returncode})",
-            f"is port {port} free? try --port",
-        )
+    current = members
+
+    def look() -> Snapshot:
+        return snapshot_all(current)
+
+    def react() -> None:
+        nonlocal current
+        current = _regenerate(journals, current, root, notify, keep_going)
+
+    run_server(
+        chosen,
+        config,
+        sessions=generated.sessions,
+        cwd=place.root,
+        host=host,
+        port=port,
+        look=look,
+        react=react,
+        poll_s=poll_s,
+    )
 
 
 def _regenerate(

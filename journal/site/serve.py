@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from journal import process
 from journal.errors import JournalError
-from journal.site.build import builder_for, prepare, start_builder
+from journal.site.build import Builder, builder_for, prepare, start_builder
 from journal.store.locate import CONFIG_NAME
 
 if TYPE_CHECKING:
@@ -83,18 +83,53 @@ def serve_site(
     """Serve until interrupted (KeyboardInterrupt) or the builder exits."""
     chosen = builder_for(builder or journal.config.site.builder)
     generated, config, _ = prepare(journal, offline=False, site_dir=None)
+    current = journal
+
+    def look() -> Snapshot:
+        return snapshot(current)
+
+    def react() -> None:
+        nonlocal current
+        current = regenerate(current.root, notify) or current
+
+    run_server(
+        chosen,
+        config,
+        sessions=generated.sessions,
+        cwd=journal.root,
+        host=host,
+        port=port,
+        look=look,
+        react=react,
+        poll_s=poll_s,
+    )
+
+
+def run_server(
+    chosen: Builder,
+    config: Path,
+    *,
+    sessions: int,
+    cwd: Path,
+    host: str,
+    port: int,
+    look: Callable[[], Snapshot],
+    react: Callable[[], None],
+    poll_s: float,
+) -> None:
+    """Run the builder's live server; call `react` whenever `look` sees a change."""
     extra = ["--dev-addr", f"{host}:{port}"]
-    if chosen.name != "zensical" and generated.sessions > DIRTY_ABOVE:
+    if chosen.name != "zensical" and sessions > DIRTY_ABOVE:
         extra.append("--dirty")
-    proc = start_builder(chosen.argv("serve", config, *extra), cwd=journal.root)
-    seen = snapshot(journal)
+    proc = start_builder(chosen.argv("serve", config, *extra), cwd=cwd)
+    seen = look()
     try:
         while proc.poll() is None:
             time.sleep(poll_s)
-            now = snapshot(journal)
+            now = look()
             if now != seen:
                 seen = now
-                journal = regenerate(journal.root, notify) or journal
+                react()
     finally:
         process.stop_group(proc)
     if proc.returncode not in (0, None, -15):
