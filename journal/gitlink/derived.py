@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from journal.errors import JournalError
 from journal.gitlink.commits import Commit, log_format, parse_log
 from journal.gitlink.shell import run_git, run_git_raw
 from journal.store.fingerprint import load_cache, save_cache
@@ -22,27 +23,26 @@ if TYPE_CHECKING:
 
 CACHE_NAME = "trailer-commits.json"
 _FORMAT_VERSION = 1
-# One scan per process and journal: a report run renders many sessions.
-_memo: dict[tuple[Path, str], dict[str, list[dict[str, Any]]]] = {}
+
+Found = dict[str, list[dict[str, Any]]]
+"""Session id → commit events (oldest first) whose trailer names that session."""
 
 
-def trailer_commits(journal: Journal) -> dict[str, list[dict[str, Any]]]:
-    """Session id → commit events (oldest first) whose trailer names that session."""
-    root = journal.root
-    head = _head(root)
-    if head is None:
+def trailer_commits(journal: Journal) -> Found:
+    """The trailer commits of every session. A repository that cannot be read (no
+    git, not a repository, no commit yet) has none: reports then show the timeline
+    alone. A caller going through many sessions reads this once and passes it on."""
+    try:
+        head = _head(journal.root)
+        if head is None:
+            return {}
+        commits = _commits_at(journal, head, journal.config.git.trailer)
+    except JournalError:
         return {}
-    memo_key = (root, head)
-    if memo_key in _memo:
-        return _memo[memo_key]
-    trailer = journal.config.git.trailer
-    commits = _commits_at(journal, head, trailer)
-    by_session: dict[str, list[dict[str, Any]]] = {}
+    by_session: Found = {}
     for commit in sorted(commits.values(), key=lambda c: c.at):
         for session_id in dict.fromkeys(commit.trailers):
             by_session.setdefault(session_id, []).append(commit.event())
-    _memo.clear()
-    _memo[memo_key] = by_session
     return by_session
 
 
@@ -116,23 +116,15 @@ def with_trailer_commits(
     session_id: str,
     events: list[Event],
     *,
-    found: dict[str, list[dict[str, Any]]] | None = None,
+    found: Found | None = None,
 ) -> list[Event]:
-    """`events` plus the session's trailer commits it does not list, sorted by time.
-
-    A repository that cannot be read (no git, no commits) adds nothing. `found` is
-    `trailer_commits(journal)` read once by a caller going through every session
-    (one `git rev-parse` per session otherwise).
-    """
-    from journal.errors import JournalError
+    """`events` plus the session's trailer commits it does not list, sorted by time;
+    `found` is `trailer_commits(journal)`, read here when not given."""
     from journal.model.session import to_event
 
     listed = {e.sha for e in events if e.sha}
     listed.update(e.rewritten_from for e in events if e.rewritten_from)
-    try:
-        commits = trailer_commits(journal) if found is None else found
-    except JournalError:
-        return events
+    commits = trailer_commits(journal) if found is None else found
     extra = [e for e in commits.get(session_id, []) if e["sha"] not in listed]
     if not extra:
         return events

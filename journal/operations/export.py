@@ -3,22 +3,30 @@ options considered as a MADR architecture decision record."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journal.errors import NotFoundError
 from journal.store.sessions import Journal
 
+if TYPE_CHECKING:
+    from journal.gitlink.derived import Found
+
 MADR_TEMPLATE = "export/madr.md.j2"
 
 
-def session_json(journal: Journal, session_id: str) -> dict[str, Any]:
-    """`{"id", "session", "timeline", "metrics"}`: everything, in plain JSON types."""
+def session_json(
+    journal: Journal, session_id: str, *, trailers: Found | None = None
+) -> dict[str, Any]:
+    """`{"id", "session", "timeline", "metrics"}`: everything, in plain JSON types;
+    `trailers` is `trailer_commits(journal)` when exporting many sessions."""
     from journal.gitlink.derived import with_trailer_commits
     from journal.insight import metrics
     from journal.model import session as model
 
     session = journal.load(session_id)
-    events = with_trailer_commits(journal, session_id, journal.events(session_id))
+    events = with_trailer_commits(
+        journal, session_id, journal.events(session_id), found=trailers
+    )
     figures = metrics.compute(session, events)
     return {
         "id": session_id,

@@ -148,10 +148,7 @@ def _trailer_shas(journal: Journal) -> dict[str, list[str]]:
     """The commits each session's trailers link: a new one changes its report."""
     from journal.gitlink.derived import trailer_commits
 
-    try:
-        found = trailer_commits(journal)
-    except JournalError:
-        return {}
+    found = trailer_commits(journal)
     return {sid: [e["sha"] for e in events] for sid, events in found.items()}
 
 

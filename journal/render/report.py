@@ -24,6 +24,7 @@ from journal.render.labels import label_for
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from journal.gitlink.derived import Found
     from journal.insight.related import Ranker, Related
     from journal.model.session import Event, Session
     from journal.render.index import SessionIndex
@@ -84,6 +85,14 @@ class Renderer:
         return commit_linker(self.journal)
 
     @cached_property
+    def trailer_commits(self) -> Found:
+        """Commits naming each session in their trailer: history is read once per
+        renderer, not per report."""
+        from journal.gitlink.derived import trailer_commits
+
+        return trailer_commits(self.journal)
+
+    @cached_property
     def ranker(self) -> Ranker:
         from journal.insight.related import ranker_for
 
@@ -103,7 +112,10 @@ class Renderer:
 
         session = self.journal.load(session_id)
         events = with_trailer_commits(
-            self.journal, session_id, self.journal.events(session_id)
+            self.journal,
+            session_id,
+            self.journal.events(session_id),
+            found=self.trailer_commits,
         )
         if index is None:
             index = SessionIndex(self.journal)

@@ -107,7 +107,9 @@ def collect(journal: Journal) -> Collected:
 
     infos: list[SessionInfo] = []
     problems: list[tuple[str, str]] = []
-    commits = _trailer_commits(journal)
+    from journal.gitlink.derived import trailer_commits
+
+    commits = trailer_commits(journal)  # once, for every session
     for session_id in journal.session_ids():
         try:
             session = journal.load(session_id)
@@ -118,16 +120,6 @@ def collect(journal: Journal) -> Collected:
         infos.append(_info(journal, session_id, session, events))
     followups = link_steps((i.id, i.session) for i in infos)
     return Collected(infos, followups, journal.now().date(), problems)
-
-
-def _trailer_commits(journal: Journal) -> dict[str, list[dict[str, Any]]]:
-    """Commits naming a session in their trailer, read once for every session."""
-    from journal.gitlink.derived import trailer_commits
-
-    try:
-        return trailer_commits(journal)
-    except JournalError:
-        return {}  # a repository that cannot be read adds nothing
 
 
 def _events(

@@ -97,15 +97,6 @@ def render(merged: Merged) -> str:
     return text
 
 
-def has_markers(text: str) -> list[int]:
-    """1-based numbers of the lines that open a conflict (journal's or git's)."""
-    return [
-        number
-        for number, line in enumerate(text.splitlines(), 1)
-        if line.startswith("<<<<<<< ")
-    ]
-
-
 def marked_paths(text: str) -> list[str]:
     """The field paths of journal's own conflict markers in `text`."""
     prefix = MARK_OURS + " "

@@ -154,19 +154,27 @@ def export(
         )
     journal = Journal.open()
     ids = journal.session_ids() if all_ else [journal.resolve_for_reading(ref)]
-    texts = {session_id: _export_one(journal, session_id, fmt) for session_id in ids}
+    texts = _export_all(journal, ids, fmt)
     _write_exports(texts, output, fmt=fmt, many=all_)
 
 
-def _export_one(journal: Any, session_id: str, fmt: str) -> str:
+def _export_all(journal: Any, ids: list[str], fmt: str) -> dict[str, str]:
     from journal.operations.export import madr, session_json
 
     if fmt == "madr":
-        return madr(journal, session_id)
-    return (
-        json.dumps(session_json(journal, session_id), ensure_ascii=False, indent=2)
+        return {session_id: madr(journal, session_id) for session_id in ids}
+    from journal.gitlink.derived import trailer_commits
+
+    trailers = trailer_commits(journal)  # history read once for every session
+    return {
+        session_id: json.dumps(
+            session_json(journal, session_id, trailers=trailers),
+            ensure_ascii=False,
+            indent=2,
+        )
         + "\n"
-    )
+        for session_id in ids
+    }
 
 
 def _write_exports(
