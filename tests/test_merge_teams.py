@@ -29,6 +29,11 @@ def _texts(clone: Path, field: str) -> list[str]:
     return [item["text"] for item in _session(clone).get(field) or []]
 
 
+def _git_may_stop(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """git, as a responder runs it: it may stop (a conflict), and the test says so."""
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+
+
 def _commit_all(clone: Path, message: str) -> None:
     git(clone, "add", "-A")
     git(clone, "commit", "-q", "-m", message)
@@ -148,9 +153,7 @@ def test_close_writes_the_trailer_commits_into_the_timeline(team: tuple) -> None
 def test_two_responders_pull_without_stop_or_conflict(team: tuple) -> None:
     _, alice, bob = team
     _both_sides_edit(alice, bob)
-    pulled = subprocess.run(
-        ["git", "pull", "-q", "origin", "main"], cwd=bob, capture_output=True, text=True
-    )
+    pulled = _git_may_stop(bob, "pull", "-q", "origin", "main")
     assert pulled.returncode == 0, pulled.stderr
     assert git(bob, "status", "--porcelain") == ""
     _assert_everything_kept(bob, first="bob")
@@ -160,9 +163,7 @@ def test_the_same_through_rebase(team: tuple) -> None:
     _, alice, bob = team
     _both_sides_edit(alice, bob)
     git(bob, "fetch", "-q", "origin")
-    rebased = subprocess.run(
-        ["git", "rebase", "origin/main"], cwd=bob, capture_output=True, text=True
-    )
+    rebased = _git_may_stop(bob, "rebase", "origin/main")
     assert rebased.returncode == 0, rebased.stderr
     assert git(bob, "status", "--porcelain") == ""
     _assert_everything_kept(bob, first="alice")
@@ -174,9 +175,7 @@ def test_the_same_through_cherry_pick(team: tuple) -> None:
     git(bob, "fetch", "-q", "origin")
     git(bob, "branch", "-q", "bobs", "HEAD")
     git(bob, "reset", "-q", "--hard", "origin/main")
-    picked = subprocess.run(
-        ["git", "cherry-pick", "bobs"], cwd=bob, capture_output=True, text=True
-    )
+    picked = _git_may_stop(bob, "cherry-pick", "bobs")
     assert picked.returncode == 0, picked.stderr
     _assert_everything_kept(bob, first="alice")
 
@@ -189,9 +188,7 @@ def _conflicting_summaries(alice: Path, bob: Path) -> subprocess.CompletedProces
     _ok(bob, "set", "root_cause.summary", "The failover script read a stale config")
     _ok(bob, "step", "add", "Bob: test the script")
     _commit_all(bob, "Bob's cause")
-    return subprocess.run(
-        ["git", "pull", "origin", "main"], cwd=bob, capture_output=True, text=True
-    )
+    return _git_may_stop(bob, "pull", "origin", "main")
 
 
 def test_a_true_conflict_stops_git_is_named_and_resolved(team: tuple) -> None:
@@ -243,9 +240,7 @@ def test_without_the_driver_resolve_merges_from_the_index(team: tuple) -> None:
     git(alice, "push", "-q", "origin", "HEAD:main")
     _ok(bob, "step", "add", "Bob: test the script")
     _commit_all(bob, "Bob's step")
-    pulled = subprocess.run(
-        ["git", "pull", "origin", "main"], cwd=bob, capture_output=True, text=True
-    )
+    pulled = _git_may_stop(bob, "pull", "origin", "main")
     assert pulled.returncode != 0  # git's own line merge: both appended at one place
     checked = run_journal("check", cwd=bob)
     assert checked.code == 1
@@ -283,9 +278,7 @@ def test_timelines_union_merge_even_when_a_side_lacks_its_final_newline(
     timeline = bob / path
     timeline.write_bytes(timeline.read_bytes().rstrip(b"\n"))  # an editor's save
     _commit_all(bob, "Bob logs")
-    pulled = subprocess.run(
-        ["git", "pull", "-q", "origin", "main"], cwd=bob, capture_output=True, text=True
-    )
+    pulled = _git_may_stop(bob, "pull", "-q", "origin", "main")
     assert pulled.returncode == 0, pulled.stderr
     lines = (bob / path).read_text().splitlines()
     assert all(line.startswith("- {") and line.endswith("}") for line in lines), lines

@@ -6,17 +6,20 @@ build opened from file:// with networking off."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser_support import ARGS, CHROMIUM, mermaid_svgs, need_local_mermaid
+from tests.browser_support import (
+    ARGS,
+    CHROMIUM,
+    mermaid_svgs,
+    need_local_mermaid,
+    served,
+)
 from tests.conftest import run_journal
 from tests.site_helpers import example_ids, example_journal, local_mermaid, npm_prefix
 
@@ -49,20 +52,10 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return built
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def web(sites: dict[str, Path]) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(sites["web"]))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with served(sites["web"]) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -5,15 +5,12 @@ count every session, and search finds a session of each journal."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.browser_support import ARGS, CHROMIUM
+from tests.browser_support import ARGS, CHROMIUM, served
 from tests.conftest import run_journal
 from tests.org_helpers import PAGES, WORDS, three_journals
 from tests.site_helpers import local_mermaid, npm_prefix
@@ -25,11 +22,6 @@ STEPS = {
     "search": "Reindex the search shards",
     "identity": "Rotate the signing keys quarterly",
 }
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -50,13 +42,8 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     named = [a for j in journals for a in ("--journal", str(j))]
     result = run_journal("site", "build", *named, cwd=hub, env=env)
     assert result.code == 0, result.err
-    handler = functools.partial(_Quiet, directory=str(hub / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with served(hub / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
