@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -242,5 +243,38 @@ def test_a_number_moved_behind_journals_back_resolves_to_its_new_session(
     assert cli.ok("log", "--session", "#3", "x").out.endswith(f"{SID}\n")
     assert cli.ok("log", "--session", "1", "y").out.endswith("2025-11-05-beta\n")
     assert cli("log", "--session", "2", "z").code != 0
-    (state_dir(cli.root) / "numbers.json").write_text("{", encoding="utf-8")
+    (state_dir(cli.root) / "numbers.txt").write_text(
+        "journal-numbers 1 {", encoding="utf-8"
+    )
     assert cli.ok("log", "--session", "1", "y").out.endswith("2025-11-05-beta\n")
+
+
+def test_a_session_added_with_a_taken_number_makes_the_number_ambiguous(
+    cli: Cli, alpha: Path
+) -> None:
+    # The quick lookup of `--session N` answers from the cache while the folder list
+    # is the one it was made for: a new folder must send it back to the files.
+    assert cli.ok("log", "--session", "1", "a").out.endswith(f"{SID}\n")
+    write_session(cli.root, "2025-11-05-beta", {"title": "beta", "number": 1})
+    result = cli("log", "--session", "1", "b")
+    assert result.code != 0
+    assert "2 sessions have number 1" in result.err
+    shutil.rmtree(cli.root / "sessions" / "2025-11-05-beta")
+    assert cli.ok("log", "--session", "1", "c").out.endswith(f"{SID}\n")
+
+
+def test_a_number_cache_of_another_version_or_garbage_is_not_believed(
+    cli: Cli, alpha: Path
+) -> None:
+    cli.ok("log", "--session", "1", "a")
+    cache = state_dir(cli.root) / "numbers.txt"
+    header, first = cache.read_text(encoding="utf-8").splitlines()[:2]
+    # A line that names the wrong session for number 1, under a valid header, with
+    # a stat that no longer matches: the lookup re-reads the files.
+    cache.write_text(f"{header}\n1 {SID} 1 2 3 4\n", encoding="utf-8")
+    assert cli.ok("log", "--session", "1", "b").out.endswith(f"{SID}\n")
+    # Another version's cache, or lines that do not parse, are read again.
+    for text in (first.replace("1", "2", 1), "journal-numbers 1 0.0.0 1 0\n7 x\n"):
+        cache.write_text(text, encoding="utf-8")
+        assert cli.ok("log", "--session", "1", "c").out.endswith(f"{SID}\n")
+    assert cli("log", "--session", "7", "d").code != 0

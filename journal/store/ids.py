@@ -25,28 +25,32 @@ REF_HINT = (
 _SHELL_CHARACTERS = set("$`;|&<>*?'\"\n\r\t ")
 
 
+_ID = re.compile(ID_PATTERN)
+
+
 def is_session_id(name: str) -> bool:
-    return re.match(ID_PATTERN, name) is not None
+    return _ID.match(name) is not None
 
 
 def session_ids(sessions_dir: Path) -> list[str]:
     """Every session folder, oldest first (names sort by date); links are skipped."""
     try:
-        entries = list(os.scandir(sessions_dir))
+        with os.scandir(sessions_dir) as entries:
+            folders = [e.name for e in entries if e.is_dir(follow_symlinks=False)]
     except FileNotFoundError:
         return []
-    found = (e.name for e in entries if e.is_dir(follow_symlinks=False))
-    return sorted(name for name in found if is_session_id(name))
+    return sorted(filter(_ID.match, folders))
 
 
 def resolve_ref(
     sessions_dir: Path,
     ref: str,
     *,
-    numbers: Callable[[list[str]], dict[str, int | None]] | None = None,
+    numbered: Callable[[list[str], int], list[str]] | None = None,
 ) -> str:
     """The session id `ref` means; one line saying why when it means none, or many.
-    `numbers` gives the display numbers of ids (default: read from each file)."""
+    `numbered(ids, n)` gives those of `ids` whose number is `n` (default: read every
+    file)."""
     ref = ref.strip()
     refuse_path_like(ref)
     ids = session_ids(sessions_dir)
@@ -54,7 +58,7 @@ def resolve_ref(
         return ref
     number = ref.lstrip("#")
     if number.isdigit():
-        return _by_number(sessions_dir, ids, int(number), numbers)
+        return _by_number(sessions_dir, ids, int(number), numbered)
     matches = [i for i in ids if i.startswith(ref)] or [
         i for i in ids if i[11:].startswith(ref)
     ]
@@ -87,13 +91,12 @@ def _by_number(
     sessions_dir: Path,
     ids: list[str],
     number: int,
-    numbers: Callable[[list[str]], dict[str, int | None]] | None,
+    numbered: Callable[[list[str], int], list[str]] | None,
 ) -> str:
-    if numbers is None:
+    if numbered is None:
         found = [i for i in ids if number_of(sessions_dir / i) == number]
     else:
-        known = numbers(ids)
-        found = [i for i in ids if known.get(i) == number]
+        found = numbered(ids, number)
     if len(found) == 1:
         return found[0]
     if not found:

@@ -81,12 +81,12 @@ class Journal:
         """The session a user means: id, unique prefix or number; None = active."""
         if ref is None:
             return self.require_active()
-        from journal.store.numbers import session_numbers
+        from journal.store.numbers import sessions_numbered
 
-        def numbers(found: list[str]) -> dict[str, int | None]:
-            return session_numbers(self.sessions_dir, self.state_dir, found)
+        def numbered(found: list[str], number: int) -> list[str]:
+            return sessions_numbered(self.sessions_dir, self.state_dir, found, number)
 
-        return ids.resolve_ref(self.sessions_dir, ref, numbers=numbers)
+        return ids.resolve_ref(self.sessions_dir, ref, numbered=numbered)
 
     # --- the active session ------------------------------------------------------
 
