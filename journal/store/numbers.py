@@ -65,7 +65,7 @@ def sessions_numbered(
     text = read_or_empty(state_dir / _NAME)
     if text.startswith(_header(session_ids)):
         base = f"{sessions_dir}{os.sep}"
-        found = []
+        found: list[str] = []
         for match in re.finditer(rb"^%d (\S+) (.+)$" % number, text, re.MULTILINE):
             session_id = match[1].decode("utf-8")
             stat = stat_key(f"{base}{session_id}{os.sep}session.yaml")
