@@ -21,11 +21,12 @@ def banned() -> list[str]:
     return names
 
 
-def imported(argv: list[str], cwd: Path) -> set[str]:
+def imported(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> set[str]:
     """Top-level packages a Python command imports (from `-X importtime`)."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", *argv],
         cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
         timeout=60,

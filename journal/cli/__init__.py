@@ -2,7 +2,9 @@
 
 `journal log` takes a fast path that parses its own arguments and never imports typer,
 so capturing an event during an incident costs little more than starting Python;
-`list` and `todo` take one too (`fastread.py`), answering from the session index.
+`list` and `todo` take one too (`fastread.py`), answering from the session index, and
+`show` prints again what it printed while nothing it is made of changed
+(`fastshow.py`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,12 @@ def main() -> None:
         from journal.cli.progress import install
 
         install()
+    if argv[:1] == ["show"]:
+        from journal.cli.fastshow import run_fast_show
+
+        code = run_fast_show(argv[1:])
+        if code is not None:
+            sys.exit(code)
     if argv[:1] in (["list"], ["todo"]):
         from journal.cli.fastread import run_fast_read
 

@@ -1,4 +1,4 @@
-"""Markdown for the terminal (rich), paged when it is longer than the screen."""
+"""Markdown for the terminal, laid out by rich."""
 
 from __future__ import annotations
 
@@ -29,19 +29,10 @@ def _breaks_for_br(tokens: list[Any]) -> None:
             token.type = "hardbreak"
 
 
-def print_markdown(text: str, *, pager: bool | None) -> None:
-    """Print Markdown formatted; page it when asked, or when it would not fit."""
+def format_markdown(text: str) -> str:
+    """Markdown laid out for this terminal (its width, its colours), as rich would
+    print it; `fastshow.emit` prints it, paged when it would not fit."""
     console = Console()
-    document = _ReportMarkdown(text)
-    if pager is None:
-        pager = console.is_terminal and _height(console, document) > console.height
-    if pager:
-        with console.pager(styles=True):
-            console.print(document)
-    else:
-        console.print(document)
-
-
-def _height(console: Console, document: Markdown) -> int:
-    lines = console.render_lines(document, console.options, pad=False)
-    return len(lines)
+    with console.capture() as captured:
+        console.print(_ReportMarkdown(text))
+    return captured.get()

@@ -126,11 +126,16 @@ def show(
     ] = None,
 ) -> None:
     """The report of a session, formatted for the terminal."""
-    from journal.cli.terminal import print_markdown
+    from journal.cli.fastshow import emit, output_key, save_shown
+    from journal.cli.terminal import format_markdown
     from journal.render.report import Renderer
     from journal.store.sessions import Journal
 
     journal = Journal.open()
     use_ascii = journal.config.ascii if ascii is None else ascii
-    text = Renderer(journal, ascii=use_ascii).render(journal.resolve_for_reading(ref))
-    print_markdown(text, pager=pager)
+    session_id = journal.resolve_for_reading(ref)
+    # The key first: an edit racing this render leaves a key that never matches.
+    key = output_key(journal, session_id, use_ascii)
+    formatted = format_markdown(Renderer(journal, ascii=use_ascii).render(session_id))
+    save_shown(journal, session_id, key, formatted)
+    raise typer.Exit(emit(formatted, pager=pager))
