@@ -319,3 +319,45 @@ def test_the_scan_would_catch_an_unsafe_loader() -> None:
     ):
         assert _UNSAFE.search(line), line
     assert not _UNSAFE.search("data = yaml.load(text, Loader=_StrictLoader)")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 0x1f\nb: 1_000\nc: 1:30\nd: .inf\ne: yes\nf: ~\ng: 2024-01-01\n"
+        "h: 2024-01-01T00:00:00Z\ni: !!str 1\nj: '1'\nk: [on, off, 1.5e3]\n",
+        "a: &x 1\nb: *x\n",
+        "- 1\n- {a: b, c: [d, {e: f}]}\n",
+        "",
+        "x: 1.0\n1: 2\n~: null\n",
+    ],
+)
+def test_the_plain_reading_is_the_strict_loaders(text: str) -> None:
+    import yaml
+
+    from journal.store.yamlio import _UNUSUAL, _plain_load, _StrictLoader
+
+    plain = _plain_load(text)
+    assert plain is not _UNUSUAL
+    assert plain == yaml.load(text, Loader=_StrictLoader)
+    assert repr(plain) == repr(yaml.load(text, Loader=_StrictLoader))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\na: 2",
+        "a: &x [1]\nb: *x",
+        "<<: {a: 1}",
+        "a: !!binary aGk=",
+        "? [1]\n: 2",
+        "1: a\ntrue: b",
+        "a: [",
+        "!!set {a, b}",
+        "=: 1",
+    ],
+)
+def test_anything_unusual_is_left_to_the_strict_loader(text: str) -> None:
+    from journal.store.yamlio import _UNUSUAL, _plain_load
+
+    assert _plain_load(text) is _UNUSUAL

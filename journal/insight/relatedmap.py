@@ -118,21 +118,33 @@ def _similar_sets(sets: Mapping[str, Iterable[str]], floor: float) -> set[Pair]:
 
     A prefix filter (AllPairs): with the words of every set ordered rarest first,
     two sets overlapping by `floor` share a word among the first `n - ceil(floor n)
-    + 1` of each, so only those are indexed and looked up."""
+    + 1` of each, so only those are indexed and looked up.
+
+    Over a small vocabulary (error lines without an exception type share most of
+    their words) most pairs pass that filter, so the pass is made cheap per pair:
+    keys are taken from the last down and each looks up only the keys after it
+    already indexed (set unions, no loop per posting), and each set is a bit mask,
+    its overlaps counted bits."""
     words = {key: frozenset(items) for key, items in sets.items() if items}
     counts = Counter(w for items in words.values() for w in items)
-    prefixes: dict[str, list[str]] = {}
-    postings: dict[str, list[str]] = {}
-    for key, items in words.items():
-        spare = len(items) - math.ceil(floor * len(items) - 1e-9)
-        prefixes[key] = sorted(items, key=lambda w: (counts[w], w))[: spare + 1]
-        for word in prefixes[key]:
-            postings.setdefault(word, []).append(key)
+    bit = {w: 1 << n for n, w in enumerate(sorted(counts))}
+    keys = sorted(words, reverse=True)
+    masks = [sum(bit[w] for w in words[key]) for key in keys]
+    sizes = [len(words[key]) for key in keys]
+    postings: dict[str, list[int]] = {}
     found: set[Pair] = set()
-    for key, prefix in prefixes.items():
-        mine = words[key]
-        for other in {o for w in prefix for o in postings[w] if o > key}:
-            theirs = words[other]
-            if len(mine & theirs) >= floor * len(mine | theirs) - 1e-9:
-                found.add((key, other))
+    for index, key in enumerate(keys):
+        items = words[key]
+        spare = len(items) - math.ceil(floor * len(items) - 1e-9)
+        prefix = sorted(items, key=lambda w: (counts[w], w))[: spare + 1]
+        candidates: set[int] = set()
+        for word in prefix:
+            candidates.update(postings.get(word, ()))
+        mine, size = masks[index], sizes[index]
+        for other in candidates:
+            shared = (mine & masks[other]).bit_count()
+            if shared >= floor * (size + sizes[other] - shared) - 1e-9:
+                found.add((key, keys[other]))
+        for word in prefix:
+            postings.setdefault(word, []).append(index)
     return found

@@ -231,6 +231,22 @@ def to_event(data: Any) -> Event:
     return event
 
 
+def events_of_lines(bodies: list[bytes]) -> list[Event] | None:
+    """The events of timeline lines that are each one JSON object (`format_event`'s
+    lines without their `- `), decoded straight into `Event`s; None when any line is
+    not plain JSON or not a valid event: the caller then reads them the general way,
+    which names the line and its problem. What this returns is what `to_event` of
+    `json.loads` of each line returns."""
+    decode = _EVENT_DECODER.decode
+    try:
+        return [decode(body) for body in bodies]
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+
+
+_EVENT_DECODER = msgspec.json.Decoder(Event, strict=False)
+
+
 def to_builtins(value: Struct) -> dict[str, Any]:
     """Plain data in the stored shape: times as ISO strings, defaults omitted."""
     result: dict[str, Any] = msgspec.to_builtins(value)

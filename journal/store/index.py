@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from journal import __version__
@@ -60,7 +61,7 @@ class StatIndex:
         """Every session's record (or those of `session_ids`), oldest first."""
         wanted = self.journal.session_ids() if session_ids is None else session_ids
         fresh: dict[str, Any] = {}
-        records: dict[str, Record] = {}
+        stale: list[str] = []
         for session_id in wanted:
             stats = self._stats(session_id)
             cached = self._cache.get(session_id)
@@ -69,23 +70,36 @@ class StatIndex:
                 and cached.get("stat") == stats
                 and self._whole(cached.get("record"))
             ):
-                record = cached["record"]
+                fresh[session_id] = {"stat": stats, "record": cached["record"]}
             else:
-                record = self._build(session_id)
-                self.rebuilt.append(session_id)
-                self._dirty = True
-                if progress is not None and len(self.rebuilt) % 50 == 0:
-                    progress(self._name, len(self.rebuilt), len(wanted))
-            records[session_id] = record
-            fresh[session_id] = {"stat": stats, "record": record}
-        if progress is not None and self.rebuilt:
-            progress(self._name, len(wanted), len(wanted))
+                fresh[session_id] = {"stat": stats, "record": None}
+                stale.append(session_id)
+        for session_id, record in self._built(stale, len(wanted)):
+            fresh[session_id]["record"] = record
+        self.rebuilt += stale
+        self._dirty = self._dirty or bool(stale)
+        records = {sid: entry["record"] for sid, entry in fresh.items()}
         if session_ids is None:
             self._dirty = self._dirty or set(fresh) != set(self._cache)
             self._cache = fresh
         else:
             self._cache.update(fresh)
         return records
+
+    def _built(self, stale: list[str], total: int) -> Iterator[tuple[str, Record]]:
+        """(session, record) for each of `stale`, built from its files: in worker
+        processes when there are many (a cold run), else here."""
+        jobs = _workers() if len(stale) >= POOL_MIN else 1
+        if jobs > 1:
+            built: Iterable[Record] = _pooled(self._build, stale, jobs)
+        else:
+            built = map(self._build, stale)
+        for done, (session_id, record) in enumerate(zip(stale, built, strict=True), 1):
+            if progress is not None and done % 50 == 0:
+                progress(self._name, done, total)
+            yield session_id, record
+        if progress is not None and stale:
+            progress(self._name, total, total)
 
     def save(self) -> None:
         """Write the cache if anything changed; failing to is never an error."""
@@ -113,6 +127,42 @@ class StatIndex:
             return {}
         sessions = stored.get("sessions")
         return sessions if isinstance(sessions, dict) else {}
+
+
+POOL_MIN = 400
+"""Records to rebuild from which the work is shared among worker processes: below it,
+starting them costs more than it saves."""
+_CHUNK = 50
+_BUILD: list[Callable[[str], Record]] = []
+
+
+def _workers() -> int:
+    """How many processes may build records: the cores this process may use, where
+    a worker can start as a fork of this one (inheriting the builder as it is)."""
+    if sys.platform != "linux":
+        return 1
+    return min(len(os.sched_getaffinity(0)), 8)
+
+
+def _pooled(
+    build: Callable[[str], Record], stale: list[str], jobs: int
+) -> Iterator[Record]:
+    """`build` of each of `stale`, in order, computed by `jobs` forked processes."""
+    import multiprocessing
+
+    chunks = [stale[i : i + _CHUNK] for i in range(0, len(stale), _CHUNK)]
+    _BUILD[:] = [build]
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for records in pool.imap(_build_chunk, chunks):
+                yield from records
+    finally:
+        _BUILD.clear()
+
+
+def _build_chunk(session_ids: list[str]) -> list[Record]:
+    build = _BUILD[0]
+    return [build(session_id) for session_id in session_ids]
 
 
 def _salt(journal: Journal, extra: str) -> str:

@@ -98,6 +98,28 @@ def read_lines(path: Path) -> list[RawLine]:
     return result
 
 
+# A control character other than the line break: JSON readers differ on them in
+# strings, so a timeline holding one is never read by `plain_bodies`.
+_CONTROL = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]")
+
+
+def plain_bodies(path: Path) -> list[bytes] | None:
+    """The JSON object of each line of a timeline written only by `format_event` (every
+    line `- {…}`, whole, and nothing else): the bytes after `- `. None for anything
+    else — a comment, a blank or hand-written line, a torn last line, a control
+    character, a missing file — which `read_lines` reads line by line."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    if not raw.endswith(b"\n") or _CONTROL.search(raw):
+        return None
+    lines = raw[:-1].split(b"\n")
+    if not all(line[:3] == b"- {" and line[-1:] == b"}" for line in lines):
+        return None
+    return [line[2:] for line in lines]
+
+
 _BOM = b"\xef\xbb\xbf"
 # The `at` of an event line as `format_event` writes it (a literal prefix: the regular
 # expression engine skips to it), and as a person may type it (`{at: …, …}`).

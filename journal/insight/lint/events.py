@@ -27,14 +27,13 @@ def timeline_syntax(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
 
 @rule("timeline-torn", "error", "the timeline's last line is complete")
 def timeline_torn(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
-    for raw in facts.lines:
-        if raw.torn and raw.data is None:
-            yield Issue(
-                "the last line is torn (a write was cut short)",
-                "run `journal check --fix` to repair it",
-                raw.line,
-                facts.timeline_file,
-            )
+    for line in facts.torn_lines:
+        yield Issue(
+            "the last line is torn (a write was cut short)",
+            "run `journal check --fix` to repair it",
+            line,
+            facts.timeline_file,
+        )
 
 
 @rule("event-kind", "warning", "events use the kinds listed in journal.yaml")

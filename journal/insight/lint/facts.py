@@ -56,10 +56,31 @@ class SessionFacts:
         return read_lines(self.journal.timeline_path(self.session_id))
 
     @cached_property
+    def plain_events(self) -> list[tuple[int, Event]] | None:
+        """(line, event) for each line, when every line of the timeline is a valid
+        event as `format_event` writes it (read in one pass, no line can be torn);
+        None when the timeline needs reading line by line."""
+        from journal.model.session import events_of_lines
+        from journal.store.timeline import plain_bodies
+
+        bodies = plain_bodies(self.journal.timeline_path(self.session_id))
+        events = None if bodies is None else events_of_lines(bodies)
+        return None if events is None else list(enumerate(events, 1))
+
+    @cached_property
+    def torn_lines(self) -> list[int]:
+        """The lines cut short by a crash that cannot be read as events."""
+        if self.plain_events is not None:
+            return []
+        return [raw.line for raw in self.lines if raw.torn and raw.data is None]
+
+    @cached_property
     def checked_events(self) -> tuple[list[tuple[int, Event]], list[tuple[int, str]]]:
         """(line, event) for each valid event, and (line, problem) for the others."""
         from journal.model import session as model
 
+        if self.plain_events is not None:
+            return self.plain_events, []
         good: list[tuple[int, Event]] = []
         bad: list[tuple[int, str]] = []
         for raw in self.lines:
