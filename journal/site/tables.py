@@ -70,7 +70,7 @@ def session_table(
     org = bool(collected.journals)
     rows = [ORG_HEADER if org else HEADER]
     for info in newest_first(infos):
-        s = info.session
+        s = info.brief
         tags = ", ".join(
             cell_link(t, paths.link(page, paths.tag_page(slugs[t]))) for t in s.tags
         )
