@@ -22,7 +22,8 @@ from typing import Any
 from journal import __version__
 from journal.errors import JournalError
 from journal.site import workers
-from journal.store.fingerprint import load_cache, read_or_empty, save_cache, stat_key
+from journal.site.cache import load_fast, save_fast
+from journal.store.fingerprint import read_or_empty, stat_key
 from journal.store.locate import CONFIG_NAME
 from journal.store.sessions import SESSION_FILE, TIMELINE_FILE, Journal
 
@@ -87,7 +88,7 @@ class SiteIndex:
         """Write the cache if anything changed; failing to is never an error."""
         if not self.rebuilt and set(self._new) == set(self._old):
             return
-        save_cache(
+        save_fast(
             self.path, {"format": FORMAT, "salt": self._salt, "sessions": self._new}
         )
 
@@ -96,7 +97,7 @@ class SiteIndex:
         return [stat_key(folder + SESSION_FILE), stat_key(folder + TIMELINE_FILE)]
 
     def _load(self) -> dict[str, Any]:
-        stored = load_cache(self.path)
+        stored = load_fast(self.path)
         if stored.get("format") != FORMAT or stored.get("salt") != self._salt:
             return {}
         sessions = stored.get("sessions")
