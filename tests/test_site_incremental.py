@@ -7,14 +7,20 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
+import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from journal.site import workers
+from journal.site import paths, workers
 from journal.site.pages import generate
+from journal.site.safety import _DESTINATION, defang_links, is_safe_url
 from journal.store.sessions import Journal
 from tests.site_helpers import event, new_journal, write_session
 
@@ -228,3 +234,34 @@ def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(workers.ENV, raising=False)
     assert workers.count(workers.MIN_ITEMS - 1) == 1
     assert 1 <= workers.count(10_000) <= 8
+
+
+_PART = st.sampled_from(
+    ["a", "sessions", "index.md", "x y", "é", ".", "..", "", "tags"]
+)
+
+
+@given(st.lists(_PART, min_size=1, max_size=4), st.lists(_PART, min_size=1, max_size=4))
+def test_links_between_pages_are_relpath_quoted(
+    here: list[str], there: list[str]
+) -> None:
+    # The string-splitting shortcut gives exactly what relpath and quote give.
+    from_page, to_path = "/".join(here), "/".join(there)
+    start = posixpath.dirname(from_page) or "."
+    try:
+        want = quote(posixpath.relpath(to_path, start), safe="/.-_~")
+    except ValueError:
+        return
+    assert paths.link(from_page, to_path) == want
+
+
+@given(st.text(alphabet="javscript:&#;58%\t\x00 /.-colon()[]", max_size=24))
+def test_the_defang_shortcut_agrees_with_the_full_check(target: str) -> None:
+    # Every destination decoded and checked, as before the shortcut.
+    text = f"see [x]({target}) and [y](../{target})"
+
+    def full(match: re.Match[str]) -> str:
+        safe = is_safe_url(match[2])
+        return match[0] if safe else f"{match[1]}#unsafe-link"
+
+    assert defang_links(text) == _DESTINATION.sub(full, text)
