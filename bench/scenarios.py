@@ -51,7 +51,7 @@ class Plan:
 FULL = Plan(
     (10, 1000, 10000),
     (10, 100, 1000, 10000),
-    (10, 100, 1000),
+    (10, 100, 1000, 10000),
     100,
     21,
     7,
@@ -311,7 +311,10 @@ def _add_render(bench: Bench, root: Path, count: int, runs: int) -> None:
 
 
 def _add_site(bench: Bench, root: Path, count: int) -> None:
-    """`journal site build`, from nothing: its generation and builder times."""
+    """`journal site build`, from nothing: its generation and builder times; then
+    generation alone from nothing (its peak memory), with nothing changed, and
+    with one session changed. Builds of 10,000 sessions run once (MkDocs takes
+    minutes)."""
     state = synth.state_dir(root)
     argv = [JOURNAL, "site", "build", "--json"]
 
@@ -331,20 +334,35 @@ def _add_site(bench: Bench, root: Path, count: int) -> None:
             "build": float(data["build_s"]),
         }
 
-    runs = bench.plan.site_runs if count >= 100 else bench.plan.slow_runs
+    huge = count >= 10000
+    runs = 1 if huge else bench.plan.site_runs if count >= 100 else bench.plan.slow_runs
     bench.add(f"site:{count}", once, runs, reset=cold, warm_up=False)
-    touch = _Touch(root)
     generate = [sys.executable, "-c", _GENERATE]
 
-    def again() -> Figures:
-        ran = run_command(generate, cwd=root, env=bench.env)
-        data = json.loads(ran.stdout)
-        if not data["written"]:
-            raise RuntimeError(f"site of {count} sessions: no page changed")
-        return {"seconds": ran.seconds, "generate": float(data["generate_s"])}
+    def generation(*, changed: bool) -> Callable[[], Figures]:
+        def run() -> Figures:
+            ran = run_command(generate, cwd=root, env=bench.env)
+            data = json.loads(ran.stdout)
+            if changed and not data["written"]:
+                raise RuntimeError(f"site of {count} sessions: no page changed")
+            return {
+                "seconds": ran.seconds,
+                "generate": float(data["generate_s"]),
+                "rss_kib": float(ran.max_rss_kib),
+            }
 
+        return run
+
+    bench.add(
+        f"site-gen-cold:{count}",
+        generation(changed=True),
+        1 if huge else runs,
+        reset=cold,
+        warm_up=False,
+    )
     runs = bench.plan.slow_runs if count >= 100 else bench.plan.fast_runs
-    bench.add(f"site-again:{count}", again, runs, reset=touch)
+    bench.add(f"site-noop:{count}", generation(changed=False), runs)
+    bench.add(f"site-again:{count}", generation(changed=True), runs, reset=_Touch(root))
 
 
 _GENERATE = (

@@ -1,15 +1,16 @@
-"""Everything the site's pages are made of, read once: each session with its timeline
-and metrics, and the follow-ups across sessions."""
+"""Everything the site's pages are made of: each session's facts and metrics from the
+site's index (`records`), its whole session and timeline read only when a page needs
+them, and the follow-ups across sessions."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from journal.errors import JournalError
 from journal.insight.metrics import Metrics, compute
 
 if TYPE_CHECKING:
@@ -18,13 +19,17 @@ if TYPE_CHECKING:
     from journal.store.sessions import Journal
 
 
+Source = Callable[[], "tuple[Session, list[Event]]"]
+
+
 @dataclass(frozen=True)
 class SessionInfo:
     """One session as the site shows it."""
 
     id: str
-    session: Session
-    events: list[Event]
+    brief: Session
+    """What the summary pages read of `session.yaml` (`records.BRIEF`; the other
+    fields are left at their defaults); the whole session is `session`."""
     metrics: Metrics
     day: date
     """The local date of the session's first moment (`started` or an earlier,
@@ -32,6 +37,27 @@ class SessionInfo:
     journal: str = ""
     """The journal's name on a site of several journals (`id` is then
     `<journal>/<folder>`); empty on a journal's own site."""
+    linked: tuple[dict[str, Any], ...] = ()
+    """The commits that name this session in a trailer, as timeline events (its
+    page shows them)."""
+    source: Source | None = field(default=None, compare=False, repr=False)
+    """Reads the whole session and its timeline, when a page needs them."""
+
+    @cached_property
+    def _loaded(self) -> tuple[Session, list[Event]]:
+        if self.source is None:
+            return self.brief, []
+        return self.source()
+
+    @property
+    def session(self) -> Session:
+        """The whole session, read when first asked for."""
+        return self._loaded[0]
+
+    @property
+    def events(self) -> list[Event]:
+        """The timeline with its trailer commits, read when first asked for."""
+        return self._loaded[1]
 
     @property
     def local_id(self) -> str:
@@ -42,7 +68,7 @@ class SessionInfo:
     def previous(self) -> str | None:
         """The `previous:` session as an id of this site: on a site of several
         journals, `<journal>/<id>` as written or, without a journal, this one's."""
-        written = self.session.previous
+        written = self.brief.previous
         if not written or not self.journal or "/" in written:
             return written
         return f"{self.journal}/{written}"
@@ -51,8 +77,8 @@ class SessionInfo:
     def label(self) -> str:
         """`Session 8: SQLAlchemy mapper error`, or the title alone; prefixed by the
         journal's name on a site of several journals."""
-        number = self.session.number
-        title = " ".join(self.session.title.split())
+        number = self.brief.number
+        title = " ".join(self.brief.title.split())
         label = f"Session {number}: {title}" if number is not None else title
         return f"{self.journal} · {label}" if self.journal else label
 
@@ -102,48 +128,86 @@ class Collected:
 
 
 def collect(journal: Journal) -> Collected:
-    """Read every session; a session that does not load is skipped and reported."""
+    """Every session as the site's index keeps it (see `records`): a session that
+    does not load is skipped and reported; whole sessions and timelines are read
+    only for the pages that need them."""
+    from journal.gitlink.derived import trailer_commits
     from journal.insight.followups import link_steps
+    from journal.site.records import SiteIndex
 
     infos: list[SessionInfo] = []
     problems: list[tuple[str, str]] = []
-    from journal.gitlink.derived import trailer_commits
-
     commits = trailer_commits(journal)  # once, for every session
-    for session_id in journal.session_ids():
-        try:
-            session = journal.load(session_id)
-        except JournalError as exc:
-            problems.append((session_id, exc.one_line()))
+    index = SiteIndex(journal)
+    for session_id, record in index.records().items():
+        if "error" in record:
+            problems.append((session_id, record["error"]))
             continue
-        events = _events(journal, session_id, problems, commits)
-        infos.append(_info(journal, session_id, session, events))
-    followups = link_steps((i.id, i.session) for i in infos)
+        if record["timeline_problem"]:
+            problems.append((session_id, record["timeline_problem"]))
+        infos.append(_info(journal, session_id, record, commits))
+    index.save()
+    followups = link_steps((i.id, i.brief) for i in infos)
     return Collected(infos, followups, journal.now().date(), problems)
 
 
-def _events(
+def loader(
     journal: Journal,
     session_id: str,
-    problems: list[tuple[str, str]],
-    commits: dict[str, list[dict[str, Any]]],
-) -> list[Event]:
-    # A torn last line during an incident must not take the session off the site:
-    # the readable events are shown and the problem reported.
+    *,
+    strict: bool,
+    commits: list[dict[str, Any]],
+) -> Source:
+    """What reads a session whole, with its timeline and trailer commits."""
+
+    def load() -> tuple[Session, list[Event]]:
+        return read_whole(journal, session_id, strict=strict, commits=commits)
+
+    return load
+
+
+def given(whole: tuple[Session, list[Event]]) -> Source:
+    """A source of a session already read."""
+    return lambda: whole
+
+
+def read_whole(
+    journal: Journal,
+    session_id: str,
+    *,
+    strict: bool,
+    commits: list[dict[str, Any]],
+) -> tuple[Session, list[Event]]:
+    """The session, its timeline (the readable lines when `strict` is off) and the
+    trailer commits its timeline does not list."""
     from journal.gitlink.derived import with_trailer_commits
 
-    try:
-        events = journal.events(session_id)
-    except JournalError as exc:
-        problems.append((session_id, exc.one_line()))
-        events = journal.events(session_id, strict=False)
-    return with_trailer_commits(journal, session_id, events, found=commits)
+    session = journal.load(session_id)
+    events = journal.events(session_id, strict=strict)
+    found = {session_id: commits} if commits else {}
+    return session, with_trailer_commits(journal, session_id, events, found=found)
 
 
 def _info(
-    journal: Journal, session_id: str, session: Session, events: list[Event]
+    journal: Journal,
+    session_id: str,
+    record: dict[str, Any],
+    commits: dict[str, list[dict[str, Any]]],
 ) -> SessionInfo:
-    metrics = compute(session, events)
+    from journal.insight.index import metrics_of
+    from journal.model.session import to_session
+
+    linked = commits.get(session_id, [])
+    source = loader(
+        journal, session_id, strict=not record["timeline_problem"], commits=linked
+    )
+    brief = to_session(record["brief"])
+    if linked:
+        # Trailer commits may widen the timeline's span: measured with them.
+        whole, events = source()
+        metrics = compute(whole, events)
+    else:
+        metrics = metrics_of(record["metrics"])
     if metrics.span_start is not None:
         day = metrics.span_start.astimezone(journal.tz).date()
     else:
@@ -151,4 +215,6 @@ def _info(
             day = date.fromisoformat(session_id[:10])
         except ValueError:  # the id pattern allows 2025-13-45
             day = date.min
-    return SessionInfo(session_id, session, events, metrics, day)
+    return SessionInfo(
+        session_id, brief, metrics, day, linked=tuple(linked), source=source
+    )

@@ -61,7 +61,7 @@ def by_month(infos: list[SessionInfo]) -> dict[str, list[SessionInfo]]:
 def by_tag(infos: list[SessionInfo]) -> dict[str, list[SessionInfo]]:
     tags: dict[str, list[SessionInfo]] = defaultdict(list)
     for info in infos:
-        for tag in dict.fromkeys(info.session.tags):
+        for tag in dict.fromkeys(info.brief.tags):
             tags[tag].append(info)
     return dict(sorted(tags.items(), key=lambda kv: kv[0].casefold()))
 
@@ -79,7 +79,7 @@ def home(
     slugs: dict[str, str],
 ) -> str:
     infos = collected.infos
-    still_open = sum(1 for i in infos if i.session.status not in closed)
+    still_open = sum(1 for i in infos if i.brief.status not in closed)
     followups = [f for f in collected.followups if f.is_open]
     overdue = sum(1 for f in followups if f.overdue(collected.today))
     shown = newest_first(infos)[: max(limit, 0)]

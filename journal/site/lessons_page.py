@@ -22,7 +22,7 @@ def lessons_page(collected: Collected) -> str:
     sessions = set()
     for info in newest_first(collected.infos):
         link = paths.link(paths.LESSONS, paths.session_page(info.id))
-        for lesson in info.session.lessons:
+        for lesson in info.brief.lessons:
             parts = [f"**{escape.inline(lesson.title)}**"]
             if lesson.detail:
                 parts.append(escape.inline(lesson.detail))

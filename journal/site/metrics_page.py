@@ -123,7 +123,7 @@ def _counts(
     title: str, infos: list[SessionInfo], order: tuple[str, ...], *, severity: bool
 ) -> str:
     counted = Counter(
-        (i.session.severity or "none") if severity else i.session.status for i in infos
+        (i.brief.severity or "none") if severity else i.brief.status for i in infos
     )
     names = [n for n in order if counted[n]] + sorted(
         n for n in counted if n not in order

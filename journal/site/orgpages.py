@@ -160,7 +160,7 @@ def _union(members: list[Member], name: str) -> tuple[str, ...]:
 def _summary_pages(
     members: list[Member], writer: DocsWriter, collected: Collected, place: OrgPlace
 ) -> int:
-    slugs = paths.tag_slugs(t for i in collected.infos for t in i.session.tags)
+    slugs = paths.tag_slugs(t for i in collected.infos for t in i.brief.tags)
     pages = index_pages(
         collected,
         title=place.title,

@@ -4,6 +4,8 @@ only when its content changed (a watching builder rebuilds only what changed).""
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError
 from journal.render import escape
-from journal.site import assets, paths
+from journal.site import assets, paths, workers
 from journal.site.cache import PageCache, evidence_stamp, global_key, page_key
 from journal.site.collect import Collected, SessionInfo, collect
-from journal.site.evidence import copy_evidence
+from journal.site.evidence import FOLDER, Attached, copy_evidence
 from journal.site.followups_page import followups_page
 from journal.site.hotspots_page import hotspots_page
 from journal.site.indexes import index_pages
@@ -22,11 +24,12 @@ from journal.site.lessons_page import lessons_page
 from journal.site.metrics_page import metrics_page
 from journal.site.nav import build_nav
 from journal.site.safety import defang_links
-from journal.site.session_page import Diagrams, session_page
+from journal.site.session_page import Diagrams, chain_links, session_page
 from journal.site.writer import DocsWriter
 
 if TYPE_CHECKING:
     from journal.insight.hotspots import Hotspots
+    from journal.insight.related import Related
     from journal.render.index import SessionIndex
     from journal.render.report import Renderer
     from journal.store.sessions import Journal
@@ -132,50 +135,165 @@ def session_pages(
     part: Part | None = None,
 ) -> int:
     """The session pages of one journal (`part` picks its sessions and cache on a
-    site of several journals)."""
+    site of several journals). A page whose inputs did not change is kept; the
+    others are rendered, in worker processes when there are many."""
     from journal.render.batch import related_key, related_or_none
     from journal.render.index import SessionIndex
-    from journal.render.report import Renderer
 
     part = part or Part(collected.infos, collected.problems, journal.state_dir)
     related = related_or_none(journal)
-    renderer = Renderer(journal, ascii=journal.config.ascii, related=related)
     index = SessionIndex(journal)
+    entries = index.entries()
+    index.save()  # workers read it
     cache = PageCache(part.state_dir, writer.docs_dir)
     base = _base_key(journal, diagrams)
     troubled = {session_id for session_id, _ in part.problems}
+    jobs: list[PageJob] = []
+    sessions = f"{journal.sessions_dir}{os.sep}"
     for info in part.infos:
         rel = paths.session_page(info.id)
-        folder = journal.session_dir(info.local_id)
-        evidence = copy_evidence(writer, info, folder)
-        entry = index.entries().get(info.local_id)
+        # Strings and one stat: at 10,000 sessions pathlib's joins cost seconds.
+        evidence: dict[str, Attached] = {}
+        stamp: list[Any] = []
+        evidence_dir = f"{sessions}{info.local_id}{os.sep}{FOLDER}"
+        if os.path.isdir(evidence_dir):  # noqa: PTH112 - a string, see above
+            folder = journal.session_dir(info.local_id)
+            evidence = copy_evidence(writer, info, folder)
+            stamp = evidence_stamp(folder / FOLDER)
+        entry = entries.get(info.local_id)
         key = page_key(
             base,
             entry.digest if entry is not None else None,
             _neighbours(info, collected),
-            evidence_stamp(folder / "evidence"),
-            [e.sha for e in info.events if e.kind == "commit"],
+            stamp,
+            [c["sha"] for c in info.linked],
             related_key(related, info.local_id),
         )
         if info.id not in troubled and cache.fresh(rel, key):
             writer.keep(rel)
             continue
-        report = _report(renderer, index, info, collected)
-        page = session_page(
-            report, info, collected, diagrams=diagrams, evidence=evidence
+        jobs.append(
+            PageJob(
+                rel=rel,
+                key=key,
+                info=dataclasses.replace(info, source=None),
+                strict=info.id not in troubled,
+                chain=chain_links(info, collected),
+                evidence=evidence,
+                related=None if related is None else related.get(info.local_id, []),
+            )
         )
-        writer.write(rel, defang_links(page))
-        if info.id not in {session_id for session_id, _ in collected.problems}:
-            cache.record(rel, key)
+    done = _render(journal, index, jobs, diagrams, related is not None)
+    for job in jobs:
+        page, problems = done[job.rel]
+        collected.problems.extend(problems)
+        writer.write(job.rel, page)
+    failed = {session_id for session_id, _ in collected.problems}
+    for job in jobs:
+        if job.info.id not in failed:
+            cache.record(job.rel, job.key)
     # A session that could not be read still gets a page: others link to it.
     for session_id, message in part.problems:
         if session_id not in collected.by_id:
             writer.write(paths.session_page(session_id), _broken(session_id, message))
-    index.save()
     cache.save()
     return len(part.infos) + sum(
         1 for s, _ in part.problems if s not in collected.by_id
     )
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One session page to render: all it needs but the session's files, which
+    whoever renders it reads (`info.source` is left out: it does not cross
+    processes)."""
+
+    rel: str
+    key: str
+    info: SessionInfo
+    strict: bool
+    chain: str
+    evidence: dict[str, Attached]
+    related: list[Related] | None
+
+
+Rendered = dict[str, tuple[str, list[tuple[str, str]]]]
+"""Page path → (its Markdown, problems met rendering it)."""
+
+
+def _render(
+    journal: Journal,
+    index: SessionIndex,
+    jobs: list[PageJob],
+    diagrams: Diagrams,
+    related_known: bool,
+) -> Rendered:
+    from journal.render.report import Renderer
+
+    if workers.count(len(jobs)) > 1:
+        root = str(journal.root)
+        return workers.run(render_jobs, root, jobs, diagrams, related_known)
+    related = (
+        {j.info.local_id: j.related or [] for j in jobs} if related_known else None
+    )
+    renderer = Renderer(journal, ascii=journal.config.ascii, related=related)
+    return _render_with(journal, renderer, index, jobs, diagrams)
+
+
+def render_jobs(
+    root: str, jobs: list[PageJob], diagrams: Diagrams, related_known: bool
+) -> Rendered:
+    """Render session pages in a worker process: the journal opened there once, its
+    renderer (compiled templates, the remote's links) kept for the next share."""
+    journal, renderer, index = _worker_state(root)
+    related = {j.info.local_id: j.related or [] for j in jobs}
+    renderer.related = related if related_known else None
+    return _render_with(journal, renderer, index, jobs, diagrams)
+
+
+_WORKER: dict[str, tuple[Journal, Renderer, SessionIndex]] = {}
+
+
+def _worker_state(root: str) -> tuple[Journal, Renderer, SessionIndex]:
+    from journal.render.index import SessionIndex
+    from journal.render.report import Renderer
+    from journal.store.sessions import Journal
+
+    if root not in _WORKER:
+        journal = Journal.open(Path(root))
+        renderer = Renderer(journal, ascii=journal.config.ascii)
+        _WORKER[root] = (journal, renderer, SessionIndex(journal))
+    return _WORKER[root]
+
+
+def _render_with(
+    journal: Journal,
+    renderer: Renderer,
+    index: SessionIndex,
+    jobs: list[PageJob],
+    diagrams: Diagrams,
+) -> Rendered:
+    from journal.site.collect import given, read_whole
+
+    done: Rendered = {}
+    for job in jobs:
+        info = job.info
+        problems: list[tuple[str, str]] = []
+        try:
+            whole = read_whole(
+                journal, info.local_id, strict=job.strict, commits=list(info.linked)
+            )
+        except JournalError as exc:  # changed since it was indexed
+            problems.append((info.id, exc.one_line()))
+            done[job.rel] = (_broken(info.id, exc.one_line()), problems)
+            continue
+        info = dataclasses.replace(info, source=given(whole))
+        report = _report(renderer, index, info, problems)
+        page = session_page(
+            report, info, job.chain, diagrams=diagrams, evidence=job.evidence
+        )
+        done[job.rel] = (defang_links(page), problems)
+    return done
 
 
 @dataclass(frozen=True)
@@ -209,7 +327,10 @@ def _neighbours(info: SessionInfo, collected: Collected) -> list[Any]:
 
 
 def _report(
-    renderer: Renderer, index: SessionIndex, info: SessionInfo, collected: Collected
+    renderer: Renderer,
+    index: SessionIndex,
+    info: SessionInfo,
+    problems: list[tuple[str, str]],
 ) -> str:
     """The session's report from journal.render, given the session already loaded
     (Renderer.render would read and validate both files a second time)."""
@@ -218,7 +339,7 @@ def _report(
             info.local_id, info.session, info.events, index=index
         )
     except JournalError as exc:
-        collected.problems.append((info.id, exc.one_line()))
+        problems.append((info.id, exc.one_line()))
         return (
             f"# {escape.inline(info.label)}\n\n"
             f"The report could not be rendered: {escape.inline(exc.one_line())}\n"
@@ -245,7 +366,7 @@ def _broken(session_id: str, message: str) -> str:
 
 def _summary_pages(journal: Journal, writer: DocsWriter, collected: Collected) -> int:
     config = journal.config
-    slugs = paths.tag_slugs(t for i in collected.infos for t in i.session.tags)
+    slugs = paths.tag_slugs(t for i in collected.infos for t in i.brief.tags)
     pages = index_pages(
         collected,
         title=config.site.title,

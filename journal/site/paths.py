@@ -44,8 +44,43 @@ def evidence_dir(session_id: str) -> str:
 
 def link(from_page: str, to_path: str) -> str:
     """A relative link from one docs file to another, URL-quoted."""
-    rel = posixpath.relpath(to_path, posixpath.dirname(from_page) or ".")
-    return quote(rel, safe="/.-_~")
+    rel = _relative(to_path, from_page)
+    return rel if _PLAIN.fullmatch(rel) else quote(rel, safe="/.-_~")
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9/._~-]*")
+"""Text `quote` leaves as it is."""
+
+
+def _relative(to_path: str, from_page: str) -> str:
+    """`posixpath.relpath(to_path, dirname(from_page))`, by splitting strings when
+    both are plain docs paths (the site's tables link tens of thousands of times;
+    `relpath` makes both absolute first)."""
+    if _odd(to_path) or _odd(from_page):
+        return posixpath.relpath(to_path, posixpath.dirname(from_page) or ".")
+    here = from_page.split("/")[:-1]
+    there = to_path.split("/")
+    common = 0
+    for mine, theirs in zip(here, there, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:])
+    return rel or "."
+
+
+def _odd(path: str) -> bool:
+    """Paths `_relative` leaves to `relpath`: absolute, empty, or with `.`, `..`
+    or empty parts."""
+    return (
+        not path
+        or path.startswith(("/", "./"))
+        or path.endswith(("/", "/."))
+        or path == "."
+        or "//" in path
+        or "/./" in path
+        or ".." in path
+    )
 
 
 def tag_slugs(tags: Iterable[str]) -> dict[str, str]:

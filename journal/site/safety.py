@@ -47,4 +47,8 @@ def defang_links(markdown: str) -> str:
 
 def _replace(match: re.Match[str]) -> str:
     target = match[2]
+    # No scheme without a colon, and only an entity (`&colon;`, `&#58;`) can
+    # spell one: the site's own relative links skip the decoding.
+    if ":" not in target and "&" not in target:
+        return match[0]
     return match[0] if is_safe_url(target) else f"{match[1]}#unsafe-link"

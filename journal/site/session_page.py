@@ -34,17 +34,17 @@ class Diagrams:
 def session_page(
     report: str,
     info: SessionInfo,
-    collected: Collected,
+    chain: str,
     *,
     diagrams: Diagrams,
     evidence: dict[str, Attached],
 ) -> str:
-    """The page's Markdown: report, diagram, evidence, chain links."""
+    """The page's Markdown: report, diagram, evidence, and `chain` (its
+    `chain_links`)."""
     diagram = _diagram(info, diagrams)
     body = _insert_diagram(report.rstrip("\n"), diagram) if diagram else report
     section = evidence_section(info, evidence, tz=diagrams.tz)
     parts = [_before_footer(body.rstrip("\n"), section.rstrip("\n"))]
-    chain = chain_links(info, collected)
     if chain:
         parts.append(chain)
     return "\n\n".join(parts) + "\n"

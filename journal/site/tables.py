@@ -69,11 +69,25 @@ def session_table(
     """Sessions newest first, one row each, links relative to `page`."""
     org = bool(collected.journals)
     rows = [ORG_HEADER if org else HEADER]
+    # Tags, severities and statuses repeat on every row: each cell made once.
+    cells: dict[str, str] = {}
+    tag_cells: dict[str, str] = {}
+
+    def cell(text: str) -> str:
+        if text not in cells:
+            cells[text] = escape.cell(text)
+        return cells[text]
+
+    def tag_cell(tag: str) -> str:
+        if tag not in tag_cells:
+            tag_cells[tag] = cell_link(
+                tag, paths.link(page, paths.tag_page(slugs[tag]))
+            )
+        return tag_cells[tag]
+
     for info in newest_first(infos):
-        s = info.session
-        tags = ", ".join(
-            cell_link(t, paths.link(page, paths.tag_page(slugs[t]))) for t in s.tags
-        )
+        s = info.brief
+        tags = ", ".join(tag_cell(t) for t in s.tags)
         repository = (
             [
                 cell_link(
@@ -91,8 +105,8 @@ def session_table(
                     *repository,
                     str(s.number) if s.number is not None else "",
                     cell_link(s.title, paths.link(page, paths.session_page(info.id))),
-                    escape.cell(s.severity) if s.severity else "—",
-                    escape.cell(s.status),
+                    cell(s.severity) if s.severity else "—",
+                    cell(s.status),
                     format_duration(info.metrics.time_to_resolve_s),
                     str(collected.open_steps(info.id)),
                     tags,
