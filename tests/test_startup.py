@@ -3,6 +3,7 @@ packages, and lint keeps them out of module level (ruff TID253)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tomllib
@@ -86,3 +87,17 @@ def test_the_fast_list_and_todo_print_what_the_full_cli_prints(
         full = cli.ok(*argv, "--debug")  # not a fast-path option: the typer CLI
         assert fast.out == full.out, argv
         assert fast.out.strip()
+
+
+def test_render_all_skips_typer_and_prints_what_the_full_cli_prints(
+    cli: Cli, session_id: str
+) -> None:
+    first = cli.ok("render", "--all")
+    assert "1 written" in first.out
+    for argv in (["render", "--all"], ["render", "--all", "--json"]):
+        fast = cli.ok(*argv)
+        full = cli.ok(*argv, "--debug")  # not a fast-path option: the typer CLI
+        assert fast.out == full.out, argv
+        assert "1 unchanged" in fast.out or '"unchanged": 1' in fast.out
+    names = imported(["-m", "journal", "render", "--all"], cli.root, env={**os.environ})
+    assert "typer" not in names and names.isdisjoint(banned())

@@ -4,7 +4,7 @@
 so capturing an event during an incident costs little more than starting Python;
 `list` and `todo` take one too (`fastread.py`), answering from the session index, and
 `show` prints again what it printed while nothing it is made of changed
-(`fastshow.py`).
+(`fastshow.py`), and `render --all` skips typer too (`fastrender.py`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,12 @@ def main() -> None:
         from journal.cli.progress import install
 
         install()
+    if argv[:1] == ["render"]:
+        from journal.cli.fastrender import run_fast_render
+
+        code = run_fast_render(argv[1:])
+        if code is not None:
+            sys.exit(code)
     if argv[:1] == ["show"]:
         from journal.cli.fastshow import run_fast_show
 

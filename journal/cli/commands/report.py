@@ -74,32 +74,15 @@ def render(
 def _render_all(
     journal: object, output: Path | None, ascii: bool, as_json: bool
 ) -> None:
-    from journal.errors import JournalError
+    from journal.cli.fastrender import print_batch
     from journal.render.batch import render_all
     from journal.store.sessions import Journal
 
     assert isinstance(journal, Journal)
     result = render_all(journal, out_dir=output, ascii=ascii)
-    for session_id, message in result.failed:
-        print(f"journal: error: {session_id}: {message}", file=sys.stderr)
-    emit(
-        {
-            "dir": str(result.out_dir),
-            "written": result.written,
-            "unchanged": len(result.unchanged),
-            "removed": result.removed,
-            "failed": [{"session": s, "error": m} for s, m in result.failed],
-        },
-        f"reports in {result.out_dir}: {len(result.written)} written, "
-        f"{len(result.unchanged)} unchanged, {len(result.removed)} removed"
-        + (f", {len(result.failed)} failed" if result.failed else ""),
-        as_json=as_json,
-    )
-    if result.failed:
-        raise JournalError(
-            f"{len(result.failed)} session(s) could not be rendered",
-            "fix the files named above and run `journal render --all` again",
-        )
+    code = print_batch(result, as_json=as_json)
+    if code:
+        raise typer.Exit(code)
 
 
 def _write_stdout(text: str) -> None:
