@@ -1,7 +1,7 @@
 """Starting other programs: the one seam every subprocess of the core goes through.
 
 Tests swap `spawn` to watch or forbid what runs; errors starting a program become a
-`JournalError` here, once.
+`JournalError` here, once. `usable_cores` sizes the worker pools of large batches.
 """
 
 from __future__ import annotations
@@ -145,3 +145,13 @@ def stop_group(proc: subprocess.Popen[bytes]) -> None:
 def exit_status(code: int) -> int:
     """A process's return code as a shell reports it (killed by signal N → 128+N)."""
     return 128 - code if code < 0 else code
+
+
+def usable_cores() -> int:
+    """How many worker processes a large batch may use: the cores this process may
+    run on, at most 8 (more costs memory for little on a journal's work)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))

@@ -10,7 +10,6 @@ here and the typer command prints through it.
 
 from __future__ import annotations
 
-import json
 import sys
 
 TYPE_CHECKING = False  # `typing` alone costs ~8 ms of start-up
@@ -35,23 +34,23 @@ def run_fast_render(argv: list[str]) -> int | None:
 
 def print_batch(result: BatchResult, *, as_json: bool) -> int:
     """What `render --all` prints; its exit status (1 when a report failed)."""
+    from journal.cli.output import emit
+
     for session_id, message in result.failed:
         print(f"journal: error: {session_id}: {message}", file=sys.stderr)
-    if as_json:
-        data = {
+    emit(
+        {
             "dir": str(result.out_dir),
             "written": result.written,
             "unchanged": len(result.unchanged),
             "removed": result.removed,
             "failed": [{"session": s, "error": m} for s, m in result.failed],
-        }
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    else:
-        print(
-            f"reports in {result.out_dir}: {len(result.written)} written, "
-            f"{len(result.unchanged)} unchanged, {len(result.removed)} removed"
-            + (f", {len(result.failed)} failed" if result.failed else "")
-        )
+        },
+        f"reports in {result.out_dir}: {len(result.written)} written, "
+        f"{len(result.unchanged)} unchanged, {len(result.removed)} removed"
+        + (f", {len(result.failed)} failed" if result.failed else ""),
+        as_json=as_json,
+    )
     if not result.failed:
         return 0
     print(

@@ -28,11 +28,9 @@ def count(items: int) -> int:
         return min(int(configured), max(items, 1))
     if items < MIN_ITEMS:
         return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 8))
+    from journal.process import usable_cores
+
+    return usable_cores()
 
 
 def run(

@@ -141,7 +141,9 @@ def _workers() -> int:
     a worker can start as a fork of this one (inheriting the builder as it is)."""
     if sys.platform != "linux":
         return 1
-    return min(len(os.sched_getaffinity(0)), 8)
+    from journal.process import usable_cores
+
+    return usable_cores()
 
 
 def _pooled(
