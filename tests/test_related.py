@@ -176,6 +176,24 @@ def test_seen_before_after_log_detected(cli: Cli) -> None:
     assert [m["session"] for m in data["seen_before"]] == [past]
 
 
+def test_the_digest_left_behind_by_render_catches_up_at_related(cli: Cli) -> None:
+    """`render --all` and the site refresh the features without the digest (it
+    costs seconds at 10,000 sessions); the next command that makes it (`new`,
+    `close`, `import`, `related`) does, even with nothing changed since."""
+    past = _session(cli, "Mapper error", "2025-11-04T01:00:00+00:00")
+    cli.ok("close", "--at", "2025-11-04T02:00:00+00:00")
+    _session(cli, "Workers failing", "2026-01-10T09:00:00+00:00")
+    timeline = cli.root / "sessions" / past / "timeline.yaml"
+    line = {"at": "2025-11-04T01:30:00+00:00", "kind": "detected"}
+    line["text"] = MAPPER.format("Organization(organizations)")
+    with timeline.open("a", encoding="utf-8") as handle:
+        handle.write(f"- {json.dumps(line)}\n")
+    cli.ok("render", "--all")  # the features refreshed, the digest left behind
+    cli.ok("related", past)
+    out = cli.ok("log", MAPPER.format("Course(courses)"), "-k", "detected").out
+    assert f"seen before: {past} (same error signature)" in out
+
+
 def test_seen_before_after_set_root_cause_location(cli: Cli) -> None:
     past = _session(cli, "Invoice totals off", "2025-11-04T01:00:00+00:00")
     cli.ok("set", "root_cause.location", "backend/app/billing/invoice.py:77")

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from journal.insight.related import Ranker
-from journal.insight.relatedmap import all_related, related_map
+from journal.insight.relatedmap import _Kept, all_related, build, related_map, update
 from journal.insight.signatures import text_signatures
 from journal.store.sessions import Journal
 from tests.conftest import REPO, Cli
@@ -92,10 +92,74 @@ def test_the_map_is_cached_until_a_session_changes(cli: Cli) -> None:
     ]
     cache = journal.state_dir / "related-map.json"
     stored = json.loads(cache.read_text())
-    stored["related"] = {sid: [] for sid in first}  # what only a cache hit returns
+    stored["related"] = [[] for _ in first]  # what only a cache hit returns
     cache.write_text(json.dumps(stored))
     assert all(items == [] for items in related_map(journal).values())
     cli.ok("log", "Rolled back the deploy", "--kind", "note")  # not a feature
     assert all(items == [] for items in related_map(journal).values())
     cli.ok("log", "redis.exceptions.ResponseError: OOM command", "--kind", "detected")
+    # Only the changed session's row is made again, and the rows that listed it.
     assert all(len(items) == 1 for items in related_map(journal).values())
+
+
+def test_a_damaged_cache_is_built_again(cli: Cli) -> None:
+    mapper = "sqlalchemy.exc.InvalidRequestError: One or more mappers failed: {}"
+    for title, at in (("Mapper error", "2025-11-04"), ("Mapper again", "2026-01-10")):
+        cli.ok("new", title, "--at", f"{at}T01:00:00+00:00")
+        cli.ok("log", mapper.format(title), "--kind", "detected")
+    journal = Journal.open(cli.root)
+    first = _found(related_map(journal))
+    cache = journal.state_dir / "related-map.json"
+    whole = cache.read_bytes()
+    for damaged in (whole[: len(whole) // 2], b"[]", whole.replace(b'"stats"', b'"x"')):
+        cache.write_bytes(damaged)
+        assert _found(related_map(journal)) == first
+
+
+def _nonempty(partners: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {sid: mates for sid, mates in partners.items() if mates}
+
+
+def _mutated(features: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+    """The journal after a few sessions changed, one went and one came."""
+    fresh = _dense(400)
+    result = dict(features)
+    for sid in rng.sample(sorted(result), 3):
+        other = fresh[rng.choice(sorted(fresh))]
+        result[sid] = {**other, "id": sid, "number": result[sid]["number"]}
+    del result[rng.choice(sorted(result))]
+    sid = f"2025-02-01-n{rng.randint(0, 10**6):07d}"
+    result[sid] = {**fresh[rng.choice(sorted(fresh))], "id": sid}
+    return result
+
+
+def test_updates_give_what_comparing_every_pair_gives() -> None:
+    """Change, add and remove sessions round after round: the map brought up to
+    date each time is what comparing every pair gives, for a short limit (rows
+    fill up, so a session leaving one makes room) and a long one."""
+    rng = random.Random(5)
+    changed = {f"{n:040d}": [f"src/{_WORDS[n]}.py", "src/common.py"] for n in range(7)}
+    for limit in (3, 200):
+        features = _dense(120)
+        ranker = Ranker(features, changed)
+        related, errors = build(ranker, limit=limit)
+        checked = 0
+        for _ in range(20):
+            features = _mutated(features, rng)
+            after = Ranker(features, changed)
+            if after.common != ranker.common:  # the map is built again then
+                ranker, (related, errors) = after, build(after, limit=limit)
+                continue
+            inputs = {sid: json.dumps(f, sort_keys=True) for sid, f in features.items()}
+            before = {
+                sid: json.dumps(f, sort_keys=True) for sid, f in ranker.features.items()
+            }
+            dirty = {sid for sid in inputs if before.get(sid) != inputs[sid]}
+            removed = set(before) - set(inputs)
+            kept = _Kept({}, before, related, errors)
+            related, errors = update(after, kept, dirty, removed, limit=limit)
+            assert _found(related) == _every_pair(after, limit=limit)
+            assert _nonempty(errors) == _nonempty(build(after, limit=limit)[1])
+            ranker = after
+            checked += 1
+        assert checked >= 8

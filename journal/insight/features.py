@@ -94,6 +94,7 @@ def session_features(
         "components": sorted({c.name.strip().lower() for c in session.components}),
         "title_words": title_words(session.title),
         "signatures": found.rows(),
+        "signature_words": [sorted(s.tokens) for s in found.signatures.values()],
         "root_files": list(dict.fromkeys(root_files)),
         "locations": [p for p in found.locations if p not in root_files],
         "shas": list(
@@ -144,11 +145,20 @@ class _Collector:
 
 
 def signatures_of(features: dict[str, Any]) -> list[sig.Signature]:
-    """The stored rows back as signatures."""
-    return list(rows_to_signatures(features.get("signatures", ())))
+    """The stored rows back as signatures (with their words, when kept)."""
+    return list(
+        rows_to_signatures(
+            features.get("signatures", ()), features.get("signature_words")
+        )
+    )
 
 
-def rows_to_signatures(rows: Iterable[Sequence[str]]) -> Iterable[sig.Signature]:
-    for kind, key, text in rows:
+def rows_to_signatures(
+    rows: Sequence[Sequence[str]], words: Sequence[Sequence[str]] | None = None
+) -> Iterable[sig.Signature]:
+    # Words kept beside the rows, unless a damaged cache lost the pairing.
+    paired = words if words is not None and len(words) == len(rows) else None
+    for n, (kind, key, text) in enumerate(rows):
         skeleton = key[len(kind) + 2 :] if kind else key
-        yield sig.Signature(kind or None, skeleton, text)
+        tokens = frozenset(paired[n]) if paired else None
+        yield sig.Signature(kind or None, skeleton, text, tokens)

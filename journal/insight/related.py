@@ -77,7 +77,7 @@ class Ranker:
         changed: dict[str, list[str]] | None = None,
     ) -> None:
         self.features = features
-        self.signatures = {sid: signatures_of(f) for sid, f in features.items()}
+        self.signatures = _Signatures(features)
         self.changed = {
             sid: sorted(
                 {
@@ -148,6 +148,20 @@ class Ranker:
         return []
 
 
+class _Signatures(dict[str, list[sig.Signature]]):
+    """Each session's error signatures, made when first asked for: a journal of
+    10,000 sessions holds ~50,000, and one update of the related map reads few."""
+
+    def __init__(self, features: dict[str, dict[str, Any]]) -> None:
+        super().__init__()
+        self._features = features
+
+    def __missing__(self, session_id: str) -> list[sig.Signature]:
+        found = signatures_of(self._features[session_id])
+        self[session_id] = found
+        return found
+
+
 def _shared(
     kind: str,
     mine: Iterable[str],
@@ -211,13 +225,18 @@ def _short(text: str, limit: int = 100) -> str:
 def ranker_for(journal: Journal, *, with_git: bool = True) -> Ranker:
     """A ranker over every readable session of `journal` (the signature index
     refreshed), with the files its linked commits changed when git knows them."""
-    from journal.insight.changes import load_changes
     from journal.insight.sigindex import refresh
 
     features = refresh(journal)
+    return ranker_with_git(journal, features) if with_git else Ranker(features)
+
+
+def ranker_with_git(journal: Journal, features: dict[str, dict[str, Any]]) -> Ranker:
+    """A ranker over `features`, with the files their linked commits changed."""
+    from journal.insight.changes import load_changes
+
     changed: dict[str, list[str]] = {}
-    if with_git:
-        shas = [s for f in features.values() for s in f.get("shas", ())]
-        if shas:
-            changed = load_changes(journal.root, journal.state_dir, shas).files
+    shas = [s for f in features.values() for s in f.get("shas", ())]
+    if shas:
+        changed = load_changes(journal.root, journal.state_dir, shas).files
     return Ranker(features, changed)

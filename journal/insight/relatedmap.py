@@ -1,150 +1,274 @@
-"""Every session's related sessions at once, for the reports and the site: candidate
-pairs from inverted indexes, scored by the `Ranker`, cached by a digest of every
-session's features.
+"""Every session's related sessions at once, for the reports and the site, kept in
+the state folder and brought up to date session by session.
 
-Comparing every pair costs ~25 s at 1,000 sessions. Only a pair sharing something a
-threshold can be reached with is compared: tags add at most `CAPS["tag"]` (2), less
-than `THRESHOLD`, so a related pair shares an error (its rarest words, see below), a
-file (root cause, location, changed by both), a component, or a title similar enough
-together with two tags. The result is the same as `Ranker.related` for each session
-(tests/test_related_map.py checks it on the labelled set and on a dense journal).
+The first build scores every candidate pair (`relatedrows.py`: shared files and
+components from postings, shared errors and similar titles from joins) and compares
+in full only each session's best `limit`. After that, a change to a few sessions
+redoes only what it can move: the rows of the changed sessions, the rows that listed
+one of them, and an insertion wherever a changed session now ranks among a row's
+best. What is kept for that: each session's inputs (its files' stat and the files
+its commits changed), its best related sessions, and the sessions sharing an error
+with it (the one join too costly to redo per change).
+
+The result is the same as `Ranker.related` for each session, built or updated
+(tests/test_related_map.py checks both against comparing every pair).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import math
-from collections import Counter
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
+from journal import __version__
 from journal.insight import related as rel
+from journal.insight.relatedrows import (
+    Evidence,
+    error_pairs,
+    partners,
+    title_pairs,
+)
 
 if TYPE_CHECKING:
     from journal.store.sessions import Journal
 
 CACHE_NAME = "related-map.json"
-ERROR_FLOOR = 0.5
-"""Jaccard below which two signatures are never the same error (`same_error`)."""
-Pair = tuple[str, str]
+FORMAT = 3
+UPDATE_SHARE = 0.05
+"""Share of changed sessions above which the map is built again rather than
+updated (each changed session's error query reads every signature)."""
+Rows = dict[str, list[rel.Related]]
 
 
-def related_map(journal: Journal, *, limit: int = 10) -> dict[str, list[rel.Related]]:
-    """Each readable session's related sessions, best first (cached in the state
-    folder; a change to any session's files or linked commits recomputes them)."""
-    from journal.store.fingerprint import load_cache, save_cache
+def related_map(journal: Journal, *, limit: int = 10) -> Rows:
+    """Each readable session's related sessions, best first (kept in the state
+    folder; only what a change to a session's files or linked commits can move
+    is computed again)."""
+    from journal.store.fingerprint import paused_gc
 
-    ranker = rel.ranker_for(journal)
-    raw = json.dumps([ranker.features, ranker.changed, limit], sort_keys=True)
-    key = hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    with paused_gc():  # ~10 objects a session kept, a million made: see there
+        return _related_map(journal, limit)
+
+
+def related_to(ranker: rel.Ranker, sid: str, *, limit: int = 10) -> list[rel.Related]:
+    """`ranker.related(sid)`, from one row of the indexes (`journal related`)."""
+    evidence = Evidence(ranker)
+    row = evidence.row(sid, evidence.error_partners(sid), evidence.title_partners(sid))
+    return _best(ranker, sid, row, limit)
+
+
+def _related_map(journal: Journal, limit: int) -> Rows:
+    from journal.insight.sigindex import records
+    from journal.store.fingerprint import load_cache, save_cache_bytes
+
+    found = records(journal)
+    ranker = rel.ranker_with_git(
+        journal, {sid: record["features"] for sid, record in found.items()}
+    )
     path = journal.state_dir / CACHE_NAME
-    cached = load_cache(path)
-    if cached.get("key") == key and isinstance(cached.get("related"), dict):
-        return {
-            sid: [rel.Related(*row) for row in rows]
-            for sid, rows in cached["related"].items()
-        }
-    found = all_related(ranker, limit=limit)
-    rows = {
-        sid: [[r.id, r.title, r.number, r.day, r.score, r.reasons] for r in items]
-        for sid, items in found.items()
+    kept = _Kept.load(load_cache(path), limit=limit, common=ranker.common)
+    inputs = _inputs(found, ranker, kept)
+    if kept is not None:
+        dirty = {sid for sid, value in inputs.items() if kept.inputs.get(sid) != value}
+        removed = set(kept.inputs) - set(inputs)
+        if not dirty and not removed:
+            if any(kept.stats.get(sid) != found[sid]["stat"] for sid in found):
+                kept.stats = {sid: record["stat"] for sid, record in found.items()}
+                save_cache_bytes(path, kept.encode(ranker.common, limit))
+            return kept.related
+        if len(dirty) <= UPDATE_SHARE * len(inputs) + 1:
+            related, errors = update(ranker, kept, dirty, removed, limit=limit)
+        else:
+            kept = None
+    if kept is None:
+        related, errors = build(ranker, limit=limit)
+    stats = {sid: record["stat"] for sid, record in found.items()}
+    kept = _Kept(stats, inputs, related, errors)
+    save_cache_bytes(path, kept.encode(ranker.common, limit))
+    return related
+
+
+def _inputs(
+    found: dict[str, Any], ranker: rel.Ranker, kept: _Kept | None
+) -> dict[str, Any]:
+    """What each session's row is made of: the digest of its features and the
+    files its commits changed. A session whose files kept their stat kept its
+    features, so only the others are digested."""
+    import hashlib
+
+    import msgspec
+
+    inputs = {}
+    for sid, record in found.items():
+        before = kept.inputs.get(sid) if kept is not None else None
+        if (
+            before is not None
+            and kept is not None
+            and kept.stats[sid] == record["stat"]
+        ):
+            digest = before[0]
+        else:
+            raw = msgspec.json.encode(record["features"])
+            digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        inputs[sid] = [digest, ranker.changed[sid]]
+    return inputs
+
+
+def all_related(ranker: rel.Ranker, *, limit: int = 10) -> Rows:
+    """`ranker.related(s)` for every session `s`, scoring candidate pairs only."""
+    return build(ranker, limit=limit)[0]
+
+
+def build(ranker: rel.Ranker, *, limit: int) -> tuple[Rows, dict[str, set[str]]]:
+    """Every session's best related sessions, and the sessions sharing an error
+    with each, from nothing."""
+    evidence = Evidence(ranker)
+    sids = list(ranker.features)
+    errors = partners(error_pairs({sid: ranker.signatures[sid] for sid in sids}))
+    titles = partners(title_pairs(evidence.titles))
+    related = {}
+    for sid in sids:
+        row = evidence.row(sid, errors.get(sid, set()), titles.get(sid, set()))
+        related[sid] = _best(ranker, sid, row, limit)
+    return related, errors
+
+
+def update(
+    ranker: rel.Ranker,
+    kept: _Kept,
+    dirty: set[str],
+    removed: set[str],
+    *,
+    limit: int,
+) -> tuple[Rows, dict[str, set[str]]]:
+    """`kept` brought up to date after the sessions in `dirty` changed (or were
+    added) and those in `removed` went: every other pair scores as it did."""
+    evidence = Evidence(ranker)
+    gone = dirty | removed
+    errors = {
+        sid: mates - gone for sid, mates in kept.errors.items() if sid not in gone
     }
-    save_cache(path, {"key": key, "related": rows})
-    return found
-
-
-def all_related(ranker: rel.Ranker, *, limit: int = 10) -> dict[str, list[rel.Related]]:
-    """`ranker.related(s)` for every session `s`, comparing candidate pairs only."""
-    found: dict[str, list[rel.Related]] = {sid: [] for sid in ranker.features}
-    for a, b in sorted(candidate_pairs(ranker)):
-        for mine, theirs in ((a, b), (b, a)):
-            match = ranker.compare(mine, theirs)
-            if match.score >= rel.THRESHOLD:
-                found[mine].append(match)
-    for items in found.values():
-        items.sort(key=lambda r: (-r.score, r.id))
-        del items[limit:]
-    return found
-
-
-def candidate_pairs(ranker: rel.Ranker) -> set[Pair]:
-    """Pairs (a < b) that may reach the threshold; every other pair cannot."""
+    for sid in sorted(dirty):
+        mates = evidence.error_partners(sid)
+        errors[sid] = mates
+        for other in mates:
+            errors.setdefault(other, set()).add(sid)
     features = ranker.features
-    pairs: set[Pair] = set()
-    shared: dict[str, list[str]] = {}
-    for sid, f in features.items():
-        keys = {f"file:{p}" for p in (*f["root_files"], *f["locations"])}
-        keys |= {f"changed:{p}" for p in ranker.changed[sid] if p not in ranker.common}
-        keys |= {f"component:{c}" for c in f["components"]}
-        for key in keys:
-            shared.setdefault(key, []).append(sid)
-    for sids in shared.values():
-        pairs.update(_pairs(sids))
-    pairs |= _error_pairs(ranker)
-    tags = {sid: set(f["tags"]) - ranker.common for sid, f in features.items()}
-    titles = {sid: f["title_words"] for sid, f in features.items()}
-    for a, b in _similar_sets(titles, rel.TITLE_SIMILAR):
-        if len(tags[a] & tags[b]) >= 2:
-            pairs.add((a, b))
-    return pairs
+    related = {sid: rows for sid, rows in kept.related.items() if sid in features}
+    # Rows that listed a changed or removed session are made again whole: the one
+    # they lose may leave room for a session they did not list.
+    redo = set(dirty) | {
+        sid for sid, rows in related.items() if any(r.id in gone for r in rows)
+    }
+    rows = {}
+    for sid in sorted(redo):
+        row = evidence.row(sid, errors.get(sid, set()), evidence.title_partners(sid))
+        related[sid] = _best(ranker, sid, row, limit)
+        rows[sid] = row
+    # Everywhere else a changed session can only come in, where it now ranks.
+    for sid in sorted(dirty):
+        for other, score in rows[sid].items():
+            if other not in redo:
+                related[other] = _admit(
+                    ranker, related[other], other, sid, score, limit
+                )
+    return {sid: related[sid] for sid in ranker.features}, errors
 
 
-def _pairs(sids: list[str]) -> Iterable[Pair]:
-    ordered = sorted(set(sids))
-    for i, a in enumerate(ordered):
-        for b in ordered[i + 1 :]:
-            yield a, b
+def _best(
+    ranker: rel.Ranker, sid: str, row: dict[str, float], limit: int
+) -> list[rel.Related]:
+    """The best `limit` of a row, compared in full for their reasons."""
+    ranked = sorted(row.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [ranker.compare(sid, other) for other, _ in ranked]
 
 
-def _error_pairs(ranker: rel.Ranker) -> set[Pair]:
-    """Sessions with signatures of the same type overlapping by `ERROR_FLOOR`."""
-    buckets: dict[str, dict[str, frozenset[str]]] = {}
-    for sid, signatures in ranker.signatures.items():
-        for n, s in enumerate(signatures):
-            kind = (s.kind or "").rsplit(".", 1)[-1]
-            buckets.setdefault(kind, {})[f"{sid}\0{n}"] = s.tokens
-    pairs: set[Pair] = set()
-    for sets in buckets.values():
-        for x, y in _similar_sets(sets, ERROR_FLOOR):
-            a, b = x.split("\0", 1)[0], y.split("\0", 1)[0]
-            if a != b:
-                pairs.add((min(a, b), max(a, b)))
-    return pairs
+def _admit(
+    ranker: rel.Ranker,
+    rows: list[rel.Related],
+    sid: str,
+    other: str,
+    score: float,
+    limit: int,
+) -> list[rel.Related]:
+    """`rows` with `other` in its place if it ranks among the best `limit`."""
+    if len(rows) >= limit and (-score, other) > (-rows[-1].score, rows[-1].id):
+        return rows
+    ranked = [*rows, ranker.compare(sid, other)]
+    ranked.sort(key=lambda r: (-r.score, r.id))
+    return ranked[:limit]
 
 
-def _similar_sets(sets: Mapping[str, Iterable[str]], floor: float) -> set[Pair]:
-    """Keys (a < b) whose word sets have a Jaccard overlap of at least `floor`.
+class _Kept:
+    """The map as a run leaves it for the next: each session's files' stat and
+    row inputs, its best related sessions, and who shares an error with it."""
 
-    A prefix filter (AllPairs): with the words of every set ordered rarest first,
-    two sets overlapping by `floor` share a word among the first `n - ceil(floor n)
-    + 1` of each, so only those are indexed and looked up.
+    def __init__(
+        self,
+        stats: dict[str, Any],
+        inputs: dict[str, Any],
+        related: Rows,
+        errors: dict[str, set[str]],
+    ) -> None:
+        self.stats = stats
+        self.inputs = inputs
+        self.related = related
+        self.errors = errors
 
-    Over a small vocabulary (error lines without an exception type share most of
-    their words) most pairs pass that filter, so the pass is made cheap per pair:
-    keys are taken from the last down and each looks up only the keys after it
-    already indexed (set unions, no loop per posting), and each set is a bit mask,
-    its overlaps counted bits."""
-    words = {key: frozenset(items) for key, items in sets.items() if items}
-    counts = Counter(w for items in words.values() for w in items)
-    bit = {w: 1 << n for n, w in enumerate(sorted(counts))}
-    keys = sorted(words, reverse=True)
-    masks = [sum(bit[w] for w in words[key]) for key in keys]
-    sizes = [len(words[key]) for key in keys]
-    postings: dict[str, list[int]] = {}
-    found: set[Pair] = set()
-    for index, key in enumerate(keys):
-        items = words[key]
-        spare = len(items) - math.ceil(floor * len(items) - 1e-9)
-        prefix = sorted(items, key=lambda w: (counts[w], w))[: spare + 1]
-        candidates: set[int] = set()
-        for word in prefix:
-            candidates.update(postings.get(word, ()))
-        mine, size = masks[index], sizes[index]
-        for other in candidates:
-            shared = (mine & masks[other]).bit_count()
-            if shared >= floor * (size + sizes[other] - shared) - 1e-9:
-                found.add((key, keys[other]))
-        for word in prefix:
-            postings.setdefault(word, []).append(index)
-    return found
+    @classmethod
+    def load(
+        cls, stored: dict[str, Any], *, limit: int, common: frozenset[str]
+    ) -> _Kept | None:
+        """What the cache holds, or None when it is missing, damaged, or was made
+        by another version, for another limit or with other common evidence
+        (which changes every score)."""
+        same = (
+            stored.get("format") == FORMAT
+            and stored.get("version") == __version__
+            and stored.get("limit") == limit
+            and stored.get("common") == sorted(common)
+        )
+        if not same:
+            return None
+        try:
+            sessions: list[str] = stored["sessions"]
+            columns = [stored[k] for k in ("stats", "inputs", "related")]
+            stats, inputs, rows = (dict(zip(sessions, c, strict=True)) for c in columns)
+            related = {
+                sid: [rel.Related(*row) for row in items] for sid, items in rows.items()
+            }
+            errors = {
+                sessions[int(n)]: {sessions[m] for m in mates}
+                for n, mates in stored["errors"].items()
+            }
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+        return cls(stats, inputs, related, errors)
+
+    def encode(self, common: frozenset[str], limit: int) -> bytes:
+        """The cache file's bytes; sessions by number in the error lists."""
+        import msgspec
+
+        sessions = list(self.inputs)
+        number = {sid: n for n, sid in enumerate(sessions)}
+        errors = {
+            str(number[sid]): sorted(number[m] for m in mates if m in number)
+            for sid, mates in self.errors.items()
+            if mates and sid in number
+        }
+        return msgspec.json.encode(
+            {
+                "format": FORMAT,
+                "version": __version__,
+                "limit": limit,
+                "common": sorted(common),
+                "sessions": sessions,
+                "stats": [self.stats[sid] for sid in sessions],
+                "inputs": [self.inputs[sid] for sid in sessions],
+                "related": [_rows(self.related.get(sid, ())) for sid in sessions],
+                "errors": errors,
+            }
+        )
+
+
+def _rows(items: Iterable[rel.Related]) -> list[list[Any]]:
+    return [[r.id, r.title, r.number, r.day, r.score, r.reasons] for r in items]

@@ -15,8 +15,8 @@ byte range, and a lookup reads only the parts it needs —
 
 Only signatures sharing one of the new line's rarest words can reach the similarity
 threshold (a prefix filter), so a thousand untyped "timeout" lines cost a few dict
-look-ups. Sessions added since the index was last refreshed (`journal new`, `close`,
-`related`, `render`, `site build`) are not seen yet.
+look-ups. Sessions changed since the digest was last made (by `journal new`,
+`close`, `import` and `related`) are not seen yet.
 """
 
 from __future__ import annotations

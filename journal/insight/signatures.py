@@ -182,11 +182,19 @@ class Signature:
 
     __slots__ = ("key", "kind", "text", "tokens")
 
-    def __init__(self, kind: str | None, skeleton: str, text: str) -> None:
+    def __init__(
+        self,
+        kind: str | None,
+        skeleton: str,
+        text: str,
+        tokens: frozenset[str] | None = None,
+    ) -> None:
         self.kind = kind
         self.key = f"{kind}: {skeleton}" if kind else skeleton
         self.text = text
-        self.tokens = informative(skeleton)
+        # `tokens` given: the words were kept with the signature (the feature
+        # index), which spares every later reader the regular expressions.
+        self.tokens = informative(skeleton) if tokens is None else tokens
 
     def __repr__(self) -> str:
         return f"Signature({self.key!r})"

@@ -24,15 +24,18 @@ def related(
     """Past sessions sharing an error signature, a root-cause file, files changed by
     linked commits, a component, a tag or a title with this one — each with why."""
     from journal.insight.related import ranker_for
+    from journal.insight.relatedmap import related_to
+    from journal.insight.sigindex import refresh_quietly
     from journal.store.sessions import Journal
 
     journal = Journal.open()
     session_id = journal.resolve_for_reading(ref)
+    refresh_quietly(journal)  # what "seen before" will know in the next incident
     ranker = ranker_for(journal)
     if session_id not in ranker.features:
         journal.load(session_id)  # says what is wrong with it
         journal.events(session_id)
-    found = ranker.related(session_id, limit=limit)
+    found = related_to(ranker, session_id, limit=limit)
     if as_json:
         payload = {"session": session_id, "related": [r.as_dict() for r in found]}
         print(json.dumps(payload, ensure_ascii=False, indent=2))
