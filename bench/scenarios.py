@@ -363,6 +363,48 @@ def _add_site(bench: Bench, root: Path, count: int) -> None:
     runs = bench.plan.slow_runs if count >= 100 else bench.plan.fast_runs
     bench.add(f"site-noop:{count}", generation(changed=False), runs)
     bench.add(f"site-again:{count}", generation(changed=True), runs, reset=_Touch(root))
+    serve = [sys.executable, "-c", _SERVE, str(SERVE_CHANGES)]
+
+    def served() -> Figures:
+        ran = run_command(serve, cwd=root, env=bench.env)
+        data = json.loads(ran.stdout)
+        return {"seconds": ran.seconds, "generate": float(data["generate_s"])}
+
+    bench.add(f"site-serve:{count}", served, 1 if huge else runs, warm_up=False)
+
+
+SERVE_CHANGES = 5
+"""Changes one `site-serve` run regenerates after, in one process."""
+_SERVE = """
+import json, statistics, sys
+from pathlib import Path
+from journal.site.build import prepare
+from journal.store.sessions import Journal
+
+# What `journal site serve` does after each change it sees: open the journal and
+# generate again, in the process that generated the pages before. The median of
+# the regenerations after one session changed; the first one (warm-up) is not
+# counted. Each change adds an event to the next session and takes the previous
+# one's off, so two sessions differ from the run before, as in `site-again`.
+timelines = sorted(Path("sessions").glob("*/timeline.yaml"))
+event = ('- {"at": "2026-01-01T00:00:00+00:00", "kind": "note", '
+         '"text": "One more event, so this page changes"}\\n')
+prepare(Journal.open(Path.cwd()), offline=False, site_dir=None)
+seconds, undo = [], None
+for turn in range(int(sys.argv[1])):
+    if undo is not None:
+        undo[0].write_bytes(undo[1])
+    path = timelines[(turn * 997) % len(timelines)]
+    undo = (path, path.read_bytes())
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(event)
+    generated, _, _ = prepare(Journal.open(Path.cwd()), offline=False, site_dir=None)
+    if not generated.written:
+        raise SystemExit("site-serve: no page changed")
+    seconds.append(generated.seconds)
+undo[0].write_bytes(undo[1])
+print(json.dumps({"generate_s": statistics.median(seconds), "all": seconds}))
+"""
 
 
 _GENERATE = (

@@ -102,11 +102,13 @@ class Ranker:
         found.sort(key=lambda r: (-r.score, r.id), reverse=False)
         return found[:limit]
 
-    def compare(self, a: str, b: str) -> Related:
-        """What `b` shares with `a`, scored."""
+    def compare(self, a: str, b: str, *, error: bool | None = None) -> Related:
+        """What `b` shares with `a`, scored; `error` False when they are known to
+        share no error (the related map's join knows), which spares comparing
+        every pair of their signatures."""
         fa, fb = self.features[a], self.features[b]
         scored: list[tuple[str, float, str]] = []
-        scored += self._errors(a, b)
+        scored += self._errors(a, b) if error is not False else []
         scored += _shared(
             "root", fa["root_files"], fb["root_files"], "same root-cause file {}"
         )

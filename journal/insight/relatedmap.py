@@ -29,6 +29,8 @@ from journal.insight.relatedrows import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from journal.store.sessions import Journal
 
 CACHE_NAME = "related-map.json"
@@ -36,6 +38,8 @@ FORMAT = 3
 UPDATE_SHARE = 0.05
 """Share of changed sessions above which the map is built again rather than
 updated (each changed session's error query reads every signature)."""
+RESTAT_ABOVE = 50
+"""Sessions with new stats but the same features above which the map is saved."""
 Rows = dict[str, list[rel.Related]]
 
 
@@ -52,28 +56,32 @@ def related_map(journal: Journal, *, limit: int = 10) -> Rows:
 def related_to(ranker: rel.Ranker, sid: str, *, limit: int = 10) -> list[rel.Related]:
     """`ranker.related(sid)`, from one row of the indexes (`journal related`)."""
     evidence = Evidence(ranker)
-    row = evidence.row(sid, evidence.error_partners(sid), evidence.title_partners(sid))
-    return _best(ranker, sid, row, limit)
+    errors = evidence.error_partners(sid)
+    row = evidence.row(sid, errors, evidence.title_partners(sid))
+    return _best(ranker, sid, row, limit, errors)
 
 
 def _related_map(journal: Journal, limit: int) -> Rows:
     from journal.insight.sigindex import records
-    from journal.store.fingerprint import load_cache, save_cache_bytes
 
     found = records(journal)
     ranker = rel.ranker_with_git(
         journal, {sid: record["features"] for sid, record in found.items()}
     )
     path = journal.state_dir / CACHE_NAME
-    kept = _Kept.load(load_cache(path), limit=limit, common=ranker.common)
+    kept = _load(path, limit=limit, common=ranker.common)
     inputs = _inputs(found, ranker, kept)
     if kept is not None:
         dirty = {sid for sid, value in inputs.items() if kept.inputs.get(sid) != value}
         removed = set(kept.inputs) - set(inputs)
         if not dirty and not removed:
-            if any(kept.stats.get(sid) != found[sid]["stat"] for sid in found):
+            # Files rewritten with the same features (a note logged): their new
+            # stat is kept only once many differ, as rewriting the map costs more
+            # than digesting a few sessions' features again.
+            moved = sum(kept.stats.get(sid) != found[sid]["stat"] for sid in found)
+            if moved > RESTAT_ABOVE:
                 kept.stats = {sid: record["stat"] for sid, record in found.items()}
-                save_cache_bytes(path, kept.encode(ranker.common, limit))
+                _save(path, kept, ranker.common, limit)
             return kept.related
         if len(dirty) <= UPDATE_SHARE * len(inputs) + 1:
             related, errors = update(ranker, kept, dirty, removed, limit=limit)
@@ -82,9 +90,34 @@ def _related_map(journal: Journal, limit: int) -> Rows:
     if kept is None:
         related, errors = build(ranker, limit=limit)
     stats = {sid: record["stat"] for sid, record in found.items()}
-    kept = _Kept(stats, inputs, related, errors)
-    save_cache_bytes(path, kept.encode(ranker.common, limit))
+    _save(path, _Kept(stats, inputs, related, errors), ranker.common, limit)
     return related
+
+
+_LOADED: dict[str, tuple[Any, _Kept]] = {}
+"""The map this process last read or wrote, by path, with the file's stat: `site
+serve` regenerates in one process, and decoding the map costs ~0.1 s at 10,000
+sessions."""
+
+
+def _load(path: Path, *, limit: int, common: frozenset[str]) -> _Kept | None:
+    from journal.store.fingerprint import load_cache, stat_key
+
+    known = _LOADED.get(str(path))
+    stat = stat_key(path)
+    if known is not None and stat is not None and known[0] == [stat, limit, common]:
+        return known[1]
+    kept = _Kept.load(load_cache(path), limit=limit, common=common)
+    if kept is not None:
+        _LOADED[str(path)] = ([stat, limit, common], kept)
+    return kept
+
+
+def _save(path: Path, kept: _Kept, common: frozenset[str], limit: int) -> None:
+    from journal.store.fingerprint import save_cache_bytes, stat_key
+
+    save_cache_bytes(path, kept.encode(common, limit))
+    _LOADED[str(path)] = ([stat_key(path), limit, common], kept)
 
 
 def _inputs(
@@ -127,8 +160,9 @@ def build(ranker: rel.Ranker, *, limit: int) -> tuple[Rows, dict[str, set[str]]]
     titles = partners(title_pairs(evidence.titles))
     related = {}
     for sid in sids:
-        row = evidence.row(sid, errors.get(sid, set()), titles.get(sid, set()))
-        related[sid] = _best(ranker, sid, row, limit)
+        mates = errors.get(sid, set())
+        row = evidence.row(sid, mates, titles.get(sid, set()))
+        related[sid] = _best(ranker, sid, row, limit, mates)
     return related, errors
 
 
@@ -161,25 +195,37 @@ def update(
     }
     rows = {}
     for sid in sorted(redo):
-        row = evidence.row(sid, errors.get(sid, set()), evidence.title_partners(sid))
-        related[sid] = _best(ranker, sid, row, limit)
+        mates = errors.get(sid, set())
+        row = evidence.row(sid, mates, evidence.title_partners(sid))
+        related[sid] = _best(ranker, sid, row, limit, mates)
         rows[sid] = row
     # Everywhere else a changed session can only come in, where it now ranks.
     for sid in sorted(dirty):
         for other, score in rows[sid].items():
             if other not in redo:
                 related[other] = _admit(
-                    ranker, related[other], other, sid, score, limit
+                    ranker,
+                    related[other],
+                    other,
+                    sid,
+                    score,
+                    limit,
+                    error=sid in errors.get(other, ()),
                 )
     return {sid: related[sid] for sid in ranker.features}, errors
 
 
 def _best(
-    ranker: rel.Ranker, sid: str, row: dict[str, float], limit: int
+    ranker: rel.Ranker,
+    sid: str,
+    row: dict[str, float],
+    limit: int,
+    errors: set[str],
 ) -> list[rel.Related]:
-    """The best `limit` of a row, compared in full for their reasons."""
+    """The best `limit` of a row, compared in full for their reasons (`errors`:
+    the sessions sharing an error with `sid`)."""
     ranked = sorted(row.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    return [ranker.compare(sid, other) for other, _ in ranked]
+    return [ranker.compare(sid, o, error=o in errors) for o, _ in ranked]
 
 
 def _admit(
@@ -189,11 +235,13 @@ def _admit(
     other: str,
     score: float,
     limit: int,
+    *,
+    error: bool,
 ) -> list[rel.Related]:
     """`rows` with `other` in its place if it ranks among the best `limit`."""
     if len(rows) >= limit and (-score, other) > (-rows[-1].score, rows[-1].id):
         return rows
-    ranked = [*rows, ranker.compare(sid, other)]
+    ranked = [*rows, ranker.compare(sid, other, error=error)]
     ranked.sort(key=lambda r: (-r.score, r.id))
     return ranked[:limit]
 

@@ -65,9 +65,10 @@ def records(journal: Journal, *, digest: bool = False) -> dict[str, Record]:
     cached, digested = _load(path)
     fresh: dict[str, Record] = {}
     changed = False
+    folder = f"{journal.sessions_dir}{os.sep}"  # a property: made once, not per session
     for session_id in journal.session_ids():
         before = cached.get(session_id)
-        record = _record(journal, session_id, before)
+        record = _record(journal, folder, session_id, before)
         changed = changed or record is not before
         if record is not None:
             fresh[session_id] = record
@@ -118,11 +119,13 @@ def refresh_quietly(journal: Journal) -> None:
         refresh(journal, digest=True)
 
 
-def _record(journal: Journal, session_id: str, cached: Any) -> Record | None:
+def _record(
+    journal: Journal, sessions: str, session_id: str, cached: Any
+) -> Record | None:
     from journal.insight.features import session_features
 
     # Strings, not paths: pathlib's joins cost ~0.3 s at 10,000 sessions.
-    folder = f"{journal.sessions_dir}{os.sep}{session_id}{os.sep}"
+    folder = f"{sessions}{session_id}{os.sep}"
     stats = [stat_key(folder + SESSION_FILE), stat_key(folder + TIMELINE_FILE)]
     if isinstance(cached, dict) and cached.get("stat") == stats:
         return cached
