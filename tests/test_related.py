@@ -310,3 +310,39 @@ def test_hotspot_trend_compares_the_last_90_days_with_the_90_before() -> None:
     assert ranked.files[0].recent == 2 and ranked.files[0].before == 0
     assert ranked.files[0].trend == "rising"
     assert ranked.files[0].as_dict()["via"] == ["root cause"]
+
+
+def test_renames_are_followed_from_the_kept_walk_and_after_a_rewrite(
+    tmp_path: Path,
+) -> None:
+    """Renames are kept by HEAD: a new commit adds its own to the kept walk (a
+    newer rename winning), and a rewritten history is walked again whole."""
+    from journal.insight.changes import RENAMES_NAME, load_changes
+
+    root, state = tmp_path / "repo", tmp_path / "state"
+    root.mkdir()
+    git(root, "init", "-q")
+    git(root, "config", "user.email", "a@example.com")
+    git(root, "config", "user.name", "A")
+    (root / "app").mkdir()
+    (root / "app" / "a.py").write_text("print('a')\n" * 20, encoding="utf-8")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "Add a")
+    sha = git(root, "rev-parse", "HEAD")
+
+    def renamed(old: str, new: str) -> None:
+        git(root, "mv", old, new)
+        git(root, "commit", "-qm", f"Rename {old}")
+
+    def current() -> list[str]:
+        return load_changes(root, state, [sha]).files[sha]
+
+    renamed("app/a.py", "app/b.py")
+    assert current() == ["app/b.py"]
+    kept = json.loads((state / RENAMES_NAME).read_text())
+    assert kept["head"] == git(root, "rev-parse", "HEAD")
+    renamed("app/b.py", "app/c.py")  # read from the kept walk onward
+    assert current() == ["app/c.py"]
+    git(root, "reset", "-q", "--hard", "HEAD~2")  # history rewritten: no b -> c
+    renamed("app/a.py", "app/b.py")
+    assert current() == ["app/b.py"]

@@ -15,6 +15,7 @@ from journal.gitlink.shell import run_git
 from journal.store.fingerprint import load_cache, save_cache
 
 CACHE_NAME = "commit-files.json"
+RENAMES_NAME = "renames.json"
 
 
 @dataclass
@@ -52,7 +53,7 @@ def load_changes(root: Path, state_dir: Path, shas: Iterable[str]) -> Changes:
     if missing:
         cache.update(_read_commits(root, missing))
         save_cache(path, cache)
-    changes = Changes(existing=_head_files(root), renamed=_renames(root))
+    changes = Changes(existing=_head_files(root), renamed=_renames(root, state_dir))
     for sha in wanted:
         entry = cache.get(sha)
         if isinstance(entry, dict) and entry.get("files") is not None:
@@ -117,7 +118,41 @@ def _head_files(root: Path) -> set[str] | None:
     return set(filter(None, out.split("\0")))
 
 
-def _renames(root: Path) -> dict[str, str]:
+def _renames(root: Path, state_dir: Path) -> dict[str, str]:
+    """Old name -> new name for every rename in HEAD's history, kept by HEAD in
+    the state folder: walking the whole history takes ~1.3 s at 20,000 commits,
+    and after a commit only the commits since the last walk are read."""
+    try:
+        head = run_git(["rev-parse", "--verify", "-q", "HEAD"], cwd=root).strip()
+    except JournalError:
+        return {}
+    path = state_dir / RENAMES_NAME
+    cached = load_cache(path)
+    before, known = cached.get("head"), cached.get("renamed")
+    if before == head and isinstance(known, dict):
+        return known
+    extend = isinstance(known, dict) and isinstance(before, str)
+    since = before if extend and _ancestor(root, str(before)) else None
+    found = _renames_since(root, since)
+    if found is None:
+        return {}
+    if since is not None and isinstance(known, dict):
+        for old, new in known.items():
+            found.setdefault(old, new)  # the newer rename wins
+    save_cache(path, {"head": head, "renamed": found})
+    return found
+
+
+def _ancestor(root: Path, sha: str) -> bool:
+    try:
+        run_git(["merge-base", "--is-ancestor", sha, "HEAD"], cwd=root)
+    except JournalError:
+        return False  # not an ancestor (history rewritten), or not a commit
+    return True
+
+
+def _renames_since(root: Path, since: str | None) -> dict[str, str] | None:
+    """The renames of HEAD's history (after `since`, when given), newest first."""
     try:
         out = run_git(
             [
@@ -128,12 +163,12 @@ def _renames(root: Path) -> dict[str, str]:
                 "--diff-filter=R",
                 "--name-status",
                 "--format=",
-                "HEAD",
+                f"{since}..HEAD" if since else "HEAD",
             ],
             cwd=root,
         )
     except JournalError:
-        return {}
+        return None
     renamed: dict[str, str] = {}
     # Newest first: an older rename of the same name must not override a newer one.
     for line in out.splitlines():
