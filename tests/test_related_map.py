@@ -9,10 +9,12 @@ import sys
 from typing import Any
 
 from journal.insight.related import Ranker
-from journal.insight.relatedmap import _Kept, all_related, build, related_map, update
+from journal.insight.relatedcache import KeptMap
+from journal.insight.relatedmap import all_related, build, related_map, update
 from journal.insight.signatures import text_signatures
 from journal.store.sessions import Journal
-from tests.conftest import REPO, Cli
+from tests.conftest import REPO, Cli, git
+from tests.gitlink_support import run_commit
 
 sys.path.insert(0, str(REPO / "bench"))
 
@@ -156,10 +158,34 @@ def test_updates_give_what_comparing_every_pair_gives() -> None:
             }
             dirty = {sid for sid in inputs if before.get(sid) != inputs[sid]}
             removed = set(before) - set(inputs)
-            kept = _Kept({}, before, related, errors)
+            kept = KeptMap({}, before, related, errors)
             related, errors = update(after, kept, dirty, removed, limit=limit)
             assert _found(related) == _every_pair(after, limit=limit)
             assert _nonempty(errors) == _nonempty(build(after, limit=limit)[1])
             ranker = after
             checked += 1
         assert checked >= 8
+
+
+def test_a_rename_committed_later_moves_the_reasons(cli: Cli) -> None:
+    """Nothing in the sessions changed, but HEAD did: files changed by linked
+    commits are named as HEAD names them, so the map is not taken as it was."""
+    from tests.test_related import _commit_file, _session
+
+    root = cli.root
+    body = "\n".join(f"line {i} of the billing module" for i in range(40)) + "\n"
+    sha = _commit_file(root, "app/billing.py", body, "Fix", "2025-11-04T01:05:00Z")
+    for title, at in (("Rounding", "2025-11-04"), ("Tax totals", "2025-11-20")):
+        _session(cli, f"{title} off by a cent", f"{at}T01:00:00+00:00")
+        cli.ok("link", sha)
+        cli.ok("set", "root_cause.location", "app/billing.py")
+        cli.ok("close")
+    journal = Journal.open(root)
+    reasons = [r for rows in related_map(journal).values() for r in rows[0].reasons]
+    assert "both changed app/billing.py" in reasons
+    (root / "app" / "payments").mkdir()
+    git(root, "mv", "app/billing.py", "app/payments/billing.py")
+    run_commit(root, "-m", "Move billing", when="2025-11-30T00:00:00Z")
+    reasons = [r for rows in related_map(journal).values() for r in rows[0].reasons]
+    assert "both changed app/payments/billing.py" in reasons
+    assert "both changed app/billing.py" not in reasons

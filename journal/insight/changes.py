@@ -118,13 +118,20 @@ def _head_files(root: Path) -> set[str] | None:
     return set(filter(None, out.split("\0")))
 
 
+def head_commit(root: Path) -> str | None:
+    """The commit HEAD names; None outside git or before the first commit."""
+    try:
+        return run_git(["rev-parse", "--verify", "-q", "HEAD"], cwd=root).strip()
+    except JournalError:
+        return None
+
+
 def _renames(root: Path, state_dir: Path) -> dict[str, str]:
     """Old name -> new name for every rename in HEAD's history, kept by HEAD in
     the state folder: walking the whole history takes ~1.3 s at 20,000 commits,
     and after a commit only the commits since the last walk are read."""
-    try:
-        head = run_git(["rev-parse", "--verify", "-q", "HEAD"], cwd=root).strip()
-    except JournalError:
+    head = head_commit(root)
+    if head is None:
         return {}
     path = state_dir / RENAMES_NAME
     cached = load_cache(path)

@@ -16,11 +16,10 @@ The result is the same as `Ranker.related` for each session, built or updated
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from journal import __version__
 from journal.insight import related as rel
+from journal.insight import relatedcache as cache
 from journal.insight.relatedrows import (
     Evidence,
     error_pairs,
@@ -29,18 +28,13 @@ from journal.insight.relatedrows import (
 )
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from journal.store.sessions import Journal
 
-CACHE_NAME = "related-map.json"
-FORMAT = 3
+CACHE_NAME = cache.CACHE_NAME
 UPDATE_SHARE = 0.05
 """Share of changed sessions above which the map is built again rather than
 updated (each changed session's error query reads every signature)."""
-RESTAT_ABOVE = 50
-"""Sessions with new stats but the same features above which the map is saved."""
-Rows = dict[str, list[rel.Related]]
+Rows = cache.Rows
 
 
 def related_map(journal: Journal, *, limit: int = 10) -> Rows:
@@ -62,74 +56,76 @@ def related_to(ranker: rel.Ranker, sid: str, *, limit: int = 10) -> list[rel.Rel
 
 
 def _related_map(journal: Journal, limit: int) -> Rows:
-    from journal.insight.sigindex import records
+    from journal.insight.changes import head_commit
+    from journal.insight.sigindex import records, session_stats
 
+    path = journal.state_dir / CACHE_NAME
+    kept = cache.load(path, limit=limit)
+    head = head_commit(journal.root)
+    current = kept is not None and kept.head == head  # renames follow HEAD
+    if kept is not None and current and session_stats(journal) == kept.stats:
+        return kept.related  # no file moved: nor did any score
     found = records(journal)
+    if kept is not None and current and _same(found, kept):
+        # Files rewritten over the same features (a note logged): no score moved;
+        # their new stat is kept, so the next run stops at the one above.
+        kept.stats = {sid: record["stat"] for sid, record in found.items()}
+        cache.save(path, kept, limit=limit)
+        return kept.related
     ranker = rel.ranker_with_git(
         journal, {sid: record["features"] for sid, record in found.items()}
     )
-    path = journal.state_dir / CACHE_NAME
-    kept = _load(path, limit=limit, common=ranker.common)
+    if kept is not None and kept.common != ranker.common:
+        kept = None  # evidence too common to count changed: every score may have
     inputs = _inputs(found, ranker, kept)
     if kept is not None:
         dirty = {sid for sid, value in inputs.items() if kept.inputs.get(sid) != value}
         removed = set(kept.inputs) - set(inputs)
-        if not dirty and not removed:
-            # Files rewritten with the same features (a note logged): their new
-            # stat is kept only once many differ, as rewriting the map costs more
-            # than digesting a few sessions' features again.
-            moved = sum(kept.stats.get(sid) != found[sid]["stat"] for sid in found)
-            if moved > RESTAT_ABOVE:
-                kept.stats = {sid: record["stat"] for sid, record in found.items()}
-                _save(path, kept, ranker.common, limit)
-            return kept.related
-        if len(dirty) <= UPDATE_SHARE * len(inputs) + 1:
-            related, errors = update(ranker, kept, dirty, removed, limit=limit)
-        else:
-            kept = None
+        if dirty or removed:
+            if len(dirty) <= UPDATE_SHARE * len(inputs) + 1:
+                related, errors = update(ranker, kept, dirty, removed, limit=limit)
+            else:
+                kept = None
     if kept is None:
         related, errors = build(ranker, limit=limit)
     stats = {sid: record["stat"] for sid, record in found.items()}
-    _save(path, _Kept(stats, inputs, related, errors), ranker.common, limit)
+    fresh = cache.KeptMap(
+        stats, inputs, related, errors, common=ranker.common, head=head
+    )
+    cache.save(path, fresh, limit=limit)
     return related
 
 
-_LOADED: dict[str, tuple[Any, _Kept]] = {}
-"""The map this process last read or wrote, by path, with the file's stat: `site
-serve` regenerates in one process, and decoding the map costs ~0.1 s at 10,000
-sessions."""
+def _same(found: dict[str, Any], kept: cache.KeptMap) -> bool:
+    """Whether the sessions are those of `kept` with the same features: the same
+    stat, or a new stat over features of the same digest (a note logged rewrites
+    the timeline, not the features)."""
+    if len(found) != len(kept.inputs):
+        return False
+    for sid, record in found.items():
+        before = kept.inputs.get(sid)
+        if before is None:
+            return False
+        if kept.stats[sid] != record["stat"] and before[0] != _digest(record):
+            return False
+    return True
 
 
-def _load(path: Path, *, limit: int, common: frozenset[str]) -> _Kept | None:
-    from journal.store.fingerprint import load_cache, stat_key
-
-    known = _LOADED.get(str(path))
-    stat = stat_key(path)
-    if known is not None and stat is not None and known[0] == [stat, limit, common]:
-        return known[1]
-    kept = _Kept.load(load_cache(path), limit=limit, common=common)
-    if kept is not None:
-        _LOADED[str(path)] = ([stat, limit, common], kept)
-    return kept
-
-
-def _save(path: Path, kept: _Kept, common: frozenset[str], limit: int) -> None:
-    from journal.store.fingerprint import save_cache_bytes, stat_key
-
-    save_cache_bytes(path, kept.encode(common, limit))
-    _LOADED[str(path)] = ([stat_key(path), limit, common], kept)
-
-
-def _inputs(
-    found: dict[str, Any], ranker: rel.Ranker, kept: _Kept | None
-) -> dict[str, Any]:
-    """What each session's row is made of: the digest of its features and the
-    files its commits changed. A session whose files kept their stat kept its
-    features, so only the others are digested."""
+def _digest(record: dict[str, Any]) -> str:
     import hashlib
 
     import msgspec
 
+    raw = msgspec.json.encode(record["features"])
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def _inputs(
+    found: dict[str, Any], ranker: rel.Ranker, kept: cache.KeptMap | None
+) -> dict[str, Any]:
+    """What each session's row is made of: the digest of its features and the
+    files its commits changed. A session whose files kept their stat kept its
+    features, so only the others are digested."""
     inputs = {}
     for sid, record in found.items():
         before = kept.inputs.get(sid) if kept is not None else None
@@ -140,8 +136,7 @@ def _inputs(
         ):
             digest = before[0]
         else:
-            raw = msgspec.json.encode(record["features"])
-            digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+            digest = _digest(record)
         inputs[sid] = [digest, ranker.changed[sid]]
     return inputs
 
@@ -168,7 +163,7 @@ def build(ranker: rel.Ranker, *, limit: int) -> tuple[Rows, dict[str, set[str]]]
 
 def update(
     ranker: rel.Ranker,
-    kept: _Kept,
+    kept: cache.KeptMap,
     dirty: set[str],
     removed: set[str],
     *,
@@ -244,79 +239,3 @@ def _admit(
     ranked = [*rows, ranker.compare(sid, other, error=error)]
     ranked.sort(key=lambda r: (-r.score, r.id))
     return ranked[:limit]
-
-
-class _Kept:
-    """The map as a run leaves it for the next: each session's files' stat and
-    row inputs, its best related sessions, and who shares an error with it."""
-
-    def __init__(
-        self,
-        stats: dict[str, Any],
-        inputs: dict[str, Any],
-        related: Rows,
-        errors: dict[str, set[str]],
-    ) -> None:
-        self.stats = stats
-        self.inputs = inputs
-        self.related = related
-        self.errors = errors
-
-    @classmethod
-    def load(
-        cls, stored: dict[str, Any], *, limit: int, common: frozenset[str]
-    ) -> _Kept | None:
-        """What the cache holds, or None when it is missing, damaged, or was made
-        by another version, for another limit or with other common evidence
-        (which changes every score)."""
-        same = (
-            stored.get("format") == FORMAT
-            and stored.get("version") == __version__
-            and stored.get("limit") == limit
-            and stored.get("common") == sorted(common)
-        )
-        if not same:
-            return None
-        try:
-            sessions: list[str] = stored["sessions"]
-            columns = [stored[k] for k in ("stats", "inputs", "related")]
-            stats, inputs, rows = (dict(zip(sessions, c, strict=True)) for c in columns)
-            related = {
-                sid: [rel.Related(*row) for row in items] for sid, items in rows.items()
-            }
-            errors = {
-                sessions[int(n)]: {sessions[m] for m in mates}
-                for n, mates in stored["errors"].items()
-            }
-        except (KeyError, TypeError, ValueError, IndexError):
-            return None
-        return cls(stats, inputs, related, errors)
-
-    def encode(self, common: frozenset[str], limit: int) -> bytes:
-        """The cache file's bytes; sessions by number in the error lists."""
-        import msgspec
-
-        sessions = list(self.inputs)
-        number = {sid: n for n, sid in enumerate(sessions)}
-        errors = {
-            str(number[sid]): sorted(number[m] for m in mates if m in number)
-            for sid, mates in self.errors.items()
-            if mates and sid in number
-        }
-        return msgspec.json.encode(
-            {
-                "format": FORMAT,
-                "version": __version__,
-                "limit": limit,
-                "common": sorted(common),
-                "sessions": sessions,
-                "stats": [self.stats[sid] for sid in sessions],
-                "inputs": [self.inputs[sid] for sid in sessions],
-                "related": [_rows(self.related.get(sid, ())) for sid in sessions],
-                "errors": errors,
-            }
-        )
-
-
-def _rows(items: Iterable[rel.Related]) -> list[list[Any]]:
-    return [[r.id, r.title, r.number, r.day, r.score, r.reasons] for r in items]

@@ -72,7 +72,8 @@ class Evidence:
     def score(self, a: str, b: str, *, error: bool, title: bool) -> float:
         """`Ranker.compare(a, b).score`, given whether they share an error and a
         similar title (both symmetric, found by the joins)."""
-        places, changed, components = (self.sets[k] for k in self.sets)
+        places, changed = self.sets[_PLACE], self.sets[_CHANGED]
+        components = self.sets[_COMPONENT]
         root = len(self.roots[a] & self.roots[b])
         place = len(places[a] & places[b]) - root  # roots are places of both
         w, cap = rel.WEIGHTS, rel.CAPS

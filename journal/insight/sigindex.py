@@ -93,6 +93,19 @@ def records(journal: Journal, *, digest: bool = False) -> dict[str, Record]:
     return fresh
 
 
+def session_stats(journal: Journal) -> dict[str, list[list[int] | None]]:
+    """Each session's two files' stat, as the records keep them: what tells a
+    cache made from the records that none changed, without reading them."""
+    folder = f"{journal.sessions_dir}{os.sep}"
+    return {
+        sid: [
+            stat_key(f"{folder}{sid}{os.sep}{SESSION_FILE}"),
+            stat_key(f"{folder}{sid}{os.sep}{TIMELINE_FILE}"),
+        ]
+        for sid in journal.session_ids()
+    }
+
+
 def _load(path: Path) -> tuple[dict[str, Record], bool]:
     """The cached records (none when the cache is missing, damaged or older), and
     whether the digest was made from them."""

@@ -108,8 +108,9 @@ def new(
 
 
 def _refresh_index_if_built(journal: Journal) -> None:
-    """Bring an existing signature index up to date (cheap: stat-keyed); building
-    one from nothing is left to `close`, `import`, `related` and the reports."""
+    """Bring an existing signature index up to date (cheap: stat-keyed, and what
+    reports and the site left behind is written here); building one from nothing
+    is left to `close`, `import` and `related`."""
     from journal.insight.seen import SEEN_NAME
     from journal.insight.sigindex import refresh_quietly
 
