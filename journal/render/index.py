@@ -17,7 +17,8 @@ from typing import Any
 from journal import __version__
 from journal.errors import JournalError
 from journal.store.fingerprint import load_cache, read_or_empty, save_cache, stat_key
-from journal.store.sessions import SESSION_FILE, TIMELINE_FILE, Journal
+from journal.store.layout import SESSION_FILE, TIMELINE_FILE
+from journal.store.sessions import Journal
 
 _CACHE_NAME = "render-index.json"
 
