@@ -73,6 +73,12 @@ class SessionIndex:
                     self._following.setdefault(entry.previous, []).append(entry)
         return self._following.get(session_id, [])
 
+    def stats(self, session_id: str) -> list[list[int] | None]:
+        """The stats of the session's two files, as `entries` took them this run
+        before reading the files."""
+        stats: list[list[int] | None] = self._cache[session_id]["stat"]
+        return stats
+
     def save(self) -> None:
         """Write the cache if anything changed; failing to is never an error."""
         if not self._dirty:
