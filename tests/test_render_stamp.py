@@ -166,6 +166,15 @@ def test_a_new_trailer_commit_shows_in_its_report(example: Cli) -> None:
     assert "Restart the workers" in (example.root / "reports" / f"{API}.md").read_text()
 
 
+def test_a_new_remote_changes_the_commit_links(example: Cli) -> None:
+    git(example.root, "remote", "add", "origin", "https://github.com/acme/api.git")
+    assert not _stamped(example)
+    assert API in _render_all(example)["written"]  # type: ignore[operator]
+    link = "https://github.com/acme/api/commit/3c9e1f27b0d64a5e8f1b2c3d4e5f60718293a4b5"
+    assert link in (example.root / "reports" / f"{API}.md").read_text()
+    assert _stamped(example)
+
+
 @pytest.mark.parametrize(
     "damage",
     [

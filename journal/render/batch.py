@@ -211,12 +211,16 @@ def _report_key(
 
 
 def _global_key(journal: Journal, ascii: bool) -> str:
-    """Digest of what every report depends on: config, templates, this code."""
+    """Digest of what every report depends on: config, the remote, templates and
+    this code."""
+    from journal.gitlink import origin_url
     from journal.render.report import package_templates, template_dirs
 
     digest = hashlib.sha256()
     digest.update(f"{__version__}\0{ascii}\0".encode())
     digest.update(read_or_empty(journal.root / CONFIG_NAME))
+    # Commit links point at origin's forge: a new or changed remote changes them.
+    digest.update(f"\0{origin_url(journal.root)}\0".encode())
     folders = [("code", Path(__file__).resolve().parent)]
     folders += [(str(d), d) for d in template_dirs(journal)]
     if package_templates() not in [d for _, d in folders]:

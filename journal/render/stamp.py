@@ -8,7 +8,7 @@ The stamp holds, as they were before that run read anything:
 - the commit HEAD names, read from git's files (`gitlink/head.py`): a new commit can
   link itself to a session by its trailer;
 - the stat of every file of this package, of its templates, of the project's
-  templates and of `journal.yaml`;
+  templates, of `journal.yaml` and of the repository's git config (the remote);
 - every session id, in order, with the stat of its two files and of its report.
 
 It is trusted only while all of these are exactly the same, and while the reports
@@ -29,7 +29,7 @@ import re
 import struct
 
 from journal import __version__
-from journal.gitlink.head import head_from_files
+from journal.gitlink.head import common_dir, head_from_files
 from journal.store.fingerprint import stat_key
 from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.locate import CONFIG_NAME, git_dir
@@ -72,6 +72,12 @@ def facts_now(journal: Journal, target: Path, ascii: bool) -> dict[str, object] 
     head = "" if repository is None else head_from_files(repository)
     if head is None:
         return None
+    inputs = _inputs(journal)
+    if repository is not None:
+        # The repository's git config holds the remote that commit links point at.
+        shared = common_dir(repository) / "config"
+        for config in (shared, repository / "config.worktree"):
+            inputs.append([str(config), *(stat_key(config) or [])])
     return {
         "format": FORMAT,
         "version": __version__,
@@ -79,7 +85,7 @@ def facts_now(journal: Journal, target: Path, ascii: bool) -> dict[str, object] 
         "target": str(target),
         "sessions": str(journal.sessions_dir),
         "head": head,
-        "inputs": _inputs(journal),
+        "inputs": inputs,
     }
 
 
