@@ -160,6 +160,19 @@ def test_an_edit_behind_journals_back_is_never_answered_by_the_stamp(
     _assert_as_from_nothing(example, tmp_path)
 
 
+def test_files_of_ones_own_in_the_reports_folder_are_not_leftovers(
+    example: Cli,
+) -> None:
+    (example.root / "reports" / "notes.md").write_text("mine\n", "utf-8")
+    (example.root / "reports" / "README").write_text("mine\n", "utf-8")
+    assert _stamped(example)
+    _report_of_no_session_added(example.root)
+    assert not _stamped(example)
+    assert _render_all(example)["removed"] == ["2024-01-01-gone"]
+    assert (example.root / "reports" / "notes.md").read_text("utf-8") == "mine\n"
+    assert _stamped(example)
+
+
 def test_a_new_trailer_commit_shows_in_its_report(example: Cli) -> None:
     _commit_with_a_trailer(example.root)
     assert _render_all(example)["written"] == [API]

@@ -199,11 +199,16 @@ def _rows_match(rows: bytes, ids: list[str], sessions: str, target: str) -> bool
 
 
 def _leftover(target: Path, ids: list[str]) -> bool:
-    """A report of a session that is gone, which the full run removes."""
+    """A report of a session that is gone, which the full run removes (asked once
+    `_rows_match` has found the report of every session in `ids`)."""
     try:
         names = os.listdir(target)  # noqa: PTH208 - 10,000 names, no Path objects
     except OSError:
         return True
+    if len(names) == len(ids):
+        # Each session's report was just found by its stat, so these are exactly
+        # the reports of the sessions (the usual case: nothing else is there).
+        return False
     known = set(ids)
     return any(
         n[:-3] not in known and REPORT_RE.match(n) for n in names if n.endswith(".md")
