@@ -1,6 +1,8 @@
 """`journal render --all` without typer: the command a pre-commit hook or a docs
 build runs on every commit, so the run where nothing changed should cost little more
-than checking that nothing did (`render/batch.py`).
+than checking that nothing did: the stamp of the last run's stats answers it
+(`render/stamp.py`), and only a difference loads the index and the manifest and
+renders what changed (`render/batch.py`).
 
 Only the plain forms take this path (`--all`, with `--json` or not); anything else,
 or any error, returns None and the full CLI runs the command (running it twice is
