@@ -30,7 +30,7 @@ import struct
 
 from journal import __version__
 from journal.gitlink.head import common_dir, head_from_files
-from journal.store.fingerprint import stat_key
+from journal.store.fingerprint import save_cache_bytes, stat_key
 from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.locate import CONFIG_NAME, git_dir
 
@@ -119,8 +119,6 @@ def write(
     """Keep the stamp of a run that left every report current: `facts` as
     `facts_now` gave them before the run read anything, and for each session its id,
     its files' stats taken before they were read and its report's stat."""
-    from journal.store.fingerprint import save_cache_bytes
-
     rows = []
     for _, files, report in sessions:
         stats = [*files, report]
