@@ -189,3 +189,18 @@ def test_a_rename_committed_later_moves_the_reasons(cli: Cli) -> None:
     reasons = [r for rows in related_map(journal).values() for r in rows[0].reasons]
     assert "both changed app/payments/billing.py" in reasons
     assert "both changed app/billing.py" not in reasons
+
+
+def test_a_commit_that_renames_nothing_keeps_the_map(cli: Cli) -> None:
+    mapper = "sqlalchemy.exc.InvalidRequestError: One or more mappers failed: {}"
+    for title, at in (("Mapper error", "2025-11-04"), ("Mapper again", "2026-01-10")):
+        cli.ok("new", title, "--at", f"{at}T01:00:00+00:00")
+        cli.ok("log", mapper.format(title), "--kind", "detected")
+    journal = Journal.open(cli.root)
+    first = _found(related_map(journal))
+    (cli.root / "notes.txt").write_text("unrelated\n", encoding="utf-8")
+    git(cli.root, "add", "notes.txt")
+    run_commit(cli.root, "-m", "Notes", when="2026-01-11T00:00:00Z")
+    assert _found(related_map(journal)) == first
+    stored = json.loads((journal.state_dir / "related-map.json").read_text())
+    assert stored["head"] == git(cli.root, "rev-parse", "HEAD")

@@ -1,6 +1,8 @@
 """`journal render --all` without typer: the command a pre-commit hook or a docs
 build runs on every commit, so the run where nothing changed should cost little more
-than checking that nothing did (`render/batch.py`).
+than checking that nothing did: the stamp of the last run's stats answers it
+(`render/stamp.py`), and only a difference loads the index and the manifest and
+renders what changed (`render/batch.py`).
 
 Only the plain forms take this path (`--all`, with `--json` or not); anything else,
 or any error, returns None and the full CLI runs the command (running it twice is
@@ -21,40 +23,68 @@ def run_fast_render(argv: list[str]) -> int | None:
     """Run `render --all [--json]`; None hands the command to the full CLI."""
     if sorted(argv) not in (["--all"], ["--all", "--json"]):
         return None
+    as_json = "--json" in argv
     try:
-        from journal.render.batch import render_all
+        from journal.render.stamp import current, reports_folder
         from journal.store.sessions import Journal
 
         journal = Journal.open()
-        result = render_all(journal, ascii=journal.config.ascii)
+        target = reports_folder(journal)
+        # Nothing changed since a run that left every report current: say so from
+        # the stamp's stats, without loading the index, the manifest or git.
+        unchanged = current(journal, target, journal.config.ascii)
+        if unchanged is not None:
+            return print_summary(str(target), [], len(unchanged), [], [], as_json)
+        from journal.render.batch import render_all
+
+        result = render_all(journal, out_dir=target, ascii=journal.config.ascii)
     except Exception:
         return None
-    return print_batch(result, as_json="--json" in argv)
+    return print_batch(result, as_json=as_json)
 
 
 def print_batch(result: BatchResult, *, as_json: bool) -> int:
     """What `render --all` prints; its exit status (1 when a report failed)."""
+    return print_summary(
+        str(result.out_dir),
+        result.written,
+        len(result.unchanged),
+        result.removed,
+        result.failed,
+        as_json,
+    )
+
+
+def print_summary(
+    out_dir: str,
+    written: list[str],
+    unchanged: int,
+    removed: list[str],
+    failed: list[tuple[str, str]],
+    as_json: bool,
+) -> int:
+    """`print_batch` from the figures alone (the stamp's answer has no result)."""
     from journal.cli.output import emit
 
-    for session_id, message in result.failed:
+    for session_id, message in failed:
         print(f"journal: error: {session_id}: {message}", file=sys.stderr)
     emit(
         {
-            "dir": str(result.out_dir),
-            "written": result.written,
-            "unchanged": len(result.unchanged),
-            "removed": result.removed,
-            "failed": [{"session": s, "error": m} for s, m in result.failed],
+            "dir": out_dir,
+            "written": written,
+            "unchanged": unchanged,
+            "removed": removed,
+            "failed": [{"session": s, "error": m} for s, m in failed],
         },
-        f"reports in {result.out_dir}: {len(result.written)} written, "
-        f"{len(result.unchanged)} unchanged, {len(result.removed)} removed"
-        + (f", {len(result.failed)} failed" if result.failed else ""),
+        f"reports in {out_dir}: {len(written)} written, "
+        f"{unchanged} unchanged, {len(removed)} removed"
+        + (f", {len(failed)} failed" if failed else ""),
         as_json=as_json,
     )
-    if not result.failed:
+    if not failed:
         return 0
     print(
-        f"journal: error: {len(result.failed)} session(s) could not be rendered — "
+        f"journal: error: {len(failed)} session(s) could not be rendered — "
         "fix the files named above and run `journal render --all` again",
         file=sys.stderr,
     )

@@ -103,8 +103,10 @@ def output_key(journal: Journal, session_id: str, ascii: bool) -> str:
 
     add(_console_facts())
     add(read_or_empty(journal.root / CONFIG_NAME))
+    from journal.gitlink.head import common_dir
+
     git_dir = journal.state_dir.parent
-    add(read_or_empty(_common_dir(git_dir) / "config"), _head(journal.root, git_dir))
+    add(read_or_empty(common_dir(git_dir) / "config"), _head(journal.root, git_dir))
     for folder in _code_folders(journal):
         add(str(folder), _tree_stats(folder))
     base = f"{journal.sessions_dir}{os.sep}"
@@ -181,24 +183,13 @@ def _console_facts() -> tuple[object, ...]:
 
 
 def _head(root: Path, git_dir: Path) -> str:
-    """The commit HEAD names, read from the files when they are plain (a loose or
-    packed ref); `git rev-parse` otherwise (reftable, an unborn branch)."""
-    try:
-        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
-        if not head.startswith("ref: "):
-            return head
-        ref = head[len("ref: ") :]
-        common = _common_dir(git_dir)
-        try:
-            return f"{ref} {(common / ref).read_text(encoding='utf-8').strip()}"
-        except FileNotFoundError:
-            packed = (common / "packed-refs").read_text(encoding="utf-8")
-            for line in packed.splitlines():
-                sha, _, name = line.partition(" ")
-                if name == ref:
-                    return f"{ref} {sha}"
-    except (OSError, UnicodeDecodeError):
-        pass
+    """The commit HEAD names: from the files when they are plain (a loose or packed
+    ref); `git rev-parse` otherwise (reftable, an unborn branch)."""
+    from journal.gitlink.head import head_from_files
+
+    head = head_from_files(git_dir)
+    if head is not None:
+        return head
     from journal.gitlink.shell import run_git_raw
 
     try:
@@ -206,15 +197,6 @@ def _head(root: Path, git_dir: Path) -> str:
     except Exception:
         return ""
     return done.stdout.decode("ascii", "replace").strip()
-
-
-def _common_dir(git_dir: Path) -> Path:
-    """Where a linked worktree's refs and config live (its `commondir`)."""
-    try:
-        shared = (git_dir / "commondir").read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return git_dir
-    return git_dir / shared
 
 
 def _code_folders(journal: Journal) -> list[Path]:

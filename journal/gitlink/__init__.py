@@ -13,7 +13,8 @@ from pathlib import Path
 from journal.errors import JournalError
 
 
-def _origin(root: Path) -> str:
+def origin_url(root: Path) -> str:
+    """`remote.origin.url`, which commit and file links point at; "" without one."""
     from journal.gitlink.shell import run_git
 
     try:
@@ -37,7 +38,7 @@ def commit_url_builder(root: Path, *, web_url: str = "") -> Callable[[str], str 
     remote.origin.url`)."""
     from journal.gitlink.remote import commit_url, parse_remote, pattern_commit_url
 
-    remote = parse_remote(_origin(root))
+    remote = parse_remote(origin_url(root))
     if web_url:
         return lambda sha: pattern_commit_url(web_url, remote, sha) if sha else None
     if remote is None or commit_url(remote, "0") is None:
@@ -55,7 +56,7 @@ def file_url_builder(root: Path, *, web_url: str = "") -> Callable[[str], str | 
     """
     from journal.gitlink.remote import file_url, from_pattern, parse_remote
 
-    remote = parse_remote(_origin(root))
+    remote = parse_remote(origin_url(root))
     if web_url:
         remote = from_pattern(web_url, remote)
     if remote is None or file_url(remote, "x", branch="HEAD") is None:

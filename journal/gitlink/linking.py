@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from journal.errors import NotFoundError
 from journal.gitlink.commits import Commit, read_commits, resolve_revs
 from journal.gitlink.lines import is_linked
-from journal.store.sessions import SESSION_FILE, Journal, check_kind
+from journal.store.layout import SESSION_FILE
+from journal.store.sessions import Journal
 from journal.store.timeline import append_event, format_event
+from journal.store.validation import check_kind
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ def link_revs(
     """Link the commits of `revs` (default HEAD; ranges allowed) to a session."""
 
     session_id = journal.resolve(session)
-    check_kind(journal, "commit")
+    check_kind(journal.config, "commit")
     shas = resolve_revs(journal.root, list(revs) or ["HEAD"])
     commits = read_commits(journal.root, shas, trailer=journal.config.git.trailer)
     return link_commits(journal, session_id, commits)

@@ -81,11 +81,12 @@ def _related_map(journal: Journal, limit: int) -> Rows:
     if kept is not None:
         dirty = {sid for sid, value in inputs.items() if kept.inputs.get(sid) != value}
         removed = set(kept.inputs) - set(inputs)
-        if dirty or removed:
-            if len(dirty) <= UPDATE_SHARE * len(inputs) + 1:
-                related, errors = update(ranker, kept, dirty, removed, limit=limit)
-            else:
-                kept = None
+        if not dirty and not removed:  # HEAD moved, no rename touched them
+            related, errors = kept.related, kept.errors
+        elif len(dirty) <= UPDATE_SHARE * len(inputs) + 1:
+            related, errors = update(ranker, kept, dirty, removed, limit=limit)
+        else:
+            kept = None
     if kept is None:
         related, errors = build(ranker, limit=limit)
     stats = {sid: record["stat"] for sid, record in found.items()}

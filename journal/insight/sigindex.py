@@ -26,7 +26,7 @@ from journal import __version__
 from journal.errors import JournalError
 from journal.insight.seen import FORMAT, SEEN_NAME, shard_of
 from journal.store.fingerprint import load_cache, save_cache_bytes, stat_key
-from journal.store.sessions import SESSION_FILE, TIMELINE_FILE
+from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

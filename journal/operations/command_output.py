@@ -12,7 +12,7 @@ from typing import IO
 from journal.store.config import Config
 from journal.store.files import atomic_write
 from journal.store.ids import slugify
-from journal.store.sessions import EVIDENCE_DIR, evidence_dir
+from journal.store.layout import EVIDENCE_DIR, evidence_dir
 
 TAIL_LINES = 20
 TAIL_CHARS = 2_000

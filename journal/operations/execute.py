@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from journal.errors import NotFoundError, UsageError
-from journal.store.sessions import SESSION_FILE, Journal, check_kind
+from journal.store.layout import SESSION_FILE
+from journal.store.sessions import Journal
+from journal.store.validation import check_kind
 
 OnOutput = Callable[[int, bytes], None]
 """Gets each chunk of output as it arrives: (1 = stdout or 2 = stderr, bytes)."""
@@ -51,7 +53,7 @@ def execute(
             "no command to run", "put it after --: journal exec -- make test"
         )
     session_id = journal.resolve(session)
-    check_kind(journal, kind)
+    check_kind(journal.config, kind)
     folder = journal.session_dir(session_id)
     if not (folder / SESSION_FILE).is_file():
         raise NotFoundError(f"no session {session_id!r}", "see `journal list`")

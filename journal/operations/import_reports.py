@@ -230,7 +230,7 @@ def _base_id(day: Any, title: str) -> str:
 
 def _identical_import(target: Path, base: str, document: str) -> str | None:
     """A folder (`base`, `base-2`, …) whose session.yaml is exactly this import."""
-    from journal.store.sessions import SESSION_FILE
+    from journal.store.layout import SESSION_FILE
 
     for folder in [target / base, *sorted(target.glob(f"{base}-[0-9]*"))]:
         try:

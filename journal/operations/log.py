@@ -10,8 +10,10 @@ from pathlib import Path
 
 from journal.errors import NotFoundError, UsageError
 from journal.record import Record
-from journal.store.sessions import EVIDENCE_DIR, SESSION_FILE, Journal, check_kind
+from journal.store.layout import EVIDENCE_DIR, SESSION_FILE
+from journal.store.sessions import Journal
 from journal.store.timeline import append_event
+from journal.store.validation import check_kind
 from journal.when import format_iso, parse_when
 
 TYPE_CHECKING = False
@@ -44,7 +46,7 @@ def log_event(
 ) -> Logged:
     """Append an event to a session's timeline (the active one by default)."""
     session_id = journal.resolve(session)
-    check_kind(journal, kind)
+    check_kind(journal.config, kind)
     text = text.strip()
     if not text and not attach:
         raise UsageError(
@@ -83,7 +85,7 @@ def _attach(folder: Path, source: Path) -> str:
     import shutil
 
     from journal.errors import WriteError
-    from journal.store.sessions import evidence_dir
+    from journal.store.layout import evidence_dir
 
     if not source.is_file():
         raise NotFoundError(f"cannot attach {source}: no such file")

@@ -21,7 +21,8 @@ from journal.errors import (
     UsageError,
 )
 from journal.gitlink.mergedriver import conflicting_fields
-from journal.store.sessions import SESSION_FILE, TIMELINE_FILE, Journal
+from journal.store.layout import SESSION_FILE, TIMELINE_FILE
+from journal.store.sessions import Journal
 from journal.store.yamlio import conflict_lines, read_text
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from journal.site.template import mkdocs_yml
 from journal.store.config import default_config_yaml
 from journal.store.files import atomic_write
+from journal.store.layout import SCHEMA_FILE
 from journal.store.locate import CONFIG_NAME
-from journal.store.sessions import SCHEMA_FILE
 
 # Timelines merge by keeping both sides' lines; session.yaml through journal's
 # structural driver (`journal merge install`; git's text merge where it is absent).

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import ConflictError, UsageError
-from journal.store.sessions import SCHEMA_FILE, Journal
+from journal.store.layout import SCHEMA_FILE
+from journal.store.sessions import Journal
 from journal.when import format_iso, parse_when
 
 
@@ -82,8 +83,8 @@ def _backfill(
     journal: Journal, title: str, *, detected: str | None, impact: str | None
 ) -> str:
     """The first timeline lines: the impact and detection given with `journal new`."""
-    from journal.store.sessions import check_kind
     from journal.store.timeline import format_event
+    from journal.store.validation import check_kind
 
     lines = []
     for kind, at, text in (
@@ -92,7 +93,7 @@ def _backfill(
     ):
         if at is None:
             continue
-        check_kind(journal, kind)
+        check_kind(journal.config, kind)
         moment = format_iso(parse_when(at, tz=journal.tz))
         lines.append(format_event({"at": moment, "kind": kind, "text": text}))
     return "".join(lines)

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Literal
 
 from journal.errors import NotFoundError, UsageError
-from journal.store.sessions import Journal, check_kind
+from journal.store.sessions import Journal
+from journal.store.validation import check_kind
 
 Status = Literal["passed", "failed", "timed-out", "manual"]
 
@@ -66,7 +67,7 @@ def plan(
     the configured `verify_timeout_s`.
     """
 
-    check_kind(journal, "verify")
+    check_kind(journal.config, "verify")
     if timeout_s is not None and timeout_s <= 0:
         raise UsageError(f"--timeout {timeout_s:g} must be above 0", "give seconds")
     session_id = journal.resolve(ref)

@@ -12,14 +12,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from journal import __version__
 from journal.errors import JournalError
+from journal.render import stamp
 from journal.render.index import Entry, SessionIndex
+from journal.render.stamp import REPORT_RE
 from journal.store.files import atomic_write
 from journal.store.fingerprint import (
     load_cache,
@@ -33,8 +34,6 @@ from journal.store.sessions import Journal
 
 if TYPE_CHECKING:
     from journal.insight.related import Related
-
-_REPORT_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*\.md$")
 
 
 @dataclass
@@ -50,8 +49,9 @@ def render_all(
     journal: Journal, *, out_dir: Path | None = None, ascii: bool = False
 ) -> BatchResult:
     """Bring every report in `out_dir` (default: the reports dir) up to date."""
-    target = (out_dir or journal.root / journal.config.reports_dir).resolve()
+    target = stamp.reports_folder(journal, out_dir)
     result = BatchResult(target)
+    facts = stamp.facts_now(journal, target, ascii)  # before anything is read
     index = SessionIndex(journal)
     entries = index.entries()
     manifest_path = _manifest_path(journal, target)
@@ -65,6 +65,9 @@ def render_all(
         result.unchanged.extend(entries)
         result.removed = _remove_stale(target, set(entries))
         index.save()
+        if facts is not None:
+            reports = {sid: manifest[sid]["stat"] for sid in entries}
+            _write_stamp(journal, target, facts, index, reports)
         return result
     related = related_or_none(journal)
     fresh: dict[str, Any] = {_JOURNAL_KEY: overall}
@@ -109,7 +112,23 @@ def render_all(
     index.save()
     if fresh != manifest:
         save_cache(manifest_path, fresh)
+    if facts is not None and not result.failed:
+        reports = {sid: fresh[sid]["stat"] for sid in entries}
+        _write_stamp(journal, target, facts, index, reports)
     return result
+
+
+def _write_stamp(
+    journal: Journal,
+    target: Path,
+    facts: dict[str, object],
+    index: SessionIndex,
+    reports: dict[str, Any],
+) -> None:
+    """Every report is current: keep the stamp that lets the next run with nothing
+    changed answer from stats alone (`render/stamp.py`)."""
+    rows = [(sid, index.stats(sid), reports[sid]) for sid in index.entries()]
+    stamp.write(journal, target, facts, rows)
 
 
 _JOURNAL_KEY = "__journal__"
@@ -192,12 +211,16 @@ def _report_key(
 
 
 def _global_key(journal: Journal, ascii: bool) -> str:
-    """Digest of what every report depends on: config, templates, this code."""
+    """Digest of what every report depends on: config, the remote, templates and
+    this code."""
+    from journal.gitlink import origin_url
     from journal.render.report import package_templates, template_dirs
 
     digest = hashlib.sha256()
     digest.update(f"{__version__}\0{ascii}\0".encode())
     digest.update(read_or_empty(journal.root / CONFIG_NAME))
+    # Commit links point at origin's forge: a new or changed remote changes them.
+    digest.update(f"\0{origin_url(journal.root)}\0".encode())
     folders = [("code", Path(__file__).resolve().parent)]
     folders += [(str(d), d) for d in template_dirs(journal)]
     if package_templates() not in [d for _, d in folders]:
@@ -216,7 +239,7 @@ def _remove_stale(target: Path, existing: set[str]) -> list[str]:
     except FileNotFoundError:
         return []
     for name in names:
-        if _REPORT_RE.match(name) and name[:-3] not in existing:
+        if REPORT_RE.match(name) and name[:-3] not in existing:
             (target / name).unlink()
             removed.append(name[:-3])
     return removed

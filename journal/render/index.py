@@ -17,7 +17,8 @@ from typing import Any
 from journal import __version__
 from journal.errors import JournalError
 from journal.store.fingerprint import load_cache, read_or_empty, save_cache, stat_key
-from journal.store.sessions import SESSION_FILE, TIMELINE_FILE, Journal
+from journal.store.layout import SESSION_FILE, TIMELINE_FILE
+from journal.store.sessions import Journal
 
 _CACHE_NAME = "render-index.json"
 
@@ -71,6 +72,12 @@ class SessionIndex:
                 if entry.previous:
                     self._following.setdefault(entry.previous, []).append(entry)
         return self._following.get(session_id, [])
+
+    def stats(self, session_id: str) -> list[list[int] | None]:
+        """The stats of the session's two files, as `entries` took them this run
+        before reading the files."""
+        stats: list[list[int] | None] = self._cache[session_id]["stat"]
+        return stats
 
     def save(self) -> None:
         """Write the cache if anything changed; failing to is never an error."""

@@ -7,13 +7,15 @@ only costs the work it would have saved.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # `typing` alone costs ~8 ms of start-up (fast paths use this)
+if TYPE_CHECKING:
+    from types import TracebackType
+    from typing import Any
 
 
 def source_files(folder: Path) -> list[Path]:
@@ -62,8 +64,7 @@ def decode_without_gc(raw: bytes) -> Any:
         return json.loads(raw)
 
 
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
+class paused_gc:  # lower case: used like a function, `with paused_gc():`
     """The cycle collector paused for work that makes many small objects and no
     cycles worth collecting, and what it made moved out of the collector's sight.
 
@@ -74,14 +75,21 @@ def paused_gc() -> Iterator[None]:
     collections (0.97 s of 300,000 allocations after that decode, 0.09 s once
     frozen). `gc.freeze` moves everything alive to a generation no collection
     walks; reference counting still frees each object when it is dropped.
+    A class, not `contextlib`: the fast paths import this module.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
+
+    def __enter__(self) -> None:
+        self.enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         gc.freeze()
-        if enabled:
+        if self.enabled:
             gc.enable()
 
 

@@ -20,8 +20,9 @@ from typing import Any
 
 from journal import __version__
 from journal.store.fingerprint import load_cache, read_or_empty, save_cache, stat_key
+from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.locate import CONFIG_NAME
-from journal.store.sessions import SESSION_FILE, TIMELINE_FILE, Journal
+from journal.store.sessions import Journal
 
 Record = dict[str, Any]
 FORMAT = 1

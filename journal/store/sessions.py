@@ -13,17 +13,17 @@ from datetime import datetime, tzinfo
 from functools import cached_property
 from pathlib import Path
 
-from journal.errors import (
-    ConflictError,
-    InvalidDataError,
-    MergeConflictError,
-    NotFoundError,
-    UsageError,
-)
+from journal.errors import ConflictError, NotFoundError, UsageError
 from journal.store import ids
-from journal.store.config import DEFAULT_KINDS, Config, load_config
+from journal.store.config import Config, load_config
 from journal.store.files import atomic_write, locked, remove_stale_temps
+
+# Re-exported: site/records.py and insight/sigindex.py still import the two names
+# from here (both are being rewritten elsewhere; they move to `layout` after that).
+from journal.store.layout import SESSION_FILE as SESSION_FILE
+from journal.store.layout import TIMELINE_FILE as TIMELINE_FILE
 from journal.store.locate import find_root, state_dir
+from journal.store.validation import events_of_file, refuse_link, session_of_text
 from journal.when import zone
 
 TYPE_CHECKING = (
@@ -33,12 +33,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from journal.model.session import Event, Session
-    from journal.store.timeline import RawLine
-
-SESSION_FILE = "session.yaml"
-TIMELINE_FILE = "timeline.yaml"
-EVIDENCE_DIR = "evidence"
-SCHEMA_FILE = "journal.schema.json"
 
 
 class Journal:
@@ -177,74 +171,17 @@ class Journal:
         path = self.session_path(session_id)
         if not path.parent.is_dir():
             raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
-        _refuse_link(path, self.display(path))
+        refuse_link(path, self.display(path))
         return self.validate_text(read_text(path), where=self.display(path))
 
     def validate_text(self, text: str, *, where: str) -> Session:
         """Parse and validate `session.yaml` text; errors name file:line:col."""
-        from journal.model import session as model
-        from journal.store.yamlio import parse_yaml
-
-        data = parse_yaml(text, where=where)
-        if data is None:
-            raise InvalidDataError(
-                "session.yaml is empty",
-                "it needs at least a `title:` line",
-                where=where,
-            )
-        if not isinstance(data, dict):
-            raise InvalidDataError("must be a mapping of fields", where=f"{where}:1:1")
-        try:
-            session = model.to_session(data)
-            model.check_vocabulary(
-                session,
-                statuses=self.config.statuses,
-                severities=self.config.severities,
-            )
-            _check_times(("started", session.started), ("ended", session.ended))
-        except model.ModelError as exc:
-            exc.where = _locate(text, exc.path, where)
-            raise
-        return session
+        return session_of_text(text, self.config, where=where)
 
     def events(self, session_id: str, *, strict: bool = True) -> list[Event]:
         """The timeline, sorted by time (ties keep file order)."""
-        from journal.model import session as model
-        from journal.store.timeline import read_lines
-
         path = self.timeline_path(session_id)
-        shown = self.display(path)
-        if path.is_symlink():
-            if not strict:
-                return []
-            _refuse_link(path, shown)
-        if strict and not path.exists() and path.parent.is_dir():
-            # Every session has one, empty or not: a missing file is lost data
-            # (a deletion, a bad merge), not an empty timeline.
-            raise InvalidDataError(
-                "timeline.yaml is missing",
-                f"restore it from git, or create it empty: touch {shown}",
-                where=shown,
-            )
-        fast = _plain_events(path)
-        if fast is not None:
-            return fast
-        result: list[Event] = []
-        for raw in read_lines(path):
-            if raw.data is None:
-                if strict:
-                    _refuse_line(raw, where=f"{shown}:{raw.line}")
-                continue
-            try:
-                event = model.to_event(raw.data)
-                _check_times(("at", event.at))
-                result.append(event)
-            except model.ModelError as exc:
-                if strict:
-                    exc.where = f"{shown}:{raw.line}"
-                    raise
-        result.sort(key=lambda e: e.at)
-        return result
+        return events_of_file(path, self.display(path), strict=strict)
 
     def display(self, path: Path) -> str:
         """`path` as the user sees it: relative to the current folder when inside it."""
@@ -268,7 +205,7 @@ class Journal:
         if not path.is_file():
             raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
         shown = self.display(path)
-        _refuse_link(path, shown)
+        refuse_link(path, shown)
         with self.lock(session_id):
             before = read_text(path)
             self.validate_text(before, where=shown)
@@ -304,105 +241,3 @@ class Journal:
         from journal.when import now
 
         return now(self.tz)
-
-
-def _refuse_link(path: Path, shown: str) -> None:
-    # A session's files live in its folder: a link would read (and, for a rename
-    # over it, replace) something that is not the journal's.
-    if path.is_symlink():
-        raise InvalidDataError(
-            "is a symbolic link, not a file of the session",
-            "replace the link with the file itself",
-            where=shown,
-        )
-
-
-def evidence_dir(folder: Path) -> Path:
-    """A session's `evidence/` folder, made if missing; never a link out of it."""
-    from journal.errors import WriteError
-
-    evidence = folder / EVIDENCE_DIR
-    if evidence.is_symlink() or (evidence.exists() and not evidence.is_dir()):
-        raise WriteError(
-            f"cannot write into {evidence}: it is not a folder of the journal "
-            "(a symbolic link or a file)",
-            "replace it with a plain folder",
-        )
-    evidence.mkdir(exist_ok=True)
-    return evidence
-
-
-def _plain_events(path: Path) -> list[Event] | None:
-    """The sorted events of a timeline of plain `format_event` lines, all valid, read
-    in one pass; None when the general reading is needed (it names what is wrong)."""
-    from journal.model.session import events_of_lines
-    from journal.store.timeline import plain_bodies
-
-    bodies = plain_bodies(path)
-    events = None if bodies is None else events_of_lines(bodies)
-    if events is None or not all(_shown_anywhere(e.at) for e in events):
-        return None
-    events.sort(key=lambda e: e.at)
-    return events
-
-
-def _shown_anywhere(moment: datetime) -> bool:
-    # In years 3 to 9997 every offset keeps the time within years 2 to 9998, which
-    # `when.in_range` accepts; a time nearer the edges takes the general path.
-    return 2 < moment.year < 9998
-
-
-def _check_times(*times: tuple[str, datetime | None]) -> None:
-    """Times a file holds must be ones every zone can show (see `when.in_range`)."""
-    from journal.model import session as model
-    from journal.when import in_range
-
-    for name, moment in times:
-        if moment is not None:
-            try:
-                in_range(moment, original=moment.isoformat())
-            except UsageError as exc:
-                raise model.ModelError(
-                    f"{name}: {exc.message}", exc.hint, [name]
-                ) from None
-
-
-def _locate(text: str, path: list[str | int], where: str) -> str:
-    from journal.store.yamlio import load_roundtrip, position_of
-
-    try:
-        doc = load_roundtrip(text, where=where)
-    except InvalidDataError:
-        return where
-    position = position_of(doc, path)
-    return f"{where}:{position[0]}:{position[1]}" if position else where
-
-
-def check_kind(journal: Journal, kind: str) -> None:
-    """Refuse an event kind the configuration does not list, with a did-you-mean."""
-    kinds = journal.config.event_kinds
-    if kind not in kinds:
-        import difflib
-
-        close = difflib.get_close_matches(kind, kinds, n=1)
-        hint = (
-            f"did you mean {close[0]!r}?"
-            if close
-            else "use one of: " + ", ".join(kinds)
-        )
-        if kind in DEFAULT_KINDS:
-            # A journal.yaml written by an older `journal init` lists the kinds of then.
-            hint = f"add {kind} to event_kinds in journal.yaml (a newer default kind)"
-        raise UsageError(f"unknown event kind {kind!r}", hint)
-
-
-def _refuse_line(raw: RawLine, *, where: str) -> None:
-    """Raise the error for a timeline line that is not an event."""
-    if raw.problem and "merge conflict marker" in raw.problem:
-        raise MergeConflictError(
-            f"line {raw.problem}",
-            "run `journal resolve` (it keeps the events of both sides)",
-            where=where,
-        )
-    hint = "run `journal check --fix`" if raw.torn else "fix or remove that line"
-    raise InvalidDataError(f"event {raw.problem}", hint, where=where)

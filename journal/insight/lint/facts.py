@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError
 from journal.store.ids import number_of
-from journal.store.sessions import SESSION_FILE, TIMELINE_FILE, Journal
+from journal.store.layout import SESSION_FILE, TIMELINE_FILE
+from journal.store.sessions import Journal
 
 if TYPE_CHECKING:
     from journal.model.session import Event, Session

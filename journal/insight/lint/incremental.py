@@ -21,7 +21,8 @@ from journal.insight.lint.registry import Finding, Rule
 from journal.record import Record as FrozenRecord
 from journal.store.ids import number_of
 from journal.store.index import Record, StatIndex
-from journal.store.sessions import SESSION_FILE, TIMELINE_FILE, Journal
+from journal.store.layout import SESSION_FILE, TIMELINE_FILE
+from journal.store.sessions import Journal
 
 if TYPE_CHECKING:
     from journal.model.session import Session

@@ -1,0 +1,177 @@
+"""Session files into validated model objects: `session.yaml` text against the model
+and the configured vocabulary, timeline lines into events, and event kinds checked
+before they are written. Every error names the file (and line and column) to fix.
+
+Heavy imports (YAML, the model) happen inside the functions, so the `journal log`
+fast path, which only checks an event kind, stays on the standard library.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from journal.errors import InvalidDataError, MergeConflictError, UsageError
+from journal.store.config import DEFAULT_KINDS, Config
+
+TYPE_CHECKING = (
+    False  # `typing` costs ~8 ms of start-up; this module is on the log path
+)
+if TYPE_CHECKING:
+    from journal.model.session import Event, Session
+    from journal.store.timeline import RawLine
+
+
+def session_of_text(text: str, config: Config, *, where: str) -> Session:
+    """Parse and validate `session.yaml` text; errors name file:line:col."""
+    from journal.model import session as model
+    from journal.store.yamlio import parse_yaml
+
+    data = parse_yaml(text, where=where)
+    if data is None:
+        raise InvalidDataError(
+            "session.yaml is empty",
+            "it needs at least a `title:` line",
+            where=where,
+        )
+    if not isinstance(data, dict):
+        raise InvalidDataError("must be a mapping of fields", where=f"{where}:1:1")
+    try:
+        session = model.to_session(data)
+        model.check_vocabulary(
+            session,
+            statuses=config.statuses,
+            severities=config.severities,
+        )
+        _check_times(("started", session.started), ("ended", session.ended))
+    except model.ModelError as exc:
+        exc.where = _locate(text, exc.path, where)
+        raise
+    return session
+
+
+def events_of_file(path: Path, shown: str, *, strict: bool) -> list[Event]:
+    """The timeline at `path` (shown to the user as `shown`), sorted by time (ties
+    keep file order); not `strict`, lines that are not valid events are skipped."""
+    from journal.model import session as model
+    from journal.store.timeline import read_lines
+
+    if path.is_symlink():
+        if not strict:
+            return []
+        refuse_link(path, shown)
+    if strict and not path.exists() and path.parent.is_dir():
+        # Every session has one, empty or not: a missing file is lost data
+        # (a deletion, a bad merge), not an empty timeline.
+        raise InvalidDataError(
+            "timeline.yaml is missing",
+            f"restore it from git, or create it empty: touch {shown}",
+            where=shown,
+        )
+    fast = _plain_events(path)
+    if fast is not None:
+        return fast
+    result: list[Event] = []
+    for raw in read_lines(path):
+        if raw.data is None:
+            if strict:
+                _refuse_line(raw, where=f"{shown}:{raw.line}")
+            continue
+        try:
+            event = model.to_event(raw.data)
+            _check_times(("at", event.at))
+            result.append(event)
+        except model.ModelError as exc:
+            if strict:
+                exc.where = f"{shown}:{raw.line}"
+                raise
+    result.sort(key=lambda e: e.at)
+    return result
+
+
+def refuse_link(path: Path, shown: str) -> None:
+    """Refuse a session file that is a symbolic link."""
+    # A session's files live in its folder: a link would read (and, for a rename
+    # over it, replace) something that is not the journal's.
+    if path.is_symlink():
+        raise InvalidDataError(
+            "is a symbolic link, not a file of the session",
+            "replace the link with the file itself",
+            where=shown,
+        )
+
+
+def check_kind(config: Config, kind: str) -> None:
+    """Refuse an event kind the configuration does not list, with a did-you-mean."""
+    kinds = config.event_kinds
+    if kind not in kinds:
+        import difflib
+
+        close = difflib.get_close_matches(kind, kinds, n=1)
+        hint = (
+            f"did you mean {close[0]!r}?"
+            if close
+            else "use one of: " + ", ".join(kinds)
+        )
+        if kind in DEFAULT_KINDS:
+            # A journal.yaml written by an older `journal init` lists the kinds of then.
+            hint = f"add {kind} to event_kinds in journal.yaml (a newer default kind)"
+        raise UsageError(f"unknown event kind {kind!r}", hint)
+
+
+def _plain_events(path: Path) -> list[Event] | None:
+    """The sorted events of a timeline of plain `format_event` lines, all valid, read
+    in one pass; None when the general reading is needed (it names what is wrong)."""
+    from journal.model.session import events_of_lines
+    from journal.store.timeline import plain_bodies
+
+    bodies = plain_bodies(path)
+    events = None if bodies is None else events_of_lines(bodies)
+    if events is None or not all(_shown_anywhere(e.at) for e in events):
+        return None
+    events.sort(key=lambda e: e.at)
+    return events
+
+
+def _shown_anywhere(moment: datetime) -> bool:
+    # In years 3 to 9997 every offset keeps the time within years 2 to 9998, which
+    # `when.in_range` accepts; a time nearer the edges takes the general path.
+    return 2 < moment.year < 9998
+
+
+def _check_times(*times: tuple[str, datetime | None]) -> None:
+    """Times a file holds must be ones every zone can show (see `when.in_range`)."""
+    from journal.model import session as model
+    from journal.when import in_range
+
+    for name, moment in times:
+        if moment is not None:
+            try:
+                in_range(moment, original=moment.isoformat())
+            except UsageError as exc:
+                raise model.ModelError(
+                    f"{name}: {exc.message}", exc.hint, [name]
+                ) from None
+
+
+def _locate(text: str, path: list[str | int], where: str) -> str:
+    from journal.store.yamlio import load_roundtrip, position_of
+
+    try:
+        doc = load_roundtrip(text, where=where)
+    except InvalidDataError:
+        return where
+    position = position_of(doc, path)
+    return f"{where}:{position[0]}:{position[1]}" if position else where
+
+
+def _refuse_line(raw: RawLine, *, where: str) -> None:
+    """Raise the error for a timeline line that is not an event."""
+    if raw.problem and "merge conflict marker" in raw.problem:
+        raise MergeConflictError(
+            f"line {raw.problem}",
+            "run `journal resolve` (it keeps the events of both sides)",
+            where=where,
+        )
+    hint = "run `journal check --fix`" if raw.torn else "fix or remove that line"
+    raise InvalidDataError(f"event {raw.problem}", hint, where=where)
