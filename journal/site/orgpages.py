@@ -23,9 +23,10 @@ from journal.site.lessons_page import lessons_page
 from journal.site.metrics_page import metrics_page
 from journal.site.nav import build_nav
 from journal.site.org import Member
-from journal.site.pages import WIDE, Generated, Part, session_pages, write_static
+from journal.site.pages import Generated, Part, session_pages, write_static
 from journal.site.safety import defang_links
 from journal.site.session_page import Diagrams
+from journal.site.summaries import WIDE
 from journal.site.tables import session_table
 from journal.site.writer import DocsWriter
 

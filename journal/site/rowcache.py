@@ -1,0 +1,169 @@
+"""What each session contributes to the summary pages — its rows in the session
+tables, its metrics row, its lessons, its follow-up rows — kept between generations,
+so that after one session changed the pages are put together from the rows of the
+others instead of escaping and linking 10,000 sessions again.
+
+A session's rows are reused only while its stamp is the one they were made under:
+the stats of its two files as the site's index took them (`records`), and its
+trailer commits; the cache as a whole only under the same salt (the site index's:
+package, `journal.yaml`, the code that reads a session; and the code that makes
+the rows). Whatever else a row depends on (the page's folder, its open follow-ups,
+its tags' file names, today) is part of the row's name, so a row made for other
+inputs is never found. A missing, truncated, foreign or damaged cache (a checksum
+covers the rows) means making the rows again; failing to write it is never an error.
+
+Each row remembers whether `safety.defang_links` leaves it as it is, so the pages'
+check skips those lines (`fixed`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from journal.site.cache import paused_gc
+from journal.site.safety import unchanged_line
+from journal.store.fingerprint import read_or_empty, save_cache_bytes, source_files
+
+FORMAT = 1
+NAME = "site-rows.json"
+_CODE = ("site", "render/escape.py", "insight/metrics.py", "insight/followups.py")
+"""The code that makes rows (journal/…): a change to it means making them again."""
+
+
+class Rows:
+    """Rows by session and name; without a path (a site of several journals, a
+    test) every row is made, none kept."""
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        salt: str = "",
+        stamps: dict[str, Any] | None = None,
+    ) -> None:
+        self.path = path
+        self.salt = salt
+        self.stamps = stamps or {}
+        self.fixed: set[str] = set()
+        """Lines handed out that `defang_links` leaves as they are."""
+        self._fresh: dict[str, dict[str, Any]] | None = None
+        self._stored: set[str] = set()
+        self._new: dict[str, dict[str, Any]] = {}
+        self._made = False
+
+    def line(self, session_id: str, name: str, make: Callable[[], str]) -> str:
+        """The session's row `name`: the one kept, or `make()`."""
+        kept = self._kept(session_id, name)
+        if (
+            type(kept) is list
+            and len(kept) == 2
+            and type(kept[0]) is str
+            and type(kept[1]) is bool
+        ):
+            text: str = kept[0]
+            fixed: bool = kept[1]
+        else:
+            text = make()
+            fixed = unchanged_line(text)
+            kept = [text, fixed]
+            self._made = True
+        if session_id in self.stamps:
+            self._new.setdefault(session_id, {})[name] = kept
+        if fixed:
+            self.fixed.add(text)
+        return text
+
+    def lines(
+        self, session_id: str, name: str, count: int, make: Callable[[], list[str]]
+    ) -> list[str]:
+        """`count` lines under one name (a session's lessons), as `line`."""
+        kept = self._kept(session_id, name)
+        if (
+            type(kept) is list
+            and len(kept) == 2
+            and type(kept[0]) is list
+            and type(kept[1]) is list
+            and len(kept[0]) == len(kept[1]) == count
+            and all(type(t) is str for t in kept[0])
+            and all(type(f) is bool for f in kept[1])
+        ):
+            texts: list[str] = kept[0]
+            fixed: list[bool] = kept[1]
+        else:
+            texts = make()
+            fixed = [unchanged_line(t) for t in texts]
+            kept = [texts, fixed]
+            self._made = True
+        if session_id in self.stamps:
+            self._new.setdefault(session_id, {})[name] = kept
+        self.fixed.update(t for t, f in zip(texts, fixed, strict=True) if f)
+        return texts
+
+    def save(self) -> None:
+        """Keep the rows used this time (those of sessions gone are dropped)."""
+        if self.path is None:
+            return
+        if not self._made and self._stored <= self._new.keys():
+            return
+        import msgspec
+
+        sessions = {sid: [self.stamps[sid], rows] for sid, rows in self._new.items()}
+        body = msgspec.json.encode(sessions)
+        head = {"format": FORMAT, "salt": self.salt, "crc": zlib.crc32(body)}
+        save_cache_bytes(self.path, msgspec.json.encode(head) + b"\n" + body)
+
+    def _kept(self, session_id: str, name: str) -> Any:
+        if self._fresh is None:
+            self._fresh = self._load()
+        rows = self._fresh.get(session_id)
+        return None if rows is None else rows.get(name)
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        """The kept rows of each session whose stamp still holds."""
+        import msgspec
+
+        if self.path is None:
+            return {}
+        try:
+            head, _, body = self.path.read_bytes().partition(b"\n")
+            stored = msgspec.json.decode(head)
+            if (
+                not isinstance(stored, dict)
+                or stored.get("format") != FORMAT
+                or stored.get("salt") != self.salt
+                or stored.get("crc") != zlib.crc32(body)
+            ):
+                return {}
+            with paused_gc():
+                sessions = msgspec.json.decode(body)
+        except (OSError, msgspec.DecodeError):
+            return {}
+        if not isinstance(sessions, dict):
+            return {}
+        self._stored = set(sessions)
+        stamps = self.stamps
+        return {
+            sid: entry[1]
+            for sid, entry in sessions.items()
+            if type(entry) is list
+            and len(entry) == 2
+            and type(entry[1]) is dict
+            and sid in stamps
+            and entry[0] == stamps[sid]
+        }
+
+
+def code_salt(index_salt: str) -> str:
+    """The site index's salt and the code that makes rows."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(index_salt.encode())
+    for name in _CODE:
+        where = package / name
+        for path in sorted(source_files(where)) if where.is_dir() else [where]:
+            digest.update(f"\0{path.relative_to(package).as_posix()}\0".encode())
+            digest.update(read_or_empty(path))
+    return digest.hexdigest()
