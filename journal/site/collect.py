@@ -89,8 +89,9 @@ class SessionInfo:
         first = self.metrics.span_start
         return (self.day, first.timestamp() if first else 0.0, self.id)
 
-    @property
+    @cached_property
     def month(self) -> str:
+        """`2025-11`: the home, archive, metrics and navigation group by it."""
         return self.day.strftime("%Y-%m")
 
 

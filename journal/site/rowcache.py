@@ -59,30 +59,25 @@ class Rows:
         """The session's row `name`: the one kept, or `make()`."""
         kept = self._kept(session_id, name)
         if (
-            type(kept) is list
-            and len(kept) == 2
-            and type(kept[0]) is str
-            and type(kept[1]) is bool
+            type(kept) is not list
+            or len(kept) != 2
+            or type(kept[0]) is not str
+            or type(kept[1]) is not bool
         ):
-            text: str = kept[0]
-            fixed: bool = kept[1]
-        else:
             text = make()
-            fixed = unchanged_line(text)
-            kept = [text, fixed]
+            kept = [text, unchanged_line(text)]
             self._made = True
-        if session_id in self.stamps:
-            self._new.setdefault(session_id, {})[name] = kept
-        if fixed:
-            self.fixed.add(text)
-        return text
+        self._use(session_id, name, kept)
+        if kept[1]:
+            self.fixed.add(kept[0])
+        return kept[0]  # type: ignore[no-any-return]
 
     def lines(
         self, session_id: str, name: str, count: int, make: Callable[[], list[str]]
     ) -> list[str]:
         """`count` lines under one name (a session's lessons), as `line`."""
         kept = self._kept(session_id, name)
-        if (
+        if not (
             type(kept) is list
             and len(kept) == 2
             and type(kept[0]) is list
@@ -91,36 +86,44 @@ class Rows:
             and all(type(t) is str for t in kept[0])
             and all(type(f) is bool for f in kept[1])
         ):
-            texts: list[str] = kept[0]
-            fixed: list[bool] = kept[1]
-        else:
             texts = make()
-            fixed = [unchanged_line(t) for t in texts]
-            kept = [texts, fixed]
+            kept = [texts, [unchanged_line(t) for t in texts]]
             self._made = True
-        if session_id in self.stamps:
-            self._new.setdefault(session_id, {})[name] = kept
-        self.fixed.update(t for t, f in zip(texts, fixed, strict=True) if f)
-        return texts
+        self._use(session_id, name, kept)
+        self.fixed.update(t for t, f in zip(kept[0], kept[1], strict=True) if f)
+        return kept[0]  # type: ignore[no-any-return]
 
     def save(self) -> None:
         """Keep the rows used this time (those of sessions gone are dropped)."""
         if self.path is None:
             return
-        if not self._made and self._stored <= self._new.keys():
+        if not self._made and self._stored <= self._new.keys() & self.stamps.keys():
             return
         import msgspec
 
-        sessions = {sid: [self.stamps[sid], rows] for sid, rows in self._new.items()}
+        stamps = self.stamps
+        sessions = {
+            sid: [stamps[sid], rows] for sid, rows in self._new.items() if sid in stamps
+        }
         body = msgspec.json.encode(sessions)
         head = {"format": FORMAT, "salt": self.salt, "crc": zlib.crc32(body)}
         save_cache_bytes(self.path, msgspec.json.encode(head) + b"\n" + body)
 
     def _kept(self, session_id: str, name: str) -> Any:
-        if self._fresh is None:
-            self._fresh = self._load()
-        rows = self._fresh.get(session_id)
+        fresh = self._fresh
+        if fresh is None:
+            fresh = self._fresh = self._load()
+        rows = fresh.get(session_id)
         return None if rows is None else rows.get(name)
+
+    def _use(self, session_id: str, name: str, kept: list[Any]) -> None:
+        """Keep the row for next time (rows not used this time are dropped)."""
+        if self.path is None:
+            return
+        rows = self._new.get(session_id)
+        if rows is None:
+            rows = self._new[session_id] = {}
+        rows[name] = kept
 
     def _load(self) -> dict[str, dict[str, Any]]:
         """The kept rows of each session whose stamp still holds."""
