@@ -138,7 +138,9 @@ class Collected:
 
     def open_steps(self, session_id: str) -> int:
         """Open follow-ups of one session, as the follow-ups page counts them."""
-        return self._open_counts[session_id]
+        # get: a Counter's [] calls __missing__ (Python) for every session
+        # without open steps, once per row of every table.
+        return self._open_counts.get(session_id, 0)
 
 
 def collect(journal: Journal) -> Collected:

@@ -128,10 +128,10 @@ def session_table(
     # Links depend on the page's folder alone (page names are plain, see
     # paths.link): one row serves every month page, another every tag page.
     folder = posixpath.dirname(page)
+    line = collected.rows.line
     for info in newest_first(infos, collected):
         open_steps = collected.open_steps(info.id)
-        name = "\x1f".join(
-            ["table", folder, str(open_steps), *(slugs[t] for t in info.brief.tags)]
-        )
-        rows.append(collected.rows.line(info.id, name, partial(row, info, open_steps)))
+        tags = "\x1f".join([slugs[t] for t in info.brief.tags])
+        name = f"table\x1f{folder}\x1f{open_steps}\x1f{tags}"
+        rows.append(line(info.id, name, partial(row, info, open_steps)))
     return "\n".join(rows)
