@@ -16,7 +16,7 @@ import pytest
 
 from journal.site import paths
 from journal.site.pages import generate
-from journal.site.rowcache import NAME
+from journal.site.rowcache import NAME, shard_of
 from journal.site.safety import defang_links, unchanged_line
 from journal.store.sessions import Journal
 from tests.site_helpers import HOSTILE, event, new_journal, write_session
@@ -112,14 +112,19 @@ def _assert_current(journal: Journal, scratch: Path) -> dict[str, bytes]:
     return have
 
 
-def _rows_cache(journal: Journal) -> Path:
-    return journal.state_dir / "site" / NAME
+def _rows_files(journal: Journal) -> list[Path]:
+    """The files of the kept rows, one per shard that holds a session."""
+    return sorted((journal.state_dir / "site" / NAME).glob("*.json"))
 
 
-def _read_rows(journal: Journal) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The cache's head (format, salt, checksum) and its rows by session."""
-    head, _, body = _rows_cache(journal).read_bytes().partition(b"\n")
+def _read_rows(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A file's head (format, salt, checksum) and its rows by session."""
+    head, _, body = path.read_bytes().partition(b"\n")
     return msgspec.json.decode(head), msgspec.json.decode(body)
+
+
+def _all_rows(journal: Journal) -> dict[str, Any]:
+    return {k: v for p in _rows_files(journal) for k, v in _read_rows(p)[1].items()}
 
 
 def _append(journal: Journal, session_id: str, kind: str, text: str) -> None:
@@ -138,8 +143,9 @@ def _edit(journal: Journal, session_id: str, **fields: object) -> None:
 def test_rows_are_kept_and_the_pages_stay_what_they_were(tmp_path: Path) -> None:
     journal = _journal(tmp_path / "j")
     first = _assert_current(journal, tmp_path)
-    _, kept = _read_rows(journal)
+    kept = _all_rows(journal)
     assert set(kept) == {A, B, C}
+    assert {shard_of(s) for s in kept} == {int(p.stem) for p in _rows_files(journal)}
     assert any(name.startswith("followup") for name in kept[A][1])
     again = generate(journal)
     assert [p for p in again.written if p in SUMMARIES] == []
@@ -214,10 +220,11 @@ def test_a_new_day_ages_every_follow_up(
 def test_rows_of_an_older_state_are_not_shown(tmp_path: Path) -> None:
     journal = _journal(tmp_path / "j")
     generate(journal)
-    older = _rows_cache(journal).read_bytes()
+    older = {p: p.read_bytes() for p in _rows_files(journal)}
     _edit(journal, A, title="Disk full, the sequel")
     generate(journal)
-    _rows_cache(journal).write_bytes(older)  # the rows of A's old title
+    for path, data in older.items():
+        path.write_bytes(data)  # the rows of A's old title
     pages = _assert_current(journal, tmp_path)
     assert b"the sequel" in pages[paths.METRICS]
 
@@ -231,36 +238,51 @@ def test_a_damaged_cache_means_making_the_rows_again(
 ) -> None:
     journal = _journal(tmp_path / "j")
     generate(journal)
-    cache = _rows_cache(journal)
-    raw = cache.read_bytes()
-    head, rows = _read_rows(journal)
     _append(journal, C, "resolved", "Mapper fixed")
     metrics = journal.root / ".journal-site" / "docs" / paths.METRICS
-    if damage == "truncated":
-        cache.write_bytes(raw[: len(raw) // 2])
-    elif damage == "empty":
-        cache.write_bytes(b"")
-    elif damage == "foreign":
-        cache.write_text(json.dumps({"format": 1, "sessions": [1, 2]}))
-    elif damage == "flipped":
-        # Still valid JSON, every stamp still holds: only the checksum tells.
-        text = metrics.read_text(encoding="utf-8")
-        assert "disk full" in text and b"disk full" in raw
-        cache.write_bytes(raw.replace(b"disk full", b"disk fell"))
-    elif damage == "bad rows":
-        for _, kept in rows.values():
-            for name in kept:
-                kept[name] = [7, "x"]
-        body = msgspec.json.encode(rows)
-        head["crc"] = zlib.crc32(body)
-        cache.write_bytes(msgspec.json.encode(head) + b"\n" + body)
-    elif damage == "other salt":
-        head["salt"] = "another version"
-        cache.write_bytes(msgspec.json.encode(head) + b"\n" + raw.partition(b"\n")[2])
-    else:
-        cache.unlink()
+    assert "disk full" in metrics.read_text(encoding="utf-8")
+    files = _rows_files(journal)
+    assert any(b"disk full" in p.read_bytes() for p in files)
+    for cache in files:
+        raw = cache.read_bytes()
+        head, rows = _read_rows(cache)
+        if damage == "truncated":
+            cache.write_bytes(raw[: len(raw) // 2])
+        elif damage == "empty":
+            cache.write_bytes(b"")
+        elif damage == "foreign":
+            cache.write_text(json.dumps({"format": 1, "sessions": [1, 2]}))
+        elif damage == "flipped":
+            # Still valid JSON, every stamp still holds: only the checksum tells.
+            cache.write_bytes(raw.replace(b"disk full", b"disk fell"))
+        elif damage == "bad rows":
+            for _, kept in rows.values():
+                for name in kept:
+                    kept[name] = [7, "x"]
+            body = msgspec.json.encode(rows)
+            head["crc"] = zlib.crc32(body)
+            cache.write_bytes(msgspec.json.encode(head) + b"\n" + body)
+        elif damage == "other salt":
+            head["salt"] = "another version"
+            body = raw.partition(b"\n")[2]
+            cache.write_bytes(msgspec.json.encode(head) + b"\n" + body)
+        else:
+            cache.unlink()
     pages = _assert_current(journal, tmp_path)
     assert b"disk fell" not in pages[paths.METRICS]
+
+
+def test_one_change_rewrites_one_shard(tmp_path: Path) -> None:
+    journal = _journal(tmp_path / "j")
+    generate(journal)
+    before = {p.name: p.stat().st_mtime_ns for p in _rows_files(journal)}
+    assert len(before) > 1
+    _append(journal, C, "note", "One more event")
+    _assert_current(journal, tmp_path)
+    after = {p.name: p.stat().st_mtime_ns for p in _rows_files(journal)}
+    assert [n for n in after if after[n] != before.get(n)] == [
+        f"{shard_of(C):02d}.json"
+    ]
 
 
 def test_fixed_lines_are_those_the_check_leaves_alone() -> None:

@@ -9,8 +9,11 @@ trailer commits; the cache as a whole only under the same salt (the site index's
 package, `journal.yaml`, the code that reads a session; and the code that makes
 the rows). Whatever else a row depends on (the page's folder, its open follow-ups,
 its tags' file names, today) is part of the row's name, so a row made for other
-inputs is never found. A missing, truncated, foreign or damaged cache (a checksum
-covers the rows) means making the rows again; failing to write it is never an error.
+inputs is never found. A missing, truncated, foreign or damaged file (a checksum
+covers its rows) means making its rows again; failing to write one is never an error.
+
+The rows live in SHARDS files by session, so a change to one session rewrites one
+file of the twenty megabytes 10,000 sessions' rows take.
 
 Each row remembers whether `safety.defang_links` leaves it as it is, so the pages'
 check skips those lines (`fixed`).
@@ -29,31 +32,35 @@ from journal.site.safety import unchanged_line
 from journal.store.fingerprint import read_or_empty, save_cache_bytes, source_files
 
 FORMAT = 1
-NAME = "site-rows.json"
+NAME = "site-rows"
+"""The folder of the rows' files, in the state folder's `site/`."""
+SHARDS = 16
 _CODE = ("site", "render/escape.py", "insight/metrics.py", "insight/followups.py")
 """The code that makes rows (journal/…): a change to it means making them again."""
 
 
 class Rows:
-    """Rows by session and name; without a path (a site of several journals, a
+    """Rows by session and name; without a folder (a site of several journals, a
     test) every row is made, none kept."""
 
     def __init__(
         self,
-        path: Path | None = None,
+        folder: Path | None = None,
         *,
         salt: str = "",
         stamps: dict[str, Any] | None = None,
     ) -> None:
-        self.path = path
+        self.folder = folder
         self.salt = salt
         self.stamps = stamps or {}
         self.fixed: set[str] = set()
         """Lines handed out that `defang_links` leaves as they are."""
         self._fresh: dict[str, dict[str, Any]] | None = None
-        self._stored: set[str] = set()
+        self._stored: dict[int, set[str]] = {}
+        """The sessions each shard's file held."""
         self._new: dict[str, dict[str, Any]] = {}
-        self._made = False
+        self._made: set[str] = set()
+        """Sessions with a row made this time."""
 
     def line(self, session_id: str, name: str, make: Callable[[], str]) -> str:
         """The session's row `name`: the one kept, or `make()`."""
@@ -66,7 +73,7 @@ class Rows:
         ):
             text = make()
             kept = [text, unchanged_line(text)]
-            self._made = True
+            self._made.add(session_id)
         self._use(session_id, name, kept)
         if kept[1]:
             self.fixed.add(kept[0])
@@ -88,26 +95,32 @@ class Rows:
         ):
             texts = make()
             kept = [texts, [unchanged_line(t) for t in texts]]
-            self._made = True
+            self._made.add(session_id)
         self._use(session_id, name, kept)
         self.fixed.update(t for t, f in zip(kept[0], kept[1], strict=True) if f)
         return kept[0]  # type: ignore[no-any-return]
 
     def save(self) -> None:
-        """Keep the rows used this time (those of sessions gone are dropped)."""
-        if self.path is None:
-            return
-        if not self._made and self._stored <= self._new.keys() & self.stamps.keys():
+        """Keep the rows used this time (those of sessions gone are dropped),
+        rewriting the shards where a row was made or a session went."""
+        if self.folder is None:
             return
         import msgspec
 
         stamps = self.stamps
-        sessions = {
-            sid: [stamps[sid], rows] for sid, rows in self._new.items() if sid in stamps
-        }
-        body = msgspec.json.encode(sessions)
-        head = {"format": FORMAT, "salt": self.salt, "crc": zlib.crc32(body)}
-        save_cache_bytes(self.path, msgspec.json.encode(head) + b"\n" + body)
+        shards: dict[int, dict[str, Any]] = {n: {} for n in range(SHARDS)}
+        for sid, rows in self._new.items():
+            if sid in stamps:
+                shards[shard_of(sid)][sid] = [stamps[sid], rows]
+        dirty = {shard_of(sid) for sid in self._made}
+        for n, held in self._stored.items():
+            if not held <= shards[n].keys():
+                dirty.add(n)
+        for n in sorted(dirty):
+            body = msgspec.json.encode(shards[n])
+            head = {"format": FORMAT, "salt": self.salt, "crc": zlib.crc32(body)}
+            data = msgspec.json.encode(head) + b"\n" + body
+            save_cache_bytes(self.folder / f"{n:02d}.json", data)
 
     def _kept(self, session_id: str, name: str) -> Any:
         fresh = self._fresh
@@ -118,7 +131,7 @@ class Rows:
 
     def _use(self, session_id: str, name: str, kept: list[Any]) -> None:
         """Keep the row for next time (rows not used this time are dropped)."""
-        if self.path is None:
+        if self.folder is None:
             return
         rows = self._new.get(session_id)
         if rows is None:
@@ -127,12 +140,30 @@ class Rows:
 
     def _load(self) -> dict[str, dict[str, Any]]:
         """The kept rows of each session whose stamp still holds."""
+        fresh: dict[str, dict[str, Any]] = {}
+        if self.folder is None:
+            return fresh
+        stamps = self.stamps
+        for n in range(SHARDS):
+            sessions = self._shard(self.folder / f"{n:02d}.json")
+            self._stored[n] = set(sessions)
+            fresh.update(
+                (sid, entry[1])
+                for sid, entry in sessions.items()
+                if type(entry) is list
+                and len(entry) == 2
+                and type(entry[1]) is dict
+                and sid in stamps
+                and entry[0] == stamps[sid]
+            )
+        return fresh
+
+    def _shard(self, path: Path) -> dict[str, Any]:
+        """One file's sessions; none when it is missing, damaged or foreign."""
         import msgspec
 
-        if self.path is None:
-            return {}
         try:
-            head, _, body = self.path.read_bytes().partition(b"\n")
+            head, _, body = path.read_bytes().partition(b"\n")
             stored = msgspec.json.decode(head)
             if (
                 not isinstance(stored, dict)
@@ -145,19 +176,12 @@ class Rows:
                 sessions = msgspec.json.decode(body)
         except (OSError, msgspec.DecodeError):
             return {}
-        if not isinstance(sessions, dict):
-            return {}
-        self._stored = set(sessions)
-        stamps = self.stamps
-        return {
-            sid: entry[1]
-            for sid, entry in sessions.items()
-            if type(entry) is list
-            and len(entry) == 2
-            and type(entry[1]) is dict
-            and sid in stamps
-            and entry[0] == stamps[sid]
-        }
+        return sessions if isinstance(sessions, dict) else {}
+
+
+def shard_of(session_id: str) -> int:
+    """The file a session's rows are kept in."""
+    return zlib.crc32(session_id.encode("utf-8")) % SHARDS
 
 
 def code_salt(index_salt: str) -> str:
