@@ -5,6 +5,7 @@ only when its content changed (a watching builder rebuilds only what changed).""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import time
 from dataclasses import dataclass, field
@@ -71,25 +72,28 @@ def generate(
             site_dir or journal.root / site.site_dir,
         ],
     )
-    collected = collect(journal)
-    mermaid_js = assets.find_mermaid(
-        root=journal.root, state_dir=journal.state_dir, configured=site.mermaid_js
-    )
-    diagrams = Diagrams(
-        enabled=mermaid_js is not None or not offline,
-        tz=journal.tz,
-        tz_name=journal.config.timezone,
-    )
-    pages = session_pages(journal, writer, collected, diagrams)
-    pages += summary_pages(journal, writer, collected)
-    write_static(
-        writer,
-        mermaid_js=mermaid_js,
-        offline=offline,
-        root=journal.root,
-        state_dir=journal.state_dir,
-    )
-    result = writer.finish()
+    try:
+        collected = collect(journal)
+        mermaid_js = assets.find_mermaid(
+            root=journal.root, state_dir=journal.state_dir, configured=site.mermaid_js
+        )
+        diagrams = Diagrams(
+            enabled=mermaid_js is not None or not offline,
+            tz=journal.tz,
+            tz_name=journal.config.timezone,
+        )
+        pages = session_pages(journal, writer, collected, diagrams)
+        pages += summary_pages(journal, writer, collected)
+        write_static(
+            writer,
+            mermaid_js=mermaid_js,
+            offline=offline,
+            root=journal.root,
+            state_dir=journal.state_dir,
+        )
+        result = writer.finish()
+    finally:
+        gc.unfreeze()  # what cache.paused_gc froze meanwhile
     return Generated(
         docs_dir=docs,
         sessions=len(collected.infos),
