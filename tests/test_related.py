@@ -346,3 +346,29 @@ def test_renames_are_followed_from_the_kept_walk_and_after_a_rewrite(
     git(root, "reset", "-q", "--hard", "HEAD~2")  # history rewritten: no b -> c
     renamed("app/a.py", "app/b.py")
     assert current() == ["app/b.py"]
+
+
+def test_hotspot_directories_count_each_session_once_with_its_trend() -> None:
+    from journal.insight.changes import Changes
+    from journal.insight.hotspots import rank
+
+    def features(day: str, *files: str) -> dict[str, object]:
+        return {"day": day, "shas": [], "root_files": list(files)}
+
+    ranked = rank(
+        {
+            "s1": features("2025-08-01", "a/x.py", "a/y.py"),
+            "s2": features("2025-12-01", "a/x.py"),
+            "s3": features("someday", "a/y.py", "b/z.py"),
+        },
+        Changes(existing={"a/x.py"}),
+        today=date(2025, 12, 31),
+    )
+    spots = {s.path: s for s in ranked.files + ranked.directories}
+    assert [s.path for s in ranked.directories] == ["a/", "b/"]
+    assert spots["a/"].sessions == ["s1", "s2", "s3"]
+    assert (spots["a/"].recent, spots["a/"].before) == (1, 1)
+    assert spots["a/"].last == "someday"
+    assert spots["a/y.py"].exists is False and spots["a/y.py"].trend == "falling"
+    assert (spots["b/z.py"].recent, spots["b/z.py"].before) == (0, 0)
+    assert spots["b/z.py"].trend == "steady"

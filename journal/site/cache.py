@@ -16,6 +16,7 @@ from typing import Any
 
 from journal import __version__
 from journal.store.fingerprint import (
+    paused_gc,
     read_or_empty,
     save_cache_bytes,
     source_files,
@@ -86,7 +87,9 @@ def load_fast(path: Path) -> dict[str, Any]:
     import msgspec
 
     try:
-        data = msgspec.json.decode(path.read_bytes())
+        raw = path.read_bytes()
+        with paused_gc():
+            data = msgspec.json.decode(raw)
     except (OSError, msgspec.DecodeError):
         return {}
     return data if isinstance(data, dict) else {}

@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from journal.insight.metrics import Metrics, compute
+from journal.site.rowcache import Rows
 
 if TYPE_CHECKING:
     from journal.insight.followups import Followup
@@ -88,8 +89,9 @@ class SessionInfo:
         first = self.metrics.span_start
         return (self.day, first.timestamp() if first else 0.0, self.id)
 
-    @property
+    @cached_property
     def month(self) -> str:
+        """`2025-11`: the home, archive, metrics and navigation group by it."""
         return self.day.strftime("%Y-%m")
 
 
@@ -104,6 +106,8 @@ class Collected:
     """(session id, message) for sessions skipped or read in part."""
     journals: list[str] = field(default_factory=list)
     """The journals' names on a site of several journals; empty on one journal's."""
+    rows: Rows = field(default_factory=Rows)
+    """Each session's rows of the summary pages, kept from the last generation."""
 
     @cached_property
     def by_id(self) -> dict[str, SessionInfo]:
@@ -119,12 +123,24 @@ class Collected:
         return found
 
     @cached_property
+    def newest(self) -> list[SessionInfo]:
+        """Every session, newest first."""
+        return sorted(self.infos, key=lambda i: i.sort_key, reverse=True)
+
+    @cached_property
+    def newest_place(self) -> dict[str, int]:
+        """Each session's place in `newest`."""
+        return {info.id: place for place, info in enumerate(self.newest)}
+
+    @cached_property
     def _open_counts(self) -> Counter[str]:
         return Counter(f.session_id for f in self.followups if f.is_open)
 
     def open_steps(self, session_id: str) -> int:
         """Open follow-ups of one session, as the follow-ups page counts them."""
-        return self._open_counts[session_id]
+        # get: a Counter's [] calls __missing__ (Python) for every session
+        # without open steps, once per row of every table.
+        return self._open_counts.get(session_id, 0)
 
 
 def collect(journal: Journal) -> Collected:
@@ -134,21 +150,32 @@ def collect(journal: Journal) -> Collected:
     from journal.gitlink.derived import trailer_commits
     from journal.insight.followups import link_steps
     from journal.site.records import SiteIndex
+    from journal.site.rowcache import NAME, code_salt
+    from journal.store.fingerprint import paused_gc
 
     infos: list[SessionInfo] = []
     problems: list[tuple[str, str]] = []
     commits = trailer_commits(journal)  # once, for every session
     index = SiteIndex(journal)
-    for session_id, record in index.records().items():
-        if "error" in record:
-            problems.append((session_id, record["error"]))
-            continue
-        if record["timeline_problem"]:
-            problems.append((session_id, record["timeline_problem"]))
-        infos.append(_info(journal, session_id, record, commits))
+    stamps: dict[str, Any] = {}
+    records = index.records()
+    with paused_gc():
+        for session_id, record in records.items():
+            if "error" in record:
+                problems.append((session_id, record["error"]))
+                continue
+            if record["timeline_problem"]:
+                problems.append((session_id, record["timeline_problem"]))
+            infos.append(_info(journal, session_id, record, commits))
+            linked = commits.get(session_id)
+            stat = index.stats[session_id]
+            stamps[session_id] = [*stat, linked] if linked else stat
+        followups = link_steps((i.id, i.brief) for i in infos)
     index.save()
-    followups = link_steps((i.id, i.brief) for i in infos)
-    return Collected(infos, followups, journal.now().date(), problems)
+    rows = Rows(
+        journal.state_dir / "site" / NAME, salt=code_salt(index.salt), stamps=stamps
+    )
+    return Collected(infos, followups, journal.now().date(), problems, rows=rows)
 
 
 def loader(

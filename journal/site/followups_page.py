@@ -4,12 +4,13 @@ marked, with owner, due date and age (journal.followups decides what is open).""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from urllib.parse import quote
 
 from journal.insight.followups import Followup, open_followups
 from journal.render import escape
 from journal.site import paths
-from journal.site.collect import Collected
+from journal.site.collect import Collected, SessionInfo
 from journal.site.tables import cell_link
 
 HEADER = (
@@ -36,19 +37,25 @@ def followups_page(collected: Collected) -> str:
         lines.append("Nothing to follow up: every next step is done.")
         return "\n".join(lines) + "\n"
     lines.append(HEADER)
-    labels = {i.id: i.label for i in collected.infos}
+    rows = collected.rows
+    by_id = collected.by_id
     for item in overdue + rest:
-        lines.append(_row(item, today, labels))
+        # Age and overdue follow from today and when the step was first raised.
+        name = f"followup\x1f{item.number}\x1f{today}\x1f{item.raised}"
+        lines.append(
+            rows.line(item.session_id, name, partial(_row, item, today, by_id))
+        )
     return "\n".join(lines) + "\n"
 
 
-def _row(item: Followup, today: date, labels: dict[str, str]) -> str:
+def _row(item: Followup, today: date, by_id: dict[str, SessionInfo]) -> str:
     step = item.step
     text = escape.cell(step.text)
     if step.tracked_in:
         text += " (" + _tracked(step.tracked_in) + ")"
+    info = by_id.get(item.session_id)
     session = cell_link(
-        labels.get(item.session_id, item.session_id),
+        info.label if info is not None else item.session_id,
         paths.link(paths.FOLLOWUPS, paths.session_page(item.session_id)),
     )
     due = step.due.isoformat() if step.due else "—"

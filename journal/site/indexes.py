@@ -13,7 +13,6 @@ from journal.site.tables import (
     REPOSITORY_FILTER,
     cell_link,
     month_name,
-    newest_first,
     session_table,
 )
 
@@ -29,14 +28,20 @@ def index_pages(
     slugs: dict[str, str],
 ) -> Pages:
     """Home, archive, month and tag pages, by docs path."""
+    months = by_month(collected.infos)
+    tags = by_tag(collected.infos)
     pages: Pages = {
         paths.HOME: home(
-            collected, title=title, limit=home_limit, closed=closed, slugs=slugs
+            collected,
+            title=title,
+            limit=home_limit,
+            closed=closed,
+            slugs=slugs,
+            tags=tags,
         ),
-        paths.ARCHIVE: archive(collected),
-        paths.TAGS: tags_index(collected, slugs),
+        paths.ARCHIVE: archive(collected, months),
+        paths.TAGS: tags_index(collected, slugs, tags),
     }
-    months = by_month(collected.infos)
     ordered = sorted(months)
     for index, month in enumerate(ordered):
         around = (
@@ -45,7 +50,7 @@ def index_pages(
         )
         page = paths.month_page(month)
         pages[page] = month_page(month, months[month], collected, around, slugs)
-    for tag, infos in by_tag(collected.infos).items():
+    for tag, infos in tags.items():
         page = paths.tag_page(slugs[tag])
         pages[page] = tag_page(tag, infos, collected, page=page, slugs=slugs)
     return pages
@@ -77,12 +82,13 @@ def home(
     limit: int,
     closed: tuple[str, ...],
     slugs: dict[str, str],
+    tags: dict[str, list[SessionInfo]] | None = None,
 ) -> str:
     infos = collected.infos
     still_open = sum(1 for i in infos if i.brief.status not in closed)
     followups = [f for f in collected.followups if f.is_open]
     overdue = sum(1 for f in followups if f.overdue(collected.today))
-    shown = newest_first(infos)[: max(limit, 0)]
+    shown = collected.newest[: max(limit, 0)]
     lines = [
         f"# {escape.inline(title) or 'Journal'}",
         "",
@@ -106,15 +112,17 @@ def home(
     lines += [FILTER, "", session_table(shown, collected, page=paths.HOME, slugs=slugs)]
     tag_links = [
         cell_link(tag, paths.link(paths.HOME, paths.tag_page(slugs[tag])))
-        for tag in by_tag(infos)
+        for tag in (by_tag(infos) if tags is None else tags)
     ]
     if tag_links:
         lines += ["", "**Tags:** " + " · ".join(tag_links)]
     return "\n".join(lines) + "\n"
 
 
-def archive(collected: Collected) -> str:
-    months = by_month(collected.infos)
+def archive(
+    collected: Collected, months: dict[str, list[SessionInfo]] | None = None
+) -> str:
+    months = by_month(collected.infos) if months is None else months
     lines = ["# Sessions", "", f"{_plural(len(collected.infos), 'session')}, by month."]
     year = None
     for month in sorted(months, reverse=True):
@@ -149,8 +157,12 @@ def month_page(
     return "\n".join(lines) + "\n"
 
 
-def tags_index(collected: Collected, slugs: dict[str, str]) -> str:
-    tags = by_tag(collected.infos)
+def tags_index(
+    collected: Collected,
+    slugs: dict[str, str],
+    tags: dict[str, list[SessionInfo]] | None = None,
+) -> str:
+    tags = by_tag(collected.infos) if tags is None else tags
     lines = ["# Tags", ""]
     if not tags:
         return "\n".join([*lines, "No session has a tag yet."]) + "\n"

@@ -9,11 +9,12 @@ journal.insight.aggregates, so the page agrees with `journal stats`.
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 
 from journal.insight.metrics import format_duration
 from journal.site import charts, paths
 from journal.site.collect import Collected, SessionInfo
-from journal.site.tables import cell_link, newest_first
+from journal.site.tables import cell_link
 
 RECENT = 30
 """Sessions in the per-session chart (the newest with figures)."""
@@ -44,10 +45,11 @@ def metrics_page(
     lines = ["# Metrics", ""]
     if not infos:
         return "\n".join([*lines, "No sessions yet."]) + "\n"
-    lines += [_summary(infos), "", _per_session(infos), "", _by_month(infos), ""]
+    lines += [_summary(infos), "", _per_session(collected), ""]
+    lines += [_by_month(infos), ""]
     lines += [_counts("Sessions by severity", infos, severities, severity=True), ""]
     lines += [_counts("Sessions by status", infos, statuses, severity=False), ""]
-    lines += ["## Every session", "", _table(infos)]
+    lines += ["## Every session", "", _table(collected)]
     return "\n".join(lines) + "\n"
 
 
@@ -71,10 +73,10 @@ def _summary(infos: list[SessionInfo]) -> str:
     return "\n".join(rows) + "\n\n" + ORIGINS
 
 
-def _per_session(infos: list[SessionInfo]) -> str:
+def _per_session(collected: Collected) -> str:
     with_figures = [
         i
-        for i in newest_first(infos)
+        for i in collected.newest
         if i.metrics.time_to_detect_s is not None
         or i.metrics.time_to_resolve_s is not None
     ][:RECENT]
@@ -144,21 +146,23 @@ def _counts(
     )
 
 
-def _table(infos: list[SessionInfo]) -> str:
-    from journal.insight.metrics import figures
-
+def _table(collected: Collected) -> str:
     rows = [
         "| Date | Session | Detect | Acknowledge | Mitigate | Resolve | Duration |",
         "|---|---|--:|--:|--:|--:|--:|",
     ]
-    for info in newest_first(infos):
-        link = cell_link(
-            info.label, paths.link(paths.METRICS, paths.session_page(info.id))
-        )
-        cells = [_with_origin(f.seconds, f.origin) for f in figures(info.metrics)]
-        cells.append(format_duration(info.metrics.duration_s))
-        rows.append(f"| {info.day.isoformat()} | {link} | " + " | ".join(cells) + " |")
+    for info in collected.newest:
+        rows.append(collected.rows.line(info.id, "metrics", partial(_row, info)))
     return "\n".join(rows)
+
+
+def _row(info: SessionInfo) -> str:
+    from journal.insight.metrics import figures
+
+    link = cell_link(info.label, paths.link(paths.METRICS, paths.session_page(info.id)))
+    cells = [_with_origin(f.seconds, f.origin) for f in figures(info.metrics)]
+    cells.append(format_duration(info.metrics.duration_s))
+    return f"| {info.day.isoformat()} | {link} | " + " | ".join(cells) + " |"
 
 
 def _with_origin(seconds: float | None, origin: str | None) -> str:

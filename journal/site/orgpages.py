@@ -9,6 +9,7 @@ caches still match); the cross-journal pages are regenerated every time.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import time
 from pathlib import Path
 
@@ -23,9 +24,10 @@ from journal.site.lessons_page import lessons_page
 from journal.site.metrics_page import metrics_page
 from journal.site.nav import build_nav
 from journal.site.org import Member
-from journal.site.pages import WIDE, Generated, Part, session_pages, write_static
+from journal.site.pages import Generated, Part, session_pages, write_static
 from journal.site.safety import defang_links
 from journal.site.session_page import Diagrams
+from journal.site.summaries import WIDE
 from journal.site.tables import session_table
 from journal.site.writer import DocsWriter
 
@@ -105,31 +107,34 @@ def generate_org(
             *(m.journal.root / m.journal.config.templates_dir for m in members),
         ],
     )
-    collected, parts = collect_all(members, keep_going=keep_going)
-    mermaid_js = assets.find_mermaid(
-        root=place.root, state_dir=place.state_dir, configured=""
-    )
-    pages = 0
-    for member in members:
-        journal = member.journal
-        diagrams = Diagrams(
-            enabled=mermaid_js is not None or not offline,
-            tz=journal.tz,
-            tz_name=journal.config.timezone,
+    try:
+        collected, parts = collect_all(members, keep_going=keep_going)
+        mermaid_js = assets.find_mermaid(
+            root=place.root, state_dir=place.state_dir, configured=""
         )
-        part = dataclasses.replace(
-            parts[member.name], state_dir=place.state_dir / "journals" / member.name
+        pages = 0
+        for member in members:
+            journal = member.journal
+            diagrams = Diagrams(
+                enabled=mermaid_js is not None or not offline,
+                tz=journal.tz,
+                tz_name=journal.config.timezone,
+            )
+            part = dataclasses.replace(
+                parts[member.name], state_dir=place.state_dir / "journals" / member.name
+            )
+            pages += session_pages(journal, writer, collected, diagrams, part)
+        pages += _summary_pages(members, writer, collected, place)
+        write_static(
+            writer,
+            mermaid_js=mermaid_js,
+            offline=offline,
+            root=place.root,
+            state_dir=place.state_dir,
         )
-        pages += session_pages(journal, writer, collected, diagrams, part)
-    pages += _summary_pages(members, writer, collected, place)
-    write_static(
-        writer,
-        mermaid_js=mermaid_js,
-        offline=offline,
-        root=place.root,
-        state_dir=place.state_dir,
-    )
-    result = writer.finish()
+        result = writer.finish()
+    finally:
+        gc.unfreeze()  # what cache.paused_gc froze meanwhile
     return Generated(
         docs_dir=place.docs_dir,
         sessions=len(collected.infos),

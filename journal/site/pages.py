@@ -5,6 +5,7 @@ only when its content changed (a watching builder rebuilds only what changed).""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import time
 from dataclasses import dataclass, field
@@ -14,29 +15,25 @@ from typing import TYPE_CHECKING, Any
 from journal.errors import JournalError
 from journal.render import escape
 from journal.site import assets, paths, workers
-from journal.site.cache import PageCache, evidence_stamp, global_key, page_key
+from journal.site.cache import (
+    PageCache,
+    evidence_stamp,
+    global_key,
+    page_key,
+)
 from journal.site.collect import Collected, SessionInfo, collect
 from journal.site.evidence import FOLDER, Attached, copy_evidence
-from journal.site.followups_page import followups_page
-from journal.site.hotspots_page import hotspots_page
-from journal.site.indexes import index_pages
-from journal.site.lessons_page import lessons_page
-from journal.site.metrics_page import metrics_page
 from journal.site.nav import build_nav
 from journal.site.safety import defang_links
 from journal.site.session_page import Diagrams, chain_links, session_page
+from journal.site.summaries import summary_pages
 from journal.site.writer import DocsWriter
 
 if TYPE_CHECKING:
-    from journal.insight.hotspots import Hotspots
     from journal.insight.related import Related
     from journal.render.index import SessionIndex
     from journal.render.report import Renderer
     from journal.store.sessions import Journal
-
-
-WIDE = "---\nhide:\n  - toc\n---\n\n"
-"""Front matter that hides the table of contents (Material, Zensical)."""
 
 
 @dataclass
@@ -75,25 +72,28 @@ def generate(
             site_dir or journal.root / site.site_dir,
         ],
     )
-    collected = collect(journal)
-    mermaid_js = assets.find_mermaid(
-        root=journal.root, state_dir=journal.state_dir, configured=site.mermaid_js
-    )
-    diagrams = Diagrams(
-        enabled=mermaid_js is not None or not offline,
-        tz=journal.tz,
-        tz_name=journal.config.timezone,
-    )
-    pages = session_pages(journal, writer, collected, diagrams)
-    pages += _summary_pages(journal, writer, collected)
-    write_static(
-        writer,
-        mermaid_js=mermaid_js,
-        offline=offline,
-        root=journal.root,
-        state_dir=journal.state_dir,
-    )
-    result = writer.finish()
+    try:
+        collected = collect(journal)
+        mermaid_js = assets.find_mermaid(
+            root=journal.root, state_dir=journal.state_dir, configured=site.mermaid_js
+        )
+        diagrams = Diagrams(
+            enabled=mermaid_js is not None or not offline,
+            tz=journal.tz,
+            tz_name=journal.config.timezone,
+        )
+        pages = session_pages(journal, writer, collected, diagrams)
+        pages += summary_pages(journal, writer, collected)
+        write_static(
+            writer,
+            mermaid_js=mermaid_js,
+            offline=offline,
+            root=journal.root,
+            state_dir=journal.state_dir,
+        )
+        result = writer.finish()
+    finally:
+        gc.unfreeze()  # what cache.paused_gc froze meanwhile
     return Generated(
         docs_dir=docs,
         sessions=len(collected.infos),
@@ -346,42 +346,9 @@ def _report(
         )
 
 
-def _hotspots(journal: Journal) -> Hotspots:
-    """The journal's hotspots; none when its sessions or git cannot be read."""
-    from journal.insight.hotspots import Hotspots, find_hotspots
-
-    try:
-        return find_hotspots(journal)
-    except JournalError:
-        return Hotspots([], [])
-
-
 def _broken(session_id: str, message: str) -> str:
     return (
         f"# {session_id}\n\n"
         f"This session could not be read: {escape.inline(message)}\n\n"
         "Fix it (`journal check` says how) and build the site again.\n"
     )
-
-
-def _summary_pages(journal: Journal, writer: DocsWriter, collected: Collected) -> int:
-    config = journal.config
-    slugs = paths.tag_slugs(t for i in collected.infos for t in i.brief.tags)
-    pages = index_pages(
-        collected,
-        title=config.site.title,
-        home_limit=config.site.home_sessions,
-        closed=config.closed_statuses,
-        slugs=slugs,
-    )
-    pages[paths.FOLLOWUPS] = followups_page(collected)
-    pages[paths.LESSONS] = lessons_page(collected)
-    pages[paths.METRICS] = metrics_page(
-        collected, severities=config.severities, statuses=config.statuses
-    )
-    pages[paths.HOTSPOTS] = hotspots_page(_hotspots(journal), collected)
-    for rel, text in pages.items():
-        # Tables need the width the table of contents would take.
-        wide = rel not in (paths.LESSONS, paths.ARCHIVE)
-        writer.write(rel, defang_links(WIDE + text if wide else text))
-    return len(pages)

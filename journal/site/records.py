@@ -51,12 +51,14 @@ class SiteIndex:
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
         self.path = journal.state_dir / "site" / _NAME
-        self._salt = _salt(journal)
+        self.salt = _salt(journal)
         self._sessions = str(journal.sessions_dir)
         self._old = self._load()
         self._new: dict[str, Any] = {}
         self.rebuilt: list[str] = []
         """The sessions whose records were built from their files this time."""
+        self.stats: dict[str, list[Any]] = {}
+        """Each session's file stats its record stands for (`rowcache` keys by it)."""
 
     def records(self) -> dict[str, Record]:
         """Every session's record, oldest first: `{"error": …}` for a session that
@@ -75,6 +77,7 @@ class SiteIndex:
                 records[session_id] = cached["record"]
             else:
                 self.rebuilt.append(session_id)
+        self.stats = stats
         built = workers.run(build_records, str(self.journal.root), self.rebuilt)
         records.update(built)
         ordered = {sid: records[sid] for sid in stats}
@@ -89,7 +92,7 @@ class SiteIndex:
         if not self.rebuilt and set(self._new) == set(self._old):
             return
         save_fast(
-            self.path, {"format": FORMAT, "salt": self._salt, "sessions": self._new}
+            self.path, {"format": FORMAT, "salt": self.salt, "sessions": self._new}
         )
 
     def _stats(self, session_id: str) -> list[Any]:
@@ -98,7 +101,7 @@ class SiteIndex:
 
     def _load(self) -> dict[str, Any]:
         stored = load_fast(self.path)
-        if stored.get("format") != FORMAT or stored.get("salt") != self._salt:
+        if stored.get("format") != FORMAT or stored.get("salt") != self.salt:
             return {}
         sessions = stored.get("sessions")
         return sessions if isinstance(sessions, dict) else {}

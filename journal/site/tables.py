@@ -3,8 +3,10 @@ Markdown helpers every page uses for user text."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Sequence
+from functools import partial
 
 from journal.insight.metrics import format_duration
 from journal.render import escape
@@ -55,7 +57,15 @@ def month_name(month: str) -> str:
         return month
 
 
-def newest_first(infos: Sequence[SessionInfo]) -> list[SessionInfo]:
+def newest_first(
+    infos: Sequence[SessionInfo], collected: Collected | None = None
+) -> list[SessionInfo]:
+    """`infos` newest first; given the journal they come from, by each session's
+    place in it (one sort of the whole journal, not one per page)."""
+    if collected is not None:
+        place = collected.newest_place
+        if all(info.id in place for info in infos):
+            return sorted(infos, key=lambda i: place[i.id])
     return sorted(infos, key=lambda i: i.sort_key, reverse=True)
 
 
@@ -85,7 +95,7 @@ def session_table(
             )
         return tag_cells[tag]
 
-    for info in newest_first(infos):
+    def row(info: SessionInfo, open_steps: int) -> str:
         s = info.brief
         tags = ", ".join(tag_cell(t) for t in s.tags)
         repository = (
@@ -97,7 +107,7 @@ def session_table(
             if org
             else []
         )
-        rows.append(
+        return (
             "| "
             + " | ".join(
                 [
@@ -108,10 +118,20 @@ def session_table(
                     cell(s.severity) if s.severity else "—",
                     cell(s.status),
                     format_duration(info.metrics.time_to_resolve_s),
-                    str(collected.open_steps(info.id)),
+                    str(open_steps),
                     tags,
                 ]
             )
             + " |"
         )
+
+    # Links depend on the page's folder alone (page names are plain, see
+    # paths.link): one row serves every month page, another every tag page.
+    folder = posixpath.dirname(page)
+    line = collected.rows.line
+    for info in newest_first(infos, collected):
+        open_steps = collected.open_steps(info.id)
+        tags = "\x1f".join([slugs[t] for t in info.brief.tags])
+        name = f"table\x1f{folder}\x1f{open_steps}\x1f{tags}"
+        rows.append(line(info.id, name, partial(row, info, open_steps)))
     return "\n".join(rows)
