@@ -40,6 +40,8 @@ BUILD = "mkdocs build (Material, --strict)"
 FIRST = "site generation, first build"
 AGAIN = "site generation, one session changed"
 SERVE = "site serve: regeneration after one change"
+SERVE_TITLE = "site serve: regeneration after a new title"
+SERVE_LOOK = "site serve: one look for changes"
 COLD_GENERATION = "site generation alone, from nothing"
 NOOP_GENERATION = "site generation, nothing changed"
 AGAIN_S = 1.0
@@ -280,6 +282,7 @@ def _site(bench: Bench, results: Results, python: Figure) -> list[Row]:
     if not counts:
         return []
     builds, first, cold, noop, again, serve = [], [], [], [], [], []
+    titled, looks = [], []
     budget = at_most(SITE_VS_BUILDER, "the build")
     largest = counts[-1]
     for count in counts:
@@ -297,6 +300,24 @@ def _site(bench: Bench, results: Results, python: Figure) -> list[Row]:
         generate = results.figure(f"site-serve:{count}", "generate")
         limit = within(AGAIN_S) if count == largest and count >= 10000 else None
         serve.append(Row(SERVE, size, generate, PYTHON, python, budget=limit))
+        titled.append(
+            Row(
+                SERVE_TITLE,
+                size,
+                results.figure(f"site-serve:{count}", "title"),
+                PYTHON,
+                python,
+            )
+        )
+        looks.append(
+            Row(
+                SERVE_LOOK,
+                size,
+                results.figure(f"site-serve:{count}", "look"),
+                PYTHON,
+                python,
+            )
+        )
     peaks = [
         Row(
             f"{name}: peak memory",
@@ -308,7 +329,8 @@ def _site(bench: Bench, results: Results, python: Figure) -> list[Row]:
         for name, key in ((COLD_GENERATION, "site-gen-cold"), (AGAIN, "site-again"))
     ]
     rows = with_growth(builds) + with_growth(first) + with_growth(cold)
-    return rows + with_growth(noop) + with_growth(again) + with_growth(serve) + peaks
+    rows += with_growth(noop) + with_growth(again) + with_growth(serve)
+    return rows + with_growth(titled) + with_growth(looks) + peaks
 
 
 def _import(bench: Bench, results: Results, python: Figure) -> Row:

@@ -368,42 +368,74 @@ def _add_site(bench: Bench, root: Path, count: int) -> None:
     def served() -> Figures:
         ran = run_command(serve, cwd=root, env=bench.env)
         data = json.loads(ran.stdout)
-        return {"seconds": ran.seconds, "generate": float(data["generate_s"])}
+        found = {name: float(data[f"{name}_s"]) for name in SERVE_FIGURES}
+        return {"seconds": ran.seconds, **found}
 
     bench.add(f"site-serve:{count}", served, 1 if huge else runs, warm_up=False)
 
 
 SERVE_CHANGES = 5
-"""Changes one `site-serve` run regenerates after, in one process."""
+"""Changes of each kind one `site-serve` run regenerates after, in one process."""
+SERVE_FIGURES = ("generate", "title", "look", "idle")
+"""Medians in seconds: generation after an event, after a new title; the poll's
+look for changes; writing what waited, when idle."""
 _SERVE = """
-import json, statistics, sys
+import json, re, statistics, sys, time
 from pathlib import Path
-from journal.site.build import prepare
+from journal.site.serve import LiveSite, snapshot
 from journal.store.sessions import Journal
 
-# What `journal site serve` does after each change it sees: open the journal and
-# generate again, in the process that generated the pages before. The median of
-# the regenerations after one session changed; the first one (warm-up) is not
-# counted. Each change adds an event to the next session and takes the previous
-# one's off, so two sessions differ from the run before, as in `site-again`.
+# What `journal site serve` does: generate every page once, then after each change
+# its poll sees, look (stat every file) and generate again from what the last
+# generation left in memory; write what waited (the site's index) when idle.
+# Medians over the changes: each adds an event to the next session and takes the
+# previous one's off, so two sessions differ from the run before, as in
+# `site-again`; then as many give a session a new title (its related sessions,
+# follow-ups and lessons move).
 timelines = sorted(Path("sessions").glob("*/timeline.yaml"))
 event = ('- {"at": "2026-01-01T00:00:00+00:00", "kind": "note", '
          '"text": "One more event, so this page changes"}\\n')
-prepare(Journal.open(Path.cwd()), offline=False, site_dir=None)
-seconds, undo = [], None
-for turn in range(int(sys.argv[1])):
-    if undo is not None:
-        undo[0].write_bytes(undo[1])
-    path = timelines[(turn * 997) % len(timelines)]
-    undo = (path, path.read_bytes())
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(event)
-    generated, _, _ = prepare(Journal.open(Path.cwd()), offline=False, site_dir=None)
-    if not generated.written:
-        raise SystemExit("site-serve: no page changed")
-    seconds.append(generated.seconds)
-undo[0].write_bytes(undo[1])
-print(json.dumps({"generate_s": statistics.median(seconds), "all": seconds}))
+live = LiveSite(Journal.open(Path.cwd()), lambda note: None)
+live.first()
+live.idle()
+seen = snapshot(live.journal)
+figures = {"generate": [], "title": [], "look": [], "idle": []}
+
+def react(name):
+    global seen
+    started = time.perf_counter()
+    now = snapshot(live.journal)
+    figures["look"].append(time.perf_counter() - started)
+    generated = live.react(seen, now)
+    seen = now
+    if generated is None or not generated.written:
+        raise SystemExit(f"site-serve: no page changed after a new {name}")
+    figures[name].append(generated.seconds)
+    started = time.perf_counter()
+    live.idle()
+    figures["idle"].append(time.perf_counter() - started)
+
+def retitle(text):
+    return re.sub(r"^title: (.*)$", r"title: \\1 (again)", text, count=1, flags=re.M)
+
+for name, change in (("generate", None), ("title", retitle)):
+    undo = None
+    for turn in range(int(sys.argv[1])):
+        if undo is not None:
+            undo[0].write_bytes(undo[1])
+        path = timelines[(turn * 997 + 13 * (change is not None)) % len(timelines)]
+        if change is not None:
+            path = path.parent / "session.yaml"
+        undo = (path, path.read_bytes())
+        if change is None:
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(event)
+        else:
+            path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+        react(name)
+    undo[0].write_bytes(undo[1])
+    react(name)
+print(json.dumps({k + "_s": statistics.median(v) for k, v in figures.items()}))
 """
 
 

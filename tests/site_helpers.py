@@ -84,3 +84,31 @@ def stand_in_shim(folder: Path) -> Path:
 
 def event(at: str, kind: str, text: str, **more: Any) -> dict[str, Any]:
     return {"at": at, "kind": kind, "text": text, **more}
+
+
+def docs_pages(docs: Path) -> dict[str, bytes]:
+    """Every generated file of a docs folder, by its path there."""
+    return {
+        p.relative_to(docs).as_posix(): p.read_bytes()
+        for p in sorted(docs.rglob("*"))
+        if p.is_file() and p.name != ".journal-generated"
+    }
+
+
+def pages_from_nothing(journal: Any, scratch: Path) -> dict[str, bytes]:
+    """The pages a first generation writes for the journal as it is now: its
+    sessions and configuration copied to a journal with no caches."""
+    from journal.site.pages import generate
+    from journal.store.sessions import Journal
+
+    copy = scratch / "fresh"
+    if copy.exists():
+        shutil.rmtree(copy)
+    new_journal(copy)
+    shutil.rmtree(copy / "sessions")
+    shutil.copytree(journal.sessions_dir, copy / "sessions")
+    shutil.copy(journal.root / "journal.yaml", copy / "journal.yaml")
+    fresh = Journal.open(copy)
+    assert not (fresh.state_dir / "site").exists(), "the copy starts with no caches"
+    generate(fresh)
+    return docs_pages(copy / ".journal-site" / "docs")

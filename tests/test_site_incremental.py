@@ -22,7 +22,13 @@ from journal.site import paths, workers
 from journal.site.pages import generate
 from journal.site.safety import _DESTINATION, defang_links, is_safe_url
 from journal.store.sessions import Journal
-from tests.site_helpers import event, new_journal, write_session
+from tests.site_helpers import (
+    docs_pages,
+    event,
+    new_journal,
+    pages_from_nothing,
+    write_session,
+)
 
 A = "2025-11-01-disk-full"
 B = "2025-11-02-cache-stampede"
@@ -68,33 +74,10 @@ def _journal(root: Path) -> Journal:
     return Journal.open(root)
 
 
-def _pages(docs: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(docs).as_posix(): p.read_bytes()
-        for p in sorted(docs.rglob("*"))
-        if p.is_file() and p.name != ".journal-generated"
-    }
-
-
-def _from_nothing(journal: Journal, scratch: Path) -> dict[str, bytes]:
-    """The pages a first generation writes for the journal as it is now."""
-    copy = scratch / "fresh"
-    if copy.exists():
-        shutil.rmtree(copy)
-    new_journal(copy)
-    shutil.rmtree(copy / "sessions")
-    shutil.copytree(journal.sessions_dir, copy / "sessions")
-    shutil.copy(journal.root / "journal.yaml", copy / "journal.yaml")
-    fresh = Journal.open(copy)
-    assert not (fresh.state_dir / "site").exists(), "the copy starts with no caches"
-    generate(fresh)
-    return _pages(copy / ".journal-site" / "docs")
-
-
 def _assert_current(journal: Journal, scratch: Path) -> None:
     generate(journal)
-    have = _pages(journal.root / ".journal-site" / "docs")
-    want = _from_nothing(journal, scratch)
+    have = docs_pages(journal.root / ".journal-site" / "docs")
+    want = pages_from_nothing(journal, scratch)
     assert have.keys() == want.keys()
     stale = [rel for rel in want if have[rel] != want[rel]]
     assert stale == [], f"pages not regenerated: {stale}"
@@ -215,19 +198,19 @@ def test_a_new_configuration_regenerates_every_page(tmp_path: Path) -> None:
     assert "(Asia/Kolkata)" in _page(journal, A)
 
 
-def test_worker_processes_write_the_same_pages(
+def test_worker_processes_write_the_samedocs_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     journal = _journal(tmp_path / "j")
     monkeypatch.setenv(workers.ENV, "1")
     generate(journal)
-    serial = _pages(journal.root / ".journal-site" / "docs")
+    serial = docs_pages(journal.root / ".journal-site" / "docs")
     shutil.rmtree(journal.state_dir)
     shutil.rmtree(journal.root / ".journal-site")
     monkeypatch.setenv(workers.ENV, "2")
     assert workers.count(3) == 2
     generate(journal)
-    assert _pages(journal.root / ".journal-site" / "docs") == serial
+    assert docs_pages(journal.root / ".journal-site" / "docs") == serial
 
 
 def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,7 +25,12 @@ from typing import TYPE_CHECKING, Any
 from journal import __version__
 from journal.errors import JournalError
 from journal.insight.seen import FORMAT, SEEN_NAME, shard_of
-from journal.store.fingerprint import load_cache, save_cache_bytes, stat_key
+from journal.store.fingerprint import (
+    load_cache,
+    save_cache_bytes,
+    stat_key,
+    stats_in_use,
+)
 from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 
 if TYPE_CHECKING:
@@ -44,6 +49,9 @@ MAX_SHARDS = 64
 Record = dict[str, Any]
 """One session's entry: the stat of its two files and its features."""
 _LOADED: dict[str, tuple[list[int] | None, dict[str, Record], bool]] = {}
+_SEEN_UNDER: dict[str, tuple[dict[str, list[int]], dict[str, Record]]] = {}
+"""The records last returned under stats taken by a live server (`stats_taken`):
+the site asks twice per generation (related sessions, hotspots)."""
 """The cache file last read or written by this process, by path, with its stat: a
 site build reads it for the related map and again for the hotspots, and `site
 serve` after every change."""
@@ -62,6 +70,10 @@ def records(journal: Journal, *, digest: bool = False) -> dict[str, Record]:
     with `digest` — at 10,000 sessions it takes ~1.4 s, which `site serve` would
     pay after every change for a lookup only `journal log` makes."""
     path = journal.state_dir / FEATURES_NAME
+    taken = stats_in_use()
+    seen_now = _SEEN_UNDER.get(str(path))
+    if not digest and taken is not None and seen_now and seen_now[0] is taken:
+        return seen_now[1]  # asked again under the same stats: nothing moved
     cached, digested = _load(path)
     fresh: dict[str, Record] = {}
     changed = False
@@ -90,6 +102,8 @@ def records(journal: Journal, *, digest: bool = False) -> dict[str, Record]:
         }
         save_cache_bytes(path, msgspec.json.encode(stored))
         _LOADED[str(path)] = (stat_key(path), fresh, now_digested)
+    if taken is not None:
+        _SEEN_UNDER[str(path)] = (taken, fresh)
     return fresh
 
 

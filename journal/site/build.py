@@ -25,6 +25,7 @@ from journal.site.siteconfig import source_config, write_derived
 if TYPE_CHECKING:
     import subprocess
 
+    from journal.site.live import Memory
     from journal.site.pages import Generated
     from journal.store.sessions import Journal
 
@@ -135,15 +136,20 @@ class SiteBuild:
 
 
 def prepare(
-    journal: Journal, *, offline: bool, site_dir: Path | None
+    journal: Journal,
+    *,
+    offline: bool,
+    site_dir: Path | None,
+    memory: Memory | None = None,
 ) -> tuple[Generated, Path, list[str]]:
-    """Generate the pages and the builder configuration; returns both, and warnings."""
+    """Generate the pages and the builder configuration; returns both, and warnings
+    (`memory`: a live server's, see `pages.generate`)."""
     from journal.site.pages import generate
 
     site = journal.config.site
     target = (site_dir or journal.root / site.site_dir).resolve()
     source = source_config(journal.root, site.config_file)
-    generated = generate(journal, offline=offline, site_dir=target)
+    generated = generate(journal, offline=offline, site_dir=target, memory=memory)
     name = "mkdocs-offline.yml" if offline else "mkdocs.yml"
     derived = write_derived(
         source,

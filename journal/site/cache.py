@@ -68,6 +68,12 @@ class PageCache:
             return True
         return False
 
+    def keep(self, rel: str) -> None:
+        """Keep the key of a page known current (a live server's)."""
+        known = self._old.get(rel)
+        if known is not None:
+            self._new[rel] = known
+
     def record(self, rel: str, key: str) -> None:
         self._new[rel] = [key, stat_key(self.docs_dir / rel)]
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from journal.insight.metrics import Metrics, compute
 from journal.site.rowcache import Rows
@@ -17,6 +17,7 @@ from journal.site.rowcache import Rows
 if TYPE_CHECKING:
     from journal.insight.followups import Followup
     from journal.model.session import Event, Session
+    from journal.site.records import SiteIndex
     from journal.store.sessions import Journal
 
 
@@ -143,10 +144,30 @@ class Collected:
         return self._open_counts.get(session_id, 0)
 
 
-def collect(journal: Journal) -> Collected:
+class Recall(Protocol):
+    """What a live server's memory of the last generation (`live.Memory`) gives
+    the next one."""
+
+    def site_index(self, journal: Journal) -> SiteIndex:
+        """The site's index, its records kept from the last generation."""
+
+    def kept(self, records: dict[str, Any]) -> dict[str, SessionInfo]:
+        """The last generation's `SessionInfo` of each session still current."""
+
+    def followups(self, infos: list[SessionInfo]) -> list[Followup] | None:
+        """The last generation's follow-ups, if no session's facts changed."""
+
+    def rows(self, journal: Journal, salt: str, stamps: dict[str, Any]) -> Rows:
+        """The summary pages' rows, kept from the last generation."""
+
+
+def collect(journal: Journal, memory: Recall | None = None) -> Collected:
     """Every session as the site's index keeps it (see `records`): a session that
     does not load is skipped and reported; whole sessions and timelines are read
-    only for the pages that need them."""
+    only for the pages that need them. Given the `memory` of the last generation
+    in this process (`journal site serve`), a session whose record and commits are
+    the ones it had keeps its `SessionInfo`, and the follow-ups are kept while no
+    session's facts changed."""
     from journal.gitlink.derived import trailer_commits
     from journal.insight.followups import link_steps
     from journal.site.records import SiteIndex
@@ -156,9 +177,10 @@ def collect(journal: Journal) -> Collected:
     infos: list[SessionInfo] = []
     problems: list[tuple[str, str]] = []
     commits = trailer_commits(journal)  # once, for every session
-    index = SiteIndex(journal)
+    index = SiteIndex(journal) if memory is None else memory.site_index(journal)
     stamps: dict[str, Any] = {}
     records = index.records()
+    before = memory.kept(records) if memory is not None else {}
     with paused_gc():
         for session_id, record in records.items():
             if "error" in record:
@@ -166,15 +188,21 @@ def collect(journal: Journal) -> Collected:
                 continue
             if record["timeline_problem"]:
                 problems.append((session_id, record["timeline_problem"]))
-            infos.append(_info(journal, session_id, record, commits))
             linked = commits.get(session_id)
+            info = before.get(session_id)
+            if info is None or info.linked != tuple(linked or ()):
+                info = _info(journal, session_id, record, commits)
+            infos.append(info)
             stat = index.stats[session_id]
             stamps[session_id] = [*stat, linked] if linked else stat
-        followups = link_steps((i.id, i.brief) for i in infos)
-    index.save()
-    rows = Rows(
-        journal.state_dir / "site" / NAME, salt=code_salt(index.salt), stamps=stamps
-    )
+        kept = memory.followups(infos) if memory is not None else None
+        followups = link_steps((i.id, i.brief) for i in infos) if kept is None else kept
+    if memory is None:
+        index.save()
+        folder = journal.state_dir / "site" / NAME
+        rows = Rows(folder, salt=code_salt(index.salt), stamps=stamps)
+    else:  # a live server writes the index when idle: 60 ms at 10,000 sessions
+        rows = memory.rows(journal, index.salt, stamps)
     return Collected(infos, followups, journal.now().date(), problems, rows=rows)
 
 

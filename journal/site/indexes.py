@@ -4,6 +4,8 @@ the tag pages."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
 
 from journal.render import escape
 from journal.site import paths
@@ -17,21 +19,24 @@ from journal.site.tables import (
 )
 
 Pages = dict[str, str]
+Makers = dict[str, Callable[[], str]]
 
 
-def index_pages(
+def index_makers(
     collected: Collected,
     *,
     title: str,
     home_limit: int,
     closed: tuple[str, ...],
     slugs: dict[str, str],
-) -> Pages:
-    """Home, archive, month and tag pages, by docs path."""
+) -> Makers:
+    """What makes each of the home, archive, month and tag pages, by docs path (a
+    live server makes only those a change shows on)."""
     months = by_month(collected.infos)
     tags = by_tag(collected.infos)
-    pages: Pages = {
-        paths.HOME: home(
+    makers: Makers = {
+        paths.HOME: partial(
+            home,
             collected,
             title=title,
             limit=home_limit,
@@ -39,8 +44,8 @@ def index_pages(
             slugs=slugs,
             tags=tags,
         ),
-        paths.ARCHIVE: archive(collected, months),
-        paths.TAGS: tags_index(collected, slugs, tags),
+        paths.ARCHIVE: partial(archive, collected, months),
+        paths.TAGS: partial(tags_index, collected, slugs, tags),
     }
     ordered = sorted(months)
     for index, month in enumerate(ordered):
@@ -48,12 +53,13 @@ def index_pages(
             ordered[index - 1] if index else None,
             ordered[index + 1] if index + 1 < len(ordered) else None,
         )
-        page = paths.month_page(month)
-        pages[page] = month_page(month, months[month], collected, around, slugs)
+        makers[paths.month_page(month)] = partial(
+            month_page, month, months[month], collected, around, slugs
+        )
     for tag, infos in tags.items():
         page = paths.tag_page(slugs[tag])
-        pages[page] = tag_page(tag, infos, collected, page=page, slugs=slugs)
-    return pages
+        makers[page] = partial(tag_page, tag, infos, collected, page=page, slugs=slugs)
+    return makers
 
 
 def by_month(infos: list[SessionInfo]) -> dict[str, list[SessionInfo]]:

@@ -19,7 +19,7 @@ from journal.render import escape
 from journal.site import assets, paths
 from journal.site.collect import Collected, SessionInfo, collect
 from journal.site.followups_page import followups_page
-from journal.site.indexes import index_pages
+from journal.site.indexes import index_makers
 from journal.site.lessons_page import lessons_page
 from journal.site.metrics_page import metrics_page
 from journal.site.nav import build_nav
@@ -166,13 +166,14 @@ def _summary_pages(
     members: list[Member], writer: DocsWriter, collected: Collected, place: OrgPlace
 ) -> int:
     slugs = paths.tag_slugs(t for i in collected.infos for t in i.brief.tags)
-    pages = index_pages(
+    makers = index_makers(
         collected,
         title=place.title,
         home_limit=place.home_sessions,
         closed=_union(members, "closed_statuses"),
         slugs=slugs,
     )
+    pages = {rel: make() for rel, make in makers.items()}
     pages[paths.FOLLOWUPS] = followups_page(collected)
     pages[paths.LESSONS] = lessons_page(collected)
     pages[paths.METRICS] = metrics_page(

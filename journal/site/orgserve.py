@@ -47,7 +47,7 @@ def serve_org(
     def look() -> Snapshot:
         return snapshot_all(current)
 
-    def react() -> None:
+    def react(before: Snapshot, now: Snapshot) -> None:
         nonlocal current
         current = _regenerate(journals, current, root, notify, keep_going)
 

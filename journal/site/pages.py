@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from journal.insight.related import Related
     from journal.render.index import SessionIndex
     from journal.render.report import Renderer
+    from journal.site.live import Memory
     from journal.store.sessions import Journal
 
 
@@ -57,9 +58,15 @@ def docs_dir_of(journal: Journal) -> Path:
 
 
 def generate(
-    journal: Journal, *, offline: bool = False, site_dir: Path | None = None
+    journal: Journal,
+    *,
+    offline: bool = False,
+    site_dir: Path | None = None,
+    memory: Memory | None = None,
 ) -> Generated:
-    """Write every page of the site into the configured docs folder."""
+    """Write every page of the site into the configured docs folder; given the
+    `memory` of the last generation in this process (`journal site serve`), only
+    the pages a change since can show on are made."""
     started = time.perf_counter()
     site = journal.config.site
     docs = docs_dir_of(journal)
@@ -73,7 +80,7 @@ def generate(
         ],
     )
     try:
-        collected = collect(journal)
+        collected = collect(journal, memory)
         mermaid_js = assets.find_mermaid(
             root=journal.root, state_dir=journal.state_dir, configured=site.mermaid_js
         )
@@ -82,8 +89,8 @@ def generate(
             tz=journal.tz,
             tz_name=journal.config.timezone,
         )
-        pages = session_pages(journal, writer, collected, diagrams)
-        pages += summary_pages(journal, writer, collected)
+        pages = session_pages(journal, writer, collected, diagrams, memory=memory)
+        pages += summary_pages(journal, writer, collected, memory)
         write_static(
             writer,
             mermaid_js=mermaid_js,
@@ -92,6 +99,8 @@ def generate(
             state_dir=journal.state_dir,
         )
         result = writer.finish()
+        if memory is not None:
+            memory.remember(collected)
     finally:
         gc.unfreeze()  # what cache.paused_gc froze meanwhile
     return Generated(
@@ -133,10 +142,13 @@ def session_pages(
     collected: Collected,
     diagrams: Diagrams,
     part: Part | None = None,
+    *,
+    memory: Memory | None = None,
 ) -> int:
     """The session pages of one journal (`part` picks its sessions and cache on a
     site of several journals). A page whose inputs did not change is kept; the
-    others are rendered, in worker processes when there are many."""
+    others are rendered, in worker processes when there are many. Given a live
+    server's `memory`, a page it knows current is kept without a look."""
     from journal.render.batch import related_key, related_or_none
     from journal.render.index import SessionIndex
 
@@ -150,8 +162,14 @@ def session_pages(
     troubled = {session_id for session_id, _ in part.problems}
     jobs: list[PageJob] = []
     sessions = f"{journal.sessions_dir}{os.sep}"
+    current = memory.pages_unchanged(collected, related) if memory else set()
     for info in part.infos:
         rel = paths.session_page(info.id)
+        if info.id in current:
+            writer.keep(rel)
+            writer.keep_folder(paths.evidence_dir(info.id))
+            cache.keep(rel)
+            continue
         # Strings and one stat: at 10,000 sessions pathlib's joins cost seconds.
         evidence: dict[str, Attached] = {}
         stamp: list[Any] = []

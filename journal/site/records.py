@@ -60,6 +60,14 @@ class SiteIndex:
         self.stats: dict[str, list[Any]] = {}
         """Each session's file stats its record stands for (`rowcache` keys by it)."""
 
+    def again(self, journal: Journal) -> None:
+        """Start another generation in this process from the records of the last
+        one, kept in memory (`journal site serve`): the file is not read again."""
+        self.journal = journal
+        self._old = self._new
+        self._new = {}
+        self.rebuilt = []
+
     def records(self) -> dict[str, Record]:
         """Every session's record, oldest first: `{"error": …}` for a session that
         does not load."""
@@ -87,9 +95,14 @@ class SiteIndex:
         }
         return ordered
 
-    def save(self) -> None:
-        """Write the cache if anything changed; failing to is never an error."""
-        if not self.rebuilt and set(self._new) == set(self._old):
+    def changed(self) -> bool:
+        """Whether the records differ from those read from the cache."""
+        return bool(self.rebuilt) or self._new.keys() != self._old.keys()
+
+    def save(self, *, force: bool = False) -> None:
+        """Write the cache if anything changed (or `force`); failing to is never
+        an error."""
+        if not force and not self.changed():
             return
         save_fast(
             self.path, {"format": FORMAT, "salt": self.salt, "sessions": self._new}

@@ -104,6 +104,22 @@ class Rows:
         self.fixed.update(t for t, f in zip(kept[0], kept[1], strict=True) if f)
         return kept[0]  # type: ignore[no-any-return]
 
+    def carried(self, stamps: dict[str, Any]) -> Rows:
+        """The rows for the next generation in this process (`journal site serve`):
+        those of this one whose session still has the stamp they were made under,
+        without reading the files again."""
+        carried = Rows(self.folder, salt=self.salt, stamps=stamps)
+        mine = self.stamps
+        kept = {
+            sid: rows
+            for sid, rows in self._new.items()
+            if sid in stamps and stamps[sid] == mine.get(sid)
+        }
+        carried._fresh = kept
+        carried._new = {sid: dict(rows) for sid, rows in kept.items()}
+        carried._stored = self._stored
+        return carried
+
     def save(self) -> None:
         """Keep the rows used this time (those of sessions gone are dropped),
         rewriting the shards where a row was made or a session went."""
@@ -125,6 +141,7 @@ class Rows:
             head = {"format": FORMAT, "salt": self.salt, "crc": zlib.crc32(body)}
             data = msgspec.json.encode(head) + b"\n" + body
             save_cache_bytes(self.folder / f"{n:02d}.json", data)
+            self._stored[n] = set(shards[n])
 
     def _kept(self, session_id: str, name: str) -> Any:
         fresh = self._fresh

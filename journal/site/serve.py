@@ -17,15 +17,19 @@ from typing import TYPE_CHECKING
 from journal import process
 from journal.errors import JournalError
 from journal.site.build import Builder, builder_for, prepare, start_builder
+from journal.site.live import Memory
+from journal.store.fingerprint import stat_key, stat_keys, stats_taken
 from journal.store.locate import CONFIG_NAME
 
 if TYPE_CHECKING:
+    from journal.site.pages import Generated
     from journal.store.sessions import Journal
 
 POLL_S = 0.4
 DIRTY_ABOVE = 200
 """Sessions above which MkDocs rebuilds only changed pages (`--dirty`)."""
-Snapshot = dict[str, tuple[int, int]]
+Snapshot = dict[str, list[int]]
+"""Each watched file's `fingerprint.stat_key`, by path."""
 
 
 def snapshot(journal: Journal) -> Snapshot:
@@ -33,42 +37,78 @@ def snapshot(journal: Journal) -> Snapshot:
     config = journal.config
     found: Snapshot = {}
     for path in (journal.root / CONFIG_NAME, journal.root / config.site.config_file):
-        _stat_into(found, path)
+        key = stat_key(str(path))
+        if key is not None:
+            found[str(path)] = key
     for folder in (journal.sessions_dir, journal.root / config.templates_dir):
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            for name in filenames:
-                _stat_into(found, Path(dirpath) / name)
+        stat_keys(str(folder), found)
     return found
 
 
-def _stat_into(found: Snapshot, path: Path) -> None:
-    try:
-        st = path.stat()
-    except OSError:
-        return
-    found[str(path)] = (st.st_mtime_ns, st.st_size)
+def changed_paths(before: Snapshot, now: Snapshot) -> set[str]:
+    """The files added, removed or rewritten between two snapshots."""
+    changed = before.keys() ^ now.keys()
+    changed.update(path for path, key in now.items() if before.get(path, key) != key)
+    return changed
 
 
-def regenerate(root: Path, notify: Callable[[str], None]) -> Journal | None:
-    """Generate the pages again (configuration re-read); problems are reported,
-    never fatal: the server keeps showing the last good pages."""
-    from journal.store.sessions import Journal
+class LiveSite:
+    """One journal's pages, generated again after each change the server sees,
+    from what the last generation left in memory (`live.Memory`)."""
 
-    try:
-        journal = Journal.open(root)
-        generated, _, _ = prepare(journal, offline=False, site_dir=None)
-    except JournalError as exc:
-        notify(exc.one_line())
-        return None
-    for session_id, message in generated.problems:
-        notify(f"{session_id}: {message}")
-    if generated.written or generated.removed:
-        notify(
-            f"regenerated {len(generated.written) + len(generated.removed)} "
-            f"page(s) in {generated.seconds:.2f} s"
+    def __init__(self, journal: Journal, notify: Callable[[str], None]) -> None:
+        self.journal = journal
+        self.notify = notify
+        self.memory = Memory()
+
+    def first(self) -> tuple[Generated, Path]:
+        """The first generation: every page, from the caches on disk."""
+        generated, config, _ = prepare(
+            self.journal, offline=False, site_dir=None, memory=self.memory
         )
-    return journal
+        return generated, config
+
+    def react(self, before: Snapshot, now: Snapshot) -> Generated | None:
+        """Generate again after the files changed from `before` to `now`
+        (configuration re-read); problems are reported, never fatal: the server
+        keeps showing the last good pages."""
+        from journal.store.sessions import Journal
+
+        self._note(changed_paths(before, now))
+        try:
+            with stats_taken(now):  # the poll has just stat'ed every session file
+                self.journal = Journal.open(self.journal.root)
+                generated, _, _ = prepare(
+                    self.journal, offline=False, site_dir=None, memory=self.memory
+                )
+        except JournalError as exc:
+            self.memory = Memory()  # what a generation half done left is not kept
+            self.notify(exc.one_line())
+            return None
+        for session_id, message in generated.problems:
+            self.notify(f"{session_id}: {message}")
+        if generated.written or generated.removed:
+            self.notify(
+                f"regenerated {len(generated.written) + len(generated.removed)} "
+                f"page(s) in {generated.seconds:.2f} s"
+            )
+        return generated
+
+    def idle(self) -> None:
+        """Nothing changed since the last look: write what waited in memory."""
+        self.memory.flush()
+
+    def _note(self, paths: set[str]) -> None:
+        """Tell the memory which sessions' folders changed; a change anywhere else
+        (configuration, templates) means starting afresh."""
+        sessions = f"{self.journal.sessions_dir}{os.sep}"
+        touched = set()
+        for path in paths:
+            if not path.startswith(sessions):
+                self.memory = Memory()
+                return
+            touched.add(path[len(sessions) :].partition(os.sep)[0])
+        self.memory.touched |= touched
 
 
 def serve_site(
@@ -82,15 +122,11 @@ def serve_site(
 ) -> None:
     """Serve until interrupted (KeyboardInterrupt) or the builder exits."""
     chosen = builder_for(builder or journal.config.site.builder)
-    generated, config, _ = prepare(journal, offline=False, site_dir=None)
-    current = journal
+    live = LiveSite(journal, notify)
+    generated, config = live.first()
 
     def look() -> Snapshot:
-        return snapshot(current)
-
-    def react() -> None:
-        nonlocal current
-        current = regenerate(current.root, notify) or current
+        return snapshot(live.journal)
 
     run_server(
         chosen,
@@ -100,8 +136,9 @@ def serve_site(
         host=host,
         port=port,
         look=look,
-        react=react,
+        react=live.react,
         poll_s=poll_s,
+        idle=live.idle,
     )
 
 
@@ -114,10 +151,12 @@ def run_server(
     host: str,
     port: int,
     look: Callable[[], Snapshot],
-    react: Callable[[], None],
+    react: Callable[[Snapshot, Snapshot], object],
     poll_s: float,
+    idle: Callable[[], None] = lambda: None,
 ) -> None:
-    """Run the builder's live server; call `react` whenever `look` sees a change."""
+    """Run the builder's live server; call `react(before, now)` whenever `look`
+    sees a change, and `idle` when it sees none (and when the server stops)."""
     extra = ["--dev-addr", f"{host}:{port}"]
     if chosen.name != "zensical" and sessions > DIRTY_ABOVE:
         extra.append("--dirty")
@@ -128,10 +167,13 @@ def run_server(
             time.sleep(poll_s)
             now = look()
             if now != seen:
+                react(seen, now)
                 seen = now
-                react()
+            else:
+                idle()
     finally:
         process.stop_group(proc)
+        idle()
     if proc.returncode not in (0, None, -15):
         raise JournalError(
             f"the {chosen.name} server stopped (exit {proc.returncode})",

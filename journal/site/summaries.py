@@ -4,13 +4,14 @@ generations (`rowcache`), and written with their links checked."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from journal.errors import JournalError
 from journal.site import paths
 from journal.site.followups_page import followups_page
 from journal.site.hotspots_page import hotspots_page
-from journal.site.indexes import index_pages
+from journal.site.indexes import index_makers
 from journal.site.lessons_page import lessons_page
 from journal.site.metrics_page import metrics_page
 from journal.site.safety import defang_links
@@ -19,6 +20,7 @@ from journal.store.fingerprint import paused_gc
 if TYPE_CHECKING:
     from journal.insight.hotspots import Hotspots
     from journal.site.collect import Collected
+    from journal.site.live import Memory
     from journal.site.writer import DocsWriter
     from journal.store.sessions import Journal
 
@@ -26,38 +28,87 @@ WIDE = "---\nhide:\n  - toc\n---\n\n"
 """Front matter that hides the table of contents (Material, Zensical)."""
 
 
-def summary_pages(journal: Journal, writer: DocsWriter, collected: Collected) -> int:
+def summary_pages(
+    journal: Journal,
+    writer: DocsWriter,
+    collected: Collected,
+    memory: Memory | None = None,
+) -> int:
     """Home, archive, months, tags, follow-ups, lessons, metrics and hotspots:
-    made from each session's kept rows (`rowcache`), their links checked."""
+    made from each session's kept rows (`rowcache`), their links checked. Given
+    the `memory` of a live server, only the pages a change shows on are made."""
+    config = journal.config
     with paused_gc():  # tens of thousands of rows, none in a cycle
-        pages = _summaries(journal, collected)
+        slugs = paths.tag_slugs(t for i in collected.infos for t in i.brief.tags)
+        makers = index_makers(
+            collected,
+            title=config.site.title,
+            home_limit=config.site.home_sessions,
+            closed=config.closed_statuses,
+            slugs=slugs,
+        )
+        makers[paths.FOLLOWUPS] = partial(followups_page, collected)
+        makers[paths.LESSONS] = partial(lessons_page, collected)
+        makers[paths.METRICS] = partial(
+            metrics_page,
+            collected,
+            severities=config.severities,
+            statuses=config.statuses,
+        )
+        makers[paths.HOTSPOTS] = lambda: hotspots_page(_hotspots(journal), collected)
+        redo = _to_redo(journal, collected, memory, slugs)
         fixed = collected.rows.fixed
-        for rel, text in pages.items():
+        current = memory.summaries if memory is not None else set()
+        for rel, make in makers.items():
+            if redo is not None and rel not in redo and rel in current:
+                writer.keep(rel)
+                continue
+            text = make()
             # Tables need the width the table of contents would take.
             wide = rel not in (paths.LESSONS, paths.ARCHIVE)
             writer.write(rel, defang_links(WIDE + text if wide else text, fixed))
     collected.rows.save()
-    return len(pages)
+    if memory is not None:
+        memory.summaries, memory.slugs = set(makers), slugs
+    return len(makers)
 
 
-def _summaries(journal: Journal, collected: Collected) -> dict[str, str]:
-    """The summary pages by docs path, before their links are checked."""
-    config = journal.config
-    slugs = paths.tag_slugs(t for i in collected.infos for t in i.brief.tags)
-    pages = index_pages(
-        collected,
-        title=config.site.title,
-        home_limit=config.site.home_sessions,
-        closed=config.closed_statuses,
-        slugs=slugs,
-    )
-    pages[paths.FOLLOWUPS] = followups_page(collected)
-    pages[paths.LESSONS] = lessons_page(collected)
-    pages[paths.METRICS] = metrics_page(
-        collected, severities=config.severities, statuses=config.statuses
-    )
-    pages[paths.HOTSPOTS] = hotspots_page(_hotspots(journal), collected)
-    return pages
+def _to_redo(
+    journal: Journal,
+    collected: Collected,
+    memory: Memory | None,
+    slugs: dict[str, str],
+) -> set[str] | None:
+    """The summary pages to make again after the last generation; None: all."""
+    if memory is None:
+        return None
+    changes = memory.changes(collected)
+    current = _hotspots_current(journal, memory)
+    if changes is None or memory.slugs != slugs:
+        return None
+    redo = changes.summaries(slugs)
+    if not current:
+        redo.add(paths.HOTSPOTS)
+    return redo
+
+
+def _hotspots_current(journal: Journal, memory: Memory) -> bool:
+    """Whether the hotspots page was made from the sessions' features and HEAD
+    they have now (it ranks the files their commits changed)."""
+    from journal.insight.changes import head_commit
+    from journal.insight.sigindex import refresh
+
+    before = memory.hotspots
+    try:
+        now = (head_commit(journal.root), refresh(journal))
+    except JournalError:
+        memory.hotspots = None
+        return False
+    memory.hotspots = now
+    if before is None or before[0] != now[0] or before[1].keys() != now[1].keys():
+        return False
+    kept = before[1]
+    return all(f is kept[sid] or f == kept[sid] for sid, f in now[1].items())
 
 
 def _hotspots(journal: Journal) -> Hotspots:

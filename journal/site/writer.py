@@ -31,6 +31,7 @@ class DocsWriter:
         self.docs_dir = docs_dir
         self.result = WriteResult()
         self._kept: set[str] = set()
+        self._kept_folders: set[str] = set()
         _check_location(docs_dir, root=root, protect=protect)
         _claim(docs_dir)
 
@@ -49,8 +50,13 @@ class DocsWriter:
 
     def keep(self, rel: str) -> None:
         """Keep a file as it is (its content is known to be current)."""
-        self._path(rel)
+        self._claim(rel)
         self.result.unchanged += 1
+
+    def keep_folder(self, rel: str) -> None:
+        """Keep whatever a folder holds (a session's evidence, known current)."""
+        self._claim(rel)
+        self._kept_folders.add(rel)
 
     def copy(self, rel: str, source: Path) -> None:
         """Copy a file, skipped when size and modification time already match."""
@@ -70,13 +76,17 @@ class DocsWriter:
 
     def finish(self) -> WriteResult:
         """Remove every file this generation did not write, then empty folders."""
-        for dirpath, dirnames, filenames in os.walk(self.docs_dir, topdown=False):
-            folder = Path(dirpath)
+        # Strings, not paths: at 10,000 sessions pathlib's joins cost 0.2 s.
+        top = str(self.docs_dir)
+        for dirpath, dirnames, filenames in os.walk(top, topdown=False):
+            inside = dirpath[len(top) + 1 :].replace(os.sep, "/")
+            prefix = f"{inside}/" if inside else ""
             for name in filenames:
-                rel = (folder / name).relative_to(self.docs_dir).as_posix()
-                if rel != MARKER and rel not in self._kept:
-                    (folder / name).unlink()
+                rel = prefix + name
+                if rel != MARKER and rel not in self._kept and not self._in_kept(rel):
+                    os.unlink(os.path.join(dirpath, name))  # noqa: PTH108, PTH118
                     self.result.removed.append(rel)
+            folder = Path(dirpath)
             for name in dirnames:
                 sub = folder / name
                 if not sub.is_symlink() and not any(sub.iterdir()):
@@ -84,11 +94,23 @@ class DocsWriter:
         self.result.removed.sort()
         return self.result
 
+    def _in_kept(self, rel: str) -> bool:
+        if not self._kept_folders:
+            return False
+        parts = rel.split("/")
+        return any(
+            "/".join(parts[:end]) in self._kept_folders for end in range(1, len(parts))
+        )
+
     def _path(self, rel: str) -> Path:
+        self._claim(rel)
+        return self.docs_dir / rel
+
+    def _claim(self, rel: str) -> None:
+        """Count `rel` as this generation's, once it is known to stay inside."""
         if rel.startswith("/") or ".." in rel.split("/"):
             raise UsageError(f"refusing to write {rel!r} outside the docs folder")
         self._kept.add(rel)
-        return self.docs_dir / rel
 
 
 def _replace(path: Path, data: bytes) -> None:
