@@ -28,6 +28,8 @@ LINEAR = 1.2
 """Growth over the growth in sessions: above 1, slower per session as it grows."""
 NOOP_S = 0.3
 SITE_VS_BUILDER = 0.10
+SITE_BUDGET_FROM = 1000
+"""Issue 16: generation within 10 % of the builder's time "at 1,000 sessions"."""
 IMPORT_S = 3.0
 READ_S = 1.0
 CHECK_S = 2.0
@@ -290,13 +292,16 @@ def _site(bench: Bench, results: Results, python: Figure) -> list[Row]:
         build = results.figure(f"site:{count}", "build")
         builds.append(Row(BUILD, size, build, PYTHON, python))
         generate = results.figure(f"site:{count}", "generate")
-        first.append(Row(FIRST, size, generate, "the build", build, budget=budget))
+        # The issue's budget is at 1,000 sessions and up: below, a fixed ~0.1 s
+        # of start-up weighs against a builder that takes under four seconds.
+        share = budget if count >= SITE_BUDGET_FROM else None
+        first.append(Row(FIRST, size, generate, "the build", build, budget=share))
         generate = results.figure(f"site-gen-cold:{count}", "generate")
         cold.append(Row(COLD_GENERATION, size, generate, "the build", build))
         generate = results.figure(f"site-noop:{count}", "generate")
         noop.append(Row(NOOP_GENERATION, size, generate, PYTHON, python))
         generate = results.figure(f"site-again:{count}", "generate")
-        again.append(Row(AGAIN, size, generate, "the build", build, budget=budget))
+        again.append(Row(AGAIN, size, generate, "the build", build, budget=share))
         generate = results.figure(f"site-serve:{count}", "generate")
         limit = within(AGAIN_S) if count == largest and count >= 10000 else None
         serve.append(Row(SERVE, size, generate, PYTHON, python, budget=limit))

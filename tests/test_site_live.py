@@ -325,3 +325,31 @@ def test_a_kept_folder_keeps_its_files(tmp_path: Path) -> None:
     assert removed == ["evidence/s2/b.txt"]
     assert (docs / "evidence/s1/a.txt").read_text() == "a"
     assert not (docs / "evidence/s2").exists()
+
+
+def test_the_render_index_takes_the_facts_the_site_index_read(tmp_path: Path) -> None:
+    """A first build hands the render index the facts of the sessions it read;
+    the entries must be those parsing each `session.yaml` gives."""
+    from journal.render.index import SessionIndex
+    from journal.site.collect import collect
+    from journal.site.pages import _known
+
+    root = tmp_path / "j"
+    journal = _journal(root)
+    _edit_session(journal, 2, title="  Spaced\n  title  ")
+    _edit_session(journal, 5, title="")
+    journal = Journal.open(root)
+    collected = collect(journal)
+    known = _known(collected.infos, collected.read)
+    # An empty title does not load: that session's entry is parsed as before.
+    assert sorted(known) == sorted(_id(n) for n in range(COUNT) if n != 5)
+    given = SessionIndex(journal).entries(known)
+    parsed = SessionIndex(journal).entries()
+    assert given == parsed
+    assert given[_id(2)].title == "Spaced title"
+    # Facts taken at other stats (the timeline written since) are not used.
+    _log(journal, 4, "note", "Later", "2025-11-01T00:00:00Z")
+    stale = {_id(4): (known[_id(4)][0], ("Not the title", 7, None))}
+    assert SessionIndex(journal).entries(stale)[_id(4)].title != "Not the title"
+    fresh = {_id(4): (collect(journal).read[_id(4)], ("Taken", 7, None))}
+    assert SessionIndex(journal).entries(fresh)[_id(4)].title == "Taken"

@@ -109,6 +109,9 @@ class Collected:
     """The journals' names on a site of several journals; empty on one journal's."""
     rows: Rows = field(default_factory=Rows)
     """Each session's rows of the summary pages, kept from the last generation."""
+    read: dict[str, list[Any]] = field(default_factory=dict)
+    """The sessions read from their files this time, with their files' stats then
+    (the render index takes their facts instead of parsing them again)."""
 
     @cached_property
     def by_id(self) -> dict[str, SessionInfo]:
@@ -203,7 +206,9 @@ def collect(journal: Journal, memory: Recall | None = None) -> Collected:
         rows = Rows(folder, salt=code_salt(index.salt), stamps=stamps)
     else:  # a live server writes the index when idle: 60 ms at 10,000 sessions
         rows = memory.rows(journal, index.salt, stamps)
-    return Collected(infos, followups, journal.now().date(), problems, rows=rows)
+    read = {sid: index.stats[sid] for sid in index.rebuilt}
+    today = journal.now().date()
+    return Collected(infos, followups, today, problems, rows=rows, read=read)
 
 
 def loader(

@@ -31,7 +31,7 @@ from journal.site.writer import DocsWriter
 
 if TYPE_CHECKING:
     from journal.insight.related import Related
-    from journal.render.index import SessionIndex
+    from journal.render.index import Known, SessionIndex
     from journal.render.report import Renderer
     from journal.site.live import Memory
     from journal.store.sessions import Journal
@@ -155,7 +155,7 @@ def session_pages(
     part = part or Part(collected.infos, collected.problems, journal.state_dir)
     related = related_or_none(journal)
     index = SessionIndex(journal)
-    entries = index.entries()
+    entries = index.entries(_known(part.infos, collected.read))
     index.save()  # workers read it
     cache = PageCache(part.state_dir, writer.docs_dir)
     base = _base_key(journal, diagrams)
@@ -334,6 +334,22 @@ def _base_key(journal: Journal, diagrams: Diagrams) -> str:
         folders=[*code, *template_dirs(journal)],
         flags=f"{diagrams.enabled}|{journal.config.ascii}|{diagrams.tz_name}",
     )
+
+
+def _known(infos: list[SessionInfo], read: dict[str, list[Any]]) -> Known:
+    """The render index's facts of the sessions the site's index has just read."""
+    from journal.render.index import facts_of
+
+    return {
+        info.local_id: (
+            read[info.id],
+            facts_of(
+                info.local_id, info.brief.title, info.brief.number, info.brief.previous
+            ),
+        )
+        for info in infos
+        if info.id in read
+    }
 
 
 def _neighbours(info: SessionInfo, collected: Collected) -> list[Any]:
