@@ -49,12 +49,12 @@ MAX_SHARDS = 64
 Record = dict[str, Any]
 """One session's entry: the stat of its two files and its features."""
 _LOADED: dict[str, tuple[list[int] | None, dict[str, Record], bool]] = {}
-_SEEN_UNDER: dict[str, tuple[dict[str, list[int]], dict[str, Record]]] = {}
-"""The records last returned under stats taken by a live server (`stats_taken`):
-the site asks twice per generation (related sessions, hotspots)."""
 """The cache file last read or written by this process, by path, with its stat: a
 site build reads it for the related map and again for the hotspots, and `site
 serve` after every change."""
+_SEEN_UNDER: dict[str, tuple[dict[str, list[int]], dict[str, Record]]] = {}
+"""The records last returned under stats taken by a live server (`stats_taken`):
+the site asks twice per generation (related sessions, hotspots)."""
 
 
 def refresh(journal: Journal, *, digest: bool = False) -> dict[str, dict[str, Any]]:

@@ -201,10 +201,10 @@ def collect(journal: Journal, memory: Recall | None = None) -> Collected:
         kept = memory.followups(infos) if memory is not None else None
         followups = link_steps((i.id, i.brief) for i in infos) if kept is None else kept
     if memory is None:
-        index.save()
+        index.save()  # a live server's waits for an idle moment (`Memory.flush`)
         folder = journal.state_dir / "site" / NAME
         rows = Rows(folder, salt=code_salt(index.salt), stamps=stamps)
-    else:  # a live server writes the index when idle: 60 ms at 10,000 sessions
+    else:
         rows = memory.rows(journal, index.salt, stamps)
     read = {sid: index.stats[sid] for sid in index.rebuilt}
     today = journal.now().date()

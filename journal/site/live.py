@@ -35,8 +35,6 @@ class Memory:
 
     index: SiteIndex | None = None
     """The site's index, its records kept between generations."""
-    index_unsaved: bool = False
-    """Whether the index changed since it was last written (`flush`)."""
     touched: set[str] = field(default_factory=set)
     """Sessions with a file the server saw change (evidence included) since the
     last generation."""
@@ -66,12 +64,9 @@ class Memory:
 
     def rows(self, journal: Journal, salt: str, stamps: dict[str, Any]) -> Rows:
         """The summary pages' rows: read from their files the first time, then
-        those kept here. Called once the index has its records: whether it changed
-        is noted for `flush`."""
+        those kept here."""
         from journal.site.rowcache import NAME, Rows, code_salt
 
-        if self.index is not None:
-            self.index_unsaved |= self.index.changed()
         if self._rows is None:
             folder = journal.state_dir / "site" / NAME
             self._rows = Rows(folder, salt=code_salt(salt), stamps=stamps)
@@ -142,9 +137,8 @@ class Memory:
     def flush(self) -> None:
         """Write what the generations kept in memory only (the site's index), so
         the next `journal site build` finds it: when the server is idle or stops."""
-        if self.index is not None and self.index_unsaved:
-            self.index.save(force=True)
-            self.index_unsaved = False
+        if self.index is not None:
+            self.index.save()
 
     def remember(self, collected: Collected) -> None:
         """Keep this generation's state for the next one (the summary pages keep

@@ -59,6 +59,8 @@ class SiteIndex:
         """The sessions whose records were built from their files this time."""
         self.stats: dict[str, list[Any]] = {}
         """Each session's file stats its record stands for (`rowcache` keys by it)."""
+        self.unsaved = False
+        """Whether the records differ from the file's (`save` writes them)."""
 
     def again(self, journal: Journal) -> None:
         """Start another generation in this process from the records of the last
@@ -93,20 +95,18 @@ class SiteIndex:
             sid: {"stat": stats[sid], "record": record}
             for sid, record in ordered.items()
         }
+        self.unsaved |= bool(self.rebuilt) or self._new.keys() != self._old.keys()
         return ordered
 
-    def changed(self) -> bool:
-        """Whether the records differ from those read from the cache."""
-        return bool(self.rebuilt) or self._new.keys() != self._old.keys()
-
-    def save(self, *, force: bool = False) -> None:
-        """Write the cache if anything changed (or `force`); failing to is never
-        an error."""
-        if not force and not self.changed():
+    def save(self) -> None:
+        """Write the cache if the records changed since it was last read or
+        written; failing to is never an error."""
+        if not self.unsaved:
             return
         save_fast(
             self.path, {"format": FORMAT, "salt": self.salt, "sessions": self._new}
         )
+        self.unsaved = False
 
     def _stats(self, session_id: str) -> list[Any]:
         folder = f"{self._sessions}{os.sep}{session_id}{os.sep}"

@@ -47,6 +47,10 @@ def stat_key(path: Path | str) -> list[int] | None:
         st = os.stat(path)  # noqa: PTH116 - strings: pathlib costs at 10,000 sessions
     except OSError:
         return None
+    return _key_of(st)
+
+
+def _key_of(st: os.stat_result) -> list[int]:
     return [st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns]
 
 
@@ -101,7 +105,7 @@ def stat_keys(folder: str, found: dict[str, list[int]]) -> None:
             st = entry.stat()
         except OSError:
             continue
-        found[entry.path] = [st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns]
+        found[entry.path] = _key_of(st)
 
 
 def load_cache(path: Path) -> dict[str, Any]:
