@@ -118,3 +118,21 @@ def test_every_git_command_has_help(cli: Cli, args: tuple[str, ...]) -> None:
     assert "Usage: journal " + " ".join(args) in out
     if args != ("hook",):
         assert "--json" in out
+
+
+def test_item15_hotspots_of_a_commit_at_the_repository_root(
+    cli: Cli, journal_root: Path, session_id: str
+) -> None:
+    # issue 26 item 15: a file at the top of the repository has no directory to roll
+    # up into, and the table of directories was drawn from no rows (TypeError).
+    sha = commit(journal_root, "Fix readme", name="README")
+    cli.ok("link", sha)
+    result = cli("hotspots")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0].split() == ["file", "sessions", "last", "trend"]
+    assert lines[1].split()[:2] == ["README", "1"]
+    assert "directory" not in result.out and result.err == ""
+    data = json.loads(cli.ok("hotspots", "--json").out)
+    assert [f["path"] for f in data["files"]] == ["README"]
+    assert data["directories"] == []
