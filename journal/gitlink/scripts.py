@@ -37,15 +37,36 @@ _COMMIT_MSG = """\
      [ -d "${{GIT_DIR:-.git}}" ]; then
     [ -s "$state" ] || exit 0  # no active session
     read -r id < "$state" || :
-    if [ -f "$root/{sessions}/$id/session.yaml" ]; then
-      # An empty message aborts the commit: a trailer alone must not rescue it.
-      text='/^# -\\{{24\\}} >8 -\\{{24\\}}$/q;/^#/d;/[^[:space:]]/{{p;q;}}'
-      [ -n "$(sed -n "$text" "$1")" ] || exit 0
-      git interpret-trailers --in-place --if-exists doNothing \\
+    if [ -f "$root/{sessions}/$id/session.yaml" ] &&
+       c=$(LC_ALL=C awk '{awk}' "$1"); then
+      [ -n "$c" ] || exit 0  # an empty message aborts the commit: no trailer
+      # A merge's message has no final newline: interpret-trailers would glue the
+      # trailer to its last line.
+      [ -z "$(tail -c 1 "$1")" ] || echo >> "$1"
+      case $c in -) c= ;; ?) c=core.commentChar=$c ;; *) c=core.commentString=$c ;; esac
+      git ${{c:+-c "$c"}} interpret-trailers --in-place --if-exists doNothing \\
         --trailer "{trailer}: $id" "$1" && exit 0
     fi
   fi
 """
+COMMENT_AWK = """
+        BEGIN { cut = " ------------------------ >8 ------------------------" }
+        { k = length($0) - length(cut)
+          if (k > 0 && substr($0, k + 1) == cut && substr($0, 1, k) !~ /[[:space:]]/) {
+            p = substr($0, 1, k); exit }
+          n++; l[n] = $0
+          if ($0 ~ /[^[:space:]]/) last = $0 }
+        END { f = substr(last, 1, 1)
+          edited = ENVIRON["GIT_EDITOR"] != ":"
+          if (p == "" && edited && f != "" && index("#;@!$%^&|:", f)) p = f
+          q = (p == "") ? "#" : p
+          for (i = 1; i <= n; i++)
+            if (substr(l[i], 1, length(q)) != q && l[i] ~ /[^[:space:]]/) {
+              print ((p == "") ? "-" : p); exit } }"""
+"""What the commit-msg script runs on the message: the comment prefix `git commit`
+used when it differs from git's default (`-` when not), as
+`journal.gitlink.trailer.comment_prefix` finds it (the tests hold the two together);
+nothing when no line but comments has text. POSIX awk, one process."""
 _CLOSE = """\
   py='{python}'
   if [ ! -x "$py" ]; then
@@ -100,6 +121,7 @@ def block(
         "lib": lib.replace("'", "'\\''"),
         "boot": _BOOT,
         "args": _ARGS[name],
+        "awk": COMMENT_AWK,
     }
     middle = _POST_COMMIT if name == "post-commit" else _COMMIT_MSG
     return "".join(part.format(**values) for part in (_OPEN, middle, _CLOSE))
