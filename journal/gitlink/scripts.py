@@ -78,6 +78,35 @@ _CLOSE = """\
 ) || :
 # <<< journal {name} hook <<<
 """
+_PORTABLE = """\
+  # A committed hook runs on every clone: journal is found on PATH (the Python its
+  # `journal` command runs), never at a path of the machine that installed it.
+  py=
+  if j=$(command -v journal) && IFS= read -r py < "$j"; then
+    py=${{py#??}}
+    case ${{py##*/}} in python*) [ -x "$py" ] || py= ;; *) py= ;; esac
+  fi
+  if [ -z "$py" ] && ! py=$(command -v python3); then
+    echo "journal: warning: journal is not installed here, so the {name} hook" \\
+      "did nothing; install it (pip install journal-cli) to link commits" >&2
+    exit 0
+  fi
+  exec "$py" -c '{portable_boot}' {name} --root "$root" {args}
+) || :
+# <<< journal {name} hook <<<
+"""
+# The folder of a `-c` script (the checkout) is taken off sys.path: a `journal/` of
+# the project must not shadow the installed package.
+_PORTABLE_BOOT = (
+    "import sys; sys.path[:1] = [p for p in sys.path[:1] if p]\n"
+    "try:\n"
+    "    from journal.cli.hook import main\n"
+    "except ImportError:\n"
+    '    sys.exit(print("journal: warning: journal is not installed here, so "\n'
+    '        "this hook did nothing; install it (pip install journal-cli) to link "\n'
+    '        "commits", file=sys.stderr))\n'
+    "raise SystemExit(main())"
+)
 # -S skips site (and its .pth files): the hook needs only the standard library and
 # journal itself, whose folder is put on sys.path first. -P keeps the checkout's own
 # folders (a `journal/` of the project, say) off sys.path.
@@ -101,11 +130,14 @@ def block(
     rel: str,
     sessions: str,
     trailer: str,
+    portable: bool = False,
 ) -> str:
     """journal's block for hook `name`.
 
     `lib` holds the `journal` package; `rel` is the journal's folder in the checkout,
-    `sessions` its sessions folder; `trailer` the session trailer's key.
+    `sessions` its sessions folder; `trailer` the session trailer's key. A `portable`
+    block (for a hook file inside the work tree, which is committed) names neither
+    `python` nor `lib`: it finds journal on PATH on whichever machine runs it.
     """
     from journal.gitlink.postcommit import COMMIT_FORMAT
 
@@ -122,9 +154,11 @@ def block(
         "boot": _BOOT,
         "args": _ARGS[name],
         "awk": COMMENT_AWK,
+        "portable_boot": _PORTABLE_BOOT,
     }
     middle = _POST_COMMIT if name == "post-commit" else _COMMIT_MSG
-    return "".join(part.format(**values) for part in (_OPEN, middle, _CLOSE))
+    close = _PORTABLE if portable else _CLOSE
+    return "".join(part.format(**values) for part in (_OPEN, middle, close))
 
 
 def _quote(text: str) -> str:
