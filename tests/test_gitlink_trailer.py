@@ -143,6 +143,26 @@ def test_item9_fixup_squash_and_amend_commits(
         assert _message(repo).count("Journal-Session:") == 1
 
 
+def test_item9_autosquash_keeps_one_trailer_block(repo: Path) -> None:
+    # The squashed message holds both messages, each with its trailer: git's parser
+    # reads the last paragraph, and finds the one trailer there.
+    _change(repo, "f.txt")
+    run_commit(repo, "-m", "Add f")
+    _change(repo, "f.txt", "better\n")
+    run_commit(repo, "--squash=HEAD", "-m", "Handle the empty case")
+    env = {**os.environ, "GIT_SEQUENCE_EDITOR": "true", "GIT_EDITOR": "true"}
+    done = subprocess.run(
+        ["git", "rebase", "-q", "-i", "--autosquash", "HEAD~2"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert git(repo, "rev-list", "--count", "HEAD") == "2"
+    _assert_linked(repo, "Add f")
+
+
 def test_item9_amend_adds_the_trailer_once(repo: Path) -> None:
     _change(repo, "a.txt")
     run_commit(repo, "--no-verify", "-m", "Add a", "-m", SIGNED)
