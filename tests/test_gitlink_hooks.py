@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -213,3 +216,61 @@ def test_trailer_only_mode_never_touches_the_work_tree_and_sync_links_later(
 def test_switching_both_hooks_off_is_refused(cli: Cli) -> None:
     result = cli("hook", "install", "--no-post-commit", "--no-commit-msg")
     assert result.code == 2 and "nothing to install" in result.err
+
+
+def _commit_with_path(
+    root: Path, message: str, path: str
+) -> subprocess.CompletedProcess[str]:
+    (root / f"{message.split()[0].lower()}.txt").write_text(message + "\n")
+    git(root, "add", "-A")
+    env = {**os.environ, "PATH": path}
+    done = subprocess.run(
+        ["git", "commit", "-q", "-m", message],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_item14_committed_hooks_name_journal_portably(
+    cli: Cli, journal_root: Path, session_id: str
+) -> None:
+    # issue 26 item 14: a hook inside the work tree is committed, and ran this
+    # machine's virtualenv by its absolute path on every teammate's clone.
+    git(journal_root, "config", "core.hooksPath", ".githooks")
+    cli.ok("hook", "install", "--post-commit")
+    import journal as package
+
+    lib = str(Path(package.__file__).resolve().parent.parent)
+    for name in ("commit-msg", "post-commit"):
+        text = (journal_root / ".githooks" / name).read_text()
+        assert sys.executable not in text and lib not in text, name
+        assert str(journal_root) not in text
+    status = json.loads(cli.ok("hook", "status", "--json").out)
+    assert not any(h.get("outdated") for h in status["hooks"]), status
+    # journal on PATH (this test's virtualenv): both hooks work
+    venv = str(Path(sys.executable).parent)
+    _commit_with_path(
+        journal_root, "Fix with journal installed", f"{venv}:/usr/bin:/bin"
+    )
+    git_sha = git(journal_root, "rev-parse", "HEAD")
+    assert linked(journal_root)[-1] == git_sha
+    trailer = git(journal_root, "log", "-1", "--format=%(trailers:key=Journal-Session)")
+    assert trailer == f"Journal-Session: {SID}"
+    # a teammate without journal: the commit stands, with one line saying why
+    done = _commit_with_path(journal_root, "Teammate commit", "/usr/bin:/bin")
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("journal: warning: "), lines
+    assert "not installed" in lines[0]
+    assert git(journal_root, "log", "-1", "--format=%s") == "Teammate commit"
+
+
+def test_item14_hooks_in_the_git_folder_keep_the_exact_python(
+    cli: Cli, journal_root: Path
+) -> None:
+    cli.ok("hook", "install")
+    text = (_hooks(journal_root) / "commit-msg").read_text()
+    assert f"py='{sys.executable}'" in text

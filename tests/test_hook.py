@@ -3,6 +3,7 @@ never get in the way of a commit."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -172,6 +173,36 @@ def test_rebase_does_not_link_replayed_commits(hooked: Path, cli: Cli) -> None:
     assert {e.get("rewritten_from") for e in events(hooked)} >= {a, b}
 
 
+def test_item14_a_rebase_lists_each_rebased_commit_once(hooked: Path, cli: Cli) -> None:
+    # issue 26 item 14: the post-commit hook linked a and b; after the rebase the
+    # timeline still names a and b while history carries a' and b' with the
+    # trailer, and every report listed both pairs until `journal sync`.
+    git(hooked, "checkout", "-q", "-b", "fix")
+    a = commit(hooked, "Fix part A", name="a.txt")
+    b = commit(hooked, "Fix part B", name="b.txt")
+    git(hooked, "checkout", "-q", "main")
+    cli.ok("use", "--clear")
+    commit(hooked, "Meanwhile on main", name="main.txt")
+    cli.ok("use", SID)
+    git(hooked, "checkout", "-q", "fix")
+    rebase = ["git", "rebase", "-q", "--autostash", "main"]
+    subprocess.run(rebase, cwd=hooked, check=True, capture_output=True)
+    new = git(hooked, "rev-list", "--reverse", "main..fix").split()
+    assert len(new) == 2 and not {a, b} & set(new)
+    for shown in (cli.ok("show").out, cli.ok("render").out):
+        for old, sha in ((a, new[0]), (b, new[1])):
+            assert old[:7] not in shown
+            assert sha[:7] in shown
+        assert shown.count("Fix part A") == shown.count("Fix part B")
+    timeline_show = cli.ok("show").out
+    assert timeline_show.count("Fix part A") == 2  # the timeline, the commits table
+    # sync then writes the new SHAs, and the reports stay the same
+    before = cli.ok("render").out
+    assert cli.ok("sync").out.count("re-pointed") == 2
+    assert linked(hooked)[-2:] == new
+    assert cli.ok("render").out == before
+
+
 def test_new_commit_during_a_rebase_stop_is_linked(hooked: Path, cli: Cli) -> None:
     commit(hooked, "Step one", name="one.txt")
     commit(hooked, "Step two", name="two.txt")
@@ -297,9 +328,12 @@ def test_submodule_journal_links_its_own_commits(tmp_path: Path) -> None:
     cli = Cli(sub)
     cli.ok("hook", "install", "--post-commit")
     assert (outer / ".git" / "modules" / "ops" / "hooks" / "post-commit").is_file()
-    cli.ok("new", "Sub incident", "--at", "2025-11-04T01:00:00+00:00")
+    # A submodule has a remote: its session folders end in a clone suffix.
+    out = cli.ok("new", "Sub incident", "--at", "2025-11-04T01:00:00+00:00", "--json")
+    session = json.loads(out.out)["session"]
+    assert session.startswith("2025-11-04-sub-incident-")
     sha = commit(sub, "Fix inside the submodule")
-    assert linked(sub, "2025-11-04-sub-incident") == [sha]
+    assert linked(sub, session) == [sha]
 
 
 def _imported_modules(stderr: str) -> set[str]:

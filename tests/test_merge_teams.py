@@ -45,13 +45,15 @@ def team(tmp_path: Path) -> tuple[Path, Path, Path]:
     origin = tmp_path / "origin.git"
     git(tmp_path, "init", "-q", "--bare", str(origin))
     alice = tmp_path / "alice"
-    git(tmp_path, "clone", "-q", str(origin), str(alice))
+    git(tmp_path, "init", "-q", str(alice))
     _ok(alice, "init")
+    # Opened before the journal had a remote: its folder name has no clone suffix.
     _ok(alice, "new", "DB failover", "--at", "2025-11-04T01:00:00+00:00")
     _ok(alice, "step", "add", "Page the DBA")
     _ok(alice, "criterion", "add", "Replica healthy")
     _commit_all(alice, "Start the session")
-    git(alice, "push", "-q", "origin", "HEAD:main")
+    git(alice, "remote", "add", "origin", str(origin))
+    git(alice, "push", "-q", "-u", "origin", "HEAD:main")
     bob = tmp_path / "bob"
     git(tmp_path, "clone", "-q", str(origin), str(bob))
     for clone in (alice, bob):

@@ -78,6 +78,14 @@ def has_commits(cwd: Path) -> bool:
     return False
 
 
+def shares_history(cwd: Path) -> bool:
+    """True in a repository with a remote: other clones may add sessions too, and
+    new session folders get a suffix so two of them never share a name. False
+    outside git."""
+    result = run_git_raw(["config", "--get-regexp", r"^remote\..*\.url$"], cwd=cwd)
+    return result.returncode == 0 and bool(result.stdout.strip())
+
+
 def resolve_revs(cwd: Path, revs: Sequence[str]) -> list[str]:
     """Full SHAs for revisions and ranges (`main..HEAD`), oldest first per range."""
     if not has_commits(cwd):

@@ -128,7 +128,34 @@ def with_trailer_commits(
     extra = [e for e in commits.get(session_id, []) if e["sha"] not in listed]
     if not extra:
         return events
-    return sorted([*events, *(to_event(e) for e in extra)], key=lambda e: e.at)
+    shown, rest = _follow_rewrites(events, [to_event(e) for e in extra])
+    return sorted([*shown, *rest], key=lambda e: e.at)
+
+
+def _follow_rewrites(
+    events: list[Event], extra: list[Event]
+) -> tuple[list[Event], list[Event]]:
+    """A rebase keeps a commit's author, author time and subject: a trailer commit
+    that matches a listed commit of another SHA is what that commit became (linked by
+    the post-commit hook before the rebase; `journal sync` writes the new SHA). It is
+    shown once, as the commit history has — not twice. The rest of `extra` is new."""
+    same = {
+        (e.at, e.by, e.text): index
+        for index, e in enumerate(events)
+        if e.kind == "commit" and e.sha
+    }
+    from msgspec.structs import replace
+
+    shown = list(events)
+    rest = []
+    for commit in extra:
+        index = same.pop((commit.at, commit.by, commit.text), None)
+        if index is None:
+            rest.append(commit)
+        else:
+            old = shown[index]
+            shown[index] = replace(old, sha=commit.sha, rewritten_from=old.sha)
+    return shown, rest
 
 
 def link_trailer_commits(journal: Journal, session_id: str) -> int:

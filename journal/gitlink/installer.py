@@ -40,6 +40,9 @@ class Place:
     """The journal's folder relative to the top of the checkout ("" at the top)."""
     hooks_path: str
     """core.hooksPath as configured, or ""."""
+    in_work_tree: bool = False
+    """The hooks folder is inside the work tree (`.githooks/`, husky): its files are
+    committed, so they must not name this machine's paths."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,19 @@ def locate(journal: Journal) -> Place:
         ["config", "--get", "core.hooksPath"], cwd=journal.root, ok_codes=(0, 1)
     ).strip()
     hooks_dir = Path(os.path.normpath(journal.root / out[1]))
-    return Place(hooks_dir, out[2].rstrip("/"), hooks_path)
+    rel = out[2].rstrip("/")
+    return Place(hooks_dir, rel, hooks_path, _in_work_tree(hooks_dir, journal, rel))
+
+
+def _in_work_tree(hooks_dir: Path, journal: Journal, rel: str) -> bool:
+    top = journal.root.resolve()
+    for _ in rel.split("/") if rel else ():
+        top = top.parent
+    try:
+        inside = hooks_dir.resolve().relative_to(top)
+    except ValueError:
+        return False
+    return inside.parts[:1] != (".git",)
 
 
 def _expected(name: str, how: str, place: Place, journal: Journal) -> str:
@@ -89,6 +104,7 @@ def _expected(name: str, how: str, place: Place, journal: Journal) -> str:
         rel=place.rel,
         sessions=journal.config.sessions_dir,
         trailer=journal.config.git.trailer,
+        portable=place.in_work_tree,
     )
 
 

@@ -37,15 +37,36 @@ _COMMIT_MSG = """\
      [ -d "${{GIT_DIR:-.git}}" ]; then
     [ -s "$state" ] || exit 0  # no active session
     read -r id < "$state" || :
-    if [ -f "$root/{sessions}/$id/session.yaml" ]; then
-      # An empty message aborts the commit: a trailer alone must not rescue it.
-      text='/^# -\\{{24\\}} >8 -\\{{24\\}}$/q;/^#/d;/[^[:space:]]/{{p;q;}}'
-      [ -n "$(sed -n "$text" "$1")" ] || exit 0
-      git interpret-trailers --in-place --if-exists doNothing \\
+    if [ -f "$root/{sessions}/$id/session.yaml" ] &&
+       c=$(LC_ALL=C awk '{awk}' "$1"); then
+      [ -n "$c" ] || exit 0  # an empty message aborts the commit: no trailer
+      # A merge's message has no final newline: interpret-trailers would glue the
+      # trailer to its last line.
+      [ -z "$(tail -c 1 "$1")" ] || echo >> "$1"
+      case $c in -) c= ;; ?) c=core.commentChar=$c ;; *) c=core.commentString=$c ;; esac
+      git ${{c:+-c "$c"}} interpret-trailers --in-place --if-exists doNothing \\
         --trailer "{trailer}: $id" "$1" && exit 0
     fi
   fi
 """
+COMMENT_AWK = """
+        BEGIN { cut = " ------------------------ >8 ------------------------" }
+        { k = length($0) - length(cut)
+          if (k > 0 && substr($0, k + 1) == cut && substr($0, 1, k) !~ /[[:space:]]/) {
+            p = substr($0, 1, k); exit }
+          n++; l[n] = $0
+          if ($0 ~ /[^[:space:]]/) last = $0 }
+        END { f = substr(last, 1, 1)
+          edited = ENVIRON["GIT_EDITOR"] != ":"
+          if (p == "" && edited && f != "" && index("#;@!$%^&|:", f)) p = f
+          q = (p == "") ? "#" : p
+          for (i = 1; i <= n; i++)
+            if (substr(l[i], 1, length(q)) != q && l[i] ~ /[^[:space:]]/) {
+              print ((p == "") ? "-" : p); exit } }"""
+"""What the commit-msg script runs on the message: the comment prefix `git commit`
+used when it differs from git's default (`-` when not), as
+`journal.gitlink.trailer.comment_prefix` finds it (the tests hold the two together);
+nothing when no line but comments has text. POSIX awk, one process."""
 _CLOSE = """\
   py='{python}'
   if [ ! -x "$py" ]; then
@@ -57,6 +78,35 @@ _CLOSE = """\
 ) || :
 # <<< journal {name} hook <<<
 """
+_PORTABLE = """\
+  # A committed hook runs on every clone: journal is found on PATH (the Python its
+  # `journal` command runs), never at a path of the machine that installed it.
+  py=
+  if j=$(command -v journal) && IFS= read -r py < "$j"; then
+    py=${{py#??}}
+    case ${{py##*/}} in python*) [ -x "$py" ] || py= ;; *) py= ;; esac
+  fi
+  if [ -z "$py" ] && ! py=$(command -v python3); then
+    echo "journal: warning: journal is not installed here, so the {name} hook" \\
+      "did nothing; install it (pip install journal-cli) to link commits" >&2
+    exit 0
+  fi
+  exec "$py" -c '{portable_boot}' {name} --root "$root" {args}
+) || :
+# <<< journal {name} hook <<<
+"""
+# The folder of a `-c` script (the checkout) is taken off sys.path: a `journal/` of
+# the project must not shadow the installed package.
+_PORTABLE_BOOT = (
+    "import sys; sys.path[:1] = [p for p in sys.path[:1] if p]\n"
+    "try:\n"
+    "    from journal.cli.hook import main\n"
+    "except ImportError:\n"
+    '    sys.exit(print("journal: warning: journal is not installed here, so "\n'
+    '        "this hook did nothing; install it (pip install journal-cli) to link "\n'
+    '        "commits", file=sys.stderr))\n'
+    "raise SystemExit(main())"
+)
 # -S skips site (and its .pth files): the hook needs only the standard library and
 # journal itself, whose folder is put on sys.path first. -P keeps the checkout's own
 # folders (a `journal/` of the project, say) off sys.path.
@@ -80,11 +130,14 @@ def block(
     rel: str,
     sessions: str,
     trailer: str,
+    portable: bool = False,
 ) -> str:
     """journal's block for hook `name`.
 
     `lib` holds the `journal` package; `rel` is the journal's folder in the checkout,
-    `sessions` its sessions folder; `trailer` the session trailer's key.
+    `sessions` its sessions folder; `trailer` the session trailer's key. A `portable`
+    block (for a hook file inside the work tree, which is committed) names neither
+    `python` nor `lib`: it finds journal on PATH on whichever machine runs it.
     """
     from journal.gitlink.postcommit import COMMIT_FORMAT
 
@@ -100,9 +153,12 @@ def block(
         "lib": lib.replace("'", "'\\''"),
         "boot": _BOOT,
         "args": _ARGS[name],
+        "awk": COMMENT_AWK,
+        "portable_boot": _PORTABLE_BOOT,
     }
     middle = _POST_COMMIT if name == "post-commit" else _COMMIT_MSG
-    return "".join(part.format(**values) for part in (_OPEN, middle, _CLOSE))
+    close = _PORTABLE if portable else _CLOSE
+    return "".join(part.format(**values) for part in (_OPEN, middle, close))
 
 
 def _quote(text: str) -> str:

@@ -60,7 +60,9 @@ def create_session(
         )
     started = parse_when(at or "now", tz=journal.tz)
     timeline = _backfill(journal, title, detected=detected, impact=impact)
-    base = make_id(started.astimezone(journal.tz).date(), title)
+    base = make_id(
+        started.astimezone(journal.tz).date(), title, suffix=_clone_suffix(journal)
+    )
     doc = _new_doc(
         journal,
         title=title,
@@ -77,6 +79,21 @@ def create_session(
     if activate:
         journal.set_active(session_id)
     return session_id
+
+
+def _clone_suffix(journal: Journal) -> str:
+    """A random suffix for the folder name when other clones can make sessions too:
+    two clones that each open "Database down" on one day must not share a folder,
+    and neither can see the other's before `git pull`."""
+    from journal.errors import JournalError
+    from journal.gitlink.commits import shares_history
+    from journal.store.ids import unique_suffix
+
+    try:
+        shared = shares_history(journal.root)
+    except JournalError:  # no git here: nobody else makes sessions in this folder
+        shared = False
+    return unique_suffix() if shared else ""
 
 
 def _backfill(

@@ -123,5 +123,19 @@ def slugify(title: str) -> str:
     return slug or (words[0][:_MAX_SLUG] if words else "session")
 
 
-def session_id(day: date, title: str) -> str:
-    return f"{day.isoformat()}-{slugify(title)}"
+_SUFFIX_LETTERS = "abcdefghijkmnpqrstuvwxyz23456789"
+"""No l, o, 0 or 1: a suffix read aloud or typed from a screen is not mistaken."""
+
+
+def unique_suffix() -> str:
+    """Four random characters (32⁴ ≈ a million) that set a folder apart from one
+    another clone made for the same title on the same day."""
+    import secrets
+
+    return "".join(secrets.choice(_SUFFIX_LETTERS) for _ in range(4))
+
+
+def session_id(day: date, title: str, *, suffix: str = "") -> str:
+    """`2025-11-04-sqlalchemy-mapper-error`, or with `suffix` `…-error-k3f9`."""
+    name = f"{day.isoformat()}-{slugify(title)}"
+    return f"{name}-{suffix}" if suffix else name

@@ -30,7 +30,10 @@ def check(
         bool, typer.Option("--json", help="Same as --format json.")
     ] = False,
     fix: Annotated[
-        bool, typer.Option("--fix", help="Repair what is safe to repair (torn lines).")
+        bool,
+        typer.Option(
+            "--fix", help="Repair what is safe to repair (torn lines, shared numbers)."
+        ),
     ] = False,
     list_rules: Annotated[
         bool, typer.Option("--rules", help="List the rules and exit.")

@@ -74,12 +74,13 @@ def hotspots(
         print("no hotspots: no session has linked commits or a root-cause file")
         return
     _table("file", result.files[:limit])
-    print()
-    _table("directory", result.directories[:limit])
+    if result.directories:  # none when every file sits at the repository's root
+        print()
+        _table("directory", result.directories[:limit])
 
 
 def _table(heading: str, rows: list[Any]) -> None:
-    width = max(len(heading), *(len(r.path) for r in rows))
+    width = max([len(heading), *(len(r.path) for r in rows)])
     print(f"{heading:<{width}}  sessions  last        trend")
     for row in rows:
         mark = "  (deleted)" if row.exists is False else ""

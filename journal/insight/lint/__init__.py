@@ -2,7 +2,8 @@
 
 Each rule has an id, a severity and a hint; `check_disable` in journal.yaml turns
 rules off. `check(..., fix=True)` repairs what can be repaired safely — a torn last
-timeline line — before the rules run, and reports it as fixed.
+timeline line, display numbers two sessions share — before the rules run, and reports
+it as fixed.
 """
 
 from __future__ import annotations
@@ -50,6 +51,10 @@ def check(
         findings += [
             _repair(journal, sid) for sid in session_ids if _torn(journal, sid)
         ]
+    if fix and "number-duplicate" not in disabled:
+        from journal.insight.lint.links import renumber_duplicates
+
+        findings += renumber_duplicates(journal)
     context = JournalFacts(journal, today or journal.now().date(), [])
     active = [r for r in known.values() if r.id not in disabled]
     with _few_collections():

@@ -4,9 +4,13 @@ numbers, and commits the timeline links to."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from journal.insight.lint.facts import JournalFacts, SessionFacts
-from journal.insight.lint.registry import Issue, rule
+from journal.insight.lint.registry import Finding, Issue, rule
+
+if TYPE_CHECKING:
+    from journal.store.sessions import Journal
 
 
 @rule("previous-missing", "error", "`previous` names an existing session")
@@ -38,6 +42,62 @@ def number_duplicate(facts: SessionFacts, journal: JournalFacts) -> Iterator[Iss
             "renumber one of them: journal set number N",
             facts.line_of("number"),
         )
+
+
+def renumber_duplicates(journal: Journal) -> list[Finding]:
+    """`check --fix`: where sessions share a display number (two clones each took
+    the next one, then merged), the one started first keeps it and each later one
+    takes the next free number. One fixed finding per session renumbered."""
+    from journal.store.ids import number_of
+
+    ids = journal.session_ids()
+    numbers = {i: number_of(journal.sessions_dir / i) for i in ids}
+    by_number: dict[int, list[str]] = {}
+    for session_id, number in numbers.items():
+        if number is not None:
+            by_number.setdefault(number, []).append(session_id)
+    fixed = []
+    free = max((n for n in numbers.values() if n is not None), default=0) + 1
+    for number, sessions in sorted(by_number.items()):
+        first, *later = sorted(sessions, key=lambda i: (_started(journal, i), i))
+        for session_id in later:
+            with journal.edit(session_id) as doc:
+                doc["number"] = free
+            fixed.append(_renumbered(journal, session_id, number, free, first))
+            free += 1
+    return fixed
+
+
+def _started(journal: Journal, session_id: str) -> str:
+    """`started` as UTC ISO text (sortable); "" when it cannot be read."""
+    import re
+    from datetime import UTC, datetime
+
+    try:
+        text = journal.session_path(session_id).read_text(encoding="utf-8")
+        found = re.search(r"^started:\s*['\"]?([^'\"\s#]+)", text, re.MULTILINE)
+        moment = datetime.fromisoformat(found[1]) if found else None
+    except (OSError, UnicodeDecodeError, ValueError):
+        return ""
+    if moment is None or moment.tzinfo is None:
+        return ""
+    return moment.astimezone(UTC).isoformat()
+
+
+def _renumbered(
+    journal: Journal, session_id: str, number: int, new: int, first: str
+) -> Finding:
+    return Finding(
+        rule="number-duplicate",
+        severity="error",
+        file=f"{journal.config.sessions_dir}/{session_id}/session.yaml",
+        line=None,
+        message=f"number {number} was also used by {first}, which started first; "
+        f"renumbered to {new}",
+        hint=f"if {number} is the number people know it by, say so in its summary",
+        session=session_id,
+        fixed=True,
+    )
 
 
 @rule(
