@@ -51,6 +51,16 @@ def append_event(path: Path, event: dict[str, Any]) -> None:
     append_line(path, format_event(event))
 
 
+def append_events(path: Path, events: list[dict[str, Any]]) -> None:
+    """Append several events with one write and one fsync (`journal ingest`); the
+    caller holds the session lock. On a failed write the file stays as it was."""
+    if not events:
+        return
+    for event in events:
+        _refuse_surrogates(event)
+    append_line(path, "".join(map(format_event, events)))
+
+
 def _refuse_surrogates(event: dict[str, Any]) -> None:
     for key, value in event.items():
         if isinstance(value, str):
