@@ -118,6 +118,16 @@ def severity(data: dict[str, Any]) -> str | None:
     return None
 
 
+def first_firing(data: dict[str, Any]) -> str | None:
+    """The earliest `startsAt` of the group's firing alerts (a new session's start)."""
+    times = [
+        from_iso(alert.get("startsAt"), where="the payload")
+        for alert in data.get("alerts") or []
+        if isinstance(alert, dict) and alert.get("status", "firing") == "firing"
+    ]
+    return min(times).isoformat() if times else None
+
+
 def title(data: dict[str, Any]) -> str:
     common = data.get("commonLabels") or {}
     annotations = data.get("commonAnnotations") or {}

@@ -114,6 +114,7 @@ class Receiver:
             self.journal,
             alerts.title(data),
             severity=_known_severity(self.journal, alerts.severity(data)),
+            at=alerts.first_firing(data),
             activate=False,
         )
         self.opened[key] = session_id
