@@ -227,7 +227,10 @@ def test_kill_9_leaves_no_torn_event_and_keeps_every_acknowledged_alert(
         stop = threading.Event()
 
         def sender(
-            index: int, port: int = port, round_number: int = round_number
+            index: int,
+            port: int = port,
+            round_number: int = round_number,
+            stop: threading.Event = stop,
         ) -> None:
             number = 0
             while not stop.is_set():
