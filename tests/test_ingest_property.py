@@ -89,3 +89,37 @@ def test_ingest_twice_is_once_and_overlap_adds_the_union(
     stored = [line.data["id"] for line in read_lines(path) if line.data]
     assert sorted(stored) == sorted(expected)  # the union, each id once
     assert timeline_ids(path) == expected
+
+
+_FRAGMENTS = [
+    "token=abcd1234efgh",
+    "postgres://u:p4ssw0rd@db/x",
+    "xoxb-1234567890-abcdef",
+    "AKIAABCDEFGHIJKLMNOP",
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIE",
+    "-----END RSA PRIVATE KEY-----",
+    "Authorization: Bearer abcdefghijklmnop1234",
+    "see https://a.test/x",
+    "password: hunter2hunter2",
+    "--token s3cr3tvalue",
+    "plain words",
+    "\n",
+    " ",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(_FRAGMENTS) | st.text(max_size=8)).map("".join),
+        max_size=12,
+    )
+)
+def test_redact_many_is_redact_of_each(texts: list[str]) -> None:
+    from journal.operations.redact import redact, redact_many
+
+    assert redact_many(texts) == [redact(t) for t in texts]
+    extra = (r"^plain",)
+    assert redact_many(texts, extra_patterns=extra) == [
+        redact(t, extra_patterns=extra) for t in texts
+    ]

@@ -192,6 +192,8 @@ class _Channel:
     ) -> None:
         self.cid, self.name, self.users, self.channels = cid, name, users, channels
         self.options = options
+        self.kind = options.kind("message")
+        self.source = f"slack #{name}"
         self.events: dict[str, Event] = {}
 
     def ident(self, ts: str) -> str:
@@ -228,9 +230,9 @@ class _Channel:
         thread = message.get("thread_ts")
         self.events[ident] = event(
             moment.astimezone(self.options.tz),
-            self.options.kind("message"),
+            self.kind,
             text,
-            source=f"slack #{self.name}",
+            source=self.source,
             ident=ident,
             star=self._starred(message),
             by=self._author(message),
@@ -286,13 +288,21 @@ _CODE = re.compile(r"(```[\s\S]*?```|`[^`\n]*`)")
 def to_markdown(text: str, users: dict[str, str], channels: dict[str, str]) -> str:
     """Slack's mrkdwn as Markdown: mentions named, links as `[text](url)`, `*bold*`
     as `**bold**`; code spans are left as they are."""
-    parts = _CODE.split(text)
+    parts = _CODE.split(text) if "`" in text else [text]
     for index in range(0, len(parts), 2):
-        part = _ANGLE.sub(lambda m: _angle(m[1], users, channels), parts[index])
-        part = _BOLD.sub(r"**\1**", part)
-        part = _ITALIC.sub(r"*\1*", part)
-        parts[index] = _STRIKE.sub(r"~~\1~~", part)
+        part = parts[index]
+        if "<" in part:
+            part = _ANGLE.sub(lambda m: _angle(m[1], users, channels), part)
+        if "*" in part:
+            part = _BOLD.sub(r"**\1**", part)
+        if "_" in part:
+            part = _ITALIC.sub(r"*\1*", part)
+        if "~" in part:
+            part = _STRIKE.sub(r"~~\1~~", part)
+        parts[index] = part
     text = "".join(parts)
+    if "&" not in text:
+        return text
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+_CHUNK = 256
+"""Events redacted together: one search for the anchors of the secret rules."""
+
+
 class Ingested(Record):
     """What `ingest` read and wrote."""
 
@@ -35,7 +39,7 @@ class Ingested(Record):
     redacted: int
     """Events whose text had a secret replaced."""
     events: tuple[Event, ...]
-    """The events added (or, with --dry-run, that would be), in time order."""
+    """With --dry-run, the events that would be added, in time order."""
 
 
 class Request(Record):
@@ -116,13 +120,14 @@ def append_new(
     """Append the events of `found` whose ids `seen` (default: the timeline's) lacks;
     the caller holds the session lock."""
     from journal.ingest.seen import timeline_ids
-    from journal.store.timeline import append_events
+    from journal.store.timeline import append_lines
 
     path = journal.timeline_path(session_id)
-    batch = Batch(journal, redact=request.redact, window=window)
+    batch = Batch(journal, redact=request.redact, window=window, keep=False)
     batch.take(found, timeline_ids(path) if seen is None else seen)
-    append_events(path, list(batch.result(session_id).events))
-    return batch.result(session_id)
+    result = batch.result(session_id)
+    append_lines(path, batch.lines())
+    return result
 
 
 class Batch:
@@ -134,18 +139,21 @@ class Batch:
         *,
         redact: bool,
         window: tuple[datetime | None, datetime | None],
+        keep: bool = True,
     ) -> None:
         self.redact = redact and journal.config.redact
         self.patterns = journal.config.redact_patterns
         self.window = window
-        self.kept: list[tuple[datetime, int, Event]] = []
+        self.keep = keep
+        # The stored line of each event, and the event itself only when asked for:
+        # 100,000 lines take far less memory than 100,000 mappings.
+        self.kept: list[tuple[datetime, int, str, Event | None]] = []
         self.read = self.duplicates = self.outside = self.redacted = 0
 
     def take(self, found: Iterable[Event], seen: set[str]) -> None:
-        from journal.operations.redact import redact
-
         ids = set(seen)
         since, until = self.window
+        chunk: list[tuple[datetime, Event]] = []
         for event in found:
             self.read += 1
             moment = datetime.fromisoformat(event["at"])
@@ -156,12 +164,34 @@ class Batch:
                 self.duplicates += 1
                 continue
             ids.add(event["id"])
-            if self.redact:
-                scrubbed = redact(event["text"], extra_patterns=self.patterns)
+            chunk.append((moment, event))
+            if len(chunk) == _CHUNK:
+                self._keep(chunk)
+                chunk = []
+        self._keep(chunk)
+
+    def _keep(self, chunk: list[tuple[datetime, Event]]) -> None:
+        """Redact a chunk of events (the anchors looked for once for all of them)
+        and keep their stored lines."""
+        from journal.operations.redact import redact_many
+        from journal.store.timeline import event_line
+
+        if self.redact and chunk:
+            texts = [event["text"] for _, event in chunk]
+            for (_, event), scrubbed in zip(
+                chunk, redact_many(texts, extra_patterns=self.patterns), strict=True
+            ):
                 if scrubbed.kinds:
                     self.redacted += 1
                     event["text"] = scrubbed.text
-            self.kept.append((moment, len(self.kept), event))
+        for moment, event in chunk:
+            line = event_line(event)
+            self.kept.append(
+                (moment, len(self.kept), line, event if self.keep else None)
+            )
+
+    def lines(self) -> list[str]:
+        return [item[2] for item in self.kept]
 
     def result(self, session_id: str) -> Ingested:
         self.kept.sort(key=lambda item: (item[0], item[1]))
@@ -172,7 +202,7 @@ class Batch:
             duplicates=self.duplicates,
             outside=self.outside,
             redacted=self.redacted,
-            events=tuple(item[2] for item in self.kept),
+            events=tuple(item[3] for item in self.kept if item[3] is not None),
         )
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from journal.insight.metrics import Metrics, compute, figures, format_duration
+from journal.render.fold import fold
 
 if TYPE_CHECKING:
     from journal.insight.related import Related
@@ -134,7 +135,7 @@ def build_context(
     return {
         "id": session_id,
         "session": session,
-        "events": list(events),
+        "events": fold(events),
         "commits": _commits(events, commit_url),
         "metrics": metrics,
         "metric_rows": metric_rows(metrics, has_steps=bool(session.next_steps)),

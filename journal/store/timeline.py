@@ -37,7 +37,9 @@ def format_event(event: dict[str, Any]) -> str:
     ordered = {k: event[k] for k in _FIELD_ORDER if k in event}
     ordered.update((k, v) for k, v in event.items() if k not in ordered and _kept(v))
     body = json.dumps(ordered, ensure_ascii=False)
-    return "- " + body.translate(_YAML_UNSAFE) + "\n"
+    if not body.isascii() or "\x7f" in body:  # the only characters translated
+        body = body.translate(_YAML_UNSAFE)
+    return "- " + body + "\n"
 
 
 def _kept(value: Any) -> bool:
@@ -51,14 +53,20 @@ def append_event(path: Path, event: dict[str, Any]) -> None:
     append_line(path, format_event(event))
 
 
-def append_events(path: Path, events: list[dict[str, Any]]) -> None:
-    """Append several events with one write and one fsync (`journal ingest`); the
-    caller holds the session lock. On a failed write the file stays as it was."""
-    if not events:
-        return
-    for event in events:
+def event_line(event: dict[str, Any]) -> str:
+    """The stored line of an event for `append_lines`, refused if not UTF-8."""
+    line = format_event(event)
+    if not line.isascii():
         _refuse_surrogates(event)
-    append_line(path, "".join(map(format_event, events)))
+    return line
+
+
+def append_lines(path: Path, lines: list[str]) -> None:
+    """Append the lines of several events (`event_line`) with one write and one
+    fsync (`journal ingest`); the caller holds the session lock. On a failed write
+    the file stays as it was."""
+    if lines:
+        append_line(path, "".join(lines))
 
 
 def _refuse_surrogates(event: dict[str, Any]) -> None:
