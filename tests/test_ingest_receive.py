@@ -258,3 +258,16 @@ def test_kill_9_leaves_no_torn_event_and_keeps_every_acknowledged_alert(
         assert [line for line in lines if line.problem or line.torn] == []
         assert acked <= timeline_ids(path)
     assert len(acked) > 20
+
+
+def test_a_torn_last_line_is_mended_before_the_first_append(
+    journal_root: Path, session_id: str, receiver: int
+) -> None:
+    path = Journal.open(journal_root).timeline_path(session_id)
+    whole = '- {"at": "2025-11-04T15:40:00+00:00", "kind": "note", "text": "before"}\n'
+    path.write_text(whole + '- {"at": "2025-11-04T15:4')
+    code, _ = post(receiver, json.dumps(alert_group("m1")).encode(), BEARER)
+    assert code == 200
+    lines = read_lines(path)
+    assert [line.problem for line in lines] == [None, None]
+    assert path.with_name("timeline.yaml.torn").read_text().startswith('- {"at"')

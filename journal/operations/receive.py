@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from journal.errors import JournalError, NotFoundError
@@ -62,10 +63,12 @@ class Receiver:
         fmt = payload_format(data) or ""
         with self.lock:
             session_id = self._session(data, fmt, named)
-            seen = self.seen.setdefault(
-                session_id, SeenIds(self.journal.timeline_path(session_id))
-            )
+            path = self.journal.timeline_path(session_id)
             with self.journal.lock(session_id):
+                if session_id not in self.seen:
+                    _mend(path)
+                    self.seen[session_id] = SeenIds(path)
+                seen = self.seen[session_id]
                 result = append_new(
                     self.journal,
                     session_id,
@@ -119,6 +122,22 @@ class Receiver:
         )
         self.opened[key] = session_id
         return session_id
+
+
+def _mend(path: Path) -> None:
+    """Before the first append to a timeline, a last line torn by an earlier crash
+    (of anything that writes it) is repaired as `journal check --fix` does, so no
+    reader meets it; the caller holds the session lock."""
+    from journal.store.timeline import repair
+
+    try:
+        with path.open("rb") as handle:
+            handle.seek(-1, 2)
+            torn = handle.read(1) != b"\n"
+    except OSError:  # missing or empty
+        return
+    if torn:
+        repair(path)
 
 
 def _known_severity(journal: Journal, value: str | None) -> str | None:
