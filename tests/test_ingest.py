@@ -306,3 +306,31 @@ def test_ingest_lock_is_the_log_lock(journal_root: Path, session_id: str) -> Non
         assert timeline(journal_root, session_id) == []
     thread.join(10)
     assert done.is_set() and len(timeline(journal_root, session_id)) == 4
+
+
+@pytest.mark.parametrize(
+    ("pairs", "message"),
+    [
+        ("[firing]", "'firing' is not STATE=KIND"),
+        ("[paged=detected]", "'paged=detected' is not STATE=KIND"),
+        ("[firing=alarm]", "'alarm' is not an event kind"),
+    ],
+)
+def test_bad_ingest_kinds_one_line(
+    journal_root: Path, cli: Cli, session_id: str, pairs: str, message: str
+) -> None:
+    config = journal_root / "journal.yaml"
+    config.write_text(
+        config.read_text().replace("ingest_kinds: []", f"ingest_kinds: {pairs}")
+    )
+    before = snapshot(journal_root)
+    result = cli("ingest", str(FIXTURES / "alertmanager.json"))
+    assert result.code == 1 and message in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert snapshot(journal_root) == before
+
+
+def test_receive_refuses_a_short_token(cli: Cli) -> None:
+    result = cli("receive", env={"JOURNAL_RECEIVE_TOKEN": "short"})
+    assert result.code == 2
+    assert "must hold a token of 16 characters or more" in result.err

@@ -123,3 +123,49 @@ def test_redact_many_is_redact_of_each(texts: list[str]) -> None:
     assert redact_many(texts, extra_patterns=extra) == [
         redact(t, extra_patterns=extra) for t in texts
     ]
+
+
+log_lines = st.lists(
+    st.tuples(
+        st.integers(0, 23),
+        st.integers(0, 59),
+        st.sampled_from(["ana", "bo", "logbot"]),
+        st.text(
+            st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
+            min_size=1,
+            max_size=30,
+        ).filter(lambda t: t.strip() == t and t != ""),
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(lines=log_lines, cut=st.integers(0, 25))
+def test_a_text_log_ingested_twice_or_in_overlapping_parts_is_ingested_once(
+    journal_root: Path,
+    session_id: str,
+    tmp_path: Path,
+    lines: list[tuple[int, int, str, str]],
+    cut: int,
+) -> None:
+    journal = Journal.open(journal_root)
+    path = journal.timeline_path(session_id)
+    path.write_bytes(b"")
+    text = [f"2025-11-04 {h:02d}:{m:02d}:00 <{n}> {t}" for h, m, n, t in lines]
+    whole, part = tmp_path / "whole.log", tmp_path / "part.log"
+    whole.write_text("\n".join(text) + "\n")
+    part.write_text("\n".join(text[:cut]) + "\n")
+    request = Request(redact=False, fmt="text")
+    if cut:
+        ingest(journal, str(part), request)
+    ingest(journal, str(whole), request)
+    once = path.read_bytes()
+    ingest(journal, str(whole), request)
+    assert path.read_bytes() == once
+    assert len(read_lines(path)) == len(lines)
