@@ -47,6 +47,9 @@ class Options(Record):
     """A Slack reaction (without colons) that marks a key moment."""
     kinds: tuple[tuple[str, str], ...] = tuple(DEFAULT_STATE_KINDS.items())
     """The event kind of each alert state."""
+    known: frozenset[str] = frozenset()
+    """Ids the timeline holds: a reader may yield just `{at, id}` for them, as they
+    are skipped anyway (a re-ingest then converts nothing)."""
 
     def kind(self, state: str) -> str:
         return dict(self.kinds).get(state, dict(self.kinds).get("other", "note"))

@@ -220,6 +220,9 @@ class _Channel:
         except ValueError:
             raise bad(f"ts {ts!r} is not a time", "export again", where=where) from None
         ident = self.ident(ts)
+        if ident in self.options.known:
+            self.events[ident] = {"at": moment.isoformat(), "id": ident}
+            return
         text = self.markdown(str(message.get("text") or ""))
         files = [
             _file_link(f) for f in message.get("files") or [] if isinstance(f, dict)

@@ -95,17 +95,27 @@ def ingest(
     folder = journal.session_dir(session_id)
     if not (folder / SESSION_FILE).is_file():
         raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
+    from journal.ingest.seen import timeline_ids
+
     options = options_for(journal, request)
     window = _window(journal, request)
-    found = read_source(source, options, fmt=request.fmt, stdin=stdin)
+    path = journal.timeline_path(session_id)
     if request.dry_run:
-        from journal.ingest.seen import timeline_ids
-
+        seen = timeline_ids(path)
+        found = read_source(
+            source, options.replace(known=frozenset(seen)), fmt=request.fmt, stdin=stdin
+        )
         batch = Batch(journal, redact=request.redact, window=window)
-        batch.take(found, timeline_ids(journal.timeline_path(session_id)))
+        batch.take(found, seen)
         return batch.result(session_id)
     with journal.lock(session_id):
-        return append_new(journal, session_id, found, request=request, window=window)
+        seen = timeline_ids(path)
+        found = read_source(
+            source, options.replace(known=frozenset(seen)), fmt=request.fmt, stdin=stdin
+        )
+        return append_new(
+            journal, session_id, found, request=request, window=window, seen=seen
+        )
 
 
 def append_new(

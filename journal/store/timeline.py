@@ -30,13 +30,16 @@ _YAML_UNSAFE = {
 }
 _YAML_UNSAFE.update({cp: f"\\u{cp:04x}" for cp in range(0x7F, 0xA0)})
 _FIELD_ORDER = ("at", "kind", "text")
+# One encoder for every line: `json.dumps(…, ensure_ascii=False)` builds a new one
+# per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def format_event(event: dict[str, Any]) -> str:
     """The stored line for one event: `- {"at": …, "kind": …, "text": …, …}\\n`."""
     ordered = {k: event[k] for k in _FIELD_ORDER if k in event}
     ordered.update((k, v) for k, v in event.items() if k not in ordered and _kept(v))
-    body = json.dumps(ordered, ensure_ascii=False)
+    body = _ENCODE(ordered)
     if not body.isascii() or "\x7f" in body:  # the only characters translated
         body = body.translate(_YAML_UNSAFE)
     return "- " + body + "\n"
