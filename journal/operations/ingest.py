@@ -157,7 +157,7 @@ class Batch:
         self.keep = keep
         # The stored line of each event, and the event itself only when asked for:
         # 100,000 lines take far less memory than 100,000 mappings.
-        self.kept: list[tuple[datetime, int, str, Event | None]] = []
+        self.kept: list[tuple[datetime, int, bytes, Event | None]] = []
         self.read = self.duplicates = self.outside = self.redacted = 0
 
     def take(self, found: Iterable[Event], seen: set[str]) -> None:
@@ -200,7 +200,7 @@ class Batch:
                 (moment, len(self.kept), line, event if self.keep else None)
             )
 
-    def lines(self) -> list[str]:
+    def lines(self) -> list[bytes]:
         return [item[2] for item in self.kept]
 
     def result(self, session_id: str) -> Ingested:

@@ -56,20 +56,21 @@ def append_event(path: Path, event: dict[str, Any]) -> None:
     append_line(path, format_event(event))
 
 
-def event_line(event: dict[str, Any]) -> str:
-    """The stored line of an event for `append_lines`, refused if not UTF-8."""
+def event_line(event: dict[str, Any]) -> bytes:
+    """The stored line of an event for `append_lines`, as UTF-8 (refused if it
+    cannot be)."""
     line = format_event(event)
     if not line.isascii():
         _refuse_surrogates(event)
-    return line
+    return line.encode("utf-8")
 
 
-def append_lines(path: Path, lines: list[str]) -> None:
+def append_lines(path: Path, lines: list[bytes]) -> None:
     """Append the lines of several events (`event_line`) with one write and one
     fsync (`journal ingest`); the caller holds the session lock. On a failed write
     the file stays as it was."""
     if lines:
-        append_line(path, "".join(lines))
+        append_line(path, b"".join(lines))
 
 
 def _refuse_surrogates(event: dict[str, Any]) -> None:
