@@ -334,3 +334,18 @@ def test_receive_refuses_a_short_token(cli: Cli) -> None:
     result = cli("receive", env={"JOURNAL_RECEIVE_TOKEN": "short"})
     assert result.code == 2
     assert "must hold a token of 16 characters or more" in result.err
+
+
+def test_a_log_past_midnight_moves_to_the_next_day(tmp_path: Path) -> None:
+    from datetime import date
+
+    log = tmp_path / "night.log"
+    log.write_text(
+        "[23:58] <ana> still here\n[00:02] <bo> new day\n[00:03] <ana> yes\n"
+    )
+    found = list(read_source(str(log), Options(day=date(2025, 11, 4))))
+    assert [e["at"] for e in found] == [
+        "2025-11-04T23:58:00+00:00",
+        "2025-11-05T00:02:00+00:00",
+        "2025-11-05T00:03:00+00:00",
+    ]

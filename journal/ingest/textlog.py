@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from journal.ingest.common import Event, Options, bad, event, from_iso
 
@@ -66,7 +66,7 @@ def _match(line: str) -> re.Match[str] | None:
 
 def read(lines: Iterable[str], options: Options, *, name: str) -> Iterator[Event]:
     """The messages of a log; a continuation line joins the message before it."""
-    day = options.day
+    day = _Day(options.day)
     pending: Event | None = None
     seen: dict[str, int] = {}
     for number, raw in enumerate(lines, start=1):
@@ -74,7 +74,7 @@ def read(lines: Iterable[str], options: Options, *, name: str) -> Iterator[Event
         stripped = line.strip()
         heading = _HEADING.match(stripped)
         if heading:
-            day = date.fromisoformat(heading[1] or heading[2])
+            day = _Day(date.fromisoformat(heading[1] or heading[2]), heading=True)
             continue
         found = _match(stripped) if stripped else None
         if found is None:
@@ -90,9 +90,29 @@ def read(lines: Iterable[str], options: Options, *, name: str) -> Iterator[Event
             continue
         if pending is not None:
             yield _finish(pending, seen)
-        pending = _message(found, day, options, where=f"{name}:{number}")
+        pending = _message(found, day.of(found), options, where=f"{name}:{number}")
     if pending is not None:
         yield _finish(pending, seen)
+
+
+class _Day:
+    """The date of clock-only lines: a heading's, or `--date`'s — which a log that
+    runs past midnight (`23:58` then `00:02`) leaves for the next day."""
+
+    def __init__(self, start: date | None, *, heading: bool = False) -> None:
+        self.day, self.heading = start, heading
+        self.last: time | None = None
+
+    def of(self, found: re.Match[str]) -> date | None:
+        clock = found.groupdict().get("clock")
+        if not clock or self.day is None:
+            return self.day
+        now = time.fromisoformat(_padded(clock))
+        # Under a heading the entries may run newest first: no rollover there.
+        if not self.heading and self.last and self.last.hour - now.hour >= 12:
+            self.day += timedelta(days=1)
+        self.last = now
+        return self.day
 
 
 def _message(
