@@ -13,7 +13,6 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from journal.insight.metrics import Metrics, compute, figures, format_duration
-from journal.render.fold import fold
 
 if TYPE_CHECKING:
     from journal.insight.related import Related
@@ -127,6 +126,8 @@ def build_context(
     related: Sequence[Related] = (),
 ) -> dict[str, Any]:
     """The template context of one report."""
+    from journal.render.fold import fold
+
     moments = [e.at for e in events] + [
         t for t in (session.started, session.ended) if t is not None
     ]

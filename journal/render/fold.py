@@ -4,10 +4,10 @@ a minute become one row, their texts one under the other."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import msgspec
-
-from journal.model.session import Event
+if TYPE_CHECKING:  # the model (msgspec) stays off `render --all`'s fast path
+    from journal.model.session import Event
 
 WINDOW_S = 60
 """Messages of one author this close to the first of a row join it."""
@@ -31,6 +31,8 @@ def fold(events: Sequence[Event]) -> list[Event]:
 
 def _close(folded: list[Event], texts: list[str]) -> None:
     if len(texts) > 1:
+        import msgspec
+
         folded[-1] = msgspec.structs.replace(folded[-1], text="\n".join(texts))
 
 
