@@ -271,3 +271,15 @@ def test_a_torn_last_line_is_mended_before_the_first_append(
     lines = read_lines(path)
     assert [line.problem for line in lines] == [None, None]
     assert path.with_name("timeline.yaml.torn").read_text().startswith('- {"at"')
+
+
+def test_a_high_alert_goes_to_the_active_session_and_an_unknown_one_is_404(
+    journal_root: Path, session_id: str, receiver: int
+) -> None:
+    body = json.dumps(alert_group("h1", severity="high")).encode()
+    code, answer = post(receiver, body, BEARER)
+    assert code == 200 and answer["session"] == session_id
+    before = snapshot(journal_root)
+    code, answer = post(receiver, body, BEARER, path="/?session=no-such-session")
+    assert code == 404 and "no-such-session" in str(answer["error"])
+    assert snapshot(journal_root) == before
