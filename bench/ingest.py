@@ -12,10 +12,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import synth
 from measure import Figures, timed
-from table import Row, within
+from table import Figure, Row, within
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from budgets import Results
+    from scenarios import Bench
 
 MESSAGES = 100_000
 CHANNELS = 10
@@ -70,12 +77,10 @@ def _message(ts: int, n: int, channel: int) -> dict[str, object]:
     return message
 
 
-def add_ingest(bench: object) -> None:
+def add_ingest(bench: Bench) -> None:
     """The scenarios: ingest into an empty session, again (nothing new), the
     standard library's read of the same JSON."""
-    base: Path = bench.base  # type: ignore[attr-defined]
-    env: dict[str, str] = bench.env  # type: ignore[attr-defined]
-    runs: int = bench.plan.slow_runs  # type: ignore[attr-defined]
+    base, env, runs = bench.base, bench.env, bench.plan.slow_runs
     root = base / "ingest"
     synth.new_journal(root, env=env, commits=1)
     sid = synth.write_session(root, 0, events=0)
@@ -88,7 +93,7 @@ def add_ingest(bench: object) -> None:
     def empty() -> None:
         timeline.write_bytes(b"")
 
-    add = bench.add  # type: ignore[attr-defined]
+    add = bench.add
     add("ingest", _checked(timed(argv, cwd=root, env=env), timeline), runs, reset=empty)
     add("ingest-again", timed(argv, cwd=root, env=env), runs)
     read = (
@@ -103,12 +108,12 @@ def add_ingest(bench: object) -> None:
     )
 
 
-def _checked(once: object, timeline: Path) -> object:
+def _checked(once: Callable[[], Figures], timeline: Path) -> Callable[[], Figures]:
     """The run, then a check that it wrote every message (a bench of a no-op is
     no bench)."""
 
     def run() -> Figures:
-        figures: Figures = once()  # type: ignore[operator]
+        figures = once()
         lines = timeline.read_bytes().count(b"\n")
         if lines != MESSAGES:
             raise SystemExit(f"bench: ingest wrote {lines} events, not {MESSAGES}")
@@ -117,9 +122,10 @@ def _checked(once: object, timeline: Path) -> object:
     return run
 
 
-def ingest_rows(results: object, python: object) -> list[Row]:
-    figure = results.figure  # type: ignore[attr-defined]
-    if not results.has("ingest"):  # type: ignore[attr-defined]
+def ingest_rows(results: Results, python: Figure) -> list[Row]:
+    """The group's rows: the budget against `json.loads`, the re-ingest, memory."""
+    figure = results.figure
+    if not results.has("ingest"):
         return []
     stdlib = figure("ingest-stdlib")
     size = f"{MESSAGES:,} messages"
