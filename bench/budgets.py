@@ -83,7 +83,9 @@ def rows(bench: Bench) -> list[Row]:
     out += org_rows(bench, results.figure, python, PYTHON)
     if results.has("import"):
         out.append(_import(bench, results, python))
-    return out
+    from ingest import ingest_rows
+
+    return out + ingest_rows(results, python)
 
 
 def _capture(bench: Bench, results: Results, python: Figure) -> list[Row]:

@@ -30,7 +30,7 @@ from measure import BenchError, run_all
 from scenarios import FULL, QUICK, Plan, build, find_jrnl
 from table import Row, markdown
 
-GROUPS = ("log", "hook", "read", "render", "site", "import", "org")
+GROUPS = ("log", "hook", "read", "render", "site", "import", "org", "ingest")
 
 
 def main(argv: list[str] | None = None) -> int:

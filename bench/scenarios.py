@@ -108,14 +108,23 @@ def build(base: Path, plan: Plan, only: frozenset[str] = frozenset()) -> Bench:
     if any(bench.wants(g) for g in ("read", "render", "site")):
         for count in plan.sessions:
             _add_sessions(bench, count)
+    _add_others(bench)
+    return bench
+
+
+def _add_others(bench: Bench) -> None:
+    """The groups that stand alone: import, ingest, the org site."""
     if bench.wants("import"):
         _add_import(bench)
+    if bench.wants("ingest"):
+        from ingest import add_ingest
+
+        add_ingest(bench)
     if bench.wants("org"):
         from org import add_org
 
-        for count in plan.org_sessions:
+        for count in bench.plan.org_sessions:
             add_org(bench, count)
-    return bench
 
 
 # --- capture --------------------------------------------------------------------

@@ -24,6 +24,7 @@ ALLOWED = {
     "gitlink": {"store", "model"},
     "insight": {"store", "model", "gitlink"},
     "importer": {"store", "model", "render"},
+    "ingest": {"store", "model"},
     "render": {"store", "model", "insight", "gitlink"},
     "site": {"store", "model", "insight", "render", "gitlink"},
     "operations": {
@@ -33,6 +34,7 @@ ALLOWED = {
         "render",
         "gitlink",
         "importer",
+        "ingest",
         "site",
     },
     "cli": {
@@ -42,6 +44,7 @@ ALLOWED = {
         "render",
         "gitlink",
         "importer",
+        "ingest",
         "site",
         "operations",
     },

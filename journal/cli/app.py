@@ -36,7 +36,7 @@ _NO_ARGS_IS_HELP: type[Exception] = getattr(
 # order they are used. A command missing here still shows, under "Other".
 PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Sessions", ("init", "new", "use", "list", "show", "close")),
-    ("Capture", ("log", "exec", "set", "edit")),
+    ("Capture", ("log", "exec", "set", "edit", "ingest", "receive")),
     ("Items", ("option", "criterion", "step", "lesson", "validate", "verify")),
     ("Reports", ("render", "stats", "todo", "check", "related", "hotspots")),
     ("Git", ("link", "sync", "hook", "merge", "resolve")),
@@ -136,6 +136,7 @@ def _register() -> None:
         check,
         followups,
         git,
+        ingest,
         items,
         memory,
         merge,
@@ -152,6 +153,7 @@ def _register() -> None:
     for module in (
         sessions,
         capture,
+        ingest,
         items,
         run,
         report,

@@ -214,6 +214,15 @@ class Event(_Base, frozen=True):
     original: Annotated[str, Meta(max_length=200)] | None = None
     """The time as the source report wrote it, e.g. '22:00 PST', when it differs
     from the time the report shows (set by `journal import`)."""
+    source: str | None = None
+    """Where an ingested event came from: `slack`, `textlog`, `alertmanager`…"""
+    id: Annotated[str, Meta(max_length=500)] | None = None
+    """The source's own id of the message or alert, e.g. `slack:C1:1700000000.000100`;
+    `journal ingest` and `journal receive` skip an id the timeline already holds."""
+    link: str | None = None
+    """The message's or alert's web address, where the source gives one."""
+    reply_to: str | None = None
+    """The `id` of the message this one answers (a thread reply)."""
 
 
 _PATH_RE = re.compile(r"(?:\s*-\s*at\s*)?`\$((?:\.[A-Za-z_]\w*|\[\d+\])*)`")

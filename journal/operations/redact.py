@@ -151,25 +151,64 @@ class Redaction(Record):
     kinds: tuple[str, ...]
 
 
+# Every anchor with the index of its rule: one flat pass finds the rules a text needs.
+_ANCHORS = tuple(
+    (anchor, index)
+    for index, (_, anchors, _, _) in enumerate(_RULES)
+    for anchor in anchors
+)
+
+
 @functools.cache
 def _compile(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def redact(text: str, *, extra_patterns: Iterable[str] = ()) -> Redaction:
-    """`text` with every secret replaced by `[REDACTED:kind]`, and the kinds found."""
+def redact(
+    text: str,
+    *,
+    extra_patterns: Iterable[str] = (),
+    anchors: tuple[tuple[str, int], ...] = _ANCHORS,
+) -> Redaction:
+    """`text` with every secret replaced by `[REDACTED:kind]`, and the kinds found.
+
+    `anchors` narrows the anchors looked for, when the caller knows the others are
+    absent (`redact_many`)."""
     found: list[str] = []
     lowered = text.lower()
+    hits = {index for anchor, index in anchors if anchor in lowered}
     rules = [
         (kind, pattern, group)
-        for kind, anchors, pattern, group in _RULES
-        if any(anchor in lowered for anchor in anchors)
+        for index, (kind, _, pattern, group) in enumerate(_RULES)
+        if index in hits
     ]
     rules.extend(("custom", pattern, 0) for pattern in extra_patterns)
     for kind, pattern, group in rules:
         replace = functools.partial(_replace, kind=kind, group=group, found=found)
         text = _compile(pattern).sub(replace, text)
     return Redaction(text=text, kinds=tuple(found))
+
+
+def redact_many(
+    texts: list[str], *, extra_patterns: Iterable[str] = ()
+) -> list[Redaction]:
+    """`redact` of each text, the same as one by one (`journal ingest` scrubs
+    100,000 chat messages).
+
+    The rules are first tried on all the texts joined by line breaks: a rule whose
+    anchors or pattern match nowhere in the lot cannot match any one text (no
+    built-in pattern looks past a text's end but the private-key rule, which then
+    matches the lot too), so most lots need no per-text work at all. Extra patterns
+    may use `^` or `$`, so they are always run text by text."""
+    joined = "\n".join(texts)
+    lowered = joined.lower()
+    candidates = {i for a, i in _ANCHORS if a in lowered}
+    matching = {i for i in candidates if _compile(_RULES[i][2]).search(joined)}
+    patterns = tuple(extra_patterns)
+    if not matching and not patterns:
+        return [Redaction(text=t, kinds=()) for t in texts]
+    narrowed = tuple((a, i) for a, i in _ANCHORS if i in matching)
+    return [redact(t, extra_patterns=patterns, anchors=narrowed) for t in texts]
 
 
 def _replace(match: re.Match[str], *, kind: str, group: int, found: list[str]) -> str:

@@ -126,6 +126,8 @@ def build_context(
     related: Sequence[Related] = (),
 ) -> dict[str, Any]:
     """The template context of one report."""
+    from journal.render.fold import fold
+
     moments = [e.at for e in events] + [
         t for t in (session.started, session.ended) if t is not None
     ]
@@ -134,7 +136,7 @@ def build_context(
     return {
         "id": session_id,
         "session": session,
-        "events": list(events),
+        "events": fold(events),
         "commits": _commits(events, commit_url),
         "metrics": metrics,
         "metric_rows": metric_rows(metrics, has_steps=bool(session.next_steps)),

@@ -91,6 +91,9 @@ class Config(Record):
     """Statuses that mean the session is over (`close` picks the first)."""
     severities: tuple[str, ...] = ("critical", "high", "medium", "low")
     event_kinds: tuple[str, ...] = DEFAULT_KINDS
+    ingest_kinds: tuple[str, ...] = ()
+    """`STATE=KIND` pairs: the event kind `journal ingest` gives an alert state
+    (firing, acknowledged, mitigated, resolved) or a chat message (docs/ingest.md)."""
     ascii: bool = False
     """Write words instead of status emoji in reports."""
     redact: bool = True
@@ -286,6 +289,7 @@ severities: [critical, high, medium, low]
 event_kinds: [note, impact, detected, acknowledged, investigating, identified,
   mitigated, resolved, deployed, decision, commit, verify, action]
   # impact: when impact began; acknowledged: a responder took the alert (metrics)
+ingest_kinds: []            # journal ingest: STATE=KIND, e.g. [firing=impact]
 ascii: false                # true: words instead of status emoji in reports
 redact: true                # scrub tokens, keys and passwords before they reach disk
 redact_patterns: []         # extra regular expressions to redact

@@ -30,14 +30,19 @@ _YAML_UNSAFE = {
 }
 _YAML_UNSAFE.update({cp: f"\\u{cp:04x}" for cp in range(0x7F, 0xA0)})
 _FIELD_ORDER = ("at", "kind", "text")
+# One encoder for every line: `json.dumps(…, ensure_ascii=False)` builds a new one
+# per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def format_event(event: dict[str, Any]) -> str:
     """The stored line for one event: `- {"at": …, "kind": …, "text": …, …}\\n`."""
     ordered = {k: event[k] for k in _FIELD_ORDER if k in event}
     ordered.update((k, v) for k, v in event.items() if k not in ordered and _kept(v))
-    body = json.dumps(ordered, ensure_ascii=False)
-    return "- " + body.translate(_YAML_UNSAFE) + "\n"
+    body = _ENCODE(ordered)
+    if not body.isascii() or "\x7f" in body:  # the only characters translated
+        body = body.translate(_YAML_UNSAFE)
+    return "- " + body + "\n"
 
 
 def _kept(value: Any) -> bool:
@@ -49,6 +54,23 @@ def append_event(path: Path, event: dict[str, Any]) -> None:
     """Append one event; the caller holds the session lock."""
     _refuse_surrogates(event)
     append_line(path, format_event(event))
+
+
+def event_line(event: dict[str, Any]) -> bytes:
+    """The stored line of an event for `append_lines`, as UTF-8 (refused if it
+    cannot be)."""
+    line = format_event(event)
+    if not line.isascii():
+        _refuse_surrogates(event)
+    return line.encode("utf-8")
+
+
+def append_lines(path: Path, lines: list[bytes]) -> None:
+    """Append the lines of several events (`event_line`) with one write and one
+    fsync (`journal ingest`); the caller holds the session lock. On a failed write
+    the file stays as it was."""
+    if lines:
+        append_line(path, b"".join(lines))
 
 
 def _refuse_surrogates(event: dict[str, Any]) -> None:

@@ -1,0 +1,2 @@
+"""Chat exports, text logs and alert payloads read into timeline events
+(`journal ingest`, `journal receive`): one module per source, `detect` to choose."""
