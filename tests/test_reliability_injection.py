@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from tests.browser_support import ARGS, CHROMIUM, mermaid_svgs, need_local_mermaid
+from tests.browser_support import ARGS, CHROMIUM, mermaid_svgs
 from tests.conftest import git, run_journal
 from tests.figures import record
 
@@ -80,6 +80,10 @@ PAYLOADS = [
     "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#x3C;b&#x3E;",
     '<https://example.com/"><script>' + JS + "</script>>",
     "\u202eevil\u202c and \u200b zero width",
+    f"</title><script>{JS}</script>",
+    f'</title></head><body><img src=x onerror="{JS}">',
+    f"</textarea></noscript></style></script><script>{JS}</script>",
+    f'" onmouseover="{JS}" x="',
 ]
 PLAIN = "Zplainz"
 BASELINE = "2025-11-03-baseline"
@@ -484,7 +488,6 @@ def browser(site: Path) -> Iterator[Any]:
     if CHROMIUM is None:
         pytest.skip("chromium is not installed (apt-get install chromium)")
     pytest.importorskip("playwright.sync_api")
-    need_local_mermaid()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -530,6 +533,58 @@ def test_the_site_runs_no_injected_script_and_keeps_every_page(
     finally:
         watch.context.close()
     _record(len(PAYLOADS), pages=len(PAYLOADS) + 6)
+
+
+# The whole document, head and navigation included: what the theme prints around the
+# page (its <title>, header, navigation, breadcrumbs, footer links) as well.
+_DOCUMENT = """() => {
+  const active = [...document.querySelectorAll('*')].filter(e =>
+      [...e.attributes].some(a => a.name.startsWith('on')
+          || /^\\s*(javascript|vbscript|data):/i.test(a.value))).length;
+  return {title: document.title, scripts: document.scripts.length,
+          inline: [...document.scripts].filter(s => /pwned|alert/i.test(s.text)).length,
+          active: active, titles: document.querySelectorAll('title').length
+              - document.querySelectorAll('svg title').length,
+          frames: document.querySelectorAll('iframe, object, embed').length};
+}"""
+
+
+def _site_pages(site: Path) -> list[str]:
+    return sorted(str(p.relative_to(site).parent) for p in site.rglob("index.html"))
+
+
+@pytest.mark.browser
+def test_no_page_runs_a_script_from_its_title_navigation_or_head(
+    browser: Any, served: str, site: Path, built: Built
+) -> None:
+    """Every page of the site — sessions, months, tags, summaries — in the whole
+    document: the <title>, the header and the navigation list the payloads (up to 50
+    sessions are listed in every page's navigation) and run none of them."""
+    watch = Watch(browser, served)
+    try:
+        watch.visit(_page(served, BASELINE))
+        baseline = watch.page.evaluate(_DOCUMENT)
+        assert baseline["inline"] == 0 and baseline["active"] == 0
+        pages = _site_pages(site)
+        assert len(pages) >= len(PAYLOADS) * 2  # sessions and their tags' pages
+        for rel in pages:
+            watch.visit(served + ("" if rel == "." else rel + "/"))
+            found = watch.page.evaluate(_DOCUMENT)
+            assert found["inline"] == 0 and found["active"] == 0, rel
+            assert found["frames"] == 0, rel
+            assert found["scripts"] == baseline["scripts"], rel
+            assert found["titles"] == 1, rel
+        for index, payload in enumerate(PAYLOADS):
+            watch.visit(_page(served, session_id(index)))
+            title = watch.page.evaluate(_DOCUMENT)["title"]
+            expected = " ".join(f"Session {index + 10}: {one_line(payload)}".split())
+            # The tab shows the title as typed (white space collapsed, as browsers do).
+            assert title == f"{expected} - Journal", payload
+        assert watch.dialogs == []
+        assert [m for m in watch.console if "PWNED" in m] == []
+        assert watch.errors == [] and watch.outside == []
+    finally:
+        watch.context.close()
 
 
 MERMAID_BREAKERS = [p for p in PAYLOADS if "%%" in p or "graph TD" in p or "-->" in p]

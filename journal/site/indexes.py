@@ -10,6 +10,7 @@ from functools import partial
 from journal.render import escape
 from journal.site import paths
 from journal.site.collect import Collected, SessionInfo
+from journal.site.safety import front_matter
 from journal.site.tables import (
     FILTER,
     REPOSITORY_FILTER,
@@ -96,7 +97,7 @@ def home(
     overdue = sum(1 for f in followups if f.overdue(collected.today))
     shown = collected.newest[: max(limit, 0)]
     lines = [
-        f"# {escape.inline(title) or 'Journal'}",
+        front_matter(title or "Journal") + f"# {escape.inline(title) or 'Journal'}",
         "",
         f"**{_plural(len(infos), 'session')}** · {still_open:,} not closed · "
         f"[{_plural(len(followups), 'open follow-up')}]({paths.FOLLOWUPS})"
@@ -189,7 +190,7 @@ def tag_page(
 ) -> str:
     all_tags = paths.link(page, paths.TAGS)
     lines = [
-        f"# Tag: {escape.inline(tag)}",
+        front_matter(f"Tag: {tag}") + f"# Tag: {escape.inline(tag)}",
         "",
         f"{_plural(len(infos), 'session')} · [all tags]({all_tags})",
         "",

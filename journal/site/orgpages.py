@@ -25,7 +25,7 @@ from journal.site.metrics_page import metrics_page
 from journal.site.nav import build_nav
 from journal.site.org import Member
 from journal.site.pages import Generated, Part, session_pages, write_static
-from journal.site.safety import defang_links
+from journal.site.safety import defang_links, front_matter
 from journal.site.session_page import Diagrams
 from journal.site.summaries import WIDE
 from journal.site.tables import session_table
@@ -226,7 +226,7 @@ def journal_page(
     page = paths.journal_page(member.name)
     config = member.journal.config
     lines = [
-        f"# {escape.inline(member.name)}",
+        front_matter(member.name) + f"# {escape.inline(member.name)}",
         "",
         f"{len(infos):,} session{'' if len(infos) == 1 else 's'} · "
         f"timezone {escape.inline(config.timezone)} · severities "

@@ -24,7 +24,7 @@ from journal.site.cache import (
 from journal.site.collect import Collected, SessionInfo, collect
 from journal.site.evidence import FOLDER, Attached, copy_evidence
 from journal.site.nav import build_nav
-from journal.site.safety import defang_links
+from journal.site.safety import defang_links, front_matter
 from journal.site.session_page import Diagrams, chain_links, session_page
 from journal.site.summaries import summary_pages
 from journal.site.writer import DocsWriter
@@ -382,7 +382,7 @@ def _report(
 
 def _broken(session_id: str, message: str) -> str:
     return (
-        f"# {session_id}\n\n"
+        f"{front_matter(session_id)}# {escape.inline(session_id)}\n\n"
         f"This session could not be read: {escape.inline(message)}\n\n"
         "Fix it (`journal check` says how) and build the site again.\n"
     )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from journal.site import mermaid, paths
 from journal.site.collect import SessionInfo
 from journal.site.evidence import Attached, evidence_section
+from journal.site.safety import front_matter
 from journal.site.tables import cell_link
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def session_page(
     parts = [_before_footer(body.rstrip("\n"), section.rstrip("\n"))]
     if chain:
         parts.append(chain)
-    return "\n\n".join(parts) + "\n"
+    return front_matter(info.label) + "\n\n".join(parts) + "\n"
 
 
 def _before_footer(report: str, section: str) -> str:
