@@ -109,14 +109,12 @@ def generate_org(
     )
     try:
         collected, parts = collect_all(members, keep_going=keep_going)
-        mermaid_js = assets.find_mermaid(
-            root=place.root, state_dir=place.state_dir, configured=""
-        )
+        mermaid_js = assets.find_mermaid(root=place.root, configured="")
         pages = 0
         for member in members:
             journal = member.journal
             diagrams = Diagrams(
-                enabled=mermaid_js is not None or not offline,
+                mermaid=mermaid_js is not None,
                 tz=journal.tz,
                 tz_name=journal.config.timezone,
             )
@@ -125,13 +123,7 @@ def generate_org(
             )
             pages += session_pages(journal, writer, collected, diagrams, part)
         pages += _summary_pages(members, writer, collected, place)
-        write_static(
-            writer,
-            mermaid_js=mermaid_js,
-            offline=offline,
-            root=place.root,
-            state_dir=place.state_dir,
-        )
+        write_static(writer, mermaid_js=mermaid_js, offline=offline)
         result = writer.finish()
     finally:
         gc.unfreeze()  # what cache.paused_gc froze meanwhile

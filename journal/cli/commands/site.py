@@ -54,8 +54,8 @@ def build(
         typer.Option(
             "--offline",
             help="A site that works opened from file:// with no network: offline "
-            "search, no web fonts, diagrams from a local Mermaid "
-            "(npm install --prefix .journal-site mermaid@11) or left out.",
+            "search, no web fonts (every site draws its timelines as SVG and "
+            "fetches nothing).",
         ),
     ] = False,
     builder: BuilderOpt = None,
@@ -90,11 +90,6 @@ def build(
         warn(f"{session_id}: {message}")
     for message in result.warnings:
         warn(message)
-    if offline and generated.mermaid is None:
-        warn(
-            "no local Mermaid: timeline diagrams are left out of the offline site "
-            "(install it with `npm install --prefix .journal-site mermaid@11`)"
-        )
     emit(_data(result), _human(result, offline=offline), as_json=as_json)
 
 
