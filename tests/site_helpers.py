@@ -65,23 +65,6 @@ def local_mermaid() -> Path | None:
     return next((c for c in candidates if c.is_file()), None)
 
 
-def npm_prefix() -> Path | None:
-    """Where CI installs the npm packages the site uses (mermaid, iframe-worker):
-    `npm install --prefix .journal-site mermaid@11 iframe-worker@1`."""
-    prefix = REPO / ".journal-site"
-    shim = prefix / "node_modules" / "iframe-worker" / "shim" / "index.js"
-    return prefix if shim.is_file() else None
-
-
-def stand_in_shim(folder: Path) -> Path:
-    """A node_modules tree holding a placeholder shim, for tests that only check
-    that the shim is copied and referenced (the browser tests use the real one)."""
-    shim = folder / "node_modules" / "iframe-worker" / "shim" / "index.js"
-    shim.parent.mkdir(parents=True, exist_ok=True)
-    shim.write_text("/* stand-in for the iframe-worker shim */\n")
-    return folder
-
-
 def event(at: str, kind: str, text: str, **more: Any) -> dict[str, Any]:
     return {"at": at, "kind": kind, "text": text, **more}
 

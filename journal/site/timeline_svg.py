@@ -3,19 +3,19 @@ bars (each time-to figure from its origin to its milestone, from `insight.metric
 and each event as a diamond on a real time axis; starred events stand out.
 
 It needs no script and no network, so it shows the same offline, from `file://`, in
-any builder and in print. Every text in it is HTML-escaped (`html.escape`, quotes
-included) and flattened to one line, so no text can end the SVG, an attribute or the
-raw HTML block the Markdown page holds it in; a label cut short keeps its full text
-as a tooltip.
+any builder and in print. Every text in it is HTML-escaped (`charts.escape`: quotes
+and brackets included) and flattened to one line, so no text can end the SVG, an
+attribute or the raw HTML block the Markdown page holds it in; a label cut short
+keeps its full text as a tooltip.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
-from html import escape
 from typing import TYPE_CHECKING
 
+from journal.site.charts import escape
 from journal.site.mermaid import chosen_events
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def _one_line(text: str, limit: int | None = None) -> str:
 
 
 def _t(text: str) -> str:
-    return escape(_one_line(text), quote=True)
+    return escape(_one_line(text))
 
 
 class _Axis:
