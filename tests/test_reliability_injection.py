@@ -533,7 +533,9 @@ _DOCUMENT = """() => {
   const active = [...document.querySelectorAll('*')].filter(e =>
       [...e.attributes].some(a => a.name.startsWith('on')
           || /^\\s*(javascript|vbscript|data):/i.test(a.value))).length;
+  const text = (document.querySelector('article') || document.body).innerText;
   return {title: document.title, scripts: document.scripts.length,
+          meta_shown: /^(title|hide): /m.test(text),
           inline: [...document.scripts].filter(s => /pwned|alert/i.test(s.text)).length,
           active: active, titles: document.querySelectorAll('title').length
               - document.querySelectorAll('svg title').length,
@@ -566,6 +568,9 @@ def test_no_page_runs_a_script_from_its_title_navigation_or_head(
             assert found["frames"] == 0, rel
             assert found["scripts"] == baseline["scripts"], rel
             assert found["titles"] == 1, rel
+            assert not found["meta_shown"], f"{rel} shows its front matter as text"
+            if rel.startswith("tags/") and rel != "tags":
+                assert found["title"].startswith("Tag: "), rel
         for index, payload in enumerate(PAYLOADS):
             watch.visit(_page(served, session_id(index)))
             title = watch.page.evaluate(_DOCUMENT)["title"]

@@ -139,7 +139,8 @@ def _site_checks(visit: Visit, url: Any, *, offline: bool) -> None:
 
 def _shot(page: Any, name: str) -> None:
     if SCREENSHOTS and name:
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"site-offline-{name}.png"))
+        shot = Path(SCREENSHOTS) / f"site-offline-{name}.png"
+        page.screenshot(path=str(shot), full_page=name == "session")
 
 
 def test_site_served_over_http(browser: Any, web: str) -> None:

@@ -97,7 +97,7 @@ def home(
     overdue = sum(1 for f in followups if f.overdue(collected.today))
     shown = collected.newest[: max(limit, 0)]
     lines = [
-        front_matter(title or "Journal") + f"# {escape.inline(title) or 'Journal'}",
+        f"# {escape.inline(title) or 'Journal'}",
         "",
         f"**{_plural(len(infos), 'session')}** · {still_open:,} not closed · "
         f"[{_plural(len(followups), 'open follow-up')}]({paths.FOLLOWUPS})"

@@ -27,7 +27,7 @@ from journal.site.org import Member
 from journal.site.pages import Generated, Part, session_pages, write_static
 from journal.site.safety import defang_links, front_matter
 from journal.site.session_page import Diagrams
-from journal.site.summaries import WIDE
+from journal.site.summaries import wide
 from journal.site.tables import session_table
 from journal.site.writer import DocsWriter
 
@@ -179,8 +179,8 @@ def _summary_pages(
             member, mine, collected, slugs
         )
     for rel, text in pages.items():
-        wide = rel not in (paths.LESSONS, paths.ARCHIVE)
-        writer.write(rel, defang_links(WIDE + text if wide else text))
+        narrow = rel in (paths.LESSONS, paths.ARCHIVE)
+        writer.write(rel, defang_links(text if narrow else wide(text)))
     return len(pages)
 
 
