@@ -418,6 +418,26 @@ def test_docs_dir_is_never_a_folder_of_someone_else(tmp_path: Path) -> None:
         generate(_journal(journal.root))
 
 
+def test_a_file_put_into_the_generated_folder_is_never_removed(
+    tmp_path: Path,
+) -> None:
+    journal = _three(tmp_path / "j")
+    generate(journal)
+    docs = _docs(journal)
+    (docs / "sessions" / "mine.md").write_text("my page")
+    with pytest.raises(JournalError, match=r"did not generate \(sessions/mine.md\)"):
+        generate(journal)
+    assert (docs / "sessions" / "mine.md").read_text() == "my page"
+    (docs / "sessions" / "mine.md").unlink()
+    # Files of the last generation that this one no longer writes are removed.
+    (journal.sessions_dir / "2025-11-03-monitoring").rename(
+        journal.sessions_dir / "2025-11-03-monitoring-renamed"
+    )
+    result = generate(_journal(journal.root))
+    assert "sessions/2025-11-03-monitoring.md" in result.removed
+    assert (docs / "sessions/2025-11-03-monitoring-renamed.md").is_file()
+
+
 def test_offline_profile_changes(tmp_path: Path) -> None:
     data = {
         "theme": {
