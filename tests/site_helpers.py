@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -53,16 +52,6 @@ def example_journal(root: Path) -> Path:
 
 def example_ids() -> list[str]:
     return sorted(p.name for p in (REPO / "sessions").iterdir() if p.is_dir())
-
-
-def local_mermaid() -> Path | None:
-    """The mermaid.min.js CI installs (`npm install --prefix .journal-site
-    mermaid@11`), or the one $JOURNAL_MERMAID_JS names."""
-    named = os.environ.get("JOURNAL_MERMAID_JS")
-    candidates = [Path(named)] if named else []
-    tail = Path("node_modules/mermaid/dist/mermaid.min.js")
-    candidates += [REPO / ".journal-site" / tail, REPO / tail]
-    return next((c for c in candidates if c.is_file()), None)
 
 
 def event(at: str, kind: str, text: str, **more: Any) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from tests.browser_support import ARGS, CHROMIUM
+from tests.browser_support import ARGS, CHROMIUM, need_chromium
 from tests.conftest import git, run_journal
 from tests.figures import record
 
@@ -477,9 +477,7 @@ _STRUCTURE = """() => {
 
 @pytest.fixture(scope="module")
 def browser(site: Path) -> Iterator[Any]:
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    pytest.importorskip("playwright.sync_api")
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

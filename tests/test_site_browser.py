@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser_support import ARGS, CHROMIUM, served
+from tests.browser_support import ARGS, CHROMIUM, need_chromium, served
 from tests.conftest import run_journal
 from tests.site_helpers import example_ids, example_journal
 
@@ -28,9 +28,7 @@ SCREENSHOTS = os.environ.get("JOURNAL_SITE_SCREENSHOTS", "")
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The example journal built twice: for a web server, and --offline."""
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    pytest.importorskip("playwright.sync_api")
+    need_chromium()
     root = example_journal(tmp_path_factory.mktemp("browser") / "example")
     # No npm package and no CDN: a Mermaid named in the environment is ignored.
     env = {"NO_COLOR": "1", "JOURNAL_MERMAID_JS": ""}

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser_support import ARGS, CHROMIUM, served
+from tests.browser_support import ARGS, CHROMIUM, need_chromium, served
 from tests.conftest import run_journal
 from tests.org_helpers import PAGES, WORDS, three_journals
 
@@ -25,9 +25,7 @@ STEPS = {
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    pytest.importorskip("playwright.sync_api")
+    need_chromium()
     base = tmp_path_factory.mktemp("org-browser")
     journals = three_journals(base)
     hub = base / "hub"
