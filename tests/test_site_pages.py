@@ -519,3 +519,43 @@ def test_the_timeline_diagram_draws_each_phase_from_its_origin() -> None:
         "    Time to resolve 20m from detected :done, "
         "2025-11-04 14:21:00, 2025-11-04 14:41:00",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "</text></svg></figure><script>alert(1)</script>",
+        "a & b \"quoted\" 'single' ](javascript:alert(1)) [x]",
+        "two\n\nparagraphs <!-- and a comment",
+        "x" * 300,
+    ],
+)
+def test_the_svg_timeline_holds_any_text_as_text(text: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    from journal.insight.metrics import compute
+    from journal.model.session import Session, to_event
+    from journal.site.timeline_svg import timeline_svg
+
+    session = Session(title="t", started=datetime(2025, 11, 4, 14, 0, tzinfo=UTC))
+    events = [
+        to_event({"at": "2025-11-04T14:05:00+00:00", "kind": "detected", "text": text}),
+        to_event(
+            {"at": "2025-11-04T14:35:00+00:00", "kind": "resolved", "text": text,
+             "star": True}
+        ),
+    ]  # fmt: skip
+    figure = timeline_svg(events, compute(session, events), tz=UTC, tz_name=text)
+    assert figure is not None
+    # One line: a blank line would end the raw HTML block in the Markdown page.
+    assert "\n" not in figure and "](" not in figure
+    root = ET.fromstring(figure)  # well-formed: no text closed an element early
+    names = {el.tag.rpartition("}")[2] for el in root.iter()}
+    assert names <= {"figure", "svg", "title", "text", "line", "rect", "path",
+                     "figcaption"}  # fmt: skip
+    flat = " ".join(text.split())
+    tooltips = [
+        "".join(el.itertext()) for el in root.iter() if el.tag.endswith("title")
+    ]
+    assert any(t.endswith(f"resolved — {flat}") for t in tooltips), tooltips
+    assert sum(1 for el in root.iter() if el.tag.endswith("path")) == 2
