@@ -107,7 +107,11 @@ class DocsWriter:
         for folder in self._kept_folders:
             files += _walk(self.docs_dir / folder, f"{folder}/")
         data = {"written_by": _SIGNATURE, "files": sorted(set(files))}
-        _replace(self.docs_dir / MARKER, json.dumps(data, indent=0).encode() + b"\n")
+        text = json.dumps(data, indent=0).encode() + b"\n"
+        marker = self.docs_dir / MARKER
+        # Rewritten only when the list changed: a watching builder sees no change.
+        if not marker.is_file() or marker.read_bytes() != text:
+            _replace(marker, text)
 
     def _in_kept(self, rel: str) -> bool:
         if not self._kept_folders:
