@@ -64,11 +64,12 @@ class _Axis:
         for i in range(5):
             moment = self.start + timedelta(seconds=self.span * i / 4)
             x = self.x(moment)
+            anchor = "end" if i == 4 else "middle"  # the last one stays in the frame
             out.append(
                 f'<line x1="{x:.1f}" y1="{TOP - 6}" x2="{x:.1f}" y2="{bottom:.1f}" '
                 'stroke="currentColor" stroke-opacity=".15"/>'
                 f'<text x="{x:.1f}" y="{TOP - 10}" font-size="11" '
-                f'text-anchor="middle">{_t(moment.astimezone(self.tz).strftime(self.clock))}'
+                f'text-anchor="{anchor}">{_t(moment.astimezone(self.tz).strftime(self.clock))}'
                 "</text>"
             )
         return out
