@@ -1,5 +1,5 @@
-"""What the headless-chromium tests share: the browser, its flags, and a way to see
-the Mermaid diagrams Material draws into closed shadow roots."""
+"""What the headless-chromium tests share: the browser, its flags, and a local
+server for a built site."""
 
 from __future__ import annotations
 
@@ -15,8 +15,6 @@ from typing import Any
 
 import pytest
 
-from tests.site_helpers import local_mermaid
-
 CHROMIUM = shutil.which("chromium")
 # Headless, as root, and quiet: without the background-networking flags chromium
 # keeps trying hosts this machine cannot reach.
@@ -31,44 +29,21 @@ ARGS = [
 ]
 
 
-def need_local_mermaid() -> Path:
-    """The local mermaid.min.js a served site loads instead of the CDN (which the
-    browser tests block, so without it every page logs errors): skip without it,
-    with how to install it, and fail in CI, which installs it."""
-    found = local_mermaid()
-    if found is None:
-        reason = (
-            "no local Mermaid: run `npm install --prefix .journal-site mermaid@11 "
-            "iframe-worker@1` at the repository root, or set JOURNAL_MERMAID_JS"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(reason)
+def need_chromium() -> None:
+    """Skip without chromium or Playwright, saying how to install them; in CI, which
+    installs both, fail instead, so CI cannot pass by skipping the browser tests."""
+    reason = ""
+    if CHROMIUM is None:
+        reason = "chromium is not installed (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "Playwright is not installed (pip install -e '.[test]')"
+    if reason and os.environ.get("CI"):
+        pytest.fail(reason)
+    if reason:
         pytest.skip(reason)
-    return found
-
-
-def mermaid_svgs(context: Any, page: Any, *, wait_s: float = 10.0) -> int:
-    """SVG elements drawn inside Mermaid diagrams, once some appear (or 0 after
-    `wait_s`). Only the DevTools protocol sees into closed shadow roots."""
-    cdp = context.new_cdp_session(page)
-    for _ in range(max(1, int(wait_s / 0.25))):
-        root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
-        found = _count(root, inside=False)
-        if found:
-            return found
-        page.wait_for_timeout(250)
-    return 0
-
-
-def _count(node: dict[str, Any], *, inside: bool) -> int:
-    attrs = node.get("attributes", [])
-    classes = dict(zip(attrs[::2], attrs[1::2], strict=False)).get("class", "")
-    found = int(inside and node.get("nodeName", "").lower() == "svg")
-    for shadow in node.get("shadowRoots", []):
-        found += _count(shadow, inside=inside or "mermaid" in classes.split())
-    for child in node.get("children", []):
-        found += _count(child, inside=inside)
-    return found
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

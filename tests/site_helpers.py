@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -53,33 +52,6 @@ def example_journal(root: Path) -> Path:
 
 def example_ids() -> list[str]:
     return sorted(p.name for p in (REPO / "sessions").iterdir() if p.is_dir())
-
-
-def local_mermaid() -> Path | None:
-    """The mermaid.min.js CI installs (`npm install --prefix .journal-site
-    mermaid@11`), or the one $JOURNAL_MERMAID_JS names."""
-    named = os.environ.get("JOURNAL_MERMAID_JS")
-    candidates = [Path(named)] if named else []
-    tail = Path("node_modules/mermaid/dist/mermaid.min.js")
-    candidates += [REPO / ".journal-site" / tail, REPO / tail]
-    return next((c for c in candidates if c.is_file()), None)
-
-
-def npm_prefix() -> Path | None:
-    """Where CI installs the npm packages the site uses (mermaid, iframe-worker):
-    `npm install --prefix .journal-site mermaid@11 iframe-worker@1`."""
-    prefix = REPO / ".journal-site"
-    shim = prefix / "node_modules" / "iframe-worker" / "shim" / "index.js"
-    return prefix if shim.is_file() else None
-
-
-def stand_in_shim(folder: Path) -> Path:
-    """A node_modules tree holding a placeholder shim, for tests that only check
-    that the shim is copied and referenced (the browser tests use the real one)."""
-    shim = folder / "node_modules" / "iframe-worker" / "shim" / "index.js"
-    shim.parent.mkdir(parents=True, exist_ok=True)
-    shim.write_text("/* stand-in for the iframe-worker shim */\n")
-    return folder
 
 
 def event(at: str, kind: str, text: str, **more: Any) -> dict[str, Any]:

@@ -41,7 +41,6 @@ SKIP = {
     r"^ruff check\b": "lint and types of the whole tree: CI runs them, in minutes",
     r"\bbench/run\.py\b": "the benchmarks take minutes; tests/test_bench.py runs them",
     r"^journal site serve\b": "serves until it is stopped",
-    r"^npm install\b": "downloads from the npm registry",
     r"^python tests/catalogue\.py\b": "test_generated_parts_are_current runs it",
 }
 ILLUSTRATIVE = "# illustrative"

@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
-from tests.browser_support import ARGS, CHROMIUM, mermaid_svgs, need_local_mermaid
+from tests.browser_support import ARGS, CHROMIUM, need_chromium
 from tests.conftest import git, run_journal
 from tests.figures import record
 
@@ -80,6 +80,10 @@ PAYLOADS = [
     "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#x3C;b&#x3E;",
     '<https://example.com/"><script>' + JS + "</script>>",
     "\u202eevil\u202c and \u200b zero width",
+    f"</title><script>{JS}</script>",
+    f'</title></head><body><img src=x onerror="{JS}">',
+    f"</textarea></noscript></style></script><script>{JS}</script>",
+    f'" onmouseover="{JS}" x="',
 ]
 PLAIN = "Zplainz"
 BASELINE = "2025-11-03-baseline"
@@ -381,15 +385,7 @@ def test_the_imported_report_keeps_payloads_as_text(built: Built) -> None:
 def site(built: Built) -> Path:
     """The site built from the journal: needs no browser (the search index is
     checked without one)."""
-    from tests.site_helpers import local_mermaid, npm_prefix
-
-    env = {"NO_COLOR": "1"}
-    mermaid = local_mermaid()
-    if mermaid is not None:
-        env["JOURNAL_MERMAID_JS"] = str(mermaid)
-    prefix = npm_prefix()
-    if prefix is not None:
-        env["JOURNAL_NPM_PREFIX"] = str(prefix)
+    env = {"NO_COLOR": "1", "JOURNAL_MERMAID_JS": ""}  # the SVG timeline
     out = built.root.parent / "site"
     result = run_journal("site", "build", "-o", str(out), cwd=built.root, env=env)
     assert result.code == 0, result.err + result.out
@@ -481,10 +477,7 @@ _STRUCTURE = """() => {
 
 @pytest.fixture(scope="module")
 def browser(site: Path) -> Iterator[Any]:
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    pytest.importorskip("playwright.sync_api")
-    need_local_mermaid()
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -532,23 +525,126 @@ def test_the_site_runs_no_injected_script_and_keeps_every_page(
     _record(len(PAYLOADS), pages=len(PAYLOADS) + 6)
 
 
-MERMAID_BREAKERS = [p for p in PAYLOADS if "%%" in p or "graph TD" in p or "-->" in p]
+# The whole document, head and navigation included: what the theme prints around the
+# page (its <title>, header, navigation, breadcrumbs, footer links) as well.
+_DOCUMENT = """() => {
+  const active = [...document.querySelectorAll('*')].filter(e =>
+      [...e.attributes].some(a => a.name.startsWith('on')
+          || /^\\s*(javascript|vbscript|data):/i.test(a.value))).length;
+  const text = (document.querySelector('article') || document.body).innerText;
+  return {title: document.title, scripts: document.scripts.length,
+          meta_shown: /^(title|hide): /m.test(text),
+          inline: [...document.scripts].filter(s => /pwned|alert/i.test(s.text)).length,
+          active: active, titles: document.querySelectorAll('title').length
+              - document.querySelectorAll('svg title').length,
+          frames: document.querySelectorAll('iframe, object, embed').length};
+}"""
+
+
+def _site_pages(site: Path) -> list[str]:
+    return sorted(str(p.relative_to(site).parent) for p in site.rglob("index.html"))
 
 
 @pytest.mark.browser
-def test_mermaid_breaking_text_still_draws_the_timeline(
-    browser: Any, served: str
+def test_no_page_runs_a_script_from_its_title_navigation_or_head(
+    browser: Any, served: str, site: Path, built: Built
 ) -> None:
+    """Every page of the site — sessions, months, tags, summaries — in the whole
+    document: the <title>, the header and the navigation list the payloads (up to 50
+    sessions are listed in every page's navigation) and run none of them."""
     watch = Watch(browser, served)
     try:
         watch.visit(_page(served, BASELINE))
-        drawn = mermaid_svgs(watch.context, watch.page)
-        assert drawn >= 1
-        for payload in MERMAID_BREAKERS:
-            watch.visit(_page(served, session_id(PAYLOADS.index(payload))))
-            assert mermaid_svgs(watch.context, watch.page) == drawn, payload
-        assert watch.dialogs == [] and watch.errors == []
+        baseline = watch.page.evaluate(_DOCUMENT)
+        assert baseline["inline"] == 0 and baseline["active"] == 0
+        pages = _site_pages(site)
+        assert len(pages) >= len(PAYLOADS) * 2  # sessions and their tags' pages
+        for rel in pages:
+            watch.visit(served + ("" if rel == "." else rel + "/"))
+            found = watch.page.evaluate(_DOCUMENT)
+            assert found["inline"] == 0 and found["active"] == 0, rel
+            assert found["frames"] == 0, rel
+            assert found["scripts"] == baseline["scripts"], rel
+            assert found["titles"] == 1, rel
+            assert not found["meta_shown"], f"{rel} shows its front matter as text"
+            if rel.startswith("tags/") and rel != "tags":
+                assert found["title"].startswith("Tag: "), rel
+        for index, payload in enumerate(PAYLOADS):
+            watch.visit(_page(served, session_id(index)))
+            title = watch.page.evaluate(_DOCUMENT)["title"]
+            expected = " ".join(f"Session {index + 10}: {one_line(payload)}".split())
+            # The tab shows the title as typed (white space collapsed, as browsers do).
+            assert title == f"{expected} - Journal", payload
+        assert watch.dialogs == []
         assert [m for m in watch.console if "PWNED" in m] == []
+        assert watch.errors == [] and watch.outside == []
+    finally:
+        watch.context.close()
+
+
+# The SVG timeline drawn at build time: its element counts on the baseline's page.
+_TIMELINE = """() => {
+  const svg = document.querySelector('figure.journal-timeline svg');
+  if (!svg) return null;
+  return {elements: svg.querySelectorAll('*').length,
+          texts: svg.querySelectorAll('text').length,
+          marks: svg.querySelectorAll('path').length,
+          foreign: svg.querySelectorAll('script, foreignObject, a, image, use, style,'
+                                        + ' animate, set, iframe').length,
+          figures: document.querySelectorAll('figure.journal-timeline').length};
+}"""
+
+
+@pytest.mark.browser
+def test_every_payload_draws_the_same_svg_timeline(browser: Any, served: str) -> None:
+    """Every text in the timeline (the events' kinds and texts) is escaped for SVG:
+    no payload adds, removes or breaks out of an element of the chart."""
+    watch = Watch(browser, served)
+    try:
+        watch.visit(_page(served, BASELINE))
+        baseline = watch.page.evaluate(_TIMELINE)
+        # The four events and the linked commit.
+        assert baseline is not None and baseline["marks"] == 5
+        assert baseline["foreign"] == 0 and baseline["figures"] == 1
+        broken = {}
+        for index, payload in enumerate(PAYLOADS):
+            watch.visit(_page(served, session_id(index)))
+            found = watch.page.evaluate(_TIMELINE)
+            if found != baseline:
+                broken[payload] = found
+            # Shown as typed (white space collapsed), in a label or its tooltip;
+            # a link to javascript: is defanged there as everywhere on the page.
+            shown = watch.page.locator("figure.journal-timeline svg").text_content()
+            if "](" not in payload:
+                assert " ".join(payload.split())[:30] in (shown or ""), payload
+        assert broken == {}
+        assert watch.dialogs == [] and watch.errors == [] and watch.outside == []
+        assert [m for m in watch.console if "PWNED" in m] == []
+    finally:
+        watch.context.close()
+
+
+@pytest.mark.browser
+def test_searching_the_payloads_runs_none_of_them(browser: Any, served: str) -> None:
+    """The search index holds the payloads as text, and the search results show them
+    as text: typing a query that finds every payload session runs no script."""
+    watch = Watch(browser, served)
+    try:
+        watch.visit(served)
+        box = watch.page.locator("input.md-search__input")
+        results = watch.page.locator(".md-search-result__item")
+        for _ in range(30):
+            box.fill("")
+            box.press_sequentially("pwned")
+            watch.page.wait_for_timeout(500)
+            if results.count():
+                break
+        assert results.count() >= 10
+        watch.page.wait_for_timeout(300)
+        assert watch.page.evaluate("() => window.__pwned") is None
+        assert watch.page.locator(".md-search-result script").count() == 0
+        assert watch.page.locator(".md-search-result img").count() == 0
+        assert watch.dialogs == [] and watch.errors == [] and watch.outside == []
     finally:
         watch.context.close()
 

@@ -13,36 +13,25 @@ from typing import Any
 
 import pytest
 
-from tests.browser_support import (
-    ARGS,
-    CHROMIUM,
-    mermaid_svgs,
-    need_local_mermaid,
-    served,
-)
+from tests.browser_support import ARGS, CHROMIUM, need_chromium, served
 from tests.conftest import run_journal
-from tests.site_helpers import example_ids, example_journal, local_mermaid, npm_prefix
+from tests.site_helpers import example_ids, example_journal
 
 pytestmark = pytest.mark.browser
 
 SESSION8 = "sessions/2025-11-04-sqlalchemy-mapper-error"
 ROOT_CAUSE_WORD = "School"  # from session 8's root cause: "…a `School` model…"
+SCREENSHOTS = os.environ.get("JOURNAL_SITE_SCREENSHOTS", "")
+"""A folder to save the offline site's session page and a search result into."""
 
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The example journal built twice: for a web server, and --offline."""
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    pytest.importorskip("playwright.sync_api")
+    need_chromium()
     root = example_journal(tmp_path_factory.mktemp("browser") / "example")
-    env = {"NO_COLOR": "1"}
-    mermaid = local_mermaid()
-    if mermaid is not None:
-        env["JOURNAL_MERMAID_JS"] = str(mermaid)
-    prefix = npm_prefix()
-    if prefix is not None:
-        env["JOURNAL_NPM_PREFIX"] = str(prefix)
+    # No npm package and no CDN: a Mermaid named in the environment is ignored.
+    env = {"NO_COLOR": "1", "JOURNAL_MERMAID_JS": ""}
     built = {}
     for name, extra in (("web", []), ("offline", ["--offline"])):
         out = root / f"site-{name}"
@@ -131,16 +120,25 @@ def _site_checks(visit: Visit, url: Any, *, offline: bool) -> None:
     tagged = _tagged("sqlalchemy")
     page.get_by_role("button", name=f"sqlalchemy ({tagged})").click()
     assert page.locator("table tbody tr:not([hidden])").count() == tagged
-    need_local_mermaid()
     visit.go(url(SESSION8))
-    assert mermaid_svgs(visit.context, visit.page) >= 1, (
-        "the timeline diagram was not drawn as SVG"
-    )
+    timeline = visit.page.locator("figure.journal-timeline svg")
+    assert timeline.count() == 1, "the timeline diagram was not drawn as SVG"
+    assert timeline.locator("path").count() >= 5, "one diamond per event"
+    assert timeline.bounding_box()["height"] > 100
+    _shot(visit.page, "session" if offline else "")
     hrefs = _search(visit.go(url("index")), ROOT_CAUSE_WORD)
     assert any(SESSION8 in h for h in hrefs), hrefs
+    assert visit.page.locator(".md-search-result__item").first.is_visible()
+    _shot(visit.page, "search" if offline else "")
     for other in ("followups", "metrics", "lessons", "tags/index"):
         visit.go(url(other))
         visit.page.wait_for_timeout(200)
+
+
+def _shot(page: Any, name: str) -> None:
+    if SCREENSHOTS and name:
+        shot = Path(SCREENSHOTS) / f"site-offline-{name}.png"
+        page.screenshot(path=str(shot), full_page=name == "session")
 
 
 def test_site_served_over_http(browser: Any, web: str) -> None:

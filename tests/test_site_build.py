@@ -26,7 +26,6 @@ from tests.conftest import Cli, run_journal, snapshot
 from tests.site_helpers import (
     example_ids,
     example_journal,
-    stand_in_shim,
     write_session,
 )
 
@@ -61,7 +60,7 @@ def test_example_journal_builds_strict_with_its_content(tmp_path: Path) -> None:
         _page(site, "sessions/2025-11-04-sqlalchemy-mapper-error/index.html")
     )
     assert "Discovered repeating SQLAlchemy mapper errors" in session8
-    assert 'class="mermaid"' in _page(
+    assert 'class="journal-chart journal-timeline"' in _page(
         site, "sessions/2025-11-04-sqlalchemy-mapper-error/index.html"
     )
     followups = _page(site, "followups/index.html")
@@ -149,7 +148,7 @@ def test_init_keeps_an_existing_mkdocs_yml(tmp_path: Path) -> None:
 def test_offline_build_uses_relative_links_and_the_offline_plugin(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("JOURNAL_NPM_PREFIX", str(stand_in_shim(tmp_path / "npm")))
+    monkeypatch.delenv("JOURNAL_MERMAID_JS", raising=False)
     root = example_journal(tmp_path / "example")
     data = _build(root, "--offline", "--output", str(tmp_path / "offline"))
     site = tmp_path / "offline"
@@ -157,6 +156,10 @@ def test_offline_build_uses_relative_links_and_the_offline_plugin(
     assert 'href="sessions/2025-11-04-sqlalchemy-mapper-error.html"' in home
     assert "fonts.googleapis.com" not in home
     assert "iframe-worker-shim.js" in home and "unpkg.com" not in home
+    assert "mermaid" not in home.lower()
+    # journal's own worker stand-in, not an npm package's.
+    shim = (site / "assets/javascripts/iframe-worker-shim.js").read_text()
+    assert shim.startswith("/* journal site: Web Workers for pages opened from file")
     assert (site / "search/search_index.js").is_file()
     assert data["site"] == str(site / "index.html")
 

@@ -273,3 +273,36 @@ def test_init_org_refuses_a_folder_that_is_not_a_journal(tmp_path: Path) -> None
     assert result.code != 0 and "Traceback" not in result.err
     assert "plain is not a journal" in result.err
     assert not (hub / "journal.yaml").exists()
+
+
+HOSTILE = "</title><script>window.__pwned=1</script>"
+
+
+def test_hostile_journal_names_titles_and_tags_reach_no_page_as_html(
+    tmp_path: Path,
+) -> None:
+    """A journal's name, a session's title and a tag that close the <title> and open
+    a script: on an org site they show in page titles, headings and the navigation,
+    and every one is escaped there."""
+    import re
+
+    first = new_journal(tmp_path / "a")
+    (first / "journal.yaml").write_text(
+        f"sessions_dir: sessions\nname: {json.dumps(HOSTILE)}\n", encoding="utf-8"
+    )
+    write_session(first, "2025-01-01-one", title=HOSTILE, tags=[HOSTILE])
+    second = new_journal(tmp_path / "b")
+    write_session(second, "2025-01-02-two", title="plain")
+    result = run_journal("site", "build", *_args([first, second]), cwd=tmp_path)
+    assert result.code == 0, result.err
+    pages = list((tmp_path / "site").rglob("*.html"))
+    assert len(pages) >= 10
+    seen = 0
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "<script>window.__pwned" not in text, page
+        for title in re.findall(r"<title>(.*?)</title>", text, re.S):
+            assert "<" not in title and ">" not in title, (page, title)
+            seen += "&lt;/title&gt;&lt;script&gt;" in title
+    # The session's page and its tag's (a journal's name is made a slug first).
+    assert seen >= 2

@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.browser_support import ARGS, CHROMIUM, served
+from tests.browser_support import ARGS, CHROMIUM, need_chromium, served
 from tests.conftest import run_journal
 from tests.org_helpers import PAGES, WORDS, three_journals
-from tests.site_helpers import local_mermaid, npm_prefix
 
 pytestmark = pytest.mark.browser
 
@@ -26,19 +25,12 @@ STEPS = {
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if CHROMIUM is None:
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    pytest.importorskip("playwright.sync_api")
+    need_chromium()
     base = tmp_path_factory.mktemp("org-browser")
     journals = three_journals(base)
     hub = base / "hub"
     hub.mkdir()
-    env = {"NO_COLOR": "1"}
-    mermaid, prefix = local_mermaid(), npm_prefix()
-    if mermaid is not None:
-        env["JOURNAL_MERMAID_JS"] = str(mermaid)
-    if prefix is not None:
-        env["JOURNAL_NPM_PREFIX"] = str(prefix)
+    env = {"NO_COLOR": "1", "JOURNAL_MERMAID_JS": ""}
     named = [a for j in journals for a in ("--journal", str(j))]
     result = run_journal("site", "build", *named, cwd=hub, env=env)
     assert result.code == 0, result.err

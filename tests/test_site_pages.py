@@ -25,7 +25,6 @@ from tests.site_helpers import (
     HOSTILE,
     event,
     new_journal,
-    stand_in_shim,
     write_session,
 )
 
@@ -130,8 +129,8 @@ def test_every_session_and_summary_page_is_written(tmp_path: Path) -> None:
     assert len(_table_rows((docs / "sessions/2025-11.md").read_text())) == 2
     page = (docs / "sessions/2025-11-04-mapper-error.md").read_text()
     timeline = page.index("## Timeline")
-    assert page.index("```mermaid", timeline) < page.index("| Time (", timeline)
-    assert "crit, milestone" in page, "a starred event stands out"
+    assert page.index("<figure class=", timeline) < page.index("| Time (", timeline)
+    assert 'fill="#e53935"' in page, "a starred event stands out"
     assert "[Session 7: monitoring](2025-11-03-monitoring.md)" in page
     previous = (docs / "sessions/2025-11-03-monitoring.md").read_text()
     assert "[Session 8: mapper error](2025-11-04-mapper-error.md) →" in previous
@@ -369,24 +368,31 @@ def test_evidence_is_copied_linked_and_never_active(tmp_path: Path) -> None:
     assert "`../../etc/passwd` (not in evidence/)" in page
 
 
-def test_offline_without_mermaid_shows_a_note_not_a_diagram(
+def test_the_timeline_is_svg_unless_a_local_mermaid_is_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("JOURNAL_MERMAID_JS", raising=False)
-    monkeypatch.setenv("JOURNAL_NPM_PREFIX", str(stand_in_shim(tmp_path / "npm")))
     journal = _three(tmp_path / "j")
-    result = generate(journal, offline=True)
-    assert result.mermaid is None
-    page = (_docs(journal) / "sessions/2025-11-04-mapper-error.md").read_text()
-    assert "```mermaid" not in page
-    assert "Timeline diagram not drawn" in page
-    assert (_docs(journal) / "assets/javascripts/iframe-worker-shim.js").is_file()
-    online = generate(journal)
+    # An npm install of Mermaid in the journal is no longer picked up by itself.
+    npm = journal.root / "node_modules/mermaid/dist/mermaid.min.js"
+    npm.parent.mkdir(parents=True)
+    npm.write_text("/* mermaid */")
+    page_path = _docs(journal) / "sessions/2025-11-04-mapper-error.md"
+    for offline in (True, False):
+        result = generate(journal, offline=offline)
+        assert result.mermaid is None
+        page = page_path.read_text()
+        assert "```mermaid" not in page and "<svg " in page
+        assert not (_docs(journal) / "assets/javascripts/mermaid.min.js").exists()
+        shim = _docs(journal) / "assets/javascripts/iframe-worker-shim.js"
+        assert shim.is_file() == offline
+    monkeypatch.setenv("JOURNAL_MERMAID_JS", str(npm))
+    result = generate(journal)
+    assert result.mermaid == npm
     assert (
-        "```mermaid"
-        in (_docs(journal) / "sessions/2025-11-04-mapper-error.md").read_text()
+        "```mermaid" in page_path.read_text() and "<svg " not in page_path.read_text()
     )
-    assert "assets/javascripts/iframe-worker-shim.js" in online.removed
+    assert (_docs(journal) / "assets/javascripts/mermaid.min.js").is_file()
 
 
 def test_a_named_mermaid_copy_that_is_missing_is_an_error(
@@ -412,6 +418,26 @@ def test_docs_dir_is_never_a_folder_of_someone_else(tmp_path: Path) -> None:
         generate(_journal(journal.root))
 
 
+def test_a_file_put_into_the_generated_folder_is_never_removed(
+    tmp_path: Path,
+) -> None:
+    journal = _three(tmp_path / "j")
+    generate(journal)
+    docs = _docs(journal)
+    (docs / "sessions" / "mine.md").write_text("my page")
+    with pytest.raises(JournalError, match=r"did not generate \(sessions/mine.md\)"):
+        generate(journal)
+    assert (docs / "sessions" / "mine.md").read_text() == "my page"
+    (docs / "sessions" / "mine.md").unlink()
+    # Files of the last generation that this one no longer writes are removed.
+    (journal.sessions_dir / "2025-11-03-monitoring").rename(
+        journal.sessions_dir / "2025-11-03-monitoring-renamed"
+    )
+    result = generate(_journal(journal.root))
+    assert "sessions/2025-11-03-monitoring.md" in result.removed
+    assert (docs / "sessions/2025-11-03-monitoring-renamed.md").is_file()
+
+
 def test_offline_profile_changes(tmp_path: Path) -> None:
     data = {
         "theme": {
@@ -421,7 +447,7 @@ def test_offline_profile_changes(tmp_path: Path) -> None:
         "plugins": ["search", {"tags": {}}],
         "extra_javascript": ["https://cdn.example.com/x.js", "assets/local.js"],
     }
-    warnings = apply_offline(data, shim=True)
+    warnings = apply_offline(data)
     assert data["plugins"] == ["search", {"tags": {}}, "offline"]
     assert data["theme"] == {
         "name": "material",
@@ -432,8 +458,7 @@ def test_offline_profile_changes(tmp_path: Path) -> None:
     assert data["extra_javascript"] == ["assets/local.js"]
     assert data["use_directory_urls"] is False
     assert warnings and "cdn.example.com" in warnings[0]
-    without = apply_offline({"theme": "material"}, shim=False)
-    assert any("search will not work from file://" in w for w in without)
+    assert apply_offline({"theme": "material"}) == []
 
 
 def test_derived_config_leaves_the_users_file_alone(tmp_path: Path) -> None:
@@ -494,3 +519,43 @@ def test_the_timeline_diagram_draws_each_phase_from_its_origin() -> None:
         "    Time to resolve 20m from detected :done, "
         "2025-11-04 14:21:00, 2025-11-04 14:41:00",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "</text></svg></figure><script>alert(1)</script>",
+        "a & b \"quoted\" 'single' ](javascript:alert(1)) [x]",
+        "two\n\nparagraphs <!-- and a comment",
+        "x" * 300,
+    ],
+)
+def test_the_svg_timeline_holds_any_text_as_text(text: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    from journal.insight.metrics import compute
+    from journal.model.session import Session, to_event
+    from journal.site.timeline_svg import timeline_svg
+
+    session = Session(title="t", started=datetime(2025, 11, 4, 14, 0, tzinfo=UTC))
+    events = [
+        to_event({"at": "2025-11-04T14:05:00+00:00", "kind": "detected", "text": text}),
+        to_event(
+            {"at": "2025-11-04T14:35:00+00:00", "kind": "resolved", "text": text,
+             "star": True}
+        ),
+    ]  # fmt: skip
+    figure = timeline_svg(events, compute(session, events), tz=UTC, tz_name=text)
+    assert figure is not None
+    # One line: a blank line would end the raw HTML block in the Markdown page.
+    assert "\n" not in figure and "](" not in figure
+    root = ET.fromstring(figure)  # well-formed: no text closed an element early
+    names = {el.tag.rpartition("}")[2] for el in root.iter()}
+    assert names <= {"figure", "svg", "title", "text", "line", "rect", "path",
+                     "figcaption"}  # fmt: skip
+    flat = " ".join(text.split())
+    tooltips = [
+        "".join(el.itertext()) for el in root.iter() if el.tag.endswith("title")
+    ]
+    assert any(t.endswith(f"resolved — {flat}") for t in tooltips), tooltips
+    assert sum(1 for el in root.iter() if el.tag.endswith("path")) == 2

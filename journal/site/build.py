@@ -44,9 +44,6 @@ class Builder:
     name: str
     module: str
     package: str
-    output_beside_config: bool = False
-    """Zensical refuses a site_dir outside its configuration's folder: it builds into
-    one there, and the result is moved to the site folder afterwards."""
 
     def argv(self, verb: str, config: Path, *extra: str) -> list[str]:
         if self.name == "zensical":
@@ -59,7 +56,7 @@ class Builder:
 BUILDERS = {
     "mkdocs": Builder("mkdocs", "mkdocs", "mkdocs"),
     "properdocs": Builder("properdocs", "properdocs", "properdocs"),
-    "zensical": Builder("zensical", "zensical", "zensical", output_beside_config=True),
+    "zensical": Builder("zensical", "zensical", "zensical"),
 }
 
 
@@ -169,15 +166,21 @@ def build_site(
     offline: bool = False,
     builder: str | None = None,
     site_dir: Path | None = None,
+    force: bool = False,
 ) -> SiteBuild:
-    """Generate the pages and build the site in strict mode."""
+    """Generate the pages and build the site in strict mode: built in a staging
+    folder, then moved into the site folder (journal.site.output says where a build
+    may write, and what `force` allows)."""
+    from journal.site.output import claim, install
+
     chosen = builder_for(builder or journal.config.site.builder)
     site = (site_dir or journal.root / journal.config.site.site_dir).resolve()
     _refuse_dangerous_site_dir(journal, site)
-    staging = _staging_dir(journal) if chosen.output_beside_config else None
-    generated, config, warnings = prepare(
-        journal, offline=offline, site_dir=staging or site
-    )
+    owned = claim(site, force=force)
+    # Builders empty the folder they build into; Zensical also refuses one outside
+    # its configuration's folder.
+    staging = _staging_dir(journal)
+    generated, config, warnings = prepare(journal, offline=offline, site_dir=staging)
     done = run_builder(chosen.argv("build", config, "--strict"), cwd=journal.root)
     output = (done.stdout + done.stderr).decode("utf-8", "replace")
     if done.exit_code != 0:
@@ -186,8 +189,7 @@ def build_site(
             "the builder's output is above; fix what it names and build again",
             output=output,
         )
-    if staging is not None:
-        _move_into_place(staging, site)
+    install(staging, owned)
     warnings += dangling_links(output)
     return SiteBuild(generated, config, site, chosen.name, done.duration_s, warnings)
 
@@ -207,14 +209,6 @@ def _staging_dir(journal: Journal) -> Path:
     from journal.site.pages import docs_dir_of
 
     return (docs_dir_of(journal).parent / "built").resolve()
-
-
-def _move_into_place(staging: Path, site: Path) -> None:
-    # The builder owns the site folder and rewrites it whole, as MkDocs does.
-    if site.exists():
-        shutil.rmtree(site)
-    site.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(str(staging), str(site))
 
 
 def dangling_links(output: str, *, limit: int = 10) -> list[str]:

@@ -1,15 +1,24 @@
 """Charts as inline SVG, drawn here: they need no JavaScript and no network, so they
 show the same offline, in any builder, and in the page's print.
 
-Every text in a chart is HTML-escaped; labels too long for the axis are cut, with
-the full text kept as a tooltip.
+Every text in a chart is HTML-escaped (`escape`); labels too long for the axis are
+cut, with the full text kept as a tooltip.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from html import escape
+from html import escape as _html_escape
+
+_BRACKETS = str.maketrans({"[": "&#91;", "]": "&#93;"})
+
+
+def escape(text: str) -> str:
+    """HTML-escaped, quotes and brackets too: no `](` is left for the page's link
+    check (journal.site.safety) to read as a link in the middle of the SVG."""
+    return _html_escape(text, quote=True).translate(_BRACKETS)
+
 
 WIDTH = 720
 LABEL_W = 230

@@ -10,6 +10,7 @@ from functools import partial
 from journal.render import escape
 from journal.site import paths
 from journal.site.collect import Collected, SessionInfo
+from journal.site.safety import front_matter
 from journal.site.tables import (
     FILTER,
     REPOSITORY_FILTER,
@@ -189,7 +190,7 @@ def tag_page(
 ) -> str:
     all_tags = paths.link(page, paths.TAGS)
     lines = [
-        f"# Tag: {escape.inline(tag)}",
+        front_matter(f"Tag: {tag}") + f"# Tag: {escape.inline(tag)}",
         "",
         f"{_plural(len(infos), 'session')} · [all tags]({all_tags})",
         "",

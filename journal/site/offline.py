@@ -1,32 +1,23 @@
 """The `--offline` profile: the changes that make a built site work from `file://`
-with no network — offline search (Material's offline plugin and a local iframe-worker
-shim), no web fonts, no instant navigation, no scripts or styles from other hosts."""
+with no network — offline search (Material's offline plugin, its worker run by
+journal's own stand-in, assets.SHIM), no web fonts, no instant navigation, no scripts
+or styles from other hosts."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from journal.site.assets import ENV_NPM_PREFIX, INSTALL_HINT, SHIM
+from journal.site.assets import SHIM
 
 
-def apply_offline(data: Any, *, shim: bool) -> list[str]:
-    """Change a loaded mkdocs.yml in place; returns warnings for what was dropped.
-
-    `shim`: the iframe-worker shim was copied into the docs folder. Without it the
-    site still works from `file://`, but its search box cannot (browsers refuse web
-    workers there), and the warning says how to install it.
-    """
+def apply_offline(data: Any) -> list[str]:
+    """Change a loaded mkdocs.yml in place; returns warnings for what was dropped."""
     warnings: list[str] = []
     data["plugins"] = _plugins(data.get("plugins"))
     data["theme"] = _theme(data.get("theme"))
     extra = data.get("extra") or {}
-    if shim:
-        extra["polyfills"] = [SHIM]
-    else:
-        warnings.append(
-            "search will not work from file://: install the iframe-worker shim with "
-            f"`{INSTALL_HINT}` (or set {ENV_NPM_PREFIX}) and build again"
-        )
+    # Browsers refuse web workers on file://: the stand-in runs search's worker.
+    extra["polyfills"] = [SHIM]
     data["extra"] = extra
     data["use_directory_urls"] = False
     for key in ("extra_javascript", "extra_css"):

@@ -13,7 +13,6 @@ from journal.site.build import (
     BuildError,
     SiteBuild,
     _first_problem,
-    _move_into_place,
     builder_for,
     dangling_links,
     run_builder,
@@ -117,9 +116,12 @@ def build_org_site(
     builder: str | None = None,
     site_dir: Path | None = None,
     keep_going: bool = False,
+    force: bool = False,
 ) -> OrgBuild:
-    """Generate the pages of every journal and build them in strict mode."""
+    """Generate the pages of every journal and build them in strict mode (into a
+    staging folder, then moved into the site folder: journal.site.output)."""
     from journal.site.org import open_members
+    from journal.site.output import claim, install
 
     if not journals:
         raise UsageError(
@@ -131,8 +133,8 @@ def build_org_site(
     chosen = builder_for(builder or configured)
     _refuse_overlap(members, place.site_dir)
     final = place.site_dir
-    if chosen.output_beside_config:
-        place = _staged(place)
+    owned = claim(final, force=force)
+    place = _staged(place)
     generated, config, warnings = prepare_org(
         members, place, config_file, offline=offline, keep_going=keep_going
     )
@@ -144,8 +146,7 @@ def build_org_site(
             "the builder's output is above; fix what it names and build again",
             output=output,
         )
-    if place.site_dir != final:
-        _move_into_place(place.site_dir, final)
+    install(place.site_dir, owned)
     warnings += dangling_links(output)
     site = SiteBuild(generated, config, final, chosen.name, done.duration_s, warnings)
     return OrgBuild(site, [m.name for m in members], notes)

@@ -25,9 +25,9 @@ from journal.site.metrics_page import metrics_page
 from journal.site.nav import build_nav
 from journal.site.org import Member
 from journal.site.pages import Generated, Part, session_pages, write_static
-from journal.site.safety import defang_links
+from journal.site.safety import defang_links, front_matter
 from journal.site.session_page import Diagrams
-from journal.site.summaries import WIDE
+from journal.site.summaries import wide
 from journal.site.tables import session_table
 from journal.site.writer import DocsWriter
 
@@ -109,14 +109,12 @@ def generate_org(
     )
     try:
         collected, parts = collect_all(members, keep_going=keep_going)
-        mermaid_js = assets.find_mermaid(
-            root=place.root, state_dir=place.state_dir, configured=""
-        )
+        mermaid_js = assets.find_mermaid(root=place.root, configured="")
         pages = 0
         for member in members:
             journal = member.journal
             diagrams = Diagrams(
-                enabled=mermaid_js is not None or not offline,
+                mermaid=mermaid_js is not None,
                 tz=journal.tz,
                 tz_name=journal.config.timezone,
             )
@@ -125,13 +123,7 @@ def generate_org(
             )
             pages += session_pages(journal, writer, collected, diagrams, part)
         pages += _summary_pages(members, writer, collected, place)
-        write_static(
-            writer,
-            mermaid_js=mermaid_js,
-            offline=offline,
-            root=place.root,
-            state_dir=place.state_dir,
-        )
+        write_static(writer, mermaid_js=mermaid_js, offline=offline)
         result = writer.finish()
     finally:
         gc.unfreeze()  # what cache.paused_gc froze meanwhile
@@ -187,8 +179,8 @@ def _summary_pages(
             member, mine, collected, slugs
         )
     for rel, text in pages.items():
-        wide = rel not in (paths.LESSONS, paths.ARCHIVE)
-        writer.write(rel, defang_links(WIDE + text if wide else text))
+        narrow = rel in (paths.LESSONS, paths.ARCHIVE)
+        writer.write(rel, defang_links(text if narrow else wide(text)))
     return len(pages)
 
 
@@ -226,7 +218,7 @@ def journal_page(
     page = paths.journal_page(member.name)
     config = member.journal.config
     lines = [
-        f"# {escape.inline(member.name)}",
+        front_matter(member.name) + f"# {escape.inline(member.name)}",
         "",
         f"{len(infos):,} session{'' if len(infos) == 1 else 's'} · "
         f"timezone {escape.inline(config.timezone)} · severities "

@@ -24,7 +24,7 @@ from journal.site.cache import (
 from journal.site.collect import Collected, SessionInfo, collect
 from journal.site.evidence import FOLDER, Attached, copy_evidence
 from journal.site.nav import build_nav
-from journal.site.safety import defang_links
+from journal.site.safety import defang_links, front_matter
 from journal.site.session_page import Diagrams, chain_links, session_page
 from journal.site.summaries import summary_pages
 from journal.site.writer import DocsWriter
@@ -81,23 +81,15 @@ def generate(
     )
     try:
         collected = collect(journal, memory)
-        mermaid_js = assets.find_mermaid(
-            root=journal.root, state_dir=journal.state_dir, configured=site.mermaid_js
-        )
+        mermaid_js = assets.find_mermaid(root=journal.root, configured=site.mermaid_js)
         diagrams = Diagrams(
-            enabled=mermaid_js is not None or not offline,
+            mermaid=mermaid_js is not None,
             tz=journal.tz,
             tz_name=journal.config.timezone,
         )
         pages = session_pages(journal, writer, collected, diagrams, memory=memory)
         pages += summary_pages(journal, writer, collected, memory)
-        write_static(
-            writer,
-            mermaid_js=mermaid_js,
-            offline=offline,
-            root=journal.root,
-            state_dir=journal.state_dir,
-        )
+        write_static(writer, mermaid_js=mermaid_js, offline=offline)
         result = writer.finish()
         if memory is not None:
             memory.remember(collected)
@@ -117,23 +109,15 @@ def generate(
     )
 
 
-def write_static(
-    writer: DocsWriter,
-    *,
-    mermaid_js: Path | None,
-    offline: bool,
-    root: Path,
-    state_dir: Path,
-) -> None:
-    """The site's own CSS and JavaScript, Mermaid when there is a local copy, and the
-    search shim of an offline site."""
+def write_static(writer: DocsWriter, *, mermaid_js: Path | None, offline: bool) -> None:
+    """The site's own CSS and JavaScript, Mermaid when a local copy is named, and
+    the worker stand-in that lets an offline site's search run from `file://`."""
     writer.write(assets.CSS, assets.static_text("journal.css"))
     writer.write(assets.JS, assets.static_text("journal.js"))
     if mermaid_js is not None:
         writer.copy(assets.MERMAID, mermaid_js)
-    shim = assets.find_search_shim(root=root, state_dir=state_dir)
-    if offline and shim is not None:
-        writer.copy(assets.SHIM, shim)
+    if offline:
+        writer.write(assets.SHIM, assets.static_text("iframe-worker-shim.js"))
 
 
 def session_pages(
@@ -332,7 +316,7 @@ def _base_key(journal: Journal, diagrams: Diagrams) -> str:
     return global_key(
         root=journal.root,
         folders=[*code, *template_dirs(journal)],
-        flags=f"{diagrams.enabled}|{journal.config.ascii}|{diagrams.tz_name}",
+        flags=f"{diagrams.mermaid}|{journal.config.ascii}|{diagrams.tz_name}",
     )
 
 
@@ -382,7 +366,7 @@ def _report(
 
 def _broken(session_id: str, message: str) -> str:
     return (
-        f"# {session_id}\n\n"
+        f"{front_matter(session_id)}# {escape.inline(session_id)}\n\n"
         f"This session could not be read: {escape.inline(message)}\n\n"
         "Fix it (`journal check` says how) and build the site again.\n"
     )

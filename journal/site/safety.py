@@ -1,10 +1,18 @@
-"""Links in user text that a browser would run: defanged on every page of the site.
+"""Links in user text that a browser would run: defanged on every page of the site;
+and each page's title, given to the builder already escaped for HTML.
 
 Escaping (journal.render.escape) keeps the Markdown links people write; a link to
 `javascript:…` (or `data:`, `vbscript:`, also spelled with entities or control
 characters) would then run on a click. Every inline link destination outside code
 fences is checked here; one with a scheme other than the web's and mail is replaced
 by `#unsafe-link`.
+
+A page's title reaches HTML through the theme, not through the page: MkDocs takes
+it from the first heading as HTML-escaped text, and Material's `<title>` then
+un-escapes it (`striptags`) and prints it raw, so a title holding `</title><script>`
+ran. `front_matter` gives every page whose heading holds user text its title in the
+front matter instead, escaped for HTML once: the theme prints it as it is in the
+`<title>`, the header, the navigation, the breadcrumbs and the search index.
 """
 
 from __future__ import annotations
@@ -24,6 +32,24 @@ _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _SUSPECT = re.compile(r"\]\(\s*(?:<[^>\n]*[:&]|[^\s)]*[:&])")
 
 
+_YAML_ESCAPES = {
+    **{chr(c): f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]},
+    "\\": "\\\\",
+    '"': '\\"',
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+    "\ufeff": "\\ufeff",
+}
+
+
+def front_matter(title: str) -> str:
+    """The front matter naming a page `title` (plain text): escaped for HTML, in a
+    YAML double-quoted scalar that no character can end early."""
+    escaped = html.escape(" ".join(title.split()), quote=True)
+    quoted = "".join(_YAML_ESCAPES.get(ch, ch) for ch in escaped)
+    return f'---\ntitle: "{quoted}"\n---\n\n'
+
+
 def is_safe_url(url: str) -> bool:
     decoded = html.unescape(html.unescape(url.strip("<>")))
     # Browsers drop ASCII whitespace and controls inside a scheme (`java\tscript:`).
@@ -37,7 +63,8 @@ def defang_links(markdown: str, fixed: Container[str] = ()) -> str:
     `fixed` are known to pass as they are (`unchanged_line`): they are not searched."""
     if not _SUSPECT.search(markdown):
         return markdown
-    out = []
+    head, markdown = _split_front_matter(markdown)
+    out = [head] if head else []
     fence: str | None = None
     for line in markdown.split("\n"):
         if line in fixed:
@@ -57,6 +84,15 @@ def defang_links(markdown: str, fixed: Container[str] = ()) -> str:
         suspect = "](" in line and _SUSPECT.search(line)
         out.append(_DESTINATION.sub(_replace, line) if suspect else line)
     return "\n".join(out)
+
+
+def _split_front_matter(markdown: str) -> tuple[str, str]:
+    """(`front_matter`'s block, the Markdown after it): a title is text, not links."""
+    if markdown.startswith("---\ntitle: "):
+        end = markdown.find("\n---\n", 4)
+        if end != -1:
+            return markdown[: end + 4], markdown[end + 5 :]
+    return "", markdown
 
 
 def unchanged_line(line: str) -> bool:

@@ -1,5 +1,6 @@
 """One session's page: its report (journal.render), the timeline diagram placed under
-the report's Timeline heading, its evidence, and links along its chain of sessions."""
+the report's Timeline heading (an SVG drawn here, or Mermaid's gantt when a local
+Mermaid is named), its evidence, and links along its chain of sessions."""
 
 from __future__ import annotations
 
@@ -10,23 +11,21 @@ from typing import TYPE_CHECKING
 from journal.site import mermaid, paths
 from journal.site.collect import SessionInfo
 from journal.site.evidence import Attached, evidence_section
+from journal.site.safety import front_matter
 from journal.site.tables import cell_link
+from journal.site.timeline_svg import timeline_svg
 
 if TYPE_CHECKING:
     from journal.site.collect import Collected
 
 TIMELINE_HEADING = "## Timeline"
-NO_MERMAID_NOTE = (
-    "*Timeline diagram not drawn: this offline site has no local copy of Mermaid "
-    "(see `journal site build --help`); the table below lists every event.*"
-)
 
 
 @dataclass(frozen=True)
 class Diagrams:
-    """Whether diagrams can be drawn where the site will be viewed."""
+    """How the timeline is drawn: as SVG at build time, or by a local Mermaid."""
 
-    enabled: bool
+    mermaid: bool
     tz: tzinfo
     tz_name: str
 
@@ -47,7 +46,7 @@ def session_page(
     parts = [_before_footer(body.rstrip("\n"), section.rstrip("\n"))]
     if chain:
         parts.append(chain)
-    return "\n\n".join(parts) + "\n"
+    return front_matter(info.label) + "\n\n".join(parts) + "\n"
 
 
 def _before_footer(report: str, section: str) -> str:
@@ -61,12 +60,14 @@ def _before_footer(report: str, section: str) -> str:
 
 
 def _diagram(info: SessionInfo, diagrams: Diagrams) -> str | None:
+    if not diagrams.mermaid:
+        return timeline_svg(
+            info.events, info.metrics, tz=diagrams.tz, tz_name=diagrams.tz_name
+        )
     source = mermaid.gantt(
         info.events, info.metrics, tz=diagrams.tz, tz_name=diagrams.tz_name
     )
-    if source is None:
-        return None
-    return mermaid.fence(source) if diagrams.enabled else NO_MERMAID_NOTE
+    return None if source is None else mermaid.fence(source)
 
 
 def _insert_diagram(report: str, diagram: str) -> str:
@@ -74,9 +75,9 @@ def _insert_diagram(report: str, diagram: str) -> str:
     lines = report.split("\n")
     for index, line in enumerate(lines):
         if line.strip() == TIMELINE_HEADING:
-            lines[index + 1 : index + 1] = ["", diagram]
+            lines[index + 1 : index + 1] = ["", diagram, ""]
             return "\n".join(lines)
-    return f"{report}\n\n{TIMELINE_HEADING} diagram\n\n{diagram}"
+    return f"{report}\n\n{TIMELINE_HEADING} diagram\n\n{diagram}\n"
 
 
 def chain_links(info: SessionInfo, collected: Collected) -> str:

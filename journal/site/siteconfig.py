@@ -70,8 +70,7 @@ def write_derived(
     _append(data, "extra_css", [assets.CSS])
     scripts = [assets.JS] + ([assets.MERMAID] if mermaid else [])
     _append(data, "extra_javascript", scripts)
-    shim = (docs_dir / assets.SHIM).is_file()
-    warnings = apply_offline(data, shim=shim) if offline else []
+    warnings = apply_offline(data) if offline else []
     text = dump_roundtrip(data)
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,19 @@ if TYPE_CHECKING:
     from journal.store.sessions import Journal
 
 WIDE = "---\nhide:\n  - toc\n---\n\n"
+_HIDE_TOC = "hide:\n  - toc\n"
+
+
+def wide(text: str) -> str:
+    """The page without its table of contents: WIDE's front matter, or its key added
+    to the page's own (`safety.front_matter`; a second block would show as text)."""
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 3)
+        if end != -1:
+            return text[: end + 1] + _HIDE_TOC + text[end + 1 :]
+    return WIDE + text
+
+
 """Front matter that hides the table of contents (Material, Zensical)."""
 
 
@@ -65,8 +78,8 @@ def summary_pages(
                 continue
             text = make()
             # Tables need the width the table of contents would take.
-            wide = rel not in (paths.LESSONS, paths.ARCHIVE)
-            writer.write(rel, defang_links(WIDE + text if wide else text, fixed))
+            full = wide(text) if rel not in (paths.LESSONS, paths.ARCHIVE) else text
+            writer.write(rel, defang_links(full, fixed))
     collected.rows.save()
     if memory is not None:
         memory.summaries, memory.slugs = set(makers), slugs

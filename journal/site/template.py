@@ -40,7 +40,10 @@ markdown_extensions:
 
 
 def mkdocs_yml(title: str = "Journal") -> str:
+    import html
     import json
 
-    # A JSON string is a valid YAML scalar: any title stays one plain value.
-    return MKDOCS_YML.format(title=json.dumps(title, ensure_ascii=False))
+    # A JSON string is a valid YAML scalar: any title stays one plain value. Themes
+    # print `site_name` as HTML, so it is escaped for HTML first.
+    name = html.escape(" ".join(title.split()), quote=True)
+    return MKDOCS_YML.format(title=json.dumps(name, ensure_ascii=False))

@@ -51,8 +51,8 @@ class SiteConfig(Record):
     """The builder configuration the site starts from (journal adds nav and assets
     to a copy of it)."""
     mermaid_js: str = ""
-    """A local mermaid.min.js for the timeline diagrams (default: found in
-    node_modules under the journal or the state folder)."""
+    """A local mermaid.min.js that draws the timelines as Mermaid gantt charts
+    (default: none, they are SVG drawn at build time)."""
     home_sessions: int = 100
     """Sessions listed on the home page, newest first; the rest by month."""
     journals: tuple[str, ...] = ()
@@ -301,7 +301,7 @@ site:
   site_dir: site
   title: Journal
   config_file: mkdocs.yml   # the MkDocs configuration the site is built from
-  mermaid_js: ""            # local mermaid.min.js (default: node_modules/mermaid/…)
+  mermaid_js: ""            # a local mermaid.min.js draws timelines (default: SVG)
   home_sessions: 100        # newest sessions on the home page; the rest by month
   journals: []              # one site of several journals: their paths, from here
 git:

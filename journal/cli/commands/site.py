@@ -54,8 +54,8 @@ def build(
         typer.Option(
             "--offline",
             help="A site that works opened from file:// with no network: offline "
-            "search, no web fonts, diagrams from a local Mermaid "
-            "(npm install --prefix .journal-site mermaid@11) or left out.",
+            "search, no web fonts (every site draws its timelines as SVG and "
+            "fetches nothing).",
         ),
     ] = False,
     builder: BuilderOpt = None,
@@ -67,20 +67,34 @@ def build(
     ] = None,
     journals: JournalsOpt = None,
     keep_going: KeepGoingOpt = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Build into a folder that holds files journal did not write; they "
+            "are kept, never deleted or overwritten.",
+        ),
+    ] = False,
     as_json: Json = False,
 ) -> None:
-    """Generate the site's pages from sessions/ and build them in strict mode."""
+    """Generate the site's pages from sessions/ and build them in strict mode.
+
+    The site folder must be new, empty, or hold a site this command built."""
     from journal.site.build import BuildError, build_site
     from journal.store.sessions import Journal
 
     org, root = _org_journals(journals)
     try:
         if org:
-            options = (offline, builder, output, keep_going)
+            options = (offline, builder, output, keep_going, force)
             result = _build_org(org, root, options)
         else:
             result = build_site(
-                Journal.open(), offline=offline, builder=builder, site_dir=output
+                Journal.open(),
+                offline=offline,
+                builder=builder,
+                site_dir=output,
+                force=force,
             )
     except BuildError as exc:
         sys.stderr.write(exc.output)
@@ -90,11 +104,6 @@ def build(
         warn(f"{session_id}: {message}")
     for message in result.warnings:
         warn(message)
-    if offline and generated.mermaid is None:
-        warn(
-            "no local Mermaid: timeline diagrams are left out of the offline site "
-            "(install it with `npm install --prefix .journal-site mermaid@11`)"
-        )
     emit(_data(result), _human(result, offline=offline), as_json=as_json)
 
 
@@ -117,11 +126,11 @@ def _org_journals(named: list[Path] | None) -> tuple[list[Path], Path]:
 def _build_org(
     journals: list[Path],
     root: Path,
-    options: tuple[bool, str | None, Path | None, bool],
+    options: tuple[bool, str | None, Path | None, bool, bool],
 ) -> Any:
     from journal.site.orgbuild import build_org_site
 
-    offline, builder, output, keep_going = options
+    offline, builder, output, keep_going, force = options
     built = build_org_site(
         journals,
         root=root,
@@ -129,6 +138,7 @@ def _build_org(
         builder=builder,
         site_dir=output,
         keep_going=keep_going,
+        force=force,
     )
     for note in built.notes:
         warn(note)
