@@ -78,6 +78,7 @@ def _print_report(
         else:
             target = outcome.session_id or outcome.planned_id or "(dry run)"
             print(f"  {verb}  {target}  ← {outcome.source}")
+            print(f"      date: {_dated(outcome)}")
             if dry_run:
                 _print_understood(outcome)
     headers = ["files", "sessions", "skipped", "events", "criteria", "options",
@@ -95,6 +96,12 @@ def _print_report(
             str(summary[h]).ljust(w) for h, w in zip(headers, widths, strict=True)
         )
     )
+
+
+def _dated(outcome: Any) -> str:
+    if outcome.date is None:
+        return "none found (undated: set `started` when you know it)"
+    return f"{outcome.date} (from the {outcome.date_source})"
 
 
 def _print_understood(outcome: Any) -> None:
