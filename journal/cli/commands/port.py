@@ -98,10 +98,21 @@ def _print_report(
     )
 
 
+_EVIDENCE = {
+    "front matter": "its front matter",
+    "header": "its header",
+    "title": "its title",
+    "file name": "its file name",
+    "timeline": "its first timeline entry",
+    "git": "the commit that added it to git",
+}
+
+
 def _dated(outcome: Any) -> str:
     if outcome.date is None:
         return "none found (undated: set `started` when you know it)"
-    return f"{outcome.date} (from the {outcome.date_source})"
+    source = _EVIDENCE.get(outcome.date_source, outcome.date_source)
+    return f"{outcome.date} (from {source})"
 
 
 def _print_understood(outcome: Any) -> None:
