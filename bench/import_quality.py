@@ -41,7 +41,9 @@ SECTION_NAMES = frozenset(
     )
 )  # fmt: skip
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_LITERAL_HEADING = re.compile(r"^ {0,3}(\\#|#{1,6}[^ #\n]|\\?#{1,6} .*\\#)")
+# A heading's `#` printed as text: escaped (`\## Summary`), alone or in a list item
+# or quote.
+_LITERAL_HEADING = re.compile(r"^\s*(?:(?:>|[*+-]|\d+[.)])\s+)*\\#")
 _HEADING = re.compile(r"^ {0,3}#{1,6} +(.*?)[ #]*$")
 _WORDS = re.compile(r"[^\W_]+")
 
