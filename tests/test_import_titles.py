@@ -88,3 +88,17 @@ def test_reimporting_a_numbered_report_is_still_recognised(
     cli.ok("import", str(report))
     again = json.loads(cli.ok("import", str(report), "--json").out)
     assert again["files"][0]["skipped"] == "already imported"
+
+
+def test_reimporting_a_batch_whose_numbers_were_taken_writes_nothing_new(
+    cli: Cli, tmp_path: Path
+) -> None:
+    for i in (1, 2):
+        _write(
+            tmp_path, f"p{i}.md", f"# Session 5: Part {i}\n\n**Date:** 2025-01-0{i}\n"
+        )
+    cli.ok("import", str(tmp_path))
+    before = sorted(p.name for p in (cli.root / "sessions").iterdir())
+    again = json.loads(cli.ok("import", str(tmp_path), "--json").out)
+    assert [f["skipped"] for f in again["files"]] == ["already imported"] * 2
+    assert sorted(p.name for p in (cli.root / "sessions").iterdir()) == before

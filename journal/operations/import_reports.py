@@ -137,15 +137,16 @@ def _import_one(
     _fit_vocabulary(journal, session)
     day = report.date or _git_added_day(path)
     session["date_source"] = report.date_source if report.date else _source(day)
-    document = _session_text(journal, session, target)
-    # The same report imported before holds its own number: look for it first.
-    twin = _identical_import(target, _base_id(day, session["title"]), document)
+    # The same report imported before holds its own number (or, if that was taken,
+    # none): look for it as it is, then as it would be written.
+    twin = _twin(journal, session, target, day)
+    if twin is None and _unique_number(session, taken, report.numbered_title):
+        twin = _twin(journal, session, target, day)
     if twin:
         return FileOutcome(
             source=str(path), session_id=twin, skipped="already imported"
         )
-    if _unique_number(session, taken, report.numbered_title):
-        document = _session_text(journal, session, target)
+    document = _session_text(journal, session, target)
     journal.validate_text(document, where=f"{path} (as imported)")
     base = _base_id(day, session["title"])
     session_id = None if dry_run else _write(journal, target, base, document, events)
@@ -261,11 +262,28 @@ def _base_id(day: date | None, title: str) -> str:
     return make_id(day or UNDATED_DAY, title)
 
 
-def _identical_import(target: Path, base: str, document: str) -> str | None:
-    """A folder (`base`, `base-2`, …) whose session.yaml is exactly this import."""
+def _twin(
+    journal: Journal, session: dict[str, Any], target: Path, day: date | None
+) -> str | None:
+    """The folder of an earlier import of exactly this session, if any."""
+    folders = _candidates(target, _base_id(day, session["title"]))
+    if not folders:
+        return None
+    return _identical_import(folders, _session_text(journal, session, target))
+
+
+def _candidates(target: Path, base: str) -> list[Path]:
+    """The folders an earlier import of the same report may be in (`base`,
+    `base-2`, …)."""
+    found = [target / base] if (target / base).is_dir() else []
+    return found + sorted(target.glob(f"{base}-[0-9]*"))
+
+
+def _identical_import(folders: list[Path], document: str) -> str | None:
+    """The folder whose session.yaml is exactly this import."""
     from journal.store.layout import SESSION_FILE
 
-    for folder in [target / base, *sorted(target.glob(f"{base}-[0-9]*"))]:
+    for folder in folders:
         try:
             if (folder / SESSION_FILE).read_text("utf-8") == document:
                 return folder.name
