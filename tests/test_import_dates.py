@@ -142,6 +142,8 @@ def test_an_undated_report_is_imported_undated_and_says_so(
     assert date.today().isoformat() not in done["session_id"]
     listed = cli.ok("list", "--json").out
     assert "0001-01-01-slow-dashboards" in listed
+    rendered = cli.ok("render", done["session_id"]).out
+    assert "- **Date:** undated\n" in rendered
 
 
 def _git(cwd: Path, *args: str, when: str | None = None) -> None:
