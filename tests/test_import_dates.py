@@ -66,6 +66,16 @@ def test_no_date_is_guessed(name: str) -> None:
     assert _dated(name) == (None, "undated")
 
 
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [('"May 9, 2021"', date(2021, 5, 9)), ("2021-05", None), ("soon", None)],
+)
+def test_front_matter_dates_written_out(value: str, day: date | None) -> None:
+    report = parse_report(f"---\ndate: {value}\n---\n# Outage\n", source="r.md")
+    assert report.date == day
+    assert report.date_source == ("front matter" if day else "undated")
+
+
 def test_a_date_quoted_in_the_body_never_wins() -> None:
     day, _ = _dated("quoted-log.md")
     assert day not in {date(2014, 2, 3), date(2020, 5, 30)}

@@ -61,7 +61,10 @@ def _as_date(value: Any) -> date | None:
         try:
             return date.fromisoformat(value.strip()[:10])
         except ValueError:
-            return None
+            # `date: "May 9, 2021"`: a date written out, with its year.
+            from journal.importer.dating import day_in_text
+
+            return day_in_text(value)
     return None
 
 
