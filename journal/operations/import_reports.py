@@ -315,10 +315,13 @@ def _git_added_day(path: Path) -> date | None:
     outside a git work tree."""
     from journal.gitlink.shell import run_git_raw
 
+    folder = path.resolve().parent
+    if not any((p / ".git").exists() for p in (folder, *folder.parents)):
+        return None  # not in a work tree: no process to start
     try:
         result = run_git_raw(
             ["log", "--diff-filter=A", "--follow", "--format=%as", "--", path.name],
-            cwd=path.resolve().parent,
+            cwd=folder,
         )
     except JournalError:
         return None
