@@ -6,7 +6,9 @@ and as criteria or next steps; every word survives, counted as a multiset."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,3 +73,47 @@ def test_every_word_survives_import_and_render(figures: list[FileFigures]) -> No
 def test_the_counter_is_independent_of_the_importer() -> None:
     source = Path(__file__).with_name("structure_counts.py").read_text()
     assert "journal" not in source.replace("journal import", "")
+
+
+# The dates, titles, numbers and headings of the imported corpus, measured by
+# bench/import_quality.py against tests/fixtures/import/date_labels.json (labels
+# written by reading each report, committed before the date rules).
+
+
+@pytest.fixture(scope="module")
+def quality() -> Any:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import import_quality
+
+    return import_quality.run(CORPUS)
+
+
+def test_no_report_is_dated_today_and_every_date_names_its_evidence(
+    quality: Any,
+) -> None:
+    assert quality.today == 0
+    assert quality.files == 79
+    assert "(not recorded)" not in quality.evidence
+    assert sum(quality.evidence.values()) == 79
+    assert quality.evidence["undated"] == quality.undated
+
+
+def test_the_day_matches_the_labels_also_held_aside(quality: Any) -> None:
+    for part, minimum in (("labelled", 0.9), ("held aside", 0.9)):
+        right, total = quality.correct[part]
+        assert right / total >= minimum, (part, right, total, quality.wrong)
+
+
+def test_no_title_is_a_section_name_and_no_number_is_given_twice(
+    quality: Any,
+) -> None:
+    assert quality.section_titles == []
+    assert quality.duplicate_numbers == 0
+
+
+def test_rendered_reports_print_no_heading_as_text_and_keep_the_headings(
+    quality: Any,
+) -> None:
+    assert quality.literal_lines == 0
+    kept = quality.headings_kept / quality.headings
+    assert kept >= 0.98, quality.lost_headings

@@ -48,8 +48,8 @@ def test_title_number_date_status_severity(report: ImportedReport) -> None:
 
 def test_session_keys_follow_the_design_order(report: ImportedReport) -> None:
     order = [
-        "title", "number", "status", "severity", "started", "ended", "tags",
-        "people", "previous", "methodology", "summary", "detection", "root_cause",
+        "title", "number", "status", "severity", "started", "ended", "date_source",
+        "tags", "people", "previous", "methodology", "summary", "detection", "root_cause",
         "options", "fix", "impact", "components", "validation", "success_criteria",
         "next_steps", "lessons", "sections", "labels",
     ]  # fmt: skip

@@ -82,9 +82,9 @@ def test_plain_time_bullets_in_the_heading_timezone() -> None:
 def test_timestamped_headings_take_the_text_below() -> None:
     report = _import("heading-timeline.md")
     assert report.date == date(2018, 10, 10), "the date comes from the headings"
-    assert report.warnings == (
-        "heading-timeline.md:7: no date in the header: took 2018-10-10 from this line",
-    )
+    assert report.date_source == "timeline", "and the session says so"
+    assert report.session["date_source"] == "timeline"
+    assert report.warnings == ()
     assert _times(report) == [
         "2018-10-10T15:30:00+00:00",
         "2018-10-10T15:42:00+00:00",
@@ -409,7 +409,7 @@ def test_crlf_reads_like_lf() -> None:
 def test_empty_file() -> None:
     report = _import("empty.md")
     assert report.title == "empty"
-    assert report.session == {"title": "empty"}
+    assert report.session == {"title": "empty", "date_source": "undated"}
     assert report.events == []
     assert report.warnings == ("empty.md:1: the report is empty",)
     assert parse_report("").title == "Untitled report"

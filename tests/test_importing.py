@@ -83,7 +83,7 @@ def test_a_folder_imports_every_markdown_file_and_prints_a_summary(cli: Cli) -> 
     assert "files" in result.out and "sessions" in result.out and "events" in result.out
     assert "skipped: the file is empty" in result.err
     ids = [p.name for p in (cli.root / "sessions").iterdir()]
-    assert len(ids) == len(list(FIXTURES.glob("*.md"))) - 1  # empty.md is skipped
+    assert len(ids) == len(list(FIXTURES.rglob("*.md"))) - 1  # empty.md is skipped
     for session_id in ids:  # every imported session passes the model
         cli.ok("set", "--session", session_id, "tags", "[imported]")
 

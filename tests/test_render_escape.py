@@ -159,3 +159,14 @@ def test_block_shortcut_agrees_with_the_full_pass(text: str) -> None:
     if value.strip() and not blocks._NOT_PLAIN.search(value):
         assert blocks._escaped_block(value, None) == value
         assert blocks._escaped_block(value, 3) == value
+
+
+def test_part_keeps_headings_below_the_part_but_no_tables_or_rules() -> None:
+    out = blocks.part("## Why\n\ntext\n\n#### Deeper\n\n---\n\n| a |\n|---|", 3)
+    tokens = MD.parse(out)
+    assert [t.tag for t in tokens if t.type == "heading_open"] == ["h3", "h4"]
+    types = {t.type for t in tokens}
+    assert "table_open" not in types and "hr" not in types
+    assert [
+        t.tag for t in MD.parse(blocks.part("# Top", 4)) if t.type.endswith("open")
+    ] == ["h4"]

@@ -11,16 +11,22 @@ from typing import TYPE_CHECKING, Any
 
 from journal.importer.commits import add_commit_events
 from journal.importer.context import Context
-from journal.importer.dates import find_date, year_in
+from journal.importer.dates import year_in
+from journal.importer.dating import UNDATED, day_in_name, day_in_text
 from journal.importer.document import Block, build_document
 from journal.importer.frontmatter import (
     FrontMatter,
     read_front_matter,
     split_front_matter,
 )
-from journal.importer.header import Header, guess_day, read_header, shown_day
+from journal.importer.header import (
+    Header,
+    metadata_table_day,
+    read_header,
+    shown_day,
+)
 from journal.importer.labels import classify_heading
-from journal.importer.metadata import date_in, severity_of, split_title
+from journal.importer.metadata import severity_of, split_title
 from journal.importer.mojibake import repair_mojibake
 from journal.importer.plans import plain
 from journal.importer.stamps import zone_named
@@ -39,6 +45,7 @@ _ORDER = [
     "severity",
     "started",
     "ended",
+    "date_source",
     "tags",
     "people",
     "previous",
@@ -78,6 +85,11 @@ class ImportedReport:
     """How many spans of mojibake were repaired."""
     unread: tuple[tuple[int, str], ...] = ()
     """Lines kept as text that look like structure: (1-based line, what it seems)."""
+    date_source: str = UNDATED
+    """Which evidence gave `date` (`journal.importer.dating.SOURCES`), or `undated`."""
+    numbered_title: str | None = None
+    """The title heading as written when it gave the session's number: the title
+    to use if that number is taken."""
 
 
 def _clean(text: str) -> str:
@@ -92,24 +104,39 @@ def _zone(name: str, warnings: list[str], source: str) -> tzinfo:
     return zone or UTC
 
 
+_SECTION_NAMES = frozenset(
+    (
+        "context", "background", "introduction", "details", "description", "notes",
+        "what happened", "problem", "contents", "table of contents", "tl dr", "tldr",
+        "abstract", "incident details", "metadata", "appendix", "issue",
+    )
+)  # fmt: skip
+"""Section names the labels do not classify, which a title never is."""
+
+
 def _is_title(heading: Block) -> bool:
-    # `# Timeline` at the top of a report without a title is a section.
-    return classify_heading(heading.inline) is None
+    # `# Timeline` or `# Context` at the top of a report without a title is a section.
+    name = " ".join(re.findall(r"[^\W_]+", plain(heading.inline).casefold()))
+    return classify_heading(heading.inline) is None and name not in _SECTION_NAMES
 
 
-def _title(ctx: Context, front: FrontMatter, source: str) -> str:
-    if ctx.doc.title is not None and ctx.doc.title.inline:
-        title = split_title(plain(ctx.doc.title.inline))
-        if title.number is not None:
-            ctx.session.setdefault("number", title.number)
-        if title.prefix is not None and not ctx.label("header.number", title.prefix):
-            # The number's words are taken: the title keeps all it said.
-            return plain(ctx.doc.title.inline)[:2000]
-        return title.text[:2000]
+def _title(ctx: Context, front: FrontMatter, source: str) -> tuple[str, str | None]:
+    """The title — front matter's, else the H1's, else the file name's — and the
+    H1 as written when its number became the session's (`Session 11: Deploy`)."""
+    heading = ctx.doc.title.inline if ctx.doc.title is not None else ""
+    written = plain(heading)[:2000] if heading else None
+    split = split_title(written) if written else None
+    if split is not None and split.number is not None:
+        ctx.session.setdefault("number", split.number)
     if isinstance(front.values.get("title"), str):
-        return str(front.values["title"])
+        return str(front.values["title"])[:2000], written
+    if split is not None and written is not None:
+        if split.prefix is not None and not ctx.label("header.number", split.prefix):
+            # The number's words are taken: the title keeps all it said.
+            return written, written
+        return split.text[:2000], written
     stem = PurePath(source).stem if source != "<text>" else ""
-    return stem.replace("-", " ").replace("_", " ").strip() or "Untitled report"
+    return stem.replace("-", " ").replace("_", " ").strip() or "Untitled report", None
 
 
 def _severity(ctx: Context, title: str) -> None:
@@ -133,8 +160,9 @@ def _front_matter(ctx: Context, yaml_text: str | None) -> FrontMatter:
         ctx.warn(1, front.error)
     if "tags" in front.values:
         ctx.session["tags"] = front.values["tags"]
-    if isinstance(front.values.get("date"), date):
-        ctx.day = front.values["date"]
+    for key in ("date", "started"):
+        if isinstance(front.values.get(key), date):
+            ctx.day = ctx.day or front.values[key]
     return front
 
 
@@ -176,16 +204,16 @@ def _parse(text: str, source: str, timezone: str) -> ImportedReport:
     doc = build_document(lines, tokens, is_title=_is_title)
     ctx = Context(doc, source, _zone(timezone, warnings, source), warnings=warnings)
     front = _front_matter(ctx, yaml_text)
-    title = _title(ctx, front, source)
+    evidence = "front matter" if ctx.day else None
+    title, written = _title(ctx, front, source)
     header = read_header(ctx, doc.preamble)
-    ctx.day = ctx.day or (
-        date_in(title) if re.search(r"\d{4}-\d\d-\d\d", title) else None
-    )
-    ctx.day = ctx.day or _written_day(title) or guess_day(ctx, source)
+    evidence = evidence or _header_day(ctx)
+    evidence = evidence or _early_day(ctx, title, source)
     ctx.year = ctx.day.year if ctx.day else year_in(title) or year_in(source)
     walker = Walker(ctx)
     for section in doc.sections:
         walker.section(section)
+    evidence = _timeline_day(ctx, evidence)
     add_commit_events(ctx)
     _severity(ctx, title)
     _finish(ctx, walker.recognized)
@@ -193,19 +221,55 @@ def _parse(text: str, source: str, timezone: str) -> ImportedReport:
     sections = _kept_header(ctx, front, header) + ctx.session.get("sections", [])
     events = sorted(ctx.events, key=lambda e: datetime.fromisoformat(e["at"]))
     session = {"title": title, **ctx.session, "sections": sections}
+    session["date_source"] = evidence or UNDATED
     session["labels"] = ctx.labels
     ordered = {key: session[key] for key in _ORDER if session.get(key)}
     kept = ctx.kept + list(doc.preamble)
     unread = tuple(sorted({*unread_lines(doc, kept), *ctx.unread}))
     return ImportedReport(
-        title, ordered, events, ctx.day, tuple(warnings), repaired, unread
+        title,
+        ordered,
+        events,
+        ctx.day,
+        tuple(warnings),
+        repaired,
+        unread,
+        date_source=evidence or UNDATED,
+        numbered_title=written if "number" in ctx.session else None,
     )
 
 
-def _written_day(title: str) -> date | None:
-    """A date the title writes out with its year (`… - September 29, 2025`)."""
-    mark = find_date(title)
-    return mark.on() if mark else None
+def _header_day(ctx: Context) -> str | None:
+    """The day the header gives: a `Date:` field or a metadata table (both set
+    `ctx.day`), or the day of a `Time:`/`Started:` field."""
+    ctx.day = ctx.day or metadata_table_day(ctx)
+    if ctx.day is None and isinstance(ctx.session.get("started"), str):
+        started = datetime.fromisoformat(ctx.session["started"])
+        ctx.day = started.astimezone(ctx.zone).date()
+    return "header" if ctx.day else None
+
+
+def _early_day(ctx: Context, title: str, source: str) -> str | None:
+    """The title's date (written with its year), else the file name's."""
+    ctx.day = day_in_text(title)
+    if ctx.day is not None:
+        return "title"
+    ctx.day = day_in_name(source)
+    return "file name" if ctx.day else None
+
+
+def _timeline_day(ctx: Context, evidence: str | None) -> str | None:
+    """The first timeline entry's day when nothing stronger gave one; also when it
+    is earlier than the file name's, which is then the day the report was written
+    (a report is filed on or after the day its incident started)."""
+    if evidence not in {None, "file name"} or not ctx.events:
+        return evidence
+    # The day as the report writes it, in the zone of its timeline.
+    day = min(datetime.fromisoformat(e["at"]) for e in ctx.events).date()
+    if ctx.day is None or day < ctx.day:
+        ctx.day = day
+        return "timeline"
+    return evidence
 
 
 def _finish(ctx: Context, recognized: int) -> None:

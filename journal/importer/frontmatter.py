@@ -1,4 +1,5 @@
-"""YAML front matter: split off, read for title, date and tags; the rest kept."""
+"""YAML front matter: split off, read for title, date (`date:` or `started:`) and
+tags; the rest kept."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ from typing import Any
 
 _FENCES = ("---", "...")
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
-_USED = frozenset({"title", "date", "tags"})
+_USED = frozenset({"title", "date", "started", "tags"})
 
 
 @dataclass(frozen=True)
 class FrontMatter:
     values: dict[str, Any] = field(default_factory=dict)
-    """The keys the importer uses: title, date and tags."""
+    """The keys the importer uses: title, date (or started) and tags."""
     kept: str = ""
     """The other keys, verbatim YAML."""
     error: str | None = None
@@ -60,12 +61,15 @@ def _as_date(value: Any) -> date | None:
         try:
             return date.fromisoformat(value.strip()[:10])
         except ValueError:
-            return None
+            # `date: "May 9, 2021"`: a date written out, with its year.
+            from journal.importer.dating import day_in_text
+
+            return day_in_text(value)
     return None
 
 
 def _usable(key: str, value: Any) -> Any:
-    if key == "date":
+    if key in {"date", "started"}:
         return _as_date(value)
     if key == "tags" and isinstance(value, str):
         return [t.strip() for t in value.split(",") if t.strip()] or None

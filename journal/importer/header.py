@@ -12,10 +12,12 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from journal.importer.context import Context
+from journal.importer.dating import day_in_cell, day_in_text, is_date_key
 from journal.importer.document import Block
 from journal.importer.listitems import read_items
 from journal.importer.metadata import Field, date_in, read_field, simple_value
 from journal.importer.stamps import Resolver, match_stamp, zone_mentioned
+from journal.importer.tables import read_table, table_kind
 
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 
@@ -72,7 +74,7 @@ def _time_range(ctx: Context, field: Field) -> dict[str, str]:
 def _apply(ctx: Context, field: Field) -> str:
     """Set what the field says; return the text that now holds its words."""
     if field.key == "date":
-        day = date_in(field.value)
+        day = date_in(field.value) or day_in_text(field.value)
         if day is not None and ctx.day is None:
             ctx.day = day
         return day.isoformat() if day else ""
@@ -155,13 +157,25 @@ def read_header(ctx: Context, blocks: tuple[Block, ...]) -> Header:
     return Header(tuple(units), printed)
 
 
-def guess_day(ctx: Context, source: str) -> date | None:
-    """The report's date when the header gives none: the file name, then the first
-    date in the text (with a warning saying where it came from)."""
-    for number, text in enumerate((source, *ctx.doc.lines)):
-        day = date_in(text) if re.search(r"\d{4}-\d{2}-\d{2}", text) else None
-        if day is not None and number > 0:
-            ctx.warn(number, f"no date in the header: took {day} from this line")
-        if day is not None:
-            return day
+def metadata_table_day(ctx: Context) -> date | None:
+    """The day a metadata table at the top gives (`| Date | 2024-05-01 |`, or a
+    `Date` column over one row): in the preamble or the first section, never in a
+    timeline's table."""
+    blocks = list(ctx.doc.preamble)
+    if ctx.doc.sections:
+        blocks += list(ctx.doc.sections[0].blocks)
+    for block in blocks:
+        if block.kind != "table" or table_kind(block) == "timeline":
+            continue
+        table = read_table(block)
+        for row in table.rows:
+            if len(row.cells) >= 2 and is_date_key(row.cells[0]):
+                day = day_in_cell(row.cells[1])
+                if day is not None:
+                    return day
+        column = table.column(is_date_key)
+        if column is not None and table.rows:
+            day = day_in_cell(table.rows[0].get(column))
+            if day is not None:
+                return day
     return None

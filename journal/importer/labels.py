@@ -34,7 +34,8 @@ SECTION_KINDS = _table(
     detection="detection|how it was found|how it was detected|how we found out"
     "|problem discovery|discovery|how was it detected|detection method",
     timeline="timeline|discovery timeline|incident timeline|timeline of events"
-    "|sequence of events|chronology|event log|events",
+    "|sequence of events|chronology|event log|events|work log|session log"
+    "|activity log|progress log|execution log|session timeline|work timeline",
     root_cause="root cause|root causes|root cause analysis|rca|contributing factors"
     "|cause|causes|the problem|cause analysis",
     options="options|options considered|alternatives|alternatives considered"

@@ -13,6 +13,7 @@ from journal.importer.dates import find_date, year_in
 from journal.importer.document import Block
 from journal.importer.labels import classify_heading, normalize
 from journal.importer.listitems import is_list, read_items
+from journal.importer.phases import stamp_of
 from journal.importer.stamps import (
     Resolver,
     Stamp,
@@ -123,7 +124,7 @@ class _Timeline:
         if classify_heading(block.inline) == "timeline":
             self.residual.append(block)
             return
-        stamp = match_stamp(block.inline)
+        stamp = stamp_of(block.inline)
         if stamp is None or (stamp.clock is None and stamp.rest):
             if stamp is not None:
                 # `### October 21, 2025 - Redis overload`: the day of what follows.
@@ -155,7 +156,7 @@ class _Timeline:
 
     def bullets(self, block: Block) -> bool:
         items = read_items(self.ctx.doc, block)
-        stamps = [match_stamp(item.text) for item in items]
+        stamps = [stamp_of(item.text) for item in items]
         first = next((s for s in stamps if s is not None), None)
         if first is None or not self.placeable(first):
             if first is not None:
@@ -178,14 +179,14 @@ class _Timeline:
 
     def paragraph(self, block: Block) -> bool:
         lines = block.inline.split("\n")
-        first = match_stamp(lines[0])
+        first = stamp_of(lines[0])
         if first is None or (first.clock is None and not first.mark):
             return False
         if not self.placeable(first):
             self.resolve(first, block.start)
             return False
         for line in lines:
-            self.entry(match_stamp(line), line.strip(), block.start)
+            self.entry(stamp_of(line), line.strip(), block.start)
         return True
 
 

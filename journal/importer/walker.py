@@ -19,6 +19,8 @@ from journal.importer.labels import (
     split_label,
 )
 from journal.importer.lessons import extract_lessons
+from journal.importer.listitems import is_list
+from journal.importer.phases import is_phase, stamp_of
 from journal.importer.plans import (
     extract_criteria,
     extract_steps,
@@ -45,7 +47,7 @@ def kind_of(title: str) -> str | None:
     """The kind of section a heading starts; a heading that is a time is an event."""
     kind = classify_heading(title)
     if kind is None:
-        stamp = match_stamp(title)
+        stamp = stamp_of(title)
         if stamp and (stamp.clock is not None or not stamp.rest):
             return "timeline"
     return kind
@@ -67,6 +69,15 @@ def _ends_timeline(block: Block) -> bool:
         return True
     label = split_label(block.inline) if block.kind == "paragraph" else None
     return label is not None and match_stamp(label.name) is None
+
+
+def _is_phase_block(block: Block) -> bool:
+    if block.kind == "paragraph":
+        return is_phase(block.inline.split("\n")[0])
+    if is_list(block) and block.tokens:
+        first = next((t for t in block.tokens if t.type == "inline"), None)
+        return first is not None and is_phase(first.content.split("\n")[0])
+    return False
 
 
 _BOLD_ONLY = re.compile(r"^(\*\*|__)([^*_\n]{1,80})\1$")
@@ -138,6 +149,8 @@ class Walker:
         is kept with what the extractor leaves.
         """
         if kind in SINGLETONS:
+            # `**Timeline:**` inside a summary: its entries are events.
+            blocks = self.labelled_timelines(blocks)
             extract_prose(self.ctx, kind, blocks, self.run, titled=titled)
             return
         events = len(self.ctx.events)
@@ -169,7 +182,11 @@ class Walker:
         self._collect(section, blocks, deferred)
         title = plain(section.title) or "Notes"
         had = len(blocks)
-        blocks = take_checklists(self.ctx, title, self.labelled_timelines(blocks))
+        blocks = self.phase_steps(title, self.labelled_timelines(blocks))
+        if had and not blocks and not self.ctx.label("timeline", title):
+            # All of it was stamped steps, and the timeline has other words.
+            self.ctx.add("sections", [{"title": title, "body": ""}])
+        blocks = take_checklists(self.ctx, title, blocks)
         if is_figures(title) and self.ctx.label("impact.numbers", title):
             # `## Stats` names the impact's numbers: it heads their table.
             blocks = take_figures(self.ctx, blocks)
@@ -202,6 +219,18 @@ class Walker:
                 rest.append(blocks[i])  # the timeline has other words: kept
             rest.extend(extract_timeline(self.ctx, label, blocks[i + 1 : end]))
             i = end
+        return rest
+
+    def phase_steps(self, title: str, blocks: list[Block]) -> list[Block]:
+        """Paragraphs and lists of steps stamped in the middle (`Phase 1 (14:00–
+        14:30): …`) in a section that is not a timeline: their steps are events."""
+        rest: list[Block] = []
+        for block in blocks:
+            if _is_phase_block(block):
+                self.recognized += 1
+                rest.extend(extract_timeline(self.ctx, title, [block]))
+            else:
+                rest.append(block)
         return rest
 
     def _collect(

@@ -24,6 +24,9 @@ Aware = Annotated[datetime, Meta(tz=True)]
 Decision = Literal["chosen", "rejected", "deferred"]
 Horizon = Literal["immediate", "short", "long"]
 LessonKind = Literal["went-well", "went-wrong", "lucky"]
+DateSource = Literal[
+    "front matter", "header", "title", "file name", "timeline", "git", "undated"
+]
 _ID_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9][a-z0-9-]*$"
 SessionRef = Annotated[
     str, Meta(pattern=_ID_PATTERN, description="A session folder name.")
@@ -161,6 +164,13 @@ class Session(_Base, frozen=True):
     severity: str | None = None
     started: Aware | None = None
     ended: Aware | None = None
+    date_source: Annotated[
+        DateSource | None,
+        Meta(
+            description="Where an imported report's date came from; `undated` when "
+            "the report gives none (its folder is then dated 0001-01-01)."
+        ),
+    ] = None
     tags: list[Annotated[str, Meta(min_length=1, max_length=100)]] = []
     people: list[Person] = []
     previous: PreviousRef | None = None

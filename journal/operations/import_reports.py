@@ -8,6 +8,7 @@ validates what the parser produced and writes each session like `journal new` do
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ from journal.record import Record
 from journal.store.sessions import Journal
 
 _TIME_KEYS = ("started", "ended")
+UNDATED_DAY = date.min
+"""The folder date of a report that gives no date: never the day of the import."""
 
 
 class FileOutcome(Record):
@@ -25,6 +28,11 @@ class FileOutcome(Record):
     session_id: str | None = None
     planned_id: str | None = None
     """In a dry run, the folder name the session would get (before any `-2` suffix)."""
+    date: str | None = None
+    """The report's day (ISO), None when it gives none."""
+    date_source: str | None = None
+    """Which evidence gave the day: front matter, header, title, file name,
+    timeline, git — or `undated`."""
     events: int = 0
     criteria: int = 0
     options: int = 0
@@ -72,13 +80,16 @@ def import_reports(
 ) -> list[FileOutcome]:
     """Import each file; a file that fails is reported and the others still import."""
     target = _inside_journal(journal, into) if into else journal.sessions_dir
+    taken = _numbers_taken(journal, target)
     outcomes = []
     for path in files:
         if progress:
             progress(path)
         try:
             outcomes.append(
-                _import_one(journal, path, target, dry_run=dry_run, redact=redact)
+                _import_one(
+                    journal, path, target, taken, dry_run=dry_run, redact=redact
+                )
             )
         except JournalError as exc:
             outcomes.append(FileOutcome(source=str(path), error=exc.one_line()))
@@ -105,7 +116,13 @@ def _inside_journal(journal: Journal, into: Path) -> Path:
 
 
 def _import_one(
-    journal: Journal, path: Path, target: Path, *, dry_run: bool, redact: bool
+    journal: Journal,
+    path: Path,
+    target: Path,
+    taken: set[int],
+    *,
+    dry_run: bool,
+    redact: bool,
 ) -> FileOutcome:
     from journal.importer import parse_report
 
@@ -118,20 +135,27 @@ def _import_one(
     )
     session = {"schema": 1, **{k: v for k, v in session.items() if k != "schema"}}
     _fit_vocabulary(journal, session)
-    document = _session_text(journal, session, target)
-    journal.validate_text(document, where=f"{path} (as imported)")
-    day = report.date or _date_of(session) or _today(journal)
-    base = _base_id(day, session["title"])
-    twin = _identical_import(target, base, document)
+    day = report.date or _git_added_day(path)
+    session["date_source"] = report.date_source if report.date else _source(day)
+    # The same report imported before holds its own number (or, if that was taken,
+    # none): look for it as it is, then as it would be written.
+    twin = _twin(journal, session, target, day)
+    if twin is None and _unique_number(session, taken, report.numbered_title):
+        twin = _twin(journal, session, target, day)
     if twin:
         return FileOutcome(
             source=str(path), session_id=twin, skipped="already imported"
         )
+    document = _session_text(journal, session, target)
+    journal.validate_text(document, where=f"{path} (as imported)")
+    base = _base_id(day, session["title"])
     session_id = None if dry_run else _write(journal, target, base, document, events)
     return FileOutcome(
         source=str(path),
         session_id=session_id,
         planned_id=base if dry_run else None,
+        date=day.isoformat() if day else None,
+        date_source=session["date_source"],
         events=len(events),
         criteria=len(session.get("success_criteria", [])),
         options=len(session.get("options", [])),
@@ -142,7 +166,17 @@ def _import_one(
         unread=_unread(path, text, report.unread),
         mojibake_repaired=report.mojibake_repaired,
         redacted=redacted,
-        warnings=report.warnings,
+        warnings=report.warnings + _undated(path, day),
+    )
+
+
+def _undated(path: Path, day: date | None) -> tuple[str, ...]:
+    if day is not None:
+        return ()
+    return (
+        f"{path}: no date in its front matter, header, title, file name or "
+        "timeline, nor in git: imported undated (folder 0001-01-01-…); "
+        "set `started:` when you know it",
     )
 
 
@@ -222,17 +256,34 @@ def _session_text(journal: Journal, session: dict[str, Any], target: Path) -> st
     return head + dump_new_document(session, quoted_keys=_TIME_KEYS)
 
 
-def _base_id(day: Any, title: str) -> str:
+def _base_id(day: date | None, title: str) -> str:
     from journal.store.ids import session_id as make_id
 
-    return make_id(day, title)
+    return make_id(day or UNDATED_DAY, title)
 
 
-def _identical_import(target: Path, base: str, document: str) -> str | None:
-    """A folder (`base`, `base-2`, …) whose session.yaml is exactly this import."""
+def _twin(
+    journal: Journal, session: dict[str, Any], target: Path, day: date | None
+) -> str | None:
+    """The folder of an earlier import of exactly this session, if any."""
+    folders = _candidates(target, _base_id(day, session["title"]))
+    if not folders:
+        return None
+    return _identical_import(folders, _session_text(journal, session, target))
+
+
+def _candidates(target: Path, base: str) -> list[Path]:
+    """The folders an earlier import of the same report may be in (`base`,
+    `base-2`, …)."""
+    found = [target / base] if (target / base).is_dir() else []
+    return found + sorted(target.glob(f"{base}-[0-9]*"))
+
+
+def _identical_import(folders: list[Path], document: str) -> str | None:
+    """The folder whose session.yaml is exactly this import."""
     from journal.store.layout import SESSION_FILE
 
-    for folder in [target / base, *sorted(target.glob(f"{base}-[0-9]*"))]:
+    for folder in folders:
         try:
             if (folder / SESSION_FILE).read_text("utf-8") == document:
                 return folder.name
@@ -255,17 +306,64 @@ def _write(
     return create_unique_folder(journal, base, document, timeline, sessions_dir=target)
 
 
-def _date_of(session: dict[str, Any]) -> Any:
-    from datetime import datetime
-
-    started = session.get("started")
-    return datetime.fromisoformat(started).date() if started else None
+def _source(day: date | None) -> str:
+    return "git" if day else "undated"
 
 
-def _today(journal: Journal) -> Any:
-    from journal.when import today
+def _git_added_day(path: Path) -> date | None:
+    """The day of the commit that added `path` to git (the last resort), or None
+    outside a git work tree."""
+    from journal.gitlink.shell import run_git_raw
 
-    return today(journal.tz)
+    folder = path.resolve().parent
+    if not any((p / ".git").exists() for p in (folder, *folder.parents)):
+        return None  # not in a work tree: no process to start
+    try:
+        result = run_git_raw(
+            ["log", "--diff-filter=A", "--follow", "--format=%as", "--", path.name],
+            cwd=folder,
+        )
+    except JournalError:
+        return None
+    days = result.stdout.decode("ascii", "replace").split()
+    if result.returncode != 0 or not days:
+        return None
+    try:
+        return date.fromisoformat(days[-1])
+    except ValueError:
+        return None
+
+
+def _numbers_taken(journal: Journal, target: Path) -> set[int]:
+    """The numbers the journal's sessions (and those of `target`) already hold."""
+    from journal.store.ids import number_of, session_ids
+    from journal.store.numbers import session_numbers
+
+    ids = journal.session_ids()
+    numbers = session_numbers(journal.sessions_dir, journal.state_dir, ids)
+    taken = {n for n in numbers.values() if n is not None}
+    if target.resolve() != journal.sessions_dir.resolve():
+        found = (number_of(target / i) for i in session_ids(target))
+        taken.update(n for n in found if n is not None)
+    return taken
+
+
+def _unique_number(
+    session: dict[str, Any], taken: set[int], numbered_title: str | None
+) -> bool:
+    """A number already held by a session (of the journal or of this import) is
+    not given twice: the session goes without, and its title keeps the author's
+    numbering as written (`Session 11: Deploy`)."""
+    number = session.get("number")
+    if number is None:
+        return False
+    if number not in taken:
+        taken.add(number)
+        return False
+    del session["number"]
+    if numbered_title:
+        session["title"] = numbered_title
+    return True
 
 
 def totals(outcomes: list[FileOutcome]) -> dict[str, int]:

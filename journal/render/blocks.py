@@ -33,13 +33,16 @@ _NOT_PLAIN = re.compile(r"[#|<`~\[\]\\]|(?:^|\n)[ \t]*[-*_=+>:\d]")
 _SAFE_HREF = re.compile(r"^(?:https?:|mailto:|[^:]*(?:[/?#]|$))", re.IGNORECASE)
 
 
-def block(text: Any, *, heading_floor: int | None = None) -> str:
+def block(
+    text: Any, *, heading_floor: int | None = None, tables: bool | None = None
+) -> str:
     """Multi-line Markdown placed as blocks of its own (blank lines around it).
 
     Paragraphs, lists, quotes, emphasis, links and code are kept. Headings, tables
-    and rules are neutralised — unless `heading_floor` is given (free-form sections):
-    then headings are kept but pushed down to at least that level, and tables and
-    rules stay. Raw HTML is always shown as text, and a fence left open is closed.
+    and rules are neutralised — unless `heading_floor` is given: then headings are
+    kept but pushed down to at least that level, and (free-form sections) tables and
+    rules stay; `tables=False` neutralises those still (the text of a report's
+    part). Raw HTML is always shown as text, and a fence left open is closed.
     """
     value = _expand_prefix_tabs(normalize(str(text)))
     if not value.strip():
@@ -47,17 +50,24 @@ def block(text: Any, *, heading_floor: int | None = None) -> str:
     value = value.lstrip("\n")
     if not _NOT_PLAIN.search(value):
         return value
-    return _escaped_block(value, heading_floor)
+    keep_tables = heading_floor is not None if tables is None else tables
+    return _escaped_block(value, heading_floor, keep_tables)
 
 
-def _escaped_block(value: str, heading_floor: int | None) -> str:
+def _escaped_block(
+    value: str, heading_floor: int | None, keep_tables: bool | None = None
+) -> str:
+    if keep_tables is None:
+        keep_tables = heading_floor is not None
     tokens = _parse(value)
     lines = value.split("\n")
     verbatim = _code_lines(tokens)
     if heading_floor is not None:
         lines = _demote_headings(lines, tokens, heading_floor)
     result = [
-        line if index in verbatim else _escape_block_line(line, heading_floor)
+        line
+        if index in verbatim
+        else _escape_block_line(line, heading_floor, keep_tables)
         for index, line in enumerate(lines)
     ]
     closer = _open_fence_closer(tokens, len(lines), value)
@@ -65,7 +75,8 @@ def _escaped_block(value: str, heading_floor: int | None) -> str:
         result.append(closer)
     candidate = "\n".join(result)
     # Unchanged text parses to the tokens already at hand.
-    if _is_safe(candidate, heading_floor, tokens if candidate == value else None):
+    same = tokens if candidate == value else None
+    if _is_safe(candidate, heading_floor, same, keep_tables=keep_tables):
         return candidate
     return _escape_everything(value)
 
@@ -81,11 +92,11 @@ def _expand_prefix_tabs(text: str) -> str:
     return "\n".join(out)
 
 
-def _escape_block_line(line: str, heading_floor: int | None) -> str:
+def _escape_block_line(line: str, heading_floor: int | None, keep_tables: bool) -> str:
     prefix = _PREFIX.match(line)
     start = prefix.end() if prefix else 0
     head, rest = line[:start], line[start:]
-    if heading_floor is None and _starts_structure(rest):
+    if _must_escape(rest, heading_floor, keep_tables):
         rest = "\\" + rest
     escaped = "".join(
         part if is_code else _defuse_links(_HTML_START.sub("&lt;", part))
@@ -94,12 +105,13 @@ def _escape_block_line(line: str, heading_floor: int | None) -> str:
     return _HTML_START.sub("&lt;", head) + escaped
 
 
-def _starts_structure(rest: str) -> bool:
-    """A heading, rule, setext underline or table delimiter row starts `rest`."""
-    return bool(
-        _ATX.match(rest)
-        or _RULE_OR_UNDERLINE.match(rest)
-        or (_DELIMITER_ROW.match(rest) and "-" in rest)
+def _must_escape(rest: str, heading_floor: int | None, keep_tables: bool) -> bool:
+    """A heading (unless kept), or a rule, setext underline or table delimiter row
+    (unless tables are kept) starts `rest`."""
+    if _ATX.match(rest):
+        return heading_floor is None
+    return not keep_tables and bool(
+        _RULE_OR_UNDERLINE.match(rest) or (_DELIMITER_ROW.match(rest) and "-" in rest)
     )
 
 
@@ -192,8 +204,14 @@ def _strip_prefix(line: str) -> str:
 
 
 def _is_safe(
-    text: str, heading_floor: int | None, tokens: list[Any] | None = None
+    text: str,
+    heading_floor: int | None,
+    tokens: list[Any] | None = None,
+    *,
+    keep_tables: bool | None = None,
 ) -> bool:
+    if keep_tables is None:
+        keep_tables = heading_floor is not None
     tokens = _parse(text) if tokens is None else tokens
     stack: list[Any] = list(tokens)
     while stack:
@@ -205,7 +223,7 @@ def _is_safe(
             heading_floor is None or int(token.tag[1:]) < heading_floor
         ):
             return False
-        if heading_floor is None and kind in ("table_open", "hr"):
+        if not keep_tables and kind in ("table_open", "hr"):
             return False
         href = token.attrGet("href") or token.attrGet("src")
         if href is not None and not _SAFE_HREF.match(str(href).strip()):
@@ -218,3 +236,9 @@ def _is_safe(
 def section(text: Any) -> str:
     """A free-form section body: Markdown kept, headings below the section's own."""
     return block(text, heading_floor=3)
+
+
+def part(text: Any, floor: int = 3) -> str:
+    """The text of a report's part (a summary, a root cause): its headings kept
+    below the part's own (`floor`), tables and rules neutralised as in `block`."""
+    return block(text, heading_floor=floor, tables=False)

@@ -190,6 +190,7 @@ def make_environment(dirs: Sequence[Path]) -> Environment:
         inline=escape.inline,
         md=blocks.block,
         section_md=blocks.section,
+        part_md=blocks.part,
         code=escape.code_span,
         cellcode=lambda text: escape.code_span(text, cell=True),
         fence=escape.fence,

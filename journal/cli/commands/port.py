@@ -78,6 +78,7 @@ def _print_report(
         else:
             target = outcome.session_id or outcome.planned_id or "(dry run)"
             print(f"  {verb}  {target}  ← {outcome.source}")
+            print(f"      date: {_dated(outcome)}")
             if dry_run:
                 _print_understood(outcome)
     headers = ["files", "sessions", "skipped", "events", "criteria", "options",
@@ -95,6 +96,23 @@ def _print_report(
             str(summary[h]).ljust(w) for h, w in zip(headers, widths, strict=True)
         )
     )
+
+
+_EVIDENCE = {
+    "front matter": "its front matter",
+    "header": "its header",
+    "title": "its title",
+    "file name": "its file name",
+    "timeline": "its first timeline entry",
+    "git": "the commit that added it to git",
+}
+
+
+def _dated(outcome: Any) -> str:
+    if outcome.date is None:
+        return "none found (undated: set `started` when you know it)"
+    source = _EVIDENCE.get(outcome.date_source, outcome.date_source)
+    return f"{outcome.date} (from {source})"
 
 
 def _print_understood(outcome: Any) -> None:
