@@ -56,26 +56,21 @@ def events_of_file(path: Path, shown: str, *, strict: bool) -> list[Event]:
     from journal.model import session as model
     from journal.store.timeline import read_lines
 
-    if path.is_symlink():
-        if not strict:
-            return []
-        refuse_link(path, shown)
-    if strict and not path.exists() and path.parent.is_dir():
-        # Every session has one, empty or not: a missing file is lost data
-        # (a deletion, a bad merge), not an empty timeline.
-        raise InvalidDataError(
-            "timeline.yaml is missing",
-            f"restore it from git, or create it empty: touch {shown}",
-            where=shown,
-        )
+    if not _to_read(path, shown, strict=strict):
+        return []
     fast = _plain_events(path)
     if fast is not None:
         return fast
     result: list[Event] = []
-    for raw in read_lines(path):
+    try:
+        lines = read_lines(path)
+    except InvalidDataError:
+        if strict:
+            raise
+        return []  # a folder or a pipe in its place: nothing to read
+    for raw in lines:
         if raw.data is None:
-            if strict:
-                _refuse_line(raw, where=f"{shown}:{raw.line}")
+            _unreadable(raw, f"{shown}:{raw.line}", strict=strict)
             continue
         try:
             event = model.to_event(raw.data)
@@ -87,6 +82,33 @@ def events_of_file(path: Path, shown: str, *, strict: bool) -> list[Event]:
                 raise
     result.sort(key=lambda e: e.at)
     return result
+
+
+def _to_read(path: Path, shown: str, *, strict: bool) -> bool:
+    """Whether the timeline at `path` is there to read; strict, a missing or linked
+    one is refused."""
+    if path.is_symlink():
+        if not strict:
+            return False
+        refuse_link(path, shown)
+    if strict and not path.exists() and path.parent.is_dir():
+        # Every session has one, empty or not: a missing file is lost data
+        # (a deletion, a bad merge), not an empty timeline.
+        raise InvalidDataError(
+            "timeline.yaml is missing",
+            f"restore it from git, or create it empty: touch {shown}",
+            where=shown,
+        )
+    return True
+
+
+def _unreadable(raw: RawLine, where: str, *, strict: bool) -> None:
+    """A line that is not an event: skipped, with a warning if a crash tore it (the
+    rest of the session is still worth reading); strict, any other is refused."""
+    if strict and raw.torn:
+        _warn_torn(raw, where=where)
+    elif strict:
+        _refuse_line(raw, where=where)
 
 
 def refuse_link(path: Path, shown: str) -> None:
@@ -165,6 +187,15 @@ def _locate(text: str, path: list[str | int], where: str) -> str:
     return f"{where}:{position[0]}:{position[1]}" if position else where
 
 
+def _warn_torn(raw: RawLine, *, where: str) -> None:
+    from journal.store import notices
+
+    notices.warn(
+        f"{where}: a line cut short by a crash is not shown — "
+        "`journal check --fix` sets it aside (nothing is lost)"
+    )
+
+
 def _refuse_line(raw: RawLine, *, where: str) -> None:
     """Raise the error for a timeline line that is not an event."""
     if raw.problem and "merge conflict marker" in raw.problem:
@@ -173,5 +204,6 @@ def _refuse_line(raw: RawLine, *, where: str) -> None:
             "run `journal resolve` (it keeps the events of both sides)",
             where=where,
         )
-    hint = "run `journal check --fix`" if raw.torn else "fix or remove that line"
-    raise InvalidDataError(f"event {raw.problem}", hint, where=where)
+    raise InvalidDataError(
+        f"event {raw.problem}", "fix or remove that line", where=where
+    )

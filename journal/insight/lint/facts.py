@@ -51,10 +51,19 @@ class SessionFacts:
         return self.loaded[1]
 
     @cached_property
-    def lines(self) -> list[RawLine]:
+    def read(self) -> tuple[list[RawLine], JournalError | None]:
+        """The timeline's lines, or why the file cannot be read (a folder or a
+        named pipe in its place, no read permission)."""
         from journal.store.timeline import read_lines
 
-        return read_lines(self.journal.timeline_path(self.session_id))
+        try:
+            return read_lines(self.journal.timeline_path(self.session_id)), None
+        except JournalError as exc:
+            return [], exc
+
+    @property
+    def lines(self) -> list[RawLine]:
+        return self.read[0]
 
     @cached_property
     def plain_events(self) -> list[tuple[int, Event]] | None:
