@@ -13,7 +13,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from journal.errors import InvalidDataError, WriteError
+from journal.errors import InvalidDataError, UsageError, WriteError
 from journal.store.locking import acquire
 
 _LOCK_TIMEOUT_S = 30.0
@@ -48,6 +48,18 @@ def shown(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def too_long(path: Path | str, doing: str) -> UsageError:
+    """The error for a name the file system refuses as too long (ENAMETOOLONG):
+    the path shortened, so the message stays one readable line."""
+    text = str(path)
+    brief = text if len(text) <= 60 else f"{text[:30]}…{text[-20:]}"
+    return UsageError(
+        f"cannot {doing} {brief}: the name is longer than the file system allows "
+        f"({len(text):,} characters)",
+        "rename it, or copy it to a shorter name, and try again",
+    )
 
 
 def _kind_of(mode: int) -> str:

@@ -195,6 +195,20 @@ class JournalFacts:
         return loaded
 
     @cached_property
+    def _checked_by_id(self) -> dict[str, Any]:
+        return {facts.session_id: facts for facts in self.checked}
+
+    def previous_of(self, session_id: str) -> str | None:
+        """The `previous` of a session (read from its file if it was not checked)."""
+        facts = self._checked_by_id.get(session_id)
+        if facts is not None:
+            return facts.session.previous if facts.session is not None else None
+        try:
+            return self.journal.load(session_id).previous
+        except JournalError:
+            return None
+
+    @cached_property
     def step_counts(self) -> dict[str, int]:
         return {sid: len(s.next_steps) for sid, s in self.sessions.items()}
 
