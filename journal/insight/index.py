@@ -77,7 +77,8 @@ def _figures_record(journal: Journal, session_id: str) -> Record:
 
     try:
         session = journal.load(session_id)
-        events = journal.events(session_id)
+        # Figures are never guessed: a torn line may be the missing milestone.
+        events = journal.events(session_id, torn_ok=False)
     except JournalError as exc:
         return {"error": exc.one_line()}
     return _facts(session) | {"metrics": metrics_dict(compute(session, events))}

@@ -50,9 +50,13 @@ def session_of_text(text: str, config: Config, *, where: str) -> Session:
     return session
 
 
-def events_of_file(path: Path, shown: str, *, strict: bool) -> list[Event]:
+def events_of_file(
+    path: Path, shown: str, *, strict: bool, torn_ok: bool = True
+) -> list[Event]:
     """The timeline at `path` (shown to the user as `shown`), sorted by time (ties
-    keep file order); not `strict`, lines that are not valid events are skipped."""
+    keep file order); not `strict`, lines that are not valid events are skipped.
+    Strict, a line a crash tore is skipped with a warning, or with `torn_ok` off
+    (figures that must not be guessed) refused."""
     from journal.model import session as model
     from journal.store.timeline import read_lines
 
@@ -70,7 +74,7 @@ def events_of_file(path: Path, shown: str, *, strict: bool) -> list[Event]:
         return []  # a folder or a pipe in its place: nothing to read
     for raw in lines:
         if raw.data is None:
-            _unreadable(raw, f"{shown}:{raw.line}", strict=strict)
+            _unreadable(raw, f"{shown}:{raw.line}", strict=strict, torn_ok=torn_ok)
             continue
         try:
             event = model.to_event(raw.data)
@@ -102,10 +106,10 @@ def _to_read(path: Path, shown: str, *, strict: bool) -> bool:
     return True
 
 
-def _unreadable(raw: RawLine, where: str, *, strict: bool) -> None:
+def _unreadable(raw: RawLine, where: str, *, strict: bool, torn_ok: bool) -> None:
     """A line that is not an event: skipped, with a warning if a crash tore it (the
     rest of the session is still worth reading); strict, any other is refused."""
-    if strict and raw.torn:
+    if strict and raw.torn and torn_ok:
         _warn_torn(raw, where=where)
     elif strict:
         _refuse_line(raw, where=where)
@@ -204,6 +208,5 @@ def _refuse_line(raw: RawLine, *, where: str) -> None:
             "run `journal resolve` (it keeps the events of both sides)",
             where=where,
         )
-    raise InvalidDataError(
-        f"event {raw.problem}", "fix or remove that line", where=where
-    )
+    hint = "run `journal check --fix`" if raw.torn else "fix or remove that line"
+    raise InvalidDataError(f"event {raw.problem}", hint, where=where)
