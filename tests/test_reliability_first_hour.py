@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli, Result
+from tests.conftest import Cli, Result, git
 
 SID = "2025-11-04-database-down"
 OTHER = "2025-11-03-cache-misses"
@@ -359,3 +359,14 @@ def test_item17_import_of_a_path_too_long(cli: Cli, tmp_path: Path) -> None:
     _clean(result)
     assert result.code == 2 and result.err.count("\n") == 1, result.err
     assert "cannot import" in result.err and "longer than the file system" in result.err
+
+
+def test_item16_link_never_waits_on_a_named_pipe(cli: Cli) -> None:
+    folder, _ = _two_sessions(cli)
+    git(cli.root, "add", "-A")
+    git(cli.root, "commit", "-qm", "the fix")
+    _fifo(folder / "timeline.yaml")
+    result = cli("link", "HEAD")  # before: blocked on opening the pipe
+    _clean(result)
+    assert result.code == 1 and result.err.count("\n") == 1, result.err
+    assert f"sessions/{SID}/timeline.yaml: is a named pipe" in result.err

@@ -17,7 +17,12 @@ from journal.gitlink.commits import Commit, has_commits, resolve_revs
 from journal.gitlink.history import Move, find_moves, is_shallow, reachable, scan
 from journal.gitlink.lines import is_linked, replace_lines
 from journal.store.sessions import Journal
-from journal.store.timeline import append_event, format_event, read_lines
+from journal.store.timeline import (
+    append_event,
+    format_event,
+    read_lines,
+    read_timeline,
+)
 
 
 @dataclass
@@ -150,7 +155,7 @@ def _apply(
         return
     path = journal.timeline_path(session_id)
     with journal.lock(session_id):
-        raw = path.read_bytes() if path.exists() else b""
+        raw = read_timeline(path)
         changes: dict[int, dict[str, Any] | None] = {}
         for line in read_lines(path):
             sha = line.data.get("sha") if line.data else None
