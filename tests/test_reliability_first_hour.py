@@ -370,3 +370,7 @@ def test_item16_link_never_waits_on_a_named_pipe(cli: Cli) -> None:
     _clean(result)
     assert result.code == 1 and result.err.count("\n") == 1, result.err
     assert f"sessions/{SID}/timeline.yaml: is a named pipe" in result.err
+    synced = cli("sync")  # over every session: the broken one skipped, named
+    _clean(synced)
+    assert synced.code == 0, synced.err
+    _one_warning(synced, f"{SID} skipped", "is a named pipe")

@@ -55,7 +55,7 @@ def sync(journal: Journal, *, since: str | None = None) -> SyncReport:
     report.scanned = len(history)
     report.shallow = is_shallow(cwd)
     alive = reachable(cwd)
-    linked = {sid: _linked_events(journal, sid) for sid in journal.session_ids()}
+    linked = _every_linked(journal)
     gone = {
         sha: event
         for events in linked.values()
@@ -68,6 +68,21 @@ def sync(journal: Journal, *, since: str | None = None) -> SyncReport:
         plan = _plan(session_id, events, moves, alive, report)
         _apply(journal, session_id, plan, wanted.get(session_id, []), report)
     return report
+
+
+def _every_linked(journal: Journal) -> dict[str, dict[str, dict[str, Any]]]:
+    """The linked commits of every session whose timeline can be read; one that
+    cannot (a folder or a named pipe in its place) is skipped with a warning."""
+    from journal.errors import JournalError
+    from journal.store import notices
+
+    linked = {}
+    for session_id in journal.session_ids():
+        try:
+            linked[session_id] = _linked_events(journal, session_id)
+        except JournalError as exc:
+            notices.warn(f"{session_id} skipped: {exc.one_line()}")
+    return linked
 
 
 def _linked_events(journal: Journal, session_id: str) -> dict[str, dict[str, Any]]:
