@@ -374,3 +374,17 @@ def test_item16_link_never_waits_on_a_named_pipe(cli: Cli) -> None:
     _clean(synced)
     assert synced.code == 0, synced.err
     _one_warning(synced, f"{SID} skipped", "is a named pipe")
+
+
+@pytest.mark.parametrize(
+    ("breaker", "said"), [("folder", "a folder"), ("fifo", "pipe")]
+)
+def test_item16_log_to_a_timeline_that_is_not_a_file_says_so(
+    cli: Cli, breaker: str, said: str
+) -> None:
+    folder, _ = _two_sessions(cli)
+    BREAKERS[breaker](folder / "timeline.yaml")
+    result = cli("log", "one more")
+    _clean(result)
+    assert result.code == 1 and result.err.count("\n") == 1, result.err
+    assert "timeline.yaml: it is" in result.err and said in result.err, result.err

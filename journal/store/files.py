@@ -153,6 +153,12 @@ def append_line(path: Path, line: str | bytes, *, whole_tail: bool = False) -> N
         raise _write_error(path, exc) from exc
     try:
         info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise WriteError(
+                f"cannot write {shown(path)}: it {_kind_of(info.st_mode)}",
+                "put the file back (`git checkout` restores the committed one); "
+                "nothing was written",
+            )
         if not info.st_mode & 0o222:
             raise _read_only(path, "file")
         size = info.st_size
@@ -258,6 +264,10 @@ def _write_error(path: Path, exc: OSError) -> WriteError:
         errno.EFBIG: (
             "the file would pass the file-size limit",
             "raise the limit (ulimit -f) or free some space",
+        ),
+        errno.EISDIR: (
+            "it is a folder, not a file",
+            "put the file back (`git checkout` restores the committed one)",
         ),
         errno.ELOOP: (
             "it is a symbolic link",
