@@ -138,3 +138,22 @@ def test_outline_reads_hand_written_lines_and_skips_what_is_not_a_time(
     assert found.first == datetime(2025, 11, 4, 0, 0, tzinfo=UTC)
     assert found.last == datetime(2025, 11, 4, 0, 30, tzinfo=UTC)
     assert outline(tmp_path / "missing.yaml").events == 0
+
+
+def test_a_whole_last_line_without_its_newline_is_kept_without_a_warning(
+    tmp_path: Path,
+) -> None:
+    from journal.store import notices
+
+    path = tmp_path / "timeline.yaml"
+    hand = "- {at: '2025-11-04T01:02:00+00:00', kind: note, text: by hand}"
+    path.write_text(hand)
+    notices.given.clear()
+    append_event(path, {"at": AT, "kind": "note", "text": "after"})
+    assert path.read_text().splitlines()[0] == hand
+    assert [raw.data["text"] for raw in read_lines(path) if raw.data] == [
+        "by hand",
+        "after",
+    ]
+    assert notices.given == []
+    assert not (tmp_path / "timeline.yaml.torn").exists()

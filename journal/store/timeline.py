@@ -65,8 +65,9 @@ def append_event(path: Path, event: dict[str, Any]) -> None:
     try:
         append_line(path, line, whole_tail=True)
     except TornTailError:
-        done = repair(path)
-        notices.warn(done.describe(shown(path)))
+        done = repair(path)  # a whole last line only gets its newline: no warning
+        if done.set_aside or done.recovered:
+            notices.warn(done.describe(shown(path)))
         append_line(path, line)
 
 
