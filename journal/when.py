@@ -84,7 +84,10 @@ def parse_when(text: str, *, tz: tzinfo, reference: datetime | None = None) -> d
     if relative:
         seconds = sum(int(n) * _UNITS[u] for n, u in _RELATIVE_PART.findall(value))
         try:
-            return in_range(ref - timedelta(seconds=seconds), original=text)
+            # Elapsed time, counted in UTC: within one zone Python subtracts wall
+            # times, an hour off across a daylight-saving change.
+            moment = (ref.astimezone(UTC) - timedelta(seconds=seconds)).astimezone(tz)
+            return in_range(moment, original=text)
         except OverflowError:
             raise _out_of_range(text) from None
     clock = _CLOCK.match(value)
@@ -149,12 +152,18 @@ def _parse_clock(
     candidate = _localize(
         datetime.combine(day, time(hour, minute, second)), tz, original=text
     )
-    if days_back is None and candidate - local_ref > _FUTURE_SLACK:
+    if days_back is None and _elapsed(local_ref, candidate) > _FUTURE_SLACK:
         day = day - timedelta(days=1)
         candidate = _localize(
             datetime.combine(day, time(hour, minute, second)), tz, original=text
         )
     return candidate
+
+
+def _elapsed(start: datetime, end: datetime) -> timedelta:
+    """The real time from `start` to `end` (not the wall-clock difference Python
+    gives for two times of one zone)."""
+    return end.astimezone(UTC) - start.astimezone(UTC)
 
 
 def _localize(naive: datetime, tz: tzinfo, *, original: str) -> datetime:

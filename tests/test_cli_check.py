@@ -90,7 +90,7 @@ def test_fix_repairs_a_torn_line_and_then_passes(cli: Cli) -> None:
     assert "error [timeline-torn] the last line is torn" in torn.out
     fixed = cli("check", "--fix")
     assert fixed.code == 0, fixed.out
-    assert "fixed [timeline-torn] the torn last line was repaired" in fixed.out
+    assert "fixed [timeline-torn] the torn line 2 was repaired" in fixed.out
     assert timeline.read_text().splitlines()[-1] == (
         '- {"at": "2025-11-04T01:30:00+00:00", "kind": "note"}'
     )

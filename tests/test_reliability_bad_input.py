@@ -182,12 +182,11 @@ ROWS: list[Bad] = [
     Bad("a timeline line that is not a list item", ("render",), 1,
         "not a list item", f"{TIMELINE}:1",
         (write(TIMELINE, GOOD_EVENT[2:] + GOOD_EVENT),)),
+    # A line a crash tore (never closed) is skipped with a warning instead: see
+    # tests/test_reliability_first_hour.py (item 10).
     Bad("a broken line in the middle of the timeline", ("show",), 1,
         "cannot be read as an event", f"{TIMELINE}:1",
-        (write(TIMELINE, '- {"at": "2025-11-04T01:00:00+00:00", "kind": \n' + GOOD_EVENT),)),
-    Bad("a torn last timeline line (a crash mid-write)", ("render",), 1,
-        "run `journal check --fix`", f"{TIMELINE}:2",
-        (write(TIMELINE, GOOD_EVENT + '- {"at": "2025-11-04T01:03:00+00:00", "ki'),)),
+        (write(TIMELINE, '- {"at": "2025-11-04T01:00:00+00:00", "kind": "note"}}\n' + GOOD_EVENT),)),
     Bad("a timeline line that is not UTF-8", ("render",), 1,
         "is not valid UTF-8 (byte 0xe9", f"{TIMELINE}:2",
         (write(TIMELINE, GOOD_EVENT.encode() + b'- {"at": "2025-11-04T01:03:00+00:00", "kind": "note", "text": "caf\xe9"}\n'),)),

@@ -45,13 +45,14 @@ def test_empty_fields_are_omitted_and_key_order_is_stable() -> None:
     assert line == f'- {{"at": "{AT}", "kind": "note", "text": "x"}}\n'
 
 
-def test_append_after_a_torn_line_keeps_the_torn_line_separate(tmp_path: Path) -> None:
+def test_item10_append_after_a_torn_line_sets_it_aside_first(tmp_path: Path) -> None:
     path = tmp_path / "timeline.yaml"
     path.write_text(f'- {{"at": "{AT}", "kind": "note", "text": "ok"}}\n- {{"at": "20')
     append_event(path, {"at": AT, "kind": "note", "text": "after"})
     lines = read_lines(path)
     assert [raw.data["text"] for raw in lines if raw.data] == ["ok", "after"]
-    assert [raw.problem is not None for raw in lines] == [False, True, False]
+    assert [raw.problem is not None for raw in lines] == [False, False]
+    assert (tmp_path / "timeline.yaml.torn").read_text() == '- {"at": "20\n'
 
 
 def test_read_lines_flags_only_the_unterminated_last_line_as_torn(
@@ -79,8 +80,8 @@ def test_repair_recovers_a_line_missing_its_closing_brace(tmp_path: Path) -> Non
     path.write_text(
         f'- {{"at": "{AT}", "kind": "note", "text": "ok"}}\n- {{"at": "{AT}", "kind": "note", "text": "cut"'
     )
-    dropped, recovered = repair(path)
-    assert (dropped, recovered is not None) == (0, True)
+    done = repair(path)
+    assert (done.set_aside, done.recovered) == ((), (2,))
     assert [raw.data["text"] for raw in read_lines(path) if raw.data] == ["ok", "cut"]
 
 
@@ -89,8 +90,7 @@ def test_repair_moves_an_unrecoverable_line_aside_never_dropping_it(
 ) -> None:
     path = tmp_path / "timeline.yaml"
     path.write_text(f'- {{"at": "{AT}", "kind": "note", "text": "ok"}}\n- {{"at": "20')
-    dropped, _ = repair(path)
-    assert dropped == 1
+    assert repair(path).set_aside == (2,)
     assert path.read_text().endswith("}\n")
     assert (tmp_path / "timeline.yaml.torn").read_text() == '- {"at": "20\n'
 
@@ -138,3 +138,22 @@ def test_outline_reads_hand_written_lines_and_skips_what_is_not_a_time(
     assert found.first == datetime(2025, 11, 4, 0, 0, tzinfo=UTC)
     assert found.last == datetime(2025, 11, 4, 0, 30, tzinfo=UTC)
     assert outline(tmp_path / "missing.yaml").events == 0
+
+
+def test_a_whole_last_line_without_its_newline_is_kept_without_a_warning(
+    tmp_path: Path,
+) -> None:
+    from journal.store import notices
+
+    path = tmp_path / "timeline.yaml"
+    hand = "- {at: '2025-11-04T01:02:00+00:00', kind: note, text: by hand}"
+    path.write_text(hand)
+    notices.given.clear()
+    append_event(path, {"at": AT, "kind": "note", "text": "after"})
+    assert path.read_text().splitlines()[0] == hand
+    assert [raw.data["text"] for raw in read_lines(path) if raw.data] == [
+        "by hand",
+        "after",
+    ]
+    assert notices.given == []
+    assert not (tmp_path / "timeline.yaml.torn").exists()

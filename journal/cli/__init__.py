@@ -13,6 +13,9 @@ import sys
 
 
 def main() -> None:
+    from journal.store import notices
+
+    notices.listener = _warn
     argv = sys.argv[1:]
     if argv[:1] == ["log"]:
         from journal.cli.fastlog import run_fast_log
@@ -45,3 +48,7 @@ def main() -> None:
     from journal.cli.app import run
 
     run(argv)
+
+
+def _warn(message: str) -> None:
+    print(f"journal: warning: {message}", file=sys.stderr, flush=True)

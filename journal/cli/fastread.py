@@ -78,13 +78,22 @@ def _list(opts: dict[str, Any]) -> tuple[list[str], list[str]]:
     from journal.operations.listing import list_rows
 
     rows = list_rows(statuses=opts["status"] or None, tags=opts["tag"] or None)
-    return list_lines(rows, as_json=bool(opts.get("json"))), []
+    as_json = bool(opts.get("json"))
+    return list_lines(rows, as_json=as_json, status=opts["status"], tag=opts["tag"]), []
 
 
-def list_lines(rows: list[dict[str, Any]], *, as_json: bool) -> list[str]:
-    """What `journal list` prints."""
+def list_lines(
+    rows: list[dict[str, Any]],
+    *,
+    as_json: bool,
+    status: list[str] | None = None,
+    tag: list[str] | None = None,
+) -> list[str]:
+    """What `journal list` prints; with no row, what the filters asked for."""
     if as_json:
         return [json.dumps(rows, ensure_ascii=False, indent=2)]
+    if not rows and (status or tag):
+        return [no_match("session", [("status", status), ("tag", tag)])]
     if not rows:
         return ["no sessions yet — start one with `journal new TITLE`"]
     widths = {
@@ -104,6 +113,13 @@ def list_lines(rows: list[dict[str, Any]], *, as_json: bool) -> list[str]:
     return lines
 
 
+def no_match(what: str, filters: list[tuple[str, list[str] | None]]) -> str:
+    """`no session has tag db or cache and status open`: an empty answer names the
+    filters that made it empty (each filter takes any of its values)."""
+    parts = [f"{name} {' or '.join(values)}" for name, values in filters if values]
+    return f"no {what} has " + " and ".join(parts)
+
+
 def _todo(opts: dict[str, Any]) -> tuple[list[str], list[str]]:
     from journal.insight.followups import gather, open_followups
     from journal.store.sessions import Journal
@@ -116,14 +132,28 @@ def _todo(opts: dict[str, Any]) -> tuple[list[str], list[str]]:
         gathered.items, today=today, owner=owner, overdue=bool(opts.get("overdue"))
     )
     warnings = [f"{sid} skipped: {error}" for sid, error in gathered.skipped]
-    return todo_lines(items, today, as_json=bool(opts.get("json"))), warnings
+    as_json = bool(opts.get("json"))
+    overdue = bool(opts.get("overdue"))
+    return todo_lines(items, today, as_json=as_json, owner=owner, overdue=overdue), (
+        warnings
+    )
 
 
-def todo_lines(items: list[Any], today: date, *, as_json: bool) -> list[str]:
-    """What `journal todo` prints."""
+def todo_lines(
+    items: list[Any],
+    today: date,
+    *,
+    as_json: bool,
+    owner: str | None = None,
+    overdue: bool = False,
+) -> list[str]:
+    """What `journal todo` prints; with no item, what the filters asked for."""
     if as_json:
         rows = [todo_row(item, today) for item in items]
         return [json.dumps(rows, ensure_ascii=False, indent=2)]
+    if not items and (owner or overdue):
+        whose = f" owned by {owner}" if owner else ""
+        return [f"no open step{whose}" + (" is overdue" if overdue else "")]
     if not items:
         return ["nothing to do"]
     return [todo_line(item, today) for item in items]

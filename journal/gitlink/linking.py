@@ -10,7 +10,7 @@ from journal.gitlink.commits import Commit, read_commits, resolve_revs
 from journal.gitlink.lines import is_linked
 from journal.store.layout import SESSION_FILE
 from journal.store.sessions import Journal
-from journal.store.timeline import append_event, format_event
+from journal.store.timeline import append_event, format_event, read_timeline
 from journal.store.validation import check_kind
 
 
@@ -43,10 +43,7 @@ def link_commits(journal: Journal, session_id: str, commits: list[Commit]) -> Li
     result = Linked(session_id)
     path = journal.timeline_path(session_id)
     with journal.lock(session_id):
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raw = b""
+        raw = read_timeline(path)
         for commit in commits:
             if is_linked(raw, commit.sha):
                 result.already.append(commit)

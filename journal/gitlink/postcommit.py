@@ -21,7 +21,7 @@ from pathlib import Path
 from journal.gitlink.lines import is_linked, json_lines_with, replace_lines
 from journal.store.files import locked
 from journal.store.locate import CONFIG_NAME, find_root, git_dir, state_dir
-from journal.store.timeline import append_event
+from journal.store.timeline import append_event, read_timeline
 
 # Every module-level regex costs start-up time on each commit: patterns compile
 # where they are needed, and journal.yaml is read with plain string methods.
@@ -72,10 +72,7 @@ def post_commit(root_arg: str | None, info: str | None = None, *, say: Say) -> N
 
 
 def _link(timeline: Path, event: dict[str, str], amended: str | None) -> str:
-    try:
-        raw = timeline.read_bytes()
-    except FileNotFoundError:
-        raw = b""
+    raw = read_timeline(timeline)  # a named pipe in its place never blocks a commit
     if is_linked(raw, event["sha"]):
         return ""
     linked_before = amended is not None and is_linked(raw, amended)

@@ -17,7 +17,12 @@ from journal.gitlink.commits import Commit, has_commits, resolve_revs
 from journal.gitlink.history import Move, find_moves, is_shallow, reachable, scan
 from journal.gitlink.lines import is_linked, replace_lines
 from journal.store.sessions import Journal
-from journal.store.timeline import append_event, format_event, read_lines
+from journal.store.timeline import (
+    append_event,
+    format_event,
+    read_lines,
+    read_timeline,
+)
 
 
 @dataclass
@@ -50,7 +55,7 @@ def sync(journal: Journal, *, since: str | None = None) -> SyncReport:
     report.scanned = len(history)
     report.shallow = is_shallow(cwd)
     alive = reachable(cwd)
-    linked = {sid: _linked_events(journal, sid) for sid in journal.session_ids()}
+    linked = _every_linked(journal)
     gone = {
         sha: event
         for events in linked.values()
@@ -63,6 +68,21 @@ def sync(journal: Journal, *, since: str | None = None) -> SyncReport:
         plan = _plan(session_id, events, moves, alive, report)
         _apply(journal, session_id, plan, wanted.get(session_id, []), report)
     return report
+
+
+def _every_linked(journal: Journal) -> dict[str, dict[str, dict[str, Any]]]:
+    """The linked commits of every session whose timeline can be read; one that
+    cannot (a folder or a named pipe in its place) is skipped with a warning."""
+    from journal.errors import JournalError
+    from journal.store import notices
+
+    linked = {}
+    for session_id in journal.session_ids():
+        try:
+            linked[session_id] = _linked_events(journal, session_id)
+        except JournalError as exc:
+            notices.warn(f"{session_id} skipped: {exc.one_line()}")
+    return linked
 
 
 def _linked_events(journal: Journal, session_id: str) -> dict[str, dict[str, Any]]:
@@ -150,7 +170,7 @@ def _apply(
         return
     path = journal.timeline_path(session_id)
     with journal.lock(session_id):
-        raw = path.read_bytes() if path.exists() else b""
+        raw = read_timeline(path)
         changes: dict[int, dict[str, Any] | None] = {}
         for line in read_lines(path):
             sha = line.data.get("sha") if line.data else None

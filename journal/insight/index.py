@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 _FACTS = frozenset(
     ("title", "number", "status", "severity", "tags", "started", "ended", "criteria")
 )
-_OUTLINE = frozenset(("events", "first", "last"))
+_OUTLINE = frozenset(("events", "first", "last", "torn"))
 
 
 def session_records(journal: Journal) -> dict[str, Record]:
@@ -55,11 +55,15 @@ def _records(
 def _facts_record(journal: Journal, session_id: str) -> Record:
     from journal.store.timeline import outline
 
-    timeline = outline(journal.timeline_path(session_id))
+    try:
+        timeline = outline(journal.timeline_path(session_id))
+    except JournalError as exc:  # a folder or a pipe where the timeline belongs
+        return {"events": 0, "first": None, "last": None, "error": exc.one_line()}
     record: Record = {
         "events": timeline.events,
         "first": _iso(timeline.first),
         "last": _iso(timeline.last),
+        "torn": timeline.torn,
     }
     try:
         session = journal.load(session_id)
@@ -73,7 +77,8 @@ def _figures_record(journal: Journal, session_id: str) -> Record:
 
     try:
         session = journal.load(session_id)
-        events = journal.events(session_id)
+        # Figures are never guessed: a torn line may be the missing milestone.
+        events = journal.events(session_id, torn_ok=False)
     except JournalError as exc:
         return {"error": exc.one_line()}
     return _facts(session) | {"metrics": metrics_dict(compute(session, events))}

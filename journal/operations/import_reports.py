@@ -7,6 +7,7 @@ validates what the parser produced and writes each session like `journal new` do
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 from journal.errors import InvalidDataError, JournalError, NotFoundError
 from journal.record import Record
+from journal.store.files import too_long
 from journal.store.sessions import Journal
 
 _TIME_KEYS = ("started", "ended")
@@ -56,17 +58,25 @@ def find_reports(paths: Iterable[Path]) -> list[Path]:
     """Every file named, and every `.md` file under a folder named, sorted."""
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise NotFoundError(f"cannot import {path}: no such file or folder")
+        try:
+            found.extend(_reports_at(path))
+        except OSError as exc:
+            if exc.errno == errno.ENAMETOOLONG:
+                raise too_long(path, "import") from None
+            raise NotFoundError(f"cannot import {path}: {exc.strerror}") from None
     if not found:
         raise NotFoundError(
             "no Markdown files found", "name .md files or folders of them"
         )
     return found
+
+
+def _reports_at(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.md") if p.is_file())
+    if path.is_file():
+        return [path]
+    raise NotFoundError(f"cannot import {path}: no such file or folder")
 
 
 def import_reports(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from journal.errors import JournalError
@@ -21,14 +21,48 @@ def list_rows(
     from journal.insight.index import session_records
 
     rows = []
-    for session_id, record in reversed(session_records(journal).items()):
+    for session_id, record in session_records(journal).items():
+        if record.get("torn"):
+            _warn_torn(journal, session_id, record["torn"])
         row = _row(session_id, record, active)
         if statuses and row["status"] not in statuses:
             continue
         if tags and not set(tags) & set(row["tags"]):
             continue
         rows.append(row)
+    # Newest first by when each began (the folder's date is only the day it was
+    # made); sessions that began together, by folder name.
+    rows.sort(key=lambda row: row["id"], reverse=True)
+    rows.sort(key=_began, reverse=True)
     return rows
+
+
+def _began(row: dict[str, Any]) -> tuple[int, datetime]:
+    """When a session began: its start, else its earliest event, else its folder's
+    date; (0, …) for none of these, which sorts last."""
+    from journal.insight.index import parse_moment
+
+    moment = parse_moment(row["started"] or row["span_start"])
+    if moment is None:
+        try:
+            day = date.fromisoformat(row["id"][:10])
+        except ValueError:
+            return (0, _EPOCH)
+        moment = datetime.combine(day, time(), tzinfo=UTC)
+    return (1, moment.astimezone(UTC))
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _warn_torn(journal: Journal, session_id: str, count: int) -> None:
+    from journal.store import notices
+
+    lines = "a line" if count == 1 else f"{count} lines"
+    notices.warn(
+        f"{journal.config.sessions_dir}/{session_id}/timeline.yaml: {lines} cut "
+        "short by a crash not counted — `journal check --fix` sets them aside"
+    )
 
 
 def _active_or_none(journal: Journal) -> str | None:

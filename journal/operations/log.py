@@ -82,12 +82,20 @@ def log_event(
 
 def _attach(folder: Path, source: Path) -> str:
     """Copy a file into the session's evidence/; returns its path in the session."""
+    import errno
     import shutil
 
     from journal.errors import WriteError
+    from journal.store.files import too_long
     from journal.store.layout import evidence_dir
 
-    if not source.is_file():
+    try:
+        present = source.is_file()
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise too_long(source, "attach") from None
+        raise NotFoundError(f"cannot attach {source}: {exc.strerror}") from None
+    if not present:
         raise NotFoundError(f"cannot attach {source}: no such file")
     evidence = evidence_dir(folder)
     name = _safe_name(source.name)

@@ -131,14 +131,18 @@ def build_record(journal: Journal, session_id: str) -> Record:
     from journal.insight.index import metrics_dict
     from journal.insight.metrics import compute
     from journal.model.session import to_builtins
+    from journal.store import notices
 
     try:
         session = journal.load(session_id)
     except JournalError as exc:
         return {"error": exc.one_line()}
     problem = None
+    before = len(notices.given)
     try:
         events = journal.events(session_id)
+        # A torn line is skipped with a warning: the site names it too.
+        problem = "; ".join(notices.given[before:]) or None
     except JournalError as exc:
         # A torn last line during an incident must not take the session off the
         # site: the readable events are shown and the problem reported.

@@ -9,14 +9,67 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from journal.errors import InvalidDataError, WriteError
+from journal.errors import InvalidDataError, UsageError, WriteError
 from journal.store.locking import acquire
 
 _LOCK_TIMEOUT_S = 30.0
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
+class NotAFileError(OSError):
+    """A folder, named pipe, device or socket where a file of the journal belongs;
+    its `strerror` says which (`is a folder, not a file`)."""
+
+
+def read_bytes(path: Path | str) -> bytes:
+    """The bytes of a regular file. Anything else raises `NotAFileError` at once:
+    opening a named pipe never waits for a writer, and a device is never read."""
+    fd = os.open(path, os.O_RDONLY | _NONBLOCK)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotAFileError(errno.EINVAL, _kind_of(mode), str(path))
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def shown(path: Path) -> str:
+    """`path` as the user sees it: relative to the current folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def too_long(path: Path | str, doing: str) -> UsageError:
+    """The error for a name the file system refuses as too long (ENAMETOOLONG):
+    the path shortened, so the message stays one readable line."""
+    text = str(path)
+    brief = text if len(text) <= 60 else f"{text[:30]}…{text[-20:]}"
+    return UsageError(
+        f"cannot {doing} {brief}: the name is longer than the file system allows "
+        f"({len(text):,} characters)",
+        "rename it, or copy it to a shorter name, and try again",
+    )
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe (FIFO), not a file"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a file"
+    return "is a device, not a file"
 
 
 def atomic_write(path: Path, text: str | bytes) -> None:
@@ -79,11 +132,17 @@ def remove_stale_temps(path: Path) -> None:
                     Path(entry.path).unlink()
 
 
-def append_line(path: Path, line: str | bytes) -> None:
+class TornTailError(Exception):
+    """The file's last line has no newline: a crash cut a write short (raised by
+    `append_line(..., whole_tail=True)` before anything is written)."""
+
+
+def append_line(path: Path, line: str | bytes, *, whole_tail: bool = False) -> None:
     """Append one `\\n`-terminated line with a single write, then fsync.
 
     If the file's last line is torn (no final newline, e.g. after a crash), a newline
-    goes first so the torn line stays separate and `journal check --fix` can repair it.
+    goes first so the torn line stays separate — or, with `whole_tail`, nothing is
+    written and `TornTailError` lets the caller set the torn line aside first.
     """
     data = _encoded(path, line)
     try:
@@ -94,10 +153,18 @@ def append_line(path: Path, line: str | bytes) -> None:
         raise _write_error(path, exc) from exc
     try:
         info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise WriteError(
+                f"cannot write {shown(path)}: it {_kind_of(info.st_mode)}",
+                "put the file back (`git checkout` restores the committed one); "
+                "nothing was written",
+            )
         if not info.st_mode & 0o222:
             raise _read_only(path, "file")
         size = info.st_size
         if size and os.pread(fd, 1, size - 1) != b"\n":
+            if whole_tail:
+                raise TornTailError(str(path))
             data = b"\n" + data
         try:
             written = os.write(fd, data)
@@ -197,6 +264,10 @@ def _write_error(path: Path, exc: OSError) -> WriteError:
         errno.EFBIG: (
             "the file would pass the file-size limit",
             "raise the limit (ulimit -f) or free some space",
+        ),
+        errno.EISDIR: (
+            "it is a folder, not a file",
+            "put the file back (`git checkout` restores the committed one)",
         ),
         errno.ELOOP: (
             "it is a symbolic link",

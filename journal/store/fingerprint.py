@@ -30,8 +30,12 @@ def source_files(folder: Path) -> list[Path]:
 
 
 def read_or_empty(path: Path) -> bytes:
+    """A file's bytes; empty when it cannot be read (a named pipe is never waited
+    on, a folder or a device never read)."""
+    from journal.store.files import read_bytes
+
     try:
-        return path.read_bytes()
+        return read_bytes(path)
     except OSError:
         return b""
 

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from journal.errors import ConflictError, NotFoundError, UsageError
+from journal.store.files import read_bytes
 
 TYPE_CHECKING = False  # this module is on the `journal log` path
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def refuse_path_like(ref: str) -> None:
 def number_of(folder: Path) -> int | None:
     """A session's display number, read without parsing YAML (it is a top-level key)."""
     try:
-        text = (folder / "session.yaml").read_bytes()
+        text = read_bytes(folder / "session.yaml")  # never waits on a named pipe
     except OSError:
         return None
     match = re.search(rb"^number:\s*['\"]?(\d+)", text, re.MULTILINE)

@@ -178,10 +178,14 @@ class Journal:
         """Parse and validate `session.yaml` text; errors name file:line:col."""
         return session_of_text(text, self.config, where=where)
 
-    def events(self, session_id: str, *, strict: bool = True) -> list[Event]:
-        """The timeline, sorted by time (ties keep file order)."""
+    def events(
+        self, session_id: str, *, strict: bool = True, torn_ok: bool = True
+    ) -> list[Event]:
+        """The timeline, sorted by time (ties keep file order); see
+        `validation.events_of_file` for `strict` and `torn_ok`."""
         path = self.timeline_path(session_id)
-        return events_of_file(path, self.display(path), strict=strict)
+        shown = self.display(path)
+        return events_of_file(path, shown, strict=strict, torn_ok=torn_ok)
 
     def display(self, path: Path) -> str:
         """`path` as the user sees it: relative to the current folder when inside it."""

@@ -3,7 +3,9 @@
 Appending formats one line and writes it with O_APPEND: no parse of the file, standard
 library only, so the git hook and `journal log` stay fast. Reading parses each line as
 JSON (a YAML flow mapping that JSON can read), falling back to YAML for lines a person
-wrote by hand; a torn last line (a crash mid-write) is reported, never dropped.
+wrote by hand. A torn line (a crash mid-write) is never dropped: the next append sets
+it aside in `timeline.yaml.torn` first, readers skip it with a warning, and
+`journal check --fix` repairs it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,15 @@ from pathlib import Path
 
 from journal.errors import CONFLICT_MARKERS, InvalidDataError
 from journal.record import Record
-from journal.store.files import append_line, atomic_write
+from journal.store import notices
+from journal.store.files import (
+    NotAFileError,
+    TornTailError,
+    append_line,
+    atomic_write,
+    read_bytes,
+    shown,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -51,9 +61,19 @@ def _kept(value: Any) -> bool:
 
 
 def append_event(path: Path, event: dict[str, Any]) -> None:
-    """Append one event; the caller holds the session lock."""
+    """Append one event; the caller holds the session lock.
+
+    A torn last line (a crash cut an earlier write short) is set aside first, with a
+    warning, so the new event never lands after half a line."""
     _refuse_surrogates(event)
-    append_line(path, format_event(event))
+    line = format_event(event)
+    try:
+        append_line(path, line, whole_tail=True)
+    except TornTailError:
+        done = repair(path)  # a whole last line only gets its newline: no warning
+        if done.set_aside or done.recovered:
+            notices.warn(done.describe(shown(path)))
+        append_line(path, line)
 
 
 def event_line(event: dict[str, Any]) -> bytes:
@@ -86,7 +106,9 @@ def _refuse_surrogates(event: dict[str, Any]) -> None:
 
 
 class RawLine(Record):
-    """One parsed timeline line: its number, the data, or the problem with it."""
+    """One parsed timeline line: its number, the data, or the problem with it; `torn`
+    for a line a crash cut short (the last line without its newline, or anywhere, a
+    mapping that was never closed)."""
 
     line: int
     data: dict[str, Any] | None
@@ -100,10 +122,7 @@ def read_lines(path: Path) -> list[RawLine]:
     A line that is not valid UTF-8 is reported as such, never read with replacement
     characters that a later rewrite would make permanent.
     """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return []
+    raw = read_timeline(path)
     ends_clean = raw.endswith(b"\n") or not raw
     try:
         lines: list[str | bytes] = list(raw.decode("utf-8-sig").split("\n"))
@@ -112,7 +131,7 @@ def read_lines(path: Path) -> list[RawLine]:
     last_index = len(lines) - 2 if ends_clean else len(lines) - 1
     result: list[RawLine] = []
     for index, line in enumerate(lines):
-        torn = index == last_index and not ends_clean
+        torn = (index == last_index and not ends_clean) or _unclosed(line)
         if isinstance(line, bytes):
             result.append(_undecodable(line, index + 1, torn=torn))
         elif line.strip() and not line.lstrip().startswith("#"):
@@ -120,9 +139,43 @@ def read_lines(path: Path) -> list[RawLine]:
     return result
 
 
+def _unclosed(line: str | bytes) -> bool:
+    """A line `format_event` began and never closed: what a crash leaves (torn
+    wherever it is: appends before this release wrote on after it)."""
+    if isinstance(line, bytes):
+        return line.startswith(_WRITTEN) and line.rstrip()[-1:] != b"}"
+    return line.startswith(_WRITTEN_TEXT) and line.rstrip()[-1:] != "}"
+
+
+_WRITTEN_TEXT = '- {"at": "'  # how every line `format_event` writes begins
+_WRITTEN = _WRITTEN_TEXT.encode()
+
+
 # A control character other than the line break: JSON readers differ on them in
 # strings, so a timeline holding one is never read by `plain_bodies`.
 _CONTROL = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]")
+
+
+def read_timeline(path: Path) -> bytes:
+    """The bytes of a timeline; a missing file is empty. Anything but a readable
+    regular file is one `InvalidDataError` naming it (a folder, a named pipe, which
+    is never waited on, a file without read permission)."""
+    try:
+        return read_bytes(path)
+    except FileNotFoundError:
+        return b""
+    except NotAFileError as exc:
+        raise InvalidDataError(
+            str(exc.strerror),
+            "put the file back (`git checkout` restores the committed one)",
+            where=shown(path),
+        ) from None
+    except OSError as exc:
+        raise InvalidDataError(
+            f"cannot read: {exc.strerror}",
+            "check the file's permissions",
+            where=shown(path),
+        ) from None
 
 
 def plain_bodies(path: Path) -> list[bytes] | None:
@@ -131,7 +184,7 @@ def plain_bodies(path: Path) -> list[bytes] | None:
     else — a comment, a blank or hand-written line, a torn last line, a control
     character, a missing file — which `read_lines` reads line by line."""
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path)
     except OSError:
         return None
     if not raw.endswith(b"\n") or _CONTROL.search(raw):
@@ -156,6 +209,8 @@ class Outline(Record):
     events: int
     first: datetime | None
     last: datetime | None
+    torn: int = 0
+    """Lines a crash cut short: not counted in `events`."""
 
 
 def outline(path: Path) -> Outline:
@@ -165,11 +220,10 @@ def outline(path: Path) -> Outline:
     afford a parse per event. Times with one offset and one width compare as text,
     so only a timeline with several offsets has each of its times parsed.
     """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return Outline(events=0, first=None, last=None)
+    raw = read_timeline(path)
     count = raw.count(b"\n- ") + raw.startswith(b"- ")
+    closed = raw.count(b"}\n") + raw.endswith(b"}")
+    torn = 0 if closed >= count else _count_torn(raw)
     found = _AT_WRITTEN.findall(b"\n" + raw)
     if len(found) != count:
         found = _AT_ANY.findall(raw)
@@ -180,7 +234,17 @@ def outline(path: Path) -> Outline:
     else:
         first = _moment(min(found)) if found else None
         last = _moment(max(found)) if found else None
-    return Outline(events=count, first=first, last=last)
+    return Outline(events=count - torn, first=first, last=last, torn=torn)
+
+
+def _count_torn(raw: bytes) -> int:
+    """The lines of a timeline a crash cut short (only when some line does not end
+    in `}`: rare, so each such line may be parsed)."""
+    candidates = [line for line in raw.split(b"\n") if _unclosed(line)]
+    return sum(
+        _parse_line(line.decode("utf-8", "replace"), 0, torn=True).data is None
+        for line in candidates
+    )
 
 
 def _moment(at: bytes) -> datetime | None:
@@ -262,29 +326,79 @@ def _looks_complete(data: dict[str, Any]) -> bool:
     return True
 
 
-def repair(path: Path) -> tuple[int, str | None]:
-    """Rewrite a timeline whose last line is torn: keep what can be recovered.
+class Repaired(Record):
+    """What `repair` did: the lines completed in place and the lines set aside."""
 
-    Returns (lines dropped, recovered line). A torn line that still parses once closed
-    (a missing `}` or newline) is kept; one that cannot be recovered is moved to a
-    `timeline.yaml.torn` file beside it, never thrown away. Every other line is kept
-    byte for byte.
+    recovered: tuple[int, ...] = ()
+    set_aside: tuple[int, ...] = ()
+    torn_file: str = ""
+
+    def describe(self, where: str) -> str:
+        """One line for the user; `where` is the timeline as they see it."""
+        parts = []
+        if self.set_aside:
+            parts.append(
+                f"{_lines(self.set_aside)} cut short by an earlier crash set aside "
+                f"in {self.torn_file} (nothing is lost: review it)"
+            )
+        if self.recovered:
+            parts.append(
+                f"{_lines(self.recovered)} cut short by an earlier crash completed "
+                "(its event is kept)"
+            )
+        return f"{where}: " + "; ".join(parts or ["no torn line"])
+
+
+def _lines(numbers: tuple[int, ...]) -> str:
+    word = "line" if len(numbers) == 1 else "lines"
+    return f"{word} {', '.join(map(str, numbers))}"
+
+
+def repair(path: Path) -> Repaired:
+    """Rewrite a timeline holding torn lines: keep what can be recovered.
+
+    A torn line that still parses once closed (a missing `}` or newline) is kept in
+    its place; one that cannot be recovered is appended to a `timeline.yaml.torn`
+    file beside it (before the timeline is rewritten: a crash between leaves it in
+    both, never in neither). Every other line is kept byte for byte, and a last line
+    that only lacks its newline gets one.
     """
-    raw = path.read_bytes()
+    torn = {raw.line for raw in read_lines(path) if raw.torn and raw.data is None}
+    raw = read_timeline(path)
+    chunks = raw.split(b"\n")
     if raw.endswith(b"\n") or not raw:
-        return (0, None)
-    head, _, last = raw.rpartition(b"\n")
-    prefix = head + b"\n" if head else b""
-    text = _complete_characters(last)
+        chunks.pop()
+    kept: list[bytes] = []
+    recovered: list[int] = []
+    aside: list[int] = []
+    for number, chunk in enumerate(chunks, 1):
+        event = _recovered(chunk) if number in torn else None
+        if number not in torn:
+            kept.append(chunk)
+        elif event is not None:
+            kept.append(format_event(event).encode("utf-8").rstrip(b"\n"))
+            recovered.append(number)
+        else:
+            aside.append(number)
+    torn_file = path.with_name(path.name + ".torn")
+    if aside:
+        append_line(torn_file, b"".join(chunks[n - 1] + b"\n" for n in aside))
+    fixed = b"".join(chunk + b"\n" for chunk in kept)
+    if fixed != raw:
+        atomic_write(path, fixed)
+    return Repaired(
+        recovered=tuple(recovered), set_aside=tuple(aside), torn_file=shown(torn_file)
+    )
+
+
+def _recovered(chunk: bytes) -> dict[str, Any] | None:
+    """The event a torn line still holds once closed, if it is a whole one."""
+    text = _complete_characters(chunk)
     for candidate in (text, text + "}", text + '"}') if text is not None else ():
         parsed = _parse_line(candidate, 0, torn=False)
         if parsed.data is not None and _looks_complete(parsed.data):
-            atomic_write(path, prefix + format_event(parsed.data).encode("utf-8"))
-            return (0, candidate)
-    torn_file = path.with_name(path.name + ".torn")
-    append_line(torn_file, last + b"\n")
-    atomic_write(path, prefix)
-    return (1, None)
+            return parsed.data
+    return None
 
 
 def _complete_characters(chunk: bytes) -> str | None:

@@ -50,32 +50,31 @@ def session_of_text(text: str, config: Config, *, where: str) -> Session:
     return session
 
 
-def events_of_file(path: Path, shown: str, *, strict: bool) -> list[Event]:
+def events_of_file(
+    path: Path, shown: str, *, strict: bool, torn_ok: bool = True
+) -> list[Event]:
     """The timeline at `path` (shown to the user as `shown`), sorted by time (ties
-    keep file order); not `strict`, lines that are not valid events are skipped."""
+    keep file order); not `strict`, lines that are not valid events are skipped.
+    Strict, a line a crash tore is skipped with a warning, or with `torn_ok` off
+    (figures that must not be guessed) refused."""
     from journal.model import session as model
     from journal.store.timeline import read_lines
 
-    if path.is_symlink():
-        if not strict:
-            return []
-        refuse_link(path, shown)
-    if strict and not path.exists() and path.parent.is_dir():
-        # Every session has one, empty or not: a missing file is lost data
-        # (a deletion, a bad merge), not an empty timeline.
-        raise InvalidDataError(
-            "timeline.yaml is missing",
-            f"restore it from git, or create it empty: touch {shown}",
-            where=shown,
-        )
+    if not _to_read(path, shown, strict=strict):
+        return []
     fast = _plain_events(path)
     if fast is not None:
         return fast
     result: list[Event] = []
-    for raw in read_lines(path):
+    try:
+        lines = read_lines(path)
+    except InvalidDataError:
+        if strict:
+            raise
+        return []  # a folder or a pipe in its place: nothing to read
+    for raw in lines:
         if raw.data is None:
-            if strict:
-                _refuse_line(raw, where=f"{shown}:{raw.line}")
+            _unreadable(raw, f"{shown}:{raw.line}", strict=strict, torn_ok=torn_ok)
             continue
         try:
             event = model.to_event(raw.data)
@@ -87,6 +86,33 @@ def events_of_file(path: Path, shown: str, *, strict: bool) -> list[Event]:
                 raise
     result.sort(key=lambda e: e.at)
     return result
+
+
+def _to_read(path: Path, shown: str, *, strict: bool) -> bool:
+    """Whether the timeline at `path` is there to read; strict, a missing or linked
+    one is refused."""
+    if path.is_symlink():
+        if not strict:
+            return False
+        refuse_link(path, shown)
+    if strict and not path.exists() and path.parent.is_dir():
+        # Every session has one, empty or not: a missing file is lost data
+        # (a deletion, a bad merge), not an empty timeline.
+        raise InvalidDataError(
+            "timeline.yaml is missing",
+            f"restore it from git, or create it empty: touch {shown}",
+            where=shown,
+        )
+    return True
+
+
+def _unreadable(raw: RawLine, where: str, *, strict: bool, torn_ok: bool) -> None:
+    """A line that is not an event: skipped, with a warning if a crash tore it (the
+    rest of the session is still worth reading); strict, any other is refused."""
+    if strict and raw.torn and torn_ok:
+        _warn_torn(raw, where=where)
+    elif strict:
+        _refuse_line(raw, where=where)
 
 
 def refuse_link(path: Path, shown: str) -> None:
@@ -163,6 +189,15 @@ def _locate(text: str, path: list[str | int], where: str) -> str:
         return where
     position = position_of(doc, path)
     return f"{where}:{position[0]}:{position[1]}" if position else where
+
+
+def _warn_torn(raw: RawLine, *, where: str) -> None:
+    from journal.store import notices
+
+    notices.warn(
+        f"{where}: a line cut short by a crash is not shown — "
+        "`journal check --fix` sets it aside (nothing is lost)"
+    )
 
 
 def _refuse_line(raw: RawLine, *, where: str) -> None:

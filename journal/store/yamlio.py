@@ -46,13 +46,21 @@ _StrictLoader.add_constructor(
 
 def read_text(path: Path) -> str:
     """A file's text as UTF-8; binary and oversized files are refused clearly."""
+    from journal.store.files import NotAFileError, read_bytes, shown
+
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path)
     except FileNotFoundError:
         raise InvalidDataError("file is missing", where=str(path)) from None
+    except NotAFileError as exc:
+        raise InvalidDataError(
+            str(exc.strerror),
+            "put the file back (`git checkout` restores the committed one)",
+            where=shown(path),
+        ) from None
     except OSError as exc:
         raise InvalidDataError(
-            f"cannot read: {exc.strerror}", where=str(path)
+            f"cannot read: {exc.strerror}", where=shown(path)
         ) from None
     if len(raw) > _MAX_BYTES:
         raise InvalidDataError(

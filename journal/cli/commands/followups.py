@@ -33,7 +33,8 @@ def todo(
     items = open_followups(gathered.items, today=today, owner=owner, overdue=overdue)
     for session_id, error in gathered.skipped:
         warn(f"{session_id} skipped: {error}")
-    print("\n".join(todo_lines(items, today, as_json=as_json)))
+    lines = todo_lines(items, today, as_json=as_json, owner=owner, overdue=overdue)
+    print("\n".join(lines))
 
 
 @step_app.command("carry")

@@ -112,6 +112,7 @@ def show(
     from journal.cli.fastshow import emit, output_key, save_shown
     from journal.cli.terminal import format_markdown
     from journal.render.report import Renderer
+    from journal.store import notices
     from journal.store.sessions import Journal
 
     journal = Journal.open()
@@ -120,5 +121,6 @@ def show(
     # The key first: an edit racing this render leaves a key that never matches.
     key = output_key(journal, session_id, use_ascii)
     formatted = format_markdown(Renderer(journal, ascii=use_ascii).render(session_id))
-    save_shown(journal, session_id, key, formatted)
+    if not notices.given:  # a warning (a torn line skipped) must show every time
+        save_shown(journal, session_id, key, formatted)
     raise typer.Exit(emit(formatted, pager=pager))

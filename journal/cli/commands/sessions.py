@@ -167,7 +167,7 @@ def list_sessions(
     from journal.operations.listing import list_rows
 
     rows = list_rows(statuses=status, tags=tag)
-    print("\n".join(list_lines(rows, as_json=as_json)))
+    print("\n".join(list_lines(rows, as_json=as_json, status=status, tag=tag)))
 
 
 @commands.command("set")

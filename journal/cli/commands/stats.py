@@ -48,9 +48,29 @@ def stats(
     for session_id, error in result.skipped:
         warn(f"{session_id} not counted: {error}")
     if not result.sessions:
-        print("no sessions match")
+        print(_nothing_matches(tag, severity, since, skipped=bool(result.skipped)))
         return
     _print_table(result)
+
+
+def _nothing_matches(
+    tag: list[str] | None,
+    severity: list[str] | None,
+    since: str | None,
+    *,
+    skipped: bool,
+) -> str:
+    """What an empty table says: the filters that emptied it, if any."""
+    from journal.cli.fastread import no_match
+
+    if not (tag or severity or since):
+        if skipped:
+            return "no session could be counted (see the warnings above)"
+        return "no sessions yet — start one with `journal new TITLE`"
+    if not (tag or severity):
+        return f"no session started since {since}"
+    found = no_match("session", [("tag", tag), ("severity", severity)])
+    return found + (f", started since {since}" if since else "")
 
 
 def _print_table(result: Any) -> None:

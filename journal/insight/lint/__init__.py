@@ -1,9 +1,9 @@
 """`journal check`: the rules every session is held to, and running them.
 
 Each rule has an id, a severity and a hint; `check_disable` in journal.yaml turns
-rules off. `check(..., fix=True)` repairs what can be repaired safely — a torn last
-timeline line, display numbers two sessions share — before the rules run, and reports
-it as fixed.
+rules off. `check(..., fix=True)` repairs what can be repaired safely — timeline lines
+a crash cut short, display numbers two sessions share — before the rules run, and
+reports it as fixed.
 """
 
 from __future__ import annotations
@@ -98,10 +98,14 @@ def _config_findings(disabled: set[str], known: dict[str, Rule]) -> list[Finding
 
 
 def _torn(journal: Journal, session_id: str) -> bool:
+    from journal.errors import JournalError
     from journal.store.timeline import read_lines
 
-    lines = read_lines(journal.timeline_path(session_id))
-    return bool(lines) and lines[-1].torn and lines[-1].data is None
+    try:
+        lines = read_lines(journal.timeline_path(session_id))
+    except JournalError:
+        return False  # not a readable file: a rule names it
+    return any(line.torn and line.data is None for line in lines)
 
 
 def _repair(journal: Journal, session_id: str) -> Finding:
@@ -109,19 +113,28 @@ def _repair(journal: Journal, session_id: str) -> Finding:
 
     path = journal.timeline_path(session_id)
     with journal.lock(session_id):
-        dropped, _ = repair(path)
-    message = (
-        f"the torn last line could not be read back; moved to {path.name}.torn"
-        if dropped
-        else "the torn last line was repaired; its event is kept"
-    )
+        done = repair(path)
+    parts = []
+    if done.set_aside:
+        parts.append(
+            f"the torn {_lines(done.set_aside)} could not be read back; "
+            f"moved to {path.name}.torn"
+        )
+    if done.recovered:
+        parts.append(f"the torn {_lines(done.recovered)} repaired; its event is kept")
     return Finding(
         rule="timeline-torn",
         severity="error",
         file=f"{journal.config.sessions_dir}/{session_id}/{path.name}",
         line=None,
-        message=message,
-        hint="review the file" if dropped else None,
+        message="; ".join(parts),
+        hint=f"review {path.name}.torn" if done.set_aside else None,
         session=session_id,
         fixed=True,
     )
+
+
+def _lines(numbers: tuple[int, ...]) -> str:
+    if len(numbers) == 1:
+        return f"line {numbers[0]} was"
+    return "lines " + ", ".join(map(str, numbers)) + " were"

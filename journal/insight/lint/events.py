@@ -1,4 +1,4 @@
-"""Rules on `timeline.yaml`: lines that do not parse, a torn last line, unknown kinds,
+"""Rules on `timeline.yaml`: lines that do not parse, torn lines, unknown kinds,
 milestones that contradict each other, and evidence files that are missing."""
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 @rule("timeline-syntax", "error", "every timeline line is a valid event")
 def timeline_syntax(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
+    error = facts.read[1]
+    if error is not None:
+        yield Issue(error.message, error.hint, None, facts.timeline_file)
     for line, problem in facts.checked_events[1]:
         yield Issue(
             problem,
@@ -25,11 +28,13 @@ def timeline_syntax(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
         )
 
 
-@rule("timeline-torn", "error", "the timeline's last line is complete")
+@rule("timeline-torn", "error", "no timeline line was cut short by a crash")
 def timeline_torn(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
+    last = facts.lines[-1].line if facts.torn_lines else 0
     for line in facts.torn_lines:
+        where = "the last line" if line == last else "the line"
         yield Issue(
-            "the last line is torn (a write was cut short)",
+            f"{where} is torn (a write was cut short); readers skip it",
             "run `journal check --fix` to repair it",
             line,
             facts.timeline_file,

@@ -51,10 +51,19 @@ class SessionFacts:
         return self.loaded[1]
 
     @cached_property
-    def lines(self) -> list[RawLine]:
+    def read(self) -> tuple[list[RawLine], JournalError | None]:
+        """The timeline's lines, or why the file cannot be read (a folder or a
+        named pipe in its place, no read permission)."""
         from journal.store.timeline import read_lines
 
-        return read_lines(self.journal.timeline_path(self.session_id))
+        try:
+            return read_lines(self.journal.timeline_path(self.session_id)), None
+        except JournalError as exc:
+            return [], exc
+
+    @property
+    def lines(self) -> list[RawLine]:
+        return self.read[0]
 
     @cached_property
     def plain_events(self) -> list[tuple[int, Event]] | None:
@@ -184,6 +193,20 @@ class JournalFacts:
             if session is not None:
                 loaded[session_id] = session
         return loaded
+
+    @cached_property
+    def _checked_by_id(self) -> dict[str, Any]:
+        return {facts.session_id: facts for facts in self.checked}
+
+    def previous_of(self, session_id: str) -> str | None:
+        """The `previous` of a session (read from its file if it was not checked)."""
+        facts = self._checked_by_id.get(session_id)
+        if facts is not None:
+            return facts.session.previous if facts.session is not None else None
+        try:
+            return self.journal.load(session_id).previous
+        except JournalError:
+            return None
 
     @cached_property
     def step_counts(self) -> dict[str, int]:

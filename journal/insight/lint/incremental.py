@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 CROSS = frozenset(
     {
         "previous-missing",
+        "previous-cycle",
         "number-duplicate",
         "commit-unknown",
         "step-overdue",

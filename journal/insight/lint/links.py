@@ -28,6 +28,35 @@ def previous_missing(facts: SessionFacts, journal: JournalFacts) -> Iterator[Iss
         )
 
 
+@rule(
+    "previous-cycle",
+    "error",
+    "`previous` never names the session itself, nor leads back to it",
+)
+def previous_cycle(facts: SessionFacts, journal: JournalFacts) -> Iterator[Issue]:
+    session = facts.session
+    if session is None or session.previous is None:
+        return
+    chain = [facts.session_id]
+    step: str | None = session.previous
+    while step is not None and "/" not in step and step in journal.ids:
+        if step == facts.session_id:
+            yield Issue(
+                "`previous` names the session itself"
+                if len(chain) == 1
+                else "`previous` links go round in a circle: "
+                + " → ".join([*chain, step]),
+                "point `previous` at an earlier session, or remove it "
+                "(journal set previous null)",
+                facts.line_of("previous"),
+            )
+            return
+        if step in chain:
+            return  # a circle further back: its own sessions report it
+        chain.append(step)
+        step = journal.previous_of(step)
+
+
 @rule("number-duplicate", "error", "no two sessions share a display number")
 def number_duplicate(facts: SessionFacts, journal: JournalFacts) -> Iterator[Issue]:
     session = facts.session
