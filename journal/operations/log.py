@@ -57,7 +57,7 @@ def log_event(
             f"the event text is {len(text):,} characters, over the {MAX_TEXT:,} limit",
             "attach long output as a file with --attach",
         )
-    moment = parse_when(at or "now", tz=journal.tz)
+    moment = parse_when("now" if at is None else at, tz=journal.tz)
     found: tuple[str, ...] = ()
     if redact and journal.config.redact:
         from journal.operations.redact import redact as scrub

@@ -58,7 +58,7 @@ def create_session(
         raise UsageError(
             "the title is empty", 'name the session: journal new "Workers failing"'
         )
-    started = parse_when(at or "now", tz=journal.tz)
+    started = parse_when("now" if at is None else at, tz=journal.tz)
     timeline = _backfill(journal, title, detected=detected, impact=impact)
     base = make_id(started.astimezone(journal.tz).date(), title)
     doc = _new_doc(
@@ -300,7 +300,7 @@ def close_session(
             "use one of: " + ", ".join(journal.config.statuses),
         )
     session_id = journal.resolve(ref)
-    ended = parse_when(at or "now", tz=journal.tz)
+    ended = parse_when("now" if at is None else at, tz=journal.tz)
     with journal.edit(session_id) as doc:
         doc["status"] = final
         doc["ended"] = DoubleQuotedScalarString(format_iso(ended))
