@@ -47,16 +47,7 @@ def log_event(
     """Append an event to a session's timeline (the active one by default)."""
     session_id = journal.resolve(session)
     check_kind(journal.config, kind)
-    text = text.strip()
-    if not text and not attach:
-        raise UsageError(
-            "the event text is empty", 'say what happened: journal log "…"'
-        )
-    if len(text) > MAX_TEXT:
-        raise UsageError(
-            f"the event text is {len(text):,} characters, over the {MAX_TEXT:,} limit",
-            "attach long output as a file with --attach",
-        )
+    text = check_text(text, attach=bool(attach))
     moment = parse_when("now" if at is None else at, tz=journal.tz)
     found: tuple[str, ...] = ()
     if redact and journal.config.redact:
@@ -78,6 +69,22 @@ def log_event(
             event["evidence"] = [_attach(folder, path) for path in attach]
         append_event(folder / "timeline.yaml", event)
     return Logged(session_id=session_id, event=event, redacted=found)
+
+
+def check_text(text: str, *, attach: bool = False) -> str:
+    """The event text, stripped; refused when empty (unless a file is attached) or
+    too long. `exec` calls it before running anything."""
+    text = text.strip()
+    if not text and not attach:
+        raise UsageError(
+            "the event text is empty", 'say what happened: journal log "…"'
+        )
+    if len(text) > MAX_TEXT:
+        raise UsageError(
+            f"the event text is {len(text):,} characters, over the {MAX_TEXT:,} limit",
+            "attach long output as a file with --attach",
+        )
+    return text
 
 
 def _attach(folder: Path, source: Path) -> str:
