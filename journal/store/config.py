@@ -237,8 +237,7 @@ def _confine_folders(config: Config, *, where: str) -> None:
             raise InvalidDataError(
                 f"{key}: {value!r} {problem}",
                 "give a folder inside the journal's folder (the folder of "
-                "journal.yaml), outside .git, e.g. "
-                + repr(_DEFAULT_FOLDERS[key]),
+                "journal.yaml), outside .git, e.g. " + repr(_DEFAULT_FOLDERS[key]),
                 where=where,
             )
 
