@@ -49,12 +49,9 @@ def log_event(
     check_kind(journal.config, kind)
     text = check_text(text, attach=bool(attach))
     moment = parse_when("now" if at is None else at, tz=journal.tz)
-    found: tuple[str, ...] = ()
-    if redact and journal.config.redact:
-        from journal.operations.redact import redact as scrub
+    from journal.operations.redact import scrub
 
-        result = scrub(text, extra_patterns=journal.config.redact_patterns)
-        text, found = result.text, result.kinds
+    text, found = scrub(text, config=journal.config, redact=redact)
     event: dict[str, Any] = {"at": format_iso(moment), "kind": kind, "text": text}
     if star:
         event["star"] = True

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from journal.cli.options import NoRedact
+
 commands = typer.Typer()
 
 
@@ -24,9 +26,7 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Parse and report; write nothing.")
     ] = False,
-    no_redact: Annotated[
-        bool, typer.Option("--no-redact", help="Keep secrets found in the reports.")
-    ] = False,
+    no_redact: NoRedact = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Import existing Markdown reports, one session folder per report."""

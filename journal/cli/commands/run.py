@@ -9,13 +9,9 @@ from typing import Annotated, Any
 
 import typer
 
-from journal.cli.options import Json, SessionOpt
+from journal.cli.options import Json, NoRedact, SessionOpt
 
 commands = typer.Typer()
-
-NoRedact = Annotated[
-    bool, typer.Option("--no-redact", help="Keep secrets in the record as printed.")
-]
 
 
 @commands.command("verify")
