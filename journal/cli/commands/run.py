@@ -170,11 +170,13 @@ def exec_(
         star=star,
         redact=not no_redact,
     )
+    from journal.cli.output import redaction_note
+
     evidence = done.event.get("evidence") or []
     note = f", output in {evidence[0]}" if evidence else ""
     print(
         f"journal: recorded exit {done.exit_code} ({done.duration_s:.1f}s) "
-        f"→ {done.session_id}{note}",
+        f"→ {done.session_id}{note}{redaction_note(done.redacted)}",
         file=sys.stderr,
     )
     sys.exit(done.exit_code)
