@@ -27,8 +27,9 @@ def jrun(cli: Cli, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.Monkey
         ("-m", "x" * 200_001),
         ("--kind", "nosuchkind"),
         ("--session", "nosuchsession"),
+        ("-m", "caf\udce9 au lait"),  # b"caf\xe9" as Python decodes argv
     ],
-    ids=["blank", "empty", "too-long", "unknown-kind", "unknown-session"],
+    ids=["blank", "empty", "too-long", "unknown-kind", "unknown-session", "not-utf8"],
 )
 def test_item7_exec_refuses_bad_arguments_before_running(
     cli: Cli, session_id: str, jrun, args: tuple[str, ...]
@@ -49,6 +50,17 @@ def test_item7_exec_refuses_a_command_too_long_to_record(
     result = jrun("exec", "--", "touch", str(marker), "y" * 200_001)
     assert result.code == 2, result
     assert not marker.exists()
+
+
+def test_item7_a_command_name_not_utf8_runs_and_is_recorded(
+    cli: Cli, session_id: str, jrun
+):
+    name = "ran-caf\udce9"  # a file name in another encoding
+    result = jrun("exec", "--", "touch", name)
+    assert result.code == 0, result
+    assert (cli.root / "ran-caf\udce9").exists()
+    timeline = (cli.root / "sessions" / session_id / "timeline.yaml").read_text()
+    assert "ran-caf\ufffd" in timeline and "exit 0" in timeline
 
 
 def test_item7_failed_record_keeps_output_and_says_where(cli: Cli, session_id: str):

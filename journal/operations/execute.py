@@ -59,7 +59,12 @@ def execute(
     session_id = journal.resolve(session)
     check_kind(journal.config, kind)
     # The default text names the command: too long a command is refused here too.
-    text = check_text(f"ran `{shlex.join(argv)}`" if text is None else text) and text
+    # A name that is not UTF-8 (a file name in another encoding) runs as given and
+    # is recorded with U+FFFD in its place.
+    shown = (
+        shlex.join(argv).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    )
+    text = check_text(f"ran `{shown}`" if text is None else text) and text
     folder = journal.session_dir(session_id)
     if not (folder / SESSION_FILE).is_file():
         raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
@@ -72,7 +77,7 @@ def execute(
         path.unlink(missing_ok=True)
         raise
     kept = keep(path, config=journal.config, redact=redact)
-    command, found = scrub_text(shlex.join(argv), config=journal.config, redact=redact)
+    command, found = scrub_text(shown, config=journal.config, redact=redact)
     status = exit_status(code)
     logged = _record(
         journal,

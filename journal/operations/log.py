@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from journal.errors import NotFoundError, UsageError
+from journal.errors import InvalidDataError, NotFoundError, UsageError
 from journal.record import Record
 from journal.store.layout import EVIDENCE_DIR, SESSION_FILE
 from journal.store.sessions import Journal
@@ -72,6 +72,13 @@ def check_text(text: str, *, attach: bool = False) -> str:
     """The event text, stripped; refused when empty (unless a file is attached) or
     too long. `exec` calls it before running anything."""
     text = text.strip()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # exit 1, as the timeline's own check says it
+        raise InvalidDataError(
+            "the text contains bytes that are not valid UTF-8",
+            "check the terminal's encoding (LANG / LC_ALL)",
+        ) from None
     if not text and not attach:
         raise UsageError(
             "the event text is empty", 'say what happened: journal log "…"'
