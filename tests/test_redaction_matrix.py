@@ -300,3 +300,21 @@ def test_item2_edit_says_what_it_redacted_and_keeps_older_text(
     assert not any(c in text for c in new.cores)
     assert all(c in text for c in old.cores)  # not what the edit added: untouched
     assert run_journal("check", cwd=cli.root).code in (0, 1)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        'curl -H "Authorization: Bearer $TOKEN" https://api.example.com/health',
+        "curl -H 'Authorization: token ${GITHUB_TOKEN}' https://api.github.com",
+        "psql postgres://app:$PGPASSWORD@db/app -c 'select 1'",
+    ],
+)
+def test_item2_a_secret_named_through_the_environment_is_kept(
+    cli: Cli, session_id: str, command: str
+):
+    # What the README advises for validation commands: it must run as typed.
+    result = cli.ok("validate", "add", "Health", "--command", command)
+    assert "redacted" not in result.out
+    text = (cli.root / "sessions" / session_id / "session.yaml").read_text()
+    assert "[REDACTED" not in text

@@ -47,6 +47,11 @@ _ASSIGNED = (
     r"(?:\s*=\s*|\s*:\s*(?=[\"'])|:(?=[^\s\"'])"
     r"|\s*:\s+(?=[^\s\"',;&]*[0-9!#%*+/=@^~]|[^\s\"',;&]{12,}))"
 )
+# A value that is only a reference to a secret kept elsewhere: `$TOKEN`, `${TOKEN}`,
+# `<token>`, `{{ token }}` (a command stored to run later must keep it).
+_POINTER = (
+    r"(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^<>\s]+>|\{\{[^{}]*\}\})(?![^\s\"',;@])"
+)
 _RULES: tuple[tuple[str, tuple[str, ...], str, int], ...] = (
     (
         "private-key",
@@ -130,12 +135,17 @@ _RULES: tuple[tuple[str, tuple[str, ...], str, int], ...] = (
         "authorization",
         ("authorization",),
         r"(?i)\b(authorization\s*[:=]\s*)((?:bearer|basic|token|digest)\s+)?"
-        r"[^\s\"',;]+",
+        r"(?!(?:(?:bearer|basic|token|digest)\s+)?" + _POINTER + r")[^\s\"',;]+",
         -1,
     ),
     ("bearer-token", ("bearer",), r"(?i)\bbearer\s+([A-Za-z0-9_\-.=:/+~]{16,})", 1),
     # The password runs to the last `@` before the host: `p@ss` is not cut short.
-    ("url-password", ("://",), r"\b[a-z][a-z0-9+.\-]*://[^\s:/@]*:([^\s/]+)@", 1),
+    (
+        "url-password",
+        ("://",),
+        r"\b[a-z][a-z0-9+.\-]*://[^\s:/@]*:(?!" + _POINTER + r"@)([^\s/]+)@",
+        1,
+    ),
     (
         "password",
         ("pass", "pwd", "secret", "key", "token", "credential"),
