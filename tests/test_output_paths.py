@@ -4,25 +4,41 @@ are refused in one line; a folder, a device or a pipe gets the right behaviour."
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import Cli, Result, snapshot
-from tests.inprocess import run_inprocess
+from tests.inprocess import copy_template, make_template, run_inprocess
 
 WRITERS = [("render",), ("export",), ("export", "--format", "madr")]
 
 
-@pytest.fixture
-def jrun(
-    cli: Cli,
-    session_id: str,
-    capfd: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-):
-    cli.ok("option", "add", "Roll back")  # something for the MADR export
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_template(
+        tmp_path_factory.mktemp("template"),
+        (
+            "new",
+            "SQLAlchemy mapper error",
+            "--number",
+            "8",
+            "--at",
+            "2025-11-04T01:00Z",
+        ),
+        ("option", "add", "Roll back"),  # something for the MADR export
+    )
 
+
+@pytest.fixture
+def cli(template: Path, tmp_path: Path) -> Cli:
+    """The journal of the template, copied: one session, one option."""
+    return Cli(copy_template(template, tmp_path))
+
+
+@pytest.fixture
+def jrun(cli: Cli, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
     def run(*args: str) -> Result:
         return run_inprocess(*args, cwd=cli.root, capfd=capfd, monkeypatch=monkeypatch)
 
@@ -135,25 +151,54 @@ def test_item4_a_missing_folder_gets_one_line(cli: Cli, jrun):
     assert _tree(cli.root) == before
 
 
+# Streams are reached through /dev/fd/N, never by their /dev names: code without the
+# fix (running as root) would rename a file over /dev/null or /dev/stdout, and
+# nothing can be created under /dev/fd (it is /proc/self/fd).
+
+
 @pytest.mark.parametrize("writer", WRITERS, ids=" ".join)
 def test_item4_dev_null_is_written_like_a_redirect(
     cli: Cli, jrun, writer: tuple[str, ...]
 ):
     before = _tree(cli.root)
-    result = jrun(*writer, "-o", "/dev/null")
+    fd = os.open(os.devnull, os.O_WRONLY)
+    try:
+        result = jrun(*writer, "-o", f"/dev/fd/{fd}")
+    finally:
+        os.close(fd)
     assert result.code == 0, result
-    assert Path("/dev/null").is_char_device()
+    assert "wrote" not in result.out
+    assert Path(os.devnull).is_char_device()
     assert _tree(cli.root) == before
 
 
 def test_item4_dev_stdout_is_standard_output(cli: Cli, jrun):
-    result = jrun("render", "-o", "/dev/stdout")  # standard output is a file here
+    result = jrun("render", "-o", "/dev/fd/1")  # standard output is a file here
     assert result.code == 0, result
     assert result.out.startswith("# Session 8: SQLAlchemy mapper error")
     assert "wrote" not in result.out
-    piped = cli("export", "-o", "/dev/stdout")  # and a pipe here
+    piped = cli("export", "-o", "/dev/fd/1")  # and a pipe here
     assert piped.code == 0, piped
     assert piped.out.startswith("{") and '"id": ' in piped.out
+
+
+def test_item4_a_named_pipe_is_written_in_place(cli: Cli, jrun, tmp_path: Path):
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    result = jrun("render", "-o", str(pipe))
+    reader.join(timeout=10)
+    if reader.is_alive() and pipe.is_fifo():  # never written: let the reader end
+        with pipe.open("wb"):
+            pass
+        reader.join(timeout=10)
+    assert result.code == 0, result
+    assert pipe.is_fifo()  # not replaced by a file
+    assert got and got[0].startswith(b"# Session 8: SQLAlchemy mapper error")
 
 
 def test_item4_a_socket_gets_one_line(cli: Cli, jrun, tmp_path: Path):

@@ -9,8 +9,6 @@ journal made once; a few cases run as real subprocesses, and `verify` has its ow
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +17,7 @@ import pytest
 
 from journal.operations.redact import _RULES
 from tests.conftest import Cli, Result, run_journal
-from tests.inprocess import run_inprocess
+from tests.inprocess import copy_template, make_template, run_inprocess
 from tests.test_redact import Secret, secret_corpus
 
 KINDS = sorted({kind for kind, *_ in _RULES})
@@ -72,33 +70,11 @@ _EDITOR = (
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A journal with one session, one option: copied for every case."""
-    root = tmp_path_factory.mktemp("template") / "repo"
-    root.mkdir()
-    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    for args in (
-        ("init",),
+    return make_template(
+        tmp_path_factory.mktemp("template"),
         ("new", "Base session", "--at", "2025-11-04T01:00:00+00:00"),
         ("option", "add", "Base option"),
-    ):
-        done = subprocess.run(
-            [sys.executable, "-m", "journal", *args],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            env={**_clean_env(), "HOME": str(root.parent), "TZ": "UTC"},
-        )
-        assert done.returncode == 0, done.stderr
-    return root
-
-
-def _clean_env() -> dict[str, str]:
-    import os
-
-    return {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("JOURNAL_", "GIT_")) and k not in ("EDITOR", "VISUAL")
-    }
+    )
 
 
 def _tree_text(root: Path) -> str:
@@ -121,8 +97,7 @@ def _run_writer(
     capfd: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> tuple[Path, Result]:
-    root = tmp_path / "repo"
-    shutil.copytree(template, root, symlinks=True)
+    root = copy_template(template, tmp_path)
     text = f"deploy with {secret.line}"
     words, args = WRITERS[name]
     argv = [*words, *([] if redact else ["--no-redact"]), *args(text)]
