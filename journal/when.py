@@ -78,7 +78,9 @@ def parse_when(text: str, *, tz: tzinfo, reference: datetime | None = None) -> d
     """Parse a user-typed time relative to `reference` (default: now) in zone `tz`."""
     value = text.strip()
     ref = reference or now(tz)
-    if value in {"now", ""}:
+    if not value:  # an empty `--at ''` is a mistake, never "now"
+        raise UsageError("the time is empty", f'give one, or "now": {_HINT}')
+    if value == "now":
         return ref
     relative = _RELATIVE.match(value)
     if relative:

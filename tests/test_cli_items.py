@@ -152,7 +152,7 @@ def test_comments_on_every_level_survive_fifty_edits(cli: Cli, session_id: str) 
 def test_json_output_of_add_gives_the_item_number(cli: Cli, session_id: str) -> None:
     cli.ok("option", "add", "One")
     out = cli.ok("option", "add", "Two", "--json")
-    assert json.loads(out.out) == {"session": session_id, "number": 2}
+    assert json.loads(out.out) == {"session": session_id, "number": 2, "redacted": []}
 
 
 def test_rejecting_without_a_reason_keeps_the_earlier_one(

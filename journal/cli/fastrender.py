@@ -25,11 +25,13 @@ def run_fast_render(argv: list[str]) -> int | None:
         return None
     as_json = "--json" in argv
     try:
+        from journal.operations.output_path import output_folder
         from journal.render.stamp import current, reports_folder
         from journal.store.sessions import Journal
 
         journal = Journal.open()
-        target = reports_folder(journal)
+        # The same check as the full command: where it refuses, it says why.
+        target = output_folder(journal, reports_folder(journal))
         # Nothing changed since a run that left every report current: say so from
         # the stamp's stats, without loading the index, the manifest or git.
         unchanged = current(journal, target, journal.config.ascii)

@@ -7,6 +7,14 @@ from typing import Annotated
 import typer
 
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+NoRedact = Annotated[
+    bool,
+    typer.Option(
+        "--no-redact",
+        help="Keep secrets (tokens, keys, passwords in URLs) as given; by default "
+        "they are replaced by [REDACTED:kind] before anything is written.",
+    ),
+]
 SessionOpt = Annotated[
     str | None,
     typer.Option(

@@ -18,5 +18,12 @@ def emit(data: Any, human: str, *, as_json: bool) -> None:
         print(human)
 
 
+def redaction_note(found: tuple[str, ...] | list[str]) -> str:
+    """` (N secret(s) redacted: kinds)`, or nothing when none was."""
+    if not found:
+        return ""
+    return f" ({len(found)} secret(s) redacted: {', '.join(sorted(set(found)))})"
+
+
 def warn(message: str) -> None:
     print(f"journal: warning: {message}", file=sys.stderr)

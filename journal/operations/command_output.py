@@ -49,15 +49,13 @@ def keep(path: Path, *, config: Config, redact: bool) -> Kept:
     if not raw.strip():
         path.unlink()
         return Kept("", None)
-    text = raw.decode("utf-8", errors="replace")
-    found: tuple[str, ...] = ()
-    if redact and config.redact:
-        from journal.operations.redact import redact as scrub
+    from journal.operations.redact import scrub
 
-        result = scrub(text, extra_patterns=config.redact_patterns)
-        if result.kinds:
-            atomic_write(path, result.text)
-        text, found = result.text, result.kinds
+    text, found = scrub(
+        raw.decode("utf-8", errors="replace"), config=config, redact=redact
+    )
+    if found:
+        atomic_write(path, text)
     return Kept(excerpt(text), f"{EVIDENCE_DIR}/{path.name}", found)
 
 
@@ -74,9 +72,6 @@ def scrub_text(
     text: str, *, config: Config, redact: bool
 ) -> tuple[str, tuple[str, ...]]:
     """`text` with secrets replaced, when redaction is on."""
-    if not (redact and config.redact):
-        return text, ()
-    from journal.operations.redact import redact as scrub
+    from journal.operations.redact import scrub
 
-    result = scrub(text, extra_patterns=config.redact_patterns)
-    return result.text, result.kinds
+    return scrub(text, config=config, redact=redact)

@@ -14,12 +14,18 @@ from journal.store.sessions import Journal
 
 
 def edit_session(
-    journal: Journal, ref: str | None, *, confirm: Callable[[str], bool]
+    journal: Journal,
+    ref: str | None,
+    *,
+    confirm: Callable[[str], bool],
+    redact: bool = True,
 ) -> str:
     """Edit until the copy validates or the user gives up; returns what happened.
 
     The original is replaced only by a valid copy, and only if nobody changed it
     meanwhile; otherwise it stays untouched and the copy is kept for the user.
+    Secrets in text the edit added are redacted before it is saved (not in text
+    that was there before, which an earlier `--no-redact` may have kept).
     """
     from journal.store.yamlio import read_text
 
@@ -46,15 +52,68 @@ def edit_session(
     if edited == original:
         copy.unlink()
         return f"no changes to {session_id}"
+    try:
+        saved, found = _redacted(journal, original, edited, redact=redact)
+    except JournalError as exc:
+        raise UsageError(
+            f"not saved: {exc.one_line()}", f"your edit is kept in {copy}"
+        ) from None
     with journal.lock(session_id):
         if read_text(original_path) != original:
             raise ConflictError(
                 f"{original_path} changed while you were editing; not saved",
                 f"your edit is kept in {copy}",
             )
-        atomic_write(original_path, edited)
+        atomic_write(original_path, saved)
     copy.unlink()
+    if found:
+        kinds = ", ".join(sorted(set(found)))
+        return f"saved {session_id} ({len(found)} secret(s) redacted: {kinds})"
     return f"saved {session_id}"
+
+
+def _redacted(
+    journal: Journal, original: str, edited: str, *, redact: bool
+) -> tuple[str, tuple[str, ...]]:
+    """`edited` with secrets redacted from the strings the edit added or changed,
+    keeping its comments and layout; validated again when anything was redacted."""
+    from journal.operations.redact import scrub
+    from journal.store.yamlio import dump_roundtrip, load_roundtrip, parse_yaml
+
+    if not scrub(edited, config=journal.config, redact=redact)[1]:
+        return edited, ()  # no secret anywhere: the text is saved as typed
+    where = "the edited session.yaml"
+    before = set(_strings(parse_yaml(original, where=where)))
+    doc = load_roundtrip(edited, where=where)
+    found: list[str] = []
+
+    def clean(value: object) -> object:
+        if isinstance(value, str) and value not in before:
+            value, kinds = scrub(value, config=journal.config, redact=redact)
+            found.extend(kinds)
+        elif isinstance(value, list):
+            value[:] = [clean(item) for item in value]
+        elif isinstance(value, dict):
+            for key in list(value):
+                value[key] = clean(value[key])
+        return value
+
+    clean(doc)
+    if not found:
+        return edited, ()
+    text = dump_roundtrip(doc)
+    journal.validate_text(text, where=f"{where} (after redaction)")
+    return text, tuple(found)
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    return []
 
 
 def _run_editor(editor: str, path: Path) -> None:

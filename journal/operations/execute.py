@@ -10,9 +10,11 @@ import subprocess
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 from journal.errors import NotFoundError, UsageError
+from journal.operations.log import Logged
 from journal.store.layout import SESSION_FILE
 from journal.store.sessions import Journal
 from journal.store.validation import check_kind
@@ -44,7 +46,7 @@ def execute(
 ) -> Executed:
     """Run `argv` (no shell), pass its output to `on_output`, and log the event."""
     from journal.operations.command_output import keep, open_evidence, scrub_text
-    from journal.operations.log import log_event
+    from journal.operations.log import check_text
     from journal.process import exit_status
     from journal.when import format_iso
 
@@ -52,8 +54,17 @@ def execute(
         raise UsageError(
             "no command to run", "put it after --: journal exec -- make test"
         )
+    # Everything the record needs is checked before the command runs: a command
+    # that ran once may not be safe to run again.
     session_id = journal.resolve(session)
     check_kind(journal.config, kind)
+    # The default text names the command: too long a command is refused here too.
+    # A name that is not UTF-8 (a file name in another encoding) runs as given and
+    # is recorded with U+FFFD in its place.
+    shown = (
+        shlex.join(argv).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    )
+    text = check_text(f"ran `{shown}`" if text is None else text) and text
     folder = journal.session_dir(session_id)
     if not (folder / SESSION_FILE).is_file():
         raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
@@ -66,10 +77,12 @@ def execute(
         path.unlink(missing_ok=True)
         raise
     kept = keep(path, config=journal.config, redact=redact)
-    command, found = scrub_text(shlex.join(argv), config=journal.config, redact=redact)
+    command, found = scrub_text(shown, config=journal.config, redact=redact)
     status = exit_status(code)
-    logged = log_event(
+    logged = _record(
         journal,
+        path if kept.evidence else None,
+        status,
         text or f"ran `{command}`: exit {status} in {seconds:.1f}s",
         session=session_id,
         kind=kind,
@@ -91,6 +104,26 @@ def execute(
         logged.event,
         tuple(sorted({*found, *kept.redacted, *logged.redacted})),
     )
+
+
+def _record(
+    journal: Journal, evidence: Path | None, status: int, text: str, **fields: Any
+) -> Logged:
+    """`log_event`; when it fails after the command ran, the error says the command
+    ran and where its output is kept (the evidence file stays)."""
+    from journal.errors import JournalError
+    from journal.operations.log import log_event
+
+    try:
+        return log_event(journal, text, **fields)
+    except JournalError as exc:
+        kept = f"its output is kept in {evidence}" if evidence else "it printed nothing"
+        hint = f"{exc.hint}; " if exc.hint else ""
+        raise type(exc)(
+            f"the command ran (exit {status}) but was not recorded: {exc.message}",
+            f"{hint}{kept}",
+            where=exc.where,
+        ) from None
 
 
 def _run(

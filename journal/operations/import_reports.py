@@ -226,25 +226,11 @@ def _scrubbed(
     events: list[dict[str, Any]],
     redact: bool,
 ) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
-    if not (redact and journal.config.redact):
-        return session, events, 0
-    from journal.operations.redact import redact as scrub
+    from journal.operations.redact import scrub
 
-    count = 0
-
-    def clean(value: Any) -> Any:
-        nonlocal count
-        if isinstance(value, str):
-            result = scrub(value, extra_patterns=journal.config.redact_patterns)
-            count += len(result.kinds)
-            return result.text
-        if isinstance(value, dict):
-            return {k: clean(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [clean(v) for v in value]
-        return value
-
-    return clean(session), [clean(e) for e in events], count
+    session, in_session = scrub(session, config=journal.config, redact=redact)
+    events, in_events = scrub(events, config=journal.config, redact=redact)
+    return session, events, len(in_session) + len(in_events)
 
 
 def _fit_vocabulary(journal: Journal, session: dict[str, Any]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from journal.errors import NotFoundError, UsageError
+from journal.errors import InvalidDataError, NotFoundError, UsageError
 from journal.record import Record
 from journal.store.layout import EVIDENCE_DIR, SESSION_FILE
 from journal.store.sessions import Journal
@@ -47,23 +47,11 @@ def log_event(
     """Append an event to a session's timeline (the active one by default)."""
     session_id = journal.resolve(session)
     check_kind(journal.config, kind)
-    text = text.strip()
-    if not text and not attach:
-        raise UsageError(
-            "the event text is empty", 'say what happened: journal log "…"'
-        )
-    if len(text) > MAX_TEXT:
-        raise UsageError(
-            f"the event text is {len(text):,} characters, over the {MAX_TEXT:,} limit",
-            "attach long output as a file with --attach",
-        )
-    moment = parse_when(at or "now", tz=journal.tz)
-    found: tuple[str, ...] = ()
-    if redact and journal.config.redact:
-        from journal.operations.redact import redact as scrub
+    text = check_text(text, attach=bool(attach))
+    moment = parse_when("now" if at is None else at, tz=journal.tz)
+    from journal.operations.redact import scrub
 
-        result = scrub(text, extra_patterns=journal.config.redact_patterns)
-        text, found = result.text, result.kinds
+    text, found = scrub(text, config=journal.config, redact=redact)
     event: dict[str, Any] = {"at": format_iso(moment), "kind": kind, "text": text}
     if star:
         event["star"] = True
@@ -78,6 +66,29 @@ def log_event(
             event["evidence"] = [_attach(folder, path) for path in attach]
         append_event(folder / "timeline.yaml", event)
     return Logged(session_id=session_id, event=event, redacted=found)
+
+
+def check_text(text: str, *, attach: bool = False) -> str:
+    """The event text, stripped; refused when empty (unless a file is attached) or
+    too long. `exec` calls it before running anything."""
+    text = text.strip()
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # exit 1, as the timeline's own check says it
+        raise InvalidDataError(
+            "the text contains bytes that are not valid UTF-8",
+            "check the terminal's encoding (LANG / LC_ALL)",
+        ) from None
+    if not text and not attach:
+        raise UsageError(
+            "the event text is empty", 'say what happened: journal log "…"'
+        )
+    if len(text) > MAX_TEXT:
+        raise UsageError(
+            f"the event text is {len(text):,} characters, over the {MAX_TEXT:,} limit",
+            "attach long output as a file with --attach",
+        )
+    return text
 
 
 def _attach(folder: Path, source: Path) -> str:

@@ -16,6 +16,14 @@ from collections.abc import Iterable
 
 from journal.record import Record
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    from journal.store.config import Config
+
+    T = TypeVar("T")
+
 # (kind, lowercase anchors, pattern, group to replace: 0 = whole match, 1 = the last
 # group that took part, -1 = keep the header name and scheme). Specific shapes come
 # first; the generic `password=`-style rule last, so a known token keeps its kind.
@@ -38,6 +46,11 @@ _VALUE = (
 _ASSIGNED = (
     r"(?:\s*=\s*|\s*:\s*(?=[\"'])|:(?=[^\s\"'])"
     r"|\s*:\s+(?=[^\s\"',;&]*[0-9!#%*+/=@^~]|[^\s\"',;&]{12,}))"
+)
+# A value that is only a reference to a secret kept elsewhere: `$TOKEN`, `${TOKEN}`,
+# `<token>`, `{{ token }}` (a command stored to run later must keep it).
+_POINTER = (
+    r"(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^<>\s]+>|\{\{[^{}]*\}\})(?![^\s\"',;@])"
 )
 _RULES: tuple[tuple[str, tuple[str, ...], str, int], ...] = (
     (
@@ -122,12 +135,17 @@ _RULES: tuple[tuple[str, tuple[str, ...], str, int], ...] = (
         "authorization",
         ("authorization",),
         r"(?i)\b(authorization\s*[:=]\s*)((?:bearer|basic|token|digest)\s+)?"
-        r"[^\s\"',;]+",
+        r"(?!(?:(?:bearer|basic|token|digest)\s+)?" + _POINTER + r")[^\s\"',;]+",
         -1,
     ),
     ("bearer-token", ("bearer",), r"(?i)\bbearer\s+([A-Za-z0-9_\-.=:/+~]{16,})", 1),
     # The password runs to the last `@` before the host: `p@ss` is not cut short.
-    ("url-password", ("://",), r"\b[a-z][a-z0-9+.\-]*://[^\s:/@]*:([^\s/]+)@", 1),
+    (
+        "url-password",
+        ("://",),
+        r"\b[a-z][a-z0-9+.\-]*://[^\s:/@]*:(?!" + _POINTER + r"@)([^\s/]+)@",
+        1,
+    ),
     (
         "password",
         ("pass", "pwd", "secret", "key", "token", "credential"),
@@ -224,3 +242,40 @@ def _replace(match: re.Match[str], *, kind: str, group: int, found: list[str]) -
     start, end = match.span(match.lastindex)  # of alternative groups, the one used
     offset = match.start()
     return whole[: start - offset] + marker + whole[end - offset :]
+
+
+def scrub(
+    value: T, *, config: Config, redact: bool = True
+) -> tuple[T, tuple[str, ...]]:
+    """`value` as it may reach disk, and the kinds of secret taken out of it.
+
+    The one place every text a user gives passes on its way into the journal: a
+    string, or the strings in a list or mapping (changed in place, so a ruamel
+    document keeps its comments, and each string keeps its type: a `|` block stays
+    a block). Nothing changes when `redact` is False (`--no-redact`) or `redact:
+    false` is set in journal.yaml. A list or mapping met twice (a YAML alias) is
+    walked once."""
+    if not (redact and config.redact):
+        return value, ()
+    found: list[str] = []
+    value = _scrub_value(value, config.redact_patterns, found, set())
+    return value, tuple(found)
+
+
+def _scrub_value(
+    value: Any, patterns: tuple[str, ...], found: list[str], seen: set[int]
+) -> Any:
+    if isinstance(value, str):
+        result = redact(value, extra_patterns=patterns)
+        found.extend(result.kinds)
+        return type(value)(result.text) if result.kinds else value
+    if isinstance(value, list | dict):
+        if id(value) in seen:
+            return value
+        seen.add(id(value))
+    if isinstance(value, list):
+        value[:] = [_scrub_value(item, patterns, found, seen) for item in value]
+    elif isinstance(value, dict):
+        for key in list(value):
+            value[key] = _scrub_value(value[key], patterns, found, seen)
+    return value

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from journal.errors import WriteError
 from journal.site.template import mkdocs_yml
 from journal.store.config import default_config_yaml
 from journal.store.files import atomic_write
@@ -28,28 +32,94 @@ class InitResult:
 
 
 def init_journal(root: Path, *, sessions_dir: str = "sessions") -> InitResult:
-    """Create config, sessions folder, schema and git attributes; keep what exists."""
+    """Create config, sessions folder, schema and git attributes; keep what exists.
+
+    Every argument is checked before anything is written, and a failure part way
+    (a read-only folder, a full disk) takes back what this run made: a failed init
+    leaves the folder as it found it."""
+    sessions_dir = _checked_sessions_dir(sessions_dir)
+    undo = _Undo()
+    try:
+        return _init(root, sessions_dir, undo)
+    except OSError as exc:
+        undo.run()
+        raise WriteError(
+            f"cannot make the journal in {root}: {exc.strerror} ({exc.filename})",
+            "nothing was written; fix that path and run `journal init` again",
+        ) from None
+    except BaseException:
+        undo.run()
+        raise
+
+
+def _init(root: Path, sessions_dir: str, undo: _Undo) -> InitResult:
     from journal.model.session import json_schema
 
     result = InitResult(root)
-    root.mkdir(parents=True, exist_ok=True)
+    undo.mkdir(root)
     config_text = default_config_yaml().replace(
         "sessions_dir: sessions ", f"sessions_dir: {sessions_dir} "
     )
-    _write_once(root / CONFIG_NAME, config_text, result)
-    _write_once(root / "mkdocs.yml", mkdocs_yml(), result)
-    (root / sessions_dir).mkdir(exist_ok=True)
+    _write_once(root / CONFIG_NAME, config_text, result, undo)
+    _write_once(root / "mkdocs.yml", mkdocs_yml(), result, undo)
+    undo.mkdir(root / sessions_dir)
     schema = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
-    _write_always(root / SCHEMA_FILE, schema, result)
+    _write_always(root / SCHEMA_FILE, schema, result, undo)
     for attribute in _ATTRIBUTES:
         _ensure_line(
             root / ".gitattributes",
             attribute.replace("sessions", sessions_dir, 1),
             result,
+            undo,
         )
     for ignored in (".journal/", ".journal-site/", "site/"):
-        _ensure_line(root / ".gitignore", ignored, result)
+        _ensure_line(root / ".gitignore", ignored, result, undo)
     return result
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]*")
+
+
+def _checked_sessions_dir(value: str) -> str:
+    """`--sessions-dir` as journal.yaml and .gitattributes will name it."""
+    from journal.errors import UsageError
+    from journal.store.config import folder_problem
+
+    problem = folder_problem(value)
+    if problem is None and not _PLAIN.fullmatch(value):
+        problem = "holds characters a git attribute pattern cannot name"
+    if problem:
+        raise UsageError(
+            f"--sessions-dir {value!r} {problem}",
+            "give a folder inside the journal's folder, outside .git, in letters, "
+            "digits, '.', '_', '-' and '/', e.g. sessions or ops/incidents",
+        )
+    return posixpath.normpath(value)
+
+
+class _Undo:
+    """What an init made, to take it back if a later step fails."""
+
+    def __init__(self) -> None:
+        self._steps: list[tuple[Path, bytes | None]] = []
+
+    def mkdir(self, folder: Path) -> None:
+        missing = [p for p in (folder, *folder.parents) if not p.exists()]
+        folder.mkdir(parents=True, exist_ok=True)
+        self._steps.extend((p, None) for p in reversed(missing))
+
+    def before_write(self, path: Path) -> None:
+        self._steps.append((path, path.read_bytes() if path.exists() else None))
+
+    def run(self) -> None:
+        for path, old in reversed(self._steps):
+            with contextlib.suppress(OSError):
+                if old is not None:
+                    atomic_write(path, old)
+                elif path.is_dir():
+                    path.rmdir()  # only if still empty: never a file it did not make
+                else:
+                    path.unlink(missing_ok=True)
 
 
 def init_org(root: Path, journals: list[Path]) -> InitResult:
@@ -83,30 +153,33 @@ def init_org(root: Path, journals: list[Path]) -> InitResult:
     return result
 
 
-def _write_once(path: Path, text: str, result: InitResult) -> None:
+def _write_once(path: Path, text: str, result: InitResult, undo: _Undo) -> None:
     if path.exists():
         result.kept.append(path.name)
         return
+    undo.before_write(path)
     atomic_write(path, text)
     result.created.append(path.name)
 
 
-def _write_always(path: Path, text: str, result: InitResult) -> None:
+def _write_always(path: Path, text: str, result: InitResult, undo: _Undo) -> None:
     # The schema follows the installed version, so it is refreshed on every init.
     if path.exists() and path.read_text("utf-8") == text:
         result.kept.append(path.name)
         return
+    undo.before_write(path)
     atomic_write(path, text)
     result.created.append(path.name)
 
 
-def _ensure_line(path: Path, line: str, result: InitResult) -> None:
+def _ensure_line(path: Path, line: str, result: InitResult, undo: _Undo) -> None:
     existing = path.read_text("utf-8") if path.exists() else ""
     if line in existing.splitlines():
         if path.name not in result.kept:
             result.kept.append(path.name)
         return
     prefix = existing if not existing or existing.endswith("\n") else existing + "\n"
+    undo.before_write(path)
     atomic_write(path, prefix + line + "\n")
     if path.name not in result.created:
         result.created.append(path.name)

@@ -44,21 +44,30 @@ def create_session(
     activate: bool = True,
     detected: str | None = None,
     impact: str | None = None,
+    redact: bool = True,
+    redacted: list[str] | None = None,
 ) -> str:
     """Create `sessions/YYYY-MM-DD-slug/`; by default make it the active session.
 
     `detected` and `impact` (times as `journal log --at` reads them) back-fill those
-    events with the session: opening it after the pager fired is the normal flow."""
+    events with the session: opening it after the pager fired is the normal flow.
+    Secrets in the title and tags are redacted first (the folder is named from the
+    redacted title); their kinds are added to `redacted` when given."""
+    from journal.operations.redact import scrub
     from journal.store.ids import session_id as make_id
     from journal.store.yamlio import dump_roundtrip
 
-    refuse_surrogates(title, what="the title")
+    refuse_surrogates(title, *(tags or []), what="the title")
     title = " ".join(title.split())
     if not title:
         raise UsageError(
             "the title is empty", 'name the session: journal new "Workers failing"'
         )
-    started = parse_when(at or "now", tz=journal.tz)
+    title, found = scrub(title, config=journal.config, redact=redact)
+    tags, in_tags = scrub(list(tags or []), config=journal.config, redact=redact)
+    if redacted is not None:
+        redacted.extend((*found, *in_tags))
+    started = parse_when("now" if at is None else at, tz=journal.tz)
     timeline = _backfill(journal, title, detected=detected, impact=impact)
     base = make_id(
         started.astimezone(journal.tz).date(), title, suffix=_clone_suffix(journal)
@@ -196,39 +205,15 @@ def set_field(
             f"{dotted} is a group of fields", f"set one of them, e.g. {dotted}.summary"
         )
     value = coerce_value(raw, kind, tz=journal.tz)
-    found: list[str] = []
-    if redact and journal.config.redact and kind != "datetime":
-        value = _scrubbed(value, journal.config.redact_patterns, found, set())
+    from journal.operations.redact import scrub
+
+    found: tuple[str, ...] = ()
+    if kind != "datetime":
+        value, found = scrub(value, config=journal.config, redact=redact)
     session_id = journal.resolve(ref)
     with journal.edit(session_id) as doc:
         set_path(doc, path, value)
-    return Changed(session_id, dotted, redacted=tuple(found))
-
-
-def _scrubbed(
-    value: Any, patterns: tuple[str, ...], found: list[str], seen: set[int]
-) -> Any:
-    """`value` with secrets redacted from every string in it, keeping each string's
-    YAML style (a `|` block stays a block) and each list or mapping in place.
-
-    A list or mapping met twice (a YAML alias) is not walked again: an alias bomb
-    stays small here, and the edit's validation refuses it."""
-    from journal.operations.redact import redact
-
-    if isinstance(value, str):
-        result = redact(value, extra_patterns=patterns)
-        found.extend(result.kinds)
-        return type(value)(result.text) if result.kinds else value
-    if isinstance(value, list | dict):
-        if id(value) in seen:
-            return value
-        seen.add(id(value))
-    if isinstance(value, list):
-        value[:] = [_scrubbed(item, patterns, found, seen) for item in value]
-    elif isinstance(value, dict):
-        for key in list(value):
-            value[key] = _scrubbed(value[key], patterns, found, seen)
-    return value
+    return Changed(session_id, dotted, redacted=found)
 
 
 def _strings(values: dict[str, Any]) -> list[str]:
@@ -254,25 +239,40 @@ def refuse_surrogates(*texts: str, what: str) -> None:
 
 
 def add_item(
-    journal: Journal, ref: str | None, key: str, item: dict[str, Any]
+    journal: Journal,
+    ref: str | None,
+    key: str,
+    item: dict[str, Any],
+    *,
+    redact: bool = True,
 ) -> Changed:
     """Append one option, criterion, step, lesson or validation step."""
+    from journal.operations.redact import scrub
     from journal.store.yamledit import append_item
 
     refuse_surrogates(*_strings(item), what=key.replace("_", " "))
+    item, found = scrub(item, config=journal.config, redact=redact)
     session_id = journal.resolve(ref)
     with journal.edit(session_id) as doc:
         number = append_item(doc, key, item)
-    return Changed(session_id, key, number)
+    return Changed(session_id, key, number, redacted=found)
 
 
 def update_item(
-    journal: Journal, ref: str | None, key: str, number: int, changes: dict[str, Any]
+    journal: Journal,
+    ref: str | None,
+    key: str,
+    number: int,
+    changes: dict[str, Any],
+    *,
+    redact: bool = True,
 ) -> Changed:
     """Change fields of item `number` (1-based) of the list at `key`."""
+    from journal.operations.redact import scrub
     from journal.store.yamledit import item_at
 
     refuse_surrogates(*_strings(changes), what=key.replace("_", " "))
+    changes, found = scrub(changes, config=journal.config, redact=redact)
     session_id = journal.resolve(ref)
     with journal.edit(session_id) as doc:
         item = item_at(doc, key, number)
@@ -281,15 +281,24 @@ def update_item(
                 item.pop(name, None)
             else:
                 item[name] = value
-    return Changed(session_id, key, number)
+    return Changed(session_id, key, number, redacted=found)
 
 
 def choose_option(
-    journal: Journal, ref: str | None, number: int, why: str | None
+    journal: Journal,
+    ref: str | None,
+    number: int,
+    why: str | None,
+    *,
+    redact: bool = True,
 ) -> Changed:
     """Mark option `number` chosen; an option chosen before becomes rejected."""
+    from journal.operations.redact import scrub
     from journal.store.yamledit import item_at
 
+    if why is not None:
+        refuse_surrogates(why, what="the reason")
+    why, found = scrub(why, config=journal.config, redact=redact)
     session_id = journal.resolve(ref)
     with journal.edit(session_id) as doc:
         chosen = item_at(doc, "options", number)
@@ -299,7 +308,7 @@ def choose_option(
         chosen["decision"] = "chosen"
         if why:
             chosen["why"] = why
-    return Changed(session_id, "options", number)
+    return Changed(session_id, "options", number, redacted=found)
 
 
 def close_session(
@@ -317,7 +326,7 @@ def close_session(
             "use one of: " + ", ".join(journal.config.statuses),
         )
     session_id = journal.resolve(ref)
-    ended = parse_when(at or "now", tz=journal.tz)
+    ended = parse_when("now" if at is None else at, tz=journal.tz)
     with journal.edit(session_id) as doc:
         doc["status"] = final
         doc["ended"] = DoubleQuotedScalarString(format_iso(ended))

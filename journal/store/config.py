@@ -141,6 +141,7 @@ def config_from_dict(data: dict[str, Any], *, where: str) -> Config:
         if not getattr(config, name):
             raise InvalidDataError(f"{name} must list at least one value", where=where)
     _check_values(config, where=where)
+    _confine_folders(config, where=where)
     return config
 
 
@@ -193,6 +194,63 @@ def _check_journals(journals: tuple[str, ...], *, where: str) -> None:
             "list each journal once",
             where=where,
         )
+
+
+WRITTEN_FOLDERS = ("sessions_dir", "reports_dir", "site.docs_dir", "site.site_dir")
+"""Settings naming folders the journal writes (and empties, for the site): each must
+stay inside the journal's folder and outside `.git`. The folders it only reads
+(`templates_dir`, `site.config_file`, `site.mermaid_js`, `site.journals`) may be
+anywhere."""
+
+
+def folder_problem(value: str) -> str | None:
+    """What is wrong with `value` as a folder the journal writes, relative to the
+    folder of journal.yaml; None when it stays below it and outside `.git`. Checked
+    on the text alone (no file system), so a cached configuration stays valid."""
+    import posixpath
+
+    text = value.replace("\\", "/").strip()
+    if not text:
+        return "is empty"
+    if text.startswith("/") or text[1:2] == ":":
+        return "is an absolute path"
+    parts = posixpath.normpath(text).split("/")
+    if parts == ["."]:
+        return "is the journal's folder itself"
+    if parts[0] == "..":
+        return "leads out of the journal's folder"
+    if ".git" in (part.lower() for part in parts):
+        return "is inside .git"
+    return None
+
+
+def _confine_folders(config: Config, *, where: str) -> None:
+    import posixpath
+
+    sessions = posixpath.normpath(config.sessions_dir.replace("\\", "/").strip())
+    for key in WRITTEN_FOLDERS:
+        value = getattr(config.site, key[5:]) if "." in key else getattr(config, key)
+        problem = folder_problem(value)
+        normal = posixpath.normpath(value.replace("\\", "/").strip())
+        if problem is None and key != "sessions_dir":
+            inside = f"{normal}/".startswith(f"{sessions}/")
+            if inside or f"{sessions}/".startswith(f"{normal}/"):
+                problem = f"overlaps sessions_dir {sessions!r}"
+        if problem:
+            raise InvalidDataError(
+                f"{key}: {value!r} {problem}",
+                "give a folder inside the journal's folder (the folder of "
+                "journal.yaml), outside .git, e.g. " + repr(_DEFAULT_FOLDERS[key]),
+                where=where,
+            )
+
+
+_DEFAULT_FOLDERS = {
+    "sessions_dir": Config.sessions_dir,
+    "reports_dir": Config.reports_dir,
+    "site.docs_dir": SiteConfig.docs_dir,
+    "site.site_dir": SiteConfig.site_dir,
+}
 
 
 def default_config_yaml() -> str:

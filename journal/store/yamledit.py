@@ -48,11 +48,7 @@ def coerce_value(raw: str, kind: str, *, tz: Any) -> Any:
     if kind == "str":
         return _scalar_string(raw)
     if kind == "datetime":
-        from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-        from journal.when import format_iso, parse_when
-
-        return DoubleQuotedScalarString(format_iso(parse_when(raw, tz=tz)))
+        return _datetime(raw, tz=tz)
     if kind == "date":
         return _date(raw)
     if kind == "bool":
@@ -68,6 +64,19 @@ def coerce_value(raw: str, kind: str, *, tz: Any) -> Any:
         except ValueError:
             raise UsageError(f"{raw!r} is not a number") from None
     return _flow_value(raw, kind)
+
+
+def _datetime(raw: str, *, tz: Any) -> Any:
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    from journal.when import format_iso, parse_when
+
+    if not raw.strip():
+        raise UsageError(
+            "an empty value is not a time",
+            "give a time (e.g. 14:05, -20m, now), or `null` to clear the field",
+        )
+    return DoubleQuotedScalarString(format_iso(parse_when(raw, tz=tz)))
 
 
 def _date(raw: str) -> str:

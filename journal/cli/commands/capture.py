@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from journal.cli.fastlog import describe
-from journal.cli.options import Json, SessionOpt
+from journal.cli.options import Json, NoRedact, SessionOpt
 
 commands = typer.Typer()
 
@@ -37,9 +37,7 @@ def log(
         ),
     ] = None,
     by: Annotated[str | None, typer.Option("--by", help="Who did it.")] = None,
-    no_redact: Annotated[
-        bool, typer.Option("--no-redact", help="Keep secrets in the text as typed.")
-    ] = False,
+    no_redact: NoRedact = False,
     session: SessionOpt = None,
     as_json: Json = False,
 ) -> None:

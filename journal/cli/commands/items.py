@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from journal.cli.options import Json, SessionOpt
-from journal.cli.output import emit
+from journal.cli.options import Json, NoRedact, SessionOpt
+from journal.cli.output import emit, redaction_note
 
 commands = typer.Typer()
 
@@ -29,15 +29,25 @@ Number = Annotated[int, typer.Argument(help="Item number, as listed (from 1).", 
 
 
 def _add(
-    session: str | None, key: str, item: dict[str, Any], label: str, as_json: bool
+    session: str | None,
+    key: str,
+    item: dict[str, Any],
+    label: str,
+    as_json: bool,
+    no_redact: bool,
 ) -> None:
     from journal.operations.session_edits import add_item
     from journal.store.sessions import Journal
 
-    changed = add_item(Journal.open(), session, key, item)
+    changed = add_item(Journal.open(), session, key, item, redact=not no_redact)
     emit(
-        {"session": changed.session_id, "number": changed.number},
-        f"added {label} {changed.number} to {changed.session_id}",
+        {
+            "session": changed.session_id,
+            "number": changed.number,
+            "redacted": list(changed.redacted),
+        },
+        f"added {label} {changed.number} to {changed.session_id}"
+        + redaction_note(changed.redacted),
         as_json=as_json,
     )
 
@@ -49,14 +59,21 @@ def _update(
     changes: dict[str, Any],
     label: str,
     as_json: bool,
+    no_redact: bool = False,
 ) -> None:
     from journal.operations.session_edits import update_item
     from journal.store.sessions import Journal
 
-    changed = update_item(Journal.open(), session, key, number, changes)
+    changed = update_item(
+        Journal.open(), session, key, number, changes, redact=not no_redact
+    )
     emit(
-        {"session": changed.session_id, "number": number},
-        f"{label} {number} in {changed.session_id}",
+        {
+            "session": changed.session_id,
+            "number": number,
+            "redacted": list(changed.redacted),
+        },
+        f"{label} {number} in {changed.session_id}" + redaction_note(changed.redacted),
         as_json=as_json,
     )
 
@@ -66,6 +83,7 @@ def option_add(
     title: Annotated[list[str], typer.Argument(help="The option.")],
     pro: Annotated[list[str] | None, typer.Option("--pro", help="Repeatable.")] = None,
     con: Annotated[list[str] | None, typer.Option("--con", help="Repeatable.")] = None,
+    no_redact: NoRedact = False,
     session: SessionOpt = None,
     as_json: Json = False,
 ) -> None:
@@ -76,6 +94,7 @@ def option_add(
         {"title": " ".join(title), "pros": pro or [], "cons": con or []},
         "option",
         as_json,
+        no_redact,
     )
 
 
@@ -83,6 +102,7 @@ def option_add(
 def option_choose(
     number: Number,
     why: Annotated[str | None, typer.Option(help="Why this one.")] = None,
+    no_redact: NoRedact = False,
     session: SessionOpt = None,
     as_json: Json = False,
 ) -> None:
@@ -90,10 +110,15 @@ def option_choose(
     from journal.operations.session_edits import choose_option
     from journal.store.sessions import Journal
 
-    changed = choose_option(Journal.open(), session, number, why)
+    changed = choose_option(Journal.open(), session, number, why, redact=not no_redact)
     emit(
-        {"session": changed.session_id, "chosen": number},
-        f"chose option {number} in {changed.session_id}",
+        {
+            "session": changed.session_id,
+            "chosen": number,
+            "redacted": list(changed.redacted),
+        },
+        f"chose option {number} in {changed.session_id}"
+        + redaction_note(changed.redacted),
         as_json=as_json,
     )
 
@@ -107,6 +132,7 @@ def _decision(decision: str, why: str | None) -> dict[str, Any]:
 def option_reject(
     number: Number,
     why: Annotated[str | None, typer.Option(help="Why not.")] = None,
+    no_redact: NoRedact = False,
     session: SessionOpt = None,
     as_json: Json = False,
 ) -> None:
@@ -118,6 +144,7 @@ def option_reject(
         _decision("rejected", why),
         "rejected option",
         as_json,
+        no_redact,
     )
 
 
@@ -125,6 +152,7 @@ def option_reject(
 def option_defer(
     number: Number,
     why: Annotated[str | None, typer.Option(help="Why later.")] = None,
+    no_redact: NoRedact = False,
     session: SessionOpt = None,
     as_json: Json = False,
 ) -> None:
@@ -136,6 +164,7 @@ def option_defer(
         _decision("deferred", why),
         "deferred option",
         as_json,
+        no_redact,
     )
 
 
@@ -146,6 +175,7 @@ def criterion_add(
     validation: Annotated[
         str | None, typer.Option(help="Title of the validation step that proves it.")
     ] = None,
+    no_redact: NoRedact = False,
     session: SessionOpt = None,
     as_json: Json = False,
 ) -> None:
@@ -161,6 +191,7 @@ def criterion_add(
         },
         "criterion",
         as_json,
+        no_redact,
     )
 
 
@@ -189,6 +220,7 @@ def step_add(
     owner: Annotated[str | None, typer.Option(help="Who.")] = None,
     due: Annotated[str | None, typer.Option(help="YYYY-MM-DD.")] = None,
     tracked_in: Annotated[str | None, typer.Option(help="Issue URL.")] = None,
+    no_redact: NoRedact = False,
     session: SessionOpt = None,
     as_json: Json = False,
 ) -> None:
@@ -212,6 +244,7 @@ def step_add(
         },
         "step",
         as_json,
+        no_redact,
     )
 
 
@@ -245,6 +278,7 @@ def lesson_add(
     kind: Annotated[
         str | None, typer.Option(help="went-well, went-wrong or lucky.")
     ] = None,
+    no_redact: NoRedact = False,
     session: SessionOpt = None,
     as_json: Json = False,
 ) -> None:
@@ -260,6 +294,7 @@ def lesson_add(
         },
         "lesson",
         as_json,
+        no_redact,
     )
 
 
@@ -269,6 +304,7 @@ def validate_add(
     command: Annotated[
         str | None, typer.Option(help="The shell command to run.")
     ] = None,
+    no_redact: NoRedact = False,
     session: SessionOpt = None,
     as_json: Json = False,
 ) -> None:
@@ -279,4 +315,5 @@ def validate_add(
         {"title": " ".join(title), "command": command},
         "validation step",
         as_json,
+        no_redact,
     )

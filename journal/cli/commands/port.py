@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from journal.cli.options import NoRedact
+
 commands = typer.Typer()
 
 
@@ -24,9 +26,7 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Parse and report; write nothing.")
     ] = False,
-    no_redact: Annotated[
-        bool, typer.Option("--no-redact", help="Keep secrets found in the reports.")
-    ] = False,
+    no_redact: NoRedact = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Import existing Markdown reports, one session folder per report."""
@@ -159,7 +159,13 @@ def export(
     all_: Annotated[bool, typer.Option("--all", help="Every session.")] = False,
     fmt: Annotated[str, typer.Option("--format", help="json or madr.")] = "json",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File (or folder with --all).")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File (or folder with --all); - is stdout; a link is written "
+            "through; never the journal's own files.",
+        ),
     ] = None,
 ) -> None:
     """Export a session as JSON, or its options as a MADR decision record."""
@@ -172,8 +178,16 @@ def export(
         )
     journal = Journal.open()
     ids = journal.session_ids() if all_ else [journal.resolve_for_reading(ref)]
+    from journal.operations.output_path import check_output, is_stdout, output_folder
+
+    if is_stdout(output):
+        output = None
+    elif output is not None and all_:
+        output = output_folder(journal, output)
+    elif output is not None:
+        check_output(journal, output)
     texts = _export_all(journal, ids, fmt)
-    _write_exports(texts, output, fmt=fmt, many=all_)
+    _write_exports(journal, texts, output, fmt=fmt, many=all_)
 
 
 def _export_all(journal: Any, ids: list[str], fmt: str) -> dict[str, str]:
@@ -196,8 +210,14 @@ def _export_all(journal: Any, ids: list[str], fmt: str) -> dict[str, str]:
 
 
 def _write_exports(
-    texts: dict[str, str], output: Path | None, *, fmt: str, many: bool
+    journal: Any,
+    texts: dict[str, str],
+    output: Path | None,
+    *,
+    fmt: str,
+    many: bool,
 ) -> None:
+    from journal.operations.output_path import write_output
     from journal.store.files import atomic_write
 
     suffix = ".json" if fmt == "json" else ".md"
@@ -213,5 +233,5 @@ def _write_exports(
             atomic_write(output / f"{session_id}{suffix}", text)
         print(f"wrote {len(texts)} file(s) to {output}")
         return
-    atomic_write(output, next(iter(texts.values())))
-    print(f"wrote {output}")
+    if write_output(journal, output, next(iter(texts.values()))):
+        print(f"wrote {output}")

@@ -38,7 +38,8 @@ def render(
         typer.Option(
             "--output",
             "-o",
-            help="Write here instead of stdout (with --all: the reports folder).",
+            help="Write here instead of stdout; - is stdout; a link is written "
+            "through; never the journal's own files (with --all: the reports folder).",
         ),
     ] = None,
     ascii: Ascii = None,
@@ -55,15 +56,18 @@ def render(
             raise UsageError("give a session or --all, not both")
         _render_all(journal, output, use_ascii, as_json)
         return
+    from journal.operations.output_path import check_output, is_stdout, write_output
     from journal.render.report import Renderer
-    from journal.store.files import atomic_write
 
+    if output is not None:
+        check_output(journal, output)
     session_id = journal.resolve_for_reading(ref)
     text = Renderer(journal, ascii=use_ascii).render(session_id)
-    if output is None:
+    if output is None or is_stdout(output):
         _write_stdout(text)
         return
-    atomic_write(output, text)
+    if not write_output(journal, output, text):
+        return
     emit(
         {"session": session_id, "path": str(output)},
         f"wrote {output}",
@@ -75,11 +79,14 @@ def _render_all(
     journal: object, output: Path | None, ascii: bool, as_json: bool
 ) -> None:
     from journal.cli.fastrender import print_batch
+    from journal.operations.output_path import output_folder
     from journal.render.batch import render_all
+    from journal.render.stamp import reports_folder
     from journal.store.sessions import Journal
 
     assert isinstance(journal, Journal)
-    result = render_all(journal, out_dir=output, ascii=ascii)
+    target = output_folder(journal, output or reports_folder(journal))
+    result = render_all(journal, out_dir=target, ascii=ascii)
     code = print_batch(result, as_json=as_json)
     if code:
         raise typer.Exit(code)

@@ -9,13 +9,9 @@ from typing import Annotated, Any
 
 import typer
 
-from journal.cli.options import Json, SessionOpt
+from journal.cli.options import Json, NoRedact, SessionOpt
 
 commands = typer.Typer()
-
-NoRedact = Annotated[
-    bool, typer.Option("--no-redact", help="Keep secrets in the record as printed.")
-]
 
 
 @commands.command("verify")
@@ -174,11 +170,13 @@ def exec_(
         star=star,
         redact=not no_redact,
     )
+    from journal.cli.output import redaction_note
+
     evidence = done.event.get("evidence") or []
     note = f", output in {evidence[0]}" if evidence else ""
     print(
         f"journal: recorded exit {done.exit_code} ({done.duration_s:.1f}s) "
-        f"→ {done.session_id}{note}",
+        f"→ {done.session_id}{note}{redaction_note(done.redacted)}",
         file=sys.stderr,
     )
     sys.exit(done.exit_code)

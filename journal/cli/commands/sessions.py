@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from journal.cli.options import Json, SessionOpt
-from journal.cli.output import emit
+from journal.cli.options import Json, NoRedact, SessionOpt
+from journal.cli.output import emit, redaction_note
 
 if TYPE_CHECKING:
     from journal.store.sessions import Journal
@@ -75,6 +75,7 @@ def new(
         str | None,
         typer.Option(help="Log an `impact` event: when impact began (e.g. 14:05)."),
     ] = None,
+    no_redact: NoRedact = False,
     as_json: Json = False,
 ) -> None:
     """Create a session folder and make it the active session; --detected and
@@ -84,6 +85,7 @@ def new(
 
     journal = Journal.open()
     _check_choice("severity", severity, journal.config.severities)
+    found: list[str] = []
     session_id = create_session(
         journal,
         " ".join(title),
@@ -96,13 +98,15 @@ def new(
         activate=not no_activate,
         detected=detected,
         impact=impact,
+        redact=not no_redact,
+        redacted=found,
     )
     _refresh_index_if_built(journal)
     folder = journal.sessions_dir / session_id
     active = "" if no_activate else " (now active)"
     emit(
-        {"session": session_id, "path": str(folder)},
-        f"created {session_id}{active}",
+        {"session": session_id, "path": str(folder), "redacted": found},
+        f"created {session_id}{active}{redaction_note(found)}",
         as_json=as_json,
     )
 
@@ -181,9 +185,7 @@ def set_(
             help="The value; `null` clears an optional field; - reads standard input."
         ),
     ],
-    no_redact: Annotated[
-        bool, typer.Option("--no-redact", help="Keep secrets in the value as typed.")
-    ] = False,
+    no_redact: NoRedact = False,
     session: SessionOpt = None,
     as_json: Json = False,
 ) -> None:
@@ -199,11 +201,7 @@ def set_(
     journal = Journal.open()
     changed = set_field(journal, session, path, value, redact=not no_redact)
     found = changed.redacted
-    note = (
-        f" ({len(found)} secret(s) redacted: {', '.join(sorted(set(found)))})"
-        if found
-        else ""
-    )
+    note = redaction_note(found)
     seen = _seen_root_cause(journal, changed.session_id, path)
     data = {"session": changed.session_id, "set": path, "redacted": list(found)}
     human = f"set {path} in {changed.session_id}{note}"
@@ -264,12 +262,16 @@ def edit(
     ref: Annotated[
         str | None, typer.Argument(help="Session (default: active).")
     ] = None,
+    no_redact: NoRedact = False,
 ) -> None:
-    """Open session.yaml in $EDITOR; it is saved only if it validates."""
+    """Open session.yaml in $EDITOR; it is saved only if it validates (secrets in
+    what you added are redacted, and the line says so)."""
     from journal.operations.editor import edit_session
     from journal.store.sessions import Journal
 
-    result = edit_session(Journal.open(), ref, confirm=_confirm_reopen)
+    result = edit_session(
+        Journal.open(), ref, confirm=_confirm_reopen, redact=not no_redact
+    )
     print(result)
 
 

@@ -1,0 +1,159 @@
+"""Where `-o PATH` may write (`render`, `export`): `-` is standard output, a link is
+written through as a shell redirect does, a device or pipe is written in place, and
+the journal's own files and `.git` are never replaced.
+
+One helper for every command with `-o`, so `render`, `render --all`, `export`,
+`export --all` and the `render --all` fast path agree on what they refuse.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from journal.errors import UsageError, WriteError
+from journal.store.layout import SCHEMA_FILE
+from journal.store.locate import CONFIG_NAME
+from journal.store.sessions import Journal
+
+STDOUT = "-"
+
+
+def is_stdout(path: Path | str | None) -> bool:
+    """True for `-o -`: standard output, as the README promises."""
+    return path is not None and str(path) == STDOUT
+
+
+def write_output(journal: Journal, path: Path, text: str) -> bool:
+    """Write `text` to `-o path` for one report or export.
+
+    A regular file (or a new one) is replaced atomically; through a symbolic link
+    it is the link's target that gets the text and the link stays, as with `>`. A
+    character device or a named pipe (`/dev/null`, `/dev/stdout`) is opened and
+    written in place, as with `>`. Anything else is one line, nothing written.
+    False when it went to a stream (no "wrote" line belongs in it)."""
+    from journal.store.files import atomic_write
+
+    real = _checked_file(journal, path)
+    if real is None:
+        _write_in_place(path, text)
+        return False
+    atomic_write(real, text)
+    return True
+
+
+def check_output(journal: Journal, path: Path) -> None:
+    """Refuse `-o path` before any work is done (`write_output` checks it again)."""
+    if not is_stdout(path):
+        _checked_file(journal, path)
+
+
+def output_folder(journal: Journal, path: Path, *, option: str = "-o") -> Path:
+    """The folder `--all -o path` writes one file per session into, resolved
+    through links; refused when it is a file or one of the journal's own."""
+    if is_stdout(path):
+        raise UsageError(
+            f"{option} - (standard output) takes one session; --all writes a folder",
+            f"give a folder, e.g. {option} reports, or name one session",
+        )
+    real = Path(os.path.realpath(path))
+    _refuse_own(journal, path, real)
+    if real.exists() and not real.is_dir():
+        raise UsageError(
+            f"{option} {path} is a file, not a folder",
+            f"with --all give a folder, e.g. {option} reports",
+        )
+    return real
+
+
+def _checked_file(journal: Journal, path: Path) -> Path | None:
+    """The real path to replace atomically, or None to write `path` in place."""
+    real = Path(os.path.realpath(path))
+    try:
+        mode = path.stat().st_mode  # follows links, as `>` does
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror}") from None
+    if mode is not None and (
+        stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or _names_a_stream(path)
+    ):
+        return None
+    _refuse_own(journal, path, real)
+    if mode is None:
+        if not real.parent.is_dir():
+            raise UsageError(
+                f"-o {path}: there is no folder {real.parent}", "create it first"
+            )
+        return real
+    if stat.S_ISDIR(mode):
+        raise UsageError(
+            f"-o {path} is a folder", f"give a file name, e.g. -o {path}/report.md"
+        )
+    if not stat.S_ISREG(mode):
+        raise UsageError(
+            f"-o {path} is a {_kind(mode)}, not a file",
+            "give a file name, or - for standard output",
+        )
+    return real
+
+
+def _names_a_stream(path: Path) -> bool:
+    """`/dev/stdout`, `/dev/fd/3`, `/proc/self/fd/1`: an open stream, whatever it is
+    connected to; replacing the file behind it would take it from the shell."""
+    return str(path.absolute()).startswith(("/dev/", "/proc/"))
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISBLK(mode):
+        return "block device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special file"
+
+
+def _refuse_own(journal: Journal, given: Path, real: Path) -> None:
+    """Refuse a path (after links) that is, or is inside, what the journal keeps."""
+    what = _own_part(journal, real)
+    if what is not None:
+        raise UsageError(
+            f"-o {given} would overwrite {what}",
+            "write it elsewhere, e.g. -o report.md (or - for standard output)",
+        )
+
+
+def _own_part(journal: Journal, real: Path) -> str | None:
+    if any(part.lower() == ".git" for part in real.parts):
+        return "git's own files (.git)"
+    root = Path(os.path.realpath(journal.root))
+    files = {
+        CONFIG_NAME: "the journal's configuration",
+        SCHEMA_FILE: "the journal's JSON Schema",
+        journal.config.site.config_file: "the site's configuration",
+        ".gitattributes": "the journal's git attributes",
+        ".gitignore": "the journal's .gitignore",
+    }
+    for name, label in files.items():
+        if real == Path(os.path.realpath(root / name)):
+            return f"{label} ({name})"
+    folders = {
+        journal.config.sessions_dir: "the sessions",
+        journal.config.templates_dir: "the templates",
+    }
+    for name, label in folders.items():
+        folder = Path(os.path.realpath(root / name))
+        if real.is_relative_to(folder):
+            return f"{label} ({name}/)"
+    state = Path(os.path.realpath(journal.state_dir))
+    if real.is_relative_to(state):
+        return "the journal's state folder"
+    return None
+
+
+def _write_in_place(path: Path, text: str) -> None:
+    try:
+        with path.open("wb") as handle:
+            handle.write(text.encode("utf-8"))
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror}") from None
