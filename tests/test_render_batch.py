@@ -184,3 +184,22 @@ def test_a_run_with_nothing_changed_ranks_no_related_sessions(
     session.write_text(session.read_text().replace("API latency", "API latency (p99)"))
     with pytest.raises(AssertionError, match="ranked on a no-op run"):
         batch.render_all(journal)
+
+
+def test_a_report_like_file_it_did_not_write_is_never_removed(example: Cli) -> None:
+    """`render --all -o DIR` removes only reports it wrote there: a file named like a
+    report that no session has, put there by someone else, stays — and so does a
+    report of a gone session that was edited by hand after it was written."""
+    out = example.root / "out"
+    out.mkdir()
+    foreign = out / "2020-01-01-our-own-notes.md"
+    foreign.write_text("ours\n", "utf-8")
+    render_all(example, "-o", str(out))
+    edited = out / "2025-11-04-fix-validation.md"
+    edited.write_text("annotated by hand\n", "utf-8")
+    for gone in ("2025-11-12-api-latency-spike", "2025-11-04-fix-validation"):
+        shutil.rmtree(example.root / "sessions" / gone)
+    result = render_all(example, "-o", str(out))
+    assert result["removed"] == ["2025-11-12-api-latency-spike"]
+    assert foreign.read_text("utf-8") == "ours\n"
+    assert edited.read_text("utf-8") == "annotated by hand\n"

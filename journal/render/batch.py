@@ -63,7 +63,7 @@ def render_all(
         # Nothing any report is made of changed since the last run, so neither did
         # any session's related sessions: skip ranking them (the costly part).
         result.unchanged.extend(entries)
-        result.removed = _remove_stale(target, set(entries))
+        result.removed = _remove_stale(target, set(entries), manifest)
         index.save()
         if facts is not None:
             reports = {sid: manifest[sid]["stat"] for sid in entries}
@@ -108,7 +108,7 @@ def render_all(
         else:
             result.unchanged.append(session_id)
         fresh[session_id] = {"key": key, "stat": stat_key(path)}
-    result.removed = _remove_stale(target, set(entries))
+    result.removed = _remove_stale(target, set(entries), manifest)
     index.save()
     if fresh != manifest:
         save_cache(manifest_path, fresh)
@@ -232,16 +232,26 @@ def _global_key(journal: Journal, ascii: bool) -> str:
     return digest.hexdigest()
 
 
-def _remove_stale(target: Path, existing: set[str]) -> list[str]:
+def _remove_stale(
+    target: Path, existing: set[str], manifest: dict[str, Any]
+) -> list[str]:
+    """Remove the reports of sessions that are gone — only files this command wrote
+    into `target` and nobody changed since (the manifest keeps their stats): a
+    report-like file someone else put there is never deleted."""
     removed = []
     try:
         names = sorted(p.name for p in target.iterdir())
     except FileNotFoundError:
         return []
     for name in names:
-        if REPORT_RE.match(name) and name[:-3] not in existing:
-            (target / name).unlink()
-            removed.append(name[:-3])
+        session_id = name[:-3]
+        if not REPORT_RE.match(name) or session_id in existing:
+            continue
+        known = manifest.get(session_id)
+        path = target / name
+        if isinstance(known, dict) and known.get("stat") == stat_key(str(path)):
+            path.unlink()
+            removed.append(session_id)
     return removed
 
 
