@@ -178,7 +178,7 @@ def test_a_report_without_a_date_takes_the_day_git_added_it(
         file.write("\nReviewed again.\n")
     _git(repo, "commit", "-qam", "edit", when="2024-01-02T10:00:00+00:00")
     found = _import_json(cli, repo / "mail" / "relay.md", dry_run=True)["files"][0]
-    assert (found["date"], found["date_source"]) == ("2019-07-04", "git")
+    assert (found["date"], found["date_source"]) == ("2019-07-04", "git history")
     assert found["planned_id"].startswith("2019-07-04-")
     out = cli.ok("import", str(repo / "mail" / "relay.md"), "--dry-run").out
     assert "date: 2019-07-04 (from the commit that added it to git)" in out

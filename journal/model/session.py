@@ -25,7 +25,7 @@ Decision = Literal["chosen", "rejected", "deferred"]
 Horizon = Literal["immediate", "short", "long"]
 LessonKind = Literal["went-well", "went-wrong", "lucky"]
 DateSource = Literal[
-    "front matter", "header", "title", "file name", "timeline", "git", "undated"
+    "front matter", "header", "title", "file name", "timeline", "git history", "undated"
 ]
 _ID_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9][a-z0-9-]*$"
 SessionRef = Annotated[

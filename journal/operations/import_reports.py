@@ -303,7 +303,7 @@ def _write(
 
 
 def _source(day: date | None) -> str:
-    return "git" if day else "undated"
+    return "git history" if day else "undated"
 
 
 def _git_added_day(path: Path) -> date | None:

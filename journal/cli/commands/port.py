@@ -104,7 +104,7 @@ _EVIDENCE = {
     "title": "its title",
     "file name": "its file name",
     "timeline": "its first timeline entry",
-    "git": "the commit that added it to git",
+    "git history": "the commit that added it to git",
 }
 
 
