@@ -31,6 +31,7 @@ def init_journal(root: Path, *, sessions_dir: str = "sessions") -> InitResult:
     """Create config, sessions folder, schema and git attributes; keep what exists."""
     from journal.model.session import json_schema
 
+    _refuse_non_folder(root)
     result = InitResult(root)
     root.mkdir(parents=True, exist_ok=True)
     config_text = default_config_yaml().replace(
@@ -52,6 +53,17 @@ def init_journal(root: Path, *, sessions_dir: str = "sessions") -> InitResult:
     return result
 
 
+def _refuse_non_folder(root: Path) -> None:
+    """A journal is a folder: a file, device or FIFO of that name is refused."""
+    from journal.errors import UsageError
+
+    if (root.exists() or root.is_symlink()) and not root.is_dir():
+        raise UsageError(
+            f"{root} is not a folder",
+            "give a folder for the journal (it is made if it does not exist)",
+        )
+
+
 def init_org(root: Path, journals: list[Path]) -> InitResult:
     """A journal.yaml that only names other journals (`site.journals`), for one site
     built from all of them; paths are written relative to it."""
@@ -62,6 +74,7 @@ def init_org(root: Path, journals: list[Path]) -> InitResult:
 
     for path in journals:
         open_journal(path)  # each must be a journal: one line naming it if not
+    _refuse_non_folder(root)
     result = InitResult(root)
     config = root / CONFIG_NAME
     if config.exists():

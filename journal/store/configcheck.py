@@ -97,9 +97,11 @@ def _check_words(
     for value in values:
         if not value.strip() or value != value.strip() or _CONTROL.search(value):
             raise _refuse(
-                name, value, "is not a usable name",
+                name,
+                value,
+                "is not a usable name",
                 "use a word without leading or trailing spaces or control characters",
-            )  # fmt: skip
+            )
         if values.count(value) > 1:
             raise _refuse(name, value, "is listed twice", "list each value once")
 
@@ -116,18 +118,22 @@ def _check_closed(statuses: tuple[str, ...], closed: tuple[str, ...]) -> None:
     for status in closed:
         if status not in statuses:
             raise _refuse(
-                "closed_statuses", status, "is not one of the statuses",
+                "closed_statuses",
+                status,
+                "is not one of the statuses",
                 "use one of: " + ", ".join(statuses) + " (or add it to statuses)",
-            )  # fmt: skip
+            )
 
 
 def _check_path(name: str, value: str) -> None:
     if not value.strip() or _CONTROL.search(value):
         raise _refuse(
-            name, value, "is not a usable path",
+            name,
+            value,
+            "is not a usable path",
             "give a folder or file name relative to journal.yaml, or remove the key "
             "for the default",
-        )  # fmt: skip
+        )
 
 
 def _check_number(
@@ -142,9 +148,11 @@ def _check_number(
 def _check_trailer(trailer: str) -> None:
     if not _TRAILER_KEY.match(trailer):
         raise _refuse(
-            "git.trailer", trailer, "is not a trailer key git can read",
+            "git.trailer",
+            trailer,
+            "is not a trailer key git can read",
             "use letters, digits and dashes, e.g. Journal-Session",
-        )  # fmt: skip
+        )
 
 
 def _check_web_url(url: str) -> None:
@@ -153,10 +161,12 @@ def _check_web_url(url: str) -> None:
     unknown = [p for p in _PLACEHOLDER.findall(url) if p not in ("sha", "path")]
     if unknown or "{sha}" not in url or not url.startswith(("https://", "http://")):
         raise _refuse(
-            "git.web_url", url, "is not a commit URL pattern",
+            "git.web_url",
+            url,
+            "is not a commit URL pattern",
             "give an http(s) URL with {sha} (and optionally {path}), e.g. "
             "https://git.example.com/{path}/commit/{sha}",
-        )  # fmt: skip
+        )
 
 
 def _check_pattern(pattern: str) -> None:
@@ -170,6 +180,8 @@ def _check_pattern(pattern: str) -> None:
         ) from None
     if not matches_nothing:
         raise _refuse(
-            "redact_patterns", pattern, "matches the empty text",
+            "redact_patterns",
+            pattern,
+            "matches the empty text",
             "make the pattern match at least one character (+ rather than *)",
-        )  # fmt: skip
+        )
