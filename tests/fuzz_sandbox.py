@@ -91,6 +91,7 @@ def environment() -> dict[str, str]:
         LANG="C.UTF-8",
         LC_ALL="C.UTF-8",
         COLUMNS="100",
+        PYTHONIOENCODING="utf-8:strict",  # as a terminal in en_US.UTF-8 does
     )
     return env
 

@@ -315,6 +315,8 @@ def problems(vector: Vector, outcome: Outcome, changed: list[str]) -> list[str]:
     """What is wrong with a run, by the property; empty when it holds."""
     if vector.argv[0] == "exec" and _recorded(outcome):
         return []  # `exec` exits with the code of the command it ran and recorded
+    if vector.argv[0] == "verify" and outcome.code == 1 and not outcome.err.strip():
+        return []  # a validation command failed or timed out: recorded, exit 1
     found = []
     codes = (0, 1, 2, *_SHELL_CODES) if vector.argv[0] == "exec" else (0, 1, 2)
     if outcome.timed_out:
@@ -370,6 +372,10 @@ def _site_output(vector: Vector, outcome: Outcome, changed: list[str]) -> bool:
     return vector.argv[:2] == ("site", "build") and "--output" in vector.argv
 
 
+def _render_output(vector: Vector, outcome: Outcome, changed: list[str]) -> bool:
+    return vector.argv[0] in ("render", "export") and "--output" in vector.argv
+
+
 def _init_sessions_dir(vector: Vector, outcome: Outcome, changed: list[str]) -> bool:
     return vector.argv[0] == "init" and "--sessions-dir" in vector.argv
 
@@ -395,6 +401,12 @@ KNOWN: tuple[Known, ...] = (
         "site build -o onto a file, the journal's own files or a device: the "
         "builder's traceback, and generated files left behind",
         _site_output,
+    ),
+    Known(
+        4,
+        "render/export -o onto a FIFO, a device, a folder, a link or the journal's "
+        "own files",
+        _render_output,
     ),
     Known(
         6,

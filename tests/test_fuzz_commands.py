@@ -88,3 +88,30 @@ def test_no_command_breaks_the_property(
 def test_the_allow_list_names_issue_items_only() -> None:
     """KNOWN holds defects the issue lists (items 1–17), each with what it is."""
     assert all(1 <= k.item <= 17 and k.what for k in KNOWN)
+
+
+def test_the_recorded_reliability_figures_match_the_tests() -> None:
+    """docs/reliability.md is generated from tests/reliability_figures.json: every
+    figure a test in `--run` records is there, and the counts it holds are the tests'
+    own. Otherwise: python tests/reliability_page.py --run."""
+    import re
+
+    from tests import test_redact, test_reliability_bad_input
+    from tests.reliability_page import REPO, TESTS, recorded
+
+    data = recorded()
+    for test in TESTS:
+        source = (REPO / test.split("::")[0]).read_text(encoding="utf-8")
+        for key in re.findall(r'\brecord\(\s*"(\w+)"', source):
+            assert key in data, f"{key} ({test}) is not recorded"
+            assert data["_tests"][key].startswith(test.split("::")[0]), key
+    assert data["bad_input"]["rows"] == len(test_reliability_bad_input.ROWS)
+    assert data["secrets"]["secrets"] == len(test_redact.SECRETS)
+    quick = [data[f"fuzz_quick_{chunk}"] for chunk in range(CHUNKS)]
+    assert sum(q["runs"] for q in quick) == RUNS
+    assert {q["seed"] for q in quick} == {SEED}
+    assert all(q["new"] == 0 for q in quick)
+    long = data["fuzz_long"]
+    assert long["runs"] >= 5000
+    assert long["commands"] == len(declared_commands())
+    assert long["new_defects"] == 0 and long["internal_errors_new"] == 0

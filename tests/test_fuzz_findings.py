@@ -99,3 +99,57 @@ def test_edit_that_breaks_the_file_still_keeps_the_edit(
     result = cli("edit", env={"EDITOR": str(script)})
     line = _one_line(result, 2)
     assert "not saved" in line and "your edit is kept in" in line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("verify", "--cwd", "a\r\n\x1b[31mb"),
+        ("site", "build", "--journal", "x\ny", "--keep-going"),
+    ],
+    ids=["verify --cwd", "site build --journal"],
+)
+def test_a_value_with_control_characters_stays_on_the_error_line(
+    cli: Cli, session_id: str, args: tuple[str, ...]
+) -> None:
+    """Found as `verify --cwd '…\\r\\n…'`: the value's newline split the error in two
+    lines, and its escape sequence reached the terminal."""
+    cli.ok("validate", "add", "Passes", "--command", "true")
+    before = snapshot(cli.root)
+    line = _one_line(cli(*args), 1)
+    assert "\x1b" not in line and "\r" not in line
+    assert ("a\\r\\n\\x1b[31mb" in line) or ("x\\ny" in line)
+    assert snapshot(cli.root) == before
+
+
+def test_a_link_that_leads_back_to_itself_is_one_line(
+    cli: Cli, session_id: str
+) -> None:
+    """Found as `verify --cwd {S}/outside/loop`: Path.resolve() raised RuntimeError
+    (a symlink loop), exit 70."""
+    cli.ok("validate", "add", "Passes", "--command", "true")
+    (cli.root / "loop").symlink_to("loop")
+    before = snapshot(cli.root)
+    line = _one_line(cli("verify", "--cwd", "loop"), 1)
+    assert f"{cli.root}/loop is a link that leads back to itself" in line
+    assert snapshot(cli.root) == before
+
+
+def test_init_in_a_folder_whose_name_is_not_utf8_prints_its_name(
+    tmp_path: Path, cli: Cli
+) -> None:
+    """Found as `journal init 'caf\\udce9 …'`: the journal was made, then printing its
+    folder's name failed (UnicodeEncodeError, exit 70) with every file left behind."""
+    import subprocess
+    import sys
+
+    name = b"caf\xe9"
+    done = subprocess.run(
+        [sys.executable, "-m", "journal", "init", name],
+        cwd=tmp_path, capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"},  # as en_US.UTF-8
+        timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(b"journal in " + os.fsencode(tmp_path) + b"/" + name)
+    assert (tmp_path / os.fsdecode(name) / "journal.yaml").is_file()

@@ -14,6 +14,7 @@ import sys
 
 def main() -> None:
     argv = sys.argv[1:]
+    _print_names_as_bytes()
     if argv[:1] == ["log"]:
         from journal.cli.fastlog import run_fast_log
 
@@ -45,3 +46,11 @@ def main() -> None:
     from journal.cli.app import run
 
     run(argv)
+
+
+def _print_names_as_bytes() -> None:
+    """A name that is not UTF-8 (a folder, an argument) is printed back as the bytes
+    it was, as `ls` does, rather than failing after the work is done."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="surrogateescape")
