@@ -216,7 +216,7 @@ def restore(template: Path, sandbox: Path) -> None:
     """Put `sandbox` back exactly as `template` (plus its special files).
 
     Only what differs by type, size, time or mode is copied again (a full copy costs
-    ~150 ms a run); git's object store is left alone, as extra objects change nothing.
+    ~150 ms a run), git's objects included: a run may delete them (`site build -o .`).
     """
     try:
         _sync(template, sandbox)
@@ -289,8 +289,6 @@ def _manifest(root: Path) -> dict[str, Entry]:
         with os.scandir(root / rel if rel else root) as found:
             for entry in found:
                 name = f"{rel}/{entry.name}" if rel else entry.name
-                if name == "repo/.git/objects":
-                    continue
                 info = entry.stat(follow_symlinks=False)
                 kind = stat.S_IFMT(info.st_mode)
                 regular = kind == stat.S_IFREG

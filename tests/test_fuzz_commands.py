@@ -115,3 +115,35 @@ def test_the_recorded_reliability_figures_match_the_tests() -> None:
     assert long["runs"] >= 5000
     assert long["commands"] == len(declared_commands())
     assert long["new_defects"] == 0 and long["internal_errors_new"] == 0
+
+
+def test_each_run_starts_from_the_same_journal(
+    templates: dict[str, Path], tmp_path: Path
+) -> None:
+    """restore() undoes what a run may do: files changed, added, made folders, a
+    folder made unreadable, git's objects deleted; the devices are made again."""
+    import shutil
+
+    from tests.fuzz_sandbox import IDS, _manifest, restore, tree_hash
+
+    template, sandbox = templates["damaged"], tmp_path / "sandbox"
+    restore(template, sandbox)
+    first = tree_hash(sandbox)
+    repo = sandbox / "repo"
+    (repo / "journal.yaml").write_text("changed\n")
+    (repo / "new-file").write_text("x")
+    timeline = repo / "sessions" / IDS[0] / "timeline.yaml"
+    timeline.unlink()
+    timeline.mkdir()
+    shutil.rmtree(repo / ".git" / "objects")
+    (sandbox / "outside" / "dir").chmod(0)
+    (sandbox / "outside" / "null").unlink()
+    restore(template, sandbox)
+    assert tree_hash(sandbox) == first
+    specials = {"outside/null", "outside/zero", "outside/fifo"}
+    have = {k: v for k, v in _manifest(sandbox).items() if k not in specials}
+    assert have == _manifest(template)
+    import subprocess
+
+    git = subprocess.run(["git", "rev-parse", "HEAD^{tree}"], cwd=repo, check=False)
+    assert git.returncode == 0  # the objects are back: the repository still reads
