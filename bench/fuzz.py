@@ -22,8 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.fuzz_campaign import Campaign, Finding, describe, run_campaign
 from tests.fuzz_sandbox import make_template
-from tests.fuzz_support import Campaign, Finding, describe, run_campaign, vectors
+from tests.fuzz_support import vectors
 
 
 def main(argv: list[str] | None = None) -> int:

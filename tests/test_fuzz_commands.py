@@ -20,14 +20,9 @@ from pathlib import Path
 import pytest
 
 from tests.figures import record
+from tests.fuzz_campaign import describe, run_campaign
 from tests.fuzz_sandbox import make_template
-from tests.fuzz_support import (
-    KNOWN,
-    declared_commands,
-    describe,
-    run_campaign,
-    vectors,
-)
+from tests.fuzz_support import KNOWN, declared_commands, vectors
 
 SEED = int(os.environ.get("JOURNAL_FUZZ_SEED", "20261206"))
 RUNS = 300
