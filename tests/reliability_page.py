@@ -206,7 +206,10 @@ def table(f: dict[str, Any] | None = None, n: dict[str, Any] | None = None) -> s
     lines += [f"| {p} | {t} | {text} |" for p, t, text in rows(f, n)]
     tests = f.get("_tests", {})
     lines += ["", "Each measured figure, and the test that recorded it:", ""]
-    lines += [f"- `{key}`: `{tests.get(key, '?')}`" for key in sorted(tests)]
+    lines += [
+        f"- `{key}`: " + ", ".join(f"`{test}`" for test in tests[key])
+        for key in sorted(tests)
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -226,7 +229,7 @@ def run_again() -> None:
     )  # fmt: skip
     data = json.loads(fresh.read_text(encoding="utf-8"))
     data["fuzz_long"] = json.loads(long_json.read_text(encoding="utf-8"))
-    data["_tests"]["fuzz_long"] = "bench/fuzz.py " + " ".join(LONG_FUZZ)
+    data["_tests"]["fuzz_long"] = ["bench/fuzz.py " + " ".join(LONG_FUZZ)]
     long_json.unlink()
     fresh.unlink()
     FIGURES.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")

@@ -99,7 +99,7 @@ def test_the_recorded_reliability_figures_match_the_tests() -> None:
         source = (REPO / test.split("::")[0]).read_text(encoding="utf-8")
         for key in re.findall(r'\brecord\(\s*"(\w+)"', source):
             assert key in data, f"{key} ({test}) is not recorded"
-            assert data["_tests"][key].startswith(test.split("::")[0]), key
+            assert any(t.startswith(test.split("::")[0]) for t in data["_tests"][key])
     assert data["bad_input"]["rows"] == len(test_reliability_bad_input.ROWS)
     assert data["secrets"]["secrets"] == len(test_redact.SECRETS)
     quick = [data[f"fuzz_quick_{chunk}"] for chunk in range(CHUNKS)]
