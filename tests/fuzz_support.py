@@ -376,6 +376,10 @@ def _render_output(vector: Vector, outcome: Outcome, changed: list[str]) -> bool
     return vector.argv[0] in ("render", "export") and "--output" in vector.argv
 
 
+def _exec_message(vector: Vector, outcome: Outcome, changed: list[str]) -> bool:
+    return vector.argv[0] == "exec" and "--message" in vector.argv
+
+
 def _init_sessions_dir(vector: Vector, outcome: Outcome, changed: list[str]) -> bool:
     return vector.argv[0] == "init" and "--sessions-dir" in vector.argv
 
@@ -384,6 +388,12 @@ def _init_sessions_dir(vector: Vector, outcome: Outcome, changed: list[str]) -> 
 # narrow as its symptom allows; the integrator empties this after the merge, and any
 # vector still failing then is a defect to fix, not to list.
 KNOWN: tuple[Known, ...] = (
+    Known(
+        7,
+        "exec runs the command, then refuses its --message (blank, not UTF-8) and "
+        "leaves the output behind: validate every argument before running",
+        _exec_message,
+    ),
     Known(
         16,
         "a timeline.yaml that is a folder crashes every command over all "
