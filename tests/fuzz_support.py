@@ -315,8 +315,8 @@ def problems(vector: Vector, outcome: Outcome, changed: list[str]) -> list[str]:
     """What is wrong with a run, by the property; empty when it holds."""
     if vector.argv[0] == "exec" and _recorded(outcome):
         return []  # `exec` exits with the code of the command it ran and recorded
-    if vector.argv[0] == "verify" and outcome.code == 1 and not outcome.err.strip():
-        return []  # a validation command failed or timed out: recorded, exit 1
+    if vector.argv[0] in _ANSWER_ONE and outcome.code == 1 and _answered(outcome):
+        return []  # check found errors, a validation step failed: exit 1 is the answer
     found = []
     codes = (0, 1, 2, *_SHELL_CODES) if vector.argv[0] == "exec" else (0, 1, 2)
     if outcome.timed_out:
@@ -345,6 +345,16 @@ def problems(vector: Vector, outcome: Outcome, changed: list[str]) -> list[str]:
 _SHELL_CODES = (126, 127)
 
 
+# Commands whose exit 1 is an answer printed on stdout, not an error: `check` (errors
+# found, for CI) and `verify` (a validation step failed or timed out, recorded).
+_ANSWER_ONE = ("check", "verify")
+
+
+def _answered(outcome: Outcome) -> bool:
+    said = [line for line in outcome.err.splitlines() if line.strip()]
+    return bool(outcome.out.strip()) and not said
+
+
 def _recorded(outcome: Outcome) -> bool:
     lines = outcome.err.splitlines()
     return bool(lines) and lines[-1].startswith("journal: recorded exit ")
@@ -361,7 +371,10 @@ class Known:
 
 
 def _timeline_folder(vector: Vector, outcome: Outcome, changed: list[str]) -> bool:
-    return vector.journal == "damaged" and "IsADirectoryError" in outcome.err
+    said = outcome.err
+    return vector.journal == "damaged" and (
+        "IsADirectoryError" in said or "timeline.yaml: Is a directory" in said
+    )
 
 
 def _too_long(vector: Vector, outcome: Outcome, changed: list[str]) -> bool:
