@@ -390,7 +390,8 @@ def _render_output(vector: Vector, outcome: Outcome, changed: list[str]) -> bool
 
 
 def _exec_message(vector: Vector, outcome: Outcome, changed: list[str]) -> bool:
-    return vector.argv[0] == "exec" and "--message" in vector.argv
+    refused = "--message" in vector.argv or "not valid UTF-8" in outcome.err
+    return vector.argv[0] == "exec" and refused
 
 
 def _init_sessions_dir(vector: Vector, outcome: Outcome, changed: list[str]) -> bool:
@@ -403,8 +404,9 @@ def _init_sessions_dir(vector: Vector, outcome: Outcome, changed: list[str]) -> 
 KNOWN: tuple[Known, ...] = (
     Known(
         7,
-        "exec runs the command, then refuses its --message (blank, not UTF-8) and "
-        "leaves the output behind: validate every argument before running",
+        "exec runs the command, then refuses its --message (blank, not UTF-8) or a "
+        "command line that is not UTF-8, and leaves the output behind: validate "
+        "every argument before running",
         _exec_message,
     ),
     Known(

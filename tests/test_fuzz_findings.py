@@ -153,3 +153,40 @@ def test_init_in_a_folder_whose_name_is_not_utf8_prints_its_name(
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(b"journal in " + os.fsencode(tmp_path) + b"/" + name)
     assert (tmp_path / os.fsdecode(name) / "journal.yaml").is_file()
+
+
+def test_log_refused_after_its_attachment_was_copied_leaves_no_copy(
+    cli: Cli, session_id: str
+) -> None:
+    """Found as `journal log --attach - 'caf\\udce9 …'`: the text was refused (not
+    UTF-8) after standard input was copied into evidence/, which stayed."""
+    import subprocess
+    import sys
+
+    before = snapshot(cli.root)
+    done = subprocess.run(
+        [sys.executable, "-m", "journal", "log", "--attach", "-", b"caf\xe9"],
+        cwd=cli.root, input=b"output of a command\n", capture_output=True,
+        timeout=120,
+    )  # fmt: skip
+    result = Result(done.returncode, done.stdout.decode(), done.stderr.decode())
+    line = _one_line(result, 1)
+    assert "not valid UTF-8" in line
+    assert snapshot(cli.root) == before
+    assert not (cli.root / "sessions" / session_id / "evidence").exists()
+
+
+def test_log_keeps_an_evidence_folder_that_was_there(
+    cli: Cli, session_id: str, tmp_path: Path
+) -> None:
+    evidence = cli.root / "sessions" / session_id / "evidence"
+    evidence.mkdir()
+    (evidence / "old.log").write_text("kept\n")
+    attached = tmp_path / "new.log"
+    attached.write_text("new\n")
+    timeline = cli.root / "sessions" / session_id / "timeline.yaml"
+    timeline.unlink()
+    timeline.mkdir()  # the append fails after the copy
+    result = cli("log", "text", "--attach", str(attached))
+    assert result.code != 0
+    assert sorted(p.name for p in evidence.iterdir()) == ["old.log"]
