@@ -17,9 +17,24 @@ class JournalError(Exception):
         self.where = where
 
     def one_line(self) -> str:
-        """The message as the user sees it: `where: message (hint)`."""
+        """The message as the user sees it: `where: message (hint)`, on one line
+        whatever it quotes (a newline or an escape sequence in a value is shown
+        escaped, never acted on by the terminal)."""
         text = f"{self.where}: {self.message}" if self.where else self.message
-        return f"{text} — {self.hint}" if self.hint else text
+        text = f"{text} — {self.hint}" if self.hint else text
+        return text.translate(_VISIBLE)
+
+
+def _escape(code: int) -> str:
+    return {9: "\\t", 10: "\\n", 13: "\\r"}.get(code) or (
+        f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    )
+
+
+# C0 and C1 controls, DEL, and the line and paragraph separators.
+_CONTROL_CODES = [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
+_VISIBLE = {code: _escape(code) for code in _CONTROL_CODES}
+_CONTROLS = __import__("re").compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class UsageError(JournalError):

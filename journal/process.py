@@ -71,7 +71,7 @@ def spawn(
             stderr=stderr,
             start_new_session=own_group,
         )
-    except (FileNotFoundError, PermissionError) as exc:
+    except OSError as exc:  # not found, not executable, a name too long, ENOEXEC
         name = command if isinstance(command, str) else command[0]
         raise CommandNotFoundError(
             f"cannot run {name!r}: {exc.strerror or 'not found'}",

@@ -21,4 +21,8 @@ def record(key: str, value: Any) -> None:
     path = Path(named)
     data = json.loads(path.read_text()) if path.exists() else {}
     data[key] = value
+    # The test that measured it: docs/reliability.md names it beside the figure.
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[0].split("[")[0]
+    tests = data.setdefault("_tests", {})
+    tests[key] = sorted({*tests.get(key, []), test})
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")

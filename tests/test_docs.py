@@ -42,6 +42,10 @@ SKIP = {
     r"\bbench/run\.py\b": "the benchmarks take minutes; tests/test_bench.py runs them",
     r"^journal site serve\b": "serves until it is stopped",
     r"^python tests/catalogue\.py\b": "test_generated_parts_are_current runs it",
+    r"^python tests/reliability_page\.py\b": "test_generated_parts_are_current runs it; "
+    "--run runs the slow reliability tests and the long fuzzer",
+    r"^python bench/fuzz\.py\b": "the long fuzzer takes many minutes; the quick profile "
+    "is tests/test_fuzz_commands.py",
 }
 ILLUSTRATIVE = "# illustrative"
 
@@ -246,6 +250,12 @@ def _catalogue(env: dict[str, str]) -> str:
     return done.stdout
 
 
+def _reliability_table() -> str:
+    from tests.reliability_page import table
+
+    return table()
+
+
 REGIONS = [r for page in pages() for r in regions(page)]
 
 
@@ -254,6 +264,7 @@ def test_generated_parts_are_current(region: Region, sandbox: Sandbox) -> None:
     generators = {
         "check rules": _rules_table,
         "python tests/catalogue.py": lambda: _catalogue(sandbox.env),
+        "python tests/reliability_page.py": _reliability_table,
     }
     assert region.name in generators, f"no generator for {region.name!r}"
     fresh = generators[region.name]()

@@ -17,6 +17,7 @@ def main() -> None:
 
     notices.listener = _warn
     argv = sys.argv[1:]
+    _print_names_as_bytes()
     if argv[:1] == ["log"]:
         from journal.cli.fastlog import run_fast_log
 
@@ -52,3 +53,11 @@ def main() -> None:
 
 def _warn(message: str) -> None:
     print(f"journal: warning: {message}", file=sys.stderr, flush=True)
+
+
+def _print_names_as_bytes() -> None:
+    """A name that is not UTF-8 (a folder, an argument) is printed back as the bytes
+    it was, as `ls` does, rather than failing after the work is done."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="surrogateescape")

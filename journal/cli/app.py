@@ -209,12 +209,24 @@ def _report(exc: Exception, *, debug: bool) -> int:
     if isinstance(exc, click_exc.ClickException):
         _error(exc.format_message())
         return exc.exit_code
+    if isinstance(exc, RuntimeError) and str(exc).startswith(_LOOP):
+        # Path.resolve() on a link that leads back to itself (Python < 3.13)
+        path = str(exc)[len(_LOOP) :].strip("'")
+        looped = JournalError(
+            f"{path} is a link that leads back to itself",
+            "fix or remove the link, or give another path",
+        )
+        _error(looped.one_line())
+        return looped.exit_code
     if debug:
         raise exc
     _error(
         f"internal error: {exc!r} — this is a bug; rerun with --debug for the traceback"
     )
     return EXIT_BUG
+
+
+_LOOP = "Symlink loop from "
 
 
 def _error(text: str) -> None:

@@ -43,6 +43,9 @@ def edit_session(
         try:
             journal.validate_text(edited, where=str(original_path))
         except JournalError as exc:
+            if edited == original:  # not valid before the editor either: say that
+                copy.unlink()
+                raise
             if confirm(exc.one_line()):
                 continue
             raise UsageError(

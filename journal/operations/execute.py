@@ -4,6 +4,7 @@ as evidence — secrets scrubbed from all three."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import subprocess
@@ -69,12 +70,16 @@ def execute(
     if not (folder / SESSION_FILE).is_file():
         raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
     started = journal.now()
+    had_evidence = (folder / "evidence").is_dir()
     path, handle = open_evidence(folder, f"exec-{argv[0]}", at=started)
     try:
         with handle:
             code, seconds = _run(argv, sink=handle, on_output=on_output)
     except BaseException:
         path.unlink(missing_ok=True)
+        if not had_evidence:  # a command that never ran leaves no folder behind
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()
         raise
     kept = keep(path, config=journal.config, redact=redact)
     command, found = scrub_text(shown, config=journal.config, redact=redact)

@@ -62,9 +62,17 @@ def log_event(
     if not (folder / SESSION_FILE).is_file():
         raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
     with journal.lock(session_id):
-        if attach:
-            event["evidence"] = [_attach(folder, path) for path in attach]
-        append_event(folder / "timeline.yaml", event)
+        had_evidence = (folder / EVIDENCE_DIR).is_dir()
+        copied: list[str] = []
+        try:
+            for path in attach or ():
+                copied.append(_attach(folder, path))
+            if copied:
+                event["evidence"] = copied
+            append_event(folder / "timeline.yaml", event)
+        except BaseException:
+            _take_back(folder, copied, remove_folder=not had_evidence)
+            raise
     return Logged(session_id=session_id, event=event, redacted=found)
 
 
@@ -89,6 +97,18 @@ def check_text(text: str, *, attach: bool = False) -> str:
             "attach long output as a file with --attach",
         )
     return text
+
+
+def _take_back(folder: Path, copied: list[str], *, remove_folder: bool) -> None:
+    """An event that was not logged leaves no copy of its attachments behind."""
+    import contextlib
+
+    for name in copied:
+        with contextlib.suppress(OSError):
+            (folder / name).unlink()
+    if remove_folder:
+        with contextlib.suppress(OSError):
+            (folder / EVIDENCE_DIR).rmdir()
 
 
 def _attach(folder: Path, source: Path) -> str:

@@ -55,6 +55,7 @@ def init_journal(root: Path, *, sessions_dir: str = "sessions") -> InitResult:
 def _init(root: Path, sessions_dir: str, undo: _Undo) -> InitResult:
     from journal.model.session import json_schema
 
+    _refuse_non_folder(root)
     result = InitResult(root)
     undo.mkdir(root)
     config_text = default_config_yaml().replace(
@@ -122,6 +123,17 @@ class _Undo:
                     path.unlink(missing_ok=True)
 
 
+def _refuse_non_folder(root: Path) -> None:
+    """A journal is a folder: a file, device or FIFO of that name is refused."""
+    from journal.errors import UsageError
+
+    if (root.exists() or root.is_symlink()) and not root.is_dir():
+        raise UsageError(
+            f"{root} is not a folder",
+            "give a folder for the journal (it is made if it does not exist)",
+        )
+
+
 def init_org(root: Path, journals: list[Path]) -> InitResult:
     """A journal.yaml that only names other journals (`site.journals`), for one site
     built from all of them; paths are written relative to it."""
@@ -132,6 +144,7 @@ def init_org(root: Path, journals: list[Path]) -> InitResult:
 
     for path in journals:
         open_journal(path)  # each must be a journal: one line naming it if not
+    _refuse_non_folder(root)
     result = InitResult(root)
     config = root / CONFIG_NAME
     if config.exists():

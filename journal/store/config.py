@@ -109,7 +109,8 @@ class Config(Record):
     git: GitConfig = GitConfig()
 
 
-_NON_EMPTY = ("statuses", "severities", "event_kinds")
+# Part of the cache key: a file cached before a check was added is checked again.
+_CHECKS = 2
 
 
 def load_config(root: Path) -> Config:
@@ -119,17 +120,23 @@ def load_config(root: Path) -> Config:
         stat = path.stat()
     except FileNotFoundError:
         return Config()
-    key = [stat.st_mtime_ns, stat.st_size, __version__]
+    key = [stat.st_mtime_ns, stat.st_size, __version__, _CHECKS]
     cache = state_dir(root) / "config-cache.json"
     cached = _read_cache(cache, key)
     if cached is not None:
         return Config.from_plain(cached)
-    from journal.store.yamlio import read_yaml
+    from journal.store.configcheck import ConfigValueError, check_config, locate
+    from journal.store.yamlio import parse_yaml, read_text
 
-    data = read_yaml(path) or {}
+    text = read_text(path)
+    data = parse_yaml(text, where=str(path)) or {}
     if not isinstance(data, dict):
         raise InvalidDataError("must be a mapping of settings", where=f"{path}:1:1")
-    config = config_from_dict(data, where=str(path))
+    try:
+        config = config_from_dict(data, where=str(path))
+        check_config(config)
+    except ConfigValueError as exc:
+        raise locate(exc, path, text) from None
     _write_cache(cache, key, config.as_dict())
     return config
 
@@ -137,9 +144,6 @@ def load_config(root: Path) -> Config:
 def config_from_dict(data: dict[str, Any], *, where: str) -> Config:
     """Build a Config from parsed YAML, naming the key when a value is wrong."""
     config: Config = _build(Config, data, where=where, prefix="")
-    for name in _NON_EMPTY:
-        if not getattr(config, name):
-            raise InvalidDataError(f"{name} must list at least one value", where=where)
     _check_values(config, where=where)
     _confine_folders(config, where=where)
     return config
@@ -151,32 +155,20 @@ BUILDERS = ("mkdocs", "properdocs", "zensical")
 def _check_values(config: Config, *, where: str) -> None:
     """Values that parse but cannot work: refused here, once, with the file named,
     rather than failing later in the middle of a command."""
-    import re
-
     from journal.errors import UsageError
     from journal.when import zone
 
     if config.site.builder not in BUILDERS:
-        raise InvalidDataError(
+        raise _bad_key(
+            "site.builder",
             f"unknown site.builder {config.site.builder!r}",
             "use one of: " + ", ".join(BUILDERS),
-            where=where,
         )
     try:
         zone(config.timezone)
     except UsageError as exc:
-        raise InvalidDataError(exc.message, exc.hint, where=where) from None
+        raise _bad_key("timezone", exc.message, exc.hint) from None
     _check_journals(config.site.journals, where=where)
-    for pattern in config.redact_patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise InvalidDataError(
-                f"redact_patterns: {pattern!r} is not a valid regular expression "
-                f"({exc})",
-                "fix the pattern, or quote it in single quotes",
-                where=where,
-            ) from None
 
 
 def _check_journals(journals: tuple[str, ...], *, where: str) -> None:
@@ -266,10 +258,10 @@ def _build(cls: type[Record], data: dict[str, Any], *, where: str, prefix: str) 
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in fields:
-            raise InvalidDataError(
+            raise _bad_key(
+                prefix + str(key),
                 f"unknown setting {prefix + str(key)!r}",
                 _did_you_mean(str(key), fields),
-                where=where,
             )
         values[key] = _coerce(hints[key], value, where=where, name=f"{prefix}{key}")
     return cls(**values)
@@ -280,14 +272,14 @@ def _coerce(hint: Any, value: Any, *, where: str, name: str) -> Any:
 
     if isinstance(hint, type) and issubclass(hint, Record):
         if not isinstance(value, dict):
-            raise InvalidDataError(f"{name} must be a mapping", where=where)
+            raise _bad_key(name, f"{name} must be a mapping")
         return _build(hint, value, where=where, prefix=f"{name}.")
     origin = typing.get_origin(hint)
     if origin is tuple:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise InvalidDataError(f"{name} must be a list of strings", where=where)
+            raise _bad_key(name, f"{name} must be a list of strings, not {value!r}")
         return tuple(value)
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)  # `timeout: 60` means 60.0
@@ -295,10 +287,26 @@ def _coerce(hint: Any, value: Any, *, where: str, name: str) -> Any:
         hint is not bool and isinstance(value, bool)
     ):
         expected = getattr(hint, "__name__", str(hint))
-        raise InvalidDataError(
-            f"{name} must be a {expected}, not {value!r}", where=where
+        raise _bad_key(
+            name,
+            f"{name} must be a {expected}, not {value!r}",
+            _TYPE_HINTS.get(expected),
         )
     return value
+
+
+_TYPE_HINTS = {
+    "bool": "write true or false",
+    "int": "write a whole number, e.g. 100",
+    "float": "write a number, e.g. 300",
+    "str": "write text; quote it if it looks like a number or a yes/no",
+}
+
+
+def _bad_key(key: str, message: str, hint: str | None = None) -> InvalidDataError:
+    from journal.store.configcheck import ConfigValueError
+
+    return ConfigValueError(key, message, hint)
 
 
 def _did_you_mean(key: str, options: Any) -> str:

@@ -278,9 +278,9 @@ def edit(
 def _confirm_reopen(message: str) -> bool:
     import sys
 
-    print(f"journal: {message}", file=sys.stderr)
     if not sys.stdin.isatty():
-        return False
+        return False  # nobody to ask: the error that follows says it once
+    print(f"journal: {message}", file=sys.stderr)
     return typer.confirm("Reopen the editor to fix it?", default=True)
 
 
