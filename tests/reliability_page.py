@@ -51,8 +51,13 @@ def recorded() -> dict[str, Any]:
 
 def counts() -> dict[str, Any]:
     """The counts the tests are made of, read from their modules."""
+    from tests import test_empty_times as empty_times
+    from tests import test_journal_folders as folders
+    from tests import test_output_paths as output_paths
     from tests import test_redact as redact
+    from tests import test_redaction_matrix as matrix
     from tests import test_reliability_bad_input as bad
+    from tests import test_reliability_first_hour as first_hour
     from tests import test_reliability_injection as injection
     from tests import test_reliability_paths as paths
     from tests import test_reliability_text as text
@@ -77,6 +82,14 @@ def counts() -> dict[str, Any]:
         "quick_runs": RUNS,
         "quick_seed": SEED,
         "known_items": sorted({k.item for k in KNOWN}),
+        "redacting_writers": len(matrix.WRITERS),
+        "matrix_kinds": len(matrix.KINDS),
+        "no_redact_groups": len(matrix.BATCHES),
+        "own_files": len(output_paths.OWN),
+        "output_writers": len(output_paths.WRITERS),
+        "outside_values": len(folders.OUTSIDE),
+        "empty_times": len(empty_times.EMPTY_TIMES),
+        "over_all": len(first_hour.OVER_ALL),
     }
 
 
@@ -165,6 +178,64 @@ def rows(f: dict[str, Any], n: dict[str, Any]) -> list[tuple[str, str, str]]:
          f"wrote is searched); {n['ordinary_lines']} ordinary incident lines (SHAs, "
          "UUIDs, IPs, image digests, pod names, URLs, \"password reset emails "
          "failing\") untouched"),
+        ("Every command that writes text redacts it",
+         "`tests/test_redaction_matrix.py`",
+         f"{n['redacting_writers']} writing commands (`new`, `set`, `option "
+         "add/choose/reject/defer`, `criterion add`, `step add`, `lesson add`, "
+         "`validate add`, `log`, `exec -m`, `exec` output, `edit`, `import`) × "
+         f"{n['matrix_kinds']} kinds of secret (every kind the redactor knows): no "
+         "file and no file or folder name of the journal (`.git` included) holds the "
+         f"secret, and the command says so ({n['redacting_writers'] * n['matrix_kinds']} "
+         f"cases); with `--no-redact` every kind is kept ({n['redacting_writers']} "
+         f"commands × {n['no_redact_groups']} groups of kinds); real subprocesses for "
+         "the `log` fast path among others; `verify` with and without `--no-redact`; "
+         "`edit` redacts only the text the edit added"),
+        ("`-o` never replaces the journal's own files",
+         "`tests/test_output_paths.py`",
+         f"{n['output_writers']} writers (`render`, `export`, `export --format madr`) "
+         f"× {n['own_files']} of the journal's own files and links to them: refused "
+         "in one line, nothing changed; `-o -` is standard output; a link is written "
+         "through; a device or a named pipe is written in place as with `>`; a "
+         "folder, a socket, a missing folder: one line; `render --all`/`export "
+         "--all` into the sessions or `.git` refused, the fast path agreeing; "
+         "`render --all` removes only stale reports it wrote itself"),
+        ("Configured folders stay inside the journal",
+         "`tests/test_journal_folders.py`",
+         "`sessions_dir`, `reports_dir`, `site.docs_dir`, `site.site_dir` × "
+         f"{n['outside_values']} values that lead out, into `.git` or are absolute: "
+         "refused naming key and value, nothing written anywhere; `init "
+         "--sessions-dir a/b/c` works; a bad `--sessions-dir` or a failure part way "
+         "leaves nothing behind"),
+        ("Every argument is checked before anything runs or is written",
+         "`tests/test_exec_checks.py`, `tests/test_empty_times.py`",
+         "`exec` with a blank, empty or too-long text, an unknown kind or session: "
+         "the command never runs; a record that fails after the run keeps the output "
+         f"and names the file; {n['empty_times']} empty times (`set started/ended`, "
+         "`log --at`, `new --at/--detected/--impact`, `close --at`): one line, "
+         "nothing changed"),
+        ("A crash's torn line never hides a session nor is lost",
+         "`tests/test_reliability_first_hour.py` (`item10`)",
+         "the next `log` sets the torn tail aside in `timeline.yaml.torn` (byte for "
+         "byte) or completes it, with a warning; `show`, `render`, `export`, `list` "
+         "and `site build` show the rest with a warning naming file:line; `check` "
+         "reports a torn line anywhere and `check --fix` repairs it"),
+        ("One unreadable session never stops a command over all sessions",
+         "`tests/test_reliability_first_hour.py` (`item16`)",
+         "`timeline.yaml` or `session.yaml` replaced by a folder or a named pipe "
+         f"(never waited on): {n['over_all']} commands over all sessions (`list`, "
+         "`stats`, `todo`, `related`, `render --all`) and `check`, `site build` go on "
+         "and name it; `show`, `render`, `export` of that session say one line"),
+        ("Times and order mean what they say",
+         "`tests/test_reliability_first_hour.py` (`item11`, `item12`)",
+         "relative `--at` across both Europe/Berlin daylight-saving changes; `list` "
+         "newest first by start time (fast path and full command agree); an empty "
+         "filtered answer names its filter; `previous` naming its own session or a "
+         "circle fails `check`"),
+        ("Names too long for the file system are one line",
+         "`tests/test_reliability_first_hour.py` (`item17`)",
+         "`log --attach` and `import` of a 300-character name: exit 2, one line, "
+         "nothing written; a long attached name is stored shortened with its "
+         "extension"),
         ("Typed text never runs or breaks a page",
          "`tests/test_reliability_injection.py` (browser)",
          f"{n['payloads']} payloads, each put in {n['places']} places of its own "
