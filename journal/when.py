@@ -45,11 +45,15 @@ def zone(name: str) -> tzinfo:
 
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
         raise UsageError(
-            f"unknown timezone {name!r}",
+            f"unknown timezone {_shortened(name)!r}",
             "use an IANA name such as Europe/Berlin or UTC",
         ) from None
+
+
+def _shortened(name: str, limit: int = 60) -> str:
+    return name if len(name) <= limit else f"{name[:limit]}…"
 
 
 def now(tz: tzinfo) -> datetime:

@@ -370,76 +370,10 @@ class Known:
     matches: Callable[[Vector, Outcome, list[str]], bool]
 
 
-def _timeline_folder(vector: Vector, outcome: Outcome, changed: list[str]) -> bool:
-    said = outcome.err
-    return vector.journal == "damaged" and (
-        "IsADirectoryError" in said or "timeline.yaml: Is a directory" in said
-    )
-
-
-def _too_long(vector: Vector, outcome: Outcome, changed: list[str]) -> bool:
-    return "File name too long" in outcome.err
-
-
-def _site_output(vector: Vector, outcome: Outcome, changed: list[str]) -> bool:
-    return vector.argv[:2] == ("site", "build") and "--output" in vector.argv
-
-
-def _render_output(vector: Vector, outcome: Outcome, changed: list[str]) -> bool:
-    return vector.argv[0] in ("render", "export") and "--output" in vector.argv
-
-
-def _exec_message(vector: Vector, outcome: Outcome, changed: list[str]) -> bool:
-    refused = "--message" in vector.argv or "not valid UTF-8" in outcome.err
-    return vector.argv[0] == "exec" and refused
-
-
-def _init_sessions_dir(vector: Vector, outcome: Outcome, changed: list[str]) -> bool:
-    return vector.argv[0] == "init" and "--sessions-dir" in vector.argv
-
-
-# Keyed by the item of issue 26 that fixes them, on another branch. Each entry is as
-# narrow as its symptom allows; the integrator empties this after the merge, and any
-# vector still failing then is a defect to fix, not to list.
-KNOWN: tuple[Known, ...] = (
-    Known(
-        7,
-        "exec runs the command, then refuses its --message (blank, not UTF-8) or a "
-        "command line that is not UTF-8, and leaves the output behind: validate "
-        "every argument before running",
-        _exec_message,
-    ),
-    Known(
-        16,
-        "a timeline.yaml that is a folder crashes every command over all "
-        "sessions (IsADirectoryError)",
-        _timeline_folder,
-    ),
-    Known(
-        17,
-        "names longer than the file system allows (ENAMETOOLONG): --attach, "
-        "import, site build --journal/--output, init --sessions-dir",
-        _too_long,
-    ),
-    Known(
-        3,
-        "site build -o onto a file, the journal's own files or a device: the "
-        "builder's traceback, and generated files left behind",
-        _site_output,
-    ),
-    Known(
-        4,
-        "render/export -o onto a FIFO, a device, a folder, a link or the journal's "
-        "own files",
-        _render_output,
-    ),
-    Known(
-        6,
-        "init --sessions-dir with a value that is not a plain folder name "
-        "(nested, control characters, YAML syntax)",
-        _init_sessions_dir,
-    ),
-)
+# Keyed by the item of issue 26 whose fix was still on another branch. Every branch
+# is merged now, so the list is empty: a vector that fails is a defect to fix, not to
+# list. The mechanism stays for the next time fixes land apart.
+KNOWN: tuple[Known, ...] = ()
 
 
 def known_item(vector: Vector, outcome: Outcome, changed: list[str]) -> int | None:

@@ -190,3 +190,62 @@ def test_log_keeps_an_evidence_folder_that_was_there(
     result = cli("log", "text", "--attach", str(attached))
     assert result.code != 0
     assert sorted(p.name for p in evidence.iterdir()) == ["old.log"]
+
+
+# Found after the branches of issue 26 were merged, with the allow-list emptied.
+
+
+def test_render_to_a_named_pipe_nobody_reads_is_one_line_not_a_hang(
+    cli: Cli, session_id: str, tmp_path: Path
+) -> None:
+    """Found as `journal render --output {S}/outside/fifo`: no answer within 30 s
+    (opening a FIFO for writing waits for a reader). Now: one line at once; with a
+    reader, the report arrives whole."""
+    import subprocess
+    import threading
+
+    pipe = tmp_path / "fifo"
+    os.mkfifo(pipe)
+    before = snapshot(cli.root)
+    line = _one_line(cli("render", "-o", str(pipe)), 1)
+    assert "no process is reading the named pipe" in line
+    assert snapshot(cli.root) == before
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    try:
+        for _ in range(200):  # the reader has the pipe open once a writer can open it
+            result = cli("render", "-o", str(pipe))
+            if result.code == 0:
+                break
+            subprocess.run(["sleep", "0.05"], check=True)
+    finally:
+        if reader.is_alive():  # never leave the thread waiting on the pipe
+            with pipe.open("wb"):
+                pass
+        reader.join(timeout=10)
+    assert result.code == 0, result.err
+    assert received and received[0].startswith(b"# ")
+
+
+def test_a_timezone_name_too_long_is_one_line(cli: Cli, session_id: str) -> None:
+    """Found as `journal ingest --tz 'xxx…(100,000 chars)'`: OSError(36), exit 70."""
+    before = snapshot(cli.root)
+    log = cli.root.parent / "chat.log"
+    log.write_text("[12:00] <ana> database is down\n", "utf-8")
+    line = _one_line(cli("ingest", str(log), "--tz", "x" * 100_000, "--dry-run"), 2)
+    assert "unknown timezone" in line and len(line) < 300
+    assert snapshot(cli.root) == before
+
+
+def test_import_into_a_folder_name_too_long_is_one_line(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """Found as `journal import --into 'nnn…(300 chars)' report.md`: OSError(36),
+    exit 70."""
+    report = tmp_path / "report.md"
+    report.write_text("# Database down\n\n## Summary\n\nIt was down.\n", "utf-8")
+    before = snapshot(cli.root)
+    line = _one_line(cli("import", "--into", "n" * 300, str(report)), 2)
+    assert "longer than the file system allows" in line
+    assert snapshot(cli.root) == before

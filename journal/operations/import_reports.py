@@ -108,8 +108,15 @@ def import_reports(
 
 def _inside_journal(journal: Journal, into: Path) -> Path:
     from journal.errors import UsageError
+    from journal.store.files import too_long
 
-    resolved = into.resolve()
+    try:
+        resolved = into.resolve()
+        exists = resolved.exists()
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise too_long(into, "import into") from None
+        raise UsageError(f"--into {into}: {exc.strerror}") from None
     root = journal.root.resolve()
     if not resolved.is_relative_to(root):
         raise UsageError(
@@ -120,7 +127,7 @@ def _inside_journal(journal: Journal, into: Path) -> Path:
         raise UsageError(
             f"--into {into} is inside the git folder", "import into a sessions folder"
         )
-    if resolved.exists() and not resolved.is_dir():
+    if exists and not resolved.is_dir():
         raise UsageError(f"--into {into} is a file, not a folder")
     return resolved
 

@@ -152,8 +152,24 @@ def _own_part(journal: Journal, real: Path) -> str | None:
 
 
 def _write_in_place(path: Path, text: str) -> None:
+    """Write a device or a named pipe as `>` does — except that a pipe nobody reads
+    is one line at once, not a command that waits forever."""
+    import errno
+
     try:
-        with path.open("wb") as handle:
+        # O_NONBLOCK: opening a FIFO with no reader fails (ENXIO) instead of waiting;
+        # once open, the writes block again so a slow reader gets every byte.
+        descriptor = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise WriteError(
+                f"no process is reading the named pipe {path}",
+                "start its reader first, or write to a file",
+            ) from None
+        raise WriteError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        os.set_blocking(descriptor, True)
+        with os.fdopen(descriptor, "wb") as handle:
             handle.write(text.encode("utf-8"))
     except OSError as exc:
         raise WriteError(f"cannot write {path}: {exc.strerror}") from None
