@@ -15,6 +15,7 @@ rapidfuzz's token_set_ratio was weighed and scored no better on the labelled set
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -36,11 +37,30 @@ WEIGHTS = {
     "component": 1.5,
     "tag": 1.0,
     "title": 2.0,
+    "ref": 4.0,
+    "follows": 5.0,
+    "fact": 4.0,
+    "text": 13.0,
+    "title_text": 3.0,
 }
-CAPS = {"changed": 4.0, "tag": 2.0, "location": 4.0, "component": 3.0}
+CAPS = {
+    "changed": 4.0,
+    "tag": 2.0,
+    "location": 4.0,
+    "component": 3.0,
+    "fact": 6.0,
+}
+TEXT_MIN = 0.6
+"""Least text evidence worth a reason: `WEIGHTS["text"]` times the cosine of the
+two sessions' BM25 vectors plus `WEIGHTS["title_text"]` times that of their titles
+(when they share two title words), below which it counts nothing."""
+TEXT_FLOOR = TEXT_MIN / (WEIGHTS["text"] + WEIGHTS["title_text"])
+"""Least cosine of either kind a candidate pair needs (`Ranker.extra_partners`)."""
 COMMON = 0.3
 """Share of sessions above which a tag or file says nothing (journals of 10+)."""
 TITLE_SIMILAR = 0.5
+COMMON_FACT = 0.1
+"""Share of sessions above which a fact (a service, an error, a host) says nothing."""
 
 
 class Related(msgspec.Struct, array_like=True):
@@ -90,7 +110,34 @@ class Ranker:
             )
             for sid, f in features.items()
         }
-        self.common = _common(features, self.changed)
+        from journal.insight.textsim import TextModel
+
+        self.text = TextModel(features)
+        self.facts = {sid: _fact_sets(f) for sid, f in features.items()}
+        self._fact_postings: dict[str, dict[str, list[str]]] = {}
+        self._followers: dict[str, list[str]] = {}
+        for sid, f in features.items():
+            if f.get("previous"):
+                self._followers.setdefault(f["previous"], []).append(sid)
+        self._continuing = [
+            sid for sid, f in features.items() if _CONTINUES.search(f["title"])
+        ]
+        self._fact_df: Counter[str] = Counter(
+            f"{kind}:{key}"
+            for kinds in self.facts.values()
+            for kind, items in kinds.items()
+            for key in items
+        )
+        common_facts = _common_facts(self._fact_df, len(features))
+        self._common_facts: dict[str, frozenset[str]] = {}
+        for entry in common_facts:
+            kind, _, key = entry.removeprefix("fact:").partition(":")
+            self._common_facts[kind] = self._common_facts.get(kind, frozenset()) | {key}
+        self.common = _common(features, self.changed) | common_facts
+        if self.text.digest:
+            # Every vector moves with the journal's word counts: a kept map made
+            # under other counts is made again (`relatedmap`), never mixed.
+            self.common |= {f"text:{self.text.digest}"}
 
     def related(self, session_id: str, *, limit: int = 10) -> list[Related]:
         """Other sessions related to `session_id`, best first."""
@@ -136,7 +183,67 @@ class Ranker:
             "tag", fa["tags"], fb["tags"], "both tagged {}", skip=self.common
         )
         scored += _title(fa, fb)
+        scored += self.extra(a, b)
         return _result(fb, scored)
+
+    def extra(self, a: str, b: str) -> list[tuple[str, float, str]]:
+        """The evidence the related map's indexes do not score from sets: shared
+        facts, one session following the other, and their texts' similarity."""
+        return (
+            self._facts(a, b)
+            + _follows(self.features[a], self.features[b])
+            + self._text(a, b)
+        )
+
+    def extra_partners(self, sid: str) -> set[str]:
+        """Every session whose `extra` evidence with `sid` may add anything."""
+        found = set(self.text.partners(sid, TEXT_FLOOR))
+        found.update(self.text.title_partners(sid))
+        for kind, items in self.facts[sid].items():
+            index = self._fact_postings.setdefault(kind, _postings(self.facts, kind))
+            for key in items:
+                found.update(index.get(key, ()))
+        previous = self.features[sid].get("previous")
+        if previous in self.features:
+            found.add(previous)
+        found.update(self._followers.get(sid, ()))
+        if _CONTINUES.search(self.features[sid]["title"]):
+            found.update(self.features)
+        else:
+            found.update(self._continuing)
+        found.discard(sid)
+        return found
+
+    def _facts(self, a: str, b: str) -> list[tuple[str, float, str]]:
+        """Facts both sessions hold, each weighted by its rarity in the journal (one
+        only these two share weighs `WEIGHTS["fact"]`; one on many, less)."""
+        mine, theirs = self.facts[a], self.facts[b]
+        scored = []
+        for kind, words in _FACT_WORDS.items():
+            both = (mine.get(kind, {}).keys() & theirs.get(kind, {}).keys()) - (
+                self._common_facts.get(kind, frozenset())
+            )
+            for item in sorted(both):
+                weight = (
+                    WEIGHTS["ref"]
+                    if kind == "refs"
+                    else round(_FACT_SHARE[kind] * self._rarity(kind, item), 6)
+                )
+                reason = words.format(theirs[kind][item])
+                scored.append(("ref" if kind == "refs" else "fact", weight, reason))
+        return scored
+
+    def _rarity(self, kind: str, item: str) -> float:
+        seen = self._fact_df.get(f"{kind}:{item}", 2)
+        return _idf(seen, len(self.features)) / _idf(2, len(self.features))
+
+    def _text(self, a: str, b: str) -> list[tuple[str, float, str]]:
+        text, title = self.text.similarity(a, b), self.text.title_similarity(a, b)
+        weight = round(WEIGHTS["text"] * text + WEIGHTS["title_text"] * title, 6)
+        if weight < TEXT_MIN:
+            return []
+        words = ", ".join(self.text.shared(a, b))
+        return [("text", weight, f"similar report (rare words shared: {words})")]
 
     def _errors(self, a: str, b: str) -> list[tuple[str, float, str]]:
         for mine in self.signatures[a]:
@@ -150,6 +257,67 @@ class Ranker:
                         )
                     ]
         return []
+
+
+_FACT_WORDS = {
+    "errors": "both report {}",
+    "refs": "both cite {}",
+    "services": "same service: {}",
+    "hosts": "same host: {}",
+}
+_FACT_SHARE = {
+    "errors": WEIGHTS["fact"],
+    "hosts": WEIGHTS["fact"],
+    "services": WEIGHTS["fact"] / 2,  # a component, not what went wrong with it
+}
+_CONTINUES = re.compile(
+    r"\b(?:part\s*(?:[2-9]|ii+|two|three)|continu(?:ed|ation|ing)|follow[- ]?up|"
+    r"again|recurr(?:ence|ing)|second occurrence|revisited)\b",
+    re.IGNORECASE,
+)
+
+
+def _fact_sets(features: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Each kind of a session's facts, by a folded key → the value as written."""
+    facts = features.get("facts") or {}
+    return {
+        kind: {_fold(kind, value): value for value in facts.get(kind, ())}
+        for kind in _FACT_WORDS
+        if facts.get(kind)
+    }
+
+
+def _fold(kind: str, value: str) -> str:
+    if kind == "errors":  # ids and numbers out, quoted names kept
+        return sig.normalise(value, keep_quoted=True).lower()
+    return " ".join(value.lower().split())
+
+
+def _follows(fa: dict[str, Any], fb: dict[str, Any]) -> list[tuple[str, float, str]]:
+    """One session names the other as its `previous`, or carries on a title like
+    it (`… part 2`, `… again`)."""
+    if fa.get("previous") == fb["id"] or fb.get("previous") == fa["id"]:
+        return [("follows", WEIGHTS["follows"], f"continues: {fb['title']}")]
+    wa, wb = set(fa["title_words"]), set(fb["title_words"])
+    titles = f"{fa['title']} {fb['title']}"
+    if len(wa & wb) >= 2 and _CONTINUES.search(titles):
+        return [("follows", WEIGHTS["follows"], f"continues: {fb['title']}")]
+    return []
+
+
+def _common_facts(counts: Counter[str], size: int) -> frozenset[str]:
+    """Facts too common to say anything: on more than `COMMON_FACT` of the sessions
+    (journals of 10 or more)."""
+    if size < 10:
+        return frozenset()
+    limit = max(2, COMMON_FACT * size)
+    return frozenset(f"fact:{k}" for k, n in counts.items() if n > limit)
+
+
+def _idf(seen: int, size: int) -> float:
+    import math
+
+    return math.log(1 + (size - seen + 0.5) / (seen + 0.5))
 
 
 class _Signatures(dict[str, list[sig.Signature]]):
@@ -185,7 +353,18 @@ def _title(fa: dict[str, Any], fb: dict[str, Any]) -> list[tuple[str, float, str
     return [("title", WEIGHTS["title"], f"similar title: {fb['title']}")]
 
 
-def _result(fb: dict[str, Any], scored: list[tuple[str, float, str]]) -> Related:
+def _postings(
+    facts: dict[str, dict[str, dict[str, str]]], kind: str
+) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for sid, kinds in facts.items():
+        for key in kinds.get(kind, ()):
+            index.setdefault(key, []).append(sid)
+    return index
+
+
+def capped(scored: list[tuple[str, float, str]]) -> tuple[float, list[str]]:
+    """The score of some evidence, each kind up to its cap, and the reasons counted."""
     totals: dict[str, float] = {}
     reasons = []
     for kind, weight, reason in scored:
@@ -194,12 +373,17 @@ def _result(fb: dict[str, Any], scored: list[tuple[str, float, str]]) -> Related
             continue
         totals[kind] = totals.get(kind, 0.0) + weight
         reasons.append(reason)
+    return sum(totals.values()), reasons
+
+
+def _result(fb: dict[str, Any], scored: list[tuple[str, float, str]]) -> Related:
+    total, reasons = capped(scored)
     return Related(
         id=fb["id"],
         title=fb["title"],
         number=fb.get("number"),
         day=fb.get("day") or fb["id"][:10],
-        score=sum(totals.values()),
+        score=total,
         reasons=reasons,
     )
 

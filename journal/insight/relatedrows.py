@@ -85,13 +85,15 @@ class Evidence:
             cap["component"], w["component"] * len(components[a] & components[b])
         )
         total += min(cap["tag"], w["tag"] * len(self.tags[a] & self.tags[b]))
+        total += rel.capped(self.ranker.extra(a, b))[0]
         return total + (w["title"] if title else 0.0)
 
     def row(self, sid: str, errors: set[str], titles: set[str]) -> dict[str, float]:
         """Every session reaching the threshold with `sid`, and its score; `errors`
         and `titles` are the sessions sharing an error and a similar title with it."""
         found = {}
-        for other in self.sharing(sid) | errors | titles:
+        extra = self.ranker.extra_partners(sid)
+        for other in self.sharing(sid) | errors | titles | extra:
             if other == sid:
                 continue
             score = self.score(sid, other, error=other in errors, title=other in titles)
