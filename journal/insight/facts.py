@@ -265,24 +265,7 @@ class _Found:
             self.name_where.setdefault(name, where)
 
     def result(self) -> dict[str, Any]:
-        # Names the report itself repeats are what it is about (Flux, KIAM,
-        # fluentd, kafka-exporter); one mention is a passing word.
-        folded: Counter[str] = Counter()
-        shown: dict[str, str] = {}
-        for name, count in self.names.items():
-            folded[name.lower()] += count
-            shown.setdefault(name.lower(), name)
-        for key, count in folded.most_common():
-            if count < 3 or len(self.items["services"]) >= LIMITS["services"]:
-                break
-            name = shown[key]
-            if _PLAIN_RE.fullmatch(name) and key in self.lower:
-                continue  # a common word at a sentence's start, not a name
-            if _COMPOUND_RE.fullmatch(key):
-                continue  # an English compound (self-hosted, roll-over)
-            if any(key == s.lower() for s in self.items["services"]):
-                continue
-            self.add("services", name, self.name_where.get(name))
+        self._repeated_names()
         out: dict[str, Any] = {}
         sources: dict[str, str] = {}
         for kind in KINDS:
@@ -294,6 +277,29 @@ class _Found:
         if sources and out:
             out["sources"] = sources
         return out
+
+    def _repeated_names(self) -> None:
+        """Names the report itself repeats are what it is about (Flux, KIAM,
+        kafka-exporter); one mention is a passing word."""
+        folded: Counter[str] = Counter()
+        shown: dict[str, str] = {}
+        for name, count in self.names.items():
+            folded[name.lower()] += count
+            shown.setdefault(name.lower(), name)
+        taken = {s.lower() for s in self.items["services"]}
+        for key, count in folded.most_common():
+            if count < 3 or len(self.items["services"]) >= LIMITS["services"]:
+                break
+            name = shown[key]
+            if key in taken or not _is_name(name, key, self.lower):
+                continue
+            self.add("services", name, self.name_where.get(name))
+
+
+def _is_name(name: str, key: str, lower: set[str]) -> bool:
+    if _PLAIN_RE.fullmatch(name) and key in lower:
+        return False  # a common word at a sentence's start, not a name
+    return not _COMPOUND_RE.fullmatch(key)  # an English compound (self-hosted)
 
 
 def _sentence_start(line: str, at: int) -> bool:
