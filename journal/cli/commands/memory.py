@@ -76,6 +76,10 @@ def hotspots(
     _table("file", result.files[:limit])
     print()
     _table("directory", result.directories[:limit])
+    if result.shallow:
+        from journal.insight.hotspots import SHALLOW_NOTE
+
+        print(f"\nnote: {SHALLOW_NOTE}")
 
 
 def _table(heading: str, rows: list[Any]) -> None:
