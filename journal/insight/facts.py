@@ -104,6 +104,10 @@ _NAME_RE = re.compile(
     r"(?<![\w/.@-])(`[A-Za-z][\w.-]{1,40}`|[A-Z][a-z]+[A-Z]\w*|[A-Z]{3,}[a-z]?\d*|"
     r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+|[A-Z][a-z]{2,})(?![\w/@])"
 )
+_PROSE_END = re.compile(
+    r"\.\s|;\s|`|\s[—–-]\s|\s(?:and|but|which|while|so|then|until|after|when|"
+    r"because|since)\s"
+)
 _LOWER_RE = re.compile(r"\b[a-z][a-z]+\b")
 _PLAIN_RE = re.compile(r"[A-Z][a-z]+")
 _COMPOUND_RE = re.compile(
@@ -151,7 +155,7 @@ def report_facts(text: str) -> dict[str, Any]:
             found.line(heading[1], f"line {number} (heading)")
             continue
         where = f"line {number}" + (f" ({section})" if section else "")
-        found.line(line, where)
+        found.line(line, where, prose=not in_fence)
         if not in_fence:
             found.services_of(line, where, in_block=service_block)
     return found.result()
@@ -181,10 +185,10 @@ class _Found:
         if value and value not in found and len(found) < LIMITS[kind]:
             found[value] = where
 
-    def line(self, line: str, where: str | None) -> None:
+    def line(self, line: str, where: str | None, *, prose: bool = False) -> None:
         bare = _URL_RE.sub(" ", line)
         self._refs(line, where)
-        self._errors(bare, where)
+        self._errors(bare, where, prose=prose)
         for match in _FILE_RE.finditer(bare):
             path = match[1].lstrip("./")
             if "/" in path or match[2] or path.count(".") == 1:
@@ -200,12 +204,14 @@ class _Found:
             if name.lower() not in _NOT_CLUSTERS and name.lower() not in _GENERIC:
                 self.add("hosts", f"cluster {name}", where)
 
-    def _errors(self, line: str, where: str | None) -> None:
+    def _errors(self, line: str, where: str | None, *, prose: bool) -> None:
         for match in _EXC_RE.finditer(line):
             name = match[1]
             if name.endswith("Warning") and "." not in name:
                 continue
             message = (match[2] or "").strip()
+            if prose:  # the sentence goes on after the error: "… and restarted"
+                message = _PROSE_END.split(message, maxsplit=1)[0]
             self.add("errors", f"{name}: {message}" if message else name, where)
         if _LOG_ERROR_RE.search(line) and not _EXC_RE.search(line):
             self.add("errors", line.strip(" -*|`")[:200], where)
