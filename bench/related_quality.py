@@ -106,15 +106,13 @@ def evaluate(part: bool | None = None) -> dict[str, float]:
 def corpus_journal(corpus: Path, into: Path) -> dict[str, str]:
     """A journal at `into` with every report of `corpus` imported; each report's
     path (relative to `corpus`) → its session id."""
-    import os
     import subprocess
 
     from journal.operations.import_reports import import_reports
     from journal.operations.scaffold import init_journal
     from journal.store.sessions import Journal
 
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-    subprocess.run(["git", "init", "-q", str(into)], check=True, env=env)
+    subprocess.run(["git", "init", "-q", str(into)], check=True)
     init_journal(into)
     journal = Journal.open(into)
     files = sorted(

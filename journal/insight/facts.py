@@ -21,8 +21,10 @@ LIMITS = {"services": 12, "errors": 20, "hosts": 10, "files": 20, "refs": 20}
 _URL_RE = re.compile(r"https?://[^\s)>\]`'\"]+")
 _EXC_RE = re.compile(
     r"\b((?:[A-Za-z_]\w*\.)+[A-Z]\w*(?:Error|Exception|Fault|Warning)|"
+    r"(?:[a-z_]\w*\.)*(?:errors|exceptions|exc)\.[A-Z]\w+|"
     r"[A-Z]\w*(?:Error|Exception))\b(?::[ \t]*([^\n]{0,160}))?"
 )
+_FRAME_RE = re.compile(r'File "([^"]+)", line (\d+)')
 _LOG_ERROR_RE = re.compile(
     r"(?:\bERROR\b[:\s]|\"level\":\s*\"ERROR\"|\bFATAL\b[:\s]|\bpanicked at\b)"
 )
@@ -55,7 +57,7 @@ _EXIT_RE = re.compile(
     r"\bexit(?:ed)?(?: with)?(?: status| code)[ :=]*(-?\d{1,3})\b", re.IGNORECASE
 )
 _FILE_RE = re.compile(
-    r"(?<![\w/.@-])((?:[\w@.-]+/)*[\w@-][\w.@-]*\."
+    r"(?<![\w/.@-])(/?(?:[\w@.-]+/)*[\w@-][\w.@-]*\."
     r"(?:py|pyi|js|mjs|ts|tsx|jsx|go|rb|java|kt|rs|c|h|cc|cpp|cs|php|scala|swift|"
     r"sql|sh|tf|clvm|clsp|ya?ml|toml|conf|ini|lua|ex|exs|vue|svelte))"
     r"(?::(\d+)(?:[:-]\d+)?)?(?![\w/])"
@@ -104,6 +106,7 @@ _NAME_RE = re.compile(
     r"(?<![\w/.@-])(`[A-Za-z][\w.-]{1,40}`|[A-Z][a-z]+[A-Z]\w*|[A-Z]{3,}[a-z]?\d*|"
     r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+|[A-Z][a-z]{2,})(?![\w/@])"
 )
+_JSON_FIELD_RE = re.compile(r'"(message|msg|error|err)"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _PROSE_END = re.compile(
     r"\.\s|;\s|`|\s[—–-]\s|\s(?:and|but|which|while|so|then|until|after|when|"
     r"because|since)\s"
@@ -189,7 +192,9 @@ class _Found:
         bare = _URL_RE.sub(" ", line)
         self._refs(line, where)
         self._errors(bare, where, prose=prose)
-        for match in _FILE_RE.finditer(bare):
+        for match in _FRAME_RE.finditer(bare):
+            self.add("files", f"{match[1].lstrip('./')}:{match[2]}", where)
+        for match in _FILE_RE.finditer(_FRAME_RE.sub(" ", bare)):
             path = match[1].lstrip("./")
             if "/" in path or match[2] or path.count(".") == 1:
                 self.add("files", path + (f":{match[2]}" if match[2] else ""), where)
@@ -214,7 +219,9 @@ class _Found:
                 message = _PROSE_END.split(message, maxsplit=1)[0]
             self.add("errors", f"{name}: {message}" if message else name, where)
         if _LOG_ERROR_RE.search(line) and not _EXC_RE.search(line):
-            self.add("errors", line.strip(" -*|`")[:200], where)
+            fields = _JSON_FIELD_RE.findall(line)  # a JSON log line: its words
+            shown = ": ".join(v for _, v in fields) if fields else line
+            self.add("errors", shown.strip(" -*|`")[:200], where)
         for match in _K8S_RE.finditer(line):
             self.add("errors", match[1], where)
         for match in _HTTP_RE.finditer(line):
@@ -249,7 +256,7 @@ class _Found:
         if keyed or (in_block and re.match(r"^\s*[-*+]\s+\S", line)):
             text = keyed[1] if keyed else re.sub(r"^\s*[-*+]\s+", "", line)
             for part in re.split(r",|;|\band\b", text):
-                name = part.strip(" *`_.").split(" (")[0].strip()
+                name = part.strip(" *`_.[]'\"").split(" (")[0].strip()
                 if 1 < len(name) <= 40 and name.lower() not in _GENERIC:
                     self.add("services", name, where)
             return
