@@ -21,6 +21,8 @@ TERMS = 300
 """Term counts kept per session (its most frequent words)."""
 TOP = 40
 """Terms of a session's vector: its heaviest by BM25 weight."""
+MIN_SESSIONS = 10
+"""Sessions a journal needs before its words' rarity says anything."""
 MIN_WORDS = 40
 """Informative words a session's text needs for a vector (`TextModel.similarity`)."""
 K1 = 1.2
@@ -96,8 +98,11 @@ class TextModel:
             df.update(term for term, _ in kept.get("counts", ()))
             lengths.append(kept.get("length", 0))
         average = (sum(lengths) / len(lengths)) if lengths else 0.0
+        # Under `MIN_SESSIONS` no word is rare: every text shares the journal's few.
+        few = self.size < MIN_SESSIONS
         self.vectors = {
-            sid: _vector(kept, df, self.size, average) for sid, kept in terms.items()
+            sid: {} if few else _vector(kept, df, self.size, average)
+            for sid, kept in terms.items()
         }
         self.titles = _title_vectors(features)
         self.title_postings: dict[str, list[str]] = {}
