@@ -54,8 +54,9 @@ TEXT_MIN = 0.6
 """Least text evidence worth a reason: `WEIGHTS["text"]` times the cosine of the
 two sessions' BM25 vectors plus `WEIGHTS["title_text"]` times that of their titles
 (when they share two title words), below which it counts nothing."""
-TEXT_FLOOR = TEXT_MIN / (WEIGHTS["text"] + WEIGHTS["title_text"])
-"""Least cosine of either kind a candidate pair needs (`Ranker.extra_partners`)."""
+TEXT_ALONE = (THRESHOLD - WEIGHTS["title_text"]) / WEIGHTS["text"]
+"""Least text cosine with which a pair nothing else names can reach the threshold
+(its titles adding at most `WEIGHTS["title_text"]`): `Ranker.extra_partners`."""
 COMMON = 0.3
 """Share of sessions above which a tag or file says nothing (journals of 10+)."""
 TITLE_SIMILAR = 0.5
@@ -119,9 +120,10 @@ class Ranker:
         for sid, f in features.items():
             if f.get("previous"):
                 self._followers.setdefault(f["previous"], []).append(sid)
-        self._continuing = [
+        self._continuing = {
             sid for sid, f in features.items() if _CONTINUES.search(f["title"])
-        ]
+        }
+        self._title_postings: dict[str, list[str]] | None = None
         self._fact_df: Counter[str] = Counter(
             f"{kind}:{key}"
             for kinds in self.facts.values()
@@ -134,10 +136,6 @@ class Ranker:
             kind, _, key = entry.removeprefix("fact:").partition(":")
             self._common_facts[kind] = self._common_facts.get(kind, frozenset()) | {key}
         self.common = _common(features, self.changed) | common_facts
-        if self.text.digest:
-            # Every vector moves with the journal's word counts: a kept map made
-            # under other counts is made again (`relatedmap`), never mixed.
-            self.common |= {f"text:{self.text.digest}"}
 
     def related(self, session_id: str, *, limit: int = 10) -> list[Related]:
         """Other sessions related to `session_id`, best first."""
@@ -186,19 +184,38 @@ class Ranker:
         scored += self.extra(a, b)
         return _result(fb, scored)
 
-    def extra(self, a: str, b: str) -> list[tuple[str, float, str]]:
+    def extra(
+        self, a: str, b: str, *, reasons: bool = True
+    ) -> list[tuple[str, float, str]]:
         """The evidence the related map's indexes do not score from sets: shared
-        facts, one session following the other, and their texts' similarity."""
+        facts, one session following the other, and their texts' similarity
+        (without `reasons`, the same weights with empty reasons: the related
+        map scores hundreds of candidates a row and words only its best)."""
         return (
-            self._facts(a, b)
-            + _follows(self.features[a], self.features[b])
-            + self._text(a, b)
+            self._facts(a, b, reasons=reasons)
+            + self._follows(a, b)
+            + self._text(a, b, reasons=reasons)
         )
 
+    def _follows(self, a: str, b: str) -> list[tuple[str, float, str]]:
+        """One session names the other as its `previous`, or carries on a title
+        like it (`… part 2`, `… again`) sharing two of its words."""
+        fa, fb = self.features[a], self.features[b]
+        follows = fa.get("previous") == b or fb.get("previous") == a
+        if not follows and (a in self._continuing or b in self._continuing):
+            follows = len(set(fa["title_words"]) & set(fb["title_words"])) >= 2
+        if not follows:
+            return []
+        return [("follows", WEIGHTS["follows"], f"continues: {fb['title']}")]
+
     def extra_partners(self, sid: str) -> set[str]:
-        """Every session whose `extra` evidence with `sid` may add anything."""
-        found = set(self.text.partners(sid, TEXT_FLOOR))
-        found.update(self.text.title_partners(sid))
+        """Every session whose `extra` evidence with `sid` may lift the pair to the
+        threshold where nothing else names it: text similar enough alone (with
+        the titles' at most), a shared fact, a `previous` link either way, or a
+        continuing title sharing two words."""
+        # Titles' similarity adds at most `WEIGHTS["title_text"]`, under the
+        # threshold: a pair it helps is one whose text reaches `TEXT_ALONE`.
+        found = set(self.text.partners(sid, TEXT_ALONE))
         for kind, items in self.facts[sid].items():
             index = self._fact_postings.setdefault(kind, _postings(self.facts, kind))
             for key in items:
@@ -207,18 +224,37 @@ class Ranker:
         if previous in self.features:
             found.add(previous)
         found.update(self._followers.get(sid, ()))
-        if _CONTINUES.search(self.features[sid]["title"]):
-            found.update(self.features)
-        else:
-            found.update(self._continuing)
+        found.update(self._continuing_partners(sid))
         found.discard(sid)
         return found
 
-    def _facts(self, a: str, b: str) -> list[tuple[str, float, str]]:
+    def _continuing_partners(self, sid: str) -> set[str]:
+        """Sessions sharing two title words with `sid`, one of the two titles
+        saying it carries on (`part 2`, `again`)."""
+        if self._title_postings is None:
+            self._title_postings = {}
+            for other, f in self.features.items():
+                for word in f["title_words"]:
+                    self._title_postings.setdefault(word, []).append(other)
+        counts: Counter[str] = Counter()
+        for word in self.features[sid]["title_words"]:
+            counts.update(self._title_postings.get(word, ()))
+        mine = bool(_CONTINUES.search(self.features[sid]["title"]))
+        return {
+            other
+            for other, n in counts.items()
+            if n >= 2 and (mine or other in self._continuing)
+        }
+
+    def _facts(
+        self, a: str, b: str, *, reasons: bool = True
+    ) -> list[tuple[str, float, str]]:
         """Facts both sessions hold, each weighted by its rarity in the journal (one
         only these two share weighs `WEIGHTS["fact"]`; one on many, less)."""
         mine, theirs = self.facts[a], self.facts[b]
-        scored = []
+        scored: list[tuple[str, float, str]] = []
+        if not mine or not theirs:
+            return scored
         for kind, words in _FACT_WORDS.items():
             both = (mine.get(kind, {}).keys() & theirs.get(kind, {}).keys()) - (
                 self._common_facts.get(kind, frozenset())
@@ -229,7 +265,7 @@ class Ranker:
                     if kind == "refs"
                     else round(_FACT_SHARE[kind] * self._rarity(kind, item), 6)
                 )
-                reason = words.format(theirs[kind][item])
+                reason = words.format(theirs[kind][item]) if reasons else ""
                 scored.append(("ref" if kind == "refs" else "fact", weight, reason))
         return scored
 
@@ -237,11 +273,15 @@ class Ranker:
         seen = self._fact_df.get(f"{kind}:{item}", 2)
         return _idf(seen, len(self.features)) / _idf(2, len(self.features))
 
-    def _text(self, a: str, b: str) -> list[tuple[str, float, str]]:
+    def _text(
+        self, a: str, b: str, *, reasons: bool = True
+    ) -> list[tuple[str, float, str]]:
         text, title = self.text.similarity(a, b), self.text.title_similarity(a, b)
         weight = round(WEIGHTS["text"] * text + WEIGHTS["title_text"] * title, 6)
         if weight < TEXT_MIN:
             return []
+        if not reasons:
+            return [("text", weight, "")]
         words = ", ".join(self.text.shared(a, b))
         return [("text", weight, f"similar report (rare words shared: {words})")]
 
@@ -291,18 +331,6 @@ def _fold(kind: str, value: str) -> str:
     if kind == "errors":  # ids and numbers out, quoted names kept
         return sig.normalise(value, keep_quoted=True).lower()
     return " ".join(value.lower().split())
-
-
-def _follows(fa: dict[str, Any], fb: dict[str, Any]) -> list[tuple[str, float, str]]:
-    """One session names the other as its `previous`, or carries on a title like
-    it (`… part 2`, `… again`)."""
-    if fa.get("previous") == fb["id"] or fb.get("previous") == fa["id"]:
-        return [("follows", WEIGHTS["follows"], f"continues: {fb['title']}")]
-    wa, wb = set(fa["title_words"]), set(fb["title_words"])
-    titles = f"{fa['title']} {fb['title']}"
-    if len(wa & wb) >= 2 and _CONTINUES.search(titles):
-        return [("follows", WEIGHTS["follows"], f"continues: {fb['title']}")]
-    return []
 
 
 def _common_facts(counts: Counter[str], size: int) -> frozenset[str]:

@@ -85,7 +85,7 @@ class Evidence:
             cap["component"], w["component"] * len(components[a] & components[b])
         )
         total += min(cap["tag"], w["tag"] * len(self.tags[a] & self.tags[b]))
-        total += rel.capped(self.ranker.extra(a, b))[0]
+        total += rel.capped(self.ranker.extra(a, b, reasons=False))[0]
         return total + (w["title"] if title else 0.0)
 
     def row(self, sid: str, errors: set[str], titles: set[str]) -> dict[str, float]:

@@ -19,12 +19,14 @@ from typing import Any
 
 TERMS = 300
 """Term counts kept per session (its most frequent words)."""
-TOP = 40
+TOP = 20
 """Terms of a session's vector: its heaviest by BM25 weight."""
 MIN_SESSIONS = 10
 """Sessions a journal needs before its words' rarity says anything."""
 MIN_WORDS = 40
 """Informative words a session's text needs for a vector (`TextModel.similarity`)."""
+COMMON = 0.1
+"""Share of sessions above which a word is left out of every vector."""
 K1 = 1.2
 B = 0.75
 _WORD_RE = re.compile(r"[a-z][a-z0-9_]*(?:[-.][a-z0-9_]+)*")
@@ -105,11 +107,6 @@ class TextModel:
             for sid, kept in terms.items()
         }
         self.titles = _title_vectors(features)
-        self.title_postings: dict[str, list[str]] = {}
-        for sid, vector in self.titles.items():
-            for term in vector:
-                self.title_postings.setdefault(term, []).append(sid)
-        self.digest = _digest(df, self.size) if df else ""
         self.postings: dict[str, list[str]] = {}
         for sid, vector in self.vectors.items():
             for term in vector:
@@ -132,15 +129,6 @@ class TextModel:
         va, vb = self.titles.get(a, {}), self.titles.get(b, {})
         both = va.keys() & vb.keys()
         return sum(va[t] * vb[t] for t in both) if len(both) >= 2 else 0.0
-
-    def title_partners(self, sid: str) -> set[str]:
-        """Sessions sharing two rare title words with `sid`."""
-        if not self.vectors.get(sid):
-            return set()
-        counts: Counter[str] = Counter()
-        for term in self.titles.get(sid, {}):
-            counts.update(self.title_postings.get(term, ()))
-        return {other for other, n in counts.items() if n >= 2 and other != sid}
 
     def shared(self, a: str, b: str, limit: int = 3) -> list[str]:
         """The terms adding most to their similarity, heaviest first."""
@@ -179,13 +167,6 @@ def _title_vectors(features: dict[str, dict[str, Any]]) -> dict[str, dict[str, f
     return vectors
 
 
-def _digest(df: Counter[str], size: int) -> str:
-    import hashlib
-
-    raw = repr((size, sorted(df.items()))).encode()
-    return hashlib.blake2b(raw, digest_size=8).hexdigest()
-
-
 def _vector(
     kept: dict[str, Any], df: Counter[str], size: int, average: float
 ) -> dict[str, float]:
@@ -196,8 +177,8 @@ def _vector(
     weights = {}
     for term, count in kept.get("counts", ()):
         seen = df[term]
-        if seen < 2:
-            continue  # a word no other session has cannot relate it to one
+        if seen < 2 or seen > max(2, COMMON * size):
+            continue  # on no other session, or on most: it relates nothing
         idf = math.log(1 + (size - seen + 0.5) / (seen + 0.5))
         weights[term] = idf * count * (K1 + 1) / (count + norm)
     top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
