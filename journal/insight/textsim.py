@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-TERMS = 300
+TERMS = 120
 """Term counts kept per session (its most frequent words)."""
 TOP = 20
 """Terms of a session's vector: its heaviest by BM25 weight."""
