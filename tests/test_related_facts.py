@@ -203,3 +203,14 @@ def test_the_corpus_labels_on_the_tuning_part() -> None:
     tuning = figures["tuning"]
     assert tuning["precision"] >= 0.9 and tuning["recall"] >= 0.6
     assert figures["all"]["coverage"] >= 0.4
+
+
+def test_a_title_that_carries_on_another_is_related(cli: Cli) -> None:
+    cli.ok("new", "Checkout outage", "--at", "2025-11-04T01:00:00+00:00")
+    cli.ok("new", "Checkout outage, part 2", "--at", "2025-11-06T01:00:00+00:00")
+    cli.ok("new", "Checkout redesign review", "--at", "2025-11-07T01:00:00+00:00")
+    data = json.loads(cli.ok("related", "2025-11-04-checkout-outage", "--json").out)
+    assert [r["session"] for r in data["related"]] == [
+        "2025-11-06-checkout-outage-part-2"
+    ]
+    assert "continues: Checkout outage, part 2" in data["related"][0]["reasons"]
