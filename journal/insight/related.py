@@ -15,13 +15,13 @@ rapidfuzz's token_set_ratio was weighed and scored no better on the labelled set
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from journal.insight import relatedfacts as rf
 from journal.insight import signatures as sig
 from journal.insight.features import signatures_of
 
@@ -114,14 +114,14 @@ class Ranker:
         from journal.insight.textsim import TextModel
 
         self.text = TextModel(features)
-        self.facts = {sid: _fact_sets(f) for sid, f in features.items()}
+        self.facts = {sid: rf.fact_sets(f) for sid, f in features.items()}
         self._fact_postings: dict[str, dict[str, list[str]]] = {}
         self._followers: dict[str, list[str]] = {}
         for sid, f in features.items():
             if f.get("previous"):
                 self._followers.setdefault(f["previous"], []).append(sid)
         self._continuing = {
-            sid for sid, f in features.items() if _CONTINUES.search(f["title"])
+            sid for sid, f in features.items() if rf.CONTINUES.search(f["title"])
         }
         self._title_postings: dict[str, list[str]] | None = None
         self._fact_df: Counter[str] = Counter(
@@ -130,7 +130,7 @@ class Ranker:
             for kind, items in kinds.items()
             for key in items
         )
-        common_facts = _common_facts(self._fact_df, len(features))
+        common_facts = rf.common_facts(self._fact_df, len(features), COMMON_FACT)
         self._common_facts: dict[str, frozenset[str]] = {}
         for entry in common_facts:
             kind, _, key = entry.removeprefix("fact:").partition(":")
@@ -217,7 +217,7 @@ class Ranker:
         # threshold: a pair it helps is one whose text reaches `TEXT_ALONE`.
         found = set(self.text.partners(sid, TEXT_ALONE))
         for kind, items in self.facts[sid].items():
-            index = self._fact_postings.setdefault(kind, _postings(self.facts, kind))
+            index = self._fact_postings.setdefault(kind, rf.postings(self.facts, kind))
             for key in items:
                 found.update(index.get(key, ()))
         previous = self.features[sid].get("previous")
@@ -239,7 +239,7 @@ class Ranker:
         counts: Counter[str] = Counter()
         for word in self.features[sid]["title_words"]:
             counts.update(self._title_postings.get(word, ()))
-        mine = bool(_CONTINUES.search(self.features[sid]["title"]))
+        mine = bool(rf.CONTINUES.search(self.features[sid]["title"]))
         return {
             other
             for other, n in counts.items()
@@ -255,7 +255,7 @@ class Ranker:
         scored: list[tuple[str, float, str]] = []
         if not mine or not theirs:
             return scored
-        for kind, words in _FACT_WORDS.items():
+        for kind, words in rf.FACT_WORDS.items():
             both = (mine.get(kind, {}).keys() & theirs.get(kind, {}).keys()) - (
                 self._common_facts.get(kind, frozenset())
             )
@@ -271,7 +271,7 @@ class Ranker:
 
     def _rarity(self, kind: str, item: str) -> float:
         seen = self._fact_df.get(f"{kind}:{item}", 2)
-        return _idf(seen, len(self.features)) / _idf(2, len(self.features))
+        return rf.idf(seen, len(self.features)) / rf.idf(2, len(self.features))
 
     def _text(
         self, a: str, b: str, *, reasons: bool = True
@@ -299,53 +299,11 @@ class Ranker:
         return []
 
 
-_FACT_WORDS = {
-    "errors": "both report {}",
-    "refs": "both cite {}",
-    "services": "same service: {}",
-    "hosts": "same host: {}",
-}
 _FACT_SHARE = {
     "errors": WEIGHTS["fact"],
     "hosts": WEIGHTS["fact"],
     "services": WEIGHTS["fact"] / 2,  # a component, not what went wrong with it
 }
-_CONTINUES = re.compile(
-    r"\b(?:part\s*(?:[2-9]|ii+|two|three)|continu(?:ed|ation|ing)|follow[- ]?up|"
-    r"again|recurr(?:ence|ing)|second occurrence|revisited)\b",
-    re.IGNORECASE,
-)
-
-
-def _fact_sets(features: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """Each kind of a session's facts, by a folded key → the value as written."""
-    facts = features.get("facts") or {}
-    return {
-        kind: {_fold(kind, value): value for value in facts.get(kind, ())}
-        for kind in _FACT_WORDS
-        if facts.get(kind)
-    }
-
-
-def _fold(kind: str, value: str) -> str:
-    if kind == "errors":  # ids and numbers out, quoted names kept
-        return sig.normalise(value, keep_quoted=True).lower()
-    return " ".join(value.lower().split())
-
-
-def _common_facts(counts: Counter[str], size: int) -> frozenset[str]:
-    """Facts too common to say anything: on more than `COMMON_FACT` of the sessions
-    (journals of 10 or more)."""
-    if size < 10:
-        return frozenset()
-    limit = max(2, COMMON_FACT * size)
-    return frozenset(f"fact:{k}" for k, n in counts.items() if n > limit)
-
-
-def _idf(seen: int, size: int) -> float:
-    import math
-
-    return math.log(1 + (size - seen + 0.5) / (seen + 0.5))
 
 
 class _Signatures(dict[str, list[sig.Signature]]):
@@ -379,16 +337,6 @@ def _title(fa: dict[str, Any], fb: dict[str, Any]) -> list[tuple[str, float, str
     if len(wa & wb) < 2 or sig.similar(frozenset(wa), frozenset(wb)) < TITLE_SIMILAR:
         return []
     return [("title", WEIGHTS["title"], f"similar title: {fb['title']}")]
-
-
-def _postings(
-    facts: dict[str, dict[str, dict[str, str]]], kind: str
-) -> dict[str, list[str]]:
-    index: dict[str, list[str]] = {}
-    for sid, kinds in facts.items():
-        for key in kinds.get(kind, ()):
-            index.setdefault(key, []).append(sid)
-    return index
 
 
 def capped(scored: list[tuple[str, float, str]]) -> tuple[float, list[str]]:
