@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from typing import Any
 
 KINDS = ("services", "errors", "hosts", "files", "refs")
+MAX_LENGTH = 200
+"""Characters kept of a fact (the schema takes 300)."""
 LIMITS = {"services": 12, "errors": 20, "hosts": 10, "files": 20, "refs": 20}
 
 _URL_RE = re.compile(r"https?://[^\s)>\]`'\"]+")
@@ -183,7 +185,7 @@ class _Found:
         self.lower: set[str] = set()
 
     def add(self, kind: str, value: str, where: str | None) -> None:
-        value = " ".join(value.split()).strip(" .,;:")
+        value = " ".join(value.split()).strip(" .,;:")[:MAX_LENGTH]
         found = self.items[kind]
         if value and value not in found and len(found) < LIMITS[kind]:
             found[value] = where
