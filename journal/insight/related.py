@@ -185,7 +185,7 @@ class Ranker:
         return _result(fb, scored)
 
     def extra(
-        self, a: str, b: str, *, reasons: bool = True
+        self, a: str, b: str, *, reasons: bool = True, cosine: float | None = None
     ) -> list[tuple[str, float, str]]:
         """The evidence the related map's indexes do not score from sets: shared
         facts, one session following the other, and their texts' similarity
@@ -194,7 +194,7 @@ class Ranker:
         return (
             self._facts(a, b, reasons=reasons)
             + self._follows(a, b)
-            + self._text(a, b, reasons=reasons)
+            + self._text(a, b, reasons=reasons, cosine=cosine)
         )
 
     def _follows(self, a: str, b: str) -> list[tuple[str, float, str]]:
@@ -208,14 +208,17 @@ class Ranker:
             return []
         return [("follows", WEIGHTS["follows"], f"continues: {fb['title']}")]
 
-    def extra_partners(self, sid: str) -> set[str]:
+    def extra_partners(
+        self, sid: str, dots: dict[str, float] | None = None
+    ) -> set[str]:
         """Every session whose `extra` evidence with `sid` may lift the pair to the
         threshold where nothing else names it: text similar enough alone (with
         the titles' at most), a shared fact, a `previous` link either way, or a
-        continuing title sharing two words."""
+        continuing title sharing two words (`dots`: `TextModel.dots(sid)`)."""
         # Titles' similarity adds at most `WEIGHTS["title_text"]`, under the
         # threshold: a pair it helps is one whose text reaches `TEXT_ALONE`.
-        found = set(self.text.partners(sid, TEXT_ALONE))
+        dots = self.text.dots(sid) if dots is None else dots
+        found = {other for other, dot in dots.items() if dot >= TEXT_ALONE}
         for kind, items in self.facts[sid].items():
             index = self._fact_postings.setdefault(kind, rf.postings(self.facts, kind))
             for key in items:
@@ -274,9 +277,14 @@ class Ranker:
         return rf.idf(seen, len(self.features)) / rf.idf(2, len(self.features))
 
     def _text(
-        self, a: str, b: str, *, reasons: bool = True
+        self, a: str, b: str, *, reasons: bool = True, cosine: float | None = None
     ) -> list[tuple[str, float, str]]:
-        text, title = self.text.similarity(a, b), self.text.title_similarity(a, b)
+        """The texts' and titles' similarity (`cosine`: the texts', when the
+        caller has it from `TextModel.dots`)."""
+        text = self.text.similarity(a, b) if cosine is None else cosine
+        if not text:
+            return []  # titles alone are `_title`'s: only with a similar text here
+        title = self.text.title_similarity(a, b)
         weight = round(WEIGHTS["text"] * text + WEIGHTS["title_text"] * title, 6)
         if weight < TEXT_MIN:
             return []

@@ -138,6 +138,11 @@ class TextModel:
 
     def partners(self, sid: str, floor: float) -> dict[str, float]:
         """Sessions whose similarity with `sid` reaches `floor`, with it."""
+        return {other: dot for other, dot in self.dots(sid).items() if dot >= floor}
+
+    def dots(self, sid: str) -> dict[str, float]:
+        """`similarity(sid, other)` of every other session sharing a word with it,
+        from the postings: one pass for a row of the related map."""
         mine = self.vectors.get(sid, {})
         dots: dict[str, float] = {}
         for term, weight in mine.items():
@@ -146,7 +151,7 @@ class TextModel:
                     dots[other] = (
                         dots.get(other, 0.0) + weight * self.vectors[other][term]
                     )
-        return {other: dot for other, dot in dots.items() if dot >= floor}
+        return dots
 
 
 def _title_vectors(features: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
