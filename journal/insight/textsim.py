@@ -27,6 +27,10 @@ MIN_WORDS = 40
 """Informative words a session's text needs for a vector (`TextModel.similarity`)."""
 COMMON = 0.1
 """Share of sessions above which a word is left out of every vector."""
+MOST = 200
+"""Sessions above which a word is left out whatever the journal's size: each row of
+the related map walks the sessions of its words, and in a journal of 10,000 a word
+on 200 of them is no longer what two incidents share."""
 K1 = 1.2
 B = 0.75
 _WORD_RE = re.compile(r"[a-z][a-z0-9_]*(?:[-.][a-z0-9_]+)*")
@@ -182,7 +186,7 @@ def _vector(
     weights = {}
     for term, count in kept.get("counts", ()):
         seen = df[term]
-        if seen < 2 or seen > max(2, COMMON * size):
+        if seen < 2 or seen > min(max(2, COMMON * size), MOST):
             continue  # on no other session, or on most: it relates nothing
         idf = math.log(1 + (size - seen + 0.5) / (seen + 0.5))
         weights[term] = idf * count * (K1 + 1) / (count + norm)
