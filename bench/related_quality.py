@@ -1,13 +1,24 @@
-"""Precision and recall of `journal related` over the labelled incident pairs in
-tests/fixtures/related/incidents.py, and the same with rapidfuzz's token_set_ratio in
-place of the standard-library word overlap, when rapidfuzz is importable.
+"""Precision, recall and coverage of `journal related` over labelled pairs:
 
-    python bench/related_quality.py
+- the incidents written for this project (tests/fixtures/related/incidents.py), and
+- the shared corpus of real postmortems (`../shared/corpus/`, or `--corpus DIR`),
+  imported into a temporary journal with `journal import`, scored against the pairs
+  labelled by reading them (tests/fixtures/related/corpus_pairs.json).
+
+Each set is split by the labels' fixed rule (a hash of the pair) into a tuning part
+and a held-aside part, reported apart: tune only on the first. Coverage is the share
+of sessions with at least one related session. With rapidfuzz importable, the
+incidents are also scored with its token_set_ratio in place of the word overlap.
+
+    python bench/related_quality.py [--corpus DIR] [--json]
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -43,12 +54,23 @@ def features() -> dict[str, dict[str, Any]]:
     return result
 
 
-def evaluate() -> dict[str, float]:
-    """Precision, recall and counts over every pair (related = score ≥ THRESHOLD)."""
-    ranker = Ranker(features())
+CORPUS = REPO.parent / "shared" / "corpus"
+LABELS = REPO / "tests" / "fixtures" / "related" / "corpus_pairs.json"
+
+
+def held_aside(a: str, b: str) -> bool:
+    """The labels' fixed rule: 30 % of pairs, by a hash of the pair, never tuned on."""
+    key = "|".join(sorted([a, b]))
+    return int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % 10 < 3
+
+
+def score(
+    labelled: list[tuple[str, str, bool]], listed: set[tuple[str, str]]
+) -> dict[str, float]:
+    """Precision and recall of `listed` (pairs said related, either way round)."""
     tp = fp = fn = tn = 0
-    for a, b, same in pairs():
-        said = ranker.compare(a["id"], b["id"]).score >= THRESHOLD
+    for a, b, same in labelled:
+        said = (a, b) in listed or (b, a) in listed
         tp += said and same
         fp += said and not same
         fn += same and not said
@@ -62,6 +84,70 @@ def evaluate() -> dict[str, float]:
         "precision": tp / (tp + fp) if tp + fp else 1.0,
         "recall": tp / (tp + fn) if tp + fn else 1.0,
     }
+
+
+def evaluate(part: bool | None = None) -> dict[str, float]:
+    """Precision and recall over the written incidents' pairs (related = score ≥
+    THRESHOLD); `part` True/False: the held-aside / tuning part only."""
+    ranker = Ranker(features())
+    labelled = [
+        (a["id"], b["id"], same)
+        for a, b, same in pairs()
+        if part is None or held_aside(a["id"], b["id"]) == part
+    ]
+    listed = {(a, b) for a, b, _ in labelled if ranker.compare(a, b).score >= THRESHOLD}
+    figures = score(labelled, listed)
+    sids = list(ranker.features)
+    covered = sum(bool(ranker.related(s, limit=1)) for s in sids)
+    figures["coverage"] = covered / len(sids)
+    return figures
+
+
+def corpus_journal(corpus: Path, into: Path) -> dict[str, str]:
+    """A journal at `into` with every report of `corpus` imported; each report's
+    path (relative to `corpus`) → its session id."""
+    import subprocess
+
+    from journal.operations.import_reports import import_reports
+    from journal.operations.scaffold import init_journal
+    from journal.store.sessions import Journal
+
+    subprocess.run(["git", "init", "-q", str(into)], check=True)
+    init_journal(into)
+    journal = Journal.open(into)
+    files = sorted(
+        p
+        for p in corpus.rglob("*")
+        if p.is_file() and p.name not in ("LICENSE", "README.md")
+    )
+    ids = {}
+    for outcome in import_reports(journal, files):
+        if outcome.session_id is None:
+            raise SystemExit(f"{outcome.source}: not imported ({outcome.error})")
+        ids[str(Path(outcome.source).relative_to(corpus))] = outcome.session_id
+    return ids
+
+
+def evaluate_corpus(corpus: Path) -> dict[str, dict[str, float]]:
+    """The corpus labels scored on `journal related` of the imported reports."""
+    from journal.insight.relatedmap import related_map
+    from journal.store.sessions import Journal
+
+    labels = json.loads(LABELS.read_text(encoding="utf-8"))["pairs"]
+    with tempfile.TemporaryDirectory() as folder:
+        ids = corpus_journal(corpus, Path(folder))
+        rows = related_map(Journal.open(Path(folder)))
+    listed = {(sid, r.id) for sid, found in rows.items() for r in found}
+    coverage = sum(bool(found) for found in rows.values()) / len(rows)
+    result = {}
+    for name, part in (("tuning", False), ("held aside", True), ("all", None)):
+        labelled = [
+            (ids[p["a"]], ids[p["b"]], p["related"])
+            for p in labels
+            if part is None or held_aside(p["a"], p["b"]) == part
+        ]
+        result[name] = {**score(labelled, listed), "coverage": coverage}
+    return result
 
 
 def _with_rapidfuzz() -> dict[str, float] | None:
@@ -87,10 +173,26 @@ def _with_rapidfuzz() -> dict[str, float] | None:
     return figures
 
 
-def main() -> int:
-    print("stdlib word overlap:", _fmt(evaluate()))
+def main(argv: list[str]) -> int:
+    corpus = Path(argv[argv.index("--corpus") + 1]) if "--corpus" in argv else CORPUS
+    figures: dict[str, Any] = {
+        "incidents": {
+            "tuning": evaluate(False),
+            "held aside": evaluate(True),
+            "all": evaluate(),
+        }
+    }
+    if corpus.is_dir():
+        figures["corpus"] = evaluate_corpus(corpus)
+    if "--json" in argv:
+        print(json.dumps(figures, indent=1))
+        return 0
+    for collection, parts in figures.items():
+        for part, found in parts.items():
+            print(f"{collection}, {part}:", _fmt(found))
     fuzzy = _with_rapidfuzz()
-    print("rapidfuzz token_set_ratio:", _fmt(fuzzy) if fuzzy else "not installed")
+    shown = _fmt(fuzzy) if fuzzy else "not installed"
+    print("incidents, rapidfuzz token_set_ratio:", shown)
     return 0
 
 
@@ -102,4 +204,4 @@ def _fmt(figures: dict[str, float]) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -372,3 +372,47 @@ def test_hotspot_directories_count_each_session_once_with_its_trend() -> None:
     assert spots["a/y.py"].exists is False and spots["a/y.py"].trend == "falling"
     assert (spots["b/z.py"].recent, spots["b/z.py"].before) == (0, 0)
     assert spots["b/z.py"].trend == "steady"
+
+
+def test_seen_before_on_the_full_cli_path_of_log(cli: Cli) -> None:
+    """`-sk detected` is left to typer by the fast path (combined short options):
+    the full command says "seen before" the same way."""
+    past = _session(
+        cli, "Mapper error", "2025-11-04T01:00:00+00:00",
+        ("detected", MAPPER.format("Organization(organizations)")),
+    )  # fmt: skip
+    cli.ok("close", "--at", "2025-11-04T02:00:00+00:00")
+    _session(cli, "Workers failing", "2026-01-10T09:00:00+00:00")
+    line = MAPPER.format("Course(courses)")
+    out = cli.ok("log", line, "-sk", "detected").out.strip().splitlines()
+    said = f"seen before: {past} (same error signature) — journal show {past}"
+    assert out[-1] == said
+    data = json.loads(cli.ok("log", line, "-sk", "identified", "--json").out)
+    assert [m["session"] for m in data["seen_before"]] == [past]
+    assert "seen_before" not in json.loads(
+        cli.ok("log", line, "-sk", "note", "--json").out
+    )
+
+
+def test_seen_before_knows_an_imported_report(cli: Cli, tmp_path: Path) -> None:
+    """An imported report's error lines, here in the prose of a section of its
+    own, are facts of the session and in the digest `import` leaves: the next
+    incident logging one hears of it."""
+    report = tmp_path / "pm.md"
+    report.write_text(
+        "---\ndate: 2025-03-03\n---\n# Payments worker outage\n\n## Summary\n\nOn 3 March 2025 the payments "
+        "worker stopped.\n\n## What the on-call saw\n\nThe consumer died with "
+        "kombu.exceptions.OperationalError: [Errno 111] Connection refused to "
+        "amqp://queue-7:5672 and did not come back.\n",
+        encoding="utf-8",
+    )
+    imported = json.loads(cli.ok("import", str(report), "--json").out)
+    past = imported["files"][0]["session_id"]
+    _session(cli, "Payments stuck", "2026-01-10T09:00:00+00:00")
+    line = (
+        "kombu.exceptions.OperationalError: [Errno 111] Connection refused to "
+        "amqp://q-2:5672"
+    )
+    for args in (("-k", "detected"), ("-sk", "detected")):
+        out = cli.ok("log", line, *args).out
+        assert f"seen before: {past} (same error signature)" in out

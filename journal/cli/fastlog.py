@@ -82,7 +82,7 @@ def run_fast_log(argv: list[str]) -> int | None:
             file=sys.stderr,
         )
         return 70
-    seen = _seen_before(journal, logged.session_id, logged.event)
+    seen = seen_before_logged(journal, logged.session_id, logged.event)
     if opts.get("json"):
         data = {
             "session": logged.session_id,
@@ -99,7 +99,7 @@ def run_fast_log(argv: list[str]) -> int | None:
     return 0
 
 
-def _seen_before(
+def seen_before_logged(
     journal: Any, session_id: str, event: dict[str, Any]
 ) -> list[Any] | None:
     """Past sessions with the same error, for the kinds that carry errors (None for

@@ -197,6 +197,15 @@ def _component(item: Item) -> dict[str, Any]:
     return component
 
 
+def _board(items: list[Item]) -> bool:
+    """Whether bullets are a status board: most name a part (`**Name:** state`)
+    or a state; bullets of prose under a status heading are not components."""
+    named = sum(
+        split_label(i.text) is not None or state_of(i.text) != "unknown" for i in items
+    )
+    return 2 * named > len(items)
+
+
 def _under(table: Table, column: int, cell: str) -> str:
     """A cell as `Header: cell` (just the cell in a column without a header)."""
     header = table.header[column] if column < len(table.header) else ""
@@ -235,8 +244,11 @@ def extract_components(ctx: Context, blocks: list[Block]) -> list[Block]:
     """The status board: `- **Name:** ✅ state (note)` items or a status table."""
     residual: list[Block] = []
     for block in blocks:
-        if is_list(block):
-            ctx.add("components", [_component(i) for i in read_items(ctx.doc, block)])
+        items = read_items(ctx.doc, block) if is_list(block) else []
+        if items and _board(items):
+            ctx.add("components", [_component(i) for i in items])
+        elif is_list(block):
+            residual.append(block)  # bullets of prose, not a board: kept as text
         elif block.kind == "table":
             ctx.add("components", _table_components(ctx, read_table(block)))
         else:

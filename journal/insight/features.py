@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from journal.insight import signatures as sig
+from journal.insight.textsim import term_counts
 
 if TYPE_CHECKING:
     from journal.model.session import Event, Session
@@ -85,6 +86,7 @@ def session_features(
         for text in (root.summary or "", *root.evidence):
             root_files += sig.code_locations(text)
     started = session.started.date().isoformat() if session.started else None
+    facts = _facts(session, events, found)
     return {
         "id": session_id,
         "title": " ".join(session.title.split()),
@@ -96,11 +98,84 @@ def session_features(
         "signatures": found.rows(),
         "signature_words": [sorted(s.tokens) for s in found.signatures.values()],
         "root_files": list(dict.fromkeys(root_files)),
-        "locations": [p for p in found.locations if p not in root_files],
+        "locations": [p for p in found.locations if p not in root_files]
+        + [
+            f
+            for f in _fact_files(facts)
+            if f not in root_files and f not in found.locations
+        ],
         "shas": list(
             dict.fromkeys(e.sha for e in events if e.kind == "commit" and e.sha)
         ),
+        "facts": facts,
+        "previous": session.previous,
+        "terms": term_counts(_strings(session, events)),
     }
+
+
+_SKIPPED = frozenset(
+    {"labels", "sources", "schema", "started", "ended", "at", "sha", "tags", "number"}
+)
+
+
+def _strings(session: Session, events: Sequence[Event]) -> list[str]:
+    """Every text of a session and its timeline (not its times, ids or labels)."""
+    from journal.model.session import to_builtins
+
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key not in _SKIPPED:
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(to_builtins(session))
+    # Notes are left out: logging one must not move any score (the related map
+    # keeps its rows then); what an incident is about is in its other events.
+    found.extend(e.text for e in events if e.text and e.kind != "note")
+    return found
+
+
+def _facts(
+    session: Session, events: Sequence[Event], found: _Collector
+) -> dict[str, list[str]]:
+    """The session's facts: those it keeps (`facts:`, from an import or `set`) and
+    those of its own texts (timeline, detection, root cause); their error lines
+    also become signatures."""
+    from journal.insight.facts import merged, text_facts
+
+    kept = kept_facts(session)
+    texts = [e.text for e in events if e.text]
+    if session.detection is not None:
+        texts += [session.detection.summary or ""]
+        texts += [s.code for s in session.detection.snippets]
+    if session.root_cause is not None:
+        texts += [session.root_cause.summary or "", session.root_cause.location or ""]
+    facts = merged(kept, text_facts(texts))
+    for line in kept.get("errors", ()):
+        found.add_text(line, any_error_word=True)
+    return facts
+
+
+def _fact_files(facts: dict[str, list[str]]) -> list[str]:
+    """The facts' source files as paths (their line numbers off)."""
+    paths = (sig.clean_path(f.split(":", 1)[0]) for f in facts.get("files", ()))
+    return list(dict.fromkeys(p for p in paths if p))
+
+
+def kept_facts(session: Session) -> dict[str, Any]:
+    """The facts `session.yaml` keeps, as plain lists."""
+    if session.facts is None:
+        return {}
+    from journal.model.session import to_builtins
+
+    return to_builtins(session.facts)
 
 
 def _add_session_texts(found: _Collector, session: Session) -> None:

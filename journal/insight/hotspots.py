@@ -1,14 +1,24 @@
 """Hotspots: the source files most sessions touched — changed by their linked commits
-or named as their root cause — with those sessions, the last date, a trend, and the
-same rolled up by directory. Files are counted under their current names (renames
-followed); files gone from HEAD are marked deleted.
+(in their timeline, or naming them in a `Journal-Session:` trailer) or named as their
+root cause — with those sessions, the last date, a trend, and the same rolled up by
+directory. Files are counted under their current names (renames followed); files
+gone from HEAD are marked deleted. The journal's own files (its sessions folder,
+`journal.yaml`, the schema, `.gitattributes`) are not the team's code and are left
+out, as are URLs. In a shallow clone the history stops at its boundary: that is
+said (`shallow`), not passed over.
 """
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from journal.errors import JournalError
 
 if TYPE_CHECKING:
     from journal.insight.changes import Changes
@@ -54,12 +64,30 @@ class Hotspot:
 class Hotspots:
     files: list[Hotspot]
     directories: list[Hotspot]
+    shallow: bool = False
+    """The repository is a shallow clone: commits before its boundary are unknown."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "files": [h.as_dict() for h in self.files],
             "directories": [h.as_dict() for h in self.directories],
         }
+        if self.shallow:
+            found["shallow"] = True
+            found["note"] = SHALLOW_NOTE
+        return found
+
+
+SHALLOW_NOTE = (
+    "the repository is a shallow clone: commits before its boundary are not "
+    "counted (git fetch --unshallow to count them)"
+)
+_URL_RE = re.compile(
+    r"^(?:[a-z][a-z0-9+.-]*:/|www\.|[\w-]+(?:\.[\w-]+)*\."
+    r"(?:com|org|net|io|dev|app|co|edu|gov|cloud|ai)(?:/|$))",
+    re.IGNORECASE,
+)
+_JOURNAL_FILES = ("journal.yaml", "journal.schema.json", ".gitattributes")
 
 
 def find_hotspots(
@@ -69,22 +97,84 @@ def find_hotspots(
     from journal.insight.changes import load_changes
     from journal.insight.sigindex import refresh
 
-    features = refresh(journal)
+    features = _with_trailer_commits(journal, refresh(journal))
     if since is not None:
         features = {k: f for k, f in features.items() if f["day"] >= since.isoformat()}
     shas = [s for f in features.values() for s in f.get("shas", ())]
     changes = load_changes(journal.root, journal.state_dir, shas)
-    return rank(features, changes, today=today or journal.now().date())
+    found = rank(
+        features,
+        changes,
+        today=today or journal.now().date(),
+        skip=_journal_paths(journal),
+    )
+    found.shallow = _shallow(journal)
+    return found
+
+
+def _with_trailer_commits(
+    journal: Journal, features: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """Each session's features with the commits naming it in their trailer, which
+    the timeline lists only after `journal sync` or `close`."""
+    from journal.gitlink.derived import trailer_commits
+
+    linked = trailer_commits(journal)
+    if not linked:
+        return features
+    merged = dict(features)
+    for sid, events in linked.items():
+        if sid in merged:
+            shas = [e["sha"] for e in events if e.get("sha")]
+            own = merged[sid].get("shas", [])
+            merged[sid] = {**merged[sid], "shas": list(dict.fromkeys([*own, *shas]))}
+    return merged
+
+
+def _journal_paths(journal: Journal) -> Callable[[str], bool]:
+    """Whether a path (as git names it, from the repository's top) is one of the
+    journal's own files or not a file at all (a URL)."""
+    from journal.gitlink.shell import run_git
+
+    try:
+        top = run_git(["rev-parse", "--show-toplevel"], cwd=journal.root).strip()
+        base = os.path.relpath(journal.root.resolve(), Path(top).resolve())
+    except (JournalError, ValueError):
+        base = "."
+    prefix = "" if base == "." else base.replace(os.sep, "/") + "/"
+    sessions = f"{prefix}{journal.config.sessions_dir.strip('/')}/"
+    own = {prefix + name for name in _JOURNAL_FILES}
+
+    def skip(path: str) -> bool:
+        return path in own or path.startswith(sessions) or bool(_URL_RE.match(path))
+
+    return skip
+
+
+def _shallow(journal: Journal) -> bool:
+    from journal.gitlink.shell import run_git
+
+    try:
+        out = run_git(["rev-parse", "--is-shallow-repository"], cwd=journal.root)
+    except JournalError:
+        return False
+    return out.strip() == "true"
 
 
 def rank(
-    features: dict[str, dict[str, Any]], changes: Changes, *, today: date
+    features: dict[str, dict[str, Any]],
+    changes: Changes,
+    *,
+    today: date,
+    skip: Callable[[str], bool] | None = None,
 ) -> Hotspots:
     # Each session's day is read and placed in the trend once, not once per file.
     when = {sid: _period(data["day"], today) for sid, data in features.items()}
     files: dict[str, Hotspot] = {}
     for session_id, data in sorted(features.items()):
         for path, how in _touched(data, changes).items():
+            if (skip is not None and skip(path)) or _URL_RE.match(path):
+                continue
             spot = files.get(path)
             if spot is None:
                 spot = files[path] = Hotspot(path, exists=changes.exists(path))

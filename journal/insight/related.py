@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from journal.insight import relatedfacts as rf
 from journal.insight import signatures as sig
 from journal.insight.features import signatures_of
 
@@ -36,11 +37,31 @@ WEIGHTS = {
     "component": 1.5,
     "tag": 1.0,
     "title": 2.0,
+    "ref": 4.0,
+    "follows": 5.0,
+    "fact": 4.0,
+    "text": 13.0,
+    "title_text": 3.0,
 }
-CAPS = {"changed": 4.0, "tag": 2.0, "location": 4.0, "component": 3.0}
+CAPS = {
+    "changed": 4.0,
+    "tag": 2.0,
+    "location": 4.0,
+    "component": 3.0,
+    "fact": 6.0,
+}
+TEXT_MIN = 0.6
+"""Least text evidence worth a reason: `WEIGHTS["text"]` times the cosine of the
+two sessions' BM25 vectors plus `WEIGHTS["title_text"]` times that of their titles
+(when they share two title words), below which it counts nothing."""
+TEXT_ALONE = (THRESHOLD - WEIGHTS["title_text"]) / WEIGHTS["text"]
+"""Least text cosine with which a pair nothing else names can reach the threshold
+(its titles adding at most `WEIGHTS["title_text"]`): `Ranker.extra_partners`."""
 COMMON = 0.3
 """Share of sessions above which a tag or file says nothing (journals of 10+)."""
 TITLE_SIMILAR = 0.5
+COMMON_FACT = 0.1
+"""Share of sessions above which a fact (a service, an error, a host) says nothing."""
 
 
 class Related(msgspec.Struct, array_like=True):
@@ -90,7 +111,31 @@ class Ranker:
             )
             for sid, f in features.items()
         }
-        self.common = _common(features, self.changed)
+        from journal.insight.textsim import TextModel
+
+        self.text = TextModel(features)
+        self.facts = {sid: rf.fact_sets(f) for sid, f in features.items()}
+        self._fact_postings: dict[str, dict[str, list[str]]] = {}
+        self._followers: dict[str, list[str]] = {}
+        for sid, f in features.items():
+            if f.get("previous"):
+                self._followers.setdefault(f["previous"], []).append(sid)
+        self._continuing = {
+            sid for sid, f in features.items() if rf.CONTINUES.search(f["title"])
+        }
+        self._title_postings: dict[str, list[str]] | None = None
+        self._fact_df: Counter[str] = Counter(
+            f"{kind}:{key}"
+            for kinds in self.facts.values()
+            for kind, items in kinds.items()
+            for key in items
+        )
+        common_facts = rf.common_facts(self._fact_df, len(features), COMMON_FACT)
+        self._common_facts: dict[str, frozenset[str]] = {}
+        for entry in common_facts:
+            kind, _, key = entry.removeprefix("fact:").partition(":")
+            self._common_facts[kind] = self._common_facts.get(kind, frozenset()) | {key}
+        self.common = _common(features, self.changed) | common_facts
 
     def related(self, session_id: str, *, limit: int = 10) -> list[Related]:
         """Other sessions related to `session_id`, best first."""
@@ -136,7 +181,117 @@ class Ranker:
             "tag", fa["tags"], fb["tags"], "both tagged {}", skip=self.common
         )
         scored += _title(fa, fb)
+        scored += self.extra(a, b)
         return _result(fb, scored)
+
+    def extra(
+        self, a: str, b: str, *, reasons: bool = True, cosine: float | None = None
+    ) -> list[tuple[str, float, str]]:
+        """The evidence the related map's indexes do not score from sets: shared
+        facts, one session following the other, and their texts' similarity
+        (without `reasons`, the same weights with empty reasons: the related
+        map scores hundreds of candidates a row and words only its best)."""
+        return (
+            self._facts(a, b, reasons=reasons)
+            + self._follows(a, b)
+            + self._text(a, b, reasons=reasons, cosine=cosine)
+        )
+
+    def _follows(self, a: str, b: str) -> list[tuple[str, float, str]]:
+        """One session names the other as its `previous`, or carries on a title
+        like it (`… part 2`, `… again`) sharing two of its words."""
+        fa, fb = self.features[a], self.features[b]
+        follows = fa.get("previous") == b or fb.get("previous") == a
+        if not follows and (a in self._continuing or b in self._continuing):
+            follows = len(set(fa["title_words"]) & set(fb["title_words"])) >= 2
+        if not follows:
+            return []
+        return [("follows", WEIGHTS["follows"], f"continues: {fb['title']}")]
+
+    def extra_partners(
+        self, sid: str, dots: dict[str, float] | None = None
+    ) -> set[str]:
+        """Every session whose `extra` evidence with `sid` may lift the pair to the
+        threshold where nothing else names it: text similar enough alone (with
+        the titles' at most), a shared fact, a `previous` link either way, or a
+        continuing title sharing two words (`dots`: `TextModel.dots(sid)`)."""
+        # Titles' similarity adds at most `WEIGHTS["title_text"]`, under the
+        # threshold: a pair it helps is one whose text reaches `TEXT_ALONE`.
+        dots = self.text.dots(sid) if dots is None else dots
+        found = {other for other, dot in dots.items() if dot >= TEXT_ALONE}
+        for kind, items in self.facts[sid].items():
+            index = self._fact_postings.setdefault(kind, rf.postings(self.facts, kind))
+            for key in items:
+                found.update(index.get(key, ()))
+        previous = self.features[sid].get("previous")
+        if previous in self.features:
+            found.add(previous)
+        found.update(self._followers.get(sid, ()))
+        found.update(self._continuing_partners(sid))
+        found.discard(sid)
+        return found
+
+    def _continuing_partners(self, sid: str) -> set[str]:
+        """Sessions sharing two title words with `sid`, one of the two titles
+        saying it carries on (`part 2`, `again`)."""
+        if self._title_postings is None:
+            self._title_postings = {}
+            for other, f in self.features.items():
+                for word in f["title_words"]:
+                    self._title_postings.setdefault(word, []).append(other)
+        counts: Counter[str] = Counter()
+        for word in self.features[sid]["title_words"]:
+            counts.update(self._title_postings.get(word, ()))
+        mine = bool(rf.CONTINUES.search(self.features[sid]["title"]))
+        return {
+            other
+            for other, n in counts.items()
+            if n >= 2 and (mine or other in self._continuing)
+        }
+
+    def _facts(
+        self, a: str, b: str, *, reasons: bool = True
+    ) -> list[tuple[str, float, str]]:
+        """Facts both sessions hold, each weighted by its rarity in the journal (one
+        only these two share weighs `WEIGHTS["fact"]`; one on many, less)."""
+        mine, theirs = self.facts[a], self.facts[b]
+        scored: list[tuple[str, float, str]] = []
+        if not mine or not theirs:
+            return scored
+        for kind, words in rf.FACT_WORDS.items():
+            both = (mine.get(kind, {}).keys() & theirs.get(kind, {}).keys()) - (
+                self._common_facts.get(kind, frozenset())
+            )
+            for item in sorted(both):
+                weight = (
+                    WEIGHTS["ref"]
+                    if kind == "refs"
+                    else round(_FACT_SHARE[kind] * self._rarity(kind, item), 6)
+                )
+                reason = words.format(theirs[kind][item]) if reasons else ""
+                scored.append(("ref" if kind == "refs" else "fact", weight, reason))
+        return scored
+
+    def _rarity(self, kind: str, item: str) -> float:
+        seen = self._fact_df.get(f"{kind}:{item}", 2)
+        return rf.idf(seen, len(self.features)) / rf.idf(2, len(self.features))
+
+    def _text(
+        self, a: str, b: str, *, reasons: bool = True, cosine: float | None = None
+    ) -> list[tuple[str, float, str]]:
+        """The texts' and titles' similarity (`cosine`: the texts', when the
+        caller has it from `TextModel.dots`)."""
+        text = self.text.similarity(a, b) if cosine is None else cosine
+        if not text:
+            return []  # titles alone are `_title`'s: only with a similar text here
+        title = self.text.title_similarity(a, b)
+        weight = round(WEIGHTS["text"] * text + WEIGHTS["title_text"] * title, 6)
+        if weight < TEXT_MIN:
+            return []
+        if not reasons:
+            return [("text", weight, "")]
+        words = ", ".join(self.text.shared(a, b))
+        return [("text", weight, f"similar report (rare words shared: {words})")]
 
     def _errors(self, a: str, b: str) -> list[tuple[str, float, str]]:
         for mine in self.signatures[a]:
@@ -150,6 +305,13 @@ class Ranker:
                         )
                     ]
         return []
+
+
+_FACT_SHARE = {
+    "errors": WEIGHTS["fact"],
+    "hosts": WEIGHTS["fact"],
+    "services": WEIGHTS["fact"] / 2,  # a component, not what went wrong with it
+}
 
 
 class _Signatures(dict[str, list[sig.Signature]]):
@@ -185,7 +347,8 @@ def _title(fa: dict[str, Any], fb: dict[str, Any]) -> list[tuple[str, float, str
     return [("title", WEIGHTS["title"], f"similar title: {fb['title']}")]
 
 
-def _result(fb: dict[str, Any], scored: list[tuple[str, float, str]]) -> Related:
+def capped(scored: list[tuple[str, float, str]]) -> tuple[float, list[str]]:
+    """The score of some evidence, each kind up to its cap, and the reasons counted."""
     totals: dict[str, float] = {}
     reasons = []
     for kind, weight, reason in scored:
@@ -194,12 +357,17 @@ def _result(fb: dict[str, Any], scored: list[tuple[str, float, str]]) -> Related
             continue
         totals[kind] = totals.get(kind, 0.0) + weight
         reasons.append(reason)
+    return sum(totals.values()), reasons
+
+
+def _result(fb: dict[str, Any], scored: list[tuple[str, float, str]]) -> Related:
+    total, reasons = capped(scored)
     return Related(
         id=fb["id"],
         title=fb["title"],
         number=fb.get("number"),
         day=fb.get("day") or fb["id"][:10],
-        score=sum(totals.values()),
+        score=total,
         reasons=reasons,
     )
 

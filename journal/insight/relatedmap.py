@@ -11,7 +11,11 @@ its commits changed), its best related sessions, and the sessions sharing an err
 with it (the one join too costly to redo per change).
 
 The result is the same as `Ranker.related` for each session, built or updated
-(tests/test_related_map.py checks both against comparing every pair).
+(tests/test_related_map.py checks both against comparing every pair), with one
+allowance: text similarity weighs words by their rarity in the whole journal, and
+an update rescores only the rows it redoes, so the other rows keep the word counts
+of the run that made them until the next build (more than `UPDATE_SHARE` of the
+sessions changed, or the evidence too common to count moved).
 """
 
 from __future__ import annotations

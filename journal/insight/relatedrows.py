@@ -69,7 +69,15 @@ class Evidence:
         found.discard(sid)
         return found
 
-    def score(self, a: str, b: str, *, error: bool, title: bool) -> float:
+    def score(
+        self,
+        a: str,
+        b: str,
+        *,
+        error: bool,
+        title: bool,
+        cosine: float | None = None,
+    ) -> float:
         """`Ranker.compare(a, b).score`, given whether they share an error and a
         similar title (both symmetric, found by the joins)."""
         places, changed = self.sets[_PLACE], self.sets[_CHANGED]
@@ -85,16 +93,26 @@ class Evidence:
             cap["component"], w["component"] * len(components[a] & components[b])
         )
         total += min(cap["tag"], w["tag"] * len(self.tags[a] & self.tags[b]))
+        extra = self.ranker.extra(a, b, reasons=False, cosine=cosine)
+        total += rel.capped(extra)[0]
         return total + (w["title"] if title else 0.0)
 
     def row(self, sid: str, errors: set[str], titles: set[str]) -> dict[str, float]:
         """Every session reaching the threshold with `sid`, and its score; `errors`
         and `titles` are the sessions sharing an error and a similar title with it."""
         found = {}
-        for other in self.sharing(sid) | errors | titles:
+        dots = self.ranker.text.dots(sid)
+        extra = self.ranker.extra_partners(sid, dots)
+        for other in self.sharing(sid) | errors | titles | extra:
             if other == sid:
                 continue
-            score = self.score(sid, other, error=other in errors, title=other in titles)
+            score = self.score(
+                sid,
+                other,
+                error=other in errors,
+                title=other in titles,
+                cosine=dots.get(other, 0.0),
+            )
             if score >= rel.THRESHOLD:
                 found[other] = score
         return found

@@ -40,8 +40,9 @@ if TYPE_CHECKING:
     from journal.store.sessions import Journal
 
 FEATURES_NAME = "related-index.json"
-FEATURES_FORMAT = 2
-"""Bumped when the features change shape (2: each signature's words kept)."""
+FEATURES_FORMAT = 3
+"""Bumped when the features change shape (2: each signature's words kept; 3: the
+session's facts, `previous` and term counts)."""
 SHARD_SIZE = 32
 """Signatures per shard of a type's word index (at most `MAX_SHARDS` shards)."""
 MAX_SHARDS = 64

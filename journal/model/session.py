@@ -108,6 +108,29 @@ class Component(_Base, frozen=True):
     note: Text | None = None
 
 
+Fact = Annotated[str, Meta(min_length=1, max_length=300)]
+
+
+class Facts(_Base, frozen=True):
+    """What the session is about, as `related` and "seen before" compare it:
+    filled by `journal import` from the report, editable with `journal set`."""
+
+    services: list[Fact] = []
+    """Services and components named (`KIAM`, `kafka-exporter`)."""
+    errors: list[Fact] = []
+    """Error lines: exception types with their message, `ERROR` log lines, HTTP
+    statuses (with the route when given), Kubernetes reasons, exit codes."""
+    hosts: list[Fact] = []
+    """Hosts and clusters (`ip-10-0-32-54.eu-west-1.compute.internal`, `cluster
+    Hellman`)."""
+    files: list[Fact] = []
+    """Source files, with the line when given (`feature-flags/src/main.rs:119`)."""
+    refs: list[Fact] = []
+    """Commits and PR/issue references (`commit 9b3a733a99f0`, `owner/repo#17370`)."""
+    sources: dict[str, Fact] = {}
+    """Where each fact was found in the imported report (`line 12 (Summary)`)."""
+
+
 class ValidationStep(_Base, frozen=True):
     """A step of the validation plan; `journal verify` runs its command."""
 
@@ -184,6 +207,7 @@ class Session(_Base, frozen=True):
     timeline_note: Text | None = None
     """What the report says of its timeline as a whole (`All times in UTC.`)."""
     components: list[Component] = []
+    facts: Facts | None = None
     validation: list[ValidationStep] = []
     success_criteria: list[Criterion] = []
     next_steps: list[NextStep] = []
@@ -366,6 +390,7 @@ __all__ = [
     "Criterion",
     "Detection",
     "Event",
+    "Facts",
     "Fix",
     "Impact",
     "Lesson",

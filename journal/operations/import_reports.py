@@ -148,7 +148,7 @@ def _import_one(
         return FileOutcome(source=str(path), skipped="the file is empty")
     report = parse_report(text, source=str(path), timezone=journal.config.timezone)
     session, events, redacted = _scrubbed(
-        journal, report.session, report.events, redact
+        journal, _with_facts(report.session, text), report.events, redact
     )
     session = {"schema": 1, **{k: v for k, v in session.items() if k != "schema"}}
     _fit_vocabulary(journal, session)
@@ -238,6 +238,21 @@ def _scrubbed(
     session, in_session = scrub(session, config=journal.config, redact=redact)
     events, in_events = scrub(events, config=journal.config, redact=redact)
     return session, events, len(in_session) + len(in_events)
+
+
+def _with_facts(session: dict[str, Any], text: str) -> dict[str, Any]:
+    """The session with the report's facts (`insight/facts.py`) before its free
+    sections; a report that gives none gets none."""
+    from journal.importer.mojibake import repair_mojibake
+    from journal.insight.facts import report_facts
+
+    facts = report_facts(repair_mojibake(text)[0])
+    if not facts:
+        return session
+    last = ("sections", "labels")
+    rest = {k: v for k, v in session.items() if k not in last}
+    tail: dict[str, Any] = {k: session[k] for k in last if k in session}
+    return {**rest, "facts": facts, **tail}
 
 
 def _fit_vocabulary(journal: Journal, session: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from journal.cli.fastlog import describe
+from journal.cli.fastlog import seen_before_logged as seen_before
 from journal.cli.options import Json, NoRedact, SessionOpt
 
 commands = typer.Typer()
@@ -59,12 +60,19 @@ def log(
             by=by,
             redact=not no_redact,
         )
+    # "Seen before" as on the fast path: this twin runs for --help-free odd
+    # arguments (an --attach, text from standard input), which log errors too.
+    seen = seen_before(journal, logged.session_id, logged.event)
     if as_json:
         payload = {
             "session": logged.session_id,
             "event": logged.event,
             "redacted": list(logged.redacted),
         }
+        if seen is not None:
+            payload["seen_before"] = [m.as_dict() for m in seen]
         print(json.dumps(payload, ensure_ascii=False))
     else:
         print(describe(logged.session_id, logged.event, logged.redacted))
+        if seen:
+            print(seen[0].line(len(seen) - 1))

@@ -77,6 +77,10 @@ def hotspots(
     if result.directories:  # none when every file sits at the repository's root
         print()
         _table("directory", result.directories[:limit])
+    if result.shallow:
+        from journal.insight.hotspots import SHALLOW_NOTE
+
+        print(f"\nnote: {SHALLOW_NOTE}")
 
 
 def _table(heading: str, rows: list[Any]) -> None:

@@ -1,0 +1,334 @@
+"""What a report or session is about, as structured facts: services and components,
+error lines, hosts and clusters, source files, commits and PR/issue references, each
+with where it was found (`line 12 (Root cause)`).
+
+Only what the text says: a fact the text does not give is absent. Run on a report at
+import (`operations/import_reports.py`, over the whole Markdown) and on a native
+session's texts (`insight/features.py`), so `related` and "seen before" use them both.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+KINDS = ("services", "errors", "hosts", "files", "refs")
+MAX_LENGTH = 200
+"""Characters kept of a fact (the schema takes 300)."""
+LIMITS = {"services": 12, "errors": 20, "hosts": 10, "files": 20, "refs": 20}
+
+_URL_RE = re.compile(r"https?://[^\s)>\]`'\"]+")
+_EXC_RE = re.compile(
+    r"\b((?:[A-Za-z_]\w*\.)+[A-Z]\w*(?:Error|Exception|Fault|Warning)|"
+    r"(?:[a-z_]\w*\.)*(?:errors|exceptions|exc)\.[A-Z]\w+|"
+    r"[A-Z]\w*(?:Error|Exception))\b(?::[ \t]*([^\n]{0,160}))?"
+)
+_FRAME_RE = re.compile(r'File "([^"]+)", line (\d+)')
+_LOG_ERROR_RE = re.compile(
+    r"(?:\bERROR\b[:\s]|\"level\":\s*\"ERROR\"|\bFATAL\b[:\s]|\bpanicked at\b)"
+)
+_K8S = (
+    "CrashLoopBackOff",
+    "OOMKilled",
+    "ImagePullBackOff",
+    "ErrImagePull",
+    "CreateContainerConfigError",
+    "CreateContainerError",
+    "ContainerCannotRun",
+    "DeadlineExceeded",
+    "NodeNotReady",
+    "NotReady",
+    "Evicted",
+    "FailedScheduling",
+    "FailedMount",
+    "BackOff",
+)
+_K8S_RE = re.compile(r"\b(" + "|".join(_K8S) + r")\b")
+_HTTP_RE = re.compile(
+    r"\b(?:(GET|POST|PUT|PATCH|DELETE|HEAD)\s+(/[\w./{}:-]*)[^\n]{0,40}?\s([1-5]\d\d)\b"
+    r"|(?:HTTP|status(?: code)?|returning|returned|return|with)\s+([45]\d\d)\b"
+    r"|\b([45]\d\d)\s+(?:errors?|responses?|status|Bad Gateway|Gateway Timeout|"
+    r"messages?|Service Unavailable|Not Found|Too Many Requests|"
+    r"Internal Server Error))",
+    re.IGNORECASE,
+)
+_EXIT_RE = re.compile(
+    r"\bexit(?:ed)?(?: with)?(?: status| code)[ :=]*(-?\d{1,3})\b", re.IGNORECASE
+)
+_FILE_RE = re.compile(
+    r"(?<![\w/.@-])(/?(?:[\w@.-]+/)*[\w@-][\w.@-]*\."
+    r"(?:py|pyi|js|mjs|ts|tsx|jsx|go|rb|java|kt|rs|c|h|cc|cpp|cs|php|scala|swift|"
+    r"sql|sh|tf|clvm|clsp|ya?ml|toml|conf|ini|lua|ex|exs|vue|svelte))"
+    r"(?::(\d+)(?:[:-]\d+)?)?(?![\w/])"
+)
+_FILE_NAMES_RE = re.compile(r"\b(Dockerfile|Makefile|Jenkinsfile|Chart\.yaml)\b")
+_SHA_RE = re.compile(
+    r"\b(?:commit|sha|revert(?:s|ed)?|cherry-picked)\s+([0-9a-f]{7,40})\b"
+)
+_REF_URL_RE = re.compile(
+    r"github\.com/([\w.-]+/[\w.-]+)/(pull|issues|commit)/([0-9a-f]+)\b"
+)
+_REF_RE = re.compile(
+    r"\b(?:(PR|pull request|MR|merge request|issue|ticket)\s*#?\s*(\d{1,7})\b"
+    r"|([\w.-]+/[\w.-]+)#(\d{1,7})\b)",
+    re.IGNORECASE,
+)
+_FQDN_RE = re.compile(
+    r"(?<![\w@./-])((?:[a-z0-9][a-z0-9-]*\.){2,}"
+    r"(?:internal|local|lan|corp|intra|cluster\.local))\b"
+)
+_HOST_KEY_RE = re.compile(
+    r"\b(?:host(?:name)?|node|server|instance)[=:]\s*([\w.-]{3,})"
+)
+_CLUSTER_RE = re.compile(
+    r"\b([A-Z][\w-]{2,})(?: (?:Kubernetes|EKS|GKE|AKS|k8s))? cluster\b"
+    r"|\bcluster (?:named |called )?`?([A-Z][\w-]{2,})`?(?=[\s.,;)])"
+)
+_NOT_CLUSTERS_WORDS = (
+    "the a an our this that their its new old same test kubernetes eks gke aks "
+    "k8s production prod staging whole entire each every other main entire "
+    "capacity state"
+)
+_NOT_CLUSTERS = frozenset(_NOT_CLUSTERS_WORDS.split())
+_SERVICE_SECTIONS = re.compile(
+    r"^\s*#{1,6}\s*(?:affected|impacted)\s+(?:services?|systems?|components?|"
+    r"products?|apps?|applications?)\b|^\s*#{1,6}\s*(?:services?|components?|"
+    r"systems?)\s+(?:affected|impacted)\b",
+    re.IGNORECASE,
+)
+_SERVICE_KEYS = re.compile(
+    r"^\s*[-*]?\s*\**(?:affected |impacted )?(?:services?|components?|systems?|"
+    r"products?)\**\s*:\s*\**\s*(.+)$",
+    re.IGNORECASE,
+)
+_NAME_RE = re.compile(
+    r"(?<![\w/.@-])(`[A-Za-z][\w.-]{1,40}`|[A-Z][a-z]+[A-Z]\w*|[A-Z]{3,}[a-z]?\d*|"
+    r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+|[A-Z][a-z]{2,})(?![\w/@])"
+)
+_JSON_FIELD_RE = re.compile(r'"(message|msg|error|err)"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_PROSE_END = re.compile(
+    r"\.\s|;\s|`|\s[—–-]\s|\s(?:and|but|which|while|so|then|until|after|when|"
+    r"because|since)\s"
+)
+_LOWER_RE = re.compile(r"\b[a-z][a-z]+\b")
+_PLAIN_RE = re.compile(r"[A-Z][a-z]+")
+_COMPOUND_RE = re.compile(
+    r"[a-z]+(?:-[a-z]+)*-(?:[a-z]+(?:ed|ing|over|up|out|off|in|on|of|level|life)|"
+    r"of-[a-z]+)|(?:de|re|pre|non|self|end|well|right|up)-[a-z]+"
+)
+_HEADING_RE = re.compile(r"^\s*#{1,6}\s+(.*?)\s*#*\s*$")
+_FENCE_RE = re.compile(r"^\s*(```|~~~)")
+_GENERIC_WORDS = """
+    the this that these those there then than when what which while where who why how
+    after before during since until once also and but for from into onto with without
+    over under about above below between within across some many most more much other
+    our we they their them its his her you your all any each every both either neither
+    not now here only just very yes was were are is be been being has have had will
+    would could should may might must can cannot did does done due per via out off
+    january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec
+    monday tuesday wednesday thursday friday saturday sunday today yesterday
+    summary timeline impact root cause resolution recovery action actions items item
+    lessons learned contributing factors detection trigger attendees stats category
+    time date event events issue issues incident incidents postmortem post mortem
+    team teams customer customers user users people engineer engineers support
+    note notes update updated upgrade change changes fix fixed fixes rollback
+    error errors failure failures problem problems outage downtime alert alerts
+    utc cet cest pst pdt est edt gmt am pm tbd todo wip yes no none n/a ok
+    """
+_GENERIC = frozenset(_GENERIC_WORDS.split())
+
+
+def report_facts(text: str) -> dict[str, Any]:
+    """The facts of a Markdown report, each with the line and section it came from
+    (`sources`): kinds in `KINDS`, empty kinds left out."""
+    found = _Found()
+    section = None
+    in_fence = False
+    service_block = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        if _FENCE_RE.match(line):
+            in_fence = not in_fence
+            continue
+        heading = None if in_fence else _HEADING_RE.match(line)
+        if heading:
+            section = heading[1][:60]
+            service_block = bool(_SERVICE_SECTIONS.match(line))
+            found.line(heading[1], f"line {number} (heading)")
+            continue
+        where = f"line {number}" + (f" ({section})" if section else "")
+        found.line(line, where, prose=not in_fence)
+        if not in_fence:
+            found.services_of(line, where, in_block=service_block)
+    return found.result()
+
+
+def text_facts(texts: Iterable[str]) -> dict[str, Any]:
+    """The facts of a session's own texts (its timeline, detection, root cause):
+    the same extraction, without line numbers."""
+    found = _Found()
+    for text in texts:
+        for line in text.split("\n"):
+            if line.strip():
+                found.line(line, None)
+    return found.result()
+
+
+class _Found:
+    def __init__(self) -> None:
+        self.items: dict[str, dict[str, str | None]] = {k: {} for k in KINDS}
+        self.names: Counter[str] = Counter()
+        self.name_where: dict[str, str | None] = {}
+        self.lower: set[str] = set()
+
+    def add(self, kind: str, value: str, where: str | None) -> None:
+        value = " ".join(value.split()).strip(" .,;:")[:MAX_LENGTH]
+        found = self.items[kind]
+        if value and value not in found and len(found) < LIMITS[kind]:
+            found[value] = where
+
+    def line(self, line: str, where: str | None, *, prose: bool = False) -> None:
+        bare = _URL_RE.sub(" ", line)
+        self._refs(line, where)
+        self._errors(bare, where, prose=prose)
+        for match in _FRAME_RE.finditer(bare):
+            self.add("files", f"{match[1].lstrip('./')}:{match[2]}", where)
+        for match in _FILE_RE.finditer(_FRAME_RE.sub(" ", bare)):
+            path = match[1].lstrip("./")
+            if "/" in path or match[2] or path.count(".") == 1:
+                self.add("files", path + (f":{match[2]}" if match[2] else ""), where)
+        for match in _FILE_NAMES_RE.finditer(bare):
+            self.add("files", match[1], where)
+        for match in _FQDN_RE.finditer(bare):
+            self.add("hosts", match[1], where)
+        for match in _HOST_KEY_RE.finditer(bare):
+            self.add("hosts", match[1], where)
+        for match in _CLUSTER_RE.finditer(bare):
+            name = match[1] or match[2]
+            if name.lower() not in _NOT_CLUSTERS and name.lower() not in _GENERIC:
+                self.add("hosts", f"cluster {name}", where)
+
+    def _errors(self, line: str, where: str | None, *, prose: bool) -> None:
+        for match in _EXC_RE.finditer(line):
+            name = match[1]
+            if name.endswith("Warning") and "." not in name:
+                continue
+            message = (match[2] or "").strip()
+            if prose:  # the sentence goes on after the error: "… and restarted"
+                message = _PROSE_END.split(message, maxsplit=1)[0]
+            self.add("errors", f"{name}: {message}" if message else name, where)
+        if _LOG_ERROR_RE.search(line) and not _EXC_RE.search(line):
+            fields = _JSON_FIELD_RE.findall(line)  # a JSON log line: its words
+            shown = ": ".join(v for _, v in fields) if fields else line
+            self.add("errors", shown.strip(" -*|`")[:200], where)
+        for match in _K8S_RE.finditer(line):
+            self.add("errors", match[1], where)
+        for match in _HTTP_RE.finditer(line):
+            if match[3]:
+                self.add("errors", f"HTTP {match[3]} {match[1]} {match[2]}", where)
+            else:
+                self.add("errors", f"HTTP {match[4] or match[5]}", where)
+        for match in _EXIT_RE.finditer(line):
+            if match[1] != "0":
+                self.add("errors", f"exit code {match[1]}", where)
+
+    def _refs(self, line: str, where: str | None) -> None:
+        for match in _REF_URL_RE.finditer(line):
+            repo, kind, ident = match[1], match[2], match[3]
+            if kind == "commit":
+                self.add("refs", f"commit {ident[:12]}", where)
+            elif ident.isdigit():
+                self.add("refs", f"{repo}#{ident}", where)
+        bare = _URL_RE.sub(" ", line)
+        for match in _SHA_RE.finditer(bare):
+            if re.search(r"\d", match[1]) and re.search(r"[a-f]", match[1]):
+                self.add("refs", f"commit {match[1][:12]}", where)
+        for match in _REF_RE.finditer(bare):
+            if match[3]:
+                self.add("refs", f"{match[3]}#{match[4]}", where)
+            else:
+                kind = "PR" if match[1].lower()[0] in "pm" else "issue"
+                self.add("refs", f"{kind} #{match[2]}", where)
+
+    def services_of(self, line: str, where: str | None, *, in_block: bool) -> None:
+        keyed = _SERVICE_KEYS.match(line)
+        if keyed or (in_block and re.match(r"^\s*[-*+]\s+\S", line)):
+            text = keyed[1] if keyed else re.sub(r"^\s*[-*+]\s+", "", line)
+            for part in re.split(r",|;|\band\b", text):
+                name = part.strip(" *`_.[]'\"").split(" (")[0].strip()
+                if 1 < len(name) <= 40 and name.lower() not in _GENERIC:
+                    self.add("services", name, where)
+            return
+        bare = _URL_RE.sub(" ", line)
+        self.lower.update(_LOWER_RE.findall(bare))
+        for match in _NAME_RE.finditer(bare):
+            name = match[1].strip("`")
+            if _sentence_start(bare, match.start()) and not match[1].startswith("`"):
+                continue
+            if (
+                name.lower() in _GENERIC
+                or len(name) < 3
+                or _FILE_RE.fullmatch(name)
+                or _K8S_RE.fullmatch(name)
+                or _EXC_RE.fullmatch(name)
+            ):
+                continue
+            self.names[name] += 1
+            self.name_where.setdefault(name, where)
+
+    def result(self) -> dict[str, Any]:
+        self._repeated_names()
+        out: dict[str, Any] = {}
+        sources: dict[str, str] = {}
+        for kind in KINDS:
+            if self.items[kind]:
+                out[kind] = list(self.items[kind])
+                for value, where in self.items[kind].items():
+                    if where:
+                        sources.setdefault(value[:200], where)
+        if sources and out:
+            out["sources"] = sources
+        return out
+
+    def _repeated_names(self) -> None:
+        """Names the report itself repeats are what it is about (Flux, KIAM,
+        kafka-exporter); one mention is a passing word."""
+        folded: Counter[str] = Counter()
+        shown: dict[str, str] = {}
+        for name, count in self.names.items():
+            folded[name.lower()] += count
+            shown.setdefault(name.lower(), name)
+        taken = {s.lower() for s in self.items["services"]}
+        for key, count in folded.most_common():
+            if count < 3 or len(self.items["services"]) >= LIMITS["services"]:
+                break
+            name = shown[key]
+            if key in taken or not _is_name(name, key, self.lower):
+                continue
+            self.add("services", name, self.name_where.get(name))
+
+
+def _is_name(name: str, key: str, lower: set[str]) -> bool:
+    if _PLAIN_RE.fullmatch(name) and key in lower:
+        return False  # a common word at a sentence's start, not a name
+    return not _COMPOUND_RE.fullmatch(key)  # an English compound (self-hosted)
+
+
+def _sentence_start(line: str, at: int) -> bool:
+    before = line[:at].rstrip(" *_\"'(")
+    return not before or before[-1] in ".:!?-|#>" or before.endswith("**")
+
+
+def merged(*facts: dict[str, Any]) -> dict[str, list[str]]:
+    """The kinds of several fact sets together, first seen first (no sources)."""
+    out: dict[str, list[str]] = {}
+    for one in facts:
+        for kind in KINDS:
+            for value in one.get(kind, ()):
+                values = out.setdefault(kind, [])
+                if value not in values:
+                    values.append(value)
+    return out
