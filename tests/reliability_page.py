@@ -289,8 +289,11 @@ def run_again() -> None:
     fresh = FIGURES.with_suffix(".new.json")
     fresh.unlink(missing_ok=True)
     env = {**os.environ, "RELIABILITY_FIGURES": str(fresh)}
+    # The check that the recorded figures match the tests is what this run brings
+    # up to date: it cannot be one of the tests the run needs to pass.
+    stale_check = f"{TESTS[-1]}::test_the_recorded_reliability_figures_match_the_tests"
     subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", *TESTS],
+        [sys.executable, "-m", "pytest", "-q", *TESTS, "--deselect", stale_check],
         cwd=REPO, env=env, check=True,
     )  # fmt: skip
     long_json = fresh.with_suffix(".fuzz.json")

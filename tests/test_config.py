@@ -74,7 +74,7 @@ def test_the_cache_follows_edits(tmp_path: Path) -> None:
         (
             "sessions_dir: ''\n",
             "journal.yaml:1",
-            "sessions_dir: '' is not a usable path",
+            "sessions_dir: '' is empty",
         ),
         ("verify_timeout_s: .nan\n", "journal.yaml:1", "nan is out of range"),
         ("verify_timeout_s: 0\n", "journal.yaml:1", "give a number over 0"),

@@ -107,7 +107,9 @@ def current(journal: Journal, target: Path, ascii: bool) -> list[str] | None:
         return None
     if not _rows_match(rows, ids, str(journal.sessions_dir), str(target)):
         return None
-    return None if _leftover(target, ids) else ids
+    kept = header.get("kept")
+    foreign = frozenset(kept) if isinstance(kept, list) else frozenset()
+    return None if _leftover(target, ids, foreign) else ids
 
 
 def write(
@@ -125,8 +127,12 @@ def write(
         if len(stats) != 3 or any(s is None for s in stats):
             return  # a file was missing: the next run must look again
         rows.append(_ROW.pack(*(n for s in stats if s is not None for n in s)))
-    header = json.dumps({**facts, "count": len(rows)}, sort_keys=True)
     ids = "\n".join(session_id for session_id, _, _ in sessions)
+    # Report-like files the run left alone (someone else's): not leftovers next time.
+    kept = _report_like(target, {session_id for session_id, _, _ in sessions})
+    header = json.dumps(
+        {**facts, "count": len(rows), "kept": sorted(kept)}, sort_keys=True
+    )
     body = b"%s\n%s%s" % (header.encode(), b"".join(rows), ids.encode("utf-8"))
     data = _head_line(body) + body
     path = stamp_path(journal, target)
@@ -196,9 +202,10 @@ def _rows_match(rows: bytes, ids: list[str], sessions: str, target: str) -> bool
     return at == len(rows)
 
 
-def _leftover(target: Path, ids: list[str]) -> bool:
-    """A report of a session that is gone, which the full run removes (asked once
-    `_rows_match` has found the report of every session in `ids`)."""
+def _leftover(target: Path, ids: list[str], kept: frozenset[str]) -> bool:
+    """A report of a session that is gone, which the full run may remove (asked once
+    `_rows_match` has found the report of every session in `ids`); the report-like
+    files the last run `kept` as not its own are not leftovers."""
     try:
         names = os.listdir(target)  # noqa: PTH208 - 10,000 names, no Path objects
     except OSError:
@@ -207,9 +214,22 @@ def _leftover(target: Path, ids: list[str]) -> bool:
         # Each session's report was just found by its stat, so these are exactly
         # the reports of the sessions (the usual case: nothing else is there).
         return False
-    known = set(ids)
-    return any(
-        n[:-3] not in known and REPORT_RE.match(n) for n in names if n.endswith(".md")
+    return not _report_like(target, set(ids), names) <= kept
+
+
+def _report_like(
+    target: Path, ids: set[str], names: list[str] | None = None
+) -> frozenset[str]:
+    """The names in `target` shaped like a report that no session in `ids` has."""
+    if names is None:
+        try:
+            names = os.listdir(target)  # noqa: PTH208 - as in _leftover
+        except OSError:
+            return frozenset()
+    return frozenset(
+        n
+        for n in names
+        if n.endswith(".md") and n[:-3] not in ids and REPORT_RE.match(n)
     )
 
 

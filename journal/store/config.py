@@ -229,12 +229,14 @@ def _confine_folders(config: Config, *, where: str) -> None:
             if inside or f"{sessions}/".startswith(f"{normal}/"):
                 problem = f"overlaps sessions_dir {sessions!r}"
         if problem:
-            raise InvalidDataError(
+            error = _bad_key(
+                key,
                 f"{key}: {value!r} {problem}",
                 "give a folder inside the journal's folder (the folder of "
                 "journal.yaml), outside .git, e.g. " + repr(_DEFAULT_FOLDERS[key]),
-                where=where,
             )
+            error.where = where  # load_config adds the key's line
+            raise error
 
 
 _DEFAULT_FOLDERS = {
