@@ -313,10 +313,8 @@ def _separated(rng: random.Random, command: Command, arguments: list[str]) -> li
 
 def problems(vector: Vector, outcome: Outcome, changed: list[str]) -> list[str]:
     """What is wrong with a run, by the property; empty when it holds."""
-    if vector.argv[0] == "exec" and _recorded(outcome):
-        return []  # `exec` exits with the code of the command it ran and recorded
-    if vector.argv[0] in _ANSWER_ONE and outcome.code == 1 and _answered(outcome):
-        return []  # check found errors, a validation step failed: exit 1 is the answer
+    if _exit_is_the_answer(vector, outcome):
+        return []
     found = []
     codes = (0, 1, 2, *_SHELL_CODES) if vector.argv[0] == "exec" else (0, 1, 2)
     if outcome.timed_out:
@@ -348,6 +346,36 @@ _SHELL_CODES = (126, 127)
 # Commands whose exit 1 is an answer printed on stdout, not an error: `check` (errors
 # found, for CI) and `verify` (a validation step failed or timed out, recorded).
 _ANSWER_ONE = ("check", "verify")
+
+
+def _exit_is_the_answer(vector: Vector, outcome: Outcome) -> bool:
+    """Runs whose non-zero exit is what the command answers, not a failure."""
+    if vector.argv[0] == "exec" and _recorded(outcome):
+        return True  # `exec` exits with the code of the command it ran and recorded
+    if vector.argv[0] in _ANSWER_ONE and outcome.code == 1 and _answered(outcome):
+        return True  # check found errors, a validation step failed: exit 1 answers
+    # render --all wrote every report it could and named each it could not.
+    return _batch_named_its_failures(vector, outcome)
+
+
+def _batch_named_its_failures(vector: Vector, outcome: Outcome) -> bool:
+    """`render --all` on a journal with broken sessions (item 16: one unreadable
+    session never stops a command over all sessions) writes the other reports and
+    exits 1 with one `journal: error:` line per session it could not render and a
+    last line that counts them — the partial result is the point, not a change on
+    failure."""
+    if vector.argv[:2] != ("render", "--all") or outcome.code != 1:
+        return False
+    lines = [line for line in outcome.err.splitlines() if line.strip()]
+    return (
+        len(lines) >= 2
+        and all(
+            line.startswith(("journal: error: ", "journal: warning: "))
+            for line in lines
+        )
+        and " could not be rendered" in lines[-1]
+        and "internal error" not in outcome.err
+    )
 
 
 def _answered(outcome: Outcome) -> bool:

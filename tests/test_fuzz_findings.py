@@ -249,3 +249,33 @@ def test_import_into_a_folder_name_too_long_is_one_line(
     line = _one_line(cli("import", "--into", "n" * 300, str(report)), 2)
     assert "longer than the file system allows" in line
     assert snapshot(cli.root) == before
+
+
+def test_ingest_into_a_session_whose_timeline_is_a_folder_is_one_line(
+    cli: Cli, session_id: str
+) -> None:
+    """Found as `journal ingest --session <timeline-folder> -`: IsADirectoryError,
+    exit 70, from reading the ids the timeline holds."""
+    timeline = cli.root / "sessions" / session_id / "timeline.yaml"
+    timeline.unlink()
+    timeline.mkdir()
+    log = cli.root.parent / "chat.log"
+    log.write_text("[12:00] <ana> database is down\n", "utf-8")
+    before = snapshot(cli.root)
+    line = _one_line(cli("ingest", str(log), "--session", session_id), 1)
+    assert "timeline.yaml: is a folder, not a file" in line
+    assert snapshot(cli.root) == before
+
+
+@pytest.mark.parametrize("command", ["ingest", "render-all"])
+def test_a_source_or_output_name_too_long_is_one_line(
+    cli: Cli, session_id: str, tmp_path: Path, command: str
+) -> None:
+    """Found as `journal ingest 'nnn…(300 chars)'` and `journal render --all
+    --output '…(312 chars)'`: OSError(36), exit 70."""
+    name = str(tmp_path / ("n" * 300))
+    args = ["ingest", name] if command == "ingest" else ["render", "--all", "-o", name]
+    before = snapshot(cli.root)
+    line = _one_line(cli(*args), 2)
+    assert "longer than the file system allows" in line
+    assert snapshot(cli.root) == before

@@ -7,6 +7,7 @@ yields events; `payload_events` reads one webhook body (`journal receive`).
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from journal.errors import UsageError
 from journal.ingest import alerts, pages, slack, textlog
 from journal.ingest.common import Event, Options, bad
+from journal.store.files import too_long
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -68,7 +70,13 @@ def read_source(
     check_format(fmt)
     if source != "-":
         path = Path(source)
-        if not path.exists():
+        try:
+            found = path.exists()
+        except OSError as exc:  # exists() lets ENAMETOOLONG through
+            if exc.errno == errno.ENAMETOOLONG:
+                raise too_long(source, "ingest") from None
+            raise UsageError(f"cannot read {source}: {exc.strerror}") from None
+        if not found:
             raise UsageError(f"no such file or folder: {source}", "check the path")
         if fmt == "slack" or (fmt == "auto" and slack.is_export(path)):
             yield from slack.read(path, options)

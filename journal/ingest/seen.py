@@ -26,11 +26,11 @@ def ids_in(data: bytes) -> set[str]:
 
 
 def timeline_ids(path: Path) -> set[str]:
-    """Every `id` of a timeline; a missing file holds none."""
-    try:
-        return ids_in(path.read_bytes())
-    except FileNotFoundError:
-        return set()
+    """Every `id` of a timeline; a missing file holds none, and a timeline that is
+    not a readable file (a folder, a named pipe) is one error naming it."""
+    from journal.store.timeline import read_timeline
+
+    return ids_in(read_timeline(path))
 
 
 class SeenIds:

@@ -8,6 +8,7 @@ One helper for every command with `-o`, so `render`, `render --all`, `export`,
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -59,7 +60,15 @@ def output_folder(journal: Journal, path: Path, *, option: str = "-o") -> Path:
         )
     real = Path(os.path.realpath(path))
     _refuse_own(journal, path, real)
-    if real.exists() and not real.is_dir():
+    try:
+        found = real.exists()
+    except OSError as exc:  # exists() lets ENAMETOOLONG through
+        from journal.store.files import too_long
+
+        if exc.errno == errno.ENAMETOOLONG:
+            raise too_long(path, "write into") from None
+        raise WriteError(f"cannot write into {path}: {exc.strerror}") from None
+    if found and not real.is_dir():
         raise UsageError(
             f"{option} {path} is a file, not a folder",
             f"with --all give a folder, e.g. {option} reports",
@@ -154,7 +163,6 @@ def _own_part(journal: Journal, real: Path) -> str | None:
 def _write_in_place(path: Path, text: str) -> None:
     """Write a device or a named pipe as `>` does — except that a pipe nobody reads
     is one line at once, not a command that waits forever."""
-    import errno
 
     try:
         # O_NONBLOCK: opening a FIFO with no reader fails (ENXIO) instead of waiting;
