@@ -362,20 +362,32 @@ def _batch_named_its_failures(vector: Vector, outcome: Outcome) -> bool:
     """`render --all` on a journal with broken sessions (item 16: one unreadable
     session never stops a command over all sessions) writes the other reports and
     exits 1 with one `journal: error:` line per session it could not render and a
-    last line that counts them — the partial result is the point, not a change on
+    last line that counts them; `import` of several files likewise imports each it
+    can and names each it cannot — the partial result is the point, not a change on
     failure."""
-    if vector.argv[:2] != ("render", "--all") or outcome.code != 1:
+    if outcome.code != 1 or "internal error" in outcome.err:
         return False
     lines = [line for line in outcome.err.splitlines() if line.strip()]
-    return (
-        len(lines) >= 2
-        and all(
-            line.startswith(("journal: error: ", "journal: warning: "))
-            for line in lines
-        )
-        and " could not be rendered" in lines[-1]
-        and "internal error" not in outcome.err
-    )
+    said = ("journal: error: ", "journal: warning: ")
+    if not lines or not all(line.startswith(said) for line in lines):
+        return False
+    if vector.argv[:2] == ("render", "--all"):
+        return len(lines) >= 2 and " could not be rendered" in lines[-1]
+    return vector.argv[0] == "import" and len(_sources(vector.argv[1:])) >= 2
+
+
+def _sources(words: tuple[str, ...]) -> list[str]:
+    """The positional arguments of an `import` vector (its one option with a value,
+    `--into`, and that value left out)."""
+    found, skip = [], False
+    for word in words:
+        if skip:
+            skip = False
+        elif word == "--into":
+            skip = True
+        elif not word.startswith("-"):
+            found.append(word)
+    return found
 
 
 def _answered(outcome: Outcome) -> bool:
