@@ -279,3 +279,24 @@ def test_a_source_or_output_name_too_long_is_one_line(
     line = _one_line(cli(*args), 2)
     assert "longer than the file system allows" in line
     assert snapshot(cli.root) == before
+
+
+@pytest.mark.parametrize("command", ["init-org", "site-output", "verify-cwd"])
+def test_any_name_too_long_met_anywhere_is_one_line(
+    cli: Cli, session_id: str, tmp_path: Path, command: str
+) -> None:
+    """Found by the long profile as `init --org`, `site build --output` (4,212
+    characters of `d/`), `verify --cwd` with names too long: OSError(36), exit 70.
+    The one error boundary names such a path, whichever call met it first."""
+    long = "n" * 300
+    args = {
+        "init-org": ["init", "--org", long],
+        "site-output": ["site", "build", "--output", str(tmp_path) + "/d" * 2106],
+        "verify-cwd": ["verify", "--cwd", long],
+    }[command]
+    if command == "verify-cwd":
+        cli.ok("validate", "add", "Still up", "--command", "true")
+    before = snapshot(cli.root)
+    line = _one_line(cli(*args), 2)
+    assert "longer than the file system allows" in line
+    assert snapshot(cli.root) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 import traceback
 from typing import Annotated
@@ -209,15 +210,10 @@ def _report(exc: Exception, *, debug: bool) -> int:
     if isinstance(exc, click_exc.ClickException):
         _error(exc.format_message())
         return exc.exit_code
-    if isinstance(exc, RuntimeError) and str(exc).startswith(_LOOP):
-        # Path.resolve() on a link that leads back to itself (Python < 3.13)
-        path = str(exc)[len(_LOOP) :].strip("'")
-        looped = JournalError(
-            f"{path} is a link that leads back to itself",
-            "fix or remove the link, or give another path",
-        )
-        _error(looped.one_line())
-        return looped.exit_code
+    named = _path_error(exc)
+    if named is not None:
+        _error(named.one_line())
+        return named.exit_code
     if debug:
         raise exc
     _error(
@@ -227,6 +223,25 @@ def _report(exc: Exception, *, debug: bool) -> int:
 
 
 _LOOP = "Symlink loop from "
+
+
+def _path_error(exc: Exception) -> JournalError | None:
+    """A path the user gave that the system cannot take, wherever it was met: one
+    line naming it, never an internal error."""
+    if isinstance(exc, RuntimeError) and str(exc).startswith(_LOOP):
+        # Path.resolve() on a link that leads back to itself (Python < 3.13)
+        path = str(exc)[len(_LOOP) :].strip("'")
+        return JournalError(
+            f"{path} is a link that leads back to itself",
+            "fix or remove the link, or give another path",
+        )
+    if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:
+        # A name typed on the command line (--output, --cwd, --journal, …) that is
+        # longer than the file system allows, met by whichever call touched it first.
+        from journal.store.files import too_long
+
+        return too_long(exc.filename or "a path", "use")
+    return None
 
 
 def _error(text: str) -> None:
