@@ -26,7 +26,8 @@ def main() -> None:
         from journal.cli.progress import install
 
         install()
-    if argv[:1] and argv[0] in _FAST and not os.environ.get("JOURNAL_NO_FAST"):
+    no_fast = os.environ.get("JOURNAL_NO_FAST", "") not in ("", "0")
+    if argv[:1] and argv[0] in _FAST and not no_fast:
         code = _run_fast(argv[0], argv[1:])
         if code is not None:
             sys.exit(code)
