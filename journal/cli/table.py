@@ -5,7 +5,7 @@ same ones.
 
 The parser accepts only what click would read the same way (`--name value`,
 `--name=value`, `-n value`, `-nvalue`, flags, `--` then words) and returns None for
-anything else (`--help`, an unknown option, a missing value, a missing argument):
+anything else (`--help`, an unknown option, a missing value, a word too many):
 the typer command then runs and says what it means. Standard library only.
 """
 
@@ -30,7 +30,6 @@ class Param(Record):
     off: tuple[str, ...] = ()  # a SWITCH's names that set it False
     kind: str = TEXT
     many: bool = False  # an option given again adds a value; an argument takes all
-    required: bool = False
     default: Any = None
     help: str = ""
     show_default: bool = True
@@ -42,22 +41,31 @@ class Command(Record):
     params: tuple[Param, ...] = ()
 
 
-JSON = Param(
-    dest="as_json",
-    names=("--json",),
-    kind=FLAG,
-    default=False,
-    help="Print machine-readable JSON.",
-)
-ASCII = Param(
-    dest="ascii",
-    names=("--ascii",),
-    off=("--emoji",),
+def option(names: str, dest: str, help: str, **more: Any) -> Param:
+    """An option: `names` its on names, space-separated, then `/` and its off names
+    for a SWITCH (`"--pager / --no-pager"`)."""
+    on, _, off = names.partition("/")
+    if more.get("kind") == FLAG:
+        more.setdefault("default", False)
+    return Param(
+        dest=dest, names=tuple(on.split()), off=tuple(off.split()), help=help, **more
+    )
+
+
+JSON = option("--json", "as_json", "Print machine-readable JSON.", kind=FLAG)
+ASCII = option(
+    "--ascii / --emoji",
+    "ascii",
+    "Words instead of status emoji (default: `ascii` in journal.yaml).",
     kind=SWITCH,
-    help="Words instead of status emoji (default: `ascii` in journal.yaml).",
     show_default=False,
 )
 REF = Param(dest="ref", help="Session id, prefix or number (default: active).")
+REDACT = "Keep secrets (tokens, keys, passwords in URLs) as given; by default they "
+REDACT += "are replaced by [REDACTED:kind] before anything is written."
+OUTPUT = "Write here instead of stdout; - is stdout; a link is written through; "
+OUTPUT += "never the journal's own files (with --all: the reports folder)."
+PAGER = "Page long reports (default: when the terminal is too short)."
 
 COMMANDS: dict[str, Command] = {
     "log": Command(
@@ -65,48 +73,27 @@ COMMANDS: dict[str, Command] = {
         help="Add an event to the session's timeline (appends one line; never "
         "rewrites).",
         params=(
+            # Not required: no words is the handler's "the event text is empty".
             Param(
                 dest="text",
                 many=True,
-                required=True,
                 help="What happened (words are joined); - reads standard input.",
             ),
-            Param(
-                dest="kind",
-                names=("--kind", "-k"),
-                default="note",
-                help="Event kind, e.g. detected.",
-            ),
-            Param(
-                dest="at", names=("--at", "-a"), help="When: HH:MM, -5m, or ISO 8601."
-            ),
-            Param(
-                dest="star",
-                names=("--star", "-s"),
-                kind=FLAG,
-                default=False,
-                help="Mark as a key moment.",
-            ),
-            Param(
-                dest="attach",
-                names=("--attach",),
+            option("--kind -k", "kind", "Event kind, e.g. detected.", default="note"),
+            option("--at -a", "at", "When: HH:MM, -5m, or ISO 8601."),
+            option("--star -s", "star", "Mark as a key moment.", kind=FLAG),
+            option(
+                "--attach",
+                "attach",
+                "Copy a file into evidence/; - takes standard input.",
                 many=True,
-                help="Copy a file into evidence/; - takes standard input.",
             ),
-            Param(dest="by", names=("--by",), help="Who did it."),
-            Param(
-                dest="no_redact",
-                names=("--no-redact",),
-                kind=FLAG,
-                default=False,
-                help="Keep secrets (tokens, keys, passwords in URLs) as given; by "
-                "default they are replaced by [REDACTED:kind] before anything is "
-                "written.",
-            ),
-            Param(
-                dest="session",
-                names=("--session", "-S"),
-                help="Session id, unique prefix or number (default: active).",
+            option("--by", "by", "Who did it."),
+            option("--no-redact", "no_redact", REDACT, kind=FLAG),
+            option(
+                "--session -S",
+                "session",
+                "Session id, unique prefix or number (default: active).",
             ),
             JSON,
         ),
@@ -115,18 +102,8 @@ COMMANDS: dict[str, Command] = {
         name="list",
         help="List sessions, newest first.",
         params=(
-            Param(
-                dest="status",
-                names=("--status",),
-                many=True,
-                help="Only these statuses.",
-            ),
-            Param(
-                dest="tag",
-                names=("--tag",),
-                many=True,
-                help="Only sessions with this tag.",
-            ),
+            option("--status", "status", "Only these statuses.", many=True),
+            option("--tag", "tag", "Only sessions with this tag.", many=True),
             JSON,
         ),
     ),
@@ -134,13 +111,9 @@ COMMANDS: dict[str, Command] = {
         name="todo",
         help="Open follow-ups (next steps) of every session, oldest first, with age.",
         params=(
-            Param(dest="owner", names=("--owner",), help="Only this owner's."),
-            Param(
-                dest="overdue",
-                names=("--overdue",),
-                kind=FLAG,
-                default=False,
-                help="Only those past their due date.",
+            option("--owner", "owner", "Only this owner's."),
+            option(
+                "--overdue", "overdue", "Only those past their due date.", kind=FLAG
             ),
             JSON,
         ),
@@ -151,13 +124,8 @@ COMMANDS: dict[str, Command] = {
         params=(
             REF,
             ASCII,
-            Param(
-                dest="pager",
-                names=("--pager",),
-                off=("--no-pager",),
-                kind=SWITCH,
-                help="Page long reports (default: when the terminal is too short).",
-                show_default=False,
+            option(
+                "--pager / --no-pager", "pager", PAGER, kind=SWITCH, show_default=False
             ),
         ),
     ),
@@ -166,21 +134,10 @@ COMMANDS: dict[str, Command] = {
         help="The Markdown report of a session; --all writes every session's report.",
         params=(
             REF,
-            Param(
-                dest="all_",
-                names=("--all",),
-                kind=FLAG,
-                default=False,
-                help="Every session, into the reports folder.",
+            option(
+                "--all", "all_", "Every session, into the reports folder.", kind=FLAG
             ),
-            Param(
-                dest="output",
-                names=("--output", "-o"),
-                kind=PATH,
-                help="Write here instead of stdout; - is stdout; a link is written "
-                "through; never the journal's own files (with --all: the reports "
-                "folder).",
-            ),
+            option("--output -o", "output", OUTPUT, kind=PATH),
             ASCII,
             JSON,
         ),
@@ -259,6 +216,4 @@ def _place(command: Command, words: list[str], values: dict[str, Any]) -> bool:
             values[param.dest], words = words, []
         elif words:
             values[param.dest] = words.pop(0)
-        if param.required and not values[param.dest]:
-            return False
     return not words

@@ -44,7 +44,7 @@ def _parameter(param: Param) -> inspect.Parameter:
         param.kind, str | None
     )
     if param.many:
-        kind = list[str] if not param.names else list[str] | None
+        kind = list[str] | None
     if param.names:
         names = list(param.names)
         if param.off:
@@ -54,12 +54,11 @@ def _parameter(param: Param) -> inspect.Parameter:
         )
     else:
         info = typer.Argument(help=param.help, show_default=param.show_default)
-    default = inspect.Parameter.empty if param.required else param.default
     return inspect.Parameter(
         param.dest,
         inspect.Parameter.POSITIONAL_OR_KEYWORD,
         annotation=Annotated[kind, info],
-        default=default,
+        default=param.default,
     )
 
 
