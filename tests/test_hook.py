@@ -48,6 +48,32 @@ def test_commit_is_linked_with_author_time_subject_and_trailer(hooked: Path) -> 
     assert trailers == f"Journal-Session: {SID}"
 
 
+def test_a_secret_in_a_commit_subject_is_redacted_in_the_journal(
+    hooked: Path,
+) -> None:
+    """The hook writes text into the journal like any command: the same rules."""
+    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    (hooked / "ci.txt").write_text("ci\n")
+    git(hooked, "add", "ci.txt")
+    done = run_commit(hooked, "-m", f"Rotate CI token {token}")
+    event = events(hooked)[-1]
+    assert event["kind"] == "commit"
+    assert token not in event["text"]
+    assert event["text"] == "Rotate CI token [REDACTED:github-token]"
+    assert "redacted 1 secret(s)" in done.stderr
+    timeline = (hooked / "sessions" / SID / "timeline.yaml").read_text("utf-8")
+    assert token not in timeline
+    # `redact: false` in journal.yaml keeps it, as it does for `log`.
+    config = hooked / "journal.yaml"
+    config.write_text(
+        config.read_text("utf-8").replace("redact: true", "redact: false")
+    )
+    (hooked / "ci2.txt").write_text("ci\n")
+    git(hooked, "add", "ci2.txt")
+    kept = run_commit(hooked, "-m", f"Keep {token}")
+    assert events(hooked)[-1]["text"] == f"Keep {token}", kept.stderr
+
+
 def test_no_active_session_does_not_start_python(hooked: Path, cli: Cli) -> None:
     cli.ok("use", "--clear")
     marker = hooked.parent / "python-ran"

@@ -28,7 +28,7 @@ from journal.operations.session_edits import (
     update_item,
 )
 from journal.store.sessions import Journal
-from journal.store.yamlmerge import merge_texts, render
+from journal.store.yamlmerge import merge_texts, render, settle_markers
 
 SID = "2025-11-04-db-failover"
 BASE = """\
@@ -193,3 +193,34 @@ def test_different_choices_on_two_branches_are_flagged_by_check(tmp_path: Path) 
 
         found = [f.rule for f in check(merged_journal)]
         assert "options-many-chosen" in found
+
+
+def test_a_conflict_on_quoted_values_keeps_valid_yaml_whichever_side_is_chosen() -> (
+    None
+):
+    """Times are written quoted, and so was the placeholder the markers replace:
+    its quote stayed on each side's line (`started: ""2025-…"`), so settling a
+    conflict left a file that no longer parsed."""
+
+    def doc(summary: str, started: str) -> str:
+        return f'title: X\nsummary: "{summary}"\nstarted: "{started}T00:00:00+00:00"\n'
+
+    merged = merge_texts(
+        doc("base", "2025-01-01"),
+        doc("ours: with a colon", "2025-01-02"),
+        doc("theirs", "2025-01-03"),
+        where="session.yaml",
+    )
+    text = render(merged)
+    assert '""' not in text
+    for choice in ("ours", "theirs"):
+        settled, unsettled = settle_markers(
+            text, {"summary": choice, "started": choice}
+        )
+        assert unsettled == []
+        data = yaml.safe_load(settled)
+        day = "2025-01-02" if choice == "ours" else "2025-01-03"
+        assert data["summary"] == (
+            "ours: with a colon" if choice == "ours" else "theirs"
+        )
+        assert str(data["started"]).startswith(day)

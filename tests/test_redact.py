@@ -493,3 +493,31 @@ def test_config_can_turn_redaction_off_and_add_patterns(
     assert (
         json.loads(cli.ok("log", ghp.line, "--json").out)["event"]["text"] == ghp.line
     )
+
+
+def test_an_attached_text_file_is_redacted_and_a_binary_one_kept(
+    cli: Cli, session_id: str, tmp_path: Path
+) -> None:
+    """`--attach` copies the file into the session, which lands in git: a secret in
+    a pasted log is taken out like one in the event's text (`--no-redact` keeps it)."""
+    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    log = tmp_path / "deploy.log"
+    log.write_text(f"step 1 ok\nexport GITHUB_TOKEN={token}\nstep 2 ok\n")
+    binary = tmp_path / "core.bin"
+    binary.write_bytes(b"\xff\xfe\x00" + token.encode())
+    done = cli.ok("log", "Deploy output", "--attach", str(log), "--attach", str(binary))
+    assert "redacted" in done.err + done.out
+    evidence = cli.root / "sessions" / session_id / "evidence"
+    kept = (evidence / "deploy.log").read_text("utf-8")
+    assert token not in kept and "step 1 ok\n" in kept and "step 2 ok\n" in kept
+    assert "[REDACTED:github-token]" in kept
+    assert (evidence / "core.bin").read_bytes() == binary.read_bytes()
+    piped = cli.ok("log", "Piped", "--attach", "-", input=f"token {token}\n")
+    assert piped.code == 0
+    assert not any(
+        token in p.read_text("utf-8", "replace")
+        for p in evidence.iterdir()
+        if p.name != "core.bin"
+    )
+    cli.ok("log", "As typed", "--attach", str(log), "--no-redact")
+    assert (evidence / "deploy-2.log").read_text("utf-8") == log.read_text("utf-8")

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 def log(opts: dict[str, Any]) -> int:
     """Append one event; print what was written and, for errors, where they were
     seen before."""
+    from journal.cli.output import seen_lines
+
     journal, logged = _log(opts)
     seen = seen_before_logged(journal, logged.session_id, logged.event)
     if opts["as_json"]:
@@ -44,7 +46,7 @@ def log(opts: dict[str, Any]) -> int:
     else:
         print(describe(logged.session_id, logged.event, logged.redacted))
         if seen:
-            print(seen[0].line(len(seen) - 1))
+            print(seen_lines(seen))
     return 0
 
 

@@ -11,6 +11,11 @@ commit), which is why it parses its own arguments.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from journal.store.config import Config
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         if hook == "post-commit":
             from journal.gitlink.postcommit import post_commit
 
-            post_commit(root, _option(args, "--commit"), say=_say)
+            post_commit(root, _option(args, "--commit"), say=_say, clean=_redacted)
         elif hook == "commit-msg":
             from journal.gitlink.trailer import commit_msg
 
@@ -67,6 +72,53 @@ def _option(args: list[str], name: str) -> str | None:
 def _reason(exc: Exception) -> str:
     one_line = getattr(exc, "one_line", None)
     return one_line() if callable(one_line) else f"{type(exc).__name__}: {exc}"
+
+
+def _redacted(root: Path, subject: str) -> tuple[str, int]:
+    """A commit's subject as it may reach the journal, and how many secrets were
+    taken out: the rules of every command that writes text (`redact` and
+    `redact_patterns` of journal.yaml)."""
+    from journal.operations.redact import scrub
+
+    text, found = scrub(subject, config=_redact_config(root))
+    return text, len(found)
+
+
+def _redact_config(root: Path) -> Config:
+    """journal.yaml's redaction settings. A hook's Python may lack the YAML
+    parser (a script run by a Python that only finds journal itself): then
+    `redact:` and a one-line JSON-style `redact_patterns: ["…"]` are read line by
+    line; and a journal.yaml that cannot be read gets the built-in rules, since a
+    commit never fails on the journal."""
+    import json
+
+    from journal.errors import JournalError
+    from journal.store.config import Config, load_config
+    from journal.store.locate import CONFIG_NAME
+
+    try:
+        return load_config(root)
+    except ImportError:
+        pass
+    except (JournalError, OSError, ValueError):
+        return Config()
+    try:
+        lines = (root / CONFIG_NAME).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return Config()
+    redact = True
+    patterns: tuple[str, ...] = ()
+    for line in lines:
+        key, _, value = line.partition(":")
+        value = value.partition(" #")[0].strip()
+        if key == "redact":
+            redact = value.strip("'\"").lower() not in ("false", "no", "off")
+        elif key == "redact_patterns" and value.startswith("["):
+            try:
+                patterns = tuple(str(p) for p in json.loads(value))
+            except ValueError:
+                patterns = ()
+    return Config(redact=redact, redact_patterns=patterns)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,12 @@ def warn(message: str) -> None:
     print(f"journal: warning: {message}", file=sys.stderr)
 
 
+def seen_lines(matches: list[Any]) -> str:
+    """The "seen before" line of the best match (`insight.seen.Match`), with how
+    many more there are; nothing for none."""
+    return matches[0].line(len(matches) - 1) if matches else ""
+
+
 EXIT_BUG = 70
 
 

@@ -38,8 +38,20 @@ Say = Callable[[str], None]
 # --- post-commit -------------------------------------------------------------------
 
 
-def post_commit(root_arg: str | None, info: str | None = None, *, say: Say) -> None:
-    """Append the new commit to the active session (or the ones its trailer names)."""
+Clean = Callable[[Path, str], tuple[str, int]]
+"""Takes the secrets out of a text on its way into the journal at a root (the
+caller's: redaction lives above this layer), and says how many it took."""
+
+
+def post_commit(
+    root_arg: str | None,
+    info: str | None = None,
+    *,
+    say: Say,
+    clean: Clean | None = None,
+) -> None:
+    """Append the new commit to the active session (or the ones its trailer names),
+    its subject passed through `clean`."""
     root = journal_root(root_arg)
     if root is None:
         return
@@ -60,8 +72,11 @@ def post_commit(root_arg: str | None, info: str | None = None, *, say: Say) -> N
         say(
             f"warning: this commit names session {unknown[0]!r}, which is not in {root}"
         )
-    event = {"at": fields[1], "kind": "commit", "text": fields[3], "sha": sha}
+    subject, redacted = clean(root, fields[3]) if clean else (fields[3], 0)
+    event = {"at": fields[1], "kind": "commit", "text": subject, "sha": sha}
     event["by"] = fields[2]
+    if redacted:
+        say(f"redacted {redacted} secret(s) from the commit's subject in the journal")
     amended = reflog[0] if reflog and reflog[2].startswith("commit (amend)") else None
     for session_id in targets:
         timeline = root / sessions_dir / session_id / "timeline.yaml"

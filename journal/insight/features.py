@@ -1,5 +1,6 @@
 """What a session shares with others: its error signatures, root-cause files, code
-locations in its errors, linked commits, components, tags and title words, as plain
+locations in its errors, linked commits, components, tags, title words, the names
+it goes by and those of other reports it cites (`citations`), as plain
 JSON-able data (the signature index caches it; `related` and `hotspots` rank on it).
 
 Imported reports give the same features: their errors sit in detection snippets,
@@ -13,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from journal.insight import signatures as sig
+from journal.insight.citations import cites, names
 from journal.insight.textsim import term_counts
 
 if TYPE_CHECKING:
@@ -87,6 +89,8 @@ def session_features(
             root_files += sig.code_locations(text)
     started = session.started.date().isoformat() if session.started else None
     facts = _facts(session, events, found)
+    texts = _strings(session, events)
+    own = names(session.title, session.imported_from, session.number)
     return {
         "id": session_id,
         "title": " ".join(session.title.split()),
@@ -109,12 +113,26 @@ def session_features(
         ),
         "facts": facts,
         "previous": session.previous,
-        "terms": term_counts(_strings(session, events)),
+        "names": own,
+        "cites": cites(texts, own),
+        "terms": term_counts(texts),
     }
 
 
 _SKIPPED = frozenset(
-    {"labels", "sources", "schema", "started", "ended", "at", "sha", "tags", "number"}
+    {
+        "labels",
+        "sources",
+        "schema",
+        "started",
+        "ended",
+        "at",
+        "sha",
+        "tags",
+        "number",
+        "date_source",
+        "imported_from",
+    }
 )
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from journal.insight import citations
 from journal.insight import relatedfacts as rf
 from journal.insight import signatures as sig
 from journal.insight.features import signatures_of
@@ -124,6 +125,7 @@ class Ranker:
             sid for sid, f in features.items() if rf.CONTINUES.search(f["title"])
         }
         self._title_postings: dict[str, list[str]] | None = None
+        self.citations = citations.Citations(features)
         self._fact_df: Counter[str] = Counter(
             f"{kind}:{key}"
             for kinds in self.facts.values()
@@ -194,6 +196,7 @@ class Ranker:
         return (
             self._facts(a, b, reasons=reasons)
             + self._follows(a, b)
+            + self._cited(a, b)
             + self._text(a, b, reasons=reasons, cosine=cosine)
         )
 
@@ -207,6 +210,12 @@ class Ranker:
         if not follows:
             return []
         return [("follows", WEIGHTS["follows"], f"continues: {fb['title']}")]
+
+    def _cited(self, a: str, b: str) -> list[tuple[str, float, str]]:
+        """One report cites the other by a name it goes by, or both are parts of
+        one (`citations.Citations.reason`)."""
+        reason = self.citations.reason(self.features[a], self.features[b])
+        return [("follows", WEIGHTS["follows"], reason)] if reason else []
 
     def extra_partners(
         self, sid: str, dots: dict[str, float] | None = None
@@ -228,6 +237,7 @@ class Ranker:
             found.add(previous)
         found.update(self._followers.get(sid, ()))
         found.update(self._continuing_partners(sid))
+        found.update(self.citations.partners(sid))
         found.discard(sid)
         return found
 

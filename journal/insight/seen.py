@@ -28,6 +28,7 @@ from journal import __version__
 
 TYPE_CHECKING = False  # `typing` alone costs milliseconds on the fast path
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
     from typing import Any, BinaryIO
 
@@ -177,6 +178,18 @@ def location_matches(digest: Digest, session_id: str, location: str) -> list[Mat
 def _ranked(found: dict[str, Match]) -> list[Match]:
     # Best score first; among equals the newest session (ids sort by date).
     return sorted(found.values(), key=lambda m: (m.score, m.session_id), reverse=True)
+
+
+def seen_before_any(
+    state_dir: Path, session_id: str, texts: Iterable[str]
+) -> list[Match]:
+    """`seen_before` of several error texts (an ingested alert storm, a failed
+    command's output), each past session once, in the order first matched."""
+    found: dict[str, Match] = {}
+    for text in texts:
+        for match in seen_before(state_dir, session_id, text=text):
+            found.setdefault(match.session_id, match)
+    return list(found.values())
 
 
 def seen_before(

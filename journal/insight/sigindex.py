@@ -40,9 +40,9 @@ if TYPE_CHECKING:
     from journal.store.sessions import Journal
 
 FEATURES_NAME = "related-index.json"
-FEATURES_FORMAT = 3
+FEATURES_FORMAT = 4
 """Bumped when the features change shape (2: each signature's words kept; 3: the
-session's facts, `previous` and term counts)."""
+session's facts, `previous` and term counts; 4: its names and citations)."""
 SHARD_SIZE = 32
 """Signatures per shard of a type's word index (at most `MAX_SHARDS` shards)."""
 MAX_SHARDS = 64

@@ -194,6 +194,13 @@ class Session(_Base, frozen=True):
             "the report gives none (its folder is then dated 0001-01-01)."
         ),
     ] = None
+    imported_from: Annotated[
+        Line | None,
+        Meta(
+            description="The file name of the report this session was imported from "
+            "(`journal import`); other reports citing it by that name are related."
+        ),
+    ] = None
     tags: list[Annotated[str, Meta(min_length=1, max_length=100)]] = []
     people: list[Person] = []
     previous: PreviousRef | None = None

@@ -147,13 +147,15 @@ def _import_one(
     if not text.strip():
         return FileOutcome(source=str(path), skipped="the file is empty")
     report = parse_report(text, source=str(path), timezone=journal.config.timezone)
+    named = {**report.session, "imported_from": path.name}
     session, events, redacted = _scrubbed(
-        journal, _with_facts(report.session, text), report.events, redact
+        journal, _with_facts(named, text), report.events, redact
     )
     session = {"schema": 1, **{k: v for k, v in session.items() if k != "schema"}}
     _fit_vocabulary(journal, session)
     day = report.date or _git_added_day(path)
     session["date_source"] = report.date_source if report.date else _source(day)
+    session = _where_it_came_from_first(session)
     # The same report imported before holds its own number (or, if that was taken,
     # none): look for it as it is, then as it would be written.
     twin = _twin(journal, session, target, day)
@@ -264,6 +266,19 @@ def _fit_vocabulary(journal: Journal, session: dict[str, Any]) -> None:
         if value is not None and value not in allowed:
             session.pop(key)
             session.setdefault("tags", []).append(f"{key}:{value}")
+
+
+def _where_it_came_from_first(session: dict[str, Any]) -> dict[str, Any]:
+    """The session with `date_source` and `imported_from` right after its head
+    (title, number, status, severity, times), where a reader looks for them."""
+    moved: dict[str, Any] = {
+        k: session[k] for k in ("date_source", "imported_from") if k in session
+    }
+    head = ("title", "number", "status", "severity", "started", "ended")
+    rest = [k for k in session if k not in moved]
+    cut = max((i + 1 for i, k in enumerate(rest) if k in head), default=0)
+    ordered = {k: session[k] for k in rest[:cut]}
+    return {**ordered, **moved, **{k: session[k] for k in rest[cut:]}}
 
 
 def _session_text(journal: Journal, session: dict[str, Any], target: Path) -> str:

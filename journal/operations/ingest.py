@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from journal.errors import NotFoundError, UsageError
 from journal.ingest.common import Event, Options, state_kinds
+from journal.insight.signatures import ERROR_KINDS
 from journal.record import Record
 from journal.store.layout import SESSION_FILE
 from journal.store.sessions import Journal
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+ERRORS_KEPT = 20
+"""Error events whose texts `Ingested.errors` keeps (an alert storm repeats one)."""
 _CHUNK = 256
 """Events redacted together: one search for the anchors of the secret rules."""
 
@@ -40,6 +43,9 @@ class Ingested(Record):
     """Events whose text had a secret replaced."""
     events: tuple[Event, ...]
     """With --dry-run, the events that would be added, in time order."""
+    errors: tuple[str, ...] = ()
+    """The texts of the first `ERRORS_KEPT` distinct error events added (an alert
+    firing, a `detected` line): what "seen before" looks up."""
 
 
 class Request(Record):
@@ -158,6 +164,7 @@ class Batch:
         # The stored line of each event, and the event itself only when asked for:
         # 100,000 lines take far less memory than 100,000 mappings.
         self.kept: list[tuple[datetime, int, bytes, Event | None]] = []
+        self.errors: dict[str, None] = {}
         self.read = self.duplicates = self.outside = self.redacted = 0
 
     def take(self, found: Iterable[Event], seen: set[str]) -> None:
@@ -195,6 +202,8 @@ class Batch:
                     self.redacted += 1
                     event["text"] = scrubbed.text
         for moment, event in chunk:
+            if event.get("kind") in ERROR_KINDS and len(self.errors) < ERRORS_KEPT:
+                self.errors[event["text"]] = None
             line = event_line(event)
             self.kept.append(
                 (moment, len(self.kept), line, event if self.keep else None)
@@ -213,6 +222,7 @@ class Batch:
             outside=self.outside,
             redacted=self.redacted,
             events=tuple(item[3] for item in self.kept if item[3] is not None),
+            errors=tuple(self.errors),
         )
 
 

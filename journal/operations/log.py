@@ -67,6 +67,7 @@ def log_event(
         try:
             for path in attach or ():
                 copied.append(_attach(folder, path))
+                found += _scrub_attachment(folder / copied[-1], journal, redact)
             if copied:
                 event["evidence"] = copied
             append_event(folder / "timeline.yaml", event)
@@ -147,6 +148,25 @@ def _attach(folder: Path, source: Path) -> str:
             raise WriteError(
                 f"cannot attach {source}: {exc.strerror}", "nothing was logged"
             ) from None
+
+
+def _scrub_attachment(path: Path, journal: Journal, redact: bool) -> tuple[str, ...]:
+    """Secrets taken out of an attached text file, as out of the event's text: a
+    log or a config pasted as evidence lands in git like the rest. A file that is
+    not UTF-8 text (an image, a core dump) is kept as it is."""
+    from journal.operations.redact import scrub
+    from journal.store.files import atomic_write
+
+    if not (redact and journal.config.redact):
+        return ()
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return ()
+    clean, found = scrub(text, config=journal.config)
+    if found:
+        atomic_write(path, clean)
+    return found
 
 
 def _safe_name(name: str) -> str:

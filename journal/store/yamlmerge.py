@@ -293,7 +293,9 @@ def _mark(text: str, sentinel: str, conflict: Conflict) -> str:
     for index, line in enumerate(lines):
         if sentinel not in line:
             continue
-        prefix = line[: line.index(sentinel)]
+        # The dumper may have quoted the sentinel (a field whose values are quoted,
+        # such as times): the quote belongs to it, not to the line's key.
+        prefix = line[: line.index(sentinel)].removesuffix('"').removesuffix("'")
         sides = [
             f"{MARK_OURS} {conflict.path}\n",
             _side(prefix, conflict.ours),

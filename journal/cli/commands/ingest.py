@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from journal.cli.options import Json, SessionOpt
+
+if TYPE_CHECKING:
+    from journal.operations.ingest import Ingested
+    from journal.store.sessions import Journal
 
 commands = typer.Typer()
 
@@ -65,7 +69,7 @@ def ingest(
     as_json: Json = False,
 ) -> None:
     """Add a chat export, a text log or alert payloads to the timeline (new only)."""
-    from journal.cli.output import emit
+    from journal.cli.output import emit, seen_lines
     from journal.operations.ingest import Request
     from journal.operations.ingest import ingest as run
     from journal.store.sessions import Journal
@@ -83,7 +87,8 @@ def ingest(
         day=day,
         tz=tz,
     )
-    result = run(Journal.open(), source, request, stdin=sys.stdin)
+    journal = Journal.open()
+    result = run(journal, source, request, stdin=sys.stdin)
     verb = "would add" if dry_run else "added"
     human = (
         f"{verb} {result.added} event(s) → {result.session_id}"
@@ -92,6 +97,9 @@ def ingest(
         + (f", {result.redacted} with secrets redacted" if result.redacted else "")
         + ")"
     )
+    seen = [] if dry_run else _seen(journal, result)
+    if seen:
+        human += f"\n{seen_lines(seen)}"
     data = {
         "session": result.session_id,
         "read": result.read,
@@ -101,8 +109,19 @@ def ingest(
         "redacted": result.redacted,
         "dry_run": dry_run,
         "events": list(result.events) if dry_run else [],
+        "seen_before": [m.as_dict() for m in seen],
     }
     emit(data, human, as_json=as_json)
+
+
+def _seen(journal: Journal, result: Ingested) -> list[Any]:
+    """Past sessions with the errors just ingested (an alert firing, a detected
+    line): the "seen before" of `log`, once for the whole source."""
+    from journal.insight.seen import seen_before_any
+
+    if not result.errors:
+        return []
+    return seen_before_any(journal.state_dir, result.session_id, result.errors)
 
 
 @commands.command("receive")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from journal.cli.options import Json, NoRedact, SessionOpt
+
+if TYPE_CHECKING:
+    from journal.store.sessions import Journal
 
 commands = typer.Typer()
 
@@ -160,8 +163,9 @@ def exec_(
     from journal.operations.execute import execute
     from journal.store.sessions import Journal
 
+    journal = Journal.open()
     done = execute(
-        Journal.open(),
+        journal,
         command or [],
         on_output=_write_through,
         session=session,
@@ -179,7 +183,21 @@ def exec_(
         f"→ {done.session_id}{note}{redaction_note(done.redacted)}",
         file=sys.stderr,
     )
+    if done.exit_code != 0:
+        _seen_failure(journal, done.session_id, done.event)
     sys.exit(done.exit_code)
+
+
+def _seen_failure(journal: Journal, session_id: str, event: dict[str, Any]) -> None:
+    """A failed command's output, looked up like a logged error: "seen before"."""
+    from journal.cli.output import seen_lines
+    from journal.insight.seen import seen_before_any
+
+    output = str(event.get("output") or "")
+    lines = [line for line in output.splitlines() if line.strip()]
+    seen = seen_before_any(journal.state_dir, session_id, lines[-20:])
+    if seen:
+        print(f"journal: {seen_lines(seen)}", file=sys.stderr)
 
 
 def _write_through(stream: int, chunk: bytes) -> None:

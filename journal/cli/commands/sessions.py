@@ -194,7 +194,10 @@ def set_(
 
 
 def _seen_root_cause(journal: Journal, session_id: str, path: str) -> list[Any] | None:
-    """After `set root_cause.*`: past sessions with its root-cause file or error."""
+    """After `set root_cause.*`: past sessions with its root-cause file or error;
+    after `set detection.*`, with the error it was detected by."""
+    if path.startswith("detection"):
+        return _seen_detection(journal, session_id)
     if not path.startswith("root_cause"):
         return None
     from journal.insight.seen import seen_before
@@ -272,3 +275,14 @@ def schema() -> None:
     from journal.model.session import json_schema
 
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+def _seen_detection(journal: Journal, session_id: str) -> list[Any]:
+    from journal.insight.seen import seen_before_any
+
+    detection = journal.load(session_id).detection
+    if detection is None:
+        return []
+    texts = [detection.summary or "", *(s.code for s in detection.snippets)]
+    lines = [line for text in texts for line in text.splitlines() if line.strip()]
+    return seen_before_any(journal.state_dir, session_id, lines[:50])
