@@ -201,6 +201,7 @@ def test_a_conflict_on_quoted_values_keeps_valid_yaml_whichever_side_is_chosen()
     """Times are written quoted, and so was the placeholder the markers replace:
     its quote stayed on each side's line (`started: ""2025-…"`), so settling a
     conflict left a file that no longer parsed."""
+
     def doc(summary: str, started: str) -> str:
         return f'title: X\nsummary: "{summary}"\nstarted: "{started}T00:00:00+00:00"\n'
 
