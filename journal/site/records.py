@@ -4,27 +4,26 @@ cache so that a build after one session changed reads one session, not all of th
 
 Never trusted blindly. A record is reused only when both of the session's files
 have the stats (mtime, size, inode, ctime — ctime moves on every write, even one that
-puts the old mtime back) they had when it was built, under the same package version,
-`journal.yaml` and code of the model and metrics; a missing entry, a changed stat or
-an unreadable cache means reading the session again. Stats are taken before the files
-are read, so an edit racing a build leaves a stale stat behind, never a stale record.
+puts the old mtime back) they had when it was built, under the same salt
+(`store/cache.py`: the package's code, templates, `journal.yaml`); a missing entry,
+a changed stat or an unreadable cache means reading the session again. Stats are
+taken before the files are read, so an edit racing a build leaves a stale stat
+behind, never a stale record.
 
 Records to build are built in worker processes when there are many (`workers`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Any
 
-from journal import __version__
 from journal.errors import JournalError
 from journal.site import workers
 from journal.site.cache import load_fast, save_fast
-from journal.store.fingerprint import read_or_empty, stat_key
-from journal.store.locate import CONFIG_NAME
+from journal.store.cache import salt
+from journal.store.fingerprint import stat_key
 from journal.store.sessions import SESSION_FILE, TIMELINE_FILE, Journal
 
 Record = dict[str, Any]
@@ -51,7 +50,7 @@ class SiteIndex:
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
         self.path = journal.state_dir / "site" / _NAME
-        self.salt = _salt(journal)
+        self.salt = salt(journal)
         self._sessions = str(journal.sessions_dir)
         self._old = self._load()
         self._new: dict[str, Any] = {}
@@ -163,14 +162,3 @@ def _whole(record: object) -> bool:
     return (
         "error" in record or {"brief", "metrics", "timeline_problem"} <= record.keys()
     )
-
-
-def _salt(journal: Journal) -> str:
-    """What every record depends on besides its session: the package, the journal's
-    configuration (statuses, kinds and time zone shape what loads), and the code
-    that reads and measures a session."""
-    digest = hashlib.sha256(read_or_empty(journal.root / CONFIG_NAME))
-    package = Path(__file__).resolve().parent.parent
-    for name in ("model/session.py", "insight/metrics.py", "site/records.py"):
-        digest.update(read_or_empty(package / name))
-    return f"{__version__}:{digest.hexdigest()[:16]}"
