@@ -26,12 +26,18 @@ work it would have saved.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import sys
 
 from journal import __version__
-from journal.store.fingerprint import load_cache, read_or_empty, save_cache, stat_key
+from journal.store.fingerprint import (
+    load_cache,
+    read_or_empty,
+    save_cache_bytes,
+    stat_key,
+)
 from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.locate import CONFIG_NAME
 
@@ -204,7 +210,9 @@ class Records:
         self._path = journal.state_dir / f"{facet}.json"
         self._build = build
         self._fields = fields
-        self._salt = f"{salt(journal)}:{extra}"
+        self._extra = extra
+        self.salt = f"{salt(journal)}:{extra}"
+        """What the records were made under: the salt of every cache and `extra`."""
         self._sessions = str(journal.sessions_dir)
         self._cache = self._load()
         self._dirty = False
@@ -263,9 +271,22 @@ class Records:
         """Write the facet if anything changed; failing to is never an error."""
         if not self._dirty:
             return
-        data = {"format": FORMAT, "salt": self._salt, "sessions": self._cache}
-        save_cache(self._path, data)
+        data = {"format": FORMAT, "salt": self.salt, "sessions": self._cache}
+        # Unsorted: the sessions are in order, and sorting 10,000 records costs.
+        save_cache_bytes(self._path, json.dumps(data).encode("utf-8"))
         self._dirty = False
+
+    def again(self, journal: Journal) -> None:
+        """Start another generation in this process from the records kept in memory
+        (`journal site serve`): the file is not read again unless the salt moved."""
+        self.journal = journal
+        self.rebuilt = []
+        self.stats = {}
+        now = f"{salt(journal)}:{self._extra}"
+        if now != self.salt:
+            self.salt = now
+            self._cache = {}
+            self._dirty = True
 
     def _whole(self, record: object) -> bool:
         """A record of the shape its builder makes: a mapping with every field it
@@ -276,7 +297,7 @@ class Records:
 
     def _load(self) -> dict[str, Any]:
         stored = load_cache(self._path)
-        if stored.get("format") != FORMAT or stored.get("salt") != self._salt:
+        if stored.get("format") != FORMAT or stored.get("salt") != self.salt:
             return {}
         sessions = stored.get("sessions")
         return sessions if isinstance(sessions, dict) else {}
