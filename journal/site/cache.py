@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from journal.store.cache import salt
 from journal.store.fingerprint import (
-    paused_gc,
+    load_cache,
     save_cache_bytes,
     source_files,
     stat_key,
@@ -49,7 +49,7 @@ class PageCache:
         name = hashlib.sha256(str(docs_dir.resolve()).encode()).hexdigest()[:12]
         self.path = state_dir / "site" / f"{name}-{_NAME}"
         self.docs_dir = docs_dir
-        self._old = load_fast(self.path)
+        self._old = load_cache(self.path)
         self._new: dict[str, Any] = {}
 
     def fresh(self, rel: str, key: str) -> bool:
@@ -75,31 +75,9 @@ class PageCache:
 
     def save(self) -> None:
         if self._new != self._old:
-            save_fast(self.path, self._new)
+            save_cache_bytes(self.path, json.dumps(self._new).encode("utf-8"))
 
 
 def page_key(base: str, *parts: Any) -> str:
     raw = json.dumps([base, *parts], ensure_ascii=False, default=str)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
-def load_fast(path: Path) -> dict[str, Any]:
-    """A cache written by `save_fast`; empty when missing, unreadable or not a
-    mapping (at 10,000 sessions msgspec reads it twice as fast as json)."""
-    import msgspec
-
-    try:
-        raw = path.read_bytes()
-        with paused_gc():
-            data = msgspec.json.decode(raw)
-    except (OSError, msgspec.DecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def save_fast(path: Path, data: dict[str, Any]) -> None:
-    """Write a cache atomically, best effort (json's sorted dump of the site's
-    index took over a second at 10,000 sessions; msgspec's takes milliseconds)."""
-    import msgspec
-
-    save_cache_bytes(path, msgspec.json.encode(data))
