@@ -16,7 +16,7 @@ Records to build are built in worker processes when there are many.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from journal.errors import JournalError
 from journal.store.cache import Records
@@ -46,7 +46,8 @@ class SiteIndex(Records):
         super().__init__(journal, "site/site-index", self._one, fields=_FIELDS)
 
     def _one(self, session_id: str) -> Record:
-        return build_record(self.journal, session_id)
+        # `Records` names only what it reads of a journal; this is a whole one.
+        return build_record(cast("Journal", self.journal), session_id)
 
 
 def build_record(journal: Journal, session_id: str) -> Record:

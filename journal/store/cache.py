@@ -45,11 +45,28 @@ TYPE_CHECKING = False  # `typing` alone costs ~8 ms of start-up (fast paths use 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
     from pathlib import Path
-    from typing import Any
-
-    from journal.store.sessions import Journal
+    from typing import Any, Protocol
 
     Record = dict[str, Any]
+
+    class Journal(Protocol):
+        """What this layer reads of `store.sessions.Journal` (named, not imported:
+        the configuration and the numbers, which the journal loads, key on
+        `code_digest`)."""
+
+        root: Path
+
+        @property
+        def state_dir(self) -> Path: ...
+
+        @property
+        def sessions_dir(self) -> Path: ...
+
+        @property
+        def config(self) -> Any: ...
+
+        def session_ids(self) -> list[str]: ...
+
 
 FORMAT = 2
 
