@@ -1,11 +1,11 @@
-"""`gitlink/head.py` reads from git's files the commit `git rev-parse HEAD` names, in
+"""`store/cache.py` reads from git's files the commit `git rev-parse HEAD` names, in
 every plain layout, and gives up (None: the caller asks git) on the others."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from journal.gitlink.head import head_from_files
+from journal.store.cache import head_from_files
 from tests.conftest import git
 
 

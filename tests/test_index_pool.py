@@ -1,5 +1,5 @@
 """A cold rebuild of many records shares the work among worker processes
-(`store/index.py`): what it builds must be exactly what one process builds."""
+(`store/cache.py`): what it builds must be exactly what one process builds."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 from journal.insight import index as insight_index
 from journal.insight.lint import check
-from journal.store import index
+from journal.store import cache as index
 from journal.store.locate import state_dir
 from journal.store.sessions import Journal
 from tests.conftest import Cli

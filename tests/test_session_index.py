@@ -1,4 +1,4 @@
-"""The session index (`store/index.py`, `insight/index.py`) cannot go stale: a
+"""The session index (`store/cache.py`, `insight/index.py`) cannot go stale: a
 session edited behind journal's back — by another process, by `git checkout`, by a
 rewrite that puts the old mtime back — or a broken cache file, and `list`, `todo` and
 `stats` still show what the files say."""

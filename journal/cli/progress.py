@@ -35,6 +35,6 @@ def install() -> None:
     """Show progress while the session index is rebuilt, when stderr is a terminal."""
     if not sys.stderr.isatty():
         return
-    from journal.store import index
+    from journal.store import cache
 
-    index.progress = _Line()
+    cache.progress = _Line()

@@ -6,10 +6,11 @@ related sessions) and rich's layout: 0.3 s, where `show` should answer at once. 
 `show` (`cli/handlers.py`) keeps what it printed, per session, under a key of
 everything the output is made of, and prints it again while the key still matches:
 
-- the package version, the stat of every file of this package and its templates
-  (an editable checkout being edited) and of rich, jinja2 and markdown-it;
-- `journal.yaml`, the project's templates, the git config (the remote that commit
-  links point at) and HEAD (the commits that link themselves by trailer);
+- the salt of every cache (`store/cache.py`: the stat of every file of this package
+  and its templates — an editable checkout being edited —, the project's templates
+  and `journal.yaml`), and the stat of rich, jinja2 and markdown-it;
+- the git config (the remote that commit links point at) and HEAD (the commits that
+  link themselves by trailer; `gitlink/head.py`);
 - the stat of both files of every session (a report shows its neighbours and its
   related sessions, so any session's change may change it);
 - `--ascii`, and what rich reads of the terminal: whether it is one, its size, and
@@ -25,12 +26,8 @@ import hashlib
 import os
 import sys
 
-from journal import __version__
-
 TYPE_CHECKING = False  # `typing` alone costs ~8 ms of start-up
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from journal.store.sessions import Journal
 
 _CONSOLE_VARIABLES = (
@@ -51,22 +48,20 @@ _FOLDER = "shown"
 
 def output_key(journal: Journal, session_id: str, ascii: bool) -> str:
     """A digest of everything `show` prints for this session in this terminal."""
+    from journal.gitlink.head import head_commit
+    from journal.store.cache import common_dir, salt, tree_stats
     from journal.store.fingerprint import read_or_empty, stat_key
-    from journal.store.locate import CONFIG_NAME
 
-    digest = hashlib.sha256(f"{__version__}\0{session_id}\0{ascii}\0".encode())
+    digest = hashlib.sha256(f"{salt(journal)}\0{session_id}\0{ascii}\0".encode())
 
     def add(*parts: object) -> None:
         digest.update(repr(parts).encode("utf-8", "surrogateescape"))
 
     add(_console_facts())
-    add(read_or_empty(journal.root / CONFIG_NAME))
-    from journal.gitlink.head import common_dir
-
     git_dir = journal.state_dir.parent
-    add(read_or_empty(common_dir(git_dir) / "config"), _head(journal.root, git_dir))
-    for folder in _code_folders(journal):
-        add(str(folder), _tree_stats(folder))
+    add(read_or_empty(common_dir(git_dir) / "config"), head_commit(journal.root))
+    for folder in _library_folders():
+        add(folder, tree_stats(folder))
     base = f"{journal.sessions_dir}{os.sep}"
     for sid in journal.session_ids():
         files = f"{base}{sid}{os.sep}"
@@ -140,57 +135,13 @@ def _console_facts() -> tuple[object, ...]:
     return (tty, size, sys.platform, sys.stdout.encoding, variables)
 
 
-def _head(root: Path, git_dir: Path) -> str:
-    """The commit HEAD names: from the files when they are plain (a loose or packed
-    ref); `git rev-parse` otherwise (reftable, an unborn branch)."""
-    from journal.gitlink.head import head_from_files
-
-    head = head_from_files(git_dir)
-    if head is not None:
-        return head
-    from journal.gitlink.shell import run_git_raw
-
-    try:
-        done = run_git_raw(["rev-parse", "--verify", "--quiet", "HEAD"], cwd=root)
-    except Exception:
-        return ""
-    return done.stdout.decode("ascii", "replace").strip()
-
-
-def _code_folders(journal: Journal) -> list[Path]:
-    """This package (and its templates), the project's templates, and the libraries
-    that shape the output."""
+def _library_folders() -> list[str]:
+    """The folders of the libraries that shape the output."""
     from importlib.util import find_spec
-    from pathlib import Path
 
-    import journal as package
-
-    here = Path(package.__file__).parent
-    project = journal.root / journal.config.templates_dir
-    folders = [here, here.parent / "templates", project]
+    folders = []
     for name in _LIBRARIES:
         spec = find_spec(name)
         if spec is not None and spec.origin:
-            folders.append(Path(spec.origin).parent)
+            folders.append(os.path.dirname(spec.origin))  # noqa: PTH120 - a string
     return folders
-
-
-def _tree_stats(folder: Path) -> list[object]:
-    """(path, mtime, size, inode) of every file under `folder`, compiled code aside."""
-    found: list[object] = []
-    stack = [str(folder)]
-    while stack:
-        try:
-            with os.scandir(stack.pop()) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        if entry.name != "__pycache__":
-                            stack.append(entry.path)
-                    elif not entry.name.endswith(".pyc"):
-                        st = entry.stat()
-                        stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
-                        found.append((entry.path, *stamp))
-        except OSError:
-            continue
-    found.sort(key=str)
-    return found

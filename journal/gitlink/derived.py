@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError
 from journal.gitlink.commits import Commit, log_format, parse_log
+from journal.gitlink.head import head_commit
 from journal.gitlink.shell import run_git, run_git_raw
 from journal.store.fingerprint import load_cache, save_cache
 from journal.store.sessions import Journal
@@ -33,7 +34,7 @@ def trailer_commits(journal: Journal) -> Found:
     git, not a repository, no commit yet) has none: reports then show the timeline
     alone. A caller going through many sessions reads this once and passes it on."""
     try:
-        head = _head(journal.root)
+        head = head_commit(journal.root)
         if head is None:
             return {}
         commits = _commits_at(journal, head, journal.config.git.trailer)
@@ -44,13 +45,6 @@ def trailer_commits(journal: Journal) -> Found:
         for session_id in dict.fromkeys(commit.trailers):
             by_session.setdefault(session_id, []).append(commit.event())
     return by_session
-
-
-def _head(root: Path) -> str | None:
-    done = run_git_raw(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=root)
-    if done.returncode != 0:
-        return None  # not a repository, or no commit yet
-    return done.stdout.decode("ascii", "replace").strip() or None
 
 
 def _commits_at(journal: Journal, head: str, trailer: str) -> dict[str, Commit]:

@@ -1,56 +1,33 @@
-"""The commit HEAD names, read from the repository's files without starting git:
-what the fast paths (`show`, a `render --all` with nothing changed) key their saved
-answers on, since a new commit can link itself to a session by its trailer.
-
-Only the plain layouts are read (a detached HEAD, a branch in a loose ref file or in
-`packed-refs`); anything else (reftable, a ref naming another ref, an unborn branch)
-gives None and the caller asks git or takes its slow path.
-"""
+"""The commit HEAD names, for every cache keyed on it (the related map's renames, the
+trailer commits, `show`'s saved output, the render stamp): read from git's files
+(`store/cache.py`, no process) in the plain layouts, else asked of git."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
-_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
-"""An object name: SHA-1 (40 hex digits) or SHA-256 (64)."""
+TYPE_CHECKING = False  # `typing` alone costs ~8 ms of start-up (fast paths use this)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
-def head_from_files(git_dir: Path) -> str | None:
-    """`<ref> <sha>` (or the sha alone for a detached HEAD), or None when the
-    files are not in one of the plain layouts."""
-    try:
-        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
-        if _SHA.fullmatch(head):
-            return head
-        if not head.startswith("ref: refs/"):
-            return None
-        ref = head[len("ref: ") :]
-        common = common_dir(git_dir)
-        try:
-            loose = (common / ref).read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return _packed(common, ref)
-    except (OSError, UnicodeDecodeError):
+def head_commit(root: Path) -> str | None:
+    """The commit HEAD names; None outside git or before the first commit."""
+    from journal.store.cache import head_sha
+    from journal.store.locate import git_dir
+
+    repository = git_dir(root)
+    if repository is None:
         return None
-    return f"{ref} {loose}" if _SHA.fullmatch(loose) else None
+    found = head_sha(repository)
+    if found is not None:
+        return found
+    from journal.errors import JournalError
+    from journal.gitlink.shell import run_git_raw
 
-
-def common_dir(git_dir: Path) -> Path:
-    """Where a linked worktree's refs and config live (its `commondir`)."""
+    revision = ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]
     try:
-        shared = (git_dir / "commondir").read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return git_dir
-    return git_dir / shared
-
-
-def _packed(common: Path, ref: str) -> str | None:
-    # A ref missing from the folder and from packed-refs is an unborn branch (or a
-    # reftable repository, whose HEAD names a placeholder): None either way.
-    packed = (common / "packed-refs").read_text(encoding="utf-8")
-    for line in packed.splitlines():
-        sha, _, name = line.partition(" ")
-        if name == ref and _SHA.fullmatch(sha):
-            return f"{ref} {sha}"
-    return None
+        done = run_git_raw(revision, cwd=root)
+    except JournalError:
+        return None  # no git
+    if done.returncode != 0:
+        return None  # not a repository, or no commit yet
+    return done.stdout.decode("ascii", "replace").strip() or None

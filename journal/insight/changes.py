@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from journal.errors import JournalError
+from journal.gitlink.head import head_commit
 from journal.gitlink.shell import run_git
 from journal.store.fingerprint import load_cache, save_cache
 
@@ -116,14 +117,6 @@ def _head_files(root: Path) -> set[str] | None:
     except JournalError:
         return None
     return set(filter(None, out.split("\0")))
-
-
-def head_commit(root: Path) -> str | None:
-    """The commit HEAD names; None outside git or before the first commit."""
-    try:
-        return run_git(["rev-parse", "--verify", "-q", "HEAD"], cwd=root).strip()
-    except JournalError:
-        return None
 
 
 def _renames(root: Path, state_dir: Path) -> dict[str, str]:

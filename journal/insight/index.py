@@ -1,5 +1,5 @@
 """The session index: what `list`, `todo` and `stats` need of every session, kept in
-stat-keyed caches (`store/index.py`) so only the sessions that changed are read again.
+stat-keyed records (`store/cache.py`) so only the sessions that changed are read again.
 
 Two caches, so a command pays only for what it needs: `session-index` (the fields of
 `session.yaml`, the timeline's outline, the next steps) parses no timeline, and
@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError
 from journal.record import Record as FrozenRecord
-from journal.store.index import Record, StatIndex
+from journal.store.cache import Records
 from journal.store.sessions import Journal
+
+Record = dict[str, Any]
 
 if TYPE_CHECKING:
     from journal.insight.metrics import Metrics
@@ -46,7 +48,7 @@ def figure_records(journal: Journal) -> dict[str, Record]:
 def _records(
     journal: Journal, name: str, build: Any, fields: frozenset[str]
 ) -> dict[str, Record]:
-    index = StatIndex(journal, name, build, fields=fields)
+    index = Records(journal, name, build, fields=fields)
     records = index.records()
     index.save()
     return records

@@ -193,10 +193,11 @@ class Ranker:
         facts, one session following the other, and their texts' similarity
         (without `reasons`, the same weights with empty reasons: the related
         map scores hundreds of candidates a row and words only its best)."""
+        # A report citing the one it continues says once that it continues.
+        follows = self._follows(a, b) or self._cited(a, b)
         return (
             self._facts(a, b, reasons=reasons)
-            + self._follows(a, b)
-            + self._cited(a, b)
+            + follows
             + self._text(a, b, reasons=reasons, cosine=cosine)
         )
 

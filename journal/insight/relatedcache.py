@@ -1,6 +1,6 @@
 """The related map as one run leaves it for the next (`relatedmap.py`): each
 session's files' stat and row inputs, its best related sessions and who shares an
-error with it, with what every score assumed (the version, the limit, the evidence
+error with it, with what every score assumed (the code, the limit, the evidence
 too common to count and the commit HEAD named, which renames follow).
 
 One file in the state folder, decoded by msgspec straight into `Related` structs
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from journal import __version__
 from journal.insight.related import Related
+from journal.store.cache import code_digest
 from journal.store.fingerprint import paused_gc, save_cache_bytes, stat_key
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class _Stored(msgspec.Struct):
     """The file's layout: sessions by position in the error lists."""
 
     format: int
-    version: str
+    code: str
     limit: int
     common: list[str]
     head: str | None
@@ -65,17 +65,13 @@ class KeptMap:
     @classmethod
     def decode(cls, raw: bytes, *, limit: int) -> KeptMap | None:
         """What `raw` holds, or None when it is damaged or was made by another
-        version or for another limit."""
+        code or for another limit."""
         try:
             with paused_gc():
                 stored = msgspec.json.decode(raw, type=_Stored)
         except (msgspec.DecodeError, msgspec.ValidationError):
             return None
-        if (stored.format, stored.version, stored.limit) != (
-            FORMAT,
-            __version__,
-            limit,
-        ):
+        if (stored.format, stored.code, stored.limit) != (FORMAT, code_digest(), limit):
             return None
         sessions = stored.sessions
         columns = (stored.stats, stored.inputs, stored.related)
@@ -107,7 +103,7 @@ class KeptMap:
         }
         stored = _Stored(
             format=FORMAT,
-            version=__version__,
+            code=code_digest(),
             limit=limit,
             common=sorted(self.common),
             head=self.head,

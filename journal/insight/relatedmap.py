@@ -60,7 +60,7 @@ def related_to(ranker: rel.Ranker, sid: str, *, limit: int = 10) -> list[rel.Rel
 
 
 def _related_map(journal: Journal, limit: int) -> Rows:
-    from journal.insight.changes import head_commit
+    from journal.gitlink.head import head_commit
     from journal.insight.sigindex import records, session_stats
 
     path = journal.state_dir / CACHE_NAME

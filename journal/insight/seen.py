@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import math
 
-from journal import __version__
+from journal.store.cache import code_digest
 
 TYPE_CHECKING = False  # `typing` alone costs milliseconds on the fast path
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def _open(state_dir: Path) -> tuple[BinaryIO, dict[str, Any]] | None:
         return None
     try:
         header = json.loads(handle.readline())
-        if header.get("version") == __version__ and header.get("format") == FORMAT:
+        if header.get("code") == code_digest() and header.get("format") == FORMAT:
             return handle, header
     except (OSError, ValueError, AttributeError):
         pass

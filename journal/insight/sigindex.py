@@ -22,9 +22,9 @@ import json
 import os
 from typing import TYPE_CHECKING, Any
 
-from journal import __version__
 from journal.errors import JournalError
 from journal.insight.seen import FORMAT, SEEN_NAME, shard_of
+from journal.store.cache import code_digest, salt
 from journal.store.fingerprint import (
     load_cache,
     save_cache_bytes,
@@ -49,8 +49,9 @@ MAX_SHARDS = 64
 
 Record = dict[str, Any]
 """One session's entry: the stat of its two files and its features."""
-_LOADED: dict[str, tuple[list[int] | None, dict[str, Record], bool]] = {}
-"""The cache file last read or written by this process, by path, with its stat: a
+_LOADED: dict[str, tuple[list[Any], dict[str, Record], bool]] = {}
+"""The cache file last read or written by this process, by path, with its stat
+and salt: a
 site build reads it for the related map and again for the hotspots, and `site
 serve` after every change."""
 _SEEN_UNDER: dict[str, tuple[dict[str, list[int]], dict[str, Record]]] = {}
@@ -75,7 +76,8 @@ def records(journal: Journal, *, digest: bool = False) -> dict[str, Record]:
     seen_now = _SEEN_UNDER.get(str(path))
     if not digest and taken is not None and seen_now and seen_now[0] is taken:
         return seen_now[1]  # asked again under the same stats: nothing moved
-    cached, digested = _load(path)
+    salted = salt(journal)
+    cached, digested = _load(path, salted)
     fresh: dict[str, Record] = {}
     changed = False
     folder = f"{journal.sessions_dir}{os.sep}"  # a property: made once, not per session
@@ -96,13 +98,13 @@ def records(journal: Journal, *, digest: bool = False) -> dict[str, Record]:
             save_cache_bytes(seen, digest_bytes(features))
         now_digested = digest or not behind
         stored = {
-            "version": __version__,
+            "salt": salted,
             "format": FEATURES_FORMAT,
             "digested": now_digested,
             "sessions": fresh,
         }
         save_cache_bytes(path, msgspec.json.encode(stored))
-        _LOADED[str(path)] = (stat_key(path), fresh, now_digested)
+        _LOADED[str(path)] = ([stat_key(path), salted], fresh, now_digested)
     if taken is not None:
         _SEEN_UNDER[str(path)] = (taken, fresh)
     return fresh
@@ -121,21 +123,19 @@ def session_stats(journal: Journal) -> dict[str, list[list[int] | None]]:
     }
 
 
-def _load(path: Path) -> tuple[dict[str, Record], bool]:
-    """The cached records (none when the cache is missing, damaged or older), and
-    whether the digest was made from them."""
+def _load(path: Path, salt: str) -> tuple[dict[str, Record], bool]:
+    """The cached records (none when the cache is missing, damaged or made under
+    another salt), and whether the digest was made from them."""
     known = _LOADED.get(str(path))
     stat = stat_key(path)
-    if known is not None and stat is not None and known[0] == stat:
+    if known is not None and stat is not None and known[0] == [stat, salt]:
         return known[1], known[2]
     stored = load_cache(path)
-    current = (
-        stored.get("version") == __version__ and stored.get("format") == FEATURES_FORMAT
-    )
+    current = stored.get("salt") == salt and stored.get("format") == FEATURES_FORMAT
     cached = stored.get("sessions") if current else None
     cached = cached if isinstance(cached, dict) else {}
     digested = bool(stored.get("digested"))
-    _LOADED[str(path)] = (stat, cached, digested)
+    _LOADED[str(path)] = ([stat, salt], cached, digested)
     return cached, digested
 
 
@@ -187,7 +187,7 @@ def digest_bytes(features: dict[str, dict[str, Any]]) -> bytes:
     parts: dict[str, bytes] = {"roots": _dumps(roots)}
     for kind, bucket in sorted(by_kind.items()):
         parts.update(_bucket_parts(kind, bucket))
-    header: dict[str, Any] = {"version": __version__, "format": FORMAT, "parts": {}}
+    header: dict[str, Any] = {"code": code_digest(), "format": FORMAT, "parts": {}}
     at = 0
     for name, blob in parts.items():
         header["parts"][name] = [at, len(blob)]

@@ -2,7 +2,8 @@
 whose inputs changed, and removing reports of sessions that no longer exist.
 
 A report's inputs are its session's two files, the previous and next sessions' labels,
-the configuration, the templates and this package's own code. Their digest is kept per
+and the salt of every cache (`store/cache.py`: the configuration, the templates and
+the whole package's code). Their digest is kept per
 report in a manifest in the state folder, next to the report file's stat, so a run
 where nothing changed reads no YAML, renders nothing and writes nothing.
 """
@@ -16,20 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from journal import __version__
 from journal.errors import JournalError
 from journal.render import stamp
 from journal.render.index import Entry, SessionIndex
 from journal.render.stamp import REPORT_RE
+from journal.store.cache import salt
 from journal.store.files import atomic_write
-from journal.store.fingerprint import (
-    load_cache,
-    read_or_empty,
-    save_cache,
-    source_files,
-    stat_key,
-)
-from journal.store.locate import CONFIG_NAME
+from journal.store.fingerprint import load_cache, save_cache, stat_key
 from journal.store.sessions import Journal
 
 if TYPE_CHECKING:
@@ -211,25 +205,14 @@ def _report_key(
 
 
 def _global_key(journal: Journal, ascii: bool) -> str:
-    """Digest of what every report depends on: config, the remote, templates and
-    this code."""
+    """Digest of what every report depends on: the salt of every cache (the whole
+    package's code, its templates and the project's, `journal.yaml`), `--ascii`
+    and the remote."""
     from journal.gitlink import origin_url
-    from journal.render.report import package_templates, template_dirs
 
-    digest = hashlib.sha256()
-    digest.update(f"{__version__}\0{ascii}\0".encode())
-    digest.update(read_or_empty(journal.root / CONFIG_NAME))
     # Commit links point at origin's forge: a new or changed remote changes them.
-    digest.update(f"\0{origin_url(journal.root)}\0".encode())
-    folders = [("code", Path(__file__).resolve().parent)]
-    folders += [(str(d), d) for d in template_dirs(journal)]
-    if package_templates() not in [d for _, d in folders]:
-        folders.append(("package", package_templates()))
-    for label, folder in folders:
-        for path in sorted(source_files(folder)):
-            digest.update(f"\0{label}/{path.relative_to(folder).as_posix()}\0".encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    key = f"{salt(journal)}\0{ascii}\0{origin_url(journal.root)}"
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _remove_stale(

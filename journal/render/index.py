@@ -1,5 +1,6 @@
 """What one session's report needs to know of the others, and a digest of each
-session's files, cached by file stat so unchanged sessions are never parsed again.
+session's files, kept as a facet of the session records (`store/cache.py`) so
+unchanged sessions are never parsed again.
 
 A report links its previous and next sessions by number and title; the next ones are
 the sessions whose `previous` names it. Finding them means knowing every session's
@@ -9,18 +10,16 @@ the sessions whose `previous` names it. Finding them means knowing every session
 from __future__ import annotations
 
 import hashlib
-import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from journal import __version__
 from journal.errors import JournalError
-from journal.store.fingerprint import load_cache, read_or_empty, save_cache, stat_key
+from journal.store.cache import Records
+from journal.store.fingerprint import read_or_empty
 from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.sessions import Journal
 
-_CACHE_NAME = "render-index.json"
 Facts = tuple[str, "int | None", "str | None"]
 """A session's title (its id when it has none), number and previous."""
 Known = dict[str, tuple[list[Any], Facts]]
@@ -44,14 +43,13 @@ class Entry:
 
 
 class SessionIndex:
-    """Every session's entry; read through a stat-keyed cache in the state folder."""
+    """Every session's entry: the `render-index` facet of the session records
+    (`store/cache.py`)."""
 
     def __init__(self, journal: Journal):
         self.journal = journal
-        self._path = journal.state_dir / _CACHE_NAME
-        self._sessions = str(journal.sessions_dir)
-        self._cache = _load_cache(self._path)
-        self._dirty = False
+        self._known: Known = {}
+        self._records = Records(journal, "render-index", self._build, fields=_FIELDS)
         self._entries: dict[str, Entry] | None = None
         self._following: dict[str, list[Entry]] | None = None
 
@@ -60,15 +58,9 @@ class SessionIndex:
         has just read whole (the site's index), so a first build parses each
         `session.yaml` once (0.3 s of one core at 1,000 sessions)."""
         if self._entries is None:
-            fresh: dict[str, Any] = {}
-            entries: dict[str, Entry] = {}
-            for session_id in self.journal.session_ids():
-                entry, record = self._entry(session_id, known or {})
-                entries[session_id] = entry
-                fresh[session_id] = record
-            self._dirty = self._dirty or set(fresh) != set(self._cache)
-            self._cache = fresh
-            self._entries = entries
+            self._known = known or {}
+            records = self._records.records()
+            self._entries = {sid: _entry(sid, r) for sid, r in records.items()}
         return self._entries
 
     def next_of(self, session_id: str) -> list[Entry]:
@@ -83,40 +75,42 @@ class SessionIndex:
     def stats(self, session_id: str) -> list[list[int] | None]:
         """The stats of the session's two files, as `entries` took them this run
         before reading the files."""
-        stats: list[list[int] | None] = self._cache[session_id]["stat"]
-        return stats
+        return self._records.stats[session_id]
 
     def save(self) -> None:
-        """Write the cache if anything changed; failing to is never an error."""
-        if not self._dirty:
-            return
-        save_cache(self._path, {"version": __version__, "sessions": self._cache})
-        self._dirty = False
+        """Write the records if anything changed; failing to is never an error."""
+        self._records.save()
 
-    def _entry(self, session_id: str, known: Known) -> tuple[Entry, dict[str, Any]]:
-        # Plain strings for the stats: pathlib's joins cost 0.3 s at 10,000 sessions.
-        base = f"{self._sessions}{os.sep}{session_id}{os.sep}"
-        stats = [stat_key(base + SESSION_FILE), stat_key(base + TIMELINE_FILE)]
-        cached = self._cache.get(session_id)
-        if isinstance(cached, dict) and cached.get("stat") == stats:
-            try:
-                return Entry(**cached["entry"]), cached
-            except TypeError:
-                pass
+    def _build(self, session_id: str) -> dict[str, Any]:
         folder = self.journal.sessions_dir / session_id
-        facts = known.get(session_id)
-        if facts is not None and facts[0] == stats:  # read at these very stats
-            entry = Entry(session_id, *facts[1], digest=_digest(folder))
+        facts = self._known.get(session_id)
+        if facts is not None and facts[0] == self._records.stats[session_id]:
+            # read at these very stats
+            title, number, previous = facts[1]
+            digest = _digest(folder)
         else:
-            entry = _read_entry(session_id, folder)
-        self._dirty = True
-        return entry, {"stat": stats, "entry": asdict(entry)}
+            raw = read_or_empty(folder / SESSION_FILE)
+            title, number, previous = _facts(raw, session_id)
+            digest = _digest(folder, raw)
+        return {
+            "title": title,
+            "number": number,
+            "previous": previous,
+            "digest": digest,
+        }
 
 
-def _read_entry(session_id: str, folder: Path) -> Entry:
-    session_bytes = read_or_empty(folder / SESSION_FILE)
-    title, number, previous = _facts(session_bytes, session_id)
-    return Entry(session_id, title, number, previous, _digest(folder, session_bytes))
+_FIELDS = frozenset(("title", "number", "previous", "digest"))
+
+
+def _entry(session_id: str, record: dict[str, Any]) -> Entry:
+    return Entry(
+        session_id,
+        record["title"],
+        record["number"],
+        record["previous"],
+        record["digest"],
+    )
 
 
 def _digest(folder: Path, session_bytes: bytes | None = None) -> str:
@@ -153,11 +147,3 @@ def _facts(raw: bytes, session_id: str) -> tuple[str, int | None, str | None]:
         number if isinstance(number, int) and not isinstance(number, bool) else None,
         previous if isinstance(previous, str) else None,
     )
-
-
-def _load_cache(path: Path) -> dict[str, Any]:
-    stored = load_cache(path)
-    if stored.get("version") != __version__:
-        return {}
-    sessions = stored.get("sessions")
-    return sessions if isinstance(sessions, dict) else {}

@@ -4,11 +4,12 @@ and the manifest (megabytes of JSON at 10,000 sessions), YAML, Jinja or git.
 
 The stamp holds, as they were before that run read anything:
 
-- the package version, `--ascii`, the reports and sessions folders;
-- the commit HEAD names, read from git's files (`gitlink/head.py`): a new commit can
+- the salt of every cache (`store/cache.py`: this package's code and templates,
+  the project's templates, `journal.yaml`), `--ascii`, the reports and sessions
+  folders;
+- the commit HEAD names, read from git's files (`store/cache.py`): a new commit can
   link itself to a session by its trailer;
-- the stat of every file of this package, of its templates, of the project's
-  templates, of `journal.yaml` and of the repository's git config (the remote);
+- the stat of the repository's git config (the remote);
 - every session id, in order, with the stat of its two files and of its report.
 
 It is trusted only while all of these are exactly the same, and while the reports
@@ -28,11 +29,10 @@ import os
 import re
 import struct
 
-from journal import __version__
-from journal.gitlink.head import common_dir, head_from_files
+from journal.store.cache import common_dir, head_from_files, salt
 from journal.store.fingerprint import save_cache_bytes, stat_key
 from journal.store.layout import SESSION_FILE, TIMELINE_FILE
-from journal.store.locate import CONFIG_NAME, git_dir
+from journal.store.locate import git_dir
 
 TYPE_CHECKING = False  # `typing` alone costs ~8 ms of start-up
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def facts_now(journal: Journal, target: Path, ascii: bool) -> dict[str, object] 
     head = "" if repository is None else head_from_files(repository)
     if head is None:
         return None
-    inputs = _inputs(journal)
+    inputs: list[list[object]] = []
     if repository is not None:
         # The repository's git config holds the remote that commit links point at.
         shared = common_dir(repository) / "config"
@@ -80,7 +80,7 @@ def facts_now(journal: Journal, target: Path, ascii: bool) -> dict[str, object] 
             inputs.append([str(config), *(stat_key(config) or [])])
     return {
         "format": FORMAT,
-        "version": __version__,
+        "salt": salt(journal),
         "ascii": ascii,
         "target": str(target),
         "sessions": str(journal.sessions_dir),
@@ -231,45 +231,3 @@ def _report_like(
         for n in names
         if n.endswith(".md") and n[:-3] not in ids and REPORT_RE.match(n)
     )
-
-
-def _inputs(journal: Journal) -> list[list[object]]:
-    """The stat of every file a report's text may depend on besides the sessions:
-    this package's code and templates, the project's templates, `journal.yaml`."""
-    from pathlib import Path
-
-    import journal as package
-
-    here = Path(package.__file__).parent
-    folders = [here, here.parent / "templates"]
-    folders.append(journal.root / journal.config.templates_dir)
-    found: list[list[object]] = []
-    for folder in folders:
-        found += _tree(str(folder))
-    config = journal.root / CONFIG_NAME
-    found.append([str(config), *(stat_key(config) or [])])
-    return found
-
-
-def _tree(folder: str) -> list[list[object]]:
-    """[path, mtime, size, inode, ctime] of every file under `folder`, sorted;
-    compiled code left out (it follows from the source)."""
-    found: list[list[object]] = []
-    stack = [folder]
-    while stack:
-        try:
-            with os.scandir(stack.pop()) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        if entry.name != "__pycache__":
-                            stack.append(entry.path)
-                    elif not entry.name.endswith(".pyc"):
-                        st = entry.stat()
-                        found.append(
-                            [entry.path, st.st_mtime_ns, st.st_size, st.st_ino,
-                             st.st_ctime_ns]
-                        )  # fmt: skip
-        except OSError:
-            continue
-    found.sort(key=lambda row: str(row[0]))
-    return found

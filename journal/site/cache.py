@@ -2,9 +2,9 @@
 when it was written, and whose file is still the one written then, is kept as it is.
 
 A page's inputs are its session's two files, its neighbours' labels, its evidence
-folder, the configuration, the templates, whether diagrams are drawn, and the code
-of journal.site and journal.render. The digests live in the state folder; losing
-them only costs one full generation.
+folder, whether diagrams are drawn, and the salt of every cache (`store/cache.py`:
+the configuration, the templates and the package's code). The digests live in the
+state folder; losing them only costs one full generation.
 """
 
 from __future__ import annotations
@@ -12,30 +12,26 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from journal import __version__
+from journal.store.cache import salt
 from journal.store.fingerprint import (
-    paused_gc,
-    read_or_empty,
+    load_cache,
     save_cache_bytes,
     source_files,
     stat_key,
 )
-from journal.store.locate import CONFIG_NAME
+
+if TYPE_CHECKING:
+    from journal.store.sessions import Journal
 
 _NAME = "site-pages.json"
 
 
-def global_key(*, root: Path, folders: list[Path], flags: str) -> str:
-    """Digest of what every session page depends on."""
-    digest = hashlib.sha256(f"{__version__}\0{flags}\0".encode())
-    digest.update(read_or_empty(root / CONFIG_NAME))
-    for folder in folders:
-        for path in sorted(source_files(folder)):
-            digest.update(f"\0{path.relative_to(folder).as_posix()}\0".encode())
-            digest.update(read_or_empty(path))
-    return digest.hexdigest()
+def global_key(journal: Journal, flags: str) -> str:
+    """Digest of what every session page depends on: the salt of every cache
+    (`store/cache.py`) and the page's `flags`."""
+    return hashlib.sha256(f"{salt(journal)}\0{flags}".encode()).hexdigest()
 
 
 def evidence_stamp(folder: Path) -> list[Any]:
@@ -53,7 +49,7 @@ class PageCache:
         name = hashlib.sha256(str(docs_dir.resolve()).encode()).hexdigest()[:12]
         self.path = state_dir / "site" / f"{name}-{_NAME}"
         self.docs_dir = docs_dir
-        self._old = load_fast(self.path)
+        self._old = load_cache(self.path)
         self._new: dict[str, Any] = {}
 
     def fresh(self, rel: str, key: str) -> bool:
@@ -79,31 +75,9 @@ class PageCache:
 
     def save(self) -> None:
         if self._new != self._old:
-            save_fast(self.path, self._new)
+            save_cache_bytes(self.path, json.dumps(self._new).encode("utf-8"))
 
 
 def page_key(base: str, *parts: Any) -> str:
     raw = json.dumps([base, *parts], ensure_ascii=False, default=str)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
-def load_fast(path: Path) -> dict[str, Any]:
-    """A cache written by `save_fast`; empty when missing, unreadable or not a
-    mapping (at 10,000 sessions msgspec reads it twice as fast as json)."""
-    import msgspec
-
-    try:
-        raw = path.read_bytes()
-        with paused_gc():
-            data = msgspec.json.decode(raw)
-    except (OSError, msgspec.DecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def save_fast(path: Path, data: dict[str, Any]) -> None:
-    """Write a cache atomically, best effort (json's sorted dump of the site's
-    index took over a second at 10,000 sessions; msgspec's takes milliseconds)."""
-    import msgspec
-
-    save_cache_bytes(path, msgspec.json.encode(data))

@@ -174,7 +174,7 @@ def collect(journal: Journal, memory: Recall | None = None) -> Collected:
     from journal.gitlink.derived import trailer_commits
     from journal.insight.followups import link_steps
     from journal.site.records import SiteIndex
-    from journal.site.rowcache import NAME, code_salt
+    from journal.site.rowcache import NAME
     from journal.store.fingerprint import paused_gc
 
     infos: list[SessionInfo] = []
@@ -203,7 +203,7 @@ def collect(journal: Journal, memory: Recall | None = None) -> Collected:
     if memory is None:
         index.save()  # a live server's waits for an idle moment (`Memory.flush`)
         folder = journal.state_dir / "site" / NAME
-        rows = Rows(folder, salt=code_salt(index.salt), stamps=stamps)
+        rows = Rows(folder, salt=index.salt, stamps=stamps)
     else:
         rows = memory.rows(journal, index.salt, stamps)
     read = {sid: index.stats[sid] for sid in index.rebuilt}

@@ -65,11 +65,11 @@ class Memory:
     def rows(self, journal: Journal, salt: str, stamps: dict[str, Any]) -> Rows:
         """The summary pages' rows: read from their files the first time, then
         those kept here."""
-        from journal.site.rowcache import NAME, Rows, code_salt
+        from journal.site.rowcache import NAME, Rows
 
         if self._rows is None:
             folder = journal.state_dir / "site" / NAME
-            self._rows = Rows(folder, salt=code_salt(salt), stamps=stamps)
+            self._rows = Rows(folder, salt=salt, stamps=stamps)
         else:
             self._rows = self._rows.carried(stamps)
         return self._rows

@@ -309,15 +309,8 @@ class Part:
 
 
 def _base_key(journal: Journal, diagrams: Diagrams) -> str:
-    from journal.render.report import template_dirs
-
-    here = Path(__file__).resolve().parent
-    code = [here, here.parent / "render"]  # journal/site and journal/render
-    return global_key(
-        root=journal.root,
-        folders=[*code, *template_dirs(journal)],
-        flags=f"{diagrams.mermaid}|{journal.config.ascii}|{diagrams.tz_name}",
-    )
+    flags = f"{diagrams.mermaid}|{journal.config.ascii}|{diagrams.tz_name}"
+    return global_key(journal, flags)
 
 
 def _known(infos: list[SessionInfo], read: dict[str, list[Any]]) -> Known:

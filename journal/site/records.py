@@ -1,35 +1,28 @@
 """The site's index of sessions: what the summary pages need of every session (its
-facts, tags, `previous`, next steps, lessons and metrics), kept in a stat-keyed
-cache so that a build after one session changed reads one session, not all of them.
+facts, tags, `previous`, next steps, lessons and metrics), kept as a facet of the
+session records (`store/cache.py`) so that a build after one session changed reads
+one session, not all of them.
 
 Never trusted blindly. A record is reused only when both of the session's files
 have the stats (mtime, size, inode, ctime — ctime moves on every write, even one that
-puts the old mtime back) they had when it was built, under the same package version,
-`journal.yaml` and code of the model and metrics; a missing entry, a changed stat or
-an unreadable cache means reading the session again. Stats are taken before the files
-are read, so an edit racing a build leaves a stale stat behind, never a stale record.
+puts the old mtime back) they had when it was built, under the same salt
+(`store/cache.py`: the package's code, templates, `journal.yaml`); a missing entry,
+a changed stat or an unreadable cache means reading the session again. Stats are
+taken before the files are read, so an edit racing a build leaves a stale stat
+behind, never a stale record.
 
-Records to build are built in worker processes when there are many (`workers`).
+Records to build are built in worker processes when there are many.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from journal import __version__
 from journal.errors import JournalError
-from journal.site import workers
-from journal.site.cache import load_fast, save_fast
-from journal.store.fingerprint import read_or_empty, stat_key
-from journal.store.locate import CONFIG_NAME
-from journal.store.sessions import SESSION_FILE, TIMELINE_FILE, Journal
+from journal.store.cache import Records
+from journal.store.sessions import Journal
 
 Record = dict[str, Any]
-FORMAT = 1
-_NAME = "site-index.json"
 BRIEF = (
     "title",
     "number",
@@ -45,85 +38,16 @@ BRIEF = (
 """The fields of `session.yaml` the summary pages read (`SessionInfo.brief`)."""
 
 
-class SiteIndex:
-    """Every session's record, read through the cache in the journal's state folder."""
+class SiteIndex(Records):
+    """Every session's record: the `site/site-index` facet of the session records
+    (`store/cache.py`), in the journal's state folder."""
 
     def __init__(self, journal: Journal) -> None:
-        self.journal = journal
-        self.path = journal.state_dir / "site" / _NAME
-        self.salt = _salt(journal)
-        self._sessions = str(journal.sessions_dir)
-        self._old = self._load()
-        self._new: dict[str, Any] = {}
-        self.rebuilt: list[str] = []
-        """The sessions whose records were built from their files this time."""
-        self.stats: dict[str, list[Any]] = {}
-        """Each session's file stats its record stands for (`rowcache` keys by it)."""
-        self.unsaved = False
-        """Whether the records differ from the file's (`save` writes them)."""
+        super().__init__(journal, "site/site-index", self._one, fields=_FIELDS)
 
-    def again(self, journal: Journal) -> None:
-        """Start another generation in this process from the records of the last
-        one, kept in memory (`journal site serve`): the file is not read again."""
-        self.journal = journal
-        self._old = self._new
-        self._new = {}
-        self.rebuilt = []
-
-    def records(self) -> dict[str, Record]:
-        """Every session's record, oldest first: `{"error": …}` for a session that
-        does not load."""
-        stats: dict[str, list[Any]] = {}
-        records: dict[str, Record] = {}
-        for session_id in self.journal.session_ids():
-            stat = self._stats(session_id)
-            stats[session_id] = stat
-            cached = self._old.get(session_id)
-            if (
-                isinstance(cached, dict)
-                and cached.get("stat") == stat
-                and _whole(cached.get("record"))
-            ):
-                records[session_id] = cached["record"]
-            else:
-                self.rebuilt.append(session_id)
-        self.stats = stats
-        built = workers.run(build_records, str(self.journal.root), self.rebuilt)
-        records.update(built)
-        ordered = {sid: records[sid] for sid in stats}
-        self._new = {
-            sid: {"stat": stats[sid], "record": record}
-            for sid, record in ordered.items()
-        }
-        self.unsaved |= bool(self.rebuilt) or self._new.keys() != self._old.keys()
-        return ordered
-
-    def save(self) -> None:
-        """Write the cache if the records changed since it was last read or
-        written; failing to is never an error."""
-        if not self.unsaved:
-            return
-        save_fast(
-            self.path, {"format": FORMAT, "salt": self.salt, "sessions": self._new}
-        )
-        self.unsaved = False
-
-    def _stats(self, session_id: str) -> list[Any]:
-        folder = f"{self._sessions}{os.sep}{session_id}{os.sep}"
-        return [stat_key(folder + SESSION_FILE), stat_key(folder + TIMELINE_FILE)]
-
-    def _load(self) -> dict[str, Any]:
-        stored = load_fast(self.path)
-        if stored.get("format") != FORMAT or stored.get("salt") != self.salt:
-            return {}
-        sessions = stored.get("sessions")
-        return sessions if isinstance(sessions, dict) else {}
-
-
-def build_records(root: str, session_ids: list[str]) -> dict[str, Record]:
-    """The records of `session_ids`, read from their files (in a worker, or here)."""
-    journal = Journal.open(Path(root))
-    return {sid: build_record(journal, sid) for sid in session_ids}
+    def _one(self, session_id: str) -> Record:
+        # `Records` names only what it reads of a journal; this is a whole one.
+        return build_record(cast("Journal", self.journal), session_id)
 
 
 def build_record(journal: Journal, session_id: str) -> Record:
@@ -157,20 +81,4 @@ def build_record(journal: Journal, session_id: str) -> Record:
     }
 
 
-def _whole(record: object) -> bool:
-    if not isinstance(record, dict):
-        return False
-    return (
-        "error" in record or {"brief", "metrics", "timeline_problem"} <= record.keys()
-    )
-
-
-def _salt(journal: Journal) -> str:
-    """What every record depends on besides its session: the package, the journal's
-    configuration (statuses, kinds and time zone shape what loads), and the code
-    that reads and measures a session."""
-    digest = hashlib.sha256(read_or_empty(journal.root / CONFIG_NAME))
-    package = Path(__file__).resolve().parent.parent
-    for name in ("model/session.py", "insight/metrics.py", "site/records.py"):
-        digest.update(read_or_empty(package / name))
-    return f"{__version__}:{digest.hexdigest()[:16]}"
+_FIELDS = frozenset(("brief", "metrics", "timeline_problem"))

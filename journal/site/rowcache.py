@@ -5,10 +5,10 @@ others instead of escaping and linking 10,000 sessions again.
 
 A session's rows are reused only while its stamp is the one they were made under:
 the stats of its two files as the site's index took them (`records`), and its
-trailer commits; the cache as a whole only under the same salt (the site index's:
-package, `journal.yaml`, the code that reads a session; and the code that makes
-the rows). Whatever else a row depends on (the page's folder, its open follow-ups,
-its tags' file names, today) is part of the row's name, so a row made for other
+trailer commits; the cache as a whole only under the same salt (`store/cache.py`:
+the package's code, templates, `journal.yaml`). Whatever else a row depends on (the
+page's folder, its open follow-ups, its tags' file names, today) is part of the
+row's name, so a row made for other
 inputs is never found. A missing, truncated, foreign or damaged file (a checksum
 covers its rows) means making its rows again; failing to write one is never an error.
 
@@ -21,26 +21,18 @@ check skips those lines (`fixed`).
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from journal.site.safety import unchanged_line
-from journal.store.fingerprint import (
-    paused_gc,
-    read_or_empty,
-    save_cache_bytes,
-    source_files,
-)
+from journal.store.fingerprint import paused_gc, save_cache_bytes
 
 FORMAT = 1
 NAME = "site-rows"
 """The folder of the rows' files, in the state folder's `site/`."""
 SHARDS = 16
-_CODE = ("site", "render/escape.py", "insight/metrics.py", "insight/followups.py")
-"""The code that makes rows (journal/…): a change to it means making them again."""
 
 
 class Rows:
@@ -203,15 +195,3 @@ class Rows:
 def shard_of(session_id: str) -> int:
     """The file a session's rows are kept in."""
     return zlib.crc32(session_id.encode("utf-8")) % SHARDS
-
-
-def code_salt(index_salt: str) -> str:
-    """The site index's salt and the code that makes rows."""
-    package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(index_salt.encode())
-    for name in _CODE:
-        where = package / name
-        for path in sorted(source_files(where)) if where.is_dir() else [where]:
-            digest.update(f"\0{path.relative_to(package).as_posix()}\0".encode())
-            digest.update(read_or_empty(path))
-    return digest.hexdigest()

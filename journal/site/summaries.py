@@ -108,7 +108,7 @@ def _to_redo(
 def _hotspots_current(journal: Journal, memory: Memory) -> bool:
     """Whether the hotspots page was made from the sessions' features and HEAD
     they have now (it ranks the files their commits changed)."""
-    from journal.insight.changes import head_commit
+    from journal.gitlink.head import head_commit
     from journal.insight.sigindex import refresh
 
     before = memory.hotspots

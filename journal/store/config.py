@@ -10,7 +10,6 @@ import json
 import os
 from pathlib import Path
 
-from journal import __version__
 from journal.errors import InvalidDataError
 from journal.record import Record
 from journal.store.locate import CONFIG_NAME, state_dir
@@ -120,7 +119,9 @@ def load_config(root: Path) -> Config:
         stat = path.stat()
     except FileNotFoundError:
         return Config()
-    key = [stat.st_mtime_ns, stat.st_size, __version__, _CHECKS]
+    from journal.store.cache import code_digest
+
+    key = [stat.st_mtime_ns, stat.st_size, code_digest(), _CHECKS]
     cache = state_dir(root) / "config-cache.json"
     cached = _read_cache(cache, key)
     if cached is not None:

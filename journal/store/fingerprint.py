@@ -166,10 +166,11 @@ def save_cache(path: Path, data: dict[str, Any]) -> None:
 
 def save_cache_bytes(path: Path, data: bytes) -> None:
     """`save_cache` for a cache with a layout of its own."""
+    from journal.errors import JournalError
+    from journal.store.files import atomic_write
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError:
+        atomic_write(path, data)
+    except (OSError, JournalError):
         pass

@@ -3,7 +3,7 @@
 
 Like every cache here it is verified, not trusted. The cache is a text file, one line
 a session (`number id mtime size inode ctime`), under a header naming the package
-version and a checksum of the session folders it was made for:
+code (`store/cache.py`) and a checksum of the session folders it was made for:
 
 - `session_numbers` (every number) re-reads each file whose stat changed;
 - `sessions_numbered(N)` (what `--session N` needs) looks the number up without
@@ -24,7 +24,7 @@ import re
 import zlib
 from pathlib import Path
 
-from journal import __version__
+from journal.store.cache import code_digest
 from journal.store.fingerprint import read_or_empty, save_cache_bytes, stat_key
 from journal.store.ids import number_of
 
@@ -80,9 +80,9 @@ def sessions_numbered(
 
 
 def _header(session_ids: list[str], *, exact: bool = True) -> bytes:
-    """The first line: the format and version, and — when `exact` — a checksum of the
+    """The first line: the format and code, and — when `exact` — a checksum of the
     folder list, so a session added, removed or renamed invalidates the lookup."""
-    head = f"journal-numbers 1 {__version__}"
+    head = f"journal-numbers 2 {code_digest()}"
     if not exact:
         return head.encode("utf-8")
     listed = "\n".join(session_ids).encode("utf-8")

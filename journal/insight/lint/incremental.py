@@ -1,5 +1,5 @@
 """`journal check` at 10,000 sessions: each session's own findings cached by its
-files' stats (`store/index.py`), and what the cross-session rules read of it.
+files' stats (`store/cache.py`), and what the cross-session rules read of it.
 
 A rule is *local* when its findings depend only on the session's two files, the
 configuration and the package version — those are cached. The rules in `CROSS` also
@@ -19,10 +19,12 @@ from journal.insight.index import StepRow, steps_session
 from journal.insight.lint.facts import JournalFacts, SessionFacts
 from journal.insight.lint.registry import Finding, Rule
 from journal.record import Record as FrozenRecord
+from journal.store.cache import Records
 from journal.store.ids import number_of
-from journal.store.index import Record, StatIndex
 from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.sessions import Journal
+
+Record = dict[str, Any]
 
 if TYPE_CHECKING:
     from journal.model.session import Session
@@ -116,12 +118,12 @@ def check_sessions(
     (rebuilt for the sessions that changed), cross-session ones run now."""
     local = [r for r in active if r.id not in CROSS]
     cross = [r for r in active if r.id in CROSS]
-    salt = ",".join(r.id for r in active)
-    index = StatIndex(
+    rules = ",".join(r.id for r in active)
+    index = Records(
         journal,
         "check-index",
         lambda sid: _record(SessionFacts(journal, sid), local, context),
-        salt=salt,
+        extra=rules,
         fields=frozenset(("raw_number", "local", "session", "lines", "events")),
     )
     records = index.records(session_ids)

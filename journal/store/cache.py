@@ -1,0 +1,362 @@
+"""The one cache layer: what every cache of the journal is keyed on, and the
+per-session records most of them are.
+
+- **The code** (`code_digest`): the stat of every file of the installed package
+  (`journal/**`, its package data) and of its default templates, with the version;
+  taken once per process. An editable install being edited changes it, so no cache
+  serves output made by other code (a change anywhere in the package counts, not
+  only in the module that writes the cache).
+- **The salt** (`salt`): the code, `journal.yaml` and the project's templates in
+  use. Every cache that outlives a process keeps it and is dropped when it differs.
+- **HEAD** (`head_from_files`, `head`): the commit HEAD names, read from git's files
+  without a process (`gitlink/head.py` asks git when the layout is not a plain one).
+- **The sessions' stats**: one stat key a file (`fingerprint.stat_key`: mtime,
+  size, inode, ctime); a session is the stats of its two files (`session_stats`).
+- **Per-session records** (`Records`): one JSON file a facet in the state folder
+  (`<facet>.json`), session id → the record `build` makes of its files, reused while the
+  session's stats and the salt are those it was made under; written atomically
+  through `store/files.py`. A command reads only the facets it needs.
+
+Standard library only: the fast paths (`list`, `todo`, `render --all`) use it.
+Never trusted blindly and best effort: a missing entry, a changed stat, another
+salt or an unreadable file means building again; failing to write costs only the
+work it would have saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+
+from journal import __version__
+from journal.store.fingerprint import (
+    load_cache,
+    read_or_empty,
+    save_cache_bytes,
+    stat_key,
+)
+from journal.store.layout import SESSION_FILE, TIMELINE_FILE
+from journal.store.locate import CONFIG_NAME
+
+TYPE_CHECKING = False  # `typing` alone costs ~8 ms of start-up (fast paths use this)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from pathlib import Path
+    from typing import Any, Protocol
+
+    Record = dict[str, Any]
+
+    class Journal(Protocol):
+        """What this layer reads of `store.sessions.Journal` (named, not imported:
+        the configuration and the numbers, which the journal loads, key on
+        `code_digest`)."""
+
+        root: Path
+
+        @property
+        def state_dir(self) -> Path: ...
+
+        @property
+        def sessions_dir(self) -> Path: ...
+
+        @property
+        def config(self) -> Any: ...
+
+        def session_ids(self) -> list[str]: ...
+
+
+FORMAT = 2
+
+# --- the code -------------------------------------------------------------------
+
+_CODE: list[str] = []
+
+
+def code_digest() -> str:
+    """A digest of the version and the stat of every file of this package and of
+    its default templates (compiled code left out: it follows from the source)."""
+    if not _CODE:
+        digest = hashlib.sha256(__version__.encode())
+        for folder in code_folders():
+            for row in tree_stats(folder):
+                digest.update(repr(row).encode("utf-8", "surrogateescape"))
+        _CODE.append(digest.hexdigest())
+    return _CODE[0]
+
+
+def code_folders() -> list[str]:
+    """This package's folder and its default templates' (inside the wheel, else
+    the source tree's)."""
+    from pathlib import Path
+
+    import journal as package
+
+    here = Path(package.__file__).resolve().parent
+    shipped = here / "_templates"
+    templates = shipped if shipped.is_dir() else here.parent / "templates"
+    return [str(here), str(templates)]
+
+
+def tree_stats(folder: str) -> list[list[object]]:
+    """[path, mtime, size, inode, ctime] of every file under `folder`, sorted;
+    compiled code left out."""
+    found: list[list[object]] = []
+    stack = [folder]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        if entry.name != "__pycache__":
+                            stack.append(entry.path)
+                    elif not entry.name.endswith(".pyc"):
+                        st = entry.stat()
+                        found.append(
+                            [entry.path, st.st_mtime_ns, st.st_size, st.st_ino,
+                             st.st_ctime_ns]
+                        )  # fmt: skip
+        except OSError:
+            continue
+    found.sort(key=lambda row: str(row[0]))
+    return found
+
+
+def salt(journal: Journal) -> str:
+    """What every cached answer depends on besides the sessions: the code, the
+    configuration and the project's templates."""
+    digest = hashlib.sha256(code_digest().encode())
+    digest.update(read_or_empty(journal.root / CONFIG_NAME))
+    project = journal.root / journal.config.templates_dir
+    for row in tree_stats(str(project)):
+        digest.update(repr(row).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()[:32]
+
+
+# --- HEAD -----------------------------------------------------------------------
+
+_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+"""An object name: SHA-1 (40 hex digits) or SHA-256 (64)."""
+
+
+def head_from_files(git_dir: Path) -> str | None:
+    """`<ref> <sha>` (or the sha alone for a detached HEAD), or None when git's
+    files are not in one of the plain layouts (a detached HEAD, a branch in a loose
+    ref file or in `packed-refs`): reftable, a ref naming another ref, an unborn
+    branch give None, and the caller asks git (`gitlink/head.py`) or goes slow."""
+    try:
+        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        if _SHA.fullmatch(head):
+            return head
+        if not head.startswith("ref: refs/"):
+            return None
+        ref = head[len("ref: ") :]
+        common = common_dir(git_dir)
+        try:
+            loose = (common / ref).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return _packed(common, ref)
+    except (OSError, UnicodeDecodeError):
+        return None
+    return f"{ref} {loose}" if _SHA.fullmatch(loose) else None
+
+
+def head_sha(git_dir: Path) -> str | None:
+    """The commit HEAD names, from git's files (see `head_from_files`)."""
+    head = head_from_files(git_dir)
+    return None if head is None else head.rpartition(" ")[2]
+
+
+def common_dir(git_dir: Path) -> Path:
+    """Where a linked worktree's refs and config live (its `commondir`)."""
+    try:
+        shared = (git_dir / "commondir").read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return git_dir
+    return git_dir / shared
+
+
+def _packed(common: Path, ref: str) -> str | None:
+    # A ref missing from the folder and from packed-refs is an unborn branch (or a
+    # reftable repository, whose HEAD names a placeholder): None either way.
+    packed = (common / "packed-refs").read_text(encoding="utf-8")
+    for line in packed.splitlines():
+        sha, _, name = line.partition(" ")
+        if name == ref and _SHA.fullmatch(sha):
+            return f"{ref} {sha}"
+    return None
+
+
+# --- the sessions ---------------------------------------------------------------
+
+
+def session_stats(sessions_dir: str, session_id: str) -> list[list[int] | None]:
+    """The stat keys of a session's two files (plain strings: at 10,000 sessions
+    pathlib's joins cost half a second)."""
+    folder = f"{sessions_dir}{os.sep}{session_id}{os.sep}"
+    return [stat_key(folder + SESSION_FILE), stat_key(folder + TIMELINE_FILE)]
+
+
+# --- per-session records --------------------------------------------------------
+
+progress: Callable[[str, int, int], None] | None = None
+"""Set by the command line on a terminal: called with (facet, sessions rebuilt so
+far, sessions in all) while records are rebuilt, and once more at the end."""
+
+
+class Records:
+    """One facet of every session's record: `build(session_id)` makes it from the
+    session's files; `fields` names the keys every record has unless it holds an
+    `error`; `extra` is what this facet depends on besides the salt (the rules of
+    `check`). Stats are taken before the files are read, so an edit racing a build
+    leaves a stale stat behind, never a stale record."""
+
+    def __init__(
+        self,
+        journal: Journal,
+        facet: str,
+        build: Callable[[str], Record],
+        *,
+        extra: str = "",
+        fields: frozenset[str] = frozenset(),
+    ) -> None:
+        self.journal = journal
+        self._name = facet
+        self._path = journal.state_dir / f"{facet}.json"
+        self._build = build
+        self._fields = fields
+        self._extra = extra
+        self.salt = f"{salt(journal)}:{extra}"
+        """What the records were made under: the salt of every cache and `extra`."""
+        self._sessions = str(journal.sessions_dir)
+        self._cache = self._load()
+        self._dirty = False
+        self.stats: dict[str, list[list[int] | None]] = {}
+        """Each session's stats as `records` took them, before reading its files."""
+        self.rebuilt: list[str] = []
+        """The sessions whose records were built from their files this time."""
+
+    def records(self, session_ids: list[str] | None = None) -> dict[str, Record]:
+        """Every session's record (or those of `session_ids`), oldest first."""
+        wanted = self.journal.session_ids() if session_ids is None else session_ids
+        fresh: dict[str, Any] = {}
+        stale: list[str] = []
+        sessions = self._sessions
+        for session_id in wanted:
+            stats = session_stats(sessions, session_id)
+            self.stats[session_id] = stats
+            cached = self._cache.get(session_id)
+            if (
+                isinstance(cached, dict)
+                and cached.get("stat") == stats
+                and self._whole(cached.get("record"))
+            ):
+                fresh[session_id] = {"stat": stats, "record": cached["record"]}
+            else:
+                fresh[session_id] = {"stat": stats, "record": None}
+                stale.append(session_id)
+        for session_id, record in self._built(stale, len(wanted)):
+            fresh[session_id]["record"] = record
+        self.rebuilt += stale
+        self._dirty = self._dirty or bool(stale)
+        records = {sid: entry["record"] for sid, entry in fresh.items()}
+        if session_ids is None:
+            self._dirty = self._dirty or set(fresh) != set(self._cache)
+            self._cache = fresh
+        else:
+            self._cache.update(fresh)
+        return records
+
+    def _built(self, stale: list[str], total: int) -> Iterator[tuple[str, Record]]:
+        """(session, record) for each of `stale`, built from its files: in worker
+        processes when there are many (a cold run), else here."""
+        jobs = _workers() if len(stale) >= POOL_MIN else 1
+        if jobs > 1:
+            built: Iterable[Record] = _pooled(self._build, stale, jobs)
+        else:
+            built = map(self._build, stale)
+        for done, (session_id, record) in enumerate(zip(stale, built, strict=True), 1):
+            if progress is not None and done % 50 == 0:
+                progress(self._name, done, total)
+            yield session_id, record
+        if progress is not None and stale:
+            progress(self._name, total, total)
+
+    def save(self) -> None:
+        """Write the facet if anything changed; failing to is never an error."""
+        if not self._dirty:
+            return
+        data = {"format": FORMAT, "salt": self.salt, "sessions": self._cache}
+        # Unsorted: the sessions are in order, and sorting 10,000 records costs.
+        save_cache_bytes(self._path, json.dumps(data).encode("utf-8"))
+        self._dirty = False
+
+    def again(self, journal: Journal) -> None:
+        """Start another generation in this process from the records kept in memory
+        (`journal site serve`): the file is not read again unless the salt moved."""
+        self.journal = journal
+        self.rebuilt = []
+        self.stats = {}
+        now = f"{salt(journal)}:{self._extra}"
+        if now != self.salt:
+            self.salt = now
+            self._cache = {}
+            self._dirty = True
+
+    def _whole(self, record: object) -> bool:
+        """A record of the shape its builder makes: a mapping with every field it
+        always has (or an `error`), so a record of an older shape is rebuilt."""
+        if not isinstance(record, dict):
+            return False
+        return "error" in record or self._fields <= record.keys()
+
+    def _load(self) -> dict[str, Any]:
+        stored = load_cache(self._path)
+        if stored.get("format") != FORMAT or stored.get("salt") != self.salt:
+            return {}
+        sessions = stored.get("sessions")
+        return sessions if isinstance(sessions, dict) else {}
+
+
+POOL_MIN = 400
+"""Records to rebuild from which the work is shared among worker processes: below it,
+starting them costs more than it saves."""
+_CHUNK = 50
+_BUILD: list[Callable[[str], Record]] = []
+
+
+def _workers() -> int:
+    """How many processes may build records: the cores this process may use, where
+    a worker can start as a fork of this one (inheriting the builder as it is)."""
+    if sys.platform != "linux":
+        return 1
+    import multiprocessing
+
+    if multiprocessing.current_process().daemon:
+        return 1  # a pool's worker (the site's pages) may not start processes
+    from journal.process import usable_cores
+
+    return usable_cores()
+
+
+def _pooled(
+    build: Callable[[str], Record], stale: list[str], jobs: int
+) -> Iterator[Record]:
+    """`build` of each of `stale`, in order, computed by `jobs` forked processes."""
+    import multiprocessing
+
+    chunks = [stale[i : i + _CHUNK] for i in range(0, len(stale), _CHUNK)]
+    _BUILD[:] = [build]
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for records in pool.imap(_build_chunk, chunks):
+                yield from records
+    finally:
+        _BUILD.clear()
+
+
+def _build_chunk(session_ids: list[str]) -> list[Record]:
+    build = _BUILD[0]
+    return [build(session_id) for session_id in session_ids]
