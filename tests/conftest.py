@@ -4,6 +4,7 @@ real `journal` command run as a subprocess."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -112,10 +113,34 @@ def git(cwd: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
+_IN_PROCESS = [True]
+"""Whether `run_journal` runs the command inside the test process (the test's
+module or class is not marked `subprocess`); set for each test."""
+
+
+@pytest.fixture(autouse=True)
+def _journal_runner(request: pytest.FixtureRequest) -> None:
+    """The process boundary only where it is what a test tests: crashes, concurrency,
+    hooks, start-up and the fast paths are marked `subprocess` (docs/testing.md).
+    `JOURNAL_TESTS_SUBPROCESS=1` runs every test's commands in subprocesses."""
+    marked = request.node.get_closest_marker("subprocess") is not None
+    _IN_PROCESS[0] = not (marked or os.environ.get("JOURNAL_TESTS_SUBPROCESS"))
+
+
 def run_journal(
-    *args: str, cwd: Path, input: str | None = None, env: dict[str, str] | None = None
+    *args: str,
+    cwd: Path,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+    process: bool | None = None,
 ) -> Result:
-    """The real command line, in a subprocess, exactly as a user runs it."""
+    """The real command line, exactly as a user runs it: in a subprocess with
+    `process=True` or in a test marked `subprocess`; otherwise inside this process
+    (`tests/inprocess.py`), with the same exit code, output and files."""
+    if not (process if process is not None else not _IN_PROCESS[0]):
+        from tests.inprocess import run_in_process
+
+        return run_in_process(args, cwd=cwd, input=input, env=env)
     full_env = {**os.environ, **(env or {})}
     done = subprocess.run(
         [sys.executable, "-m", "journal", *args],
@@ -129,14 +154,25 @@ def run_journal(
     return Result(done.returncode, done.stdout, done.stderr)
 
 
+_FRESH: list[Path] = []
+"""The fresh journal this test process made once, that `journal_root` copies."""
+
+
 @pytest.fixture
-def journal_root(tmp_path: Path) -> Path:
-    """A fresh journal (`journal init`) at the top of a new git repository."""
+def journal_root(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh journal (`journal init`) at the top of a new git repository: `git
+    init` and `journal init` run once per test process, and each test gets a copy
+    of what they made (a new repository holds no path of its own), for the price
+    of a copy."""
+    if not _FRESH:
+        fresh = tmp_path_factory.mktemp("fresh-journal") / "repo"
+        fresh.mkdir()
+        git(fresh, "init", "-q")
+        result = run_journal("init", cwd=fresh, process=True)
+        assert result.code == 0, result.err
+        _FRESH.append(fresh)
     root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q")
-    result = run_journal("init", cwd=root)
-    assert result.code == 0, result.err
+    shutil.copytree(_FRESH[0], root, symlinks=True)
     return root
 
 
