@@ -104,6 +104,11 @@ def isolated_env(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("NO_COLOR", "1")
+    # The `journal` a hook finds on PATH is the one under test, as in the activated
+    # environment the README's test command runs in (`.venv/bin/python -m pytest`
+    # alone would leave another one, or none, on PATH).
+    scripts = str(Path(sys.executable).parent)
+    monkeypatch.setenv("PATH", f"{scripts}{os.pathsep}{os.environ.get('PATH', '')}")
 
 
 def git(cwd: Path, *args: str) -> str:
