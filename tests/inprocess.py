@@ -38,6 +38,7 @@ def run_in_process(
     """`journal ARGS` in `cwd` as `python -m journal` runs it, inside this process."""
     from journal.cli import main
 
+    _as_a_new_process()
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
     saved_env = dict(os.environ)
@@ -81,6 +82,15 @@ def run_in_process(
     out, err = (_read(file) for file in files[1:])
     files[0].close()
     return Result(code, out, err)
+
+
+def _as_a_new_process() -> None:
+    """Forget what the library keeps "once per process": the warnings already given
+    (`journal.store.notices`), which a new process would print again."""
+    notices = sys.modules.get("journal.store.notices")
+    given = getattr(notices, "given", None)
+    if isinstance(given, list):
+        given.clear()
 
 
 def _standard_streams() -> tuple[TextIO, TextIO, TextIO]:
