@@ -4,6 +4,7 @@ real `journal` command run as a subprocess."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,28 +15,56 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
-# Skips CI must not accept (docs/testing.md): the example reports live in the shared
-# folder beside the project, and CI provides it. Elsewhere these tests may skip.
-NOT_SKIPPED_IN_CI = ("shared examples",)
+# In CI (`CI` set, as `.ci/run` does) a skip is a failure: CI installs chromium and
+# Playwright and provides ../shared/examples/ and ../shared/corpus/, so a test that
+# skips there would let the run pass without running it. The only skips CI accepts
+# are these (a piece of the reason → why it may skip even in CI); docs/testing.md.
+SKIPS_ALLOWED_IN_CI = {
+    "mounting a tmpfs needs root": "CI may run unprivileged; the RLIMIT_FSIZE and "
+    "patched-write tests cover the full disk",
+    "cannot mount a tmpfs here": "a container may refuse mount even to root; the "
+    "RLIMIT_FSIZE and patched-write tests cover the full disk",
+}
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+def _skip_reason(longrepr: object) -> str:
+    return longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+
+
+def _refused_in_ci(report: pytest.TestReport | pytest.CollectReport) -> bool:
+    """Turn a skip CI does not accept into a failure that says why."""
+    if not (report.skipped and _in_ci()) or hasattr(report, "wasxfail"):
+        return False
+    reason = _skip_reason(report.longrepr)
+    if any(text in reason for text in SKIPS_ALLOWED_IN_CI):
+        return False
+    report.outcome = "failed"
+    report.longrepr = (
+        f"skipped in CI, where it must run: {reason} (CI installs chromium and "
+        "Playwright and provides ../shared/examples/ and ../shared/corpus/; "
+        "see docs/testing.md)"
+    )
+    return True
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Iterator[None]:
-    """In CI (`CI` set), a skip for a reason in NOT_SKIPPED_IN_CI is a failure."""
+    """In CI, a skip (`pytest.skip`, a `skipif` mark) is a failure unless allowed."""
     outcome = yield
-    report = outcome.get_result()  # type: ignore[attr-defined]
-    if not (report.skipped and os.environ.get("CI")):
-        return
-    longrepr = report.longrepr
-    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
-    if any(text in reason for text in NOT_SKIPPED_IN_CI):
-        report.outcome = "failed"
-        report.longrepr = (
-            f"skipped in CI, where it must run: {reason} "
-            "(CI provides ../shared/examples/; see docs/testing.md)"
-        )
+    _refused_in_ci(outcome.get_result())  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
+    """The same for a whole module skipped while it is collected."""
+    outcome = yield
+    _refused_in_ci(outcome.get_result())  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -75,6 +104,11 @@ def isolated_env(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("NO_COLOR", "1")
+    # The `journal` a hook finds on PATH is the one under test, as in the activated
+    # environment the README's test command runs in (`.venv/bin/python -m pytest`
+    # alone would leave another one, or none, on PATH).
+    scripts = str(Path(sys.executable).parent)
+    monkeypatch.setenv("PATH", f"{scripts}{os.pathsep}{os.environ.get('PATH', '')}")
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -84,10 +118,34 @@ def git(cwd: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
+_IN_PROCESS = [True]
+"""Whether `run_journal` runs the command inside the test process (the test's
+module or class is not marked `subprocess`); set for each test."""
+
+
+@pytest.fixture(autouse=True)
+def _journal_runner(request: pytest.FixtureRequest) -> None:
+    """The process boundary only where it is what a test tests: crashes, concurrency,
+    hooks, start-up and the fast paths are marked `subprocess` (docs/testing.md).
+    `JOURNAL_TESTS_SUBPROCESS=1` runs every test's commands in subprocesses."""
+    marked = request.node.get_closest_marker("subprocess") is not None
+    _IN_PROCESS[0] = not (marked or os.environ.get("JOURNAL_TESTS_SUBPROCESS"))
+
+
 def run_journal(
-    *args: str, cwd: Path, input: str | None = None, env: dict[str, str] | None = None
+    *args: str,
+    cwd: Path,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+    process: bool | None = None,
 ) -> Result:
-    """The real command line, in a subprocess, exactly as a user runs it."""
+    """The real command line, exactly as a user runs it: in a subprocess with
+    `process=True` or in a test marked `subprocess`; otherwise inside this process
+    (`tests/inprocess.py`), with the same exit code, output and files."""
+    if not (process if process is not None else not _IN_PROCESS[0]):
+        from tests.inprocess import run_in_process
+
+        return run_in_process(args, cwd=cwd, input=input, env=env)
     full_env = {**os.environ, **(env or {})}
     done = subprocess.run(
         [sys.executable, "-m", "journal", *args],
@@ -101,14 +159,25 @@ def run_journal(
     return Result(done.returncode, done.stdout, done.stderr)
 
 
+_FRESH: list[Path] = []
+"""The fresh journal this test process made once, that `journal_root` copies."""
+
+
 @pytest.fixture
-def journal_root(tmp_path: Path) -> Path:
-    """A fresh journal (`journal init`) at the top of a new git repository."""
+def journal_root(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh journal (`journal init`) at the top of a new git repository: `git
+    init` and `journal init` run once per test process, and each test gets a copy
+    of what they made (a new repository holds no path of its own), for the price
+    of a copy."""
+    if not _FRESH:
+        fresh = tmp_path_factory.mktemp("fresh-journal") / "repo"
+        fresh.mkdir()
+        git(fresh, "init", "-q")
+        result = run_journal("init", cwd=fresh, process=True)
+        assert result.code == 0, result.err
+        _FRESH.append(fresh)
     root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q")
-    result = run_journal("init", cwd=root)
-    assert result.code == 0, result.err
+    shutil.copytree(_FRESH[0], root, symlinks=True)
     return root
 
 

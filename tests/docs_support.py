@@ -12,8 +12,11 @@ from tests.conftest import REPO
 DOCS = REPO / "docs"
 README = REPO / "README.md"
 
-_FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w+-]*)")
+_FENCE = re.compile(r"^( *)(`{3,}|~{3,})\s*([\w+-]*)")
 _MARKER = re.compile(r"^<!--\s*([\w.]+):\s*(.*?)\s*-->$")
+_PROMPT = "$ "
+SHELLS = ("bash", "sh", "shell", "console", "zsh")
+"""Fence languages whose lines are commands."""
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 _HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
@@ -43,23 +46,44 @@ class Block:
     def where(self) -> str:
         return f"{rel(self.page)}:{self.line}"
 
+    @property
+    def prompted(self) -> bool:
+        """Lines start with `$ `: those are the commands, the rest what they print."""
+        return any(line.startswith(_PROMPT) for line in self.body)
+
+    @property
+    def runs(self) -> bool:
+        """A command block: a shell fence, or a block of `$ ` prompts."""
+        return self.lang in SHELLS or self.prompted
+
     def commands(self) -> list[str]:
-        """Shell lines: comment-only and blank lines dropped, `\\` continuations joined."""
-        joined: list[str] = []
+        """Shell lines: comment-only and blank lines dropped, `\\` continuations joined
+        (in a block of `$ ` prompts, only the prompted lines)."""
+        return [command for command, _ in self.steps()]
+
+    def steps(self) -> list[tuple[str, tuple[str, ...]]]:
+        """`(command, what the block shows it printing)`: the lines after a `$ `
+        command up to the next one (nothing shown for a block without prompts)."""
+        joined: list[tuple[str, list[str]]] = []
         pending = ""
         for raw in self.body:
-            line = pending + raw
+            if self.prompted and not pending and not raw.startswith(_PROMPT):
+                if joined:
+                    joined[-1][1].append(raw)
+                continue
+            line = pending + (raw.removeprefix(_PROMPT) if not pending else raw)
             if line.endswith("\\"):
                 pending = line[:-1] + " "
                 continue
             pending = ""
             if line.strip() and not line.lstrip().startswith("#"):
-                joined.append(line.strip())
-        return joined
+                joined.append((line.strip(), []))
+        return [(command, tuple(shown)) for command, shown in joined]
 
 
 def blocks(page: Path) -> list[Block]:
-    """Every fenced code block of a page, in order."""
+    """Every fenced code block of a page, in order (indented ones, inside a list
+    item, included; their lines without the indent)."""
     lines = page.read_text(encoding="utf-8").splitlines()
     found: list[Block] = []
     index = 0
@@ -68,13 +92,13 @@ def blocks(page: Path) -> list[Block]:
         if not opening:
             index += 1
             continue
-        fence = opening.group(1)
+        indent, fence = len(opening.group(1)), opening.group(2)
         end = index + 1
-        while end < len(lines) and not lines[end].startswith(fence):
+        while end < len(lines) and not lines[end].lstrip(" ").startswith(fence):
             end += 1
-        body = tuple(lines[index + 1 : end])
+        body = tuple(line[indent:] for line in lines[index + 1 : end])
         found.append(
-            Block(page, index + 1, opening.group(2), body, _marker(lines, index))
+            Block(page, index + 1, opening.group(3), body, _marker(lines, index))
         )
         index = end + 1
     return found

@@ -1,18 +1,124 @@
 """The journal command run inside the test process: `journal.cli.main` with its fast
 paths, the same exit codes and output as the installed command, at a fraction of the
-cost of a subprocess (for matrices of many runs)."""
+cost of a subprocess (Python's start and the imports are paid once per test process,
+not once per command).
+
+`run_in_process` is what `tests/conftest.py`'s `run_journal` (and so the `cli`
+fixture) calls unless a test needs the process boundary itself (docs/testing.md): it
+gives the command what a subprocess would have — its own working directory, the
+environment plus the test's variables, a standard input (the test's text, or an empty
+file), standard output and error captured at the file descriptors (so the git and
+`exec` processes it starts are captured too) — and puts everything back after."""
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
+import traceback
 from pathlib import Path
+from typing import IO, TextIO
 
 import pytest
 
 from tests.conftest import Result
+
+
+def run_in_process(
+    args: tuple[str, ...],
+    *,
+    cwd: Path,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+) -> Result:
+    """`journal ARGS` in `cwd` as `python -m journal` runs it, inside this process."""
+    from journal.cli import main
+
+    _as_a_new_process()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    saved_env = dict(os.environ)
+    saved_cwd = Path.cwd()
+    saved_argv = sys.argv
+    saved_streams = (sys.stdin, sys.stdout, sys.stderr)
+    saved_fds = [os.dup(fd) for fd in (0, 1, 2)]
+    files = [tempfile.TemporaryFile() for _ in range(3)]  # noqa: SIM115
+    files[0].write((input or "").encode())
+    files[0].seek(0)
+    code = 0
+    try:
+        for fd, file in enumerate(files):
+            os.dup2(file.fileno(), fd)
+        sys.stdin, sys.stdout, sys.stderr = _standard_streams()
+        os.environ.update(env or {})
+        if os.environ.get("TZ") != saved_env.get("TZ"):
+            time.tzset()
+        os.chdir(cwd)
+        sys.argv = ["journal", *args]
+        try:
+            main()
+        except SystemExit as exc:
+            code = _exit_code(exc.code)
+        except BaseException:  # what Python prints for an uncaught exception
+            traceback.print_exc()
+            code = 1
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+    finally:
+        for fd, saved in enumerate(saved_fds):
+            os.dup2(saved, fd)
+            os.close(saved)
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        sys.argv = saved_argv
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        time.tzset()
+        gc.unfreeze()  # what a command froze for its own short life
+    out, err = (_read(file) for file in files[1:])
+    files[0].close()
+    return Result(code, out, err)
+
+
+def _as_a_new_process() -> None:
+    """Forget what the library keeps "once per process": the warnings already given
+    (`journal.store.notices`), which a new process would print again."""
+    notices = sys.modules.get("journal.store.notices")
+    given = getattr(notices, "given", None)
+    if isinstance(given, list):
+        given.clear()
+
+
+def _standard_streams() -> tuple[TextIO, TextIO, TextIO]:
+    """New sys.stdin/stdout/stderr on descriptors 0, 1 and 2, made as Python makes
+    them for pipes (UTF-8; stderr backslash-escapes what it cannot encode)."""
+    return (
+        open(0, encoding="utf-8", closefd=False),
+        open(1, "w", encoding="utf-8", closefd=False),
+        open(2, "w", 1, encoding="utf-8", errors="backslashreplace", closefd=False),
+    )
+
+
+def _exit_code(code: object) -> int:
+    """What `sys.exit(code)` makes the exit status (a message counts as 1)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _read(file: IO[bytes]) -> str:
+    """The text as `subprocess.run(text=True)` gives it (universal newlines)."""
+    file.seek(0)
+    data = file.read()
+    file.close()
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def run_inprocess(

@@ -306,6 +306,7 @@ def run_again() -> None:
     data["_tests"]["fuzz_long"] = ["bench/fuzz.py " + " ".join(LONG_FUZZ)]
     long_json.unlink()
     fresh.unlink()
+    Path(f"{fresh}.lock").unlink(missing_ok=True)  # tests/figures.py's lock
     FIGURES.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
     write_page()
 

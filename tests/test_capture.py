@@ -7,10 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from journal.store.timeline import read_lines
 from tests.conftest import Cli, snapshot
+
+# The process boundary is what is tested: the fast path of `log` against the full
+# CLI, and concurrent appends.
+pytestmark = pytest.mark.subprocess
 
 SID = "2025-11-04-sqlalchemy-mapper-error"
 

@@ -1,7 +1,9 @@
-"""The README and docs/ are tested: links resolve, every ```bash example runs with the
-real `journal` command in a fresh journal, and generated output is regenerated and
-compared. `UPDATE_DOCS=1 python -m pytest tests/test_docs.py` rewrites the generated
-parts; docs/contributing.md describes the conventions."""
+"""The README and docs/ are tested: links resolve, every command block (```bash, sh,
+shell, console, zsh, and any block of `$ ` prompts) runs with the real `journal`
+command in a fresh journal, what a `$ ` block shows a command printing is what it
+prints, every other block is checked or marked as not run, and generated output is
+regenerated and compared. `UPDATE_DOCS=1 python -m pytest tests/test_docs.py` rewrites
+the generated parts; docs/contributing.md describes the conventions."""
 
 from __future__ import annotations
 
@@ -57,7 +59,15 @@ STUBS = ("make", "kubectl", "gcloud")
 """External tools the examples call: stubbed, so examples do not depend on what the
 machine has installed (or on an account with a cloud)."""
 
-BASH = [b for page in pages() for b in blocks(page) if b.lang in ("bash", "sh")]
+ILLUSTRATIVE_BLOCK = "illustrative"
+"""`<!-- illustrative: why -->` before a fence: a block that is not run or checked."""
+DATA = ("yaml", "json", "toml")
+"""Fence languages that hold data, not commands (a `<!-- check: -->` may check one)."""
+
+EVERY = [b for page in pages() for b in blocks(page)]
+COMMANDS = [
+    b for b in EVERY if b.runs and not (b.marker and b.marker[0] == ILLUSTRATIVE_BLOCK)
+]
 
 
 def command_of(line: str) -> str:
@@ -177,22 +187,89 @@ def test_relative_links_resolve(page: Path) -> None:
     assert not broken, "\n".join(broken)
 
 
-@pytest.mark.parametrize("block", BASH, ids=lambda b: b.where)
-def test_bash_examples_run(block: Block, sandbox: Sandbox, tmp_path: Path) -> None:
-    root = tmp_path / "repo"
-    shutil.copytree(sandbox.template, root, symlinks=True)
+def run_block(block: Block, sandbox: Sandbox, root: Path) -> list[str]:
+    """Run the block's commands in `root`, in order; what went wrong, if anything: a
+    command that failed, or one that printed other than the block shows."""
     failures = []
-    for line in block.commands():
+    for line, shown in block.steps():
         if skip_reason(line) or command_of(line) in PENDING_LEAD:
+            assert not shown, f"{block.where}: {line!r} shows output but is not run"
             continue
         done = sandbox.run(line, root)
         if done.returncode != 0:
             failures.append(f"{line}\n  exit {done.returncode}: {done.stderr.strip()}")
+        elif shown and _lines(done.stdout) != _lines("\n".join(shown)):
+            failures.append(
+                f"{line}\n  the block shows:\n{chr(10).join(shown)}\n"
+                f"  it printed:\n{done.stdout.rstrip()}"
+            )
+    return failures
+
+
+def _lines(text: str) -> list[str]:
+    """Printed text compared line by line, trailing spaces and blank ends aside."""
+    return [line.rstrip() for line in text.strip("\n").splitlines()]
+
+
+@pytest.mark.parametrize("block", COMMANDS, ids=lambda b: b.where)
+def test_command_blocks_run(block: Block, sandbox: Sandbox, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(sandbox.template, root, symlinks=True)
+    failures = run_block(block, sandbox, root)
     assert not failures, f"{block.where}:\n" + "\n".join(failures)
 
 
+def _fake(lang: str, *body: str, page: Path = README) -> Block:
+    return Block(page, 1, lang, body, None)
+
+
+def test_a_prompted_block_is_commands_and_what_they_print(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    block = _fake("text", "$ echo one \\", "two", "one two", "$ printf ''", "$ true")
+    assert block.runs and block.prompted
+    assert block.steps() == [
+        ("echo one  two", ("one two",)),
+        ("printf ''", ()),
+        ("true", ()),
+    ]
+    assert run_block(block, sandbox, tmp_path) == []
+    wrong = _fake("console", "$ echo one", "three")
+    assert "the block shows:\nthree" in run_block(wrong, sandbox, tmp_path)[0]
+    failing = _fake("sh", "false", "echo ok")
+    assert [f.split("\n")[0] for f in run_block(failing, sandbox, tmp_path)] == [
+        "false"
+    ]
+
+
+@pytest.mark.parametrize("lang", ["bash", "sh", "shell", "console", "zsh"])
+def test_every_shell_fence_is_a_command_block(lang: str) -> None:
+    assert _fake(lang, "journal list").runs
+    assert not _fake("text", "journal list").runs
+
+
+def test_every_block_is_run_checked_or_marked() -> None:
+    """A block that is not run (a shell fence or `$ ` prompts) is data (`yaml`…), or
+    is checked (`<!-- output: CMD -->`, `<!-- check: … -->`), or says why not
+    (`<!-- illustrative: why -->`): a command written in a `text` fence or with no
+    language cannot go untested unnoticed."""
+    unmarked = []
+    for block in EVERY:
+        kind, why = block.marker or ("", "")
+        if kind == ILLUSTRATIVE_BLOCK:
+            assert why, f"{block.where}: say why the block is illustrative"
+            continue
+        if block.runs or block.lang in DATA or kind in ("output", "check"):
+            continue
+        unmarked.append(f"{block.where} ```{block.lang}: {block.body[:1]}")
+    assert not unmarked, (
+        "run these (a shell fence) or mark them <!-- illustrative: why --> "
+        "(docs/contributing.md):\n" + "\n".join(unmarked)
+    )
+
+
 def test_every_pending_and_skipped_line_is_in_the_docs() -> None:
-    lines = [line for block in BASH for line in block.commands()]
+    lines = [line for block in COMMANDS for line in block.commands()]
     commands = {command_of(line) for line in lines}
     assert commands >= PENDING_LEAD, PENDING_LEAD - commands
     for pattern in SKIP:

@@ -17,6 +17,9 @@ FOREIGN_SH = (
     '#!/bin/sh\nset -e\necho foreign-ran >> "$(git rev-parse --git-dir)/ran"\nexit 0\n'
 )
 
+# The process boundary is what is tested: hooks: the installed scripts and the commands git runs.
+pytestmark = pytest.mark.subprocess
+
 
 def _hooks(root: Path) -> Path:
     return root / ".git" / "hooks"

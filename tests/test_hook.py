@@ -17,6 +17,9 @@ from tests.conftest import Cli, git
 from tests.gitlink_support import SID, commit, events, linked, run_commit
 from tests.test_startup import banned
 
+# The process boundary is what is tested: the hook entry point and scripts, as git runs them.
+pytestmark = pytest.mark.subprocess
+
 
 def _install(root: Path) -> None:
     # These tests are about the post-commit hook, which is opt-in (`--post-commit`).

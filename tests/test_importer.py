@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from journal.importer import ImportedReport, parse_report
+from journal.model import session as session_model
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 EXAMPLE = FIXTURES / "session-8-sqlalchemy-fix.md"
@@ -217,8 +218,7 @@ def test_mojibake_repaired(report: ImportedReport) -> None:
 
 
 def test_output_fits_the_model(report: ImportedReport) -> None:
-    model = pytest.importorskip("journal.model.session")
-    session = model.to_session(report.session)
+    session = session_model.to_session(report.session)
     assert session.number == 8
     for event in report.events:
-        model.to_event(event)
+        session_model.to_event(event)

@@ -17,6 +17,7 @@ from journal.importer import ImportedReport, parse_report
 from journal.importer.labels import is_label, split_label
 from journal.importer.metadata import parse_title
 from journal.importer.mojibake import repair_mojibake
+from journal.model import session as session_model
 from tests.structure_counts import word_counts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -417,11 +418,10 @@ def test_empty_file() -> None:
 
 @pytest.mark.parametrize("path", ALL, ids=[p.name for p in ALL])
 def test_output_fits_the_model(path: Path) -> None:
-    model = pytest.importorskip("journal.model.session")
     report = parse_report(path.read_bytes().decode("utf-8"), source=path.name)
-    model.to_session(report.session)
+    session_model.to_session(report.session)
     for event in report.events:
-        model.to_event(event)
+        session_model.to_event(event)
 
 
 # --- nothing lost ------------------------------------------------------------------
@@ -642,7 +642,6 @@ _MARKDOWNISH = st.lists(
 def test_never_raises_on_report_shaped_text(text: str) -> None:
     report = parse_report(text)
     assert not any("importer bug" in w for w in report.warnings), report.warnings
-    model = pytest.importorskip("journal.model.session")
-    model.to_session(report.session)
+    session_model.to_session(report.session)
     for event in report.events:
-        model.to_event(event)
+        session_model.to_event(event)

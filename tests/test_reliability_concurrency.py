@@ -30,7 +30,8 @@ from journal.store.sessions import Journal
 from tests.conftest import Cli, git
 from tests.figures import record
 
-pytestmark = pytest.mark.slow
+# Kills and concurrent processes: the process boundary is what is tested.
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
 
 PROCESSES = int(os.environ.get("CONCURRENCY_PROCESSES", "16"))
 OPERATIONS = int(os.environ.get("CONCURRENCY_OPERATIONS", "100"))

@@ -34,7 +34,8 @@ from journal.store.sessions import Journal
 from tests.conftest import Cli, git, run_journal, snapshot
 from tests.figures import record
 
-pytestmark = pytest.mark.slow
+# Kills and concurrent processes: the process boundary is what is tested.
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
 
 SID = "2025-11-04-sqlalchemy-mapper-error"
 TRIALS = int(os.environ.get("CRASH_TRIALS", "120"))  # per series; three series

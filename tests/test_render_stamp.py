@@ -20,6 +20,9 @@ from journal.render.stamp import current, reports_folder, stamp_path
 from journal.store.sessions import Journal
 from tests.conftest import REPO, Cli, git, run_journal, snapshot
 
+# The process boundary is what is tested: the fast path of `render --all` and its stamp between processes.
+pytestmark = pytest.mark.subprocess
+
 API = "2025-11-12-api-latency-spike"
 FIX = "2025-11-04-fix-validation"
 

@@ -9,10 +9,15 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from journal.store.locate import state_dir
 from tests.conftest import REPO, Cli, git
 from tests.handmade import event, write_session
 from tests.test_startup import banned, imported
+
+# The process boundary is what is tested: the fast path of `show` and what it keeps between processes.
+pytestmark = pytest.mark.subprocess
 
 SID = "2025-11-04-alpha"
 BETA = "2025-11-05-beta"

@@ -37,7 +37,10 @@ def example(cli: Cli) -> Cli:
 
 
 def _run(cli: Cli, package: Path, *args: str) -> str:
-    result = run_journal(*args, cwd=cli.root, env={"PYTHONPATH": str(package)})
+    # A real process: the package it imports is the copy, found by PYTHONPATH.
+    result = run_journal(
+        *args, cwd=cli.root, env={"PYTHONPATH": str(package)}, process=True
+    )
     assert result.code == 0, result.err
     return result.out
 

@@ -9,7 +9,12 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, Cli
+
+# The process boundary is what is tested: start-up: what a fresh process imports and costs.
+pytestmark = pytest.mark.subprocess
 
 # The ones start-up cost is measured for (ECOSYSTEM.md); pyproject bans more.
 HEAVY = ("jinja2", "git", "markdown_it", "ruamel", "pydantic", "rich", "mkdocs")
