@@ -1,4 +1,4 @@
-"""`journal show` answers from what it printed before (`cli/fastshow.py`) only while
+"""`journal show` answers from what it printed before (`cli/shown.py`) only while
 nothing its output is made of changed: the session's files (however they were
 edited), its neighbours, the configuration, the project's templates, HEAD, the
 terminal's width — and a broken cache file only costs the rendering."""
@@ -6,6 +6,7 @@ terminal's width — and a broken cache file only costs the rendering."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -39,8 +40,9 @@ def _journal(cli: Cli) -> Path:
 
 
 def _full(cli: Cli, *args: str, env: dict[str, str] | None = None) -> str:
-    """What the typer command prints (`--debug` is not a fast-path option)."""
-    return cli.ok("show", *args, "--debug", env=env).out
+    """What the typer command prints when it renders: nothing kept from before."""
+    shutil.rmtree(state_dir(cli.root) / "shown", ignore_errors=True)
+    return cli.ok("show", *args, env={**(env or {}), "JOURNAL_NO_FAST": "1"}).out
 
 
 def _cached(cli: Cli) -> Path:

@@ -1,15 +1,19 @@
 """The `journal` command line: a thin layer over the library.
 
-`journal log` takes a fast path that parses its own arguments and never imports typer,
-so capturing an event during an incident costs little more than starting Python;
-`list` and `todo` take one too (`fastread.py`), answering from the session index, and
-`show` prints again what it printed while nothing it is made of changed
-(`fastshow.py`), and `render --all` skips typer too (`fastrender.py`).
+`log`, `list`, `todo`, `show` and `render` are read without typer: their options are
+declared once in `table.py`, which both the fast parser and the typer commands
+(`tabled.py`) are made from, and one handler each (`handlers.py`) does the work
+whichever parser ran. The fast parser hands over to typer only what it cannot read
+(`--help`, an unknown option, a missing value); `JOURNAL_NO_FAST=1` sends every
+command to typer (to debug one path against the other).
 """
 
 from __future__ import annotations
 
+import os
 import sys
+
+_FAST = ("log", "list", "todo", "show", "render")
 
 
 def main() -> None:
@@ -18,37 +22,36 @@ def main() -> None:
     notices.listener = _warn
     argv = sys.argv[1:]
     _print_names_as_bytes()
-    if argv[:1] == ["log"]:
-        from journal.cli.fastlog import run_fast_log
-
-        code = run_fast_log(argv[1:])
-        if code is not None:
-            sys.exit(code)
     if argv[:1] in (["list"], ["todo"], ["stats"], ["check"]):
         from journal.cli.progress import install
 
         install()
-    if argv[:1] == ["render"]:
-        from journal.cli.fastrender import run_fast_render
-
-        code = run_fast_render(argv[1:])
-        if code is not None:
-            sys.exit(code)
-    if argv[:1] == ["show"]:
-        from journal.cli.fastshow import run_fast_show
-
-        code = run_fast_show(argv[1:])
-        if code is not None:
-            sys.exit(code)
-    if argv[:1] in (["list"], ["todo"]):
-        from journal.cli.fastread import run_fast_read
-
-        code = run_fast_read(argv[0], argv[1:])
+    no_fast = os.environ.get("JOURNAL_NO_FAST", "") not in ("", "0")
+    if argv[:1] and argv[0] in _FAST and not no_fast:
+        code = _run_fast(argv[0], argv[1:])
         if code is not None:
             sys.exit(code)
     from journal.cli.app import run
 
     run(argv)
+
+
+def _run_fast(name: str, argv: list[str]) -> int | None:
+    """Run a command of the table without typer; None when typer must read it."""
+    from journal.cli.table import COMMANDS, parse, split_debug
+
+    debug, argv = split_debug(argv)
+    options = parse(COMMANDS[name], argv)
+    if options is None:
+        return None
+    from journal.cli.handlers import HANDLERS
+
+    try:
+        return HANDLERS[name](options)
+    except (Exception, KeyboardInterrupt) as exc:
+        from journal.cli.output import report
+
+        return report(exc, debug=debug)
 
 
 def _warn(message: str) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import errno
 import sys
-import traceback
 from typing import Annotated
 
 import typer
@@ -21,7 +19,7 @@ except ImportError:  # pragma: no cover - depends on the installed typer
     import click  # type: ignore[no-redef]
 
 from journal.cli import completion
-from journal.errors import JournalError
+from journal.cli.output import error, report
 
 
 class _NeverRaised(Exception):
@@ -80,8 +78,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-EXIT_BUG = 70
-
 
 def _print_version(value: bool) -> None:
     if value:
@@ -133,7 +129,6 @@ def _register() -> None:
     registration runs one way: the app takes the commands.
     """
     from journal.cli.commands import (
-        capture,
         check,
         followups,
         git,
@@ -142,22 +137,21 @@ def _register() -> None:
         memory,
         merge,
         port,
-        report,
         run,
         sessions,
         site,
         stats,
+        tabled,
     )
 
     if app.registered_commands:
         return
     for module in (
         sessions,
-        capture,
+        tabled,
         ingest,
         items,
         run,
-        report,
         followups,
         stats,
         memory,
@@ -173,8 +167,10 @@ def _register() -> None:
 
 def run(argv: list[str]) -> None:
     """Run the CLI on `argv`; print one line per error; exit with its code."""
-    debug = "--debug" in argv
-    argv = completion.with_default_shell([a for a in argv if a != "--debug"])
+    from journal.cli.table import split_debug
+
+    debug, argv = split_debug(argv)
+    argv = completion.with_default_shell(argv)
     completion.serve_completions()
     _register()
     command = typer.main.get_command(app)
@@ -191,12 +187,8 @@ def run(argv: list[str]) -> None:
 
 
 def _report(exc: Exception, *, debug: bool) -> int:
-    """Print one line for `exc` and return the exit code it maps to."""
-    if isinstance(exc, JournalError):
-        if debug:
-            traceback.print_exc()
-        _error(exc.one_line())
-        return exc.exit_code
+    """Print one line for `exc` and return the exit code it maps to: usage errors
+    here, what a command raised as the fast paths do (`output.report`)."""
     if isinstance(exc, _NO_ARGS_IS_HELP):
         print(exc.format_message())  # type: ignore[attr-defined]  # bare `journal`: help
         return 0
@@ -205,44 +197,9 @@ def _report(exc: Exception, *, debug: bool) -> int:
         return 130
     if isinstance(exc, click_exc.UsageError):
         where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
-        _error(f"{exc.format_message()}{where}")
+        error(f"{exc.format_message()}{where}")
         return 2
     if isinstance(exc, click_exc.ClickException):
-        _error(exc.format_message())
+        error(exc.format_message())
         return exc.exit_code
-    named = _path_error(exc)
-    if named is not None:
-        _error(named.one_line())
-        return named.exit_code
-    if debug:
-        raise exc
-    _error(
-        f"internal error: {exc!r} — this is a bug; rerun with --debug for the traceback"
-    )
-    return EXIT_BUG
-
-
-_LOOP = "Symlink loop from "
-
-
-def _path_error(exc: Exception) -> JournalError | None:
-    """A path the user gave that the system cannot take, wherever it was met: one
-    line naming it, never an internal error."""
-    if isinstance(exc, RuntimeError) and str(exc).startswith(_LOOP):
-        # Path.resolve() on a link that leads back to itself (Python < 3.13)
-        path = str(exc)[len(_LOOP) :].strip("'")
-        return JournalError(
-            f"{path} is a link that leads back to itself",
-            "fix or remove the link, or give another path",
-        )
-    if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:
-        # A name typed on the command line (--output, --cwd, --journal, …) that is
-        # longer than the file system allows, met by whichever call touched it first.
-        from journal.store.files import too_long
-
-        return too_long(exc.filename or "a path", "use")
-    return None
-
-
-def _error(text: str) -> None:
-    print(f"journal: error: {text}", file=sys.stderr)
+    return report(exc, debug=debug)

@@ -9,6 +9,8 @@ TYPE_CHECKING = False  # `typing` alone costs ~8 ms of start-up (fast paths prin
 if TYPE_CHECKING:
     from typing import Any
 
+    from journal.errors import JournalError
+
 
 def emit(data: Any, human: str, *, as_json: bool) -> None:
     """Print `data` as JSON when asked, else the human line(s)."""
@@ -33,3 +35,63 @@ def seen_lines(matches: list[Any]) -> str:
     """The "seen before" line of the best match (`insight.seen.Match`), with how
     many more there are; nothing for none."""
     return matches[0].line(len(matches) - 1) if matches else ""
+
+
+EXIT_BUG = 70
+
+
+def report(exc: BaseException, *, debug: bool) -> int:
+    """Print one line for an error a command raised (not a usage error: the parser
+    says those) and return its exit code; with --debug, the traceback as well."""
+    from journal.errors import JournalError
+
+    if isinstance(exc, KeyboardInterrupt):
+        print("\njournal: aborted", file=sys.stderr)
+        return 130
+    if isinstance(exc, JournalError):
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        error(exc.one_line())
+        return exc.exit_code
+    named = _path_error(exc)
+    if named is not None:
+        error(named.one_line())
+        return named.exit_code
+    if debug:
+        raise exc
+    error(
+        f"internal error: {exc!r} — this is a bug; rerun with --debug for the traceback"
+    )
+    return EXIT_BUG
+
+
+_LOOP = "Symlink loop from "
+
+
+def _path_error(exc: BaseException) -> JournalError | None:
+    """A path the user gave that the system cannot take, wherever it was met: one
+    line naming it, never an internal error."""
+    from journal.errors import JournalError
+
+    if isinstance(exc, RuntimeError) and str(exc).startswith(_LOOP):
+        # Path.resolve() on a link that leads back to itself (Python < 3.13)
+        path = str(exc)[len(_LOOP) :].strip("'")
+        return JournalError(
+            f"{path} is a link that leads back to itself",
+            "fix or remove the link, or give another path",
+        )
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:
+        # A name typed on the command line (--output, --cwd, --journal, …) that is
+        # longer than the file system allows, met by whichever call touched it first.
+        from journal.store.files import too_long
+
+        return too_long(exc.filename or "a path", "use")
+    return None
+
+
+def error(text: str) -> None:
+    print(f"journal: error: {text}", file=sys.stderr)

@@ -31,7 +31,7 @@ def _breaks_for_br(tokens: list[Any]) -> None:
 
 def format_markdown(text: str) -> str:
     """Markdown laid out for this terminal (its width, its colours), as rich would
-    print it; `fastshow.emit` prints it, paged when it would not fit."""
+    print it; `shown.emit` prints it, paged when it would not fit."""
     console = Console()
     with console.capture() as captured:
         console.print(_ReportMarkdown(text))

@@ -13,30 +13,6 @@ from journal.cli.output import emit
 commands = typer.Typer()
 
 
-@commands.command("todo")
-def todo(
-    owner: Annotated[str | None, typer.Option(help="Only this owner's.")] = None,
-    overdue: Annotated[
-        bool, typer.Option("--overdue", help="Only those past their due date.")
-    ] = False,
-    as_json: Json = False,
-) -> None:
-    """Open follow-ups (next steps) of every session, oldest first, with age."""
-    from journal.cli.fastread import todo_lines
-    from journal.cli.output import warn
-    from journal.insight.followups import gather, open_followups
-    from journal.store.sessions import Journal
-
-    journal = Journal.open()
-    today = journal.now().date()
-    gathered = gather(journal)
-    items = open_followups(gathered.items, today=today, owner=owner, overdue=overdue)
-    for session_id, error in gathered.skipped:
-        warn(f"{session_id} skipped: {error}")
-    lines = todo_lines(items, today, as_json=as_json, owner=owner, overdue=overdue)
-    print("\n".join(lines))
-
-
 @step_app.command("carry")
 def step_carry(
     step: Annotated[

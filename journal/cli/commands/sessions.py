@@ -156,24 +156,6 @@ def use(
     emit({"active": session_id}, f"active session: {session_id}", as_json=as_json)
 
 
-@commands.command("list")
-def list_sessions(
-    status: Annotated[
-        list[str] | None, typer.Option(help="Only these statuses.")
-    ] = None,
-    tag: Annotated[
-        list[str] | None, typer.Option(help="Only sessions with this tag.")
-    ] = None,
-    as_json: Json = False,
-) -> None:
-    """List sessions, newest first."""
-    from journal.cli.fastread import list_lines
-    from journal.operations.listing import list_rows
-
-    rows = list_rows(statuses=status, tags=tag)
-    print("\n".join(list_lines(rows, as_json=as_json, status=status, tag=tag)))
-
-
 @commands.command("set")
 def set_(
     path: Annotated[

@@ -61,7 +61,7 @@ def _nothing_matches(
     skipped: bool,
 ) -> str:
     """What an empty table says: the filters that emptied it, if any."""
-    from journal.cli.fastread import no_match
+    from journal.cli.handlers import no_match
 
     if not (tag or severity or since):
         if skipped:

@@ -1,9 +1,10 @@
-"""`journal show` without typer, Jinja or rich when the answer is already known.
+"""What `journal show` printed, kept so that it prints it again without Jinja or
+rich (and, on the fast path, without typer) when the answer is already known.
 
 Formatting a report for the terminal costs its rendering (Jinja, the model, the
 related sessions) and rich's layout: 0.3 s, where `show` should answer at once. So
-the full command keeps what it printed, per session, under a key of everything the
-output is made of, and this path prints it again while the key still matches:
+`show` (`cli/handlers.py`) keeps what it printed, per session, under a key of
+everything the output is made of, and prints it again while the key still matches:
 
 - the salt of every cache (`store/cache.py`: the stat of every file of this package
   and its templates — an editable checkout being edited —, the project's templates
@@ -15,10 +16,8 @@ output is made of, and this path prints it again while the key still matches:
 - `--ascii`, and what rich reads of the terminal: whether it is one, its size, and
   the variables that set colour and width.
 
-Stats are taken before the full command reads anything, so an edit racing it leaves a
-key that never matches again, not a stale answer. Anything unusual — `--help`, an
-unknown option, no cached output, any error — returns None and the full CLI runs the
-command, with its usual messages.
+Stats are taken before the command reads anything, so an edit racing it leaves a
+key that never matches again, not a stale answer.
 """
 
 from __future__ import annotations
@@ -45,47 +44,6 @@ _CONSOLE_VARIABLES = (
 )
 _LIBRARIES = ("rich", "jinja2", "markdown_it")
 _FOLDER = "shown"
-
-
-def run_fast_show(argv: list[str]) -> int | None:
-    """Print the cached output of `journal show`; None hands over to the full CLI."""
-    parsed = _parse(argv)
-    if parsed is None:
-        return None
-    ref, ascii_option, pager = parsed
-    try:
-        from journal.store.sessions import Journal
-
-        journal = Journal.open()
-        session_id = journal.resolve_for_reading(ref)
-        ascii = journal.config.ascii if ascii_option is None else ascii_option
-        text = load_shown(journal, session_id, output_key(journal, session_id, ascii))
-    except Exception:
-        return None
-    if text is None:
-        return None
-    return emit(text, pager=pager)
-
-
-def _parse(argv: list[str]) -> tuple[str | None, bool | None, bool | None] | None:
-    """(ref, --ascii/--emoji, --pager/--no-pager), or None for the full CLI."""
-    ref: str | None = None
-    switches: dict[str, bool | None] = {"ascii": None, "pager": None}
-    flags = {
-        "--ascii": ("ascii", True),
-        "--emoji": ("ascii", False),
-        "--pager": ("pager", True),
-        "--no-pager": ("pager", False),
-    }
-    for arg in argv:
-        if arg in flags:
-            name, value = flags[arg]
-            switches[name] = value
-        elif arg.startswith("-") or ref is not None:
-            return None  # --help, --debug, a typo: the full CLI says what it means
-        else:
-            ref = arg
-    return ref, switches["ascii"], switches["pager"]
 
 
 def output_key(journal: Journal, session_id: str, ascii: bool) -> str:

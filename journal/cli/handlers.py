@@ -1,0 +1,385 @@
+"""What `log`, `list`, `todo`, `show` and `render` do and print, one function each,
+whichever parser read their options: the fast one (`cli/table.py`, no typer) or
+the typer command made from the same table (`cli/commands/tabled.py`). Each takes the
+options by their `dest` and returns the exit status; errors are raised, and turned
+into one line by `output.report` (fast path) or `app._report` (typer), the same way.
+
+The formats printed live here too. Heavy modules are imported inside the functions,
+only when the answer needs them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+TYPE_CHECKING = False  # `typing` alone costs ~8 ms of start-up
+if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
+    from typing import Any
+
+    from journal.render.batch import BatchResult
+    from journal.store.sessions import Journal
+
+
+# log
+
+
+def log(opts: dict[str, Any]) -> int:
+    """Append one event; print what was written and, for errors, where they were
+    seen before."""
+    from journal.cli.output import seen_lines
+
+    journal, logged = _log(opts)
+    seen = seen_before_logged(journal, logged.session_id, logged.event)
+    if opts["as_json"]:
+        data = {
+            "session": logged.session_id,
+            "event": logged.event,
+            "redacted": list(logged.redacted),
+        }
+        if seen is not None:
+            data["seen_before"] = [m.as_dict() for m in seen]
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        print(describe(logged.session_id, logged.event, logged.redacted))
+        if seen:
+            print(seen_lines(seen))
+    return 0
+
+
+def _log(opts: dict[str, Any]) -> tuple[Any, Any]:
+    """The journal, and what `log_event` wrote for these options."""
+    from pathlib import Path
+
+    from journal.operations.log import log_event
+    from journal.store.sessions import Journal
+
+    journal = Journal.open()
+
+    def write(text: str, files: list[Path]) -> Any:
+        return log_event(
+            journal,
+            text,
+            session=opts["session"],
+            kind=opts["kind"],
+            at=opts["at"],
+            star=opts["star"],
+            attach=files,
+            by=opts["by"],
+            redact=not opts["no_redact"],
+        )
+
+    words, attach = opts["text"], opts["attach"]
+    if words != ["-"] and "-" not in attach:
+        # The common case; `-` (standard input) costs an import only when used.
+        return journal, write(" ".join(words), [Path(name) for name in attach])
+    from journal.cli.stdin import log_inputs
+
+    with log_inputs(words, attach) as (text, files):
+        return journal, write(text, files)
+
+
+def seen_before_logged(
+    journal: Any, session_id: str, event: dict[str, Any]
+) -> list[Any] | None:
+    """Past sessions with the same error, for the kinds that carry errors (None for
+    other kinds); never a reason for `log` to fail."""
+    if event["kind"] not in ("detected", "identified"):
+        return None
+    try:
+        from journal.insight.seen import seen_before
+
+        return seen_before(journal.state_dir, session_id, text=event["text"])
+    except Exception:  # the event is written; a broken index only costs the hint
+        return []
+
+
+def describe(session_id: str, event: dict[str, Any], redacted: tuple[str, ...]) -> str:
+    """One line confirming what was written: `logged 01:02 detected ★ → <id>`."""
+    from journal.cli.output import redaction_note
+
+    clock = event["at"][11:16]
+    star = " ★" if event.get("star") else ""
+    return f"logged {clock} {event['kind']}{star} → {session_id}" + redaction_note(
+        redacted
+    )
+
+
+# list and todo
+
+
+def list_(opts: dict[str, Any]) -> int:
+    """The sessions, newest first, from the session index."""
+    from journal.operations.listing import list_rows
+
+    status, tag = opts["status"], opts["tag"]
+    rows = list_rows(statuses=status or None, tags=tag or None)
+    return _print_lines(
+        list_lines(rows, as_json=opts["as_json"], status=status, tag=tag)
+    )
+
+
+def todo(opts: dict[str, Any]) -> int:
+    """Every session's open steps, oldest first; a session that cannot be read is
+    named in a warning."""
+    from journal.cli.output import warn
+    from journal.insight.followups import gather, open_followups
+    from journal.store.sessions import Journal
+
+    journal = Journal.open()
+    today = journal.now().date()
+    gathered = gather(journal)
+    owner, overdue = opts["owner"], opts["overdue"]
+    items = open_followups(gathered.items, today=today, owner=owner, overdue=overdue)
+    lines = todo_lines(
+        items, today, as_json=opts["as_json"], owner=owner, overdue=overdue
+    )
+    for session_id, error in gathered.skipped:
+        warn(f"{session_id} skipped: {error}")
+    return _print_lines(lines)
+
+
+def _print_lines(lines: list[str]) -> int:
+    try:
+        print("\n".join(lines), flush=True)
+    except BrokenPipeError:
+        return _reader_gone()
+    return 0
+
+
+def _reader_gone() -> int:
+    """The reader went away (`journal list | head`): say nothing more."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 1
+
+
+def list_lines(
+    rows: list[dict[str, Any]],
+    *,
+    as_json: bool,
+    status: list[str] | None = None,
+    tag: list[str] | None = None,
+) -> list[str]:
+    """What `journal list` prints; with no row, what the filters asked for."""
+    if as_json:
+        return [json.dumps(rows, ensure_ascii=False, indent=2)]
+    if not rows and (status or tag):
+        return [no_match("session", [("status", status), ("tag", tag)])]
+    if not rows:
+        return ["no sessions yet — start one with `journal new TITLE`"]
+    widths = {
+        key: max(len(str(row[key] or "")) for row in rows)
+        for key in ("id", "status", "severity")
+    }
+    lines = []
+    for row in rows:
+        mark = "*" if row["active"] else " "
+        number = f"#{row['number']}" if row["number"] is not None else ""
+        lines.append(
+            f"{mark} {row['id']:<{widths['id']}}  {number:>4}  "
+            f"{row['status']:<{widths['status']}}  "
+            f"{row['severity'] or '':<{widths['severity']}}"
+            f"  {row['events']:>4} ev  {row['title']}"
+        )
+    return lines
+
+
+def no_match(what: str, filters: list[tuple[str, list[str] | None]]) -> str:
+    """`no session has tag db or cache and status open`: an empty answer names the
+    filters that made it empty (each filter takes any of its values)."""
+    parts = [f"{name} {' or '.join(values)}" for name, values in filters if values]
+    return f"no {what} has " + " and ".join(parts)
+
+
+def todo_lines(
+    items: list[Any],
+    today: date,
+    *,
+    as_json: bool,
+    owner: str | None = None,
+    overdue: bool = False,
+) -> list[str]:
+    """What `journal todo` prints; with no item, what the filters asked for."""
+    if as_json:
+        rows = [todo_row(item, today) for item in items]
+        return [json.dumps(rows, ensure_ascii=False, indent=2)]
+    if not items and (owner or overdue):
+        whose = f" owned by {owner}" if owner else ""
+        return [f"no open step{whose}" + (" is overdue" if overdue else "")]
+    if not items:
+        return ["nothing to do"]
+    return [todo_line(item, today) for item in items]
+
+
+def todo_row(item: Any, today: Any) -> dict[str, Any]:
+    step = item.step
+    return {
+        "ref": item.ref,
+        "session": item.session_id,
+        "session_number": item.session_number,
+        "number": item.number,
+        "text": step.text,
+        "horizon": step.horizon,
+        "owner": step.owner,
+        "due": step.due.isoformat() if step.due else None,
+        "done": step.done,
+        "tracked_in": step.tracked_in,
+        "carried_from": step.carried_from,
+        "history": list(item.history),
+        "raised": item.raised.isoformat(),
+        "age_days": item.age_days(today),
+        "overdue": item.overdue(today),
+    }
+
+
+def todo_line(item: Any, today: Any) -> str:
+    step = item.step
+    parts = [f"{item.ref:<40}", f"{item.age_days(today):>4}d", f"{step.horizon:<9}"]
+    text = " ".join(step.text.split())
+    details = []
+    if step.owner:
+        details.append(f"@{step.owner}")
+    if step.due:
+        late = " OVERDUE" if item.overdue(today) else ""
+        details.append(f"due {step.due.isoformat()}{late}")
+    if step.tracked_in:
+        details.append(step.tracked_in)
+    if len(item.history) > 1:
+        details.append(f"carried from {item.history[0]}")
+    suffix = f"  ({', '.join(details)})" if details else ""
+    return " ".join(parts) + f" {text}{suffix}"
+
+
+# show
+
+
+def show(opts: dict[str, Any]) -> int:
+    """The report formatted for the terminal: what was printed before while nothing
+    it is made of changed (`cli/shown.py`), else rendered, laid out and kept."""
+    from journal.cli.shown import emit, load_shown, output_key, save_shown
+    from journal.store.sessions import Journal
+
+    journal = Journal.open()
+    ascii = journal.config.ascii if opts["ascii"] is None else opts["ascii"]
+    session_id = journal.resolve_for_reading(opts["ref"])
+    # The key first: an edit racing the render leaves a key that never matches.
+    key = output_key(journal, session_id, ascii)
+    text = load_shown(journal, session_id, key)
+    if text is None:
+        from journal.cli.terminal import format_markdown
+        from journal.render.report import Renderer
+        from journal.store import notices
+
+        text = format_markdown(Renderer(journal, ascii=ascii).render(session_id))
+        if not notices.given:  # a warning (a torn line skipped) must show every time
+            save_shown(journal, session_id, key, text)
+    return emit(text, pager=opts["pager"])
+
+
+# render
+
+
+def render(opts: dict[str, Any]) -> int:
+    """One session's Markdown report (stdout or `--output`), or with `--all` every
+    session's report in the reports folder."""
+    from journal.errors import UsageError
+    from journal.store.sessions import Journal
+
+    journal = Journal.open()
+    ascii = journal.config.ascii if opts["ascii"] is None else opts["ascii"]
+    output, as_json = opts["output"], opts["as_json"]
+    if opts["all_"]:
+        if opts["ref"] is not None:
+            raise UsageError("give a session or --all, not both")
+        return _render_all(journal, output, ascii, as_json)
+    from journal.cli.output import emit
+    from journal.operations.output_path import check_output, is_stdout, write_output
+    from journal.render.report import Renderer
+
+    if output is not None:
+        check_output(journal, output)
+    session_id = journal.resolve_for_reading(opts["ref"])
+    text = Renderer(journal, ascii=ascii).render(session_id)
+    if output is None or is_stdout(output):
+        # UTF-8 whatever the locale says: a report is never re-encoded on the way out.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+    elif write_output(journal, output, text):
+        emit(
+            {"session": session_id, "path": str(output)},
+            f"wrote {output}",
+            as_json=as_json,
+        )
+    return 0
+
+
+def _render_all(
+    journal: Journal, output: Path | None, ascii: bool, as_json: bool
+) -> int:
+    from journal.operations.output_path import output_folder
+    from journal.render.stamp import current, reports_folder
+
+    target = output_folder(journal, output or reports_folder(journal))
+    # Nothing changed since a run that left every report current: say so from the
+    # stamp's stats, without loading the index, the manifest or git.
+    unchanged = current(journal, target, ascii)
+    if unchanged is not None:
+        return print_summary(str(target), [], len(unchanged), [], [], as_json)
+    from journal.render.batch import render_all
+
+    return print_batch(render_all(journal, out_dir=target, ascii=ascii), as_json)
+
+
+def print_batch(result: BatchResult, as_json: bool) -> int:
+    """What `render --all` prints; its exit status (1 when a report failed)."""
+    return print_summary(
+        str(result.out_dir),
+        result.written,
+        len(result.unchanged),
+        result.removed,
+        result.failed,
+        as_json,
+    )
+
+
+def print_summary(
+    out_dir: str,
+    written: list[str],
+    unchanged: int,
+    removed: list[str],
+    failed: list[tuple[str, str]],
+    as_json: bool,
+) -> int:
+    """`print_batch` from the figures alone (the stamp's answer has no result)."""
+    from journal.cli.output import emit
+
+    for session_id, message in failed:
+        print(f"journal: error: {session_id}: {message}", file=sys.stderr)
+    emit(
+        {
+            "dir": out_dir,
+            "written": written,
+            "unchanged": unchanged,
+            "removed": removed,
+            "failed": [{"session": s, "error": m} for s, m in failed],
+        },
+        f"reports in {out_dir}: {len(written)} written, "
+        f"{unchanged} unchanged, {len(removed)} removed"
+        + (f", {len(failed)} failed" if failed else ""),
+        as_json=as_json,
+    )
+    if not failed:
+        return 0
+    print(
+        f"journal: error: {len(failed)} session(s) could not be rendered — "
+        "fix the files named above and run `journal render --all` again",
+        file=sys.stderr,
+    )
+    return 1
+
+
+HANDLERS = {"log": log, "list": list_, "todo": todo, "show": show, "render": render}
