@@ -17,12 +17,11 @@ from one session's query against it (an update), see `relatedmap.py`.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from journal.insight import related as rel
-from journal.insight.signatures import same_error, similar
+from journal.insight.signatures import SAME, same_error, similar
 
 if TYPE_CHECKING:
     from journal.insight.signatures import Signature
@@ -30,6 +29,9 @@ if TYPE_CHECKING:
 Pair = tuple[str, str]
 ERROR_FLOOR = 0.5
 """Jaccard below which two signatures are never the same error (`same_error`)."""
+CONTAINED_MIN = 4
+"""Least words of a signature all found in another's for `same_error` to call them
+one error below a Jaccard of `SAME` (a detail added to the message)."""
 _PLACE, _CHANGED, _COMPONENT = "place", "changed", "component"
 
 
@@ -173,7 +175,14 @@ def title_pairs(titles: Mapping[str, frozenset[str]]) -> set[Pair]:
 
 
 def error_pairs(signatures: Mapping[str, list[Signature]]) -> set[Pair]:
-    """Every pair (a < b) of sessions with the same error (`same_error`)."""
+    """Every pair (a < b) of sessions with the same error (`same_error`).
+
+    `same_error` holds for identical keys, or for signatures of one exception type
+    whose words overlap by `SAME` (Jaccard), or whose words, at least
+    `CONTAINED_MIN` of them, all appear in the other's with a Jaccard of
+    `ERROR_FLOOR`: the candidates are found by those two joins (`similar_sets`,
+    `contained_sets`), each a few operations on bit sets per signature instead of
+    a look at every pair sharing a word, and each candidate meets `same_error`."""
     buckets: dict[str, dict[str, frozenset[str]]] = {}
     by_key: dict[str, Signature] = {}
     same_key: dict[str, set[str]] = {}
@@ -188,7 +197,9 @@ def error_pairs(signatures: Mapping[str, list[Signature]]) -> set[Pair]:
         ordered = sorted(sids)
         pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
     for sets in buckets.values():
-        for x, y in similar_sets(sets, ERROR_FLOOR):
+        found = similar_sets(sets, SAME)
+        found |= contained_sets(sets, CONTAINED_MIN, ERROR_FLOOR)
+        for x, y in found:
             a, b = x.split("\0", 1)[0], y.split("\0", 1)[0]
             if a != b and same_error(by_key[x], by_key[y]):
                 pairs.add((min(a, b), max(a, b)))
@@ -208,38 +219,106 @@ def _kind_of(signature: Signature) -> str:
     return (signature.kind or "").rsplit(".", 1)[-1]
 
 
+class _BitSets:
+    """Sets of words as bit sets the other way round: for each word, the sets
+    holding it (bit `i`: the `i`-th key), so "which sets hold these words" is a
+    few operations on integers of one bit a set, in C, whatever the vocabulary."""
+
+    def __init__(self, sets: Mapping[str, Iterable[str]]) -> None:
+        words = {key: frozenset(items) for key, items in sets.items() if items}
+        self.keys = sorted(words)
+        self.sets = [words[key] for key in self.keys]
+        self.sizes = [len(items) for items in self.sets]
+        size = len(self.keys)
+        rows: dict[str, bytearray] = {}
+        for index, items in enumerate(self.sets):
+            byte, bit = divmod(index, 8)
+            for word in items:
+                row = rows.get(word)
+                if row is None:
+                    row = rows[word] = bytearray((size + 7) // 8)
+                row[byte] |= 1 << bit
+        self.holding = {w: int.from_bytes(row, "little") for w, row in rows.items()}
+        self.full = (1 << size) - 1
+
+    def at_least(self, words: Iterable[str], count: int) -> int:
+        """The sets holding at least `count` of `words` (`count` ≥ 1), as bits:
+        the number of words each holds is added up in binary, one integer a
+        binary digit, then compared with `count`."""
+        digits: list[int] = []
+        for word in words:
+            carry = self.holding.get(word, 0)
+            for n, digit in enumerate(digits):
+                if not carry:
+                    break
+                digits[n], carry = digit ^ carry, digit & carry
+            if carry:
+                digits.append(carry)
+        if count >= 1 << len(digits):
+            return 0
+        above, equal = 0, self.full
+        for n in range(len(digits) - 1, -1, -1):
+            if count >> n & 1:
+                equal &= digits[n]
+            else:
+                above |= equal & digits[n]
+                equal &= ~digits[n]
+        return above | equal
+
+    def holding_all(self, words: Iterable[str]) -> int:
+        found = self.full
+        for word in words:
+            found &= self.holding.get(word, 0)
+        return found
+
+
+def _bits(found: int) -> Iterable[int]:
+    """The positions of the bits set in `found`, lowest first."""
+    while found:
+        low = found & -found
+        yield low.bit_length() - 1
+        found ^= low
+
+
 def similar_sets(sets: Mapping[str, Iterable[str]], floor: float) -> set[Pair]:
     """Keys (a < b) whose word sets have a Jaccard overlap of at least `floor`.
 
-    A prefix filter (AllPairs): with the words of every set ordered rarest first,
-    two sets overlapping by `floor` share a word among the first `n - ceil(floor n)
-    + 1` of each, so only those are indexed and looked up.
-
-    Over a small vocabulary (error lines without an exception type share most of
-    their words) most pairs pass that filter, so the pass is made cheap per pair:
-    keys are taken from the last down and each looks up only the keys after it
-    already indexed (set unions, no loop per posting), and each set is a bit mask,
-    its overlaps counted bits."""
-    words = {key: frozenset(items) for key, items in sets.items() if items}
-    counts = Counter(w for items in words.values() for w in items)
-    bit = {w: 1 << n for n, w in enumerate(sorted(counts))}
-    keys = sorted(words, reverse=True)
-    masks = [sum(bit[w] for w in words[key]) for key in keys]
-    sizes = [len(words[key]) for key in keys]
-    postings: dict[str, list[int]] = {}
+    Two sets X, Y with a Jaccard of `floor` share at least `floor × |X|` words
+    (and `floor × |Y|`): for each set, the sets after it holding that many of its
+    words are found at once from the bit sets (`_BitSets.at_least`), then each is
+    checked. Over a small vocabulary (error lines without an exception type share
+    most of their words) a prefix filter would look at most pairs; this looks only
+    at pairs sharing enough words, each key with a handful of integer operations
+    as long as the number of keys (one bit each)."""
+    bits = _BitSets(sets)
+    keys, items, sizes = bits.keys, bits.sets, bits.sizes
     found: set[Pair] = set()
-    for index, key in enumerate(keys):
-        items = words[key]
-        spare = len(items) - math.ceil(floor * len(items) - 1e-9)
-        prefix = sorted(items, key=lambda w: (counts[w], w))[: spare + 1]
-        candidates: set[int] = set()
-        for word in prefix:
-            candidates.update(postings.get(word, ()))
-        mine, size = masks[index], sizes[index]
-        for other in candidates:
-            shared = (mine & masks[other]).bit_count()
+    for index, mine in enumerate(items):
+        size = sizes[index]
+        need = max(1, math.ceil(floor * size - 1e-9))
+        candidates = bits.at_least(mine, need) >> (index + 1)
+        for step in _bits(candidates):
+            other = index + 1 + step
+            shared = len(mine & items[other])
             if shared >= floor * (size + sizes[other] - shared) - 1e-9:
-                found.add((key, keys[other]))
-        for word in prefix:
-            postings.setdefault(word, []).append(index)
+                found.add((keys[index], keys[other]))
+    return found
+
+
+def contained_sets(
+    sets: Mapping[str, Iterable[str]], smallest: int, floor: float
+) -> set[Pair]:
+    """Keys (a < b) where one's words, at least `smallest` of them, are all among
+    the other's, with a Jaccard (their sizes' ratio) of at least `floor`."""
+    bits = _BitSets(sets)
+    keys, items, sizes = bits.keys, bits.sets, bits.sizes
+    found: set[Pair] = set()
+    for index, mine in enumerate(items):
+        size = sizes[index]
+        if size < smallest:
+            continue
+        for other in _bits(bits.holding_all(mine)):
+            if other != index and size >= floor * sizes[other] - 1e-9:
+                a, b = keys[index], keys[other]
+                found.add((min(a, b), max(a, b)))
     return found
