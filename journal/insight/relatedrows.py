@@ -16,7 +16,9 @@ from one session's query against it (an update), see `relatedmap.py`.
 
 from __future__ import annotations
 
+import heapq
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -33,6 +35,7 @@ CONTAINED_MIN = 4
 """Least words of a signature all found in another's for `same_error` to call them
 one error below a Jaccard of `SAME` (a detail added to the message)."""
 _PLACE, _CHANGED, _COMPONENT = "place", "changed", "component"
+_ROOT = "root"
 
 
 class Evidence:
@@ -119,6 +122,188 @@ class Evidence:
                 found[other] = score
         return found
 
+    def best(
+        self, sid: str, errors: set[str], titles: set[str], limit: int
+    ) -> list[tuple[str, float]]:
+        """The best `limit` of `row(sid, errors, titles)` with their scores, best
+        first — without scoring every session of the row.
+
+        In a journal of many sessions over few files and words, a row holds a
+        good share of the journal, and its best are few. So each candidate gets
+        a bound, what its evidence can add at most (`_bounds`), and is scored in
+        full only while its bound reaches the `limit`-th best score found so far
+        (or the threshold): the *strong* candidates (an error, a similar title,
+        a root-cause file, two places, a changed file, a component, a fact, one
+        following the other, text similar enough alone) by decreasing bound,
+        then the *weak* ones (one place, or words shared), whose bound is at
+        most one place, two tags and their text's weight."""
+        dots = self.ranker.text.dots(sid)
+        extra = self.ranker.extra_partners(sid, dots)
+        shared = self._shared(sid)
+        places = shared[_PLACE]
+        strong = errors | titles | extra | shared[_ROOT].keys()
+        strong |= shared[_CHANGED].keys() | shared[_COMPONENT].keys()
+        strong.update(other for other, n in places.items() if n >= 2)
+        strong.discard(sid)
+        found: dict[str, float] = {}
+        heap: list[float] = []
+        bar = rel.THRESHOLD
+        mates = self.ranker.text.title_mates(sid)
+        named = (errors, titles, extra, mates)
+        for bound, loose, other in sorted(
+            self._bounds(sid, strong, shared, named, dots), reverse=True
+        ):
+            if bound < bar - _SLACK:
+                break
+            if loose:  # the text's weight at most: now the exact one
+                bound += self._text(sid, other, dots[other]) - loose
+                if bound < bar - _SLACK:
+                    continue
+            score = self._admit(found, sid, other, errors, titles, dots)
+            if score is not None:
+                bar = _bar(heap, score, limit)
+        weak = (places.keys() | dots.keys()) - strong
+        weak.discard(sid)
+        self._weak(found, heap, bar, (sid, weak, places, mates), named, dots, limit)
+        ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
+        return ranked[:limit]
+
+    def _weak(
+        self,
+        found: dict[str, float],
+        heap: list[float],
+        bar: float,
+        row: tuple[str, set[str], Counter[str], set[str]],
+        named: tuple[set[str], set[str], set[str], set[str]],
+        dots: dict[str, float],
+        limit: int,
+    ) -> None:
+        """`best`'s weak candidates into `found`: each shares one place at most,
+        tags and words, nothing else (`row`: the session, its weak candidates,
+        the places each shares with it, its `title_mates`)."""
+        sid, weak, places, mates = row
+        errors, titles = named[0], named[1]
+        w, cap = rel.WEIGHTS, rel.CAPS
+        most = w["location"] + cap["tag"]  # all but the words
+        if bar > most + _SLACK:  # only a text can lift one: the least cosine
+            titled = (bar - most - w["title_text"]) / w["text"] - _SLACK
+            plain = (bar - most) / w["text"] - _SLACK
+            weak = {
+                o for o in weak if dots.get(o, 0.0) >= (titled if o in mates else plain)
+            }
+        mine, tags = self.tags[sid], self.tags
+        for other in weak:
+            cosine = dots.get(other, 0.0)
+            bound = w["location"] if other in places else 0.0
+            bound += min(cap["tag"], w["tag"] * len(mine & tags[other]))
+            loose = _text_at_most(cosine, other in mates)
+            if bound + loose < bar - _SLACK:
+                continue
+            if loose and self._text(sid, other, cosine) + bound < bar - _SLACK:
+                continue
+            score = self._admit(found, sid, other, errors, titles, dots)
+            if score is not None:
+                bar = _bar(heap, score, limit)
+
+    def _shared(self, sid: str) -> dict[str, Counter[str]]:
+        """How many places, root-cause files, changed files and components each
+        other session shares with `sid` (from the postings)."""
+        counts: dict[str, Counter[str]] = {}
+        for kind in (_PLACE, _CHANGED, _COMPONENT):
+            found: Counter[str] = Counter()
+            index = self.postings[kind]
+            for item in self.sets[kind][sid]:
+                found.update(index[item])
+            counts[kind] = found
+        roots: Counter[str] = Counter()
+        for item in self.roots[sid]:
+            roots.update(self.postings[_PLACE][item])
+        counts[_ROOT] = roots
+        return counts
+
+    def _bounds(
+        self,
+        sid: str,
+        strong: set[str],
+        shared: dict[str, Counter[str]],
+        named: tuple[set[str], set[str], set[str], set[str]],
+        dots: dict[str, float],
+    ) -> list[tuple[float, float, str]]:
+        """What each strong candidate can score at most, with the part of it
+        that is its text's weight at most (`_text_at_most`): the sets' evidence
+        as `score` weighs it (a root-cause file counted as four for each place)
+        and, for one the ranker's `extra_partners` names, its following and its
+        facts at most."""
+        w, cap = rel.WEIGHTS, rel.CAPS
+        errors, titles, extra, mates = named
+        places, roots = shared[_PLACE], shared[_ROOT]
+        changed, components = shared[_CHANGED], shared[_COMPONENT]
+        mine, tags = self.tags[sid], self.tags
+        bounds = []
+        for other in strong:
+            n = places.get(other, 0)
+            if other in roots:
+                bound = w["root"] * n
+            else:
+                bound = min(cap["location"], w["location"] * n)
+            bound += min(cap["tag"], w["tag"] * len(mine & tags[other]))
+            bound += w["error"] if other in errors else 0.0
+            bound += w["title"] if other in titles else 0.0
+            bound += min(cap["changed"], w["changed"] * changed.get(other, 0))
+            bound += min(cap["component"], w["component"] * components.get(other, 0))
+            if other in extra:  # a following exactly, its facts at most
+                bound += sum(x for _, x, _ in self.ranker._follows(sid, other))
+                bound += self._facts_at_most(sid, other)
+            loose = _text_at_most(dots.get(other, 0.0), other in mates)
+            bounds.append((bound + loose, loose, other))
+        return bounds
+
+    def _text(self, sid: str, other: str, cosine: float) -> float:
+        """The text's weight in the pair's score (`Ranker.extra`'s "text")."""
+        found = self.ranker._text(sid, other, reasons=False, cosine=cosine)
+        return sum(weight for _, weight, _ in found)
+
+    def _facts_at_most(self, sid: str, other: str) -> float:
+        """What shared facts can add: each fact at most `WEIGHTS["fact"]` (its
+        rarity at most 1), their kind summed until it reaches its cap (so at
+        most the cap and one more); each cited reference `WEIGHTS["ref"]`."""
+        mine, theirs = self.ranker.facts[sid], self.ranker.facts[other]
+        if not mine or not theirs:
+            return 0.0
+        facts = refs = 0
+        for kind, items in mine.items():
+            both = len(items.keys() & theirs.get(kind, {}).keys())
+            if kind == "refs":
+                refs += both
+            else:
+                facts += both
+        w, cap = rel.WEIGHTS, rel.CAPS
+        most = min(w["fact"] * facts, cap["fact"] + w["fact"])
+        return most + w["ref"] * refs
+
+    def _admit(
+        self,
+        found: dict[str, float],
+        sid: str,
+        other: str,
+        errors: set[str],
+        titles: set[str],
+        dots: dict[str, float],
+    ) -> float | None:
+        """Score `other` against `sid` into `found` if it reaches the threshold;
+        the score then."""
+        score = self.score(
+            sid,
+            other,
+            error=other in errors,
+            title=other in titles,
+            cosine=dots.get(other, 0.0),
+        )
+        if score < rel.THRESHOLD:
+            return None
+        found[other] = score
+        return score
+
     def title_partners(self, sid: str) -> set[str]:
         """Sessions whose title is similar to `sid`'s (one session's query)."""
         mine = self.titles[sid]
@@ -161,6 +346,29 @@ class Evidence:
                     found.add(other)
                     break
         return found
+
+
+_SLACK = 1e-6
+"""Room for rounding between a bound and the score it bounds (`round(…, 6)`)."""
+
+
+def _text_at_most(cosine: float, titled: bool) -> float:
+    """The most a text of this cosine can weigh in a score: its titles' cosine
+    at most 1, or 0 when they share no two weighted words (`titled` False)."""
+    if not cosine:
+        return 0.0
+    w = rel.WEIGHTS
+    return w["text"] * cosine + (w["title_text"] if titled else 0.0) + _SLACK
+
+
+def _bar(heap: list[float], score: float, limit: int) -> float:
+    """`score` added to `heap` (the best `limit` scores so far); the score a
+    candidate must now reach to be among the best `limit`."""
+    if len(heap) < limit:
+        heapq.heappush(heap, score)
+    elif score > heap[0]:
+        heapq.heapreplace(heap, score)
+    return heap[0] if len(heap) >= limit else rel.THRESHOLD
 
 
 def similar_title(mine: frozenset[str], theirs: frozenset[str]) -> bool:
@@ -240,11 +448,13 @@ class _BitSets:
                 row[byte] |= 1 << bit
         self.holding = {w: int.from_bytes(row, "little") for w, row in rows.items()}
         self.full = (1 << size) - 1
+        self.of_size: dict[int, int] = {}
+        for index, length in enumerate(self.sizes):
+            self.of_size[length] = self.of_size.get(length, 0) | 1 << index
 
-    def at_least(self, words: Iterable[str], count: int) -> int:
-        """The sets holding at least `count` of `words` (`count` ≥ 1), as bits:
-        the number of words each holds is added up in binary, one integer a
-        binary digit, then compared with `count`."""
+    def counts(self, words: Iterable[str]) -> list[int]:
+        """How many of `words` each set holds, in binary: one integer a binary
+        digit, the sets' bits in each."""
         digits: list[int] = []
         for word in words:
             carry = self.holding.get(word, 0)
@@ -254,6 +464,10 @@ class _BitSets:
                 digits[n], carry = digit ^ carry, digit & carry
             if carry:
                 digits.append(carry)
+        return digits
+
+    def at_least(self, digits: list[int], count: int) -> int:
+        """The sets whose count (`counts`) is at least `count`, as bits."""
         if count >= 1 << len(digits):
             return 0
         above, equal = 0, self.full
@@ -283,21 +497,27 @@ def _bits(found: int) -> Iterable[int]:
 def similar_sets(sets: Mapping[str, Iterable[str]], floor: float) -> set[Pair]:
     """Keys (a < b) whose word sets have a Jaccard overlap of at least `floor`.
 
-    Two sets X, Y with a Jaccard of `floor` share at least `floor × |X|` words
-    (and `floor × |Y|`): for each set, the sets after it holding that many of its
-    words are found at once from the bit sets (`_BitSets.at_least`), then each is
-    checked. Over a small vocabulary (error lines without an exception type share
-    most of their words) a prefix filter would look at most pairs; this looks only
-    at pairs sharing enough words, each key with a handful of integer operations
-    as long as the number of keys (one bit each)."""
+    Two sets X, Y with a Jaccard of `floor` share at least `floor × (|X| + |Y|)
+    / (1 + floor)` words: for each set, the sets after it of each size holding
+    that many of its words are found at once from the bit sets
+    (`_BitSets.at_least`), then each is checked. Over a small vocabulary (error
+    lines without an exception type share most of their words) a prefix filter
+    would look at most pairs; this looks only at pairs sharing enough words, each
+    key with a handful of integer operations as long as the number of keys (one
+    bit each)."""
     bits = _BitSets(sets)
     keys, items, sizes = bits.keys, bits.sets, bits.sizes
     found: set[Pair] = set()
     for index, mine in enumerate(items):
         size = sizes[index]
-        need = max(1, math.ceil(floor * size - 1e-9))
-        candidates = bits.at_least(mine, need) >> (index + 1)
-        for step in _bits(candidates):
+        digits = bits.counts(mine)
+        candidates = 0
+        for length, of_size in bits.of_size.items():
+            # |X ∩ Y| ≥ floor × |X ∪ Y| = floor × (|X| + |Y| - |X ∩ Y|)
+            need = max(1, math.ceil(floor * (size + length) / (1 + floor) - 1e-9))
+            if need <= min(size, length):
+                candidates |= of_size & bits.at_least(digits, need)
+        for step in _bits(candidates >> (index + 1)):
             other = index + 1 + step
             shared = len(mine & items[other])
             if shared >= floor * (size + sizes[other] - shared) - 1e-9:
