@@ -405,9 +405,9 @@ def error_pairs(signatures: Mapping[str, list[Signature]]) -> set[Pair]:
         ordered = sorted(sids)
         pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
     for sets in buckets.values():
-        found = similar_sets(sets, SAME)
-        found |= contained_sets(sets, CONTAINED_MIN, ERROR_FLOOR)
-        for x, y in found:
+        near = similar_sets(sets, SAME)
+        near |= contained_sets(sets, CONTAINED_MIN, ERROR_FLOOR)
+        for x, y in near:
             a, b = x.split("\0", 1)[0], y.split("\0", 1)[0]
             if a != b and same_error(by_key[x], by_key[y]):
                 pairs.add((min(a, b), max(a, b)))
