@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import random
 from itertools import combinations
+from typing import Any
 
+from journal.insight.related import Ranker
+from journal.insight.relatedmap import build
 from journal.insight.relatedrows import (
     contained_sets,
     error_pairs,
     similar_sets,
 )
 from journal.insight.signatures import Signature, same_error, similar
+from tests.test_related_map import _WORDS, _dense
 
 _SMALL = [f"w{n}" for n in range(12)]
 """A vocabulary so small that most sets share words: the case a prefix filter
@@ -89,3 +93,41 @@ def test_error_pairs_is_every_pair_that_same_error_joins() -> None:
                     ways["key" if x.key == y.key else "near" if near else "inside"] += 1
     assert min(ways.values()) > 0, ways
     assert error_pairs(signatures) == expected
+
+
+def _wordy(count: int) -> dict[str, dict[str, Any]]:
+    """`_dense` sessions with texts over a small vocabulary, so the text weighs in
+    most pairs and a row holds much of the journal: what `Evidence.best` prunes."""
+    from journal.insight.textsim import term_counts
+
+    rng = random.Random(23)
+    features = _dense(count)
+    vocabulary = [f"{a}{b}" for a in _WORDS for b in ("ing", "er", "ed")]
+    for n, found in enumerate(features.values()):
+        texts = [" ".join(rng.choices(vocabulary, k=12)) for _ in range(8)]
+        found["terms"] = term_counts(texts)
+        found["locations"] = sorted({f"lib/{rng.choice(_WORDS)}.py" for _ in range(3)})
+        found["previous"] = f"2025-01-01-s{n - 1:03d}" if n % 9 == 8 else None
+        if n % 5 == 0:
+            found["facts"] = {"services": [rng.choice(["api", "billing", "auth"])]}
+    return features
+
+
+def test_each_row_s_best_are_those_of_scoring_every_pair() -> None:
+    features = _wordy(150)
+    changed = {f"{n:040d}": [f"src/{_WORDS[n]}.py", "src/common.py"] for n in range(7)}
+    ranker = Ranker(features, changed)
+    for limit in (1, 3, 10):
+        expected = {
+            sid: [(r.id, r.score, r.reasons) for r in ranker.related(sid, limit=limit)]
+            for sid in ranker.features
+        }
+        # Rows long enough that the best are a few of many: the pruning is used.
+        assert (
+            sum(len(ranker.related(s, limit=1000)) for s in list(features)[:20]) > 400
+        )
+        found = build(ranker, limit=limit)[0]
+        assert {
+            sid: [(r.id, r.score, r.reasons) for r in rows]
+            for sid, rows in found.items()
+        } == expected
