@@ -232,8 +232,8 @@ class Evidence:
         """What each strong candidate can score at most, with the part of it
         that is its text's weight at most (`_text_at_most`): the sets' evidence
         as `score` weighs it (a root-cause file counted as four for each place)
-        and, for one the ranker's `extra_partners` names, its following and its
-        facts at most."""
+        and, for one the ranker's `extra_partners` names, its extra evidence
+        (facts, following, text) exactly; for the others their text alone."""
         w, cap = rel.WEIGHTS, rel.CAPS
         errors, titles, extra, mates = named
         places, roots = shared[_PLACE], shared[_ROOT]
@@ -251,10 +251,12 @@ class Evidence:
             bound += w["title"] if other in titles else 0.0
             bound += min(cap["changed"], w["changed"] * changed.get(other, 0))
             bound += min(cap["component"], w["component"] * components.get(other, 0))
-            if other in extra:  # a following exactly, its facts at most
-                bound += sum(x for _, x, _ in self.ranker._follows(sid, other))
-                bound += self._facts_at_most(sid, other)
-            loose = _text_at_most(dots.get(other, 0.0), other in mates)
+            cosine = dots.get(other, 0.0)
+            if other in extra:  # the ranker's extra evidence, exactly as scored
+                found = self.ranker.extra(sid, other, reasons=False, cosine=cosine)
+                bounds.append((bound + rel.capped(found)[0], 0.0, other))
+                continue
+            loose = _text_at_most(cosine, other in mates)
             bounds.append((bound + loose, loose, other))
         return bounds
 
@@ -262,24 +264,6 @@ class Evidence:
         """The text's weight in the pair's score (`Ranker.extra`'s "text")."""
         found = self.ranker._text(sid, other, reasons=False, cosine=cosine)
         return sum(weight for _, weight, _ in found)
-
-    def _facts_at_most(self, sid: str, other: str) -> float:
-        """What shared facts can add: each fact at most `WEIGHTS["fact"]` (its
-        rarity at most 1), their kind summed until it reaches its cap (so at
-        most the cap and one more); each cited reference `WEIGHTS["ref"]`."""
-        mine, theirs = self.ranker.facts[sid], self.ranker.facts[other]
-        if not mine or not theirs:
-            return 0.0
-        facts = refs = 0
-        for kind, items in mine.items():
-            both = len(items.keys() & theirs.get(kind, {}).keys())
-            if kind == "refs":
-                refs += both
-            else:
-                facts += both
-        w, cap = rel.WEIGHTS, rel.CAPS
-        most = min(w["fact"] * facts, cap["fact"] + w["fact"])
-        return most + w["ref"] * refs
 
     def _admit(
         self,
