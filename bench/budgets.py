@@ -61,7 +61,9 @@ class Results:
         return key in self._by_key
 
     def figure(self, key: str, name: str = "seconds", unit: str = "s") -> Figure:
-        return Figure.of(self._by_key[key].samples[name], unit)
+        samples = self._by_key[key].samples
+        peak = samples.get("rss_kib", []) if name != "rss_kib" else []
+        return Figure.of(samples[name], unit, peak)
 
     def difference(self, key: str, base: str) -> Figure:
         """What `key` adds to `base`: the difference of the medians."""
@@ -85,7 +87,11 @@ def rows(bench: Bench) -> list[Row]:
         out.append(_import(bench, results, python))
     from ingest import ingest_rows
 
-    return out + ingest_rows(results, python)
+    out += ingest_rows(results, python)
+    from scale import scale_rows
+
+    counts = [c for c in bench.plan.scale_sessions if results.has(f"scale-render:{c}")]
+    return out + scale_rows(counts, results.figure, python)
 
 
 def _capture(bench: Bench, results: Results, python: Figure) -> list[Row]:

@@ -54,6 +54,7 @@ def add_org(bench: Bench, count: int) -> None:
             "seconds": ran.seconds,
             "generate": float(data["generate_s"]),
             "build": float(data["build_s"]),
+            "rss_kib": float(ran.max_rss_kib),
         }
 
     bench.add(f"org:{count}", once, bench.plan.site_runs, reset=cold, warm_up=False)
@@ -81,7 +82,12 @@ def _add_again(bench: Bench, hub: Path, roots: list[Path], count: int) -> None:
         # one put back) are rewritten; the other journals' are kept.
         if not pages or not all(p.startswith(JOURNALS[1] + "/") for p in pages):
             raise RuntimeError(f"org site of 3 × {count}: rewrote {pages[:5]}")
-        return {"seconds": ran.seconds, "generate": float(data["generate_s"])}
+        generated = float(data["generate_s"])
+        return {
+            "seconds": ran.seconds,
+            "generate": generated,
+            "rss_kib": float(ran.max_rss_kib),
+        }
 
     touch = _Touch(roots[1])
 

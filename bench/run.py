@@ -30,7 +30,17 @@ from measure import BenchError, run_all
 from scenarios import FULL, QUICK, Plan, build, find_jrnl
 from table import Row, markdown
 
-GROUPS = ("log", "hook", "read", "render", "site", "import", "org", "ingest")
+GROUPS = (
+    "log",
+    "hook",
+    "read",
+    "render",
+    "site",
+    "import",
+    "org",
+    "ingest",
+    "scale",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
         from dataclasses import replace
 
         plan = replace(plan, org_sessions=(args.org_sessions,))
+    if args.scale_sessions:
+        from dataclasses import replace
+
+        sizes = tuple(int(n) for n in args.scale_sessions.split(","))
+        plan = replace(plan, scale_sessions=sizes)
     only = frozenset(args.only.split(",")) if args.only else frozenset()
     unknown = only - set(GROUPS)
     if unknown:
@@ -75,6 +90,10 @@ def _parser() -> argparse.ArgumentParser:
         "--org-sessions",
         type=int,
         help="sessions in each of the org site's three journals (default: the plan's)",
+    )
+    parser.add_argument(
+        "--scale-sessions",
+        help="comma-separated sizes of the scale group (default: the plan's)",
     )
     parser.add_argument(
         "--keep", type=Path, help="generate the journals here, and keep them"

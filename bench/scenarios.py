@@ -46,6 +46,8 @@ class Plan:
     """Events in each generated session."""
     org_sessions: tuple[int, ...] = ()
     """Sessions in each of the org site's three journals."""
+    scale_sessions: tuple[int, ...] = ()
+    """Sessions of 100 events for the `scale` group's first render and related map."""
 
 
 FULL = Plan(
@@ -58,8 +60,9 @@ FULL = Plan(
     3,
     100,
     (1000,),
+    (1000, 2000, 10000),
 )
-QUICK = Plan((10, 1000), (10, 100), (10,), 100, 3, 2, 1, 50, (10,))
+QUICK = Plan((10, 1000), (10, 100), (10,), 100, 3, 2, 1, 50, (10,), (20, 40))
 
 
 @dataclass
@@ -125,6 +128,11 @@ def _add_others(bench: Bench) -> None:
 
         for count in bench.plan.org_sessions:
             add_org(bench, count)
+    if bench.wants("scale"):
+        from scale import add_scale
+
+        for count in bench.plan.scale_sessions:
+            add_scale(bench, count)
 
 
 # --- capture --------------------------------------------------------------------
@@ -341,6 +349,7 @@ def _add_site(bench: Bench, root: Path, count: int) -> None:
             "seconds": ran.seconds,
             "generate": float(data["generate_s"]),
             "build": float(data["build_s"]),
+            "rss_kib": float(ran.max_rss_kib),
         }
 
     huge = count >= 10000
@@ -378,7 +387,7 @@ def _add_site(bench: Bench, root: Path, count: int) -> None:
         ran = run_command(serve, cwd=root, env=bench.env)
         data = json.loads(ran.stdout)
         found = {name: float(data[f"{name}_s"]) for name in SERVE_FIGURES}
-        return {"seconds": ran.seconds, **found}
+        return {"seconds": ran.seconds, "rss_kib": float(ran.max_rss_kib), **found}
 
     bench.add(f"site-serve:{count}", served, 1 if huge else runs, warm_up=False)
 
@@ -497,6 +506,6 @@ def _add_import(bench: Bench) -> None:
         made = sum(1 for _ in sessions.iterdir())
         if made != count:
             raise RuntimeError(f"import made {made} sessions of {count} reports")
-        return {"seconds": ran.seconds}
+        return {"seconds": ran.seconds, "rss_kib": float(ran.max_rss_kib)}
 
     bench.add("import", once, bench.plan.slow_runs, reset=empty)

@@ -3,7 +3,8 @@
 Every figure is a median over repeated runs in this one run; `spread` is the range of
 the middle half of the runs (25th to 75th percentile); `growth` is the median over
 the median at the size before, so superlinear behaviour shows; `ratio` is the median
-over the baseline's median, measured in the same run.
+over the baseline's median, measured in the same run; `peak` is the median of the
+runs' peak memory (the command's own max RSS, from wait4), where it was recorded.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ COLUMNS = (
     "ratio",
     "budget",
     "holds",
+    "peak",
 )
 
 
@@ -33,10 +35,15 @@ class Figure:
     median: float
     spread: float | None
     unit: str = "s"
+    peak_kib: float | None = None
+    """The median peak memory (the command's own max RSS) of the same runs, when
+    the scenario recorded it."""
 
     @classmethod
-    def of(cls, values: Sequence[float], unit: str = "s") -> Figure:
-        return cls(median(values), spread(values), unit)
+    def of(
+        cls, values: Sequence[float], unit: str = "s", peak: Sequence[float] = ()
+    ) -> Figure:
+        return cls(median(values), spread(values), unit, median(peak) if peak else None)
 
     def text(self, value: float | None = None) -> str:
         value = self.median if value is None else value
@@ -88,6 +95,7 @@ class Row:
 
     def cells(self) -> list[str]:
         holds = {None: "—", True: "yes", False: "NO"}[self.holds]
+        peak = self.figure.peak_kib
         spread = self.figure.spread
         return [
             self.operation,
@@ -99,6 +107,7 @@ class Row:
             f"{self.ratio:.3f}" if self.ratio < 0.1 else f"{self.ratio:.2f}",
             "—" if self.budget is None else self.budget.text,
             holds,
+            "—" if peak is None else f"{peak / 1024:.0f} MiB",
         ]
 
 
@@ -114,7 +123,7 @@ def with_growth(rows: Sequence[Row]) -> list[Row]:
 
 def markdown(rows: Sequence[Row]) -> str:
     """The table in Markdown, numbers right-aligned."""
-    right = {"median", "spread", "growth", "ratio"}
+    right = {"median", "spread", "growth", "ratio", "peak"}
     lines = [
         "| " + " | ".join(COLUMNS) + " |",
         "|" + "|".join("---:" if c in right else "---" for c in COLUMNS) + "|",

@@ -37,6 +37,8 @@ OPERATIONS = (
     "site generation, first build",
     "site generation, one session changed",
     "journal import",
+    "render --all from nothing, sessions of 100 events",
+    "related map from nothing",
 )
 
 
@@ -60,12 +62,14 @@ def test_the_quick_bench_prints_one_well_formed_table() -> None:
     rows = table_rows(done.stdout)
     for row in rows:
         assert len(row) == len(COLUMNS), row
-        _, _, median, _, growth, _, ratio, budget, holds = row
+        _, _, median, _, growth, _, ratio, budget, holds, peak = row
         float(ratio)
+        assert peak == "—" or peak.endswith(" MiB"), row
         assert median.endswith((" ms", " s", " MiB")), row
         assert growth == "—" or growth.endswith("×"), row
         assert holds == ("—" if budget == "—" else holds), row
         assert holds in ({"—"} if budget == "—" else {"yes", "NO"}), row
+    assert rows[0][0].startswith("python -c pass") and rows[0][9].endswith(" MiB")
     for name in OPERATIONS:
         if name != "jrnl" or find_jrnl():
             assert any(row[0].startswith(name) for row in rows), name
@@ -89,4 +93,7 @@ def test_a_budget_holds_on_the_ratio_or_on_the_median() -> None:
     assert Row("list", "x", fast, "python", slow, budget=within(0.05)).holds
     assert Row("list", "x", slow, "python", fast).holds is None
     cells = Row("list", "x", slow, "python", fast, budget=within(0.05)).cells()
-    assert cells[-1] == "NO" and cells[2] == "100.0 ms" and cells[6] == "2.50"
+    assert cells[-2] == "NO" and cells[2] == "100.0 ms" and cells[6] == "2.50"
+    assert cells[-1] == "—"  # no peak memory recorded
+    peaked = Figure.of([0.1, 0.2, 0.3], peak=[2048.0, 4096.0, 1024.0])
+    assert Row("list", "x", peaked, "python", fast).cells()[-1] == "2 MiB"

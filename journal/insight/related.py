@@ -126,6 +126,7 @@ class Ranker:
         }
         self._title_postings: dict[str, list[str]] | None = None
         self.citations = citations.Citations(features)
+        self._continuing_postings: dict[str, list[str]] = {}
         self._fact_df: Counter[str] = Counter(
             f"{kind}:{key}"
             for kinds in self.facts.values()
@@ -247,18 +248,20 @@ class Ranker:
         saying it carries on (`part 2`, `again`)."""
         if self._title_postings is None:
             self._title_postings = {}
+            self._continuing_postings = {}
             for other, f in self.features.items():
                 for word in f["title_words"]:
                     self._title_postings.setdefault(word, []).append(other)
+                    if other in self._continuing:
+                        self._continuing_postings.setdefault(word, []).append(other)
+        mine = bool(rf.CONTINUES.search(self.features[sid]["title"]))
+        # A title that does not carry on pairs only with those that do: count
+        # over their postings alone (a word on every title is not walked per row).
+        postings = self._title_postings if mine else self._continuing_postings
         counts: Counter[str] = Counter()
         for word in self.features[sid]["title_words"]:
-            counts.update(self._title_postings.get(word, ()))
-        mine = bool(rf.CONTINUES.search(self.features[sid]["title"]))
-        return {
-            other
-            for other, n in counts.items()
-            if n >= 2 and (mine or other in self._continuing)
-        }
+            counts.update(postings.get(word, ()))
+        return {other for other, n in counts.items() if n >= 2}
 
     def _facts(
         self, a: str, b: str, *, reasons: bool = True

@@ -161,8 +161,8 @@ def build(ranker: rel.Ranker, *, limit: int) -> tuple[Rows, dict[str, set[str]]]
     related = {}
     for sid in sids:
         mates = errors.get(sid, set())
-        row = evidence.row(sid, mates, titles.get(sid, set()))
-        related[sid] = _best(ranker, sid, row, limit, mates)
+        best = evidence.best(sid, mates, titles.get(sid, set()), limit)
+        related[sid] = [ranker.compare(sid, o, error=o in mates) for o, _ in best]
     return related, errors
 
 

@@ -16,13 +16,14 @@ from one session's query against it (an update), see `relatedmap.py`.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from journal.insight import related as rel
-from journal.insight.signatures import same_error, similar
+from journal.insight.signatures import SAME, same_error, similar
 
 if TYPE_CHECKING:
     from journal.insight.signatures import Signature
@@ -30,7 +31,11 @@ if TYPE_CHECKING:
 Pair = tuple[str, str]
 ERROR_FLOOR = 0.5
 """Jaccard below which two signatures are never the same error (`same_error`)."""
+CONTAINED_MIN = 4
+"""Least words of a signature all found in another's for `same_error` to call them
+one error below a Jaccard of `SAME` (a detail added to the message)."""
 _PLACE, _CHANGED, _COMPONENT = "place", "changed", "component"
+_ROOT = "root"
 
 
 class Evidence:
@@ -117,6 +122,172 @@ class Evidence:
                 found[other] = score
         return found
 
+    def best(
+        self, sid: str, errors: set[str], titles: set[str], limit: int
+    ) -> list[tuple[str, float]]:
+        """The best `limit` of `row(sid, errors, titles)` with their scores, best
+        first — without scoring every session of the row.
+
+        In a journal of many sessions over few files and words, a row holds a
+        good share of the journal, and its best are few. So each candidate gets
+        a bound, what its evidence can add at most (`_bounds`), and is scored in
+        full only while its bound reaches the `limit`-th best score found so far
+        (or the threshold): the *strong* candidates (an error, a similar title,
+        a root-cause file, two places, a changed file, a component, a fact, one
+        following the other, text similar enough alone) by decreasing bound,
+        then the *weak* ones (one place, or words shared), whose bound is at
+        most one place, two tags and their text's weight."""
+        dots = self.ranker.text.dots(sid)
+        extra = self.ranker.extra_partners(sid, dots)
+        shared = self._shared(sid)
+        places = shared[_PLACE]
+        strong = errors | titles | extra | shared[_ROOT].keys()
+        strong |= shared[_CHANGED].keys() | shared[_COMPONENT].keys()
+        strong.update(other for other, n in places.items() if n >= 2)
+        strong.discard(sid)
+        found: dict[str, float] = {}
+        heap: list[float] = []
+        bar = rel.THRESHOLD
+        mates = self.ranker.text.title_mates(sid)
+        named = (errors, titles, extra, mates)
+        for bound, loose, other in sorted(
+            self._bounds(sid, strong, shared, named, dots), reverse=True
+        ):
+            if bound < bar - _SLACK:
+                break
+            if loose:  # the text's weight at most: now the exact one
+                bound += self._text(sid, other, dots[other]) - loose
+                if bound < bar - _SLACK:
+                    continue
+            score = self._admit(found, sid, other, errors, titles, dots)
+            if score is not None:
+                bar = _bar(heap, score, limit)
+        weak = (places.keys() | dots.keys()) - strong
+        weak.discard(sid)
+        self._weak(found, heap, bar, (sid, weak, places, mates), named, dots, limit)
+        ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
+        return ranked[:limit]
+
+    def _weak(
+        self,
+        found: dict[str, float],
+        heap: list[float],
+        bar: float,
+        row: tuple[str, set[str], Counter[str], set[str]],
+        named: tuple[set[str], set[str], set[str], set[str]],
+        dots: dict[str, float],
+        limit: int,
+    ) -> None:
+        """`best`'s weak candidates into `found`: each shares one place at most,
+        tags and words, nothing else (`row`: the session, its weak candidates,
+        the places each shares with it, its `title_mates`)."""
+        sid, weak, places, mates = row
+        errors, titles = named[0], named[1]
+        w, cap = rel.WEIGHTS, rel.CAPS
+        most = w["location"] + cap["tag"]  # all but the words
+        if bar > most + _SLACK:  # only a text can lift one: the least cosine
+            titled = (bar - most - w["title_text"]) / w["text"] - _SLACK
+            plain = (bar - most) / w["text"] - _SLACK
+            weak = {
+                o for o in weak if dots.get(o, 0.0) >= (titled if o in mates else plain)
+            }
+        mine, tags = self.tags[sid], self.tags
+        for other in weak:
+            cosine = dots.get(other, 0.0)
+            bound = w["location"] if other in places else 0.0
+            bound += min(cap["tag"], w["tag"] * len(mine & tags[other]))
+            loose = _text_at_most(cosine, other in mates)
+            if bound + loose < bar - _SLACK:
+                continue
+            if loose and self._text(sid, other, cosine) + bound < bar - _SLACK:
+                continue
+            score = self._admit(found, sid, other, errors, titles, dots)
+            if score is not None:
+                bar = _bar(heap, score, limit)
+
+    def _shared(self, sid: str) -> dict[str, Counter[str]]:
+        """How many places, root-cause files, changed files and components each
+        other session shares with `sid` (from the postings)."""
+        counts: dict[str, Counter[str]] = {}
+        for kind in (_PLACE, _CHANGED, _COMPONENT):
+            found: Counter[str] = Counter()
+            index = self.postings[kind]
+            for item in self.sets[kind][sid]:
+                found.update(index[item])
+            counts[kind] = found
+        roots: Counter[str] = Counter()
+        for item in self.roots[sid]:
+            roots.update(self.postings[_PLACE][item])
+        counts[_ROOT] = roots
+        return counts
+
+    def _bounds(
+        self,
+        sid: str,
+        strong: set[str],
+        shared: dict[str, Counter[str]],
+        named: tuple[set[str], set[str], set[str], set[str]],
+        dots: dict[str, float],
+    ) -> list[tuple[float, float, str]]:
+        """What each strong candidate can score at most, with the part of it
+        that is its text's weight at most (`_text_at_most`): the sets' evidence
+        as `score` weighs it (a root-cause file counted as four for each place)
+        and, for one the ranker's `extra_partners` names, its extra evidence
+        (facts, following, text) exactly; for the others their text alone."""
+        w, cap = rel.WEIGHTS, rel.CAPS
+        errors, titles, extra, mates = named
+        places, roots = shared[_PLACE], shared[_ROOT]
+        changed, components = shared[_CHANGED], shared[_COMPONENT]
+        mine, tags = self.tags[sid], self.tags
+        bounds = []
+        for other in strong:
+            n = places.get(other, 0)
+            if other in roots:
+                bound = w["root"] * n
+            else:
+                bound = min(cap["location"], w["location"] * n)
+            bound += min(cap["tag"], w["tag"] * len(mine & tags[other]))
+            bound += w["error"] if other in errors else 0.0
+            bound += w["title"] if other in titles else 0.0
+            bound += min(cap["changed"], w["changed"] * changed.get(other, 0))
+            bound += min(cap["component"], w["component"] * components.get(other, 0))
+            cosine = dots.get(other, 0.0)
+            if other in extra:  # the ranker's extra evidence, exactly as scored
+                found = self.ranker.extra(sid, other, reasons=False, cosine=cosine)
+                bounds.append((bound + rel.capped(found)[0], 0.0, other))
+                continue
+            loose = _text_at_most(cosine, other in mates)
+            bounds.append((bound + loose, loose, other))
+        return bounds
+
+    def _text(self, sid: str, other: str, cosine: float) -> float:
+        """The text's weight in the pair's score (`Ranker.extra`'s "text")."""
+        found = self.ranker._text(sid, other, reasons=False, cosine=cosine)
+        return sum(weight for _, weight, _ in found)
+
+    def _admit(
+        self,
+        found: dict[str, float],
+        sid: str,
+        other: str,
+        errors: set[str],
+        titles: set[str],
+        dots: dict[str, float],
+    ) -> float | None:
+        """Score `other` against `sid` into `found` if it reaches the threshold;
+        the score then."""
+        score = self.score(
+            sid,
+            other,
+            error=other in errors,
+            title=other in titles,
+            cosine=dots.get(other, 0.0),
+        )
+        if score < rel.THRESHOLD:
+            return None
+        found[other] = score
+        return score
+
     def title_partners(self, sid: str) -> set[str]:
         """Sessions whose title is similar to `sid`'s (one session's query)."""
         mine = self.titles[sid]
@@ -161,6 +332,29 @@ class Evidence:
         return found
 
 
+_SLACK = 1e-6
+"""Room for rounding between a bound and the score it bounds (`round(…, 6)`)."""
+
+
+def _text_at_most(cosine: float, titled: bool) -> float:
+    """The most a text of this cosine can weigh in a score: its titles' cosine
+    at most 1, or 0 when they share no two weighted words (`titled` False)."""
+    if not cosine:
+        return 0.0
+    w = rel.WEIGHTS
+    return w["text"] * cosine + (w["title_text"] if titled else 0.0) + _SLACK
+
+
+def _bar(heap: list[float], score: float, limit: int) -> float:
+    """`score` added to `heap` (the best `limit` scores so far); the score a
+    candidate must now reach to be among the best `limit`."""
+    if len(heap) < limit:
+        heapq.heappush(heap, score)
+    elif score > heap[0]:
+        heapq.heapreplace(heap, score)
+    return heap[0] if len(heap) >= limit else rel.THRESHOLD
+
+
 def similar_title(mine: frozenset[str], theirs: frozenset[str]) -> bool:
     """`related._title`'s test: two words shared and half the words in common."""
     return len(mine & theirs) >= 2 and similar(mine, theirs) >= rel.TITLE_SIMILAR
@@ -173,7 +367,14 @@ def title_pairs(titles: Mapping[str, frozenset[str]]) -> set[Pair]:
 
 
 def error_pairs(signatures: Mapping[str, list[Signature]]) -> set[Pair]:
-    """Every pair (a < b) of sessions with the same error (`same_error`)."""
+    """Every pair (a < b) of sessions with the same error (`same_error`).
+
+    `same_error` holds for identical keys, or for signatures of one exception type
+    whose words overlap by `SAME` (Jaccard), or whose words, at least
+    `CONTAINED_MIN` of them, all appear in the other's with a Jaccard of
+    `ERROR_FLOOR`: the candidates are found by those two joins (`similar_sets`,
+    `contained_sets`), each a few operations on bit sets per signature instead of
+    a look at every pair sharing a word, and each candidate meets `same_error`."""
     buckets: dict[str, dict[str, frozenset[str]]] = {}
     by_key: dict[str, Signature] = {}
     same_key: dict[str, set[str]] = {}
@@ -188,7 +389,9 @@ def error_pairs(signatures: Mapping[str, list[Signature]]) -> set[Pair]:
         ordered = sorted(sids)
         pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
     for sets in buckets.values():
-        for x, y in similar_sets(sets, ERROR_FLOOR):
+        near = similar_sets(sets, SAME)
+        near |= contained_sets(sets, CONTAINED_MIN, ERROR_FLOOR)
+        for x, y in near:
             a, b = x.split("\0", 1)[0], y.split("\0", 1)[0]
             if a != b and same_error(by_key[x], by_key[y]):
                 pairs.add((min(a, b), max(a, b)))
@@ -208,38 +411,118 @@ def _kind_of(signature: Signature) -> str:
     return (signature.kind or "").rsplit(".", 1)[-1]
 
 
+class _BitSets:
+    """Sets of words as bit sets the other way round: for each word, the sets
+    holding it (bit `i`: the `i`-th key), so "which sets hold these words" is a
+    few operations on integers of one bit a set, in C, whatever the vocabulary."""
+
+    def __init__(self, sets: Mapping[str, Iterable[str]]) -> None:
+        words = {key: frozenset(items) for key, items in sets.items() if items}
+        self.keys = sorted(words)
+        self.sets = [words[key] for key in self.keys]
+        self.sizes = [len(items) for items in self.sets]
+        size = len(self.keys)
+        rows: dict[str, bytearray] = {}
+        for index, items in enumerate(self.sets):
+            byte, bit = divmod(index, 8)
+            for word in items:
+                row = rows.get(word)
+                if row is None:
+                    row = rows[word] = bytearray((size + 7) // 8)
+                row[byte] |= 1 << bit
+        self.holding = {w: int.from_bytes(row, "little") for w, row in rows.items()}
+        self.full = (1 << size) - 1
+        self.of_size: dict[int, int] = {}
+        for index, length in enumerate(self.sizes):
+            self.of_size[length] = self.of_size.get(length, 0) | 1 << index
+
+    def counts(self, words: Iterable[str]) -> list[int]:
+        """How many of `words` each set holds, in binary: one integer a binary
+        digit, the sets' bits in each."""
+        digits: list[int] = []
+        for word in words:
+            carry = self.holding.get(word, 0)
+            for n, digit in enumerate(digits):
+                if not carry:
+                    break
+                digits[n], carry = digit ^ carry, digit & carry
+            if carry:
+                digits.append(carry)
+        return digits
+
+    def at_least(self, digits: list[int], count: int) -> int:
+        """The sets whose count (`counts`) is at least `count`, as bits."""
+        if count >= 1 << len(digits):
+            return 0
+        above, equal = 0, self.full
+        for n in range(len(digits) - 1, -1, -1):
+            if count >> n & 1:
+                equal &= digits[n]
+            else:
+                above |= equal & digits[n]
+                equal &= ~digits[n]
+        return above | equal
+
+    def holding_all(self, words: Iterable[str]) -> int:
+        found = self.full
+        for word in words:
+            found &= self.holding.get(word, 0)
+        return found
+
+
+def _bits(found: int) -> Iterable[int]:
+    """The positions of the bits set in `found`, lowest first."""
+    while found:
+        low = found & -found
+        yield low.bit_length() - 1
+        found ^= low
+
+
 def similar_sets(sets: Mapping[str, Iterable[str]], floor: float) -> set[Pair]:
     """Keys (a < b) whose word sets have a Jaccard overlap of at least `floor`.
 
-    A prefix filter (AllPairs): with the words of every set ordered rarest first,
-    two sets overlapping by `floor` share a word among the first `n - ceil(floor n)
-    + 1` of each, so only those are indexed and looked up.
-
-    Over a small vocabulary (error lines without an exception type share most of
-    their words) most pairs pass that filter, so the pass is made cheap per pair:
-    keys are taken from the last down and each looks up only the keys after it
-    already indexed (set unions, no loop per posting), and each set is a bit mask,
-    its overlaps counted bits."""
-    words = {key: frozenset(items) for key, items in sets.items() if items}
-    counts = Counter(w for items in words.values() for w in items)
-    bit = {w: 1 << n for n, w in enumerate(sorted(counts))}
-    keys = sorted(words, reverse=True)
-    masks = [sum(bit[w] for w in words[key]) for key in keys]
-    sizes = [len(words[key]) for key in keys]
-    postings: dict[str, list[int]] = {}
+    Two sets X, Y with a Jaccard of `floor` share at least `floor × (|X| + |Y|)
+    / (1 + floor)` words: for each set, the sets after it of each size holding
+    that many of its words are found at once from the bit sets
+    (`_BitSets.at_least`), then each is checked. Over a small vocabulary (error
+    lines without an exception type share most of their words) a prefix filter
+    would look at most pairs; this looks only at pairs sharing enough words, each
+    key with a handful of integer operations as long as the number of keys (one
+    bit each)."""
+    bits = _BitSets(sets)
+    keys, items, sizes = bits.keys, bits.sets, bits.sizes
     found: set[Pair] = set()
-    for index, key in enumerate(keys):
-        items = words[key]
-        spare = len(items) - math.ceil(floor * len(items) - 1e-9)
-        prefix = sorted(items, key=lambda w: (counts[w], w))[: spare + 1]
-        candidates: set[int] = set()
-        for word in prefix:
-            candidates.update(postings.get(word, ()))
-        mine, size = masks[index], sizes[index]
-        for other in candidates:
-            shared = (mine & masks[other]).bit_count()
+    for index, mine in enumerate(items):
+        size = sizes[index]
+        digits = bits.counts(mine)
+        candidates = 0
+        for length, of_size in bits.of_size.items():
+            # |X ∩ Y| ≥ floor × |X ∪ Y| = floor × (|X| + |Y| - |X ∩ Y|)
+            need = max(1, math.ceil(floor * (size + length) / (1 + floor) - 1e-9))
+            if need <= min(size, length):
+                candidates |= of_size & bits.at_least(digits, need)
+        for step in _bits(candidates >> (index + 1)):
+            other = index + 1 + step
+            shared = len(mine & items[other])
             if shared >= floor * (size + sizes[other] - shared) - 1e-9:
-                found.add((key, keys[other]))
-        for word in prefix:
-            postings.setdefault(word, []).append(index)
+                found.add((keys[index], keys[other]))
+    return found
+
+
+def contained_sets(
+    sets: Mapping[str, Iterable[str]], smallest: int, floor: float
+) -> set[Pair]:
+    """Keys (a < b) where one's words, at least `smallest` of them, are all among
+    the other's, with a Jaccard (their sizes' ratio) of at least `floor`."""
+    bits = _BitSets(sets)
+    keys, items, sizes = bits.keys, bits.sets, bits.sizes
+    found: set[Pair] = set()
+    for index, mine in enumerate(items):
+        size = sizes[index]
+        if size < smallest:
+            continue
+        for other in _bits(bits.holding_all(mine)):
+            if other != index and size >= floor * sizes[other] - 1e-9:
+                a, b = keys[index], keys[other]
+                found.add((min(a, b), max(a, b)))
     return found

@@ -111,6 +111,11 @@ class TextModel:
             for sid, kept in terms.items()
         }
         self.titles = _title_vectors(features)
+        self._title_postings: dict[str, list[str]] = {}
+        for sid, weights in self.titles.items():
+            for word in weights:
+                self._title_postings.setdefault(word, []).append(sid)
+        self._title_df = {w: len(s) for w, s in self._title_postings.items()}
         self.postings: dict[str, list[str]] = {}
         for sid, vector in self.vectors.items():
             for term in vector:
@@ -149,13 +154,22 @@ class TextModel:
         from the postings: one pass for a row of the related map."""
         mine = self.vectors.get(sid, {})
         dots: dict[str, float] = {}
-        for term, weight in mine.items():
-            for other in self.postings.get(term, ()):
-                if other != sid:
-                    dots[other] = (
-                        dots.get(other, 0.0) + weight * self.vectors[other][term]
-                    )
+        vectors, postings, get = self.vectors, self.postings, dots.get
+        for term, weight in mine.items():  # the same sums in the same order
+            for other in postings.get(term, ()):
+                dots[other] = get(other, 0.0) + weight * vectors[other][term]
+        dots.pop(sid, None)
         return dots
+
+    def title_mates(self, sid: str) -> set[str]:
+        """Every session whose `title_similarity` with `sid` may be above 0: it
+        shares two of the title's weighted words, so one besides the most
+        common of them (a superset, from the titles' postings)."""
+        words = sorted(self.titles.get(sid, {}), key=lambda w: (self._title_df[w], w))
+        found: set[str] = set()
+        for word in words[:-1]:
+            found.update(self._title_postings[word])
+        return found
 
 
 def _title_vectors(features: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
