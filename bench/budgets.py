@@ -87,7 +87,7 @@ def rows(bench: Bench) -> list[Row]:
         out.append(_import(bench, results, python))
     from ingest import ingest_rows
 
-    out += ingest_rows(results, python)
+    out += ingest_rows(results, python, bench.plan)
     from scale import scale_rows
 
     counts = [c for c in bench.plan.scale_sessions if results.has(f"scale-render:{c}")]

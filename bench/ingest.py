@@ -22,9 +22,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from budgets import Results
-    from scenarios import Bench
+    from scenarios import Bench, Plan
 
 MESSAGES = 100_000
+"""The export's default size (the plan's `ingest_messages` in a bench run)."""
 CHANNELS = 10
 DAYS = 100
 INGEST_S = 5.0
@@ -85,7 +86,7 @@ def add_ingest(bench: Bench) -> None:
     synth.new_journal(root, env=env, commits=1)
     sid = synth.write_session(root, 0, events=0)
     export = base / "slack-export"
-    write_export(export)
+    write_export(export, bench.plan.ingest_messages)
     journal = str(Path(sys.executable).with_name("journal"))
     argv = [journal, "ingest", str(export), "--session", sid]
     timeline = root / "sessions" / sid / "timeline.yaml"
@@ -94,7 +95,8 @@ def add_ingest(bench: Bench) -> None:
         timeline.write_bytes(b"")
 
     add = bench.add
-    add("ingest", _checked(timed(argv, cwd=root, env=env), timeline), runs, reset=empty)
+    checked = _checked(timed(argv, cwd=root, env=env), timeline, bench.plan)
+    add("ingest", checked, runs, reset=empty)
     add("ingest-again", timed(argv, cwd=root, env=env), runs)
     read = (
         "import json, pathlib, sys\n"
@@ -108,27 +110,31 @@ def add_ingest(bench: Bench) -> None:
     )
 
 
-def _checked(once: Callable[[], Figures], timeline: Path) -> Callable[[], Figures]:
+def _checked(
+    once: Callable[[], Figures], timeline: Path, plan: Plan
+) -> Callable[[], Figures]:
     """The run, then a check that it wrote every message (a bench of a no-op is
     no bench)."""
 
     def run() -> Figures:
         figures = once()
         lines = timeline.read_bytes().count(b"\n")
-        if lines != MESSAGES:
-            raise SystemExit(f"bench: ingest wrote {lines} events, not {MESSAGES}")
+        if lines != plan.ingest_messages:
+            raise SystemExit(
+                f"bench: ingest wrote {lines} events, not {plan.ingest_messages}"
+            )
         return figures
 
     return run
 
 
-def ingest_rows(results: Results, python: Figure) -> list[Row]:
+def ingest_rows(results: Results, python: Figure, plan: Plan) -> list[Row]:
     """The group's rows: the budget against `json.loads`, the re-ingest, memory."""
     figure = results.figure
     if not results.has("ingest"):
         return []
     stdlib = figure("ingest-stdlib")
-    size = f"{MESSAGES:,} messages"
+    size = f"{plan.ingest_messages:,} messages"
     return [
         Row(
             "journal ingest (Slack export)",

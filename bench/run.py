@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import budgets
 from measure import BenchError, run_all
-from scenarios import FULL, QUICK, Plan, build, find_jrnl
+from scenarios import FULL, QUICK, SMOKE, Plan, build, find_jrnl
 from table import Row, markdown
 
 GROUPS = (
@@ -45,7 +45,7 @@ GROUPS = (
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    plan = QUICK if args.quick else FULL
+    plan = SMOKE if args.smoke else QUICK if args.quick else FULL
     if args.org_sessions:
         from dataclasses import replace
 
@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     except (BenchError, RuntimeError) as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 2
-    print(_header(plan, args.quick, time.perf_counter() - started, load))
+    mode = "smoke" if args.smoke else "quick" if args.quick else "full"
+    print(_header(plan, mode, time.perf_counter() - started, load))
     print(markdown(rows))
     missed = [r for r in rows if r.holds is False]
     print()
@@ -82,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--quick", action="store_true", help="small sizes, few runs")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="every row once at the smallest sizes: checks the table, not the figures",
+    )
     parser.add_argument(
         "--strict", action="store_true", help="exit 1 when a budget is missed"
     )
@@ -122,8 +128,7 @@ def _measure_in(
     return budgets.rows(bench)
 
 
-def _header(plan: Plan, quick: bool, seconds: float, load: float) -> str:
-    mode = "quick" if quick else "full"
+def _header(plan: Plan, mode: str, seconds: float, load: float) -> str:
     peer = (
         "jrnl installed" if find_jrnl() else "jrnl not installed (`pip install jrnl`)"
     )

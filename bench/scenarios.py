@@ -48,6 +48,8 @@ class Plan:
     """Sessions in each of the org site's three journals."""
     scale_sessions: tuple[int, ...] = ()
     """Sessions of 100 events for the `scale` group's first render and related map."""
+    ingest_messages: int = 100_000
+    """Messages in the Slack export the `ingest` group reads."""
 
 
 FULL = Plan(
@@ -63,6 +65,9 @@ FULL = Plan(
     (1000, 2000, 10000),
 )
 QUICK = Plan((10, 1000), (10, 100), (10,), 100, 3, 2, 1, 50, (10,), (20, 40))
+SMOKE = Plan((10,), (10, 100), (10,), 10, 1, 1, 1, 10, (), (20, 40), 2_000)
+"""Every row once at the smallest sizes: what the test suite runs to see the table
+is well formed (`--smoke`); its figures say nothing."""
 
 
 @dataclass
