@@ -514,3 +514,20 @@ def test_pre_commit_manifest_offers_the_three_hooks() -> None:
     assert hooks["journal-link"]["pass_filenames"] is False
     assert hooks["journal-link"]["entry"].endswith("journal.cli.hook post-commit")
     assert hooks["journal-check"]["entry"] == "journal check"
+
+
+def test_the_hook_reads_redact_patterns_in_every_way_journal_yaml_may_write_them(
+    tmp_path: Path,
+) -> None:
+    """Line by line for the usual forms, through the configuration for the rest."""
+    from journal.cli.hook import _redact_settings
+
+    def settings(text: str) -> tuple[bool, tuple[str, ...]]:
+        (tmp_path / "journal.yaml").write_text(text, encoding="utf-8")
+        return _redact_settings(tmp_path)
+
+    assert settings("redact: true\nredact_patterns: []\n") == (True, ())
+    assert settings("redact: false  # keep\n") == (False, ())
+    assert settings('redact_patterns: ["ACME-[0-9]+"]\n') == (True, ("ACME-[0-9]+",))
+    assert settings("redact_patterns:\n  - 'ACME-[0-9]+'\n") == (True, ("ACME-[0-9]+",))
+    assert settings("redact_patterns: ['ACME-[0-9]+']\n") == (True, ("ACME-[0-9]+",))

@@ -13,10 +13,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from journal.store.config import Config
-
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
@@ -78,47 +74,56 @@ def _redacted(root: Path, subject: str) -> tuple[str, int]:
     """A commit's subject as it may reach the journal, and how many secrets were
     taken out: the rules of every command that writes text (`redact` and
     `redact_patterns` of journal.yaml)."""
-    from journal.operations.redact import scrub
+    from journal.operations.redact import redact
 
-    text, found = scrub(subject, config=_redact_config(root))
-    return text, len(found)
+    enabled, patterns = _redact_settings(root)
+    if not enabled:
+        return subject, 0
+    result = redact(subject, extra_patterns=patterns)
+    return result.text, len(result.kinds)
 
 
-def _redact_config(root: Path) -> Config:
-    """journal.yaml's redaction settings. A hook's Python may lack the YAML
-    parser (a script run by a Python that only finds journal itself): then
-    `redact:` and a one-line JSON-style `redact_patterns: ["…"]` are read line by
-    line; and a journal.yaml that cannot be read gets the built-in rules, since a
-    commit never fails on the journal."""
+def _redact_settings(root: Path) -> tuple[bool, tuple[str, ...]]:
+    """`redact` and `redact_patterns` of journal.yaml, read line by line as the
+    hook reads its other settings (no YAML parser: it runs on every commit, and a
+    hook's Python may lack one). Patterns written other than as a one-line list
+    are read through the configuration; a journal.yaml that cannot be read gets
+    the built-in rules, since a commit never fails on the journal."""
     import json
 
-    from journal.errors import JournalError
-    from journal.store.config import Config, load_config
     from journal.store.locate import CONFIG_NAME
 
     try:
-        return load_config(root)
-    except ImportError:
-        pass
-    except (JournalError, OSError, ValueError):
-        return Config()
-    try:
         lines = (root / CONFIG_NAME).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
-        return Config()
-    redact = True
+        return True, ()
+    enabled = True
     patterns: tuple[str, ...] = ()
     for line in lines:
         key, _, value = line.partition(":")
         value = value.partition(" #")[0].strip()
         if key == "redact":
-            redact = value.strip("'\"").lower() not in ("false", "no", "off")
-        elif key == "redact_patterns" and value.startswith("["):
+            enabled = value.strip("'\"").lower() not in ("false", "no", "off")
+        elif key == "redact_patterns" and value not in ("", "[]"):
             try:
                 patterns = tuple(str(p) for p in json.loads(value))
             except ValueError:
-                patterns = ()
-    return Config(redact=redact, redact_patterns=patterns)
+                return _configured(root)
+        elif key == "redact_patterns":
+            patterns = () if value == "[]" else _configured(root)[1]
+    return enabled, patterns
+
+
+def _configured(root: Path) -> tuple[bool, tuple[str, ...]]:
+    """The redaction settings through the parsed configuration."""
+    from journal.errors import JournalError
+    from journal.store.config import load_config
+
+    try:
+        config = load_config(root)
+    except (ImportError, JournalError, OSError, ValueError):
+        return True, ()
+    return config.redact, config.redact_patterns
 
 
 if __name__ == "__main__":
