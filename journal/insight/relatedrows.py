@@ -105,21 +105,12 @@ class Evidence:
     def row(self, sid: str, errors: set[str], titles: set[str]) -> dict[str, float]:
         """Every session reaching the threshold with `sid`, and its score; `errors`
         and `titles` are the sessions sharing an error and a similar title with it."""
-        found = {}
+        found: dict[str, float] = {}
         dots = self.ranker.text.dots(sid)
         extra = self.ranker.extra_partners(sid, dots)
         for other in self.sharing(sid) | errors | titles | extra:
-            if other == sid:
-                continue
-            score = self.score(
-                sid,
-                other,
-                error=other in errors,
-                title=other in titles,
-                cosine=dots.get(other, 0.0),
-            )
-            if score >= rel.THRESHOLD:
-                found[other] = score
+            if other != sid:
+                self._admit(found, sid, other, errors, titles, dots)
         return found
 
     def best(
