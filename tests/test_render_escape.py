@@ -137,6 +137,38 @@ def test_ordinary_links_keep_working(text: str, href: str) -> None:
     assert _hrefs(blocks.block(text)) == [href]
 
 
+@pytest.mark.parametrize(
+    ("text", "href"),
+    [
+        ("runbook: <https://example.com/run?x=1>", "https://example.com/run?x=1"),
+        ("<HTTP://EXAMPLE.COM>", "HTTP://EXAMPLE.COM"),
+        ("page <oncall@example.com> first", "mailto:oncall@example.com"),
+        ("<mailto:oncall@example.com>", "mailto:oncall@example.com"),
+    ],
+)
+def test_autolinks_to_the_web_or_mail_stay_links(text: str, href: str) -> None:
+    # Imported reports write links this way; escaping them showed `<https://…>`.
+    for rendered in (escape.inline(text), escape.cell(text), blocks.block(text)):
+        assert _hrefs(rendered) == [href], rendered
+        assert "&lt;" not in rendered
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<javascript:alert(1)>",
+        "<data:text/html,hi>",
+        "<vbscript:x>",
+        '<https://x" onmouseover=alert(1)>',
+        "<https://a b>",
+    ],
+)
+def test_other_autolinks_and_lookalikes_are_text(text: str) -> None:
+    for rendered in (escape.inline(text), escape.cell(text), blocks.block(text)):
+        assert _hrefs(rendered) == [], rendered
+        assert "&lt;" in rendered
+
+
 # Text that needs no escaping is returned without the full pass (most text in a
 # journal): the shortcut must give exactly what the full pass gives.
 WORDY = st.text(

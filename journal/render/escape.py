@@ -15,8 +15,15 @@ from typing import Any
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _TICK_OR_BACKSLASH = re.compile(r"[`\\]")
 # `<` starts raw HTML (a tag, comment, declaration, instruction) or an autolink only
-# when a letter, `/`, `!` or `?` follows it; `a < b` stays as typed.
-_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
+# when a letter, `/`, `!` or `?` follows it; `a < b` stays as typed. An autolink to
+# the web or to mail (`<https://…>`, `<oncall@example.com>`) stays a link, as the
+# reports teams import write them; one to any other scheme is text like raw HTML.
+_SAFE_AUTOLINK = (
+    r"(?:https?://|mailto:)[^\s<>\x00-\x1f]*>"
+    r"|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*>"
+)
+_HTML_START = re.compile(rf"<(?!{_SAFE_AUTOLINK})(?=[A-Za-z/!?])", re.IGNORECASE)
 _BLOCK_START = re.compile(r"^(?:#|>|[-+*](?=[ \t]|$)|~~~|\[[^\]]*\]:)")
 _ONLY_MARKERS = re.compile(r"^[\s*_=+-]+$")
 _ORDERED_START = re.compile(r"^(\d{1,9})[.)](?=[ \t]|$)")
