@@ -29,6 +29,7 @@ from journal.importer.labels import classify_heading
 from journal.importer.metadata import severity_of, split_title
 from journal.importer.mojibake import repair_mojibake
 from journal.importer.plans import plain
+from journal.importer.references import inline_references
 from journal.importer.stamps import zone_named
 from journal.importer.unread import unread_lines
 from journal.importer.walker import Walker
@@ -200,7 +201,12 @@ def _parse(text: str, source: str, timezone: str) -> ImportedReport:
     text, repaired = repair_mojibake(_clean(text))
     yaml_text, body = split_front_matter(text)
     lines = body.split("\n")
-    tokens = _markdown().parse(body)
+    env: dict[str, Any] = {}
+    tokens = _markdown().parse(body, env)
+    inlined = inline_references(lines, tokens, env.get("references", {}))
+    if inlined is not None:
+        lines, body = inlined, "\n".join(inlined)
+        tokens = _markdown().parse(body)
     doc = build_document(lines, tokens, is_title=_is_title)
     ctx = Context(doc, source, _zone(timezone, warnings, source), warnings=warnings)
     front = _front_matter(ctx, yaml_text)
@@ -277,6 +283,7 @@ def _finish(ctx: Context, recognized: int) -> None:
         ctx.session["started"] = min(
             (e["at"] for e in ctx.events), key=datetime.fromisoformat
         )
+    _resolution(ctx)
     html = [str(b.line()) for b in ctx.doc.blocks if b.kind == "html_block"]
     if html:
         ctx.warn(int(html[0]), f"raw HTML kept verbatim (lines {', '.join(html)})")
@@ -284,6 +291,32 @@ def _finish(ctx: Context, recognized: int) -> None:
         ctx.warn(1, "the report is empty")
     elif recognized == 0:
         ctx.warn(1, "no recognizable report sections: everything kept as sections")
+
+
+def _resolution(ctx: Context) -> None:
+    """A report that says no status but whose timeline says the incident was
+    resolved ("service fully restored", "back to normal") is a resolved session: a
+    postmortem is written after the fact, and left open it would sit among the
+    team's live incidents. The last such entry is the `resolved` event (earlier
+    ones, before a recurrence, become `mitigated`, as `journal check` asks); it is
+    also the end, unless entries follow it (a fix released days later), which
+    `ended` would then cut off, so it is left unset."""
+    times = [datetime.fromisoformat(e["at"]) for e in ctx.events]
+    resolved = [i for i, e in enumerate(ctx.events) if e["kind"] == "resolved"]
+    if not resolved or "status" in ctx.session:
+        return
+    last = max(resolved, key=lambda i: times[i])
+    for i in resolved:
+        if i != last:
+            ctx.events[i]["kind"] = "mitigated"
+    ctx.session["status"] = "resolved"
+    start = ctx.session.get("started")
+    if (
+        "ended" not in ctx.session
+        and times[last] == max(times)
+        and (not isinstance(start, str) or times[last] >= datetime.fromisoformat(start))
+    ):
+        ctx.session["ended"] = ctx.events[last]["at"]
 
 
 def parse_report(

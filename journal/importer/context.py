@@ -30,7 +30,14 @@ _KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(deploy\w*|fix(es)? applied|applied (the |a )?fix|commit(ted)?"
             r"|rolled out|shipped)\b",
         ),
-        ("resolved", r"\bresolved\b"),
+        # How reports say the incident ended: "service restored", "back to normal",
+        # "incident closed"; each is the event that gives an imported session its end.
+        (
+            "resolved",
+            r"\b(resolved|restored|recovered|back (to normal|online|up)"
+            r"|(fully|all systems?) operational|incident (was )?closed|all clear"
+            r"|(problem|issue) (was |is )?(solved|fixed))\b",
+        ),
         ("decision", r"\bdecided\b"),
         ("verify", r"\bverified\b"),
     )

@@ -159,6 +159,11 @@ class Renderer:
             text = template.render(**context, **filters)
         except TemplateError as exc:
             raise _template_error(exc) from None
+        sections = getattr(context.get("session"), "sections", None)
+        if sections:
+            from journal.render.joined import join_repeated_parts
+
+            text = join_repeated_parts(text, (s.title for s in sections))
         return text.rstrip("\n") + "\n"
 
 

@@ -1,0 +1,81 @@
+"""An imported report whose timeline says the incident ended is a resolved session.
+
+Before, 75 of the 76 corpus postmortems came in `open` (only one said its status in
+a header), so a team's imported history sat among its live incidents.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from journal.importer import parse_report
+
+REPORT = """# Queue workers stalled
+
+## Timeline
+
+- 2024-03-13 09:00 UTC: Alert fired for queue depth
+- 2024-03-13 09:20 UTC: Restarted the workers
+- 2024-03-13 10:05 UTC: {last}
+{after}
+## Root cause
+
+A lock was never released.
+"""
+
+
+def _parse(last: str, after: str = "", head: str = "") -> tuple[dict, list[dict]]:
+    report = parse_report(head + REPORT.format(last=last, after=after))
+    return report.session, report.events
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Service fully restored",
+        "Everything is back to normal",
+        "Queue is back online",
+        "All systems operational again",
+        "Incident closed.",
+        "The issue was fixed for every tenant",
+        "Issue resolved",
+        "Workers recovered",
+    ],
+)
+def test_a_timeline_that_says_it_ended_resolves_the_session(words: str) -> None:
+    session, events = _parse(words)
+    assert session["status"] == "resolved"
+    assert session["ended"] == "2024-03-13T10:05:00+00:00"
+    assert [e["kind"] for e in events][-1] == "resolved"
+
+
+def test_a_timeline_that_does_not_say_so_stays_open() -> None:
+    session, _ = _parse("Watching the queue drain")
+    assert "status" not in session and "ended" not in session
+
+
+def test_the_status_the_report_writes_wins() -> None:
+    session, _ = _parse("Service restored", head="**Status:** Investigating\n\n")
+    assert session["status"] == "investigating"
+    assert "ended" not in session
+
+
+def test_only_the_last_resolution_stays_resolved_the_others_become_mitigated() -> None:
+    after = "- 2024-03-13 11:00 UTC: Queue stalled again\n" + (
+        "- 2024-03-13 11:30 UTC: Service restored for good\n"
+    )
+    session, events = _parse("Service restored", after)
+    kinds = [e["kind"] for e in events]
+    assert kinds.count("resolved") == 1 and kinds[-1] == "resolved"
+    assert "mitigated" in kinds
+    assert session["ended"] == "2024-03-13T11:30:00+00:00"
+
+
+def test_entries_after_the_resolution_leave_the_end_unset() -> None:
+    # `ended` before a later entry is a `journal check` error: the session is
+    # resolved, its end left to the team.
+    after = "- 2024-03-14 16:00 UTC: Released 2.2.0 with the fix\n"
+    session, events = _parse("Service restored", after)
+    assert session["status"] == "resolved"
+    assert "ended" not in session
+    assert [e["kind"] for e in events].count("resolved") == 1
