@@ -70,6 +70,16 @@ def test_a_lead_in_sentence_goes_before_the_list_it_introduces() -> None:
     assert part.index("We are committed to:") < part.index("- [ ] Add a bound")
 
 
+def test_names_that_differ_only_in_case_are_one_part() -> None:
+    text = REPORT.replace("## Action Items\n\n- [ ]", "## Action items\n\n- [ ]")
+    joined = join_repeated_parts(text, ["Action Items"])
+    assert [h.lower() for h in _h2(joined)] == [
+        "action items",
+        "notes",
+        "related sessions",
+    ]
+
+
 def test_a_report_without_repeats_is_returned_as_it_is() -> None:
     text = REPORT.replace("## Action Items\n\nA note", "## Other\n\nA note")
     assert join_repeated_parts(text, ["Other", "Notes"]) is text
