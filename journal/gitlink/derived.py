@@ -16,7 +16,7 @@ from journal.errors import JournalError
 from journal.gitlink.commits import Commit, log_format, parse_log
 from journal.gitlink.head import head_commit
 from journal.gitlink.shell import run_git, run_git_raw
-from journal.store.fingerprint import load_cache, save_cache
+from journal.store.cache import load_cache, save_cache
 from journal.store.sessions import Journal
 
 if TYPE_CHECKING:

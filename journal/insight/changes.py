@@ -13,7 +13,7 @@ from pathlib import Path
 from journal.errors import JournalError
 from journal.gitlink.head import head_commit
 from journal.gitlink.shell import run_git
-from journal.store.fingerprint import load_cache, save_cache
+from journal.store.cache import load_cache, save_cache
 
 CACHE_NAME = "commit-files.json"
 RENAMES_NAME = "renames.json"

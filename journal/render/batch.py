@@ -21,9 +21,8 @@ from journal.errors import JournalError
 from journal.render import stamp
 from journal.render.index import Entry, SessionIndex
 from journal.render.stamp import REPORT_RE
-from journal.store.cache import salt
+from journal.store.cache import load_cache, salt, save_cache, stat_key
 from journal.store.files import atomic_write
-from journal.store.fingerprint import load_cache, save_cache, stat_key
 from journal.store.sessions import Journal
 
 if TYPE_CHECKING:
