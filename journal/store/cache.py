@@ -197,6 +197,18 @@ class stats_taken(_Scope):  # lower case: used like a function, `with stats_take
         _KNOWN.pop()
 
 
+def one_stat_pass(journal: Journal) -> stats_taken:
+    """`with one_stat_pass(journal):` every file of the sessions folder stat'ed once,
+    and every facet read in the block answering from those stats (`render --all`,
+    a site generation: else each facet, the stamp and the related map stat every
+    session again). Inside a live server's block, its stats are kept."""
+    found = stats_in_use()
+    if found is None:
+        found = {}
+        stat_keys(str(journal.sessions_dir), found)
+    return stats_taken(found)
+
+
 def stats_in_use() -> dict[str, list[int]] | None:
     """The stats `stat_key` answers from (`stats_taken`), if any: while the same
     ones are in use, files they cover are taken as unchanged."""
