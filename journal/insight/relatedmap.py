@@ -197,7 +197,13 @@ def _related_map(journal: Journal, limit: int) -> Rows:
     if kept is not None and current and _unmoved(journal, kept):
         return kept.related  # no file moved: nor did any score
     found = records(journal)
-    if kept is not None and current and _same(found, kept):
+    digests = _digests(found, kept)
+    if (
+        kept is not None
+        and current
+        and digests.keys() == kept.inputs.keys()
+        and all(kept.inputs[sid][0] == digest for sid, digest in digests.items())
+    ):
         # Files rewritten over the same features (a note logged): no score moved;
         # their new stat is kept, so the next run stops at the one above.
         kept.stats = {sid: record["stat"] for sid, record in found.items()}
@@ -208,7 +214,8 @@ def _related_map(journal: Journal, limit: int) -> Rows:
     )
     if kept is not None and kept.common != ranker.common:
         kept = None  # evidence too common to count changed: every score may have
-    inputs = _inputs(found, ranker, kept)
+    # What each session's row is made of: its features and its commits' files.
+    inputs = {sid: [digest, ranker.changed[sid]] for sid, digest in digests.items()}
     if kept is not None:
         dirty = {sid for sid, value in inputs.items() if kept.inputs.get(sid) != value}
         removed = set(kept.inputs) - set(inputs)
@@ -235,37 +242,13 @@ def _unmoved(journal: Journal, kept: KeptMap) -> bool:
     return all(stats.get(sid) == session_stats(folder, sid) for sid in ids)
 
 
-def _same(found: dict[str, Any], kept: KeptMap) -> bool:
-    """Whether the sessions are those of `kept` with the same features: the same
-    stat, or a new stat over features of the same digest (a note logged rewrites
-    the timeline, not the features)."""
-    if len(found) != len(kept.inputs):
-        return False
-    for sid, record in found.items():
-        before = kept.inputs.get(sid)
-        if before is None:
-            return False
-        if kept.stats[sid] != record["stat"] and before[0] != _digest(record):
-            return False
-    return True
-
-
-def _digest(record: dict[str, Any]) -> str:
+def _digests(found: dict[str, Any], kept: KeptMap | None) -> dict[str, str]:
+    """A digest of each session's features: kept from the last map for a session
+    whose files kept their stat (its features did too), made for the others (a
+    note logged rewrites the timeline, not the features)."""
     import hashlib
 
-    import msgspec
-
-    raw = msgspec.json.encode(record["features"])
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
-
-
-def _inputs(
-    found: dict[str, Any], ranker: rel.Ranker, kept: KeptMap | None
-) -> dict[str, Any]:
-    """What each session's row is made of: the digest of its features and the
-    files its commits changed. A session whose files kept their stat kept its
-    features, so only the others are digested."""
-    inputs = {}
+    digests = {}
     for sid, record in found.items():
         before = kept.inputs.get(sid) if kept is not None else None
         if (
@@ -273,11 +256,11 @@ def _inputs(
             and kept is not None
             and kept.stats[sid] == record["stat"]
         ):
-            digest = before[0]
+            digests[sid] = before[0]
         else:
-            digest = _digest(record)
-        inputs[sid] = [digest, ranker.changed[sid]]
-    return inputs
+            raw = msgspec.json.encode(record["features"])
+            digests[sid] = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return digests
 
 
 def build(ranker: rel.Ranker, *, limit: int) -> tuple[Rows, dict[str, set[str]]]:
