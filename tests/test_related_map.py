@@ -9,8 +9,7 @@ import sys
 from typing import Any
 
 from journal.insight.related import Ranker
-from journal.insight.relatedmap import KeptMap
-from journal.insight.relatedmap import build, related_map, update
+from journal.insight.relatedmap import KeptMap, build, related_map, update
 from journal.insight.signatures import text_signatures
 from journal.store.sessions import Journal
 from tests.conftest import REPO, Cli, git
