@@ -49,8 +49,13 @@ _FOLDER = "shown"
 def output_key(journal: Journal, session_id: str, ascii: bool) -> str:
     """A digest of everything `show` prints for this session in this terminal."""
     from journal.gitlink.head import head_commit
-    from journal.store.cache import common_dir, salt, tree_stats
-    from journal.store.fingerprint import read_or_empty, stat_key
+    from journal.store.cache import (
+        common_dir,
+        read_or_empty,
+        salt,
+        stat_key,
+        tree_stats,
+    )
 
     digest = hashlib.sha256(f"{salt(journal)}\0{session_id}\0{ascii}\0".encode())
 
@@ -86,7 +91,7 @@ def load_shown(journal: Journal, session_id: str, key: str) -> str | None:
 
 def save_shown(journal: Journal, session_id: str, key: str, text: str) -> None:
     """Keep what `show` printed; the older output of that session is replaced."""
-    from journal.store.fingerprint import save_cache_bytes
+    from journal.store.cache import save_cache_bytes
 
     body = text.encode("utf-8", "surrogateescape")
     path = journal.state_dir / _FOLDER / f"{session_id}.txt"

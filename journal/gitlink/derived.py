@@ -16,7 +16,7 @@ from journal.errors import JournalError
 from journal.gitlink.commits import Commit, log_format, parse_log
 from journal.gitlink.head import head_commit
 from journal.gitlink.shell import run_git, run_git_raw
-from journal.store.fingerprint import load_cache, save_cache
+from journal.store.cache import load_cache, save_cache
 from journal.store.sessions import Journal
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def _commits_at(journal: Journal, head: str, trailer: str) -> dict[str, Commit]:
     if (
         known is not None
         and isinstance(since, str)
-        and _is_ancestor(journal.root, since, head)
+        and is_ancestor(journal.root, since, head)
     ):
         commits = {**known, **_scan(journal.root, trailer, f"{since}..{head}")}
     else:
@@ -100,7 +100,9 @@ def _scan(root: Path, trailer: str, revs: str) -> dict[str, Commit]:
     return {c.sha: c for c in parse_log(out) if c.trailers}
 
 
-def _is_ancestor(root: Path, older: str, newer: str) -> bool:
+def is_ancestor(root: Path, older: str, newer: str) -> bool:
+    """Whether `older` is an ancestor of `newer` (false when history was rewritten
+    or either is not a commit)."""
     done = run_git_raw(["merge-base", "--is-ancestor", older, newer], cwd=root)
     return done.returncode == 0
 

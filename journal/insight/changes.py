@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from journal.errors import JournalError
+from journal.gitlink.derived import is_ancestor
 from journal.gitlink.head import head_commit
 from journal.gitlink.shell import run_git
-from journal.store.fingerprint import load_cache, save_cache
+from journal.store.cache import load_cache, save_cache
 
 CACHE_NAME = "commit-files.json"
 RENAMES_NAME = "renames.json"
@@ -132,7 +133,7 @@ def _renames(root: Path, state_dir: Path) -> dict[str, str]:
     if before == head and isinstance(known, dict):
         return known
     extend = isinstance(known, dict) and isinstance(before, str)
-    since = before if extend and _ancestor(root, str(before)) else None
+    since = before if extend and is_ancestor(root, str(before), "HEAD") else None
     found = _renames_since(root, since)
     if found is None:
         return {}
@@ -141,14 +142,6 @@ def _renames(root: Path, state_dir: Path) -> dict[str, str]:
             found.setdefault(old, new)  # the newer rename wins
     save_cache(path, {"head": head, "renamed": found})
     return found
-
-
-def _ancestor(root: Path, sha: str) -> bool:
-    try:
-        run_git(["merge-base", "--is-ancestor", sha, "HEAD"], cwd=root)
-    except JournalError:
-        return False  # not an ancestor (history rewritten), or not a commit
-    return True
 
 
 def _renames_since(root: Path, since: str | None) -> dict[str, str] | None:

@@ -16,37 +16,163 @@ allowance: text similarity weighs words by their rarity in the whole journal, an
 an update rescores only the rows it redoes, so the other rows keep the word counts
 of the run that made them until the next build (more than `UPDATE_SHARE` of the
 sessions changed, or the evidence too common to count moved).
+
+The map is kept in one file of the state folder with what every score assumed (the
+salt of every cache, the limit, the evidence too common to count and the commit
+HEAD named, which renames follow), decoded by msgspec straight into `Related`
+structs (100,000 of them at 10,000 sessions) and remembered by the process that
+last read or wrote it (`store/cache.py`): `site serve` regenerates in one process.
+A missing, damaged or foreign file is no map at all; the map is then built again.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from journal.insight import related as rel
-from journal.insight import relatedcache as cache
+from journal.insight.related import Related
 from journal.insight.relatedrows import (
     Evidence,
     error_pairs,
     partners,
     title_pairs,
 )
+from journal.store.cache import (
+    paused_gc,
+    remember,
+    remembered,
+    salt,
+    save_cache_bytes,
+    session_stats,
+)
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from journal.store.sessions import Journal
 
-CACHE_NAME = cache.CACHE_NAME
+CACHE_NAME = "related-map.json"
+FORMAT = 5
 UPDATE_SHARE = 0.05
 """Share of changed sessions above which the map is built again rather than
 updated (each changed session's error query reads every signature)."""
-Rows = cache.Rows
+Rows = dict[str, list[Related]]
+
+
+class _Stored(msgspec.Struct):
+    """The file's layout: sessions by position in the error lists."""
+
+    format: int
+    salt: str
+    limit: int
+    common: list[str]
+    head: str | None
+    sessions: list[str]
+    stats: list[Any]
+    inputs: list[Any]
+    related: list[list[Related]]
+    errors: dict[str, list[int]]
+
+
+class KeptMap:
+    """The map and what it was made from: each session's stats and row inputs,
+    its best related sessions and who shares an error with it."""
+
+    def __init__(
+        self,
+        stats: dict[str, Any],
+        inputs: dict[str, Any],
+        related: Rows,
+        errors: dict[str, set[str]],
+        *,
+        common: frozenset[str] = frozenset(),
+        head: str | None = None,
+    ) -> None:
+        self.stats = stats
+        self.inputs = inputs
+        self.related = related
+        self.errors = errors
+        self.common = common
+        self.head = head
+
+    @classmethod
+    def decode(cls, raw: bytes, *, under: str, limit: int) -> KeptMap | None:
+        """What `raw` holds, or None when it is damaged or was made under another
+        salt or for another limit."""
+        try:
+            with paused_gc():
+                stored = msgspec.json.decode(raw, type=_Stored)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            return None
+        if (stored.format, stored.salt, stored.limit) != (FORMAT, under, limit):
+            return None
+        sessions = stored.sessions
+        columns = (stored.stats, stored.inputs, stored.related)
+        if any(len(column) != len(sessions) for column in columns):
+            return None
+        try:
+            errors = {
+                sessions[int(n)]: {sessions[m] for m in mates}
+                for n, mates in stored.errors.items()
+            }
+        except (ValueError, IndexError):
+            return None
+        return cls(
+            dict(zip(sessions, stored.stats, strict=True)),
+            dict(zip(sessions, stored.inputs, strict=True)),
+            dict(zip(sessions, stored.related, strict=True)),
+            errors,
+            common=frozenset(stored.common),
+            head=stored.head,
+        )
+
+    def encode(self, *, under: str, limit: int) -> bytes:
+        sessions = list(self.inputs)
+        number = {sid: n for n, sid in enumerate(sessions)}
+        errors = {
+            str(number[sid]): sorted(number[m] for m in mates if m in number)
+            for sid, mates in self.errors.items()
+            if mates and sid in number
+        }
+        stored = _Stored(
+            format=FORMAT,
+            salt=under,
+            limit=limit,
+            common=sorted(self.common),
+            head=self.head,
+            sessions=sessions,
+            stats=[self.stats[sid] for sid in sessions],
+            inputs=[self.inputs[sid] for sid in sessions],
+            related=[self.related.get(sid, []) for sid in sessions],
+            errors=errors,
+        )
+        return msgspec.json.encode(stored)
+
+
+def _load(path: Path, under: str, limit: int) -> KeptMap | None:
+    """The kept map at `path`, from memory while the file is the one last seen."""
+    kept = remembered(path, [under, limit])
+    if kept is None:
+        try:
+            kept = KeptMap.decode(path.read_bytes(), under=under, limit=limit)
+        except OSError:
+            return None
+        if kept is not None:
+            remember(path, [under, limit], kept)
+    return kept  # type: ignore[no-any-return]
+
+
+def _save(path: Path, kept: KeptMap, under: str, limit: int) -> None:
+    save_cache_bytes(path, kept.encode(under=under, limit=limit))
+    remember(path, [under, limit], kept)
 
 
 def related_map(journal: Journal, *, limit: int = 10) -> Rows:
     """Each readable session's related sessions, best first (kept in the state
     folder; only what a change to a session's files or linked commits can move
     is computed again)."""
-    from journal.store.fingerprint import paused_gc
-
     with paused_gc():  # ~10 objects a session kept, a million made: see there
         return _related_map(journal, limit)
 
@@ -61,27 +187,35 @@ def related_to(ranker: rel.Ranker, sid: str, *, limit: int = 10) -> list[rel.Rel
 
 def _related_map(journal: Journal, limit: int) -> Rows:
     from journal.gitlink.head import head_commit
-    from journal.insight.sigindex import records, session_stats
+    from journal.insight.sigindex import records
 
     path = journal.state_dir / CACHE_NAME
-    kept = cache.load(path, limit=limit)
+    under = salt(journal)
+    kept = _load(path, under, limit)
     head = head_commit(journal.root)
     current = kept is not None and kept.head == head  # renames follow HEAD
-    if kept is not None and current and session_stats(journal) == kept.stats:
+    if kept is not None and current and _unmoved(journal, kept):
         return kept.related  # no file moved: nor did any score
     found = records(journal)
-    if kept is not None and current and _same(found, kept):
+    digests = _digests(found, kept)
+    if (
+        kept is not None
+        and current
+        and digests.keys() == kept.inputs.keys()
+        and all(kept.inputs[sid][0] == digest for sid, digest in digests.items())
+    ):
         # Files rewritten over the same features (a note logged): no score moved;
         # their new stat is kept, so the next run stops at the one above.
         kept.stats = {sid: record["stat"] for sid, record in found.items()}
-        cache.save(path, kept, limit=limit)
+        _save(path, kept, under, limit)
         return kept.related
     ranker = rel.ranker_with_git(
         journal, {sid: record["features"] for sid, record in found.items()}
     )
     if kept is not None and kept.common != ranker.common:
         kept = None  # evidence too common to count changed: every score may have
-    inputs = _inputs(found, ranker, kept)
+    # What each session's row is made of: its features and its commits' files.
+    inputs = {sid: [digest, ranker.changed[sid]] for sid, digest in digests.items()}
     if kept is not None:
         dirty = {sid for sid, value in inputs.items() if kept.inputs.get(sid) != value}
         removed = set(kept.inputs) - set(inputs)
@@ -94,44 +228,27 @@ def _related_map(journal: Journal, limit: int) -> Rows:
     if kept is None:
         related, errors = build(ranker, limit=limit)
     stats = {sid: record["stat"] for sid, record in found.items()}
-    fresh = cache.KeptMap(
-        stats, inputs, related, errors, common=ranker.common, head=head
-    )
-    cache.save(path, fresh, limit=limit)
+    fresh = KeptMap(stats, inputs, related, errors, common=ranker.common, head=head)
+    _save(path, fresh, under, limit)
     return related
 
 
-def _same(found: dict[str, Any], kept: cache.KeptMap) -> bool:
-    """Whether the sessions are those of `kept` with the same features: the same
-    stat, or a new stat over features of the same digest (a note logged rewrites
-    the timeline, not the features)."""
-    if len(found) != len(kept.inputs):
+def _unmoved(journal: Journal, kept: KeptMap) -> bool:
+    """Whether the sessions are those of `kept`, their files where they were."""
+    folder, ids = str(journal.sessions_dir), journal.session_ids()
+    if len(ids) != len(kept.stats):
         return False
-    for sid, record in found.items():
-        before = kept.inputs.get(sid)
-        if before is None:
-            return False
-        if kept.stats[sid] != record["stat"] and before[0] != _digest(record):
-            return False
-    return True
+    stats = kept.stats
+    return all(stats.get(sid) == session_stats(folder, sid) for sid in ids)
 
 
-def _digest(record: dict[str, Any]) -> str:
+def _digests(found: dict[str, Any], kept: KeptMap | None) -> dict[str, str]:
+    """A digest of each session's features: kept from the last map for a session
+    whose files kept their stat (its features did too), made for the others (a
+    note logged rewrites the timeline, not the features)."""
     import hashlib
 
-    import msgspec
-
-    raw = msgspec.json.encode(record["features"])
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
-
-
-def _inputs(
-    found: dict[str, Any], ranker: rel.Ranker, kept: cache.KeptMap | None
-) -> dict[str, Any]:
-    """What each session's row is made of: the digest of its features and the
-    files its commits changed. A session whose files kept their stat kept its
-    features, so only the others are digested."""
-    inputs = {}
+    digests = {}
     for sid, record in found.items():
         before = kept.inputs.get(sid) if kept is not None else None
         if (
@@ -139,16 +256,11 @@ def _inputs(
             and kept is not None
             and kept.stats[sid] == record["stat"]
         ):
-            digest = before[0]
+            digests[sid] = before[0]
         else:
-            digest = _digest(record)
-        inputs[sid] = [digest, ranker.changed[sid]]
-    return inputs
-
-
-def all_related(ranker: rel.Ranker, *, limit: int = 10) -> Rows:
-    """`ranker.related(s)` for every session `s`, scoring candidate pairs only."""
-    return build(ranker, limit=limit)[0]
+            raw = msgspec.json.encode(record["features"])
+            digests[sid] = hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return digests
 
 
 def build(ranker: rel.Ranker, *, limit: int) -> tuple[Rows, dict[str, set[str]]]:
@@ -168,7 +280,7 @@ def build(ranker: rel.Ranker, *, limit: int) -> tuple[Rows, dict[str, set[str]]]
 
 def update(
     ranker: rel.Ranker,
-    kept: cache.KeptMap,
+    kept: KeptMap,
     dirty: set[str],
     removed: set[str],
     *,

@@ -1,9 +1,10 @@
-"""The signature index: every session's features, cached in the state folder by the
-stat of its two files, and the small digest of it that `journal log` reads.
+"""The features of every session, a facet of the session records, and the small
+digest of them that `journal log` reads.
 
 Two files, written by `refresh`:
 
-- `related-index.json`: the features of every session (see `insight/features.py`);
+- `related-index.json`: the `related-index` facet of the session records
+  (`store/cache.py`): the features of every session (see `insight/features.py`);
   only sessions whose files changed are read again.
 - `seen-digest`, made from it by the commands that pass `digest` (`new`, `close`,
   `import`, `related`) once it is behind: what the "seen before" line needs and
@@ -19,19 +20,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError
 from journal.insight.seen import FORMAT, SEEN_NAME, shard_of
-from journal.store.cache import code_digest, salt
-from journal.store.fingerprint import (
-    load_cache,
-    save_cache_bytes,
-    stat_key,
-    stats_in_use,
-)
-from journal.store.layout import SESSION_FILE, TIMELINE_FILE
+from journal.store.cache import code_digest, save_cache_bytes, stat_key
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -39,7 +32,8 @@ if TYPE_CHECKING:
 
     from journal.store.sessions import Journal
 
-FEATURES_NAME = "related-index.json"
+FACET = "related-index"
+"""The facet of the session records (`store/cache.py`) holding the features."""
 FEATURES_FORMAT = 4
 """Bumped when the features change shape (2: each signature's words kept; 3: the
 session's facts, `previous` and term counts; 4: its names and citations)."""
@@ -49,14 +43,6 @@ MAX_SHARDS = 64
 
 Record = dict[str, Any]
 """One session's entry: the stat of its two files and its features."""
-_LOADED: dict[str, tuple[list[Any], dict[str, Record], bool]] = {}
-"""The cache file last read or written by this process, by path, with its stat
-and salt: a
-site build reads it for the related map and again for the hotspots, and `site
-serve` after every change."""
-_SEEN_UNDER: dict[str, tuple[dict[str, list[int]], dict[str, Record]]] = {}
-"""The records last returned under stats taken by a live server (`stats_taken`):
-the site asks twice per generation (related sessions, hotspots)."""
 
 
 def refresh(journal: Journal, *, digest: bool = False) -> dict[str, dict[str, Any]]:
@@ -66,77 +52,53 @@ def refresh(journal: Journal, *, digest: bool = False) -> dict[str, dict[str, An
 
 
 def records(journal: Journal, *, digest: bool = False) -> dict[str, Record]:
-    """Every readable session's record, oldest first; only sessions whose files
-    changed are read again. The features cache is updated when one was; the
-    digest too with `digest`, else it is marked behind and made on the next call
-    with `digest` — at 10,000 sessions it takes ~1.4 s, which `site serve` would
-    pay after every change for a lookup only `journal log` makes."""
-    path = journal.state_dir / FEATURES_NAME
-    taken = stats_in_use()
-    seen_now = _SEEN_UNDER.get(str(path))
-    if not digest and taken is not None and seen_now and seen_now[0] is taken:
-        return seen_now[1]  # asked again under the same stats: nothing moved
-    salted = salt(journal)
-    cached, digested = _load(path, salted)
-    fresh: dict[str, Record] = {}
-    changed = False
-    folder = f"{journal.sessions_dir}{os.sep}"  # a property: made once, not per session
-    for session_id in journal.session_ids():
-        before = cached.get(session_id)
-        record = _record(journal, folder, session_id, before)
-        changed = changed or record is not before
-        if record is not None:
-            fresh[session_id] = record
-    changed = changed or len(fresh) != len(cached)
-    seen = journal.state_dir / SEEN_NAME
-    behind = changed or not digested or not seen.is_file()
-    if changed or (digest and behind):
-        import msgspec
+    """Every readable session's stats and features, oldest first; only sessions
+    whose files changed are read again. With `digest`, the digest is made again
+    when it is behind the features; without, it is left behind — at 10,000
+    sessions it takes ~1.4 s, which `site serve` would pay after every change for a
+    lookup only `journal log` makes."""
+    from journal.store.cache import Records
 
-        if digest:
-            features = {sid: record["features"] for sid, record in fresh.items()}
-            save_cache_bytes(seen, digest_bytes(features))
-        now_digested = digest or not behind
-        stored = {
-            "salt": salted,
-            "format": FEATURES_FORMAT,
-            "digested": now_digested,
-            "sessions": fresh,
-        }
-        save_cache_bytes(path, msgspec.json.encode(stored))
-        _LOADED[str(path)] = ([stat_key(path), salted], fresh, now_digested)
-    if taken is not None:
-        _SEEN_UNDER[str(path)] = (taken, fresh)
-    return fresh
-
-
-def session_stats(journal: Journal) -> dict[str, list[list[int] | None]]:
-    """Each session's two files' stat, as the records keep them: what tells a
-    cache made from the records that none changed, without reading them."""
-    folder = f"{journal.sessions_dir}{os.sep}"
-    return {
-        sid: [
-            stat_key(f"{folder}{sid}{os.sep}{SESSION_FILE}"),
-            stat_key(f"{folder}{sid}{os.sep}{TIMELINE_FILE}"),
-        ]
-        for sid in journal.session_ids()
+    index = Records(
+        journal,
+        FACET,
+        lambda sid: _features(journal, sid),
+        extra=str(FEATURES_FORMAT),
+        fields=frozenset(("features",)),
+        big=True,
+    )
+    found = {
+        sid: {"stat": index.stats[sid], "features": record["features"]}
+        for sid, record in index.records().items()
+        if "error" not in record
     }
+    index.save()
+    seen = journal.state_dir / SEEN_NAME
+    made_from = stat_key(journal.state_dir / f"{FACET}.json")
+    if digest and _made_from(seen) != made_from:
+        features = {sid: record["features"] for sid, record in found.items()}
+        save_cache_bytes(seen, digest_bytes(features, made_from))
+    return found
 
 
-def _load(path: Path, salt: str) -> tuple[dict[str, Record], bool]:
-    """The cached records (none when the cache is missing, damaged or made under
-    another salt), and whether the digest was made from them."""
-    known = _LOADED.get(str(path))
-    stat = stat_key(path)
-    if known is not None and stat is not None and known[0] == [stat, salt]:
-        return known[1], known[2]
-    stored = load_cache(path)
-    current = stored.get("salt") == salt and stored.get("format") == FEATURES_FORMAT
-    cached = stored.get("sessions") if current else None
-    cached = cached if isinstance(cached, dict) else {}
-    digested = bool(stored.get("digested"))
-    _LOADED[str(path)] = ([stat, salt], cached, digested)
-    return cached, digested
+def _features(journal: Journal, session_id: str) -> Record:
+    from journal.insight.features import session_features
+
+    try:
+        session = journal.load(session_id)
+        events = journal.events(session_id, strict=False)
+    except JournalError as exc:
+        return {"error": exc.one_line()}
+    return {"features": session_features(session_id, session, events)}
+
+
+def _made_from(seen: Path) -> Any:
+    """The stat of the features' file the digest at `seen` was made from."""
+    try:
+        with seen.open("rb") as handle:
+            return json.loads(handle.readline()).get("of", False)
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def refresh_quietly(journal: Journal) -> None:
@@ -147,27 +109,10 @@ def refresh_quietly(journal: Journal) -> None:
         refresh(journal, digest=True)
 
 
-def _record(
-    journal: Journal, sessions: str, session_id: str, cached: Any
-) -> Record | None:
-    from journal.insight.features import session_features
-
-    # Strings, not paths: pathlib's joins cost ~0.3 s at 10,000 sessions.
-    folder = f"{sessions}{session_id}{os.sep}"
-    stats = [stat_key(folder + SESSION_FILE), stat_key(folder + TIMELINE_FILE)]
-    if isinstance(cached, dict) and cached.get("stat") == stats:
-        return cached
-    try:
-        session = journal.load(session_id)
-        events = journal.events(session_id, strict=False)
-    except JournalError:
-        return None
-    return {"stat": stats, "features": session_features(session_id, session, events)}
-
-
-def digest_bytes(features: dict[str, dict[str, Any]]) -> bytes:
+def digest_bytes(features: dict[str, dict[str, Any]], of: Any = None) -> bytes:
     """The digest of every session's features, laid out as `insight/seen.py` reads
-    it: a JSON header line giving each part's byte range, then the parts."""
+    it: a JSON header line giving each part's byte range (and `of`, the stat of the
+    features' file it was made from), then the parts."""
     from journal.insight.signatures import informative
 
     by_kind: dict[str, list[tuple[list[Any], frozenset[str]]]] = {}
@@ -187,7 +132,12 @@ def digest_bytes(features: dict[str, dict[str, Any]]) -> bytes:
     parts: dict[str, bytes] = {"roots": _dumps(roots)}
     for kind, bucket in sorted(by_kind.items()):
         parts.update(_bucket_parts(kind, bucket))
-    header: dict[str, Any] = {"code": code_digest(), "format": FORMAT, "parts": {}}
+    header: dict[str, Any] = {
+        "code": code_digest(),
+        "format": FORMAT,
+        "of": of,
+        "parts": {},
+    }
     at = 0
     for name, blob in parts.items():
         header["parts"][name] = [at, len(blob)]

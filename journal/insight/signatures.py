@@ -53,7 +53,6 @@ _CODE_RE = _Lazy(
     r"EACCES|ENOENT|ETIMEDOUT|EPIPE|EADDRINUSE|EMFILE|ENOMEM|EPERM|EEXIST|"
     r"EHOSTUNREACH|ENOTFOUND|EAI_AGAIN)\b"
 )
-_DOTTED_RE = _Lazy(r"\b([a-z_]\w*(?:\.[a-z_]\w*)*\.[A-Z]\w+)\b")
 _ERROR_WORDS = _Lazy(
     r"\b(errors?|exceptions?|traceback|fail(?:ed|ure|s|ing)?|fatal|panic|refused|"
     r"denied|timed out|timeout|crash(?:ed|es)?|oom|killed|unable|cannot|can't|"
@@ -235,14 +234,6 @@ def _type_match(line: str) -> re.Match[str] | None:
     return mentions[-1] if mentions else first
 
 
-def looks_like_error(line: str) -> bool:
-    return bool(
-        _TYPE_RE.search(line)
-        or _CODE_RE.re.search(line)
-        or _ERROR_WORDS.re.search(line)
-    )
-
-
 def line_signature(line: str, *, any_error_word: bool = True) -> Signature | None:
     """The signature of one line, or None for a line that is not an error or holds
     only boilerplate. Without `any_error_word` the line must name an exception type
@@ -333,11 +324,6 @@ def clean_path(path: str) -> str | None:
     if "/" not in path and "." not in path:
         return None
     return path
-
-
-def dotted_names(text: str) -> list[str]:
-    """`module.Class` names a text mentions (exception types aside)."""
-    return list(dict.fromkeys(m[1] for m in _DOTTED_RE.re.finditer(text)))
 
 
 def similar(a: Signature | frozenset[str], b: Signature | frozenset[str]) -> float:

@@ -21,9 +21,8 @@ from journal.errors import JournalError
 from journal.render import stamp
 from journal.render.index import Entry, SessionIndex
 from journal.render.stamp import REPORT_RE
-from journal.store.cache import salt
+from journal.store.cache import load_cache, one_stat_pass, salt, save_cache, stat_key
 from journal.store.files import atomic_write
-from journal.store.fingerprint import load_cache, save_cache, stat_key
 from journal.store.sessions import Journal
 
 if TYPE_CHECKING:
@@ -43,6 +42,11 @@ def render_all(
     journal: Journal, *, out_dir: Path | None = None, ascii: bool = False
 ) -> BatchResult:
     """Bring every report in `out_dir` (default: the reports dir) up to date."""
+    with one_stat_pass(journal):
+        return _render_all(journal, out_dir, ascii)
+
+
+def _render_all(journal: Journal, out_dir: Path | None, ascii: bool) -> BatchResult:
     target = stamp.reports_folder(journal, out_dir)
     result = BatchResult(target)
     facts = stamp.facts_now(journal, target, ascii)  # before anything is read

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import JournalError
-from journal.store.cache import Records
-from journal.store.fingerprint import read_or_empty
+from journal.store.cache import Records, read_or_empty
 from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.sessions import Journal
 

@@ -29,8 +29,13 @@ import os
 import re
 import struct
 
-from journal.store.cache import common_dir, head_from_files, salt
-from journal.store.fingerprint import save_cache_bytes, stat_key
+from journal.store.cache import (
+    common_dir,
+    head_from_files,
+    salt,
+    save_cache_bytes,
+    stat_key,
+)
 from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.locate import git_dir
 

@@ -14,12 +14,12 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from journal.store.cache import salt
-from journal.store.fingerprint import (
+from journal.store.cache import (
     load_cache,
+    salt,
     save_cache_bytes,
-    source_files,
     stat_key,
+    tree_stats,
 )
 
 if TYPE_CHECKING:
@@ -35,11 +35,8 @@ def global_key(journal: Journal, flags: str) -> str:
 
 
 def evidence_stamp(folder: Path) -> list[Any]:
-    stamp: list[Any] = []
-    for path in sorted(source_files(folder)):
-        st = path.stat()
-        stamp.append([path.relative_to(folder).as_posix(), st.st_size, st.st_mtime_ns])
-    return stamp
+    """The stat keys of every file of a session's evidence folder."""
+    return tree_stats(str(folder))
 
 
 class PageCache:

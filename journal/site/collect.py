@@ -175,7 +175,7 @@ def collect(journal: Journal, memory: Recall | None = None) -> Collected:
     from journal.insight.followups import link_steps
     from journal.site.records import SiteIndex
     from journal.site.rowcache import NAME
-    from journal.store.fingerprint import paused_gc
+    from journal.store.cache import paused_gc
 
     infos: list[SessionInfo] = []
     problems: list[tuple[str, str]] = []

@@ -19,7 +19,6 @@ from journal.site.tables import (
     session_table,
 )
 
-Pages = dict[str, str]
 Makers = dict[str, Callable[[], str]]
 
 

@@ -67,6 +67,15 @@ def generate(
     """Write every page of the site into the configured docs folder; given the
     `memory` of the last generation in this process (`journal site serve`), only
     the pages a change since can show on are made."""
+    from journal.store.cache import one_stat_pass
+
+    with one_stat_pass(journal):
+        return _generate(journal, offline, site_dir, memory)
+
+
+def _generate(
+    journal: Journal, offline: bool, site_dir: Path | None, memory: Memory | None
+) -> Generated:
     started = time.perf_counter()
     site = journal.config.site
     docs = docs_dir_of(journal)

@@ -15,7 +15,6 @@ LESSONS = "lessons.md"
 METRICS = "metrics.md"
 HOTSPOTS = "hotspots.md"
 TAGS = "tags/index.md"
-ASSETS = "assets"
 
 
 def session_page(session_id: str) -> str:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.site.safety import unchanged_line
-from journal.store.fingerprint import paused_gc, save_cache_bytes
+from journal.store.cache import paused_gc, save_cache_bytes
 
 FORMAT = 1
 NAME = "site-rows"

@@ -18,7 +18,7 @@ from journal import process
 from journal.errors import JournalError
 from journal.site.build import Builder, builder_for, prepare, start_builder
 from journal.site.live import Memory
-from journal.store.fingerprint import stat_key, stat_keys, stats_taken
+from journal.store.cache import stat_key, stat_keys, stats_taken
 from journal.store.locate import CONFIG_NAME
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ POLL_S = 0.4
 DIRTY_ABOVE = 200
 """Sessions above which MkDocs rebuilds only changed pages (`--dirty`)."""
 Snapshot = dict[str, list[int]]
-"""Each watched file's `fingerprint.stat_key`, by path."""
+"""Each watched file's `cache.stat_key`, by path."""
 
 
 def snapshot(journal: Journal) -> Snapshot:

@@ -15,7 +15,7 @@ from journal.site.indexes import index_makers
 from journal.site.lessons_page import lessons_page
 from journal.site.metrics_page import metrics_page
 from journal.site.safety import defang_links
-from journal.store.fingerprint import paused_gc
+from journal.store.cache import paused_gc
 
 if TYPE_CHECKING:
     from journal.insight.hotspots import Hotspots

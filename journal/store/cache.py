@@ -10,8 +10,14 @@ per-session records most of them are.
   use. Every cache that outlives a process keeps it and is dropped when it differs.
 - **HEAD** (`head_from_files`, `head`): the commit HEAD names, read from git's files
   without a process (`gitlink/head.py` asks git when the layout is not a plain one).
-- **The sessions' stats**: one stat key a file (`fingerprint.stat_key`: mtime,
-  size, inode, ctime); a session is the stats of its two files (`session_stats`).
+- **The sessions' stats**: one stat key a file (`stat_key`: mtime, size, inode,
+  ctime); a session is the stats of its two files (`session_stats`). A live server
+  takes every stat once per look (`stat_keys`) and lets the generation that follows
+  answer from them (`stats_taken`).
+- **The files**: one reader (`load_cache`, decoded with the collector paused:
+  `paused_gc`) and one best-effort atomic writer (`save_cache`, `save_cache_bytes`)
+  for every cache file, and one memory of the file a process last read or wrote
+  (`remembered`, `remember`): a site build asks twice for the same facet.
 - **Per-session records** (`Records`): one JSON file a facet in the state folder
   (`<facet>.json`), session id → the record `build` makes of its files, reused while the
   session's stats and the salt are those it was made under; written atomically
@@ -25,6 +31,7 @@ work it would have saved.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -32,12 +39,6 @@ import re
 import sys
 
 from journal import __version__
-from journal.store.fingerprint import (
-    load_cache,
-    read_or_empty,
-    save_cache_bytes,
-    stat_key,
-)
 from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.locate import CONFIG_NAME
 
@@ -45,6 +46,7 @@ TYPE_CHECKING = False  # `typing` alone costs ~8 ms of start-up (fast paths use 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
     from pathlib import Path
+    from types import TracebackType
     from typing import Any, Protocol
 
     Record = dict[str, Any]
@@ -135,6 +137,186 @@ def salt(journal: Journal) -> str:
     return digest.hexdigest()[:32]
 
 
+# --- files ----------------------------------------------------------------------
+
+
+def stat_key(path: Path | str) -> list[int] | None:
+    """What changes when a file is rewritten or replaced: mtime, size, inode, and
+    ctime, which every write moves — even one that puts the old mtime back."""
+    if _KNOWN:
+        known = _KNOWN[-1].get(path if type(path) is str else str(path))
+        if known is not None:
+            return known
+    try:
+        st = os.stat(path)  # noqa: PTH116 - strings: pathlib costs at 10,000 sessions
+    except OSError:
+        return None
+    return _key_of(st)
+
+
+def _key_of(st: os.stat_result) -> list[int]:
+    return [st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns]
+
+
+_KNOWN: list[dict[str, list[int]]] = []
+
+
+class _Scope:
+    """A `with` block whose end is `close` (a class, not `contextlib`: the fast
+    paths import this module)."""
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class stats_taken(_Scope):  # lower case: used like a function, `with stats_taken(...)`
+    """`stat_key` answered from stats just taken (`stat_keys`), for the files they
+    cover: `journal site serve` stats every file of the journal to see what changed,
+    and the generation that follows need not stat them all again.
+
+    Sound for the same reason as a stat taken before reading: a file written after
+    these stats were taken is recorded under its old stat, so the next look sees it
+    changed and its work is done again. Other paths are stat'ed as usual.
+    """
+
+    def __init__(self, found: dict[str, list[int]]) -> None:
+        self.found = found
+
+    def __enter__(self) -> None:
+        _KNOWN.append(self.found)
+
+    def close(self) -> None:
+        _KNOWN.pop()
+
+
+def one_stat_pass(journal: Journal) -> stats_taken:
+    """`with one_stat_pass(journal):` every file of the sessions folder stat'ed once,
+    and every facet read in the block answering from those stats (`render --all`,
+    a site generation: else each facet, the stamp and the related map stat every
+    session again). Inside a live server's block, its stats are kept."""
+    found = stats_in_use()
+    if found is None:
+        found = {}
+        stat_keys(str(journal.sessions_dir), found)
+    return stats_taken(found)
+
+
+def stats_in_use() -> dict[str, list[int]] | None:
+    """The stats `stat_key` answers from (`stats_taken`), if any: while the same
+    ones are in use, files they cover are taken as unchanged."""
+    return _KNOWN[-1] if _KNOWN else None
+
+
+def stat_keys(folder: str, found: dict[str, list[int]]) -> None:
+    """The `stat_key` of every file under `folder` (hidden folders left out), into
+    `found` by path: `os.scandir` and plain strings, as `stat_key`'s callers build
+    them (a tenth of a second for 20,000 files)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith("."):
+                    stat_keys(entry.path, found)
+                continue
+            st = entry.stat()
+        except OSError:
+            continue
+        found[entry.path] = _key_of(st)
+
+
+def read_or_empty(path: Path) -> bytes:
+    """A file's bytes; empty when it cannot be read (a named pipe is never waited
+    on, a folder or a device never read)."""
+    from journal.store.files import read_bytes
+
+    try:
+        return read_bytes(path)
+    except OSError:
+        return b""
+
+
+def load_cache(path: Path) -> dict[str, Any]:
+    """A cache file's JSON object; empty when it is missing or damaged."""
+    try:
+        with paused_gc():
+            data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+class paused_gc(_Scope):  # lower case: used like a function, `with paused_gc():`
+    """The cycle collector paused for work that makes many small objects and no
+    cycles worth collecting, and what it made moved out of the collector's sight.
+
+    Each object made counts toward the next collection, and each full one walks
+    every object alive: at 10,000 sessions a 15 MB cache takes 0.34 s to decode
+    with the collector running, 0.06 s without. Resuming is not enough: the
+    millions of objects made while paused are then walked by the next three
+    collections (0.97 s of 300,000 allocations after that decode, 0.09 s once
+    frozen). `gc.freeze` moves everything alive to a generation no collection
+    walks; reference counting still frees each object when it is dropped.
+    """
+
+    def __enter__(self) -> None:
+        self.enabled = gc.isenabled()
+        gc.disable()
+
+    def close(self) -> None:
+        gc.freeze()
+        if self.enabled:
+            gc.enable()
+
+
+def save_cache(path: Path, data: dict[str, Any]) -> None:
+    """Write a cache atomically, as sorted JSON; any failure is ignored: a cache
+    that cannot be written only costs the work it would have saved."""
+    save_cache_bytes(path, json.dumps(data, sort_keys=True).encode("utf-8"))
+
+
+def save_cache_bytes(path: Path, data: bytes) -> None:
+    """`save_cache` for a cache with a layout of its own."""
+    from journal.errors import JournalError
+    from journal.store.files import atomic_write
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data)
+    except (OSError, JournalError):
+        pass
+
+
+_LOADED: dict[str, tuple[object, Any]] = {}
+"""The cache file each path last held when this process read or wrote it: its
+stat and what it was made under (`under`), and what it holds."""
+
+
+def remembered(path: Path, under: object) -> Any:
+    """What `remember` kept of the file at `path` under `under`, while the file is
+    still the one kept (else None: read it)."""
+    known = _LOADED.get(str(path))
+    stat = stat_key(path)
+    if known is not None and stat is not None and known[0] == [stat, under]:
+        return known[1]
+    return None
+
+
+def remember(path: Path, under: object, value: Any) -> None:
+    """Keep `value` as what the file at `path` holds (just read or written)."""
+    _LOADED[str(path)] = ([stat_key(path), under], value)
+
+
 # --- HEAD -----------------------------------------------------------------------
 
 _SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
@@ -211,7 +393,9 @@ class Records:
     session's files; `fields` names the keys every record has unless it holds an
     `error`; `extra` is what this facet depends on besides the salt (the rules of
     `check`). Stats are taken before the files are read, so an edit racing a build
-    leaves a stale stat behind, never a stale record."""
+    leaves a stale stat behind, never a stale record. `big`: the facet is written
+    with msgspec (the features, 15 MB at 10,000 sessions: 10 times faster than
+    `json`); every facet is read with `json`."""
 
     def __init__(
         self,
@@ -221,6 +405,7 @@ class Records:
         *,
         extra: str = "",
         fields: frozenset[str] = frozenset(),
+        big: bool = False,
     ) -> None:
         self.journal = journal
         self._name = facet
@@ -228,6 +413,7 @@ class Records:
         self._build = build
         self._fields = fields
         self._extra = extra
+        self._big = big
         self.salt = f"{salt(journal)}:{extra}"
         """What the records were made under: the salt of every cache and `extra`."""
         self._sessions = str(journal.sessions_dir)
@@ -290,7 +476,13 @@ class Records:
             return
         data = {"format": FORMAT, "salt": self.salt, "sessions": self._cache}
         # Unsorted: the sessions are in order, and sorting 10,000 records costs.
-        save_cache_bytes(self._path, json.dumps(data).encode("utf-8"))
+        if self._big:
+            import msgspec
+
+            save_cache_bytes(self._path, msgspec.json.encode(data))
+        else:
+            save_cache_bytes(self._path, json.dumps(data).encode("utf-8"))
+        remember(self._path, self.salt, self._cache)
         self._dirty = False
 
     def again(self, journal: Journal) -> None:
@@ -313,11 +505,18 @@ class Records:
         return "error" in record or self._fields <= record.keys()
 
     def _load(self) -> dict[str, Any]:
+        """The stored records, from memory while the file is the one this process
+        last read or wrote; none when it is missing, damaged or of another salt."""
+        known = remembered(self._path, self.salt)
+        if known is not None:
+            return known  # type: ignore[no-any-return]
         stored = load_cache(self._path)
-        if stored.get("format") != FORMAT or stored.get("salt") != self.salt:
-            return {}
         sessions = stored.get("sessions")
-        return sessions if isinstance(sessions, dict) else {}
+        if stored.get("format") != FORMAT or stored.get("salt") != self.salt:
+            sessions = None
+        sessions = sessions if isinstance(sessions, dict) else {}
+        remember(self._path, self.salt, sessions)
+        return sessions
 
 
 POOL_MIN = 400

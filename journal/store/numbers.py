@@ -24,8 +24,7 @@ import re
 import zlib
 from pathlib import Path
 
-from journal.store.cache import code_digest
-from journal.store.fingerprint import read_or_empty, save_cache_bytes, stat_key
+from journal.store.cache import code_digest, read_or_empty, save_cache_bytes, stat_key
 from journal.store.ids import number_of
 
 _NAME = "numbers.txt"

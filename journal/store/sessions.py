@@ -17,11 +17,7 @@ from journal.errors import ConflictError, NotFoundError, UsageError
 from journal.store import ids
 from journal.store.config import Config, load_config
 from journal.store.files import atomic_write, locked, remove_stale_temps
-
-# Re-exported: site/records.py and insight/sigindex.py still import the two names
-# from here (both are being rewritten elsewhere; they move to `layout` after that).
-from journal.store.layout import SESSION_FILE as SESSION_FILE
-from journal.store.layout import TIMELINE_FILE as TIMELINE_FILE
+from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.locate import find_root, state_dir
 from journal.store.validation import events_of_file, refuse_link, session_of_text
 from journal.when import zone

@@ -81,11 +81,6 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def read_yaml(path: Path) -> Any:
-    """Parse a YAML file with the fast strict loader."""
-    return parse_yaml(read_text(path), where=str(path))
-
-
 def conflict_lines(text: str) -> list[int]:
     """1-based numbers of the lines that open a merge conflict (`<<<<<<< `)."""
     return [

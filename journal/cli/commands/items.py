@@ -40,15 +40,8 @@ def _add(
     from journal.store.sessions import Journal
 
     changed = add_item(Journal.open(), session, key, item, redact=not no_redact)
-    emit(
-        {
-            "session": changed.session_id,
-            "number": changed.number,
-            "redacted": list(changed.redacted),
-        },
-        f"added {label} {changed.number} to {changed.session_id}"
-        + redaction_note(changed.redacted),
-        as_json=as_json,
+    _said(
+        changed, "number", changed.number, f"added {label} {changed.number} to", as_json
     )
 
 
@@ -67,13 +60,18 @@ def _update(
     changed = update_item(
         Journal.open(), session, key, number, changes, redact=not no_redact
     )
+    _said(changed, "number", number, f"{label} {number} in", as_json)
+
+
+def _said(changed: Any, key: str, number: int | None, done: str, as_json: bool) -> None:
+    """`<done> <session>` and the redaction note, or its JSON (`key`: `number`)."""
     emit(
         {
             "session": changed.session_id,
-            "number": number,
+            key: number,
             "redacted": list(changed.redacted),
         },
-        f"{label} {number} in {changed.session_id}" + redaction_note(changed.redacted),
+        f"{done} {changed.session_id}" + redaction_note(changed.redacted),
         as_json=as_json,
     )
 
@@ -111,16 +109,7 @@ def option_choose(
     from journal.store.sessions import Journal
 
     changed = choose_option(Journal.open(), session, number, why, redact=not no_redact)
-    emit(
-        {
-            "session": changed.session_id,
-            "chosen": number,
-            "redacted": list(changed.redacted),
-        },
-        f"chose option {number} in {changed.session_id}"
-        + redaction_note(changed.redacted),
-        as_json=as_json,
-    )
+    _said(changed, "chosen", number, f"chose option {number} in", as_json)
 
 
 def _decision(decision: str, why: str | None) -> dict[str, Any]:

@@ -22,8 +22,8 @@ _WHERE_LINE = re.compile(r":(\d+)(?::\d+)?$")
 
 
 @dataclass
-class SessionFacts:
-    """One session as the rules see it; parts are read on first use."""
+class SessionFiles:
+    """A session and its two files' paths, as the findings name them."""
 
     journal: Journal
     session_id: str
@@ -34,6 +34,11 @@ class SessionFacts:
         folder = f"{self.journal.config.sessions_dir}/{self.session_id}"
         self.session_file = f"{folder}/{SESSION_FILE}"
         self.timeline_file = f"{folder}/{TIMELINE_FILE}"
+
+
+@dataclass
+class SessionFacts(SessionFiles):
+    """One session as the rules see it; parts are read on first use."""
 
     @cached_property
     def loaded(self) -> tuple[Session | None, JournalError | None]:

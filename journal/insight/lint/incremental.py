@@ -11,17 +11,16 @@ they point at), kept in the same record.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from journal.insight.index import StepRow, steps_session
-from journal.insight.lint.facts import JournalFacts, SessionFacts
+from journal.insight.lint.facts import JournalFacts, SessionFacts, SessionFiles
 from journal.insight.lint.registry import Finding, Rule
 from journal.record import Record as FrozenRecord
 from journal.store.cache import Records
 from journal.store.ids import number_of
-from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.sessions import Journal
 
 Record = dict[str, Any]
@@ -62,19 +61,10 @@ class EventRow(FrozenRecord):
 
 
 @dataclass
-class CachedFacts:
+class CachedFacts(SessionFiles):
     """A session as the cross-session rules see it, rebuilt from its record."""
 
-    journal: Journal
-    session_id: str
     record: Record
-    session_file: str = field(init=False)
-    timeline_file: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        folder = f"{self.journal.config.sessions_dir}/{self.session_id}"
-        self.session_file = f"{folder}/{SESSION_FILE}"
-        self.timeline_file = f"{folder}/{TIMELINE_FILE}"
 
     @cached_property
     def session(self) -> SessionRow | None:
