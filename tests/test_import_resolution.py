@@ -6,9 +6,13 @@ a header), so a team's imported history sat among its live incidents.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from journal.importer import parse_report
+from tests.conftest import Cli
 
 REPORT = """# Queue workers stalled
 
@@ -79,3 +83,24 @@ def test_entries_after_the_resolution_leave_the_end_unset() -> None:
     assert session["status"] == "resolved"
     assert "ended" not in session
     assert [e["kind"] for e in events].count("resolved") == 1
+
+
+def test_a_resolved_report_without_an_end_is_not_shown_as_ongoing(
+    cli: Cli, tmp_path: Path
+) -> None:
+    after = "- 2024-03-14 16:00 UTC: Released 2.2.0 with the fix\n"
+    report = tmp_path / "stalled.md"
+    report.write_text(REPORT.format(last="Service restored", after=after))
+    out = json.loads(cli.ok("import", str(report), "--json").out)
+    rendered = cli.ok("render", out["files"][0]["session_id"]).out
+    assert "ongoing" not in rendered
+    assert "- **Date:** 2024-03-13 – 2024-03-14" in rendered
+    assert "09:00 – 2024-03-14 16:00, end not recorded (UTC)" in rendered
+
+
+def test_an_open_session_is_still_ongoing(cli: Cli, tmp_path: Path) -> None:
+    report = tmp_path / "stalled.md"
+    report.write_text(REPORT.format(last="Watching the queue drain", after=""))
+    out = json.loads(cli.ok("import", str(report), "--json").out)
+    rendered = cli.ok("render", out["files"][0]["session_id"]).out
+    assert "09:00 – ongoing (UTC)" in rendered

@@ -124,8 +124,10 @@ def build_context(
     ascii: bool,
     commit_url: CommitUrl,
     related: Sequence[Related] = (),
+    closed: bool = False,
 ) -> dict[str, Any]:
-    """The template context of one report."""
+    """The template context of one report; `closed`: its status is one of the
+    journal's closed statuses."""
     from journal.render.fold import fold
 
     moments = [e.at for e in events] + [
@@ -151,6 +153,7 @@ def build_context(
         "tz_name": tz_name,
         "multi_day": multi_day,
         "source": source,
+        "closed": closed,
     }
 
 

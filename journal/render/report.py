@@ -147,6 +147,7 @@ class Renderer:
             ascii=self.ascii,
             commit_url=self.commit_url,
             related=self.related_of(session_id),
+            closed=session.status in self.journal.config.closed_statuses,
         )
         return self.render_context(context)
 
