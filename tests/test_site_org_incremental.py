@@ -150,9 +150,9 @@ def test_pages_rendered_in_workers_are_the_ones_rendered_here(
     calls: list[int] = []
     run = workers.run
 
-    def counted(*args: object) -> object:
+    def counted(*args: object, **kwargs: object) -> object:
         calls.append(len(args[2]))  # type: ignore[arg-type]
-        return run(*args)  # type: ignore[arg-type]
+        return run(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(workers, "run", counted)
     pooled, _ = _generate(journals, tmp_path / "pooled")

@@ -15,6 +15,7 @@ import gc
 import hashlib
 import json
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from journal.site.pages import (
     plan_pages,
     render_planned,
     write_pages,
+    write_rendered,
     write_static,
 )
 from journal.site.rowcache import NAME as ROWS
@@ -158,9 +160,9 @@ def generate_org(
             )
             planned.append(plan_pages(journal, writer, collected, diagrams, part))
         # Every journal's pages in one pass: one pool of workers, or one Jinja
-        # environment, for them all.
-        done = render_planned(planned)
-        pages = sum(write_pages(p, writer, collected, done) for p in planned)
+        # environment, for them all; written as they come.
+        render_planned(planned, partial(write_rendered, writer, collected))
+        pages = sum(write_pages(p, writer, collected) for p in planned)
         pages += _summary_pages(members, writer, collected, place)
         write_static(writer, mermaid_js=mermaid_js, offline=offline)
         result = writer.finish()

@@ -8,7 +8,9 @@ import dataclasses
 import gc
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -134,7 +136,8 @@ def session_pages(
     others are rendered, in worker processes when there are many. Given a live
     server's `memory`, a page it knows current is kept without a look."""
     planned = plan_pages(journal, writer, collected, diagrams, part, memory=memory)
-    return write_pages(planned, writer, collected, render_planned([planned]))
+    render_planned([planned], partial(write_rendered, writer, collected))
+    return write_pages(planned, writer, collected)
 
 
 @dataclass
@@ -217,15 +220,18 @@ def plan_pages(
     return Planned(journal, part, diagrams, index, cache, jobs, related is not None)
 
 
-def write_pages(
-    planned: Planned, writer: DocsWriter, collected: Collected, done: Rendered
-) -> int:
-    """Write one journal's rendered pages and keep their keys; returns its pages."""
-    part, cache = planned.part, planned.cache
-    for job in planned.jobs:
-        page, problems = done[job.rel]
+def write_rendered(writer: DocsWriter, collected: Collected, done: Rendered) -> None:
+    """Write pages as they are rendered (a share at a time: a large first build
+    never holds every page in memory), with the problems met rendering them."""
+    for rel, (page, problems) in done.items():
         collected.problems.extend(problems)
-        writer.write(job.rel, page)
+        writer.write(rel, page)
+
+
+def write_pages(planned: Planned, writer: DocsWriter, collected: Collected) -> int:
+    """Once its pages are written (`write_rendered`), keep the keys of one
+    journal's pages and write its unreadable sessions' pages; returns its pages."""
+    part, cache = planned.part, planned.cache
     failed = {session_id for session_id, _ in collected.problems}
     for job in planned.jobs:
         if job.info.id not in failed:
@@ -259,10 +265,11 @@ Rendered = dict[str, tuple[str, list[tuple[str, str]]]]
 """Page path → (its Markdown, problems met rendering it)."""
 
 
-def render_planned(planned: list[Planned]) -> Rendered:
-    """The pages of every journal planned, rendered in one pass: in worker
-    processes when there are many (one pool for all journals), else here, with one
-    Jinja environment for the journals whose templates are the same."""
+def render_planned(planned: list[Planned], each: Callable[[Rendered], None]) -> None:
+    """The pages of every journal planned, rendered in one pass and handed to
+    `each` as they come: in worker processes when there are many (one pool for all
+    journals, a share at a time), else here, a journal at a time, with one Jinja
+    environment for the journals whose templates are the same."""
     from journal.render.report import Renderer, template_dirs
 
     items = [(p, job) for p in planned for job in p.jobs]
@@ -270,8 +277,8 @@ def render_planned(planned: list[Planned]) -> Rendered:
         shares = [
             (str(p.journal.root), p.diagrams, p.related_known, job) for p, job in items
         ]
-        return workers.run(render_shares, "", shares)
-    done: Rendered = {}
+        workers.run(render_shares, "", shares, each=each)
+        return
     environments: dict[tuple[Path, ...], Any] = {}
     for p in planned:
         if not p.jobs:
@@ -288,8 +295,7 @@ def render_planned(planned: list[Planned]) -> Rendered:
             renderer.__dict__["env"] = environments[dirs]  # a cached_property
         else:
             environments[dirs] = renderer.env
-        done.update(_render_with(journal, renderer, p.index, p.jobs, p.diagrams))
-    return done
+        each(_render_with(journal, renderer, p.index, p.jobs, p.diagrams))
 
 
 Share = tuple[str, Diagrams, bool, PageJob]
