@@ -3,15 +3,21 @@
 follow-ups, lessons, metrics, tags and navigation across all of them.
 
 A change in one journal leaves the other journals' pages as they are (their page
-caches still match); the cross-journal pages are regenerated every time.
+caches still match); the cross-journal pages are put together again from each
+session's rows, kept in the site's own state folder (`rowcache`) under the stamps
+and salts the journals' own sites use, so only a changed session's rows are made.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import gc
+import hashlib
+import json
 import time
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from journal.errors import InvalidDataError
 from journal.insight.followups import Followup
@@ -24,7 +30,17 @@ from journal.site.lessons_page import lessons_page
 from journal.site.metrics_page import metrics_page
 from journal.site.nav import build_nav
 from journal.site.org import Member
-from journal.site.pages import Generated, Part, session_pages, write_static
+from journal.site.pages import (
+    Generated,
+    Part,
+    plan_pages,
+    render_planned,
+    write_pages,
+    write_rendered,
+    write_static,
+)
+from journal.site.rowcache import NAME as ROWS
+from journal.site.rowcache import Rows
 from journal.site.safety import defang_links, front_matter
 from journal.site.session_page import Diagrams
 from journal.site.summaries import wide
@@ -45,13 +61,17 @@ class OrgPlace:
 
 
 def collect_all(
-    members: list[Member], *, keep_going: bool
+    members: list[Member], *, keep_going: bool, rows_dir: Path | None = None
 ) -> tuple[Collected, dict[str, Part]]:
-    """Every journal's sessions with ids `<journal>/<folder>`, in one Collected."""
+    """Every journal's sessions with ids `<journal>/<folder>`, in one Collected;
+    the summary pages' rows kept in `rows_dir` (none kept without)."""
     infos: list[SessionInfo] = []
     followups: list[Followup] = []
     problems: list[tuple[str, str]] = []
     parts: dict[str, Part] = {}
+    read: dict[str, list[Any]] = {}
+    stamps: dict[str, Any] = {}
+    salts: list[list[str]] = []
     for member in members:
         own = collect(member.journal)
         mine = [
@@ -72,12 +92,27 @@ def collect_all(
         # Steps are carried within a journal: linked there, then named as on the site.
         followups += [_named(f, member.name) for f in own.followups]
         parts[member.name] = Part(mine, troubles, Path())
+        # What the journal's own site would key on, named as on this site: the
+        # sessions read this time (the render index takes their facts instead of
+        # parsing them again) and each session's stamp for the summary rows.
+        read.update((f"{member.name}/{s}", stat) for s, stat in own.read.items())
+        stamps.update(
+            (f"{member.name}/{s}", stamp) for s, stamp in own.rows.stamps.items()
+        )
+        salts.append([member.name, own.rows.salt])
     infos.sort(key=lambda i: i.sort_key)
     # Every journal has the same "now"; the latest local date counts as today.
     today = max(m.journal.now().date() for m in members)
     names = [m.name for m in members]
-    collected = Collected(infos, followups, today, problems, names)
+    rows = Rows(rows_dir, salt=_joint_salt(salts), stamps=stamps)
+    collected = Collected(infos, followups, today, problems, names, rows, read)
     return collected, parts
+
+
+def _joint_salt(salts: list[list[str]]) -> str:
+    """The rows' salt on a site of several journals: every journal's (its code,
+    templates and configuration: a row shows settings of them all), by name."""
+    return hashlib.sha256(json.dumps(salts).encode("utf-8")).hexdigest()
 
 
 def _named(item: Followup, journal: str) -> Followup:
@@ -108,9 +143,11 @@ def generate_org(
         ],
     )
     try:
-        collected, parts = collect_all(members, keep_going=keep_going)
+        collected, parts = collect_all(
+            members, keep_going=keep_going, rows_dir=place.state_dir / ROWS
+        )
         mermaid_js = assets.find_mermaid(root=place.root, configured="")
-        pages = 0
+        planned = []
         for member in members:
             journal = member.journal
             diagrams = Diagrams(
@@ -121,7 +158,11 @@ def generate_org(
             part = dataclasses.replace(
                 parts[member.name], state_dir=place.state_dir / "journals" / member.name
             )
-            pages += session_pages(journal, writer, collected, diagrams, part)
+            planned.append(plan_pages(journal, writer, collected, diagrams, part))
+        # Every journal's pages in one pass: one pool of workers, or one Jinja
+        # environment, for them all; written as they come.
+        render_planned(planned, partial(write_rendered, writer, collected))
+        pages = sum(write_pages(p, writer, collected) for p in planned)
         pages += _summary_pages(members, writer, collected, place)
         write_static(writer, mermaid_js=mermaid_js, offline=offline)
         result = writer.finish()
@@ -178,9 +219,11 @@ def _summary_pages(
         pages[paths.journal_page(member.name)] = journal_page(
             member, mine, collected, slugs
         )
+    fixed = collected.rows.fixed
     for rel, text in pages.items():
         narrow = rel in (paths.LESSONS, paths.ARCHIVE)
-        writer.write(rel, defang_links(text if narrow else wide(text)))
+        writer.write(rel, defang_links(text if narrow else wide(text), fixed))
+    collected.rows.save()
     return len(pages)
 
 

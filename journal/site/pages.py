@@ -8,7 +8,9 @@ import dataclasses
 import gc
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -142,6 +144,36 @@ def session_pages(
     site of several journals). A page whose inputs did not change is kept; the
     others are rendered, in worker processes when there are many. Given a live
     server's `memory`, a page it knows current is kept without a look."""
+    planned = plan_pages(journal, writer, collected, diagrams, part, memory=memory)
+    render_planned([planned], partial(write_rendered, writer, collected))
+    return write_pages(planned, writer, collected)
+
+
+@dataclass
+class Planned:
+    """One journal's session pages once their keys are known: the pages to render
+    (`jobs`), and what writing them needs."""
+
+    journal: Journal
+    part: Part
+    diagrams: Diagrams
+    index: SessionIndex
+    cache: PageCache
+    jobs: list[PageJob]
+    related_known: bool
+
+
+def plan_pages(
+    journal: Journal,
+    writer: DocsWriter,
+    collected: Collected,
+    diagrams: Diagrams,
+    part: Part | None = None,
+    *,
+    memory: Memory | None = None,
+) -> Planned:
+    """Keep each session page whose inputs did not change; the others become jobs
+    (see `session_pages`)."""
     from journal.render.batch import related_key, related_or_none
     from journal.render.index import SessionIndex
 
@@ -194,13 +226,23 @@ def session_pages(
                 related=None if related is None else related.get(info.local_id, []),
             )
         )
-    done = _render(journal, index, jobs, diagrams, related is not None)
-    for job in jobs:
-        page, problems = done[job.rel]
+    return Planned(journal, part, diagrams, index, cache, jobs, related is not None)
+
+
+def write_rendered(writer: DocsWriter, collected: Collected, done: Rendered) -> None:
+    """Write pages as they are rendered (a share at a time: a large first build
+    never holds every page in memory), with the problems met rendering them."""
+    for rel, (page, problems) in done.items():
         collected.problems.extend(problems)
-        writer.write(job.rel, page)
+        writer.write(rel, page)
+
+
+def write_pages(planned: Planned, writer: DocsWriter, collected: Collected) -> int:
+    """Once its pages are written (`write_rendered`), keep the keys of one
+    journal's pages and write its unreadable sessions' pages; returns its pages."""
+    part, cache = planned.part, planned.cache
     failed = {session_id for session_id, _ in collected.problems}
-    for job in jobs:
+    for job in planned.jobs:
         if job.info.id not in failed:
             cache.record(job.rel, job.key)
     # A session that could not be read still gets a page: others link to it.
@@ -232,23 +274,58 @@ Rendered = dict[str, tuple[str, list[tuple[str, str]]]]
 """Page path → (its Markdown, problems met rendering it)."""
 
 
-def _render(
-    journal: Journal,
-    index: SessionIndex,
-    jobs: list[PageJob],
-    diagrams: Diagrams,
-    related_known: bool,
-) -> Rendered:
-    from journal.render.report import Renderer
+def render_planned(planned: list[Planned], each: Callable[[Rendered], None]) -> None:
+    """The pages of every journal planned, rendered in one pass and handed to
+    `each` as they come: in worker processes when there are many (one pool for all
+    journals, a share at a time), else here, a journal at a time, with one Jinja
+    environment for the journals whose templates are the same."""
+    from journal.render.report import Renderer, template_dirs
 
-    if workers.count(len(jobs)) > 1:
-        root = str(journal.root)
-        return workers.run(render_jobs, root, jobs, diagrams, related_known)
-    related = (
-        {j.info.local_id: j.related or [] for j in jobs} if related_known else None
-    )
-    renderer = Renderer(journal, ascii=journal.config.ascii, related=related)
-    return _render_with(journal, renderer, index, jobs, diagrams)
+    items = [(p, job) for p in planned for job in p.jobs]
+    if workers.count(len(items)) > 1:
+        shares = [
+            (str(p.journal.root), p.diagrams, p.related_known, job) for p, job in items
+        ]
+        workers.run(render_shares, "", shares, each=each)
+        return
+    environments: dict[tuple[Path, ...], Any] = {}
+    for p in planned:
+        if not p.jobs:
+            continue
+        related = (
+            {j.info.local_id: j.related or [] for j in p.jobs}
+            if p.related_known
+            else None
+        )
+        journal = p.journal
+        renderer = Renderer(journal, ascii=journal.config.ascii, related=related)
+        dirs = tuple(template_dirs(journal))
+        if dirs in environments:
+            renderer.__dict__["env"] = environments[dirs]  # a cached_property
+        else:
+            environments[dirs] = renderer.env
+        each(_render_with(journal, renderer, p.index, p.jobs, p.diagrams))
+
+
+Share = tuple[str, Diagrams, bool, PageJob]
+"""One page to render in a worker: its journal's root, diagrams, whether related
+sessions are known, and the job."""
+
+
+def render_shares(_root: str, shares: list[Share]) -> Rendered:
+    """Render a worker's share of the pages, journal by journal (a share holds one
+    journal's pages in a row, or the end of one and the start of the next)."""
+    done: Rendered = {}
+    start = 0
+    while start < len(shares):
+        root, diagrams, known, _ = shares[start]
+        end = start
+        while end < len(shares) and shares[end][0] == root:
+            end += 1
+        jobs = [share[3] for share in shares[start:end]]
+        done.update(render_jobs(root, jobs, diagrams, known))
+        start = end
+    return done
 
 
 def render_jobs(

@@ -75,12 +75,15 @@ class _Axis:
         return out
 
 
-def _row_label(y: float, text: str, *, bold: bool = False) -> str:
-    shown = _one_line(text, _LABEL_MAX)
+def _row_label(y: float, text: str, *, bold: bool = False, full: str = "") -> str:
+    """The row's label, cut to fit, with its whole text (`full`: already `_t`'d)
+    as a tooltip."""
+    flat = _one_line(text)
+    shown = _one_line(flat, _LABEL_MAX)
     weight = ' font-weight="bold"' if bold else ""
     return (
-        f'<text x="4" y="{y + 15:.1f}" font-size="12"{weight}>{_t(shown)}'
-        f"<title>{_t(text)}</title></text>"
+        f'<text x="4" y="{y + 15:.1f}" font-size="12"{weight}>{escape(shown)}'
+        f"<title>{full or escape(flat)}</title></text>"
     )
 
 
@@ -114,10 +117,11 @@ def timeline_svg(
         text = f"{at.strftime(axis.clock)} {event.kind} — {event.text or event.kind}"
         x, mid = axis.x(event.at), y + ROW_H / 2
         color = _STAR if event.star else _EVENT
+        full = _t(text)  # the label's tooltip and the diamond's
         body.append(
-            _row_label(y, text, bold=event.star)
+            _row_label(y, text, bold=event.star, full=full)
             + f'<path d="M{x:.1f} {mid - 6:.1f}l6 6l-6 6l-6 -6z" fill="{color}">'
-            f"<title>{_t(text)}</title></path>"
+            f"<title>{full}</title></path>"
         )
         y += ROW_H
     title = f"Timeline ({tz_name})"

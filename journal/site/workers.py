@@ -38,11 +38,18 @@ def run(
     root: str,
     items: list[Item],
     *args: Any,
+    each: Callable[[dict[str, Result]], None] | None = None,
 ) -> dict[str, Result]:
-    """`work(root, share, *args)` over `items`, merged, in item order."""
+    """`work(root, share, *args)` over `items`, merged, in item order; given
+    `each`, every share's result is handed to it as it comes instead (none is
+    kept: what the shares make need not all fit in memory at once)."""
     processes = count(len(items))
     if processes == 1 or len(items) < 2:
-        return work(root, items, *args) if items else {}
+        done = work(root, items, *args) if items else {}
+        if each is None:
+            return done
+        each(done)
+        return {}
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -58,5 +65,8 @@ def run(
         for result in pool.map(
             work, [root] * len(chunks), chunks, *[[a] * len(chunks) for a in args]
         ):
-            merged.update(result)
+            if each is None:
+                merged.update(result)
+            else:
+                each(result)
     return merged

@@ -72,10 +72,13 @@ def _kind_of(mode: int) -> str:
     return "is a device, not a file"
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
+def atomic_write(path: Path, text: str | bytes, *, durable: bool = True) -> None:
     """Replace `path` with `text` (UTF-8, `\\n`): temp file, fsync, rename, fsync dir.
 
     A crash at any moment leaves either the old file or the new one, never a mix.
+    Not `durable`: no fsync (a cache, rebuilt at will): the rename still keeps a
+    reader from seeing half a file, and after a power cut the file may be empty
+    or old, which every cache reader takes as missing or stale.
     """
     data = _encoded(path, text)
     import tempfile  # lazily: it imports `random` and `shutil`, unused on the log path
@@ -91,8 +94,9 @@ def atomic_write(path: Path, text: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         try:
             mode = path.stat().st_mode & 0o777
         except FileNotFoundError:
@@ -103,7 +107,8 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         with contextlib.suppress(OSError):
             Path(tmp).unlink()
         raise _write_error(path, exc) from exc
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
 _NEW_FILE_MODE: list[int] = []
