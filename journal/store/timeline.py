@@ -47,12 +47,30 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 def format_event(event: dict[str, Any]) -> str:
     """The stored line for one event: `- {"at": …, "kind": …, "text": …, …}\\n`."""
-    ordered = {k: event[k] for k in _FIELD_ORDER if k in event}
-    ordered.update((k, v) for k, v in event.items() if k not in ordered and _kept(v))
-    body = _ENCODE(ordered)
+    if _in_order(event):
+        body = _ENCODE(event)  # already the stored shape (a reader's event)
+    else:
+        ordered = {k: event[k] for k in _FIELD_ORDER if k in event}
+        ordered.update(
+            (k, v) for k, v in event.items() if k not in ordered and _kept(v)
+        )
+        body = _ENCODE(ordered)
     if not body.isascii() or "\x7f" in body:  # the only characters translated
         body = body.translate(_YAML_UNSAFE)
     return "- " + body + "\n"
+
+
+def _in_order(event: dict[str, Any]) -> bool:
+    """Whether `event` is stored as it is: `at`, `kind`, `text` first and no value
+    `_kept` leaves out. `x in values` compares by `==`, so a 0 (== False) or an
+    empty tuple only sends the event the long way, never the wrong way."""
+    keys = iter(event)
+    if next(keys, None) != "at" or next(keys, None) != "kind":
+        return False
+    if next(keys, None) != "text":
+        return False
+    values = event.values()
+    return not (None in values or False in values or "" in values or [] in values)
 
 
 def _kept(value: Any) -> bool:
