@@ -65,11 +65,11 @@ def _mapping(
     for number, (key, value) in enumerate(data.items()):
         if not isinstance(key, str) or len(key) > 100 or indent > 200:
             raise _Ruamel  # ruamel writes a long key as `? key`
-        if "\n" in key or not _SAFE.match(key) or not _plain_ok(key):
+        if not key or "\n" in key or not _SAFE.match(key):
             raise _Ruamel
         if not (first_inline and number == 0):
             out.append(pad)
-        out.append(key)
+        out.append(_text(key, False))
         out.append(":")
         _value(value, key, indent, out, quoted)
 
@@ -87,8 +87,8 @@ def _value(
     elif isinstance(value, list):
         if not value:
             out.append(" []\n")
-        elif _flow(value):
-            out.append(" [" + ", ".join(value) + "]\n")
+        elif (flow := _flow(value)) is not None:
+            out.append(" " + flow + "\n")
         else:
             out.append("\n")
             _sequence(value, indent + 2, out, quoted)
@@ -110,26 +110,24 @@ def _sequence(
                 raise _Ruamel
             _mapping(item, dash + 2, out, quoted, first_inline=True)
         elif isinstance(item, list):
-            if not item or not _flow(item):
+            flow = _flow(item) if item else None
+            if flow is None:
                 raise _Ruamel
-            out.append("[" + ", ".join(item) + "]\n")
+            out.append(flow + "\n")
         elif isinstance(item, str) and "\n" in item:
             _lines(item, dash + 2, out)
         else:
             out.append(_scalar(item, False) + "\n")
 
 
-def _flow(items: list[Any]) -> bool:
-    """Whether `yamlio._styled` makes this list a flow list (short words), which
-    then must be words written plain (or ruamel writes it)."""
+def _flow(items: list[Any]) -> str | None:
+    """The list as a flow list (`[a, b]`) when `yamlio._styled` makes it one (short
+    words), else None."""
     if not all(isinstance(i, str) and len(i) <= 40 and "\n" not in i for i in items):
-        return False
-    for item in items:
-        if not _SAFE.match(item) or not _plain_ok(item) or _FLOW_MARKS & set(item):
-            raise _Ruamel  # quoted in the list
-    if sum(len(i) + 2 for i in items) > _LONGEST:
-        raise _Ruamel  # ruamel breaks a long flow list across lines
-    return True
+        return None
+    if not all(items) or not all(_SAFE.match(i) for i in items):
+        raise _Ruamel
+    return _bounded("[" + ", ".join(_text(i, False, flow=True) for i in items) + "]")
 
 
 def _lines(value: str, indent: int, out: list[str]) -> None:
@@ -172,12 +170,15 @@ def _bounded(written: str) -> str:
     return written
 
 
-def _text(value: str, double: bool) -> str:
+def _text(value: str, double: bool, *, flow: bool = False) -> str:
+    """One line of safe text as ruamel writes it: a key, a value, an item of a
+    block list or (`flow`) of a flow list."""
     if double:
         return _double(value)
     if not reads_as_text(value):
         return "'" + value.replace("'", "''") + "'"  # yamlio's representer
-    if _resolves_as_text(value) and _block_plain(value):
+    plain = _resolves_as_text(value) and _block_plain(value)
+    if plain and not (flow and _FLOW_MARKS & set(value)):
         return value
     if "'" in value:
         return _double(value)
@@ -186,16 +187,6 @@ def _text(value: str, double: bool) -> str:
 
 def _double(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _plain_ok(text: str) -> bool:
-    """Whether ruamel writes this (safe, one-line) text plain in a block."""
-    return (
-        bool(text)
-        and reads_as_text(text)
-        and _resolves_as_text(text)
-        and _block_plain(text)
-    )
 
 
 def _block_plain(text: str) -> bool:
