@@ -114,3 +114,18 @@ def test_the_shapes_an_import_writes() -> None:
     fast = yamlnew.dump(data, QUOTED)
     assert fast == ruamel(data)
     assert fast is not None and 'title: "Payment webhook backlog: it\'s back"' in fast
+
+
+NUMBERISH = st.text(alphabet="0123456789+-._:eExXoObB ~tTfFnNul<=!&*Zaz", max_size=12)
+
+
+@settings(max_examples=3000)
+@given(st.one_of(NUMBERISH, TEXT))
+def test_the_copied_resolver_is_ruamels(text: str) -> None:
+    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.resolver import VersionedResolver
+
+    if not text:
+        return
+    tag = VersionedResolver().resolve(ScalarNode, text, (True, False))
+    assert yamlnew._resolves_as_text(text) == (str(tag) == "tag:yaml.org,2002:str")

@@ -231,21 +231,39 @@ def _resolves_as_text(text: str) -> bool:
     return found
 
 
-_RESOLVER: list[Any] = []
-
-
 def _ruamel_tag(text: str) -> str:
-    if text[0] not in _TYPED_STARTS:
-        return "tag:yaml.org,2002:str"
-    if not _RESOLVER:
-        from ruamel.yaml.nodes import ScalarNode
-        from ruamel.yaml.resolver import VersionedResolver
-
-        _RESOLVER.extend((VersionedResolver(), ScalarNode))
-    resolver, node = _RESOLVER
-    return str(resolver.resolve(node, text, (True, False)))
+    """`str` unless one of the implicit resolvers of ruamel's YAML 1.2 (its
+    `resolver.implicit_resolvers`, copied here so that no ruamel import is needed)
+    takes `text` for another type."""
+    for starts, pattern in _TYPED:
+        if text[0] in starts and pattern.match(text):
+            return "tag:yaml.org,2002:other"
+    return "tag:yaml.org,2002:str"
 
 
-_TYPED_STARTS = frozenset("-+.0123456789~nNtTfF<=!&*")
-"""First characters of the texts ruamel's YAML 1.2 resolver may take for another
-type (numbers, null, booleans, merge, value): any other start is text."""
+# fmt: off
+_TYPED = (
+    ("tTfF", re.compile(r"""^(?:true|True|TRUE|false|False|FALSE)$""", re.X)),
+    ("-+0123456789.", re.compile(r"""^(?:
+         [-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+        |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""", re.X)),
+    ("-+0123456789", re.compile(r"""^(?:[-+]?0b[0-1_]+
+        |[-+]?0o?[0-7_]+
+        |[-+]?[0-9_]+
+        |[-+]?0x[0-9a-fA-F_]+)$""", re.X)),
+    ("<", re.compile(r"^(?:<<)$")),
+    ("~nN", re.compile(r"""^(?: ~
+        |null|Null|NULL
+        | )$""", re.X)),
+    ("0123456789", re.compile(r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
+        |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
+        (?:[Tt]|[ \t]+)[0-9][0-9]?
+        :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
+        (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""", re.X)),
+    ("=", re.compile(r"^(?:=)$")),
+    ("!&*", re.compile(r"^(?:!|&|\*)$")),
+)
+# fmt: on
