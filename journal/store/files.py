@@ -72,10 +72,13 @@ def _kind_of(mode: int) -> str:
     return "is a device, not a file"
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
+def atomic_write(path: Path, text: str | bytes, *, sync_dir: bool = True) -> None:
     """Replace `path` with `text` (UTF-8, `\\n`): temp file, fsync, rename, fsync dir.
 
     A crash at any moment leaves either the old file or the new one, never a mix.
+    With `sync_dir=False` the caller fsyncs the folder itself, once for several
+    files written into it (`sessions.write_new_session`): until then a crash may
+    undo the rename, never leave a part of the new text.
     """
     data = _encoded(path, text)
     import tempfile  # lazily: it imports `random` and `shutil`, unused on the log path
@@ -103,7 +106,14 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         with contextlib.suppress(OSError):
             Path(tmp).unlink()
         raise _write_error(path, exc) from exc
-    _fsync_dir(path.parent)
+    if sync_dir:
+        _fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make the renames into `folder` durable (after `atomic_write(…,
+    sync_dir=False)`)."""
+    _fsync_dir(folder)
 
 
 _NEW_FILE_MODE: list[int] = []
