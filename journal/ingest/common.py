@@ -123,7 +123,9 @@ def event(
 ) -> Event:
     """An event mapping in the stored key order; None and empty values left out."""
     data: Event = {"at": stamp(at), "kind": kind, "text": text.strip()}
-    data.update((k, v) for k, v in extra.items() if v not in (None, "", False))
+    for key, value in extra.items():
+        if value not in (None, "", False):
+            data[key] = value
     data["source"] = source
     data["id"] = ident
     return data

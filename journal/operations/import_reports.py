@@ -8,6 +8,7 @@ validates what the parser produced and writes each session like `journal new` do
 from __future__ import annotations
 
 import errno
+import os
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -309,7 +310,20 @@ def _candidates(target: Path, base: str) -> list[Path]:
     """The folders an earlier import of the same report may be in (`base`,
     `base-2`, …)."""
     found = [target / base] if (target / base).is_dir() else []
-    return found + sorted(target.glob(f"{base}-[0-9]*"))
+    # What `target.glob(f"{base}-[0-9]*")` finds, without compiling a pattern for
+    # every report (the base differs each time).
+    prefix = f"{base}-"
+    cut = len(prefix)
+    try:
+        with os.scandir(target) as entries:
+            names = [
+                e.name
+                for e in entries
+                if e.name.startswith(prefix) and "0" <= e.name[cut : cut + 1] <= "9"
+            ]
+    except OSError:
+        names = []
+    return found + [target / name for name in sorted(names)]
 
 
 def _identical_import(folders: list[Path], document: str) -> str | None:

@@ -9,8 +9,9 @@ only what is new. Nothing is written when any part of the source is bad.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, datetime
+from array import array
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
 
 from journal.errors import NotFoundError, UsageError
 from journal.ingest.common import Event, Options, state_kinds
@@ -112,8 +113,11 @@ def ingest(
             source, options.replace(known=frozenset(seen)), fmt=request.fmt, stdin=stdin
         )
         batch = Batch(journal, redact=request.redact, window=window)
-        batch.take(found, seen)
-        return batch.result(session_id)
+        try:
+            batch.take(found, seen)
+            return batch.result(session_id)
+        finally:
+            batch.close()
     with journal.lock(session_id):
         seen = timeline_ids(path)
         found = read_source(
@@ -140,9 +144,12 @@ def append_new(
 
     path = journal.timeline_path(session_id)
     batch = Batch(journal, redact=request.redact, window=window, keep=False)
-    batch.take(found, timeline_ids(path) if seen is None else seen)
-    result = batch.result(session_id)
-    append_lines(path, batch.lines())
+    try:
+        batch.take(found, timeline_ids(path) if seen is None else seen)
+        result = batch.result(session_id)
+        append_lines(path, batch.lines())
+    finally:
+        batch.close()
     return result
 
 
@@ -161,14 +168,19 @@ class Batch:
         self.patterns = journal.config.redact_patterns
         self.window = window
         self.keep = keep
-        # The stored line of each event, and the event itself only when asked for:
-        # 100,000 lines take far less memory than 100,000 mappings.
-        self.kept: list[tuple[datetime, int, bytes, Event | None]] = []
+        # The stored lines go to a temporary file as they come, and only each one's
+        # time (µs), place and size stay in memory (24 bytes an event): memory no
+        # longer grows with the lines of 100,000 messages. The events themselves
+        # are kept only when asked for (a dry run shows them).
+        self.spill = _Spill()
+        self.moments = array("q")
+        self.events: list[Event] = []
+        self.order: list[int] = []
         self.errors: dict[str, None] = {}
         self.read = self.duplicates = self.outside = self.redacted = 0
 
     def take(self, found: Iterable[Event], seen: set[str]) -> None:
-        ids = set(seen)
+        ids: set[str] = set()  # this source's ids; `seen` is not copied
         since, until = self.window
         chunk: list[tuple[datetime, Event]] = []
         for event in found:
@@ -177,10 +189,11 @@ class Batch:
             if (since and moment < since) or (until and moment > until):
                 self.outside += 1
                 continue
-            if event["id"] in ids:
+            ident = event["id"]
+            if ident in seen or ident in ids:
                 self.duplicates += 1
                 continue
-            ids.add(event["id"])
+            ids.add(ident)
             chunk.append((moment, event))
             if len(chunk) == _CHUNK:
                 self._keep(chunk)
@@ -204,26 +217,101 @@ class Batch:
         for moment, event in chunk:
             if event.get("kind") in ERROR_KINDS and len(self.errors) < ERRORS_KEPT:
                 self.errors[event["text"]] = None
-            line = event_line(event)
-            self.kept.append(
-                (moment, len(self.kept), line, event if self.keep else None)
-            )
+            self.spill.add(event_line(event))
+            self.moments.append(_micros(moment))
+            if self.keep:
+                self.events.append(event)
 
-    def lines(self) -> list[bytes]:
-        return [item[2] for item in self.kept]
+    def lines(self) -> Iterator[bytes]:
+        """The stored lines in time order (after `result`), read back in turn."""
+        return self.spill.lines(self.order)
+
+    def close(self) -> None:
+        """Let the lines' temporary file go."""
+        self.spill.close()
 
     def result(self, session_id: str) -> Ingested:
-        self.kept.sort(key=lambda item: (item[0], item[1]))
+        # A stable sort by time alone keeps events of the same time in the order
+        # they were read.
+        self.order = sorted(range(len(self.moments)), key=self.moments.__getitem__)
         return Ingested(
             session_id=session_id,
             read=self.read,
-            added=len(self.kept),
+            added=len(self.moments),
             duplicates=self.duplicates,
             outside=self.outside,
             redacted=self.redacted,
-            events=tuple(item[3] for item in self.kept if item[3] is not None),
+            events=tuple(self.events[i] for i in self.order) if self.keep else (),
             errors=tuple(self.errors),
         )
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _micros(moment: datetime) -> int:
+    """The instant as whole microseconds since 1970: ordered as the times are (a
+    time without an offset is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+class _Spill:
+    """Lines written to an unnamed temporary file, read back in any order."""
+
+    def __init__(self) -> None:
+        self.file: Any = None
+        self.places = array("q")
+        self.sizes = array("q")
+        self.pending: list[bytes] = []
+        self.pending_size = 0
+        self.size = 0
+
+    def add(self, line: bytes) -> None:
+        self.places.append(self.size)
+        self.sizes.append(len(line))
+        self.size += len(line)
+        self.pending.append(line)
+        self.pending_size += len(line)
+        if self.pending_size >= _SPILL_AT:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.file is None:
+            import tempfile
+
+            # Closed by `close` (the batch's owner calls it); unnamed, so a crash
+            # leaves nothing behind.
+            self.file = tempfile.TemporaryFile()  # noqa: SIM115
+        self.file.write(b"".join(self.pending))
+        self.pending, self.pending_size = [], 0
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+    def lines(self, order: list[int]) -> Iterator[bytes]:
+        if self.file is None:  # everything is still in memory
+            held = self.pending
+            yield from (held[i] for i in order)
+            return
+        import mmap
+
+        self._flush()
+        self.file.flush()
+        if not self.size:
+            return
+        with mmap.mmap(self.file.fileno(), self.size, access=mmap.ACCESS_READ) as view:
+            places, sizes = self.places, self.sizes
+            for i in order:
+                yield view[places[i] : places[i] + sizes[i]]
+
+
+_SPILL_AT = 1 << 20
+"""Bytes of lines held before they are written to the temporary file."""
 
 
 def _window(

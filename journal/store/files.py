@@ -10,7 +10,7 @@ import contextlib
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from journal.errors import InvalidDataError, UsageError, WriteError
@@ -72,13 +72,18 @@ def _kind_of(mode: int) -> str:
     return "is a device, not a file"
 
 
-def atomic_write(path: Path, text: str | bytes, *, durable: bool = True) -> None:
+def atomic_write(
+    path: Path, text: str | bytes, *, durable: bool = True, sync_dir: bool = True
+) -> None:
     """Replace `path` with `text` (UTF-8, `\\n`): temp file, fsync, rename, fsync dir.
 
     A crash at any moment leaves either the old file or the new one, never a mix.
     Not `durable`: no fsync (a cache, rebuilt at will): the rename still keeps a
     reader from seeing half a file, and after a power cut the file may be empty
     or old, which every cache reader takes as missing or stale.
+    With `sync_dir=False` the caller fsyncs the folder itself, once for several
+    files written into it (`sessions.write_new_session`): until then a crash may
+    undo the rename, never leave a part of the new text.
     """
     data = _encoded(path, text)
     import tempfile  # lazily: it imports `random` and `shutil`, unused on the log path
@@ -107,8 +112,14 @@ def atomic_write(path: Path, text: str | bytes, *, durable: bool = True) -> None
         with contextlib.suppress(OSError):
             Path(tmp).unlink()
         raise _write_error(path, exc) from exc
-    if durable:
+    if durable and sync_dir:
         _fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make the renames into `folder` durable (after `atomic_write(…,
+    sync_dir=False)`)."""
+    _fsync_dir(folder)
 
 
 _NEW_FILE_MODE: list[int] = []
@@ -179,6 +190,48 @@ def append_line(path: Path, line: str | bytes, *, whole_tail: bool = False) -> N
             os.fsync(fd)
         except OSError:
             # Take back a partial line: the file stays exactly as it was.
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, size)
+            raise
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
+    finally:
+        os.close(fd)
+
+
+def append_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """Append whole lines given in several pieces (`journal ingest`'s 100,000
+    events, a megabyte at a time), then fsync once. A torn last line gets its
+    newline first, as with `append_line`. If any write fails, or making the pieces
+    does, what was appended is taken back: the file stays exactly as it was."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | _NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise WriteError(
+                f"cannot write {shown(path)}: it {_kind_of(info.st_mode)}",
+                "put the file back (`git checkout` restores the committed one); "
+                "nothing was written",
+            )
+        if not info.st_mode & 0o222:
+            raise _read_only(path, "file")
+        size = info.st_size
+        torn = bool(size) and os.pread(fd, 1, size - 1) != b"\n"
+        wrote = False
+        try:
+            for chunk in chunks:
+                data = b"\n" + chunk if torn and not wrote else chunk
+                if not data:
+                    continue
+                if os.write(fd, data) != len(data):
+                    raise OSError(errno.ENOSPC, "short write")
+                wrote = True
+            if wrote:
+                os.fsync(fd)
+        except BaseException:
             with contextlib.suppress(OSError):
                 os.ftruncate(fd, size)
             raise

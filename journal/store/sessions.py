@@ -16,7 +16,7 @@ from pathlib import Path
 from journal.errors import ConflictError, NotFoundError, UsageError
 from journal.store import ids
 from journal.store.config import Config, load_config
-from journal.store.files import atomic_write, locked, remove_stale_temps
+from journal.store.files import atomic_write, fsync_dir, locked, remove_stale_temps
 from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.locate import find_root, state_dir
 from journal.store.validation import events_of_file, refuse_link, session_of_text
@@ -233,8 +233,11 @@ class Journal:
             folder.mkdir()
         except FileExistsError:
             raise ConflictError(f"session {session_id} already exists") from None
-        atomic_write(folder / SESSION_FILE, text)
-        atomic_write(folder / TIMELINE_FILE, timeline)
+        # Each file's text is fsynced before its rename; the two renames are made
+        # durable by one fsync of the new folder, not one each.
+        atomic_write(folder / SESSION_FILE, text, sync_dir=False)
+        atomic_write(folder / TIMELINE_FILE, timeline, sync_dir=False)
+        fsync_dir(folder)
         return folder
 
     def now(self) -> datetime:

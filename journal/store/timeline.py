@@ -22,6 +22,7 @@ from journal.store import notices
 from journal.store.files import (
     NotAFileError,
     TornTailError,
+    append_chunks,
     append_line,
     atomic_write,
     read_bytes,
@@ -30,6 +31,7 @@ from journal.store.files import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
     from typing import Any
 
 # JSON leaves these raw with ensure_ascii=False, and YAML reads them as line breaks,
@@ -47,12 +49,30 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 def format_event(event: dict[str, Any]) -> str:
     """The stored line for one event: `- {"at": …, "kind": …, "text": …, …}\\n`."""
-    ordered = {k: event[k] for k in _FIELD_ORDER if k in event}
-    ordered.update((k, v) for k, v in event.items() if k not in ordered and _kept(v))
-    body = _ENCODE(ordered)
+    if _in_order(event):
+        body = _ENCODE(event)  # already the stored shape (a reader's event)
+    else:
+        ordered = {k: event[k] for k in _FIELD_ORDER if k in event}
+        ordered.update(
+            (k, v) for k, v in event.items() if k not in ordered and _kept(v)
+        )
+        body = _ENCODE(ordered)
     if not body.isascii() or "\x7f" in body:  # the only characters translated
         body = body.translate(_YAML_UNSAFE)
     return "- " + body + "\n"
+
+
+def _in_order(event: dict[str, Any]) -> bool:
+    """Whether `event` is stored as it is: `at`, `kind`, `text` first and no value
+    `_kept` leaves out. `x in values` compares by `==`, so a 0 (== False) or an
+    empty tuple only sends the event the long way, never the wrong way."""
+    keys = iter(event)
+    if next(keys, None) != "at" or next(keys, None) != "kind":
+        return False
+    if next(keys, None) != "text":
+        return False
+    values = event.values()
+    return not (None in values or False in values or "" in values or [] in values)
 
 
 def _kept(value: Any) -> bool:
@@ -85,12 +105,32 @@ def event_line(event: dict[str, Any]) -> bytes:
     return line.encode("utf-8")
 
 
-def append_lines(path: Path, lines: list[bytes]) -> None:
-    """Append the lines of several events (`event_line`) with one write and one
-    fsync (`journal ingest`); the caller holds the session lock. On a failed write
-    the file stays as it was."""
-    if lines:
-        append_line(path, b"".join(lines))
+def append_lines(path: Path, lines: Iterable[bytes]) -> None:
+    """Append the lines of several events (`event_line`), a megabyte a write, with
+    one fsync (`journal ingest`); the caller holds the session lock. On a failed
+    write the file stays as it was; with no lines, nothing is opened."""
+    chunks = _chunks(lines)
+    first = next(chunks, None)
+    if first is not None:
+        append_chunks(path, _then(first, chunks))
+
+
+def _then(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest
+
+
+def _chunks(lines: Iterable[bytes]) -> Iterator[bytes]:
+    held: list[bytes] = []
+    size = 0
+    for line in lines:
+        held.append(line)
+        size += len(line)
+        if size >= 1 << 20:
+            yield b"".join(held)
+            held, size = [], 0
+    if held:
+        yield b"".join(held)
 
 
 def _refuse_surrogates(event: dict[str, Any]) -> None:

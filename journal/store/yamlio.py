@@ -261,6 +261,8 @@ def _representer() -> Any:
     if _REPRESENTER is None:
         from ruamel.yaml.representer import RoundTripRepresenter
 
+        from journal.store.yamlnew import reads_as_text
+
         class TextRepresenter(RoundTripRepresenter):
             pass
 
@@ -269,7 +271,7 @@ def _representer() -> Any:
                 tag = "tag:yaml.org,2002:str"
                 if _NEEDS_ESCAPES.search(data):
                     return self.represent_scalar(tag, str(data), style='"')
-                if type(data) is str and not _reads_as_text(data):
+                if type(data) is str and not reads_as_text(data):
                     return self.represent_scalar(tag, data, style="'")
                 return original(self, data)
 
@@ -280,21 +282,6 @@ def _representer() -> Any:
                 TextRepresenter.add_representer(kind, quoting(original))
         _REPRESENTER = TextRepresenter
     return _REPRESENTER
-
-
-_TEXT_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp")
-_RESOLVER: list[Any] = []
-
-
-def _reads_as_text(value: str) -> bool:
-    """Whether the strict loader reads `value`, written plain, back as this text.
-
-    ruamel writes YAML 1.2, where `yes`, `on` and `off` are words; the loader reads
-    YAML 1.1, where they are booleans. Such text must be quoted."""
-    if not _RESOLVER:
-        _RESOLVER.append(yaml.resolver.Resolver())
-    tag = _RESOLVER[0].resolve(yaml.ScalarNode, value, (True, False))
-    return tag in _TEXT_TAGS
 
 
 def _roundtrip() -> Any:
@@ -356,7 +343,15 @@ def dump_new_document(
     data: dict[str, Any], *, quoted_keys: tuple[str, ...] = ()
 ) -> str:
     """YAML for a new file, styled as people write it: multi-line text as `|` blocks,
-    short lists of words inline, `quoted_keys` (times) double-quoted."""
+    short lists of words inline, `quoted_keys` (times) double-quoted.
+
+    The same bytes come from `yamlnew` without ruamel when every value is of a kind
+    it writes (what an import makes); ruamel writes the rest."""
+    from journal.store.yamlnew import dump
+
+    fast = dump(data, quoted_keys)
+    if fast is not None:
+        return fast
     return dump_roundtrip(_styled(data, quoted_keys))
 
 
