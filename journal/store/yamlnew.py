@@ -127,6 +127,10 @@ def _flow(items: list[Any]) -> str | None:
         return None
     if not all(items) or not all(_SAFE.match(i) for i in items):
         raise _Ruamel
+    if any(reads_as_text(i) and not _block_plain(i) for i in items):
+        # ruamel's rules for a plain item of a flow list are not those of a block
+        # (it writes `: a` there unquoted): such items are left to ruamel.
+        raise _Ruamel
     return _bounded("[" + ", ".join(_text(i, False, flow=True) for i in items) + "]")
 
 
