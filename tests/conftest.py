@@ -67,6 +67,31 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
     _refused_in_ci(outcome.get_result())  # type: ignore[attr-defined]
 
 
+# The modules whose tests take longest, longest first: collected first, so xdist
+# (`--dist loadgroup` hands out tests in collection order, groups of many tests
+# first) starts them at once instead of leaving one to finish alone at the end.
+# The order of tests inside a module, and of the other modules, is kept.
+SLOWEST_FIRST = (
+    "test_fast_parity.py",
+    "test_reliability_concurrency.py",
+    "test_bench.py",
+    "test_fuzz_commands.py",
+    "test_reliability_text.py",
+    "test_importer_fixtures.py",
+    "test_merge_property.py",
+    "test_reliability_crash.py",
+    "test_docs.py",
+    "test_render_property.py",
+    "test_related_map.py",
+    "test_ci_skips.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: number for number, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 @dataclass(frozen=True)
 class Result:
     code: int

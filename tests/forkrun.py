@@ -1,7 +1,9 @@
 """Many runs of the `journal` command, each in its own process, for the price of a
 fork: a driver process imports the modules once (typer, Jinja, rich, YAML and the
 package's own: imported, never run, so each child starts from the state an import
-leaves, as a new process does), then forks one child per run. The child takes its
+leaves, as a new process does; and the click command typer makes from the app, made
+once and never run, as a new process has it once it made it), then forks one child
+per run. The child takes its
 own working folder, standard input, output and error files and arguments, and runs
 `journal.cli.main` as `python -m journal` does; its exit status is the process's.
 The environment is the driver's, set when it starts. What this does not measure is
@@ -43,6 +45,13 @@ for name in PRELOAD:
         pass
 if "journal.cli.app" in sys.modules:
     sys.modules["journal.cli.app"]._register()  # the command modules, imported
+    # The click command typer makes from the app, made here and never run: each
+    # child finds it as a new process has it right after making it itself.
+    import typer.main
+    _app = sys.modules["journal.cli.app"].app
+    _made = typer.main.get_command
+    _built = _made(_app)
+    typer.main.get_command = lambda t: _built if t is _app else _made(t)
 control_in = os.fdopen(os.dup(0), "r")
 control_out = os.fdopen(os.dup(1), "w")
 

@@ -103,6 +103,7 @@ def run_in_process(argv: list[str], cwd: Path, *, timeout: int = 30) -> Outcome:
     """`journal.cli.main()` in this process, as the entry point runs it: the fast paths
     first, then typer; standard input empty, both streams captured strictly as UTF-8."""
     from journal.cli import main
+    from tests.inprocess import command_built_once
 
     started = time.perf_counter()
     with _swapped(cwd) as (out, err):
@@ -112,7 +113,8 @@ def run_in_process(argv: list[str], cwd: Path, *, timeout: int = 30) -> Outcome:
         try:
             main_argv = ["journal", *argv]
             sys.argv = main_argv
-            main()
+            with command_built_once():
+                main()
         except SystemExit as exc:
             code = _exit_code(exc.code, err)
         except _Alarm:

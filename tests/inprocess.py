@@ -12,6 +12,7 @@ file), standard output and error captured at the file descriptors (so the git an
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import shutil
@@ -20,12 +21,47 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, TextIO
+from typing import IO, Any, TextIO
 
 import pytest
 
 from tests.conftest import Result
+
+_BUILT: dict[tuple[int, int, int], tuple[Any, Any]] = {}
+"""The click command typer made from the journal app, by the app and the number of
+its commands and groups (a test that registers one more gets a new one)."""
+
+
+@contextlib.contextmanager
+def command_built_once() -> Iterator[None]:
+    """`typer.main.get_command(app)` made once per test process, not once per
+    command run here. A real process calls it once and runs the command once; here
+    the same click command runs again and again, as click's own `CliRunner` runs
+    one: a click command keeps no state from one `main()` to the next (each gets a
+    new `Context`), and `journal.cli.app` builds it with completion off, so nothing
+    of the environment is read while it is made. Walking the app costs more than
+    most commands (~0.1 s idle, 0.5 s on a loaded machine)."""
+    import typer.main
+
+    made = typer.main.get_command
+
+    def get_command(typer_instance: Any) -> Any:
+        key = (
+            id(typer_instance),
+            len(typer_instance.registered_commands),
+            len(typer_instance.registered_groups),
+        )
+        if key not in _BUILT:  # the app is kept with it: its id is never reused
+            _BUILT[key] = (typer_instance, made(typer_instance))
+        return _BUILT[key][1]
+
+    typer.main.get_command = get_command
+    try:
+        yield
+    finally:
+        typer.main.get_command = made
 
 
 def run_in_process(
@@ -60,7 +96,8 @@ def run_in_process(
         os.chdir(cwd)
         sys.argv = ["journal", *args]
         try:
-            main()
+            with command_built_once():
+                main()
         except SystemExit as exc:
             code = _exit_code(exc.code)
         except BaseException:  # what Python prints for an uncaught exception
@@ -136,7 +173,8 @@ def run_inprocess(
         patch.chdir(cwd)
         patch.setattr(sys, "argv", ["journal", *args])
         try:
-            main()
+            with command_built_once():
+                main()
             code = 0
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 1

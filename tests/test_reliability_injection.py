@@ -86,6 +86,12 @@ PAYLOADS = [
     f"</textarea></noscript></style></script><script>{JS}</script>",
     f'" onmouseover="{JS}" x="',
 ]
+# One worker builds the journal and the site once and visits each page once for
+# every test here (the fixtures are per module), where xdist honours the group:
+# pytest-xdist 3.8 under pytest 9 does not (it renames `item._nodeid`, which pytest 9
+# no longer reads), and a worker that gets some of these tests builds its own.
+pytestmark = pytest.mark.xdist_group("injection")
+
 PLAIN = "Zplainz"
 BASELINE = "2025-11-03-baseline"
 MD = MarkdownIt("commonmark", {"html": True}).enable("table")
@@ -432,7 +438,10 @@ class Watch:
         self.errors: list[str] = []
         self.outside: list[str] = []
         self.origin = origin
-        self.context.route("**/*", self._route)
+        # Only requests leaving the site are routed (to be recorded and refused): the
+        # pattern is matched on the browser's side, so the site's own requests are
+        # not each sent to this process and back.
+        self.context.route(re.compile("^(?!" + re.escape(origin) + ")"), self._route)
         self.page = self.context.new_page()
         self.page.on("dialog", self._dialog)
         self.page.on("console", lambda m: self.console.append(m.text))
@@ -444,7 +453,7 @@ class Watch:
 
     def _route(self, route: Any) -> None:
         url = route.request.url
-        if url.startswith(self.origin):
+        if url.startswith(self.origin):  # the pattern lets none through: a guard
             route.continue_()
         else:
             self.outside.append(url)
@@ -456,6 +465,13 @@ class Watch:
         self.page.wait_for_timeout(50)  # let onload/onerror handlers fire
         assert self.page.evaluate("() => window.__pwned") is None, url
         return self.page.evaluate(_STRUCTURE)
+
+    def look(self, url: str) -> Seen:
+        """Visit `url` and take everything the browser tests check on a page."""
+        structure = self.visit(url)
+        found = self.page.evaluate(_ALL)
+        return Seen(structure, found["document"], found["timeline"], found["shown"],
+                    found["rows"])  # fmt: skip
 
 
 # Counts of the structural elements of the page's content, outside the free-form
@@ -504,43 +520,93 @@ def _page(base: str, sid: str) -> str:
     return f"{base}sessions/{sid}/"
 
 
-@pytest.mark.browser
-def test_the_site_runs_no_injected_script_and_keeps_every_page(
-    browser: Any, served: str, site: Path, built: Built
-) -> None:
+@dataclass
+class Seen:
+    """What one visit to a page showed: the structure of its content (`_STRUCTURE`),
+    the whole document (`_DOCUMENT`), its SVG timeline (`_TIMELINE`) and the text
+    drawn in it, and the rows of its content's tables."""
+
+    structure: dict[str, int]
+    document: dict[str, Any]
+    timeline: dict[str, int] | None
+    shown: str | None
+    rows: int
+
+
+@dataclass
+class Visits:
+    """Every page of the site visited once in one browser page (`Watch`), what each
+    showed by the path it was asked for, and what the browser recorded on all of
+    them: dialogs, console output, page errors, requests leaving the site."""
+
+    pages: dict[str, Seen]
+    watch: Watch
+
+
+_EXTRA = ("followups/", "lessons/", "metrics/", "tags/")
+"""Pages visited by name besides the site's own pages (a missing one shows up)."""
+
+
+@pytest.fixture(scope="module")
+def visits(browser: Any, served: str, site: Path, built: Built) -> Iterator[Visits]:
+    """Each page loaded once, and every check of the browser tests below taken on
+    that load: the tests read what the visit saw (loading the same page again for
+    each test shows the same page, at three times the cost)."""
     watch = Watch(browser, served)
     try:
-        baseline = watch.visit(_page(served, BASELINE))
-        assert baseline["tables"] >= 3 and baseline["scripts"] == 0
-        assert baseline["active"] == 0 and baseline["iframes"] == 0
-        broken = {}
-        for index, payload in enumerate(PAYLOADS):
-            found = watch.visit(_page(served, session_id(index)))
-            # As in the report: a heading written in a part's text comes out below
-            # its part (h3, h4), so those may only grow; all else is the baseline's.
-            changed = {
-                k: (baseline[k], v)
-                for k, v in found.items()
-                if (v < baseline[k] if k in _BELOW_A_PART else v != baseline[k])
-            }
-            if changed:
-                broken[payload] = changed
-        assert broken == {}
-        watch.visit(_page(served, built.imported))
-        home = watch.visit(served)
-        sessions = len(PAYLOADS) + 2  # the baseline and the imported report
-        assert home["active"] == 0 and home["scripts"] == 0
-        assert watch.page.locator("article table tbody tr").count() == sessions
-        for other in ("followups/", "lessons/", "metrics/", "tags/"):
-            found = watch.visit(served + other)
-            assert found["active"] == 0 and found["scripts"] == 0, other
-            assert found["iframes"] == 0 and found["styles"] == 0, other
-        assert watch.dialogs == []
-        assert [m for m in watch.console if "PWNED" in m] == []
-        assert watch.errors == []
-        assert watch.outside == []
+        wanted = [_page("", BASELINE)]
+        wanted += [_page("", session_id(index)) for index in range(len(PAYLOADS))]
+        wanted += [_page("", built.imported), ""]
+        wanted += [("" if rel == "." else rel + "/") for rel in _site_pages(site)]
+        wanted += _EXTRA
+        pages: dict[str, Seen] = {}
+        for path in dict.fromkeys(wanted):
+            pages[path] = watch.look(served + path)
+        yield Visits(pages, watch)
     finally:
         watch.context.close()
+
+
+def _seen(visits: Visits, sid: str) -> Seen:
+    return visits.pages[_page("", sid)]
+
+
+def _nothing_ran(watch: Watch) -> None:
+    assert watch.dialogs == []
+    assert [m for m in watch.console if "PWNED" in m] == []
+    assert watch.errors == []
+    assert watch.outside == []
+
+
+@pytest.mark.browser
+def test_the_site_runs_no_injected_script_and_keeps_every_page(
+    visits: Visits,
+) -> None:
+    baseline = _seen(visits, BASELINE).structure
+    assert baseline["tables"] >= 3 and baseline["scripts"] == 0
+    assert baseline["active"] == 0 and baseline["iframes"] == 0
+    broken = {}
+    for index, payload in enumerate(PAYLOADS):
+        found = _seen(visits, session_id(index)).structure
+        # As in the report: a heading written in a part's text comes out below
+        # its part (h3, h4), so those may only grow; all else is the baseline's.
+        changed = {
+            k: (baseline[k], v)
+            for k, v in found.items()
+            if (v < baseline[k] if k in _BELOW_A_PART else v != baseline[k])
+        }
+        if changed:
+            broken[payload] = changed
+    assert broken == {}
+    home = visits.pages[""]
+    sessions = len(PAYLOADS) + 2  # the baseline and the imported report
+    assert home.structure["active"] == 0 and home.structure["scripts"] == 0
+    assert home.rows == sessions
+    for other in _EXTRA:
+        found = visits.pages[other].structure
+        assert found["active"] == 0 and found["scripts"] == 0, other
+        assert found["iframes"] == 0 and found["styles"] == 0, other
+    _nothing_ran(visits.watch)
     _record(len(PAYLOADS), pages=len(PAYLOADS) + 6)
 
 
@@ -566,39 +632,30 @@ def _site_pages(site: Path) -> list[str]:
 
 @pytest.mark.browser
 def test_no_page_runs_a_script_from_its_title_navigation_or_head(
-    browser: Any, served: str, site: Path, built: Built
+    visits: Visits, site: Path
 ) -> None:
     """Every page of the site — sessions, months, tags, summaries — in the whole
     document: the <title>, the header and the navigation list the payloads (up to 50
     sessions are listed in every page's navigation) and run none of them."""
-    watch = Watch(browser, served)
-    try:
-        watch.visit(_page(served, BASELINE))
-        baseline = watch.page.evaluate(_DOCUMENT)
-        assert baseline["inline"] == 0 and baseline["active"] == 0
-        pages = _site_pages(site)
-        assert len(pages) >= len(PAYLOADS) * 2  # sessions and their tags' pages
-        for rel in pages:
-            watch.visit(served + ("" if rel == "." else rel + "/"))
-            found = watch.page.evaluate(_DOCUMENT)
-            assert found["inline"] == 0 and found["active"] == 0, rel
-            assert found["frames"] == 0, rel
-            assert found["scripts"] == baseline["scripts"], rel
-            assert found["titles"] == 1, rel
-            assert not found["meta_shown"], f"{rel} shows its front matter as text"
-            if rel.startswith("tags/") and rel != "tags":
-                assert found["title"].startswith("Tag: "), rel
-        for index, payload in enumerate(PAYLOADS):
-            watch.visit(_page(served, session_id(index)))
-            title = watch.page.evaluate(_DOCUMENT)["title"]
-            expected = " ".join(f"Session {index + 10}: {one_line(payload)}".split())
-            # The tab shows the title as typed (white space collapsed, as browsers do).
-            assert title == f"{expected} - Journal", payload
-        assert watch.dialogs == []
-        assert [m for m in watch.console if "PWNED" in m] == []
-        assert watch.errors == [] and watch.outside == []
-    finally:
-        watch.context.close()
+    baseline = _seen(visits, BASELINE).document
+    assert baseline["inline"] == 0 and baseline["active"] == 0
+    pages = _site_pages(site)
+    assert len(pages) >= len(PAYLOADS) * 2  # sessions and their tags' pages
+    for rel in pages:
+        found = visits.pages["" if rel == "." else rel + "/"].document
+        assert found["inline"] == 0 and found["active"] == 0, rel
+        assert found["frames"] == 0, rel
+        assert found["scripts"] == baseline["scripts"], rel
+        assert found["titles"] == 1, rel
+        assert not found["meta_shown"], f"{rel} shows its front matter as text"
+        if rel.startswith("tags/") and rel != "tags":
+            assert found["title"].startswith("Tag: "), rel
+    for index, payload in enumerate(PAYLOADS):
+        title = _seen(visits, session_id(index)).document["title"]
+        expected = " ".join(f"Session {index + 10}: {one_line(payload)}".split())
+        # The tab shows the title as typed (white space collapsed, as browsers do).
+        assert title == f"{expected} - Journal", payload
+    _nothing_ran(visits.watch)
 
 
 # The SVG timeline drawn at build time: its element counts on the baseline's page.
@@ -613,34 +670,37 @@ _TIMELINE = """() => {
           figures: document.querySelectorAll('figure.journal-timeline').length};
 }"""
 
+# All a visit takes besides the structure, in one call: the document, the timeline,
+# the timeline's text (what `locator(...).text_content()` reads) and the rows of the
+# content's tables (what `locator("article table tbody tr").count()` counts).
+_ALL = f"""() => {{
+  const svg = document.querySelector('figure.journal-timeline svg');
+  return {{document: ({_DOCUMENT})(), timeline: ({_TIMELINE})(),
+          shown: svg ? svg.textContent : null,
+          rows: document.querySelectorAll('article table tbody tr').length}};
+}}"""
+
 
 @pytest.mark.browser
-def test_every_payload_draws_the_same_svg_timeline(browser: Any, served: str) -> None:
+def test_every_payload_draws_the_same_svg_timeline(visits: Visits) -> None:
     """Every text in the timeline (the events' kinds and texts) is escaped for SVG:
     no payload adds, removes or breaks out of an element of the chart."""
-    watch = Watch(browser, served)
-    try:
-        watch.visit(_page(served, BASELINE))
-        baseline = watch.page.evaluate(_TIMELINE)
-        # The four events and the linked commit.
-        assert baseline is not None and baseline["marks"] == 5
-        assert baseline["foreign"] == 0 and baseline["figures"] == 1
-        broken = {}
-        for index, payload in enumerate(PAYLOADS):
-            watch.visit(_page(served, session_id(index)))
-            found = watch.page.evaluate(_TIMELINE)
-            if found != baseline:
-                broken[payload] = found
-            # Shown as typed (white space collapsed), in a label or its tooltip;
-            # a link to javascript: is defanged there as everywhere on the page.
-            shown = watch.page.locator("figure.journal-timeline svg").text_content()
-            if "](" not in payload:
-                assert " ".join(payload.split())[:30] in (shown or ""), payload
-        assert broken == {}
-        assert watch.dialogs == [] and watch.errors == [] and watch.outside == []
-        assert [m for m in watch.console if "PWNED" in m] == []
-    finally:
-        watch.context.close()
+    baseline = _seen(visits, BASELINE).timeline
+    # The four events and the linked commit.
+    assert baseline is not None and baseline["marks"] == 5
+    assert baseline["foreign"] == 0 and baseline["figures"] == 1
+    broken = {}
+    for index, payload in enumerate(PAYLOADS):
+        seen = _seen(visits, session_id(index))
+        if seen.timeline != baseline:
+            broken[payload] = seen.timeline
+        # Shown as typed (white space collapsed), in a label or its tooltip;
+        # a link to javascript: is defanged there as everywhere on the page.
+        assert seen.shown is not None, payload
+        if "](" not in payload:
+            assert " ".join(payload.split())[:30] in seen.shown, payload
+    assert broken == {}
+    _nothing_ran(visits.watch)
 
 
 @pytest.mark.browser
