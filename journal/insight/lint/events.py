@@ -122,9 +122,10 @@ def resolved_twice(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
 
 @rule("evidence-missing", "error", "every evidence file an event names exists")
 def evidence_missing(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
-    folder = facts.journal.session_dir(facts.session_id)
+    folder = None  # found only for a session that names evidence: most name none
     for line, event in facts.events:
         for name in event.evidence:
+            folder = folder or facts.journal.session_dir(facts.session_id)
             relative = PurePosixPath(name)
             if relative.is_absolute() or ".." in relative.parts:
                 yield Issue(
