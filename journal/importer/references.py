@@ -14,7 +14,7 @@ Code (fenced, indented, or a backtick span) is left exactly as written.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 _DEFINITION = re.compile(r"^ {0,3}\[((?:[^\]\\]|\\.)+)\]:[ \t]*(\S+)?")
@@ -82,7 +82,7 @@ def _code_lines(tokens: Sequence[Any]) -> set[int]:
     return lines
 
 
-def _outside_code_spans(line: str, change: Any) -> str:
+def _outside_code_spans(line: str, change: Callable[[str], str]) -> str:
     parts, last = [], 0
     for span in _CODE_SPAN.finditer(line):
         parts.append(change(line[last : span.start()]))

@@ -161,23 +161,8 @@ def append_line(path: Path, line: str | bytes, *, whole_tail: bool = False) -> N
     written and `TornTailError` lets the caller set the torn line aside first.
     """
     data = _encoded(path, line)
+    fd, size = _open_for_append(path)
     try:
-        # Never through a symlink: a link planted in the journal must not make an
-        # append land outside it.
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | _NOFOLLOW, 0o644)
-    except OSError as exc:
-        raise _write_error(path, exc) from exc
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise WriteError(
-                f"cannot write {shown(path)}: it {_kind_of(info.st_mode)}",
-                "put the file back (`git checkout` restores the committed one); "
-                "nothing was written",
-            )
-        if not info.st_mode & 0o222:
-            raise _read_only(path, "file")
-        size = info.st_size
         if size and os.pread(fd, 1, size - 1) != b"\n":
             if whole_tail:
                 raise TornTailError(str(path))
@@ -204,21 +189,8 @@ def append_chunks(path: Path, chunks: Iterable[bytes]) -> None:
     events, a megabyte at a time), then fsync once. A torn last line gets its
     newline first, as with `append_line`. If any write fails, or making the pieces
     does, what was appended is taken back: the file stays exactly as it was."""
+    fd, size = _open_for_append(path)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | _NOFOLLOW, 0o644)
-    except OSError as exc:
-        raise _write_error(path, exc) from exc
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise WriteError(
-                f"cannot write {shown(path)}: it {_kind_of(info.st_mode)}",
-                "put the file back (`git checkout` restores the committed one); "
-                "nothing was written",
-            )
-        if not info.st_mode & 0o222:
-            raise _read_only(path, "file")
-        size = info.st_size
         torn = bool(size) and os.pread(fd, 1, size - 1) != b"\n"
         wrote = False
         try:
@@ -239,6 +211,34 @@ def append_chunks(path: Path, chunks: Iterable[bytes]) -> None:
         raise _write_error(path, exc) from exc
     finally:
         os.close(fd)
+
+
+def _open_for_append(path: Path) -> tuple[int, int]:
+    """`path` opened to append (created if missing), and its size; refused when it
+    is not a regular file or is read-only. The caller closes the descriptor."""
+    try:
+        # Never through a symlink: a link planted in the journal must not make an
+        # append land outside it.
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | _NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise WriteError(
+                f"cannot write {shown(path)}: it {_kind_of(info.st_mode)}",
+                "put the file back (`git checkout` restores the committed one); "
+                "nothing was written",
+            )
+        if not info.st_mode & 0o222:
+            raise _read_only(path, "file")
+    except OSError as exc:
+        os.close(fd)
+        raise _write_error(path, exc) from exc
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info.st_size
 
 
 def _encoded(path: Path, text: str | bytes) -> bytes:
