@@ -211,8 +211,12 @@ def test_served_page_reloads_by_itself_when_an_event_is_logged(
             cwd=root,
         )
         assert logged.code == 0, logged.err
+        # The page reloads itself: while the new document is parsed there is a
+        # moment with no body yet, and a predicate that throws fails the wait
+        # instead of polling again.
         page.wait_for_function(
-            "document.body.innerText.includes('Rollback started by the on-call')",
+            "document.body !== null &&"
+            " document.body.innerText.includes('Rollback started by the on-call')",
             timeout=30000,
         )
     finally:
