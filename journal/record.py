@@ -18,10 +18,12 @@ class Record:
 
     def __init__(self, **values: Any) -> None:
         names = _NAMES.get(type(self)) or type(self)._names()
-        for name, value in values.items():
-            if name not in names:
-                raise TypeError(f"{type(self).__name__} has no field {name!r}")
-            object.__setattr__(self, name, value)
+        if not values.keys() <= names.keys():
+            unknown = next(name for name in values if name not in names)
+            raise TypeError(f"{type(self).__name__} has no field {unknown!r}")
+        # One C-level update, not a `__setattr__` a field: `todo` at 10,000
+        # sessions makes 40,000 records (a third of its time went here).
+        self.__dict__.update(values)
 
     @classmethod
     def field_names(cls) -> tuple[str, ...]:

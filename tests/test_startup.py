@@ -69,7 +69,7 @@ def test_warm_list_and_todo_answer_from_the_index_alone(
     cli: Cli, session_id: str
 ) -> None:
     cli.ok("step", "add", "Rotate the keys", "--owner", "dana")
-    for command in ("list", "todo"):
+    for command in ("list", "todo", "stats"):
         cli.ok(command)  # builds the session index
         names = imported(["-m", "journal", command], cli.root)
         assert names.isdisjoint(banned()), (command, sorted(names & set(banned())))
@@ -105,4 +105,24 @@ def test_render_all_skips_typer_and_prints_what_the_full_cli_prints(
         assert fast.out == full.out, argv
         assert "1 unchanged" in fast.out or '"unchanged": 1' in fast.out
     names = imported(["-m", "journal", "render", "--all"], cli.root, env={**os.environ})
+    assert "typer" not in names and names.isdisjoint(banned())
+
+
+def test_stats_skips_typer_and_prints_what_the_full_cli_prints(
+    cli: Cli, session_id: str
+) -> None:
+    cli.ok("log", "Alert fired", "--kind", "detected", "--at", "2025-11-04T10:05:00Z")
+    cli.ok("log", "Rolled back", "--kind", "mitigated", "--at", "2025-11-04T10:40:00Z")
+    for argv in (
+        ["stats"],
+        ["stats", "--json"],
+        ["stats", "--tag", "nothing-has-this"],
+        ["stats", "--since", "2025-11-01", "-t", "db", "--severity", "high"],
+    ):
+        fast = cli.ok(*argv)
+        full = cli.ok(*argv, env={"JOURNAL_NO_FAST": "1"})  # the typer CLI
+        assert (fast.out, fast.err) == (full.out, full.err), argv
+        assert fast.out.strip()
+    assert "35m" in cli.ok("stats").out  # detected 10:05, mitigated 10:40
+    names = imported(["-m", "journal", "stats"], cli.root, env={**os.environ})
     assert "typer" not in names and names.isdisjoint(banned())

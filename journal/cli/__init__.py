@@ -1,8 +1,8 @@
 """The `journal` command line: a thin layer over the library.
 
-`log`, `list`, `todo`, `show` and `render` are read without typer: their options are
-declared once in `table.py`, which both the fast parser and the typer commands
-(`tabled.py`) are made from, and one handler each (`handlers.py`) does the work
+`log`, `list`, `todo`, `stats`, `show` and `render` are read without typer: their
+options are declared once in `table.py`, which both the fast parser and the typer
+commands (`tabled.py`) are made from, and one handler each (`handlers.py`) does the work
 whichever parser ran. The fast parser hands over to typer only what it cannot read
 (`--help`, an unknown option, a missing value); `JOURNAL_NO_FAST=1` sends every
 command to typer (to debug one path against the other).
@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
-_FAST = ("log", "list", "todo", "show", "render")
+_FAST = ("log", "list", "todo", "stats", "show", "render")
 
 
 def main() -> None:

@@ -140,7 +140,6 @@ def _register() -> None:
         run,
         sessions,
         site,
-        stats,
         tabled,
     )
 
@@ -153,7 +152,6 @@ def _register() -> None:
         items,
         run,
         followups,
-        stats,
         memory,
         check,
         git,

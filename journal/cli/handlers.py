@@ -1,5 +1,5 @@
-"""What `log`, `list`, `todo`, `show` and `render` do and print, one function each,
-whichever parser read their options: the fast one (`cli/table.py`, no typer) or
+"""What `log`, `list`, `todo`, `stats`, `show` and `render` do and print, one function
+each, whichever parser read their options: the fast one (`cli/table.py`, no typer) or
 the typer command made from the same table (`cli/commands/tabled.py`). Each takes the
 options by their `dest` and returns the exit status; errors are raised, and turned
 into one line by `output.report` (fast path) or `app._report` (typer), the same way.
@@ -117,7 +117,7 @@ def list_(opts: dict[str, Any]) -> int:
 
     status, tag = opts["status"], opts["tag"]
     rows = list_rows(statuses=status or None, tags=tag or None)
-    return _print_lines(
+    return print_lines(
         list_lines(rows, as_json=opts["as_json"], status=status, tag=tag)
     )
 
@@ -139,10 +139,10 @@ def todo(opts: dict[str, Any]) -> int:
     )
     for session_id, error in gathered.skipped:
         warn(f"{session_id} skipped: {error}")
-    return _print_lines(lines)
+    return print_lines(lines)
 
 
-def _print_lines(lines: list[str]) -> int:
+def print_lines(lines: list[str]) -> int:
     try:
         print("\n".join(lines), flush=True)
     except BrokenPipeError:
@@ -382,4 +382,17 @@ def print_summary(
     return 1
 
 
-HANDLERS = {"log": log, "list": list_, "todo": todo, "show": show, "render": render}
+def stats(opts: dict[str, Any]) -> int:
+    from journal.cli.stats import stats as run
+
+    return run(opts)
+
+
+HANDLERS = {
+    "log": log,
+    "list": list_,
+    "todo": todo,
+    "stats": stats,
+    "show": show,
+    "render": render,
+}

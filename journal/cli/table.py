@@ -1,7 +1,7 @@
-"""The commands that run without typer (`log`, `list`, `todo`, `show`, `render`),
-each option declared once: the fast parser here reads argv from these declarations,
-and `cli/commands/tabled.py` makes the typer commands (help, usage errors) from the
-same ones.
+"""The commands that run without typer (`log`, `list`, `todo`, `stats`, `show`,
+`render`), each option declared once: the fast parser here reads argv from these
+declarations, and `cli/commands/tabled.py` makes the typer commands (help, usage
+errors) from the same ones.
 
 The parser accepts only what click would read the same way (`--name value`,
 `--name=value`, `-n value`, `-nvalue`, flags, `--` then words) and returns None for
@@ -115,6 +115,23 @@ COMMANDS: dict[str, Command] = {
             option(
                 "--overdue", "overdue", "Only those past their due date.", kind=FLAG
             ),
+            JSON,
+        ),
+    ),
+    "stats": Command(
+        name="stats",
+        help="Per-session time to detect, acknowledge, mitigate and resolve, with "
+        "medians and percentiles; figures whose events are missing are left out, "
+        "never guessed. --json names what each figure is measured from "
+        "(`time_to_mitigate_from`).",
+        params=(
+            option(
+                "--since",
+                "since",
+                "Sessions started since: 2025-11-01, or 30d back from now.",
+            ),
+            option("--tag -t", "tag", "Any of these tags.", many=True),
+            option("--severity", "severity", "Any of these severities.", many=True),
             JSON,
         ),
     ),
