@@ -141,7 +141,7 @@ def link_steps(
     items = []
     for session_id, session, number, step in raw:
         ref = step_ref(session_id, number)
-        history = _history(ref, parent)
+        history = _history(ref, parent) if ref in parent else (ref,)
         items.append(
             Followup(
                 ref=ref,

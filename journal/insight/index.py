@@ -171,8 +171,9 @@ def metrics_of(data: Record) -> Metrics:
     from journal.insight.metrics import Metrics
 
     values = {name: data[name] for name in _metric_names()}
-    for name in _MOMENTS:
-        values[name] = parse_moment(values[name])
+    for name in _MOMENTS:  # inline, not `parse_moment`: 80,000 calls at 10,000
+        if moment := values[name]:
+            values[name] = datetime.fromisoformat(moment)
     values["problems"] = tuple(values["problems"])
     return Metrics(**values)
 

@@ -15,9 +15,10 @@ per-session records most of them are.
   takes every stat once per look (`stat_keys`) and lets the generation that follows
   answer from them (`stats_taken`).
 - **The files**: one reader (`load_cache`, decoded with the collector paused:
-  `paused_gc`) and one best-effort atomic writer (`save_cache`, `save_cache_bytes`)
-  for every cache file, and one memory of the file a process last read or wrote
-  (`remembered`, `remember`): a site build asks twice for the same facet.
+  `paused_gc`, by msgspec from a megabyte) and one best-effort atomic writer
+  (`save_cache`, `save_cache_bytes`) for every cache file, and one memory of the
+  file a process last read or wrote (`remembered`, `remember`): a site build asks
+  twice for the same facet.
 - **Per-session records** (`Records`): one JSON file a facet in the state folder
   (`<facet>.json`), session id → the record `build` makes of its files, reused while the
   session's stats and the salt are those it was made under; written atomically
@@ -249,11 +250,26 @@ def read_or_empty(path: Path) -> bytes:
 def load_cache(path: Path) -> dict[str, Any]:
     """A cache file's JSON object; empty when it is missing or damaged."""
     try:
+        raw = path.read_bytes()
         with paused_gc():
-            data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+            data = _decode(raw)
+    except (OSError, ValueError):  # msgspec's DecodeError is a ValueError
         return {}
     return data if isinstance(data, dict) else {}
+
+
+_BIG = 1 << 20
+"""Bytes from which a cache is decoded by msgspec rather than `json`: twice as fast
+(a 9.5 MB session index: 0.12 s against 0.26 s), for an import of a few
+milliseconds that a small journal need not pay."""
+
+
+def _decode(raw: bytes) -> Any:
+    if len(raw) < _BIG:
+        return json.loads(raw)
+    import msgspec
+
+    return msgspec.json.decode(raw)
 
 
 class paused_gc(_Scope):  # lower case: used like a function, `with paused_gc():`
@@ -398,7 +414,7 @@ class Records:
     `check`). Stats are taken before the files are read, so an edit racing a build
     leaves a stale stat behind, never a stale record. `big`: the facet is written
     with msgspec (the features, 15 MB at 10,000 sessions: 10 times faster than
-    `json`); every facet is read with `json`."""
+    `json`); every facet is read by `load_cache`."""
 
     def __init__(
         self,
