@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from journal.importer import ImportedReport, parse_report
 from journal.importer.labels import is_label, split_label
-from journal.importer.metadata import parse_title
+from journal.importer.metadata import split_title
 from journal.importer.mojibake import repair_mojibake
 from journal.model import session as session_model
 from tests.structure_counts import word_counts
@@ -472,7 +472,11 @@ def _without_labels(text: str) -> str:
         underline = i + 1 < len(lines) and re.fullmatch(r"\s*(=+|-+)\s*", lines[i + 1])
         if (heading and is_label(heading[1])) or (underline and is_label(line)):
             continue
-        if heading and line.startswith("# ") and parse_title(heading[1])[1] is not None:
+        if (
+            heading
+            and line.startswith("# ")
+            and split_title(heading[1]).number is not None
+        ):
             line = "# " + re.sub(r"^#?\s*[A-Za-z]+", "", heading[1])
         if i + 1 < len(lines) and re.fullmatch(r"\s*\|[\s|:-]+\|\s*", lines[i + 1]):
             line = "|".join(c for c in line.split("|") if not is_label(c))

@@ -10,9 +10,9 @@ from journal.importer import parse_report
 from journal.importer.context import commit_in, event_kind, is_sha
 from journal.importer.decisions import parse_decision, state_of
 from journal.importer.labels import classify_heading, normalize, split_label
-from journal.importer.metadata import parse_title, severity_of, split_title, status_of
+from journal.importer.metadata import severity_of, split_title, status_of
 from journal.importer.mojibake import repair_mojibake
-from journal.importer.prose import parse_location, read_location
+from journal.importer.prose import read_location
 from journal.importer.stamps import Resolver, match_stamp, written_time, zone_mentioned
 
 
@@ -190,6 +190,16 @@ def test_component_states() -> None:
     assert state_of("🔄 BUILD IN PROGRESS") == "in-progress"
     assert state_of("⏳ BLOCKED") == "blocked"
     assert state_of("who knows") == "unknown"
+
+
+def parse_title(text: str) -> tuple[str, int | None]:
+    title = split_title(text)
+    return title.text, title.number
+
+
+def parse_location(text: str) -> tuple[str, bool]:
+    found = read_location(text)
+    return found.where, found.complete
 
 
 def test_titles_statuses_severities() -> None:

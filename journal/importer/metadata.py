@@ -66,12 +66,6 @@ def split_title(text: str) -> Title:
     return Title(text, None, None)
 
 
-def parse_title(text: str) -> tuple[str, int | None]:
-    """`Session 8: SQLAlchemy fix` → ("SQLAlchemy fix", 8)."""
-    title = split_title(text)
-    return title.text, title.number
-
-
 def severity_of(text: str) -> str | None:
     """critical, high, medium or low: the earliest a text names."""
     match = _SEVERITY.search(text)

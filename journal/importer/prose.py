@@ -60,12 +60,6 @@ def read_location(text: str) -> Location:
     return Location(where, complete, lines["word"] if lines else None)
 
 
-def parse_location(text: str) -> tuple[str, bool]:
-    """`` `a/b.py` (lines 1-2) `` → ("a/b.py:1-2", True if nothing else was said)."""
-    found = read_location(text)
-    return found.where, found.complete
-
-
 def _is_caption(text: str) -> bool:
     """A short line ending in a colon, right above a code block."""
     return len(text) <= 100 and "\n" not in text and text.endswith(":")

@@ -11,6 +11,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from journal.store.sessions import Journal
+from journal.when import iso_or_none
 
 if TYPE_CHECKING:
     from journal.insight.metrics import Metrics
@@ -87,8 +88,8 @@ class SessionFigures:
             "severity": session.severity,
             "tags": list(session.tags),
             "started": session.started,
-            "span_start": _iso(metrics.span_start),
-            "span_end": _iso(metrics.span_end),
+            "span_start": iso_or_none(metrics.span_start),
+            "span_end": iso_or_none(metrics.span_end),
         }
         for name in FIGURES:
             row[name] = getattr(metrics, name)
@@ -189,7 +190,3 @@ def _first(session_id: str, metrics: Metrics, *, tz: Any) -> datetime:
         return metrics.span_start
     # Nothing timed: the folder name's date, at midnight in the journal's zone.
     return datetime.combine(date.fromisoformat(session_id[:10]), time(), tzinfo=tz)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None

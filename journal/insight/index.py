@@ -19,6 +19,7 @@ from journal.errors import JournalError
 from journal.record import Record as FrozenRecord
 from journal.store.cache import Records
 from journal.store.sessions import Journal
+from journal.when import iso_or_none
 
 Record = dict[str, Any]
 
@@ -64,8 +65,8 @@ def _facts_record(journal: Journal, session_id: str) -> Record:
         return {"events": 0, "first": None, "last": None, "error": exc.one_line()}
     record: Record = {
         "events": timeline.events,
-        "first": _iso(timeline.first),
-        "last": _iso(timeline.last),
+        "first": iso_or_none(timeline.first),
+        "last": iso_or_none(timeline.last),
         "torn": timeline.torn,
     }
     try:
@@ -94,8 +95,8 @@ def _facts(session: Session) -> Record:
         "status": session.status,
         "severity": session.severity,
         "tags": list(session.tags),
-        "started": _iso(session.started),
-        "ended": _iso(session.ended),
+        "started": iso_or_none(session.started),
+        "ended": iso_or_none(session.ended),
         "previous": session.previous,
         "criteria": [
             sum(1 for c in session.success_criteria if c.done),
@@ -161,7 +162,7 @@ def metrics_dict(metrics: Metrics) -> Record:
     # every value here is a scalar or (`problems`) a tuple of strings, listed below.
     data = {f.name: getattr(metrics, f.name) for f in fields(metrics)}
     for name in _MOMENTS:
-        data[name] = _iso(data[name])
+        data[name] = iso_or_none(data[name])
     data["problems"] = list(metrics.problems)
     return data
 
@@ -188,7 +189,3 @@ def _metric_names() -> tuple[str, ...]:
 
 def parse_moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None

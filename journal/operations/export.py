@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from journal.errors import NotFoundError
 from journal.store.sessions import Journal
+from journal.when import iso_or_none
 
 if TYPE_CHECKING:
     from journal.gitlink.derived import Found
@@ -39,14 +40,10 @@ def session_json(
                 for name in (f"{figure.key}_s", f"{figure.key}_from")
             },
             "duration_s": figures.duration_s,
-            "span_start": _iso(figures.span_start),
-            "span_end": _iso(figures.span_end),
+            "span_start": iso_or_none(figures.span_start),
+            "span_end": iso_or_none(figures.span_end),
         },
     }
-
-
-def _iso(moment: Any) -> str | None:
-    return moment.isoformat() if moment is not None else None
 
 
 def madr(journal: Journal, session_id: str) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from journal.errors import JournalError
 from journal.store.sessions import Journal
+from journal.when import iso_or_none
 
 
 def list_rows(
@@ -90,8 +91,8 @@ def _row(session_id: str, record: dict[str, Any], active: str | None) -> dict[st
             "severity": None,
             "started": None,
             "ended": None,
-            "span_start": _iso(first),
-            "span_end": _iso(last),
+            "span_start": iso_or_none(first),
+            "span_end": iso_or_none(last),
             "tags": [],
         }
     started, ended = parse_moment(record["started"]), parse_moment(record["ended"])
@@ -102,8 +103,8 @@ def _row(session_id: str, record: dict[str, Any], active: str | None) -> dict[st
         "severity": record["severity"],
         "started": record["started"],
         "ended": record["ended"],
-        "span_start": _iso(_extreme(min, started, first)),
-        "span_end": _iso(_extreme(max, ended, last)),
+        "span_start": iso_or_none(_extreme(min, started, first)),
+        "span_end": iso_or_none(_extreme(max, ended, last)),
         "tags": list(record["tags"]),
     }
 
@@ -113,7 +114,3 @@ def _extreme(pick: Any, *moments: datetime | None) -> datetime | None:
     (`max`) of `started`/`ended` and the timeline's own extremes."""
     known = [m for m in moments if m is not None]
     return pick(known, key=lambda m: m.astimezone(UTC)) if known else None
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None

@@ -61,11 +61,11 @@ def _init(root: Path, sessions_dir: str, undo: _Undo) -> InitResult:
     config_text = default_config_yaml().replace(
         "sessions_dir: sessions ", f"sessions_dir: {sessions_dir} "
     )
-    _write_once(root / CONFIG_NAME, config_text, result, undo)
-    _write_once(root / "mkdocs.yml", mkdocs_yml(), result, undo)
+    _write(root / CONFIG_NAME, config_text, result, undo)
+    _write(root / "mkdocs.yml", mkdocs_yml(), result, undo)
     undo.mkdir(root / sessions_dir)
     schema = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
-    _write_always(root / SCHEMA_FILE, schema, result, undo)
+    _write(root / SCHEMA_FILE, schema, result, undo, refresh=True)
     for attribute in _ATTRIBUTES:
         _ensure_line(
             root / ".gitattributes",
@@ -166,18 +166,12 @@ def init_org(root: Path, journals: list[Path]) -> InitResult:
     return result
 
 
-def _write_once(path: Path, text: str, result: InitResult, undo: _Undo) -> None:
-    if path.exists():
-        result.kept.append(path.name)
-        return
-    undo.before_write(path)
-    atomic_write(path, text)
-    result.created.append(path.name)
-
-
-def _write_always(path: Path, text: str, result: InitResult, undo: _Undo) -> None:
-    # The schema follows the installed version, so it is refreshed on every init.
-    if path.exists() and path.read_text("utf-8") == text:
+def _write(
+    path: Path, text: str, result: InitResult, undo: _Undo, *, refresh: bool = False
+) -> None:
+    """Write `path` unless it exists (with `refresh`: unless it already holds `text`;
+    the schema follows the installed version, so it is refreshed on every init)."""
+    if path.exists() and (not refresh or path.read_text("utf-8") == text):
         result.kept.append(path.name)
         return
     undo.before_write(path)

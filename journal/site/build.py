@@ -147,12 +147,20 @@ def prepare(
     target = (site_dir or journal.root / site.site_dir).resolve()
     source = source_config(journal.root, site.config_file)
     generated = generate(journal, offline=offline, site_dir=target, memory=memory)
+    return configured(generated, source, site_dir=target, offline=offline)
+
+
+def configured(
+    generated: Generated, source: Path, *, site_dir: Path, offline: bool
+) -> tuple[Generated, Path, list[str]]:
+    """The builder's configuration for generated pages, derived from `source`; with
+    the pages, as `prepare` returns them."""
     name = "mkdocs-offline.yml" if offline else "mkdocs.yml"
     derived = write_derived(
         source,
         generated.docs_dir.parent / name,
         docs_dir=generated.docs_dir,
-        site_dir=target,
+        site_dir=site_dir,
         nav=generated.nav,
         mermaid=generated.mermaid is not None,
         offline=offline,
@@ -181,7 +189,17 @@ def build_site(
     # its configuration's folder.
     staging = _staging_dir(journal)
     generated, config, warnings = prepare(journal, offline=offline, site_dir=staging)
-    done = run_builder(chosen.argv("build", config, "--strict"), cwd=journal.root)
+    seconds, dangling = build_strict(chosen, config, cwd=journal.root)
+    install(staging, owned)
+    return SiteBuild(generated, config, site, chosen.name, seconds, warnings + dangling)
+
+
+def build_strict(
+    chosen: Builder, config: Path, *, cwd: Path
+) -> tuple[float, list[str]]:
+    """Run the builder in strict mode; its seconds and the links it found dangling.
+    A failed build is a `BuildError` carrying what the builder printed."""
+    done = run_builder(chosen.argv("build", config, "--strict"), cwd=cwd)
     output = (done.stdout + done.stderr).decode("utf-8", "replace")
     if done.exit_code != 0:
         raise BuildError(
@@ -189,9 +207,7 @@ def build_site(
             "the builder's output is above; fix what it names and build again",
             output=output,
         )
-    install(staging, owned)
-    warnings += dangling_links(output)
-    return SiteBuild(generated, config, site, chosen.name, done.duration_s, warnings)
+    return done.duration_s, dangling_links(output)
 
 
 def _refuse_dangerous_site_dir(journal: Journal, site: Path) -> None:

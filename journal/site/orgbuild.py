@@ -9,14 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from journal.errors import UsageError
-from journal.site.build import (
-    BuildError,
-    SiteBuild,
-    _first_problem,
-    builder_for,
-    dangling_links,
-    run_builder,
-)
+from journal.site.build import SiteBuild, build_strict, builder_for, configured
 from journal.site.orgpages import OrgPlace, generate_org
 from journal.store.locate import CONFIG_NAME
 
@@ -92,20 +85,9 @@ def prepare_org(
     keep_going: bool,
 ) -> tuple[Generated, Path, list[str]]:
     """Generate the pages and the builder configuration for a site of journals."""
-    from journal.site.siteconfig import write_derived
-
     generated = generate_org(members, place, offline=offline, keep_going=keep_going)
-    name = "mkdocs-offline.yml" if offline else "mkdocs.yml"
-    derived = write_derived(
-        _source_config(place, config_file),
-        generated.docs_dir.parent / name,
-        docs_dir=generated.docs_dir,
-        site_dir=place.site_dir,
-        nav=generated.nav,
-        mermaid=generated.mermaid is not None,
-        offline=offline,
-    )
-    return generated, derived.path, derived.warnings
+    source = _source_config(place, config_file)
+    return configured(generated, source, site_dir=place.site_dir, offline=offline)
 
 
 def build_org_site(
@@ -138,17 +120,11 @@ def build_org_site(
     generated, config, warnings = prepare_org(
         members, place, config_file, offline=offline, keep_going=keep_going
     )
-    done = run_builder(chosen.argv("build", config, "--strict"), cwd=place.root)
-    output = (done.stdout + done.stderr).decode("utf-8", "replace")
-    if done.exit_code != 0:
-        raise BuildError(
-            f"{chosen.name} build failed: {_first_problem(output, done.exit_code)}",
-            "the builder's output is above; fix what it names and build again",
-            output=output,
-        )
+    seconds, dangling = build_strict(chosen, config, cwd=place.root)
     install(place.site_dir, owned)
-    warnings += dangling_links(output)
-    site = SiteBuild(generated, config, final, chosen.name, done.duration_s, warnings)
+    site = SiteBuild(
+        generated, config, final, chosen.name, seconds, warnings + dangling
+    )
     return OrgBuild(site, [m.name for m in members], notes)
 
 

@@ -33,6 +33,7 @@ from journal.site.org import Member
 from journal.site.pages import (
     Generated,
     Part,
+    finished,
     plan_pages,
     render_planned,
     write_pages,
@@ -165,21 +166,11 @@ def generate_org(
         pages = sum(write_pages(p, writer, collected) for p in planned)
         pages += _summary_pages(members, writer, collected, place)
         write_static(writer, mermaid_js=mermaid_js, offline=offline)
-        result = writer.finish()
+        done = finished(writer, collected, pages, _nav(collected), mermaid_js)
     finally:
         gc.unfreeze()  # what cache.paused_gc froze meanwhile
-    return Generated(
-        docs_dir=place.docs_dir,
-        sessions=len(collected.infos),
-        pages=pages,
-        nav=_nav(collected),
-        mermaid=mermaid_js,
-        written=result.written,
-        unchanged=result.unchanged,
-        removed=result.removed,
-        problems=collected.problems,
-        seconds=time.perf_counter() - started,
-    )
+    done.seconds = time.perf_counter() - started
+    return done
 
 
 def _nav(collected: Collected) -> list[object]:

@@ -11,7 +11,7 @@ from journal.errors import JournalError
 from journal.site.build import builder_for
 from journal.site.org import Member, open_members
 from journal.site.orgbuild import place_for, prepare_org
-from journal.site.serve import POLL_S, Snapshot, run_server, snapshot
+from journal.site.serve import POLL_S, Snapshot, run_server, said, snapshot
 
 
 def snapshot_all(members: list[Member]) -> Snapshot:
@@ -82,9 +82,5 @@ def _regenerate(
     except JournalError as exc:
         notify(exc.one_line())
         return members
-    for session_id, message in generated.problems:
-        notify(f"{session_id}: {message}")
-    changed = len(generated.written) + len(generated.removed)
-    if changed:
-        notify(f"regenerated {changed} page(s) in {generated.seconds:.2f} s")
+    said(generated, notify)
     return members

@@ -101,22 +101,35 @@ def _generate(
         pages = session_pages(journal, writer, collected, diagrams, memory=memory)
         pages += summary_pages(journal, writer, collected, memory)
         write_static(writer, mermaid_js=mermaid_js, offline=offline)
-        result = writer.finish()
+        done = finished(writer, collected, pages, build_nav(collected), mermaid_js)
         if memory is not None:
             memory.remember(collected)
     finally:
         gc.unfreeze()  # what cache.paused_gc froze meanwhile
+    done.seconds = time.perf_counter() - started
+    return done
+
+
+def finished(
+    writer: DocsWriter,
+    collected: Collected,
+    pages: int,
+    nav: list[Any],
+    mermaid: Path | None,
+) -> Generated:
+    """What a generation did, once every page is handed to the writer (the time
+    taken is the caller's to set)."""
+    result = writer.finish()
     return Generated(
-        docs_dir=docs,
+        docs_dir=writer.docs_dir,
         sessions=len(collected.infos),
         pages=pages,
-        nav=build_nav(collected),
-        mermaid=mermaid_js,
+        nav=nav,
+        mermaid=mermaid,
         written=result.written,
         unchanged=result.unchanged,
         removed=result.removed,
         problems=collected.problems,
-        seconds=time.perf_counter() - started,
     )
 
 

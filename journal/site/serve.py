@@ -85,13 +85,7 @@ class LiveSite:
             self.memory = Memory()  # what a generation half done left is not kept
             self.notify(exc.one_line())
             return None
-        for session_id, message in generated.problems:
-            self.notify(f"{session_id}: {message}")
-        if generated.written or generated.removed:
-            self.notify(
-                f"regenerated {len(generated.written) + len(generated.removed)} "
-                f"page(s) in {generated.seconds:.2f} s"
-            )
+        said(generated, self.notify)
         return generated
 
     def idle(self) -> None:
@@ -109,6 +103,16 @@ class LiveSite:
                 return
             touched.add(path[len(sessions) :].partition(os.sep)[0])
         self.memory.touched |= touched
+
+
+def said(generated: Generated, notify: Callable[[str], None]) -> None:
+    """What a generation after a change tells the person serving: its problems and
+    how many pages it rewrote."""
+    for session_id, message in generated.problems:
+        notify(f"{session_id}: {message}")
+    changed = len(generated.written) + len(generated.removed)
+    if changed:
+        notify(f"regenerated {changed} page(s) in {generated.seconds:.2f} s")
 
 
 def serve_site(

@@ -160,31 +160,12 @@ def append_line(path: Path, line: str | bytes, *, whole_tail: bool = False) -> N
     goes first so the torn line stays separate — or, with `whole_tail`, nothing is
     written and `TornTailError` lets the caller set the torn line aside first.
     """
-    data = _encoded(path, line)
-    fd, size = _open_for_append(path)
-    try:
-        if size and os.pread(fd, 1, size - 1) != b"\n":
-            if whole_tail:
-                raise TornTailError(str(path))
-            data = b"\n" + data
-        try:
-            written = os.write(fd, data)
-            if written != len(data):
-                # A regular file takes less than asked only when it cannot grow.
-                raise OSError(errno.ENOSPC, "short write")
-            os.fsync(fd)
-        except OSError:
-            # Take back a partial line: the file stays exactly as it was.
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, size)
-            raise
-    except OSError as exc:
-        raise _write_error(path, exc) from exc
-    finally:
-        os.close(fd)
+    append_chunks(path, [_encoded(path, line)], whole_tail=whole_tail)
 
 
-def append_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+def append_chunks(
+    path: Path, chunks: Iterable[bytes], *, whole_tail: bool = False
+) -> None:
     """Append whole lines given in several pieces (`journal ingest`'s 100,000
     events, a megabyte at a time), then fsync once. A torn last line gets its
     newline first, as with `append_line`. If any write fails, or making the pieces
@@ -192,6 +173,8 @@ def append_chunks(path: Path, chunks: Iterable[bytes]) -> None:
     fd, size = _open_for_append(path)
     try:
         torn = bool(size) and os.pread(fd, 1, size - 1) != b"\n"
+        if torn and whole_tail:
+            raise TornTailError(str(path))
         wrote = False
         try:
             for chunk in chunks:
@@ -199,6 +182,7 @@ def append_chunks(path: Path, chunks: Iterable[bytes]) -> None:
                 if not data:
                     continue
                 if os.write(fd, data) != len(data):
+                    # A regular file takes less than asked only when it cannot grow.
                     raise OSError(errno.ENOSPC, "short write")
                 wrote = True
             if wrote:

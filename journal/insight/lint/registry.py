@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -38,16 +38,7 @@ class Finding:
     """`--fix` repaired it; it no longer counts."""
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "rule": self.rule,
-            "severity": self.severity,
-            "file": self.file,
-            "line": self.line,
-            "message": self.message,
-            "hint": self.hint,
-            "session": self.session,
-            "fixed": self.fixed,
-        }
+        return asdict(self)
 
 
 RuleCheck = Callable[["SessionFacts", "JournalFacts"], Iterable[Issue]]
