@@ -11,8 +11,9 @@ only when the answer needs them.
 from __future__ import annotations
 
 import json
-import os
 import sys
+
+from journal.cli.output import no_match, print_lines
 
 TYPE_CHECKING = False  # `typing` alone costs ~8 ms of start-up
 if TYPE_CHECKING:
@@ -142,20 +143,6 @@ def todo(opts: dict[str, Any]) -> int:
     return print_lines(lines)
 
 
-def print_lines(lines: list[str]) -> int:
-    try:
-        print("\n".join(lines), flush=True)
-    except BrokenPipeError:
-        return _reader_gone()
-    return 0
-
-
-def _reader_gone() -> int:
-    """The reader went away (`journal list | head`): say nothing more."""
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return 1
-
-
 def list_lines(
     rows: list[dict[str, Any]],
     *,
@@ -185,13 +172,6 @@ def list_lines(
             f"  {row['events']:>4} ev  {row['title']}"
         )
     return lines
-
-
-def no_match(what: str, filters: list[tuple[str, list[str] | None]]) -> str:
-    """`no session has tag db or cache and status open`: an empty answer names the
-    filters that made it empty (each filter takes any of its values)."""
-    parts = [f"{name} {' or '.join(values)}" for name, values in filters if values]
-    return f"no {what} has " + " and ".join(parts)
 
 
 def todo_lines(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 TYPE_CHECKING = False  # `typing` alone costs ~8 ms of start-up (fast paths print here)
@@ -95,3 +96,25 @@ def _path_error(exc: BaseException) -> JournalError | None:
 
 def error(text: str) -> None:
     print(f"journal: error: {text}", file=sys.stderr)
+
+
+def print_lines(lines: list[str]) -> int:
+    """Print the lines in one write; 1, and nothing more, when the reader is gone."""
+    try:
+        print("\n".join(lines), flush=True)
+    except BrokenPipeError:
+        return _reader_gone()
+    return 0
+
+
+def _reader_gone() -> int:
+    """The reader went away (`journal list | head`): say nothing more."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 1
+
+
+def no_match(what: str, filters: list[tuple[str, list[str] | None]]) -> str:
+    """`no session has tag db or cache and status open`: an empty answer names the
+    filters that made it empty (each filter takes any of its values)."""
+    parts = [f"{name} {' or '.join(values)}" for name, values in filters if values]
+    return f"no {what} has " + " and ".join(parts)

@@ -15,8 +15,7 @@ _HEADERS = ("detect", "ack", "mitigate", "resolve", "duration")
 def stats(opts: dict[str, Any]) -> int:
     """The figures of every selected session, then their count, median and
     percentiles; a session that cannot be read is named in a warning."""
-    from journal.cli.handlers import print_lines
-    from journal.cli.output import warn
+    from journal.cli.output import print_lines, warn
     from journal.insight.aggregates import Selection, collect, parse_since
     from journal.store.sessions import Journal
 
@@ -43,7 +42,7 @@ def _nothing_matches(
     tag: list[str], severity: list[str], since: str | None, *, skipped: bool
 ) -> str:
     """What an empty table says: the filters that emptied it, if any."""
-    from journal.cli.handlers import no_match
+    from journal.cli.output import no_match
 
     if not (tag or severity or since):
         if skipped:
