@@ -327,11 +327,30 @@ def _exec(env: dict[str, str]) -> Any:
     return run
 
 
-def test_the_fast_paths_and_typer_agree_byte_for_byte(
-    templates: dict[str, Path], tmp_path: Path
-) -> None:
+# The vectors run in CHUNKS tests of their own (every CHUNKS-th vector each), so that
+# pytest-xdist spreads them over the workers instead of one worker running them all
+# while the other finishes early; every vector is still run both ways.
+CHUNKS = 4
+# Every REAL_EVERY-th vector runs as `python -m journal` itself, both ways (prime to
+# CHUNKS, so that each chunk has some: 10 of the 184).
+REAL_EVERY = 19
+
+
+def test_the_vectors_are_many_distinct_and_mostly_read_by_the_fast_parser() -> None:
     assert len(VECTORS) >= 150
     assert len(set(VECTORS)) == len(VECTORS), "a vector listed twice"
+    fast_paths = 0
+    for vector in VECTORS:
+        _debug, rest = split_debug(list(vector[2][1:]))
+        fast_paths += parse(COMMANDS[vector[2][0]], rest) is not None
+    print(f"{len(VECTORS)} vectors, {fast_paths} read by the fast parser")
+    assert 100 <= fast_paths < len(VECTORS)  # both kinds are run, most fast
+
+
+@pytest.mark.parametrize("chunk", range(CHUNKS))
+def test_the_fast_paths_and_typer_agree_byte_for_byte(
+    templates: dict[str, Path], tmp_path: Path, chunk: int
+) -> None:
     fast_env = _env(tmp_path)
     typer_env = {**fast_env, "JOURNAL_NO_FAST": "1"}
     # A few vectors as a user runs them; the rest in forked children of a driver
@@ -341,11 +360,12 @@ def test_the_fast_paths_and_typer_agree_byte_for_byte(
     typer_driver = Driver(typer_env, tmp_path / "typer")
     work = tmp_path / "work" / "repo"  # the same path both ways: outputs name it
     differences = []
-    fast_paths = 0
     try:
         for number, vector in enumerate(VECTORS):
+            if number % CHUNKS != chunk:
+                continue
             template = templates[vector[0]]
-            if number % 20 == 0:
+            if number % REAL_EVERY == 0:
                 runs = (_exec(fast_env), _exec(typer_env))
             else:
                 runs = (fast_driver.run, typer_driver.run)
@@ -358,11 +378,7 @@ def test_the_fast_paths_and_typer_agree_byte_for_byte(
                     f"{vector}: {', '.join(which)} differ\n"
                     f"  fast: {fast[:3]}\n  typer: {full[:3]}"
                 )
-            _debug, rest = split_debug(list(vector[2][1:]))
-            fast_paths += parse(COMMANDS[vector[2][0]], rest) is not None
     finally:
         fast_driver.close()
         typer_driver.close()
-    print(f"{len(VECTORS)} vectors, {fast_paths} read by the fast parser")
     assert not differences, "\n".join(differences)
-    assert 100 <= fast_paths < len(VECTORS)  # both kinds are run, most fast

@@ -64,8 +64,12 @@ class Progress:
 
 
 def run_and_kill(step: Callable[[int, int], None], delay_s: float) -> Progress:
-    """Fork a child that runs step(n, pipe) for n = 0, 1, …; SIGKILL it after
-    `delay_s`; return what it reported."""
+    """Fork a child that runs step(n, pipe) for n = 0, 1, …; SIGKILL it `delay_s`
+    after it started its first step; return what it reported.
+
+    The delay counts from the child's first report, not from the fork: on a loaded
+    machine a forked child may wait longer than the whole delay to be scheduled
+    at all, and a kill before its first step tests nothing."""
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: loop until killed
@@ -78,15 +82,24 @@ def run_and_kill(step: Callable[[int, int], None], delay_s: float) -> Progress:
         finally:
             os._exit(1)
     os.close(write_fd)
+    chunks = [os.read(read_fd, 65536)]  # blocks until the first step started
     time.sleep(delay_s)
     os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
     assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, status
-    chunks = []
     while chunk := os.read(read_fd, 65536):
         chunks.append(chunk)
     os.close(read_fd)
     return Progress(b"".join(chunks))
+
+
+def more_trials(trial: int, *, enough: bool) -> bool:
+    """Whether to run trial number `trial`: TRIALS trials, then more (up to four
+    times as many) only until `enough` kills landed. How many kills land inside a
+    write depends on the machine's load, not on the code under test, so a loaded
+    machine runs more trials rather than fail for it. Every trial asserts the same
+    things, and the test asserts `enough` afterwards."""
+    return trial < TRIALS or (not enough and trial < 4 * TRIALS)
 
 
 def reporting(module: Any, name: str, pipe: list[int], number: list[int]) -> None:
@@ -124,9 +137,16 @@ def test_kill_during_session_edits_leaves_the_old_or_the_new_file(
 
     rng = random.Random(SEED)
     path = journal.session_path(SID)
-    baseline = "v-1"
-    in_write = leftovers_max = 0
-    for trial in range(TRIALS):
+    # One edit here first: each forked child then starts where a running process
+    # is (ruamel imported, its first document read), not paying that in its first
+    # step, which took longer than the whole delay and left no kill in a write.
+    with journal.edit(SID) as doc:
+        doc["summary"] = doc["methodology"] = baseline = "v-0"
+    in_write = leftovers_max = tried = 0
+    for trial in count():
+        if not more_trials(trial, enough=in_write > 0):
+            break
+        tried += 1
         pipe: list[int] = [0]
         number = [0]
 
@@ -166,7 +186,7 @@ def test_kill_during_session_edits_leaves_the_old_or_the_new_file(
     assert errors == []
     _record(
         "session_edits",
-        {"trials": TRIALS, "killed_inside_the_write": in_write,
+        {"trials": tried, "killed_inside_the_write": in_write,
          "stale_temp_files": leftovers_max},
     )  # fmt: skip
 
@@ -178,9 +198,13 @@ def test_kill_during_appends_leaves_every_complete_event_once(
     from journal.operations.log import log_event
 
     rng = random.Random(SEED + 1)
-    expected: list[str] = []
-    in_write = 0
-    for trial in range(TRIALS):
+    log_event(journal, "warm", session=SID)  # the children start warm (see above)
+    expected = [e.text for e in journal.events(SID)]
+    in_write = tried = 0
+    for trial in count():
+        if not more_trials(trial, enough=in_write > 0):
+            break
+        tried += 1
         pipe: list[int] = [0]
         number = [0]
 
@@ -209,7 +233,7 @@ def test_kill_during_appends_leaves_every_complete_event_once(
     _record(
         "timeline_appends",
         {
-            "trials": TRIALS,
+            "trials": tried,
             "events": len(expected),
             "killed_inside_the_write": in_write,
         },
@@ -225,9 +249,13 @@ def test_torn_lines_are_reported_and_repaired_by_check_fix(
 
     rng = random.Random(SEED + 2)
     timeline = journal.timeline_path(SID)
-    complete: list[str] = []
-    torn = recovered = moved = cli_checked = whole_but_no_newline = 0
-    for trial in range(TRIALS):
+    log_event(journal, "warm", session=SID)  # the children start warm (see above)
+    complete = [e.text for e in journal.events(SID)]
+    torn = recovered = moved = cli_checked = whole_but_no_newline = tried = 0
+    for trial in count():
+        if not more_trials(trial, enough=torn >= 10):
+            break
+        tried += 1
 
         def step(n: int, fd: int, trial: int = trial) -> None:
             if n == 0:
@@ -268,11 +296,11 @@ def test_torn_lines_are_reported_and_repaired_by_check_fix(
         if len(got) > len(done):  # the interrupted event, whole or cut short
             assert (f"t{trial}-e{progress.started} " + "x" * 300).startswith(got[-1])
         complete.extend(got)
-    assert torn >= 10, f"only {torn} torn lines in {TRIALS} trials"
+    assert torn >= 10, f"only {torn} torn lines in {tried} trials"
     assert recovered + moved == torn
     _record(
         "torn_lines",
-        {"trials": TRIALS, "torn": torn, "recovered": recovered,
+        {"trials": tried, "torn": torn, "recovered": recovered,
          "moved_to_torn_file": moved, "checked_through_the_cli": cli_checked,
          "cut_only_before_the_newline": whole_but_no_newline},
     )  # fmt: skip

@@ -230,14 +230,30 @@ def test_reports_show_any_text_as_typed(journal: Journal, text: str) -> None:
     from journal.render.report import Renderer
 
     assume(text.strip() == text and text not in ("null", "~"))
-    set_field(journal, SID, "summary", text, redact=False)
-    set_field(journal, SID, "title", text, redact=False)
+    sid = _reports_session(journal)
+    set_field(journal, sid, "summary", text, redact=False)
+    set_field(journal, sid, "title", text, redact=False)
     at = (BASE + timedelta(seconds=next(_TICK))).isoformat()
-    log_event(journal, text, session=SID, at=at, redact=False)
-    shown = _shown_texts(Renderer(journal).render(SID))
+    log_event(journal, text, session=sid, at=at, redact=False)
+    shown = _shown_texts(Renderer(journal).render(sid))
     assert ("heading_open", text) in shown  # the title
     assert ("paragraph_open", text) in shown  # the summary
     assert ("td_open", text) in shown  # the event, in the timeline table
+
+
+def _reports_session(journal: Journal) -> str:
+    """The session the report property renders (made once per journal): its own,
+    holding every earlier example's text, so that each example renders what this
+    test logged, not also the hundreds of events the other tests of the module
+    left in `SID` on the same worker (how many depended on which worker ran what)."""
+    from journal.operations.session_edits import create_session
+
+    sid = "2025-11-04-reports-show-text"
+    if not journal.session_path(sid).exists():
+        create_session(
+            journal, "Reports show text", at="2025-11-04T01:00Z", activate=False
+        )
+    return sid
 
 
 # --- lone surrogates and undecodable bytes ------------------------------------------
