@@ -164,9 +164,34 @@ def _read_vectors() -> list[Vector]:
         ("--debug", "--json"),
         ("--own", "dana"),
     )
+    stats = (
+        (),
+        ("--json",),
+        ("--tag", "db"),
+        ("-t", "cache"),
+        ("--tag=db", "--tag", "cache", "--json"),
+        ("-tdb",),
+        ("--tag", "nosuch"),
+        ("--severity", "high"),
+        ("--severity", "critical", "--severity", "high", "--json"),
+        ("--since", "2025-11-04T01:00Z"),
+        ("--since=30d",),
+        ("--since", "2030-01-01", "--tag", "db"),
+        ("--since", "yesterday-ish"),
+        ("--since",),
+        ("--tag",),
+        ("--sev", "high"),
+        ("--json=1",),
+        ("x",),
+        ("--help",),
+        ("--debug", "--json"),
+        ("--", "x"),
+    )
     vectors: list[Vector] = [("full", "", ("list", *argv)) for argv in lists]
     vectors += [("full", "", ("todo", *argv)) for argv in todos]
+    vectors += [("full", "", ("stats", *argv)) for argv in stats]
     for where in ("empty", "none"):
+        vectors += [(where, "", ("stats",)), (where, "", ("stats", "--json"))]
         vectors += [
             (where, "", ("list",)),
             (where, "", ("list", "--json")),
