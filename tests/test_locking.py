@@ -64,9 +64,12 @@ def test_concurrent_increments_under_the_lock_are_never_lost(
 
 
 def test_the_race_loses_increments_without_a_lock(tmp_path: Path) -> None:
-    # The check above can fail: with a lock that excludes nothing, updates are lost.
+    # The check above can fail: with a lock that excludes nothing, the count comes
+    # out wrong. Usually low (updates lost), but it can come out high too: two
+    # writers that both truncated the file write over each other ("101" then "99"
+    # leaves "991"; CI once ended at 475). Either way `== 4 * 100` above fails.
     unlocked = WORKER.replace("with locked(lock):", "if True:")
-    assert _race(tmp_path, "flock", worker=unlocked) < 4 * 100
+    assert _race(tmp_path, "flock", worker=unlocked) != 4 * 100
 
 
 def test_this_platform_picks_flock() -> None:
