@@ -141,7 +141,7 @@ def link_steps(
     items = []
     for session_id, session, number, step in raw:
         ref = step_ref(session_id, number)
-        history = _history(ref, parent) if ref in parent else (ref,)
+        history = _history(ref, parent)
         items.append(
             Followup(
                 ref=ref,
@@ -239,6 +239,8 @@ def carried_to(by_ref: Mapping[str, Followup], ref: str) -> str | None:
 
 
 def _history(ref: str, parent: dict[str, str]) -> tuple[str, ...]:
+    if ref not in parent:  # most steps were never carried: no walk to make
+        return (ref,)
     chain = [ref]
     current = parent.get(ref)
     while current and current not in chain:
