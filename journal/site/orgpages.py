@@ -120,8 +120,7 @@ def _named(item: Followup, journal: str) -> Followup:
     def named(ref: str) -> str:
         return f"{journal}/{ref}"
 
-    return dataclasses.replace(
-        item,
+    return item.replace(
         ref=named(item.ref),
         session_id=named(item.session_id),
         history=tuple(named(h) for h in item.history),

@@ -448,17 +448,19 @@ class Records:
         wanted = self.journal.session_ids() if session_ids is None else session_ids
         fresh: dict[str, Any] = {}
         stale: list[str] = []
-        sessions = self._sessions
-        for session_id in wanted:
+        sessions, cache, taken = self._sessions, self._cache, self.stats
+        whole = self._whole
+        for session_id in wanted:  # once per session: kept lean (10,000 at scale)
             stats = session_stats(sessions, session_id)
-            self.stats[session_id] = stats
-            cached = self._cache.get(session_id)
+            taken[session_id] = stats
+            cached = cache.get(session_id)
             if (
-                isinstance(cached, dict)
+                type(cached) is dict
                 and cached.get("stat") == stats
-                and self._whole(cached.get("record"))
+                and whole(cached.get("record"))
             ):
-                fresh[session_id] = {"stat": stats, "record": cached["record"]}
+                # The stored entry is reused: the same stat and record, no new dict.
+                fresh[session_id] = cached
             else:
                 fresh[session_id] = {"stat": stats, "record": None}
                 stale.append(session_id)
