@@ -23,7 +23,29 @@ if TYPE_CHECKING:
 
 
 def session_of_text(text: str, config: Config, *, where: str) -> Session:
-    """Parse and validate `session.yaml` text; errors name file:line:col."""
+    """Parse and validate `session.yaml` text; errors name file:line:col.
+
+    A text met a moment ago in this process gives the session it gave then: a site's
+    first build reads each session for the related map, the site's index and the
+    page, and sessions are immutable. Keyed by the text itself and the vocabulary it
+    was checked against, so it can never be stale; only valid texts are kept."""
+    key = (text, config.statuses, config.severities)
+    known = _PARSED.get(key)
+    if known is not None:
+        return known
+    session = _session_of_text(text, config, where=where)
+    if len(_PARSED) >= _PARSED_MAX:
+        del _PARSED[next(iter(_PARSED))]  # the oldest
+    _PARSED[key] = session
+    return session
+
+
+_PARSED: dict[tuple[str, tuple[str, ...], tuple[str, ...]], Session] = {}
+_PARSED_MAX = 128
+"""Sessions kept: a small journal's every session, or the last few of a large one."""
+
+
+def _session_of_text(text: str, config: Config, *, where: str) -> Session:
     from journal.model import session as model
     from journal.store.yamlio import parse_yaml
 
