@@ -87,6 +87,22 @@ _CLUSTER_RE = re.compile(
     r"\b([A-Z][\w-]{2,})(?: (?:Kubernetes|EKS|GKE|AKS|k8s))? cluster\b"
     r"|\bcluster (?:named |called )?`?([A-Z][\w-]{2,})`?(?=[\s.,;)])"
 )
+# What every match of a pattern holds, checked with `in` before the pattern runs.
+_DIGIT_RE = re.compile(r"\d")
+_FQDN_ENDS = (".internal", ".local", ".lan", ".corp", ".intra")
+_HOST_KEYS = ("host", "node", "server", "instance")
+_EXC_MARKS = ("Error", "Exception", "Fault", "Warning", "errors.", "exc")
+_LOG_MARKS = ("ERROR", "FATAL", "panicked at")
+_K8S_MARKS = (
+    "BackOff",
+    "OOMKilled",
+    "ErrImagePull",
+    "Container",
+    "DeadlineExceeded",
+    "NotReady",
+    "Evicted",
+    "Failed",
+)
 _NOT_CLUSTERS_WORDS = (
     "the a an our this that their its new old same test kubernetes eks gke aks "
     "k8s production prod staging whole entire each every other main entire "
@@ -178,6 +194,9 @@ def text_facts(texts: Iterable[str]) -> dict[str, Any]:
 
 
 class _Found:
+    gated = True
+    """Patterns skipped on lines that cannot match them (off: every pattern runs)."""
+
     def __init__(self) -> None:
         self.items: dict[str, dict[str, str | None]] = {k: {} for k in KINDS}
         self.names: Counter[str] = Counter()
@@ -191,41 +210,72 @@ class _Found:
             found[value] = where
 
     def line(self, line: str, where: str | None, *, prose: bool = False) -> None:
-        bare = _URL_RE.sub(" ", line)
-        self._refs(line, where)
+        # A pattern runs only on a line holding what every match of it holds (`_may`):
+        # most lines hold no fact, and features read every line of every session, a
+        # million at 10,000 sessions. tests/test_facts_gates.py: no result changes.
+        gated = self.gated
+        bare = _URL_RE.sub(" ", line) if "http" in line or not gated else line
+        digits = not gated or _DIGIT_RE.search(line) is not None
+        self._refs(line, bare, where, digits=digits)
         self._errors(bare, where, prose=prose)
-        for match in _FRAME_RE.finditer(bare):
-            self.add("files", f"{match[1].lstrip('./')}:{match[2]}", where)
-        for match in _FILE_RE.finditer(_FRAME_RE.sub(" ", bare)):
-            path = match[1].lstrip("./")
-            if "/" in path or match[2] or path.count(".") == 1:
-                self.add("files", path + (f":{match[2]}" if match[2] else ""), where)
-        for match in _FILE_NAMES_RE.finditer(bare):
-            self.add("files", match[1], where)
-        for match in _FQDN_RE.finditer(bare):
-            self.add("hosts", match[1], where)
-        for match in _HOST_KEY_RE.finditer(bare):
-            self.add("hosts", match[1], where)
-        for match in _CLUSTER_RE.finditer(bare):
-            name = match[1] or match[2]
-            if name.lower() not in _NOT_CLUSTERS and name.lower() not in _GENERIC:
-                self.add("hosts", f"cluster {name}", where)
+        if digits:  # a status code and an exit code are numbers
+            self._codes(bare, where)
+        self._files(bare, where)
+        self._hosts(bare, where)
+
+    def _may(self, text: str, marks: tuple[str, ...]) -> bool:
+        """Whether `text` holds one of `marks` (always, ungated)."""
+        return not self.gated or any(mark in text for mark in marks)
+
+    def _files(self, bare: str, where: str | None) -> None:
+        framed = self._may(bare, ('File "',))
+        if framed:
+            for match in _FRAME_RE.finditer(bare):
+                self.add("files", f"{match[1].lstrip('./')}:{match[2]}", where)
+        if self._may(bare, (".",)):
+            unframed = _FRAME_RE.sub(" ", bare) if framed else bare
+            for match in _FILE_RE.finditer(unframed):
+                path = match[1].lstrip("./")
+                if "/" in path or match[2] or path.count(".") == 1:
+                    line = f":{match[2]}" if match[2] else ""
+                    self.add("files", path + line, where)
+        if self._may(bare, ("file", "Chart")):
+            for match in _FILE_NAMES_RE.finditer(bare):
+                self.add("files", match[1], where)
+
+    def _hosts(self, bare: str, where: str | None) -> None:
+        if self._may(bare, _FQDN_ENDS):
+            for match in _FQDN_RE.finditer(bare):
+                self.add("hosts", match[1], where)
+        if self._may(bare, _HOST_KEYS):
+            for match in _HOST_KEY_RE.finditer(bare):
+                self.add("hosts", match[1], where)
+        if self._may(bare, ("cluster",)):
+            for match in _CLUSTER_RE.finditer(bare):
+                name = match[1] or match[2]
+                if name.lower() not in _NOT_CLUSTERS and name.lower() not in _GENERIC:
+                    self.add("hosts", f"cluster {name}", where)
 
     def _errors(self, line: str, where: str | None, *, prose: bool) -> None:
-        for match in _EXC_RE.finditer(line):
-            name = match[1]
-            if name.endswith("Warning") and "." not in name:
-                continue
-            message = (match[2] or "").strip()
-            if prose:  # the sentence goes on after the error: "… and restarted"
-                message = _PROSE_END.split(message, maxsplit=1)[0]
-            self.add("errors", f"{name}: {message}" if message else name, where)
-        if _LOG_ERROR_RE.search(line) and not _EXC_RE.search(line):
+        if self._may(line, _EXC_MARKS):
+            for match in _EXC_RE.finditer(line):
+                name = match[1]
+                if name.endswith("Warning") and "." not in name:
+                    continue
+                message = (match[2] or "").strip()
+                if prose:  # the sentence goes on after the error: "… and restarted"
+                    message = _PROSE_END.split(message, maxsplit=1)[0]
+                self.add("errors", f"{name}: {message}" if message else name, where)
+        logged = self._may(line, _LOG_MARKS)
+        if logged and _LOG_ERROR_RE.search(line) and not _EXC_RE.search(line):
             fields = _JSON_FIELD_RE.findall(line)  # a JSON log line: its words
             shown = ": ".join(v for _, v in fields) if fields else line
             self.add("errors", shown.strip(" -*|`")[:200], where)
-        for match in _K8S_RE.finditer(line):
-            self.add("errors", match[1], where)
+        if self._may(line, _K8S_MARKS):
+            for match in _K8S_RE.finditer(line):
+                self.add("errors", match[1], where)
+
+    def _codes(self, line: str, where: str | None) -> None:
         for match in _HTTP_RE.finditer(line):
             if match[3]:
                 self.add("errors", f"HTTP {match[3]} {match[1]} {match[2]}", where)
@@ -235,14 +285,16 @@ class _Found:
             if match[1] != "0":
                 self.add("errors", f"exit code {match[1]}", where)
 
-    def _refs(self, line: str, where: str | None) -> None:
-        for match in _REF_URL_RE.finditer(line):
-            repo, kind, ident = match[1], match[2], match[3]
-            if kind == "commit":
-                self.add("refs", f"commit {ident[:12]}", where)
-            elif ident.isdigit():
-                self.add("refs", f"{repo}#{ident}", where)
-        bare = _URL_RE.sub(" ", line)
+    def _refs(self, line: str, bare: str, where: str | None, *, digits: bool) -> None:
+        if self._may(line, ("github.com",)):
+            for match in _REF_URL_RE.finditer(line):
+                repo, kind, ident = match[1], match[2], match[3]
+                if kind == "commit":
+                    self.add("refs", f"commit {ident[:12]}", where)
+                elif ident.isdigit():
+                    self.add("refs", f"{repo}#{ident}", where)
+        if not digits:  # a commit kept has a digit; an issue or PR is a number
+            return
         for match in _SHA_RE.finditer(bare):
             if re.search(r"\d", match[1]) and re.search(r"[a-f]", match[1]):
                 self.add("refs", f"commit {match[1][:12]}", where)

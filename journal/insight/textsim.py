@@ -73,21 +73,38 @@ def _stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The informative words of a text, stemmed."""
+    kept = _KEPT
+    if len(kept) > _KEPT_MAX:  # a long-lived process (`site serve`) reading much
+        kept.clear()
     found = []
     for word in _WORD_RE.findall(text.lower()):
-        word = word.strip(".-")
-        if len(word) < 3 or word in _STOP or word[0].isdigit():
-            continue
-        found.append(_stem(word))
+        stem = kept.get(word)
+        if stem is None:
+            stem = kept[word] = _informative(word)
+        if stem:
+            found.append(stem)
     return found
+
+
+def _informative(word: str) -> str:
+    """`word` stemmed, or "" when it says nothing (short, a stop word, a number)."""
+    word = word.strip(".-")
+    if len(word) < 3 or word in _STOP or word[0].isdigit():
+        return ""
+    return _stem(word)
+
+
+_KEPT: dict[str, str] = {}
+"""Each word met, stemmed or "": a journal's texts use a few thousand words, a
+million times over at 10,000 sessions."""
+_KEPT_MAX = 200_000
 
 
 def term_counts(texts: Iterable[str]) -> dict[str, Any]:
     """What the signature index keeps of a session's text: its length in words and
     its `TERMS` most frequent words with their counts."""
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update(words(text))
+    # One pass over the texts joined: a word never spans a line break.
+    counts = Counter(words("\n".join(texts)))
     top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS]
     return {"length": sum(counts.values()), "counts": [list(kv) for kv in top]}
 
