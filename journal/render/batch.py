@@ -22,7 +22,7 @@ from journal.render import stamp
 from journal.render.index import Entry, SessionIndex
 from journal.render.stamp import REPORT_RE
 from journal.store.cache import load_cache, one_stat_pass, salt, save_cache, stat_key
-from journal.store.files import atomic_write
+from journal.store.files import DurableBatch
 from journal.store.sessions import Journal
 
 if TYPE_CHECKING:
@@ -60,52 +60,48 @@ def _render_all(journal: Journal, out_dir: Path | None, ascii: bool) -> BatchRes
     if _all_current(manifest, overall, entries, target):
         # Nothing any report is made of changed since the last run, so neither did
         # any session's related sessions: skip ranking them (the costly part).
-        result.unchanged.extend(entries)
-        result.removed = _remove_stale(target, set(entries), manifest)
-        index.save()
-        if facts is not None:
-            reports = {sid: manifest[sid]["stat"] for sid in entries}
-            _write_stamp(journal, target, facts, index, reports)
-        return result
+        return _nothing_changed(journal, result, facts, index, manifest)
     related = related_or_none(journal)
     fresh: dict[str, Any] = {_JOURNAL_KEY: overall}
     renderer = None
     base = f"{target}{os.sep}"
-    for session_id, entry in entries.items():
-        key = _report_key(
-            global_key,
-            entry,
-            entries,
-            index,
-            linked.get(session_id),
-            related_key(related, session_id),
-        )
-        known = manifest.get(session_id)
-        if (
-            isinstance(known, dict)
-            and known.get("key") == key
-            and known.get("stat") == stat_key(f"{base}{session_id}.md")
-        ):
-            result.unchanged.append(session_id)
-            fresh[session_id] = known
-            continue
-        if renderer is None:
-            from journal.render.report import Renderer
+    with DurableBatch() as writer:  # waits for every write at its end
+        for session_id, entry in entries.items():
+            key = _report_key(
+                global_key,
+                entry,
+                entries,
+                index,
+                linked.get(session_id),
+                related_key(related, session_id),
+            )
+            known = manifest.get(session_id)
+            if (
+                isinstance(known, dict)
+                and known.get("key") == key
+                and known.get("stat") == stat_key(f"{base}{session_id}.md")
+            ):
+                result.unchanged.append(session_id)
+                fresh[session_id] = known
+                continue
+            if renderer is None:
+                from journal.render.report import Renderer
 
-            renderer = Renderer(journal, ascii=ascii, related=related)
-            target.mkdir(parents=True, exist_ok=True)
-        path = target / f"{session_id}.md"
-        try:
-            text = renderer.render(session_id, index=index)
-        except JournalError as exc:
-            result.failed.append((session_id, exc.one_line()))
-            continue
-        if _read(path) != text:
-            atomic_write(path, text)
-            result.written.append(session_id)
-        else:
-            result.unchanged.append(session_id)
-        fresh[session_id] = {"key": key, "stat": stat_key(path)}
+                renderer = Renderer(journal, ascii=ascii, related=related)
+                target.mkdir(parents=True, exist_ok=True)
+            path = target / f"{session_id}.md"
+            try:
+                text = renderer.render(session_id, index=index)
+            except JournalError as exc:
+                result.failed.append((session_id, exc.one_line()))
+                continue
+            if _read(path) != text:
+                writer.write(path, text)
+                result.written.append(session_id)
+            else:
+                result.unchanged.append(session_id)
+            fresh[session_id] = {"key": key, "stat": None}  # taken once it is written
+    _stat_written(fresh, base)
     result.removed = _remove_stale(target, set(entries), manifest)
     index.save()
     if fresh != manifest:
@@ -113,6 +109,31 @@ def _render_all(journal: Journal, out_dir: Path | None, ascii: bool) -> BatchRes
     if facts is not None and not result.failed:
         reports = {sid: fresh[sid]["stat"] for sid in entries}
         _write_stamp(journal, target, facts, index, reports)
+    return result
+
+
+def _stat_written(fresh: dict[str, Any], base: str) -> None:
+    """The stat of each report just written (or found as it should be), into its
+    manifest entry: taken once the writes have ended."""
+    for session_id, entry in fresh.items():
+        if isinstance(entry, dict) and "stat" in entry and entry["stat"] is None:
+            entry["stat"] = stat_key(f"{base}{session_id}.md")
+
+
+def _nothing_changed(
+    journal: Journal,
+    result: BatchResult,
+    facts: dict[str, object] | None,
+    index: SessionIndex,
+    manifest: dict[str, Any],
+) -> BatchResult:
+    entries = index.entries()
+    result.unchanged.extend(entries)
+    result.removed = _remove_stale(result.out_dir, set(entries), manifest)
+    index.save()
+    if facts is not None:
+        reports = {sid: manifest[sid]["stat"] for sid in entries}
+        _write_stamp(journal, result.out_dir, facts, index, reports)
     return result
 
 

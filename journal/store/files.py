@@ -122,6 +122,56 @@ def fsync_dir(folder: Path) -> None:
     _fsync_dir(folder)
 
 
+class DurableBatch:
+    """Many files written as `atomic_write` does, each by one of a few threads while
+    the caller makes the next: an fsync waits on the disk, not on Python (two of
+    them a report were 25–35 s of a first `render --all` at 10,000 sessions). The
+    renames are made durable by one fsync of each folder at the end (`finish`).
+    Use it as a `with` block: leaving it waits for every write."""
+
+    _IN_FLIGHT = 32
+    """Writes queued at most: the texts waiting are held in memory."""
+
+    def __init__(self, threads: int = 4) -> None:
+        from collections import deque
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        _new_file_mode()  # read here: it sets the umask for a moment (not thread-safe)
+        self._pool = ThreadPoolExecutor(threads, thread_name_prefix="journal-write")
+        self._queued: deque[Future[None]] = deque()
+        self._done: list[Future[None]] = []
+        self._folders: set[Path] = set()
+
+    def write(self, path: Path, text: str | bytes) -> None:
+        if len(self._queued) >= self._IN_FLIGHT:
+            oldest = self._queued.popleft()
+            oldest.exception()  # waits for it; an error is raised by `finish`
+            self._done.append(oldest)
+        self._queued.append(self._pool.submit(atomic_write, path, text, sync_dir=False))
+        self._folders.add(path.parent)
+
+    def finish(self) -> None:
+        """Wait for every write, then make the renames durable; the first write
+        that failed raises its error (after the others have ended)."""
+        self._pool.shutdown(wait=True)
+        done = [*self._done, *self._queued]
+        self._done, self._queued = [], type(self._queued)()
+        for future in done:
+            if (error := future.exception()) is not None:
+                raise error
+        for folder in sorted(self._folders):
+            _fsync_dir(folder)
+
+    def __enter__(self) -> DurableBatch:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if exc_info[0] is None:
+            self.finish()
+        else:  # the caller's error wins; still wait, so no thread outlives the block
+            self._pool.shutdown(wait=True)
+
+
 _NEW_FILE_MODE: list[int] = []
 
 
