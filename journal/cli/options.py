@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from journal.store.sessions import Journal
 
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 NoRedact = Annotated[
@@ -21,3 +24,11 @@ SessionOpt = Annotated[
         "--session", "-S", help="Session id, unique prefix or number (default: active)."
     ),
 ]
+
+
+def open_journal() -> Journal:
+    """The journal of the working folder (`Journal.open`), imported when a command
+    runs rather than when typer lists the commands."""
+    from journal.store.sessions import Journal
+
+    return Journal.open()

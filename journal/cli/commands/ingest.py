@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from journal.cli.options import Json, SessionOpt
+from journal.cli.options import Json, SessionOpt, open_journal
 
 if TYPE_CHECKING:
     from journal.operations.ingest import Ingested
@@ -72,7 +72,6 @@ def ingest(
     from journal.cli.output import emit, seen_lines
     from journal.operations.ingest import Request
     from journal.operations.ingest import ingest as run
-    from journal.store.sessions import Journal
 
     request = Request(
         session=session,
@@ -87,7 +86,7 @@ def ingest(
         day=day,
         tz=tz,
     )
-    journal = Journal.open()
+    journal = open_journal()
     result = run(journal, source, request, stdin=sys.stdin)
     verb = "would add" if dry_run else "added"
     human = (
@@ -157,7 +156,6 @@ def receive(
 
     from journal.errors import UsageError
     from journal.operations.receive import Settings, serve
-    from journal.store.sessions import Journal
 
     token = os.environ.get(token_env, "")
     if len(token) < 16:
@@ -174,7 +172,7 @@ def receive(
         redact=not no_redact,
         session=session,
     )
-    serve(Journal.open(), settings, ready=_ready)
+    serve(open_journal(), settings, ready=_ready)
 
 
 def _ready(address: str) -> None:

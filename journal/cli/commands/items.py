@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from journal.cli.commands.tabled import Values, command
+from journal.cli.options import open_journal
 from journal.cli.output import emit, redaction_note
 from journal.cli.table import FLAG, INT, JSON, NO_REDACT, SESSION, Param, option
 
@@ -43,21 +44,19 @@ def words(dest: str, help: str) -> Param:
 
 def _add(values: Values, key: str, label: str, item: dict[str, Any]) -> None:
     from journal.operations.session_edits import add_item
-    from journal.store.sessions import Journal
 
     redact = not values["no_redact"]
-    changed = add_item(Journal.open(), values["session"], key, item, redact=redact)
+    changed = add_item(open_journal(), values["session"], key, item, redact=redact)
     number = changed.number
     _said(changed, "number", number, f"added {label} {number} to", values["as_json"])
 
 
 def _update(values: Values, key: str, changes: dict[str, Any], label: str) -> None:
     from journal.operations.session_edits import update_item
-    from journal.store.sessions import Journal
 
     number, redact = values["number"], not values.get("no_redact")
     session = values["session"]
-    changed = update_item(Journal.open(), session, key, number, changes, redact=redact)
+    changed = update_item(open_journal(), session, key, number, changes, redact=redact)
     _said(changed, "number", number, f"{label} {number} in", values["as_json"])
 
 
@@ -98,11 +97,10 @@ def option_add(v: Values) -> None:
 )
 def option_choose(v: Values) -> None:
     from journal.operations.session_edits import choose_option
-    from journal.store.sessions import Journal
 
     number, redact = v["number"], not v["no_redact"]
     changed = choose_option(
-        Journal.open(), v["session"], number, v["why"], redact=redact
+        open_journal(), v["session"], number, v["why"], redact=redact
     )
     _said(changed, "chosen", number, f"chose option {number} in", v["as_json"])
 
@@ -206,11 +204,10 @@ def step_add(v: Values) -> None:
 )
 def step_done(v: Values) -> None:
     from journal.operations.followup_steps import complete
-    from journal.store.sessions import Journal
 
     undo = v["undo"]
     named, changed = complete(
-        Journal.open(), v["step"], session=v["session"], undo=undo
+        open_journal(), v["step"], session=v["session"], undo=undo
     )
     via = f" (carried from {named})" if changed != named else ""
     emit(

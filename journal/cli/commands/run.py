@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from journal.cli.options import Json, NoRedact, SessionOpt
+from journal.cli.options import Json, NoRedact, SessionOpt, open_journal
 
 if TYPE_CHECKING:
     from journal.store.sessions import Journal
@@ -45,9 +45,8 @@ def verify(
     Exit 1 if any command failed or timed out.
     """
     from journal.operations.verify import plan, run
-    from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    journal = open_journal()
     planned = plan(
         journal,
         ref,
@@ -161,9 +160,8 @@ def exec_(
     Exits with the command's exit code. Example: journal exec -- make test
     """
     from journal.operations.execute import execute
-    from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    journal = open_journal()
     done = execute(
         journal,
         command or [],

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from journal.cli.options import Json, NoRedact, SessionOpt
+from journal.cli.options import Json, NoRedact, SessionOpt, open_journal
 from journal.cli.output import emit, redaction_note
 
 if TYPE_CHECKING:
@@ -81,9 +81,8 @@ def new(
     """Create a session folder and make it the active session; --detected and
     --impact back-fill those events when you open it after the fact."""
     from journal.operations.session_edits import create_session
-    from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    journal = open_journal()
     _check_choice("severity", severity, journal.config.severities)
     found: list[str] = []
     session_id = create_session(
@@ -141,9 +140,8 @@ def use(
 ) -> None:
     """Make a session the active one (the one `log` and the git hook write to)."""
     from journal.errors import UsageError
-    from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    journal = open_journal()
     if clear:
         journal.set_active(None)
         emit({"active": None}, "no active session", as_json=as_json)
@@ -173,14 +171,13 @@ def set_(
 ) -> None:
     """Set one field of session.yaml, keeping comments, order and quoting."""
     from journal.operations.session_edits import set_field
-    from journal.store.sessions import Journal
 
     if value == "-":
         from journal.cli.stdin import read_text
 
         # A trailing newline from `echo` or a file is not part of the value.
         value = read_text(path).removesuffix("\n")
-    journal = Journal.open()
+    journal = open_journal()
     changed = set_field(journal, session, path, value, redact=not no_redact)
     found = changed.redacted
     note = redaction_note(found)
@@ -225,9 +222,8 @@ def close(
     """Close a session: set its final status and end time."""
     from journal.insight.sigindex import refresh_quietly
     from journal.operations.session_edits import close_session
-    from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    journal = open_journal()
     changed = close_session(journal, session, status=status, at=at)
     refresh_quietly(journal)  # what "seen before" will know in the next incident
     linked = (
@@ -252,10 +248,9 @@ def edit(
     """Open session.yaml in $EDITOR; it is saved only if it validates (secrets in
     what you added are redacted, and the line says so)."""
     from journal.operations.editor import edit_session
-    from journal.store.sessions import Journal
 
     result = edit_session(
-        Journal.open(), ref, confirm=_confirm_reopen, redact=not no_redact
+        open_journal(), ref, confirm=_confirm_reopen, redact=not no_redact
     )
     print(result)
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from journal.cli.options import Json
+from journal.cli.options import Json, open_journal
 from journal.cli.output import emit, warn
 
 commands = typer.Typer()
@@ -81,7 +81,6 @@ def build(
 
     The site folder must be new, empty, or hold a site this command built."""
     from journal.site.build import BuildError, build_site
-    from journal.store.sessions import Journal
 
     org, root = _org_journals(journals)
     try:
@@ -90,7 +89,7 @@ def build(
             result = _build_org(org, root, options)
         else:
             result = build_site(
-                Journal.open(),
+                open_journal(),
                 offline=offline,
                 builder=builder,
                 site_dir=output,
@@ -191,10 +190,9 @@ def serve(
     reloads (Ctrl-C stops)."""
     from journal.site.orgserve import serve_org
     from journal.site.serve import serve_site
-    from journal.store.sessions import Journal
 
     org, root = _org_journals(journals)
-    journal = None if org else Journal.open()
+    journal = None if org else open_journal()
     _stop_on_sigterm()
     print(f"serving the journal at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
     try:

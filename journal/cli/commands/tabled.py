@@ -59,10 +59,11 @@ def _parameter(param: Param) -> inspect.Parameter:
     kind: Any = {FLAG: bool, SWITCH: bool | None, PATH: Path | None, INT: int}.get(
         param.kind, str | None
     )
+    one: Any = {INT: int, PATH: Path}.get(param.kind, str)
     if param.many:
-        kind = list[str] | None
+        kind = list[one] | None
     if param.required:  # no default, and None is no value
-        kind = list[str] if param.many else {INT: int, PATH: Path}.get(param.kind, str)
+        kind = list[one] if param.many else one
     if param.names:
         names = list(param.names)
         if param.off:
