@@ -22,8 +22,11 @@ Handler = Callable[[Values], "int | None"]
 commands = typer.Typer()
 
 
-def register(app: typer.Typer, spec: Command, handler: Handler) -> None:
-    """Register `spec` on `app` as a typer command that calls `handler`."""
+def register(
+    app: typer.Typer, spec: Command, handler: Handler, **settings: Any
+) -> None:
+    """Register `spec` on `app` as a typer command that calls `handler` (`settings`:
+    more of `typer.Typer.command`'s arguments)."""
 
     def run(**values: Any) -> None:
         for param in spec.params:
@@ -39,16 +42,17 @@ def register(app: typer.Typer, spec: Command, handler: Handler) -> None:
     run.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [_parameter(param) for param in spec.params]
     )
-    app.command(spec.name)(run)
+    app.command(spec.name, **settings)(run)
 
 
 def command(
-    app: typer.Typer, name: str, help: str, *params: Param
+    app: typer.Typer, name: str, help: str, *params: Param, **settings: Any
 ) -> Callable[[Handler], Handler]:
     """A decorator: the handler below runs the command `name` of `app`."""
 
     def decorate(handler: Handler) -> Handler:
-        register(app, Command(name=name, help=help, params=params), handler)
+        spec = Command(name=name, help=help, params=params)
+        register(app, spec, handler, **settings)
         return handler
 
     return decorate
