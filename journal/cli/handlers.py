@@ -60,18 +60,12 @@ def _log(opts: dict[str, Any]) -> tuple[Any, Any]:
 
     journal = Journal.open()
 
+    # These options are log_event's arguments of the same names.
+    named = {k: opts[k] for k in ("session", "kind", "at", "star", "by")}
+
     def write(text: str, files: list[Path]) -> Any:
-        return log_event(
-            journal,
-            text,
-            session=opts["session"],
-            kind=opts["kind"],
-            at=opts["at"],
-            star=opts["star"],
-            attach=files,
-            by=opts["by"],
-            redact=not opts["no_redact"],
-        )
+        redact = not opts["no_redact"]
+        return log_event(journal, text, attach=files, redact=redact, **named)
 
     words, attach = opts["text"], opts["attach"]
     if words != ["-"] and "-" not in attach:

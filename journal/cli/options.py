@@ -1,23 +1,25 @@
-"""Option declarations shared by many commands."""
+"""Option declarations shared by many commands, as typer annotations of the
+table's declarations (`cli/table.py`), so that each help text is written once."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-NoRedact = Annotated[
-    bool,
-    typer.Option(
-        "--no-redact",
-        help="Keep secrets (tokens, keys, passwords in URLs) as given; by default "
-        "they are replaced by [REDACTED:kind] before anything is written.",
-    ),
-]
-SessionOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--session", "-S", help="Session id, unique prefix or number (default: active)."
-    ),
-]
+from journal.cli.table import JSON, NO_REDACT, SESSION
+
+if TYPE_CHECKING:
+    from journal.store.sessions import Journal
+
+Json = Annotated[bool, typer.Option(*JSON.names, help=JSON.help)]
+NoRedact = Annotated[bool, typer.Option(*NO_REDACT.names, help=NO_REDACT.help)]
+SessionOpt = Annotated[str | None, typer.Option(*SESSION.names, help=SESSION.help)]
+
+
+def open_journal() -> Journal:
+    """The journal of the working folder (`Journal.open`), imported when a command
+    runs rather than when typer lists the commands."""
+    from journal.store.sessions import Journal
+
+    return Journal.open()

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 # What a parameter holds: TEXT a string, PATH a path, FLAG True when given, SWITCH
-# True/False from its on and off names (None when neither is given).
-TEXT, PATH, FLAG, SWITCH = "text", "path", "flag", "switch"
+# True/False from its on and off names (None when neither is given), INT a whole
+# number (typer commands only: the fast parser reads none).
+TEXT, PATH, FLAG, SWITCH, INT = "text", "path", "flag", "switch", "int"
 
 
 class Param(Record):
@@ -33,6 +34,8 @@ class Param(Record):
     default: Any = None
     help: str = ""
     show_default: bool = True
+    required: bool = False  # typer commands only: the fast parser's have defaults
+    min: int | None = None  # an INT's least value
 
 
 class Command(Record):
@@ -63,6 +66,10 @@ ASCII = option(
 REF = Param(dest="ref", help="Session id, prefix or number (default: active).")
 REDACT = "Keep secrets (tokens, keys, passwords in URLs) as given; by default they "
 REDACT += "are replaced by [REDACTED:kind] before anything is written."
+NO_REDACT = option("--no-redact", "no_redact", REDACT, kind=FLAG)
+SESSION = option(
+    "--session -S", "session", "Session id, unique prefix or number (default: active)."
+)
 OUTPUT = "Write here instead of stdout; - is stdout; a link is written through; "
 OUTPUT += "never the journal's own files (with --all: the reports folder)."
 PAGER = "Page long reports (default: when the terminal is too short)."
@@ -89,12 +96,8 @@ COMMANDS: dict[str, Command] = {
                 many=True,
             ),
             option("--by", "by", "Who did it."),
-            option("--no-redact", "no_redact", REDACT, kind=FLAG),
-            option(
-                "--session -S",
-                "session",
-                "Session id, unique prefix or number (default: active).",
-            ),
+            NO_REDACT,
+            SESSION,
             JSON,
         ),
     ),

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
+from journal.cli.options import open_journal
+
 commands = typer.Typer()
 
 
@@ -45,13 +47,12 @@ def check(
     """
     from journal.insight.lint import check as run_check
     from journal.insight.lint import rules
-    from journal.store.sessions import Journal
 
     want_json = as_json or output is Format.json
     if list_rules:
         _print_rules(rules(), as_json=want_json)
         return
-    journal = Journal.open()
+    journal = open_journal()
     findings = run_check(journal, ids or [], fix=fix)
     errors = sum(1 for f in findings if f.severity == "error" and not f.fixed)
     warnings = sum(1 for f in findings if f.severity == "warning" and not f.fixed)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from journal.cli.commands.items import step_app
-from journal.cli.options import Json, SessionOpt
+from journal.cli.options import Json, SessionOpt, open_journal
 from journal.cli.output import emit
 
 commands = typer.Typer()
@@ -26,9 +26,8 @@ def step_carry(
 ) -> None:
     """Carry an open step forward to a later session, keeping where it came from."""
     from journal.operations.followup_steps import carry
-    from journal.store.sessions import Journal
 
-    source, target = carry(Journal.open(), step, to=to, session=session)
+    source, target = carry(open_journal(), step, to=to, session=session)
     emit(
         {"from": source, "to": target},
         f"carried step {source} → {target}",

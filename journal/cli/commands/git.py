@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from journal.cli.options import Json, SessionOpt
+from journal.cli.options import Json, SessionOpt, open_journal
 from journal.cli.output import emit
 
 if TYPE_CHECKING:
@@ -45,9 +45,8 @@ def link(
     """Add commits to the session's timeline (each commit once, at its author time)."""
     from journal.gitlink import commit_url_builder
     from journal.gitlink.linking import link_revs
-    from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    journal = open_journal()
     result = link_revs(journal, revs or [], session=session)
     url = commit_url_builder(journal.root, web_url=journal.config.git.web_url)
     lines = [f"linked  {c.sha[:7]} {c.subject}" for c in result.linked]
@@ -75,9 +74,8 @@ def sync(
     """Link commits whose Journal-Session trailer names a session; follow rewritten
     commits (rebase, amend) to their new SHA, or mark them lost."""
     from journal.gitlink.sync import sync as run_sync
-    from journal.store.sessions import Journal
 
-    report = run_sync(Journal.open(), since=since)
+    report = run_sync(open_journal(), since=since)
     emit(_sync_data(report), _sync_text(report), as_json=as_json)
 
 
@@ -193,9 +191,8 @@ def hook_install(
 
     from journal.gitlink.installer import install
     from journal.gitlink.mergedriver import register
-    from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    journal = open_journal()
     changes = install(
         journal, commit_msg=commit_msg, post_commit=post_commit, force=force
     )
@@ -214,18 +211,16 @@ def hook_install(
 def hook_uninstall(as_json: Json = False) -> None:
     """Remove exactly what `hook install` added (restoring a replaced hook)."""
     from journal.gitlink.installer import uninstall
-    from journal.store.sessions import Journal
 
-    _changes(uninstall(Journal.open()), as_json)
+    _changes(uninstall(open_journal()), as_json)
 
 
 @hook_app.command("status")
 def hook_status(as_json: Json = False) -> None:
     """Say which hooks are installed, where, and whether they are up to date."""
     from journal.gitlink.installer import status
-    from journal.store.sessions import Journal
 
-    place, states = status(Journal.open())
+    place, states = status(open_journal())
     lines = [f"hooks folder: {place.hooks_dir}"]
     if place.hooks_path:
         lines[0] += f" (core.hooksPath = {place.hooks_path})"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from journal.cli.options import Json, SessionOpt
+from journal.cli.commands.tabled import Values, command
+from journal.cli.options import open_journal
+from journal.cli.table import FLAG, INT, JSON, SESSION, Param, option
 
 if TYPE_CHECKING:
     from journal.operations.ingest import Ingested
@@ -18,77 +20,52 @@ commands = typer.Typer()
 _FORMATS = "auto, slack, text, grafana, alertmanager, pagerduty, opsgenie, sentry"
 
 
-@commands.command("ingest")
-def ingest(
-    source: Annotated[
-        str,
-        typer.Argument(
-            help="A Slack export (folder or .zip), a chat or admin log, a JSON alert "
-            "payload file; - reads standard input."
-        ),
-    ],
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help=f"One of: {_FORMATS}.")
-    ] = "auto",
-    since: Annotated[
-        str | None, typer.Option("--since", help="Skip events before this time.")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="Skip events after this time.")
-    ] = None,
-    channel: Annotated[
-        list[str] | None,
-        typer.Option("--channel", help="Slack: read only this channel (repeatable)."),
-    ] = None,
-    keep_all: Annotated[
-        bool, typer.Option("--all", help="Slack: keep joins, leaves and bot posts.")
-    ] = False,
-    star_reaction: Annotated[
-        str,
-        typer.Option(
-            "--star-reaction", help="Slack: a reaction (:pushpin:) marking key moments."
-        ),
-    ] = "",
-    day: Annotated[
-        str | None,
-        typer.Option("--date", help="Text logs: the day of lines that give none."),
-    ] = None,
-    tz: Annotated[
-        str | None,
-        typer.Option(
-            "--tz", help="Text logs: the zone of their times (default: config)."
-        ),
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Say what would be added; write nothing.")
-    ] = False,
-    no_redact: Annotated[
-        bool, typer.Option("--no-redact", help="Keep secrets in the text as written.")
-    ] = False,
-    session: SessionOpt = None,
-    as_json: Json = False,
-) -> None:
-    """Add a chat export, a text log or alert payloads to the timeline (new only)."""
+@command(
+    commands,
+    "ingest",
+    "Add a chat export, a text log or alert payloads to the timeline (new only).",
+    Param(
+        dest="source",
+        required=True,
+        help="A Slack export (folder or .zip), a chat or admin log, a JSON alert "
+        "payload file; - reads standard input.",
+    ),
+    option("--format -f", "fmt", f"One of: {_FORMATS}.", default="auto"),
+    option("--since", "since", "Skip events before this time."),
+    option("--until", "until", "Skip events after this time."),
+    option(
+        "--channel", "channel", "Slack: read only this channel (repeatable).", many=True
+    ),
+    option("--all", "keep_all", "Slack: keep joins, leaves and bot posts.", kind=FLAG),
+    option(
+        "--star-reaction",
+        "star_reaction",
+        "Slack: a reaction (:pushpin:) marking key moments.",
+        default="",
+    ),
+    option("--date", "day", "Text logs: the day of lines that give none."),
+    option("--tz", "tz", "Text logs: the zone of their times (default: config)."),
+    option(
+        "--dry-run", "dry_run", "Say what would be added; write nothing.", kind=FLAG
+    ),
+    option(
+        "--no-redact", "no_redact", "Keep secrets in the text as written.", kind=FLAG
+    ),
+    SESSION,
+    JSON,
+)
+def ingest(v: Values) -> None:
     from journal.cli.output import emit, seen_lines
     from journal.operations.ingest import Request
     from journal.operations.ingest import ingest as run
-    from journal.store.sessions import Journal
 
-    request = Request(
-        session=session,
-        fmt=fmt,
-        since=since,
-        until=until,
-        channels=tuple(channel or ()),
-        dry_run=dry_run,
-        redact=not no_redact,
-        keep_all=keep_all,
-        star_reaction=star_reaction,
-        day=day,
-        tz=tz,
-    )
-    journal = Journal.open()
-    result = run(journal, source, request, stdin=sys.stdin)
+    # The options are the request's fields by name, but for these two.
+    named = set(Request.field_names()) - {"channels", "redact"}
+    channels, redact = tuple(v["channel"]), not v["no_redact"]
+    request = Request(channels=channels, redact=redact, **{k: v[k] for k in named})
+    dry_run = v["dry_run"]
+    journal = open_journal()
+    result = run(journal, v["source"], request, stdin=sys.stdin)
     verb = "would add" if dry_run else "added"
     human = (
         f"{verb} {result.added} event(s) → {result.session_id}"
@@ -111,7 +88,7 @@ def ingest(
         "events": list(result.events) if dry_run else [],
         "seen_before": [m.as_dict() for m in seen],
     }
-    emit(data, human, as_json=as_json)
+    emit(data, human, as_json=v["as_json"])
 
 
 def _seen(journal: Journal, result: Ingested) -> list[Any]:
@@ -124,57 +101,56 @@ def _seen(journal: Journal, result: Ingested) -> list[Any]:
     return seen_before_any(journal.state_dir, result.session_id, result.errors)
 
 
-@commands.command("receive")
-def receive(
-    token_env: Annotated[
-        str,
-        typer.Option(
-            "--token-env",
-            help="The environment variable holding the token senders must give.",
-        ),
-    ] = "JOURNAL_RECEIVE_TOKEN",
-    host: Annotated[
-        str, typer.Option("--host", help="Address to bind (default: localhost only).")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 9095,
-    max_body: Annotated[
-        int, typer.Option("--max-body", help="Largest body accepted, in bytes.")
-    ] = 1_000_000,
-    open_on: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--open-on",
-            help="Open a new session for a firing alert of this severity (repeatable).",
-        ),
-    ] = None,
-    no_redact: Annotated[
-        bool, typer.Option("--no-redact", help="Keep secrets in the text as sent.")
-    ] = False,
-    session: SessionOpt = None,
-) -> None:
-    """Receive alert webhooks over HTTP and append them (answers after the fsync)."""
+@command(
+    commands,
+    "receive",
+    "Receive alert webhooks over HTTP and append them (answers after the fsync).",
+    option(
+        "--token-env",
+        "token_env",
+        "The environment variable holding the token senders must give.",
+        default="JOURNAL_RECEIVE_TOKEN",
+    ),
+    option(
+        "--host",
+        "host",
+        "Address to bind (default: localhost only).",
+        default="127.0.0.1",
+    ),
+    option("--port", "port", "Port to listen on.", kind=INT, default=9095),
+    option(
+        "--max-body",
+        "max_body",
+        "Largest body accepted, in bytes.",
+        kind=INT,
+        default=1_000_000,
+    ),
+    option(
+        "--open-on",
+        "open_on",
+        "Open a new session for a firing alert of this severity (repeatable).",
+        many=True,
+    ),
+    option("--no-redact", "no_redact", "Keep secrets in the text as sent.", kind=FLAG),
+    SESSION,
+)
+def receive(v: Values) -> None:
     import os
 
     from journal.errors import UsageError
     from journal.operations.receive import Settings, serve
-    from journal.store.sessions import Journal
 
+    token_env = v["token_env"]
     token = os.environ.get(token_env, "")
     if len(token) < 16:
         raise UsageError(
             f"${token_env} must hold a token of 16 characters or more",
             f"export {token_env}=$(openssl rand -hex 24)",
         )
-    settings = Settings(
-        token=token,
-        host=host,
-        port=port,
-        max_body=max_body,
-        open_on=tuple(open_on or ()),
-        redact=not no_redact,
-        session=session,
-    )
-    serve(Journal.open(), settings, ready=_ready)
+    open_on, redact = tuple(v["open_on"]), not v["no_redact"]
+    rest = {k: v[k] for k in ("host", "port", "max_body", "session")}
+    settings = Settings(token=token, open_on=open_on, redact=redact, **rest)
+    serve(open_journal(), settings, ready=_ready)
 
 
 def _ready(address: str) -> None:

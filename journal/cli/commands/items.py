@@ -3,12 +3,14 @@ lesson, validate."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
-from journal.cli.options import Json, NoRedact, SessionOpt
+from journal.cli.commands.tabled import Values, command
+from journal.cli.options import open_journal
 from journal.cli.output import emit, redaction_note
+from journal.cli.table import FLAG, INT, JSON, NO_REDACT, SESSION, Param, option
 
 commands = typer.Typer()
 
@@ -25,42 +27,37 @@ commands.add_typer(step_app, name="step")
 commands.add_typer(lesson_app, name="lesson")
 commands.add_typer(validate_app, name="validate")
 
-Number = Annotated[int, typer.Argument(help="Item number, as listed (from 1).", min=1)]
+NUMBER = Param(
+    dest="number",
+    kind=INT,
+    min=1,
+    required=True,
+    help="Item number, as listed (from 1).",
+)
+EDIT = (NO_REDACT, SESSION, JSON)
 
 
-def _add(
-    session: str | None,
-    key: str,
-    item: dict[str, Any],
-    label: str,
-    as_json: bool,
-    no_redact: bool,
-) -> None:
+def words(dest: str, help: str) -> Param:
+    """A required argument of one or more words (joined by the handler)."""
+    return Param(dest=dest, many=True, required=True, help=help)
+
+
+def _add(values: Values, key: str, label: str, item: dict[str, Any]) -> None:
     from journal.operations.session_edits import add_item
-    from journal.store.sessions import Journal
 
-    changed = add_item(Journal.open(), session, key, item, redact=not no_redact)
-    _said(
-        changed, "number", changed.number, f"added {label} {changed.number} to", as_json
-    )
+    redact = not values["no_redact"]
+    changed = add_item(open_journal(), values["session"], key, item, redact=redact)
+    number = changed.number
+    _said(changed, "number", number, f"added {label} {number} to", values["as_json"])
 
 
-def _update(
-    session: str | None,
-    key: str,
-    number: int,
-    changes: dict[str, Any],
-    label: str,
-    as_json: bool,
-    no_redact: bool = False,
-) -> None:
+def _update(values: Values, key: str, changes: dict[str, Any], label: str) -> None:
     from journal.operations.session_edits import update_item
-    from journal.store.sessions import Journal
 
-    changed = update_item(
-        Journal.open(), session, key, number, changes, redact=not no_redact
-    )
-    _said(changed, "number", number, f"{label} {number} in", as_json)
+    number, redact = values["number"], not values.get("no_redact")
+    session = values["session"]
+    changed = update_item(open_journal(), session, key, number, changes, redact=redact)
+    _said(changed, "number", number, f"{label} {number} in", values["as_json"])
 
 
 def _said(changed: Any, key: str, number: int | None, done: str, as_json: bool) -> None:
@@ -76,233 +73,173 @@ def _said(changed: Any, key: str, number: int | None, done: str, as_json: bool) 
     )
 
 
-@option_app.command("add")
-def option_add(
-    title: Annotated[list[str], typer.Argument(help="The option.")],
-    pro: Annotated[list[str] | None, typer.Option("--pro", help="Repeatable.")] = None,
-    con: Annotated[list[str] | None, typer.Option("--con", help="Repeatable.")] = None,
-    no_redact: NoRedact = False,
-    session: SessionOpt = None,
-    as_json: Json = False,
-) -> None:
-    """Add an option under consideration."""
-    _add(
-        session,
-        "options",
-        {"title": " ".join(title), "pros": pro or [], "cons": con or []},
-        "option",
-        as_json,
-        no_redact,
-    )
+@command(
+    option_app,
+    "add",
+    "Add an option under consideration.",
+    words("title", "The option."),
+    option("--pro", "pro", "Repeatable.", many=True),
+    option("--con", "con", "Repeatable.", many=True),
+    *EDIT,
+)
+def option_add(v: Values) -> None:
+    title = " ".join(v["title"])
+    _add(v, "options", "option", {"title": title, "pros": v["pro"], "cons": v["con"]})
 
 
-@option_app.command("choose")
-def option_choose(
-    number: Number,
-    why: Annotated[str | None, typer.Option(help="Why this one.")] = None,
-    no_redact: NoRedact = False,
-    session: SessionOpt = None,
-    as_json: Json = False,
-) -> None:
-    """Choose option N (a previously chosen one becomes rejected)."""
+@command(
+    option_app,
+    "choose",
+    "Choose option N (a previously chosen one becomes rejected).",
+    NUMBER,
+    option("--why", "why", "Why this one."),
+    *EDIT,
+)
+def option_choose(v: Values) -> None:
     from journal.operations.session_edits import choose_option
-    from journal.store.sessions import Journal
 
-    changed = choose_option(Journal.open(), session, number, why, redact=not no_redact)
-    _said(changed, "chosen", number, f"chose option {number} in", as_json)
+    number, redact = v["number"], not v["no_redact"]
+    changed = choose_option(
+        open_journal(), v["session"], number, v["why"], redact=redact
+    )
+    _said(changed, "chosen", number, f"chose option {number} in", v["as_json"])
 
 
-def _decision(decision: str, why: str | None) -> dict[str, Any]:
+def _decision(values: Values, decision: str) -> None:
     # Without --why an earlier reason stays: None would remove it.
-    return {"decision": decision, **({"why": why} if why else {})}
+    why = {"why": values["why"]} if values["why"] else {}
+    _update(values, "options", {"decision": decision, **why}, f"{decision} option")
 
 
-@option_app.command("reject")
-def option_reject(
-    number: Number,
-    why: Annotated[str | None, typer.Option(help="Why not.")] = None,
-    no_redact: NoRedact = False,
-    session: SessionOpt = None,
-    as_json: Json = False,
-) -> None:
-    """Reject option N."""
-    _update(
-        session,
-        "options",
-        number,
-        _decision("rejected", why),
-        "rejected option",
-        as_json,
-        no_redact,
-    )
+@command(
+    option_app,
+    "reject",
+    "Reject option N.",
+    NUMBER,
+    option("--why", "why", "Why not."),
+    *EDIT,
+)
+def option_reject(v: Values) -> None:
+    _decision(v, "rejected")
 
 
-@option_app.command("defer")
-def option_defer(
-    number: Number,
-    why: Annotated[str | None, typer.Option(help="Why later.")] = None,
-    no_redact: NoRedact = False,
-    session: SessionOpt = None,
-    as_json: Json = False,
-) -> None:
-    """Defer option N."""
-    _update(
-        session,
-        "options",
-        number,
-        _decision("deferred", why),
-        "deferred option",
-        as_json,
-        no_redact,
-    )
+@command(
+    option_app,
+    "defer",
+    "Defer option N.",
+    NUMBER,
+    option("--why", "why", "Why later."),
+    *EDIT,
+)
+def option_defer(v: Values) -> None:
+    _decision(v, "deferred")
 
 
-@criterion_app.command("add")
-def criterion_add(
-    text: Annotated[list[str], typer.Argument(help="What must be true.")],
-    group: Annotated[str | None, typer.Option(help="Group heading.")] = None,
-    validation: Annotated[
-        str | None, typer.Option(help="Title of the validation step that proves it.")
-    ] = None,
-    no_redact: NoRedact = False,
-    session: SessionOpt = None,
-    as_json: Json = False,
-) -> None:
-    """Add a success criterion."""
-    _add(
-        session,
-        "success_criteria",
-        {
-            "text": " ".join(text),
-            "done": False,
-            "group": group,
-            "validation": validation,
-        },
-        "criterion",
-        as_json,
-        no_redact,
-    )
+@command(
+    criterion_app,
+    "add",
+    "Add a success criterion.",
+    words("text", "What must be true."),
+    option("--group", "group", "Group heading."),
+    option(
+        "--validation", "validation", "Title of the validation step that proves it."
+    ),
+    *EDIT,
+)
+def criterion_add(v: Values) -> None:
+    text, group, validation = " ".join(v["text"]), v["group"], v["validation"]
+    item = {"text": text, "done": False, "group": group, "validation": validation}
+    _add(v, "success_criteria", "criterion", item)
 
 
-@criterion_app.command("done")
-def criterion_done(
-    number: Number,
-    undo: Annotated[bool, typer.Option("--undo", help="Mark as not met.")] = False,
-    session: SessionOpt = None,
-    as_json: Json = False,
-) -> None:
-    """Mark criterion N as met."""
-    _update(
-        session,
-        "success_criteria",
-        number,
-        {"done": not undo},
-        "unticked criterion" if undo else "ticked criterion",
-        as_json,
-    )
+@command(
+    criterion_app,
+    "done",
+    "Mark criterion N as met.",
+    NUMBER,
+    option("--undo", "undo", "Mark as not met.", kind=FLAG),
+    SESSION,
+    JSON,
+)
+def criterion_done(v: Values) -> None:
+    label = "unticked criterion" if v["undo"] else "ticked criterion"
+    _update(v, "success_criteria", {"done": not v["undo"]}, label)
 
 
-@step_app.command("add")
-def step_add(
-    text: Annotated[list[str], typer.Argument(help="What to do.")],
-    horizon: Annotated[str, typer.Option(help="immediate, short or long.")] = "short",
-    owner: Annotated[str | None, typer.Option(help="Who.")] = None,
-    due: Annotated[str | None, typer.Option(help="YYYY-MM-DD.")] = None,
-    tracked_in: Annotated[str | None, typer.Option(help="Issue URL.")] = None,
-    no_redact: NoRedact = False,
-    session: SessionOpt = None,
-    as_json: Json = False,
-) -> None:
-    """Add a next step."""
+@command(
+    step_app,
+    "add",
+    "Add a next step.",
+    words("text", "What to do."),
+    option("--horizon", "horizon", "immediate, short or long.", default="short"),
+    option("--owner", "owner", "Who."),
+    option("--due", "due", "YYYY-MM-DD."),
+    option("--tracked-in", "tracked_in", "Issue URL."),
+    *EDIT,
+)
+def step_add(v: Values) -> None:
     from journal.errors import UsageError
     from journal.store.yamledit import coerce_value
 
+    horizon, due = v["horizon"], v["due"]
     if horizon not in ("immediate", "short", "long"):
         raise UsageError(f"unknown horizon {horizon!r}", "use immediate, short or long")
-    due_value = coerce_value(due, "date", tz=None) if due else None
-    _add(
-        session,
-        "next_steps",
-        {
-            "text": " ".join(text),
-            "horizon": horizon,
-            "owner": owner,
-            "due": due_value,
-            "tracked_in": tracked_in,
-            "done": False,
-        },
-        "step",
-        as_json,
-        no_redact,
-    )
+    item = {"text": " ".join(v["text"]), "horizon": horizon, "owner": v["owner"]}
+    item["due"] = coerce_value(due, "date", tz=None) if due else None
+    _add(v, "next_steps", "step", item | {"tracked_in": v["tracked_in"], "done": False})
 
 
-@step_app.command("done")
-def step_done(
-    step: Annotated[
-        str, typer.Argument(help="N (of --session), or SESSION:N from any session.")
-    ],
-    undo: Annotated[bool, typer.Option("--undo", help="Reopen it.")] = False,
-    session: SessionOpt = None,
-    as_json: Json = False,
-) -> None:
-    """Mark next step N (or SESSION:N) as done; a carried step where it now lives."""
+@command(
+    step_app,
+    "done",
+    "Mark next step N (or SESSION:N) as done; a carried step where it now lives.",
+    Param(
+        dest="step",
+        required=True,
+        help="N (of --session), or SESSION:N from any session.",
+    ),
+    option("--undo", "undo", "Reopen it.", kind=FLAG),
+    SESSION,
+    JSON,
+)
+def step_done(v: Values) -> None:
     from journal.operations.followup_steps import complete
-    from journal.store.sessions import Journal
 
-    named, changed = complete(Journal.open(), step, session=session, undo=undo)
+    undo = v["undo"]
+    named, changed = complete(
+        open_journal(), v["step"], session=v["session"], undo=undo
+    )
     via = f" (carried from {named})" if changed != named else ""
     emit(
         {"step": named, "changed": changed, "done": not undo},
         f"{'reopened' if undo else 'completed'} step {changed}{via}",
-        as_json=as_json,
+        as_json=v["as_json"],
     )
 
 
-@lesson_app.command("add")
-def lesson_add(
-    title: Annotated[list[str], typer.Argument(help="The lesson.")],
-    detail: Annotated[str | None, typer.Option(help="What happened.")] = None,
-    prevention: Annotated[str | None, typer.Option(help="How to prevent it.")] = None,
-    kind: Annotated[
-        str | None, typer.Option(help="went-well, went-wrong or lucky.")
-    ] = None,
-    no_redact: NoRedact = False,
-    session: SessionOpt = None,
-    as_json: Json = False,
-) -> None:
-    """Add a lesson learned."""
-    _add(
-        session,
-        "lessons",
-        {
-            "title": " ".join(title),
-            "kind": kind,
-            "detail": detail,
-            "prevention": prevention,
-        },
-        "lesson",
-        as_json,
-        no_redact,
-    )
+@command(
+    lesson_app,
+    "add",
+    "Add a lesson learned.",
+    words("title", "The lesson."),
+    option("--detail", "detail", "What happened."),
+    option("--prevention", "prevention", "How to prevent it."),
+    option("--kind", "kind", "went-well, went-wrong or lucky."),
+    *EDIT,
+)
+def lesson_add(v: Values) -> None:
+    item = {"title": " ".join(v["title"]), "kind": v["kind"], "detail": v["detail"]}
+    _add(v, "lessons", "lesson", item | {"prevention": v["prevention"]})
 
 
-@validate_app.command("add")
-def validate_add(
-    title: Annotated[list[str], typer.Argument(help="What the step checks.")],
-    command: Annotated[
-        str | None, typer.Option(help="The shell command to run.")
-    ] = None,
-    no_redact: NoRedact = False,
-    session: SessionOpt = None,
-    as_json: Json = False,
-) -> None:
-    """Add a validation step (run later by `journal verify`)."""
-    _add(
-        session,
-        "validation",
-        {"title": " ".join(title), "command": command},
-        "validation step",
-        as_json,
-        no_redact,
-    )
+@command(
+    validate_app,
+    "add",
+    "Add a validation step (run later by `journal verify`).",
+    words("title", "What the step checks."),
+    option("--command", "command", "The shell command to run."),
+    *EDIT,
+)
+def validate_add(v: Values) -> None:
+    item = {"title": " ".join(v["title"]), "command": v["command"]}
+    _add(v, "validation", "validation step", item)

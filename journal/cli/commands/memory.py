@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from journal.cli.options import Json
+from journal.cli.options import Json, open_journal
 
 commands = typer.Typer()
 
@@ -26,9 +26,8 @@ def related(
     from journal.insight.related import ranker_for
     from journal.insight.relatedmap import related_to
     from journal.insight.sigindex import refresh_quietly
-    from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    journal = open_journal()
     session_id = journal.resolve_for_reading(ref)
     refresh_quietly(journal)  # what "seen before" will know in the next incident
     ranker = ranker_for(journal)
@@ -62,9 +61,8 @@ def hotspots(
     changed them or whose root cause names them; renames followed, deleted marked."""
     from journal.insight.aggregates import parse_since
     from journal.insight.hotspots import find_hotspots
-    from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    journal = open_journal()
     start = parse_since(since, journal=journal).date() if since else None
     result = find_hotspots(journal, since=start)
     if as_json:

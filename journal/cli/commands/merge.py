@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from journal.cli.options import Json
+from journal.cli.options import Json, open_journal
 from journal.cli.output import emit
 
 commands = typer.Typer()
@@ -23,9 +23,8 @@ def merge_install(as_json: Json = False) -> None:
     """Register the merge driver in this repository's git config (hook install does
     this too); `journal init` marks session.yaml `merge=journal` in .gitattributes."""
     from journal.gitlink.mergedriver import register
-    from journal.store.sessions import Journal
 
-    outcome = register(Journal.open().root)
+    outcome = register(open_journal().root)
     emit(
         {"merge_driver": outcome},
         f"merge driver for session.yaml: {outcome}",
@@ -37,9 +36,8 @@ def merge_install(as_json: Json = False) -> None:
 def merge_uninstall(as_json: Json = False) -> None:
     """Remove the merge driver from this repository's git config."""
     from journal.gitlink.mergedriver import unregister
-    from journal.store.sessions import Journal
 
-    removed = unregister(Journal.open().root)
+    removed = unregister(open_journal().root)
     text = "merge driver removed" if removed else "merge driver was not registered"
     emit({"removed": removed}, text, as_json=as_json)
 
@@ -48,9 +46,8 @@ def merge_uninstall(as_json: Json = False) -> None:
 def merge_status(as_json: Json = False) -> None:
     """Say whether the driver is registered, current, and named in .gitattributes."""
     from journal.gitlink.mergedriver import attribute_set, state
-    from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    journal = open_journal()
     found = state(journal.root)
     marked = attribute_set(journal.root, journal.config.sessions_dir)
     if found.command is None:
@@ -96,9 +93,8 @@ def resolve(
     """Finish a merge that stopped on a session: merge session.yaml field by field
     again, settle the fields named, keep both sides' events, and `git add` them."""
     from journal.operations.resolve import resolve as settle
-    from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    journal = open_journal()
     plans = settle(journal, ref, ours=ours or [], theirs=theirs or [])
     lines = []
     for plan in plans:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from journal.cli.options import NoRedact
+from journal.cli.options import NoRedact, open_journal
 
 commands = typer.Typer()
 
@@ -36,9 +36,8 @@ def import_(
         iter_messages,
         totals,
     )
-    from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    journal = open_journal()
     files = find_reports(paths)
     with _progress(len(files), enabled=not as_json) as step:
         outcomes = import_reports(
@@ -170,13 +169,12 @@ def export(
 ) -> None:
     """Export a session as JSON, or its options as a MADR decision record."""
     from journal.errors import UsageError
-    from journal.store.sessions import Journal
 
     if fmt not in ("json", "madr"):
         raise UsageError(
             f"unknown format {fmt!r}", "use --format json or --format madr"
         )
-    journal = Journal.open()
+    journal = open_journal()
     ids = journal.session_ids() if all_ else [journal.resolve_for_reading(ref)]
     from journal.operations.output_path import check_output, is_stdout, output_folder
 

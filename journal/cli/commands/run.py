@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from journal.cli.options import Json, NoRedact, SessionOpt
+from journal.cli.commands.tabled import Values, command
+from journal.cli.options import Json, NoRedact, open_journal
+from journal.cli.table import FLAG, NO_REDACT, SESSION, Param, option
 
 if TYPE_CHECKING:
     from journal.store.sessions import Journal
@@ -45,9 +47,8 @@ def verify(
     Exit 1 if any command failed or timed out.
     """
     from journal.operations.verify import plan, run
-    from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    journal = open_journal()
     planned = plan(
         journal,
         ref,
@@ -133,46 +134,30 @@ def _result_line(result: Any) -> str:
     return line
 
 
-@commands.command(
+@command(
+    commands,
     "exec",
+    """Run a command as usual (its output streams through), then record it as an
+event with exit code, duration, output excerpt and the full output as evidence.
+
+Exits with the command's exit code. Example: journal exec -- make test""",
+    Param(dest="command", many=True, help="The command and its arguments, after --."),
+    option("--kind -k", "kind", "Event kind to record.", default="action"),
+    option("--message -m", "text", "Event text (default: the command)."),
+    option("--star -s", "star", "Mark as a key moment.", kind=FLAG),
+    NO_REDACT,
+    SESSION,
     context_settings={"allow_interspersed_args": False, "ignore_unknown_options": True},
 )
-def exec_(
-    command: Annotated[
-        list[str] | None,
-        typer.Argument(help="The command and its arguments, after --."),
-    ] = None,
-    kind: Annotated[
-        str, typer.Option("--kind", "-k", help="Event kind to record.")
-    ] = "action",
-    message: Annotated[
-        str | None,
-        typer.Option("--message", "-m", help="Event text (default: the command)."),
-    ] = None,
-    star: Annotated[
-        bool, typer.Option("--star", "-s", help="Mark as a key moment.")
-    ] = False,
-    no_redact: NoRedact = False,
-    session: SessionOpt = None,
-) -> None:
-    """Run a command as usual (its output streams through), then record it as an
-    event with exit code, duration, output excerpt and the full output as evidence.
-
-    Exits with the command's exit code. Example: journal exec -- make test
-    """
+def exec_(v: Values) -> None:
     from journal.operations.execute import execute
-    from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    journal = open_journal()
+    # These options are execute's arguments of the same names.
+    named = {k: v[k] for k in ("session", "kind", "text", "star")}
+    redact = not v["no_redact"]
     done = execute(
-        journal,
-        command or [],
-        on_output=_write_through,
-        session=session,
-        kind=kind,
-        text=message,
-        star=star,
-        redact=not no_redact,
+        journal, v["command"], on_output=_write_through, redact=redact, **named
     )
     from journal.cli.output import redaction_note
 

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from journal.cli.options import Json, NoRedact, SessionOpt
+from journal.cli.commands.tabled import Values, command
+from journal.cli.options import Json, NoRedact, SessionOpt, open_journal
 from journal.cli.output import emit, redaction_note
+from journal.cli.table import FLAG, JSON, NO_REDACT, Param, option
 
 if TYPE_CHECKING:
     from journal.store.sessions import Journal
@@ -51,63 +53,51 @@ def init(
     )
 
 
-@commands.command("new")
-def new(
-    title: Annotated[list[str], typer.Argument(help="Title (words are joined).")],
-    severity: Annotated[str | None, typer.Option(help="e.g. critical, high.")] = None,
-    tag: Annotated[
-        list[str] | None, typer.Option("--tag", "-t", help="Repeatable.")
-    ] = None,
-    previous: Annotated[
-        str | None, typer.Option(help="The session this follows.")
-    ] = None,
-    number: Annotated[
-        str | None, typer.Option(help="Display number, or `next`.")
-    ] = None,
-    at: Annotated[str | None, typer.Option(help="Start time (default: now).")] = None,
-    status: Annotated[str | None, typer.Option(help="Initial status.")] = None,
-    no_activate: Annotated[bool, typer.Option("--no-activate")] = False,
-    detected: Annotated[
-        str | None,
-        typer.Option(help="Log a `detected` event at this time (e.g. -20m, 14:05)."),
-    ] = None,
-    impact: Annotated[
-        str | None,
-        typer.Option(help="Log an `impact` event: when impact began (e.g. 14:05)."),
-    ] = None,
-    no_redact: NoRedact = False,
-    as_json: Json = False,
-) -> None:
+@command(
+    commands,
+    "new",
     """Create a session folder and make it the active session; --detected and
-    --impact back-fill those events when you open it after the fact."""
+--impact back-fill those events when you open it after the fact.""",
+    Param(dest="title", many=True, required=True, help="Title (words are joined)."),
+    option("--severity", "severity", "e.g. critical, high."),
+    option("--tag -t", "tags", "Repeatable.", many=True),
+    option("--previous", "previous", "The session this follows."),
+    option("--number", "number", "Display number, or `next`."),
+    option("--at", "at", "Start time (default: now)."),
+    option("--status", "status", "Initial status."),
+    option("--no-activate", "no_activate", "", kind=FLAG),
+    option(
+        "--detected",
+        "detected",
+        "Log a `detected` event at this time (e.g. -20m, 14:05).",
+    ),
+    option(
+        "--impact", "impact", "Log an `impact` event: when impact began (e.g. 14:05)."
+    ),
+    NO_REDACT,
+    JSON,
+)
+def new(v: Values) -> None:
     from journal.operations.session_edits import create_session
-    from journal.store.sessions import Journal
 
-    journal = Journal.open()
-    _check_choice("severity", severity, journal.config.severities)
+    journal = open_journal()
+    _check_choice("severity", v["severity"], journal.config.severities)
     found: list[str] = []
+    activate, redact = not v["no_activate"], not v["no_redact"]
+    # These options are create_session's arguments of the same names.
+    named = ("severity", "tags", "previous", "number", "at", "status", "detected")
+    kwargs = {k: v[k] for k in (*named, "impact")}
+    title = " ".join(v["title"])
     session_id = create_session(
-        journal,
-        " ".join(title),
-        severity=severity,
-        tags=tag,
-        previous=previous,
-        number=number,
-        at=at,
-        status=status,
-        activate=not no_activate,
-        detected=detected,
-        impact=impact,
-        redact=not no_redact,
-        redacted=found,
+        journal, title, activate=activate, redact=redact, redacted=found, **kwargs
     )
     _refresh_index_if_built(journal)
     folder = journal.sessions_dir / session_id
-    active = "" if no_activate else " (now active)"
+    active = " (now active)" if activate else ""
     emit(
         {"session": session_id, "path": str(folder), "redacted": found},
         f"created {session_id}{active}{redaction_note(found)}",
-        as_json=as_json,
+        as_json=v["as_json"],
     )
 
 
@@ -141,9 +131,8 @@ def use(
 ) -> None:
     """Make a session the active one (the one `log` and the git hook write to)."""
     from journal.errors import UsageError
-    from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    journal = open_journal()
     if clear:
         journal.set_active(None)
         emit({"active": None}, "no active session", as_json=as_json)
@@ -173,14 +162,13 @@ def set_(
 ) -> None:
     """Set one field of session.yaml, keeping comments, order and quoting."""
     from journal.operations.session_edits import set_field
-    from journal.store.sessions import Journal
 
     if value == "-":
         from journal.cli.stdin import read_text
 
         # A trailing newline from `echo` or a file is not part of the value.
         value = read_text(path).removesuffix("\n")
-    journal = Journal.open()
+    journal = open_journal()
     changed = set_field(journal, session, path, value, redact=not no_redact)
     found = changed.redacted
     note = redaction_note(found)
@@ -225,9 +213,8 @@ def close(
     """Close a session: set its final status and end time."""
     from journal.insight.sigindex import refresh_quietly
     from journal.operations.session_edits import close_session
-    from journal.store.sessions import Journal
 
-    journal = Journal.open()
+    journal = open_journal()
     changed = close_session(journal, session, status=status, at=at)
     refresh_quietly(journal)  # what "seen before" will know in the next incident
     linked = (
@@ -252,10 +239,9 @@ def edit(
     """Open session.yaml in $EDITOR; it is saved only if it validates (secrets in
     what you added are redacted, and the line says so)."""
     from journal.operations.editor import edit_session
-    from journal.store.sessions import Journal
 
     result = edit_session(
-        Journal.open(), ref, confirm=_confirm_reopen, redact=not no_redact
+        open_journal(), ref, confirm=_confirm_reopen, redact=not no_redact
     )
     print(result)
 

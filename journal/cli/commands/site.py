@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
-from journal.cli.options import Json
+from journal.cli.commands.tabled import Values, command
+from journal.cli.options import open_journal
 from journal.cli.output import emit, warn
+from journal.cli.table import FLAG, INT, JSON, PATH, option
 
 commands = typer.Typer()
 
@@ -19,83 +21,71 @@ site_app = typer.Typer(
 )
 commands.add_typer(site_app, name="site")
 
-BuilderOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--builder",
-        help="mkdocs, properdocs or zensical (default: site.builder in journal.yaml).",
-        show_default=False,
-    ),
-]
-
-JournalsOpt = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--journal",
-        help="One site from several journals (repeat it; default: site.journals "
-        "in journal.yaml), in the current folder (./site).",
-        show_default=False,
-    ),
-]
-KeepGoingOpt = Annotated[
-    bool,
-    typer.Option(
-        "--keep-going",
-        help="With several journals: build the others when a session of one is "
-        "invalid (it is reported).",
-    ),
-]
+BUILDER = option(
+    "--builder",
+    "builder",
+    "mkdocs, properdocs or zensical (default: site.builder in journal.yaml).",
+    show_default=False,
+)
+JOURNALS = option(
+    "--journal",
+    "journals",
+    "One site from several journals (repeat it; default: site.journals in "
+    "journal.yaml), in the current folder (./site).",
+    kind=PATH,
+    many=True,
+    show_default=False,
+)
+KEEP_GOING = option(
+    "--keep-going",
+    "keep_going",
+    "With several journals: build the others when a session of one is invalid (it "
+    "is reported).",
+    kind=FLAG,
+)
 
 
-@site_app.command("build")
-def build(
-    offline: Annotated[
-        bool,
-        typer.Option(
-            "--offline",
-            help="A site that works opened from file:// with no network: offline "
-            "search, no web fonts (every site draws its timelines as SVG and "
-            "fetches nothing).",
-        ),
-    ] = False,
-    builder: BuilderOpt = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Write the site here (default: site.site_dir)."
-        ),
-    ] = None,
-    journals: JournalsOpt = None,
-    keep_going: KeepGoingOpt = False,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force",
-            help="Build into a folder that holds files journal did not write; they "
-            "are kept, never deleted or overwritten.",
-        ),
-    ] = False,
-    as_json: Json = False,
-) -> None:
+@command(
+    site_app,
+    "build",
     """Generate the site's pages from sessions/ and build them in strict mode.
 
-    The site folder must be new, empty, or hold a site this command built."""
+The site folder must be new, empty, or hold a site this command built.""",
+    option(
+        "--offline",
+        "offline",
+        "A site that works opened from file:// with no network: offline search, no "
+        "web fonts (every site draws its timelines as SVG and fetches nothing).",
+        kind=FLAG,
+    ),
+    BUILDER,
+    option(
+        "--output -o",
+        "output",
+        "Write the site here (default: site.site_dir).",
+        kind=PATH,
+    ),
+    JOURNALS,
+    KEEP_GOING,
+    option(
+        "--force",
+        "force",
+        "Build into a folder that holds files journal did not write; they are kept, "
+        "never deleted or overwritten.",
+        kind=FLAG,
+    ),
+    JSON,
+)
+def build(v: Values) -> None:
     from journal.site.build import BuildError, build_site
-    from journal.store.sessions import Journal
 
-    org, root = _org_journals(journals)
+    org, root = _org_journals(v["journals"])
+    common = {k: v[k] for k in ("offline", "builder", "force")}
     try:
         if org:
-            options = (offline, builder, output, keep_going, force)
-            result = _build_org(org, root, options)
+            result = _build_org(org, root, v["output"], v["keep_going"], common)
         else:
-            result = build_site(
-                Journal.open(),
-                offline=offline,
-                builder=builder,
-                site_dir=output,
-                force=force,
-            )
+            result = build_site(open_journal(), site_dir=v["output"], **common)
     except BuildError as exc:
         sys.stderr.write(exc.output)
         raise
@@ -104,7 +94,7 @@ def build(
         warn(f"{session_id}: {message}")
     for message in result.warnings:
         warn(message)
-    emit(_data(result), _human(result, offline=offline), as_json=as_json)
+    emit(_data(result), _human(result, offline=v["offline"]), as_json=v["as_json"])
 
 
 def _org_journals(named: list[Path] | None) -> tuple[list[Path], Path]:
@@ -126,19 +116,14 @@ def _org_journals(named: list[Path] | None) -> tuple[list[Path], Path]:
 def _build_org(
     journals: list[Path],
     root: Path,
-    options: tuple[bool, str | None, Path | None, bool, bool],
+    output: Path | None,
+    keep_going: bool,
+    common: dict[str, Any],
 ) -> Any:
     from journal.site.orgbuild import build_org_site
 
-    offline, builder, output, keep_going, force = options
     built = build_org_site(
-        journals,
-        root=root,
-        offline=offline,
-        builder=builder,
-        site_dir=output,
-        keep_going=keep_going,
-        force=force,
+        journals, root=root, site_dir=output, keep_going=keep_going, **common
     )
     for note in built.notes:
         warn(note)
@@ -176,25 +161,25 @@ def _human(result: Any, *, offline: bool) -> str:
     )
 
 
-@site_app.command("serve")
-def serve(
-    port: Annotated[int, typer.Option("--port", "-p", help="Port to serve on.")] = 8000,
-    host: Annotated[
-        str, typer.Option("--host", help="Address to listen on.")
-    ] = "127.0.0.1",
-    builder: BuilderOpt = None,
-    journals: JournalsOpt = None,
-    keep_going: KeepGoingOpt = False,
-) -> None:
+@command(
+    site_app,
+    "serve",
     """Preview the site live: pages regenerate when a session, template or the
-    configuration changes (of every journal, with several), and the browser
-    reloads (Ctrl-C stops)."""
+configuration changes (of every journal, with several), and the browser
+reloads (Ctrl-C stops).""",
+    option("--port -p", "port", "Port to serve on.", kind=INT, default=8000),
+    option("--host", "host", "Address to listen on.", default="127.0.0.1"),
+    BUILDER,
+    JOURNALS,
+    KEEP_GOING,
+)
+def serve(v: Values) -> None:
     from journal.site.orgserve import serve_org
     from journal.site.serve import serve_site
-    from journal.store.sessions import Journal
 
-    org, root = _org_journals(journals)
-    journal = None if org else Journal.open()
+    host, port, builder = v["host"], v["port"], v["builder"]
+    org, root = _org_journals(v["journals"])
+    journal = None if org else open_journal()
     _stop_on_sigterm()
     print(f"serving the journal at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
     try:
@@ -206,7 +191,7 @@ def serve(
                 port=port,
                 builder=builder,
                 notify=warn,
-                keep_going=keep_going,
+                keep_going=v["keep_going"],
             )
         else:
             serve_site(journal, host=host, port=port, builder=builder, notify=warn)
