@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -333,3 +334,39 @@ def test_bulk_commands_skip_a_linked_session_folder(cli: Cli, linked: str) -> No
     cli.ok("check", "--fix")
     stats = cli("stats", "--json")
     assert linked not in stats.out
+
+
+DEEP = "/".join(["d"] * 1200)
+"""An output folder nested deeper than Python's recursion limit, short enough for
+the file system (2,399 characters)."""
+
+
+@pytest.fixture
+def deep(cli: Cli) -> Iterator[Path]:
+    """`DEEP` in the journal, removed level by level after the test (the recursive
+    `shutil.rmtree` that cleans up `tmp_path` would fail on it)."""
+    yield cli.root / DEEP
+    bottom = cli.root / DEEP
+    if bottom.is_dir():
+        shutil.rmtree(bottom)
+    for level in range(DEEP.count("/"), 0, -1):
+        (cli.root / "/".join(["d"] * level)).rmdir()
+
+
+def test_render_all_writes_into_a_folder_a_thousand_levels_deep(
+    cli: Cli, deep: Path
+) -> None:
+    cli.ok("new", "Deep output")
+    result = cli("render", "--all", "-o", DEEP)
+    assert result.code == 0, result.err
+    reports = list(deep.glob("*.md"))
+    assert len(reports) == 1 and "Deep output" in reports[0].read_text()
+
+
+def test_a_site_builds_into_a_folder_a_thousand_levels_deep(
+    cli: Cli, deep: Path
+) -> None:
+    cli.ok("new", "Deep site")
+    result = cli("site", "build", "-o", DEEP)
+    assert result.code == 0, result.err
+    assert (deep / "index.html").is_file()

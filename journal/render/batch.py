@@ -22,7 +22,7 @@ from journal.render import stamp
 from journal.render.index import Entry, SessionIndex
 from journal.render.stamp import REPORT_RE
 from journal.store.cache import load_cache, one_stat_pass, salt, save_cache, stat_key
-from journal.store.files import DurableBatch
+from journal.store.files import DurableBatch, make_folders
 from journal.store.sessions import Journal
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def _render_all(journal: Journal, out_dir: Path | None, ascii: bool) -> BatchRes
                 from journal.render.report import Renderer
 
                 renderer = Renderer(journal, ascii=ascii, related=related)
-                target.mkdir(parents=True, exist_ok=True)
+                make_folders(target)
             path = target / f"{session_id}.md"
             try:
                 text = renderer.render(session_id, index=index)

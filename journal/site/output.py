@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from journal.errors import ConflictError, UsageError
+from journal.store.files import make_folders
 
 MARKER = ".journal-site-built"
 _SIGNATURE = "journal site build"
@@ -63,7 +64,7 @@ def install(staging: Path, claim: Claim) -> None:
     site = claim.site
     new = sorted(_files(staging))
     _check_room(site, new, claim.ours)
-    site.mkdir(parents=True, exist_ok=True)
+    make_folders(site)
     for rel in new:
         target = site / rel
         _clear_our_parents(site, rel, claim.ours)

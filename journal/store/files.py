@@ -116,6 +116,19 @@ def atomic_write(
         _fsync_dir(path.parent)
 
 
+def make_folders(path: Path) -> None:
+    """`path.mkdir(parents=True, exist_ok=True)` without recursion: pathlib's calls
+    itself once a missing level, and an output folder 1,000 levels deep (short
+    enough for the file system) ended in a RecursionError."""
+    missing = []
+    current = path
+    while not current.is_dir() and current.parent != current:
+        missing.append(current)
+        current = current.parent
+    for folder in reversed(missing):
+        folder.mkdir(exist_ok=True)
+
+
 def fsync_dir(folder: Path) -> None:
     """Make the renames into `folder` durable (after `atomic_write(…,
     sync_dir=False)`)."""
