@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,6 +131,11 @@ def isolated_env(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("NO_COLOR", "1")
+    # Temporary files (the copy `journal edit` keeps of a rejected edit, for one)
+    # land in the test's own folder, removed with it, never in the machine's /tmp.
+    temp = tmp_path_factory.mktemp("tmp")
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
     # The `journal` a hook finds on PATH is the one under test, as in the activated
     # environment the README's test command runs in (`.venv/bin/python -m pytest`
     # alone would leave another one, or none, on PATH).
