@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, Result, git, snapshot
+from tests.conftest import REPO, Result, git, run_journal, snapshot
 from tests.figures import record
 
 SID = "2025-11-04-sqlalchemy-mapper-error"
@@ -337,6 +337,12 @@ def make_journal(root: Path) -> Path:
 def run(
     root: Path, args: tuple[str | bytes, ...], env: dict[str, str] | None = None
 ) -> Result:
+    """`journal ARGS` in `root`: through `run_journal`, so inside this process (the
+    same `journal.cli.main`, exit code and output as `python -m journal`) unless
+    `JOURNAL_TESTS_SUBPROCESS` asks for processes; an argument given as bytes (not
+    UTF-8) needs a real process, as only an operating system's argv can carry it."""
+    if all(isinstance(arg, str) for arg in args):
+        return run_journal(*(str(arg) for arg in args), cwd=root, env=env)
     done = subprocess.run(
         [sys.executable, "-m", "journal", *args],
         cwd=root,
