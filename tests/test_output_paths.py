@@ -5,6 +5,7 @@ are refused in one line; a folder, a device or a pipe gets the right behaviour."
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -199,6 +200,25 @@ def test_item4_a_named_pipe_is_written_in_place(cli: Cli, jrun, tmp_path: Path):
     assert result.code == 0, result
     assert pipe.is_fifo()  # not replaced by a file
     assert got and got[0].startswith(b"# Session 8: SQLAlchemy mapper error")
+
+
+def test_a_file_system_mounted_below_dev_holds_plain_files(tmp_path: Path) -> None:
+    """`/dev/stdout`, `/dev/fd/N`, `/proc/self/fd/N` are streams; a file in a folder
+    of a file system mounted below /dev (the /dev/shm tmpfs) is a plain file, so a
+    journal kept there has its own files refused (they were written over)."""
+    from journal.operations.output_path import _names_a_stream
+
+    assert _names_a_stream(Path("/dev/stdout"))
+    assert _names_a_stream(Path("/dev/fd/1"))
+    assert _names_a_stream(Path("/proc/self/fd/1"))
+    assert not _names_a_stream(tmp_path / "report.md")
+    shm = Path("/dev/shm")
+    if shm.is_dir() and shm.stat().st_dev != Path("/dev").stat().st_dev:
+        folder = Path(tempfile.mkdtemp(dir=shm))
+        try:
+            assert not _names_a_stream(folder / "journal.yaml")
+        finally:
+            folder.rmdir()
 
 
 def test_item4_a_socket_gets_one_line(cli: Cli, jrun, tmp_path: Path):

@@ -110,8 +110,21 @@ def _checked_file(journal: Journal, path: Path) -> Path | None:
 
 def _names_a_stream(path: Path) -> bool:
     """`/dev/stdout`, `/dev/fd/3`, `/proc/self/fd/1`: an open stream, whatever it is
-    connected to; replacing the file behind it would take it from the shell."""
-    return str(path.absolute()).startswith(("/dev/", "/proc/"))
+    connected to; replacing the file behind it would take it from the shell.
+
+    Not a file whose folder is on a file system of its own mounted below `/dev`
+    (`/dev/shm` is a tmpfs): those are plain files, and a journal kept there has
+    its own files refused like anywhere else (taken for streams, they were written
+    over in place)."""
+    absolute = path.absolute()
+    if not str(absolute).startswith(("/dev/", "/proc/")):
+        return False
+    try:
+        folder = absolute.parent.stat().st_dev  # /dev/fd leads into /proc
+        special = {Path(top).stat().st_dev for top in ("/dev", "/proc")}
+    except OSError:
+        return True
+    return folder in special
 
 
 def _kind(mode: int) -> str:
