@@ -89,6 +89,46 @@ SLOWEST_FIRST = (
 )
 
 
+# Temporary folders on a tmpfs when the system has one with room to spare. Every test
+# makes and removes journals and git repositories in its tmp_path; on this project's
+# 2-core Linux machine (ext4, mounted with `discard`) a folder made and removed costs
+# ~1.5 ms, on tmpfs ~0.05 ms: the file system was a third of the CPU of a
+# copy-a-journal test. A TMPDIR (or pytest's --basetemp, or PYTEST_DEBUG_TEMPROOT)
+# someone set is kept; no /dev/shm, or a small one (a container's 64 MB), changes
+# nothing. Subprocesses (git, `python -m journal`) inherit TMPDIR too.
+TMPFS = Path("/dev/shm")
+TMPFS_ROOM = 4 * 2**30
+
+
+def _tmpfs_with_room() -> Path | None:
+    if sys.platform != "linux":
+        return None
+    if any(os.environ.get(n) for n in ("TMPDIR", "PYTEST_DEBUG_TEMPROOT")):
+        return None
+    try:
+        mounts = Path("/proc/mounts").read_text(encoding="utf-8")
+        room = os.statvfs(TMPFS)
+    except OSError:
+        return None
+    mounted = any(
+        line.split()[1:3] == [str(TMPFS), "tmpfs"] for line in mounts.splitlines()
+    )
+    if not mounted or room.f_bavail * room.f_frsize < TMPFS_ROOM:
+        return None
+    return TMPFS if os.access(TMPFS, os.W_OK | os.X_OK) else None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Before pytest (or xdist, for its workers) picks the base temporary folder."""
+    if config.option.basetemp is not None:
+        return
+    found = _tmpfs_with_room()
+    if found is not None:
+        os.environ["TMPDIR"] = str(found)
+        tempfile.tempdir = None  # gettempdir() reads TMPDIR again
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     rank = {name: number for number, name in enumerate(SLOWEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
