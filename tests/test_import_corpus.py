@@ -21,9 +21,14 @@ from tests.corpus_measure import (
     summary,
 )
 
-pytestmark = pytest.mark.skipif(
-    not CORPUS.is_dir(), reason="the corpus (../shared/corpus) is not here"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not CORPUS.is_dir(), reason="the corpus (../shared/corpus) is not here"
+    ),
+    # One worker for the module: its two module fixtures import the whole corpus
+    # (~3 s each), and split over both workers each was made twice.
+    pytest.mark.xdist_group("corpus"),
+]
 
 
 @pytest.fixture(scope="module")
