@@ -284,8 +284,12 @@ def cli(journal_root: Path) -> Cli:
 
 @pytest.fixture
 def session_id(cli: Cli) -> str:
-    """An active session started at 2025-11-04T01:00Z."""
-    cli.ok(
+    """An active session started at 2025-11-04T01:00Z. Made inside the test process
+    even for a test marked `subprocess`: making it is the test's setup, not the
+    process boundary the test is about (a `journal new` process is ~0.3 s of CPU,
+    and ~100 such tests start one); `JOURNAL_TESTS_SUBPROCESS=1` still makes it in
+    a process of its own."""
+    made = run_journal(
         "new",
         "SQLAlchemy mapper error",
         "--severity",
@@ -294,7 +298,10 @@ def session_id(cli: Cli) -> str:
         "2025-11-04T01:00:00+00:00",
         "--number",
         "8",
+        cwd=cli.root,
+        process=bool(os.environ.get("JOURNAL_TESTS_SUBPROCESS")),
     )
+    assert made.code == 0, f"journal new failed ({made.code}): {made.err}"
     return "2025-11-04-sqlalchemy-mapper-error"
 
 
