@@ -231,6 +231,15 @@ def run_journal(
     return Result(done.returncode, done.stdout, done.stderr)
 
 
+def run_setup(*args: str, cwd: Path) -> Result:
+    """A command that prepares a test's journal, in the test process even in a test
+    marked `subprocess` (the boundary such a test tests is in the commands it runs
+    afterwards, not in its setup); in a process with `JOURNAL_TESTS_SUBPROCESS=1`."""
+    return run_journal(
+        *args, cwd=cwd, process=bool(os.environ.get("JOURNAL_TESTS_SUBPROCESS"))
+    )
+
+
 _FRESH: list[Path] = []
 """The fresh journal this test process made once, that `journal_root` copies."""
 
@@ -289,7 +298,7 @@ def session_id(cli: Cli) -> str:
     process boundary the test is about (a `journal new` process is ~0.3 s of CPU,
     and ~100 such tests start one); `JOURNAL_TESTS_SUBPROCESS=1` still makes it in
     a process of its own."""
-    made = run_journal(
+    made = run_setup(
         "new",
         "SQLAlchemy mapper error",
         "--severity",
@@ -299,7 +308,6 @@ def session_id(cli: Cli) -> str:
         "--number",
         "8",
         cwd=cli.root,
-        process=bool(os.environ.get("JOURNAL_TESTS_SUBPROCESS")),
     )
     assert made.code == 0, f"journal new failed ({made.code}): {made.err}"
     return "2025-11-04-sqlalchemy-mapper-error"

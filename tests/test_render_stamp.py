@@ -18,7 +18,7 @@ import pytest
 
 from journal.render.stamp import current, reports_folder, stamp_path
 from journal.store.sessions import Journal
-from tests.conftest import REPO, Cli, git, run_journal, snapshot
+from tests.conftest import REPO, Cli, git, run_journal, run_setup, snapshot
 
 # The process boundary is what is tested: the fast path of `render --all` and its stamp between processes.
 pytestmark = pytest.mark.subprocess
@@ -36,7 +36,10 @@ def example(cli: Cli) -> Cli:
     shutil.copy(REPO / "journal.yaml", cli.root / "journal.yaml")
     git(cli.root, "add", "-A")
     git(cli.root, "commit", "-q", "-m", "the example sessions")
-    _render_all(cli)
+    # The setup's render writes the stamp in this process; every render the tests
+    # then run (and so every answer from the stamp) is a process of its own.
+    rendered = run_setup("render", "--all", "--json", cwd=cli.root)
+    assert rendered.code == 0, rendered.err
     assert _stamped(cli)
     return cli
 
@@ -57,7 +60,10 @@ def _assert_as_from_nothing(cli: Cli, tmp_path: Path) -> None:
     """The reports folder holds what a run from nothing writes, and the run after
     answers from the stamp again."""
     fresh = tmp_path / "fresh"
-    cli.ok("render", "--all", "-o", str(fresh))
+    # The reports from nothing, to compare with: no stamp to answer from, so no
+    # process boundary to test in making them.
+    made = run_setup("render", "--all", "-o", str(fresh), cwd=cli.root)
+    assert made.code == 0, made.err
     assert snapshot(cli.root / "reports") == snapshot(fresh)
     shutil.rmtree(fresh)
     assert _stamped(cli)
