@@ -74,18 +74,19 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
 # The order of tests inside a module, and of the other modules, is kept.
 SLOWEST_FIRST = (
     "test_reliability_concurrency.py",
+    "test_yamlnew.py",  # 3,000 hypothesis examples of nested documents: ~35 s
     "test_bench.py",
+    "test_related_map.py",
+    "test_reliability_crash.py",
+    "test_reliability_text.py",
     "test_importer_fixtures.py",
     "test_merge_property.py",
-    "test_reliability_text.py",
     "test_fast_parity.py",  # four tests of ~46 vectors each
-    "test_reliability_crash.py",
-    "test_docs.py",
-    "test_related_map.py",
     "test_render_property.py",
     "test_fuzz_commands.py",
-    "test_cli_backfill.py",
+    "test_docs.py",
     "test_ci_skips.py",
+    "test_cli_backfill.py",
 )
 
 
