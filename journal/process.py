@@ -131,15 +131,46 @@ def capture(
 
 
 def stop_group(proc: subprocess.Popen[bytes]) -> None:
-    """Terminate a process started with `own_group`, then kill it if it lingers."""
+    """Terminate a process started with `own_group` and everything it started, then
+    kill what lingers. Done when the whole group is gone, not when its leader is:
+    a child the signal has not reached yet, or one that ignores SIGTERM, outlived
+    a shell that exited at once."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, sig)
-        try:
-            proc.wait(timeout=_GRACE_S)
-            return
-        except subprocess.TimeoutExpired:
+        deadline = time.monotonic() + _GRACE_S
+        while True:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=0.01)  # reaps the leader once it exits
+            if proc.returncode is not None and not _group_runs(proc.pid):
+                return
+            if time.monotonic() >= deadline:
+                break
+
+
+def _group_runs(group: int) -> bool:
+    """Whether a process of `group` still runs. A zombie does not: it only waits to
+    be reaped by its new parent, which in a container may never do it."""
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    proc_dir = Path("/proc")
+    if not (proc_dir / "self" / "stat").exists():
+        return True  # no /proc (macOS): a signal answered, so take it as running
+    for entry in os.scandir(proc_dir):
+        if not entry.name.isdigit():
             continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        state, _parent, member_of = stat.rsplit(")", 1)[1].split()[:3]
+        if int(member_of) == group and state not in ("Z", "X"):
+            return True
+    return False
 
 
 def exit_status(code: int) -> int:
