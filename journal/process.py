@@ -19,6 +19,7 @@ from typing import IO, Any
 from journal.errors import NotFoundError
 
 _GRACE_S = 2.0
+_POLL_S = 0.01
 
 
 class CommandNotFoundError(NotFoundError):
@@ -138,14 +139,23 @@ def stop_group(proc: subprocess.Popen[bytes]) -> None:
     for sig in (signal.SIGTERM, signal.SIGKILL):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, sig)
-        deadline = time.monotonic() + _GRACE_S
-        while True:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=0.01)  # reaps the leader once it exits
-            if proc.returncode is not None and not _group_runs(proc.pid):
-                return
-            if time.monotonic() >= deadline:
-                break
+        if _stopped(proc, deadline=time.monotonic() + _GRACE_S):
+            return
+
+
+def _stopped(proc: subprocess.Popen[bytes], *, deadline: float) -> bool:
+    """Whether the leader has exited and no process of its group runs, by `deadline`."""
+    while True:
+        try:
+            proc.wait(timeout=_POLL_S)  # reaps the leader once it exits
+        except subprocess.TimeoutExpired:
+            pass
+        else:
+            if not _group_runs(proc.pid):
+                return True
+            time.sleep(_POLL_S)  # `wait` returns at once now: no spinning on /proc
+        if time.monotonic() >= deadline:
+            return False
 
 
 def _group_runs(group: int) -> bool:

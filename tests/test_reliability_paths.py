@@ -345,8 +345,8 @@ the file system (2,399 characters)."""
 def deep(cli: Cli) -> Iterator[Path]:
     """`DEEP` in the journal, removed level by level after the test (the recursive
     `shutil.rmtree` that cleans up `tmp_path` would fail on it)."""
-    yield cli.root / DEEP
     bottom = cli.root / DEEP
+    yield bottom
     if bottom.is_dir():
         shutil.rmtree(bottom)
     for level in range(DEEP.count("/"), 0, -1):

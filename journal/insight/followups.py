@@ -142,7 +142,7 @@ def link_steps(
         title, session_number = session.title, session.number
         own = _date_of(step_ref(session_id, 1)) or date.min
         for number, step in enumerate(session.next_steps, start=1):
-            ref = f"{session_id}:{number}"
+            ref = step_ref(session_id, number)
             if ref in parent:
                 history = _history(ref, parent)
                 raised = _date_of(history[0]) or own

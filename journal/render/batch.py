@@ -116,7 +116,7 @@ def _stat_written(fresh: dict[str, Any], base: str) -> None:
     """The stat of each report just written (or found as it should be), into its
     manifest entry: taken once the writes have ended."""
     for session_id, entry in fresh.items():
-        if isinstance(entry, dict) and "stat" in entry and entry["stat"] is None:
+        if isinstance(entry, dict) and entry["stat"] is None:  # not the journal key
             entry["stat"] = stat_key(f"{base}{session_id}.md")
 
 

@@ -168,7 +168,8 @@ class DurableBatch:
         that failed raises its error (after the others have ended)."""
         self._pool.shutdown(wait=True)
         done = [*self._done, *self._queued]
-        self._done, self._queued = [], type(self._queued)()
+        self._done.clear()
+        self._queued.clear()
         for future in done:
             if (error := future.exception()) is not None:
                 raise error
