@@ -81,6 +81,38 @@ def test_a_dense_journal_gives_what_every_pair_gives() -> None:
     assert _found(build(ranker, limit=200)[0]) == expected
 
 
+def _worded(count: int) -> dict[str, dict[str, Any]]:
+    """`_dense` sessions with texts: each drawn mostly from its group's 30 words
+    (groups of 12), the rest from the whole vocabulary, so that text alone
+    relates many pairs, at every strength."""
+    rng = random.Random(23)
+    vocabulary = [f"term{n}" for n in range(30 * (count // 12 + 1))]
+    features = _dense(count)
+    for n, f in enumerate(features.values()):
+        group = vocabulary[30 * (n // 12) : 30 * (n // 12 + 1)]
+        drawn = rng.sample(group, rng.randint(4, 14)) + rng.sample(vocabulary, 10)
+        counts = [[word, rng.randint(1, 9)] for word in dict.fromkeys(drawn)]
+        f["terms"] = {"length": sum(n for _, n in counts), "counts": counts}
+        f["title"] += " " + " ".join(rng.sample(group[:6], 2))
+    return features
+
+
+def test_a_journal_related_by_text_gives_what_every_pair_gives() -> None:
+    """Rows where text alone names most candidates, and a short limit: the bar
+    rises above the threshold, so the walk by decreasing text stops early."""
+    features = _worded(150)
+    ranker = Ranker(features)
+    for limit in (3, 10):
+        expected = _every_pair(ranker, limit=limit)
+        texts = sum(
+            any(reason.startswith("similar report") for reason in reasons)
+            for row in expected.values()
+            for _, _, reasons in row
+        )
+        assert texts >= 100  # the text is what relates many of them
+        assert _found(build(ranker, limit=limit)[0]) == expected
+
+
 def test_the_map_is_cached_until_a_session_changes(cli: Cli) -> None:
     mapper = "sqlalchemy.exc.InvalidRequestError: One or more mappers failed: {}"
     for title, at in (("Mapper error", "2025-11-04"), ("Mapper again", "2026-01-10")):

@@ -224,12 +224,19 @@ class Ranker:
     ) -> set[str]:
         """Every session whose `extra` evidence with `sid` may lift the pair to the
         threshold where nothing else names it: text similar enough alone (with
-        the titles' at most), a shared fact, a `previous` link either way, or a
-        continuing title sharing two words (`dots`: `TextModel.dots(sid)`)."""
+        the titles' at most) or a `named_partners` one (`dots`:
+        `TextModel.dots(sid)`)."""
         # Titles' similarity adds at most `WEIGHTS["title_text"]`, under the
         # threshold: a pair it helps is one whose text reaches `TEXT_ALONE`.
         dots = self.text.dots(sid) if dots is None else dots
         found = {other for other, dot in dots.items() if dot >= TEXT_ALONE}
+        return found | self.named_partners(sid)
+
+    def named_partners(self, sid: str) -> set[str]:
+        """Every session whose `extra` evidence with `sid` is more than text: a
+        shared fact, a `previous` link either way, a continuing title sharing two
+        words, or a citation. For any other session `extra` is `_text` alone."""
+        found: set[str] = set()
         for kind, items in self.facts[sid].items():
             index = self._fact_postings.setdefault(kind, rf.postings(self.facts, kind))
             for key in items:

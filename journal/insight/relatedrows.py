@@ -20,6 +20,7 @@ import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from journal.insight import related as rel
@@ -121,84 +122,90 @@ class Evidence:
 
         In a journal of many sessions over few files and words, a row holds a
         good share of the journal, and its best are few. So each candidate gets
-        a bound, what its evidence can add at most (`_bounds`), and is scored in
-        full only while its bound reaches the `limit`-th best score found so far
-        (or the threshold): the *strong* candidates (an error, a similar title,
-        a root-cause file, two places, a changed file, a component, a fact, one
-        following the other, text similar enough alone) by decreasing bound,
-        then the *weak* ones (one place, or words shared), whose bound is at
-        most one place, two tags and their text's weight."""
-        dots = self.ranker.text.dots(sid)
-        extra = self.ranker.extra_partners(sid, dots)
+        a bound, what its evidence can add at most, and is scored in full only
+        while its bound reaches the `limit`-th best score found so far (or the
+        threshold): the *strong* candidates (an error, a similar title, a
+        root-cause file, two places, a changed file, a component, a fact, one
+        following the other) by decreasing bound (`_strong`), then the *weak*
+        ones (one place, or words shared), whose bound is at most one place,
+        two tags and their text's weight, by decreasing text (`_weak`)."""
         shared = self._shared(sid)
         places = shared[_PLACE]
+        # Text alone names a share of the journal that grows with it (a row of
+        # 10,000 sessions of synthetic text: ~300): those are weak candidates.
+        extra = self.ranker.named_partners(sid)
         strong = errors | titles | extra | shared[_ROOT].keys()
         strong |= shared[_CHANGED].keys() | shared[_COMPONENT].keys()
         strong.update(other for other, n in places.items() if n >= 2)
         strong.discard(sid)
-        found: dict[str, float] = {}
-        heap: list[float] = []
-        bar = rel.THRESHOLD
-        mates = self.ranker.text.title_mates(sid)
-        named = (errors, titles, extra, mates)
-        for bound, loose, other in sorted(
-            self._bounds(sid, strong, shared, named, dots), reverse=True
-        ):
-            if bound < bar - _SLACK:
-                break
-            if loose:  # the text's weight at most: now the exact one
-                bound += self._text(sid, other, dots[other]) - loose
-                if bound < bar - _SLACK:
-                    continue
-            score = self._admit(found, sid, other, errors, titles, dots)
-            if score is not None:
-                bar = _bar(heap, score, limit)
-        weak = (places.keys() | dots.keys()) - strong
-        weak.discard(sid)
-        self._weak(found, heap, bar, (sid, weak, places, mates), named, dots, limit)
-        ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
+        walk = _Walk(self, sid, (errors, titles, extra), limit)
+        self._strong(walk, strong, shared)
+        self._weak(walk, strong, places)
+        ranked = sorted(walk.found.items(), key=lambda item: (-item[1], item[0]))
         return ranked[:limit]
 
-    def _weak(
-        self,
-        found: dict[str, float],
-        heap: list[float],
-        bar: float,
-        row: tuple[str, set[str], Counter[str], set[str]],
-        named: tuple[set[str], set[str], set[str], set[str]],
-        dots: dict[str, float],
-        limit: int,
+    def _strong(
+        self, walk: _Walk, strong: set[str], shared: dict[str, Counter[str]]
     ) -> None:
-        """`best`'s weak candidates into `found`: each shares one place at most,
-        tags and words, nothing else (`row`: the session, its weak candidates,
-        the places each shares with it, its `title_mates`)."""
-        sid, weak, places, mates = row
-        errors, titles = named[0], named[1]
-        w, cap = rel.WEIGHTS, rel.CAPS
-        most = w["location"] + cap["tag"]  # all but the words
-        if bar > most + _SLACK:  # only a text can lift one: the least cosine
-            titled = (bar - most - w["title_text"]) / w["text"] - _SLACK
-            plain = (bar - most) / w["text"] - _SLACK
-            weak = {
-                o for o in weak if dots.get(o, 0.0) >= (titled if o in mates else plain)
-            }
-        mine, tags = self.tags[sid], self.tags
-        for other in weak:
-            cosine = dots.get(other, 0.0)
-            bound = w["location"] if other in places else 0.0
-            bound += min(cap["tag"], w["tag"] * len(mine & tags[other]))
-            loose = _text_at_most(cosine, other in mates)
-            if bound + loose < bar - _SLACK:
-                continue
-            if loose and self._text(sid, other, cosine) + bound < bar - _SLACK:
-                continue
-            score = self._admit(found, sid, other, errors, titles, dots)
-            if score is not None:
-                bar = _bar(heap, score, limit)
+        """`best`'s strong candidates, by decreasing bound (`_bounds`)."""
+        mine, tags, tag = self.tags[walk.sid], self.tags, rel.WEIGHTS["tag"]
+        bounds = self._bounds(walk, strong, shared)
+        bounds.sort(key=itemgetter(0), reverse=True)  # floats only: no tie to break
+        for bound, loose, other in bounds:
+            if walk.below(bound):
+                break
+            # The bound took two tags: now the tags shared, and the text exactly.
+            bound += min(_TAGS, tag * len(mine & tags[other])) - _TAGS
+            if loose:
+                bound += self._text(walk.sid, other, walk.dots[other]) - loose
+            if not walk.below(bound):
+                walk.offer(other)
+
+    def _weak(self, walk: _Walk, strong: set[str], places: Counter[str]) -> None:
+        """`best`'s weak candidates: every other session sharing words or one
+        place with `walk.sid`, nothing else."""
+        w, dots, mates = rel.WEIGHTS, walk.dots, walk.mates
+        # By decreasing text, those whose titles may add to it first: once the
+        # most a candidate can score (its text at most with every other piece)
+        # is under the bar, so is every one after it in its list.
+        for title in (w["title_text"], 0.0):
+            # The least text that can reach the bar now: those under it, unsorted.
+            least = (walk.bar - _MOST - title) / w["text"] - 2 * _SLACK
+            if title:
+                found = ((dots[o], o) for o in mates & dots.keys())
+            else:
+                found = ((c, o) for o, c in dots.items() if o not in mates)
+            for cosine, other in sorted(
+                ((c, o) for c, o in found if c >= least), reverse=True
+            ):
+                loose = w["text"] * cosine + title + _SLACK
+                if walk.below(_MOST + loose):
+                    break
+                if other not in strong:
+                    self._weak_one(walk, other, loose, places)
+        if walk.below(_MOST):
+            return  # one place and two tags, no words: under the bar
+        for other in sorted(places.keys() - strong - dots.keys() - {walk.sid}):
+            self._weak_one(walk, other, 0.0, places)
+
+    def _weak_one(
+        self, walk: _Walk, other: str, loose: float, places: Counter[str]
+    ) -> None:
+        """`other` scored in full if its place, tags and text (`loose`: its
+        text's weight at most) may reach the bar."""
+        w = rel.WEIGHTS
+        bound = w["location"] if other in places else 0.0
+        bound += min(_TAGS, w["tag"] * len(self.tags[walk.sid] & self.tags[other]))
+        if walk.below(bound + loose):
+            return
+        if loose and walk.below(bound + self._text(walk.sid, other, walk.dots[other])):
+            return
+        walk.offer(other)
 
     def _shared(self, sid: str) -> dict[str, Counter[str]]:
         """How many places, root-cause files, changed files and components each
-        other session shares with `sid` (from the postings)."""
+        other session shares with `sid` (from the postings): for root-cause
+        files, how many of `sid`'s are among the other's places."""
         counts: dict[str, Counter[str]] = {}
         for kind in (_PLACE, _CHANGED, _COMPONENT):
             found: Counter[str] = Counter()
@@ -213,42 +220,44 @@ class Evidence:
         return counts
 
     def _bounds(
-        self,
-        sid: str,
-        strong: set[str],
-        shared: dict[str, Counter[str]],
-        named: tuple[set[str], set[str], set[str], set[str]],
-        dots: dict[str, float],
+        self, walk: _Walk, strong: set[str], shared: dict[str, Counter[str]]
     ) -> list[tuple[float, float, str]]:
         """What each strong candidate can score at most, with the part of it
-        that is its text's weight at most (`_text_at_most`): the sets' evidence
-        as `score` weighs it (a root-cause file counted as four for each place)
-        and, for one the ranker's `extra_partners` names, its extra evidence
-        (facts, following, text) exactly; for the others their text alone."""
+        that is its text's weight at most: the sets' evidence as `score` weighs
+        it, two tags, and, for one the ranker's `named_partners` names, its
+        extra evidence (facts, following, text) exactly; for the others their
+        text alone. One pass of plain arithmetic: a row of 10,000 sessions
+        holds hundreds."""
         w, cap = rel.WEIGHTS, rel.CAPS
-        errors, titles, extra, mates = named
+        errors, titles, extra = walk.named
+        dots, mates = walk.dots, walk.mates
         places, roots = shared[_PLACE], shared[_ROOT]
         changed, components = shared[_CHANGED], shared[_COMPONENT]
-        mine, tags = self.tags[sid], self.tags
+        w_root, w_location, cap_location = w["root"], w["location"], cap["location"]
+        w_text, w_titled = w["text"], w["title_text"]
         bounds = []
         for other in strong:
-            n = places.get(other, 0)
-            if other in roots:
-                bound = w["root"] * n
-            else:
-                bound = min(cap["location"], w["location"] * n)
-            bound += min(cap["tag"], w["tag"] * len(mine & tags[other]))
-            bound += w["error"] if other in errors else 0.0
-            bound += w["title"] if other in titles else 0.0
-            bound += min(cap["changed"], w["changed"] * changed.get(other, 0))
-            bound += min(cap["component"], w["component"] * components.get(other, 0))
+            # `r` of `sid`'s root-cause files are among the other's `n` places:
+            # a root shared weighs more than a place, so r roots at most.
+            n, r = places.get(other, 0), roots.get(other, 0)
+            bound = w_root * r + min(cap_location, w_location * (n - r)) + _TAGS
+            if other in errors:
+                bound += w["error"]
+            if other in titles:
+                bound += w["title"]
+            if other in changed:
+                bound += min(cap["changed"], w["changed"] * changed[other])
+            if other in components:
+                bound += min(cap["component"], w["component"] * components[other])
             cosine = dots.get(other, 0.0)
             if other in extra:  # the ranker's extra evidence, exactly as scored
-                found = self.ranker.extra(sid, other, reasons=False, cosine=cosine)
+                found = self.ranker.extra(walk.sid, other, reasons=False, cosine=cosine)
                 bounds.append((bound + rel.capped(found)[0], 0.0, other))
-                continue
-            loose = _text_at_most(cosine, other in mates)
-            bounds.append((bound + loose, loose, other))
+            elif cosine:
+                loose = w_text * cosine + (w_titled if other in mates else 0.0)
+                bounds.append((bound + loose + _SLACK, loose + _SLACK, other))
+            else:
+                bounds.append((bound, 0.0, other))
         return bounds
 
     def _text(self, sid: str, other: str, cosine: float) -> float:
@@ -325,15 +334,10 @@ class Evidence:
 
 _SLACK = 1e-6
 """Room for rounding between a bound and the score it bounds (`round(…, 6)`)."""
-
-
-def _text_at_most(cosine: float, titled: bool) -> float:
-    """The most a text of this cosine can weigh in a score: its titles' cosine
-    at most 1, or 0 when they share no two weighted words (`titled` False)."""
-    if not cosine:
-        return 0.0
-    w = rel.WEIGHTS
-    return w["text"] * cosine + (w["title_text"] if titled else 0.0) + _SLACK
+_TAGS = rel.CAPS["tag"]
+"""The most shared tags add: a bound's until they are counted."""
+_MOST = rel.WEIGHTS["location"] + _TAGS
+"""The most a weak candidate's evidence but its words adds: one place, two tags."""
 
 
 def _bar(heap: list[float], score: float, limit: int) -> float:
@@ -344,6 +348,39 @@ def _bar(heap: list[float], score: float, limit: int) -> float:
     elif score > heap[0]:
         heapq.heapreplace(heap, score)
     return heap[0] if len(heap) >= limit else rel.THRESHOLD
+
+
+class _Walk:
+    """One row of `Evidence.best` on its way: the best scores found so far and
+    the bar a candidate's bound must reach to be scored in full."""
+
+    def __init__(
+        self,
+        evidence: Evidence,
+        sid: str,
+        named: tuple[set[str], set[str], set[str]],
+        limit: int,
+    ) -> None:
+        self.evidence, self.sid, self.limit = evidence, sid, limit
+        self.named = named  # sharing an error, a similar title, extra evidence
+        self.dots = evidence.ranker.text.dots(sid)
+        self.mates = evidence.ranker.text.title_mates(sid)
+        self.found: dict[str, float] = {}
+        self.heap: list[float] = []
+        self.bar = rel.THRESHOLD
+
+    def below(self, bound: float) -> bool:
+        """Whether a candidate of this bound cannot be among the best."""
+        return bound < self.bar - _SLACK
+
+    def offer(self, other: str) -> None:
+        """`other` scored in full, kept if it reaches the threshold."""
+        errors, titles = self.named[0], self.named[1]
+        score = self.evidence._admit(
+            self.found, self.sid, other, errors, titles, self.dots
+        )
+        if score is not None:
+            self.bar = _bar(self.heap, score, self.limit)
 
 
 def similar_title(mine: frozenset[str], theirs: frozenset[str]) -> bool:

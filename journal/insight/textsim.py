@@ -133,10 +133,12 @@ class TextModel:
             for word in weights:
                 self._title_postings.setdefault(word, []).append(sid)
         self._title_df = {w: len(s) for w, s in self._title_postings.items()}
-        self.postings: dict[str, list[str]] = {}
+        # Each term's sessions with their weight of it: a row's `dots` walks
+        # them without looking a vector up for every session it meets.
+        self.postings: dict[str, list[tuple[str, float]]] = {}
         for sid, vector in self.vectors.items():
-            for term in vector:
-                self.postings.setdefault(term, []).append(sid)
+            for term, weight in vector.items():
+                self.postings.setdefault(term, []).append((sid, weight))
 
     def similarity(self, a: str, b: str) -> float:
         """The cosine of the two vectors (none for a text under `MIN_WORDS`: two
@@ -171,10 +173,10 @@ class TextModel:
         from the postings: one pass for a row of the related map."""
         mine = self.vectors.get(sid, {})
         dots: dict[str, float] = {}
-        vectors, postings, get = self.vectors, self.postings, dots.get
+        postings, get = self.postings, dots.get
         for term, weight in mine.items():  # the same sums in the same order
-            for other in postings.get(term, ()):
-                dots[other] = get(other, 0.0) + weight * vectors[other][term]
+            for other, theirs in postings.get(term, ()):
+                dots[other] = get(other, 0.0) + weight * theirs
         dots.pop(sid, None)
         return dots
 
