@@ -87,7 +87,7 @@ class ImportedReport:
     unread: tuple[tuple[int, str], ...] = ()
     """Lines kept as text that look like structure: (1-based line, what it seems)."""
     date_source: str = UNDATED
-    """Which evidence gave `date` (`journal.importer.dating.SOURCES`), or `undated`."""
+    """Which evidence gave `date` (`journal.model.session.DateSource`), or `undated`."""
     numbered_title: str | None = None
     """The title heading as written when it gave the session's number: the title
     to use if that number is taken."""
