@@ -109,7 +109,6 @@ def import_reports(
 
 def _inside_journal(journal: Journal, into: Path) -> Path:
     from journal.errors import UsageError
-    from journal.store.files import too_long
 
     try:
         resolved = into.resolve()
@@ -155,7 +154,8 @@ def _import_one(
     session = {"schema": 1, **{k: v for k, v in session.items() if k != "schema"}}
     _fit_vocabulary(journal, session)
     day = report.date or _git_added_day(path)
-    session["date_source"] = report.date_source if report.date else _source(day)
+    fallback = "git history" if day else "undated"
+    session["date_source"] = report.date_source if report.date else fallback
     session = _where_it_came_from_first(session)
     # The same report imported before holds its own number (or, if that was taken,
     # none): look for it as it is, then as it would be written.
@@ -353,10 +353,6 @@ def _write(
     return create_unique_folder(journal, base, document, timeline, sessions_dir=target)
 
 
-def _source(day: date | None) -> str:
-    return "git history" if day else "undated"
-
-
 def _git_added_day(path: Path) -> date | None:
     """The day of the commit that added `path` to git (the last resort), or None
     outside a git work tree."""
@@ -421,17 +417,17 @@ def totals(outcomes: list[FileOutcome]) -> dict[str, int]:
         "sessions": len(done),
         "skipped": sum(1 for o in outcomes if o.skipped),
         "failed": sum(1 for o in outcomes if o.error),
-        "events": sum(o.events for o in done),
-        "criteria": sum(o.criteria for o in done),
-        "options": sum(o.options for o in done),
-        "next_steps": sum(o.next_steps for o in done),
-        "lessons": sum(o.lessons for o in done),
-        "sections": sum(o.sections for o in done),
-        "unread": sum(len(o.unread) for o in done),
-        "warnings": sum(len(o.warnings) for o in done),
-        "mojibake_repaired": sum(o.mojibake_repaired for o in done),
-        "redacted": sum(o.redacted for o in done),
+        **{name: sum(_count(getattr(o, name)) for o in done) for name in _SUMMED},
     }
+
+
+_SUMMED = ("events", "criteria", "options", "next_steps", "lessons", "sections",
+           "unread", "warnings", "mojibake_repaired", "redacted")  # fmt: skip
+"""The fields of a `FileOutcome` the summary row adds up, in its order."""
+
+
+def _count(value: int | tuple[str, ...]) -> int:
+    return len(value) if isinstance(value, tuple) else value
 
 
 def iter_messages(outcomes: list[FileOutcome]) -> Iterator[tuple[str, str]]:
