@@ -42,9 +42,12 @@ def _text(x: float, y: float, text: str, **attrs: str) -> str:
     return f'<text x="{x:.1f}" y="{y:.1f}"{extra}>{escape(text)}</text>'
 
 
-def _cut(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+def one_line(text: object, limit: int | None = None) -> str:
+    """`text` on one line, cut to `limit` characters (an ellipsis the last)."""
+    flat = " ".join(str(text).split())
+    if limit is not None and len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return flat
 
 
 def _legend(series: Sequence[Series]) -> list[str]:
@@ -93,7 +96,7 @@ def bars(
             + _text(
                 LABEL_W - 8,
                 y + BAR_H * len(series) / 2 + 4,
-                _cut(name, 34),
+                one_line(name, 34),
                 text_anchor="end",
                 font_size="12",
             )
