@@ -61,15 +61,20 @@ def _legend(series: Sequence[Series]) -> list[str]:
     return out
 
 
-def _figure(title: str, height: float, body: list[str], caption: str) -> str:
-    svg = (
-        f'<svg viewBox="0 0 {WIDTH} {height:.0f}" width="100%" role="img" '
+def svg(title: str, width: int, height: float, body: list[str]) -> str:
+    """The SVG element of a chart (or of a timeline) of `width` by `height`."""
+    return (
+        f'<svg viewBox="0 0 {width} {height:.0f}" width="100%" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
         'font-family="sans-serif" fill="currentColor">'
         f"<title>{escape(title)}</title>" + "".join(body) + "</svg>"
     )
+
+
+def _figure(title: str, height: float, body: list[str], caption: str) -> str:
+    drawn = svg(title, WIDTH, height, body)
     cap = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
-    return f'<figure class="journal-chart">\n{svg}\n{cap}\n</figure>'
+    return f'<figure class="journal-chart">\n{drawn}\n{cap}\n</figure>'
 
 
 def bars(

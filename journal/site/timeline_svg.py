@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from journal.site.charts import escape, one_line
+from journal.site.charts import escape, one_line, svg
 from journal.site.mermaid import chosen_events, phases
 
 if TYPE_CHECKING:
@@ -118,17 +118,12 @@ def timeline_svg(
         )
         y += ROW_H
     title = f"Timeline ({tz_name})"
-    svg = (
-        f'<svg viewBox="0 0 {WIDTH} {bottom + 8:.0f}" width="100%" role="img" '
-        f'aria-label="{_t(title)}" xmlns="http://www.w3.org/2000/svg" '
-        'font-family="sans-serif" fill="currentColor">'
-        f"<title>{_t(title)}</title>" + "".join(body) + "</svg>"
-    )
+    drawn = svg(one_line(title), WIDTH, bottom + 8, body)
     more = len(events) - len(shown)
     caption = f"{_t(title)}" + (
         f"; {more} more events in the table below" if more else ""
     )
     return (
-        f'<figure class="journal-chart journal-timeline">{svg}'
+        f'<figure class="journal-chart journal-timeline">{drawn}'
         f"<figcaption>{caption}</figcaption></figure>"
     )
