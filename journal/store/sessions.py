@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from journal.errors import ConflictError, NotFoundError, UsageError
-from journal.store import ids
+from journal.store import files, ids
 from journal.store.config import Config, load_config
 from journal.store.files import atomic_write, fsync_dir, locked, remove_stale_temps
 from journal.store.layout import SESSION_FILE, TIMELINE_FILE
@@ -183,12 +183,7 @@ class Journal:
         shown = self.display(path)
         return events_of_file(path, shown, strict=strict, torn_ok=torn_ok)
 
-    def display(self, path: Path) -> str:
-        """`path` as the user sees it: relative to the current folder when inside it."""
-        try:
-            return str(path.relative_to(Path.cwd()))
-        except ValueError:
-            return str(path)
+    display = staticmethod(files.shown)  # the path as the user sees it
 
     # --- writing -----------------------------------------------------------------
 
