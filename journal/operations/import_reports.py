@@ -417,17 +417,17 @@ def totals(outcomes: list[FileOutcome]) -> dict[str, int]:
         "sessions": len(done),
         "skipped": sum(1 for o in outcomes if o.skipped),
         "failed": sum(1 for o in outcomes if o.error),
-        **{name: sum(_count(getattr(o, name)) for o in done) for name in _SUMMED},
+        "events": sum(o.events for o in done),
+        "criteria": sum(o.criteria for o in done),
+        "options": sum(o.options for o in done),
+        "next_steps": sum(o.next_steps for o in done),
+        "lessons": sum(o.lessons for o in done),
+        "sections": sum(o.sections for o in done),
+        "unread": sum(len(o.unread) for o in done),
+        "warnings": sum(len(o.warnings) for o in done),
+        "mojibake_repaired": sum(o.mojibake_repaired for o in done),
+        "redacted": sum(o.redacted for o in done),
     }
-
-
-_SUMMED = ("events", "criteria", "options", "next_steps", "lessons", "sections",
-           "unread", "warnings", "mojibake_repaired", "redacted")  # fmt: skip
-"""The fields of a `FileOutcome` the summary row adds up, in its order."""
-
-
-def _count(value: int | tuple[str, ...]) -> int:
-    return len(value) if isinstance(value, tuple) else value
 
 
 def iter_messages(outcomes: list[FileOutcome]) -> Iterator[tuple[str, str]]:
