@@ -67,6 +67,13 @@ class Journal:
             raise UsageError(f"{session_id!r} is not a session id", ids.REF_HINT)
         return folder
 
+    def existing_dir(self, session_id: str) -> Path:
+        """`session_dir`, refused unless the session is there (its `session.yaml`)."""
+        folder = self.session_dir(session_id)
+        if not (folder / SESSION_FILE).is_file():
+            raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
+        return folder
+
     def resolve(self, ref: str | None) -> str:
         """The session a user means: id, unique prefix or number; None = active."""
         if ref is None:
@@ -196,9 +203,7 @@ class Journal:
         """
         from journal.store.yamlio import dump_roundtrip, load_roundtrip, read_text
 
-        path = self.session_path(session_id)
-        if not path.is_file():
-            raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
+        path = self.existing_dir(session_id) / SESSION_FILE
         shown = self.display(path)
         refuse_link(path, shown)
         with self.lock(session_id):
