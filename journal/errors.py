@@ -34,7 +34,6 @@ def _escape(code: int) -> str:
 # C0 and C1 controls, DEL, and the line and paragraph separators.
 _CONTROL_CODES = [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
 _VISIBLE = {code: _escape(code) for code in _CONTROL_CODES}
-_CONTROLS = __import__("re").compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class UsageError(JournalError):

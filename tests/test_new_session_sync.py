@@ -46,7 +46,7 @@ def test_atomic_write_still_syncs_its_folder_by_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[Path] = []
-    monkeypatch.setattr(files, "_fsync_dir", calls.append)
+    monkeypatch.setattr(files, "fsync_dir", calls.append)
     files.atomic_write(tmp_path / "a.txt", "a\n")
     files.atomic_write(tmp_path / "b.txt", "b\n", sync_dir=False)
     assert calls == [tmp_path]

@@ -103,11 +103,11 @@ def print_lines(lines: list[str]) -> int:
     try:
         print("\n".join(lines), flush=True)
     except BrokenPipeError:
-        return _reader_gone()
+        return reader_gone()
     return 0
 
 
-def _reader_gone() -> int:
+def reader_gone() -> int:
     """The reader went away (`journal list | head`): say nothing more."""
     os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 1

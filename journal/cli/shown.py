@@ -53,7 +53,7 @@ def output_key(journal: Journal, session_id: str, ascii: bool) -> str:
         common_dir,
         read_or_empty,
         salt,
-        stat_key,
+        session_stats,
         tree_stats,
     )
 
@@ -67,10 +67,8 @@ def output_key(journal: Journal, session_id: str, ascii: bool) -> str:
     add(read_or_empty(common_dir(git_dir) / "config"), head_commit(journal.root))
     for folder in _library_folders():
         add(folder, tree_stats(folder))
-    base = f"{journal.sessions_dir}{os.sep}"
     for sid in journal.session_ids():
-        files = f"{base}{sid}{os.sep}"
-        add(sid, stat_key(f"{files}session.yaml"), stat_key(f"{files}timeline.yaml"))
+        add(sid, session_stats(str(journal.sessions_dir), sid))
     return digest.hexdigest()
 
 
@@ -122,9 +120,9 @@ def emit(text: str, *, pager: bool | None) -> int:
             sys.stdout.write(text)
             sys.stdout.flush()
     except BrokenPipeError:
-        # The reader went away (`journal show | head`): say nothing more.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        from journal.cli.output import reader_gone
+
+        return reader_gone()  # `journal show | head`
     return 0
 
 

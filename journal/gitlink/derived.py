@@ -160,7 +160,6 @@ def link_trailer_commits(journal: Journal, session_id: str) -> int:
     What `journal close` does, so a closed session carries its commits itself (a
     shallow clone or an exported folder shows them without the history).
     """
-    from journal.gitlink.commits import Commit
     from journal.gitlink.linking import link_commits
 
     events = trailer_commits(journal).get(session_id, [])

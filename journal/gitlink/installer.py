@@ -155,8 +155,6 @@ def install(
     as it is made, at the cost of a modified file after every commit.
     """
     if not (commit_msg or post_commit):
-        from journal.errors import UsageError
-
         raise UsageError(
             "nothing to install: both hooks are switched off",
             "keep --post-commit, --commit-msg or both",

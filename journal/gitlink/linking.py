@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from journal.errors import NotFoundError
 from journal.gitlink.commits import Commit, read_commits, resolve_revs
 from journal.gitlink.lines import is_linked
-from journal.store.layout import SESSION_FILE
 from journal.store.sessions import Journal
 from journal.store.timeline import append_event, format_event, read_timeline
 from journal.store.validation import check_kind
@@ -37,9 +35,7 @@ def link_revs(
 
 def link_commits(journal: Journal, session_id: str, commits: list[Commit]) -> Linked:
     """Append each commit not yet in the session's timeline, oldest first as given."""
-    folder = journal.session_dir(session_id)
-    if not (folder / SESSION_FILE).is_file():
-        raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
+    journal.existing_dir(session_id)  # refused unless the session is there
     result = Linked(session_id)
     path = journal.timeline_path(session_id)
     with journal.lock(session_id):

@@ -17,7 +17,6 @@ from pathlib import Path
 from journal.gitlink.shell import run_git, run_git_raw
 
 DRIVER = "journal"
-ATTRIBUTE = "merge=journal"
 _NAME = "journal: structural merge of session.yaml"
 
 

@@ -40,9 +40,7 @@ def parse_remote(url: str) -> Remote | None:
         parts = urlsplit(url)
         host = parts.hostname or ""
         path = parts.path
-        scheme = "https"
-        if parts.scheme == "http":
-            scheme = "http"
+        scheme = "http" if parts.scheme == "http" else "https"
         if parts.scheme in {"http", "https"} and parts.port:
             host = f"{host}:{parts.port}"
     else:

@@ -73,7 +73,6 @@ def sync(journal: Journal, *, since: str | None = None) -> SyncReport:
 def _every_linked(journal: Journal) -> dict[str, dict[str, dict[str, Any]]]:
     """The linked commits of every session whose timeline can be read; one that
     cannot (a folder or a named pipe in its place) is skipped with a warning."""
-    from journal.errors import JournalError
     from journal.store import notices
 
     linked = {}

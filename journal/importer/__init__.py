@@ -33,6 +33,7 @@ from journal.importer.references import inline_references
 from journal.importer.stamps import zone_named
 from journal.importer.unread import unread_lines
 from journal.importer.walker import Walker
+from journal.model.session import Session
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -40,32 +41,12 @@ if TYPE_CHECKING:
 __all__ = ["ImportedReport", "parse_report"]
 
 _ORDER = [
-    "title",
-    "number",
-    "status",
-    "severity",
-    "started",
-    "ended",
-    "date_source",
-    "tags",
-    "people",
-    "previous",
-    "methodology",
-    "summary",
-    "detection",
-    "root_cause",
-    "options",
-    "fix",
-    "impact",
-    "timeline_note",
-    "components",
-    "validation",
-    "success_criteria",
-    "next_steps",
-    "lessons",
-    "sections",
-    "labels",
+    field
+    for field in Session.__struct_fields__
+    # What `journal import` adds once the report is parsed (`import_reports`).
+    if field not in ("schema", "imported_from", "facts")
 ]
+"""The fields a parsed report may give, in the order `session.yaml` lists them."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -87,7 +68,7 @@ class ImportedReport:
     unread: tuple[tuple[int, str], ...] = ()
     """Lines kept as text that look like structure: (1-based line, what it seems)."""
     date_source: str = UNDATED
-    """Which evidence gave `date` (`journal.importer.dating.SOURCES`), or `undated`."""
+    """Which evidence gave `date` (`journal.model.session.DateSource`), or `undated`."""
     numbered_title: str | None = None
     """The title heading as written when it gave the session's number: the title
     to use if that number is taken."""

@@ -17,7 +17,6 @@ from pathlib import PurePath
 
 from journal.importer.dates import find_date, match_date, year_in
 
-SOURCES = ("front matter", "header", "title", "file name", "timeline", "git history")
 UNDATED = "undated"
 
 _ISO = re.compile(r"(?<![\d.])(\d{4})[-_.](\d{2})[-_.](\d{2})(?![\d.])")

@@ -11,7 +11,7 @@ from journal.importer.document import Block
 from journal.importer.labels import classify_heading, normalize, split_label
 from journal.importer.listitems import Item, is_list, read_items
 from journal.importer.plans import plain
-from journal.importer.tables import Table, read_table
+from journal.importer.tables import OPTION_COLUMNS, Table, read_table
 
 _DECISIONS = (
     (
@@ -26,7 +26,6 @@ _SPLIT = re.compile(r"\s*(?:<br\s*/?>|;|,(?![^()]*\)))\s*")
 _PROS = frozenset({"pros", "pro", "advantages", "benefits", "upside", "upsides"})
 _CONS = frozenset({"cons", "con", "disadvantages", "drawbacks", "risks", "downsides"})
 _DECISION_COLUMNS = frozenset({"decision", "verdict", "status", "chosen", "outcome"})
-_TITLE_COLUMNS = frozenset({"option", "options", "approach", "alternative", "solution"})
 
 
 def parse_decision(text: str) -> tuple[str | None, str]:
@@ -44,7 +43,7 @@ def _split(cell: str) -> list[str]:
 
 
 _OPTION_COLUMNS = (
-    ("title", lambda h: h in _TITLE_COLUMNS),
+    ("title", lambda h: h in OPTION_COLUMNS),
     ("pros", lambda h: h in _PROS),
     ("cons", lambda h: h in _CONS),
     ("decision", lambda h: h in _DECISION_COLUMNS),

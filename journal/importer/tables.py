@@ -59,8 +59,8 @@ def read_table(block: Block) -> Table:
     return Table(tuple(header), tuple(rows))
 
 
-def _is_option_column(name: str) -> bool:
-    return name in {"option", "options", "approach", "alternative", "solution"}
+OPTION_COLUMNS = frozenset({"option", "options", "approach", "alternative", "solution"})
+"""Headers of the column that names each option of an options table."""
 
 
 def table_kind(block: Block) -> str | None:
@@ -69,7 +69,7 @@ def table_kind(block: Block) -> str | None:
         return None
     table = read_table(block)
     names = {normalize(name) for name in table.header}
-    if any(map(_is_option_column, names)) and names & {"pros", "cons", "decision"}:
+    if OPTION_COLUMNS & names and names & {"pros", "cons", "decision"}:
         return "options"
     if any(name.startswith(("time", "timestamp", "when")) for name in names):
         return "timeline"

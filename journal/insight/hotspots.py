@@ -90,9 +90,7 @@ _URL_RE = re.compile(
 _JOURNAL_FILES = ("journal.yaml", "journal.schema.json", ".gitattributes")
 
 
-def find_hotspots(
-    journal: Journal, *, since: date | None = None, today: date | None = None
-) -> Hotspots:
+def find_hotspots(journal: Journal, *, since: date | None = None) -> Hotspots:
     """Files and directories ranked by the sessions that touched them."""
     from journal.insight.changes import load_changes
     from journal.insight.sigindex import refresh
@@ -105,7 +103,7 @@ def find_hotspots(
     found = rank(
         features,
         changes,
-        today=today or journal.now().date(),
+        today=journal.now().date(),
         skip=_journal_paths(journal),
     )
     found.shallow = _shallow(journal)

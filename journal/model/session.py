@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
-from msgspec import Meta, Struct, field
+from msgspec import Meta, Struct
 
 from journal.errors import InvalidDataError
 from journal.model import fieldpaths
@@ -28,9 +28,6 @@ DateSource = Literal[
     "front matter", "header", "title", "file name", "timeline", "git history", "undated"
 ]
 _ID_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9][a-z0-9-]*$"
-SessionRef = Annotated[
-    str, Meta(pattern=_ID_PATTERN, description="A session folder name.")
-]
 PreviousRef = Annotated[
     str,
     Meta(
@@ -374,22 +371,17 @@ def check_vocabulary(
     session: Session, *, statuses: tuple[str, ...], severities: tuple[str, ...]
 ) -> None:
     """Status and severity must be among the configured ones."""
-    if session.status not in statuses:
-        raise ModelError(
-            f"unknown status {session.status!r}",
-            "use one of: "
-            + ", ".join(statuses)
-            + " (or add it to statuses in journal.yaml)",
-            ["status"],
-        )
-    if session.severity is not None and session.severity not in severities:
-        raise ModelError(
-            f"unknown severity {session.severity!r}",
-            "use one of: "
-            + ", ".join(severities)
-            + " (or add it to severities in journal.yaml)",
-            ["severity"],
-        )
+    for key, value, known, setting in (
+        ("status", session.status, statuses, "statuses"),
+        ("severity", session.severity, severities, "severities"),
+    ):
+        if value is not None and value not in known:
+            raise ModelError(
+                f"unknown {key} {value!r}",
+                f"use one of: {', '.join(known)} (or add it to {setting} in "
+                "journal.yaml)",
+                [key],
+            )
 
 
 __all__ = [
@@ -410,7 +402,6 @@ __all__ = [
     "Snippet",
     "ValidationStep",
     "check_vocabulary",
-    "field",
     "json_schema",
     "to_builtins",
     "to_event",

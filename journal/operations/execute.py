@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from journal.errors import NotFoundError, UsageError
+from journal.errors import UsageError
 from journal.operations.log import Logged
-from journal.store.layout import SESSION_FILE
 from journal.store.sessions import Journal
 from journal.store.validation import check_kind
 
@@ -66,9 +65,7 @@ def execute(
         shlex.join(argv).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     )
     text = check_text(f"ran `{shown}`" if text is None else text) and text
-    folder = journal.session_dir(session_id)
-    if not (folder / SESSION_FILE).is_file():
-        raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
+    folder = journal.existing_dir(session_id)
     started = journal.now()
     had_evidence = (folder / "evidence").is_dir()
     path, handle = open_evidence(folder, f"exec-{argv[0]}", at=started)

@@ -109,7 +109,6 @@ def import_reports(
 
 def _inside_journal(journal: Journal, into: Path) -> Path:
     from journal.errors import UsageError
-    from journal.store.files import too_long
 
     try:
         resolved = into.resolve()
@@ -155,7 +154,8 @@ def _import_one(
     session = {"schema": 1, **{k: v for k, v in session.items() if k != "schema"}}
     _fit_vocabulary(journal, session)
     day = report.date or _git_added_day(path)
-    session["date_source"] = report.date_source if report.date else _source(day)
+    fallback = "git history" if day else "undated"
+    session["date_source"] = report.date_source if report.date else fallback
     session = _where_it_came_from_first(session)
     # The same report imported before holds its own number (or, if that was taken,
     # none): look for it as it is, then as it would be written.
@@ -351,10 +351,6 @@ def _write(
 
     timeline = "".join(format_event(e) for e in sorted(events, key=lambda e: e["at"]))
     return create_unique_folder(journal, base, document, timeline, sessions_dir=target)
-
-
-def _source(day: date | None) -> str:
-    return "git history" if day else "undated"
 
 
 def _git_added_day(path: Path) -> date | None:

@@ -13,11 +13,10 @@ from array import array
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
-from journal.errors import NotFoundError, UsageError
+from journal.errors import UsageError
 from journal.ingest.common import Event, Options, state_kinds
 from journal.insight.signatures import ERROR_KINDS
 from journal.record import Record
-from journal.store.layout import SESSION_FILE
 from journal.store.sessions import Journal
 
 TYPE_CHECKING = False
@@ -99,9 +98,7 @@ def ingest(
     from journal.ingest.detect import read_source
 
     session_id = journal.resolve(request.session)
-    folder = journal.session_dir(session_id)
-    if not (folder / SESSION_FILE).is_file():
-        raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
+    journal.existing_dir(session_id)  # refused unless the session is there
     from journal.ingest.seen import timeline_ids
 
     options = options_for(journal, request)

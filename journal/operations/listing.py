@@ -11,13 +11,11 @@ from journal.when import iso_or_none
 
 
 def list_rows(
-    journal: Journal | None = None,
-    *,
-    statuses: list[str] | None = None,
-    tags: list[str] | None = None,
+    *, statuses: list[str] | None = None, tags: list[str] | None = None
 ) -> list[dict[str, Any]]:
-    """Summaries of every session; one that fails to load is listed with its error."""
-    journal = journal or Journal.open()
+    """Summaries of every session of the journal of the working folder; one that
+    fails to load is listed with its error."""
+    journal = Journal.open()
     active = _active_or_none(journal)
     from journal.insight.index import session_records
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from journal.errors import InvalidDataError, NotFoundError, UsageError
 from journal.record import Record
-from journal.store.layout import EVIDENCE_DIR, SESSION_FILE
+from journal.store.layout import EVIDENCE_DIR
 from journal.store.sessions import Journal
 from journal.store.timeline import append_event
 from journal.store.validation import check_kind
@@ -58,9 +58,7 @@ def log_event(
     if by:
         event["by"] = by
     event.update(extra or {})
-    folder = journal.session_dir(session_id)
-    if not (folder / SESSION_FILE).is_file():
-        raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
+    folder = journal.existing_dir(session_id)
     with journal.lock(session_id):
         had_evidence = (folder / EVIDENCE_DIR).is_dir()
         copied: list[str] = []

@@ -14,12 +14,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import journal
 from journal.errors import InvalidDataError
 from journal.render import blocks, escape
 from journal.render.bytecode import bytecode_cache
 from journal.render.context import CommitUrl, build_context, time_filters
 from journal.render.labels import label_for
+from journal.store.cache import code_folders
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -34,10 +34,9 @@ MAIN_TEMPLATE = "report.md.j2"
 
 
 def package_templates() -> Path:
-    """The default templates: inside the installed wheel, or the source tree's."""
-    here = Path(journal.__file__).resolve().parent
-    shipped = here / "_templates"
-    return shipped if shipped.is_dir() else here.parent / "templates"
+    """The default templates: inside the installed wheel, or the source tree's (the
+    folder `store/cache.code_digest` stats)."""
+    return Path(code_folders()[1])
 
 
 def template_dirs(journal_: Journal) -> list[Path]:

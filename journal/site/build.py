@@ -180,6 +180,7 @@ def build_site(
     folder, then moved into the site folder (journal.site.output says where a build
     may write, and what `force` allows)."""
     from journal.site.output import claim, install
+    from journal.site.pages import docs_dir_of
 
     chosen = builder_for(builder or journal.config.site.builder)
     site = (site_dir or journal.root / journal.config.site.site_dir).resolve()
@@ -187,7 +188,7 @@ def build_site(
     owned = claim(site, force=force)
     # Builders empty the folder they build into; Zensical also refuses one outside
     # its configuration's folder.
-    staging = _staging_dir(journal)
+    staging = (docs_dir_of(journal).parent / "built").resolve()
     generated, config, warnings = prepare(journal, offline=offline, site_dir=staging)
     seconds, dangling = build_strict(chosen, config, cwd=journal.root)
     install(staging, owned)
@@ -219,12 +220,6 @@ def _refuse_dangerous_site_dir(journal: Journal, site: Path) -> None:
             f"the site folder {site} would hold the journal's own files",
             "point site.site_dir in journal.yaml (or -o) at a folder of its own",
         )
-
-
-def _staging_dir(journal: Journal) -> Path:
-    from journal.site.pages import docs_dir_of
-
-    return (docs_dir_of(journal).parent / "built").resolve()
 
 
 def dangling_links(output: str, *, limit: int = 10) -> list[str]:

@@ -14,13 +14,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from journal.store.cache import (
-    load_cache,
-    salt,
-    save_cache_bytes,
-    stat_key,
-    tree_stats,
-)
+from journal.store.cache import load_cache, salt, save_cache_bytes, stat_key
 
 if TYPE_CHECKING:
     from journal.store.sessions import Journal
@@ -32,11 +26,6 @@ def global_key(journal: Journal, flags: str) -> str:
     """Digest of what every session page depends on: the salt of every cache
     (`store/cache.py`) and the page's `flags`."""
     return hashlib.sha256(f"{salt(journal)}\0{flags}".encode()).hexdigest()
-
-
-def evidence_stamp(folder: Path) -> list[Any]:
-    """The stat keys of every file of a session's evidence folder."""
-    return tree_stats(str(folder))
 
 
 class PageCache:

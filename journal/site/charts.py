@@ -42,9 +42,12 @@ def _text(x: float, y: float, text: str, **attrs: str) -> str:
     return f'<text x="{x:.1f}" y="{y:.1f}"{extra}>{escape(text)}</text>'
 
 
-def _cut(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+def one_line(text: object, limit: int | None = None) -> str:
+    """`text` on one line, cut to `limit` characters (an ellipsis the last)."""
+    flat = " ".join(str(text).split())
+    if limit is not None and len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return flat
 
 
 def _legend(series: Sequence[Series]) -> list[str]:
@@ -58,15 +61,20 @@ def _legend(series: Sequence[Series]) -> list[str]:
     return out
 
 
-def _figure(title: str, height: float, body: list[str], caption: str) -> str:
-    svg = (
-        f'<svg viewBox="0 0 {WIDTH} {height:.0f}" width="100%" role="img" '
+def svg(title: str, width: int, height: float, body: list[str]) -> str:
+    """The SVG element of a chart (or of a timeline) of `width` by `height`."""
+    return (
+        f'<svg viewBox="0 0 {width} {height:.0f}" width="100%" role="img" '
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
         'font-family="sans-serif" fill="currentColor">'
         f"<title>{escape(title)}</title>" + "".join(body) + "</svg>"
     )
+
+
+def _figure(title: str, height: float, body: list[str], caption: str) -> str:
+    drawn = svg(title, WIDTH, height, body)
     cap = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
-    return f'<figure class="journal-chart">\n{svg}\n{cap}\n</figure>'
+    return f'<figure class="journal-chart">\n{drawn}\n{cap}\n</figure>'
 
 
 def bars(
@@ -93,7 +101,7 @@ def bars(
             + _text(
                 LABEL_W - 8,
                 y + BAR_H * len(series) / 2 + 4,
-                _cut(name, 34),
+                one_line(name, 34),
                 text_anchor="end",
                 font_size="12",
             )

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from journal.insight.metrics import Metrics, compute
@@ -211,21 +211,6 @@ def collect(journal: Journal, memory: Recall | None = None) -> Collected:
     return Collected(infos, followups, today, problems, rows=rows, read=read)
 
 
-def loader(
-    journal: Journal,
-    session_id: str,
-    *,
-    strict: bool,
-    commits: list[dict[str, Any]],
-) -> Source:
-    """What reads a session whole, with its timeline and trailer commits."""
-
-    def load() -> tuple[Session, list[Event]]:
-        return read_whole(journal, session_id, strict=strict, commits=commits)
-
-    return load
-
-
 def given(whole: tuple[Session, list[Event]]) -> Source:
     """A source of a session already read."""
     return lambda: whole
@@ -258,9 +243,8 @@ def _info(
     from journal.model.session import to_session
 
     linked = commits.get(session_id, [])
-    source = loader(
-        journal, session_id, strict=not record["timeline_problem"], commits=linked
-    )
+    strict = not record["timeline_problem"]
+    source = partial(read_whole, journal, session_id, strict=strict, commits=linked)
     brief = to_session(record["brief"])
     if linked:
         # Trailer commits may widen the timeline's span: measured with them.

@@ -15,7 +15,11 @@ from collections.abc import Sequence
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
+from journal.site.charts import one_line
+
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from journal.insight.metrics import Metrics
     from journal.model.session import Event
 
@@ -61,10 +65,7 @@ _CONFIG = (
 
 def label(text: str, *, limit: int = _LABEL_MAX) -> str:
     """Text safe inside a gantt task name, cut to `limit` characters."""
-    flat = " ".join(str(text).split())
-    if len(flat) > limit:
-        flat = flat[: limit - 1].rstrip() + "…"
-    return flat.translate(_ESCAPES)
+    return one_line(text, limit).translate(_ESCAPES)
 
 
 def chosen_events(events: Sequence[Event]) -> list[Event]:
@@ -98,9 +99,13 @@ def gantt(
         f"    axisFormat {'%m-%d %H:%M' if multi_day else '%H:%M'}",
         "    todayMarker off",
     ]
-    phases = _phases(metrics, tz)
-    if phases:
-        lines += ["    section Phases", *phases]
+    bars = [
+        f"    {label(name)} :done, {start.astimezone(tz).strftime(_FORMAT)}, "
+        f"{end.astimezone(tz).strftime(_FORMAT)}"
+        for name, start, end in phases(metrics)
+    ]
+    if bars:
+        lines += ["    section Phases", *bars]
     lines.append("    section Events")
     clock = "%m-%d %H:%M" if multi_day else "%H:%M"
     for event in shown:
@@ -111,10 +116,10 @@ def gantt(
     return "\n".join(lines)
 
 
-def _phases(metrics: Metrics, tz: tzinfo) -> list[str]:
+def phases(metrics: Metrics) -> list[tuple[str, datetime, datetime]]:
     """One bar per figure of journal.insight.metrics, from the moment it is measured
     from (the start of impact, the detection, or `started`) to its milestone,
-    labelled with the figure and its origin."""
+    labelled with the figure and its origin (the gantt's and the SVG's)."""
     from journal.insight.metrics import figures, format_duration
 
     rows = []
@@ -123,11 +128,7 @@ def _phases(metrics: Metrics, tz: tzinfo) -> list[str]:
         if end is None or start is None or figure.seconds is None:
             continue
         name = f"{figure.label} {format_duration(figure.seconds)} from {figure.origin}"
-        rows.append(
-            f"    {label(name)} :done, "
-            f"{start.astimezone(tz).strftime(_FORMAT)}, "
-            f"{end.astimezone(tz).strftime(_FORMAT)}"
-        )
+        rows.append((name, start, end))
     return rows
 
 

@@ -11,7 +11,7 @@ from journal.errors import JournalError
 from journal.site.build import builder_for
 from journal.site.org import Member, open_members
 from journal.site.orgbuild import place_for, prepare_org
-from journal.site.serve import POLL_S, Snapshot, run_server, said, snapshot
+from journal.site.serve import Snapshot, run_server, said, snapshot
 
 
 def snapshot_all(members: list[Member]) -> Snapshot:
@@ -31,7 +31,6 @@ def serve_org(
     builder: str | None,
     notify: Callable[[str], None],
     keep_going: bool = False,
-    poll_s: float = POLL_S,
 ) -> None:
     """Serve the site of several journals until interrupted or the builder exits."""
     members, notes = open_members(journals)
@@ -60,7 +59,6 @@ def serve_org(
         port=port,
         look=look,
         react=react,
-        poll_s=poll_s,
     )
 
 

@@ -17,12 +17,7 @@ from typing import TYPE_CHECKING, Any
 from journal.errors import JournalError
 from journal.render import escape
 from journal.site import assets, paths, workers
-from journal.site.cache import (
-    PageCache,
-    evidence_stamp,
-    global_key,
-    page_key,
-)
+from journal.site.cache import PageCache, global_key, page_key
 from journal.site.collect import Collected, SessionInfo, collect
 from journal.site.evidence import FOLDER, Attached, copy_evidence
 from journal.site.nav import build_nav
@@ -30,6 +25,7 @@ from journal.site.safety import defang_links, front_matter
 from journal.site.session_page import Diagrams, chain_links, session_page
 from journal.site.summaries import summary_pages
 from journal.site.writer import DocsWriter
+from journal.store.cache import tree_stats
 
 if TYPE_CHECKING:
     from journal.insight.related import Related
@@ -149,15 +145,13 @@ def session_pages(
     writer: DocsWriter,
     collected: Collected,
     diagrams: Diagrams,
-    part: Part | None = None,
     *,
     memory: Memory | None = None,
 ) -> int:
-    """The session pages of one journal (`part` picks its sessions and cache on a
-    site of several journals). A page whose inputs did not change is kept; the
-    others are rendered, in worker processes when there are many. Given a live
+    """The session pages of one journal. A page whose inputs did not change is kept;
+    the others are rendered, in worker processes when there are many. Given a live
     server's `memory`, a page it knows current is kept without a look."""
-    planned = plan_pages(journal, writer, collected, diagrams, part, memory=memory)
+    planned = plan_pages(journal, writer, collected, diagrams, memory=memory)
     render_planned([planned], partial(write_rendered, writer, collected))
     return write_pages(planned, writer, collected)
 
@@ -196,7 +190,9 @@ def plan_pages(
     entries = index.entries(_known(part.infos, collected.read))
     index.save()  # workers read it
     cache = PageCache(part.state_dir, writer.docs_dir)
-    base = _base_key(journal, diagrams)
+    base = global_key(
+        journal, f"{diagrams.mermaid}|{journal.config.ascii}|{diagrams.tz_name}"
+    )
     troubled = {session_id for session_id, _ in part.problems}
     jobs: list[PageJob] = []
     sessions = f"{journal.sessions_dir}{os.sep}"
@@ -215,7 +211,7 @@ def plan_pages(
         if os.path.isdir(evidence_dir):  # noqa: PTH112 - a string, see above
             folder = journal.session_dir(info.local_id)
             evidence = copy_evidence(writer, info, folder)
-            stamp = evidence_stamp(folder / FOLDER)
+            stamp = tree_stats(str(folder / FOLDER))
         entry = entries.get(info.local_id)
         key = page_key(
             base,
@@ -405,11 +401,6 @@ class Part:
     infos: list[SessionInfo]
     problems: list[tuple[str, str]]
     state_dir: Path
-
-
-def _base_key(journal: Journal, diagrams: Diagrams) -> str:
-    flags = f"{diagrams.mermaid}|{journal.config.ascii}|{diagrams.tz_name}"
-    return global_key(journal, flags)
 
 
 def _known(infos: list[SessionInfo], read: dict[str, list[Any]]) -> Known:

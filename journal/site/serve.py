@@ -122,7 +122,6 @@ def serve_site(
     port: int,
     builder: str | None,
     notify: Callable[[str], None],
-    poll_s: float = POLL_S,
 ) -> None:
     """Serve until interrupted (KeyboardInterrupt) or the builder exits."""
     chosen = builder_for(builder or journal.config.site.builder)
@@ -141,7 +140,6 @@ def serve_site(
         port=port,
         look=look,
         react=live.react,
-        poll_s=poll_s,
         idle=live.idle,
     )
 
@@ -156,7 +154,6 @@ def run_server(
     port: int,
     look: Callable[[], Snapshot],
     react: Callable[[Snapshot, Snapshot], object],
-    poll_s: float,
     idle: Callable[[], None] = lambda: None,
 ) -> None:
     """Run the builder's live server; call `react(before, now)` whenever `look`
@@ -168,7 +165,7 @@ def run_server(
     seen = look()
     try:
         while proc.poll() is None:
-            time.sleep(poll_s)
+            time.sleep(POLL_S)
             now = look()
             if now != seen:
                 react(seen, now)

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from journal.site.charts import escape
-from journal.site.mermaid import chosen_events
+from journal.site.charts import escape, one_line, svg
+from journal.site.mermaid import chosen_events, phases
 
 if TYPE_CHECKING:
     from journal.insight.metrics import Metrics
@@ -33,15 +33,8 @@ _EVENT = "#1e88e5"
 _PHASE = "#90a4ae"
 
 
-def _one_line(text: str, limit: int | None = None) -> str:
-    flat = " ".join(str(text).split())
-    if limit is not None and len(flat) > limit:
-        flat = flat[: limit - 1].rstrip() + "…"
-    return flat
-
-
 def _t(text: str) -> str:
-    return escape(_one_line(text))
+    return escape(one_line(text))
 
 
 class _Axis:
@@ -78,8 +71,8 @@ class _Axis:
 def _row_label(y: float, text: str, *, bold: bool = False, full: str = "") -> str:
     """The row's label, cut to fit, with its whole text (`full`: already `_t`'d)
     as a tooltip."""
-    flat = _one_line(text)
-    shown = _one_line(flat, _LABEL_MAX)
+    flat = one_line(text)
+    shown = one_line(flat, _LABEL_MAX)
     weight = ' font-weight="bold"' if bold else ""
     return (
         f'<text x="4" y="{y + 15:.1f}" font-size="12"{weight}>{escape(shown)}'
@@ -94,16 +87,16 @@ def timeline_svg(
     if not events:
         return None
     shown = chosen_events(events)
-    phases = _phases(metrics)
+    bars = phases(metrics)
     moments = [e.at for e in events] + [
         m for m in (metrics.span_start, metrics.span_end) if m is not None
     ]
     axis = _Axis(min(moments), max(moments), tz)
-    rows = len(phases) + len(shown)
+    rows = len(bars) + len(shown)
     bottom = TOP + rows * ROW_H
     body = axis.ticks(bottom)
     y = float(TOP)
-    for name, start, end in phases:
+    for name, start, end in bars:
         x1, x2 = axis.x(start), axis.x(end)
         body.append(
             _row_label(y, name)
@@ -125,30 +118,12 @@ def timeline_svg(
         )
         y += ROW_H
     title = f"Timeline ({tz_name})"
-    svg = (
-        f'<svg viewBox="0 0 {WIDTH} {bottom + 8:.0f}" width="100%" role="img" '
-        f'aria-label="{_t(title)}" xmlns="http://www.w3.org/2000/svg" '
-        'font-family="sans-serif" fill="currentColor">'
-        f"<title>{_t(title)}</title>" + "".join(body) + "</svg>"
-    )
+    drawn = svg(one_line(title), WIDTH, bottom + 8, body)
     more = len(events) - len(shown)
     caption = f"{_t(title)}" + (
         f"; {more} more events in the table below" if more else ""
     )
     return (
-        f'<figure class="journal-chart journal-timeline">{svg}'
+        f'<figure class="journal-chart journal-timeline">{drawn}'
         f"<figcaption>{caption}</figcaption></figure>"
     )
-
-
-def _phases(metrics: Metrics) -> list[tuple[str, datetime, datetime]]:
-    from journal.insight.metrics import figures, format_duration
-
-    rows = []
-    for figure in figures(metrics):
-        end, start = figure.milestone, figure.origin_at
-        if end is None or start is None or figure.seconds is None:
-            continue
-        name = f"{figure.label} {format_duration(figure.seconds)} from {figure.origin}"
-        rows.append((name, start, end))
-    return rows

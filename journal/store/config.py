@@ -6,8 +6,6 @@ JSON copy in the state folder is read, which keeps `journal log` off the YAML pa
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 from journal.errors import InvalidDataError
@@ -119,13 +117,13 @@ def load_config(root: Path) -> Config:
         stat = path.stat()
     except FileNotFoundError:
         return Config()
-    from journal.store.cache import code_digest
+    from journal.store.cache import code_digest, load_cache, save_cache
 
     key = [stat.st_mtime_ns, stat.st_size, code_digest(), _CHECKS]
     cache = state_dir(root) / "config-cache.json"
-    cached = _read_cache(cache, key)
-    if cached is not None:
-        return Config.from_plain(cached)
+    stored = load_cache(cache)
+    if stored.get("key") == key and isinstance(stored.get("config"), dict):
+        return Config.from_plain(stored["config"])
     from journal.store.configcheck import ConfigValueError, check_config, locate
     from journal.store.yamlio import parse_yaml, read_text
 
@@ -138,7 +136,7 @@ def load_config(root: Path) -> Config:
         check_config(config)
     except ConfigValueError as exc:
         raise locate(exc, path, text) from None
-    _write_cache(cache, key, config.as_dict())
+    save_cache(cache, {"key": key, "config": config.as_dict()})
     return config
 
 
@@ -319,30 +317,6 @@ def _did_you_mean(key: str, options: Any) -> str:
     if close:
         return f"did you mean {close[0]!r}?"
     return "known settings: " + ", ".join(sorted(options))
-
-
-def _read_cache(cache: Path, key: list[Any]) -> dict[str, Any] | None:
-    try:
-        stored = json.loads(cache.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if isinstance(stored, dict) and stored.get("key") == key:
-        data = stored.get("config")
-        return data if isinstance(data, dict) else None
-    return None
-
-
-def _write_cache(cache: Path, key: list[Any], data: dict[str, Any]) -> None:
-    # The cache is an optimisation: failing to write it must never fail a command.
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(f".{cache.name}.{os.getpid()}")
-        tmp.write_text(
-            json.dumps({"key": key, "config": data}, default=str), encoding="utf-8"
-        )
-        tmp.replace(cache)
-    except (OSError, TypeError):
-        pass
 
 
 _DEFAULT_YAML = """\

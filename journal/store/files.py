@@ -113,7 +113,7 @@ def atomic_write(
             Path(tmp).unlink()
         raise _write_error(path, exc) from exc
     if durable and sync_dir:
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
 
 def make_folders(path: Path) -> None:
@@ -127,12 +127,6 @@ def make_folders(path: Path) -> None:
         current = current.parent
     for folder in reversed(missing):
         folder.mkdir(exist_ok=True)
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make the renames into `folder` durable (after `atomic_write(…,
-    sync_dir=False)`)."""
-    _fsync_dir(folder)
 
 
 class DurableBatch:
@@ -174,7 +168,7 @@ class DurableBatch:
             if (error := future.exception()) is not None:
                 raise error
         for folder in sorted(self._folders):
-            _fsync_dir(folder)
+            fsync_dir(folder)
 
     def __enter__(self) -> DurableBatch:
         return self
@@ -345,7 +339,9 @@ def locked(lock_path: Path, *, timeout_s: float = _LOCK_TIMEOUT_S) -> Iterator[N
         os.close(fd)  # closing the descriptor releases flock and msvcrt locks
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make the renames into `folder` durable (after `atomic_write(…,
+    sync_dir=False)`); best effort."""
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
         try:

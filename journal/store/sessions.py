@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from journal.errors import ConflictError, NotFoundError, UsageError
-from journal.store import ids
+from journal.store import files, ids
 from journal.store.config import Config, load_config
 from journal.store.files import atomic_write, fsync_dir, locked, remove_stale_temps
 from journal.store.layout import SESSION_FILE, TIMELINE_FILE
@@ -65,6 +65,13 @@ class Journal:
         folder = self.sessions_dir / session_id
         if not ids.is_session_id(session_id) or folder.is_symlink():
             raise UsageError(f"{session_id!r} is not a session id", ids.REF_HINT)
+        return folder
+
+    def existing_dir(self, session_id: str) -> Path:
+        """`session_dir`, refused unless the session is there (its `session.yaml`)."""
+        folder = self.session_dir(session_id)
+        if not (folder / SESSION_FILE).is_file():
+            raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
         return folder
 
     def resolve(self, ref: str | None) -> str:
@@ -183,12 +190,7 @@ class Journal:
         shown = self.display(path)
         return events_of_file(path, shown, strict=strict, torn_ok=torn_ok)
 
-    def display(self, path: Path) -> str:
-        """`path` as the user sees it: relative to the current folder when inside it."""
-        try:
-            return str(path.relative_to(Path.cwd()))
-        except ValueError:
-            return str(path)
+    display = staticmethod(files.shown)  # the path as the user sees it
 
     # --- writing -----------------------------------------------------------------
 
@@ -201,9 +203,7 @@ class Journal:
         """
         from journal.store.yamlio import dump_roundtrip, load_roundtrip, read_text
 
-        path = self.session_path(session_id)
-        if not path.is_file():
-            raise NotFoundError(f"no session {session_id!r}", "see `journal list`")
+        path = self.existing_dir(session_id) / SESSION_FILE
         shown = self.display(path)
         refuse_link(path, shown)
         with self.lock(session_id):

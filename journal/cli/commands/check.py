@@ -82,17 +82,12 @@ def check(
 
 
 def _print_rules(known: dict[str, Any], *, as_json: bool) -> None:
-    rules = list(known.values())
+    rows = [
+        {"id": r.id, "severity": r.severity, "summary": r.summary}
+        for r in known.values()
+    ]
     if as_json:
-        print(
-            json.dumps(
-                [
-                    {"id": r.id, "severity": r.severity, "summary": r.summary}
-                    for r in rules
-                ],
-                indent=2,
-            )
-        )
+        print(json.dumps(rows, indent=2))
         return
-    for r in rules:
-        print(f"{r.id:<22} {r.severity:<8} {r.summary}")
+    for r in rows:
+        print(f"{r['id']:<22} {r['severity']:<8} {r['summary']}")

@@ -80,21 +80,13 @@ def _print_report(
             print(f"      date: {_dated(outcome)}")
             if dry_run:
                 _print_understood(outcome)
-    headers = ["files", "sessions", "skipped", "events", "criteria", "options",
-               "next_steps", "lessons", "sections", "unread",
-               "warnings", "mojibake_repaired", "redacted"]  # fmt: skip
+    headers = [h for h in summary if h != "failed"]  # the failed are listed above
+    names = [h.replace("_", " ") for h in headers]
+    figures = [str(summary[h]) for h in headers]
     widths = [max(len(h), len(str(summary[h]))) for h in headers]
     print()
-    print(
-        "  ".join(
-            h.replace("_", " ").ljust(w) for h, w in zip(headers, widths, strict=True)
-        )
-    )
-    print(
-        "  ".join(
-            str(summary[h]).ljust(w) for h, w in zip(headers, widths, strict=True)
-        )
-    )
+    for row in (names, figures):
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
 
 
 _EVIDENCE = {
