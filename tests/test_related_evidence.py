@@ -52,3 +52,38 @@ def test_the_same_error_with_the_context_still_lists_a_pair() -> None:
     match = ranker.compare("2025-01-01-nodes", "2025-02-01-nodes")
     assert match.score >= THRESHOLD
     assert "both report NodeNotReady" in match.reasons
+
+
+def _filler(tag: str) -> str:
+    return " ".join(f"{tag}word{k}" for k in range(45))
+
+
+def test_inflections_of_one_word_are_one_word() -> None:
+    ranker = _journal(
+        {
+            "2025-01-01-alb": (
+                "targets detached, then reattached; requests throttled " + _filler("a"),
+                {},
+            ),
+            "2025-02-01-alb": (
+                "detaching targets again, reattaching them by hand, throttling "
+                + _filler("b"),
+                {},
+            ),
+        }
+    )
+    match = ranker.compare("2025-01-01-alb", "2025-02-01-alb")
+    assert match.score >= THRESHOLD
+    # The reason names the words as the listed report writes them, not stems.
+    assert "reattaching" in match.reasons[-1] and "reattach," not in match.reasons[-1]
+
+
+def test_names_lose_a_plural_at_most() -> None:
+    from journal.insight.textsim import words
+
+    assert words("full_nodes settlement_payments.clvm stopped running") == [
+        "full_node",
+        "settlement_payments.clvm",
+        "stop",
+        "run",
+    ]
