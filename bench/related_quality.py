@@ -3,7 +3,9 @@
 - the incidents written for this project (tests/fixtures/related/incidents.py), and
 - the shared corpus of real postmortems (`../shared/corpus/`, or `--corpus DIR`),
   imported into a temporary journal with `journal import`, scored against the pairs
-  labelled by reading them (tests/fixtures/related/corpus_pairs.json).
+  labelled by reading them (tests/fixtures/related/corpus_pairs.json), and apart
+  the pairs labelled later among those `related` listed or nearly listed
+  (corpus_pairs_more.json: "corpus, more labels").
 
 Each set is split by the labels' fixed rule (a hash of the pair) into a tuning part
 and a held-aside part, reported apart: tune only on the first. Coverage is the share
@@ -56,6 +58,7 @@ def features() -> dict[str, dict[str, Any]]:
 
 CORPUS = REPO.parent / "shared" / "corpus"
 LABELS = REPO / "tests" / "fixtures" / "related" / "corpus_pairs.json"
+MORE_LABELS = LABELS.with_name("corpus_pairs_more.json")
 
 
 def held_aside(a: str, b: str) -> bool:
@@ -128,25 +131,31 @@ def corpus_journal(corpus: Path, into: Path) -> dict[str, str]:
     return ids
 
 
-def evaluate_corpus(corpus: Path) -> dict[str, dict[str, float]]:
-    """The corpus labels scored on `journal related` of the imported reports."""
+def evaluate_corpus(corpus: Path) -> dict[str, dict[str, dict[str, float]]]:
+    """The corpus labels scored on `journal related` of the imported reports: each
+    file of labels apart, so the first set's figures stay comparable."""
     from journal.insight.relatedmap import related_map
     from journal.store.sessions import Journal
 
-    labels = json.loads(LABELS.read_text(encoding="utf-8"))["pairs"]
     with tempfile.TemporaryDirectory() as folder:
         ids = corpus_journal(corpus, Path(folder))
         rows = related_map(Journal.open(Path(folder)))
     listed = {(sid, r.id) for sid, found in rows.items() for r in found}
     coverage = sum(bool(found) for found in rows.values()) / len(rows)
     result = {}
-    for name, part in (("tuning", False), ("held aside", True), ("all", None)):
-        labelled = [
-            (ids[p["a"]], ids[p["b"]], p["related"])
-            for p in labels
-            if part is None or held_aside(p["a"], p["b"]) == part
-        ]
-        result[name] = {**score(labelled, listed), "coverage": coverage}
+    for collection, path in (("corpus", LABELS), ("corpus, more labels", MORE_LABELS)):
+        if not path.is_file():
+            continue
+        labels = json.loads(path.read_text(encoding="utf-8"))["pairs"]
+        parts = {}
+        for name, part in (("tuning", False), ("held aside", True), ("all", None)):
+            labelled = [
+                (ids[p["a"]], ids[p["b"]], p["related"])
+                for p in labels
+                if part is None or held_aside(p["a"], p["b"]) == part
+            ]
+            parts[name] = {**score(labelled, listed), "coverage": coverage}
+        result[collection] = parts
     return result
 
 
@@ -183,7 +192,7 @@ def main(argv: list[str]) -> int:
         }
     }
     if corpus.is_dir():
-        figures["corpus"] = evaluate_corpus(corpus)
+        figures.update(evaluate_corpus(corpus))
     if "--json" in argv:
         print(json.dumps(figures, indent=1))
         return 0

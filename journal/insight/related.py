@@ -330,8 +330,12 @@ class Ranker:
 
 _FACT_SHARE = {
     "errors": WEIGHTS["fact"],
-    "hosts": WEIGHTS["fact"],
-    "services": WEIGHTS["fact"] / 2,  # a component, not what went wrong with it
+    # Where it happened, not what went wrong: a team's reports name the same few
+    # clusters and services whatever failed (one cluster, its IaC, its ingress),
+    # so a rare host and service together no longer list a pair; the text or an
+    # error has to agree.
+    "hosts": WEIGHTS["fact"] / 2,
+    "services": WEIGHTS["fact"] / 4,
 }
 
 

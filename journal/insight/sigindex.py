@@ -34,9 +34,10 @@ if TYPE_CHECKING:
 
 FACET = "related-index"
 """The facet of the session records (`store/cache.py`) holding the features."""
-FEATURES_FORMAT = 4
+FEATURES_FORMAT = 5
 """Bumped when the features change shape (2: each signature's words kept; 3: the
-session's facts, `previous` and term counts; 4: its names and citations)."""
+session's facts, `previous` and term counts; 4: its names and citations; 5: terms
+stemmed past their plurals, with the words they stand for)."""
 SHARD_SIZE = 32
 """Signatures per shard of a type's word index (at most `MAX_SHARDS` shards)."""
 MAX_SHARDS = 64

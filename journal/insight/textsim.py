@@ -63,12 +63,29 @@ _STOP = frozenset(_STOP_WORDS.split())
 
 
 def _stem(word: str) -> str:
-    """A light stem, plurals only (`nodes` meets `node`, `policies` `policy`)."""
+    """A light stem: plurals (`nodes` meets `node`, `policies` `policy`) and, for a
+    word of letters only, the endings of its inflections (`attached`, `attaching`
+    and `attachment` meet at `attach`; `caused` and `cause` at `caus`). Names
+    with digits, dots or underscores (`full_nodes`, `settlement_payments.clvm`)
+    lose a plural `s` at most."""
     if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+        word = word[:-3] + "y"
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if not word.isalpha():
+        return word
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            word = word[: -len(ending)]
+            if word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # `stopped` meets `stop`, `running` `run`
+            break
+    # `cause` meets `caus(ed)`: a final e is dropped from every longer stem.
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+
+
+_ENDINGS = ("ation", "ment", "ing", "ed")
+"""Endings an inflection adds (plurals already off), longest first."""
 
 
 def words(text: str) -> list[str]:
@@ -101,12 +118,36 @@ _KEPT_MAX = 200_000
 
 
 def term_counts(texts: Iterable[str]) -> dict[str, Any]:
-    """What the signature index keeps of a session's text: its length in words and
-    its `TERMS` most frequent words with their counts."""
+    """What the signature index keeps of a session's text: its length in words, its
+    `TERMS` most frequent words (stems) with their counts, and the word as the text
+    most often writes it for each kept stem that is not one (`forms`: reasons name
+    `attached`, not `attach`)."""
     # One pass over the texts joined: a word never spans a line break.
-    counts = Counter(words("\n".join(texts)))
+    kept = _KEPT
+    if len(kept) > _KEPT_MAX:
+        kept.clear()
+    written: Counter[tuple[str, str]] = Counter()
+    for word in _WORD_RE.findall("\n".join(texts).lower()):
+        stem = kept.get(word)
+        if stem is None:
+            stem = kept[word] = _informative(word)
+        if stem:
+            written[stem, word] += 1
+    counts: Counter[str] = Counter()
+    forms: dict[str, tuple[int, str]] = {}
+    for (stem, word), n in written.items():
+        counts[stem] += n
+        word = word.strip(".-")
+        best = forms.get(stem)
+        if best is None or (-n, len(word), word) < (-best[0], len(best[1]), best[1]):
+            forms[stem] = (n, word)
     top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS]
-    return {"length": sum(counts.values()), "counts": [list(kv) for kv in top]}
+    shown = {stem: forms[stem][1] for stem, _ in top if forms[stem][1] != stem}
+    return {
+        "length": sum(counts.values()),
+        "counts": [list(kv) for kv in top],
+        "forms": shown,
+    }
 
 
 class TextModel:
@@ -114,6 +155,7 @@ class TextModel:
 
     def __init__(self, features: dict[str, dict[str, Any]]) -> None:
         terms = {sid: f.get("terms") or {} for sid, f in features.items()}
+        self.forms = {sid: kept.get("forms") or {} for sid, kept in terms.items()}
         self.size = len(terms)
         df: Counter[str] = Counter()
         lengths = []
@@ -159,10 +201,12 @@ class TextModel:
         return sum(va[t] * vb[t] for t in both) if len(both) >= 2 else 0.0
 
     def shared(self, a: str, b: str, limit: int = 3) -> list[str]:
-        """The terms adding most to their similarity, heaviest first."""
+        """The terms adding most to their similarity, heaviest first, each as `b`
+        writes it (else `a`, else the stem)."""
         va, vb = self.vectors.get(a, {}), self.vectors.get(b, {})
         both = sorted((-va[t] * vb[t], t) for t in va.keys() & vb.keys())
-        return [t for _, t in both[:limit]]
+        fa, fb = self.forms.get(a, {}), self.forms.get(b, {})
+        return [fb.get(t) or fa.get(t) or t for _, t in both[:limit]]
 
     def partners(self, sid: str, floor: float) -> dict[str, float]:
         """Sessions whose similarity with `sid` reaches `floor`, with it."""
