@@ -7,13 +7,13 @@ import random
 from itertools import combinations
 from typing import Any
 
-from journal.insight.related import Ranker
-from journal.insight.relatedmap import build
-from journal.insight.relatedrows import (
+from journal.insight.joins import (
     contained_sets,
     error_pairs,
     similar_sets,
 )
+from journal.insight.related import Ranker
+from journal.insight.relatedmap import build
 from journal.insight.signatures import Signature, same_error, similar
 from tests.test_related_map import _WORDS, _dense
 

@@ -32,13 +32,9 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from journal.insight import related as rel
+from journal.insight.joins import error_pairs, partners, title_pairs
 from journal.insight.related import Related
-from journal.insight.relatedrows import (
-    Evidence,
-    error_pairs,
-    partners,
-    title_pairs,
-)
+from journal.insight.relatedrows import Evidence
 from journal.store.cache import (
     paused_gc,
     remember,

@@ -1,0 +1,199 @@
+"""Pairs of sessions found over the whole journal at once, without comparing every
+pair: those sharing an error (`error_pairs`) and those with similar titles
+(`title_pairs`), for the related map's first build (`relatedmap.py`); under them,
+joins of many word sets by overlap: the pairs of sets with a Jaccard overlap of
+at least a floor (`similar_sets`), and those where one set, big enough, lies
+inside the other (`contained_sets`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from journal.insight import related as rel
+from journal.insight.signatures import SAME, same_error, similar
+
+if TYPE_CHECKING:
+    from journal.insight.signatures import Signature
+
+Pair = tuple[str, str]
+ERROR_FLOOR = 0.5
+"""Jaccard below which two signatures are never the same error (`same_error`)."""
+CONTAINED_MIN = 4
+"""Least words of a signature all found in another's for `same_error` to call them
+one error below a Jaccard of `SAME` (a detail added to the message)."""
+
+
+def similar_title(mine: frozenset[str], theirs: frozenset[str]) -> bool:
+    """`related._title`'s test: two words shared and half the words in common."""
+    return len(mine & theirs) >= 2 and similar(mine, theirs) >= rel.TITLE_SIMILAR
+
+
+def title_pairs(titles: Mapping[str, frozenset[str]]) -> set[Pair]:
+    """Every pair (a < b) of sessions with similar titles."""
+    found = similar_sets(titles, rel.TITLE_SIMILAR)
+    return {(a, b) for a, b in found if similar_title(titles[a], titles[b])}
+
+
+def error_pairs(signatures: Mapping[str, list[Signature]]) -> set[Pair]:
+    """Every pair (a < b) of sessions with the same error (`same_error`).
+
+    `same_error` holds for identical keys, or for signatures of one exception type
+    whose words overlap by `SAME` (Jaccard), or whose words, at least
+    `CONTAINED_MIN` of them, all appear in the other's with a Jaccard of
+    `ERROR_FLOOR`: the candidates are found by those two joins (`similar_sets`,
+    `contained_sets`), each a few operations on bit sets per signature instead of
+    a look at every pair sharing a word, and each candidate meets `same_error`."""
+    buckets: dict[str, dict[str, frozenset[str]]] = {}
+    by_key: dict[str, Signature] = {}
+    same_key: dict[str, set[str]] = {}
+    for sid, found in signatures.items():
+        for n, s in enumerate(found):
+            key = f"{sid}\0{n}"
+            by_key[key] = s
+            buckets.setdefault(_kind_of(s), {})[key] = s.tokens
+            same_key.setdefault(s.key, set()).add(sid)
+    pairs: set[Pair] = set()
+    for sids in same_key.values():  # identical keys match whatever their words
+        ordered = sorted(sids)
+        pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
+    for sets in buckets.values():
+        near = similar_sets(sets, SAME)
+        near |= contained_sets(sets, CONTAINED_MIN, ERROR_FLOOR)
+        for x, y in near:
+            a, b = x.split("\0", 1)[0], y.split("\0", 1)[0]
+            if a != b and same_error(by_key[x], by_key[y]):
+                pairs.add((min(a, b), max(a, b)))
+    return pairs
+
+
+def partners(pairs: Iterable[Pair]) -> dict[str, set[str]]:
+    """Each session's side of a set of pairs."""
+    found: dict[str, set[str]] = {}
+    for a, b in pairs:
+        found.setdefault(a, set()).add(b)
+        found.setdefault(b, set()).add(a)
+    return found
+
+
+def _kind_of(signature: Signature) -> str:
+    return (signature.kind or "").rsplit(".", 1)[-1]
+
+
+class _BitSets:
+    """Sets of words as bit sets the other way round: for each word, the sets
+    holding it (bit `i`: the `i`-th key), so "which sets hold these words" is a
+    few operations on integers of one bit a set, in C, whatever the vocabulary."""
+
+    def __init__(self, sets: Mapping[str, Iterable[str]]) -> None:
+        words = {key: frozenset(items) for key, items in sets.items() if items}
+        self.keys = sorted(words)
+        self.sets = [words[key] for key in self.keys]
+        self.sizes = [len(items) for items in self.sets]
+        size = len(self.keys)
+        rows: dict[str, bytearray] = {}
+        for index, items in enumerate(self.sets):
+            byte, bit = divmod(index, 8)
+            for word in items:
+                row = rows.get(word)
+                if row is None:
+                    row = rows[word] = bytearray((size + 7) // 8)
+                row[byte] |= 1 << bit
+        self.holding = {w: int.from_bytes(row, "little") for w, row in rows.items()}
+        self.full = (1 << size) - 1
+        self.of_size: dict[int, int] = {}
+        for index, length in enumerate(self.sizes):
+            self.of_size[length] = self.of_size.get(length, 0) | 1 << index
+
+    def counts(self, words: Iterable[str]) -> list[int]:
+        """How many of `words` each set holds, in binary: one integer a binary
+        digit, the sets' bits in each."""
+        digits: list[int] = []
+        for word in words:
+            carry = self.holding.get(word, 0)
+            for n, digit in enumerate(digits):
+                if not carry:
+                    break
+                digits[n], carry = digit ^ carry, digit & carry
+            if carry:
+                digits.append(carry)
+        return digits
+
+    def at_least(self, digits: list[int], count: int) -> int:
+        """The sets whose count (`counts`) is at least `count`, as bits."""
+        if count >= 1 << len(digits):
+            return 0
+        above, equal = 0, self.full
+        for n in range(len(digits) - 1, -1, -1):
+            if count >> n & 1:
+                equal &= digits[n]
+            else:
+                above |= equal & digits[n]
+                equal &= ~digits[n]
+        return above | equal
+
+    def holding_all(self, words: Iterable[str]) -> int:
+        found = self.full
+        for word in words:
+            found &= self.holding.get(word, 0)
+        return found
+
+
+def _bits(found: int) -> Iterable[int]:
+    """The positions of the bits set in `found`, lowest first."""
+    while found:
+        low = found & -found
+        yield low.bit_length() - 1
+        found ^= low
+
+
+def similar_sets(sets: Mapping[str, Iterable[str]], floor: float) -> set[Pair]:
+    """Keys (a < b) whose word sets have a Jaccard overlap of at least `floor`.
+
+    Two sets X, Y with a Jaccard of `floor` share at least `floor × (|X| + |Y|)
+    / (1 + floor)` words: for each set, the sets after it of each size holding
+    that many of its words are found at once from the bit sets
+    (`_BitSets.at_least`), then each is checked. Over a small vocabulary (error
+    lines without an exception type share most of their words) a prefix filter
+    would look at most pairs; this looks only at pairs sharing enough words, each
+    key with a handful of integer operations as long as the number of keys (one
+    bit each)."""
+    bits = _BitSets(sets)
+    keys, items, sizes = bits.keys, bits.sets, bits.sizes
+    found: set[Pair] = set()
+    for index, mine in enumerate(items):
+        size = sizes[index]
+        digits = bits.counts(mine)
+        candidates = 0
+        for length, of_size in bits.of_size.items():
+            # |X ∩ Y| ≥ floor × |X ∪ Y| = floor × (|X| + |Y| - |X ∩ Y|)
+            need = max(1, math.ceil(floor * (size + length) / (1 + floor) - 1e-9))
+            if need <= min(size, length):
+                candidates |= of_size & bits.at_least(digits, need)
+        for step in _bits(candidates >> (index + 1)):
+            other = index + 1 + step
+            shared = len(mine & items[other])
+            if shared >= floor * (size + sizes[other] - shared) - 1e-9:
+                found.add((keys[index], keys[other]))
+    return found
+
+
+def contained_sets(
+    sets: Mapping[str, Iterable[str]], smallest: int, floor: float
+) -> set[Pair]:
+    """Keys (a < b) where one's words, at least `smallest` of them, are all among
+    the other's, with a Jaccard (their sizes' ratio) of at least `floor`."""
+    bits = _BitSets(sets)
+    keys, items, sizes = bits.keys, bits.sets, bits.sizes
+    found: set[Pair] = set()
+    for index, mine in enumerate(items):
+        size = sizes[index]
+        if size < smallest:
+            continue
+        for other in _bits(bits.holding_all(mine)):
+            if other != index and size >= floor * sizes[other] - 1e-9:
+                a, b = keys[index], keys[other]
+                found.add((min(a, b), max(a, b)))
+    return found
