@@ -13,7 +13,7 @@ import pytest
 
 from journal.insight import index as insight_index
 from journal.insight.lint import check
-from journal.store import cache as index
+from journal.store import facets as index
 from journal.store.locate import state_dir
 from journal.store.sessions import Journal
 from tests.conftest import Cli

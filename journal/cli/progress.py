@@ -35,6 +35,6 @@ def install() -> None:
     """Show progress while the session index is rebuilt, when stderr is a terminal."""
     if not sys.stderr.isatty():
         return
-    from journal.store import cache
+    from journal.store import facets
 
-    cache.progress = _Line()
+    facets.progress = _Line()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError
 from journal.record import Record as FrozenRecord
-from journal.store.cache import Records
+from journal.store.facets import Records
 from journal.store.sessions import Journal
 from journal.when import iso_or_none
 

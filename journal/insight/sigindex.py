@@ -58,7 +58,7 @@ def records(journal: Journal, *, digest: bool = False) -> dict[str, Record]:
     when it is behind the features; without, it is left behind — at 10,000
     sessions it takes ~1.4 s, which `site serve` would pay after every change for a
     lookup only `journal log` makes."""
-    from journal.store.cache import Records
+    from journal.store.facets import Records
 
     index = Records(
         journal,

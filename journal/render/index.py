@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import JournalError
-from journal.store.cache import Records, read_or_empty
+from journal.store.cache import read_or_empty
+from journal.store.facets import Records
 from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.sessions import Journal
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from journal.errors import JournalError
-from journal.store.cache import Records
+from journal.store.facets import Records
 from journal.store.sessions import Journal
 
 Record = dict[str, Any]

@@ -19,7 +19,7 @@ from journal.insight.index import StepRow, steps_session
 from journal.insight.lint.facts import JournalFacts, SessionFacts, SessionFiles
 from journal.insight.lint.registry import Finding, Rule
 from journal.record import Record as FrozenRecord
-from journal.store.cache import Records
+from journal.store.facets import Records
 from journal.store.ids import number_of
 from journal.store.sessions import Journal
 
