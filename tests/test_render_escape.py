@@ -187,10 +187,47 @@ def test_inline_shortcut_agrees_with_the_full_pass(text: str) -> None:
 
 @given(WORDY)
 def test_block_shortcut_agrees_with_the_full_pass(text: str) -> None:
+    _shortcut_agrees(text)
+
+
+# Lines of container markers (lists, quotes, ordered items, indentation) and of
+# rule and underline marks, with or without words: the texts the shortcut must
+# tell apart from paragraphs and lists (a rule, a heading made by `---` or `=`).
+_MARKERS = ["- ", "* ", "+ ", "1. ", "2) ", "> ", "  ", "    ", "\t", ""]
+_BODIES = [
+    "",
+    "-",
+    "---",
+    "- - -",
+    "* * *",
+    "___",
+    "=",
+    "===",
+    "word",
+    "a b",
+    "1",
+    ":-",
+]
+_BODIES += ["`a`", "a `b` c", "``", "```", "```a", "`a", "a ``b`` `c`", "~~~"]
+STRUCTURED = st.lists(
+    st.tuples(
+        st.lists(st.sampled_from(_MARKERS), max_size=3), st.sampled_from(_BODIES)
+    ).map(lambda pair: "".join(pair[0]) + pair[1]),
+    max_size=6,
+).map("\n".join)
+
+
+@given(STRUCTURED)
+def test_block_shortcut_agrees_on_lists_rules_and_underlines(text: str) -> None:
+    _shortcut_agrees(text)
+
+
+def _shortcut_agrees(text: str) -> None:
     value = blocks._expand_prefix_tabs(escape.normalize(text)).lstrip("\n")
-    if value.strip() and not blocks._NOT_PLAIN.search(value):
+    if value.strip() and blocks._plain(value):
         assert blocks._escaped_block(value, None) == value
         assert blocks._escaped_block(value, 3) == value
+        assert blocks._escaped_block(value, 3, keep_tables=False) == value
 
 
 def test_part_keeps_headings_below_the_part_but_no_tables_or_rules() -> None:

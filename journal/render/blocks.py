@@ -25,10 +25,16 @@ _PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*
 _RULE_OR_UNDERLINE = re.compile(r"^(?:=+|-+|(?:[-*_][ \t]*){3,})[ \t]*$")
 _DELIMITER_ROW = re.compile(r"^[-:|][-:| \t]*$")
 _ATX = re.compile(r"^(#{1,6})(?=[ \t]|$)")
-# Text with none of these characters, and no line opening with a container marker,
-# a digit, `:` or a structure mark, parses as paragraphs (or indented code) only:
-# block escaping leaves it as it is and its check passes.
-_NOT_PLAIN = re.compile(r"[#|<`~\[\]\\]|(?:^|\n)[ \t]*[-*_=+>:\d]")
+# Text with none of these characters parses to paragraphs, lists, quotes, emphasis
+# and indented code only — unless a line holds nothing but container markers and
+# rule or underline marks (`---`, `- * * *`, `===`, `> -`): a rule, or the line
+# above made a heading. Without such a line, block escaping leaves the text as it
+# is and its check passes (tests/test_render_escape.py compares both).
+_SPECIAL = re.compile(r"[#|<~\[\]\\]")
+_MARKS_ONLY = re.compile(r"^[ \t*_=+>.):\d-]*[-*_=][ \t*_=+>.):\d-]*$", re.MULTILINE)
+# Backticks are code spans when every run on a line is closed on it (as the line
+# escaping finds them), unless a line opens a fence.
+_FENCE = re.compile(r"^[ \t*_=+>.):\d-]*``", re.MULTILINE)
 # What a link or image may point at once it is Markdown (see escape._defuse_links).
 _SAFE_HREF = re.compile(r"^(?:https?:|mailto:|[^:]*(?:[/?#]|$))", re.IGNORECASE)
 
@@ -48,10 +54,25 @@ def block(
     if not value.strip():
         return ""
     value = value.lstrip("\n")
-    if not _NOT_PLAIN.search(value):
+    if _plain(value):
         return value
     keep_tables = heading_floor is not None if tables is None else tables
     return _escaped_block(value, heading_floor, keep_tables)
+
+
+def _plain(value: str) -> bool:
+    """Text that block escaping leaves as it is, known without parsing it."""
+    if _SPECIAL.search(value) or _MARKS_ONLY.search(value):
+        return False
+    if "`" not in value:
+        return True
+    if _FENCE.search(value):
+        return False
+    return all(
+        "".join(part for _, part in _segments(line)) == line
+        for line in value.split("\n")
+        if "`" in line
+    )
 
 
 def _escaped_block(
