@@ -146,12 +146,50 @@ class Result:
         return self.out.splitlines()
 
 
+def _own_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new folder for one test's HOME and TMPDIR. Not `mktemp`: pytest numbers its
+    folders by listing every folder of the base it made so far, two more for each
+    test, so over a worker's ~1,200 tests that listing cost grew with the square of
+    the count; these sit in a folder of their own, where `mkdtemp` costs the same
+    for the last test as for the first (and the base pytest lists stays small)."""
+    base = tmp_path_factory.getbasetemp() / "env"
+    base.mkdir(exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="t", dir=base))
+
+
+_TEMPLATE_CACHE: list[Path] = []
+"""This test process's folder of compiled report templates (`shared_template_cache`)."""
+
+
+def shared_template_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commands a test runs in this process share one cache of compiled report
+    templates (`journal/render/bytecode.py`), as a user's commands share theirs: with
+    each test's TMPDIR its own (below), Jinja's default cache folder was new for every
+    test, and every in-process render compiled all the templates again (~5 ms each,
+    a quarter of the CPU of the tests that render). Jinja still recompiles a template
+    whose source changed. Subprocesses keep the test's own TMPDIR, cache included."""
+    from journal.render import bytecode, report
+
+    if not _TEMPLATE_CACHE:
+        folder = tmp_path_factory.getbasetemp() / "jinja-cache"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        _TEMPLATE_CACHE.append(folder)
+    forgiving = bytecode._forgiving_cache()
+    monkeypatch.setattr(
+        report, "bytecode_cache", lambda: forgiving(str(_TEMPLATE_CACHE[0]))
+    )
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No test sees the developer's git config, editor, active session or timezone."""
-    home = tmp_path_factory.mktemp("home")
+    own = _own_folder(tmp_path_factory)
+    home = own / "home"
+    home.mkdir()
     (home / ".gitconfig").write_text(
         "[user]\n\tname = Test Responder\n\temail = responder@example.com\n"
         "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
@@ -174,9 +212,11 @@ def isolated_env(
     monkeypatch.setenv("NO_COLOR", "1")
     # Temporary files (the copy `journal edit` keeps of a rejected edit, for one)
     # land in the test's own folder, removed with it, never in the machine's /tmp.
-    temp = tmp_path_factory.mktemp("tmp")
+    temp = own / "tmp"
+    temp.mkdir()
     monkeypatch.setenv("TMPDIR", str(temp))
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    shared_template_cache(tmp_path_factory, monkeypatch)
     # The `journal` a hook finds on PATH is the one under test, as in the activated
     # environment the README's test command runs in (`.venv/bin/python -m pytest`
     # alone would leave another one, or none, on PATH).
