@@ -208,6 +208,24 @@ def shared_template_cache(
     )
 
 
+def seed_template_cache(temp: Path) -> None:
+    """The processes a test starts (their TMPDIR is `temp`) find the templates this
+    test process compiled so far in Jinja's default cache folder there, as a user's
+    next command finds them: a cold compile was ~0.04 s of a ~0.1 s `journal render`.
+    Hard links, not copies: Jinja writes a new file and renames it over the old one,
+    never into a file it loaded."""
+    if os.name == "nt" or not _TEMPLATE_CACHE:
+        return
+    compiled = list(_TEMPLATE_CACHE[0].iterdir())
+    if not compiled:
+        return
+    # Jinja uses the folder only when it is the user's own, private, and no link.
+    folder = temp / f"_jinja2-cache-{os.getuid()}"
+    folder.mkdir(mode=0o700)
+    for path in compiled:
+        (folder / path.name).hardlink_to(path)
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
@@ -243,6 +261,7 @@ def isolated_env(
     monkeypatch.setenv("TMPDIR", str(temp))
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     shared_template_cache(tmp_path_factory, monkeypatch)
+    seed_template_cache(temp)
     # The `journal` a hook finds on PATH is the one under test, as in the activated
     # environment the README's test command runs in (`.venv/bin/python -m pytest`
     # alone would leave another one, or none, on PATH).
