@@ -122,12 +122,38 @@ def _tmpfs_with_room() -> Path | None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     """Before pytest (or xdist, for its workers) picks the base temporary folder."""
-    if config.option.basetemp is not None:
-        return
-    found = _tmpfs_with_room()
-    if found is not None:
-        os.environ["TMPDIR"] = str(found)
-        tempfile.tempdir = None  # gettempdir() reads TMPDIR again
+    if config.option.basetemp is None:
+        found = _tmpfs_with_room()
+        if found is not None:
+            os.environ["TMPDIR"] = str(found)
+            tempfile.tempdir = None  # gettempdir() reads TMPDIR again
+    _cache_bytecode()
+
+
+# Bytecode cached for the processes the tests start, where the environment says not to
+# write it (PYTHONDONTWRITEBYTECODE, as many containers set): there every `python -m
+# journal`, hook, worker and xdist worker compiled the package's modules from source
+# again (an editable install has no compiled files of its own), ~0.03 s of each short
+# command's ~0.04-0.14 s of CPU, over a thousand commands a run. As bench/synth.py
+# does, the cache lives in a folder of its own (PYTHONPYCACHEPREFIX), never beside the
+# sources; made private by the process that configures first, removed when it ends.
+_PYCACHE: list[str] = []
+
+
+def _cache_bytecode() -> None:
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        return  # bytecode is written as usual (or a worker: set up by its parent)
+    if os.environ.get("PYTHONPYCACHEPREFIX"):
+        return  # someone chose where it goes: leave it
+    folder = tempfile.mkdtemp(prefix="journal-tests-pycache-")
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+    os.environ["PYTHONPYCACHEPREFIX"] = folder
+    _PYCACHE.append(folder)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _PYCACHE:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -146,12 +172,68 @@ class Result:
         return self.out.splitlines()
 
 
+def _own_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new folder for one test's HOME and TMPDIR. Not `mktemp`: pytest numbers its
+    folders by listing every folder of the base it made so far, two more for each
+    test, so over a worker's ~1,200 tests that listing cost grew with the square of
+    the count; these sit in a folder of their own, where `mkdtemp` costs the same
+    for the last test as for the first (and the base pytest lists stays small)."""
+    base = tmp_path_factory.getbasetemp() / "env"
+    base.mkdir(exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="t", dir=base))
+
+
+_TEMPLATE_CACHE: list[Path] = []
+"""This test process's folder of compiled report templates (`shared_template_cache`)."""
+
+
+def shared_template_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commands a test runs in this process share one cache of compiled report
+    templates (`journal/render/bytecode.py`), as a user's commands share theirs: with
+    each test's TMPDIR its own (below), Jinja's default cache folder was new for every
+    test, and every in-process render compiled all the templates again (~5 ms each,
+    a quarter of the CPU of the tests that render). Jinja still recompiles a template
+    whose source changed. Subprocesses keep the test's own TMPDIR, cache included."""
+    from journal.render import bytecode, report
+
+    if not _TEMPLATE_CACHE:
+        folder = tmp_path_factory.getbasetemp() / "jinja-cache"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        _TEMPLATE_CACHE.append(folder)
+    forgiving = bytecode._forgiving_cache()
+    monkeypatch.setattr(
+        report, "bytecode_cache", lambda: forgiving(str(_TEMPLATE_CACHE[0]))
+    )
+
+
+def seed_template_cache(temp: Path) -> None:
+    """The processes a test starts (their TMPDIR is `temp`) find the templates this
+    test process compiled so far in Jinja's default cache folder there, as a user's
+    next command finds them: a cold compile was ~0.04 s of a ~0.1 s `journal render`.
+    Hard links, not copies: Jinja writes a new file and renames it over the old one,
+    never into a file it loaded."""
+    if os.name == "nt" or not _TEMPLATE_CACHE:
+        return
+    compiled = list(_TEMPLATE_CACHE[0].iterdir())
+    if not compiled:
+        return
+    # Jinja uses the folder only when it is the user's own, private, and no link.
+    folder = temp / f"_jinja2-cache-{os.getuid()}"
+    folder.mkdir(mode=0o700)
+    for path in compiled:
+        (folder / path.name).hardlink_to(path)
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No test sees the developer's git config, editor, active session or timezone."""
-    home = tmp_path_factory.mktemp("home")
+    own = _own_folder(tmp_path_factory)
+    home = own / "home"
+    home.mkdir()
     (home / ".gitconfig").write_text(
         "[user]\n\tname = Test Responder\n\temail = responder@example.com\n"
         "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
@@ -174,9 +256,12 @@ def isolated_env(
     monkeypatch.setenv("NO_COLOR", "1")
     # Temporary files (the copy `journal edit` keeps of a rejected edit, for one)
     # land in the test's own folder, removed with it, never in the machine's /tmp.
-    temp = tmp_path_factory.mktemp("tmp")
+    temp = own / "tmp"
+    temp.mkdir()
     monkeypatch.setenv("TMPDIR", str(temp))
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    shared_template_cache(tmp_path_factory, monkeypatch)
+    seed_template_cache(temp)
     # The `journal` a hook finds on PATH is the one under test, as in the activated
     # environment the README's test command runs in (`.venv/bin/python -m pytest`
     # alone would leave another one, or none, on PATH).

@@ -79,7 +79,11 @@ def receiver(journal_root: Path, session_id: str) -> Iterator[int]:
     server = make_server(
         journal, Settings(token=TOKEN, port=0, max_body=20_000, open_on=("critical",))
     )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # serve_forever looks for shutdown() every poll_interval: at its default 0.5 s,
+    # every test using this waited up to half a second, idle, at its end.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     yield int(server.server_address[1])
     server.shutdown()
