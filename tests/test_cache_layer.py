@@ -14,7 +14,7 @@ import pytest
 from journal.insight import sigindex
 from journal.insight.relatedmap import related_map
 from journal.render.batch import render_all
-from journal.store import cache
+from journal.store import cache, facets
 from journal.store.sessions import Journal
 from tests.conftest import Cli
 
@@ -115,6 +115,7 @@ def test_a_file_read_once_is_remembered_until_it_changes(
         return real(path)
 
     monkeypatch.setattr(cache, "load_cache", counted)
+    monkeypatch.setattr(facets, "load_cache", counted)  # the records' own reader
     assert related_map(journal) is first  # nothing moved: the map kept in memory
     assert sigindex.refresh(journal)
     assert reads == []  # the features' file, remembered as it was written

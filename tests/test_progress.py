@@ -1,12 +1,12 @@
 """The progress line of a cold run: on a terminal only, after a second, erased at
-the end (`cli/progress.py`, fed by `store/cache.py`)."""
+the end (`cli/progress.py`, fed by `store/facets.py`)."""
 
 from __future__ import annotations
 
 import pytest
 
 from journal.cli import progress
-from journal.store import cache as index
+from journal.store import facets as index
 
 
 def test_the_line_waits_a_second_then_shows_and_erases_itself(
