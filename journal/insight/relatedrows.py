@@ -9,9 +9,10 @@ a row are then compared in full, for their reasons.
 
 Candidates: tags add at most `CAPS["tag"]` (2), less than the threshold, so a pair
 reaching it shares a file (root cause, location, changed by both), a component, an
-error (`same_error`) or a title similar enough (`related._title`). The first three
-come from postings; errors and titles from joins over the whole journal (a build) or
-from one session's query against it (an update), see `relatedmap.py`.
+error (`same_error`), a title similar enough (`related._title`) or extra evidence
+(facts, following, text: `Ranker.extra_partners`). Files and components come from
+postings; errors and titles from joins over the whole journal (`joins.py`, a build)
+or from one session's query against it (an update), see `relatedmap.py`.
 """
 
 from __future__ import annotations
