@@ -209,6 +209,7 @@ _BODIES = [
     ":-",
 ]
 _BODIES += ["`a`", "a `b` c", "``", "```", "```a", "`a", "a ``b`` `c`", "~~~"]
+_BODIES += ["| a | b |", "|---|---:|", "---|---", ":-:|", "a | b", "|", "| `c` |"]
 STRUCTURED = st.lists(
     st.tuples(
         st.lists(st.sampled_from(_MARKERS), max_size=3), st.sampled_from(_BODIES)
@@ -224,10 +225,26 @@ def test_block_shortcut_agrees_on_lists_rules_and_underlines(text: str) -> None:
 
 def _shortcut_agrees(text: str) -> None:
     value = blocks._expand_prefix_tabs(escape.normalize(text)).lstrip("\n")
-    if value.strip() and blocks._plain(value):
+    if not value.strip():
+        return
+    if blocks._plain(value):
         assert blocks._escaped_block(value, None) == value
         assert blocks._escaped_block(value, 3) == value
         assert blocks._escaped_block(value, 3, keep_tables=False) == value
+    for floor, keep in ((None, False), (3, True), (3, False)):
+        by_line = blocks._line_by_line(value, floor, keep)
+        if by_line is not None:
+            assert by_line == blocks._escaped_block(value, floor, keep)
+
+
+PIPED = st.lists(
+    st.sampled_from([*"ab9 |:-=*>.+\n\t`", "  ", "    ", "\n| "]), max_size=30
+).map("".join)
+
+
+@given(PIPED)
+def test_line_by_line_escaping_agrees_with_the_full_pass(text: str) -> None:
+    _shortcut_agrees(text)
 
 
 def test_part_keeps_headings_below_the_part_but_no_tables_or_rules() -> None:

@@ -31,6 +31,10 @@ _ATX = re.compile(r"^(#{1,6})(?=[ \t]|$)")
 # above made a heading. Without such a line, block escaping leaves the text as it
 # is and its check passes (tests/test_render_escape.py compares both).
 _SPECIAL = re.compile(r"[#|<~\[\]\\]")
+_SPECIAL_BUT_PIPES = re.compile(r"[#<~\[\]\\]")
+# A line whose leading markers and blanks hold four spaces or a tab may open
+# indented code, which escaping keeps verbatim: only a parse can tell.
+_INDENTED = re.compile(r"^[ \t*+>.):\d-]*?(?: {4}|\t)", re.MULTILINE)
 _MARKS_ONLY = re.compile(r"^[ \t*_=+>.):\d-]*[-*_=][ \t*_=+>.):\d-]*$", re.MULTILINE)
 # Backticks are code spans when every run on a line is closed on it (as the line
 # escaping finds them), unless a line opens a fence.
@@ -57,12 +61,38 @@ def block(
     if _plain(value):
         return value
     keep_tables = heading_floor is not None if tables is None else tables
+    escaped = _line_by_line(value, heading_floor, keep_tables)
+    if escaped is not None:
+        return escaped
     return _escaped_block(value, heading_floor, keep_tables)
 
 
 def _plain(value: str) -> bool:
     """Text that block escaping leaves as it is, known without parsing it."""
-    if _SPECIAL.search(value) or _MARKS_ONLY.search(value):
+    return _simple(value, _SPECIAL)
+
+
+def _line_by_line(
+    value: str, heading_floor: int | None, keep_tables: bool
+) -> str | None:
+    """`_escaped_block`'s result for text whose only structure besides `_plain`'s
+    is tables, when no line may open code: tables kept as they are, or each line
+    escaped on its own (a delimiter row loses its table). A parse would find no
+    code, heading, rule, HTML or link, so its check passes. None for other text."""
+    if not _simple(value, _SPECIAL_BUT_PIPES):
+        return None
+    if keep_tables:
+        return value
+    if _INDENTED.search(value):
+        return None
+    lines = value.split("\n")
+    return "\n".join(_escape_block_line(x, heading_floor, False) for x in lines)
+
+
+def _simple(value: str, special: re.Pattern[str]) -> bool:
+    """No `special` character, no line of marks alone, no fence, and every
+    backtick run closed on its line."""
+    if special.search(value) or _MARKS_ONLY.search(value):
         return False
     if "`" not in value:
         return True
