@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 TERMS = 120
@@ -90,17 +90,20 @@ _ENDINGS = ("ation", "ment", "ing", "ed")
 
 def words(text: str) -> list[str]:
     """The informative words of a text, stemmed."""
+    return [stem for _, stem in _stemmed(text)]
+
+
+def _stemmed(text: str) -> Iterator[tuple[str, str]]:
+    """(word as written, its stem) for each informative word of a text."""
     kept = _KEPT
     if len(kept) > _KEPT_MAX:  # a long-lived process (`site serve`) reading much
         kept.clear()
-    found = []
     for word in _WORD_RE.findall(text.lower()):
         stem = kept.get(word)
         if stem is None:
             stem = kept[word] = _informative(word)
         if stem:
-            found.append(stem)
-    return found
+            yield word, stem
 
 
 def _informative(word: str) -> str:
@@ -123,16 +126,7 @@ def term_counts(texts: Iterable[str]) -> dict[str, Any]:
     most often writes it for each kept stem that is not one (`forms`: reasons name
     `attached`, not `attach`)."""
     # One pass over the texts joined: a word never spans a line break.
-    kept = _KEPT
-    if len(kept) > _KEPT_MAX:
-        kept.clear()
-    written: Counter[tuple[str, str]] = Counter()
-    for word in _WORD_RE.findall("\n".join(texts).lower()):
-        stem = kept.get(word)
-        if stem is None:
-            stem = kept[word] = _informative(word)
-        if stem:
-            written[stem, word] += 1
+    written = Counter((stem, word) for word, stem in _stemmed("\n".join(texts)))
     counts: Counter[str] = Counter()
     forms: dict[str, tuple[int, str]] = {}
     for (stem, word), n in written.items():
