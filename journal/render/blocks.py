@@ -25,20 +25,16 @@ _PREFIX = re.compile(r"^(?:[ \t]*(?:>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*
 _RULE_OR_UNDERLINE = re.compile(r"^(?:=+|-+|(?:[-*_][ \t]*){3,})[ \t]*$")
 _DELIMITER_ROW = re.compile(r"^[-:|][-:| \t]*$")
 _ATX = re.compile(r"^(#{1,6})(?=[ \t]|$)")
-# Text with none of these characters parses to paragraphs, lists, quotes, emphasis
-# and indented code only — unless a line holds nothing but container markers and
-# rule or underline marks (`---`, `- * * *`, `===`, `> -`): a rule, or the line
-# above made a heading. Without such a line, block escaping leaves the text as it
-# is and its check passes (tests/test_render_escape.py compares both).
-_SPECIAL = re.compile(r"[#|<~\[\]\\]")
+# Text with none of these characters parses to paragraphs, lists, quotes, emphasis,
+# tables and indented code only — unless a line holds nothing but container markers
+# and rule or underline marks (`---`, `- * * *`, `===`, `> -`): a rule, or the line
+# above made a heading (`_shortcut`; tests/test_render_escape.py compares it with
+# the full pass).
 _SPECIAL_BUT_PIPES = re.compile(r"[#<~\[\]\\]")
 # A line whose leading markers and blanks hold four spaces or a tab may open
 # indented code, which escaping keeps verbatim: only a parse can tell.
 _INDENTED = re.compile(r"^[ \t*+>.):\d-]*?(?: {4}|\t)", re.MULTILINE)
 _MARKS_ONLY = re.compile(r"^[ \t*_=+>.):\d-]*[-*_=][ \t*_=+>.):\d-]*$", re.MULTILINE)
-# Backticks are code spans when every run on a line is closed on it (as the line
-# escaping finds them), unless a line opens a fence.
-_FENCE = re.compile(r"^[ \t*_=+>.):\d-]*``", re.MULTILINE)
 # What a link or image may point at once it is Markdown (see escape._defuse_links).
 _SAFE_HREF = re.compile(r"^(?:https?:|mailto:|[^:]*(?:[/?#]|$))", re.IGNORECASE)
 
@@ -58,30 +54,23 @@ def block(
     if not value.strip():
         return ""
     value = value.lstrip("\n")
-    if _plain(value):
-        return value
     keep_tables = heading_floor is not None if tables is None else tables
-    escaped = _line_by_line(value, heading_floor, keep_tables)
-    if escaped is not None:
-        return escaped
+    known = _shortcut(value, heading_floor, keep_tables)
+    if known is not None:
+        return known
     return _escaped_block(value, heading_floor, keep_tables)
 
 
-def _plain(value: str) -> bool:
-    """Text that block escaping leaves as it is, known without parsing it."""
-    return _simple(value, _SPECIAL)
-
-
-def _line_by_line(
-    value: str, heading_floor: int | None, keep_tables: bool
-) -> str | None:
-    """`_escaped_block`'s result for text whose only structure besides `_plain`'s
-    is tables, when no line may open code: tables kept as they are, or each line
-    escaped on its own (a delimiter row loses its table). A parse would find no
-    code, heading, rule, HTML or link, so its check passes. None for other text."""
+def _shortcut(value: str, heading_floor: int | None, keep_tables: bool) -> str | None:
+    """`_escaped_block`'s result when it is known without parsing, else None: text
+    whose only structure is lists, quotes, emphasis, code spans and tables comes
+    back as it is, or, when its tables are neutralised and no line may open
+    indented code (kept verbatim), each line escaped on its own (a delimiter row
+    loses its table). A parse would find no code, heading, rule, HTML or link to
+    change, so its check passes."""
     if not _simple(value, _SPECIAL_BUT_PIPES):
         return None
-    if keep_tables:
+    if keep_tables or "|" not in value:
         return value
     if _INDENTED.search(value):
         return None
@@ -90,14 +79,15 @@ def _line_by_line(
 
 
 def _simple(value: str, special: re.Pattern[str]) -> bool:
-    """No `special` character, no line of marks alone, no fence, and every
-    backtick run closed on its line."""
+    """No `special` character, no line of marks alone, and every backtick run
+    closed on its line."""
     if special.search(value) or _MARKS_ONLY.search(value):
         return False
     if "`" not in value:
         return True
-    if _FENCE.search(value):
-        return False
+    # Backticks are code spans when every run on a line is closed on it, as the
+    # line escaping finds them; a fence's opening run never is (its info string
+    # holds no backtick), so it fails this too.
     return all(
         "".join(part for _, part in _segments(line)) == line
         for line in value.split("\n")
