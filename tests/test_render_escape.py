@@ -60,7 +60,8 @@ def test_block_keeps_code_verbatim() -> None:
 def test_section_keeps_headings_below_the_section_and_tables() -> None:
     out = blocks.section("# Top\n\n## Sub\n\n#### Deep\n\nSetext\n===\n\n| a |\n|---|")
     headings = [t.tag for t in MD.parse(out) if t.type == "heading_open"]
-    assert headings == ["h3", "h3", "h4", "h3"]
+    # Each heading stays under the one it was under: Sub under Top, Deep under Sub.
+    assert headings == ["h3", "h4", "h5", "h3"]
     assert "table_open" in {t.type for t in MD.parse(out)}
 
 
@@ -247,6 +248,19 @@ PIPED = st.lists(
 @given(PIPED)
 def test_line_by_line_escaping_agrees_with_the_full_pass(text: str) -> None:
     _shortcut_agrees(text)
+
+
+def test_a_part_keeps_its_headings_nesting_when_they_move_below_it() -> None:
+    out = blocks.part("## Summary\n\n### Achievements\n\n- one\n\n## Next", 3)
+    tags = [t.tag for t in MD.parse(out) if t.type == "heading_open"]
+    assert tags == ["h3", "h4", "h3"]
+    # Already below the part: left where the author put them.
+    out = blocks.part("#### Deep\n\n###### Deeper", 3)
+    assert [t.tag for t in MD.parse(out) if t.type == "heading_open"] == ["h4", "h6"]
+    # Deeper than Markdown goes: the last levels share h6.
+    many = "\n\n".join("#" * n + f" L{n}" for n in range(1, 7))
+    tags = [t.tag for t in MD.parse(blocks.part(many, 3)) if t.type == "heading_open"]
+    assert tags == ["h3", "h4", "h5", "h6", "h6", "h6"]
 
 
 def test_part_keeps_headings_below_the_part_but_no_tables_or_rules() -> None:

@@ -213,12 +213,14 @@ def _open_fence_closer(tokens: list[Any], line_count: int, text: str) -> str | N
 
 
 def _demote_headings(lines: list[str], tokens: list[Any], floor: int) -> list[str]:
-    """Headings of a section body, pushed down to at least `floor`; line count kept."""
+    """Headings of a section body, pushed down to at least `floor`, each under the
+    one it was under (`_levels`); line count kept."""
     lines = list(lines)
+    levels = _levels(tokens, floor)
     for token in tokens:
         if token.type != "heading_open" or not token.map:
             continue
-        level = max(int(token.tag[1:]), floor)
+        level = levels[int(token.tag[1:])]
         start, end = token.map
         prefix_match = _PREFIX.match(lines[start])
         cut = prefix_match.end() if prefix_match else 0
@@ -233,6 +235,18 @@ def _demote_headings(lines: list[str], tokens: list[Any], floor: int) -> list[st
         for index in range(start + 1, end):
             lines[index] = lines[index][: _prefix_end(lines[index])].rstrip()
     return lines
+
+
+def _levels(tokens: list[Any], floor: int) -> dict[int, int]:
+    """Each heading level of a text → its level in the report. A text whose
+    headings all sit at `floor` or deeper keeps them; otherwise the levels it
+    uses are renumbered from `floor` in order, so an imported `## Summary` over
+    `### Achievements` becomes `###` over `####`, not two `###` (levels the
+    author skipped are closed up, keeping what Markdown can show: six)."""
+    used = sorted({int(t.tag[1:]) for t in tokens if t.type == "heading_open"})
+    if not used or used[0] >= floor:
+        return {level: level for level in range(1, 7)}
+    return {level: min(6, floor + rank) for rank, level in enumerate(used)}
 
 
 def _prefix_end(line: str) -> int:
