@@ -10,7 +10,11 @@ linear, as `render --all`'s) and the command's own peak memory (max RSS, wait4).
   manifest, the signature index and the related map removed before the run.
 - The related map from nothing: the signature index warm (made untimed before the
   run), the map's cache removed; `related_map` timed inside the process, the
-  process's peak memory taken.
+  process's peak memory taken. Beside it, untimed and without a budget, how many
+  pairs of sessions share a root-cause file: each such pair reaches the threshold
+  by that file alone, so a session's row has that many candidates at least — in
+  these journals (words, files and titles from small vocabularies) they grow with
+  the square of the journal, which the map's time cannot wholly escape.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import synth
@@ -37,13 +42,21 @@ BUDGET_FROM = 10000
 """The memory budget applies from this size (the issue's)."""
 RENDER = f"render --all from nothing, sessions of {EVENTS} events"
 RELATED = f"related map from nothing (signature index warm), {EVENTS} events"
+_PAIRS = ("pairs", "pairs")
+"""The figure of the pairs' row: the scenario's `pairs`, counted."""
 _STATE_FILES = ("render-index.json", "related-index.json", "related-map.json")
 _RELATED = (
     "import json, time; from journal.store.sessions import Journal; "
     "from journal.insight.relatedmap import related_map; j = Journal.open(); "
     "t = time.perf_counter(); rows = related_map(j); "
-    "print(json.dumps({'seconds': time.perf_counter() - t, 'rows': len(rows)}))"
+    "seconds = time.perf_counter() - t; "
+    "from collections import Counter; from journal.insight.sigindex import records; "
+    "df = Counter(r for x in records(j).values() "
+    "for r in set(x['features']['root_files'])); "
+    "pairs = sum(n * (n - 1) // 2 for n in df.values()); "
+    "print(json.dumps({'seconds': seconds, 'rows': len(rows), 'pairs': pairs}))"
 )
+PAIRS = "pairs of sessions sharing a root-cause file (untimed: the rows' candidates)"
 _FEATURES = (
     "from journal.store.sessions import Journal; "
     "from journal.insight.sigindex import refresh; refresh(Journal.open())"
@@ -78,7 +91,11 @@ def add_scale(bench: Bench, count: int) -> None:
         data = json.loads(ran.stdout)
         if data["rows"] != count:
             raise RuntimeError(f"related map of {count} sessions: {data}")
-        return {"seconds": float(data["seconds"]), "rss_kib": float(ran.max_rss_kib)}
+        return {
+            "seconds": float(data["seconds"]),
+            "rss_kib": float(ran.max_rss_kib),
+            "pairs": float(data["pairs"]),
+        }
 
     bench.add(f"scale-related:{count}", related, 1, reset=features_only, warm_up=False)
 
@@ -104,6 +121,7 @@ def scale_rows(
             budget = at_most(1.2, "linear")
             series.append(Row(name, size, found, label, linear, budget=budget))
         rows += with_growth(series)
+    rows += with_growth(_pairs_rows(counts, figure))
     memory = Budget(PEAK_KIB, "median", "≤ 1 GiB")
     python_rss = figure("python", "rss_kib", "KiB")
     for count in counts:
@@ -119,4 +137,20 @@ def scale_rows(
                 budget=budget,
             )
         )
+    return rows
+
+
+def _pairs_rows(counts: list[int], figure: Callable[..., Figure]) -> list[Row]:
+    """How many pairs share a root-cause file at each size, against linear growth
+    from the size before: no budget, the reason the related map's rows grow."""
+    rows: list[Row] = []
+    for before, count in zip([None, *counts], counts, strict=False):
+        found = replace(figure(f"scale-related:{count}", *_PAIRS), peak_kib=None)
+        if before is None:
+            rows.append(Row(PAIRS, f"{count:,} sessions", found, "—", found))
+            continue
+        previous = figure(f"scale-related:{before}", *_PAIRS).median
+        linear = Figure(previous * count / before, None, "pairs")
+        label = f"{count / before:g} × {before:,} sessions"
+        rows.append(Row(PAIRS, f"{count:,} sessions", found, label, linear))
     return rows

@@ -30,7 +30,7 @@ COLUMNS = (
 
 @dataclass(frozen=True)
 class Figure:
-    """A median and its spread, in seconds (or KiB for memory)."""
+    """A median and its spread, in seconds (or KiB for memory, or a count of pairs)."""
 
     median: float
     spread: float | None
@@ -49,6 +49,8 @@ class Figure:
         value = self.median if value is None else value
         if self.unit == "KiB":
             return f"{value / 1024:.1f} MiB"
+        if self.unit == "pairs":
+            return f"{value:,.0f} pairs"
         return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
 
 
