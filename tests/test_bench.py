@@ -66,7 +66,9 @@ def test_the_bench_prints_one_well_formed_table() -> None:
         _, _, median, _, growth, _, ratio, budget, holds, peak = row
         float(ratio)
         assert peak == "—" or peak.endswith(" MiB"), row
-        assert median.endswith((" ms", " s", " MiB")), row
+        # A time, a memory, or (the scale group's candidates) a count of pairs.
+        counted = row[0].startswith("pairs of sessions")
+        assert median.endswith(" pairs" if counted else (" ms", " s", " MiB")), row
         assert growth == "—" or growth.endswith("×"), row
         assert holds == ("—" if budget == "—" else holds), row
         assert holds in ({"—"} if budget == "—" else {"yes", "NO"}), row
