@@ -155,7 +155,8 @@ def _human(result: Any, *, offline: bool) -> str:
     where = result.index.as_uri() if offline else str(result.index)
     return (
         f"site: {where}\n"
-        f"{generated.sessions} sessions, {generated.pages} pages "
+        f"{generated.sessions} session{'' if generated.sessions == 1 else 's'}, "
+        f"{generated.pages} pages "
         f"(generated in {generated.seconds:.2f} s, built by {result.builder} "
         f"in {result.build_seconds:.2f} s)"
     )
