@@ -444,6 +444,26 @@ def test_import_redacts_every_secret(cli: Cli, tmp_path: Path) -> None:
     _assert_no_secret_on_disk(cli.root, SECRETS)
 
 
+def test_a_secret_written_again_and_again_never_becomes_a_fact(
+    cli: Cli, tmp_path: Path
+) -> None:
+    # Out of its `DB_PASSWORD=` no redaction rule would know the bare word, so the
+    # facts are read from the report once redacted.
+    secret = "MossGlenVale"
+    report = tmp_path / "leak.md"
+    report.write_text(
+        "# Leak\n\n## Summary\n\nThe Kestrel job ran with DB_PASSWORD="
+        f"{secret} set.\nAgain DB_PASSWORD={secret} on the Kestrel host, and\n"
+        f"once more DB_PASSWORD={secret} before Kestrel stopped.\n",
+        encoding="utf-8",
+    )
+    cli.ok("import", str(report))
+    disk = b"".join(
+        p.read_bytes() for p in (cli.root / "sessions").rglob("*") if p.is_file()
+    )
+    assert b"Kestrel" in disk and secret.encode() not in disk
+
+
 def test_no_redact_opts_out_per_command(
     cli: Cli, session_id: str, tmp_path: Path
 ) -> None:

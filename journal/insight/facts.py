@@ -11,9 +11,10 @@ Standard library only.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
+
+from journal.insight.servicenames import GENERIC, NAME_RE, Names
 
 KINDS = ("services", "errors", "hosts", "files", "refs")
 MAX_LENGTH = 200
@@ -115,47 +116,22 @@ _SERVICE_SECTIONS = re.compile(
     r"systems?)\s+(?:affected|impacted)\b",
     re.IGNORECASE,
 )
+_PEOPLE_SECTIONS = re.compile(
+    r"\b(?:at+endees|participants|people|responders|involved|on-call|authors?)\b",
+    re.IGNORECASE,
+)
 _SERVICE_KEYS = re.compile(
     r"^\s*[-*]?\s*\**(?:affected |impacted )?(?:services?|components?|systems?|"
     r"products?)\**\s*:\s*\**\s*(.+)$",
     re.IGNORECASE,
-)
-_NAME_RE = re.compile(
-    r"(?<![\w/.@-])(`[A-Za-z][\w.-]{1,40}`|[A-Z][a-z]+[A-Z]\w*|[A-Z]{3,}[a-z]?\d*|"
-    r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+|[A-Z][a-z]{2,})(?![\w/@])"
 )
 _JSON_FIELD_RE = re.compile(r'"(message|msg|error|err)"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _PROSE_END = re.compile(
     r"\.\s|;\s|`|\s[—–-]\s|\s(?:and|but|which|while|so|then|until|after|when|"
     r"because|since)\s"
 )
-_LOWER_RE = re.compile(r"\b[a-z][a-z]+\b")
-_PLAIN_RE = re.compile(r"[A-Z][a-z]+")
-_COMPOUND_RE = re.compile(
-    r"[a-z]+(?:-[a-z]+)*-(?:[a-z]+(?:ed|ing|over|up|out|off|in|on|of|level|life)|"
-    r"of-[a-z]+)|(?:de|re|pre|non|self|end|well|right|up)-[a-z]+"
-)
 _HEADING_RE = re.compile(r"^\s*#{1,6}\s+(.*?)\s*#*\s*$")
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
-_GENERIC_WORDS = """
-    the this that these those there then than when what which while where who why how
-    after before during since until once also and but for from into onto with without
-    over under about above below between within across some many most more much other
-    our we they their them its his her you your all any each every both either neither
-    not now here only just very yes was were are is be been being has have had will
-    would could should may might must can cannot did does done due per via out off
-    january february march april may june july august september october november
-    december jan feb mar apr jun jul aug sep sept oct nov dec
-    monday tuesday wednesday thursday friday saturday sunday today yesterday
-    summary timeline impact root cause resolution recovery action actions items item
-    lessons learned contributing factors detection trigger attendees stats category
-    time date event events issue issues incident incidents postmortem post mortem
-    team teams customer customers user users people engineer engineers support
-    note notes update updated upgrade change changes fix fixed fixes rollback
-    error errors failure failures problem problems outage downtime alert alerts
-    utc cet cest pst pdt est edt gmt am pm tbd todo wip yes no none n/a ok
-    """
-_GENERIC = frozenset(_GENERIC_WORDS.split())
 
 
 def report_facts(text: str) -> dict[str, Any]:
@@ -164,7 +140,7 @@ def report_facts(text: str) -> dict[str, Any]:
     found = _Found()
     section = None
     in_fence = False
-    service_block = False
+    service_block = people = False
     for number, line in enumerate(text.split("\n"), start=1):
         if _FENCE_RE.match(line):
             in_fence = not in_fence
@@ -173,11 +149,13 @@ def report_facts(text: str) -> dict[str, Any]:
         if heading:
             section = heading[1][:60]
             service_block = bool(_SERVICE_SECTIONS.match(line))
+            people = bool(_PEOPLE_SECTIONS.search(heading[1]))
             found.line(heading[1], f"line {number} (heading)")
+            found.names.heading(heading[1])
             continue
         where = f"line {number}" + (f" ({section})" if section else "")
         found.line(line, where, prose=not in_fence)
-        if not in_fence:
+        if not (in_fence or people):  # attendees are people, not services
             found.services_of(line, where, in_block=service_block)
     return found.result()
 
@@ -199,9 +177,7 @@ class _Found:
 
     def __init__(self) -> None:
         self.items: dict[str, dict[str, str | None]] = {k: {} for k in KINDS}
-        self.names: Counter[str] = Counter()
-        self.name_where: dict[str, str | None] = {}
-        self.lower: set[str] = set()
+        self.names = Names()
 
     def add(self, kind: str, value: str, where: str | None) -> None:
         value = " ".join(value.split()).strip(" .,;:")[:MAX_LENGTH]
@@ -253,7 +229,7 @@ class _Found:
         if self._may(bare, ("cluster",)):
             for match in _CLUSTER_RE.finditer(bare):
                 name = match[1] or match[2]
-                if name.lower() not in _NOT_CLUSTERS and name.lower() not in _GENERIC:
+                if name.lower() not in _NOT_CLUSTERS and name.lower() not in GENERIC:
                     self.add("hosts", f"cluster {name}", where)
 
     def _errors(self, line: str, where: str | None, *, prose: bool) -> None:
@@ -311,25 +287,20 @@ class _Found:
             text = keyed[1] if keyed else re.sub(r"^\s*[-*+]\s+", "", line)
             for part in re.split(r",|;|\band\b", text):
                 name = part.strip(" *`_.[]'\"").split(" (")[0].strip()
-                if 1 < len(name) <= 40 and name.lower() not in _GENERIC:
+                if 1 < len(name) <= 40 and name.lower() not in GENERIC:
                     self.add("services", name, where)
             return
-        bare = _URL_RE.sub(" ", line)
-        self.lower.update(_LOWER_RE.findall(bare))
-        for match in _NAME_RE.finditer(bare):
+        bare = self.names.prose(_URL_RE.sub(" ", line))
+        for match in NAME_RE.finditer(bare):
             name = match[1].strip("`")
-            if _sentence_start(bare, match.start()) and not match[1].startswith("`"):
-                continue
-            if (
-                name.lower() in _GENERIC
+            if not (
+                name.lower() in GENERIC
                 or len(name) < 3
                 or _FILE_RE.fullmatch(name)
                 or _K8S_RE.fullmatch(name)
                 or _EXC_RE.fullmatch(name)
             ):
-                continue
-            self.names[name] += 1
-            self.name_where.setdefault(name, where)
+                self.names.mention(match, bare, where)
 
     def result(self) -> dict[str, Any]:
         self._repeated_names()
@@ -347,31 +318,13 @@ class _Found:
 
     def _repeated_names(self) -> None:
         """Names the report itself repeats are what it is about (Flux, KIAM,
-        kafka-exporter); one mention is a passing word."""
-        folded: Counter[str] = Counter()
-        shown: dict[str, str] = {}
-        for name, count in self.names.items():
-            folded[name.lower()] += count
-            shown.setdefault(name.lower(), name)
+        kafka-exporter), unless `servicenames` tells they are something else."""
         taken = {s.lower() for s in self.items["services"]}
-        for key, count in folded.most_common():
-            if count < 3 or len(self.items["services"]) >= LIMITS["services"]:
+        for name, where in self.names.services():
+            if len(self.items["services"]) >= LIMITS["services"]:
                 break
-            name = shown[key]
-            if key in taken or not _is_name(name, key, self.lower):
-                continue
-            self.add("services", name, self.name_where.get(name))
-
-
-def _is_name(name: str, key: str, lower: set[str]) -> bool:
-    if _PLAIN_RE.fullmatch(name) and key in lower:
-        return False  # a common word at a sentence's start, not a name
-    return not _COMPOUND_RE.fullmatch(key)  # an English compound (self-hosted)
-
-
-def _sentence_start(line: str, at: int) -> bool:
-    before = line[:at].rstrip(" *_\"'(")
-    return not before or before[-1] in ".:!?-|#>" or before.endswith("**")
+            if name.lower() not in taken:
+                self.add("services", name, where)
 
 
 def merged(*facts: dict[str, Any]) -> dict[str, list[str]]:

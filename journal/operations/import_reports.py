@@ -149,7 +149,10 @@ def _import_one(
     report = parse_report(text, source=str(path), timezone=journal.config.timezone)
     named = {**report.session, "imported_from": path.name}
     session, events, redacted = _scrubbed(
-        journal, _with_facts(named, text), report.events, redact
+        journal,
+        _with_facts(named, _clean(journal, text, redact)),
+        report.events,
+        redact,
     )
     session = {"schema": 1, **{k: v for k, v in session.items() if k != "schema"}}
     _fit_vocabulary(journal, session)
@@ -241,6 +244,15 @@ def _scrubbed(
     session, in_session = scrub(session, config=journal.config, redact=redact)
     events, in_events = scrub(events, config=journal.config, redact=redact)
     return session, events, len(in_session) + len(in_events)
+
+
+def _clean(journal: Journal, text: str, redact: bool) -> str:
+    """The report with its secrets redacted, for the facts: a fact is a bare word
+    taken out of its line (a password written twice could pass for a name), and out
+    of the `PASSWORD=` that stood before it no redaction rule would know it."""
+    from journal.operations.redact import scrub
+
+    return scrub(text, config=journal.config, redact=redact)[0]
 
 
 def _with_facts(session: dict[str, Any], text: str) -> dict[str, Any]:
