@@ -59,6 +59,8 @@ def features() -> dict[str, dict[str, Any]]:
 CORPUS = REPO.parent / "shared" / "corpus"
 LABELS = REPO / "tests" / "fixtures" / "related" / "corpus_pairs.json"
 MORE_LABELS = LABELS.with_name("corpus_pairs_more.json")
+WORK_SESSIONS = LABELS.with_name("work_sessions")
+WORK_LABELS = LABELS.with_name("work_sessions_pairs.json")
 
 
 def held_aside(a: str, b: str) -> bool:
@@ -131,32 +133,58 @@ def corpus_journal(corpus: Path, into: Path) -> dict[str, str]:
     return ids
 
 
-def evaluate_corpus(corpus: Path) -> dict[str, dict[str, dict[str, float]]]:
-    """The corpus labels scored on `journal related` of the imported reports: each
-    file of labels apart, so the first set's figures stay comparable."""
+def imported_map(
+    folder: Path,
+) -> tuple[dict[str, str], set[tuple[str, str]], float]:
+    """Every report of `folder` imported into a temporary journal: each report's path
+    (relative to `folder`) → its session id, the pairs `journal related` lists, and
+    the share of sessions with at least one."""
     from journal.insight.relatedmap import related_map
     from journal.store.sessions import Journal
 
-    with tempfile.TemporaryDirectory() as folder:
-        ids = corpus_journal(corpus, Path(folder))
-        rows = related_map(Journal.open(Path(folder)))
+    with tempfile.TemporaryDirectory() as temp:
+        ids = corpus_journal(folder, Path(temp))
+        rows = related_map(Journal.open(Path(temp)))
     listed = {(sid, r.id) for sid, found in rows.items() for r in found}
     coverage = sum(bool(found) for found in rows.values()) / len(rows)
+    return ids, listed, coverage
+
+
+def labelled_parts(
+    path: Path, ids: dict[str, str], listed: set[tuple[str, str]], coverage: float
+) -> dict[str, dict[str, float]]:
+    """The labels of `path` scored on `listed`: the tuning part, the held-aside part
+    and all of them."""
+    labels = json.loads(path.read_text(encoding="utf-8"))["pairs"]
+    parts = {}
+    for name, part in (("tuning", False), ("held aside", True), ("all", None)):
+        labelled = [
+            (ids[p["a"]], ids[p["b"]], p["related"])
+            for p in labels
+            if part is None or held_aside(p["a"], p["b"]) == part
+        ]
+        parts[name] = {**score(labelled, listed), "coverage": coverage}
+    return parts
+
+
+def evaluate_corpus(corpus: Path) -> dict[str, dict[str, dict[str, float]]]:
+    """The corpus labels scored on `journal related` of the imported reports: each
+    file of labels apart, so the first set's figures stay comparable."""
+    ids, listed, coverage = imported_map(corpus)
     result = {}
     for collection, path in (("corpus", LABELS), ("corpus, more labels", MORE_LABELS)):
-        if not path.is_file():
-            continue
-        labels = json.loads(path.read_text(encoding="utf-8"))["pairs"]
-        parts = {}
-        for name, part in (("tuning", False), ("held aside", True), ("all", None)):
-            labelled = [
-                (ids[p["a"]], ids[p["b"]], p["related"])
-                for p in labels
-                if part is None or held_aside(p["a"], p["b"]) == part
-            ]
-            parts[name] = {**score(labelled, listed), "coverage": coverage}
-        result[collection] = parts
+        if path.is_file():
+            result[collection] = labelled_parts(path, ids, listed, coverage)
     return result
+
+
+def evaluate_work_sessions(
+    folder: Path = WORK_SESSIONS, labels: Path = WORK_LABELS
+) -> dict[str, dict[str, float]]:
+    """The work-session labels scored on `journal related` of the imported reports
+    (coverage: of the 24 reports, how many have a related one)."""
+    ids, listed, coverage = imported_map(folder)
+    return labelled_parts(labels, ids, listed, coverage)
 
 
 def _with_rapidfuzz() -> dict[str, float] | None:
@@ -193,6 +221,7 @@ def main(argv: list[str]) -> int:
     }
     if corpus.is_dir():
         figures.update(evaluate_corpus(corpus))
+    figures["work sessions"] = evaluate_work_sessions()
     if "--json" in argv:
         print(json.dumps(figures, indent=1))
         return 0

@@ -205,6 +205,37 @@ def test_the_corpus_labels_on_the_tuning_part() -> None:
     assert figures["all"]["coverage"] >= 0.4
 
 
+def test_the_work_session_labels_name_every_report_and_keep_the_rule() -> None:
+    """The labels bench/related_quality.py scores the work sessions on: every file
+    they name is there, every report is in a pair, the held-aside flag each pair
+    carries is the rule's, and there are at least as many unrelated pairs as related
+    (the brief's shape, so a tool listing everything cannot look good)."""
+    labels = json.loads(related_quality.WORK_LABELS.read_text(encoding="utf-8"))
+    reports = {p.name for p in related_quality.WORK_SESSIONS.glob("*.md")}
+    named = {p[k] for p in labels["pairs"] for k in ("a", "b")}
+    assert len(reports) == 24 and named == reports
+    assert all(
+        p["held_aside"] == related_quality.held_aside(p["a"], p["b"])
+        for p in labels["pairs"]
+    )
+    related = sum(p["related"] for p in labels["pairs"])
+    assert related and len(labels["pairs"]) - related >= related
+    keys = [tuple(sorted((p["a"], p["b"]))) for p in labels["pairs"]]
+    assert len(set(keys)) == len(keys)
+
+
+def test_the_work_sessions_are_imported_and_scored_in_three_parts() -> None:
+    """Every report imports (else the bench stops), and each part scores its own
+    share of the labels."""
+    parts = related_quality.evaluate_work_sessions()
+    labels = json.loads(related_quality.WORK_LABELS.read_text(encoding="utf-8"))
+    held = sum(p["held_aside"] for p in labels["pairs"])
+    assert parts["all"]["pairs"] == len(labels["pairs"])
+    assert parts["held aside"]["pairs"] == held
+    assert parts["tuning"]["pairs"] == len(labels["pairs"]) - held
+    assert 0 < parts["all"]["coverage"] <= 1
+
+
 def test_a_title_that_carries_on_another_is_related(cli: Cli) -> None:
     cli.ok("new", "Checkout outage", "--at", "2025-11-04T01:00:00+00:00")
     cli.ok("new", "Checkout outage, part 2", "--at", "2025-11-06T01:00:00+00:00")
