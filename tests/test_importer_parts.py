@@ -212,6 +212,12 @@ def test_titles_statuses_severities() -> None:
     assert status_of("Resolved") == "resolved"
     assert status_of("in progress") == "in-progress"
     assert status_of("whatever") is None
+    # A status word said not to hold is none; the one before it stands.
+    assert status_of("IN PROGRESS - builds locally, not deployed") == "in-progress"
+    assert status_of("Not yet resolved") is None
+    assert status_of("PARTIALLY RESOLVED - monitoring") == "monitoring"
+    assert status_of("Partially resolved") is None
+    assert status_of("Resolved, not closed") == "resolved"
     assert severity_of("CRITICAL - Complete production failure") == "critical"
     assert severity_of("SEV-2") == "high"
     assert severity_of("none given") is None

@@ -36,6 +36,12 @@ _STATUSES = {
 }  # fmt: skip
 _STATUS = re.compile(r"\b(" + "|".join(map(re.escape, _STATUSES)) + r")\b", re.I)
 _SEGMENTS = re.compile(r"\s+[-–—/|→]\s+|\s*->\s*")
+_DENIED = re.compile(
+    r"\b(?:not|never|no|nor|yet to be|partially|partly|half)(?:\s+(?:yet|been|be|"
+    r"fully|quite))*\s*$",
+    re.IGNORECASE,
+)
+"""Words right before a status word that say it does not (wholly) hold."""
 _DATE_FORMATS = (
     "%Y-%m-%d",
     "%Y/%m/%d",
@@ -73,11 +79,13 @@ def severity_of(text: str) -> str | None:
 
 
 def status_of(text: str) -> str | None:
-    """The lifecycle word of a status: `FIX DEPLOYED - VALIDATING` → validating."""
+    """The lifecycle word of a status: `FIX DEPLOYED - VALIDATING` → validating.
+    A word said not to hold (`not deployed`, `partially resolved`) is no status:
+    `IN PROGRESS - builds locally, not deployed` → in-progress."""
     for segment in reversed(_SEGMENTS.split(text)):
-        match = _STATUS.search(segment)
-        if match:
-            return _STATUSES[match[1].lower()]
+        for match in _STATUS.finditer(segment):
+            if not _DENIED.search(segment[: match.start()]):
+                return _STATUSES[match[1].lower()]
     return None
 
 
