@@ -132,6 +132,23 @@ def test_reasons_say_what_is_shared() -> None:
     assert "same root-cause file backend/app/billing/invoice.py" in invoice[0].reasons
 
 
+def test_tags_an_import_made_of_a_status_count_for_nothing() -> None:
+    from journal.insight.related import Ranker
+
+    features = related_quality.features()
+    a, b = "2025-04-15-invoice-totals", "2025-01-04-sqlalchemy-mapper"
+    before = Ranker(features).compare(a, b).score
+    for sid in (a, b):  # both "deployed", both "sev2": how they ended, not what
+        features[sid] = {**features[sid], "tags": ["status:deployed", "severity:sev2"]}
+    after = Ranker(features).compare(a, b)
+    assert after.score == before
+    assert not any("status:" in r or "severity:" in r for r in after.reasons)
+    # A tag the team chose still counts.
+    features[a] = {**features[a], "tags": ["billing"]}
+    features[b] = {**features[b], "tags": ["billing"]}
+    assert Ranker(features).compare(a, b).score == before + 1.0
+
+
 # --- the command line: related, seen before ----------------------------------------
 
 

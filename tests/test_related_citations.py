@@ -30,6 +30,23 @@ def test_names_come_from_the_file_name_and_the_title() -> None:
         "session:40",
         "file:s11b",
     ]
+    # A file named by its session names it too; a file numbered in order, when
+    # nothing else numbers it (not a day or a year).
+    assert names("SQLAlchemy fix", "session-8-sqlalchemy-fix.md") == [
+        "session:8",
+        "file:session-8-sqlalchemy-fix",
+    ]
+    assert "session:7" in names("Monitoring", "SESSION_7_PRODUCTION_MONITORING.md")
+    assert names("Backfill", "07-invoice-backfill.md") == [
+        "session:7",
+        "file:07-invoice-backfill",
+    ]
+    assert names("Session 12: Backfill", "07-backfill.md") == [
+        "session:12",
+        "file:07-backfill",
+    ]
+    assert names("Phone lost", "04-25-phone.md") == ["file:04-25-phone"]
+    assert names("Outage", "2024-03-07-outage.md") == ["file:2024-03-07-outage"]
     # Short codes are names of things, not incident ids.
     assert names("EC2 outage", None) == []
     assert names("HTTP2 errors", None) == []
@@ -46,6 +63,10 @@ def test_citations_are_found_in_every_shape_and_the_own_names_left_out() -> None
     assert {"session:7", "session:3", "session:5"} <= set(found)
     assert "session:4" not in found
     assert "file:2023-01-31-negative values" in found
+    # A report's file named without a link cites it too; a URL's page does not.
+    said = "Update SESSION_7_PRODUCTION_MONITORING.md and docs/runbooks/db.md first."
+    assert cites([said]) == ["file:session_7_production_monitoring", "file:db"]
+    assert cites(["see https://example.com/wiki/page.md"]) == []
     # A range too long to be a list of sessions names its first only.
     assert cites(["Sessions 2 to 900"]) == ["session:2"]
     assert cites(["runs on EC2 and HTTP2, exit code 137"]) == []

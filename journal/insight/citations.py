@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote
 
 _CODE = r"[A-Z]{2,10}[-_]?\d{3,}(?:[-_]\d+)*"
@@ -24,6 +24,11 @@ are not ids), then more digit groups: `PM2019-009`, `INC-1234`, `SEV_0042`."""
 _LEADING_CODE_RE = re.compile(rf"^\s*({_CODE})(?![\w-])")
 _CODE_RE = re.compile(rf"(?<![\w-])({_CODE})(?![\w-])")
 _SESSION_NAME_RE = re.compile(r"^\s*session\s+(\d{1,5})\b", re.IGNORECASE)
+_SESSION_FILE_RE = re.compile(r"^\s*session[\s_-]*#?(\d{1,5})(?!\d)", re.IGNORECASE)
+"""A file named by its session: `session-8-sqlalchemy-fix`, `SESSION_7_MONITORING`."""
+_NUMBERED_FILE_RE = re.compile(r"^(\d{1,3})[-_ ](?!\d)")
+"""A file numbered in order, `07-invoice-backfill`: the author's session 7 when
+nothing else numbers it (not `04-25-…`, a day, nor `2024-…`, a year)."""
 _SESSION_CITE_RE = re.compile(
     # "Session 7", "Sessions 7-8", "session #7" — capitalised or with a `#`, and
     # no unit after the number: "this session 2 hours ago" names no session.
@@ -32,6 +37,8 @@ _SESSION_CITE_RE = re.compile(
     r"(?!\s*(?:h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?|days?|weeks?|times?|x)\b)"
 )
 _LINK_RE = re.compile(r"\]\(\s*<?([^()<>\s]+?\.(?:md|markdown))(?:#[^)\s]*)?>?\s*\)")
+_FILE_MENTION_RE = re.compile(r"(?<![\w.%/-])((?:[\w.-]+/)*[\w.-]+\.(?:md|markdown))\b")
+"""A report's file named in the text without a link: `SESSION_7_MONITORING.md`."""
 MAX_NAMED = 10
 """Sessions above which a name (an id, "Session N") is too shared to cite one."""
 _MAX_RANGE = 10
@@ -42,23 +49,27 @@ def names(
     title: str, imported_from: str | None, number: int | None = None
 ) -> list[str]:
     """What other reports may call this one: the incident id leading its file name
-    or title (`id:PM2019-009`), "Session N" by its `number` or by a title that
-    still says it (`session:7`: import takes a report's "Session 7: …" as number 7
-    when the number is free, and keeps it in the title when not), and its file
-    name (`file:…`, without the extension)."""
+    or title (`id:PM2019-009`), "Session N" by its `number`, by a title that still
+    says it (`session:7`: import takes a report's "Session 7: …" as number 7 when
+    the number is free, and keeps it in the title when not) or by its file name
+    (`session-7-….md`; `07-….md` when nothing else numbers it), and its file name
+    (`file:…`, without the extension)."""
     found: list[str] = []
     stem = _stem(imported_from) if imported_from else None
-    for text in (stem, title):
+    for text, authors_re in ((stem, _SESSION_FILE_RE), (title, _SESSION_NAME_RE)):
         if not text:
             continue
         code = _LEADING_CODE_RE.match(text)
         if code:
             found.append(f"id:{_normal(code[1])}")
-        authors = _SESSION_NAME_RE.match(text)
+        authors = authors_re.match(text)
         if authors:
             found.append(f"session:{int(authors[1])}")
     if number is not None:
         found.append(f"session:{number}")
+    numbered = _NUMBERED_FILE_RE.match(stem) if stem else None
+    if numbered and not any(name.startswith("session:") for name in found):
+        found.append(f"session:{int(numbered[1])}")
     if stem:
         found.append(f"file:{stem.lower()}")
     return list(dict.fromkeys(found))
@@ -79,7 +90,7 @@ def cites(texts: Iterable[str], own: Iterable[str] = ()) -> list[str]:
                 last = first
             for number in range(first, last + 1):
                 found[f"session:{number}"] = None
-        for match in _LINK_RE.finditer(text):
+        for match in (*_LINK_RE.finditer(text), *_FILE_MENTION_RE.finditer(text)):
             target = unquote(match[1]).replace("\\", "/").rsplit("/", 1)[-1]
             found[f"file:{_stem(target).lower()}"] = None
     for name in own:
@@ -97,6 +108,14 @@ def shown(name: str) -> str:
     return value
 
 
+class Cited(NamedTuple):
+    """How two reports name one another: the reason in words, and whether the
+    name was met only in passing (outside the citing report's title and summary)."""
+
+    reason: str
+    in_passing: bool
+
+
 class Citations:
     """Which sessions go by each name and which cite it, over a journal's features
     (`names` and `cites` of `insight/features.py`)."""
@@ -108,29 +127,31 @@ class Citations:
         for sid, f in features.items():
             for name in f.get("names", ()):
                 self.named.setdefault(name, []).append(sid)
-            for name in f.get("cites", ()):
+            for name in (*f.get("cites", ()), *f.get("mentions", ())):
                 self.citing.setdefault(name, []).append(sid)
 
-    def reason(self, fa: dict[str, Any], fb: dict[str, Any]) -> str | None:
+    def reason(self, fa: dict[str, Any], fb: dict[str, Any]) -> Cited | None:
         """Why `fb` is related to `fa` by name, in words: `fa` cites it, it cites
         `fa`, or both hold one author's "Session N" (a file name is one report's:
-        two sharing it say nothing); none when no name ties them."""
+        two sharing it say nothing); none when no name ties them. A citation
+        from the title or summary first; one met elsewhere only `in_passing`."""
         mine, theirs = fa.get("names", ()), fb.get("names", ())
-        for words, held, cited in (
-            ("cites {}", theirs, fa.get("cites", ())),
-            ("cited by it as {}", mine, fb.get("cites", ())),
-            ("both {}", theirs, mine),
-        ):
-            for name in held:
-                if name in cited and self._clear(name, both=words == "both {}"):
-                    return words.format(shown(name))
+        for passing, key in ((False, "cites"), (True, "mentions")):
+            for words, held, cited in (
+                ("cites {}", theirs, fa.get(key, ())),
+                ("cited by it as {}", mine, fb.get(key, ())),
+                ("both {}", theirs, () if passing else mine),
+            ):
+                for name in held:
+                    if name in cited and self._clear(name, both=words == "both {}"):
+                        return Cited(words.format(shown(name)), passing)
         return None
 
     def partners(self, sid: str) -> set[str]:
         """Sessions `sid` cites, that cite it, or that share a name with it."""
         f = self.features[sid]
         found: set[str] = set()
-        for name in (*f.get("cites", ()), *f.get("names", ())):
+        for name in (*f.get("cites", ()), *f.get("mentions", ()), *f.get("names", ())):
             if self._clear(name):
                 found.update(self.named.get(name, ()))
         for name in f.get("names", ()):

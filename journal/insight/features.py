@@ -91,6 +91,9 @@ def session_features(
     facts = _facts(session, events, found)
     texts = _strings(session, events)
     own = names(session.title, session.imported_from, session.number)
+    # Where a report says what it carries on from: its title and summary. A name
+    # met anywhere else may be in passing ("after Session 8's deploy").
+    said = cites([session.title, session.summary or ""], own)
     return {
         "id": session_id,
         "title": " ".join(session.title.split()),
@@ -114,7 +117,8 @@ def session_features(
         "facts": facts,
         "previous": session.previous,
         "names": own,
-        "cites": cites(texts, own),
+        "cites": said,
+        "mentions": [name for name in cites(texts, own) if name not in said],
         "terms": term_counts(texts),
     }
 

@@ -40,6 +40,7 @@ WEIGHTS = {
     "title": 2.0,
     "ref": 4.0,
     "follows": 5.0,
+    "mention": 3.0,
     "fact": 4.0,
     "text": 13.0,
     "title_text": 3.0,
@@ -138,7 +139,9 @@ class Ranker:
         for entry in common_facts:
             kind, _, key = entry.removeprefix("fact:").partition(":")
             self._common_facts[kind] = self._common_facts.get(kind, frozenset()) | {key}
-        self.common = _common(features, self.changed) | common_facts
+        self.common = (
+            _common(features, self.changed) | common_facts | _outcome_tags(features)
+        )
 
     def related(self, session_id: str, *, limit: int = 10) -> list[Related]:
         """Other sessions related to `session_id`, best first."""
@@ -215,9 +218,15 @@ class Ranker:
 
     def _cited(self, a: str, b: str) -> list[tuple[str, float, str]]:
         """One report cites the other by a name it goes by, or both are parts of
-        one (`citations.Citations.reason`)."""
-        reason = self.citations.reason(self.features[a], self.features[b])
-        return [("follows", WEIGHTS["follows"], reason)] if reason else []
+        one (`citations.Citations.reason`). A name met only in passing, outside
+        the title and summary, weighs less than the threshold: it lists a pair
+        only with other evidence ("after Session 8's deploy" in a later report
+        on another problem)."""
+        cited = self.citations.reason(self.features[a], self.features[b])
+        if cited is None:
+            return []
+        weight = WEIGHTS["mention" if cited.in_passing else "follows"]
+        return [("follows", weight, cited.reason)]
 
     def extra_partners(
         self, sid: str, dots: dict[str, float] | None = None
@@ -410,6 +419,21 @@ def _common(
     limit = COMMON * len(features)
     common = {k.removeprefix("tag:") for k, n in counts.items() if n > limit}
     return frozenset(common)
+
+
+_OUTCOME_TAGS = ("status:", "severity:")
+"""Tags an import makes of a status or severity the journal does not know
+(`status:deployed`): how an incident ended or how bad it was, not what it was."""
+
+
+def _outcome_tags(features: dict[str, dict[str, Any]]) -> frozenset[str]:
+    """The journal's outcome tags: they count for nothing, as common ones do."""
+    return frozenset(
+        tag
+        for f in features.values()
+        for tag in f["tags"]
+        if tag.startswith(_OUTCOME_TAGS)
+    )
 
 
 def _short(text: str, limit: int = 100) -> str:
