@@ -85,6 +85,28 @@ def test_an_error_in_prose_ends_with_its_sentence() -> None:
     ]
 
 
+def test_a_program_names_errors_it_may_meet_not_errors_seen() -> None:
+    report = (
+        "The fix:\n\n```python\n"
+        "if not valid:\n"
+        '    raise HTTPException(status_code=400, detail="bad signature")\n'
+        "try:\n    charge()\nexcept OperationalError:\n    return 503\n"
+        "# see api/app/routes/billing.py:88\n```\n\n"
+        "What we saw:\n\n```python\nTraceback (most recent call last):\n"
+        '  File "api/app/db.py", line 12, in connect\n'
+        "psycopg2.OperationalError: could not connect to server\n```\n\n"
+        "```text\nValueError: amount must be positive\n```\n"
+    )
+    facts = report_facts(report)
+    assert facts["errors"] == [
+        "psycopg2.OperationalError: could not connect to server",
+        "ValueError: amount must be positive",
+    ]
+    # The program's files still count: where the fix went is a fact.
+    assert "api/app/routes/billing.py:88" in facts["files"]
+    assert "api/app/db.py:12" in facts["files"]
+
+
 def _import(cli: Cli, tmp_path: Path, name: str, text: str) -> str:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")

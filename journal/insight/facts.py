@@ -28,6 +28,16 @@ _EXC_RE = re.compile(
     r"[A-Z]\w*(?:Error|Exception))\b(?::[ \t]*([^\n]{0,160}))?"
 )
 _FRAME_RE = re.compile(r'File "([^"]+)", line (\d+)')
+_TRACE_END_RE = re.compile(r"^\s*(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception)\b:")
+"""The last line of a trace, `pkg.mod.SomeError: message`: no program's statement."""
+_SOURCE_LANG_WORDS = """
+    python py python3 javascript js jsx typescript ts tsx go golang java kotlin kt
+    scala rust rs ruby rb php c h cpp cc cxx c++ csharp cs swift elixir ex exs
+    erlang clojure haskell lua perl dart r julia
+    """
+_SOURCE_LANGS = frozenset(_SOURCE_LANG_WORDS.split())
+"""Fence languages of a program's source (not `text`, `console`, `bash`, `log`,
+`json`: what a command printed, where an error is one seen)."""
 _LOG_ERROR_RE = re.compile(
     r"(?:\bERROR\b[:\s]|\"level\":\s*\"ERROR\"|\bFATAL\b[:\s]|\bpanicked at\b)"
 )
@@ -139,11 +149,17 @@ def report_facts(text: str) -> dict[str, Any]:
     (`sources`): kinds in `KINDS`, empty kinds left out."""
     found = _Found()
     section = None
-    in_fence = False
+    in_fence = source = False
     service_block = people = False
     for number, line in enumerate(text.split("\n"), start=1):
-        if _FENCE_RE.match(line):
+        if fence := _FENCE_RE.match(line):
             in_fence = not in_fence
+            info = line[fence.end() :].strip().split(maxsplit=1)
+            source = in_fence and bool(info) and info[0].lower() in _SOURCE_LANGS
+            continue
+        where = f"line {number}" + (f" ({section})" if section else "")
+        if source:  # a program, not what it printed: errors only as a trace ends
+            found.source_line(line, where)
             continue
         heading = None if in_fence else _HEADING_RE.match(line)
         if heading:
@@ -153,7 +169,6 @@ def report_facts(text: str) -> dict[str, Any]:
             found.line(heading[1], f"line {number} (heading)")
             found.names.heading(heading[1])
             continue
-        where = f"line {number}" + (f" ({section})" if section else "")
         found.line(line, where, prose=not in_fence)
         if not (in_fence or people):  # attendees are people, not services
             found.services_of(line, where, in_block=service_block)
@@ -196,6 +211,18 @@ class _Found:
         self._errors(bare, where, prose=prose)
         if digits:  # a status code and an exit code are numbers
             self._codes(bare, where)
+        self._files(bare, where)
+        self._hosts(bare, where)
+
+    def source_line(self, line: str, where: str | None) -> None:
+        """A line of a program's source: `raise HTTPException(…)`, `return 404`,
+        `except OperationalError` name errors the code may meet, not ones seen,
+        so only a line a trace ends with (`ValueError: …`, pasted into the
+        block) is an error; its files, hosts and references count as anywhere."""
+        bare = _URL_RE.sub(" ", line)
+        self._refs(line, bare, where, digits=True)
+        if _TRACE_END_RE.match(line):
+            self._errors(bare, where, prose=False)
         self._files(bare, where)
         self._hosts(bare, where)
 
