@@ -107,6 +107,36 @@ def test_a_program_names_errors_it_may_meet_not_errors_seen() -> None:
     assert "api/app/db.py:12" in facts["files"]
 
 
+def test_files_keep_their_dot_and_a_library_is_none_of_the_teams() -> None:
+    facts = report_facts(
+        "Changed .github/workflows/web.yml and ./api/app/x.py:3.\n"
+        '  File "/usr/lib/python3.12/site-packages/weasyprint/__init__.py", line 252\n'
+        "then node_modules/vite/dist/node.js:88 and /srv/app/worker/pdf.py:9\n"
+    )
+    assert facts["files"] == [
+        ".github/workflows/web.yml",
+        "api/app/x.py:3",
+        "srv/app/worker/pdf.py:9",
+    ]
+
+
+def test_commits_and_pull_requests_in_the_shapes_reports_write_them() -> None:
+    facts = report_facts(
+        "**PR:** #19\n"
+        "**Commits:** `a41c752`, `d5dfd54`\n"
+        "- `9c1e2f0` the fix\n"
+        "Commit: 9B3A733A\n"
+        "digest sha256:`" + "ab12" * 16 + "`, build 1234567, `deadbeef`\n"
+    )
+    assert facts["refs"] == [
+        "PR #19",
+        "commit a41c752",
+        "commit d5dfd54",
+        "commit 9c1e2f0",
+        "commit 9b3a733a",
+    ]
+
+
 def _import(cli: Cli, tmp_path: Path, name: str, text: str) -> str:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from journal.insight.servicenames import GENERIC, NAME_RE, Names
+from journal.insight.signatures import clean_path
 
 KINDS = ("services", "errors", "hosts", "files", "refs")
 MAX_LENGTH = 200
@@ -77,13 +78,16 @@ _FILE_RE = re.compile(
 )
 _FILE_NAMES_RE = re.compile(r"\b(Dockerfile|Makefile|Jenkinsfile|Chart\.yaml)\b")
 _SHA_RE = re.compile(
-    r"\b(?:commit|sha|revert(?:s|ed)?|cherry-picked)\s+([0-9a-f]{7,40})\b"
+    # `commit 9b3a733`, `**Commits:** `9b3a733`, `a41c752``, `Commit: 9b3a733`
+    r"\b(?:commits?|sha|revert(?:s|ed)?|cherry-picked)\b[\s:*`]*([0-9a-f]{7,40})\b"
+    r"|(?<=`)([0-9a-f]{7,40})(?=`)",
+    re.IGNORECASE,
 )
 _REF_URL_RE = re.compile(
     r"github\.com/([\w.-]+/[\w.-]+)/(pull|issues|commit)/([0-9a-f]+)\b"
 )
 _REF_RE = re.compile(
-    r"\b(?:(PR|pull request|MR|merge request|issue|ticket)\s*#?\s*(\d{1,7})\b"
+    r"\b(?:(PR|pull request|MR|merge request|issue|ticket)[\s:*]*#?\s*(\d{1,7})\b"
     r"|([\w.-]+/[\w.-]+)#(\d{1,7})\b)",
     re.IGNORECASE,
 )
@@ -195,7 +199,9 @@ class _Found:
         self.names = Names()
 
     def add(self, kind: str, value: str, where: str | None) -> None:
-        value = " ".join(value.split()).strip(" .,;:")[:MAX_LENGTH]
+        # A leading dot is part of a name (`.github/…`, `.NET`); a trailing one ends
+        # the sentence.
+        value = " ".join(value.split()).strip(" ,;:").rstrip(".")[:MAX_LENGTH]
         found = self.items[kind]
         if value and value not in found and len(found) < LIMITS[kind]:
             found[value] = where
@@ -234,12 +240,15 @@ class _Found:
         framed = self._may(bare, ('File "',))
         if framed:
             for match in _FRAME_RE.finditer(bare):
-                self.add("files", f"{match[1].lstrip('./')}:{match[2]}", where)
+                if path := clean_path(match[1]):
+                    self.add("files", f"{path}:{match[2]}", where)
         if self._may(bare, (".",)):
             unframed = _FRAME_RE.sub(" ", bare) if framed else bare
             for match in _FILE_RE.finditer(unframed):
-                path = match[1].lstrip("./")
-                if "/" in path or match[2] or path.count(".") == 1:
+                # `./x`, `/x` as the repository names it, `.github/…` kept whole;
+                # an installed library's file (site-packages) is none of the team's.
+                path = clean_path(match[1])
+                if path and ("/" in path or match[2] or path.count(".") == 1):
                     line = f":{match[2]}" if match[2] else ""
                     self.add("files", path + line, where)
         if self._may(bare, ("file", "Chart")):
@@ -299,8 +308,9 @@ class _Found:
         if not digits:  # a commit kept has a digit; an issue or PR is a number
             return
         for match in _SHA_RE.finditer(bare):
-            if re.search(r"\d", match[1]) and re.search(r"[a-f]", match[1]):
-                self.add("refs", f"commit {match[1][:12]}", where)
+            sha = (match[1] or match[2]).lower()  # named, or a hex id in backticks
+            if re.search(r"\d", sha) and re.search(r"[a-f]", sha):
+                self.add("refs", f"commit {sha[:12]}", where)
         for match in _REF_RE.finditer(bare):
             if match[3]:
                 self.add("refs", f"{match[3]}#{match[4]}", where)
