@@ -132,3 +132,24 @@ def test_linked_worktrees_are_left_to_git(tmp_path: Path) -> None:
     git(root, "worktree", "add", "-q", str(tmp_path / "wt"))
     assert origin_from_files(tmp_path / "wt") is None
     assert origin_url(tmp_path / "wt") == "git@github.com:org/repo.git"
+
+
+def test_the_xdg_file_then_the_home_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _repo(tmp_path)
+    home, xdg = tmp_path / "home", tmp_path / "xdg"
+    (xdg / "git").mkdir(parents=True)
+    home.mkdir()
+    monkeypatch.delenv("GIT_CONFIG_GLOBAL")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(xdg))
+    (xdg / "git" / "config").write_text(
+        '[remote "origin"]\n\turl = https://github.com/xdg/one\n'
+    )
+    assert origin_from_files(root) == _git_says(root) == "https://github.com/xdg/one"
+    # git reads the home folder's file after XDG's: its value wins.
+    (home / ".gitconfig").write_text(
+        '[remote "origin"]\n\turl = https://github.com/home/one\n'
+    )
+    assert origin_from_files(root) == _git_says(root) == "https://github.com/home/one"

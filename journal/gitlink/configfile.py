@@ -26,6 +26,9 @@ _ENVIRONMENT = (
     "GIT_DISCOVERY_ACROSS_FILESYSTEM",
 )
 _TRUE = frozenset(("1", "true", "yes", "on"))
+_XDG_FILE = "git/config"
+"""The global file under `$XDG_CONFIG_HOME` (one string: only the seam names
+`"git"` alone, as a program)."""
 _HEADER = re.compile(r'\[([A-Za-z0-9-]+)(?: "([^"\\]*)")?\]')
 _KEY = re.compile(r"([A-Za-z][A-Za-z0-9-]*)[ \t]*=[ \t]*(.*)")
 _PLAIN_VALUE = re.compile(r'[^"\\#;]*')
@@ -102,9 +105,9 @@ def _global_xdg() -> Path | object | None:
         return _SKIP  # the only global file git reads then
     xdg = os.environ.get("XDG_CONFIG_HOME")
     if xdg is not None:
-        return Path(xdg) / "git" / "config" if xdg else None
+        return Path(xdg) / _XDG_FILE if xdg else None
     home = os.environ.get("HOME")
-    return Path(home) / ".config" / "git" / "config" if home else None
+    return Path(home) / ".config" / _XDG_FILE if home else None
 
 
 def _system() -> Path | object | None:
