@@ -204,4 +204,17 @@ def test_builders_read_the_remote_once(
     build = commit_url_builder(root)
     for _ in range(50):
         build(SHA)
+    assert calls == []  # a plain config file is read without git (configfile)
+    # A value the file reading leaves to git (quoted): git is asked, once.
+    git(root, "config", "remote.origin.url", "git@github.com:org/quoted.git")
+    config = root / ".git" / "config"
+    config.write_text(
+        config.read_text().replace(
+            " = git@github.com:org/quoted.git", ' = "git@github.com:org/quoted.git"'
+        )
+    )
+    build = commit_url_builder(root)
+    for _ in range(50):
+        build(SHA)
     assert calls == [["git", "config", "--get", "remote.origin.url"]]
+    assert build(SHA) == f"https://github.com/org/quoted/commit/{SHA}"

@@ -263,6 +263,82 @@ def test_a_part_keeps_its_headings_nesting_when_they_move_below_it() -> None:
     assert tags == ["h3", "h4", "h5", "h6", "h6", "h6"]
 
 
+# Links: safe ones whole, unsafe and broken ones, their parts apart, and what can
+# make a link elsewhere (a destination on the next line, a reference definition, a
+# title, brackets in code, a label over two lines).
+_LINK_PIECES = [
+    "[a](https://x.io/p?q=1&r=2#f)",
+    "[doc](runbook.md#step-2)",
+    "![i](img/a.png)",
+    "[up](../a.py)",
+    "[b](x)",
+    "[a](javascript:x)",
+    "[a](%6Aavascript:x)",
+    "[a](&#106;avascript:x)",
+    "[a](",
+    "](",
+    "](x)",
+    "](https://x)",
+    "][r]",
+    "[r]: ",
+    "[r]:",
+    "[r]",
+    "[a\nb]",
+    "[",
+    "]",
+    "(",
+    ")",
+    "javascript:x)",
+    "https://x)",
+    ' "t")',
+    "<",
+    ">",
+    "`",
+    "#",
+    ":",
+    "|",
+    "---",
+    "===",
+    "word",
+    " ",
+    "\n",
+    "\n\n",
+    "- ",
+    "> ",
+    "    ",
+    "\t",
+]
+LINKED = st.lists(st.sampled_from(_LINK_PIECES), max_size=10).map("".join)
+
+
+@given(LINKED)
+def test_block_shortcut_agrees_on_links(text: str) -> None:
+    _shortcut_agrees(text)
+
+
+def test_block_shortcut_leaves_unsafe_or_unusual_links_to_the_full_pass() -> None:
+    for text in (
+        "see [a](\njavascript:x)",  # CommonMark: a destination on the next line
+        "see [a](\nhttps://x)",
+        "[a][r]\n\n[r]: javascript:x",
+        "[a\nb]: javascript:x\n\n[a b]",
+        '[a](https://x "title")',
+        "[a](b:c)",
+        "`[a](b)` [c](javascript:x)",
+    ):
+        _shortcut_agrees(text)
+        assert blocks._shortcut(text, 3, False) is None, text
+
+
+def test_block_shortcut_takes_text_with_ordinary_links() -> None:
+    # Most reports' links look so: their text needs no Markdown parser.
+    text = "Raised the pool (see [the runbook](https://runbooks.example.com/pool)).\n"
+    text += "- [notes](notes/a.md#why) and ![graph](img/p99.png) `code`"
+    for floor, keep in ((None, False), (3, True), (3, False)):
+        assert blocks._shortcut(text, floor, keep) == text
+        assert blocks._escaped_block(text, floor, keep) == text
+
+
 def test_part_keeps_headings_below_the_part_but_no_tables_or_rules() -> None:
     out = blocks.part("## Why\n\ntext\n\n#### Deeper\n\n---\n\n| a |\n|---|", 3)
     tokens = MD.parse(out)

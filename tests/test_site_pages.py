@@ -559,3 +559,17 @@ def test_the_svg_timeline_holds_any_text_as_text(text: str) -> None:
     ]
     assert any(t.endswith(f"resolved — {flat}") for t in tooltips), tooltips
     assert sum(1 for el in root.iter() if el.tag.endswith("path")) == 2
+
+
+@given(st.text(alphabet=st.sampled_from([*"ab []()&<>\"'é\n;#"]), max_size=30))
+def test_chart_text_is_escaped_with_its_brackets(text: str) -> None:
+    import html
+
+    from journal.site.charts import escape
+
+    escaped = escape(text)
+    assert html.unescape(escaped) == text
+    assert not set("[]<>\"'") & set(escaped)
+    # The entities the pages have always held (their digests stay the same).
+    table = str.maketrans({"[": "&#91;", "]": "&#93;"})
+    assert escaped == html.escape(text, quote=True).translate(table)

@@ -14,7 +14,14 @@ from journal.errors import JournalError
 
 
 def origin_url(root: Path) -> str:
-    """`remote.origin.url`, which commit and file links point at; "" without one."""
+    """`remote.origin.url`, which commit and file links point at; "" without one.
+    Read from git's files when they say it plainly (`configfile`), else asked of
+    git."""
+    from journal.gitlink.configfile import origin_from_files
+
+    found = origin_from_files(root)
+    if found is not None:
+        return found
     from journal.gitlink.shell import run_git
 
     try:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from journal.errors import NotFoundError, UsageError
 from journal.gitlink.shell import run_git, run_git_raw
@@ -20,8 +19,7 @@ _REV_HINT = "give a commit SHA, a branch, a tag, or a range such as main..HEAD"
 _RECORD_END = "\x1e"
 
 
-@dataclass(frozen=True)
-class Commit:
+class Commit(NamedTuple):
     """What the journal records about one commit."""
 
     sha: str

@@ -8,7 +8,7 @@ over SSH (`git@host:path`, `ssh://…`) or HTTPS; a `web_url` pattern with `{sha
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote, urlsplit
 
 _SCP_LIKE = re.compile(r"^(?:[^@/]+@)?(?P<host>[^:/]+):(?P<path>[^/].*)$")
@@ -16,8 +16,7 @@ _LINES = re.compile(r"^(?P<file>.+?):(?P<start>\d+)(?:-(?P<end>\d+))?$")
 _GITEA_HOSTS = ("codeberg.org", "gitea.com")
 
 
-@dataclass(frozen=True)
-class Remote:
+class Remote(NamedTuple):
     """Where a repository lives on the web: `https://{host}/{path}` and its forge."""
 
     host: str

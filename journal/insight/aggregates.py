@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from journal.store.sessions import Journal
 from journal.when import iso_or_none
@@ -26,8 +25,7 @@ FIGURES = (
 PERCENTILES = (90, 95)
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """Which sessions count: whose first moment (`started` or an earlier,
     back-filled event) is at or after `since`, with any of `tags`, with any of
     `severities` (empty = no condition)."""
@@ -49,8 +47,7 @@ class Selection:
         return _first(session_id, metrics, tz=tz) >= self.since
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     """The fields of a session that `stats` shows and selects on."""
 
     number: int | None
@@ -72,8 +69,7 @@ class Facts:
         )
 
 
-@dataclass(frozen=True)
-class SessionFigures:
+class SessionFigures(NamedTuple):
     session_id: str
     session: Facts
     metrics: Metrics
@@ -100,8 +96,7 @@ class SessionFigures:
         return row
 
 
-@dataclass(frozen=True)
-class Stats:
+class Stats(NamedTuple):
     sessions: list[SessionFigures]
     skipped: list[tuple[str, str]]
     """Sessions that could not be read (so not counted): (id, the error)."""

@@ -4,7 +4,6 @@ and validation errors use it to suggest the field that was meant."""
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 import msgspec
@@ -43,6 +42,8 @@ def dotted(path: list[str | int]) -> str:
 
 
 def suggest(key: str, known: list[str]) -> str:
+    import difflib  # only for a mistake: every session load imports this module
+
     close = difflib.get_close_matches(key, known, n=1)
     if close:
         return f"did you mean {close[0]!r}?"

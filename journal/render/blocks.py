@@ -15,6 +15,7 @@ from typing import Any
 from journal.render.escape import (
     _HTML_START,
     _PUNCT,
+    _SAFE_DESTINATION,
     _defuse_links,
     _segments,
     normalize,
@@ -37,6 +38,11 @@ _INDENTED = re.compile(r"^[ \t*+>.):\d-]*?(?: {4}|\t)", re.MULTILINE)
 _MARKS_ONLY = re.compile(r"^[ \t*_=+>.):\d-]*[-*_=][ \t*_=+>.):\d-]*$", re.MULTILINE)
 # What a link or image may point at once it is Markdown (see escape._defuse_links).
 _SAFE_HREF = re.compile(r"^(?:https?:|mailto:|[^:]*(?:[/?#]|$))", re.IGNORECASE)
+# The end of an inline link whose destination, written at once after `(` and closed
+# at once by `)`, is a web address or a path without a colon, space, parenthesis,
+# `;` or backslash: markdown-it makes it an href `_SAFE_HREF` accepts (it only
+# percent-encodes), and no character in it starts a block where it stands.
+_LINK_END = re.compile(r"\]\((?:https?://)?[\w/.~?#=&%+-]+\)")
 
 
 def block(
@@ -63,19 +69,39 @@ def block(
 
 def _shortcut(value: str, heading_floor: int | None, keep_tables: bool) -> str | None:
     """`_escaped_block`'s result when it is known without parsing, else None: text
-    whose only structure is lists, quotes, emphasis, code spans and tables comes
-    back as it is, or, when its tables are neutralised and no line may open
-    indented code (kept verbatim), each line escaped on its own (a delimiter row
-    loses its table). A parse would find no code, heading, rule, HTML or link to
-    change, so its check passes."""
-    if not _simple(value, _SPECIAL_BUT_PIPES):
+    whose only structure is lists, quotes, emphasis, code spans, safe links
+    (`_unlinked`) and tables comes back as it is, or, when its tables are
+    neutralised and no line may open indented code (kept verbatim), each line
+    escaped on its own (a delimiter row loses its table; only without links). A
+    parse would find no code, heading, rule, HTML or link to change, so its check
+    passes."""
+    unlinked = _unlinked(value)
+    if not _simple(unlinked, _SPECIAL_BUT_PIPES):
         return None
     if keep_tables or "|" not in value:
         return value
-    if _INDENTED.search(value):
+    if unlinked != value or _INDENTED.search(value):
         return None
     lines = value.split("\n")
     return "\n".join(_escape_block_line(x, heading_floor, False) for x in lines)
+
+
+def _unlinked(value: str) -> str:
+    """`value` with each `[` and each safe link's end (`_LINK_END`, which the line
+    escaping keeps) made a letter: what is left decides as for text without links.
+
+    Every inline link ends in `](` on one line (CommonMark: its text's `]`, then
+    `(` at once), and with every `]` so taken, no `]:` or `][` is left to define or
+    use a reference: no link but those can be made. A letter in their place keeps
+    every line holding something besides marks, and every backtick run apart."""
+    if "]" not in value and "[" not in value:
+        return value
+
+    def letter(match: re.Match[str]) -> str:
+        kept = _SAFE_DESTINATION.match(value, match.start() + 2)
+        return "a" if kept else match[0]
+
+    return _LINK_END.sub(letter, value).replace("[", "a")
 
 
 def _simple(value: str, special: re.Pattern[str]) -> bool:

@@ -8,9 +8,8 @@ neighbours' titles, so a report renders byte-identical on any machine and zone.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from journal.insight.metrics import Metrics, compute, figures, format_duration
 
@@ -60,8 +59,7 @@ HORIZONS = (
 CommitUrl = Callable[[str], str | None]
 
 
-@dataclass(frozen=True)
-class Commit:
+class Commit(NamedTuple):
     """A commit event of the timeline, as the commits table shows it."""
 
     sha: str
@@ -73,8 +71,7 @@ class Commit:
     lost: bool
 
 
-@dataclass(frozen=True)
-class MetricRow:
+class MetricRow(NamedTuple):
     """A row of the metrics table; `origin` names what a time-to figure is measured
     from (`impact`, `detected`, `started`), `origin_at` when that was."""
 
@@ -84,15 +81,13 @@ class MetricRow:
     origin_at: datetime | None = None
 
 
-@dataclass(frozen=True)
-class Neighbour:
+class Neighbour(NamedTuple):
     id: str
     label: str
     link: str
 
 
-@dataclass(frozen=True)
-class RelatedLink:
+class RelatedLink(NamedTuple):
     """A related session as the report lists it: link, label and reasons in words."""
 
     id: str
@@ -101,8 +96,7 @@ class RelatedLink:
     reasons: Sequence[str]
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     """Items under one heading (criteria by group, next steps by horizon)."""
 
     title: str | None

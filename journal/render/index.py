@@ -10,9 +10,8 @@ the sessions whose `previous` names it. Finding them means knowing every session
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from journal.errors import JournalError
 from journal.store.cache import read_or_empty
@@ -26,8 +25,7 @@ Known = dict[str, tuple[list[Any], Facts]]
 """Facts of sessions read elsewhere, with the stats of their two files then."""
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One session as other reports see it, and the digest of its two files."""
 
     id: str

@@ -132,7 +132,18 @@ def generate_org(
     members: list[Member], place: OrgPlace, *, offline: bool, keep_going: bool
 ) -> Generated:
     """Write every page of the site of several journals into `place.docs_dir`."""
+    from journal.store.cache import one_stat_pass
+
     started = time.perf_counter()
+    with one_stat_pass(*(m.journal for m in members)):
+        done = _generate_org(members, place, offline=offline, keep_going=keep_going)
+    done.seconds = time.perf_counter() - started
+    return done
+
+
+def _generate_org(
+    members: list[Member], place: OrgPlace, *, offline: bool, keep_going: bool
+) -> Generated:
     writer = DocsWriter(
         place.docs_dir,
         root=place.root,
@@ -168,7 +179,6 @@ def generate_org(
         done = finished(writer, collected, pages, _nav(collected), mermaid_js)
     finally:
         gc.unfreeze()  # what cache.paused_gc froze meanwhile
-    done.seconds = time.perf_counter() - started
     return done
 
 

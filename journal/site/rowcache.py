@@ -154,8 +154,8 @@ class Rows:
     def _load(self) -> dict[str, dict[str, Any]]:
         """The kept rows of each session whose stamp still holds."""
         fresh: dict[str, dict[str, Any]] = {}
-        if self.folder is None:
-            return fresh
+        if self.folder is None or not self.folder.is_dir():
+            return fresh  # a first build: one look, not one a shard
         stamps = self.stamps
         for n in range(SHARDS):
             sessions = self._shard(self.folder / f"{n:02d}.json")

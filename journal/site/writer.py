@@ -37,18 +37,31 @@ class DocsWriter:
         self._kept: set[str] = set()
         self._kept_folders: set[str] = set()
         _check_location(docs_dir, root=root, protect=protect)
-        self._ours = _claim(docs_dir)
+        present: set[str] = set()
+        self._ours = _claim(docs_dir, present)
+        # What the folder held when this generation began, and the folders known
+        # to exist since: a new page is written without a stat or a `mkdir` that
+        # can only fail (a first build writes every page; each costs both).
+        self._present = present
+        self._folders: set[str] = set()
 
     def write(self, rel: str, text: str) -> None:
         """Write a text file (UTF-8) unless it already has exactly this content."""
         path = self._path(rel)
         data = text.encode("utf-8")
-        try:
-            if path.stat().st_size == len(data) and path.read_bytes() == data:
-                self.result.unchanged += 1
-                return
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
+        if rel in self._present:
+            try:
+                if path.stat().st_size == len(data) and path.read_bytes() == data:
+                    self.result.unchanged += 1
+                    return
+            except FileNotFoundError:
+                path.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            folder = rel.rpartition("/")[0]
+            if folder not in self._folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(folder)
+            self._present.add(rel)
         _replace(path, data)
         self.result.written.append(rel)
 
@@ -161,10 +174,11 @@ def _check_location(docs_dir: Path, *, root: Path, protect: list[Path]) -> None:
         )
 
 
-def _claim(docs_dir: Path) -> frozenset[str]:
-    """The files of the last generation; refuses a folder holding any other."""
+def _claim(docs_dir: Path, present: set[str]) -> frozenset[str]:
+    """The files of the last generation; refuses a folder holding any other.
+    Every file the folder holds is added to `present`."""
     marker = docs_dir / MARKER
-    present = _walk(docs_dir, "") if docs_dir.is_dir() else []
+    present.update(_walk(docs_dir, "") if docs_dir.is_dir() else [])
     ours = _listed(marker) if marker.is_file() else frozenset()
     if ours is None:  # the marker of a version that listed nothing: all are its
         ours = frozenset(present)

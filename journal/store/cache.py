@@ -194,15 +194,17 @@ class stats_taken(_Scope):  # lower case: used like a function, `with stats_take
         _KNOWN.pop()
 
 
-def one_stat_pass(journal: Journal) -> stats_taken:
+def one_stat_pass(*journals: Journal) -> stats_taken:
     """`with one_stat_pass(journal):` every file of the sessions folder stat'ed once,
     and every facet read in the block answering from those stats (`render --all`,
     a site generation: else each facet, the stamp and the related map stat every
-    session again). Inside a live server's block, its stats are kept."""
+    session again); a site of several journals passes them all. Inside a live
+    server's block, its stats are kept."""
     found = stats_in_use()
     if found is None:
         found = {}
-        stat_keys(str(journal.sessions_dir), found)
+        for journal in journals:
+            stat_keys(str(journal.sessions_dir), found)
     return stats_taken(found)
 
 
