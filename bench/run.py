@@ -55,6 +55,15 @@ def main(argv: list[str] | None = None) -> int:
 
         sizes = tuple(int(n) for n in args.scale_sessions.split(","))
         plan = replace(plan, scale_sessions=sizes)
+    if args.largest:
+        from dataclasses import replace
+
+        def kept(sizes: tuple[int, ...]) -> tuple[int, ...]:
+            return tuple(n for n in sizes if n <= args.largest)
+
+        plan = replace(
+            plan, sessions=kept(plan.sessions), site_sessions=kept(plan.site_sessions)
+        )
     only = frozenset(args.only.split(",")) if args.only else frozenset()
     unknown = only - set(GROUPS)
     if unknown:
@@ -100,6 +109,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--scale-sessions",
         help="comma-separated sizes of the scale group (default: the plan's)",
+    )
+    parser.add_argument(
+        "--largest",
+        type=int,
+        help="leave out journals of more sessions than this in the read, render "
+        "and site groups (MkDocs alone takes over ten minutes a build at 10,000)",
     )
     parser.add_argument(
         "--keep", type=Path, help="generate the journals here, and keep them"
