@@ -104,3 +104,60 @@ def test_an_open_session_is_still_ongoing(cli: Cli, tmp_path: Path) -> None:
     out = json.loads(cli.ok("import", str(report), "--json").out)
     rendered = cli.ok("render", out["files"][0]["session_id"]).out
     assert "09:00 – ongoing (UTC)" in rendered
+
+
+WORK = """# Session 4: Queue worker rewrite
+
+**Date:** 2025-02-10
+**Time:** {span}
+**Status:** {status}
+
+## Summary
+
+Rewrote the queue worker.
+{timeline}"""
+
+
+def _work(span: str, status: str, timeline: str = "") -> dict:
+    text = WORK.format(span=span, status=status, timeline=timeline)
+    return parse_report(text, source="session-4.md").session
+
+
+def test_a_report_that_says_it_is_over_ended_when_its_span_did() -> None:
+    session = _work("09:30 - 11:45 UTC", "COMPLETE")
+    assert session["started"] == "2025-02-10T09:30:00+00:00"
+    assert session["ended"] == "2025-02-10T11:45:00+00:00"
+    # A span past midnight ends the next day.
+    late = _work("23:10 – 01:20 UTC", "Resolved")
+    assert late["ended"] == "2025-02-11T01:20:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("span", "status"),
+    [
+        ("09:30 - 11:45 UTC", "IN PROGRESS"),  # still going: its end stays open
+        ("09:30 - 11:45 UTC", "Monitoring"),
+        ("09:30 - 11:45 UTC (estimated)", "COMPLETE"),  # a guess, not the end
+        ("09:30 UTC", "COMPLETE"),  # no end given
+    ],
+)
+def test_a_span_is_no_end_unless_the_report_is_over_and_says_it(
+    span: str, status: str
+) -> None:
+    assert "ended" not in _work(span, status)
+
+
+def test_a_span_is_no_end_before_a_later_entry_of_the_timeline() -> None:
+    timeline = (
+        "\n## Timeline\n\n- 09:40 UTC: Started\n- 12:30 UTC: Deployed the worker\n"
+    )
+    session = _work("09:30 - 11:45 UTC", "COMPLETE", timeline)
+    assert session["status"] == "resolved" and "ended" not in session
+
+
+def test_the_header_line_of_the_span_is_kept_as_written() -> None:
+    report = parse_report(
+        WORK.format(span="09:30 - 11:45 UTC", status="COMPLETE", timeline="")
+    )
+    bodies = [s["body"] for s in report.session.get("sections", [])]
+    assert any("**Time:** 09:30 - 11:45 UTC" in body for body in bodies)

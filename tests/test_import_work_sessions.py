@@ -5,12 +5,14 @@ tests/fixtures/import/work-*.md (written for these shapes)."""
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 
 import pytest
 
 from journal.importer import ImportedReport, parse_report
 from journal.importer.phases import phase_stamp
+from journal.importer.stamps import match_stamp, range_end
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
@@ -92,3 +94,18 @@ def test_ranges_as_top_level_headings_and_a_work_log_section() -> None:
 def test_a_step_is_stamped_only_by_a_clock_time(text: str, rest: str | None) -> None:
     stamp = phase_stamp(text)
     assert (stamp.rest if stamp else None) == rest
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("13:30–13:35", time(13, 35)),
+        ("1:05 pm - 2:10 pm PST", time(14, 10)),
+        ("09:30 to 11:45 UTC", time(11, 45)),
+        ("2025-01-01 10:00 - 10:05", time(10, 5)),
+        ("09:30 UTC", None),
+    ],
+)
+def test_a_ranged_stamp_says_where_it_ends(text: str, end: time | None) -> None:
+    stamp = match_stamp(text)
+    assert stamp is not None and range_end(stamp) == end

@@ -265,6 +265,7 @@ def _finish(ctx: Context, recognized: int) -> None:
             (e["at"] for e in ctx.events), key=datetime.fromisoformat
         )
     _resolution(ctx)
+    _span_end(ctx)
     html = [str(b.line()) for b in ctx.doc.blocks if b.kind == "html_block"]
     if html:
         ctx.warn(int(html[0]), f"raw HTML kept verbatim (lines {', '.join(html)})")
@@ -272,6 +273,26 @@ def _finish(ctx: Context, recognized: int) -> None:
         ctx.warn(1, "the report is empty")
     elif recognized == 0:
         ctx.warn(1, "no recognizable report sections: everything kept as sections")
+
+
+def _span_end(ctx: Context) -> None:
+    """A report that says it is over (`Status: COMPLETE`) and gives its span in
+    the header (`Time: 09:30 - 11:45 UTC`) ended when the span did — unless an
+    entry of its timeline is later (`ended` before it is a `journal check`
+    error), or it did not start by then. The header's line stays in the report
+    as written; a report still going on keeps its end open."""
+    end = ctx.span_end
+    if end is None or "ended" in ctx.session:
+        return
+    if ctx.session.get("status") not in ("resolved", "closed"):
+        return
+    last = datetime.fromisoformat(end)
+    start = ctx.session.get("started")
+    if isinstance(start, str) and datetime.fromisoformat(start) > last:
+        return
+    if any(datetime.fromisoformat(e["at"]) > last for e in ctx.events):
+        return
+    ctx.session["ended"] = end
 
 
 def _resolution(ctx: Context) -> None:

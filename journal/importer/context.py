@@ -96,12 +96,15 @@ class Context:
     labels: dict[str, str] = field(default_factory=dict)
     """The report's own wording for the parts the templates label (`Session.labels`)."""
     claimed: dict[str, str] = field(default_factory=dict)
+    """The wording each label key was first read with, default wording included."""
     kept: list[Block] = field(default_factory=list)
+    """The blocks kept as free-form text (for the lines that look like structure)."""
     unread: list[tuple[int, str]] = field(default_factory=list)
     """Lines read as text of a structure, that look like structure of their own
     (a time that could not be read inside a timeline): (1-based line, why)."""
-    """The blocks kept as free-form text (for the lines that look like structure)."""
-    """The wording each label key was first read with, default wording included."""
+    span_end: str | None = None
+    """The end of the header's `Time: 09:30 - 11:45` (not an estimate): the
+    session's end once the report says it is over (`importer._span_end`)."""
 
     def warn(self, line: int, message: str) -> None:
         """Record a warning about 1-based `line` of the source."""

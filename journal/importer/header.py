@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from journal.importer.context import Context
@@ -16,7 +16,7 @@ from journal.importer.dating import day_in_cell, day_in_text, is_date_key
 from journal.importer.document import Block
 from journal.importer.listitems import read_items
 from journal.importer.metadata import Field, date_in, read_field, simple_value
-from journal.importer.stamps import Resolver, match_stamp, zone_mentioned
+from journal.importer.stamps import Resolver, match_stamp, range_end, zone_mentioned
 from journal.importer.tables import read_table, table_kind
 
 _WORD = re.compile(r"[^\W\d_]+|\d+")
@@ -68,7 +68,17 @@ def _time_range(ctx: Context, field: Field) -> dict[str, str]:
     end = resolver.resolve(second, zone) if second else None
     if end is not None and field.key == "started":
         times["ended"] = end.isoformat()
+    elif (clock := range_end(first)) is not None and not _ESTIMATE.search(field.value):
+        # `09:30 - 11:45 UTC`: the span, an end once the report says it is over;
+        # past midnight when it ends before it starts.
+        end = datetime.combine(start.date(), clock, start.tzinfo)
+        end += timedelta(days=1) if end < start else timedelta()
+        ctx.span_end = ctx.span_end or end.isoformat()
     return times
+
+
+_ESTIMATE = re.compile(r"estimat|expect|plan|approx|about|around|~|\?", re.IGNORECASE)
+"""Words that make a time range's end a guess, not the end."""
 
 
 def _apply(ctx: Context, field: Field) -> str:

@@ -71,6 +71,16 @@ class Stamp:
     """The clock is a range (`13:30–13:35`): its end is in `written`."""
 
 
+def range_end(stamp: Stamp) -> time | None:
+    """The clock a ranged stamp ends at (`13:30–13:35` → 13:35), else None."""
+    if not stamp.ranged or not stamp.clock_written:
+        return None
+    after = stamp.written.split(stamp.clock_written, 1)[-1]
+    ranged = _RANGE.match(after)
+    found = _CLOCK.search(ranged[0]) if ranged else None
+    return _clock(found) if found else None
+
+
 def zone_named(name: str) -> tzinfo | None:
     """The tzinfo for an abbreviation (`PST`), an offset (`+02:00`) or an IANA name."""
     known = _ZONES.get(name.strip().upper())
