@@ -156,6 +156,25 @@ def test_an_undated_report_is_imported_undated_and_says_so(
     assert "- **Date:** undated\n" in rendered
 
 
+def test_a_report_giving_its_day_but_no_time_shows_that_day_once(
+    cli: Cli, tmp_path: Path
+) -> None:
+    report = tmp_path / "dlq.md"
+    report.write_text(
+        "# Retries and a dead-letter queue\n\n**Date:** 2025-02-18\n"
+        "**Area:** payments\n\n## Summary\n\nParked failing events.\n",
+        encoding="utf-8",
+    )
+    done = _import_json(cli, report)["files"][0]
+    assert done["session_id"].startswith("2025-02-18-")
+    rendered = cli.ok("render", done["session_id"]).out
+    head = rendered.partition("## ")[0]
+    assert "- **Date:** 2025-02-18\n" in head
+    # The header says the day: the Details keep only what it does not print.
+    details = rendered.split("## Details\n", 1)[1].split("\n---\n", 1)[0]
+    assert "**Area:** payments" in details and "2025-02-18" not in details
+
+
 def _git(cwd: Path, *args: str, when: str | None = None) -> None:
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}  # fmt: skip

@@ -163,7 +163,7 @@ def _kept_header(
     kept: list[dict[str, str]] = []
     if (yaml := front.without(printed)).strip():
         kept.append({"title": "Front matter", "body": f"```yaml\n{yaml}\n```"})
-    if details := header.details(ctx.session, ctx.zone):
+    if details := header.details(ctx.session, ctx.zone, ctx.day):
         kept.append({"title": "Details", "body": "\n\n".join(details)})
     return kept
 

@@ -125,10 +125,13 @@ class Header:
     printed: frozenset[int]
     """Lines of the fields the report prints, key and value."""
 
-    def details(self, session: dict[str, Any], zone: tzinfo) -> list[str]:
+    def details(
+        self, session: dict[str, Any], zone: tzinfo, day: date | None = None
+    ) -> list[str]:
         """The lines the session does not print, verbatim (the `Details` section):
-        a date prints only as the day the session starts on, in the report's zone."""
-        shown = shown_day(session, zone)
+        a date prints only as the day the session starts on, in the report's zone,
+        or as its `day` when it has no start (the report shows its folder's day)."""
+        shown = shown_day(session, zone) if "started" in session else day
 
         def kept(field: Field | None) -> bool:
             if field is None or field.line not in self.printed:
