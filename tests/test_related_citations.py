@@ -159,6 +159,38 @@ def test_work_sessions_citing_the_authors_session_numbers_are_related(
     assert listed == {"2025-11-03-production-monitoring": ["cites Session 7"]}
 
 
+def test_a_citation_in_passing_needs_other_evidence_one_in_the_header_does_not(
+    cli: Cli, tmp_path: Path
+) -> None:
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    paths = [
+        _write(
+            reports,
+            "session-7.md",
+            "# Session 7: Production monitoring\n\n**Date:** 2025-11-03\n\n"
+            "## Summary\n\nTwenty-four hours of watching the workers.\n",
+        ),
+        _write(  # names Session 7 in its header: it carries on from it
+            reports,
+            "session-8.md",
+            "# Session 8: Mapper error\n\n**Date:** 2025-11-04\n"
+            "**Previous:** Session 7\n\n## Summary\n\nA model was missing.\n",
+        ),
+        _write(  # names Session 7 in passing, in a later part: another problem
+            reports,
+            "session-9.md",
+            "# Session 9: Billing export\n\n**Date:** 2025-11-20\n\n"
+            "## Summary\n\nA CSV column was renamed.\n\n## Notes\n\n"
+            "Noticed while checking the dashboards after Session 7.\n",
+        ),
+    ]
+    cli.ok("import", *map(str, paths))
+    data = json.loads(cli.ok("related", "7", "--json").out)
+    listed = {r["session"]: r["reasons"] for r in data["related"]}
+    assert listed == {"2025-11-04-mapper-error": ["cited by it as Session 7"]}
+
+
 def test_a_name_too_many_sessions_hold_cites_none_of_them() -> None:
     from journal.insight.citations import MAX_NAMED
     from journal.insight.related import Ranker

@@ -33,7 +33,7 @@ from journal.importer.references import inline_references
 from journal.importer.stamps import zone_named
 from journal.importer.unread import unread_lines
 from journal.importer.walker import Walker
-from journal.model.session import Session
+from journal.model.session import HEADER_SECTIONS, Session
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -162,9 +162,9 @@ def _kept_header(
         printed.add("date")
     kept: list[dict[str, str]] = []
     if (yaml := front.without(printed)).strip():
-        kept.append({"title": "Front matter", "body": f"```yaml\n{yaml}\n```"})
+        kept.append({"title": HEADER_SECTIONS[0], "body": f"```yaml\n{yaml}\n```"})
     if details := header.details(ctx.session, ctx.zone, ctx.day):
-        kept.append({"title": "Details", "body": "\n\n".join(details)})
+        kept.append({"title": HEADER_SECTIONS[1], "body": "\n\n".join(details)})
     return kept
 
 

@@ -91,9 +91,13 @@ def session_features(
     facts = _facts(session, events, found)
     texts = _strings(session, events)
     own = names(session.title, session.imported_from, session.number)
-    # Where a report says what it carries on from: its title and summary. A name
-    # met anywhere else may be in passing ("after Session 8's deploy").
-    said = cites([session.title, session.summary or ""], own)
+    from journal.model.session import HEADER_SECTIONS
+
+    # Where a report says what it carries on from: its title, its summary and its
+    # header (an imported `**Previous:** Session 7`). A name met anywhere else may
+    # be in passing ("after Session 8's deploy").
+    header = [s.body for s in session.sections if s.title in HEADER_SECTIONS]
+    said = cites([session.title, session.summary or "", *header], own)
     return {
         "id": session_id,
         "title": " ".join(session.title.split()),

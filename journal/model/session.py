@@ -17,6 +17,9 @@ from journal.errors import InvalidDataError
 from journal.model import fieldpaths
 
 SCHEMA_VERSION = 1
+HEADER_SECTIONS = ("Front matter", "Details")
+"""The sections an import keeps a report's header in: its front matter, and the
+`**Key:** value` lines no field of the session prints."""
 
 Text = Annotated[str, Meta(max_length=200_000)]
 Line = Annotated[str, Meta(min_length=1, max_length=2_000)]
