@@ -163,7 +163,7 @@ def report_facts(text: str) -> dict[str, Any]:
             continue
         where = f"line {number}" + (f" ({section})" if section else "")
         if source:  # a program, not what it printed: errors only as a trace ends
-            found.source_line(line, where)
+            found.line(line, where, source=True)
             continue
         heading = None if in_fence else _HEADING_RE.match(line)
         if heading:
@@ -206,7 +206,14 @@ class _Found:
         if value and value not in found and len(found) < LIMITS[kind]:
             found[value] = where
 
-    def line(self, line: str, where: str | None, *, prose: bool = False) -> None:
+    def line(
+        self, line: str, where: str | None, *, prose: bool = False, source: bool = False
+    ) -> None:
+        """The facts of one line. `source`: a line of a program's source, where
+        `raise HTTPException(…)`, `return 404`, `except OperationalError` name
+        errors the code may meet, not ones seen: only a line a trace ends with
+        (`ValueError: …`, pasted into the block) is an error there; its files,
+        hosts and references count as anywhere."""
         # A pattern runs only on a line holding what every match of it holds (`_may`):
         # most lines hold no fact, and features read every line of every session, a
         # million at 10,000 sessions. tests/test_facts_gates.py: no result changes.
@@ -214,21 +221,10 @@ class _Found:
         bare = _URL_RE.sub(" ", line) if "http" in line or not gated else line
         digits = not gated or _DIGIT_RE.search(line) is not None
         self._refs(line, bare, where, digits=digits)
-        self._errors(bare, where, prose=prose)
-        if digits:  # a status code and an exit code are numbers
+        if not source or _TRACE_END_RE.match(line):
+            self._errors(bare, where, prose=prose)
+        if digits and not source:  # a status code and an exit code are numbers
             self._codes(bare, where)
-        self._files(bare, where)
-        self._hosts(bare, where)
-
-    def source_line(self, line: str, where: str | None) -> None:
-        """A line of a program's source: `raise HTTPException(…)`, `return 404`,
-        `except OperationalError` name errors the code may meet, not ones seen,
-        so only a line a trace ends with (`ValueError: …`, pasted into the
-        block) is an error; its files, hosts and references count as anywhere."""
-        bare = _URL_RE.sub(" ", line)
-        self._refs(line, bare, where, digits=True)
-        if _TRACE_END_RE.match(line):
-            self._errors(bare, where, prose=False)
         self._files(bare, where)
         self._hosts(bare, where)
 
