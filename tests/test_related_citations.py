@@ -126,68 +126,51 @@ def test_an_imported_report_citing_another_by_its_file_id_is_related(
     ]
 
 
+def _related_after_import(
+    cli: Cli, tmp_path: Path, reports: dict[str, str], session: str
+) -> dict[str, list[str]]:
+    """`reports` (file name → text) imported into the journal: what `journal
+    related` lists for `session`, each with its reasons."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    cli.ok("import", *(str(_write(folder, n, t)) for n, t in reports.items()))
+    data = json.loads(cli.ok("related", session, "--json").out)
+    return {r["session"]: r["reasons"] for r in data["related"]}
+
+
 def test_work_sessions_citing_the_authors_session_numbers_are_related(
     cli: Cli, tmp_path: Path
 ) -> None:
-    reports = tmp_path / "reports"
-    reports.mkdir()
-    paths = [
-        _write(
-            reports,
-            "session-7.md",
-            "# Session 7: Production monitoring\n\n**Date:** 2025-11-03\n\n"
-            "## Summary\n\nTwenty-four hours of watching the workers after the "
-            "deploy.\n",
-        ),
-        _write(
-            reports,
-            "session-8.md",
-            "# Session 8: SQLAlchemy mapper error\n\n**Date:** 2025-11-04\n\n"
-            "## Summary\n\nDiscovered during Session 7's monitoring period.\n",
-        ),
-        _write(
-            reports,
-            "session-9.md",
-            "# Session 9: Billing export\n\n**Date:** 2025-11-20\n\n"
-            "## Summary\n\nA CSV column was renamed.\n",
-        ),
-    ]
-    cli.ok("import", *map(str, paths))
+    reports = {
+        "session-7.md": "# Session 7: Production monitoring\n\n**Date:** 2025-11-03"
+        "\n\n## Summary\n\nTwenty-four hours of watching the workers after the "
+        "deploy.\n",
+        "session-8.md": "# Session 8: SQLAlchemy mapper error\n\n**Date:** "
+        "2025-11-04\n\n## Summary\n\nDiscovered during Session 7's monitoring "
+        "period.\n",
+        "session-9.md": "# Session 9: Billing export\n\n**Date:** 2025-11-20\n\n"
+        "## Summary\n\nA CSV column was renamed.\n",
+    }
     # Import takes "Session 8: …" as the session's number 8.
-    data = json.loads(cli.ok("related", "8", "--json").out)
-    listed = {r["session"]: r["reasons"] for r in data["related"]}
+    listed = _related_after_import(cli, tmp_path, reports, "8")
     assert listed == {"2025-11-03-production-monitoring": ["cites Session 7"]}
 
 
 def test_a_citation_in_passing_needs_other_evidence_one_in_the_header_does_not(
     cli: Cli, tmp_path: Path
 ) -> None:
-    reports = tmp_path / "reports"
-    reports.mkdir()
-    paths = [
-        _write(
-            reports,
-            "session-7.md",
-            "# Session 7: Production monitoring\n\n**Date:** 2025-11-03\n\n"
-            "## Summary\n\nTwenty-four hours of watching the workers.\n",
-        ),
-        _write(  # names Session 7 in its header: it carries on from it
-            reports,
-            "session-8.md",
-            "# Session 8: Mapper error\n\n**Date:** 2025-11-04\n"
-            "**Previous:** Session 7\n\n## Summary\n\nA model was missing.\n",
-        ),
-        _write(  # names Session 7 in passing, in a later part: another problem
-            reports,
-            "session-9.md",
-            "# Session 9: Billing export\n\n**Date:** 2025-11-20\n\n"
-            "## Summary\n\nA CSV column was renamed.\n\n## Notes\n\n"
-            "Noticed while checking the dashboards after Session 7.\n",
-        ),
-    ]
-    cli.ok("import", *map(str, paths))
-    data = json.loads(cli.ok("related", "7", "--json").out)
-    listed = {r["session"]: r["reasons"] for r in data["related"]}
+    reports = {
+        "session-7.md": "# Session 7: Production monitoring\n\n**Date:** 2025-11-03"
+        "\n\n## Summary\n\nTwenty-four hours of watching the workers.\n",
+        # Names Session 7 in its header: it carries on from it.
+        "session-8.md": "# Session 8: Mapper error\n\n**Date:** 2025-11-04\n"
+        "**Previous:** Session 7\n\n## Summary\n\nA model was missing.\n",
+        # Names Session 7 in passing, in a later part: another problem.
+        "session-9.md": "# Session 9: Billing export\n\n**Date:** 2025-11-20\n\n"
+        "## Summary\n\nA CSV column was renamed.\n\n## Notes\n\n"
+        "Noticed while checking the dashboards after Session 7.\n",
+    }
+    listed = _related_after_import(cli, tmp_path, reports, "7")
     assert listed == {"2025-11-04-mapper-error": ["cited by it as Session 7"]}
 
 
