@@ -54,7 +54,9 @@ def _units(ctx: Context, block: Block) -> list[tuple[str, str, int]]:
 
 
 def _time_range(ctx: Context, field: Field) -> dict[str, str]:
-    """started (and ended) from `01:00 - 01:10 UTC`; an ended key gives ended."""
+    """started from `01:00 - 01:10 UTC` (ended too for a `Started:` key; for a
+    `Time:` key the range's end goes to `ctx.span_end`, an end only once the
+    report says it is over); an ended key gives ended."""
     resolver = Resolver(ctx.day, ctx.zone)
     zone = zone_mentioned(field.value)
     first = match_stamp(field.value)
