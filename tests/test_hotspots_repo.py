@@ -82,3 +82,17 @@ def test_a_shallow_clone_says_where_its_history_stops(cli: Cli, tmp_path: Path) 
     assert data["shallow"] is True and "shallow clone" in data["note"]
     text = shallow.ok("hotspots").out
     assert "shallow clone" in text
+
+
+def test_a_root_cause_written_as_a_trace_prints_it_is_the_file_a_commit_changed(
+    cli: Cli,
+) -> None:
+    first_id, second_id = _two_incidents(cli)
+    # The container's path of app/cart.py, as a traceback prints it.
+    where = "/srv/shop/app/cart.py:41"
+    cli.ok("set", "root_cause.location", where, "-S", second_id)
+    data = json.loads(cli.ok("hotspots", "--json").out)
+    files = {f["path"]: f for f in data["files"]}
+    assert [p for p in files if p.endswith("cart.py")] == ["app/cart.py"]
+    assert files["app/cart.py"]["count"] == 2  # the second session counted once
+    assert set(files["app/cart.py"]["via"]) == {"commit", "root cause"}

@@ -81,6 +81,24 @@ def test_a_dense_journal_gives_what_every_pair_gives() -> None:
     assert _found(build(ranker, limit=200)[0]) == expected
 
 
+def _written_several_ways(features: dict[str, dict[str, Any]]) -> None:
+    """Some files as a container's trace writes them, some by base name alone."""
+    for n, f in enumerate(features.values()):
+        if n % 5 == 0:
+            f["root_files"] = [f"srv/{path}" for path in f["root_files"]]
+        if n % 6 == 0:
+            f["locations"] = [path.rsplit("/", 1)[-1] for path in f["locations"]]
+
+
+def test_files_written_several_ways_give_what_every_pair_gives() -> None:
+    features = _dense(160)
+    _written_several_ways(features)
+    ranker = Ranker(features)
+    assert len(ranker.aliases) >= 5
+    expected = _every_pair(ranker, limit=200)
+    assert _found(build(ranker, limit=200)[0]) == expected
+
+
 def _worded(count: int) -> dict[str, dict[str, Any]]:
     """`_dense` sessions with texts: each drawn mostly from its group's 30 words
     (groups of 12), the rest from the whole vocabulary, so that text alone
@@ -156,6 +174,7 @@ def _nonempty(partners: dict[str, set[str]]) -> dict[str, set[str]]:
 def _mutated(features: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     """The journal after a few sessions changed, one went and one came."""
     fresh = _dense(400)
+    _written_several_ways(fresh)
     result = dict(features)
     for sid in rng.sample(sorted(result), 3):
         other = fresh[rng.choice(sorted(fresh))]
@@ -174,13 +193,14 @@ def test_updates_give_what_comparing_every_pair_gives() -> None:
     changed = {f"{n:040d}": [f"src/{_WORDS[n]}.py", "src/common.py"] for n in range(7)}
     for limit in (3, 200):
         features = _dense(120)
+        _written_several_ways(features)
         ranker = Ranker(features, changed)
         related, errors = build(ranker, limit=limit)
         checked = 0
-        for _ in range(20):
+        for _ in range(30):
             features = _mutated(features, rng)
             after = Ranker(features, changed)
-            if after.common != ranker.common:  # the map is built again then
+            if after.journal_wide != ranker.journal_wide:  # built again then
                 ranker, (related, errors) = after, build(after, limit=limit)
                 continue
             inputs = {sid: json.dumps(f, sort_keys=True) for sid, f in features.items()}

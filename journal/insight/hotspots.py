@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError
+from journal.insight import samefile
 
 if TYPE_CHECKING:
     from journal.insight.changes import Changes
@@ -169,8 +170,13 @@ def rank(
     # Each session's day is read and placed in the trend once, not once per file.
     when = {sid: _period(data["day"], today) for sid, data in features.items()}
     files: dict[str, Hotspot] = {}
-    for session_id, data in sorted(features.items()):
-        for path, how in _touched(data, changes).items():
+    touched = {sid: _touched(data, changes) for sid, data in sorted(features.items())}
+    # A root cause written as a trace prints it (`app/worker/x.py`) is the file
+    # a commit changed (`worker/x.py`): one hotspot, counted once a session.
+    alias = samefile.aliases(touched)
+    for session_id, paths in touched.items():
+        data = features[session_id]
+        for path, how in _renamed(paths, alias).items():
             if (skip is not None and skip(path)) or _URL_RE.match(path):
                 continue
             spot = files.get(path)
@@ -203,6 +209,17 @@ def _touched(data: dict[str, Any], changes: Changes) -> dict[str, set[str]]:
     for path in data.get("root_files", ()):
         touched.setdefault(changes.current(path), set()).add("root cause")
     return touched
+
+
+def _renamed(
+    touched: dict[str, set[str]], alias: dict[str, str]
+) -> dict[str, set[str]]:
+    if not alias:
+        return touched
+    found: dict[str, set[str]] = {}
+    for path, how in touched.items():
+        found.setdefault(alias.get(path, path), set()).update(how)
+    return found
 
 
 def _period(day: str, today: date) -> int:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from journal.insight import citations
+from journal.insight import citations, samefile
 from journal.insight import relatedfacts as rf
 from journal.insight import signatures as sig
 from journal.insight.features import signatures_of
@@ -101,9 +101,7 @@ class Ranker:
         features: dict[str, dict[str, Any]],
         changed: dict[str, list[str]] | None = None,
     ) -> None:
-        self.features = features
-        self.signatures = _Signatures(features)
-        self.changed = {
+        changed_by = {
             sid: sorted(
                 {
                     p
@@ -113,6 +111,21 @@ class Ranker:
             )
             for sid, f in features.items()
         }
+        self.aliases = samefile.aliases(
+            {
+                sid: [*f["root_files"], *f["locations"], *changed_by[sid]]
+                for sid, f in features.items()
+            }
+        )
+        if self.aliases:  # one name a file, however each report wrote it
+            features = {sid: _renamed(f, self.aliases) for sid, f in features.items()}
+            changed_by = {
+                sid: sorted(set(samefile.renamed(files, self.aliases)))
+                for sid, files in changed_by.items()
+            }
+        self.features = features
+        self.signatures = _Signatures(features)
+        self.changed = changed_by
         from journal.insight.textsim import TextModel
 
         self.text = TextModel(features)
@@ -142,6 +155,16 @@ class Ranker:
         self.common = (
             _common(features, self.changed) | common_facts | _outcome_tags(features)
         )
+
+    @property
+    def journal_wide(self) -> frozenset[str]:
+        """What every score assumes of the whole journal: the evidence too common
+        to count and the files' other names (`samefile`); when it moves, any
+        row may."""
+        names = (
+            f"{name} \N{RIGHTWARDS ARROW} {to}" for name, to in self.aliases.items()
+        )
+        return self.common | frozenset(names)
 
     def related(self, session_id: str, *, limit: int = 10) -> list[Related]:
         """Other sessions related to `session_id`, best first."""
@@ -424,6 +447,19 @@ def _common(
 _OUTCOME_TAGS = ("status:", "severity:")
 """Tags an import makes of a status or severity the journal does not know
 (`status:deployed`): how an incident ended or how bad it was, not what it was."""
+
+
+def _renamed(f: dict[str, Any], alias: dict[str, str]) -> dict[str, Any]:
+    """A session's features with its files by the names they go by (a copy when
+    one is renamed: the signature index's records stay as read)."""
+    roots, places = f["root_files"], f["locations"]
+    if not any(name in alias for name in (*roots, *places)):
+        return f
+    return {
+        **f,
+        "root_files": samefile.renamed(roots, alias),
+        "locations": samefile.renamed(places, alias),
+    }
 
 
 def _outcome_tags(features: dict[str, dict[str, Any]]) -> frozenset[str]:

@@ -15,7 +15,7 @@ The result is the same as `Ranker.related` for each session, built or updated
 allowance: text similarity weighs words by their rarity in the whole journal, and
 an update rescores only the rows it redoes, so the other rows keep the word counts
 of the run that made them until the next build (more than `UPDATE_SHARE` of the
-sessions changed, or the evidence too common to count moved).
+sessions changed, or the evidence too common to count or a file's names moved).
 
 The map is kept in one file of the state folder with what every score assumed (the
 salt of every cache, the limit, the evidence too common to count and the commit
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from journal.store.sessions import Journal
 
 CACHE_NAME = "related-map.json"
-FORMAT = 5
+FORMAT = 6
 UPDATE_SHARE = 0.05
 """Share of changed sessions above which the map is built again rather than
 updated (each changed session's error query reads every signature)."""
@@ -208,8 +208,8 @@ def _related_map(journal: Journal, limit: int) -> Rows:
     ranker = rel.ranker_with_git(
         journal, {sid: record["features"] for sid, record in found.items()}
     )
-    if kept is not None and kept.common != ranker.common:
-        kept = None  # evidence too common to count changed: every score may have
+    if kept is not None and kept.common != ranker.journal_wide:
+        kept = None  # evidence too common to count, or a file's names, changed
     # What each session's row is made of: its features and its commits' files.
     inputs = {sid: [digest, ranker.changed[sid]] for sid, digest in digests.items()}
     if kept is not None:
@@ -224,7 +224,8 @@ def _related_map(journal: Journal, limit: int) -> Rows:
     if kept is None:
         related, errors = build(ranker, limit=limit)
     stats = {sid: record["stat"] for sid, record in found.items()}
-    fresh = KeptMap(stats, inputs, related, errors, common=ranker.common, head=head)
+    wide = ranker.journal_wide
+    fresh = KeptMap(stats, inputs, related, errors, common=wide, head=head)
     _save(path, fresh, under, limit)
     return related
 
