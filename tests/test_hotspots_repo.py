@@ -87,7 +87,7 @@ def test_a_shallow_clone_says_where_its_history_stops(cli: Cli, tmp_path: Path) 
 def test_a_root_cause_written_as_a_trace_prints_it_is_the_file_a_commit_changed(
     cli: Cli,
 ) -> None:
-    first_id, second_id = _two_incidents(cli)
+    _, second_id = _two_incidents(cli)
     # The container's path of app/cart.py, as a traceback prints it.
     where = "/srv/shop/app/cart.py:41"
     cli.ok("set", "root_cause.location", where, "-S", second_id)

@@ -153,24 +153,31 @@ def test_validation_steps_have_commands(report: ImportedReport) -> None:
 def test_root_cause(report: ImportedReport) -> None:
     root = report.session["root_cause"]
     assert root["location"] == "backend/app/models/organization.py:115-120"
-    assert 'relationship(\n    "School"' in root["snippets"][0]["code"]
-    assert root["snippets"][0]["lang"] == "python"
+    # The text goes on after each code block: they stay in it where they stood
+    # (with their captions), none is printed further down as a snippet.
+    assert "snippets" not in root
+    assert root["summary"].startswith(
+        "```python\n# Relationships\nschools = relationship("
+    )
     assert "No `School` model exists in the codebase" in root["evidence"]
     # The evidence is printed under `Why This Failed`; `Result` keeps its label.
     assert (
         "**Result:** Confirmed - no School model exists anywhere in the codebase."
         in (root["evidence"])
     )
-    # A sub-heading that labels no list of the part stays where it stood.
-    assert root["summary"].startswith(
-        "### Evidence from Code\n\n### Why Testing Didn't Catch This"
-    )
+    # A sub-heading that labels no list of the part stays where it stood, over
+    # its code: none is left empty.
+    evidence = root["summary"].index("### Evidence from Code\n\n**Models Package**")
+    testing = root["summary"].index("### Why Testing Didn't Catch This\n\nThe ")
+    assert root["summary"].index("$ glob pattern=") in range(evidence, testing)
 
 
 def test_fix_impact_detection_components(report: ImportedReport) -> None:
     fix = report.session["fix"]
     assert len(fix["rationale"]) == 4
-    assert fix["snippets"][0]["caption"] == "Change Made"
+    # The fix's code comes before a sub-heading of its text: it stays there.
+    assert "snippets" not in fix
+    assert "**Change Made:**\n```python\n# Relationships\n" in fix["summary"]
     impact = report.session["impact"]
     assert len(impact["symptoms"]) == 4
     assert len(impact["affected"]) == 3
@@ -222,3 +229,28 @@ def test_output_fits_the_model(report: ImportedReport) -> None:
     assert session.number == 8
     for event in report.events:
         session_model.to_event(event)
+
+
+def test_code_the_text_goes_on_after_stays_where_it_stood() -> None:
+    text = (
+        "# Proxy abuse\n\n## Root cause\n\n"
+        "Requests like the following are in the proxy's logs:\n\n"
+        '```text\nGET /.env HTTP/1.1" 200\n```\n\n'
+        "They match the time of the abuse report.\n\n"
+        "Stack at the failure:\n\n"
+        "```python\nraise KeyError(order_id)\n```\n"
+    )
+    root = parse_report(text, source="r.md").session["root_cause"]
+    lead = root["summary"].index("Requests like the following")
+    log = root["summary"].index('```text\nGET /.env HTTP/1.1" 200\n```')
+    assert lead < log < root["summary"].index("They match the time")
+    # The last block closes the part: a snippet, printed after the text as
+    # the report wrote it, its caption kept.
+    assert root["snippets"] == [
+        {
+            "lang": "python",
+            "code": "raise KeyError(order_id)",
+            "caption": "Stack at the failure",
+        }
+    ]
+    assert "raise KeyError" not in root["summary"]

@@ -1,5 +1,11 @@
 """Prose sections (summary, detection, root cause, fix, impact): labelled parts go to
-their fields, code to snippets, everything else to the summary verbatim."""
+their fields, code to snippets, everything else to the summary verbatim.
+
+Code becomes a snippet only where the report shows snippets, after the part's
+text: a block the text goes on after ("requests like the following:", then the
+log, then what it shows) stays in the text where it stood, with its caption, so
+no sentence points at code printed further down and no sub-heading is left
+empty."""
 
 from __future__ import annotations
 
@@ -80,6 +86,9 @@ class _Prose:
     """The sub-heading that named `heading_slot`, until it labels a list."""
     next_slot: str | None = None
     caption: str | None = None
+    caption_block: Block | None = None
+    code: list[tuple[int, list[Block], dict[str, str]]] = field(default_factory=list)
+    """Each code block met: where the text stood then, its blocks, its snippet."""
 
     def put(self, slot: str, value: str) -> None:
         if slot in _SCALARS and slot not in self.fields:
@@ -104,6 +113,17 @@ class _Prose:
                 continue
             i += 2 if self.feed_one(block, following) else 1
         self.release()
+        self.place_code()
+
+    def place_code(self) -> None:
+        """Code the text goes on after stays in it; the rest become snippets."""
+        end = len(self.summary)
+        trailing = [snippet for at, _, snippet in self.code if at >= end]
+        for at, blocks, _ in reversed(self.code):
+            if at < end:
+                self.summary[at:at] = blocks
+        if trailing:
+            self.fields.setdefault("snippets", []).extend(trailing)
 
     def part_heading(self, block: Block) -> None:
         """The section's heading: the part's label, or text when it is not."""
@@ -173,6 +193,7 @@ class _Prose:
             return self.labelled(block, label.name, label.rest, following)
         if self.before_code(following) and _is_caption(block.inline):
             self.caption = block.inline.removesuffix(":").strip()
+            self.caption_block = block
         elif slot is not None:
             self.put(slot, block.inline)
         else:
@@ -186,6 +207,7 @@ class _Prose:
         other = classify_heading(name)
         if self.before_code(following) and not rest and slot in (None, "caption"):
             self.caption = name
+            self.caption_block = block
         elif slot == "caption":
             self.summary.append(block)
         elif slot == "location" and rest:
@@ -235,10 +257,13 @@ class _Prose:
             self.summary.append(block)
             return
         snippet = {"lang": block.info or "text", "code": block.code}
+        blocks = [block]
         if self.caption:
             snippet["caption"] = self.caption
-            self.caption = None
-        self.fields.setdefault("snippets", []).append(snippet)
+            if self.caption_block is not None:
+                blocks.insert(0, self.caption_block)
+            self.caption, self.caption_block = None, None
+        self.code.append((len(self.summary), blocks, snippet))
 
 
 def _names(block: Block, kind: str) -> bool:

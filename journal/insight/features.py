@@ -204,6 +204,14 @@ def kept_facts(session: Session) -> dict[str, Any]:
     return to_builtins(session.facts)
 
 
+def _add_prose(found: _Collector, text: str) -> None:
+    """A part's text, any line an error; the code an import kept in it where it
+    stood (`importer/prose.py`) read as a snippet is, errors by their form only."""
+    found.add_text(_FENCE_RE.sub("", text), any_error_word=True)
+    for block in _FENCE_RE.finditer(text):
+        found.add_text(block[2], any_error_word=False)
+
+
 def _add_session_texts(found: _Collector, session: Session) -> None:
     detection = session.detection
     if detection is not None:
@@ -212,7 +220,7 @@ def _add_session_texts(found: _Collector, session: Session) -> None:
             found.add_text(snippet.code, any_error_word=True)
     root = session.root_cause
     if root is not None:
-        found.add_text(root.summary or "", any_error_word=True)
+        _add_prose(found, root.summary or "")
         for text in (root.trigger or "", *root.evidence):
             found.add_text(text, any_error_word=False)
         for snippet in root.snippets:
