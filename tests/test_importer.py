@@ -181,7 +181,13 @@ def test_fix_impact_detection_components(report: ImportedReport) -> None:
     impact = report.session["impact"]
     assert len(impact["symptoms"]) == 4
     assert len(impact["affected"]) == 3
-    assert len(impact["restored"]) == 5
+    # "After deploying the fix:" introduces its list: both stay in the text, under
+    # their sub-heading, rather than the list moving away from its sentence.
+    assert "restored" not in impact
+    assert (
+        "### What Now Works\n\nAfter deploying the fix:\n\n1. ✅ SQLAlchemy mappers"
+        in impact["summary"]
+    )
     detection = report.session["detection"]
     assert detection["snippets"][0]["code"].startswith("sqlalchemy.exc.")
     states = {c["name"]: c["state"] for c in report.session["components"]}
@@ -254,3 +260,22 @@ def test_code_the_text_goes_on_after_stays_where_it_stood() -> None:
         }
     ]
     assert "raise KeyError" not in root["summary"]
+
+
+def test_a_list_its_sentence_introduces_stays_with_it() -> None:
+    text = (
+        "# Surveys broke\n\n## Root cause\n\n### Why It Failed\n\n"
+        "The extension always loads the latest version. This created a mismatch where:\n\n"
+        "- the old SDK lacked `isDisabled`\n- the new extension called it\n\n"
+        "### Evidence\n\n- the error rate rose at 14:02\n- the CDN served 1.270.0\n"
+    )
+    root = parse_report(text, source="r.md").session["root_cause"]
+    summary = root["summary"]
+    assert summary.index("### Why It Failed") < summary.index("mismatch where:")
+    assert summary.index("mismatch where:") < summary.index("- the old SDK lacked")
+    # A list under its part's own sub-heading, with no sentence of the text
+    # introducing it, is still the part's evidence.
+    assert root["evidence"] == [
+        "the error rate rose at 14:02",
+        "the CDN served 1.270.0",
+    ]

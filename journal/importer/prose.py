@@ -87,6 +87,8 @@ class _Prose:
     next_slot: str | None = None
     caption: str | None = None
     caption_block: Block | None = None
+    before: Block | None = None
+    """The block fed before the one being fed."""
     code: list[tuple[int, list[Block], dict[str, str]]] = field(default_factory=list)
     """Each code block met: where the text stood then, its blocks, its snippet."""
 
@@ -111,6 +113,7 @@ class _Prose:
                 self.part_heading(block)
                 i += 1
                 continue
+            self.before = blocks[i - 1] if i else None
             i += 2 if self.feed_one(block, following) else 1
         self.release()
         self.place_code()
@@ -144,6 +147,8 @@ class _Prose:
             return self.paragraph(block, following, slot)
         elif block.kind in {"fence", "code_block"}:
             self.snippet(block)
+        elif is_list(block) and slot is None and self.introduced():
+            self.summary.append(block)
         elif is_list(block) and (slot or self.heading_slot) in _LIST_SLOTS:
             self.items(block, slot)
         elif (other := table_kind(block)) is not None:
@@ -151,6 +156,18 @@ class _Prose:
         elif block.kind != "hr":
             self.summary.append(block)
         return False
+
+    def introduced(self) -> bool:
+        """Whether the text just above introduces the next block ("This created a
+        version mismatch where:"): the two stay together in the text."""
+        before = self.before
+        return (
+            before is not None
+            and before.kind == "paragraph"
+            and bool(self.summary)
+            and self.summary[-1] is before
+            and before.inline.rstrip().endswith(":")
+        )
 
     def items(self, block: Block, slot: str | None) -> None:
         """A list of `slot` (from a label just above, or from the sub-heading)."""
