@@ -480,3 +480,22 @@ def test_an_unknown_label_in_a_template_is_one_line_naming_it(
     assert "unknown label 'sumary'" in result.err
     (custom / "summary.md.j2").write_text('## {{ label("mine", "Mine") }}\n', "utf-8")
     assert "## Mine\n" in cli.ok("render").out, "a project's own key with a default"
+
+
+def test_a_follow_ups_owner_and_ticket_follow_its_first_line(tmp_path: Path) -> None:
+    """Nested lines under a follow-up are its details: "(owner: …; tracked in …)"
+    says what the follow-up is, so it ends the first line, not the last nested one."""
+    from journal.model.session import NextStep, Session
+
+    step = NextStep(
+        text="Add fetch wrapper tests\n- https://example.com/pull/35\n- https://example.com/pull/36",
+        horizon="short",
+        owner="Femi",
+        tracked_in="https://example.com/pull/35",
+    )
+    text = _render_in(tmp_path, Session(title="SDK outage", next_steps=[step]))
+    assert (
+        "- [ ] Add fetch wrapper tests (owner: Femi; tracked in "
+        "https://example.com/pull/35)\n\n  - https://example.com/pull/35\n"
+        "  - https://example.com/pull/36\n\n## Metrics"
+    ) in text

@@ -240,10 +240,12 @@ def _location(context: Any, text: str) -> str:
     return f"{path} ({escape.inline(word)} {match['lines']})"
 
 
-def _item(text: Any, indent: int = 2) -> str:
-    """A list item's text: its first line inline, the rest as blocks nested in it."""
+def _item(text: Any, indent: int = 2, after: str = "") -> str:
+    """A list item's text: its first line inline (then `after`, Markdown already:
+    a follow-up's owner and ticket say what the item is, not its last nested
+    line), the rest as blocks nested in it."""
     first, _, rest = escape.normalize(str(text)).strip().partition("\n")
-    head = escape.inline(first)
+    head = escape.inline(first) + after
     body = blocks.block(rest)
     if not body:
         return head
