@@ -87,3 +87,22 @@ def test_names_lose_a_plural_at_most() -> None:
         "stop",
         "run",
     ]
+
+
+def test_a_file_the_root_cause_rules_out_is_a_place_not_its_cause() -> None:
+    from journal.insight.features import session_features
+    from journal.model.session import RootCause, Session
+
+    summary = (
+        "`get_db` held the session while `api/app/routes/exports.py` streamed.\n\n"
+        "The January worker fix (`session_scope` in `worker/db.py`) did not apply "
+        "here: the API never leaked a session. We ruled out `api/app/cache.py` early."
+        " `api/app/deps.py` did not close the session until the response ended."
+    )
+    session = Session(
+        title="Exports exhaust the pool", root_cause=RootCause(summary=summary)
+    )
+    found = session_features("2025-02-27-exports", session, [])
+    # A negation about the code ("did not close") still names the cause.
+    assert found["root_files"] == ["api/app/routes/exports.py", "api/app/deps.py"]
+    assert {"worker/db.py", "api/app/cache.py"} <= set(found["locations"])

@@ -86,7 +86,7 @@ def session_features(
             path = sig.clean_path(root.location)
             root_files += [path] if path else []
         for text in (root.summary or "", *root.evidence):
-            root_files += sig.code_locations(text)
+            root_files += _cause_files(text)
     started = session.started.date().isoformat() if session.started else None
     facts = _facts(session, events, found)
     texts = _strings(session, events)
@@ -125,6 +125,27 @@ def session_features(
         "mentions": [name for name in cites(texts, own) if name not in said],
         "terms": term_counts(texts),
     }
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*(])|\n\s*\n")
+_RULED_OUT = re.compile(
+    r"\b(?:did|does|do|was|were|is|are|had)(?:n['’]t| not)\s+(?:\w+\s+)?"
+    r"(?:apply|applied|cause|the cause|related|involved|responsible|at fault|matter)\b|"
+    r"\bnot\s+(?:the\s+)?(?:root\s+)?cause\b|\bruled\s+out\b|\bred\s+herring\b|"
+    r"\bunrelated\b",
+    re.IGNORECASE,
+)
+
+
+def _cause_files(text: str) -> list[str]:
+    """The files a root cause's text names, but those of a sentence that rules
+    them out ("the January fix in `worker/db.py` did not apply here"): they are
+    still places the report points at, not its cause."""
+    found: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        if not _RULED_OUT.search(sentence):
+            found += sig.code_locations(sentence)
+    return found
 
 
 _SKIPPED = frozenset(

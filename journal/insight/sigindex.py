@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 FACET = "related-index"
 """The facet of the session records (`store/cache.py`) holding the features."""
-FEATURES_FORMAT = 8
+FEATURES_FORMAT = 9
 """Bumped when the features change shape (2: each signature's words kept; 3: the
 session's facts, `previous` and term counts; 4: its names and citations; 5: terms
 stemmed past their plurals, with the words they stand for)."""
