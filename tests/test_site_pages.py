@@ -573,3 +573,25 @@ def test_chart_text_is_escaped_with_its_brackets(text: str) -> None:
     # The entities the pages have always held (their digests stay the same).
     table = str.maketrans({"[": "&#91;", "]": "&#93;"})
     assert escaped == html.escape(text, quote=True).translate(table)
+
+
+def test_undated_sessions_have_a_month_of_their_own_named_undated(
+    tmp_path: Path,
+) -> None:
+    """An import that finds no date makes a folder dated 0001-01-01: the site
+    groups those as "Undated", after every year, never as a month "1-01"."""
+    root = new_journal(tmp_path / "j")
+    for n in range(NAV_SESSIONS + 1):
+        write_session(root, f"2025-{1 + n % 12:02d}-01-s{n}", status="open")
+    write_session(root, "0001-01-01-old-outage", status="open")
+    journal = _journal(root)
+    nav = generate(journal).nav
+    sessions = next(item["Sessions"] for item in nav if "Sessions" in item)
+    assert sessions[-1] == {"Undated": "sessions/0000-00.md"}
+    assert "1-01" not in str(nav) and "0001" not in str(nav)
+    archive = (_docs(journal) / "sessions" / "index.md").read_text()
+    assert archive.index("## 2025") < archive.index("## Undated")
+    assert "- [Undated](0000-00.md) — 1 session" in archive
+    month = (_docs(journal) / "sessions" / "0000-00.md").read_text()
+    assert "\n# Undated\n\n1 session.\n" in month
+    assert "old outage" in month

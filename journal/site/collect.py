@@ -92,8 +92,16 @@ class SessionInfo:
 
     @cached_property
     def month(self) -> str:
-        """`2025-11`: the home, archive, metrics and navigation group by it."""
-        return self.day.strftime("%Y-%m")
+        """`2025-11`: the home, archive, metrics and navigation group by it;
+        `UNDATED_MONTH` for a session imported without a date."""
+        if self.day.year <= 1:
+            return UNDATED_MONTH
+        return f"{self.day.year:04d}-{self.day.month:02d}"
+
+
+UNDATED_MONTH = "0000-00"
+"""The month of the sessions an import could not date (their day is 0001-01-01):
+it sorts before every month, as their day does, and shows as "Undated"."""
 
 
 @dataclass

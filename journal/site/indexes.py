@@ -9,7 +9,7 @@ from functools import partial
 
 from journal.render import escape
 from journal.site import paths
-from journal.site.collect import Collected, SessionInfo
+from journal.site.collect import UNDATED_MONTH, Collected, SessionInfo
 from journal.site.safety import front_matter
 from journal.site.tables import (
     FILTER,
@@ -132,8 +132,9 @@ def archive(
     lines = ["# Sessions", "", f"{_plural(len(collected.infos), 'session')}, by month."]
     year = None
     for month in sorted(months, reverse=True):
-        if month[:4] != year:
-            year = month[:4]
+        group = "Undated" if month == UNDATED_MONTH else month[:4]
+        if group != year:
+            year = group
             lines += ["", f"## {year}", ""]
         link = paths.link(paths.ARCHIVE, paths.month_page(month))
         count = _plural(len(months[month]), "session")

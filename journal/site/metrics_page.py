@@ -13,7 +13,7 @@ from functools import partial
 
 from journal.insight.metrics import format_duration
 from journal.site import charts, paths
-from journal.site.collect import Collected, SessionInfo
+from journal.site.collect import UNDATED_MONTH, Collected, SessionInfo
 from journal.site.tables import cell_link
 
 RECENT = 30
@@ -103,7 +103,8 @@ def _by_month(infos: list[SessionInfo]) -> str:
 
     months: dict[str, list[SessionInfo]] = {}
     for info in sorted(infos, key=lambda i: i.day):
-        months.setdefault(info.month, []).append(info)
+        if info.month != UNDATED_MONTH:  # not a month: nothing to trend
+            months.setdefault(info.month, []).append(info)
     recent = sorted(months)[-MONTHS:]
     groups = []
     for month in recent:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from journal.site import paths
-from journal.site.collect import Collected
+from journal.site.collect import UNDATED_MONTH, Collected
 from journal.site.indexes import by_month
 from journal.site.tables import month_name, newest_first
 
@@ -43,11 +43,13 @@ def _sessions(collected: Collected) -> list[Any]:
             entries.append({month_name(month): pages})
         return entries
     years: dict[str, list[Any]] = {}
-    for month in sorted(months, reverse=True):
+    for month in sorted(months.keys() - {UNDATED_MONTH}, reverse=True):
         years.setdefault(month[:4], []).append(
             {month_name(month): paths.month_page(month)}
         )
     entries += [{year: items} for year, items in years.items()]
+    if UNDATED_MONTH in months:  # a page of its own, last: it has no year
+        entries.append({month_name(UNDATED_MONTH): paths.month_page(UNDATED_MONTH)})
     return entries
 
 

@@ -11,7 +11,7 @@ from functools import partial
 from journal.insight.metrics import format_duration
 from journal.render import escape
 from journal.site import paths
-from journal.site.collect import Collected, SessionInfo
+from journal.site.collect import UNDATED_MONTH, Collected, SessionInfo
 
 MONTHS = (
     "January",
@@ -49,7 +49,9 @@ def cell_link(text: str, href: str) -> str:
 
 
 def month_name(month: str) -> str:
-    """`2025-11` → `November 2025`."""
+    """`2025-11` → `November 2025`; the undated sessions' month → `Undated`."""
+    if month == UNDATED_MONTH:
+        return "Undated"
     year, _, number = month.partition("-")
     try:
         return f"{MONTHS[int(number) - 1]} {year}"
