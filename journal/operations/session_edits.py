@@ -192,14 +192,17 @@ def modeline(journal: Journal, *, sessions_dir: Path | None = None) -> str:
 def set_field(
     journal: Journal, ref: str | None, dotted: str, raw: str, *, redact: bool = True
 ) -> Changed:
-    from journal.model.session import field_kind
+    from journal.model.session import ModelError, field_kind
     from journal.store.yamledit import coerce_value, parse_path, set_path
 
     refuse_surrogates(raw, what="the value")
     path = parse_path(dotted)
     if path[0] == "schema":
         raise UsageError("schema is managed by journal", "leave it as it is")
-    kind = field_kind(path)
+    try:
+        kind = field_kind(path)
+    except ModelError as exc:  # the argument names no field: bad usage, as a bad value
+        raise UsageError(exc.message, exc.hint) from None
     if kind == "struct":
         raise UsageError(
             f"{dotted} is a group of fields", f"set one of them, e.g. {dotted}.summary"
