@@ -190,6 +190,32 @@ def text_facts(texts: Iterable[str]) -> dict[str, Any]:
     return found.result()
 
 
+_STAMP_RE = re.compile(
+    r"\b\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z|[+-]\d\d:?\d\d)?"
+)
+_LEAD_END_RE = re.compile(r"[.:;]\s+(?=\S)")
+_LOGGER_RE = re.compile(r"[\w-]+(?:[._/][\w-]+)+|[a-z]+_[a-z_]+")
+
+
+def _log_record(line: str, mark: int) -> str:
+    """An error log line as the error it records: from after its timestamp, or
+    without one from the end of the sentence before it ("we noticed an invalid
+    amount in a block: 2021-05-09T23:02:01 full_node coin_store: ERROR Coin
+    amount: -85" → "full_node coin_store: ERROR Coin amount: -85"), so two
+    reports of one error agree whatever the time and the words around it."""
+    before = line[:mark]
+    stamps = list(_STAMP_RE.finditer(before))
+    if stamps:
+        return line[stamps[-1].end() :]
+    ends = [m.end() for m in _LEAD_END_RE.finditer(line, 0, mark + 1)]
+    if ends and ends[-1] == len(before):
+        # `coin_store: ERROR`: a logger's name ends there, part of the record.
+        word = before.rstrip(" :;.").rsplit(" ", 1)[-1]
+        if _LOGGER_RE.fullmatch(word):
+            ends.pop()
+    return line[ends[-1] :] if ends else line
+
+
 class _Found:
     gated = True
     """Patterns skipped on lines that cannot match them (off: every pattern runs)."""
@@ -275,9 +301,12 @@ class _Found:
                     message = _PROSE_END.split(message, maxsplit=1)[0]
                 self.add("errors", f"{name}: {message}" if message else name, where)
         logged = self._may(line, _LOG_MARKS)
-        if logged and _LOG_ERROR_RE.search(line) and not _EXC_RE.search(line):
+        mark = _LOG_ERROR_RE.search(line) if logged else None
+        if mark and not _EXC_RE.search(line):
             fields = _JSON_FIELD_RE.findall(line)  # a JSON log line: its words
             shown = ": ".join(v for _, v in fields) if fields else line
+            if not fields:
+                shown = _log_record(line, mark.start())
             self.add("errors", shown.strip(" -*|`")[:200], where)
         if self._may(line, _K8S_MARKS):
             for match in _K8S_RE.finditer(line):
