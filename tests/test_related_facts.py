@@ -64,7 +64,10 @@ def test_each_kind_of_fact_comes_with_where_it_was_found() -> None:
     assert "ip-10-1-2-3.eu-west-1.compute.internal" in facts["hosts"]
     assert "cluster prod-eu" not in facts["hosts"]  # lower case: not a name
     assert "app/catalogue/loader.py:115" in facts["files"]
-    assert "srv/app/catalogue/loader.py:115" in facts["files"]  # in the code block
+    # The trace in the code block names it from the checkout's root (/srv): one
+    # file, written once (insight/samefile.py).
+    assert "srv/app/catalogue/loader.py:115" not in facts["files"]
+    assert facts["sources"]["app/catalogue/loader.py:115"].endswith("(Root cause)")
     assert {"PR #4521", "commit 3f9c2a1b7d", "acme/shop#4522"} <= set(facts["refs"])
     assert facts["sources"]["exit code 137"].endswith("(Root cause)")
     assert facts["sources"]["Checkout API"] == "line 15 (Affected services)"

@@ -17,7 +17,7 @@ def test_a_container_path_and_a_base_name_join_the_repository_path() -> None:
             "c": ["worker/tasks/pdf.py"],
         }
     )
-    # Each goes by the name most sessions write (pdf.py), the longer on a tie.
+    # Each goes by the name most sessions write (pdf.py), a path over a base name.
     assert found == {
         "app/worker/tasks/pdf.py": "worker/tasks/pdf.py",
         "config.ts": "web/src/config.ts",
@@ -33,7 +33,8 @@ def test_a_chain_of_endings_is_one_file() -> None:
     found = aliases(
         {"a": ["tasks.py"], "b": ["app/tasks.py"], "c": ["srv/app/tasks.py"]}
     )
-    assert found == {"tasks.py": "srv/app/tasks.py", "app/tasks.py": "srv/app/tasks.py"}
+    # A path over a bare name, the shorter path over a checkout's longer one.
+    assert found == {"tasks.py": "app/tasks.py", "srv/app/tasks.py": "app/tasks.py"}
 
 
 def test_only_whole_folder_names_end_a_path() -> None:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from journal.insight import samefile
 from journal.insight.servicenames import GENERIC, NAME_RE, Names
 from journal.insight.signatures import clean_path
 
@@ -366,6 +367,7 @@ class _Found:
 
     def result(self) -> dict[str, Any]:
         self._repeated_names()
+        self._one_name_a_file()
         out: dict[str, Any] = {}
         sources: dict[str, str] = {}
         for kind in KINDS:
@@ -377,6 +379,17 @@ class _Found:
         if sources and out:
             out["sources"] = sources
         return out
+
+    def _one_name_a_file(self) -> None:
+        """A file the report writes two ways (`config.ts` beside `web/src/config.ts`,
+        `app/worker/x.py` beside `worker/x.py`) is one fact (`samefile`)."""
+        files = self.items["files"]
+        alias = samefile.aliases({"": files}) if len(files) > 1 else {}
+        if alias:
+            kept: dict[str, str | None] = {}
+            for value, where in files.items():
+                kept.setdefault(alias.get(value, value), where)
+            self.items["files"] = kept
 
     def _repeated_names(self) -> None:
         """Names the report itself repeats are what it is about (Flux, KIAM,

@@ -6,8 +6,9 @@ has dropped the leading `/`), or by its base name alone (`config.ts`). Two names
 are one file when one ends the other at a folder boundary and nothing else in
 the journal could be meant: a name that ends two longer paths neither of which
 ends the other (`db.py` beside `api/app/db.py` and `worker/db.py`) stays as it
-is. Each file then goes by the name most sessions write, the longer on a tie.
-Standard library.
+is. Each file then goes by the name most sessions write; on a tie, a path over a
+bare file name, and the shorter path (a trace's checkout or container folders,
+`srv/app/…`, left out). Standard library.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def aliases(names: Mapping[str, Iterable[str]]) -> dict[str, str]:
     found: dict[str, str] = {}
     for members in _groups(sessions).values():
         if len(members) > 1:
-            best = max(members, key=lambda n: (sessions[n], len(n), n))
+            best = max(members, key=lambda n: (sessions[n], "/" in n, -len(n), n))
             found.update({n: best for n in members if n != best})
     return found
 
