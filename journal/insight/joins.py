@@ -33,8 +33,42 @@ def similar_title(mine: frozenset[str], theirs: frozenset[str]) -> bool:
 
 def title_pairs(titles: Mapping[str, frozenset[str]]) -> set[Pair]:
     """Every pair (a < b) of sessions with similar titles."""
-    found = similar_sets(titles, rel.TITLE_SIMILAR)
-    return {(a, b) for a, b in found if similar_title(titles[a], titles[b])}
+    return {
+        (a, b) for a, mates in title_partners(titles).items() for b in mates if a < b
+    }
+
+
+def title_partners(titles: Mapping[str, frozenset[str]]) -> dict[str, set[str]]:
+    """Each session's sessions with a similar title (`similar_title`): the pairs
+    of `similar_sets` at `TITLE_SIMILAR` sharing two words, each tested once
+    where it is found. Over short titles of a few common words most sessions
+    have a hundred such partners: the cost is per pair found, so no pair goes
+    through a set of pairs or a second test."""
+    bits = _BitSets(titles)
+    keys, items, sizes = bits.keys, bits.sets, bits.sizes
+    floor = rel.TITLE_SIMILAR
+    found: dict[str, set[str]] = {}
+    by_size: dict[int, dict[int, int]] = {}
+    for index, mine in enumerate(items):
+        size = sizes[index]
+        masks = by_size.get(size)
+        if masks is None:
+            masks = by_size[size] = _masks(bits, size, floor, least=2)
+        candidates = _at_least(bits, bits.counts(mine), masks)
+        candidates >>= index + 1
+        key, mates = keys[index], None
+        while candidates:
+            low = candidates & -candidates
+            candidates ^= low
+            other = index + low.bit_length()
+            shared = len(mine & items[other])
+            # `similar_title` as it computes it: Jaccard = shared / union.
+            if shared >= 2 and shared / (size + sizes[other] - shared) >= floor:
+                if mates is None:
+                    mates = found.setdefault(key, set())
+                mates.add(keys[other])
+                found.setdefault(keys[other], set()).add(key)
+    return found
 
 
 def error_pairs(signatures: Mapping[str, list[Signature]]) -> set[Pair]:
@@ -163,21 +197,42 @@ def similar_sets(sets: Mapping[str, Iterable[str]], floor: float) -> set[Pair]:
     bits = _BitSets(sets)
     keys, items, sizes = bits.keys, bits.sets, bits.sizes
     found: set[Pair] = set()
+    by_size: dict[int, dict[int, int]] = {}
     for index, mine in enumerate(items):
         size = sizes[index]
-        digits = bits.counts(mine)
-        candidates = 0
-        for length, of_size in bits.of_size.items():
-            # |X ∩ Y| ≥ floor × |X ∪ Y| = floor × (|X| + |Y| - |X ∩ Y|)
-            need = max(1, math.ceil(floor * (size + length) / (1 + floor) - 1e-9))
-            if need <= min(size, length):
-                candidates |= of_size & bits.at_least(digits, need)
+        masks = by_size.get(size)
+        if masks is None:
+            masks = by_size[size] = _masks(bits, size, floor)
+        candidates = _at_least(bits, bits.counts(mine), masks)
         for step in _bits(candidates >> (index + 1)):
             other = index + 1 + step
             shared = len(mine & items[other])
             if shared >= floor * (size + sizes[other] - shared) - 1e-9:
                 found.add((keys[index], keys[other]))
     return found
+
+
+def _at_least(bits: _BitSets, digits: list[int], masks: dict[int, int]) -> int:
+    """The sets (as bits) holding enough of a set's words (`digits`) to be a
+    candidate: `masks`, the sets of each count of words needed (`_masks`)."""
+    candidates = 0
+    for need, mask in masks.items():
+        candidates |= mask & bits.at_least(digits, need)
+    return candidates
+
+
+def _masks(bits: _BitSets, size: int, floor: float, least: int = 1) -> dict[int, int]:
+    """For a set of `size` words, the sets (as bits) by the count of its words
+    they must hold to reach a Jaccard of `floor` with it, and `least`: sizes
+    needing as many shared words are taken together, so one `at_least` a count,
+    not a size (each an operation on integers of one bit a set)."""
+    masks: dict[int, int] = {}
+    for length, of_size in bits.of_size.items():
+        # |X ∩ Y| ≥ floor × |X ∪ Y| = floor × (|X| + |Y| - |X ∩ Y|)
+        need = max(least, math.ceil(floor * (size + length) / (1 + floor) - 1e-9))
+        if need <= min(size, length):
+            masks[need] = masks.get(need, 0) | of_size
+    return masks
 
 
 def contained_sets(

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from journal.insight import related as rel
-from journal.insight.joins import error_pairs, partners, title_pairs
+from journal.insight.joins import error_pairs, partners, title_partners
 from journal.insight.related import Related
 from journal.insight.relatedrows import Evidence
 from journal.store.cache import (
@@ -266,7 +266,7 @@ def build(ranker: rel.Ranker, *, limit: int) -> tuple[Rows, dict[str, set[str]]]
     evidence = Evidence(ranker)
     sids = list(ranker.features)
     errors = partners(error_pairs({sid: ranker.signatures[sid] for sid in sids}))
-    titles = partners(title_pairs(evidence.titles))
+    titles = title_partners(evidence.titles)
     related = {}
     for sid in sids:
         mates = errors.get(sid, set())
