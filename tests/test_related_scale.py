@@ -11,6 +11,8 @@ from journal.insight.joins import (
     contained_sets,
     error_pairs,
     similar_sets,
+    similar_title,
+    title_partners,
 )
 from journal.insight.related import Ranker
 from journal.insight.relatedmap import build
@@ -55,6 +57,18 @@ def test_similar_sets_finds_every_pair_and_no_other() -> None:
             expected = _jaccard_pairs(sets, floor)
             assert similar_sets(sets, floor) == expected
         assert len(_jaccard_pairs(sets, 0.5)) > 200  # dense: the hard case
+
+
+def test_title_partners_are_every_pair_of_similar_titles() -> None:
+    for seed in range(3):
+        titles = _random_sets(150, seed)
+        expected: dict[str, set[str]] = {}
+        for a, b in combinations(sorted(titles), 2):
+            if similar_title(titles[a], titles[b]):
+                expected.setdefault(a, set()).add(b)
+                expected.setdefault(b, set()).add(a)
+        assert sum(map(len, expected.values())) > 400  # dense: the hard case
+        assert title_partners(titles) == expected
 
 
 def test_contained_sets_finds_every_subset_pair() -> None:

@@ -1,6 +1,6 @@
 """Pairs of sessions found over the whole journal at once, without comparing every
 pair: those sharing an error (`error_pairs`) and those with similar titles
-(`title_pairs`), for the related map's first build (`relatedmap.py`); under them,
+(`title_partners`), for the related map's first build (`relatedmap.py`); under them,
 joins of many word sets by overlap: the pairs of sets with a Jaccard overlap of
 at least a floor (`similar_sets`), and those where one set, big enough, lies
 inside the other (`contained_sets`).
@@ -29,13 +29,6 @@ one error below a Jaccard of `SAME` (a detail added to the message)."""
 def similar_title(mine: frozenset[str], theirs: frozenset[str]) -> bool:
     """`related._title`'s test: two words shared and half the words in common."""
     return len(mine & theirs) >= 2 and similar(mine, theirs) >= rel.TITLE_SIMILAR
-
-
-def title_pairs(titles: Mapping[str, frozenset[str]]) -> set[Pair]:
-    """Every pair (a < b) of sessions with similar titles."""
-    return {
-        (a, b) for a, mates in title_partners(titles).items() for b in mates if a < b
-    }
 
 
 def title_partners(titles: Mapping[str, frozenset[str]]) -> dict[str, set[str]]:
