@@ -9,7 +9,7 @@ inside the other (`contained_sets`).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from journal.insight import related as rel
@@ -32,35 +32,18 @@ def similar_title(mine: frozenset[str], theirs: frozenset[str]) -> bool:
 
 
 def title_partners(titles: Mapping[str, frozenset[str]]) -> dict[str, set[str]]:
-    """Each session's sessions with a similar title (`similar_title`): the pairs
-    of `similar_sets` at `TITLE_SIMILAR` sharing two words, each tested once
-    where it is found. Over short titles of a few common words most sessions
-    have a hundred such partners: the cost is per pair found, so no pair goes
-    through a set of pairs or a second test."""
+    """Each session's sessions with a similar title (`similar_title`, computed as it
+    computes it: two words shared, shared / union at least `TITLE_SIMILAR`), each
+    pair tested once where `_near` finds it: over short titles of a few common
+    words most sessions have a hundred such partners, so no pair goes through a
+    set of pairs or a second test."""
     bits = _BitSets(titles)
-    keys, items, sizes = bits.keys, bits.sets, bits.sizes
-    floor = rel.TITLE_SIMILAR
+    keys, floor = bits.keys, rel.TITLE_SIMILAR
     found: dict[str, set[str]] = {}
-    by_size: dict[int, dict[int, int]] = {}
-    for index, mine in enumerate(items):
-        size = sizes[index]
-        masks = by_size.get(size)
-        if masks is None:
-            masks = by_size[size] = _masks(bits, size, floor, least=2)
-        candidates = _at_least(bits, bits.counts(mine), masks)
-        candidates >>= index + 1
-        key, mates = keys[index], None
-        while candidates:
-            low = candidates & -candidates
-            candidates ^= low
-            other = index + low.bit_length()
-            shared = len(mine & items[other])
-            # `similar_title` as it computes it: Jaccard = shared / union.
-            if shared >= 2 and shared / (size + sizes[other] - shared) >= floor:
-                if mates is None:
-                    mates = found.setdefault(key, set())
-                mates.add(keys[other])
-                found.setdefault(keys[other], set()).add(key)
+    for index, other, shared, union in _near(bits, floor, least=2):
+        if shared >= 2 and shared / union >= floor:
+            found.setdefault(keys[index], set()).add(keys[other])
+            found.setdefault(keys[other], set()).add(keys[index])
     return found
 
 
@@ -188,21 +171,32 @@ def similar_sets(sets: Mapping[str, Iterable[str]], floor: float) -> set[Pair]:
     key with a handful of integer operations as long as the number of keys (one
     bit each)."""
     bits = _BitSets(sets)
-    keys, items, sizes = bits.keys, bits.sets, bits.sizes
-    found: set[Pair] = set()
+    keys = bits.keys
+    return {
+        (keys[index], keys[other])
+        for index, other, shared, union in _near(bits, floor)
+        if shared >= floor * union - 1e-9
+    }
+
+
+def _near(
+    bits: _BitSets, floor: float, least: int = 1
+) -> Iterator[tuple[int, int, int, int]]:
+    """Each pair of sets (by position, the first before the second) sharing as
+    many words as a Jaccard of `floor` needs (and `least`), with the count of
+    words they share and of their union: the callers test it their way."""
+    items, sizes = bits.sets, bits.sizes
     by_size: dict[int, dict[int, int]] = {}
     for index, mine in enumerate(items):
         size = sizes[index]
         masks = by_size.get(size)
         if masks is None:
-            masks = by_size[size] = _masks(bits, size, floor)
+            masks = by_size[size] = _masks(bits, size, floor, least)
         candidates = _at_least(bits, bits.counts(mine), masks)
         for step in _bits(candidates >> (index + 1)):
             other = index + 1 + step
             shared = len(mine & items[other])
-            if shared >= floor * (size + sizes[other] - shared) - 1e-9:
-                found.add((keys[index], keys[other]))
-    return found
+            yield index, other, shared, size + sizes[other] - shared
 
 
 def _at_least(bits: _BitSets, digits: list[int], masks: dict[int, int]) -> int:
