@@ -18,8 +18,9 @@ of the run that made them until the next build (more than `UPDATE_SHARE` of the
 sessions changed, or the evidence too common to count or a file's names moved).
 
 The map is kept in one file of the state folder with what every score assumed (the
-salt of every cache, the limit, the evidence too common to count and the commit
-HEAD named, which renames follow), decoded by msgspec straight into `Related`
+salt of every cache, the limit, `Ranker.journal_wide` — the evidence too common to
+count and the files' other names — and the commit HEAD named, which renames
+follow), decoded by msgspec straight into `Related`
 structs (100,000 of them at 10,000 sessions) and remembered by the process that
 last read or wrote it (`store/cache.py`): `site serve` regenerates in one process.
 A missing, damaged or foreign file is no map at all; the map is then built again.
@@ -63,7 +64,7 @@ class _Stored(msgspec.Struct):
     format: int
     salt: str
     limit: int
-    common: list[str]
+    journal_wide: list[str]
     head: str | None
     sessions: list[str]
     stats: list[Any]
@@ -83,14 +84,14 @@ class KeptMap:
         related: Rows,
         errors: dict[str, set[str]],
         *,
-        common: frozenset[str] = frozenset(),
+        journal_wide: frozenset[str] = frozenset(),
         head: str | None = None,
     ) -> None:
         self.stats = stats
         self.inputs = inputs
         self.related = related
         self.errors = errors
-        self.common = common
+        self.journal_wide = journal_wide
         self.head = head
 
     @classmethod
@@ -120,7 +121,7 @@ class KeptMap:
             dict(zip(sessions, stored.inputs, strict=True)),
             dict(zip(sessions, stored.related, strict=True)),
             errors,
-            common=frozenset(stored.common),
+            journal_wide=frozenset(stored.journal_wide),
             head=stored.head,
         )
 
@@ -136,7 +137,7 @@ class KeptMap:
             format=FORMAT,
             salt=under,
             limit=limit,
-            common=sorted(self.common),
+            journal_wide=sorted(self.journal_wide),
             head=self.head,
             sessions=sessions,
             stats=[self.stats[sid] for sid in sessions],
@@ -208,7 +209,7 @@ def _related_map(journal: Journal, limit: int) -> Rows:
     ranker = rel.ranker_with_git(
         journal, {sid: record["features"] for sid, record in found.items()}
     )
-    if kept is not None and kept.common != ranker.journal_wide:
+    if kept is not None and kept.journal_wide != ranker.journal_wide:
         kept = None  # evidence too common to count, or a file's names, changed
     # What each session's row is made of: its features and its commits' files.
     inputs = {sid: [digest, ranker.changed[sid]] for sid, digest in digests.items()}
@@ -225,7 +226,7 @@ def _related_map(journal: Journal, limit: int) -> Rows:
         related, errors = build(ranker, limit=limit)
     stats = {sid: record["stat"] for sid, record in found.items()}
     wide = ranker.journal_wide
-    fresh = KeptMap(stats, inputs, related, errors, common=wide, head=head)
+    fresh = KeptMap(stats, inputs, related, errors, journal_wide=wide, head=head)
     _save(path, fresh, under, limit)
     return related
 
