@@ -12,7 +12,6 @@ from journal.insight.joins import (
     error_pairs,
     similar_sets,
     similar_title,
-    title_partners,
 )
 from journal.insight.related import Ranker
 from journal.insight.relatedmap import build
@@ -59,16 +58,29 @@ def test_similar_sets_finds_every_pair_and_no_other() -> None:
         assert len(_jaccard_pairs(sets, 0.5)) > 200  # dense: the hard case
 
 
-def test_title_partners_are_every_pair_of_similar_titles() -> None:
+def test_a_row_s_similar_titles_are_every_pair_of_similar_titles() -> None:
+    """The build's arrays (`relatedrows._Arrays`) tell similar titles as
+    `similar_title` does, on titles of a few words that mostly overlap."""
+    from journal.insight.relatedrows import Evidence
+
     for seed in range(3):
         titles = _random_sets(150, seed)
-        expected: dict[str, set[str]] = {}
-        for a, b in combinations(sorted(titles), 2):
-            if similar_title(titles[a], titles[b]):
-                expected.setdefault(a, set()).add(b)
-                expected.setdefault(b, set()).add(a)
-        assert sum(map(len, expected.values())) > 400  # dense: the hard case
-        assert title_partners(titles) == expected
+        features = _dense(len(titles))
+        for found, words in zip(features.values(), titles.values(), strict=True):
+            found["title_words"] = sorted(words)
+        evidence = Evidence(Ranker(features))
+        arrays = evidence._arrays()
+        pairs = 0
+        every = arrays.np.arange(len(features))
+        for sid, words in zip(features, titles.values(), strict=True):
+            shared = arrays._count("title", words)
+            shared = every * 0 if shared is None else shared
+            similar_to = arrays._similar_titles(shared, len(words), every)
+            for other, theirs in zip(features, titles.values(), strict=True):
+                expected = similar_title(frozenset(words), frozenset(theirs))
+                assert bool(similar_to[arrays.at[other]]) == expected, (sid, other)
+                pairs += expected
+        assert pairs > 800  # dense: the hard case
 
 
 def test_contained_sets_finds_every_subset_pair() -> None:

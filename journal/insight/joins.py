@@ -1,6 +1,6 @@
 """Pairs of sessions found over the whole journal at once, without comparing every
-pair: those sharing an error (`error_pairs`) and those with similar titles
-(`title_partners`), for the related map's first build (`relatedmap.py`); under them,
+pair: those sharing an error (`error_pairs`), for the related map's first build
+(`relatedmap.py`), and the test of two similar titles (`similar_title`); under them,
 joins of many word sets by overlap: the pairs of sets with a Jaccard overlap of
 at least a floor (`similar_sets`), and those where one set, big enough, lies
 inside the other (`contained_sets`).
@@ -9,7 +9,7 @@ inside the other (`contained_sets`).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from journal.insight import related as rel
@@ -29,22 +29,6 @@ one error below a Jaccard of `SAME` (a detail added to the message)."""
 def similar_title(mine: frozenset[str], theirs: frozenset[str]) -> bool:
     """`related._title`'s test: two words shared and half the words in common."""
     return len(mine & theirs) >= 2 and similar(mine, theirs) >= rel.TITLE_SIMILAR
-
-
-def title_partners(titles: Mapping[str, frozenset[str]]) -> dict[str, set[str]]:
-    """Each session's sessions with a similar title (`similar_title`, computed as it
-    computes it: two words shared, shared / union at least `TITLE_SIMILAR`), each
-    pair tested once where `_near` finds it: over short titles of a few common
-    words most sessions have a hundred such partners, so no pair goes through a
-    set of pairs or a second test."""
-    bits = _BitSets(titles)
-    keys, floor = bits.keys, rel.TITLE_SIMILAR
-    found: dict[str, set[str]] = {}
-    for index, other, shared, union in _near(bits, floor, least=2):
-        if shared >= 2 and shared / union >= floor:
-            found.setdefault(keys[index], set()).add(keys[other])
-            found.setdefault(keys[other], set()).add(keys[index])
-    return found
 
 
 def error_pairs(signatures: Mapping[str, list[Signature]]) -> set[Pair]:
@@ -70,8 +54,8 @@ def error_pairs(signatures: Mapping[str, list[Signature]]) -> set[Pair]:
         ordered = sorted(sids)
         pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
     for sets in buckets.values():
-        near = similar_sets(sets, SAME)
-        near |= contained_sets(sets, CONTAINED_MIN, ERROR_FLOOR)
+        bits = _BitSets(sets)  # one for both joins
+        near = _similar(bits, SAME) | _contained(bits, CONTAINED_MIN, ERROR_FLOOR)
         for x, y in near:
             a, b = x.split("\0", 1)[0], y.split("\0", 1)[0]
             if a != b and same_error(by_key[x], by_key[y]):
@@ -170,33 +154,25 @@ def similar_sets(sets: Mapping[str, Iterable[str]], floor: float) -> set[Pair]:
     would look at most pairs; this looks only at pairs sharing enough words, each
     key with a handful of integer operations as long as the number of keys (one
     bit each)."""
-    bits = _BitSets(sets)
-    keys = bits.keys
-    return {
-        (keys[index], keys[other])
-        for index, other, shared, union in _near(bits, floor)
-        if shared >= floor * union - 1e-9
-    }
+    return _similar(_BitSets(sets), floor)
 
 
-def _near(
-    bits: _BitSets, floor: float, least: int = 1
-) -> Iterator[tuple[int, int, int, int]]:
-    """Each pair of sets (by position, the first before the second) sharing as
-    many words as a Jaccard of `floor` needs (and `least`), with the count of
-    words they share and of their union: the callers test it their way."""
-    items, sizes = bits.sets, bits.sizes
+def _similar(bits: _BitSets, floor: float) -> set[Pair]:
+    keys, items, sizes = bits.keys, bits.sets, bits.sizes
     by_size: dict[int, dict[int, int]] = {}
+    found: set[Pair] = set()
     for index, mine in enumerate(items):
         size = sizes[index]
         masks = by_size.get(size)
         if masks is None:
-            masks = by_size[size] = _masks(bits, size, floor, least)
+            masks = by_size[size] = _masks(bits, size, floor)
         candidates = _at_least(bits, bits.counts(mine), masks)
         for step in _bits(candidates >> (index + 1)):
             other = index + 1 + step
             shared = len(mine & items[other])
-            yield index, other, shared, size + sizes[other] - shared
+            if shared >= floor * (size + sizes[other] - shared) - 1e-9:
+                found.add((keys[index], keys[other]))
+    return found
 
 
 def _at_least(bits: _BitSets, digits: list[int], masks: dict[int, int]) -> int:
@@ -208,15 +184,15 @@ def _at_least(bits: _BitSets, digits: list[int], masks: dict[int, int]) -> int:
     return candidates
 
 
-def _masks(bits: _BitSets, size: int, floor: float, least: int = 1) -> dict[int, int]:
+def _masks(bits: _BitSets, size: int, floor: float) -> dict[int, int]:
     """For a set of `size` words, the sets (as bits) by the count of its words
-    they must hold to reach a Jaccard of `floor` with it, and `least`: sizes
-    needing as many shared words are taken together, so one `at_least` a count,
-    not a size (each an operation on integers of one bit a set)."""
+    they must hold to reach a Jaccard of `floor` with it: sizes needing as many
+    shared words are taken together, so one `at_least` a count, not a size
+    (each an operation on integers of one bit a set)."""
     masks: dict[int, int] = {}
     for length, of_size in bits.of_size.items():
         # |X ∩ Y| ≥ floor × |X ∪ Y| = floor × (|X| + |Y| - |X ∩ Y|)
-        need = max(least, math.ceil(floor * (size + length) / (1 + floor) - 1e-9))
+        need = max(1, math.ceil(floor * (size + length) / (1 + floor) - 1e-9))
         if need <= min(size, length):
             masks[need] = masks.get(need, 0) | of_size
     return masks
@@ -227,7 +203,10 @@ def contained_sets(
 ) -> set[Pair]:
     """Keys (a < b) where one's words, at least `smallest` of them, are all among
     the other's, with a Jaccard (their sizes' ratio) of at least `floor`."""
-    bits = _BitSets(sets)
+    return _contained(_BitSets(sets), smallest, floor)
+
+
+def _contained(bits: _BitSets, smallest: int, floor: float) -> set[Pair]:
     keys, items, sizes = bits.keys, bits.sets, bits.sizes
     found: set[Pair] = set()
     for index, mine in enumerate(items):

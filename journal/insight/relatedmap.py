@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from journal.insight import related as rel
-from journal.insight.joins import error_pairs, partners, title_partners
+from journal.insight.joins import error_pairs, partners
 from journal.insight.related import Related
 from journal.insight.relatedrows import Evidence
 from journal.store.cache import (
@@ -267,11 +267,10 @@ def build(ranker: rel.Ranker, *, limit: int) -> tuple[Rows, dict[str, set[str]]]
     evidence = Evidence(ranker)
     sids = list(ranker.features)
     errors = partners(error_pairs({sid: ranker.signatures[sid] for sid in sids}))
-    titles = title_partners(evidence.titles)
     related = {}
     for sid in sids:
         mates = errors.get(sid, set())
-        best = evidence.best(sid, mates, titles.get(sid, set()), limit)
+        best = evidence.best(sid, mates, limit)
         related[sid] = [ranker.compare(sid, o, error=o in mates) for o, _ in best]
     return related, errors
 

@@ -10,27 +10,25 @@ a row are then compared in full, for their reasons.
 Candidates: tags add at most `CAPS["tag"]` (2), less than the threshold, so a pair
 reaching it shares a file (root cause, location, changed by both), a component, an
 error (`same_error`), a title similar enough (`related._title`) or extra evidence
-(facts, following, text: `Ranker.extra_partners`). Files and components come from
-postings; errors and titles from joins over the whole journal (`joins.py`, a build)
-or from one session's query against it (an update), see `relatedmap.py`.
+(facts, following, text: `Ranker.extra_partners`). An update's rows (`row`) take
+files and components from postings, errors and titles from one session's query
+against the journal. A build's (`best`) take every session's score with the row's
+at once from numpy arrays (`_Arrays`), errors from a join over the whole journal
+(`joins.py`); see `relatedmap.py`.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections import Counter
-from operator import itemgetter
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import Any
 
 from journal.insight import related as rel
 from journal.insight.joins import similar_title
 from journal.insight.signatures import same_error
 
-if TYPE_CHECKING:
-    pass
-
 _PLACE, _CHANGED, _COMPONENT = "place", "changed", "component"
-_ROOT = "root"
+_ROOT, _TAG, _TITLE, _TITLE_TEXT = "root", "tag", "title", "title text"
 
 
 class Evidence:
@@ -58,6 +56,7 @@ class Evidence:
                 for item in items:
                     index.setdefault(item, []).append(sid)
             self.postings[kind] = index
+        self._kept_arrays: _Arrays | None = None
 
     def sharing(self, sid: str) -> set[str]:
         """Sessions sharing a file or a component with `sid` (itself left out)."""
@@ -108,151 +107,48 @@ class Evidence:
                 self._admit(found, sid, other, errors, titles, dots)
         return found
 
-    def best(
-        self, sid: str, errors: set[str], titles: set[str], limit: int
-    ) -> list[tuple[str, float]]:
-        """The best `limit` of `row(sid, errors, titles)` with their scores, best
-        first — without scoring every session of the row.
+    def best(self, sid: str, errors: set[str], limit: int) -> list[tuple[str, float]]:
+        """The best `limit` of `sid`'s row with their scores, best first (`errors`:
+        the sessions sharing an error with it) — without scoring every session
+        of the row.
 
         In a journal of many sessions over few files and words, a row holds a
-        good share of the journal, and its best are few. So each candidate gets
-        a bound, what its evidence can add at most, and is scored in full only
-        while its bound reaches the `limit`-th best score found so far (or the
-        threshold): the *strong* candidates (an error, a similar title, a
-        root-cause file, two places, a changed file, a component, a fact, one
-        following the other) by decreasing bound (`_strong`), then the *weak*
-        ones (one place, or words shared), whose bound is at most one place,
-        two tags and their text's weight, by decreasing text (`_weak`)."""
-        shared = self._shared(sid)
-        places = shared[_PLACE]
-        # Text alone names a share of the journal that grows with it (a row of
-        # 10,000 sessions of synthetic text: ~300): those are weak candidates.
-        extra = self.ranker.named_partners(sid)
-        strong = errors | titles | extra | shared[_ROOT].keys()
-        strong |= shared[_CHANGED].keys() | shared[_COMPONENT].keys()
-        strong.update(other for other, n in places.items() if n >= 2)
-        strong.discard(sid)
-        walk = _Walk(self, sid, (errors, titles, extra), limit)
-        self._strong(walk, strong, shared)
-        self._weak(walk, strong, places)
+        good share of the journal, and its best are few. So every session's
+        score is first computed for all at once over arrays (`_Arrays`: counts
+        of the postings, sums of the texts' and titles' weights, in C), give or
+        take rounding, with the extra evidence of the few sessions the ranker
+        names (`named_partners`) weighed one by one; then only those that may
+        still rank are scored in full, best first."""
+        arrays = self._arrays()
+        bound, text, titled = arrays.bounds(self, sid, errors)
+        vectors = self.ranker.text.vectors
+        mine = vectors.get(sid, {})
+        cosines = {}
+        for other in self.ranker.named_partners(sid):
+            cosine = cosines[other] = _cosine(mine, vectors.get(other, {}))
+            extra = self.ranker.extra(sid, other, reasons=False, cosine=cosine)
+            at = arrays.at[other]  # its extra evidence holds its text
+            bound[at] += rel.capped(extra)[0] - text[at]
+        bound += _SLACK  # sums in another order than `score`'s
+        bound[arrays.at[sid]] = -1.0
+        np = arrays.np
+        found = np.flatnonzero(bound >= rel.THRESHOLD - _SLACK)
+        order = found[np.argsort(-bound[found], kind="stable")]
+        walk = _Walk(self, sid, errors, limit)
+        for at, most in zip(order.tolist(), bound[order].tolist(), strict=True):
+            if walk.below(most):
+                break
+            other = arrays.sids[at]
+            known = cosines.get(other)
+            cosine = _cosine(mine, vectors.get(other, {})) if known is None else known
+            walk.offer(other, cosine, title=bool(titled[at]))
         ranked = sorted(walk.found.items(), key=lambda item: (-item[1], item[0]))
         return ranked[:limit]
 
-    def _strong(
-        self, walk: _Walk, strong: set[str], shared: dict[str, Counter[str]]
-    ) -> None:
-        """`best`'s strong candidates, by decreasing bound (`_bounds`)."""
-        mine, tags, tag = self.tags[walk.sid], self.tags, rel.WEIGHTS["tag"]
-        bounds = self._bounds(walk, strong, shared)
-        bounds.sort(key=itemgetter(0), reverse=True)  # floats only: no tie to break
-        for bound, loose, other in bounds:
-            if walk.below(bound):
-                break
-            # The bound took two tags: now the tags shared, and the text exactly.
-            bound += min(_TAGS, tag * len(mine & tags[other])) - _TAGS
-            if loose:
-                bound += self._text(walk.sid, other, walk.dots[other]) - loose
-            if not walk.below(bound):
-                walk.offer(other)
-
-    def _weak(self, walk: _Walk, strong: set[str], places: Counter[str]) -> None:
-        """`best`'s weak candidates: every other session sharing words or one
-        place with `walk.sid`, nothing else."""
-        w, dots, mates = rel.WEIGHTS, walk.dots, walk.mates
-        # By decreasing text, those whose titles may add to it first: once the
-        # most a candidate can score (its text at most with every other piece)
-        # is under the bar, so is every one after it in its list.
-        for title in (w["title_text"], 0.0):
-            # The least text that can reach the bar now: those under it, unsorted.
-            least = (walk.bar - _MOST - title) / w["text"] - 2 * _SLACK
-            if title:
-                found = ((dots[o], o) for o in mates & dots.keys())
-            else:
-                found = ((c, o) for o, c in dots.items() if o not in mates)
-            for cosine, other in sorted(
-                ((c, o) for c, o in found if c >= least), reverse=True
-            ):
-                loose = w["text"] * cosine + title + _SLACK
-                if walk.below(_MOST + loose):
-                    break
-                if other not in strong:
-                    self._weak_one(walk, other, loose, places)
-        if walk.below(_MOST):
-            return  # one place and two tags, no words: under the bar
-        for other in sorted(places.keys() - strong - dots.keys() - {walk.sid}):
-            self._weak_one(walk, other, 0.0, places)
-
-    def _weak_one(
-        self, walk: _Walk, other: str, loose: float, places: Counter[str]
-    ) -> None:
-        """`other` scored in full if its place, tags and text (`loose`: its
-        text's weight at most) may reach the bar."""
-        w = rel.WEIGHTS
-        bound = w["location"] if other in places else 0.0
-        bound += min(_TAGS, w["tag"] * len(self.tags[walk.sid] & self.tags[other]))
-        if walk.below(bound + loose):
-            return
-        if loose and walk.below(bound + self._text(walk.sid, other, walk.dots[other])):
-            return
-        walk.offer(other)
-
-    def _shared(self, sid: str) -> dict[str, Counter[str]]:
-        """How many places, root-cause files, changed files and components each
-        other session shares with `sid` (from the postings): for root-cause
-        files, how many of `sid`'s are among the other's places."""
-        counts: dict[str, Counter[str]] = {}
-        for kind in (_PLACE, _CHANGED, _COMPONENT):
-            found: Counter[str] = Counter()
-            index = self.postings[kind]
-            for item in self.sets[kind][sid]:
-                found.update(index[item])
-            counts[kind] = found
-        roots: Counter[str] = Counter()
-        for item in self.roots[sid]:
-            roots.update(self.postings[_PLACE][item])
-        counts[_ROOT] = roots
-        return counts
-
-    def _bounds(
-        self, walk: _Walk, strong: set[str], shared: dict[str, Counter[str]]
-    ) -> list[tuple[float, float, str]]:
-        """What each strong candidate can score at most, with the part of it
-        that is its text's weight at most: the sets' evidence as `score` weighs
-        it, two tags, and, for one the ranker's `named_partners` names, its
-        extra evidence (facts, following, text) exactly; for the others their
-        text alone. One pass of plain arithmetic: a row of 10,000 sessions
-        holds hundreds."""
-        w, cap = rel.WEIGHTS, rel.CAPS
-        errors, titles, extra = walk.named
-        dots, mates = walk.dots, walk.mates
-        places, roots = shared[_PLACE], shared[_ROOT]
-        changed, components = shared[_CHANGED], shared[_COMPONENT]
-        w_root, w_location, cap_location = w["root"], w["location"], cap["location"]
-        w_text, w_titled = w["text"], w["title_text"]
-        bounds = []
-        for other in strong:
-            # `r` of `sid`'s root-cause files are among the other's `n` places:
-            # a root shared weighs more than a place, so r roots at most.
-            n, r = places.get(other, 0), roots.get(other, 0)
-            bound = w_root * r + min(cap_location, w_location * (n - r)) + _TAGS
-            if other in errors:
-                bound += w["error"]
-            if other in titles:
-                bound += w["title"]
-            if other in changed:
-                bound += min(cap["changed"], w["changed"] * changed[other])
-            if other in components:
-                bound += min(cap["component"], w["component"] * components[other])
-            cosine = dots.get(other, 0.0)
-            if other in extra:  # the ranker's extra evidence, exactly as scored
-                found = self.ranker.extra(walk.sid, other, reasons=False, cosine=cosine)
-                bounds.append((bound + rel.capped(found)[0], 0.0, other))
-            elif cosine:
-                loose = w_text * cosine + (w_titled if other in mates else 0.0)
-                bounds.append((bound + loose + _SLACK, loose + _SLACK, other))
-            else:
-                bounds.append((bound, 0.0, other))
-        return bounds
+    def _arrays(self) -> _Arrays:
+        if self._kept_arrays is None:
+            self._kept_arrays = _Arrays(self)
+        return self._kept_arrays
 
     def _text(self, sid: str, other: str, cosine: float) -> float:
         """The text's weight in the pair's score (`Ranker.extra`'s "text")."""
@@ -328,10 +224,6 @@ class Evidence:
 
 _SLACK = 1e-6
 """Room for rounding between a bound and the score it bounds (`round(…, 6)`)."""
-_TAGS = rel.CAPS["tag"]
-"""The most shared tags add: a bound's until they are counted."""
-_MOST = rel.WEIGHTS["location"] + _TAGS
-"""The most a weak candidate's evidence but its words adds: one place, two tags."""
 
 
 def _bar(heap: list[float], score: float, limit: int) -> float:
@@ -352,13 +244,11 @@ class _Walk:
         self,
         evidence: Evidence,
         sid: str,
-        named: tuple[set[str], set[str], set[str]],
+        errors: set[str],
         limit: int,
     ) -> None:
         self.evidence, self.sid, self.limit = evidence, sid, limit
-        self.named = named  # sharing an error, a similar title, extra evidence
-        self.dots = evidence.ranker.text.dots(sid)
-        self.mates = evidence.ranker.text.title_mates(sid)
+        self.errors = errors
         self.found: dict[str, float] = {}
         self.heap: list[float] = []
         self.bar = rel.THRESHOLD
@@ -367,11 +257,149 @@ class _Walk:
         """Whether a candidate of this bound cannot be among the best."""
         return bound < self.bar - _SLACK
 
-    def offer(self, other: str) -> None:
-        """`other` scored in full, kept if it reaches the threshold."""
-        errors, titles = self.named[0], self.named[1]
-        score = self.evidence._admit(
-            self.found, self.sid, other, errors, titles, self.dots
+    def offer(self, other: str, cosine: float, *, title: bool) -> None:
+        """`other` scored in full (`title`: their titles are similar), kept if
+        it reaches the threshold."""
+        score = self.evidence.score(
+            self.sid, other, error=other in self.errors, title=title, cosine=cosine
         )
-        if score is not None:
+        if score >= rel.THRESHOLD:
+            self.found[other] = score
             self.bar = _bar(self.heap, score, self.limit)
+
+
+def _cosine(mine: dict[str, float], theirs: dict[str, float]) -> float:
+    """`TextModel.dots`' value for one pair: the same sums in the same order."""
+    return sum(weight * theirs[term] for term, weight in mine.items() if term in theirs)
+
+
+class _Arrays:
+    """The journal's evidence as numpy arrays, for a build's rows: each session a
+    position, each file, component, tag and word the positions of its sessions
+    (and a word its weight in each). A row's scores are then a few counts and
+    sums over the journal in C, where walking a row's candidates in Python grew
+    with the square of the journal (a row of 10,000 sessions of synthetic
+    text: ~1,400 candidates)."""
+
+    def __init__(self, evidence: Evidence) -> None:
+        import numpy
+
+        self.np = numpy
+        text = evidence.ranker.text
+        self.sids = list(evidence.ranker.features)
+        self.at = {sid: n for n, sid in enumerate(self.sids)}
+        sets = {
+            **evidence.sets,
+            _ROOT: evidence.roots,
+            _TAG: evidence.tags,
+            _TITLE: evidence.titles,
+        }
+        self.postings = {kind: self._index(found) for kind, found in sets.items()}
+        self.words = self._weighted(text.vectors)
+        self.titles = self._weighted(text.titles)
+        self.postings[_TITLE_TEXT] = {w: at for w, (at, _) in self.titles.items()}
+        self.has_text = numpy.array([bool(text.vectors.get(s)) for s in self.sids])
+        self.title_sizes = numpy.array([len(evidence.titles[s]) for s in self.sids])
+        self.every = numpy.arange(len(self.sids))
+
+    def _positions(self, sids: list[str]) -> Any:
+        return self.np.fromiter((self.at[s] for s in sids), self.np.intp, len(sids))
+
+    def _index(self, sets: dict[str, frozenset[str]]) -> dict[str, Any]:
+        """Each item's sessions."""
+        found: dict[str, list[str]] = {}
+        for sid, items in sets.items():
+            for item in items:
+                found.setdefault(item, []).append(sid)
+        return {item: self._positions(sids) for item, sids in found.items()}
+
+    def _weighted(
+        self, vectors: dict[str, dict[str, float]]
+    ) -> dict[str, tuple[Any, Any]]:
+        """Each word's sessions, and its weight in each."""
+        found: dict[str, list[tuple[str, float]]] = {}
+        for sid, vector in vectors.items():
+            for word, weight in vector.items():
+                found.setdefault(word, []).append((sid, weight))
+        return {
+            word: (
+                self._positions([sid for sid, _ in pairs]),
+                self.np.fromiter((w for _, w in pairs), float, len(pairs)),
+            )
+            for word, pairs in found.items()
+        }
+
+    def _count(self, kind: str, items: Iterable[str]) -> Any:
+        """How many of `items` each session holds (of the `kind` postings); None
+        for no items."""
+        found = [self.postings[kind][item] for item in items]
+        if not found:
+            return None
+        return self.np.bincount(self.np.concatenate(found), minlength=len(self.sids))
+
+    def _dot(self, index: dict[str, tuple[Any, Any]], vector: dict[str, float]) -> Any:
+        """Each session's dot product with `vector` over `index`."""
+        found = [(index[word], weight) for word, weight in vector.items()]
+        at = self.np.concatenate([positions for (positions, _), _ in found])
+        weights = self.np.concatenate([ws * weight for (_, ws), weight in found])
+        return self.np.bincount(at, weights, len(self.sids))
+
+    def bounds(
+        self, evidence: Evidence, sid: str, errors: set[str]
+    ) -> tuple[Any, Any, Any]:
+        """Every session's score with `sid` as `Evidence.score` adds it up (give
+        or take rounding) but for the extra evidence other than text; the
+        text's part of it; and whether their titles are similar
+        (`joins.similar_title`). `errors`: the sessions sharing an error with
+        `sid`."""
+        np, w, cap, size = self.np, rel.WEIGHTS, rel.CAPS, len(self.sids)
+        score = np.zeros(size)
+        roots = self._count(_ROOT, evidence.roots[sid])
+        places = self._count(_PLACE, evidence.sets[_PLACE][sid])
+        if places is not None:
+            if roots is not None:
+                places -= roots
+                score += w["root"] * roots
+            score += np.minimum(cap["location"], w["location"] * places)
+        for kind, key, items in (
+            (_CHANGED, "changed", evidence.sets[_CHANGED][sid]),
+            (_COMPONENT, "component", evidence.sets[_COMPONENT][sid]),
+            (_TAG, "tag", evidence.tags[sid]),
+        ):
+            shared = self._count(kind, items)
+            if shared is not None:
+                score += np.minimum(cap[key], w[key] * shared)
+        if errors:
+            score[[self.at[other] for other in errors]] += w["error"]
+        words = evidence.titles[sid]
+        shared = self._count(_TITLE, words)
+        every = self.every
+        titled = self._similar_titles(
+            every * 0 if shared is None else shared, len(words), every
+        )
+        score += w["title"] * titled
+        text = evidence.ranker.text
+        mine = text.vectors.get(sid)
+        if not mine:
+            return score, np.zeros(size), titled
+        cosine = self._dot(self.words, mine)
+        weight = w["text"] * cosine
+        # Titles' similarity weighs beside a text only, on two words shared.
+        title = text.titles.get(sid, {})
+        if len(title) >= 2:
+            near = self._dot(self.titles, title)
+            near[(self._count(_TITLE_TEXT, title) < 2) | ~self.has_text] = 0.0
+            weight += w["title_text"] * near
+        # `Ranker._text`: nothing without words shared, nor under `TEXT_MIN`.
+        weight += _SLACK
+        weight[(cosine <= 0) | (weight < rel.TEXT_MIN)] = 0.0
+        return score + weight, weight, titled
+
+    def _similar_titles(self, shared: Any, size: int, at: Any) -> Any:
+        """Whether the titles of the sessions at `at`, sharing `shared` of a
+        title's `size` words with it, are similar to it (`joins.similar_title`:
+        two words shared, and half of all)."""
+        np, enough = self.np, shared >= 2  # and so a union of two words or more
+        union = size + self.title_sizes[at] - shared
+        part = np.divide(shared, union, out=np.zeros(len(at)), where=enough)
+        return enough & (part >= rel.TITLE_SIMILAR)
