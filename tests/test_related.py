@@ -132,6 +132,31 @@ def test_reasons_say_what_is_shared() -> None:
     assert "same root-cause file backend/app/billing/invoice.py" in invoice[0].reasons
 
 
+def test_a_word_on_most_titles_makes_no_two_titles_alike() -> None:
+    """ "pool" on every title ("… on pool 3"): two titles sharing it and one other
+    word are not similar, in the title test and in the titles' text vectors."""
+    from journal.insight.related import Ranker
+
+    features = related_quality.features()
+    a, b = "2025-04-15-invoice-totals", "2025-01-04-sqlalchemy-mapper"
+    for n, sid in enumerate(features):
+        title = f"{'cache' if sid in (a, b) else f'word{n}'} part{n} on pool {n}"
+        features[sid] = {
+            **features[sid],
+            "title": title,
+            "title_words": sorted({title.split()[0], f"part{n}", "pool"}),
+        }
+    found = Ranker(features).compare(a, b)
+    assert not any(r.startswith("similar title") for r in found.reasons)
+    ranker = Ranker(features)
+    assert all("pool" not in vector for vector in ranker.text.titles.values())
+    # Where "pool" is on a few titles only, it still counts.
+    for sid in set(features) - {a, b}:
+        features[sid] = {**features[sid], "title_words": [f"x{sid}", f"y{sid}"]}
+    found = Ranker(features).compare(a, b)
+    assert any(r.startswith("similar title") for r in found.reasons)
+
+
 def test_tags_an_import_made_of_a_status_count_for_nothing() -> None:
     from journal.insight.related import Ranker
 

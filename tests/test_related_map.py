@@ -197,7 +197,7 @@ def test_updates_give_what_comparing_every_pair_gives() -> None:
         ranker = Ranker(features, changed)
         related, errors = build(ranker, limit=limit)
         checked = 0
-        for _ in range(30):
+        for _ in range(60):
             features = _mutated(features, rng)
             after = Ranker(features, changed)
             if after.journal_wide != ranker.journal_wide:  # built again then

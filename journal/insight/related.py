@@ -209,7 +209,7 @@ class Ranker:
         scored += _shared(
             "tag", fa["tags"], fb["tags"], "both tagged {}", skip=self.common
         )
-        scored += _title(fa, fb)
+        scored += _title(fa, fb, self.common)
         scored += self.extra(a, b)
         return _result(fb, scored)
 
@@ -397,9 +397,17 @@ def _shared(
     return [(kind, WEIGHTS[kind], words.format(item)) for item in both]
 
 
-def _title(fa: dict[str, Any], fb: dict[str, Any]) -> list[tuple[str, float, str]]:
-    wa, wb = set(fa["title_words"]), set(fb["title_words"])
-    if len(wa & wb) < 2 or sig.similar(frozenset(wa), frozenset(wb)) < TITLE_SIMILAR:
+def title_words(f: dict[str, Any], common: frozenset[str]) -> frozenset[str]:
+    """A title's words but those on more than `COMMON` of the titles (`_common`:
+    "pool" in every "… on pool 3"), which make two titles alike by saying nothing."""
+    return frozenset(w for w in f["title_words"] if f"title:{w}" not in common)
+
+
+def _title(
+    fa: dict[str, Any], fb: dict[str, Any], common: frozenset[str]
+) -> list[tuple[str, float, str]]:
+    wa, wb = title_words(fa, common), title_words(fb, common)
+    if len(wa & wb) < 2 or sig.similar(wa, wb) < TITLE_SIMILAR:
         return []
     return [("title", WEIGHTS["title"], f"similar title: {fb['title']}")]
 
@@ -432,12 +440,14 @@ def _result(fb: dict[str, Any], scored: list[tuple[str, float, str]]) -> Related
 def _common(
     features: dict[str, dict[str, Any]], changed: dict[str, list[str]]
 ) -> frozenset[str]:
-    """Tags and changed files on more than COMMON of the sessions (10 or more)."""
+    """Tags, changed files and title words (as `title:<word>`) on more than COMMON
+    of the sessions (10 or more)."""
     if len(features) < 10:
         return frozenset()
     counts: Counter[str] = Counter()
     for sid, f in features.items():
         counts.update({f"tag:{t}" for t in f["tags"]})
+        counts.update({f"title:{w}" for w in f["title_words"]})
         counts.update(set(changed.get(sid, ())))
     limit = COMMON * len(features)
     common = {k.removeprefix("tag:") for k, n in counts.items() if n > limit}

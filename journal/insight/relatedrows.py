@@ -48,7 +48,7 @@ class Evidence:
             _COMPONENT: {s: frozenset(f["components"]) for s, f in features.items()},
         }
         self.tags = {s: frozenset(f["tags"]) - common for s, f in features.items()}
-        self.titles = {s: frozenset(f["title_words"]) for s, f in features.items()}
+        self.titles = {s: rel.title_words(f, common) for s, f in features.items()}
         self.postings: dict[str, dict[str, list[str]]] = {}
         for kind, sets in self.sets.items():
             index: dict[str, list[str]] = {}

@@ -27,6 +27,9 @@ MIN_WORDS = 40
 """Informative words a session's text needs for a vector (`TextModel.similarity`)."""
 COMMON = 0.1
 """Share of sessions above which a word is left out of every vector."""
+TITLE_COMMON = 0.3
+"""Share of titles above which a word is left out of the titles' vectors (a
+journal of `MIN_SESSIONS` or more): `related.COMMON`, as for title words."""
 MOST = 200
 """Sessions above which a word is left out whatever the journal's size: each row of
 the related map walks the sessions of its words, and in a journal of 10,000 a word
@@ -235,12 +238,15 @@ def _title_vectors(features: dict[str, dict[str, Any]]) -> dict[str, dict[str, f
     titles = {sid: set(words(f.get("title", ""))) for sid, f in features.items()}
     df = Counter(w for found in titles.values() for w in found)
     size = len(titles)
+    # A word on most titles ("pool" in every "… on pool 3") would make any two
+    # share "two words" while saying nothing: out, as in `related._common`.
+    most = TITLE_COMMON * size if size >= MIN_SESSIONS else size
     vectors = {}
     for sid, found in titles.items():
         weights = {
             w: math.log(1 + (size - df[w] + 0.5) / (df[w] + 0.5))
             for w in found
-            if df[w] >= 2
+            if 2 <= df[w] <= most
         }
         total = math.sqrt(sum(x * x for x in weights.values())) or 1.0
         vectors[sid] = {w: x / total for w, x in weights.items()}
