@@ -32,6 +32,18 @@ def test_a_name_repeated_three_times_is_a_service_and_twice_is_not() -> None:
     assert services(text) == ["Kestrel"]
 
 
+def test_the_trade_s_words_for_kinds_of_things_are_not_services() -> None:
+    """An API, an ARN, ACLs, QPS, pods and a Kubernetes Service are what systems
+    have, not systems: however often a report writes them."""
+    text = (
+        "The API returned 403: the ACLs on the API lacked the new ARN. QPS fell.\n"
+        "The Kestrel queue filled up. We restarted Kestrel twice, the ARN fixed.\n"
+        "Each Service and its PODs restarted; the Service came back, PODs too, and\n"
+        "QPS recovered. Later Kestrel drained, the ACLs and the API came back.\n"
+    )
+    assert services(text) == ["Kestrel"]
+
+
 def test_a_camelcase_name_needs_two_mentions() -> None:
     text = "Writes to the BlobVault store stalled; the BlobVault client retried.\n"
     assert services(text) == ["BlobVault"]
@@ -220,8 +232,9 @@ def test_the_score_counts_aliases_once_and_junk_apart() -> None:
 )
 def test_the_corpus_services_on_the_tuning_part() -> None:
     """The figures bench/facts_quality.py reports, held at what was reached on the
-    tuning part (61.2 % precision and 25.8 % recall before these rules)."""
+    tuning part (61.2 % precision and 25.8 % recall before these rules; 71.3 %
+    before the trade's words for kinds of things)."""
     tuning = facts_quality.run()["tuning"]
-    assert tuning.precision >= 0.70 and tuning.recall >= 0.33, (
+    assert tuning.precision >= 0.83 and tuning.recall >= 0.33, (
         f"{tuning.precision:.1%} {tuning.recall:.1%} junk {tuning.junk}"
     )

@@ -40,8 +40,18 @@ GENERIC_WORDS = """
     note notes update updated upgrade change changes fix fixed fixes rollback
     error errors failure failures problem problems outage downtime alert alerts
     utc cet cest pst pdt est edt gmt am pm tbd todo wip yes no none n/a ok
+    api apis arn arns qps rps tps iops cve cves oid oids pat pats acl acls iac
+    sla slas slo slos sli slis ttl url urls uri uris uuid uuids json yaml csv
+    http https tcp udp ssh tls ssl vpn cpu cpus ram gpu gpus cli ui ux oom pid
+    pids rca mttr mttd mtta eta nft nfts
+    service services pod pods node nodes daemonset daemonsets deployment
+    deployments statefulset statefulsets replicaset replicasets configmap
+    configmaps namespace namespaces cronjob cronjobs
     """
 GENERIC = frozenset(GENERIC_WORDS.split())
+"""Words no report means as a system of its own: common English, a report's
+sections, and the trade's terms for kinds of things (an API, an ACL, a pod, a
+Kubernetes object's kind), in any case."""
 
 _LOWER_RE = re.compile(r"\b[a-z][a-z]+\b")
 _PLAIN_RE = re.compile(r"[A-Z][a-z]+")
