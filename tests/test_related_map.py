@@ -8,6 +8,8 @@ import random
 import sys
 from typing import Any
 
+import pytest
+
 from journal.insight.related import Ranker
 from journal.insight.relatedmap import KeptMap, build, related_map, update
 from journal.insight.signatures import text_signatures
@@ -65,20 +67,22 @@ def _dense(count: int) -> dict[str, dict[str, Any]]:
     return features
 
 
-def test_the_labelled_set_gives_what_every_pair_gives() -> None:
+@pytest.mark.parametrize("arrays", [True, False])
+def test_the_labelled_set_gives_what_every_pair_gives(arrays: bool) -> None:
     ranker = Ranker(related_quality.features())
     expected = _every_pair(ranker)
     assert sum(map(len, expected.values())) >= 20
-    assert _found(build(ranker, limit=10)[0]) == expected
+    assert _found(build(ranker, limit=10, arrays=arrays)[0]) == expected
 
 
-def test_a_dense_journal_gives_what_every_pair_gives() -> None:
+@pytest.mark.parametrize("arrays", [True, False])
+def test_a_dense_journal_gives_what_every_pair_gives(arrays: bool) -> None:
     features = _dense(160)
     changed = {f"{n:040d}": [f"src/{_WORDS[n]}.py", "src/common.py"] for n in range(7)}
     ranker = Ranker(features, changed)
     expected = _every_pair(ranker, limit=200)
     assert sum(map(len, expected.values())) >= 500  # most kinds of evidence at work
-    assert _found(build(ranker, limit=200)[0]) == expected
+    assert _found(build(ranker, limit=200, arrays=arrays)[0]) == expected
 
 
 def _written_several_ways(features: dict[str, dict[str, Any]]) -> None:
@@ -90,13 +94,14 @@ def _written_several_ways(features: dict[str, dict[str, Any]]) -> None:
             f["locations"] = [path.rsplit("/", 1)[-1] for path in f["locations"]]
 
 
-def test_files_written_several_ways_give_what_every_pair_gives() -> None:
+@pytest.mark.parametrize("arrays", [True, False])
+def test_files_written_several_ways_give_what_every_pair_gives(arrays: bool) -> None:
     features = _dense(160)
     _written_several_ways(features)
     ranker = Ranker(features)
     assert len(ranker.aliases) >= 5
     expected = _every_pair(ranker, limit=200)
-    assert _found(build(ranker, limit=200)[0]) == expected
+    assert _found(build(ranker, limit=200, arrays=arrays)[0]) == expected
 
 
 def _worded(count: int) -> dict[str, dict[str, Any]]:
@@ -115,7 +120,8 @@ def _worded(count: int) -> dict[str, dict[str, Any]]:
     return features
 
 
-def test_a_journal_related_by_text_gives_what_every_pair_gives() -> None:
+@pytest.mark.parametrize("arrays", [True, False])
+def test_a_journal_related_by_text_gives_what_every_pair_gives(arrays: bool) -> None:
     """Rows where text alone names most candidates, and a short limit: the bar
     rises above the threshold, so the walk by decreasing text stops early."""
     features = _worded(150)
@@ -128,7 +134,20 @@ def test_a_journal_related_by_text_gives_what_every_pair_gives() -> None:
             for _, _, reasons in row
         )
         assert texts >= 100  # the text is what relates many of them
-        assert _found(build(ranker, limit=limit)[0]) == expected
+        assert _found(build(ranker, limit=limit, arrays=arrays)[0]) == expected
+
+
+def test_one_session_s_query_gives_what_every_pair_gives() -> None:
+    """`journal related` and the map's updates score one row from postings
+    (`Evidence.row`): a session that shares only words and tags with it is
+    among its candidates too (two tags and similar titles lift little text to
+    the threshold)."""
+    from journal.insight.relatedmap import related_to
+
+    ranker = Ranker(_worded(150))
+    expected = _every_pair(ranker, limit=10)
+    found = {sid: related_to(ranker, sid, limit=10) for sid in ranker.features}
+    assert _found(found) == expected
 
 
 def test_the_map_is_cached_until_a_session_changes(cli: Cli) -> None:
@@ -185,7 +204,8 @@ def _mutated(features: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     return result
 
 
-def test_updates_give_what_comparing_every_pair_gives() -> None:
+@pytest.mark.parametrize("arrays", [True, False])
+def test_updates_give_what_comparing_every_pair_gives(arrays: bool) -> None:
     """Change, add and remove sessions round after round: the map brought up to
     date each time is what comparing every pair gives, for a short limit (rows
     fill up, so a session leaving one makes room) and a long one."""
@@ -195,13 +215,16 @@ def test_updates_give_what_comparing_every_pair_gives() -> None:
         features = _dense(120)
         _written_several_ways(features)
         ranker = Ranker(features, changed)
-        related, errors = build(ranker, limit=limit)
+        related, errors = build(ranker, limit=limit, arrays=arrays)
         checked = 0
         for _ in range(60):
             features = _mutated(features, rng)
             after = Ranker(features, changed)
             if after.journal_wide != ranker.journal_wide:  # built again then
-                ranker, (related, errors) = after, build(after, limit=limit)
+                ranker, (related, errors) = (
+                    after,
+                    build(after, limit=limit, arrays=arrays),
+                )
                 continue
             inputs = {sid: json.dumps(f, sort_keys=True) for sid, f in features.items()}
             before = {
@@ -212,7 +235,9 @@ def test_updates_give_what_comparing_every_pair_gives() -> None:
             kept = KeptMap({}, before, related, errors)
             related, errors = update(after, kept, dirty, removed, limit=limit)
             assert _found(related) == _every_pair(after, limit=limit)
-            assert _nonempty(errors) == _nonempty(build(after, limit=limit)[1])
+            assert _nonempty(errors) == _nonempty(
+                build(after, limit=limit, arrays=arrays)[1]
+            )
             ranker = after
             checked += 1
         assert checked >= 8

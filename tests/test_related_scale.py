@@ -7,6 +7,8 @@ import random
 from itertools import combinations
 from typing import Any
 
+import pytest
+
 from journal.insight.joins import (
     contained_sets,
     error_pairs,
@@ -146,7 +148,8 @@ def _wordy(count: int) -> dict[str, dict[str, Any]]:
     return features
 
 
-def test_each_row_s_best_are_those_of_scoring_every_pair() -> None:
+@pytest.mark.parametrize("arrays", [True, False])
+def test_each_row_s_best_are_those_of_scoring_every_pair(arrays: bool) -> None:
     features = _wordy(150)
     changed = {f"{n:040d}": [f"src/{_WORDS[n]}.py", "src/common.py"] for n in range(7)}
     ranker = Ranker(features, changed)
@@ -159,7 +162,7 @@ def test_each_row_s_best_are_those_of_scoring_every_pair() -> None:
         assert (
             sum(len(ranker.related(s, limit=1000)) for s in list(features)[:20]) > 400
         )
-        found = build(ranker, limit=limit)[0]
+        found = build(ranker, limit=limit, arrays=arrays)[0]
         assert {
             sid: [(r.id, r.score, r.reasons) for r in rows]
             for sid, rows in found.items()

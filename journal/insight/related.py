@@ -56,9 +56,13 @@ TEXT_MIN = 0.6
 """Least text evidence worth a reason: `WEIGHTS["text"]` times the cosine of the
 two sessions' BM25 vectors plus `WEIGHTS["title_text"]` times that of their titles
 (when they share two title words), below which it counts nothing."""
-TEXT_ALONE = (THRESHOLD - WEIGHTS["title_text"]) / WEIGHTS["text"]
+TEXT_ALONE = max(
+    0.0, (THRESHOLD - WEIGHTS["title_text"] - CAPS["tag"]) / WEIGHTS["text"]
+)
 """Least text cosine with which a pair nothing else names can reach the threshold
-(its titles adding at most `WEIGHTS["title_text"]`): `Ranker.extra_partners`."""
+(its titles adding at most `WEIGHTS["title_text"]` and its tags `CAPS["tag"]`):
+`Ranker.extra_partners`. With today's weights, any text shared: two tags and
+similar titles leave less than the least text that counts (`TEXT_MIN`) to reach."""
 COMMON = 0.3
 """Share of sessions above which a tag or file says nothing (journals of 10+)."""
 TITLE_SIMILAR = 0.5
@@ -258,10 +262,10 @@ class Ranker:
         threshold where nothing else names it: text similar enough alone (with
         the titles' at most) or a `named_partners` one (`dots`:
         `TextModel.dots(sid)`)."""
-        # Titles' similarity adds at most `WEIGHTS["title_text"]`, under the
-        # threshold: a pair it helps is one whose text reaches `TEXT_ALONE`.
+        # Titles' similarity and tags add at most `WEIGHTS["title_text"]` and
+        # `CAPS["tag"]`: a pair they help is one whose text reaches `TEXT_ALONE`.
         dots = self.text.dots(sid) if dots is None else dots
-        found = {other for other, dot in dots.items() if dot >= TEXT_ALONE}
+        found = {other for other, dot in dots.items() if dot > 0 and dot >= TEXT_ALONE}
         return found | self.named_partners(sid)
 
     def named_partners(self, sid: str) -> set[str]:

@@ -52,6 +52,10 @@ if TYPE_CHECKING:
 
 CACHE_NAME = "related-map.json"
 FORMAT = 6
+ARRAYS_FROM = 300
+"""Sessions from which a first build scores its rows over numpy arrays: numpy takes
+~90 ms to import, more than a journal of a few hundred sessions' rows take in
+Python (the org site's first build of 3 × 10 sessions paid it three times)."""
 UPDATE_SHARE = 0.05
 """Share of changed sessions above which the map is built again rather than
 updated (each changed session's error query reads every signature)."""
@@ -261,17 +265,28 @@ def _digests(found: dict[str, Any], kept: KeptMap | None) -> dict[str, str]:
     return digests
 
 
-def build(ranker: rel.Ranker, *, limit: int) -> tuple[Rows, dict[str, set[str]]]:
+def build(
+    ranker: rel.Ranker, *, limit: int, arrays: bool | None = None
+) -> tuple[Rows, dict[str, set[str]]]:
     """Every session's best related sessions, and the sessions sharing an error
-    with each, from nothing."""
+    with each, from nothing. Rows are scored over arrays (`Evidence.best`) in a
+    journal of `ARRAYS_FROM` sessions or more (or as `arrays` says), else each
+    candidate in Python (`Evidence.row`): below, importing numpy costs more than
+    it saves."""
     evidence = Evidence(ranker)
     sids = list(ranker.features)
     errors = partners(error_pairs({sid: ranker.signatures[sid] for sid in sids}))
+    if arrays is None:
+        arrays = len(sids) >= ARRAYS_FROM
     related = {}
     for sid in sids:
         mates = errors.get(sid, set())
-        best = evidence.best(sid, mates, limit)
-        related[sid] = [ranker.compare(sid, o, error=o in mates) for o, _ in best]
+        if arrays:
+            best = evidence.best(sid, mates, limit)
+            related[sid] = [ranker.compare(sid, o, error=o in mates) for o, _ in best]
+        else:
+            row = evidence.row(sid, mates, evidence.title_partners(sid))
+            related[sid] = _best(ranker, sid, row, limit, mates)
     return related, errors
 
 
