@@ -150,11 +150,6 @@ class Evidence:
             self._kept_arrays = _Arrays(self)
         return self._kept_arrays
 
-    def _text(self, sid: str, other: str, cosine: float) -> float:
-        """The text's weight in the pair's score (`Ranker.extra`'s "text")."""
-        found = self.ranker._text(sid, other, reasons=False, cosine=cosine)
-        return sum(weight for _, weight, _ in found)
-
     def _admit(
         self,
         found: dict[str, float],
