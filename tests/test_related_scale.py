@@ -13,9 +13,8 @@ from journal.insight.joins import (
     contained_sets,
     error_pairs,
     similar_sets,
-    similar_title,
 )
-from journal.insight.related import Ranker
+from journal.insight.related import Ranker, similar_title
 from journal.insight.relatedmap import build
 from journal.insight.signatures import Signature, same_error, similar
 from tests.test_related_map import _WORDS, _dense
@@ -78,13 +77,10 @@ def test_a_row_s_similar_titles_are_every_pair_of_similar_titles() -> None:
         evidence = Evidence(Ranker(features))
         arrays = evidence._arrays()
         pairs = 0
-        every = arrays.np.arange(len(features))
         assert not evidence.ranker.common & {f"title:{w}" for w in vocabulary}
         for sid in features:
             words = evidence.titles[sid]
-            shared = arrays._count("title", words)
-            shared = every * 0 if shared is None else shared
-            similar_to = arrays._similar_titles(shared, len(words), every)
+            similar_to = arrays._similar_titles(words)
             for other in features:
                 expected = similar_title(words, evidence.titles[other])
                 assert bool(similar_to[arrays.at[other]]) == expected, (sid, other)

@@ -1,6 +1,6 @@
 """Pairs of sessions found over the whole journal at once, without comparing every
 pair: those sharing an error (`error_pairs`), for the related map's first build
-(`relatedmap.py`), and the test of two similar titles (`similar_title`); under them,
+(`relatedmap.py`); under them,
 joins of many word sets by overlap: the pairs of sets with a Jaccard overlap of
 at least a floor (`similar_sets`), and those where one set, big enough, lies
 inside the other (`contained_sets`).
@@ -12,8 +12,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from journal.insight import related as rel
-from journal.insight.signatures import SAME, same_error, similar
+from journal.insight.signatures import SAME, same_error
 
 if TYPE_CHECKING:
     from journal.insight.signatures import Signature
@@ -24,11 +23,6 @@ ERROR_FLOOR = 0.5
 CONTAINED_MIN = 4
 """Least words of a signature all found in another's for `same_error` to call them
 one error below a Jaccard of `SAME` (a detail added to the message)."""
-
-
-def similar_title(mine: frozenset[str], theirs: frozenset[str]) -> bool:
-    """`related._title`'s test: two words shared and half the words in common."""
-    return len(mine & theirs) >= 2 and similar(mine, theirs) >= rel.TITLE_SIMILAR
 
 
 def error_pairs(signatures: Mapping[str, list[Signature]]) -> set[Pair]:

@@ -159,6 +159,14 @@ class Ranker:
         self.common = (
             _common(features, self.changed) | common_facts | _outcome_tags(features)
         )
+        # Each title's words but those on more than `COMMON` of the titles (`_common`:
+        # "pool" in every "… on pool 3"): they make two titles alike saying nothing.
+        self.titles = {
+            sid: frozenset(
+                w for w in f["title_words"] if f"title:{w}" not in self.common
+            )
+            for sid, f in features.items()
+        }
 
     @property
     def journal_wide(self) -> frozenset[str]:
@@ -213,7 +221,8 @@ class Ranker:
         scored += _shared(
             "tag", fa["tags"], fb["tags"], "both tagged {}", skip=self.common
         )
-        scored += _title(fa, fb, self.common)
+        if similar_title(self.titles[a], self.titles[b]):
+            scored.append(("title", WEIGHTS["title"], f"similar title: {fb['title']}"))
         scored += self.extra(a, b)
         return _result(fb, scored)
 
@@ -401,19 +410,9 @@ def _shared(
     return [(kind, WEIGHTS[kind], words.format(item)) for item in both]
 
 
-def title_words(f: dict[str, Any], common: frozenset[str]) -> frozenset[str]:
-    """A title's words but those on more than `COMMON` of the titles (`_common`:
-    "pool" in every "… on pool 3"), which make two titles alike by saying nothing."""
-    return frozenset(w for w in f["title_words"] if f"title:{w}" not in common)
-
-
-def _title(
-    fa: dict[str, Any], fb: dict[str, Any], common: frozenset[str]
-) -> list[tuple[str, float, str]]:
-    wa, wb = title_words(fa, common), title_words(fb, common)
-    if len(wa & wb) < 2 or sig.similar(wa, wb) < TITLE_SIMILAR:
-        return []
-    return [("title", WEIGHTS["title"], f"similar title: {fb['title']}")]
+def similar_title(mine: frozenset[str], theirs: frozenset[str]) -> bool:
+    """Two titles' words (`Ranker.titles`) alike: two shared, and half of all."""
+    return len(mine & theirs) >= 2 and sig.similar(mine, theirs) >= TITLE_SIMILAR
 
 
 def capped(scored: list[tuple[str, float, str]]) -> tuple[float, list[str]]:

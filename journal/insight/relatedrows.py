@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from journal.insight import related as rel
-from journal.insight.joins import similar_title
 from journal.insight.signatures import same_error
 
 _PLACE, _CHANGED, _COMPONENT = "place", "changed", "component"
@@ -48,7 +47,7 @@ class Evidence:
             _COMPONENT: {s: frozenset(f["components"]) for s, f in features.items()},
         }
         self.tags = {s: frozenset(f["tags"]) - common for s, f in features.items()}
-        self.titles = {s: rel.title_words(f, common) for s, f in features.items()}
+        self.titles = ranker.titles
         self.postings: dict[str, dict[str, list[str]]] = {}
         for kind, sets in self.sets.items():
             index: dict[str, list[str]] = {}
@@ -181,7 +180,7 @@ class Evidence:
         return {
             other
             for other, words in self.titles.items()
-            if other != sid and similar_title(mine, words)
+            if other != sid and rel.similar_title(mine, words)
         }
 
     def error_partners(self, sid: str) -> set[str]:
@@ -295,7 +294,6 @@ class _Arrays:
         self.postings[_TITLE_TEXT] = {w: at for w, (at, _) in self.titles.items()}
         self.has_text = numpy.array([bool(text.vectors.get(s)) for s in self.sids])
         self.title_sizes = numpy.array([len(evidence.titles[s]) for s in self.sids])
-        self.every = numpy.arange(len(self.sids))
 
     def _positions(self, sids: list[str]) -> Any:
         return self.np.fromiter((self.at[s] for s in sids), self.np.intp, len(sids))
@@ -345,7 +343,7 @@ class _Arrays:
         """Every session's score with `sid` as `Evidence.score` adds it up (give
         or take rounding) but for the extra evidence other than text; the
         text's part of it; and whether their titles are similar
-        (`joins.similar_title`). `errors`: the sessions sharing an error with
+        (`related.similar_title`). `errors`: the sessions sharing an error with
         `sid`."""
         np, w, cap, size = self.np, rel.WEIGHTS, rel.CAPS, len(self.sids)
         score = np.zeros(size)
@@ -366,12 +364,7 @@ class _Arrays:
                 score += np.minimum(cap[key], w[key] * shared)
         if errors:
             score[[self.at[other] for other in errors]] += w["error"]
-        words = evidence.titles[sid]
-        shared = self._count(_TITLE, words)
-        every = self.every
-        titled = self._similar_titles(
-            every * 0 if shared is None else shared, len(words), every
-        )
+        titled = self._similar_titles(evidence.titles[sid])
         score += w["title"] * titled
         text = evidence.ranker.text
         mine = text.vectors.get(sid)
@@ -390,11 +383,13 @@ class _Arrays:
         weight[(cosine <= 0) | (weight < rel.TEXT_MIN)] = 0.0
         return score + weight, weight, titled
 
-    def _similar_titles(self, shared: Any, size: int, at: Any) -> Any:
-        """Whether the titles of the sessions at `at`, sharing `shared` of a
-        title's `size` words with it, are similar to it (`joins.similar_title`:
-        two words shared, and half of all)."""
-        np, enough = self.np, shared >= 2  # and so a union of two words or more
-        union = size + self.title_sizes[at] - shared
-        part = np.divide(shared, union, out=np.zeros(len(at)), where=enough)
+    def _similar_titles(self, words: frozenset[str]) -> Any:
+        """Whether each session's title is similar to one of `words`
+        (`related.similar_title`: two words shared, and half of all)."""
+        np, shared = self.np, self._count(_TITLE, words)
+        if shared is None:
+            return np.zeros(len(self.sids), bool)
+        enough = shared >= 2  # and so a union of two words or more
+        union = len(words) + self.title_sizes - shared
+        part = np.divide(shared, union, out=np.zeros(len(self.sids)), where=enough)
         return enough & (part >= rel.TITLE_SIMILAR)
