@@ -17,17 +17,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import msgspec
 
-from journal.insight import citations, samefile
+from journal.insight import citations
 from journal.insight import relatedfacts as rf
+from journal.insight import relatedwide as wide
 from journal.insight import signatures as sig
 from journal.insight.features import signatures_of
-
-if TYPE_CHECKING:
-    from journal.store.sessions import Journal
 
 THRESHOLD = 4.0
 WEIGHTS = {
@@ -115,26 +113,15 @@ class Ranker:
             )
             for sid, f in features.items()
         }
-        self.aliases = samefile.aliases(
-            {
-                sid: [*f["root_files"], *f["locations"], *changed_by[sid]]
-                for sid, f in features.items()
-            }
-        )
-        if self.aliases:  # one name a file, however each report wrote it
-            features = {sid: _renamed(f, self.aliases) for sid, f in features.items()}
-            changed_by = {
-                sid: sorted(set(samefile.renamed(files, self.aliases)))
-                for sid, files in changed_by.items()
-            }
+        # One name a file, however each report wrote it.
+        self.aliases, features, changed_by = wide.one_name_a_file(features, changed_by)
         self.features = features
         self.signatures = _Signatures(features)
         self.changed = changed_by
         from journal.insight.textsim import TextModel
 
         self.text = TextModel(features)
-        self.facts = {sid: rf.fact_sets(f) for sid, f in features.items()}
-        self._fact_postings: dict[str, dict[str, list[str]]] = {}
+        self.facts = rf.JournalFacts(features, share=COMMON_FACT, weights=_FACT_WEIGHTS)
         self._followers: dict[str, list[str]] = {}
         for sid, f in features.items():
             if f.get("previous"):
@@ -145,28 +132,10 @@ class Ranker:
         self._title_postings: dict[str, list[str]] | None = None
         self.citations = citations.Citations(features)
         self._continuing_postings: dict[str, list[str]] = {}
-        self._fact_df: Counter[str] = Counter(
-            f"{kind}:{key}"
-            for kinds in self.facts.values()
-            for kind, items in kinds.items()
-            for key in items
-        )
-        common_facts = rf.common_facts(self._fact_df, len(features), COMMON_FACT)
-        self._common_facts: dict[str, frozenset[str]] = {}
-        for entry in common_facts:
-            kind, _, key = entry.removeprefix("fact:").partition(":")
-            self._common_facts[kind] = self._common_facts.get(kind, frozenset()) | {key}
         self.common = (
-            _common(features, self.changed) | common_facts | _outcome_tags(features)
+            wide.too_common(features, self.changed, COMMON) | self.facts.common
         )
-        # Each title's words but those on more than `COMMON` of the titles (`_common`:
-        # "pool" in every "… on pool 3"): they make two titles alike saying nothing.
-        self.titles = {
-            sid: frozenset(
-                w for w in f["title_words"] if f"title:{w}" not in self.common
-            )
-            for sid, f in features.items()
-        }
+        self.titles = wide.kept_title_words(features, self.common)
 
     @property
     def journal_wide(self) -> frozenset[str]:
@@ -236,7 +205,7 @@ class Ranker:
         # A report citing the one it continues says once that it continues.
         follows = self._follows(a, b) or self._cited(a, b)
         return (
-            self._facts(a, b, reasons=reasons)
+            self.facts.shared(a, b, reasons=reasons)
             + follows
             + self._text(a, b, reasons=reasons, cosine=cosine)
         )
@@ -281,11 +250,7 @@ class Ranker:
         """Every session whose `extra` evidence with `sid` is more than text: a
         shared fact, a `previous` link either way, a continuing title sharing two
         words, or a citation. For any other session `extra` is `_text` alone."""
-        found: set[str] = set()
-        for kind, items in self.facts[sid].items():
-            index = self._fact_postings.setdefault(kind, rf.postings(self.facts, kind))
-            for key in items:
-                found.update(index.get(key, ()))
+        found = self.facts.partners(sid)
         previous = self.features[sid].get("previous")
         if previous in self.features:
             found.add(previous)
@@ -314,33 +279,6 @@ class Ranker:
         for word in self.features[sid]["title_words"]:
             counts.update(postings.get(word, ()))
         return {other for other, n in counts.items() if n >= 2}
-
-    def _facts(
-        self, a: str, b: str, *, reasons: bool = True
-    ) -> list[tuple[str, float, str]]:
-        """Facts both sessions hold, each weighted by its rarity in the journal (one
-        only these two share weighs `WEIGHTS["fact"]`; one on many, less)."""
-        mine, theirs = self.facts[a], self.facts[b]
-        scored: list[tuple[str, float, str]] = []
-        if not mine or not theirs:
-            return scored
-        for kind, words in rf.FACT_WORDS.items():
-            both = (mine.get(kind, {}).keys() & theirs.get(kind, {}).keys()) - (
-                self._common_facts.get(kind, frozenset())
-            )
-            for item in sorted(both):
-                weight = (
-                    WEIGHTS["ref"]
-                    if kind == "refs"
-                    else round(_FACT_SHARE[kind] * self._rarity(kind, item), 6)
-                )
-                reason = words.format(theirs[kind][item]) if reasons else ""
-                scored.append(("ref" if kind == "refs" else "fact", weight, reason))
-        return scored
-
-    def _rarity(self, kind: str, item: str) -> float:
-        seen = self._fact_df.get(f"{kind}:{item}", 2)
-        return rf.idf(seen, len(self.features)) / rf.idf(2, len(self.features))
 
     def _text(
         self, a: str, b: str, *, reasons: bool = True, cosine: float | None = None
@@ -373,7 +311,8 @@ class Ranker:
         return []
 
 
-_FACT_SHARE = {
+_FACT_WEIGHTS = {
+    "refs": WEIGHTS["ref"],
     "errors": WEIGHTS["fact"],
     # Where it happened, not what went wrong: a team's reports name the same few
     # clusters and services whatever failed (one cluster, its IaC, its ingress),
@@ -440,73 +379,8 @@ def _result(fb: dict[str, Any], scored: list[tuple[str, float, str]]) -> Related
     )
 
 
-def _common(
-    features: dict[str, dict[str, Any]], changed: dict[str, list[str]]
-) -> frozenset[str]:
-    """Tags, changed files and title words (as `title:<word>`) on more than COMMON
-    of the sessions (10 or more)."""
-    if len(features) < 10:
-        return frozenset()
-    counts: Counter[str] = Counter()
-    for sid, f in features.items():
-        counts.update({f"tag:{t}" for t in f["tags"]})
-        counts.update({f"title:{w}" for w in f["title_words"]})
-        counts.update(set(changed.get(sid, ())))
-    limit = COMMON * len(features)
-    common = {k.removeprefix("tag:") for k, n in counts.items() if n > limit}
-    return frozenset(common)
-
-
-_OUTCOME_TAGS = ("status:", "severity:")
-"""Tags an import makes of a status or severity the journal does not know
-(`status:deployed`): how an incident ended or how bad it was, not what it was."""
-
-
-def _renamed(f: dict[str, Any], alias: dict[str, str]) -> dict[str, Any]:
-    """A session's features with its files by the names they go by (a copy when
-    one is renamed: the signature index's records stay as read)."""
-    roots, places = f["root_files"], f["locations"]
-    if not any(name in alias for name in (*roots, *places)):
-        return f
-    return {
-        **f,
-        "root_files": samefile.renamed(roots, alias),
-        "locations": samefile.renamed(places, alias),
-    }
-
-
-def _outcome_tags(features: dict[str, dict[str, Any]]) -> frozenset[str]:
-    """The journal's outcome tags: they count for nothing, as common ones do."""
-    return frozenset(
-        tag
-        for f in features.values()
-        for tag in f["tags"]
-        if tag.startswith(_OUTCOME_TAGS)
-    )
-
-
 def _short(text: str, limit: int = 100) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" -–:,") + " …"  # whole words
-
-
-def ranker_for(journal: Journal, *, with_git: bool = True) -> Ranker:
-    """A ranker over every readable session of `journal` (the signature index
-    refreshed), with the files its linked commits changed when git knows them."""
-    from journal.insight.sigindex import refresh
-
-    features = refresh(journal)
-    return ranker_with_git(journal, features) if with_git else Ranker(features)
-
-
-def ranker_with_git(journal: Journal, features: dict[str, dict[str, Any]]) -> Ranker:
-    """A ranker over `features`, with the files their linked commits changed."""
-    from journal.insight.changes import load_changes
-
-    changed: dict[str, list[str]] = {}
-    shas = [s for f in features.values() for s in f.get("shas", ())]
-    if shas:
-        changed = load_changes(journal.root, journal.state_dir, shas).files
-    return Ranker(features, changed)

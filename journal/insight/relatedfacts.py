@@ -40,24 +40,79 @@ def fold(kind: str, value: str) -> str:
     return " ".join(value.lower().split())
 
 
-def common_facts(counts: Counter[str], size: int, share: float) -> frozenset[str]:
-    """Facts too common to say anything: on more than `share` of the sessions
-    (journals of 10 or more)."""
-    if size < 10:
-        return frozenset()
-    limit = max(2, share * size)
-    return frozenset(f"fact:{k}" for k, n in counts.items() if n > limit)
+class JournalFacts:
+    """Every session's facts (`fact_sets`), how many sessions hold each, those too
+    common to count, and the score of the facts two sessions share."""
+
+    def __init__(
+        self,
+        features: dict[str, dict[str, Any]],
+        *,
+        share: float,
+        weights: dict[str, float],
+    ) -> None:
+        """`share`: of the sessions, above which a fact says nothing (a journal of
+        10 or more); `weights`: what a fact of each kind only two sessions hold
+        weighs (`refs`: whatever their rarity)."""
+        self.of = {sid: fact_sets(f) for sid, f in features.items()}
+        self.size, self.weights = len(features), weights
+        self._seen: Counter[str] = Counter(
+            f"{kind}:{key}"
+            for kinds in self.of.values()
+            for kind, items in kinds.items()
+            for key in items
+        )
+        limit = max(2, share * self.size)
+        too_common = [k for k, n in self._seen.items() if n > limit]
+        self.common = (
+            frozenset(f"fact:{k}" for k in too_common)
+            if self.size >= 10
+            else frozenset()
+        )
+        self._common: dict[str, set[str]] = {}
+        for entry in self.common:
+            kind, _, key = entry.removeprefix("fact:").partition(":")
+            self._common.setdefault(kind, set()).add(key)
+        self._postings: dict[str, dict[str, list[str]]] = {}
+
+    def partners(self, sid: str) -> set[str]:
+        """The sessions holding one of `sid`'s facts (and `sid`)."""
+        found: set[str] = set()
+        for kind, items in self.of[sid].items():
+            index = self._postings.get(kind)
+            if index is None:
+                index = self._postings[kind] = {}
+                for other, kinds in self.of.items():
+                    for key in kinds.get(kind, ()):
+                        index.setdefault(key, []).append(other)
+            for key in items:
+                found.update(index.get(key, ()))
+        return found
+
+    def shared(
+        self, a: str, b: str, *, reasons: bool = True
+    ) -> list[tuple[str, float, str]]:
+        """Facts both sessions hold but the too common, each weighted by its
+        rarity in the journal (one only these two hold weighs its kind's
+        weight; one on many, less)."""
+        mine, theirs = self.of[a], self.of[b]
+        scored: list[tuple[str, float, str]] = []
+        if not mine or not theirs:
+            return scored
+        for kind, words in FACT_WORDS.items():
+            both = mine.get(kind, {}).keys() & theirs.get(kind, {}).keys()
+            for item in sorted(both - self._common.get(kind, set())):
+                weight = self.weights[kind]
+                if kind != "refs":
+                    weight = round(weight * self._rarity(kind, item), 6)
+                reason = words.format(theirs[kind][item]) if reasons else ""
+                scored.append(("ref" if kind == "refs" else "fact", weight, reason))
+        return scored
+
+    def _rarity(self, kind: str, item: str) -> float:
+        seen = self._seen.get(f"{kind}:{item}", 2)
+        return _idf(seen, self.size) / _idf(2, self.size)
 
 
-def idf(seen: int, size: int) -> float:
+def _idf(seen: int, size: int) -> float:
     return math.log(1 + (size - seen + 0.5) / (seen + 0.5))
-
-
-def postings(
-    facts: dict[str, dict[str, dict[str, str]]], kind: str
-) -> dict[str, list[str]]:
-    index: dict[str, list[str]] = {}
-    for sid, kinds in facts.items():
-        for key in kinds.get(kind, ()):
-            index.setdefault(key, []).append(sid)
-    return index

@@ -186,6 +186,28 @@ def related_to(ranker: rel.Ranker, sid: str, *, limit: int = 10) -> list[rel.Rel
     return _best(ranker, sid, row, limit, errors)
 
 
+def ranker_for(journal: Journal, *, with_git: bool = True) -> rel.Ranker:
+    """A ranker over every readable session of `journal` (the signature index
+    refreshed), with the files its linked commits changed when git knows them."""
+    from journal.insight.sigindex import refresh
+
+    features = refresh(journal)
+    return ranker_with_git(journal, features) if with_git else rel.Ranker(features)
+
+
+def ranker_with_git(
+    journal: Journal, features: dict[str, dict[str, Any]]
+) -> rel.Ranker:
+    """A ranker over `features`, with the files their linked commits changed."""
+    from journal.insight.changes import load_changes
+
+    changed: dict[str, list[str]] = {}
+    shas = [s for f in features.values() for s in f.get("shas", ())]
+    if shas:
+        changed = load_changes(journal.root, journal.state_dir, shas).files
+    return rel.Ranker(features, changed)
+
+
 def _related_map(journal: Journal, limit: int) -> Rows:
     from journal.gitlink.head import head_commit
     from journal.insight.sigindex import records
@@ -210,7 +232,7 @@ def _related_map(journal: Journal, limit: int) -> Rows:
         kept.stats = {sid: record["stat"] for sid, record in found.items()}
         _save(path, kept, under, limit)
         return kept.related
-    ranker = rel.ranker_with_git(
+    ranker = ranker_with_git(
         journal, {sid: record["features"] for sid, record in found.items()}
     )
     if kept is not None and kept.journal_wide != ranker.journal_wide:

@@ -93,7 +93,7 @@ class Renderer:
 
     @cached_property
     def ranker(self) -> Ranker:
-        from journal.insight.related import ranker_for
+        from journal.insight.relatedmap import ranker_for
 
         return ranker_for(self.journal)
 

@@ -23,8 +23,7 @@ def related(
 ) -> None:
     """Past sessions sharing an error signature, a root-cause file, files changed by
     linked commits, a component, a tag or a title with this one — each with why."""
-    from journal.insight.related import ranker_for
-    from journal.insight.relatedmap import related_to
+    from journal.insight.relatedmap import ranker_for, related_to
     from journal.insight.sigindex import refresh_quietly
 
     journal = open_journal()
