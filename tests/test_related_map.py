@@ -85,6 +85,26 @@ def test_a_dense_journal_gives_what_every_pair_gives(arrays: bool) -> None:
     assert _found(build(ranker, limit=200, arrays=arrays)[0]) == expected
 
 
+def test_rows_shared_among_worker_processes_are_those_of_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From `POOL_FROM` sessions a first build forks workers for its rows (and the
+    error join for its blocks): the map is the same as comparing every pair."""
+    import journal.insight.joins
+    import journal.insight.relatedmap
+
+    features = _dense(160)
+    ranker = Ranker(features)
+    expected = _every_pair(ranker, limit=200)
+    errors_in_one = build(ranker, limit=200, arrays=False)[1]
+    monkeypatch.setattr(journal.insight.relatedmap, "POOL_FROM", 1)
+    monkeypatch.setattr(journal.insight.joins, "POOL_FROM", 1)
+    related, errors = build(Ranker(features), limit=200, arrays=True)
+    assert _found(related) == expected
+    assert list(related) == list(features)  # in the journal's order
+    assert errors == errors_in_one and errors
+
+
 def _written_several_ways(features: dict[str, dict[str, Any]]) -> None:
     """Some files as a container's trace writes them, some by base name alone."""
     for n, f in enumerate(features.values()):

@@ -75,7 +75,7 @@ def test_a_row_s_similar_titles_are_every_pair_of_similar_titles() -> None:
         for found, words in zip(features.values(), titles.values(), strict=True):
             found["title_words"] = sorted(words)
         evidence = Evidence(Ranker(features))
-        arrays = evidence._arrays()
+        arrays = evidence.arrays()
         pairs = 0
         assert not evidence.ranker.common & {f"title:{w}" for w in vocabulary}
         for sid in features:

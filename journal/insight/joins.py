@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from journal.insight.signatures import SAME, same_error
+from journal.pool import pooled
 
 if TYPE_CHECKING:
     from journal.insight.signatures import Signature
@@ -49,12 +50,29 @@ def error_pairs(signatures: Mapping[str, list[Signature]]) -> set[Pair]:
         pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
     for sets in buckets.values():
         bits = _BitSets(sets)  # one for both joins
-        near = _similar(bits, SAME) | _contained(bits, CONTAINED_MIN, ERROR_FLOOR)
-        for x, y in near:
-            a, b = x.split("\0", 1)[0], y.split("\0", 1)[0]
-            if a != b and same_error(by_key[x], by_key[y]):
-                pairs.add((min(a, b), max(a, b)))
+
+        def same(blocks: list[range], bits: _BitSets = bits) -> set[Pair]:
+            found: set[Pair] = set()
+            for block in blocks:
+                near = _similar(bits, SAME, block)
+                near |= _contained(bits, CONTAINED_MIN, ERROR_FLOOR, block)
+                for x, y in near:
+                    a, b = x.split("\0", 1)[0], y.split("\0", 1)[0]
+                    if a != b and same_error(by_key[x], by_key[y]):
+                        found.add((min(a, b), max(a, b)))
+            return found
+
+        blocks = _blocks(len(bits.keys))
+        if len(bits.keys) < POOL_FROM:
+            pairs |= same(blocks)
+        else:  # a block a worker: the first blocks, paired with more, take longer
+            pairs.update(*pooled(same, blocks, size=1))
     return pairs
+
+
+POOL_FROM = 5000
+"""Signatures of one kind from which the joins share their blocks among worker
+processes (`journal/pool.py`): ~1,000 sessions of synthetic errors."""
 
 
 def partners(pairs: Iterable[Pair]) -> dict[str, set[str]]:
@@ -161,28 +179,34 @@ def similar_sets(sets: Mapping[str, Iterable[str]], floor: float) -> set[Pair]:
     return _similar(_BitSets(sets), floor)
 
 
-def _similar(bits: _BitSets, floor: float) -> set[Pair]:
+def _similar(bits: _BitSets, floor: float, block: range | None = None) -> set[Pair]:
+    """`similar_sets` of the sets in `block` (all if None) with those after them."""
     keys, items, sizes = bits.keys, bits.sets, bits.sizes
     found: set[Pair] = set()
     # A set is paired with those after it only: the sets in blocks, each block's
     # counted over the bit sets of the sets from its first on (`_BitSets.after`),
     # integers half as long on average as the whole journal's.
-    step = max(1, -(-len(items) // _BLOCKS))
-    for start in range(0, len(items), step):
-        view = bits.after(start)
+    for part in _blocks(len(items)) if block is None else [block]:
+        view = bits.after(part.start)
         by_size: dict[int, dict[int, int]] = {}
-        for index in range(start, min(start + step, len(items))):
+        for index in part:
             mine, size = items[index], sizes[index]
             masks = by_size.get(size)
             if masks is None:
                 masks = by_size[size] = _masks(view, size, floor)
             candidates = _at_least(view, view.counts(mine), masks)
-            for skip in _bits(candidates >> (index - start + 1)):
+            for skip in _bits(candidates >> (index - part.start + 1)):
                 other = index + 1 + skip
                 shared = len(mine & items[other])
                 if shared >= floor * (size + sizes[other] - shared) - 1e-9:
                     found.add((keys[index], keys[other]))
     return found
+
+
+def _blocks(count: int) -> list[range]:
+    """The positions of `count` sets in `_BLOCKS` blocks."""
+    step = max(1, -(-count // _BLOCKS))
+    return [range(start, min(start + step, count)) for start in range(0, count, step)]
 
 
 _BLOCKS = 16
@@ -221,11 +245,14 @@ def contained_sets(
     return _contained(_BitSets(sets), smallest, floor)
 
 
-def _contained(bits: _BitSets, smallest: int, floor: float) -> set[Pair]:
+def _contained(
+    bits: _BitSets, smallest: int, floor: float, block: range | None = None
+) -> set[Pair]:
+    """`contained_sets` where the contained one is in `block` (all if None)."""
     keys, items, sizes = bits.keys, bits.sets, bits.sizes
     found: set[Pair] = set()
-    for index, mine in enumerate(items):
-        size = sizes[index]
+    for index in range(len(items)) if block is None else block:
+        mine, size = items[index], sizes[index]
         if size < smallest:
             continue
         for other in _bits(bits.holding_all(mine)):

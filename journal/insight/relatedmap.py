@@ -36,6 +36,7 @@ from journal.insight import related as rel
 from journal.insight.joins import error_pairs, partners
 from journal.insight.related import Related
 from journal.insight.relatedrows import Evidence
+from journal.pool import pooled
 from journal.store.cache import (
     paused_gc,
     remember,
@@ -56,6 +57,9 @@ ARRAYS_FROM = 300
 """Sessions from which a first build scores its rows over numpy arrays: numpy takes
 ~90 ms to import, more than a journal of a few hundred sessions' rows take in
 Python (the org site's first build of 3 × 10 sessions paid it three times)."""
+POOL_FROM = 1000
+"""Sessions from which a first build shares its rows among worker processes:
+below, starting them costs more than it saves."""
 UPDATE_SHARE = 0.05
 """Share of changed sessions above which the map is built again rather than
 updated (each changed session's error query reads every signature)."""
@@ -294,22 +298,43 @@ def build(
     with each, from nothing. Rows are scored over arrays (`Evidence.best`) in a
     journal of `ARRAYS_FROM` sessions or more (or as `arrays` says), else each
     candidate in Python (`Evidence.row`): below, importing numpy costs more than
-    it saves."""
+    it saves. From `POOL_FROM` sessions the rows are shared among forked workers
+    (`journal/pool.py`), each inheriting the ranker and its arrays."""
     evidence = Evidence(ranker)
     sids = list(ranker.features)
     errors = partners(error_pairs({sid: ranker.signatures[sid] for sid in sids}))
     if arrays is None:
         arrays = len(sids) >= ARRAYS_FROM
-    related = {}
-    for sid in sids:
-        mates = errors.get(sid, set())
-        if arrays:
-            best = evidence.best(sid, mates, limit)
-            related[sid] = [ranker.compare(sid, o, error=o in mates) for o, _ in best]
-        else:
-            row = evidence.row(sid, mates, evidence.title_partners(sid))
-            related[sid] = _best(ranker, sid, row, limit, mates)
+
+    def rows(chunk: list[str]) -> Rows:
+        found = {}
+        for sid in chunk:
+            mates = errors.get(sid, set())
+            if arrays:
+                best = evidence.best(sid, mates, limit)
+                found[sid] = [ranker.compare(sid, o, error=o in mates) for o, _ in best]
+            else:
+                row = evidence.row(sid, mates, evidence.title_partners(sid))
+                found[sid] = _best(ranker, sid, row, limit, mates)
+        return found
+
+    if len(sids) < POOL_FROM:
+        return rows(sids), errors
+    if arrays:
+        evidence.arrays()  # made once, before the fork
+    ranker.named_partners(sids[0])  # the title postings too
+
+    def sent(chunk: list[str]) -> bytes:
+        return msgspec.msgpack.encode(rows(chunk))
+
+    related: Rows = {}
+    for made in pooled(sent, sids, size=max(50, len(sids) // 64)):
+        related.update(_ROWS.decode(made))
     return related, errors
+
+
+_ROWS = msgspec.msgpack.Decoder(dict[str, list[Related]])
+"""A chunk of rows as a worker sends them, decoded straight into structs."""
 
 
 def update(

@@ -118,7 +118,7 @@ class Evidence:
         take rounding, with the extra evidence of the few sessions the ranker
         names (`named_partners`) weighed one by one; then only those that may
         still rank are scored in full, best first."""
-        arrays = self._arrays()
+        arrays = self.arrays()
         bound, text, titled = arrays.bounds(self, sid, errors)
         vectors = self.ranker.text.vectors
         mine = vectors.get(sid, {})
@@ -144,7 +144,8 @@ class Evidence:
         ranked = sorted(walk.found.items(), key=lambda item: (-item[1], item[0]))
         return ranked[:limit]
 
-    def _arrays(self) -> _Arrays:
+    def arrays(self) -> _Arrays:
+        """The journal's evidence as arrays (`_Arrays`), made when first asked for."""
         if self._kept_arrays is None:
             self._kept_arrays = _Arrays(self)
         return self._kept_arrays
