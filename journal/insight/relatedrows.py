@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journal.insight import related as rel
 from journal.insight.signatures import same_error
+
+if TYPE_CHECKING:
+    from journal.insight.textsim import TextModel
 
 _PLACE, _CHANGED, _COMPONENT = "place", "changed", "component"
 _ROOT, _TAG, _TITLE, _TITLE_TEXT = "root", "tag", "title", "title text"
@@ -338,6 +341,16 @@ class _Arrays:
         weights = self.np.concatenate([ws * weight for (_, ws), weight in found])
         return self.np.bincount(at, weights, len(self.sids))
 
+    def _weighed(self, postings: list[tuple[Any, float]]) -> Any:
+        """Each session's sum of the weights of the `postings` holding it."""
+        np, size = self.np, len(self.sids)
+        if not postings:
+            return np.zeros(size)
+        at = np.concatenate([positions for positions, _ in postings])
+        lengths = [len(positions) for positions, _ in postings]
+        weights = np.repeat([weight for _, weight in postings], lengths)
+        return np.bincount(at, weights, size)
+
     def bounds(
         self, evidence: Evidence, sid: str, errors: set[str]
     ) -> tuple[Any, Any, Any]:
@@ -345,52 +358,84 @@ class _Arrays:
         or take rounding) but for the extra evidence other than text; the
         text's part of it; and whether their titles are similar
         (`related.similar_title`). `errors`: the sessions sharing an error with
-        `sid`."""
-        np, w, cap, size = self.np, rel.WEIGHTS, rel.CAPS, len(self.sids)
-        score = np.zeros(size)
-        roots = self._count(_ROOT, evidence.roots[sid])
-        places = self._count(_PLACE, evidence.sets[_PLACE][sid])
-        if places is not None:
-            if roots is not None:
-                places -= roots
-                score += w["root"] * roots
-            score += np.minimum(cap["location"], w["location"] * places)
+        `sid`. Each step is a pass or two over every session, once a row: so
+        few steps are made (`_files_and_tags`, `_text`)."""
+        score = self._files_and_tags(evidence, sid)
+        if errors:
+            score[[self.at[other] for other in errors]] += rel.WEIGHTS["error"]
+        titled = self._similar_titles(evidence.titles[sid])
+        score[titled] += rel.WEIGHTS["title"]
+        text = self._text(evidence.ranker.text, sid)
+        return score + text, text, titled
+
+    def _files_and_tags(self, evidence: Evidence, sid: str) -> Any:
+        """Each session's score with `sid` from the files, components and tags
+        they share. A kind whose cap `sid`'s own items cannot reach (two tags
+        of at most two) adds its weight a shared item: all of those are one
+        weighted count; a kind that can reach its cap is counted apart."""
+        np, w, cap, postings = self.np, rel.WEIGHTS, rel.CAPS, self.postings
+        linear: list[tuple[Any, float]] = []
+        capped = []
+        places, roots = evidence.sets[_PLACE][sid], evidence.roots[sid]
+        places_capped = w["location"] * len(places) > cap["location"]
+        if not places_capped:
+            # w_root × roots + w_location × (places − roots), none capped
+            linear += [(postings[_PLACE][item], w["location"]) for item in places]
+            root = w["root"] - w["location"]
+            linear += [(postings[_ROOT][item], root) for item in roots]
         for kind, key, items in (
             (_CHANGED, "changed", evidence.sets[_CHANGED][sid]),
             (_COMPONENT, "component", evidence.sets[_COMPONENT][sid]),
             (_TAG, "tag", evidence.tags[sid]),
         ):
-            shared = self._count(kind, items)
-            if shared is not None:
-                score += np.minimum(cap[key], w[key] * shared)
-        if errors:
-            score[[self.at[other] for other in errors]] += w["error"]
-        titled = self._similar_titles(evidence.titles[sid])
-        score += w["title"] * titled
-        text = evidence.ranker.text
+            if w[key] * len(items) <= cap[key]:
+                linear += [(postings[kind][item], w[key]) for item in items]
+            else:
+                capped.append((kind, key, items))
+        score = self._weighed(linear)
+        if places_capped:
+            shared = self._count(_PLACE, places)
+            if roots:
+                counted = self._count(_ROOT, roots)
+                shared -= counted
+                score += w["root"] * counted
+            score += np.minimum(cap["location"], w["location"] * shared)
+        for kind, key, items in capped:
+            score += np.minimum(cap[key], w[key] * self._count(kind, items))
+        return score
+
+    def _text(self, text: TextModel, sid: str) -> Any:
+        """Each session's text evidence with `sid` (`Ranker._text`: nothing
+        without a word shared, nor under `TEXT_MIN`), worked out only where
+        the texts share a word."""
+        np, w = self.np, rel.WEIGHTS
+        weight = np.zeros(len(self.sids))
         mine = text.vectors.get(sid)
         if not mine:
-            return score, np.zeros(size), titled
+            return weight
         cosine = self._dot(self.words, mine)
-        weight = w["text"] * cosine
+        shared = np.flatnonzero(cosine > 0)
+        found = w["text"] * cosine[shared]
         # Titles' similarity weighs beside a text only, on two words shared.
         title = text.titles.get(sid, {})
         if len(title) >= 2:
-            near = self._dot(self.titles, title)
-            near[(self._count(_TITLE_TEXT, title) < 2) | ~self.has_text] = 0.0
-            weight += w["title_text"] * near
-        # `Ranker._text`: nothing without words shared, nor under `TEXT_MIN`.
-        weight += _SLACK
-        weight[(cosine <= 0) | (weight < rel.TEXT_MIN)] = 0.0
-        return score + weight, weight, titled
+            near = self._dot(self.titles, title)[shared]
+            two = self._count(_TITLE_TEXT, title)[shared] >= 2
+            found += w["title_text"] * np.where(two & self.has_text[shared], near, 0)
+        found += _SLACK
+        found[found < rel.TEXT_MIN] = 0.0
+        weight[shared] = found
+        return weight
 
     def _similar_titles(self, words: frozenset[str]) -> Any:
         """Whether each session's title is similar to one of `words`
         (`related.similar_title`: two words shared, and half of all)."""
         np, shared = self.np, self._count(_TITLE, words)
+        titled = np.zeros(len(self.sids), bool)
         if shared is None:
-            return np.zeros(len(self.sids), bool)
-        enough = shared >= 2  # and so a union of two words or more
-        union = len(words) + self.title_sizes - shared
-        part = np.divide(shared, union, out=np.zeros(len(self.sids)), where=enough)
-        return enough & (part >= rel.TITLE_SIMILAR)
+            return titled
+        at = np.flatnonzero(shared >= 2)  # and so a union of two words or more
+        both = shared[at]
+        union = len(words) + self.title_sizes[at] - both
+        titled[at[both / union >= rel.TITLE_SIMILAR]] = True
+        return titled
