@@ -167,11 +167,6 @@ class TextModel:
             for sid, kept in terms.items()
         }
         self.titles = _title_vectors(features)
-        self._title_postings: dict[str, list[str]] = {}
-        for sid, weights in self.titles.items():
-            for word in weights:
-                self._title_postings.setdefault(word, []).append(sid)
-        self._title_df = {w: len(s) for w, s in self._title_postings.items()}
         # Each term's sessions with their weight of it: a row's `dots` walks
         # them without looking a vector up for every session it meets.
         self.postings: dict[str, list[tuple[str, float]]] = {}
@@ -220,16 +215,6 @@ class TextModel:
                 dots[other] = get(other, 0.0) + weight * theirs
         dots.pop(sid, None)
         return dots
-
-    def title_mates(self, sid: str) -> set[str]:
-        """Every session whose `title_similarity` with `sid` may be above 0: it
-        shares two of the title's weighted words, so one besides the most
-        common of them (a superset, from the titles' postings)."""
-        words = sorted(self.titles.get(sid, {}), key=lambda w: (self._title_df[w], w))
-        found: set[str] = set()
-        for word in words[:-1]:
-            found.update(self._title_postings[word])
-        return found
 
 
 def _title_vectors(features: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
