@@ -195,11 +195,8 @@ def _neighbour(entry: Entry | None, session_id: str | None) -> Neighbour | None:
 
 
 def _criteria_groups(criteria: Sequence[Criterion]) -> list[Group]:
-    order: list[str | None] = []
-    for criterion in criteria:
-        if criterion.group not in order:
-            order.append(criterion.group)
-    order.sort(key=lambda g: g is not None)
+    groups = dict.fromkeys(c.group for c in criteria)
+    order = sorted(groups, key=lambda g: g is not None)
     return [Group(g, [c for c in criteria if c.group == g]) for g in order]
 
 

@@ -56,14 +56,6 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def commit_linker(journal_: Journal) -> CommitUrl:
-    """How a commit SHA becomes a web link: the `git.web_url` pattern of journal.yaml,
-    else the forge `origin` points at (GitHub, GitLab, …); plain (None) otherwise."""
-    from journal.gitlink import commit_url_builder
-
-    return commit_url_builder(journal_.root, web_url=journal_.config.git.web_url)
-
-
 @dataclass
 class Renderer:
     """Renders reports of one journal; reuse it to render many."""
@@ -80,8 +72,13 @@ class Renderer:
 
     @cached_property
     def commit_url(self) -> CommitUrl:
-        """sha -> web link; the remote is read once per renderer, not per report."""
-        return commit_linker(self.journal)
+        """sha -> web link: the `git.web_url` pattern of journal.yaml, else the forge
+        `origin` points at (GitHub, GitLab, …); plain (None) otherwise. The remote is
+        read once per renderer, not per report."""
+        from journal.gitlink import commit_url_builder
+
+        web_url = self.journal.config.git.web_url
+        return commit_url_builder(self.journal.root, web_url=web_url)
 
     @cached_property
     def trailer_commits(self) -> Found:
