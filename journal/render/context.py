@@ -18,39 +18,25 @@ if TYPE_CHECKING:
     from journal.model.session import Criterion, Event, NextStep, Session
     from journal.render.index import Entry
 
-EMOJI = {
-    "chosen": "✅ Chosen",
-    "rejected": "❌ Rejected",
-    "deferred": "⏸ Deferred",
-    "undecided": "—",
-    "star": "⭐",
-    "evidence": "📎",
-    "exit_ok": "✅",
-    "exit_failed": "❌",
-    "went-well": "✅ Went well",
-    "went-wrong": "❌ Went wrong",
-    "lucky": "🍀 Lucky",
+MARKS = {  # each mark with emoji, and in words (`--ascii`)
+    "chosen": ("✅ Chosen", "Chosen"),
+    "rejected": ("❌ Rejected", "Rejected"),
+    "deferred": ("⏸ Deferred", "Deferred"),
+    "undecided": ("—", "-"),
+    "star": ("⭐", "(key)"),
+    "evidence": ("📎", "attached:"),
+    "exit_ok": ("✅", "(ok)"),
+    "exit_failed": ("❌", "(failed)"),
+    "went-well": ("✅ Went well", "Went well"),
+    "went-wrong": ("❌ Went wrong", "Went wrong"),
+    "lucky": ("🍀 Lucky", "Lucky"),
     # Before a lesson kind's label (`lessons.went-well`), which may be the team's.
-    "went-well-icon": "✅ ",
-    "went-wrong-icon": "❌ ",
-    "lucky-icon": "🍀 ",
+    "went-well-icon": ("✅ ", ""),
+    "went-wrong-icon": ("❌ ", ""),
+    "lucky-icon": ("🍀 ", ""),
 }
-ASCII = {
-    "chosen": "Chosen",
-    "rejected": "Rejected",
-    "deferred": "Deferred",
-    "undecided": "-",
-    "star": "(key)",
-    "evidence": "attached:",
-    "exit_ok": "(ok)",
-    "exit_failed": "(failed)",
-    "went-well": "Went well",
-    "went-wrong": "Went wrong",
-    "lucky": "Lucky",
-    "went-well-icon": "",
-    "went-wrong-icon": "",
-    "lucky-icon": "",
-}
+EMOJI = {name: emoji for name, (emoji, _) in MARKS.items()}
+ASCII = {name: words for name, (_, words) in MARKS.items()}
 HORIZONS = (
     ("immediate", "Immediate"),
     ("short", "Short-term"),
