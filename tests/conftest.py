@@ -191,18 +191,18 @@ def shared_template_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The commands a test runs in this process share one cache of compiled report
-    templates (`journal/render/bytecode.py`), as a user's commands share theirs: with
+    templates (`journal/render/report.py`), as a user's commands share theirs: with
     each test's TMPDIR its own (below), Jinja's default cache folder was new for every
     test, and every in-process render compiled all the templates again (~5 ms each,
     a quarter of the CPU of the tests that render). Jinja still recompiles a template
     whose source changed. Subprocesses keep the test's own TMPDIR, cache included."""
-    from journal.render import bytecode, report
+    from journal.render import report
 
     if not _TEMPLATE_CACHE:
         folder = tmp_path_factory.getbasetemp() / "jinja-cache"
         folder.mkdir(mode=0o700, exist_ok=True)
         _TEMPLATE_CACHE.append(folder)
-    forgiving = bytecode._forgiving_cache()
+    forgiving = report._forgiving_cache()
     monkeypatch.setattr(
         report, "bytecode_cache", lambda: forgiving(str(_TEMPLATE_CACHE[0]))
     )

@@ -17,9 +17,8 @@ from hypothesis import strategies as st
 from journal.errors import JournalError
 from journal.site import mermaid
 from journal.site.nav import NAV_SESSIONS, count_entries
-from journal.site.offline import apply_offline
 from journal.site.pages import generate
-from journal.site.siteconfig import write_derived
+from journal.site.siteconfig import apply_offline, write_derived
 from journal.store.sessions import Journal
 from tests.site_helpers import (
     HOSTILE,

@@ -60,9 +60,40 @@ def _render_all(journal: Journal, out_dir: Path | None, ascii: bool) -> BatchRes
     if _all_current(manifest, overall, entries, target):
         # Nothing any report is made of changed since the last run, so neither did
         # any session's related sessions: skip ranking them (the costly part).
-        return _nothing_changed(journal, result, facts, index, manifest)
+        result.unchanged.extend(entries)
+        fresh = manifest
+    else:
+        fresh = {_JOURNAL_KEY: overall}
+        _render_changed(
+            journal, ascii, result, index, manifest, fresh, global_key, linked
+        )
+    result.removed = _remove_stale(target, set(entries), manifest)
+    index.save()
+    if fresh != manifest:
+        save_cache(manifest_path, fresh)
+    if facts is not None and not result.failed:
+        # Every report is current: keep the stamp that lets the next run with
+        # nothing changed answer from stats alone (`render/stamp.py`).
+        rows = [(sid, index.stats(sid), fresh[sid]["stat"]) for sid in entries]
+        stamp.write(journal, target, facts, rows)
+    return result
+
+
+def _render_changed(
+    journal: Journal,
+    ascii: bool,
+    result: BatchResult,
+    index: SessionIndex,
+    manifest: dict[str, Any],
+    fresh: dict[str, Any],
+    global_key: str,
+    linked: dict[str, list[str]],
+) -> None:
+    """Render the reports whose key changed, each entry of the new manifest into
+    `fresh`."""
+    target = result.out_dir
+    entries = index.entries()
     related = related_or_none(journal)
-    fresh: dict[str, Any] = {_JOURNAL_KEY: overall}
     renderer = None
     base = f"{target}{os.sep}"
     with DurableBatch() as writer:  # waits for every write at its end
@@ -101,53 +132,11 @@ def _render_all(journal: Journal, out_dir: Path | None, ascii: bool) -> BatchRes
             else:
                 result.unchanged.append(session_id)
             fresh[session_id] = {"key": key, "stat": None}  # taken once it is written
-    _stat_written(fresh, base)
-    result.removed = _remove_stale(target, set(entries), manifest)
-    index.save()
-    if fresh != manifest:
-        save_cache(manifest_path, fresh)
-    if facts is not None and not result.failed:
-        reports = {sid: fresh[sid]["stat"] for sid in entries}
-        _write_stamp(journal, target, facts, index, reports)
-    return result
-
-
-def _stat_written(fresh: dict[str, Any], base: str) -> None:
-    """The stat of each report just written (or found as it should be), into its
-    manifest entry: taken once the writes have ended."""
+    # The stat of each report just written (or found as it should be), into its
+    # manifest entry: taken once the writes have ended.
     for session_id, entry in fresh.items():
         if isinstance(entry, dict) and entry["stat"] is None:  # not the journal key
             entry["stat"] = stat_key(f"{base}{session_id}.md")
-
-
-def _nothing_changed(
-    journal: Journal,
-    result: BatchResult,
-    facts: dict[str, object] | None,
-    index: SessionIndex,
-    manifest: dict[str, Any],
-) -> BatchResult:
-    entries = index.entries()
-    result.unchanged.extend(entries)
-    result.removed = _remove_stale(result.out_dir, set(entries), manifest)
-    index.save()
-    if facts is not None:
-        reports = {sid: manifest[sid]["stat"] for sid in entries}
-        _write_stamp(journal, result.out_dir, facts, index, reports)
-    return result
-
-
-def _write_stamp(
-    journal: Journal,
-    target: Path,
-    facts: dict[str, object],
-    index: SessionIndex,
-    reports: dict[str, Any],
-) -> None:
-    """Every report is current: keep the stamp that lets the next run with nothing
-    changed answer from stats alone (`render/stamp.py`)."""
-    rows = [(sid, index.stats(sid), reports[sid]) for sid in index.entries()]
-    stamp.write(journal, target, facts, rows)
 
 
 _JOURNAL_KEY = "__journal__"

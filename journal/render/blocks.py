@@ -10,6 +10,7 @@ mark when the check fails, so the guarantee never rests on a heuristic alone.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from journal.render.escape import (
@@ -121,11 +122,7 @@ def _simple(value: str, special: re.Pattern[str]) -> bool:
     )
 
 
-def _escaped_block(
-    value: str, heading_floor: int | None, keep_tables: bool | None = None
-) -> str:
-    if keep_tables is None:
-        keep_tables = heading_floor is not None
+def _escaped_block(value: str, heading_floor: int | None, keep_tables: bool) -> str:
     tokens = _parse(value)
     lines = value.split("\n")
     verbatim = _code_lines(tokens)
@@ -143,7 +140,7 @@ def _escaped_block(
     candidate = "\n".join(result)
     # Unchanged text parses to the tokens already at hand.
     same = tokens if candidate == value else None
-    if _is_safe(candidate, heading_floor, same, keep_tables=keep_tables):
+    if _is_safe(candidate, heading_floor, keep_tables, same):
         return candidate
     return _escape_everything(value)
 
@@ -153,15 +150,13 @@ def _expand_prefix_tabs(text: str) -> str:
     # once the text is nested in a list item; spaces mean the same everywhere.
     out = []
     for line in text.split("\n"):
-        prefix = _PREFIX.match(line)
-        end = prefix.end() if prefix else 0
+        end = _prefix_end(line)
         out.append(line[:end].expandtabs(4) + line[end:] if "\t" in line else line)
     return "\n".join(out)
 
 
 def _escape_block_line(line: str, heading_floor: int | None, keep_tables: bool) -> str:
-    prefix = _PREFIX.match(line)
-    start = prefix.end() if prefix else 0
+    start = _prefix_end(line)
     head, rest = line[:start], line[start:]
     if _must_escape(rest, heading_floor, keep_tables):
         rest = "\\" + rest
@@ -184,28 +179,20 @@ def _must_escape(rest: str, heading_floor: int | None, keep_tables: bool) -> boo
 
 def _escape_everything(text: str) -> str:
     """The fallback: every punctuation mark escaped, so no Markdown syntax remains."""
-    lines = []
-    for line in text.split("\n"):
-        escaped = "".join(
-            "&lt;" if ch == "<" else ("\\" + ch if ch in _PUNCT else ch) for ch in line
-        )
-        lines.append(escaped)
-    return "\n".join(lines)
+    return "".join(
+        "&lt;" if ch == "<" else ("\\" + ch if ch in _PUNCT else ch) for ch in text
+    )
 
 
+@cache
 def _parser() -> Any:
-    global _PARSER
-    if _PARSER is None:
-        from markdown_it import MarkdownIt
+    from markdown_it import MarkdownIt
 
-        _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
-        # See every link as a link (markdown-it would hide unsafe ones), so the
-        # safety check below can refuse them.
-        _PARSER.validateLink = lambda url: True
-    return _PARSER
-
-
-_PARSER: Any = None
+    parser: Any = MarkdownIt("commonmark", {"html": True}).enable("table")
+    # See every link as a link (markdown-it would hide unsafe ones), so the
+    # safety check below can refuse them.
+    parser.validateLink = lambda url: True
+    return parser
 
 
 def _parse(text: str) -> list[Any]:
@@ -248,15 +235,14 @@ def _demote_headings(lines: list[str], tokens: list[Any], floor: int) -> list[st
             continue
         level = levels[int(token.tag[1:])]
         start, end = token.map
-        prefix_match = _PREFIX.match(lines[start])
-        cut = prefix_match.end() if prefix_match else 0
+        cut = _prefix_end(lines[start])
         prefix = lines[start][:cut]
         if token.markup.startswith("#"):
             lines[start] = prefix + "#" * level + lines[start][cut:].lstrip("#")
             continue
         # A setext heading (text underlined with === or ---) becomes an ATX one; its
         # other lines keep only their container markers.
-        words = [_strip_prefix(line) for line in lines[start : end - 1]]
+        words = [line[_prefix_end(line) :].strip() for line in lines[start : end - 1]]
         lines[start] = prefix + "#" * level + " " + " ".join(w for w in words if w)
         for index in range(start + 1, end):
             lines[index] = lines[index][: _prefix_end(lines[index])].rstrip()
@@ -280,19 +266,9 @@ def _prefix_end(line: str) -> int:
     return match.end() if match else 0
 
 
-def _strip_prefix(line: str) -> str:
-    return line[_prefix_end(line) :].strip()
-
-
 def _is_safe(
-    text: str,
-    heading_floor: int | None,
-    tokens: list[Any] | None = None,
-    *,
-    keep_tables: bool | None = None,
+    text: str, heading_floor: int | None, keep_tables: bool, tokens: list[Any] | None
 ) -> bool:
-    if keep_tables is None:
-        keep_tables = heading_floor is not None
     tokens = _parse(text) if tokens is None else tokens
     stack: list[Any] = list(tokens)
     while stack:

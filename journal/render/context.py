@@ -18,39 +18,25 @@ if TYPE_CHECKING:
     from journal.model.session import Criterion, Event, NextStep, Session
     from journal.render.index import Entry
 
-EMOJI = {
-    "chosen": "✅ Chosen",
-    "rejected": "❌ Rejected",
-    "deferred": "⏸ Deferred",
-    "undecided": "—",
-    "star": "⭐",
-    "evidence": "📎",
-    "exit_ok": "✅",
-    "exit_failed": "❌",
-    "went-well": "✅ Went well",
-    "went-wrong": "❌ Went wrong",
-    "lucky": "🍀 Lucky",
+MARKS = {  # each mark with emoji, and in words (`--ascii`)
+    "chosen": ("✅ Chosen", "Chosen"),
+    "rejected": ("❌ Rejected", "Rejected"),
+    "deferred": ("⏸ Deferred", "Deferred"),
+    "undecided": ("—", "-"),
+    "star": ("⭐", "(key)"),
+    "evidence": ("📎", "attached:"),
+    "exit_ok": ("✅", "(ok)"),
+    "exit_failed": ("❌", "(failed)"),
+    "went-well": ("✅ Went well", "Went well"),
+    "went-wrong": ("❌ Went wrong", "Went wrong"),
+    "lucky": ("🍀 Lucky", "Lucky"),
     # Before a lesson kind's label (`lessons.went-well`), which may be the team's.
-    "went-well-icon": "✅ ",
-    "went-wrong-icon": "❌ ",
-    "lucky-icon": "🍀 ",
+    "went-well-icon": ("✅ ", ""),
+    "went-wrong-icon": ("❌ ", ""),
+    "lucky-icon": ("🍀 ", ""),
 }
-ASCII = {
-    "chosen": "Chosen",
-    "rejected": "Rejected",
-    "deferred": "Deferred",
-    "undecided": "-",
-    "star": "(key)",
-    "evidence": "attached:",
-    "exit_ok": "(ok)",
-    "exit_failed": "(failed)",
-    "went-well": "Went well",
-    "went-wrong": "Went wrong",
-    "lucky": "Lucky",
-    "went-well-icon": "",
-    "went-wrong-icon": "",
-    "lucky-icon": "",
-}
+EMOJI = {name: emoji for name, (emoji, _) in MARKS.items()}
+ASCII = {name: words for name, (_, words) in MARKS.items()}
 HORIZONS = (
     ("immediate", "Immediate"),
     ("short", "Short-term"),
@@ -122,8 +108,6 @@ def build_context(
 ) -> dict[str, Any]:
     """The template context of one report; `closed`: its status is one of the
     journal's closed statuses."""
-    from journal.render.fold import fold
-
     moments = [e.at for e in events] + [
         t for t in (session.started, session.ended) if t is not None
     ]
@@ -195,11 +179,8 @@ def _neighbour(entry: Entry | None, session_id: str | None) -> Neighbour | None:
 
 
 def _criteria_groups(criteria: Sequence[Criterion]) -> list[Group]:
-    order: list[str | None] = []
-    for criterion in criteria:
-        if criterion.group not in order:
-            order.append(criterion.group)
-    order.sort(key=lambda g: g is not None)
+    groups = dict.fromkeys(c.group for c in criteria)
+    order = sorted(groups, key=lambda g: g is not None)
     return [Group(g, [c for c in criteria if c.group == g]) for g in order]
 
 
@@ -232,3 +213,52 @@ def metric_rows(metrics: Metrics, *, has_steps: bool) -> list[MetricRow]:
     if has_steps:
         rows.append(MetricRow("Open next steps", str(metrics.open_steps)))
     return rows
+
+
+FOLD_WINDOW_S = 60
+"""Messages of one author this close to the first of a row join it."""
+
+
+def fold(events: Sequence[Event]) -> list[Event]:
+    """`events` with runs of foldable chat messages merged (the first one's time): a
+    long ingested channel, folded for the report, one author's chat messages within
+    a minute one row, their texts one under the other."""
+    folded: list[Event] = []
+    texts: list[str] = []
+    for event in events:
+        head = folded[-1] if folded else None
+        if head is not None and _joins(head, event):
+            texts.append(event.text)
+            continue
+        _close(folded, texts)
+        folded.append(event)
+        texts = [event.text]
+    _close(folded, texts)
+    return folded
+
+
+def _close(folded: list[Event], texts: list[str]) -> None:
+    if len(texts) > 1:
+        import msgspec
+
+        folded[-1] = msgspec.structs.replace(folded[-1], text="\n".join(texts))
+
+
+def _chat(event: Event) -> bool:
+    """A plain message of a chat source, with nothing the report shows beside it."""
+    return (
+        event.source is not None
+        and (event.source.startswith("slack") or event.source == "textlog")
+        and event.by is not None
+        and not (event.star or event.sha or event.command or event.evidence)
+    )
+
+
+def _joins(head: Event, event: Event) -> bool:
+    return (
+        _chat(head)
+        and _chat(event)
+        and (head.by, head.source, head.kind, head.reply_to)
+        == (event.by, event.source, event.kind, event.reply_to)
+        and 0 <= (event.at - head.at).total_seconds() <= FOLD_WINDOW_S
+    )

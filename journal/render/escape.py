@@ -14,6 +14,7 @@ from typing import Any
 
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _TICK_OR_BACKSLASH = re.compile(r"[`\\]")
+_TICKS = re.compile(r"`+")
 # `<` starts raw HTML (a tag, comment, declaration, instruction) or an autolink only
 # when a letter, `/`, `!` or `?` follows it; `a < b` stays as typed. An autolink to
 # the web or to mail (`<https://…>`, `<oncall@example.com>`) stays a link, as the
@@ -88,8 +89,9 @@ def _code_or_ticks(
 ) -> int:
     """The backtick run at `start`: a code span if a run as long closes it, else
     escaped backticks; returns where scanning goes on."""
-    run = _run_length(text, start)
-    close = _find_closer(text, start + run, run)
+    runs = _TICKS.finditer(text, start)
+    run = len(next(runs)[0])
+    close = next((m.start() for m in runs if len(m[0]) == run), -1)
     if close < 0:
         plain.append("\\`" * run)
         return start + run
@@ -98,23 +100,6 @@ def _code_or_ticks(
         plain.clear()
     parts.append((True, text[start : close + run]))
     return close + run
-
-
-def _run_length(text: str, start: int) -> int:
-    end = start
-    while end < len(text) and text[end] == "`":
-        end += 1
-    return end - start
-
-
-def _find_closer(text: str, start: int, length: int) -> int:
-    i = text.find("`", start)
-    while i >= 0:
-        run = _run_length(text, i)
-        if run == length:
-            return i
-        i = text.find("`", i + run)
-    return -1
 
 
 def _defuse_links(text: str) -> str:

@@ -58,7 +58,10 @@ class SessionIndex:
         if self._entries is None:
             self._known = known or {}
             records = self._records.records()
-            self._entries = {sid: _entry(sid, r) for sid, r in records.items()}
+            self._entries = {
+                sid: Entry(sid, r["title"], r["number"], r["previous"], r["digest"])
+                for sid, r in records.items()
+            }
         return self._entries
 
     def next_of(self, session_id: str) -> list[Entry]:
@@ -99,16 +102,6 @@ class SessionIndex:
 
 
 _FIELDS = frozenset(("title", "number", "previous", "digest"))
-
-
-def _entry(session_id: str, record: dict[str, Any]) -> Entry:
-    return Entry(
-        session_id,
-        record["title"],
-        record["number"],
-        record["previous"],
-        record["digest"],
-    )
 
 
 def _digest(folder: Path, session_bytes: bytes | None = None) -> str:

@@ -19,9 +19,8 @@ def join_repeated_parts(text: str, titles: Iterable[str]) -> str:
     """`text` with each second `## Title` block of a free section moved under the
     first; unchanged (and unparsed: most reports) when no title repeats."""
     headings = {f"## {escape.inline(title)}" for title in titles}
-    folded = (
-        text.casefold()
-    )  # a part's "Lessons learned", a section's "Lessons Learned"
+    # Case-folded: a part's "Lessons learned", a section's "Lessons Learned".
+    folded = text.casefold()
     if not any(folded.count(f"\n{h.casefold()}\n") > 1 for h in headings):
         return text
     lines = text.split("\n")

@@ -3,26 +3,34 @@
 Templates are looked up in the project's templates folder first and the package's
 defaults last, so a team overrides any part by putting a file of the same name in its
 own folder. Undefined names fail loudly (`StrictUndefined`).
+
+Compiled templates are kept between runs (`bytecode_cache`): a command that renders
+skips compiling the report templates again (about 50 ms, most of what rendering one
+report costs). The cache lives in Jinja's per-user folder in the temp dir, which Jinja
+checks is the user's own and private; never in the journal's folder, whose files
+others may write, since cached bytecode is run when loaded. Jinja recompiles a
+template whose source changed. Failing to read or write the cache only costs the
+compile.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from journal.errors import InvalidDataError
 from journal.render import blocks, escape
-from journal.render.bytecode import bytecode_cache
 from journal.render.context import CommitUrl, build_context, time_filters
 from journal.render.labels import label_for
 from journal.store.cache import code_folders
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
+    from jinja2 import BytecodeCache, Environment
 
     from journal.gitlink.derived import Found
     from journal.insight.related import Ranker, Related
@@ -56,14 +64,6 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def commit_linker(journal_: Journal) -> CommitUrl:
-    """How a commit SHA becomes a web link: the `git.web_url` pattern of journal.yaml,
-    else the forge `origin` points at (GitHub, GitLab, …); plain (None) otherwise."""
-    from journal.gitlink import commit_url_builder
-
-    return commit_url_builder(journal_.root, web_url=journal_.config.git.web_url)
-
-
 @dataclass
 class Renderer:
     """Renders reports of one journal; reuse it to render many."""
@@ -80,8 +80,13 @@ class Renderer:
 
     @cached_property
     def commit_url(self) -> CommitUrl:
-        """sha -> web link; the remote is read once per renderer, not per report."""
-        return commit_linker(self.journal)
+        """sha -> web link: the `git.web_url` pattern of journal.yaml, else the forge
+        `origin` points at (GitHub, GitLab, …); plain (None) otherwise. The remote is
+        read once per renderer, not per report."""
+        from journal.gitlink import commit_url_builder
+
+        web_url = self.journal.config.git.web_url
+        return commit_url_builder(self.journal.root, web_url=web_url)
 
     @cached_property
     def trailer_commits(self) -> Found:
@@ -165,6 +170,33 @@ class Renderer:
 
             text = join_repeated_parts(text, (s.title for s in sections))
         return text.rstrip("\n") + "\n"
+
+
+def bytecode_cache() -> BytecodeCache | None:
+    """The cache of compiled templates, or None when no private folder can be had."""
+    try:
+        return _forgiving_cache()()
+    except (OSError, RuntimeError):
+        return None
+
+
+@cache
+def _forgiving_cache() -> type[BytecodeCache]:
+    from jinja2 import FileSystemBytecodeCache
+    from jinja2.bccache import Bucket
+
+    class ForgivingCache(FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # a torn or unreadable file: compile instead
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: Bucket) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    return ForgivingCache
 
 
 def make_environment(dirs: Sequence[Path]) -> Environment:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from journal import process
 from journal.errors import JournalError, NotFoundError, UsageError
 from journal.site.siteconfig import source_config, write_derived
+from journal.store.config import BUILDERS as config_builders
 
 if TYPE_CHECKING:
     import subprocess
@@ -42,22 +43,17 @@ _DANGLING = re.compile(r"Doc file '([^']+)' contains a link '([^']+)', but the t
 @dataclass(frozen=True)
 class Builder:
     name: str
-    module: str
-    package: str
+    """Also the name of its module and of its package."""
 
     def argv(self, verb: str, config: Path, *extra: str) -> list[str]:
         if self.name == "zensical":
             script = Path(sys.executable).with_name("zensical")
             exe = str(script) if script.exists() else shutil.which("zensical")
             return [exe or "zensical", verb, "-f", str(config), *extra]
-        return [sys.executable, "-m", self.module, verb, "-f", str(config), *extra]
+        return [sys.executable, "-m", self.name, verb, "-f", str(config), *extra]
 
 
-BUILDERS = {
-    "mkdocs": Builder("mkdocs", "mkdocs", "mkdocs"),
-    "properdocs": Builder("properdocs", "properdocs", "properdocs"),
-    "zensical": Builder("zensical", "zensical", "zensical"),
-}
+BUILDERS = {name: Builder(name) for name in config_builders}
 
 
 class BuildError(JournalError):
@@ -76,10 +72,10 @@ def builder_for(name: str) -> Builder:
             f"unknown site builder {name!r}",
             "use one of: " + ", ".join(BUILDERS) + " (site.builder in journal.yaml)",
         )
-    if find_spec(builder.module) is None:
+    if find_spec(builder.name) is None:
         raise NotFoundError(
             f"the {name} site builder is not installed",
-            f"install it with `pip install {builder.package}`, or pick another "
+            f"install it with `pip install {builder.name}`, or pick another "
             "with --builder",
         )
     if name != "zensical" and find_spec("material") is None:

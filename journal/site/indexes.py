@@ -45,7 +45,7 @@ def index_makers(
             tags=tags,
         ),
         paths.ARCHIVE: partial(archive, collected, months),
-        paths.TAGS: partial(tags_index, collected, slugs, tags),
+        paths.TAGS: partial(tags_index, slugs, tags),
     }
     ordered = sorted(months)
     for index, month in enumerate(ordered):
@@ -88,7 +88,7 @@ def home(
     limit: int,
     closed: tuple[str, ...],
     slugs: dict[str, str],
-    tags: dict[str, list[SessionInfo]] | None = None,
+    tags: dict[str, list[SessionInfo]],
 ) -> str:
     infos = collected.infos
     still_open = sum(1 for i in infos if i.brief.status not in closed)
@@ -118,17 +118,14 @@ def home(
     lines += [FILTER, "", session_table(shown, collected, page=paths.HOME, slugs=slugs)]
     tag_links = [
         cell_link(tag, paths.link(paths.HOME, paths.tag_page(slugs[tag])))
-        for tag in (by_tag(infos) if tags is None else tags)
+        for tag in tags
     ]
     if tag_links:
         lines += ["", "**Tags:** " + " · ".join(tag_links)]
     return "\n".join(lines) + "\n"
 
 
-def archive(
-    collected: Collected, months: dict[str, list[SessionInfo]] | None = None
-) -> str:
-    months = by_month(collected.infos) if months is None else months
+def archive(collected: Collected, months: dict[str, list[SessionInfo]]) -> str:
     lines = ["# Sessions", "", f"{_plural(len(collected.infos), 'session')}, by month."]
     year = None
     for month in sorted(months, reverse=True):
@@ -164,12 +161,7 @@ def month_page(
     return "\n".join(lines) + "\n"
 
 
-def tags_index(
-    collected: Collected,
-    slugs: dict[str, str],
-    tags: dict[str, list[SessionInfo]] | None = None,
-) -> str:
-    tags = by_tag(collected.infos) if tags is None else tags
+def tags_index(slugs: dict[str, str], tags: dict[str, list[SessionInfo]]) -> str:
     lines = ["# Tags", ""]
     if not tags:
         return "\n".join([*lines, "No session has a tag yet."]) + "\n"

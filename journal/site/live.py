@@ -88,22 +88,18 @@ class Memory:
             if sid not in touched and records.get(sid) is before.get(sid)
         }
 
-    def _same_facts(self, infos: list[SessionInfo]) -> bool:
-        if self.collected is None or len(infos) != len(self.collected.infos):
-            return False
-        before = self.collected.by_id
-        for info in infos:
-            old = before.get(info.id)
-            if old is not info and (old is None or old.brief != info.brief):
-                return False
-        return True
-
     def followups(self, infos: list[SessionInfo]) -> list[Followup] | None:
         """The last generation's follow-ups while every session is there with the
         facts it had (they are made of them)."""
-        if self.collected is None or not self._same_facts(infos):
+        before = self.collected
+        if before is None or len(infos) != len(before.infos):
             return None
-        return self.collected.followups
+        by_id = before.by_id
+        for info in infos:
+            old = by_id.get(info.id)
+            if old is not info and (old is None or old.brief != info.brief):
+                return None
+        return before.followups
 
     def changes(self, collected: Collected) -> Changes | None:
         """What changed since the last generation; None when everything is to be

@@ -34,10 +34,6 @@ ORIGINS = (
 )
 
 
-def _fmt(seconds: float) -> str:
-    return format_duration(seconds)
-
-
 def metrics_page(
     collected: Collected, *, severities: tuple[str, ...], statuses: tuple[str, ...]
 ) -> str:
@@ -93,7 +89,7 @@ def _per_session(collected: Collected) -> str:
         "Time to detect and to resolve, per session",
         rows,
         [TTD, TTR],
-        fmt=_fmt,
+        fmt=format_duration,
         caption=f"The newest {len(rows)} sessions with figures; — means not known.",
     )
 
@@ -117,7 +113,7 @@ def _by_month(infos: list[SessionInfo]) -> str:
         "Median time to detect, mitigate and resolve, by month",
         groups,
         [TTD, TTM, TTR],
-        fmt=_fmt,
+        fmt=format_duration,
         caption=f"Medians of the sessions started each month (last {len(groups)}).",
     )
 

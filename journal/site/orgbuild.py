@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -116,7 +116,7 @@ def build_org_site(
     _refuse_overlap(members, place.site_dir)
     final = place.site_dir
     owned = claim(final, force=force)
-    place = _staged(place)
+    place = replace(place, site_dir=(place.docs_dir.parent / "built").resolve())
     generated, config, warnings = prepare_org(
         members, place, config_file, offline=offline, keep_going=keep_going
     )
@@ -126,12 +126,6 @@ def build_org_site(
         generated, config, final, chosen.name, seconds, warnings + dangling
     )
     return OrgBuild(site, [m.name for m in members], notes)
-
-
-def _staged(place: OrgPlace) -> OrgPlace:
-    from dataclasses import replace
-
-    return replace(place, site_dir=(place.docs_dir.parent / "built").resolve())
 
 
 def _refuse_overlap(members: list[Member], site: Path) -> None:

@@ -189,10 +189,9 @@ def _nav(collected: Collected) -> list[object]:
 
 
 def _union(members: list[Member], name: str) -> tuple[str, ...]:
-    values: dict[str, None] = {}
-    for member in members:
-        values.update(dict.fromkeys(getattr(member.journal.config, name)))
-    return tuple(values)
+    return tuple(
+        dict.fromkeys(v for m in members for v in getattr(m.journal.config, name))
+    )
 
 
 def _summary_pages(

@@ -43,9 +43,6 @@ def serve_org(
     )
     current = members
 
-    def look() -> Snapshot:
-        return snapshot_all(current)
-
     def react(before: Snapshot, now: Snapshot) -> None:
         nonlocal current
         current = _regenerate(journals, current, root, notify, keep_going)
@@ -57,7 +54,7 @@ def serve_org(
         cwd=place.root,
         host=host,
         port=port,
-        look=look,
+        look=lambda: snapshot_all(current),
         react=react,
     )
 

@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -301,12 +303,8 @@ def render_planned(planned: list[Planned], each: Callable[[Rendered], None]) -> 
     for p in planned:
         if not p.jobs:
             continue
-        related = (
-            {j.info.local_id: j.related or [] for j in p.jobs}
-            if p.related_known
-            else None
-        )
         journal = p.journal
+        related = _related(p.jobs, p.related_known)
         renderer = Renderer(journal, ascii=journal.config.ascii, related=related)
         dirs = tuple(template_dirs(journal))
         if dirs in environments:
@@ -325,15 +323,10 @@ def render_shares(_root: str, shares: list[Share]) -> Rendered:
     """Render a worker's share of the pages, journal by journal (a share holds one
     journal's pages in a row, or the end of one and the start of the next)."""
     done: Rendered = {}
-    start = 0
-    while start < len(shares):
-        root, diagrams, known, _ = shares[start]
-        end = start
-        while end < len(shares) and shares[end][0] == root:
-            end += 1
-        jobs = [share[3] for share in shares[start:end]]
-        done.update(render_jobs(root, jobs, diagrams, known))
-        start = end
+    for root, group in groupby(shares, key=itemgetter(0)):
+        journal = list(group)
+        _, diagrams, known, _ = journal[0]
+        done.update(render_jobs(root, [share[3] for share in journal], diagrams, known))
     return done
 
 
@@ -343,9 +336,14 @@ def render_jobs(
     """Render session pages in a worker process: the journal opened there once, its
     renderer (compiled templates, the remote's links) kept for the next share."""
     journal, renderer, index = _worker_state(root)
-    related = {j.info.local_id: j.related or [] for j in jobs}
-    renderer.related = related if related_known else None
+    renderer.related = _related(jobs, related_known)
     return _render_with(journal, renderer, index, jobs, diagrams)
+
+
+def _related(jobs: list[PageJob], known: bool) -> dict[str, list[Related]] | None:
+    """The related sessions of the jobs' sessions, for their renderer; None when
+    they are not known (each report ranks its own)."""
+    return {j.info.local_id: j.related or [] for j in jobs} if known else None
 
 
 _WORKER: dict[str, tuple[Journal, Renderer, SessionIndex]] = {}

@@ -127,10 +127,6 @@ def serve_site(
     chosen = builder_for(builder or journal.config.site.builder)
     live = LiveSite(journal, notify)
     generated, config = live.first()
-
-    def look() -> Snapshot:
-        return snapshot(live.journal)
-
     run_server(
         chosen,
         config,
@@ -138,7 +134,7 @@ def serve_site(
         cwd=journal.root,
         host=host,
         port=port,
-        look=look,
+        look=lambda: snapshot(live.journal),
         react=live.react,
         idle=live.idle,
     )

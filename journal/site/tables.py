@@ -6,7 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Sequence
-from functools import partial
+from functools import cache, partial
 
 from journal.insight.metrics import format_duration
 from journal.render import escape
@@ -82,50 +82,28 @@ def session_table(
     org = bool(collected.journals)
     rows = [ORG_HEADER if org else HEADER]
     # Tags, severities and statuses repeat on every row: each cell made once.
-    cells: dict[str, str] = {}
-    tag_cells: dict[str, str] = {}
+    cell = cache(escape.cell)
 
-    def cell(text: str) -> str:
-        if text not in cells:
-            cells[text] = escape.cell(text)
-        return cells[text]
-
+    @cache
     def tag_cell(tag: str) -> str:
-        if tag not in tag_cells:
-            tag_cells[tag] = cell_link(
-                tag, paths.link(page, paths.tag_page(slugs[tag]))
-            )
-        return tag_cells[tag]
+        return cell_link(tag, paths.link(page, paths.tag_page(slugs[tag])))
 
     def row(info: SessionInfo, open_steps: int) -> str:
         s = info.brief
-        tags = ", ".join(tag_cell(t) for t in s.tags)
-        repository = (
-            [
-                cell_link(
-                    info.journal, paths.link(page, paths.journal_page(info.journal))
-                )
-            ]
-            if org
-            else []
-        )
-        return (
-            "| "
-            + " | ".join(
-                [
-                    info.day.isoformat() if info.day.year > 1 else "—",
-                    *repository,
-                    str(s.number) if s.number is not None else "",
-                    cell_link(s.title, paths.link(page, paths.session_page(info.id))),
-                    cell(s.severity) if s.severity else "—",
-                    cell(s.status),
-                    format_duration(info.metrics.time_to_resolve_s),
-                    str(open_steps),
-                    tags,
-                ]
-            )
-            + " |"
-        )
+        cells = [
+            info.day.isoformat() if info.day.year > 1 else "—",
+            str(s.number) if s.number is not None else "",
+            cell_link(s.title, paths.link(page, paths.session_page(info.id))),
+            cell(s.severity) if s.severity else "—",
+            cell(s.status),
+            format_duration(info.metrics.time_to_resolve_s),
+            str(open_steps),
+            ", ".join(tag_cell(t) for t in s.tags),
+        ]
+        if org:
+            journal = paths.link(page, paths.journal_page(info.journal))
+            cells.insert(1, cell_link(info.journal, journal))
+        return "| " + " | ".join(cells) + " |"
 
     # Links depend on the page's folder alone (page names are plain, see
     # paths.link): one row serves every month page, another every tag page.

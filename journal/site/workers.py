@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 ENV = "JOURNAL_SITE_WORKERS"
 MIN_ITEMS = 64
@@ -34,22 +34,19 @@ def count(items: int) -> int:
 
 
 def run(
-    work: Callable[..., dict[str, Result]],
+    work: Callable[[str, list[Item]], dict[str, Result]],
     root: str,
     items: list[Item],
-    *args: Any,
-    each: Callable[[dict[str, Result]], None] | None = None,
-) -> dict[str, Result]:
-    """`work(root, share, *args)` over `items`, merged, in item order; given
-    `each`, every share's result is handed to it as it comes instead (none is
-    kept: what the shares make need not all fit in memory at once)."""
+    *,
+    each: Callable[[dict[str, Result]], None],
+) -> None:
+    """`work(root, share)` over `items`, in item order, every share's result handed
+    to `each` as it comes (none is kept: what the shares make need not all fit in
+    memory at once)."""
     processes = count(len(items))
     if processes == 1 or len(items) < 2:
-        done = work(root, items, *args) if items else {}
-        if each is None:
-            return done
-        each(done)
-        return {}
+        each(work(root, items) if items else {})
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -60,13 +57,6 @@ def run(
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     method = "fork" if sys.platform != "win32" and sys.platform != "darwin" else None
     context = multiprocessing.get_context(method)
-    merged: dict[str, Result] = {}
     with ProcessPoolExecutor(processes, mp_context=context) as pool:
-        for result in pool.map(
-            work, [root] * len(chunks), chunks, *[[a] * len(chunks) for a in args]
-        ):
-            if each is None:
-                merged.update(result)
-            else:
-                each(result)
-    return merged
+        for result in pool.map(work, [root] * len(chunks), chunks):
+            each(result)
