@@ -130,7 +130,6 @@ def _register() -> None:
     """
     from journal.cli.commands import (
         check,
-        followups,
         git,
         ingest,
         items,
@@ -151,7 +150,6 @@ def _register() -> None:
         ingest,
         items,
         run,
-        followups,
         memory,
         check,
         git,

@@ -1,5 +1,5 @@
-"""Commands that add to or tick the lists of a session: option, criterion, step,
-lesson, validate."""
+"""Commands that add to or tick the lists of a session: option, criterion, step
+(and carry it to a later session), lesson, validate."""
 
 from __future__ import annotations
 
@@ -243,3 +243,23 @@ def lesson_add(v: Values) -> None:
 def validate_add(v: Values) -> None:
     item = {"title": " ".join(v["title"]), "command": v["command"]}
     _add(v, "validation", "validation step", item)
+
+
+@command(
+    step_app,
+    "carry",
+    "Carry an open step forward to a later session, keeping where it came from.",
+    Param(dest="step", required=True, help="The step: N (of --session) or SESSION:N."),
+    option("--to", "to", "The later session (default: active)."),
+    SESSION,
+    JSON,
+)
+def step_carry(v: Values) -> None:
+    from journal.operations.followup_steps import carry
+
+    source, target = carry(open_journal(), v["step"], to=v["to"], session=v["session"])
+    emit(
+        {"from": source, "to": target},
+        f"carried step {source} → {target}",
+        as_json=v["as_json"],
+    )
