@@ -15,14 +15,10 @@ from typing import Any
 from journal.errors import JournalError
 from journal.gitlink.commits import Commit, has_commits, resolve_revs
 from journal.gitlink.history import Move, find_moves, is_shallow, reachable, scan
-from journal.gitlink.lines import is_linked, replace_lines
+from journal.gitlink.lines import replace_lines
+from journal.gitlink.linking import append_new
 from journal.store.sessions import Journal
-from journal.store.timeline import (
-    append_event,
-    format_event,
-    read_lines,
-    read_timeline,
-)
+from journal.store.timeline import read_lines, read_timeline
 
 
 @dataclass
@@ -178,9 +174,5 @@ def _apply(
         if changes:
             replace_lines(path, raw, changes)
             raw = path.read_bytes()
-        for commit in commits:
-            if not is_linked(raw, commit.sha):
-                event = commit.event()
-                append_event(path, event)
-                raw += format_event(event).encode("utf-8")
-                report.linked.append((session_id, commit))
+        done = append_new(session_id, path, raw, commits)
+        report.linked += [(session_id, commit) for commit in done.linked]
