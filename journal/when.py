@@ -155,14 +155,11 @@ def _parse_clock(
         raise UsageError(f"{text!r} is not a time of day", _HINT)
     local_ref = reference.astimezone(tz)
     day = local_ref.date() - timedelta(days=days_back or 0)
-    candidate = _localize(
-        datetime.combine(day, time(hour, minute, second)), tz, original=text
-    )
+    clock = time(hour, minute, second)
+    candidate = _localize(datetime.combine(day, clock), tz, original=text)
     if days_back is None and _elapsed(local_ref, candidate) > _FUTURE_SLACK:
-        day = day - timedelta(days=1)
-        candidate = _localize(
-            datetime.combine(day, time(hour, minute, second)), tz, original=text
-        )
+        yesterday = day - timedelta(days=1)
+        candidate = _localize(datetime.combine(yesterday, clock), tz, original=text)
     return candidate
 
 

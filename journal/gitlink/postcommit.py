@@ -164,16 +164,8 @@ def _fields(info: str | None) -> list[str] | None:
 def _head(key: str) -> list[str]:
     from journal.gitlink.shell import run_git
 
-    text = run_git(
-        [
-            "log",
-            "-1",
-            "--no-show-signature",
-            f"--format={COMMIT_FORMAT.format(key=key)}",
-        ],
-        cwd=Path.cwd(),
-    )
-    fields = _fields(text)
+    fmt = f"--format={COMMIT_FORMAT.format(key=key)}"
+    fields = _fields(run_git(["log", "-1", "--no-show-signature", fmt], cwd=Path.cwd()))
     if fields is None:
         raise ValueError("git log gave an unexpected answer")
     return fields
