@@ -142,9 +142,9 @@ event with exit code, duration, output excerpt and the full output as evidence.
 
 Exits with the command's exit code. Example: journal exec -- make test""",
     Param(dest="command", many=True, help="The command and its arguments, after --."),
-    option("--kind -k", "kind", "Event kind to record.", default="action"),
-    option("--message -m", "text", "Event text (default: the command)."),
-    option("--star -s", "star", "Mark as a key moment.", kind=FLAG),
+    option("--kind -k", "Event kind to record.", default="action"),
+    option("--message -m", "Event text (default: the command).", dest="text"),
+    option("--star -s", "Mark as a key moment.", kind=FLAG),
     NO_REDACT,
     SESSION,
     context_settings={"allow_interspersed_args": False, "ignore_unknown_options": True},
