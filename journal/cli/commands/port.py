@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from journal.cli.options import NoRedact, open_journal
+from journal.cli.options import NoRedact, SessionArg, open_journal
 
 commands = typer.Typer()
 
@@ -136,9 +136,7 @@ def _progress(total: int, *, enabled: bool) -> Iterator[Any]:
 
 @commands.command("export")
 def export(
-    ref: Annotated[
-        str | None, typer.Argument(help="Session (default: active).")
-    ] = None,
+    ref: SessionArg = None,
     all_: Annotated[bool, typer.Option("--all", help="Every session.")] = False,
     fmt: Annotated[str, typer.Option("--format", help="json or madr.")] = "json",
     output: Annotated[

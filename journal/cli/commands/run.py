@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from journal.cli.commands.tabled import Values, command
-from journal.cli.options import Json, NoRedact, open_journal
+from journal.cli.options import Json, NoRedact, SessionArg, open_journal
 from journal.cli.table import FLAG, NO_REDACT, SESSION, Param, option
 
 if TYPE_CHECKING:
@@ -21,9 +21,7 @@ commands = typer.Typer()
 
 @commands.command("verify")
 def verify(
-    ref: Annotated[
-        str | None, typer.Argument(help="Session (default: active).")
-    ] = None,
+    ref: SessionArg = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Show what would run; run nothing.")
     ] = False,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from journal.cli.commands.tabled import Values, command
-from journal.cli.options import Json, NoRedact, SessionOpt, open_journal
+from journal.cli.options import Json, NoRedact, SessionArg, SessionOpt, open_journal
 from journal.cli.output import emit, redaction_note
 from journal.cli.table import FLAG, JSON, NO_REDACT, Param, option
 
@@ -225,9 +225,7 @@ def close(
 
 @commands.command("edit")
 def edit(
-    ref: Annotated[
-        str | None, typer.Argument(help="Session (default: active).")
-    ] = None,
+    ref: SessionArg = None,
     no_redact: NoRedact = False,
 ) -> None:
     """Open session.yaml in $EDITOR; it is saved only if it validates (secrets in
