@@ -193,7 +193,3 @@ def format_iso(moment: datetime) -> str:
 def iso_or_none(moment: date | None) -> str | None:
     """`format_iso` of a moment (or a day), None for none: a JSON field's value."""
     return moment.isoformat() if moment is not None else None
-
-
-def today(tz: tzinfo) -> date:
-    return now(tz).date()
