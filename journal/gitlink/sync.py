@@ -132,7 +132,8 @@ def _plan(
         move = moves.get(sha)
         if sha in rewritten:  # a merge brought back the line of the old SHA
             plan[sha] = None
-            report.merged.append((session_id, Move(sha, _stub(rewritten[sha]), "line")))
+            stub = Commit(rewritten[sha], "", "", "")
+            report.merged.append((session_id, Move(sha, stub, "line")))
         elif move is not None and move.new.sha in events:
             plan[sha] = None
             report.merged.append((session_id, move))
@@ -148,10 +149,6 @@ def _plan(
             plan[sha] = {**event, "lost": True}
             report.lost.append((session_id, sha))
     return plan
-
-
-def _stub(sha: str) -> Commit:
-    return Commit(sha, "", "", "")
 
 
 def _apply(
