@@ -134,7 +134,6 @@ def _register() -> None:
         ingest,
         items,
         memory,
-        merge,
         port,
         run,
         sessions,
@@ -153,7 +152,6 @@ def _register() -> None:
         memory,
         check,
         git,
-        merge,
         site,
         port,
     ):
