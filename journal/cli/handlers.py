@@ -24,9 +24,6 @@ if TYPE_CHECKING:
     from journal.store.sessions import Journal
 
 
-# log
-
-
 def log(opts: dict[str, Any]) -> int:
     """Append one event; print what was written and, for errors, where they were
     seen before."""
@@ -96,9 +93,6 @@ def describe(session_id: str, event: dict[str, Any], redacted: tuple[str, ...]) 
     return f"logged {clock} {event['kind']}{star} → {session_id}" + redaction_note(
         redacted
     )
-
-
-# list and todo
 
 
 def list_(opts: dict[str, Any]) -> int:
@@ -221,9 +215,6 @@ def todo_line(item: Any, today: Any) -> str:
     return " ".join(parts) + f" {text}{suffix}"
 
 
-# show
-
-
 def show(opts: dict[str, Any]) -> int:
     """The report formatted for the terminal: what was printed before while nothing
     it is made of changed (`cli/shown.py`), else rendered, laid out and kept."""
@@ -245,9 +236,6 @@ def show(opts: dict[str, Any]) -> int:
         if not notices.given:  # a warning (a torn line skipped) must show every time
             save_shown(journal, session_id, key, text)
     return emit(text, pager=opts["pager"])
-
-
-# render
 
 
 def render(opts: dict[str, Any]) -> int:
@@ -341,9 +329,6 @@ def print_summary(
         file=sys.stderr,
     )
     return 1
-
-
-# stats
 
 
 _HEADERS = ("detect", "ack", "mitigate", "resolve", "duration")

@@ -40,12 +40,10 @@ def _none(_: str) -> str | None:
 
 
 def commit_url_builder(root: Path, *, web_url: str = "") -> Callable[[str], str | None]:
-    """Returns sha -> web URL of that commit on origin's forge (GitHub, GitLab incl.
-    subgroups, Bitbucket, Gitea/Forgejo, Azure DevOps; SSH or HTTPS remotes;
-    `web_url` pattern from journal.yaml for self-hosted, with {sha} and {path}
-    placeholders), or a function returning None when there is no remote / unknown
-    forge / not a repo. Reads the remote once (cheap: one `git config --get
-    remote.origin.url`)."""
+    """Returns sha -> web URL of that commit on origin's forge (the forges `remote.py`
+    knows; `web_url` of journal.yaml, with {sha} and {path} placeholders, for a
+    self-hosted one), or a function returning None when there is no remote, no known
+    forge or no repository. Reads the remote once."""
     from journal.gitlink.remote import commit_url, parse_remote, pattern_commit_url
 
     remote = parse_remote(origin_url(root))

@@ -35,9 +35,6 @@ Say = Callable[[str], None]
 """Receives what a hook tells the user, e.g. `warning: …` or `linked abc1234 → id`."""
 
 
-# --- post-commit -------------------------------------------------------------------
-
-
 Clean = Callable[[Path, str], tuple[str, int]]
 """Takes the secrets out of a text on its way into the journal at a root (the
 caller's: redaction lives above this layer), and says how many it took."""
@@ -191,9 +188,6 @@ def settings(root: Path) -> tuple[str, str]:
 def _scalar(line: str) -> str:
     """The value of a one-line `key: value  # comment`."""
     return line.partition(":")[2].partition("#")[0].strip().strip("'\"")
-
-
-# --- sessions ------------------------------------------------------------------------
 
 
 def active_ref(state: Path) -> str | None:
