@@ -155,14 +155,11 @@ def _parse_clock(
         raise UsageError(f"{text!r} is not a time of day", _HINT)
     local_ref = reference.astimezone(tz)
     day = local_ref.date() - timedelta(days=days_back or 0)
-    candidate = _localize(
-        datetime.combine(day, time(hour, minute, second)), tz, original=text
-    )
+    clock = time(hour, minute, second)
+    candidate = _localize(datetime.combine(day, clock), tz, original=text)
     if days_back is None and _elapsed(local_ref, candidate) > _FUTURE_SLACK:
-        day = day - timedelta(days=1)
-        candidate = _localize(
-            datetime.combine(day, time(hour, minute, second)), tz, original=text
-        )
+        yesterday = day - timedelta(days=1)
+        candidate = _localize(datetime.combine(yesterday, clock), tz, original=text)
     return candidate
 
 
@@ -196,7 +193,3 @@ def format_iso(moment: datetime) -> str:
 def iso_or_none(moment: date | None) -> str | None:
     """`format_iso` of a moment (or a day), None for none: a JSON field's value."""
     return moment.isoformat() if moment is not None else None
-
-
-def today(tz: tzinfo) -> date:
-    return now(tz).date()

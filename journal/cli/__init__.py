@@ -1,11 +1,9 @@
 """The `journal` command line: a thin layer over the library.
 
-`log`, `list`, `todo`, `stats`, `show` and `render` are read without typer: their
-options are declared once in `table.py`, which both the fast parser and the typer
-commands (`tabled.py`) are made from, and one handler each (`handlers.py`) does the work
-whichever parser ran. The fast parser hands over to typer only what it cannot read
-(`--help`, an unknown option, a missing value); `JOURNAL_NO_FAST=1` sends every
-command to typer (to debug one path against the other).
+`log`, `list`, `todo`, `stats`, `show` and `render` are read without typer when the
+fast parser can (`table.py`), and done by the same handler either way
+(`handlers.py`); `JOURNAL_NO_FAST=1` sends every command to typer (to debug one path
+against the other).
 """
 
 from __future__ import annotations

@@ -9,26 +9,19 @@ import typer
 from typer.core import TyperGroup
 
 try:  # typer 0.28 vendors its own copy of click; older typers use click itself
+    import typer._click as click
     from typer._click import exceptions as click_exc
 except ImportError:  # pragma: no cover - depends on the installed typer
-    from click import exceptions as click_exc  # type: ignore[no-redef]
-
-try:
-    import typer._click as click
-except ImportError:  # pragma: no cover - depends on the installed typer
     import click  # type: ignore[no-redef]
+    from click import exceptions as click_exc  # type: ignore[no-redef]
 
 from journal.cli import completion
 from journal.cli.output import error, report
 
-
-class _NeverRaised(Exception):
-    pass
-
-
-# click >= 8.2 signals a bare command with no arguments by this UsageError subclass.
-_NO_ARGS_IS_HELP: type[Exception] = getattr(
-    click_exc, "NoArgsIsHelpError", _NeverRaised
+# click >= 8.2 signals a bare command with no arguments by this UsageError subclass;
+# before, nothing is an instance of the empty tuple.
+_NO_ARGS_IS_HELP: type[Exception] | tuple[()] = getattr(
+    click_exc, "NoArgsIsHelpError", ()
 )
 
 # The help's panels, in the order a responder meets them; each lists its commands in the
@@ -130,12 +123,10 @@ def _register() -> None:
     """
     from journal.cli.commands import (
         check,
-        followups,
         git,
         ingest,
         items,
         memory,
-        merge,
         port,
         run,
         sessions,
@@ -151,11 +142,9 @@ def _register() -> None:
         ingest,
         items,
         run,
-        followups,
         memory,
         check,
         git,
-        merge,
         site,
         port,
     ):

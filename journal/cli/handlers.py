@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sys
 
-from journal.cli.output import no_match, print_lines
+from journal.cli.output import no_match, print_lines, redaction_note, seen_lines, warn
 
 TYPE_CHECKING = False  # `typing` alone costs ~8 ms of start-up
 if TYPE_CHECKING:
@@ -21,18 +21,12 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-    from journal.render.batch import BatchResult
     from journal.store.sessions import Journal
-
-
-# log
 
 
 def log(opts: dict[str, Any]) -> int:
     """Append one event; print what was written and, for errors, where they were
     seen before."""
-    from journal.cli.output import seen_lines
-
     journal, logged = _log(opts)
     seen = seen_before_logged(journal, logged.session_id, logged.event)
     if opts["as_json"]:
@@ -94,16 +88,11 @@ def seen_before_logged(
 
 def describe(session_id: str, event: dict[str, Any], redacted: tuple[str, ...]) -> str:
     """One line confirming what was written: `logged 01:02 detected ★ → <id>`."""
-    from journal.cli.output import redaction_note
-
     clock = event["at"][11:16]
     star = " ★" if event.get("star") else ""
     return f"logged {clock} {event['kind']}{star} → {session_id}" + redaction_note(
         redacted
     )
-
-
-# list and todo
 
 
 def list_(opts: dict[str, Any]) -> int:
@@ -120,7 +109,6 @@ def list_(opts: dict[str, Any]) -> int:
 def todo(opts: dict[str, Any]) -> int:
     """Every session's open steps, oldest first; a session that cannot be read is
     named in a warning."""
-    from journal.cli.output import warn
     from journal.insight.followups import gather, open_followups
     from journal.store.sessions import Journal
 
@@ -227,9 +215,6 @@ def todo_line(item: Any, today: Any) -> str:
     return " ".join(parts) + f" {text}{suffix}"
 
 
-# show
-
-
 def show(opts: dict[str, Any]) -> int:
     """The report formatted for the terminal: what was printed before while nothing
     it is made of changed (`cli/shown.py`), else rendered, laid out and kept."""
@@ -251,9 +236,6 @@ def show(opts: dict[str, Any]) -> int:
         if not notices.given:  # a warning (a torn line skipped) must show every time
             save_shown(journal, session_id, key, text)
     return emit(text, pager=opts["pager"])
-
-
-# render
 
 
 def render(opts: dict[str, Any]) -> int:
@@ -305,18 +287,10 @@ def _render_all(
         return print_summary(str(target), [], len(unchanged), [], [], as_json)
     from journal.render.batch import render_all
 
-    return print_batch(render_all(journal, out_dir=target, ascii=ascii), as_json)
-
-
-def print_batch(result: BatchResult, as_json: bool) -> int:
-    """What `render --all` prints; its exit status (1 when a report failed)."""
+    done = render_all(journal, out_dir=target, ascii=ascii)
+    kept = len(done.unchanged)
     return print_summary(
-        str(result.out_dir),
-        result.written,
-        len(result.unchanged),
-        result.removed,
-        result.failed,
-        as_json,
+        str(done.out_dir), done.written, kept, done.removed, done.failed, as_json
     )
 
 
@@ -328,7 +302,8 @@ def print_summary(
     failed: list[tuple[str, str]],
     as_json: bool,
 ) -> int:
-    """`print_batch` from the figures alone (the stamp's answer has no result)."""
+    """What `render --all` prints (from the figures alone: the stamp's answer has no
+    result); its exit status (1 when a report failed)."""
     from journal.cli.output import emit
 
     for session_id, message in failed:
@@ -356,10 +331,71 @@ def print_summary(
     return 1
 
 
-def stats(opts: dict[str, Any]) -> int:
-    from journal.cli.stats import stats as run
+_HEADERS = ("detect", "ack", "mitigate", "resolve", "duration")
 
-    return run(opts)
+
+def stats(opts: dict[str, Any]) -> int:
+    """The figures of every selected session, then their count, median and
+    percentiles; a session that cannot be read is named in a warning."""
+    from journal.insight.aggregates import Selection, collect, parse_since
+    from journal.store.sessions import Journal
+
+    journal = Journal.open()
+    since, tag, severity = opts["since"], opts["tag"], opts["severity"]
+    selection = Selection(
+        since=parse_since(since, journal=journal) if since else None,
+        tags=tuple(tag),
+        severities=tuple(severity),
+    )
+    result = collect(journal, selection)
+    if opts["as_json"]:
+        text = json.dumps(result.as_dict(selection), ensure_ascii=False, indent=2)
+        return print_lines([text])
+    for session_id, error in result.skipped:
+        warn(f"{session_id} not counted: {error}")
+    if not result.sessions:
+        empty = _nothing_matches(tag, severity, since, skipped=bool(result.skipped))
+        return print_lines([empty])
+    return print_lines(_table(result))
+
+
+def _nothing_matches(
+    tag: list[str], severity: list[str], since: str | None, *, skipped: bool
+) -> str:
+    """What an empty table says: the filters that emptied it, if any."""
+    if not (tag or severity or since):
+        if skipped:
+            return "no session could be counted (see the warnings above)"
+        return "no sessions yet — start one with `journal new TITLE`"
+    if not (tag or severity):
+        return f"no session started since {since}"
+    found = no_match("session", [("tag", tag), ("severity", severity)])
+    return found + (f", started since {since}" if since else "")
+
+
+def _table(result: Any) -> list[str]:
+    """A row of figures a session, a blank line, then count, median, p90, p95."""
+    from journal.insight.aggregates import FIGURES
+    from journal.insight.metrics import format_duration
+
+    width = max(len(row.session_id) for row in result.sessions)
+    lines = [f"{'session':<{width}}  " + "  ".join(f"{h:>9}" for h in _HEADERS)]
+    for row in result.sessions:
+        cells = [format_duration(getattr(row.metrics, name)) for name in FIGURES]
+        lines.append(
+            f"{row.session_id:<{width}}  " + "  ".join(f"{c:>9}" for c in cells)
+        )
+    lines.append("")
+    aggregates = result.aggregates()
+    for label in ("count", "median", "p90", "p95"):
+        cells = [
+            str(aggregates[name]["count"])
+            if label == "count"
+            else format_duration(aggregates[name][label])
+            for name in FIGURES
+        ]
+        lines.append(f"{label:<{width}}  " + "  ".join(f"{c:>9}" for c in cells))
+    return lines
 
 
 HANDLERS = {

@@ -45,12 +45,10 @@ def _say(message: str) -> None:
 def _positional(args: list[str]) -> str | None:
     """The last argument that is neither an option nor an option's value."""
     found = None
-    skip = False
-    for arg in args:
-        if skip:
-            skip = False
-        elif arg in {"--root", "--commit"}:
-            skip = True
+    rest = iter(args)
+    for arg in rest:
+        if arg in {"--root", "--commit"}:
+            next(rest, None)  # its value
         elif not arg.startswith("--"):
             found = arg
     return found

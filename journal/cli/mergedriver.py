@@ -50,20 +50,9 @@ def main(argv: list[str]) -> int:
 def _line_merge(base: str, ours: str, theirs: str) -> int:
     from journal.gitlink.shell import run_git_raw
 
+    labels = ["-L", "ours", "-L", "base", "-L", "theirs"]
     done = run_git_raw(
-        [
-            "merge-file",
-            "--diff3",
-            "-L",
-            "ours",
-            "-L",
-            "base",
-            "-L",
-            "theirs",
-            ours,
-            base,
-            theirs,
-        ],
+        ["merge-file", "--diff3", *labels, ours, base, theirs],
         cwd=Path(ours).resolve().parent,
     )
     return 0 if done.returncode == 0 else 1

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from journal.cli.table import JSON, NO_REDACT, SESSION
+from journal.cli.table import JSON, NO_REDACT, REF, SESSION
 
 if TYPE_CHECKING:
     from journal.store.sessions import Journal
@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 Json = Annotated[bool, typer.Option(*JSON.names, help=JSON.help)]
 NoRedact = Annotated[bool, typer.Option(*NO_REDACT.names, help=NO_REDACT.help)]
 SessionOpt = Annotated[str | None, typer.Option(*SESSION.names, help=SESSION.help)]
+RefArg = Annotated[str | None, typer.Argument(help=REF.help)]
+SessionArg = Annotated[str | None, typer.Argument(help="Session (default: active).")]
 
 
 def open_journal() -> Journal:

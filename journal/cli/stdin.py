@@ -30,13 +30,6 @@ def read_text(what: str) -> str:
         ) from None
 
 
-def spool(folder: Path, what: str) -> Path:
-    """Standard input written to `folder/stdin.txt`, for a `-` given as a file."""
-    target = folder / PIPED_NAME
-    target.write_bytes(_read_bytes(what))
-    return target
-
-
 @contextmanager
 def log_inputs(words: list[str], attach: list[str]) -> Iterator[tuple[str, list[Path]]]:
     """The text and attachments of `journal log`, with `-` read from standard input.
@@ -59,7 +52,8 @@ def log_inputs(words: list[str], attach: list[str]) -> Iterator[tuple[str, list[
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="journal-stdin-") as tmp:
-        spooled = spool(Path(tmp), "--attach")
+        spooled = Path(tmp) / PIPED_NAME
+        spooled.write_bytes(_read_bytes("--attach"))
         yield text, [spooled if name == STDIN else Path(name) for name in attach]
 
 

@@ -44,21 +44,22 @@ class Command(Record):
     params: tuple[Param, ...] = ()
 
 
-def option(names: str, dest: str, help: str, **more: Any) -> Param:
+def option(names: str, help: str, *, dest: str = "", **more: Any) -> Param:
     """An option: `names` its on names, space-separated, then `/` and its off names
-    for a SWITCH (`"--pager / --no-pager"`)."""
+    for a SWITCH (`"--pager / --no-pager"`); `dest` by default the first name's
+    words joined by `_`, as click names it (`--dry-run`: `dry_run`)."""
     on, _, off = names.partition("/")
     if more.get("kind") == FLAG:
         more.setdefault("default", False)
+    dest = dest or on.split()[0].lstrip("-").replace("-", "_")
     return Param(
         dest=dest, names=tuple(on.split()), off=tuple(off.split()), help=help, **more
     )
 
 
-JSON = option("--json", "as_json", "Print machine-readable JSON.", kind=FLAG)
+JSON = option("--json", "Print machine-readable JSON.", dest="as_json", kind=FLAG)
 ASCII = option(
     "--ascii / --emoji",
-    "ascii",
     "Words instead of status emoji (default: `ascii` in journal.yaml).",
     kind=SWITCH,
     show_default=False,
@@ -66,9 +67,9 @@ ASCII = option(
 REF = Param(dest="ref", help="Session id, prefix or number (default: active).")
 REDACT = "Keep secrets (tokens, keys, passwords in URLs) as given; by default they "
 REDACT += "are replaced by [REDACTED:kind] before anything is written."
-NO_REDACT = option("--no-redact", "no_redact", REDACT, kind=FLAG)
+NO_REDACT = option("--no-redact", REDACT, kind=FLAG)
 SESSION = option(
-    "--session -S", "session", "Session id, unique prefix or number (default: active)."
+    "--session -S", "Session id, unique prefix or number (default: active)."
 )
 OUTPUT = "Write here instead of stdout; - is stdout; a link is written through; "
 OUTPUT += "never the journal's own files (with --all: the reports folder)."
@@ -86,16 +87,15 @@ COMMANDS: dict[str, Command] = {
                 many=True,
                 help="What happened (words are joined); - reads standard input.",
             ),
-            option("--kind -k", "kind", "Event kind, e.g. detected.", default="note"),
-            option("--at -a", "at", "When: HH:MM, -5m, or ISO 8601."),
-            option("--star -s", "star", "Mark as a key moment.", kind=FLAG),
+            option("--kind -k", "Event kind, e.g. detected.", default="note"),
+            option("--at -a", "When: HH:MM, -5m, or ISO 8601."),
+            option("--star -s", "Mark as a key moment.", kind=FLAG),
             option(
                 "--attach",
-                "attach",
                 "Copy a file into evidence/; - takes standard input.",
                 many=True,
             ),
-            option("--by", "by", "Who did it."),
+            option("--by", "Who did it."),
             NO_REDACT,
             SESSION,
             JSON,
@@ -105,8 +105,8 @@ COMMANDS: dict[str, Command] = {
         name="list",
         help="List sessions, newest first.",
         params=(
-            option("--status", "status", "Only these statuses.", many=True),
-            option("--tag", "tag", "Only sessions with this tag.", many=True),
+            option("--status", "Only these statuses.", many=True),
+            option("--tag", "Only sessions with this tag.", many=True),
             JSON,
         ),
     ),
@@ -114,10 +114,8 @@ COMMANDS: dict[str, Command] = {
         name="todo",
         help="Open follow-ups (next steps) of every session, oldest first, with age.",
         params=(
-            option("--owner", "owner", "Only this owner's."),
-            option(
-                "--overdue", "overdue", "Only those past their due date.", kind=FLAG
-            ),
+            option("--owner", "Only this owner's."),
+            option("--overdue", "Only those past their due date.", kind=FLAG),
             JSON,
         ),
     ),
@@ -129,12 +127,10 @@ COMMANDS: dict[str, Command] = {
         "(`time_to_mitigate_from`).",
         params=(
             option(
-                "--since",
-                "since",
-                "Sessions started since: 2025-11-01, or 30d back from now.",
+                "--since", "Sessions started since: 2025-11-01, or 30d back from now."
             ),
-            option("--tag -t", "tag", "Any of these tags.", many=True),
-            option("--severity", "severity", "Any of these severities.", many=True),
+            option("--tag -t", "Any of these tags.", many=True),
+            option("--severity", "Any of these severities.", many=True),
             JSON,
         ),
     ),
@@ -144,9 +140,7 @@ COMMANDS: dict[str, Command] = {
         params=(
             REF,
             ASCII,
-            option(
-                "--pager / --no-pager", "pager", PAGER, kind=SWITCH, show_default=False
-            ),
+            option("--pager / --no-pager", PAGER, kind=SWITCH, show_default=False),
         ),
     ),
     "render": Command(
@@ -155,9 +149,12 @@ COMMANDS: dict[str, Command] = {
         params=(
             REF,
             option(
-                "--all", "all_", "Every session, into the reports folder.", kind=FLAG
+                "--all",
+                "Every session, into the reports folder.",
+                dest="all_",
+                kind=FLAG,
             ),
-            option("--output -o", "output", OUTPUT, kind=PATH),
+            option("--output -o", OUTPUT, kind=PATH),
             ASCII,
             JSON,
         ),

@@ -7,6 +7,8 @@ from typing import Any
 from rich.console import Console
 from rich.markdown import Markdown
 
+_BREAKS = ("<br>", "<br/>", "<br />")
+
 
 class _ReportMarkdown(Markdown):
     """rich's Markdown, but the `<br>` a report puts in table cells breaks the line
@@ -21,11 +23,7 @@ def _breaks_for_br(tokens: list[Any]) -> None:
     for token in tokens:
         if token.children:
             _breaks_for_br(token.children)
-        if token.type == "html_inline" and token.content.lower() in (
-            "<br>",
-            "<br/>",
-            "<br />",
-        ):
+        if token.type == "html_inline" and token.content.lower() in _BREAKS:
             token.type = "hardbreak"
 
 

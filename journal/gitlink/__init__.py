@@ -22,12 +22,15 @@ def origin_url(root: Path) -> str:
     found = origin_from_files(root)
     if found is not None:
         return found
+    return _git(root, "config", "--get", "remote.origin.url")
+
+
+def _git(root: Path, *args: str) -> str:
+    """What git prints in `root`, stripped; "" when it fails or finds nothing."""
     from journal.gitlink.shell import run_git
 
     try:
-        return run_git(
-            ["config", "--get", "remote.origin.url"], cwd=root, ok_codes=(0, 1)
-        ).strip()
+        return run_git(args, cwd=root, ok_codes=(0, 1)).strip()
     except (JournalError, OSError):
         return ""
 
@@ -37,12 +40,10 @@ def _none(_: str) -> str | None:
 
 
 def commit_url_builder(root: Path, *, web_url: str = "") -> Callable[[str], str | None]:
-    """Returns sha -> web URL of that commit on origin's forge (GitHub, GitLab incl.
-    subgroups, Bitbucket, Gitea/Forgejo, Azure DevOps; SSH or HTTPS remotes;
-    `web_url` pattern from journal.yaml for self-hosted, with {sha} and {path}
-    placeholders), or a function returning None when there is no remote / unknown
-    forge / not a repo. Reads the remote once (cheap: one `git config --get
-    remote.origin.url`)."""
+    """Returns sha -> web URL of that commit on origin's forge (the forges `remote.py`
+    knows; `web_url` of journal.yaml, with {sha} and {path} placeholders, for a
+    self-hosted one), or a function returning None when there is no remote, no known
+    forge or no repository. Reads the remote once."""
     from journal.gitlink.remote import commit_url, parse_remote, pattern_commit_url
 
     remote = parse_remote(origin_url(root))
@@ -82,16 +83,7 @@ def file_url_builder(root: Path, *, web_url: str = "") -> Callable[[str], str | 
 
 
 def _default_branch(root: Path, forge: str) -> str:
-    from journal.gitlink.shell import run_git
-
-    try:
-        ref = run_git(
-            ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"],
-            cwd=root,
-            ok_codes=(0, 1),
-        ).strip()
-    except (JournalError, OSError):
-        ref = ""
+    ref = _git(root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD")
     if ref.startswith("origin/"):
         return ref[len("origin/") :]
     # GitHub, GitLab and Bitbucket read HEAD as "the default branch"; the others don't.
@@ -102,14 +94,10 @@ def _in_repo(root: Path, path: str, top: list[Path]) -> str | None:
     if not Path(path.split(":")[0]).is_absolute():
         return path.replace("\\", "/").removeprefix("./")
     if not top:
-        from journal.gitlink.shell import run_git
-
-        try:
-            top.append(
-                Path(run_git(["rev-parse", "--show-toplevel"], cwd=root).strip())
-            )
-        except (JournalError, OSError):
+        found = _git(root, "rev-parse", "--show-toplevel")
+        if not found:
             return None
+        top.append(Path(found))
     try:
         return Path(path).relative_to(top[0]).as_posix()
     except ValueError:

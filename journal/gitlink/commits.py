@@ -132,15 +132,6 @@ def read_commits(cwd: Path, shas: Iterable[str], *, trailer: str) -> list[Commit
     wanted = list(shas)
     if not wanted:
         return []
-    text = run_git(
-        [
-            "log",
-            "--no-walk=unsorted",
-            "--no-show-signature",
-            f"--format={log_format(trailer)}",
-            "--stdin",
-        ],
-        cwd=cwd,
-        input="\n".join(wanted).encode() + b"\n",
-    )
-    return parse_log(text)
+    fmt = f"--format={log_format(trailer)}"
+    args = ["log", "--no-walk=unsorted", "--no-show-signature", fmt, "--stdin"]
+    return parse_log(run_git(args, cwd=cwd, input="\n".join(wanted).encode() + b"\n"))

@@ -50,9 +50,8 @@ def trailer_commits(journal: Journal) -> Found:
 def _commits_at(journal: Journal, head: str, trailer: str) -> dict[str, Commit]:
     path = journal.state_dir / CACHE_NAME
     cache = load_cache(path)
-    known = _read(cache, trailer)
-    since = cache.get("head") if known is not None else None
-    if since == head and known is not None:
+    known, since = _read(cache, trailer), cache.get("head")
+    if known is not None and since == head:
         return known
     if (
         known is not None

@@ -57,11 +57,8 @@ def amended(cwd: Path) -> dict[str, str]:
         ok_codes=(0, 128),
     )
     entries = [line.split("\x00", 1) for line in out.splitlines() if "\x00" in line]
-    moves = {}
-    for newer, older in itertools.pairwise(entries):
-        if newer[1].startswith("commit (amend)"):
-            moves[older[0]] = newer[0]
-    return moves
+    pairs = itertools.pairwise(entries)
+    return {old[0]: new[0] for new, old in pairs if new[1].startswith("commit (amend)")}
 
 
 def patch_ids(cwd: Path, shas: Iterable[str]) -> dict[str, str]:
@@ -75,12 +72,8 @@ def patch_ids(cwd: Path, shas: Iterable[str]) -> dict[str, str]:
         input=("\n".join(wanted) + "\n").encode(),
     )
     out = run_git(["patch-id", "--stable"], cwd=cwd, input=diff.encode())
-    result = {}
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) == 2:
-            result[parts[1]] = parts[0]
-    return result
+    rows = (line.split() for line in out.splitlines())
+    return {parts[1]: parts[0] for parts in rows if len(parts) == 2}
 
 
 @dataclass(frozen=True)

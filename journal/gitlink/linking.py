@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from journal.gitlink.commits import Commit, read_commits, resolve_revs
 from journal.gitlink.lines import is_linked
@@ -34,18 +35,25 @@ def link_revs(
 
 
 def link_commits(journal: Journal, session_id: str, commits: list[Commit]) -> Linked:
-    """Append each commit not yet in the session's timeline, oldest first as given."""
+    """Append each commit not yet in the session's timeline."""
     journal.existing_dir(session_id)  # refused unless the session is there
-    result = Linked(session_id)
     path = journal.timeline_path(session_id)
     with journal.lock(session_id):
-        raw = read_timeline(path)
-        for commit in commits:
-            if is_linked(raw, commit.sha):
-                result.already.append(commit)
-                continue
-            event = commit.event()
-            append_event(path, event)
-            raw += format_event(event).encode("utf-8")
-            result.linked.append(commit)
+        return append_new(session_id, path, read_timeline(path), commits)
+
+
+def append_new(
+    session_id: str, path: Path, raw: bytes, commits: list[Commit]
+) -> Linked:
+    """Append to the timeline at `path` (whose bytes are `raw`) each commit it does
+    not list yet, oldest first as given. The caller holds the session lock."""
+    result = Linked(session_id)
+    for commit in commits:
+        if is_linked(raw, commit.sha):
+            result.already.append(commit)
+            continue
+        event = commit.event()
+        append_event(path, event)
+        raw += format_event(event).encode("utf-8")
+        result.linked.append(commit)
     return result

@@ -35,9 +35,6 @@ Say = Callable[[str], None]
 """Receives what a hook tells the user, e.g. `warning: …` or `linked abc1234 → id`."""
 
 
-# --- post-commit -------------------------------------------------------------------
-
-
 Clean = Callable[[Path, str], tuple[str, int]]
 """Takes the secrets out of a text on its way into the journal at a root (the
 caller's: redaction lives above this layer), and says how many it took."""
@@ -164,16 +161,8 @@ def _fields(info: str | None) -> list[str] | None:
 def _head(key: str) -> list[str]:
     from journal.gitlink.shell import run_git
 
-    text = run_git(
-        [
-            "log",
-            "-1",
-            "--no-show-signature",
-            f"--format={COMMIT_FORMAT.format(key=key)}",
-        ],
-        cwd=Path.cwd(),
-    )
-    fields = _fields(text)
+    fmt = f"--format={COMMIT_FORMAT.format(key=key)}"
+    fields = _fields(run_git(["log", "-1", "--no-show-signature", fmt], cwd=Path.cwd()))
     if fields is None:
         raise ValueError("git log gave an unexpected answer")
     return fields
@@ -199,9 +188,6 @@ def settings(root: Path) -> tuple[str, str]:
 def _scalar(line: str) -> str:
     """The value of a one-line `key: value  # comment`."""
     return line.partition(":")[2].partition("#")[0].strip().strip("'\"")
-
-
-# --- sessions ------------------------------------------------------------------------
 
 
 def active_ref(state: Path) -> str | None:

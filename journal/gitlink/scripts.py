@@ -14,7 +14,6 @@ from dataclasses import dataclass
 HOOK_NAMES = ("post-commit", "commit-msg")
 SHELLS = frozenset({"sh", "bash", "dash", "ksh", "zsh", "ash", "mksh", "yash"})
 _BEGIN = re.compile(r"^# >>> journal (?P<name>[a-z-]+) hook \((?P<how>\w+)\) >>>.*$")
-_PYTHON = re.compile(r"^  py='(?P<python>[^']*)'$", re.MULTILINE)
 
 _OPEN = """\
 # >>> journal {name} hook ({how}) >>>
@@ -174,11 +173,6 @@ class Found:
     before: str
     block: str
     after: str
-
-    @property
-    def python(self) -> str | None:
-        match = _PYTHON.search(self.block)
-        return match["python"].replace("'\\''", "'") if match else None
 
 
 def find_block(text: str, name: str) -> Found | None:

@@ -15,14 +15,10 @@ from typing import Any
 from journal.errors import JournalError
 from journal.gitlink.commits import Commit, has_commits, resolve_revs
 from journal.gitlink.history import Move, find_moves, is_shallow, reachable, scan
-from journal.gitlink.lines import is_linked, replace_lines
+from journal.gitlink.lines import replace_lines
+from journal.gitlink.linking import append_new
 from journal.store.sessions import Journal
-from journal.store.timeline import (
-    append_event,
-    format_event,
-    read_lines,
-    read_timeline,
-)
+from journal.store.timeline import read_lines, read_timeline
 
 
 @dataclass
@@ -136,7 +132,8 @@ def _plan(
         move = moves.get(sha)
         if sha in rewritten:  # a merge brought back the line of the old SHA
             plan[sha] = None
-            report.merged.append((session_id, Move(sha, _stub(rewritten[sha]), "line")))
+            stub = Commit(rewritten[sha], "", "", "")
+            report.merged.append((session_id, Move(sha, stub, "line")))
         elif move is not None and move.new.sha in events:
             plan[sha] = None
             report.merged.append((session_id, move))
@@ -152,10 +149,6 @@ def _plan(
             plan[sha] = {**event, "lost": True}
             report.lost.append((session_id, sha))
     return plan
-
-
-def _stub(sha: str) -> Commit:
-    return Commit(sha, "", "", "")
 
 
 def _apply(
@@ -178,9 +171,5 @@ def _apply(
         if changes:
             replace_lines(path, raw, changes)
             raw = path.read_bytes()
-        for commit in commits:
-            if not is_linked(raw, commit.sha):
-                event = commit.event()
-                append_event(path, event)
-                raw += format_event(event).encode("utf-8")
-                report.linked.append((session_id, commit))
+        done = append_new(session_id, path, raw, commits)
+        report.linked += [(session_id, commit) for commit in done.linked]

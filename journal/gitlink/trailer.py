@@ -49,19 +49,10 @@ def commit_msg(root_arg: str | None, message_file: str | None, *, say: Say) -> N
     from journal.gitlink.shell import run_git
 
     option = "commentChar" if len(prefix) == 1 else "commentString"
-    run_git(
-        [
-            *(["-c", f"core.{option}={prefix}"] if prefix else []),
-            "interpret-trailers",
-            "--in-place",
-            "--if-exists",
-            "doNothing",
-            "--trailer",
-            f"{key}: {session_id}",
-            str(path),
-        ],
-        cwd=Path.cwd(),
-    )
+    config = ["-c", f"core.{option}={prefix}"] if prefix else []
+    args = ["interpret-trailers", "--in-place", "--if-exists", "doNothing"]
+    trailer = ["--trailer", f"{key}: {session_id}", str(path)]
+    run_git([*config, *args, *trailer], cwd=Path.cwd())
 
 
 CANDIDATES = "#;@!$%^&|:"

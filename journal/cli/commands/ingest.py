@@ -30,27 +30,22 @@ _FORMATS = "auto, slack, text, grafana, alertmanager, pagerduty, opsgenie, sentr
         help="A Slack export (folder or .zip), a chat or admin log, a JSON alert "
         "payload file; - reads standard input.",
     ),
-    option("--format -f", "fmt", f"One of: {_FORMATS}.", default="auto"),
-    option("--since", "since", "Skip events before this time."),
-    option("--until", "until", "Skip events after this time."),
+    option("--format -f", f"One of: {_FORMATS}.", dest="fmt", default="auto"),
+    option("--since", "Skip events before this time."),
+    option("--until", "Skip events after this time."),
+    option("--channel", "Slack: read only this channel (repeatable).", many=True),
     option(
-        "--channel", "channel", "Slack: read only this channel (repeatable).", many=True
+        "--all", "Slack: keep joins, leaves and bot posts.", dest="keep_all", kind=FLAG
     ),
-    option("--all", "keep_all", "Slack: keep joins, leaves and bot posts.", kind=FLAG),
     option(
         "--star-reaction",
-        "star_reaction",
         "Slack: a reaction (:pushpin:) marking key moments.",
         default="",
     ),
-    option("--date", "day", "Text logs: the day of lines that give none."),
-    option("--tz", "tz", "Text logs: the zone of their times (default: config)."),
-    option(
-        "--dry-run", "dry_run", "Say what would be added; write nothing.", kind=FLAG
-    ),
-    option(
-        "--no-redact", "no_redact", "Keep secrets in the text as written.", kind=FLAG
-    ),
+    option("--date", "Text logs: the day of lines that give none.", dest="day"),
+    option("--tz", "Text logs: the zone of their times (default: config)."),
+    option("--dry-run", "Say what would be added; write nothing.", kind=FLAG),
+    option("--no-redact", "Keep secrets in the text as written.", kind=FLAG),
     SESSION,
     JSON,
 )
@@ -107,31 +102,20 @@ def _seen(journal: Journal, result: Ingested) -> list[Any]:
     "Receive alert webhooks over HTTP and append them (answers after the fsync).",
     option(
         "--token-env",
-        "token_env",
         "The environment variable holding the token senders must give.",
         default="JOURNAL_RECEIVE_TOKEN",
     ),
+    option("--host", "Address to bind (default: localhost only).", default="127.0.0.1"),
+    option("--port", "Port to listen on.", kind=INT, default=9095),
     option(
-        "--host",
-        "host",
-        "Address to bind (default: localhost only).",
-        default="127.0.0.1",
-    ),
-    option("--port", "port", "Port to listen on.", kind=INT, default=9095),
-    option(
-        "--max-body",
-        "max_body",
-        "Largest body accepted, in bytes.",
-        kind=INT,
-        default=1_000_000,
+        "--max-body", "Largest body accepted, in bytes.", kind=INT, default=1_000_000
     ),
     option(
         "--open-on",
-        "open_on",
         "Open a new session for a firing alert of this severity (repeatable).",
         many=True,
     ),
-    option("--no-redact", "no_redact", "Keep secrets in the text as sent.", kind=FLAG),
+    option("--no-redact", "Keep secrets in the text as sent.", kind=FLAG),
     SESSION,
 )
 def receive(v: Values) -> None:

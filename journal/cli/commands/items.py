@@ -1,5 +1,5 @@
-"""Commands that add to or tick the lists of a session: option, criterion, step,
-lesson, validate."""
+"""Commands that add to or tick the lists of a session: option, criterion, step
+(and carry it to a later session), lesson, validate."""
 
 from __future__ import annotations
 
@@ -78,8 +78,8 @@ def _said(changed: Any, key: str, number: int | None, done: str, as_json: bool) 
     "add",
     "Add an option under consideration.",
     words("title", "The option."),
-    option("--pro", "pro", "Repeatable.", many=True),
-    option("--con", "con", "Repeatable.", many=True),
+    option("--pro", "Repeatable.", many=True),
+    option("--con", "Repeatable.", many=True),
     *EDIT,
 )
 def option_add(v: Values) -> None:
@@ -92,7 +92,7 @@ def option_add(v: Values) -> None:
     "choose",
     "Choose option N (a previously chosen one becomes rejected).",
     NUMBER,
-    option("--why", "why", "Why this one."),
+    option("--why", "Why this one."),
     *EDIT,
 )
 def option_choose(v: Values) -> None:
@@ -116,7 +116,7 @@ def _decision(values: Values, decision: str) -> None:
     "reject",
     "Reject option N.",
     NUMBER,
-    option("--why", "why", "Why not."),
+    option("--why", "Why not."),
     *EDIT,
 )
 def option_reject(v: Values) -> None:
@@ -128,7 +128,7 @@ def option_reject(v: Values) -> None:
     "defer",
     "Defer option N.",
     NUMBER,
-    option("--why", "why", "Why later."),
+    option("--why", "Why later."),
     *EDIT,
 )
 def option_defer(v: Values) -> None:
@@ -140,10 +140,8 @@ def option_defer(v: Values) -> None:
     "add",
     "Add a success criterion.",
     words("text", "What must be true."),
-    option("--group", "group", "Group heading."),
-    option(
-        "--validation", "validation", "Title of the validation step that proves it."
-    ),
+    option("--group", "Group heading."),
+    option("--validation", "Title of the validation step that proves it."),
     *EDIT,
 )
 def criterion_add(v: Values) -> None:
@@ -157,7 +155,7 @@ def criterion_add(v: Values) -> None:
     "done",
     "Mark criterion N as met.",
     NUMBER,
-    option("--undo", "undo", "Mark as not met.", kind=FLAG),
+    option("--undo", "Mark as not met.", kind=FLAG),
     SESSION,
     JSON,
 )
@@ -171,10 +169,10 @@ def criterion_done(v: Values) -> None:
     "add",
     "Add a next step.",
     words("text", "What to do."),
-    option("--horizon", "horizon", "immediate, short or long.", default="short"),
-    option("--owner", "owner", "Who."),
-    option("--due", "due", "YYYY-MM-DD."),
-    option("--tracked-in", "tracked_in", "Issue URL."),
+    option("--horizon", "immediate, short or long.", default="short"),
+    option("--owner", "Who."),
+    option("--due", "YYYY-MM-DD."),
+    option("--tracked-in", "Issue URL."),
     *EDIT,
 )
 def step_add(v: Values) -> None:
@@ -198,7 +196,7 @@ def step_add(v: Values) -> None:
         required=True,
         help="N (of --session), or SESSION:N from any session.",
     ),
-    option("--undo", "undo", "Reopen it.", kind=FLAG),
+    option("--undo", "Reopen it.", kind=FLAG),
     SESSION,
     JSON,
 )
@@ -222,9 +220,9 @@ def step_done(v: Values) -> None:
     "add",
     "Add a lesson learned.",
     words("title", "The lesson."),
-    option("--detail", "detail", "What happened."),
-    option("--prevention", "prevention", "How to prevent it."),
-    option("--kind", "kind", "went-well, went-wrong or lucky."),
+    option("--detail", "What happened."),
+    option("--prevention", "How to prevent it."),
+    option("--kind", "went-well, went-wrong or lucky."),
     *EDIT,
 )
 def lesson_add(v: Values) -> None:
@@ -237,9 +235,29 @@ def lesson_add(v: Values) -> None:
     "add",
     "Add a validation step (run later by `journal verify`).",
     words("title", "What the step checks."),
-    option("--command", "command", "The shell command to run."),
+    option("--command", "The shell command to run."),
     *EDIT,
 )
 def validate_add(v: Values) -> None:
     item = {"title": " ".join(v["title"]), "command": v["command"]}
     _add(v, "validation", "validation step", item)
+
+
+@command(
+    step_app,
+    "carry",
+    "Carry an open step forward to a later session, keeping where it came from.",
+    Param(dest="step", required=True, help="The step: N (of --session) or SESSION:N."),
+    option("--to", "The later session (default: active)."),
+    SESSION,
+    JSON,
+)
+def step_carry(v: Values) -> None:
+    from journal.operations.followup_steps import carry
+
+    source, target = carry(open_journal(), v["step"], to=v["to"], session=v["session"])
+    emit(
+        {"from": source, "to": target},
+        f"carried step {source} → {target}",
+        as_json=v["as_json"],
+    )

@@ -7,17 +7,14 @@ from typing import Annotated, Any
 
 import typer
 
-from journal.cli.options import Json, open_journal
+from journal.cli.options import Json, RefArg, open_journal
 
 commands = typer.Typer()
 
 
 @commands.command("related")
 def related(
-    ref: Annotated[
-        str | None,
-        typer.Argument(help="Session id, prefix or number (default: active)."),
-    ] = None,
+    ref: RefArg = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 10,
     as_json: Json = False,
 ) -> None:

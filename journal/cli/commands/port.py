@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from journal.cli.options import NoRedact, open_journal
+from journal.cli.options import NoRedact, SessionArg, open_journal
 
 commands = typer.Typer()
 
@@ -119,34 +121,22 @@ def _print_understood(outcome: Any) -> None:
         print(f"      not understood: {line}")
 
 
-class _progress:
+@contextmanager
+def _progress(total: int, *, enabled: bool) -> Iterator[Any]:
     """A progress bar on a terminal for many files; silent otherwise."""
+    if not (enabled and total > 3 and sys.stderr.isatty()):
+        yield None
+        return
+    from rich.progress import Progress
 
-    def __init__(self, total: int, *, enabled: bool) -> None:
-        self.total = total
-        self.enabled = enabled and total > 3 and sys.stderr.isatty()
-        self._bar: Any = None
-
-    def __enter__(self) -> Any:
-        if not self.enabled:
-            return None
-        from rich.progress import Progress
-
-        self._bar = Progress(transient=True)
-        self._bar.start()
-        task = self._bar.add_task("importing", total=self.total)
-        return lambda _path: self._bar.advance(task)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
+    with Progress(transient=True) as bar:
+        task = bar.add_task("importing", total=total)
+        yield lambda _path: bar.advance(task)
 
 
 @commands.command("export")
 def export(
-    ref: Annotated[
-        str | None, typer.Argument(help="Session (default: active).")
-    ] = None,
+    ref: SessionArg = None,
     all_: Annotated[bool, typer.Option("--all", help="Every session.")] = False,
     fmt: Annotated[str, typer.Option("--format", help="json or madr.")] = "json",
     output: Annotated[

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from journal.cli.commands.tabled import Values, command
-from journal.cli.options import Json, NoRedact, open_journal
+from journal.cli.options import Json, NoRedact, SessionArg, open_journal
 from journal.cli.table import FLAG, NO_REDACT, SESSION, Param, option
 
 if TYPE_CHECKING:
@@ -21,9 +21,7 @@ commands = typer.Typer()
 
 @commands.command("verify")
 def verify(
-    ref: Annotated[
-        str | None, typer.Argument(help="Session (default: active).")
-    ] = None,
+    ref: SessionArg = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Show what would run; run nothing.")
     ] = False,
@@ -142,9 +140,9 @@ event with exit code, duration, output excerpt and the full output as evidence.
 
 Exits with the command's exit code. Example: journal exec -- make test""",
     Param(dest="command", many=True, help="The command and its arguments, after --."),
-    option("--kind -k", "kind", "Event kind to record.", default="action"),
-    option("--message -m", "text", "Event text (default: the command)."),
-    option("--star -s", "star", "Mark as a key moment.", kind=FLAG),
+    option("--kind -k", "Event kind to record.", default="action"),
+    option("--message -m", "Event text (default: the command).", dest="text"),
+    option("--star -s", "Mark as a key moment.", kind=FLAG),
     NO_REDACT,
     SESSION,
     context_settings={"allow_interspersed_args": False, "ignore_unknown_options": True},

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from journal.cli.commands.tabled import Values, command
-from journal.cli.options import Json, NoRedact, SessionOpt, open_journal
+from journal.cli.options import Json, NoRedact, SessionArg, SessionOpt, open_journal
 from journal.cli.output import emit, redaction_note
 from journal.cli.table import FLAG, JSON, NO_REDACT, Param, option
 
@@ -59,21 +59,15 @@ def init(
     """Create a session folder and make it the active session; --detected and
 --impact back-fill those events when you open it after the fact.""",
     Param(dest="title", many=True, required=True, help="Title (words are joined)."),
-    option("--severity", "severity", "e.g. critical, high."),
-    option("--tag -t", "tags", "Repeatable.", many=True),
-    option("--previous", "previous", "The session this follows."),
-    option("--number", "number", "Display number, or `next`."),
-    option("--at", "at", "Start time (default: now)."),
-    option("--status", "status", "Initial status."),
-    option("--no-activate", "no_activate", "", kind=FLAG),
-    option(
-        "--detected",
-        "detected",
-        "Log a `detected` event at this time (e.g. -20m, 14:05).",
-    ),
-    option(
-        "--impact", "impact", "Log an `impact` event: when impact began (e.g. 14:05)."
-    ),
+    option("--severity", "e.g. critical, high."),
+    option("--tag -t", "Repeatable.", dest="tags", many=True),
+    option("--previous", "The session this follows."),
+    option("--number", "Display number, or `next`."),
+    option("--at", "Start time (default: now)."),
+    option("--status", "Initial status."),
+    option("--no-activate", "", kind=FLAG),
+    option("--detected", "Log a `detected` event at this time (e.g. -20m, 14:05)."),
+    option("--impact", "Log an `impact` event: when impact began (e.g. 14:05)."),
     NO_REDACT,
     JSON,
 )
@@ -231,9 +225,7 @@ def close(
 
 @commands.command("edit")
 def edit(
-    ref: Annotated[
-        str | None, typer.Argument(help="Session (default: active).")
-    ] = None,
+    ref: SessionArg = None,
     no_redact: NoRedact = False,
 ) -> None:
     """Open session.yaml in $EDITOR; it is saved only if it validates (secrets in

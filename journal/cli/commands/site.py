@@ -23,22 +23,20 @@ commands.add_typer(site_app, name="site")
 
 BUILDER = option(
     "--builder",
-    "builder",
     "mkdocs, properdocs or zensical (default: site.builder in journal.yaml).",
     show_default=False,
 )
 JOURNALS = option(
     "--journal",
-    "journals",
     "One site from several journals (repeat it; default: site.journals in "
     "journal.yaml), in the current folder (./site).",
+    dest="journals",
     kind=PATH,
     many=True,
     show_default=False,
 )
 KEEP_GOING = option(
     "--keep-going",
-    "keep_going",
     "With several journals: build the others when a session of one is invalid (it "
     "is reported).",
     kind=FLAG,
@@ -53,23 +51,16 @@ KEEP_GOING = option(
 The site folder must be new, empty, or hold a site this command built.""",
     option(
         "--offline",
-        "offline",
         "A site that works opened from file:// with no network: offline search, no "
         "web fonts (every site draws its timelines as SVG and fetches nothing).",
         kind=FLAG,
     ),
     BUILDER,
-    option(
-        "--output -o",
-        "output",
-        "Write the site here (default: site.site_dir).",
-        kind=PATH,
-    ),
+    option("--output -o", "Write the site here (default: site.site_dir).", kind=PATH),
     JOURNALS,
     KEEP_GOING,
     option(
         "--force",
-        "force",
         "Build into a folder that holds files journal did not write; they are kept, "
         "never deleted or overwritten.",
         kind=FLAG,
@@ -168,8 +159,8 @@ def _human(result: Any, *, offline: bool) -> str:
     """Preview the site live: pages regenerate when a session, template or the
 configuration changes (of every journal, with several), and the browser
 reloads (Ctrl-C stops).""",
-    option("--port -p", "port", "Port to serve on.", kind=INT, default=8000),
-    option("--host", "host", "Address to listen on.", default="127.0.0.1"),
+    option("--port -p", "Port to serve on.", kind=INT, default=8000),
+    option("--host", "Address to listen on.", default="127.0.0.1"),
     BUILDER,
     JOURNALS,
     KEEP_GOING,
@@ -178,24 +169,18 @@ def serve(v: Values) -> None:
     from journal.site.orgserve import serve_org
     from journal.site.serve import serve_site
 
-    host, port, builder = v["host"], v["port"], v["builder"]
+    common = {k: v[k] for k in ("host", "port", "builder")}
     org, root = _org_journals(v["journals"])
     journal = None if org else open_journal()
     _stop_on_sigterm()
-    print(f"serving the journal at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
+    where = f"http://{v['host']}:{v['port']}/"
+    print(f"serving the journal at {where} (Ctrl-C stops)", flush=True)
     try:
         if journal is None:
-            serve_org(
-                org,
-                root=root,
-                host=host,
-                port=port,
-                builder=builder,
-                notify=warn,
-                keep_going=v["keep_going"],
-            )
+            keep_going = v["keep_going"]
+            serve_org(org, root=root, notify=warn, keep_going=keep_going, **common)
         else:
-            serve_site(journal, host=host, port=port, builder=builder, notify=warn)
+            serve_site(journal, notify=warn, **common)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
 
