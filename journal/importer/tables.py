@@ -33,6 +33,10 @@ class Table:
             None,
         )
 
+    def heading(self, column: int) -> str:
+        """The header of `column`; '' for a column past the header row."""
+        return self.header[column] if column < len(self.header) else ""
+
 
 def read_table(block: Block) -> Table:
     """The cells of a `table` block (raw inline Markdown, stripped)."""

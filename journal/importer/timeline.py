@@ -219,7 +219,7 @@ class _TableReader:
         when = " / ".join(_without(table.header[i], zone_name) for i in columns)
         self.timeline.ctx.label("timeline.time", when)
         cells = _Cells(table, set(columns))
-        cells.named = timeline.ctx.label("timeline.text", cells.header(cells.text))
+        cells.named = timeline.ctx.label("timeline.text", table.heading(cells.text))
         for row, stamp in rows:
             self.row(row, stamp, cells, (zone, zone_name), columns)
         return True
@@ -296,10 +296,6 @@ class _Cells:
         columns = range(max(len(self.table.header), 1))
         return next((i for i in columns if i not in self.skip), 0)
 
-    def header(self, column: int) -> str:
-        header = self.table.header
-        return header[column] if column < len(header) else ""
-
     def text_of(self, row: Row) -> str:
         """The row's text, then any other cell as `Header: cell` (the text cell
         too when the report prints other words than its header)."""
@@ -307,7 +303,9 @@ class _Cells:
             (i, cell) for i, cell in enumerate(row.cells) if i not in self.skip and cell
         ]
         return " — ".join(
-            cell if i == self.text and self.named else f"{self.header(i)}: {cell}"
+            cell
+            if i == self.text and self.named
+            else f"{self.table.heading(i)}: {cell}"
             for i, cell in cells
         )
 

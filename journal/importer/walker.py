@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from journal.importer.checklists import take_checklists
 from journal.importer.context import Context
 from journal.importer.decisions import extract_components, extract_options
 from journal.importer.document import Block, Section
@@ -27,6 +26,7 @@ from journal.importer.plans import (
     extract_validation,
     horizon_of,
     plain,
+    take_checklists,
 )
 from journal.importer.prose import extract_prose
 from journal.importer.stamps import match_stamp
