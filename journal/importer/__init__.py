@@ -122,16 +122,12 @@ def _title(ctx: Context, front: FrontMatter, source: str) -> tuple[str, str | No
 
 
 def _severity(ctx: Context, title: str) -> None:
-    for line in ctx.doc.lines:
-        if re.match(r"^\W*severity\W", line, re.IGNORECASE):
-            found = severity_of(line)
-            if found:
-                ctx.session.setdefault("severity", found)
-                return
+    """The first `Severity` line's, else the title's (`SEV1`, `P0`, `CRITICAL`)."""
+    texts = [t for t in ctx.doc.lines if re.match(r"^\W*severity\W", t, re.I)]
     if re.search(r"\b(CRITICAL|SEV[-\s]?[0-4]|P[0-3])\b", title):
-        found = severity_of(title)
-        if found:
-            ctx.session.setdefault("severity", found)
+        texts.append(title)
+    if found := next(filter(None, map(severity_of, texts)), None):
+        ctx.session.setdefault("severity", found)
 
 
 def _front_matter(ctx: Context, yaml_text: str | None) -> FrontMatter:
@@ -328,10 +324,11 @@ def parse_report(
     try:
         return _parse(text, source, timezone)
     except Exception as error:  # a bug must not lose the user's report
+        title = PurePath(source).stem or "Untitled report"
         return ImportedReport(
-            title=PurePath(source).stem or "Untitled report",
+            title=title,
             session={
-                "title": PurePath(source).stem or "Untitled report",
+                "title": title,
                 "sections": [{"title": "Imported text", "body": text}],
             },
             events=[],

@@ -159,15 +159,17 @@ def _names(users: Any, *, where: str) -> dict[str, str]:
 
 def _display(user: dict[str, Any]) -> str:
     profile = user.get("profile") or {}
-    for value in (
+    return _first_name(
         profile.get("display_name"),
         profile.get("real_name"),
         user.get("real_name"),
         user.get("name"),
-    ):
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return str(user.get("id"))
+    ) or str(user.get("id"))
+
+
+def _first_name(*values: Any) -> str | None:
+    """The first value that is a string with more than blanks, stripped."""
+    return next((v.strip() for v in values if isinstance(v, str) and v.strip()), None)
 
 
 def _channels(export: Export) -> dict[str, dict[str, Any]]:
@@ -232,7 +234,7 @@ class _Channel:
         if ident in self.known:
             self.events[ident] = {"at": moment.isoformat(), "id": ident}
             return
-        text = self.markdown(str(message.get("text") or ""))
+        text = to_markdown(str(message.get("text") or ""), self.users, self.channels)
         if "files" in message:
             files = [
                 _file_link(f) for f in message["files"] or [] if isinstance(f, dict)
@@ -257,16 +259,13 @@ class _Channel:
         if isinstance(user, str) and user in self.users:
             return self.users[user]
         profile = message.get("user_profile") or message.get("bot_profile") or {}
-        for value in (
+        return _first_name(
             profile.get("display_name"),
             profile.get("real_name"),
             profile.get("name"),
             message.get("username"),
             user,
-        ):
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-        return None
+        )
 
     def _starred(self, message: dict[str, Any]) -> bool:
         if message.get("pinned_to"):
@@ -276,9 +275,6 @@ class _Channel:
             isinstance(r, dict) and r.get("name") == wanted
             for r in message.get("reactions") or []
         )
-
-    def markdown(self, text: str) -> str:
-        return to_markdown(text, self.users, self.channels)
 
 
 def _is_bot(message: dict[str, Any]) -> bool:
