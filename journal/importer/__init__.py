@@ -19,14 +19,15 @@ from journal.importer.frontmatter import (
     read_front_matter,
     split_front_matter,
 )
-from journal.importer.header import (
+from journal.importer.labels import classify_heading
+from journal.importer.metadata import (
     Header,
     metadata_table_day,
     read_header,
+    severity_of,
     shown_day,
+    split_title,
 )
-from journal.importer.labels import classify_heading
-from journal.importer.metadata import severity_of, split_title
 from journal.importer.mojibake import repair_mojibake
 from journal.importer.plans import plain
 from journal.importer.references import inline_references

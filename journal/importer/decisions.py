@@ -7,11 +7,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from journal.importer.context import Context
-from journal.importer.document import Block
+from journal.importer.document import (
+    OPTION_COLUMNS,
+    Block,
+    Item,
+    Table,
+    is_list,
+    read_items,
+    read_table,
+)
 from journal.importer.labels import classify_heading, normalize, split_label
-from journal.importer.listitems import Item, is_list, read_items
 from journal.importer.plans import plain
-from journal.importer.tables import OPTION_COLUMNS, Table, read_table
 
 _DECISIONS = (
     (

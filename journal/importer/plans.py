@@ -11,10 +11,17 @@ from typing import Any
 
 from journal.importer.context import Context
 from journal.importer.dates import find_date
-from journal.importer.document import Block
+from journal.importer.document import (
+    Block,
+    Item,
+    Row,
+    Table,
+    indented,
+    is_list,
+    read_items,
+    read_table,
+)
 from journal.importer.labels import HORIZONS, classify_heading, normalize, split_label
-from journal.importer.listitems import Item, indented, is_list, read_items
-from journal.importer.tables import Row, Table, read_table
 
 _DONE_MARK = re.compile(r"^\s*(?:✅|✔|☑)")
 _PRIORITY = re.compile(r"^\W*(P[0-3])\b", re.IGNORECASE)

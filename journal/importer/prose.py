@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from journal.importer.context import Context
-from journal.importer.document import Block
+from journal.importer.document import Block, is_list, read_items, table_kind
 from journal.importer.labels import (
     SLOTS,
     classify_heading,
@@ -23,9 +23,7 @@ from journal.importer.labels import (
     part_key,
     split_label,
 )
-from journal.importer.listitems import is_list, read_items
 from journal.importer.plans import plain
-from journal.importer.tables import table_kind
 
 Delegate = Callable[[str, str, list[Block]], None]
 """Hands blocks of another kind (an options table inside the fix) to its extractor."""

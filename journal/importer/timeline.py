@@ -10,9 +10,8 @@ from typing import Any
 
 from journal.importer.context import Context, event_kind, make_event
 from journal.importer.dates import find_date, year_in
-from journal.importer.document import Block
+from journal.importer.document import Block, Row, Table, is_list, read_items, read_table
 from journal.importer.labels import classify_heading, normalize
-from journal.importer.listitems import is_list, read_items
 from journal.importer.phases import stamp_of
 from journal.importer.stamps import (
     Resolver,
@@ -22,7 +21,6 @@ from journal.importer.stamps import (
     zone_mentioned,
     zone_word,
 )
-from journal.importer.tables import Row, Table, read_table
 from journal.importer.unread import looks_like
 
 _UNKNOWN_CELL = re.compile(r"^\W*(?:tbd|tba|unknown|n/?a|\?+|~)\W*$", re.IGNORECASE)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from journal.importer.context import Context
 from journal.importer.decisions import extract_components, extract_options
-from journal.importer.document import Block, Section
+from journal.importer.document import Block, Section, is_list
 from journal.importer.figures import is_figures, take_figures
 from journal.importer.labels import (
     SINGLETONS,
@@ -18,7 +18,6 @@ from journal.importer.labels import (
     split_label,
 )
 from journal.importer.lessons import extract_lessons
-from journal.importer.listitems import is_list
 from journal.importer.phases import is_phase, stamp_of
 from journal.importer.plans import (
     extract_criteria,
