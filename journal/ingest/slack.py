@@ -196,8 +196,7 @@ class _Channel:
         channels: dict[str, str],
         options: Options,
     ) -> None:
-        self.cid, self.name, self.users, self.channels = cid, name, users, channels
-        self.options = options
+        self.cid, self.users, self.channels = cid, users, channels
         self.kind = options.kind("message")
         self.source = f"slack #{name}"
         self.events: dict[str, Event] = {}
@@ -217,7 +216,9 @@ class _Channel:
         elif subtype == "message_deleted" or subtype == "tombstone":
             self.events.pop(self.ident(str(message.get("deleted_ts"))), None)
             return
-        elif not self.keep_all and (subtype in NOISE or _is_bot(message)):
+        elif not self.keep_all and (
+            subtype in NOISE or subtype == "bot_message" or message.get("bot_id")
+        ):
             return
         ts = message.get("ts")
         if not isinstance(ts, str) or not ts.strip():
@@ -277,10 +278,6 @@ class _Channel:
         )
 
 
-def _is_bot(message: dict[str, Any]) -> bool:
-    return message.get("subtype") == "bot_message" or bool(message.get("bot_id"))
-
-
 def _file_link(info: dict[str, Any]) -> str:
     name = info.get("title") or info.get("name") or "file"
     url = info.get("permalink") or info.get("url_private")
@@ -308,28 +305,16 @@ def to_markdown(text: str, users: dict[str, str], channels: dict[str, str]) -> s
         # Replacement functions, not templates: `re` expands a template in Python
         # for every match, several times slower.
         if "*" in part:
-            part = _BOLD.sub(_bold, part)
+            part = _BOLD.sub(lambda m: "**" + m[1] + "**", part)
         if "_" in part:
-            part = _ITALIC.sub(_italic, part)
+            part = _ITALIC.sub(lambda m: "*" + m[1] + "*", part)
         if "~" in part:
-            part = _STRIKE.sub(_strike, part)
+            part = _STRIKE.sub(lambda m: "~~" + m[1] + "~~", part)
         parts[index] = part
     text = "".join(parts)
     if "&" not in text:
         return text
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def _bold(match: re.Match[str]) -> str:
-    return "**" + match[1] + "**"
-
-
-def _italic(match: re.Match[str]) -> str:
-    return "*" + match[1] + "*"
-
-
-def _strike(match: re.Match[str]) -> str:
-    return "~~" + match[1] + "~~"
 
 
 def _angle(inner: str, users: dict[str, str], channels: dict[str, str]) -> str:
