@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Any, NamedTuple
+from typing import Any
 
 from journal.importer.context import Context, commit_in, is_sha
 from journal.importer.labels import normalize, split_label
@@ -22,11 +22,6 @@ _COMMIT_KEYS = frozenset(
 _MESSAGE_KEYS = frozenset({"commit message", "message", "commit msg", "commit title"})
 
 
-class Commit(NamedTuple):
-    sha: str
-    message: str
-
-
 def _inline_lines(ctx: Context) -> list[str]:
     return [
         line.strip()
@@ -43,7 +38,7 @@ def _labelled_sha(value: str) -> str | None:
     return candidate if is_sha(candidate) else None
 
 
-def find_commits(ctx: Context) -> list[Commit]:
+def find_commits(ctx: Context) -> dict[str, str]:
     """Each commit the text names, once, with the message given beside it."""
     found: dict[str, str] = {}
     last: str | None = None
@@ -57,7 +52,7 @@ def find_commits(ctx: Context) -> list[Commit]:
             found[last] = label.rest.strip().strip("`\"'“”")
         elif sha := commit_in(line):
             found.setdefault(sha, "")
-    return [Commit(sha, message) for sha, message in found.items()]
+    return found
 
 
 def _when(ctx: Context) -> datetime | None:
@@ -74,14 +69,14 @@ def _when(ctx: Context) -> datetime | None:
 def add_commit_events(ctx: Context) -> None:
     """A commit event for each commit not already on the timeline."""
     known = {e.get("sha") for e in ctx.events}
-    commits = [c for c in find_commits(ctx) if c.sha not in known]
+    commits = {s: m for s, m in find_commits(ctx).items() if s not in known}
     at = _when(ctx)
     if commits and at is None:
         ctx.warn(1, "commits mentioned but the report has no date: no commit events")
         return
-    for commit in commits:
-        event: dict[str, Any] = {"at": at.isoformat() if at else "", "kind": "commit"}
-        event["sha"] = commit.sha
-        if commit.message:
-            event["text"] = commit.message
+    for sha, message in commits.items():
+        at_text = at.isoformat() if at else ""
+        event: dict[str, Any] = {"at": at_text, "kind": "commit", "sha": sha}
+        if message:
+            event["text"] = message
         ctx.events.append(event)

@@ -73,8 +73,7 @@ def make_event(at: datetime, text: str) -> dict[str, Any]:
         event["text"] = text
     if _STAR.search(text):
         event["star"] = True
-    sha = commit_in(text)
-    if sha:
+    if sha := commit_in(text):
         event["kind"] = "commit"
         event["sha"] = sha
     return event

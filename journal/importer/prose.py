@@ -190,15 +190,16 @@ class _Prose:
         if slot is not None and slot != "caption":
             self.heading_slot = slot
             self.slot_heading = block
-        elif _names(block, self.kind) and self.titled and self.sub_heading(block):
+        elif (
+            _names(block, self.kind)
+            and self.titled
+            and self.claim("summary", block.inline)
+        ):
+            # `### How It Was Found` under `## Problem Discovery`: the heading over
+            # the part's text (`detection.summary`), the first time.
             return
         else:
             self.summary.append(block)
-
-    def sub_heading(self, block: Block) -> bool:
-        """`### How It Was Found` under `## Problem Discovery`: the heading over the
-        part's text (`detection.summary`), the first time."""
-        return self.ctx.label(f"{self.kind}.summary", plain(block.inline))
 
     def paragraph(
         self, block: Block, following: Block | None, slot: str | None

@@ -33,10 +33,7 @@ FORMATS = ("auto", "slack", "text", *PAYLOADS)
 
 
 def payload_format(data: Any) -> str | None:
-    for name, (test, _) in PAYLOADS.items():
-        if test(data):
-            return name
-    return None
+    return next((name for name, (test, _) in PAYLOADS.items() if test(data)), None)
 
 
 def payload_events(

@@ -150,11 +150,11 @@ def read(path: Path, options: Options) -> Iterator[Event]:
 def _names(users: Any, *, where: str) -> dict[str, str]:
     if not isinstance(users, list):
         raise bad("is not a list of users", "export the workspace again", where=where)
-    found = {}
-    for user in users:
-        if isinstance(user, dict) and isinstance(user.get("id"), str):
-            found[user["id"]] = _display(user)
-    return found
+    return {
+        user["id"]: _display(user)
+        for user in users
+        if isinstance(user, dict) and isinstance(user.get("id"), str)
+    }
 
 
 def _display(user: dict[str, Any]) -> str:
