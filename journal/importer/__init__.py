@@ -9,8 +9,7 @@ from functools import cache
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from journal.importer.commits import add_commit_events
-from journal.importer.context import Context
+from journal.importer.context import Context, add_commit_events
 from journal.importer.dates import year_in
 from journal.importer.dating import UNDATED, day_in_name, day_in_text
 from journal.importer.document import Block, build_document

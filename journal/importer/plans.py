@@ -198,15 +198,14 @@ def _table_step(
     }
     if owner:
         step["owner"] = owner
+    used = {layout.text, layout.owner, layout.horizon}
     if due and _is_date(due):
         step["due"] = due
+        used.add(layout.due)
     ticket = re.search(r"https?://\S+", row.get(layout.tracked_in))
     if ticket:
         # The cell stays in the text too: `OPS-311` may be all a reader knows it by.
         step["tracked_in"] = ticket.group(0).rstrip(")>")
-    used = {layout.text, layout.owner, layout.horizon}
-    if due and _is_date(due):
-        used.add(layout.due)
     # The status cell stays in the text too: `In review` says more than a checkbox.
     extra = [
         f"{table.heading(i)}: {cell}"
