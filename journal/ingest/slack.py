@@ -122,15 +122,14 @@ def read(path: Path, options: Options) -> Iterator[Event]:
     within a channel."""
     export = Export(path)
     users = _names(export.load("users.json"), where=f"{path}/users.json")
-    channels = _channels(export)
-    names = {cid: info["name"] for cid, info in channels.items()}
+    names = _channels(export)
     wanted = set(options.channels)
-    for cid, info in channels.items():
-        if wanted and not wanted & {cid, info["name"], "#" + info["name"]}:
+    for cid, name in names.items():
+        if wanted and not wanted & {cid, name, "#" + name}:
             continue
-        reader = _Channel(cid, info["name"], users, names, options)
+        reader = _Channel(cid, name, users, names, options)
         take = reader.take
-        for day in export.days(info["name"]) or export.days(cid):
+        for day in export.days(name) or export.days(cid):
             messages = export.load(day)
             where = f"{path}/{day}"  # once a day file, not once a message
             if not isinstance(messages, list):
@@ -172,15 +171,16 @@ def _first_name(*values: Any) -> str | None:
     return next((v.strip() for v in values if isinstance(v, str) and v.strip()), None)
 
 
-def _channels(export: Export) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
+def _channels(export: Export) -> dict[str, str]:
+    """Each channel's id → its name."""
+    found: dict[str, str] = {}
     for listing in LISTS:
         if listing not in export.names:
             continue
         data = export.load(listing)
         for item in data if isinstance(data, list) else []:
             if isinstance(item, dict) and isinstance(item.get("id"), str):
-                found[item["id"]] = {"name": str(item.get("name") or item["id"])}
+                found[item["id"]] = str(item.get("name") or item["id"])
     return found
 
 
