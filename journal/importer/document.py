@@ -240,11 +240,8 @@ class Item:
 
 def indented(doc: Document, blocks: tuple[Block, ...] | list[Block]) -> str:
     """Nested blocks as Markdown dedented to their own margin, then indented by 2."""
-    parts = []
-    for block in blocks:
-        source = "\n".join(doc.lines[block.start : block.end]).rstrip()
-        parts.append(textwrap.indent(textwrap.dedent(source), "  "))
-    return "\n".join(parts)
+    sources = ("\n".join(doc.lines[b.start : b.end]).rstrip() for b in blocks)
+    return "\n".join(textwrap.indent(textwrap.dedent(s), "  ") for s in sources)
 
 
 def read_item(doc: Document, item: Block) -> Item:
