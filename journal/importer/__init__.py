@@ -9,8 +9,7 @@ from functools import cache
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from journal.importer.commits import add_commit_events
-from journal.importer.context import Context
+from journal.importer.context import Context, add_commit_events
 from journal.importer.dates import year_in
 from journal.importer.dating import UNDATED, day_in_name, day_in_text
 from journal.importer.document import Block, build_document
@@ -19,14 +18,15 @@ from journal.importer.frontmatter import (
     read_front_matter,
     split_front_matter,
 )
-from journal.importer.header import (
+from journal.importer.labels import classify_heading
+from journal.importer.metadata import (
     Header,
     metadata_table_day,
     read_header,
+    severity_of,
     shown_day,
+    split_title,
 )
-from journal.importer.labels import classify_heading
-from journal.importer.metadata import severity_of, split_title
 from journal.importer.mojibake import repair_mojibake
 from journal.importer.plans import plain
 from journal.importer.references import inline_references
@@ -122,16 +122,12 @@ def _title(ctx: Context, front: FrontMatter, source: str) -> tuple[str, str | No
 
 
 def _severity(ctx: Context, title: str) -> None:
-    for line in ctx.doc.lines:
-        if re.match(r"^\W*severity\W", line, re.IGNORECASE):
-            found = severity_of(line)
-            if found:
-                ctx.session.setdefault("severity", found)
-                return
+    """The first `Severity` line's, else the title's (`SEV1`, `P0`, `CRITICAL`)."""
+    texts = [t for t in ctx.doc.lines if re.match(r"^\W*severity\W", t, re.I)]
     if re.search(r"\b(CRITICAL|SEV[-\s]?[0-4]|P[0-3])\b", title):
-        found = severity_of(title)
-        if found:
-            ctx.session.setdefault("severity", found)
+        texts.append(title)
+    if found := next(filter(None, map(severity_of, texts)), None):
+        ctx.session.setdefault("severity", found)
 
 
 def _front_matter(ctx: Context, yaml_text: str | None) -> FrontMatter:
@@ -328,10 +324,11 @@ def parse_report(
     try:
         return _parse(text, source, timezone)
     except Exception as error:  # a bug must not lose the user's report
+        title = PurePath(source).stem or "Untitled report"
         return ImportedReport(
-            title=PurePath(source).stem or "Untitled report",
+            title=title,
             session={
-                "title": PurePath(source).stem or "Untitled report",
+                "title": title,
                 "sections": [{"title": "Imported text", "body": text}],
             },
             events=[],

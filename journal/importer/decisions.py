@@ -7,11 +7,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from journal.importer.context import Context
-from journal.importer.document import Block
+from journal.importer.document import (
+    OPTION_COLUMNS,
+    Block,
+    Item,
+    Table,
+    is_list,
+    read_items,
+    read_table,
+)
 from journal.importer.labels import classify_heading, normalize, split_label
-from journal.importer.listitems import Item, is_list, read_items
 from journal.importer.plans import plain
-from journal.importer.tables import OPTION_COLUMNS, Table, read_table
 
 _DECISIONS = (
     (
@@ -207,13 +213,13 @@ def _board(items: list[Item]) -> bool:
 
 def _under(table: Table, column: int, cell: str) -> str:
     """A cell as `Header: cell` (just the cell in a column without a header)."""
-    header = table.header[column] if column < len(table.header) else ""
+    header = table.heading(column)
     return f"{header}: {cell}" if header else cell
 
 
 def _table_components(ctx: Context, table: Table) -> list[dict[str, Any]]:
     state_col = table.column(lambda h: h in {"status", "state"})
-    name_header = table.header[0] if table.header else ""
+    name_header = table.heading(0)
     named = not name_header or ctx.label("components.name", name_header)
     if state_col is not None and not ctx.label(
         "components.state", table.header[state_col]

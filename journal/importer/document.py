@@ -1,10 +1,16 @@
-"""The Markdown source as blocks with line ranges, grouped under their headings."""
+"""The Markdown source as blocks with line ranges, grouped under their headings; the
+list items (text, checkbox, nested content) and tables (header and rows of raw inline
+cells) of those blocks."""
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from journal.importer.labels import normalize
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -209,3 +215,127 @@ def build_document(
         sections=tuple(_build_tree(rest[first:])),
         blocks=tuple(blocks),
     )
+
+
+_CHECKBOX = re.compile(r"^\[([ xX])\][ \t]+")
+
+
+@dataclass(frozen=True)
+class Item:
+    text: str
+    """The first paragraph's raw inline Markdown, without a checkbox."""
+    checked: bool | None
+    """True for `[x]`, False for `[ ]`, None for a plain item."""
+    extra: str
+    """The rest of the item as Markdown indented by two spaces ('' if none)."""
+    blocks: tuple[Block, ...]
+    """The item's blocks after its first paragraph."""
+    line: int
+
+    @property
+    def full(self) -> str:
+        """The text with the nested content below it."""
+        return f"{self.text}\n{self.extra}" if self.extra else self.text
+
+
+def indented(doc: Document, blocks: tuple[Block, ...] | list[Block]) -> str:
+    """Nested blocks as Markdown dedented to their own margin, then indented by 2."""
+    sources = ("\n".join(doc.lines[b.start : b.end]).rstrip() for b in blocks)
+    return "\n".join(textwrap.indent(textwrap.dedent(s), "  ") for s in sources)
+
+
+def read_item(doc: Document, item: Block) -> Item:
+    """One `list_item` block."""
+    children = item.children()
+    first = children[0] if children and children[0].kind == "paragraph" else None
+    rest = tuple(children[1:] if first else children)
+    text = first.inline if first else ""
+    checked: bool | None = None
+    box = _CHECKBOX.match(text)
+    if box:
+        checked = box.group(1) != " "
+        text = text[box.end() :]
+    extra = indented(doc, rest)
+    if not text and extra:
+        text, extra = textwrap.dedent(extra).strip(), ""
+    return Item(text, checked, extra, rest, item.start)
+
+
+def read_items(doc: Document, block: Block) -> list[Item]:
+    """The items of a bullet or ordered list block."""
+    return [read_item(doc, child) for child in block.children()]
+
+
+def is_list(block: Block) -> bool:
+    return block.kind in {"bullet_list", "ordered_list"}
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[str, ...]
+    line: int
+    """0-based source line of the row."""
+
+    def get(self, column: int | None) -> str:
+        if column is None or column >= len(self.cells):
+            return ""
+        return self.cells[column]
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+    def column(self, accept: Callable[[str], bool]) -> int | None:
+        """The first column whose normalized header `accept` takes."""
+        return next(
+            (i for i, name in enumerate(self.header) if accept(normalize(name))),
+            None,
+        )
+
+    def heading(self, column: int) -> str:
+        """The header of `column`; '' for a column past the header row."""
+        return self.header[column] if column < len(self.header) else ""
+
+
+def read_table(block: Block) -> Table:
+    """The cells of a `table` block (raw inline Markdown, stripped)."""
+    header: list[str] = []
+    rows: list[Row] = []
+    current: list[str] = []
+    line = block.start
+    in_head = False
+    for token in block.tokens:
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "tbody_open":
+            in_head = False
+        elif token.type == "tr_open":
+            current = []
+            line = token.map[0] if token.map else line
+        elif token.type == "inline":
+            current.append(token.content.strip())
+        elif token.type == "tr_close":
+            if in_head:
+                header = current
+            else:
+                rows.append(Row(tuple(current), line))
+    return Table(tuple(header), tuple(rows))
+
+
+OPTION_COLUMNS = frozenset({"option", "options", "approach", "alternative", "solution"})
+"""Headers of the column that names each option of an options table."""
+
+
+def table_kind(block: Block) -> str | None:
+    """`options` or `timeline` when a table's columns say so, else None."""
+    if block.kind != "table":
+        return None
+    table = read_table(block)
+    names = {normalize(name) for name in table.header}
+    if OPTION_COLUMNS & names and names & {"pros", "cons", "decision"}:
+        return "options"
+    if any(name.startswith(("time", "timestamp", "when")) for name in names):
+        return "timeline"
+    return None

@@ -8,9 +8,8 @@ import re
 from typing import Any
 
 from journal.importer.context import Context
-from journal.importer.document import Block
+from journal.importer.document import Block, is_list, read_items
 from journal.importer.labels import normalize
-from journal.importer.listitems import is_list, read_items
 from journal.importer.plans import plain
 
 FIGURE_SECTIONS = frozenset(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from journal.importer.context import Context
-from journal.importer.document import Block
+from journal.importer.document import Block, Item, is_list, read_items
 from journal.importer.labels import (
     LESSON_FIELDS,
     LESSON_KINDS,
@@ -16,7 +16,6 @@ from journal.importer.labels import (
     normalize,
     split_label,
 )
-from journal.importer.listitems import Item, is_list, read_items
 from journal.importer.plans import plain
 
 _NUMBER = re.compile(r"^(?:lesson\s+)?\d+[.):]\s*", re.IGNORECASE)

@@ -1,5 +1,6 @@
-"""Checklists and plans: success criteria by group, next steps by horizon, and
-validation steps with their commands."""
+"""Checklists and plans: success criteria by group, checklists anywhere, next steps
+by horizon (with what their text says of itself), and validation steps with their
+commands."""
 
 from __future__ import annotations
 
@@ -9,11 +10,18 @@ from datetime import date
 from typing import Any
 
 from journal.importer.context import Context
-from journal.importer.document import Block
+from journal.importer.dates import find_date
+from journal.importer.document import (
+    Block,
+    Item,
+    Row,
+    Table,
+    indented,
+    is_list,
+    read_items,
+    read_table,
+)
 from journal.importer.labels import HORIZONS, classify_heading, normalize, split_label
-from journal.importer.listitems import Item, indented, is_list, read_items
-from journal.importer.stepfields import step_fields
-from journal.importer.tables import Row, Table, read_table
 
 _DONE_MARK = re.compile(r"^\s*(?:✅|✔|☑)")
 _PRIORITY = re.compile(r"^\W*(P[0-3])\b", re.IGNORECASE)
@@ -150,13 +158,13 @@ def _table_steps(ctx: Context, table: Table, horizon: str) -> list[dict[str, Any
     # others stay in the step's text as `Header: cell`.
     for key, column in columns.items():
         if column is not None and not ctx.label(
-            f"next_steps.{key}", _header(table, column)
+            f"next_steps.{key}", table.heading(column)
         ):
             columns[key] = None
-    named = ctx.label("next_steps.text", _header(table, text_col))
+    named = ctx.label("next_steps.text", table.heading(text_col))
     layout = _Layout(
         text=text_col,
-        lead="" if named else _header(table, text_col),
+        lead="" if named else table.heading(text_col),
         owner=columns["owner"],
         due=columns["due"],
         horizon=table.column(lambda h: h in _HORIZON_COLUMNS),
@@ -180,10 +188,6 @@ class _Layout:
     tracked_in: int | None = None
 
 
-def _header(table: Table, column: int) -> str:
-    return table.header[column] if column < len(table.header) else ""
-
-
 def _table_step(
     table: Table, row: Row, layout: _Layout, horizon: str
 ) -> dict[str, Any]:
@@ -194,23 +198,22 @@ def _table_step(
     }
     if owner:
         step["owner"] = owner
+    used = {layout.text, layout.owner, layout.horizon}
     if due and _is_date(due):
         step["due"] = due
+        used.add(layout.due)
     ticket = re.search(r"https?://\S+", row.get(layout.tracked_in))
     if ticket:
         # The cell stays in the text too: `OPS-311` may be all a reader knows it by.
         step["tracked_in"] = ticket.group(0).rstrip(")>")
-    used = {layout.text, layout.owner, layout.horizon}
-    if due and _is_date(due):
-        used.add(layout.due)
     # The status cell stays in the text too: `In review` says more than a checkbox.
     extra = [
-        f"{_header(table, i)}: {cell}"
+        f"{table.heading(i)}: {cell}"
         for i, cell in enumerate(row.cells)
         if i not in used and cell
     ]
     if layout.horizon is not None and row.get(layout.horizon):
-        extra.append(f"{_header(table, layout.horizon)}: {row.get(layout.horizon)}")
+        extra.append(f"{table.heading(layout.horizon)}: {row.get(layout.horizon)}")
     text = row.get(layout.text)
     if text and layout.lead:
         text = f"{layout.lead}: {text}"
@@ -264,3 +267,100 @@ def _validation_step(ctx: Context, item: Item, done: int) -> dict[str, Any]:
     if expect := "\n".join(o.strip() for o in other if o.strip()):
         step["expect"] = expect
     return step
+
+
+# What a follow-up written as plain text says about itself: done (`(done)`, `✅`,
+# struck through), its owner (`@rich`, `Owner: Rich`), its due date (`due 2025-12-01`,
+# `by Dec 1`) and the ticket it is tracked in (an issue or pull-request link). The
+# text itself stays as written; these only fill the step's fields.
+_DONE = re.compile(
+    r"[(\[]\s*(?:done|completed?|finished|fixed|shipped|resolved)\s*[)\]]"
+    r"|^\s*(?:✅|✔|☑)|(?:✅|✔️?|☑️?)\s*$|^\s*~~.+~~\s*$"
+    r"|^\W*(?:done|completed?)\W*:",
+    re.IGNORECASE,
+)
+_MENTION = re.compile(r"(?<![\w@/.])@([A-Za-z][\w.-]{0,38}[\w])")
+_OWNER = re.compile(
+    r"\b(?:owner|owned by|assignee|assigned to|who)\s*[:=]\s*"
+    r"(?P<name>@?[A-Z][\w.-]*(?:\s[A-Z][\w.-]*)?)",
+    re.IGNORECASE,
+)
+_DUE = re.compile(r"\b(?:due|deadline|by|until|eta)\b\s*:?\s*(?:on\s+)?", re.IGNORECASE)
+_TICKET = re.compile(
+    r"https?://[^\s)>\]]+?(?:/issues/\d+|/pull/\d+|/browse/[A-Z][A-Z0-9]+-\d+"
+    r"|/-/issues/\d+|/merge_requests/\d+|linear\.app/[^\s)>\]]+/issue/[^\s)>\]]+)"
+)
+
+
+def step_fields(text: str, year: int | None) -> dict[str, Any]:
+    """The fields `text` states: done, owner, due (an ISO date), tracked_in."""
+    fields: dict[str, Any] = {}
+    first = text.split("\n", 1)[0]
+    if _DONE.search(first):
+        fields["done"] = True
+    if owner := _owner(first):
+        fields["owner"] = owner
+    if due := _due(first, year):
+        fields["due"] = due.isoformat()
+    if ticket := _TICKET.search(text):
+        fields["tracked_in"] = ticket.group(0)
+    return fields
+
+
+def _owner(text: str) -> str | None:
+    named = _OWNER.search(text)
+    if named:
+        return named["name"].strip()
+    mention = _MENTION.search(text)
+    return mention.group(1) if mention else None
+
+
+def _due(text: str, year: int | None) -> date | None:
+    for match in _DUE.finditer(text):
+        mark = find_date(text[match.end() : match.end() + 40])
+        if mark is not None and mark.start == 0:
+            return mark.on(year)
+    return None
+
+
+# Checklists anywhere (`- [ ]`, `- [x]`): a readiness list, a validation list, a
+# `Definition of done` under another heading. Each becomes success criteria grouped
+# by the heading or label above it; the rest of the section stays as it was.
+
+
+def is_checklist(ctx: Context, block: Block) -> bool:
+    """A list whose items all have a checkbox."""
+    if not is_list(block):
+        return False
+    items = read_items(ctx.doc, block)
+    return bool(items) and all(item.checked is not None for item in items)
+
+
+def take_checklists(ctx: Context, group: str, blocks: list[Block]) -> list[Block]:
+    """Add the checklists among `blocks` as criteria; return the other blocks.
+
+    `group`: the section's title, the group of a checklist no heading names.
+    """
+    rest: list[Block] = []
+    current = group
+    for block in blocks:
+        label = label_of(block)
+        if label is not None:
+            current = plain(label) or group
+        if not is_checklist(ctx, block):
+            rest.append(block)
+            continue
+        if (
+            rest
+            and label_of(rest[-1]) is not None
+            and plain(rest[-1].inline) == current
+        ):
+            # The heading or label names the group: it is not kept twice.
+            rest.pop()
+        criteria = [
+            {"text": item.full, "done": bool(item.checked), "group": current}
+            for item in read_items(ctx.doc, block)
+            if item.full.strip()
+        ]
+        ctx.add("success_criteria", criteria)
+    return rest

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from journal.importer.context import Context
-from journal.importer.document import Block
+from journal.importer.document import Block, is_list, read_items, table_kind
 from journal.importer.labels import (
     SLOTS,
     classify_heading,
@@ -23,9 +23,7 @@ from journal.importer.labels import (
     part_key,
     split_label,
 )
-from journal.importer.listitems import is_list, read_items
 from journal.importer.plans import plain
-from journal.importer.tables import table_kind
 
 Delegate = Callable[[str, str, list[Block]], None]
 """Hands blocks of another kind (an options table inside the fix) to its extractor."""
@@ -192,15 +190,16 @@ class _Prose:
         if slot is not None and slot != "caption":
             self.heading_slot = slot
             self.slot_heading = block
-        elif _names(block, self.kind) and self.titled and self.sub_heading(block):
+        elif (
+            _names(block, self.kind)
+            and self.titled
+            and self.claim("summary", block.inline)
+        ):
+            # `### How It Was Found` under `## Problem Discovery`: the heading over
+            # the part's text (`detection.summary`), the first time.
             return
         else:
             self.summary.append(block)
-
-    def sub_heading(self, block: Block) -> bool:
-        """`### How It Was Found` under `## Problem Discovery`: the heading over the
-        part's text (`detection.summary`), the first time."""
-        return self.ctx.label(f"{self.kind}.summary", plain(block.inline))
 
     def paragraph(
         self, block: Block, following: Block | None, slot: str | None

@@ -101,8 +101,8 @@ _ZONE_IN_TEXT = re.compile(rf"\b({_ZONE_NAMES})\b|[+-]\d{{2}}:\d{{2}}")
 
 def zone_mentioned(text: str) -> tzinfo | None:
     """A zone named in a heading or column (`Time (UTC)`, `all times PST`)."""
-    match = _ZONE_IN_TEXT.search(text)
-    return zone_named(match.group(0)) if match else None
+    word = zone_word(text)
+    return zone_named(word) if word else None
 
 
 def zone_word(text: str) -> str | None:
@@ -239,15 +239,11 @@ def written_time(
     if stamp.clock is None:
         return None
     shown = at.astimezone(shown_in)
-    if stamp.ranged:
-        # `13:30–13:35`: the end of the range is said nowhere else.
-        return (
-            f"{stamp.written} {zone}"
-            if zone and not stamp.zone_written
-            else stamp.written
-        )
-    if shown.utcoffset() == at.utcoffset() and (
-        stamp.clock_written.zfill(5) == shown.strftime("%H:%M")
+    # A range (`13:30–13:35`) is always written: its end is said nowhere else.
+    if (
+        not stamp.ranged
+        and shown.utcoffset() == at.utcoffset()
+        and stamp.clock_written.zfill(5) == shown.strftime("%H:%M")
     ):
         return None
     if zone and not stamp.zone_written:

@@ -10,9 +10,8 @@ from typing import Any
 
 from journal.importer.context import Context, event_kind, make_event
 from journal.importer.dates import find_date, year_in
-from journal.importer.document import Block
+from journal.importer.document import Block, Row, Table, is_list, read_items, read_table
 from journal.importer.labels import classify_heading, normalize
-from journal.importer.listitems import is_list, read_items
 from journal.importer.phases import stamp_of
 from journal.importer.stamps import (
     Resolver,
@@ -22,7 +21,6 @@ from journal.importer.stamps import (
     zone_mentioned,
     zone_word,
 )
-from journal.importer.tables import Row, Table, read_table
 from journal.importer.unread import looks_like
 
 _UNKNOWN_CELL = re.compile(r"^\W*(?:tbd|tba|unknown|n/?a|\?+|~)\W*$", re.IGNORECASE)
@@ -112,7 +110,7 @@ class _Timeline:
 
     def consume(self, block: Block) -> bool:
         if block.kind == "table":
-            return _TableReader(self).read(block)
+            return self.table(block)
         if is_list(block):
             return self.bullets(block)
         if block.kind == "paragraph":
@@ -189,37 +187,30 @@ class _Timeline:
             self.entry(stamp_of(line), line.strip(), block.start)
         return True
 
-
-@dataclass
-class _TableReader:
-    """A table whose leading columns say when (`Time`, `Date and Time in CET`,
-    `Day | Date (2021) | Time (PT)`): each row an event, even without a time."""
-
-    timeline: _Timeline
-
-    def read(self, block: Block) -> bool:
+    def table(self, block: Block) -> bool:
+        """A table whose leading columns say when (`Time`, `Date and Time in CET`,
+        `Day | Date (2021) | Time (PT)`): each row an event, even without a time."""
         table = read_table(block)
         columns = _when_columns(table)
         if not columns:
             return False
-        timeline = self.timeline
         headers = " ".join(table.header[i] for i in columns)
         zone_name, zone = zone_word(headers), zone_mentioned(headers)
         rows = [(row, match_stamp(_stamp_text(row, columns))) for row in table.rows]
         first = next((s for _, s in rows if s is not None), None)
         if first is None:
             return False
-        if timeline.resolver.day is None:
-            timeline.resolver.year = year_in(headers) or timeline.resolver.year
-        if not timeline.placeable(first):
-            timeline.resolve(first, block.start)
+        if self.resolver.day is None:
+            self.resolver.year = year_in(headers) or self.resolver.year
+        if not self.placeable(first):
+            self.resolve(first, block.start)
             return False
         # The time column's zone shows in each event's original time, if it must.
         # `Day / Date (2021) / Time`: one column of the report says all three.
         when = " / ".join(_without(table.header[i], zone_name) for i in columns)
-        self.timeline.ctx.label("timeline.time", when)
+        self.ctx.label("timeline.time", when)
         cells = _Cells(table, set(columns))
-        cells.named = timeline.ctx.label("timeline.text", cells.header(cells.text))
+        cells.named = self.ctx.label("timeline.text", table.heading(cells.text))
         for row, stamp in rows:
             self.row(row, stamp, cells, (zone, zone_name), columns)
         return True
@@ -232,17 +223,14 @@ class _TableReader:
         zone: tuple[tzinfo | None, str | None],
         columns: list[int],
     ) -> None:
-        timeline = self.timeline
         text = cells.text_of(row)
-        at = timeline.resolve(stamp, row.line, zone[0], row=True) if stamp else None
+        at = self.resolve(stamp, row.line, zone[0], row=True) if stamp else None
         if stamp is None or at is None:
-            timeline.ctx.warn(row.line + 1, "timeline row without a readable time")
+            self.ctx.warn(row.line + 1, "timeline row without a readable time")
             when = " ".join(row.get(i) for i in columns if row.get(i))
-            timeline.append(" ".join(filter(None, [when, text])))
+            self.append(" ".join(filter(None, [when, text])))
             return
-        event = timeline.add(
-            at, " ".join(filter(None, [stamp.rest, text])), stamp, zone[1]
-        )
+        event = self.add(at, " ".join(filter(None, [stamp.rest, text])), stamp, zone[1])
         if stamp.unknown:
             # `TBD`, `?`: the time as the report wrote it, not as read.
             event["original"] = " ".join(row.get(i) for i in columns if row.get(i))
@@ -296,10 +284,6 @@ class _Cells:
         columns = range(max(len(self.table.header), 1))
         return next((i for i in columns if i not in self.skip), 0)
 
-    def header(self, column: int) -> str:
-        header = self.table.header
-        return header[column] if column < len(header) else ""
-
     def text_of(self, row: Row) -> str:
         """The row's text, then any other cell as `Header: cell` (the text cell
         too when the report prints other words than its header)."""
@@ -307,7 +291,9 @@ class _Cells:
             (i, cell) for i, cell in enumerate(row.cells) if i not in self.skip and cell
         ]
         return " — ".join(
-            cell if i == self.text and self.named else f"{self.header(i)}: {cell}"
+            cell
+            if i == self.text and self.named
+            else f"{self.table.heading(i)}: {cell}"
             for i, cell in cells
         )
 

@@ -7,10 +7,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from journal.importer.checklists import take_checklists
 from journal.importer.context import Context
 from journal.importer.decisions import extract_components, extract_options
-from journal.importer.document import Block, Section
+from journal.importer.document import Block, Section, is_list
 from journal.importer.figures import is_figures, take_figures
 from journal.importer.labels import (
     SINGLETONS,
@@ -19,7 +18,6 @@ from journal.importer.labels import (
     split_label,
 )
 from journal.importer.lessons import extract_lessons
-from journal.importer.listitems import is_list
 from journal.importer.phases import is_phase, stamp_of
 from journal.importer.plans import (
     extract_criteria,
@@ -27,6 +25,7 @@ from journal.importer.plans import (
     extract_validation,
     horizon_of,
     plain,
+    take_checklists,
 )
 from journal.importer.prose import extract_prose
 from journal.importer.stamps import match_stamp
@@ -128,9 +127,10 @@ class Walker:
             self.section(child)
 
     def stream(
-        self, section: Section, kind: str, deferred: list[Section]
+        self, section: Section, kind: str | None, deferred: list[Section]
     ) -> list[Block]:
-        """The section's blocks with its sub-sections' (those of another kind wait)."""
+        """The section's blocks with its sub-sections' (those of another kind wait;
+        of an unrecognized section, `kind` None, those of any kind)."""
         blocks = [section.heading, *section.blocks]
         for child in section.children:
             child_kind = kind_of(child.title)
@@ -177,9 +177,8 @@ class Walker:
 
     def keep(self, section: Section) -> None:
         """Keep an unrecognized section verbatim, less its recognized sub-sections."""
-        blocks: list[Block] = []
         deferred: list[Section] = []
-        self._collect(section, blocks, deferred)
+        blocks = self.stream(section, None, deferred)[1:]
         title = plain(section.title) or "Notes"
         had = len(blocks)
         blocks = self.phase_steps(title, self.labelled_timelines(blocks))
@@ -190,13 +189,9 @@ class Walker:
         if is_figures(title) and self.ctx.label("impact.numbers", title):
             # `## Stats` names the impact's numbers: it heads their table.
             blocks = take_figures(self.ctx, blocks)
-        if not blocks and had:
-            # All of it was checklists, grouped by this title.
-            for child in deferred:
-                self.section(child)
-            return
-        body = self.ctx.kept_text(blocks)
-        self.ctx.add("sections", [{"title": title, "body": body}])
+        if blocks or not had:  # else all of it was checklists, grouped by this title
+            body = self.ctx.kept_text(blocks)
+            self.ctx.add("sections", [{"title": title, "body": body}])
         for child in deferred:
             self.section(child)
 
@@ -232,14 +227,3 @@ class Walker:
             else:
                 rest.append(block)
         return rest
-
-    def _collect(
-        self, section: Section, blocks: list[Block], deferred: list[Section]
-    ) -> None:
-        blocks.extend(section.blocks)
-        for child in section.children:
-            if kind_of(child.title) is not None:
-                deferred.append(child)
-            else:
-                blocks.append(child.heading)
-                self._collect(child, blocks, deferred)

@@ -110,22 +110,22 @@ def severity(data: dict[str, Any]) -> str | None:
     common = data.get("commonLabels") or {}
     if common.get("severity"):
         return str(common["severity"])
-    for alert in data.get("alerts") or []:
-        if isinstance(alert, dict) and alert.get("status", "firing") == "firing":
-            value = (alert.get("labels") or {}).get("severity")
-            if value:
-                return str(value)
-    return None
+    found = ((a.get("labels") or {}).get("severity") for a in _firing(data))
+    return next((str(value) for value in found if value), None)
 
 
 def first_firing(data: dict[str, Any]) -> str | None:
     """The earliest `startsAt` of the group's firing alerts (a new session's start)."""
-    times = [
-        from_iso(alert.get("startsAt"), where="the payload")
+    times = [from_iso(a.get("startsAt"), where="the payload") for a in _firing(data)]
+    return min(times).isoformat() if times else None
+
+
+def _firing(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        alert
         for alert in data.get("alerts") or []
         if isinstance(alert, dict) and alert.get("status", "firing") == "firing"
     ]
-    return min(times).isoformat() if times else None
 
 
 def title(data: dict[str, Any]) -> str:

@@ -113,16 +113,11 @@ def from_iso(text: Any, *, where: str, tz: tzinfo = UTC) -> datetime:
         ) from None
 
 
-def stamp(moment: datetime) -> str:
-    """The stored `at`: ISO 8601 with the offset, whole seconds unless finer."""
-    return moment.isoformat()
-
-
 def event(
     at: datetime, kind: str, text: str, *, source: str, ident: str, **extra: Any
 ) -> Event:
     """An event mapping in the stored key order; None and empty values left out."""
-    data: Event = {"at": stamp(at), "kind": kind, "text": text.strip()}
+    data: Event = {"at": at.isoformat(), "kind": kind, "text": text.strip()}
     for key, value in extra.items():
         if value not in (None, "", False):
             data[key] = value

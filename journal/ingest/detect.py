@@ -32,16 +32,8 @@ PAYLOADS: dict[str, tuple[Callable[[Any], bool], Callable[..., Any]]] = {
 FORMATS = ("auto", "slack", "text", *PAYLOADS)
 
 
-def check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}", "use one of: " + ", ".join(FORMATS))
-
-
 def payload_format(data: Any) -> str | None:
-    for name, (test, _) in PAYLOADS.items():
-        if test(data):
-            return name
-    return None
+    return next((name for name, (test, _) in PAYLOADS.items() if test(data)), None)
 
 
 def payload_events(
@@ -67,7 +59,8 @@ def read_source(
     source: str, options: Options, *, fmt: str = "auto", stdin: Any = None
 ) -> Iterator[Event]:
     """Every event of `source` (a path, or `-` for `stdin`)."""
-    check_format(fmt)
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}", "use one of: " + ", ".join(FORMATS))
     if source != "-":
         path = Path(source)
         try:

@@ -122,15 +122,14 @@ def read(path: Path, options: Options) -> Iterator[Event]:
     within a channel."""
     export = Export(path)
     users = _names(export.load("users.json"), where=f"{path}/users.json")
-    channels = _channels(export)
-    names = {cid: info["name"] for cid, info in channels.items()}
+    names = _channels(export)
     wanted = set(options.channels)
-    for cid, info in channels.items():
-        if wanted and not wanted & {cid, info["name"], "#" + info["name"]}:
+    for cid, name in names.items():
+        if wanted and not wanted & {cid, name, "#" + name}:
             continue
-        reader = _Channel(cid, info["name"], users, names, options)
+        reader = _Channel(cid, name, users, names, options)
         take = reader.take
-        for day in export.days(info["name"]) or export.days(cid):
+        for day in export.days(name) or export.days(cid):
             messages = export.load(day)
             where = f"{path}/{day}"  # once a day file, not once a message
             if not isinstance(messages, list):
@@ -150,35 +149,38 @@ def read(path: Path, options: Options) -> Iterator[Event]:
 def _names(users: Any, *, where: str) -> dict[str, str]:
     if not isinstance(users, list):
         raise bad("is not a list of users", "export the workspace again", where=where)
-    found = {}
-    for user in users:
-        if isinstance(user, dict) and isinstance(user.get("id"), str):
-            found[user["id"]] = _display(user)
-    return found
+    return {
+        user["id"]: _display(user)
+        for user in users
+        if isinstance(user, dict) and isinstance(user.get("id"), str)
+    }
 
 
 def _display(user: dict[str, Any]) -> str:
     profile = user.get("profile") or {}
-    for value in (
+    return _first_name(
         profile.get("display_name"),
         profile.get("real_name"),
         user.get("real_name"),
         user.get("name"),
-    ):
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return str(user.get("id"))
+    ) or str(user.get("id"))
 
 
-def _channels(export: Export) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
+def _first_name(*values: Any) -> str | None:
+    """The first value that is a string with more than blanks, stripped."""
+    return next((v.strip() for v in values if isinstance(v, str) and v.strip()), None)
+
+
+def _channels(export: Export) -> dict[str, str]:
+    """Each channel's id → its name."""
+    found: dict[str, str] = {}
     for listing in LISTS:
         if listing not in export.names:
             continue
         data = export.load(listing)
         for item in data if isinstance(data, list) else []:
             if isinstance(item, dict) and isinstance(item.get("id"), str):
-                found[item["id"]] = {"name": str(item.get("name") or item["id"])}
+                found[item["id"]] = str(item.get("name") or item["id"])
     return found
 
 
@@ -194,8 +196,7 @@ class _Channel:
         channels: dict[str, str],
         options: Options,
     ) -> None:
-        self.cid, self.name, self.users, self.channels = cid, name, users, channels
-        self.options = options
+        self.cid, self.users, self.channels = cid, users, channels
         self.kind = options.kind("message")
         self.source = f"slack #{name}"
         self.events: dict[str, Event] = {}
@@ -215,7 +216,9 @@ class _Channel:
         elif subtype == "message_deleted" or subtype == "tombstone":
             self.events.pop(self.ident(str(message.get("deleted_ts"))), None)
             return
-        elif not self.keep_all and (subtype in NOISE or _is_bot(message)):
+        elif not self.keep_all and (
+            subtype in NOISE or subtype == "bot_message" or message.get("bot_id")
+        ):
             return
         ts = message.get("ts")
         if not isinstance(ts, str) or not ts.strip():
@@ -232,7 +235,7 @@ class _Channel:
         if ident in self.known:
             self.events[ident] = {"at": moment.isoformat(), "id": ident}
             return
-        text = self.markdown(str(message.get("text") or ""))
+        text = to_markdown(str(message.get("text") or ""), self.users, self.channels)
         if "files" in message:
             files = [
                 _file_link(f) for f in message["files"] or [] if isinstance(f, dict)
@@ -257,16 +260,13 @@ class _Channel:
         if isinstance(user, str) and user in self.users:
             return self.users[user]
         profile = message.get("user_profile") or message.get("bot_profile") or {}
-        for value in (
+        return _first_name(
             profile.get("display_name"),
             profile.get("real_name"),
             profile.get("name"),
             message.get("username"),
             user,
-        ):
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-        return None
+        )
 
     def _starred(self, message: dict[str, Any]) -> bool:
         if message.get("pinned_to"):
@@ -276,13 +276,6 @@ class _Channel:
             isinstance(r, dict) and r.get("name") == wanted
             for r in message.get("reactions") or []
         )
-
-    def markdown(self, text: str) -> str:
-        return to_markdown(text, self.users, self.channels)
-
-
-def _is_bot(message: dict[str, Any]) -> bool:
-    return message.get("subtype") == "bot_message" or bool(message.get("bot_id"))
 
 
 def _file_link(info: dict[str, Any]) -> str:
@@ -312,28 +305,16 @@ def to_markdown(text: str, users: dict[str, str], channels: dict[str, str]) -> s
         # Replacement functions, not templates: `re` expands a template in Python
         # for every match, several times slower.
         if "*" in part:
-            part = _BOLD.sub(_bold, part)
+            part = _BOLD.sub(lambda m: "**" + m[1] + "**", part)
         if "_" in part:
-            part = _ITALIC.sub(_italic, part)
+            part = _ITALIC.sub(lambda m: "*" + m[1] + "*", part)
         if "~" in part:
-            part = _STRIKE.sub(_strike, part)
+            part = _STRIKE.sub(lambda m: "~~" + m[1] + "~~", part)
         parts[index] = part
     text = "".join(parts)
     if "&" not in text:
         return text
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def _bold(match: re.Match[str]) -> str:
-    return "**" + match[1] + "**"
-
-
-def _italic(match: re.Match[str]) -> str:
-    return "*" + match[1] + "*"
-
-
-def _strike(match: re.Match[str]) -> str:
-    return "~~" + match[1] + "~~"
 
 
 def _angle(inner: str, users: dict[str, str], channels: dict[str, str]) -> str:

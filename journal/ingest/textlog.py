@@ -57,11 +57,7 @@ def looks_like(sample: str) -> bool:
 
 
 def _match(line: str) -> re.Match[str] | None:
-    for shape in _SHAPES:
-        found = shape.match(line)
-        if found:
-            return found
-    return None
+    return next(filter(None, (shape.match(line) for shape in _SHAPES)), None)
 
 
 def read(lines: Iterable[str], options: Options, *, name: str) -> Iterator[Event]:
