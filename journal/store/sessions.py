@@ -22,9 +22,8 @@ from journal.store.locate import find_root, state_dir
 from journal.store.validation import events_of_file, refuse_link, session_of_text
 from journal.when import zone
 
-TYPE_CHECKING = (
-    False  # `typing` costs ~8 ms of start-up; this module is on the log path
-)
+# `typing` costs ~8 ms of start-up; this module is on the log path
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

@@ -10,6 +10,7 @@ it aside in `timeline.yaml.torn` first, readers skip it with a warning, and
 
 from __future__ import annotations
 
+import itertools
 import json
 import operator
 import re
@@ -67,9 +68,7 @@ def _in_order(event: dict[str, Any]) -> bool:
     `_kept` leaves out. `x in values` compares by `==`, so a 0 (== False) or an
     empty tuple only sends the event the long way, never the wrong way."""
     keys = iter(event)
-    if next(keys, None) != "at" or next(keys, None) != "kind":
-        return False
-    if next(keys, None) != "text":
+    if (next(keys, None), next(keys, None), next(keys, None)) != _FIELD_ORDER:
         return False
     values = event.values()
     return not (None in values or False in values or "" in values or [] in values)
@@ -112,12 +111,7 @@ def append_lines(path: Path, lines: Iterable[bytes]) -> None:
     chunks = _chunks(lines)
     first = next(chunks, None)
     if first is not None:
-        append_chunks(path, _then(first, chunks))
-
-
-def _then(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
-    yield first
-    yield from rest
+        append_chunks(path, itertools.chain([first], chunks))
 
 
 def _chunks(lines: Iterable[bytes]) -> Iterator[bytes]:
@@ -319,29 +313,26 @@ def _undecodable(chunk: bytes, number: int, *, torn: bool) -> RawLine:
 
 
 def _parse_line(line: str, number: int, *, torn: bool) -> RawLine:
+    data, problem, reason = None, None, None
     if line.startswith(CONFLICT_MARKERS):
         problem = f"is a merge conflict marker ({line[:7]}): the merge is unfinished"
-        return RawLine(line=number, data=None, problem=problem, torn=torn)
-    if not line.startswith("- "):
+    elif not line.startswith("- "):
         problem = "not a list item (each line starts with '- ')"
-        return RawLine(line=number, data=None, problem=problem, torn=torn)
-    body = line[2:].strip()
-    reason = None
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):  # deep nesting: YAML refuses it clearly
-        data, reason = _parse_yaml_line(body)
-    if data is None:
+    else:
+        body = line[2:].strip()
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):  # deep nesting: YAML refuses it clearly
+            data, reason = _parse_yaml_line(body)
+    if data is None and problem is None:
         problem = "cannot be read as an event"
         # A refusal (an alias, a tag naming Python code) is worth its words; a typo's
         # position within the line is not.
         if reason and (not reason.startswith("invalid YAML") or "the tag" in reason):
             problem += f" ({reason})"
-        return RawLine(line=number, data=None, problem=problem, torn=torn)
-    if not isinstance(data, dict):
-        problem = "is not a mapping ({at: …, kind: …, text: …})"
-        return RawLine(line=number, data=None, problem=problem, torn=torn)
-    return RawLine(line=number, data=data, torn=torn)
+    elif data is not None and not isinstance(data, dict):
+        data, problem = None, "is not a mapping ({at: …, kind: …, text: …})"
+    return RawLine(line=number, data=data, problem=problem, torn=torn)
 
 
 def _parse_yaml_line(body: str) -> tuple[Any, str | None]:
