@@ -424,19 +424,15 @@ def _unique_number(
 def totals(outcomes: list[FileOutcome]) -> dict[str, int]:
     """The summary row: sums over every file imported."""
     done = [o for o in outcomes if o.error is None and o.skipped is None]
+    counted = ("events", "criteria", "options", "next_steps", "lessons", "sections")
+    listed = ("unread", "warnings")
     return {
         "files": len(outcomes),
         "sessions": len(done),
         "skipped": sum(1 for o in outcomes if o.skipped),
         "failed": sum(1 for o in outcomes if o.error),
-        "events": sum(o.events for o in done),
-        "criteria": sum(o.criteria for o in done),
-        "options": sum(o.options for o in done),
-        "next_steps": sum(o.next_steps for o in done),
-        "lessons": sum(o.lessons for o in done),
-        "sections": sum(o.sections for o in done),
-        "unread": sum(len(o.unread) for o in done),
-        "warnings": sum(len(o.warnings) for o in done),
+        **{key: sum(getattr(o, key) for o in done) for key in counted},
+        **{key: sum(len(getattr(o, key)) for o in done) for key in listed},
         "mojibake_repaired": sum(o.mojibake_repaired for o in done),
         "redacted": sum(o.redacted for o in done),
     }

@@ -75,36 +75,28 @@ def _row(session_id: str, record: dict[str, Any], active: str | None) -> dict[st
     """One row from the session index (`insight/index.py`)."""
     from journal.insight.index import parse_moment
 
-    base: dict[str, Any] = {
-        "id": session_id,
-        "active": session_id == active,
-        "events": record["events"],
-    }
-    first, last = parse_moment(record["first"]), parse_moment(record["last"])
     if "error" in record:
-        return base | {
+        record = record | {
             "title": f"(cannot load: {record['error']})",
             "number": None,
             "status": "invalid",
-            "severity": None,
-            "started": None,
-            "ended": None,
-            "span_start": iso_or_none(first),
-            "span_end": iso_or_none(last),
+            **dict.fromkeys(("severity", "started", "ended")),
             "tags": [],
         }
+    first, last = parse_moment(record["first"]), parse_moment(record["last"])
     started, ended = parse_moment(record["started"]), parse_moment(record["ended"])
-    return base | {
-        "title": record["title"],
-        "number": record["number"],
-        "status": record["status"],
-        "severity": record["severity"],
-        "started": record["started"],
-        "ended": record["ended"],
+    return {
+        "id": session_id,
+        "active": session_id == active,
+        "events": record["events"],
+        **{key: record[key] for key in _SHOWN},
         "span_start": iso_or_none(_extreme(min, started, first)),
         "span_end": iso_or_none(_extreme(max, ended, last)),
         "tags": list(record["tags"]),
     }
+
+
+_SHOWN = ("title", "number", "status", "severity", "started", "ended")
 
 
 def _extreme(pick: Any, *moments: datetime | None) -> datetime | None:
