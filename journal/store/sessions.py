@@ -86,20 +86,19 @@ class Journal:
 
     # --- the active session ------------------------------------------------------
 
-    @property
-    def _active_file(self) -> Path:
-        return self.state_dir / "active"
+    def _pointer(self, name: str) -> str:
+        """The session id the state folder's file `name` holds (`active`, `last`)."""
+        try:
+            return (self.state_dir / name).read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, UnicodeDecodeError):
+            return ""
 
     def active_id(self) -> str | None:
         """The active session: `JOURNAL_SESSION`, else the state folder's pointer."""
         env = os.environ.get("JOURNAL_SESSION")
         if env:
             return self.resolve(env)
-        try:
-            value = self._active_file.read_text(encoding="utf-8").strip()
-        except (FileNotFoundError, UnicodeDecodeError):
-            return None
-        return value or None
+        return self._pointer("active") or None
 
     def require_active(self) -> str:
         active = self.active_id()
@@ -126,22 +125,15 @@ class Journal:
         """Make a session active (and remember it as the last one); None: none is."""
         if session_id is None:
             with contextlib.suppress(FileNotFoundError):
-                self._active_file.unlink()
+                (self.state_dir / "active").unlink()
             return
-        self._active_file.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(self._active_file, session_id + "\n")
-        atomic_write(self._last_file, session_id + "\n")
-
-    @property
-    def _last_file(self) -> Path:
-        return self.state_dir / "last"
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.state_dir / "active", session_id + "\n")
+        atomic_write(self.state_dir / "last", session_id + "\n")
 
     def last_id(self) -> str | None:
         """The session most recently made active, if it still exists."""
-        try:
-            value = self._last_file.read_text(encoding="utf-8").strip()
-        except (FileNotFoundError, UnicodeDecodeError):
-            return None
+        value = self._pointer("last")
         exists = value and (self.sessions_dir / value / SESSION_FILE).is_file()
         return value if exists else None
 

@@ -21,12 +21,12 @@ from journal.errors import CONFLICT_MARKERS, InvalidDataError
 from journal.record import Record
 from journal.store import notices
 from journal.store.files import (
-    NotAFileError,
     TornTailError,
     append_chunks,
     append_line,
     atomic_write,
     read_bytes,
+    read_checked,
     shown,
 )
 
@@ -195,21 +195,9 @@ def read_timeline(path: Path) -> bytes:
     regular file is one `InvalidDataError` naming it (a folder, a named pipe, which
     is never waited on, a file without read permission)."""
     try:
-        return read_bytes(path)
+        return read_checked(path, hint="check the file's permissions")
     except FileNotFoundError:
         return b""
-    except NotAFileError as exc:
-        raise InvalidDataError(
-            str(exc.strerror),
-            "put the file back (`git checkout` restores the committed one)",
-            where=shown(path),
-        ) from None
-    except OSError as exc:
-        raise InvalidDataError(
-            f"cannot read: {exc.strerror}",
-            "check the file's permissions",
-            where=shown(path),
-        ) from None
 
 
 def plain_bodies(path: Path) -> list[bytes] | None:
