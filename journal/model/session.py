@@ -357,15 +357,6 @@ def _soften(message: str) -> str:
     )
 
 
-def field_kind(path: list[str | int]) -> str:
-    """What a path in a session holds: str, int, float, bool, datetime, date, list,
-    struct or dict. An unknown path raises ModelError naming the closest field."""
-    try:
-        return fieldpaths.kind_at(Session, path)
-    except fieldpaths.UnknownPath as exc:
-        raise ModelError(exc.message, exc.hint, exc.path) from None
-
-
 def check_vocabulary(
     session: Session, *, statuses: tuple[str, ...], severities: tuple[str, ...]
 ) -> None:

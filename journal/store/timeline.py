@@ -84,7 +84,7 @@ def append_event(path: Path, event: dict[str, Any]) -> None:
 
     A torn last line (a crash cut an earlier write short) is set aside first, with a
     warning, so the new event never lands after half a line."""
-    _refuse_surrogates(event)
+    refuse_bad_utf8(event)
     line = format_event(event)
     try:
         append_line(path, line, whole_tail=True)
@@ -100,7 +100,7 @@ def event_line(event: dict[str, Any]) -> bytes:
     cannot be)."""
     line = format_event(event)
     if not line.isascii():
-        _refuse_surrogates(event)
+        refuse_bad_utf8(event)
     return line.encode("utf-8")
 
 
@@ -127,7 +127,8 @@ def _chunks(lines: Iterable[bytes]) -> Iterator[bytes]:
         yield b"".join(held)
 
 
-def _refuse_surrogates(event: dict[str, Any]) -> None:
+def refuse_bad_utf8(event: dict[str, Any]) -> None:
+    """Refuse a field whose text holds bytes the terminal could not decode."""
     for key, value in event.items():
         if isinstance(value, str):
             try:
