@@ -10,7 +10,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from journal.errors import ConflictError, NotFoundError, UsageError
@@ -79,9 +79,7 @@ class Journal:
             return self.require_active()
         from journal.store.numbers import sessions_numbered
 
-        def numbered(found: list[str], number: int) -> list[str]:
-            return sessions_numbered(self.sessions_dir, self.state_dir, found, number)
-
+        numbered = partial(sessions_numbered, self.sessions_dir, self.state_dir)
         return ids.resolve_ref(self.sessions_dir, ref, numbered=numbered)
 
     # --- the active session ------------------------------------------------------
