@@ -346,15 +346,9 @@ def _model_error(text: str, kind: type[Any]) -> ModelError:
         w in message for w in ("must be a datetime", "Expected `datetime", "timezone")
     ):
         hint = 'write a quoted ISO time with offset: "2025-11-04T01:00:00+00:00"'
-    return ModelError(f"{dotted or 'document'}: {_soften(message)}", hint, path)
-
-
-def _soften(message: str) -> str:
-    return (
-        message.replace("Expected `", "expected ")
-        .replace("`, got `", ", got ")
-        .replace("`", "")
-    )
+    for raw, plain in (("Expected `", "expected "), ("`, got `", ", got "), ("`", "")):
+        message = message.replace(raw, plain)
+    return ModelError(f"{dotted or 'document'}: {message}", hint, path)
 
 
 def check_vocabulary(

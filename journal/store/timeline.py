@@ -224,6 +224,7 @@ _BOM = b"\xef\xbb\xbf"
 _AT_WRITTEN = re.compile(rb'\n- \{"at": "([^"]{1,64})"')
 _AT_ANY = re.compile(rb"""^- \{\s*["']?at["']?\s*:\s*["']?([^"',}\s]+)""", re.MULTILINE)
 _OFFSET = operator.itemgetter(slice(-6, None))
+_UTC = operator.methodcaller("astimezone", UTC)
 
 
 class Outline(Record):
@@ -252,8 +253,8 @@ def outline(path: Path) -> Outline:
         found = _AT_ANY.findall(raw)
     if len(set(map(len, found))) > 1 or len(set(map(_OFFSET, found))) > 1:
         moments = [m for m in map(_moment, found) if m is not None]
-        first = min(moments, key=_utc, default=None)
-        last = max(moments, key=_utc, default=None)
+        first = min(moments, key=_UTC, default=None)
+        last = max(moments, key=_UTC, default=None)
     else:
         first = _moment(min(found)) if found else None
         last = _moment(max(found)) if found else None
@@ -276,10 +277,6 @@ def _moment(at: bytes) -> datetime | None:
     except (UnicodeDecodeError, ValueError):
         return None
     return moment if moment.tzinfo is not None else None
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
 
 
 def _decoded(chunk: bytes) -> str | bytes:
