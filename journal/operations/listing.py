@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -16,7 +17,9 @@ def list_rows(
     """Summaries of every session of the journal of the working folder; one that
     fails to load is listed with its error."""
     journal = Journal.open()
-    active = _active_or_none(journal)
+    active = None
+    with contextlib.suppress(JournalError):
+        active = journal.active_id()
     from journal.insight.index import session_records
 
     rows = []
@@ -62,13 +65,6 @@ def _warn_torn(journal: Journal, session_id: str, count: int) -> None:
         f"{journal.config.sessions_dir}/{session_id}/timeline.yaml: {lines} cut "
         "short by a crash not counted — `journal check --fix` sets them aside"
     )
-
-
-def _active_or_none(journal: Journal) -> str | None:
-    try:
-        return journal.active_id()
-    except JournalError:
-        return None
 
 
 def _row(session_id: str, record: dict[str, Any], active: str | None) -> dict[str, Any]:
