@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 from msgspec import Meta, Struct
@@ -16,6 +16,7 @@ from msgspec import Meta, Struct
 from journal.errors import InvalidDataError
 from journal.model import fieldpaths
 
+_T = TypeVar("_T")
 SCHEMA_VERSION = 1
 HEADER_SECTIONS = ("Front matter", "Details")
 """The sections an import keeps a report's header in: its front matter, and the
@@ -272,13 +273,11 @@ _STEP_RE = re.compile(r"\.([A-Za-z_]\w*)|\[(\d+)\]")
 
 def to_session(data: Any) -> Session:
     """Validate parsed `session.yaml` data; errors carry a `path` for locating."""
-    session: Session = _convert(data, Session)
-    return session
+    return _convert(data, Session)
 
 
 def to_event(data: Any) -> Event:
-    event: Event = _convert(data, Event)
-    return event
+    return _convert(data, Event)
 
 
 def events_of_lines(bodies: list[bytes]) -> list[Event] | None:
@@ -318,7 +317,7 @@ class ModelError(InvalidDataError):
         self.path = path
 
 
-def _convert(data: Any, kind: type[Any]) -> Any:
+def _convert(data: Any, kind: type[_T]) -> _T:
     try:
         return msgspec.convert(data, kind, strict=False)
     except msgspec.ValidationError as exc:
@@ -342,32 +341,14 @@ def _model_error(text: str, kind: type[Any]) -> ModelError:
             fieldpaths.suggest(key, known),
             [*path, key],
         )
-    if (
-        "must be a datetime" in message
-        or "Expected `datetime" in message
-        or "timezone" in message
+    hint = None
+    if any(
+        w in message for w in ("must be a datetime", "Expected `datetime", "timezone")
     ):
         hint = 'write a quoted ISO time with offset: "2025-11-04T01:00:00+00:00"'
-    else:
-        hint = None
-    return ModelError(f"{dotted or 'document'}: {_soften(message)}", hint, path)
-
-
-def _soften(message: str) -> str:
-    return (
-        message.replace("Expected `", "expected ")
-        .replace("`, got `", ", got ")
-        .replace("`", "")
-    )
-
-
-def field_kind(path: list[str | int]) -> str:
-    """What a path in a session holds: str, int, float, bool, datetime, date, list,
-    struct or dict. An unknown path raises ModelError naming the closest field."""
-    try:
-        return fieldpaths.kind_at(Session, path)
-    except fieldpaths.UnknownPath as exc:
-        raise ModelError(exc.message, exc.hint, exc.path) from None
+    for raw, plain in (("Expected `", "expected "), ("`, got `", ", got "), ("`", "")):
+        message = message.replace(raw, plain)
+    return ModelError(f"{dotted or 'document'}: {message}", hint, path)
 
 
 def check_vocabulary(
@@ -385,28 +366,3 @@ def check_vocabulary(
                 "journal.yaml)",
                 [key],
             )
-
-
-__all__ = [
-    "Component",
-    "Criterion",
-    "Detection",
-    "Event",
-    "Facts",
-    "Fix",
-    "Impact",
-    "Lesson",
-    "NextStep",
-    "Option",
-    "Person",
-    "RootCause",
-    "Section",
-    "Session",
-    "Snippet",
-    "ValidationStep",
-    "check_vocabulary",
-    "json_schema",
-    "to_builtins",
-    "to_event",
-    "to_session",
-]

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from journal.store.config import Config
 from journal.store.files import atomic_write
@@ -68,10 +68,14 @@ def excerpt(text: str) -> str:
     return tail
 
 
-def scrub_text(
-    text: str, *, config: Config, redact: bool
-) -> tuple[str, tuple[str, ...]]:
-    """`text` with secrets replaced, when redaction is on."""
-    from journal.operations.redact import scrub
-
-    return scrub(text, config=config, redact=redact)
+def event_fields(
+    command: str, exit_code: int | None, seconds: float, kept: Kept
+) -> dict[str, Any]:
+    """What an event records of a command that ran (`exec`, `verify`)."""
+    return {
+        "command": command,
+        "exit_code": exit_code,
+        "duration_s": round(seconds, 3),
+        "output": kept.excerpt or None,
+        "evidence": [kept.evidence] if kept.evidence else None,
+    }

@@ -45,8 +45,9 @@ def execute(
     redact: bool = True,
 ) -> Executed:
     """Run `argv` (no shell), pass its output to `on_output`, and log the event."""
-    from journal.operations.command_output import keep, open_evidence, scrub_text
+    from journal.operations.command_output import event_fields, keep, open_evidence
     from journal.operations.log import check_text
+    from journal.operations.redact import scrub
     from journal.process import exit_status
     from journal.when import format_iso
 
@@ -79,7 +80,7 @@ def execute(
                 path.parent.rmdir()
         raise
     kept = keep(path, config=journal.config, redact=redact)
-    command, found = scrub_text(shown, config=journal.config, redact=redact)
+    command, found = scrub(shown, config=journal.config, redact=redact)
     status = exit_status(code)
     logged = _record(
         journal,
@@ -91,13 +92,7 @@ def execute(
         at=format_iso(started),
         star=star,
         redact=redact,
-        extra={
-            "command": command,
-            "exit_code": status,
-            "duration_s": round(seconds, 3),
-            "output": kept.excerpt or None,
-            "evidence": [kept.evidence] if kept.evidence else None,
-        },
+        extra=event_fields(command, status, seconds, kept),
     )
     return Executed(
         session_id,

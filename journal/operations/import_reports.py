@@ -142,18 +142,20 @@ def _import_one(
     redact: bool,
 ) -> FileOutcome:
     from journal.importer import parse_report
+    from journal.operations.redact import scrub
 
     text = _read_report(path)
     if not text.strip():
         return FileOutcome(source=str(path), skipped="the file is empty")
-    report = parse_report(text, source=str(path), timezone=journal.config.timezone)
+    config = journal.config
+    report = parse_report(text, source=str(path), timezone=config.timezone)
     named = {**report.session, "imported_from": path.name}
-    session, events, redacted = _scrubbed(
-        journal,
-        _with_facts(named, _clean(journal, text, redact)),
-        report.events,
-        redact,
-    )
+    # The facts come from the report with its secrets redacted: a fact is a bare word
+    # taken out of its line (a password written twice could pass for a name), and out
+    # of the `PASSWORD=` that stood before it no redaction rule would know it.
+    clean = scrub(text, config=config, redact=redact)[0]
+    session, in_session = scrub(_with_facts(named, clean), config=config, redact=redact)
+    events, in_events = scrub(report.events, config=config, redact=redact)
     session = {"schema": 1, **{k: v for k, v in session.items() if k != "schema"}}
     _fit_vocabulary(journal, session)
     day = report.date or _git_added_day(path)
@@ -188,7 +190,7 @@ def _import_one(
         kept=tuple(s["title"] for s in session.get("sections", [])),
         unread=_unread(path, text, report.unread),
         mojibake_repaired=report.mojibake_repaired,
-        redacted=redacted,
+        redacted=len(in_session) + len(in_events),
         warnings=report.warnings + _undated(path, day),
     )
 
@@ -231,28 +233,6 @@ def _read_report(path: Path) -> str:
             "convert it first, e.g. iconv -f latin1 -t utf-8",
             where=f"{path}:{line}",
         ) from None
-
-
-def _scrubbed(
-    journal: Journal,
-    session: dict[str, Any],
-    events: list[dict[str, Any]],
-    redact: bool,
-) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
-    from journal.operations.redact import scrub
-
-    session, in_session = scrub(session, config=journal.config, redact=redact)
-    events, in_events = scrub(events, config=journal.config, redact=redact)
-    return session, events, len(in_session) + len(in_events)
-
-
-def _clean(journal: Journal, text: str, redact: bool) -> str:
-    """The report with its secrets redacted, for the facts: a fact is a bare word
-    taken out of its line (a password written twice could pass for a name), and out
-    of the `PASSWORD=` that stood before it no redaction rule would know it."""
-    from journal.operations.redact import scrub
-
-    return scrub(text, config=journal.config, redact=redact)[0]
 
 
 def _with_facts(session: dict[str, Any], text: str) -> dict[str, Any]:
@@ -424,19 +404,15 @@ def _unique_number(
 def totals(outcomes: list[FileOutcome]) -> dict[str, int]:
     """The summary row: sums over every file imported."""
     done = [o for o in outcomes if o.error is None and o.skipped is None]
+    counted = ("events", "criteria", "options", "next_steps", "lessons", "sections")
+    listed = ("unread", "warnings")
     return {
         "files": len(outcomes),
         "sessions": len(done),
         "skipped": sum(1 for o in outcomes if o.skipped),
         "failed": sum(1 for o in outcomes if o.error),
-        "events": sum(o.events for o in done),
-        "criteria": sum(o.criteria for o in done),
-        "options": sum(o.options for o in done),
-        "next_steps": sum(o.next_steps for o in done),
-        "lessons": sum(o.lessons for o in done),
-        "sections": sum(o.sections for o in done),
-        "unread": sum(len(o.unread) for o in done),
-        "warnings": sum(len(o.warnings) for o in done),
+        **{key: sum(getattr(o, key) for o in done) for key in counted},
+        **{key: sum(len(getattr(o, key)) for o in done) for key in listed},
         "mojibake_repaired": sum(o.mojibake_repaired for o in done),
         "redacted": sum(o.redacted for o in done),
     }

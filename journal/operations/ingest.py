@@ -104,11 +104,14 @@ def ingest(
     options = options_for(journal, request)
     window = _window(journal, request)
     path = journal.timeline_path(session_id)
-    if request.dry_run:
+
+    def new_in_source() -> tuple[set[str], Iterable[Event]]:
         seen = timeline_ids(path)
-        found = read_source(
-            source, options.replace(known=frozenset(seen)), fmt=request.fmt, stdin=stdin
-        )
+        known = options.replace(known=frozenset(seen))
+        return seen, read_source(source, known, fmt=request.fmt, stdin=stdin)
+
+    if request.dry_run:
+        seen, found = new_in_source()
         batch = Batch(journal, redact=request.redact, window=window)
         try:
             batch.take(found, seen)
@@ -116,10 +119,7 @@ def ingest(
         finally:
             batch.close()
     with journal.lock(session_id):
-        seen = timeline_ids(path)
-        found = read_source(
-            source, options.replace(known=frozenset(seen)), fmt=request.fmt, stdin=stdin
-        )
+        seen, found = new_in_source()
         return append_new(
             journal, session_id, found, request=request, window=window, seen=seen
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -16,7 +17,9 @@ def list_rows(
     """Summaries of every session of the journal of the working folder; one that
     fails to load is listed with its error."""
     journal = Journal.open()
-    active = _active_or_none(journal)
+    active = None
+    with contextlib.suppress(JournalError):
+        active = journal.active_id()
     from journal.insight.index import session_records
 
     rows = []
@@ -64,47 +67,32 @@ def _warn_torn(journal: Journal, session_id: str, count: int) -> None:
     )
 
 
-def _active_or_none(journal: Journal) -> str | None:
-    try:
-        return journal.active_id()
-    except JournalError:
-        return None
-
-
 def _row(session_id: str, record: dict[str, Any], active: str | None) -> dict[str, Any]:
     """One row from the session index (`insight/index.py`)."""
     from journal.insight.index import parse_moment
 
-    base: dict[str, Any] = {
-        "id": session_id,
-        "active": session_id == active,
-        "events": record["events"],
-    }
-    first, last = parse_moment(record["first"]), parse_moment(record["last"])
     if "error" in record:
-        return base | {
+        record = record | {
             "title": f"(cannot load: {record['error']})",
             "number": None,
             "status": "invalid",
-            "severity": None,
-            "started": None,
-            "ended": None,
-            "span_start": iso_or_none(first),
-            "span_end": iso_or_none(last),
+            **dict.fromkeys(("severity", "started", "ended")),
             "tags": [],
         }
+    first, last = parse_moment(record["first"]), parse_moment(record["last"])
     started, ended = parse_moment(record["started"]), parse_moment(record["ended"])
-    return base | {
-        "title": record["title"],
-        "number": record["number"],
-        "status": record["status"],
-        "severity": record["severity"],
-        "started": record["started"],
-        "ended": record["ended"],
+    return {
+        "id": session_id,
+        "active": session_id == active,
+        "events": record["events"],
+        **{key: record[key] for key in _SHOWN},
         "span_start": iso_or_none(_extreme(min, started, first)),
         "span_end": iso_or_none(_extreme(max, ended, last)),
         "tags": list(record["tags"]),
     }
+
+
+_SHOWN = ("title", "number", "status", "severity", "started", "ended")
 
 
 def _extreme(pick: Any, *moments: datetime | None) -> datetime | None:

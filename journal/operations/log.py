@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from journal.errors import InvalidDataError, NotFoundError, UsageError
+from journal.errors import NotFoundError, UsageError
 from journal.record import Record
 from journal.store.layout import EVIDENCE_DIR
 from journal.store.sessions import Journal
-from journal.store.timeline import append_event
+from journal.store.timeline import append_event, refuse_bad_utf8
 from journal.store.validation import check_kind
 from journal.when import format_iso, parse_when
 
@@ -79,13 +79,7 @@ def check_text(text: str, *, attach: bool = False) -> str:
     """The event text, stripped; refused when empty (unless a file is attached) or
     too long. `exec` calls it before running anything."""
     text = text.strip()
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # exit 1, as the timeline's own check says it
-        raise InvalidDataError(
-            "the text contains bytes that are not valid UTF-8",
-            "check the terminal's encoding (LANG / LC_ALL)",
-        ) from None
+    refuse_bad_utf8({"text": text})  # exit 1, as when the timeline checks it
     if not text and not attach:
         raise UsageError(
             "the event text is empty", 'say what happened: journal log "…"'
@@ -170,8 +164,7 @@ def _scrub_attachment(path: Path, journal: Journal, redact: bool) -> tuple[str, 
 def _safe_name(name: str) -> str:
     # No leading dot (hidden) or dash (read as an option by `rm *`, `cat *`).
     cleaned = "".join(c if c.isalnum() or c in "._-" else "-" for c in name)
-    cleaned = cleaned.lstrip(".-")
-    cleaned = cleaned or "attachment"
+    cleaned = cleaned.lstrip(".-") or "attachment"
     # Room for a `-N` suffix within the 255 bytes a file name may have.
     while len(cleaned.encode("utf-8")) > 200:
         stem, suffix = Path(cleaned).stem, Path(cleaned).suffix[:20]

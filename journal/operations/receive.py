@@ -109,14 +109,15 @@ class Receiver:
             return self.opened[key]
         if data.get("status") != "firing":
             return None
-        if alerts.severity(data) not in self.settings.open_on:
+        severity = alerts.severity(data)
+        if severity not in self.settings.open_on:
             return None
         from journal.operations.session_edits import create_session
 
         session_id = create_session(
             self.journal,
             alerts.title(data),
-            severity=_known_severity(self.journal, alerts.severity(data)),
+            severity=severity if severity in self.journal.config.severities else None,
             at=alerts.first_firing(data),
             activate=False,
         )
@@ -138,10 +139,6 @@ def _mend(path: Path) -> None:
         return
     if torn:
         repair(path)
-
-
-def _known_severity(journal: Journal, value: str | None) -> str | None:
-    return value if value in journal.config.severities else None
 
 
 def _named_in(data: Any) -> str | None:

@@ -117,23 +117,20 @@ def _plan(journal: Journal, path: Path, choices: dict[str, str]) -> Resolution:
         merged = merge_texts(*sides, where=shown, choices=choices)
         left = [c.path for c in merged.conflicts]
         text = render(merged)
-        settled = [p for p in choices if p not in left]
     else:
-        current = read_text(path)
-        text, left = settle_markers(current, choices)
+        text, left = settle_markers(read_text(path), choices)
         if conflict_lines(text) and not left:
             raise ConflictError(
                 f"{shown} has conflict markers git no longer knows the sides of",
                 "edit the file: keep one side between <<<<<<< and >>>>>>>",
             )
-        settled = [p for p in choices if p not in left]
     if left:
         raise ConflictError(
             f"{shown}: still changed on both sides: {', '.join(left)}",
             "choose a side for each: journal resolve --ours FIELD / --theirs FIELD",
         )
     journal.validate_text(text, where=shown)
-    return Resolution(path, text, [p for p in settled if p in choices])
+    return Resolution(path, text, list(choices))  # none is left: each was settled
 
 
 def union_of_sides(text: str) -> str:

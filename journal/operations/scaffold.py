@@ -11,7 +11,7 @@ from pathlib import Path
 
 from journal.errors import WriteError
 from journal.site.template import mkdocs_yml
-from journal.store.config import default_config_yaml
+from journal.store.config import DEFAULT_YAML
 from journal.store.files import atomic_write
 from journal.store.layout import SCHEMA_FILE
 from journal.store.locate import CONFIG_NAME
@@ -58,7 +58,7 @@ def _init(root: Path, sessions_dir: str, undo: _Undo) -> InitResult:
     _refuse_non_folder(root)
     result = InitResult(root)
     undo.mkdir(root)
-    config_text = default_config_yaml().replace(
+    config_text = DEFAULT_YAML.replace(
         "sessions_dir: sessions ", f"sessions_dir: {sessions_dir} "
     )
     _write(root / CONFIG_NAME, config_text, result, undo)

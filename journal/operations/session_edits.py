@@ -192,7 +192,8 @@ def modeline(journal: Journal, *, sessions_dir: Path | None = None) -> str:
 def set_field(
     journal: Journal, ref: str | None, dotted: str, raw: str, *, redact: bool = True
 ) -> Changed:
-    from journal.model.session import ModelError, field_kind
+    from journal.model.fieldpaths import UnknownPath, kind_at
+    from journal.model.session import Session
     from journal.store.yamledit import coerce_value, parse_path, set_path
 
     refuse_surrogates(raw, what="the value")
@@ -200,8 +201,8 @@ def set_field(
     if path[0] == "schema":
         raise UsageError("schema is managed by journal", "leave it as it is")
     try:
-        kind = field_kind(path)
-    except ModelError as exc:  # the argument names no field: bad usage, as a bad value
+        kind = kind_at(Session, path)
+    except UnknownPath as exc:  # the argument names no field: bad usage, as a bad value
         raise UsageError(exc.message, exc.hint) from None
     if kind == "struct":
         raise UsageError(

@@ -126,8 +126,9 @@ def run(journal: Journal, plan: Plan, *, redact: bool = True) -> list[StepResult
 def _run_step(
     journal: Journal, step: PlannedStep, *, session_id: str, redact: bool
 ) -> StepResult:
-    from journal.operations.command_output import keep, open_evidence, scrub_text
+    from journal.operations.command_output import event_fields, keep, open_evidence
     from journal.operations.log import log_event
+    from journal.operations.redact import scrub
     from journal.process import run_to_file
     from journal.when import format_iso
 
@@ -141,7 +142,7 @@ def _run_step(
             step.command, cwd=step.cwd, timeout_s=step.timeout_s, output=handle
         )
     kept = keep(path, config=journal.config, redact=redact)
-    command, _ = scrub_text(step.command, config=journal.config, redact=redact)
+    command, _ = scrub(step.command, config=journal.config, redact=redact)
     status: Status = (
         "timed-out" if done.timed_out else "passed" if done.exit_code == 0 else "failed"
     )
@@ -152,13 +153,7 @@ def _run_step(
         kind="verify",
         at=format_iso(started),
         redact=redact,
-        extra={
-            "command": command,
-            "exit_code": done.exit_code,
-            "duration_s": round(done.duration_s, 3),
-            "output": kept.excerpt or None,
-            "evidence": [kept.evidence] if kept.evidence else None,
-        },
+        extra=event_fields(command, done.exit_code, done.duration_s, kept),
     )
     return StepResult(
         step,

@@ -1,26 +1,7 @@
-"""The one cache layer: what every cache of the journal is keyed on, and the
-per-session records most of them are (`store/facets.py`).
-
-- **The code** (`code_digest`): the stat of every file of the installed package
-  (`journal/**`, its package data) and of its default templates, with the version;
-  taken once per process. An editable install being edited changes it, so no cache
-  serves output made by other code (a change anywhere in the package counts, not
-  only in the module that writes the cache).
-- **The salt** (`salt`): the code, `journal.yaml` and the project's templates in
-  use. Every cache that outlives a process keeps it and is dropped when it differs.
-- **HEAD** (`head_from_files`, `head`): the commit HEAD names, read from git's files
-  without a process (`gitlink/head.py` asks git when the layout is not a plain one).
-- **The sessions' stats**: one stat key a file (`stat_key`: mtime, size, inode,
-  ctime); a session is the stats of its two files (`session_stats`). A live server
-  takes every stat once per look (`stat_keys`) and lets the generation that follows
-  answer from them (`stats_taken`).
-- **The files**: one reader (`load_cache`, decoded with the collector paused:
-  `paused_gc`, by msgspec from a megabyte) and one best-effort atomic writer
-  (`save_cache`, `save_cache_bytes`) for every cache file, and one memory of the
-  file a process last read or wrote (`remembered`, `remember`): a site build asks
-  twice for the same facet.
-- **Per-session records**, one file a facet, are kept on this layer by
-  `store/facets.py`.
+"""The one cache layer: what every cache of the journal is keyed on — the code
+(`code_digest`: a change anywhere in the package counts, not only in the module
+that writes the cache), the salt, HEAD, the stats of files and sessions — and one
+reader and writer of cache files (docs/architecture.md, "Caches").
 
 Standard library only: the fast paths (`list`, `todo`, `render --all`) use it.
 Never trusted blindly and best effort: a missing entry, a changed stat, another

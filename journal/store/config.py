@@ -246,11 +246,6 @@ _DEFAULT_FOLDERS = {
 }
 
 
-def default_config_yaml() -> str:
-    """The `journal.yaml` that `journal init` writes: every key, commented."""
-    return _DEFAULT_YAML
-
-
 def _build(cls: type[Record], data: dict[str, Any], *, where: str, prefix: str) -> Any:
     import typing
 
@@ -319,7 +314,7 @@ def _did_you_mean(key: str, options: Any) -> str:
     return "known settings: " + ", ".join(sorted(options))
 
 
-_DEFAULT_YAML = """\
+DEFAULT_YAML = """\
 # journal configuration. Every key is optional; the values shown are the defaults.
 name: ""                    # the journal's name on a site of several journals
 sessions_dir: sessions      # one folder per session: YYYY-MM-DD-slug/
@@ -351,3 +346,4 @@ git:
   web_url: ""               # self-hosted forge: https://git.example.com/{path}/commit/{sha}
   trailer: Journal-Session
 """
+"""The `journal.yaml` that `journal init` writes: every key, commented."""

@@ -42,6 +42,25 @@ def read_bytes(path: Path | str) -> bytes:
         os.close(fd)
 
 
+def read_checked(path: Path, *, hint: str | None = None) -> bytes:
+    """`read_bytes` of a file of the journal: anything but a missing file (raised as
+    it is) is one `InvalidDataError` naming it; `hint` for a file it cannot read."""
+    try:
+        return read_bytes(path)
+    except FileNotFoundError:
+        raise
+    except NotAFileError as exc:
+        raise InvalidDataError(
+            str(exc.strerror),
+            "put the file back (`git checkout` restores the committed one)",
+            where=shown(path),
+        ) from None
+    except OSError as exc:
+        raise InvalidDataError(
+            f"cannot read: {exc.strerror}", hint, where=shown(path)
+        ) from None
+
+
 def shown(path: Path) -> str:
     """`path` as the user sees it: relative to the current folder when inside it."""
     try:

@@ -20,17 +20,13 @@ if TYPE_CHECKING:
 
 
 def _primitive() -> str:
-    try:
-        import fcntl  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        return "flock"
-    try:
-        import msvcrt  # noqa: F401
-    except ImportError:
-        return "marker"
-    return "msvcrt"
+    for module, primitive in (("fcntl", "flock"), ("msvcrt", "msvcrt")):
+        try:
+            __import__(module)
+        except ImportError:
+            continue
+        return primitive
+    return "marker"
 
 
 # Which primitive this platform uses; tests set it to exercise the fallbacks here.

@@ -10,7 +10,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from journal.errors import ConflictError, NotFoundError, UsageError
@@ -22,9 +22,8 @@ from journal.store.locate import find_root, state_dir
 from journal.store.validation import events_of_file, refuse_link, session_of_text
 from journal.when import zone
 
-TYPE_CHECKING = (
-    False  # `typing` costs ~8 ms of start-up; this module is on the log path
-)
+# `typing` costs ~8 ms of start-up; this module is on the log path
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
@@ -80,27 +79,24 @@ class Journal:
             return self.require_active()
         from journal.store.numbers import sessions_numbered
 
-        def numbered(found: list[str], number: int) -> list[str]:
-            return sessions_numbered(self.sessions_dir, self.state_dir, found, number)
-
+        numbered = partial(sessions_numbered, self.sessions_dir, self.state_dir)
         return ids.resolve_ref(self.sessions_dir, ref, numbered=numbered)
 
     # --- the active session ------------------------------------------------------
 
-    @property
-    def _active_file(self) -> Path:
-        return self.state_dir / "active"
+    def _pointer(self, name: str) -> str:
+        """The session id the state folder's file `name` holds (`active`, `last`)."""
+        try:
+            return (self.state_dir / name).read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, UnicodeDecodeError):
+            return ""
 
     def active_id(self) -> str | None:
         """The active session: `JOURNAL_SESSION`, else the state folder's pointer."""
         env = os.environ.get("JOURNAL_SESSION")
         if env:
             return self.resolve(env)
-        try:
-            value = self._active_file.read_text(encoding="utf-8").strip()
-        except (FileNotFoundError, UnicodeDecodeError):
-            return None
-        return value or None
+        return self._pointer("active") or None
 
     def require_active(self) -> str:
         active = self.active_id()
@@ -127,22 +123,15 @@ class Journal:
         """Make a session active (and remember it as the last one); None: none is."""
         if session_id is None:
             with contextlib.suppress(FileNotFoundError):
-                self._active_file.unlink()
+                (self.state_dir / "active").unlink()
             return
-        self._active_file.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(self._active_file, session_id + "\n")
-        atomic_write(self._last_file, session_id + "\n")
-
-    @property
-    def _last_file(self) -> Path:
-        return self.state_dir / "last"
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.state_dir / "active", session_id + "\n")
+        atomic_write(self.state_dir / "last", session_id + "\n")
 
     def last_id(self) -> str | None:
         """The session most recently made active, if it still exists."""
-        try:
-            value = self._last_file.read_text(encoding="utf-8").strip()
-        except (FileNotFoundError, UnicodeDecodeError):
-            return None
+        value = self._pointer("last")
         exists = value and (self.sessions_dir / value / SESSION_FILE).is_file()
         return value if exists else None
 

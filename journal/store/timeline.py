@@ -10,6 +10,7 @@ it aside in `timeline.yaml.torn` first, readers skip it with a warning, and
 
 from __future__ import annotations
 
+import itertools
 import json
 import operator
 import re
@@ -20,12 +21,12 @@ from journal.errors import CONFLICT_MARKERS, InvalidDataError
 from journal.record import Record
 from journal.store import notices
 from journal.store.files import (
-    NotAFileError,
     TornTailError,
     append_chunks,
     append_line,
     atomic_write,
     read_bytes,
+    read_checked,
     shown,
 )
 
@@ -67,9 +68,7 @@ def _in_order(event: dict[str, Any]) -> bool:
     `_kept` leaves out. `x in values` compares by `==`, so a 0 (== False) or an
     empty tuple only sends the event the long way, never the wrong way."""
     keys = iter(event)
-    if next(keys, None) != "at" or next(keys, None) != "kind":
-        return False
-    if next(keys, None) != "text":
+    if (next(keys, None), next(keys, None), next(keys, None)) != _FIELD_ORDER:
         return False
     values = event.values()
     return not (None in values or False in values or "" in values or [] in values)
@@ -85,7 +84,7 @@ def append_event(path: Path, event: dict[str, Any]) -> None:
 
     A torn last line (a crash cut an earlier write short) is set aside first, with a
     warning, so the new event never lands after half a line."""
-    _refuse_surrogates(event)
+    refuse_bad_utf8(event)
     line = format_event(event)
     try:
         append_line(path, line, whole_tail=True)
@@ -101,7 +100,7 @@ def event_line(event: dict[str, Any]) -> bytes:
     cannot be)."""
     line = format_event(event)
     if not line.isascii():
-        _refuse_surrogates(event)
+        refuse_bad_utf8(event)
     return line.encode("utf-8")
 
 
@@ -112,12 +111,7 @@ def append_lines(path: Path, lines: Iterable[bytes]) -> None:
     chunks = _chunks(lines)
     first = next(chunks, None)
     if first is not None:
-        append_chunks(path, _then(first, chunks))
-
-
-def _then(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
-    yield first
-    yield from rest
+        append_chunks(path, itertools.chain([first], chunks))
 
 
 def _chunks(lines: Iterable[bytes]) -> Iterator[bytes]:
@@ -133,7 +127,8 @@ def _chunks(lines: Iterable[bytes]) -> Iterator[bytes]:
         yield b"".join(held)
 
 
-def _refuse_surrogates(event: dict[str, Any]) -> None:
+def refuse_bad_utf8(event: dict[str, Any]) -> None:
+    """Refuse a field whose text holds bytes the terminal could not decode."""
     for key, value in event.items():
         if isinstance(value, str):
             try:
@@ -201,21 +196,9 @@ def read_timeline(path: Path) -> bytes:
     regular file is one `InvalidDataError` naming it (a folder, a named pipe, which
     is never waited on, a file without read permission)."""
     try:
-        return read_bytes(path)
+        return read_checked(path, hint="check the file's permissions")
     except FileNotFoundError:
         return b""
-    except NotAFileError as exc:
-        raise InvalidDataError(
-            str(exc.strerror),
-            "put the file back (`git checkout` restores the committed one)",
-            where=shown(path),
-        ) from None
-    except OSError as exc:
-        raise InvalidDataError(
-            f"cannot read: {exc.strerror}",
-            "check the file's permissions",
-            where=shown(path),
-        ) from None
 
 
 def plain_bodies(path: Path) -> list[bytes] | None:
@@ -241,6 +224,7 @@ _BOM = b"\xef\xbb\xbf"
 _AT_WRITTEN = re.compile(rb'\n- \{"at": "([^"]{1,64})"')
 _AT_ANY = re.compile(rb"""^- \{\s*["']?at["']?\s*:\s*["']?([^"',}\s]+)""", re.MULTILINE)
 _OFFSET = operator.itemgetter(slice(-6, None))
+_UTC = operator.methodcaller("astimezone", UTC)
 
 
 class Outline(Record):
@@ -269,8 +253,8 @@ def outline(path: Path) -> Outline:
         found = _AT_ANY.findall(raw)
     if len(set(map(len, found))) > 1 or len(set(map(_OFFSET, found))) > 1:
         moments = [m for m in map(_moment, found) if m is not None]
-        first = min(moments, key=_utc, default=None)
-        last = max(moments, key=_utc, default=None)
+        first = min(moments, key=_UTC, default=None)
+        last = max(moments, key=_UTC, default=None)
     else:
         first = _moment(min(found)) if found else None
         last = _moment(max(found)) if found else None
@@ -295,10 +279,6 @@ def _moment(at: bytes) -> datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
-
-
 def _decoded(chunk: bytes) -> str | bytes:
     try:
         return chunk.decode("utf-8")
@@ -319,29 +299,26 @@ def _undecodable(chunk: bytes, number: int, *, torn: bool) -> RawLine:
 
 
 def _parse_line(line: str, number: int, *, torn: bool) -> RawLine:
+    data, problem, reason = None, None, None
     if line.startswith(CONFLICT_MARKERS):
         problem = f"is a merge conflict marker ({line[:7]}): the merge is unfinished"
-        return RawLine(line=number, data=None, problem=problem, torn=torn)
-    if not line.startswith("- "):
+    elif not line.startswith("- "):
         problem = "not a list item (each line starts with '- ')"
-        return RawLine(line=number, data=None, problem=problem, torn=torn)
-    body = line[2:].strip()
-    reason = None
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):  # deep nesting: YAML refuses it clearly
-        data, reason = _parse_yaml_line(body)
-    if data is None:
+    else:
+        body = line[2:].strip()
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):  # deep nesting: YAML refuses it clearly
+            data, reason = _parse_yaml_line(body)
+    if data is None and problem is None:
         problem = "cannot be read as an event"
         # A refusal (an alias, a tag naming Python code) is worth its words; a typo's
         # position within the line is not.
         if reason and (not reason.startswith("invalid YAML") or "the tag" in reason):
             problem += f" ({reason})"
-        return RawLine(line=number, data=None, problem=problem, torn=torn)
-    if not isinstance(data, dict):
-        problem = "is not a mapping ({at: …, kind: …, text: …})"
-        return RawLine(line=number, data=None, problem=problem, torn=torn)
-    return RawLine(line=number, data=data, torn=torn)
+    elif data is not None and not isinstance(data, dict):
+        data, problem = None, "is not a mapping ({at: …, kind: …, text: …})"
+    return RawLine(line=number, data=data, problem=problem, torn=torn)
 
 
 def _parse_yaml_line(body: str) -> tuple[Any, str | None]:

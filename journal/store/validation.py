@@ -14,9 +14,8 @@ from pathlib import Path
 from journal.errors import InvalidDataError, MergeConflictError, UsageError
 from journal.store.config import DEFAULT_KINDS, Config
 
-TYPE_CHECKING = (
-    False  # `typing` costs ~8 ms of start-up; this module is on the log path
-)
+# `typing` costs ~8 ms of start-up; this module is on the log path
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from journal.model.session import Event, Session
     from journal.store.timeline import RawLine
@@ -132,7 +131,12 @@ def _unreadable(raw: RawLine, where: str, *, strict: bool, torn_ok: bool) -> Non
     """A line that is not an event: skipped, with a warning if a crash tore it (the
     rest of the session is still worth reading); strict, any other is refused."""
     if strict and raw.torn and torn_ok:
-        _warn_torn(raw, where=where)
+        from journal.store import notices
+
+        notices.warn(
+            f"{where}: a line cut short by a crash is not shown — "
+            "`journal check --fix` sets it aside (nothing is lost)"
+        )
     elif strict:
         _refuse_line(raw, where=where)
 
@@ -211,15 +215,6 @@ def _locate(text: str, path: list[str | int], where: str) -> str:
         return where
     position = position_of(doc, path)
     return f"{where}:{position[0]}:{position[1]}" if position else where
-
-
-def _warn_torn(raw: RawLine, *, where: str) -> None:
-    from journal.store import notices
-
-    notices.warn(
-        f"{where}: a line cut short by a crash is not shown — "
-        "`journal check --fix` sets it aside (nothing is lost)"
-    )
 
 
 def _refuse_line(raw: RawLine, *, where: str) -> None:

@@ -46,22 +46,12 @@ _StrictLoader.add_constructor(
 
 def read_text(path: Path) -> str:
     """A file's text as UTF-8; binary and oversized files are refused clearly."""
-    from journal.store.files import NotAFileError, read_bytes, shown
+    from journal.store.files import read_checked
 
     try:
-        raw = read_bytes(path)
+        raw = read_checked(path)
     except FileNotFoundError:
         raise InvalidDataError("file is missing", where=str(path)) from None
-    except NotAFileError as exc:
-        raise InvalidDataError(
-            str(exc.strerror),
-            "put the file back (`git checkout` restores the committed one)",
-            where=shown(path),
-        ) from None
-    except OSError as exc:
-        raise InvalidDataError(
-            f"cannot read: {exc.strerror}", where=shown(path)
-        ) from None
     if len(raw) > _MAX_BYTES:
         raise InvalidDataError(
             f"file is {len(raw) // 1024} KiB, over the {_MAX_BYTES // 1024} KiB limit",
@@ -366,7 +356,9 @@ def _styled(value: Any, quoted: tuple[str, ...], key: str = "") -> Any:
         return result
     if isinstance(value, list):
         seq = CommentedSeq(_styled(item, quoted) for item in value)
-        if value and all(_is_short_word(item) for item in value):
+        if value and all(
+            isinstance(i, str) and len(i) <= 40 and "\n" not in i for i in value
+        ):
             seq.fa.set_flow_style()
         return seq
     if isinstance(value, str):
@@ -378,7 +370,3 @@ def _styled(value: Any, quoted: tuple[str, ...], key: str = "") -> Any:
             if not any(line != line.rstrip() for line in text.splitlines()):
                 return LiteralScalarString(text)
     return value
-
-
-def _is_short_word(item: Any) -> bool:
-    return isinstance(item, str) and len(item) <= 40 and "\n" not in item

@@ -68,19 +68,16 @@ def merge_texts(
     where: str,
     choices: dict[str, str] | None = None,
 ) -> Merged:
-    """Merge three `session.yaml` texts; `choices` settles conflicts by path.
-
-    `choices` maps a conflict's path to `ours` or `theirs`.
-    """
+    """Merge three `session.yaml` texts; `choices` maps a conflict's path to `ours`
+    or `theirs`."""
     docs = [
-        load_roundtrip(text, where=f"{where} ({side})") if text.strip() else None
+        _or_empty(
+            load_roundtrip(text, where=f"{where} ({side})") if text.strip() else None
+        )
         for side, text in (("base", base), ("ours", ours), ("theirs", theirs))
     ]
     merger = _Merger(dict(choices or {}))
-    result = merger.value(
-        _or_empty(docs[0]), _or_empty(docs[1]), _or_empty(docs[2]), ""
-    )
-    return Merged(result, merger.conflicts)
+    return Merged(merger.value(docs[0], docs[1], docs[2], ""), merger.conflicts)
 
 
 def render(merged: Merged) -> str:
@@ -89,8 +86,6 @@ def render(merged: Merged) -> str:
     Each side is written as one line of YAML (a JSON value), between markers that name
     the field: `<<<<<<< ours root_cause.summary`.
     """
-    if not merged.conflicts:
-        return dump_roundtrip(merged.doc)
     text = dump_roundtrip(merged.doc)
     for number, conflict in enumerate(merged.conflicts):
         text = _mark(text, _SENTINEL.format(number), conflict)
@@ -273,12 +268,9 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, bool) or value is None:
         return value
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, str):
-        return str(value)
+    for kind in (int, float, str):  # ruamel's scalar subclasses compare as plain
+        if isinstance(value, kind):
+            return kind(value)
     return value
 
 
