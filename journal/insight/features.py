@@ -21,46 +21,11 @@ if TYPE_CHECKING:
     from journal.model.session import Event, Session
 
 _FENCE_RE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1", re.MULTILINE | re.DOTALL)
-_TITLE_STOP = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "in",
-        "on",
-        "at",
-        "for",
-        "to",
-        "and",
-        "or",
-        "with",
-        "after",
-        "before",
-        "during",
-        "from",
-        "by",
-        "is",
-        "was",
-        "are",
-        "be",
-        "not",
-        "no",
-        "vs",
-        "via",
-        "into",
-        "over",
-        "under",
-        "fix",
-        "fixed",
-        "issue",
-        "incident",
-        "problem",
-        "session",
-        "error",
-        "errors",
-    ]
-)
+_TITLE_STOP_WORDS = """
+    the a an of in on at for to and or with after before during from by is was are be
+    not no vs via into over under fix fixed issue incident problem session error errors
+    """
+_TITLE_STOP = frozenset(_TITLE_STOP_WORDS.split())
 
 
 def title_words(title: str) -> list[str]:
@@ -148,21 +113,10 @@ def _cause_files(text: str) -> list[str]:
     return found
 
 
-_SKIPPED = frozenset(
-    {
-        "labels",
-        "sources",
-        "schema",
-        "started",
-        "ended",
-        "at",
-        "sha",
-        "tags",
-        "number",
-        "date_source",
-        "imported_from",
-    }
-)
+_SKIPPED_KEYS = """
+    labels sources schema started ended at sha tags number date_source imported_from
+    """
+_SKIPPED = frozenset(_SKIPPED_KEYS.split())
 
 
 def _strings(session: Session, events: Sequence[Event]) -> list[str]:
