@@ -116,20 +116,15 @@ def digest_bytes(features: dict[str, dict[str, Any]], of: Any = None) -> bytes:
     """The digest of every session's features, laid out as `insight/seen.py` reads
     it: a JSON header line giving each part's byte range (and `of`, the stat of the
     features' file it was made from), then the parts."""
-    from journal.insight.signatures import informative
+    from journal.insight.features import signatures_of
 
     by_kind: dict[str, list[tuple[list[Any], frozenset[str]]]] = {}
     roots: dict[str, list[list[Any]]] = {}
     for session_id, data in features.items():
         label = [session_id, data["title"], data.get("number")]
-        rows = data.get("signatures", ())
-        words = data.get("signature_words")
-        paired = words if words is not None and len(words) == len(rows) else None
-        for n, (kind, key, text) in enumerate(rows):
-            skeleton = key[len(kind) + 2 :] if kind else key
-            bucket = by_kind.setdefault(kind.rsplit(".", 1)[-1], [])
-            tokens = frozenset(paired[n]) if paired else informative(skeleton)
-            bucket.append(([*label, text[:160]], tokens))
+        for found in signatures_of(data):
+            bucket = by_kind.setdefault((found.kind or "").rsplit(".", 1)[-1], [])
+            bucket.append(([*label, found.text[:160]], found.tokens))
         for path in data.get("root_files", ()):
             roots.setdefault(path, []).append(label)
     parts: dict[str, bytes] = {"roots": _dumps(roots)}
