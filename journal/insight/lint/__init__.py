@@ -21,12 +21,7 @@ __all__ = ["RULES", "Finding", "Rule", "check", "rules"]
 
 def rules() -> dict[str, Rule]:
     """Every rule, by id, in report order."""
-    from journal.insight.lint import (  # noqa: F401 - registration
-        conflicts,
-        document,
-        events,
-        links,
-    )
+    from journal.insight.lint import document, events, links  # noqa: F401 - registration
 
     return RULES
 
