@@ -44,7 +44,12 @@ class Selection(NamedTuple):
         """`since`, against the session's first moment."""
         if self.since is None:
             return True
-        return _first(session_id, metrics, tz=tz) >= self.since
+        first = metrics.span_start
+        if first is None:  # nothing timed: the folder name's date, at midnight there
+            first = datetime.combine(
+                date.fromisoformat(session_id[:10]), time(), tzinfo=tz
+            )
+        return first >= self.since
 
 
 class Facts(NamedTuple):
@@ -178,10 +183,3 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     rank = (len(ordered) - 1) * q / 100
     low, high = math.floor(rank), math.ceil(rank)
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-def _first(session_id: str, metrics: Metrics, *, tz: Any) -> datetime:
-    if metrics.span_start is not None:
-        return metrics.span_start
-    # Nothing timed: the folder name's date, at midnight in the journal's zone.
-    return datetime.combine(date.fromisoformat(session_id[:10]), time(), tzinfo=tz)

@@ -189,7 +189,7 @@ class JournalFacts:
     @cached_property
     def sessions(self) -> dict[str, Session]:
         """Every session that loads (the rules report the others)."""
-        checked = {facts.session_id: facts for facts in self.checked}
+        checked = self._checked_by_id
         loaded: dict[str, Session] = {}
         for session_id in sorted(self.ids):
             if session_id in checked:
