@@ -388,11 +388,9 @@ class _Found:
 
 def merged(*facts: dict[str, Any]) -> dict[str, list[str]]:
     """The kinds of several fact sets together, first seen first (no sources)."""
-    out: dict[str, list[str]] = {}
+    out: dict[str, dict[str, None]] = {}
     for one in facts:
         for kind in KINDS:
-            for value in one.get(kind, ()):
-                values = out.setdefault(kind, [])
-                if value not in values:
-                    values.append(value)
-    return out
+            if one.get(kind):
+                out.setdefault(kind, {}).update(dict.fromkeys(one[kind]))
+    return {kind: list(values) for kind, values in out.items()}
