@@ -64,14 +64,8 @@ class Facts(NamedTuple):
 
     @classmethod
     def of(cls, record: dict[str, Any]) -> Facts:
-        return cls(
-            number=record["number"],
-            title=record["title"],
-            status=record["status"],
-            severity=record["severity"],
-            tags=tuple(record["tags"]),
-            started=record["started"],
-        )
+        values = {name: record[name] for name in cls._fields}
+        return cls(**values | {"tags": tuple(record["tags"])})
 
 
 class SessionFigures(NamedTuple):
@@ -83,12 +77,8 @@ class SessionFigures(NamedTuple):
         session, metrics = self.session, self.metrics
         row: dict[str, Any] = {
             "id": self.session_id,
-            "number": session.number,
-            "title": session.title,
-            "status": session.status,
-            "severity": session.severity,
-            "tags": list(session.tags),
-            "started": session.started,
+            **session._asdict(),
+            "tags": list(session.tags),  # in its place among the fields, as a list
             "span_start": iso_or_none(metrics.span_start),
             "span_end": iso_or_none(metrics.span_end),
         }
