@@ -8,10 +8,8 @@ Two files, written by `refresh`:
   only sessions whose files changed are read again.
 - `seen-digest`, made from it by the commands that pass `digest` (`new`, `close`,
   `import`, `related`) once it is behind: what the "seen before" line needs and
-  nothing more — each session's label, its error signatures bucketed by exception
-  type with an index of their words, and the sessions naming each root-cause file —
-  laid out in parts (`insight/seen.py`) so the `log` fast path reads a few of them
-  with the standard library.
+  nothing more, laid out in parts (described in `insight/seen.py`) so the `log`
+  fast path reads a few of them with the standard library.
 
 Best effort like every cache: one that cannot be written only costs its work.
 """
@@ -33,7 +31,6 @@ if TYPE_CHECKING:
     from journal.store.sessions import Journal
 
 FACET = "related-index"
-"""The facet of the session records (`store/cache.py`) holding the features."""
 FEATURES_FORMAT = 9
 """Bumped when the features change shape (2: each signature's words kept; 3: the
 session's facts, `previous` and term counts; 4: its names and citations; 5: terms
