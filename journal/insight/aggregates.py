@@ -44,7 +44,12 @@ class Selection(NamedTuple):
         """`since`, against the session's first moment."""
         if self.since is None:
             return True
-        return _first(session_id, metrics, tz=tz) >= self.since
+        first = metrics.span_start
+        if first is None:  # nothing timed: the folder name's date, at midnight there
+            first = datetime.combine(
+                date.fromisoformat(session_id[:10]), time(), tzinfo=tz
+            )
+        return first >= self.since
 
 
 class Facts(NamedTuple):
@@ -59,14 +64,8 @@ class Facts(NamedTuple):
 
     @classmethod
     def of(cls, record: dict[str, Any]) -> Facts:
-        return cls(
-            number=record["number"],
-            title=record["title"],
-            status=record["status"],
-            severity=record["severity"],
-            tags=tuple(record["tags"]),
-            started=record["started"],
-        )
+        values = {name: record[name] for name in cls._fields}
+        return cls(**values | {"tags": tuple(record["tags"])})
 
 
 class SessionFigures(NamedTuple):
@@ -78,12 +77,8 @@ class SessionFigures(NamedTuple):
         session, metrics = self.session, self.metrics
         row: dict[str, Any] = {
             "id": self.session_id,
-            "number": session.number,
-            "title": session.title,
-            "status": session.status,
-            "severity": session.severity,
-            "tags": list(session.tags),
-            "started": session.started,
+            **session._asdict(),
+            "tags": list(session.tags),  # in its place among the fields, as a list
             "span_start": iso_or_none(metrics.span_start),
             "span_end": iso_or_none(metrics.span_end),
         }
@@ -178,10 +173,3 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     rank = (len(ordered) - 1) * q / 100
     low, high = math.floor(rank), math.ceil(rank)
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-def _first(session_id: str, metrics: Metrics, *, tz: Any) -> datetime:
-    if metrics.span_start is not None:
-        return metrics.span_start
-    # Nothing timed: the folder name's date, at midnight in the journal's zone.
-    return datetime.combine(date.fromisoformat(session_id[:10]), time(), tzinfo=tz)

@@ -80,19 +80,8 @@ def _read_commits(root: Path, shas: list[str]) -> dict[str, object]:
         else:
             result[sha] = {"files": None}
     if full:
-        out = run_git(
-            [
-                "-c",
-                "core.quotePath=false",
-                "log",
-                "--no-walk=unsorted",
-                "-M",
-                "--name-status",
-                "--format=%x00%H %cs",
-                *list(full),
-            ],
-            cwd=root,
-        )
+        each = ["--no-walk=unsorted", "-M", "--name-status", "--format=%x00%H %cs"]
+        out = _git_paths(root, "log", *each, *full)
         for chunk in out.split("\0")[1:]:
             head, _, body = chunk.partition("\n")
             commit, _, day = head.partition(" ")
@@ -101,20 +90,14 @@ def _read_commits(root: Path, shas: list[str]) -> dict[str, object]:
     return result
 
 
+def _git_paths(root: Path, *args: str) -> str:
+    """A git command's output with the paths unquoted (non-ASCII names as written)."""
+    return run_git(["-c", "core.quotePath=false", *args], cwd=root)
+
+
 def _head_files(root: Path) -> set[str] | None:
     try:
-        out = run_git(
-            [
-                "-c",
-                "core.quotePath=false",
-                "ls-tree",
-                "-r",
-                "--name-only",
-                "-z",
-                "HEAD",
-            ],
-            cwd=root,
-        )
+        out = _git_paths(root, "ls-tree", "-r", "--name-only", "-z", "HEAD")
     except JournalError:
         return None
     return set(filter(None, out.split("\0")))
@@ -147,19 +130,8 @@ def _renames(root: Path, state_dir: Path) -> dict[str, str]:
 def _renames_since(root: Path, since: str | None) -> dict[str, str] | None:
     """The renames of HEAD's history (after `since`, when given), newest first."""
     try:
-        out = run_git(
-            [
-                "-c",
-                "core.quotePath=false",
-                "log",
-                "-M",
-                "--diff-filter=R",
-                "--name-status",
-                "--format=",
-                f"{since}..HEAD" if since else "HEAD",
-            ],
-            cwd=root,
-        )
+        walk = ["-M", "--diff-filter=R", "--name-status", "--format="]
+        out = _git_paths(root, "log", *walk, f"{since}..HEAD" if since else "HEAD")
     except JournalError:
         return None
     renamed: dict[str, str] = {}

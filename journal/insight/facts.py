@@ -43,22 +43,12 @@ _SOURCE_LANGS = frozenset(_SOURCE_LANG_WORDS.split())
 _LOG_ERROR_RE = re.compile(
     r"(?:\bERROR\b[:\s]|\"level\":\s*\"ERROR\"|\bFATAL\b[:\s]|\bpanicked at\b)"
 )
-_K8S = (
-    "CrashLoopBackOff",
-    "OOMKilled",
-    "ImagePullBackOff",
-    "ErrImagePull",
-    "CreateContainerConfigError",
-    "CreateContainerError",
-    "ContainerCannotRun",
-    "DeadlineExceeded",
-    "NodeNotReady",
-    "NotReady",
-    "Evicted",
-    "FailedScheduling",
-    "FailedMount",
-    "BackOff",
-)
+_K8S_WORDS = """
+    CrashLoopBackOff OOMKilled ImagePullBackOff ErrImagePull CreateContainerConfigError
+    CreateContainerError ContainerCannotRun DeadlineExceeded NodeNotReady NotReady
+    Evicted FailedScheduling FailedMount BackOff
+    """
+_K8S = tuple(_K8S_WORDS.split())
 _K8S_RE = re.compile(r"\b(" + "|".join(_K8S) + r")\b")
 _HTTP_RE = re.compile(
     r"\b(?:(GET|POST|PUT|PATCH|DELETE|HEAD)\s+(/[\w./{}:-]*)[^\n]{0,40}?\s([1-5]\d\d)\b"
@@ -109,16 +99,10 @@ _FQDN_ENDS = (".internal", ".local", ".lan", ".corp", ".intra")
 _HOST_KEYS = ("host", "node", "server", "instance")
 _EXC_MARKS = ("Error", "Exception", "Fault", "Warning", "errors.", "exc")
 _LOG_MARKS = ("ERROR", "FATAL", "panicked at")
-_K8S_MARKS = (
-    "BackOff",
-    "OOMKilled",
-    "ErrImagePull",
-    "Container",
-    "DeadlineExceeded",
-    "NotReady",
-    "Evicted",
-    "Failed",
+_K8S_MARK_WORDS = (
+    "BackOff OOMKilled ErrImagePull Container DeadlineExceeded NotReady Evicted Failed"
 )
+_K8S_MARKS = tuple(_K8S_MARK_WORDS.split())
 _NOT_CLUSTERS_WORDS = (
     "the a an our this that their its new old same test kubernetes eks gke aks "
     "k8s production prod staging whole entire each every other main entire "
@@ -404,11 +388,9 @@ class _Found:
 
 def merged(*facts: dict[str, Any]) -> dict[str, list[str]]:
     """The kinds of several fact sets together, first seen first (no sources)."""
-    out: dict[str, list[str]] = {}
+    out: dict[str, dict[str, None]] = {}
     for one in facts:
         for kind in KINDS:
-            for value in one.get(kind, ()):
-                values = out.setdefault(kind, [])
-                if value not in values:
-                    values.append(value)
-    return out
+            if one.get(kind):
+                out.setdefault(kind, {}).update(dict.fromkeys(one[kind]))
+    return {kind: list(values) for kind, values in out.items()}

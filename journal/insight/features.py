@@ -10,7 +10,7 @@ sections' code blocks and timeline lines, their commits are commit events.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from journal.insight import signatures as sig
@@ -21,46 +21,11 @@ if TYPE_CHECKING:
     from journal.model.session import Event, Session
 
 _FENCE_RE = re.compile(r"^(```|~~~)[^\n]*\n(.*?)^\1", re.MULTILINE | re.DOTALL)
-_TITLE_STOP = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "of",
-        "in",
-        "on",
-        "at",
-        "for",
-        "to",
-        "and",
-        "or",
-        "with",
-        "after",
-        "before",
-        "during",
-        "from",
-        "by",
-        "is",
-        "was",
-        "are",
-        "be",
-        "not",
-        "no",
-        "vs",
-        "via",
-        "into",
-        "over",
-        "under",
-        "fix",
-        "fixed",
-        "issue",
-        "incident",
-        "problem",
-        "session",
-        "error",
-        "errors",
-    ]
-)
+_TITLE_STOP_WORDS = """
+    the a an of in on at for to and or with after before during from by is was are be
+    not no vs via into over under fix fixed issue incident problem session error errors
+    """
+_TITLE_STOP = frozenset(_TITLE_STOP_WORDS.split())
 
 
 def title_words(title: str) -> list[str]:
@@ -148,21 +113,10 @@ def _cause_files(text: str) -> list[str]:
     return found
 
 
-_SKIPPED = frozenset(
-    {
-        "labels",
-        "sources",
-        "schema",
-        "started",
-        "ended",
-        "at",
-        "sha",
-        "tags",
-        "number",
-        "date_source",
-        "imported_from",
-    }
-)
+_SKIPPED_KEYS = """
+    labels sources schema started ended at sha tags number date_source imported_from
+    """
+_SKIPPED = frozenset(_SKIPPED_KEYS.split())
 
 
 def _strings(session: Session, events: Sequence[Event]) -> list[str]:
@@ -196,8 +150,9 @@ def _facts(
     those of its own texts (timeline, detection, root cause); their error lines
     also become signatures."""
     from journal.insight.facts import merged, text_facts
+    from journal.model.session import to_builtins
 
-    kept = kept_facts(session)
+    kept: dict[str, Any] = {} if session.facts is None else to_builtins(session.facts)
     texts = [e.text for e in events if e.text]
     if session.detection is not None:
         texts += [session.detection.summary or ""]
@@ -214,15 +169,6 @@ def _fact_files(facts: dict[str, list[str]]) -> list[str]:
     """The facts' source files as paths (their line numbers off)."""
     paths = (sig.clean_path(f.split(":", 1)[0]) for f in facts.get("files", ()))
     return list(dict.fromkeys(p for p in paths if p))
-
-
-def kept_facts(session: Session) -> dict[str, Any]:
-    """The facts `session.yaml` keeps, as plain lists."""
-    if session.facts is None:
-        return {}
-    from journal.model.session import to_builtins
-
-    return to_builtins(session.facts)
 
 
 def _add_prose(found: _Collector, text: str) -> None:
@@ -276,19 +222,13 @@ class _Collector:
 
 def signatures_of(features: dict[str, Any]) -> list[sig.Signature]:
     """The stored rows back as signatures (with their words, when kept)."""
-    return list(
-        rows_to_signatures(
-            features.get("signatures", ()), features.get("signature_words")
-        )
-    )
-
-
-def rows_to_signatures(
-    rows: Sequence[Sequence[str]], words: Sequence[Sequence[str]] | None = None
-) -> Iterable[sig.Signature]:
+    rows = features.get("signatures", ())
+    words = features.get("signature_words")
     # Words kept beside the rows, unless a damaged cache lost the pairing.
     paired = words if words is not None and len(words) == len(rows) else None
+    found = []
     for n, (kind, key, text) in enumerate(rows):
         skeleton = key[len(kind) + 2 :] if kind else key
         tokens = frozenset(paired[n]) if paired else None
-        yield sig.Signature(kind or None, skeleton, text, tokens)
+        found.append(sig.Signature(kind or None, skeleton, text, tokens))
+    return found

@@ -11,14 +11,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from journal.errors import JournalError, UsageError
 from journal.record import Record
 from journal.store.sessions import Journal
-
-if TYPE_CHECKING:
-    pass
 
 
 class StepLike(Protocol):

@@ -24,6 +24,8 @@ from journal.when import iso_or_none
 Record = dict[str, Any]
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from journal.insight.metrics import Metrics
     from journal.model.session import Session
 
@@ -36,27 +38,29 @@ _OUTLINE = frozenset(("events", "first", "last", "torn"))
 
 def session_records(journal: Journal) -> dict[str, Record]:
     """Every session's facts, outline and next steps, oldest first."""
-    build = lambda sid: _facts_record(journal, sid)  # noqa: E731
     fields = _FACTS | _OUTLINE | {"steps"}
-    return _records(journal, "session-index", build, fields)
+    return _records(journal, "session-index", _facts_record, fields)
 
 
 def figure_records(journal: Journal) -> dict[str, Record]:
     """Every session's facts and metrics (or the error that kept them out)."""
-    build = lambda sid: _figures_record(journal, sid)  # noqa: E731
-    return _records(journal, "figures-index", build, _FACTS | {"metrics"})
+    return _records(journal, "figures-index", _figures_record, _FACTS | {"metrics"})
 
 
 def _records(
-    journal: Journal, name: str, build: Any, fields: frozenset[str]
+    journal: Journal,
+    name: str,
+    build: Callable[[Journal, str], Record],
+    fields: frozenset[str],
 ) -> dict[str, Record]:
-    index = Records(journal, name, build, fields=fields)
+    index = Records(journal, name, lambda sid: build(journal, sid), fields=fields)
     records = index.records()
     index.save()
     return records
 
 
 def _facts_record(journal: Journal, session_id: str) -> Record:
+    from journal.model.session import to_builtins
     from journal.store.timeline import outline
 
     try:
@@ -73,7 +77,8 @@ def _facts_record(journal: Journal, session_id: str) -> Record:
         session = journal.load(session_id)
     except JournalError as exc:
         return record | {"error": exc.one_line()}
-    return record | _facts(session) | {"steps": _steps(session)}
+    steps = [to_builtins(step) for step in session.next_steps]
+    return record | _facts(session) | {"steps": steps}
 
 
 def _figures_record(journal: Journal, session_id: str) -> Record:
@@ -103,12 +108,6 @@ def _facts(session: Session) -> Record:
             len(session.success_criteria),
         ],
     }
-
-
-def _steps(session: Session) -> list[Record]:
-    from journal.model.session import to_builtins
-
-    return [to_builtins(step) for step in session.next_steps]
 
 
 class StepRow(FrozenRecord):

@@ -8,10 +8,8 @@ Two files, written by `refresh`:
   only sessions whose files changed are read again.
 - `seen-digest`, made from it by the commands that pass `digest` (`new`, `close`,
   `import`, `related`) once it is behind: what the "seen before" line needs and
-  nothing more — each session's label, its error signatures bucketed by exception
-  type with an index of their words, and the sessions naming each root-cause file —
-  laid out in parts (`insight/seen.py`) so the `log` fast path reads a few of them
-  with the standard library.
+  nothing more, laid out in parts (described in `insight/seen.py`) so the `log`
+  fast path reads a few of them with the standard library.
 
 Best effort like every cache: one that cannot be written only costs its work.
 """
@@ -33,7 +31,6 @@ if TYPE_CHECKING:
     from journal.store.sessions import Journal
 
 FACET = "related-index"
-"""The facet of the session records (`store/cache.py`) holding the features."""
 FEATURES_FORMAT = 9
 """Bumped when the features change shape (2: each signature's words kept; 3: the
 session's facts, `previous` and term counts; 4: its names and citations; 5: terms
@@ -116,20 +113,15 @@ def digest_bytes(features: dict[str, dict[str, Any]], of: Any = None) -> bytes:
     """The digest of every session's features, laid out as `insight/seen.py` reads
     it: a JSON header line giving each part's byte range (and `of`, the stat of the
     features' file it was made from), then the parts."""
-    from journal.insight.signatures import informative
+    from journal.insight.features import signatures_of
 
     by_kind: dict[str, list[tuple[list[Any], frozenset[str]]]] = {}
     roots: dict[str, list[list[Any]]] = {}
     for session_id, data in features.items():
         label = [session_id, data["title"], data.get("number")]
-        rows = data.get("signatures", ())
-        words = data.get("signature_words")
-        paired = words if words is not None and len(words) == len(rows) else None
-        for n, (kind, key, text) in enumerate(rows):
-            skeleton = key[len(kind) + 2 :] if kind else key
-            bucket = by_kind.setdefault(kind.rsplit(".", 1)[-1], [])
-            tokens = frozenset(paired[n]) if paired else informative(skeleton)
-            bucket.append(([*label, text[:160]], tokens))
+        for found in signatures_of(data):
+            bucket = by_kind.setdefault((found.kind or "").rsplit(".", 1)[-1], [])
+            bucket.append(([*label, found.text[:160]], found.tokens))
         for path in data.get("root_files", ()):
             roots.setdefault(path, []).append(label)
     parts: dict[str, bytes] = {"roots": _dumps(roots)}

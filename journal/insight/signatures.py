@@ -113,65 +113,13 @@ _PREFIX_RE = re.compile(
     r"(?:[\[(]?(?:error|err|fatal|crit(?:ical)?|warn(?:ing)?|e|f)[\])]?:?\s+)?",
     re.IGNORECASE,
 )
-_BOILERPLATE = frozenset(
-    [
-        "error",
-        "errors",
-        "err",
-        "exception",
-        "exceptions",
-        "traceback",
-        "most",
-        "recent",
-        "call",
-        "last",
-        "fatal",
-        "warning",
-        "warn",
-        "failed",
-        "fail",
-        "failure",
-        "the",
-        "a",
-        "an",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "is",
-        "was",
-        "were",
-        "be",
-        "been",
-        "and",
-        "or",
-        "with",
-        "by",
-        "from",
-        "this",
-        "that",
-        "it",
-        "its",
-        "as",
-        "not",
-        "no",
-        "but",
-        "line",
-        "file",
-        "raise",
-        "raised",
-        "during",
-        "handling",
-        "above",
-        "another",
-        "occurred",
-        "while",
-        "unhandled",
-        "uncaught",
-    ]
-)
+_BOILERPLATE_WORDS = """
+    error errors err exception exceptions traceback most recent call last fatal
+    warning warn failed fail failure the a an of to in on at for is was were be been
+    and or with by from this that it its as not no but line file raise raised during
+    handling above another occurred while unhandled uncaught
+    """
+_BOILERPLATE = frozenset(_BOILERPLATE_WORDS.split())
 _WORD_RE = re.compile(r"[a-z][a-z0-9_]+")
 
 

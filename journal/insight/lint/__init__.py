@@ -21,12 +21,7 @@ __all__ = ["RULES", "Finding", "Rule", "check", "rules"]
 
 def rules() -> dict[str, Rule]:
     """Every rule, by id, in report order."""
-    from journal.insight.lint import (  # noqa: F401 - registration
-        conflicts,
-        document,
-        events,
-        links,
-    )
+    from journal.insight.lint import document, events, links  # noqa: F401 - registration
 
     return RULES
 
@@ -39,7 +34,7 @@ def check(
     today: date | None = None,
 ) -> list[Finding]:
     """Findings for the sessions `ids` (references as users type them; default: all)."""
-    from journal.insight.lint.facts import JournalFacts
+    from journal.insight.lint.facts import JournalFacts, SessionFacts
     from journal.insight.lint.incremental import check_sessions
 
     known = rules()
@@ -48,9 +43,9 @@ def check(
     session_ids = list(dict.fromkeys(session_ids))
     findings = _config_findings(disabled, known)
     if fix and "timeline-torn" not in disabled:
-        findings += [
-            _repair(journal, sid) for sid in session_ids if _torn(journal, sid)
-        ]
+        # The lines the timeline-torn rule would name (an unreadable file has none).
+        torn = [sid for sid in session_ids if SessionFacts(journal, sid).torn_lines]
+        findings += [_repair(journal, sid) for sid in torn]
     if fix and "number-duplicate" not in disabled:
         from journal.insight.lint.links import renumber_duplicates
 
@@ -95,17 +90,6 @@ def _config_findings(disabled: set[str], known: dict[str, Rule]) -> list[Finding
         )
         for name in sorted(disabled - set(known))
     ]
-
-
-def _torn(journal: Journal, session_id: str) -> bool:
-    from journal.errors import JournalError
-    from journal.store.timeline import read_lines
-
-    try:
-        lines = read_lines(journal.timeline_path(session_id))
-    except JournalError:
-        return False  # not a readable file: a rule names it
-    return any(line.torn and line.data is None for line in lines)
 
 
 def _repair(journal: Journal, session_id: str) -> Finding:

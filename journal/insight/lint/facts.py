@@ -15,10 +15,14 @@ from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.sessions import Journal
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
     from journal.model.session import Event, Session
     from journal.store.timeline import RawLine
 
 _WHERE_LINE = re.compile(r":(\d+)(?::\d+)?$")
+_HEX = re.compile(r"^[0-9a-fA-F]{4,64}$")
 
 
 @dataclass
@@ -185,7 +189,7 @@ class JournalFacts:
     @cached_property
     def sessions(self) -> dict[str, Session]:
         """Every session that loads (the rules report the others)."""
-        checked = {facts.session_id: facts for facts in self.checked}
+        checked = self._checked_by_id
         loaded: dict[str, Session] = {}
         for session_id in sorted(self.ids):
             if session_id in checked:
@@ -237,12 +241,39 @@ class JournalFacts:
     def known_commits(self) -> dict[str, bool] | None:
         """Whether each commit SHA named in the checked timelines exists in the
         repository; None when there is no repository to ask."""
-        from journal.insight.lint.gitquery import commits_exist
-
         shas = {
             event.sha
             for facts in self.checked
             for _, event in facts.events
             if event.kind == "commit" and event.sha and not event.lost
         }
-        return commits_exist(self.journal.root, sorted(shas))
+        return _commits_exist(self.journal.root, sorted(shas))
+
+
+def _commits_exist(root: Path, shas: Sequence[str]) -> dict[str, bool] | None:
+    """sha → whether it names a commit here, from one `git cat-file` for all; None
+    when `root` is not in a git repository or git cannot be run (the check is then
+    skipped, not failed)."""
+    from journal.gitlink.shell import run_git
+    from journal.store.locate import git_dir
+
+    if git_dir(root) is None:
+        return None
+    queried = [sha for sha in shas if _HEX.match(sha)]
+    result = {sha: False for sha in shas if not _HEX.match(sha)}
+    if not queried:
+        return result
+    request = "".join(f"{sha}^{{commit}}\n" for sha in queried).encode()
+    try:
+        # Through the seam: inside a hook (or under a stray GIT_DIR) a git started
+        # here must still find the journal's own repository.
+        out = run_git(["cat-file", "--batch-check"], cwd=root, input=request)
+    except JournalError:
+        return None
+    answers = out.splitlines()
+    if len(answers) != len(queried):
+        return None
+    for sha, answer in zip(queried, answers, strict=True):
+        # "<sha> commit <size>" when found; "… missing" or "… ambiguous" otherwise.
+        result[sha] = not answer.endswith(" missing")
+    return result

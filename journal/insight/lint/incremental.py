@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from journal.insight.index import StepRow, steps_session
+from journal.insight.index import StepsRow, steps_session
 from journal.insight.lint.facts import JournalFacts, SessionFacts, SessionFiles
 from journal.insight.lint.registry import Finding, Rule
 from journal.record import Record as FrozenRecord
@@ -42,13 +42,10 @@ CROSS = frozenset(
 """Rules whose findings depend on more than the session's own files."""
 
 
-class SessionRow(FrozenRecord):
+class SessionRow(StepsRow):
     """What the cross-session rules read of a session document."""
 
-    title: str = ""
-    number: int | None = None
     previous: str | None = None
-    next_steps: tuple[StepRow, ...] = ()
 
 
 class EventRow(FrozenRecord):
@@ -74,13 +71,8 @@ class CachedFacts(SessionFiles):
         data = self.record["session"]
         if data is None:
             return None
-        steps = steps_session({"title": "", "number": None, "steps": data["steps"]})
-        return SessionRow(
-            title=data["title"],
-            number=data["number"],
-            previous=data["previous"],
-            next_steps=steps.next_steps,
-        )
+        steps = steps_session(data).as_dict(shallow=True)
+        return SessionRow(**steps, previous=data["previous"])
 
     @cached_property
     def events(self) -> list[tuple[int, EventRow]]:
