@@ -1,5 +1,5 @@
 """A cold rebuild of many records shares the work among worker processes
-(`store/cache.py`): what it builds must be exactly what one process builds."""
+(`journal/pool.py`): what it builds must be exactly what one process builds."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import journal.pool
 from journal.insight import index as insight_index
 from journal.insight.lint import check
 from journal.store import facets as index
@@ -72,16 +73,16 @@ def test_pooled_rebuild_equals_the_serial_one(
     serial = _run(cli.root)
 
     pooled_runs: list[int] = []
-    real = index._pooled
+    real = index.pooled
 
-    def spy(build: Any, stale: list[str], jobs: int) -> Any:
-        pooled_runs.append(len(stale))
-        return real(build, stale, jobs)
+    def spy(work: Any, items: list[str], *, size: int) -> Any:
+        pooled_runs.append(len(items))
+        return real(work, items, size=size)
 
     monkeypatch.setattr(index, "POOL_MIN", 2)
-    monkeypatch.setattr(index, "_CHUNK", 5)  # several chunks, returned in order
-    monkeypatch.setattr(index, "_workers", lambda: 2)
-    monkeypatch.setattr(index, "_pooled", spy)
+    monkeypatch.setattr(index, "CHUNK", 5)  # several chunks, returned in order
+    monkeypatch.setattr(journal.pool, "workers", lambda: 2)
+    monkeypatch.setattr(index, "pooled", spy)
     pooled = _run(cli.root)
 
     assert pooled_runs == [len(ids)] * 3  # each cache was built by the pool

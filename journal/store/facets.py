@@ -11,8 +11,9 @@ Standard library only: the fast paths (`list`, `todo`, `render --all`) use it.
 from __future__ import annotations
 
 import json
-import sys
+from itertools import chain
 
+from journal.pool import pooled
 from journal.store.cache import (
     FORMAT,
     load_cache,
@@ -107,9 +108,10 @@ class Records:
     def _built(self, stale: list[str], total: int) -> Iterator[tuple[str, Record]]:
         """(session, record) for each of `stale`, built from its files: in worker
         processes when there are many (a cold run), else here."""
-        jobs = _workers() if len(stale) >= POOL_MIN else 1
-        if jobs > 1:
-            built: Iterable[Record] = _pooled(self._build, stale, jobs)
+        if len(stale) >= POOL_MIN:
+            build = self._build
+            chunks = pooled(lambda chunk: list(map(build, chunk)), stale, size=CHUNK)
+            built: Iterable[Record] = chain.from_iterable(chunks)
         else:
             built = map(self._build, stale)
         for done, (session_id, record) in enumerate(zip(stale, built, strict=True), 1):
@@ -171,40 +173,5 @@ class Records:
 POOL_MIN = 400
 """Records to rebuild from which the work is shared among worker processes: below it,
 starting them costs more than it saves."""
-_CHUNK = 50
-_BUILD: list[Callable[[str], Record]] = []
-
-
-def _workers() -> int:
-    """How many processes may build records: the cores this process may use, where
-    a worker can start as a fork of this one (inheriting the builder as it is)."""
-    if sys.platform != "linux":
-        return 1
-    import multiprocessing
-
-    if multiprocessing.current_process().daemon:
-        return 1  # a pool's worker (the site's pages) may not start processes
-    from journal.process import usable_cores
-
-    return usable_cores()
-
-
-def _pooled(
-    build: Callable[[str], Record], stale: list[str], jobs: int
-) -> Iterator[Record]:
-    """`build` of each of `stale`, in order, computed by `jobs` forked processes."""
-    import multiprocessing
-
-    chunks = [stale[i : i + _CHUNK] for i in range(0, len(stale), _CHUNK)]
-    _BUILD[:] = [build]
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for records in pool.imap(_build_chunk, chunks):
-                yield from records
-    finally:
-        _BUILD.clear()
-
-
-def _build_chunk(session_ids: list[str]) -> list[Record]:
-    build = _BUILD[0]
-    return [build(session_id) for session_id in session_ids]
+CHUNK = 50
+"""Records a worker builds at a time (`journal/pool.py`)."""
