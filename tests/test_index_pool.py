@@ -73,7 +73,7 @@ def test_pooled_rebuild_equals_the_serial_one(
     serial = _run(cli.root)
 
     pooled_runs: list[int] = []
-    real = index.pooled
+    real = journal.pool.pooled
 
     def spy(work: Any, items: list[str], *, size: int) -> Any:
         pooled_runs.append(len(items))
@@ -82,7 +82,7 @@ def test_pooled_rebuild_equals_the_serial_one(
     monkeypatch.setattr(index, "POOL_MIN", 2)
     monkeypatch.setattr(index, "CHUNK", 5)  # several chunks, returned in order
     monkeypatch.setattr(journal.pool, "workers", lambda: 2)
-    monkeypatch.setattr(index, "pooled", spy)
+    monkeypatch.setattr(journal.pool, "pooled", spy)
     pooled = _run(cli.root)
 
     assert pooled_runs == [len(ids)] * 3  # each cache was built by the pool

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from itertools import chain
 
-from journal.pool import pooled
 from journal.store.cache import (
     FORMAT,
     load_cache,
@@ -109,6 +108,8 @@ class Records:
         """(session, record) for each of `stale`, built from its files: in worker
         processes when there are many (a cold run), else here."""
         if len(stale) >= POOL_MIN:
+            from journal.pool import pooled  # a cold run's: not on the fast paths
+
             build = self._build
             chunks = pooled(lambda chunk: list(map(build, chunk)), stale, size=CHUNK)
             built: Iterable[Record] = chain.from_iterable(chunks)
