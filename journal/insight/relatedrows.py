@@ -20,7 +20,7 @@ at once from numpy arrays (`_Arrays`), errors from a join over the whole journal
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from journal.insight import related as rel
@@ -126,24 +126,25 @@ class Evidence:
         vectors = self.ranker.text.vectors
         mine = vectors.get(sid, {})
         cosines = {}
+        np, (shared, texts) = arrays.np, text
         for other in self.ranker.named_partners(sid):
             cosine = cosines[other] = _cosine(mine, vectors.get(other, {}))
             extra = self.ranker.extra(sid, other, reasons=False, cosine=cosine)
             at = arrays.at[other]  # its extra evidence holds its text
-            bound[at] += rel.capped(extra)[0] - text[at]
-        bound += _SLACK  # sums in another order than `score`'s
+            n = int(np.searchsorted(shared, at))
+            own = float(texts[n]) if n < len(shared) and shared[n] == at else 0.0
+            bound[at] += rel.capped(extra)[0] - own
         bound[arrays.at[sid]] = -1.0
-        np = arrays.np
-        found = np.flatnonzero(bound >= rel.THRESHOLD - _SLACK)
-        order = found[np.argsort(-bound[found], kind="stable")]
+        # The bounds sum in another order than `score`: `_SLACK` above them.
+        found = np.flatnonzero(bound >= rel.THRESHOLD - 2 * _SLACK)
         walk = _Walk(self, sid, errors, limit)
-        for at, most in zip(order.tolist(), bound[order].tolist(), strict=True):
+        for at, most in _best_first(np, found, bound[found] + _SLACK):
             if walk.below(most):
                 break
             other = arrays.sids[at]
             known = cosines.get(other)
             cosine = _cosine(mine, vectors.get(other, {})) if known is None else known
-            walk.offer(other, cosine, title=bool(titled[at]))
+            walk.offer(other, cosine, title=at in titled)
         ranked = sorted(walk.found.items(), key=lambda item: (-item[1], item[0]))
         return ranked[:limit]
 
@@ -222,6 +223,28 @@ class Evidence:
 
 _SLACK = 1e-6
 """Room for rounding between a bound and the score it bounds (`round(…, 6)`)."""
+
+
+_FIRST = 32
+"""Candidates put in order at a time (`_best_first`): a row's walk scores ~10 of
+them before its bar passes the others' bounds, while the candidates grow with
+the journal (~80 a row at 2,000 synthetic sessions, ~430 at 10,000), and so
+would sorting them all."""
+
+
+def _best_first(np: Any, at: Any, bounds: Any) -> Iterator[tuple[int, float]]:
+    """The positions `at` with their `bounds`, highest first (ties in the order of
+    `at`), put in order `_FIRST` at a time: the walk mostly stops in the first."""
+    while at.size:
+        if at.size > _FIRST:
+            least = np.partition(bounds, at.size - _FIRST)[at.size - _FIRST]
+            first = bounds >= least  # all ties of the least with it
+            chunk, chunk_bounds = at[first], bounds[first]
+            at, bounds = at[~first], bounds[~first]
+        else:
+            chunk, chunk_bounds, at = at, bounds, at[:0]
+        order = np.argsort(-chunk_bounds, kind="stable")
+        yield from zip(chunk[order].tolist(), chunk_bounds[order].tolist(), strict=True)
 
 
 def _bar(heap: list[float], score: float, limit: int) -> float:
@@ -353,20 +376,23 @@ class _Arrays:
 
     def bounds(
         self, evidence: Evidence, sid: str, errors: set[str]
-    ) -> tuple[Any, Any, Any]:
+    ) -> tuple[Any, tuple[Any, Any], set[int]]:
         """Every session's score with `sid` as `Evidence.score` adds it up (give
         or take rounding) but for the extra evidence other than text; the
-        text's part of it; and whether their titles are similar
+        text's part of it (the positions sharing words with `sid`, in order, and
+        their text evidence); and the positions of the titles similar to its
         (`related.similar_title`). `errors`: the sessions sharing an error with
-        `sid`. Each step is a pass or two over every session, once a row: so
-        few steps are made (`_files_and_tags`, `_text`)."""
+        `sid`. A step over every session is a pass over ~10,000 numbers at
+        10,000 sessions, once a row: so few are made, the rest over the
+        positions a kind of evidence names."""
         score = self._files_and_tags(evidence, sid)
         if errors:
             score[[self.at[other] for other in errors]] += rel.WEIGHTS["error"]
         titled = self._similar_titles(evidence.titles[sid])
         score[titled] += rel.WEIGHTS["title"]
-        text = self._text(evidence.ranker.text, sid)
-        return score + text, text, titled
+        shared, text = self._text(evidence.ranker.text, sid)
+        score[shared] += text
+        return score, (shared, text), set(titled.tolist())
 
     def _files_and_tags(self, evidence: Evidence, sid: str) -> Any:
         """Each session's score with `sid` from the files, components and tags
@@ -392,27 +418,27 @@ class _Arrays:
                 linear += [(postings[kind][item], w[key]) for item in items]
             else:
                 capped.append((kind, key, items))
-        score = self._weighed(linear)
         if places_capped:
-            shared = self._count(_PLACE, places)
-            if roots:
-                counted = self._count(_ROOT, roots)
-                shared -= counted
-                score += w["root"] * counted
-            score += np.minimum(cap["location"], w["location"] * shared)
+            # places but roots (one weighted count), then roots, linear
+            linear += [(postings[_ROOT][item], w["root"]) for item in roots]
+            capped.append((_PLACE, "location", places))
+        score = self._weighed(linear)
         for kind, key, items in capped:
-            score += np.minimum(cap[key], w[key] * self._count(kind, items))
+            found = [(postings[kind][item], w[key]) for item in items]
+            if kind == _PLACE:
+                found += [(postings[_ROOT][item], -w[key]) for item in roots]
+            counted = self._weighed(found)
+            score += np.minimum(counted, cap[key], out=counted)
         return score
 
-    def _text(self, text: TextModel, sid: str) -> Any:
-        """Each session's text evidence with `sid` (`Ranker._text`: nothing
-        without a word shared, nor under `TEXT_MIN`), worked out only where
-        the texts share a word."""
+    def _text(self, text: TextModel, sid: str) -> tuple[Any, Any]:
+        """The positions of the sessions whose texts share a word with `sid`'s, in
+        order, and their text evidence (`Ranker._text`: nothing under
+        `TEXT_MIN`)."""
         np, w = self.np, rel.WEIGHTS
-        weight = np.zeros(len(self.sids))
         mine = text.vectors.get(sid)
         if not mine:
-            return weight
+            return np.zeros(0, np.intp), np.zeros(0)
         cosine = self._dot(self.words, mine)
         shared = np.flatnonzero(cosine > 0)
         found = w["text"] * cosine[shared]
@@ -424,18 +450,15 @@ class _Arrays:
             found += w["title_text"] * np.where(two & self.has_text[shared], near, 0)
         found += _SLACK
         found[found < rel.TEXT_MIN] = 0.0
-        weight[shared] = found
-        return weight
+        return shared, found
 
     def _similar_titles(self, words: frozenset[str]) -> Any:
-        """Whether each session's title is similar to one of `words`
+        """The positions of the sessions whose title is similar to `words`
         (`related.similar_title`: two words shared, and half of all)."""
         np, shared = self.np, self._count(_TITLE, words)
-        titled = np.zeros(len(self.sids), bool)
         if shared is None:
-            return titled
+            return np.zeros(0, np.intp)
         at = np.flatnonzero(shared >= 2)  # and so a union of two words or more
         both = shared[at]
         union = len(words) + self.title_sizes[at] - both
-        titled[at[both / union >= rel.TITLE_SIMILAR]] = True
-        return titled
+        return at[both / union >= rel.TITLE_SIMILAR]
