@@ -54,8 +54,7 @@ def error_pairs(signatures: Mapping[str, list[Signature]]) -> set[Pair]:
         def same(blocks: list[range], bits: _BitSets = bits) -> set[Pair]:
             found: set[Pair] = set()
             for block in blocks:
-                near = _similar(bits, SAME, block)
-                near |= _contained(bits, CONTAINED_MIN, ERROR_FLOOR, block)
+                near = _joined(bits, SAME, (CONTAINED_MIN, ERROR_FLOOR), block)
                 for x, y in near:
                     a, b = x.split("\0", 1)[0], y.split("\0", 1)[0]
                     if a != b and same_error(by_key[x], by_key[y]):
@@ -95,7 +94,9 @@ class _BitSets:
 
     def __init__(self, sets: Mapping[str, Iterable[str]]) -> None:
         words = {key: frozenset(items) for key, items in sets.items() if items}
-        self.keys = sorted(words)
+        # The smallest first: a set's partners as big or bigger come after it, so
+        # a set lies inside only sets after it (`_joined`).
+        self.keys = sorted(words, key=lambda key: (len(words[key]), key))
         self.sets = [words[key] for key in self.keys]
         self.sizes = [len(items) for items in self.sets]
         size = len(self.keys)
@@ -150,12 +151,6 @@ class _BitSets:
                 equal &= ~digits[n]
         return above | equal
 
-    def holding_all(self, words: Iterable[str]) -> int:
-        found = self.full
-        for word in words:
-            found &= self.holding.get(word, 0)
-        return found
-
 
 def _bits(found: int) -> Iterable[int]:
     """The positions of the bits set in `found`, lowest first."""
@@ -176,11 +171,27 @@ def similar_sets(sets: Mapping[str, Iterable[str]], floor: float) -> set[Pair]:
     would look at most pairs; this looks only at pairs sharing enough words, each
     key with a handful of integer operations as long as the number of keys (one
     bit each)."""
-    return _similar(_BitSets(sets), floor)
+    return _joined(_BitSets(sets), floor)
 
 
-def _similar(bits: _BitSets, floor: float, block: range | None = None) -> set[Pair]:
-    """`similar_sets` of the sets in `block` (all if None) with those after them."""
+def contained_sets(
+    sets: Mapping[str, Iterable[str]], smallest: int, floor: float
+) -> set[Pair]:
+    """Keys (a < b) where one's words, at least `smallest` of them, are all among
+    the other's, with a Jaccard (their sizes' ratio) of at least `floor`."""
+    return _joined(_BitSets(sets), None, (smallest, floor))
+
+
+def _joined(
+    bits: _BitSets,
+    floor: float | None,
+    inside: tuple[int, float] | None = None,
+    block: range | None = None,
+) -> set[Pair]:
+    """`similar_sets` of a Jaccard of `floor` (none if None) and `contained_sets`
+    of `inside` (its least size and Jaccard; none if None), of the sets in
+    `block` (all if None) with those after them: the pairs of both, from one
+    count of each set's words."""
     keys, items, sizes = bits.keys, bits.sets, bits.sizes
     found: set[Pair] = set()
     # A set is paired with those after it only: the sets in blocks, each block's
@@ -188,18 +199,29 @@ def _similar(bits: _BitSets, floor: float, block: range | None = None) -> set[Pa
     # integers half as long on average as the whole journal's.
     for part in _blocks(len(items)) if block is None else [block]:
         view = bits.after(part.start)
-        by_size: dict[int, dict[int, int]] = {}
+        by_size: dict[int, tuple[dict[int, int], int]] = {}
         for index in part:
             mine, size = items[index], sizes[index]
-            masks = by_size.get(size)
-            if masks is None:
-                masks = by_size[size] = _masks(view, size, floor)
-            candidates = _at_least(view, view.counts(mine), masks)
+            known = by_size.get(size)
+            if known is None:
+                masks = _masks(view, size, floor) if floor is not None else {}
+                known = by_size[size] = (masks, _holders(view, size, inside))
+            masks, holders = known
+            digits = view.counts(mine)
+            candidates = _at_least(view, digits, masks)
+            if holders:  # those holding all its words
+                candidates |= holders & view.at_least(digits, size)
             for skip in _bits(candidates >> (index - part.start + 1)):
                 other = index + 1 + skip
                 shared = len(mine & items[other])
-                if shared >= floor * (size + sizes[other] - shared) - 1e-9:
-                    found.add((keys[index], keys[other]))
+                union = size + sizes[other] - shared
+                if (floor is not None and shared >= floor * union - 1e-9) or (
+                    inside is not None
+                    and shared == size >= inside[0]
+                    and size >= inside[1] * sizes[other] - 1e-9
+                ):
+                    a, b = keys[index], keys[other]
+                    found.add((a, b) if a < b else (b, a))
     return found
 
 
@@ -210,7 +232,7 @@ def _blocks(count: int) -> list[range]:
 
 
 _BLOCKS = 16
-"""Blocks of sets `_similar` counts apart: more shorten the integers less and less,
+"""Blocks of sets `_joined` counts apart: more shorten the integers less and less,
 each costing a shift of every word's bit set."""
 
 
@@ -230,6 +252,8 @@ def _masks(bits: _BitSets, size: int, floor: float) -> dict[int, int]:
     (each an operation on integers of one bit a set)."""
     masks: dict[int, int] = {}
     for length, of_size in bits.of_size.items():
+        if length < size:  # those come before it (`_BitSets`)
+            continue
         # |X ∩ Y| ≥ floor × |X ∪ Y| = floor × (|X| + |Y| - |X ∩ Y|)
         need = max(1, math.ceil(floor * (size + length) / (1 + floor) - 1e-9))
         if need <= min(size, length):
@@ -237,26 +261,13 @@ def _masks(bits: _BitSets, size: int, floor: float) -> dict[int, int]:
     return masks
 
 
-def contained_sets(
-    sets: Mapping[str, Iterable[str]], smallest: int, floor: float
-) -> set[Pair]:
-    """Keys (a < b) where one's words, at least `smallest` of them, are all among
-    the other's, with a Jaccard (their sizes' ratio) of at least `floor`."""
-    return _contained(_BitSets(sets), smallest, floor)
-
-
-def _contained(
-    bits: _BitSets, smallest: int, floor: float, block: range | None = None
-) -> set[Pair]:
-    """`contained_sets` where the contained one is in `block` (all if None)."""
-    keys, items, sizes = bits.keys, bits.sets, bits.sizes
-    found: set[Pair] = set()
-    for index in range(len(items)) if block is None else block:
-        mine, size = items[index], sizes[index]
-        if size < smallest:
-            continue
-        for other in _bits(bits.holding_all(mine)):
-            if other != index and size >= floor * sizes[other] - 1e-9:
-                a, b = keys[index], keys[other]
-                found.add((min(a, b), max(a, b)))
+def _holders(bits: _BitSets, size: int, inside: tuple[int, float] | None) -> int:
+    """The sets (as bits) of the sizes a set of `size` words may lie inside
+    (`inside`: the least size, the least ratio of the sizes), 0 for none."""
+    if inside is None or size < inside[0]:
+        return 0
+    found = 0
+    for length, of_size in bits.of_size.items():
+        if length >= size and size >= inside[1] * length - 1e-9:
+            found |= of_size
     return found
