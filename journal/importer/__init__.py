@@ -262,7 +262,7 @@ def _finish(ctx: Context, recognized: int) -> None:
         )
     _resolution(ctx)
     _span_end(ctx)
-    html = [str(b.line()) for b in ctx.doc.blocks if b.kind == "html_block"]
+    html = [str(b.start + 1) for b in ctx.doc.blocks if b.kind == "html_block"]
     if html:
         ctx.warn(int(html[0]), f"raw HTML kept verbatim (lines {', '.join(html)})")
     if not ctx.doc.blocks:

@@ -150,16 +150,9 @@ class Context:
 
 
 _COMMIT_KEYS = frozenset(
-    {
-        "commit",
-        "commit sha",
-        "commit hash",
-        "commit id",
-        "sha",
-        "revision",
-        "fix commit",
-    }
-)
+    {"commit", "commit sha", "commit hash", "commit id", "sha", "revision",
+     "fix commit"}
+)  # fmt: skip
 _MESSAGE_KEYS = frozenset({"commit message", "message", "commit msg", "commit title"})
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -63,10 +63,6 @@ class Block:
             return []
         return split_blocks(self.tokens[1:-1], self.tokens[0].level + 1)
 
-    def line(self) -> int:
-        """The 1-based line number, for messages."""
-        return self.start + 1
-
 
 def _close_index(tokens: Sequence[Token], open_at: int) -> int:
     depth = 0
@@ -106,13 +102,6 @@ class Section:
     @property
     def title(self) -> str:
         return self.heading.inline
-
-    def walk(self) -> Iterator[Block]:
-        """Every top-level block of this section, heading first, in source order."""
-        yield self.heading
-        yield from self.blocks
-        for child in self.children:
-            yield from child.walk()
 
 
 @dataclass(frozen=True)
