@@ -31,7 +31,7 @@ from journal.importer.mojibake import repair_mojibake
 from journal.importer.plans import plain
 from journal.importer.references import inline_references
 from journal.importer.stamps import zone_named
-from journal.importer.unread import unread_lines
+from journal.importer.timeline import unread_lines
 from journal.importer.walker import Walker
 from journal.model.session import HEADER_SECTIONS, Session
 
@@ -208,7 +208,7 @@ def _parse(text: str, source: str, timezone: str) -> ImportedReport:
     session["labels"] = ctx.labels
     ordered = {key: session[key] for key in _ORDER if session.get(key)}
     kept = ctx.kept + list(doc.preamble)
-    unread = tuple(sorted({*unread_lines(doc, kept), *ctx.unread}))
+    unread = tuple(sorted({*unread_lines(doc.lines, kept), *ctx.unread}))
     return ImportedReport(
         title,
         ordered,

@@ -1,9 +1,13 @@
 """Timeline events from a timeline section, in each shape reports write them:
-tables with a time column, stamped bullets, stamped headings, stamped paragraphs."""
+tables with a time column, stamped bullets, stamped headings, stamped paragraphs;
+and the lines that look like structure but were kept as text (a timestamp the
+importer could not read, a time outside any timeline, a checkbox outside a
+checklist), so a user can fix the source or report the shape."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
@@ -21,7 +25,6 @@ from journal.importer.stamps import (
     zone_mentioned,
     zone_word,
 )
-from journal.importer.unread import looks_like
 
 _UNKNOWN_CELL = re.compile(r"^\W*(?:tbd|tba|unknown|n/?a|\?+|~)\W*$", re.IGNORECASE)
 
@@ -314,3 +317,40 @@ def extract_timeline(ctx: Context, title: str, blocks: list[Block]) -> list[Bloc
             event["kind"] = event_kind(event.get("text", ""))
     ctx.events.extend(timeline.events)
     return timeline.residual
+
+
+_VERBATIM = frozenset({"fence", "code_block", "html_block"})
+_LEAD = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*(?:\*\*|__|\||`)?\s*")
+_TIMEISH = re.compile(
+    r"^~?\d{1,2}(?:[:h][\dOo]{1,2}|\.\d{2})\b|^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b"
+    r"|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"
+    r"|^(?:--|\?\?|xx):(?:--|\?\?|xx)",
+    re.IGNORECASE,
+)
+_CHECKBOX = re.compile(r"^\s*(?:[-*+]\s*)?\[[ xX]\]\s")
+
+
+def unread_lines(lines: Sequence[str], kept: Iterable[Block]) -> list[tuple[int, str]]:
+    """(1-based line, reason) for each line of the kept blocks that looks like
+    structure."""
+    found: dict[int, str] = {}
+    for block in kept:
+        if block.kind in _VERBATIM or block.kind == "table":
+            continue
+        for n in range(block.start, min(block.end, len(lines))):
+            reason = looks_like(lines[n])
+            if reason:
+                found.setdefault(n + 1, reason)
+    return sorted(found.items())
+
+
+def looks_like(line: str) -> str | None:
+    """What structure `line` seems to be, if any."""
+    if _CHECKBOX.match(line):
+        return "a checkbox outside a checklist"
+    text = line[_LEAD.match(line).end() :]  # type: ignore[union-attr]
+    if not _TIMEISH.match(text):
+        return None
+    if match_stamp(text) is None:
+        return "looks like a time or date, but could not be read"
+    return "a time or date outside any timeline"

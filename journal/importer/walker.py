@@ -8,7 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from journal.importer.context import Context
-from journal.importer.decisions import extract_components, extract_options
+from journal.importer.decisions import (
+    extract_components,
+    extract_lessons,
+    extract_options,
+)
 from journal.importer.document import Block, Section, is_list
 from journal.importer.figures import is_figures, take_figures
 from journal.importer.labels import (
@@ -17,7 +21,6 @@ from journal.importer.labels import (
     part_key,
     split_label,
 )
-from journal.importer.lessons import extract_lessons
 from journal.importer.phases import is_phase, stamp_of
 from journal.importer.plans import (
     extract_criteria,
