@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -77,13 +77,6 @@ class ImportedReport:
 def _clean(text: str) -> str:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return _SURROGATE.sub("\ufffd", text).replace("\x00", "\ufffd")
-
-
-def _zone(name: str, warnings: list[str], source: str) -> tzinfo:
-    zone = zone_named(name)
-    if zone is None:
-        warnings.append(f"{source}: unknown timezone {name!r}, using UTC")
-    return zone or UTC
 
 
 _SECTION_NAMES = frozenset(
@@ -185,7 +178,10 @@ def _parse(text: str, source: str, timezone: str) -> ImportedReport:
         lines, body = inlined, "\n".join(inlined)
         tokens = _markdown().parse(body)
     doc = build_document(lines, tokens, is_title=_is_title)
-    ctx = Context(doc, source, _zone(timezone, warnings, source), warnings=warnings)
+    zone = zone_named(timezone)
+    if zone is None:
+        warnings.append(f"{source}: unknown timezone {timezone!r}, using UTC")
+    ctx = Context(doc, source, zone or UTC, warnings=warnings)
     front = _front_matter(ctx, yaml_text)
     evidence = "front matter" if ctx.day else None
     title, written = _title(ctx, front, source)

@@ -89,8 +89,6 @@ SLOTS: dict[str, dict[str, str]] = {
         "|affected systems|who was affected|scope",
         restored="restored|what now works|what works now|recovery|after the fix",
     ),
-    "detection": {},
-    "summary": {},
 }
 
 HORIZONS = _table(

@@ -5,7 +5,6 @@ commands."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -161,48 +160,33 @@ def _table_steps(ctx: Context, table: Table, horizon: str) -> list[dict[str, Any
             f"next_steps.{key}", table.heading(column)
         ):
             columns[key] = None
-    named = ctx.label("next_steps.text", table.heading(text_col))
-    layout = _Layout(
-        text=text_col,
-        lead="" if named else table.heading(text_col),
-        owner=columns["owner"],
-        due=columns["due"],
-        horizon=table.column(lambda h: h in _HORIZON_COLUMNS),
-        done=table.column(lambda h: h in _DONE_COLUMNS),
-        tracked_in=columns["tracked_in"],
-    )
-    return [_table_step(table, row, layout, horizon) for row in table.rows]
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """Which column of a follow-up table holds what."""
-
-    text: int
-    lead: str
-    """The text column's header when the report prints other words for it."""
-    owner: int | None
-    due: int | None
-    horizon: int | None
-    done: int | None
-    tracked_in: int | None = None
+    # The text column's header, when the report prints other words for it.
+    header = table.heading(text_col)
+    lead = "" if ctx.label("next_steps.text", header) else header
+    columns |= {
+        "text": text_col,
+        "horizon": table.column(lambda h: h in _HORIZON_COLUMNS),
+        "done": table.column(lambda h: h in _DONE_COLUMNS),
+    }
+    return [_table_step(table, row, columns, lead, horizon) for row in table.rows]
 
 
 def _table_step(
-    table: Table, row: Row, layout: _Layout, horizon: str
+    table: Table, row: Row, columns: dict[str, int | None], lead: str, horizon: str
 ) -> dict[str, Any]:
-    owner, due = row.get(layout.owner), row.get(layout.due)
+    """One row of a follow-up table; `columns`: which column holds what."""
+    owner, due = row.get(columns["owner"]), row.get(columns["due"])
     step: dict[str, Any] = {
-        "horizon": HORIZONS.get(normalize(row.get(layout.horizon)), horizon),
-        "done": bool(_DONE_WORDS.search(row.get(layout.done))),
+        "horizon": HORIZONS.get(normalize(row.get(columns["horizon"])), horizon),
+        "done": bool(_DONE_WORDS.search(row.get(columns["done"]))),
     }
     if owner:
         step["owner"] = owner
-    used = {layout.text, layout.owner, layout.horizon}
+    used = {columns["text"], columns["owner"], columns["horizon"]}
     if due and _is_date(due):
         step["due"] = due
-        used.add(layout.due)
-    ticket = re.search(r"https?://\S+", row.get(layout.tracked_in))
+        used.add(columns["due"])
+    ticket = re.search(r"https?://\S+", row.get(columns["tracked_in"]))
     if ticket:
         # The cell stays in the text too: `OPS-311` may be all a reader knows it by.
         step["tracked_in"] = ticket.group(0).rstrip(")>")
@@ -212,11 +196,11 @@ def _table_step(
         for i, cell in enumerate(row.cells)
         if i not in used and cell
     ]
-    if layout.horizon is not None and row.get(layout.horizon):
-        extra.append(f"{table.heading(layout.horizon)}: {row.get(layout.horizon)}")
-    text = row.get(layout.text)
-    if text and layout.lead:
-        text = f"{layout.lead}: {text}"
+    if (horizon_col := columns["horizon"]) is not None and row.get(horizon_col):
+        extra.append(f"{table.heading(horizon_col)}: {row.get(horizon_col)}")
+    text = row.get(columns["text"])
+    if text and lead:
+        text = f"{lead}: {text}"
     step["text"] = " — ".join(filter(None, [text, *extra])) or "(untitled)"
     return step
 
@@ -359,8 +343,7 @@ def take_checklists(ctx: Context, group: str, blocks: list[Block]) -> list[Block
             rest.pop()
         criteria = [
             {"text": item.full, "done": bool(item.checked), "group": current}
-            for item in read_items(ctx.doc, block)
-            if item.full.strip()
+            for item in _items(ctx, block)
         ]
         ctx.add("success_criteria", criteria)
     return rest

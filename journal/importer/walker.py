@@ -34,9 +34,7 @@ from journal.importer.prose import extract_prose
 from journal.importer.stamps import match_stamp
 from journal.importer.timeline import extract_timeline
 
-Extractor = Callable[[Context, list[Block]], list[Block]]
-
-_LISTS: dict[str, Extractor] = {
+_LISTS: dict[str, Callable[[Context, list[Block]], list[Block]]] = {
     "options": extract_options,
     "success_criteria": extract_criteria,
     "next_steps": extract_steps,
