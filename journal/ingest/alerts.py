@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 _ZERO = "0001-01-01T00:00:00Z"  # Go's zero time: an `endsAt` not known yet
 
 
+def _first(data: dict[str, Any], *keys: str) -> Any:
+    """`data.get(keys[0]) or data.get(keys[1]) or …`: the first true value."""
+    return next((data[key] for key in keys if data.get(key)), data.get(keys[-1]))
+
+
 def is_alertmanager(data: Any) -> bool:
     return (
         isinstance(data, dict)
@@ -69,12 +74,7 @@ def _alert(
     at = ends if resolved and isinstance(ends, str) and ends != _ZERO else started
     moment = from_iso(at, where=where)
     name = labels.get("alertname") or common.get("alertname") or "alert"
-    summary = (
-        annotations.get("summary")
-        or annotations.get("description")
-        or annotations.get("message")
-        or ""
-    )
+    summary = _first(annotations, "summary", "description", "message") or ""
     extra = _labels(labels)
     text = f"[{status.upper()}] {name}" + (f": {summary}" if summary else "")
     if extra:
@@ -92,7 +92,7 @@ def _alert(
         source=source,
         ident=f"{source}:{fingerprint}:{started}:{status}",
         by="Grafana" if source == "grafana" else "Alertmanager",
-        link=alert.get("panelURL") or alert.get("generatorURL"),
+        link=_first(alert, "panelURL", "generatorURL"),
     )
 
 
@@ -214,12 +214,12 @@ _OG_STATES = {
 def opsgenie(data: dict[str, Any], options: Options, *, where: str) -> Event:
     alert = data["alert"]
     action = data["action"]
-    moment = _epoch_any(alert.get("updatedAt") or alert.get("createdAt"), where=where)
+    stamp = _first(alert, "updatedAt", "createdAt")
+    moment = _epoch_any(stamp, where=where)
     text = f"Opsgenie {action}: {alert.get('message') or alert.get('alias') or ''}"
     if alert.get("note"):
         text += f"\n{alert['note']}"
     by = alert.get("username") or (data.get("source") or {}).get("name")
-    stamp = alert.get("updatedAt") or alert.get("createdAt")
     return event(
         moment.astimezone(options.tz),
         options.kind(_OG_STATES.get(action, "other")),
@@ -256,30 +256,14 @@ _SENTRY_STATES = {
 def sentry(data: dict[str, Any], options: Options, *, where: str) -> Event:
     action = data["action"]
     body = data["data"]
-    item = (
-        body.get("issue")
-        or body.get("event")
-        or body.get("metric_alert")
-        or body.get("error")
-        or {}
-    )
-    when = (
-        (item.get("lastSeen") if action == "resolved" else None)
-        or item.get("firstSeen")
-        or item.get("datetime")
-        or item.get("date_detected")
-        or item.get("date_started")
-    )
+    item = _first(body, "issue", "event", "metric_alert", "error") or {}
+    seen = ("lastSeen",) if action == "resolved" else ()
+    when = _first(item, *seen, "firstSeen", "datetime", "date_detected", "date_started")
     if isinstance(when, int | float) and not isinstance(when, bool):
         moment = datetime.fromtimestamp(float(when), UTC)
     else:
         moment = from_iso(when, where=where)
-    title = (
-        body.get("description_title")
-        or item.get("title")
-        or item.get("culprit")
-        or "issue"
-    )
+    title = body.get("description_title") or _first(item, "title", "culprit") or "issue"
     short = item.get("shortId")
     text = f"Sentry {action}: " + (f"{short} " if short else "") + str(title)
     ident = item.get("id") or item.get("event_id")
