@@ -51,13 +51,17 @@ class _Timeline:
     under_heading: dict[str, Any] | None = None
     warned_no_date: bool = False
 
-    def placeable(self, stamp: Stamp | None) -> bool:
-        """Whether the stamp can be put on a date (its own, or the timeline's)."""
+    def placeable(self, stamp: Stamp | None, line: int) -> bool:
+        """Whether the stamp can be put on a date (its own, or the timeline's); if
+        not, `resolve` says so once."""
         if stamp is None:
             return False
         if stamp.day is not None or self.resolver.day is not None:
             return True
-        return stamp.mark is not None and self.resolver.year is not None
+        if stamp.mark is not None and self.resolver.year is not None:
+            return True
+        self.resolve(stamp, line)
+        return False
 
     def resolve(
         self, stamp: Stamp, line: int, zone: tzinfo | None = None, *, row: bool = False
@@ -159,9 +163,7 @@ class _Timeline:
         items = read_items(self.ctx.doc, block)
         stamps = [stamp_of(item.text) for item in items]
         first = next((s for s in stamps if s is not None), None)
-        if first is None or not self.placeable(first):
-            if first is not None:
-                self.resolve(first, block.start)
+        if not self.placeable(first, block.start):
             return False
         for item, stamp in zip(items, stamps, strict=True):
             extra = f"\n{item.extra}" if item.extra else ""
@@ -183,8 +185,7 @@ class _Timeline:
         first = stamp_of(lines[0])
         if first is None or (first.clock is None and not first.mark):
             return False
-        if not self.placeable(first):
-            self.resolve(first, block.start)
+        if not self.placeable(first, block.start):
             return False
         for line in lines:
             self.entry(stamp_of(line), line.strip(), block.start)
@@ -205,8 +206,7 @@ class _Timeline:
             return False
         if self.resolver.day is None:
             self.resolver.year = year_in(headers) or self.resolver.year
-        if not self.placeable(first):
-            self.resolve(first, block.start)
+        if not self.placeable(first, block.start):
             return False
         # The time column's zone shows in each event's original time, if it must.
         # `Day / Date (2021) / Time`: one column of the report says all three.
@@ -246,21 +246,15 @@ def _when_columns(table: Table) -> list[int]:
     ]
     if named:
         # Adjacent ones only: `Day | Date | Time | Event`, not a later `Due date`.
-        run = [named[0]]
-        for i in named[1:]:
-            if i == run[-1] + 1:
-                run.append(i)
-        return run
+        return [i for n, i in enumerate(named) if i == named[0] + n]
     stamped = [r for r in table.rows if match_stamp(r.get(0)) is not None]
     return [0] if table.rows and len(stamped) * 2 > len(table.rows) else []
 
 
 def _stamp_text(row: Row, columns: list[int]) -> str:
-    parts = []
-    for i in columns:
-        cell = row.get(i).strip()
-        parts.append("--:--" if _UNKNOWN_CELL.match(cell) else cell)
-    return " ".join(p for p in parts if p)
+    cells = (row.get(i).strip() for i in columns)
+    parts = ("--:--" if _UNKNOWN_CELL.match(cell) else cell for cell in cells)
+    return " ".join(part for part in parts if part)
 
 
 def _without(header: str, zone: str | None) -> str:
