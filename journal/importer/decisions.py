@@ -201,12 +201,10 @@ def state_of(text: str) -> str:
 
 def _component(item: Item) -> dict[str, Any]:
     label = split_label(item.text)
-    if label is None and ":" in item.text:
-        name, _, note = item.text.partition(":")
-    elif label is not None:
+    if label is not None:
         name, note = label.name, label.rest
     else:
-        name, note = item.text, ""
+        name, _, note = item.text.partition(":")
     note = "\n".join(filter(None, [note.strip(), item.extra]))
     component = {"name": plain(name) or "component", "state": state_of(note or name)}
     if note:

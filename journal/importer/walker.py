@@ -14,21 +14,17 @@ from journal.importer.decisions import (
     extract_options,
 )
 from journal.importer.document import Block, Section, is_list
-from journal.importer.figures import is_figures, take_figures
-from journal.importer.labels import (
-    SINGLETONS,
-    classify_heading,
-    part_key,
-    split_label,
-)
+from journal.importer.labels import SINGLETONS, classify_heading, part_key, split_label
 from journal.importer.phases import is_phase, stamp_of
 from journal.importer.plans import (
     extract_criteria,
     extract_steps,
     extract_validation,
     horizon_of,
+    is_figures,
     plain,
     take_checklists,
+    take_figures,
 )
 from journal.importer.prose import extract_prose
 from journal.importer.stamps import match_stamp
