@@ -190,9 +190,8 @@ def find_commits(ctx: Context) -> dict[str, str]:
 
 
 def _when(ctx: Context) -> datetime | None:
-    times = [datetime.fromisoformat(e["at"]) for e in ctx.events]
-    if times:
-        return max(times)
+    if ctx.events:
+        return max(datetime.fromisoformat(e["at"]) for e in ctx.events)
     if "started" in ctx.session:
         return datetime.fromisoformat(ctx.session["started"])
     if ctx.day is not None:

@@ -148,14 +148,11 @@ class Document:
 
 def _with_raw_lines(blocks: list[Block], lines: Sequence[str]) -> list[Block]:
     """Add `raw` blocks for non-blank lines no token covers (link definitions)."""
-    covered = [False] * len(lines)
-    for block in blocks:
-        for n in range(block.start, min(block.end, len(lines))):
-            covered[n] = True
+    covered = {n for block in blocks for n in range(block.start, block.end)}
     raw = [
         Block("raw", (), n, n + 1)
         for n, line in enumerate(lines)
-        if not covered[n] and line.strip()
+        if n not in covered and line.strip()
     ]
     merged = sorted([*blocks, *raw], key=lambda b: b.start)
     return [

@@ -227,16 +227,16 @@ class _Timeline:
         columns: list[int],
     ) -> None:
         text = cells.text_of(row)
+        when = " ".join(row.get(i) for i in columns if row.get(i))
         at = self.resolve(stamp, row.line, zone[0], row=True) if stamp else None
         if stamp is None or at is None:
             self.ctx.warn(row.line + 1, "timeline row without a readable time")
-            when = " ".join(row.get(i) for i in columns if row.get(i))
             self.append(" ".join(filter(None, [when, text])))
             return
         event = self.add(at, " ".join(filter(None, [stamp.rest, text])), stamp, zone[1])
         if stamp.unknown:
             # `TBD`, `?`: the time as the report wrote it, not as read.
-            event["original"] = " ".join(row.get(i) for i in columns if row.get(i))
+            event["original"] = when
 
 
 def _when_columns(table: Table) -> list[int]:
