@@ -10,7 +10,6 @@ from typing import Any
 
 from journal.importer.document import Block, Document
 from journal.importer.labels import normalize, split_label
-from journal.importer.stamps import Resolver
 from journal.render.labels import DEFAULT_LABELS, wording
 
 _SHA = r"[0-9a-f]{7,40}"
@@ -110,9 +109,6 @@ class Context:
     def warn(self, line: int, message: str) -> None:
         """Record a warning about 1-based `line` of the source."""
         self.warnings.append(f"{self.source}:{line}: {message}")
-
-    def resolver(self) -> Resolver:
-        return Resolver(self.day, self.zone, year=self.year)
 
     def text(self, blocks: list[Block]) -> str:
         return self.doc.source(blocks)

@@ -297,7 +297,7 @@ class _Cells:
 
 def extract_timeline(ctx: Context, title: str, blocks: list[Block]) -> list[Block]:
     """Add the events of a timeline section; return the blocks that are not events."""
-    resolver = ctx.resolver()
+    resolver = Resolver(ctx.day, ctx.zone, year=ctx.year)
     heading_day = find_date(title)
     if heading_day is not None and heading_day.on() is not None:
         # `Timeline (PST) 4/21/23-4/25/23`: where the timeline starts.

@@ -15,7 +15,7 @@ from journal.importer.decisions import (
 )
 from journal.importer.document import Block, Section, is_list
 from journal.importer.labels import SINGLETONS, classify_heading, part_key, split_label
-from journal.importer.phases import is_phase, stamp_of
+from journal.importer.phases import phase_stamp, stamp_of
 from journal.importer.plans import (
     extract_criteria,
     extract_steps,
@@ -68,12 +68,10 @@ def _ends_timeline(block: Block) -> bool:
 
 
 def _is_phase_block(block: Block) -> bool:
-    if block.kind == "paragraph":
-        return is_phase(block.inline.split("\n")[0])
-    if is_list(block) and block.tokens:
-        first = next((t for t in block.tokens if t.type == "inline"), None)
-        return first is not None and is_phase(first.content.split("\n")[0])
-    return False
+    first = block.inline if block.kind == "paragraph" else None
+    if is_list(block):
+        first = next((t.content for t in block.tokens if t.type == "inline"), None)
+    return first is not None and phase_stamp(first.split("\n")[0]) is not None
 
 
 _BOLD_ONLY = re.compile(r"^(\*\*|__)([^*_\n]{1,80})\1$")
