@@ -56,10 +56,8 @@ def is_sha(text: str) -> bool:
 
 def commit_in(text: str) -> str | None:
     """The commit SHA a text mentions after the word commit, if any."""
-    for match in _COMMIT_IN_TEXT.finditer(text):
-        if is_sha(match.group(1).lower()):
-            return match.group(1).lower()
-    return None
+    shas = (match.group(1).lower() for match in _COMMIT_IN_TEXT.finditer(text))
+    return next(filter(is_sha, shas), None)
 
 
 def event_kind(text: str) -> str:

@@ -262,12 +262,10 @@ def extract_components(ctx: Context, blocks: list[Block]) -> list[Block]:
         items = read_items(ctx.doc, block) if is_list(block) else []
         if items and _board(items):
             ctx.add("components", [_component(i) for i in items])
-        elif is_list(block):
-            residual.append(block)  # bullets of prose, not a board: kept as text
         elif block.kind == "table":
             ctx.add("components", _table_components(ctx, read_table(block)))
         else:
-            residual.append(block)
+            residual.append(block)  # bullets of prose too (not a board): kept as text
     return residual
 
 
