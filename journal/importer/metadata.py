@@ -193,11 +193,10 @@ def _units(ctx: Context, block: Block) -> list[tuple[str, str, int]]:
     """(text, verbatim source, line) for each line of a paragraph or list item."""
     lines = ctx.doc.lines
     if block.kind == "paragraph":
-        content = block.inline.split("\n")
         return [
-            (text, lines[block.start + i], block.start + i)
-            for i, text in enumerate(content)
-            if block.start + i < block.end
+            (text, lines[n], n)
+            for n, text in enumerate(block.inline.split("\n"), block.start)
+            if n < block.end
         ]
     return [
         (item.full, ctx.text([child]), child.start)
