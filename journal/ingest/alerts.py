@@ -176,7 +176,7 @@ _PD_STATES = {
 }
 
 
-def pagerduty(data: dict[str, Any], options: Options, *, where: str) -> Event:
+def pagerduty(data: dict[str, Any], options: Options, *, where: str) -> Iterator[Event]:
     inner = data["event"]
     kind = str(inner["event_type"])
     incident = inner.get("data") or {}
@@ -193,7 +193,7 @@ def pagerduty(data: dict[str, Any], options: Options, *, where: str) -> Event:
     ident = inner.get("id")
     if not ident:
         raise bad("the event has no id", "send PagerDuty v3 webhooks", where=where)
-    return event(
+    yield event(
         moment.astimezone(options.tz),
         options.kind(_PD_STATES.get(kind, "other")),
         text,
@@ -211,7 +211,7 @@ _OG_STATES = {
 }
 
 
-def opsgenie(data: dict[str, Any], options: Options, *, where: str) -> Event:
+def opsgenie(data: dict[str, Any], options: Options, *, where: str) -> Iterator[Event]:
     alert = data["alert"]
     action = data["action"]
     stamp = _first(alert, "updatedAt", "createdAt")
@@ -220,7 +220,7 @@ def opsgenie(data: dict[str, Any], options: Options, *, where: str) -> Event:
     if alert.get("note"):
         text += f"\n{alert['note']}"
     by = alert.get("username") or (data.get("source") or {}).get("name")
-    return event(
+    yield event(
         moment.astimezone(options.tz),
         options.kind(_OG_STATES.get(action, "other")),
         text.rstrip(": "),
@@ -253,7 +253,7 @@ _SENTRY_STATES = {
 }
 
 
-def sentry(data: dict[str, Any], options: Options, *, where: str) -> Event:
+def sentry(data: dict[str, Any], options: Options, *, where: str) -> Iterator[Event]:
     action = data["action"]
     body = data["data"]
     item = _first(body, "issue", "event", "metric_alert", "error") or {}
@@ -269,7 +269,7 @@ def sentry(data: dict[str, Any], options: Options, *, where: str) -> Event:
     ident = item.get("id") or item.get("event_id")
     if not ident:
         raise bad("the payload has no issue or event id", "send it as is", where=where)
-    return event(
+    yield event(
         moment.astimezone(options.tz),
         options.kind(_SENTRY_STATES.get(action, "other")),
         text,

@@ -21,7 +21,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-PAYLOADS: dict[str, tuple[Callable[[Any], bool], Callable[..., Any]]] = {
+PAYLOADS: dict[str, tuple[Callable[[Any], bool], Callable[..., Iterator[Event]]]] = {
     # Grafana before Alertmanager: its payload is Alertmanager's with more keys.
     "grafana": (alerts.is_grafana, alerts.read),
     "alertmanager": (alerts.is_alertmanager, alerts.read),
@@ -48,11 +48,7 @@ def payload_events(
             "known: " + ", ".join(PAYLOADS) + " (webhook bodies as they send them)",
             where=where,
         )
-    result = PAYLOADS[name][1](data, options, where=where)
-    if isinstance(result, dict):
-        yield result
-    else:
-        yield from result
+    yield from PAYLOADS[name][1](data, options, where=where)
 
 
 def read_source(
