@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -31,7 +31,7 @@ from journal.importer.mojibake import repair_mojibake
 from journal.importer.plans import plain
 from journal.importer.references import inline_references
 from journal.importer.stamps import zone_named
-from journal.importer.unread import unread_lines
+from journal.importer.timeline import unread_lines
 from journal.importer.walker import Walker
 from journal.model.session import HEADER_SECTIONS, Session
 
@@ -77,13 +77,6 @@ class ImportedReport:
 def _clean(text: str) -> str:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return _SURROGATE.sub("\ufffd", text).replace("\x00", "\ufffd")
-
-
-def _zone(name: str, warnings: list[str], source: str) -> tzinfo:
-    zone = zone_named(name)
-    if zone is None:
-        warnings.append(f"{source}: unknown timezone {name!r}, using UTC")
-    return zone or UTC
 
 
 _SECTION_NAMES = frozenset(
@@ -185,7 +178,10 @@ def _parse(text: str, source: str, timezone: str) -> ImportedReport:
         lines, body = inlined, "\n".join(inlined)
         tokens = _markdown().parse(body)
     doc = build_document(lines, tokens, is_title=_is_title)
-    ctx = Context(doc, source, _zone(timezone, warnings, source), warnings=warnings)
+    zone = zone_named(timezone)
+    if zone is None:
+        warnings.append(f"{source}: unknown timezone {timezone!r}, using UTC")
+    ctx = Context(doc, source, zone or UTC, warnings=warnings)
     front = _front_matter(ctx, yaml_text)
     evidence = "front matter" if ctx.day else None
     title, written = _title(ctx, front, source)
@@ -208,7 +204,7 @@ def _parse(text: str, source: str, timezone: str) -> ImportedReport:
     session["labels"] = ctx.labels
     ordered = {key: session[key] for key in _ORDER if session.get(key)}
     kept = ctx.kept + list(doc.preamble)
-    unread = tuple(sorted({*unread_lines(doc, kept), *ctx.unread}))
+    unread = tuple(sorted({*unread_lines(doc.lines, kept), *ctx.unread}))
     return ImportedReport(
         title,
         ordered,
@@ -262,7 +258,7 @@ def _finish(ctx: Context, recognized: int) -> None:
         )
     _resolution(ctx)
     _span_end(ctx)
-    html = [str(b.line()) for b in ctx.doc.blocks if b.kind == "html_block"]
+    html = [str(b.start + 1) for b in ctx.doc.blocks if b.kind == "html_block"]
     if html:
         ctx.warn(int(html[0]), f"raw HTML kept verbatim (lines {', '.join(html)})")
     if not ctx.doc.blocks:

@@ -10,7 +10,6 @@ from typing import Any
 
 from journal.importer.document import Block, Document
 from journal.importer.labels import normalize, split_label
-from journal.importer.stamps import Resolver
 from journal.render.labels import DEFAULT_LABELS, wording
 
 _SHA = r"[0-9a-f]{7,40}"
@@ -57,10 +56,8 @@ def is_sha(text: str) -> bool:
 
 def commit_in(text: str) -> str | None:
     """The commit SHA a text mentions after the word commit, if any."""
-    for match in _COMMIT_IN_TEXT.finditer(text):
-        if is_sha(match.group(1).lower()):
-            return match.group(1).lower()
-    return None
+    shas = (match.group(1).lower() for match in _COMMIT_IN_TEXT.finditer(text))
+    return next(filter(is_sha, shas), None)
 
 
 def event_kind(text: str) -> str:
@@ -111,9 +108,6 @@ class Context:
         """Record a warning about 1-based `line` of the source."""
         self.warnings.append(f"{self.source}:{line}: {message}")
 
-    def resolver(self) -> Resolver:
-        return Resolver(self.day, self.zone, year=self.year)
-
     def text(self, blocks: list[Block]) -> str:
         return self.doc.source(blocks)
 
@@ -150,16 +144,9 @@ class Context:
 
 
 _COMMIT_KEYS = frozenset(
-    {
-        "commit",
-        "commit sha",
-        "commit hash",
-        "commit id",
-        "sha",
-        "revision",
-        "fix commit",
-    }
-)
+    {"commit", "commit sha", "commit hash", "commit id", "sha", "revision",
+     "fix commit"}
+)  # fmt: skip
 _MESSAGE_KEYS = frozenset({"commit message", "message", "commit msg", "commit title"})
 
 
@@ -197,9 +184,8 @@ def find_commits(ctx: Context) -> dict[str, str]:
 
 
 def _when(ctx: Context) -> datetime | None:
-    times = [datetime.fromisoformat(e["at"]) for e in ctx.events]
-    if times:
-        return max(times)
+    if ctx.events:
+        return max(datetime.fromisoformat(e["at"]) for e in ctx.events)
     if "started" in ctx.session:
         return datetime.fromisoformat(ctx.session["started"])
     if ctx.day is not None:

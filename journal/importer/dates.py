@@ -121,11 +121,8 @@ _ANY_DATE = re.compile(
 
 def find_date(text: str) -> DayMark | None:
     """The first date anywhere in `text` (a heading's `… 4/21/23-4/25/23`)."""
-    for start in _ANY_DATE.finditer(text):
-        mark = match_date(text, start.start())
-        if mark is not None:
-            return mark
-    return None
+    marks = (match_date(text, start.start()) for start in _ANY_DATE.finditer(text))
+    return next(filter(None, marks), None)
 
 
 _YEAR = re.compile(r"(?<!\d)(19[7-9]\d|20\d\d)(?!\d)")

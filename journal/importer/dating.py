@@ -46,14 +46,10 @@ def day_in_name(source: str) -> date | None:
     if source in {"", "<text>"}:
         return None
     path = PurePath(source)
-    day = _iso_day(path.stem)
+    folders = [parent.name for parent in list(path.parents)[:2]]
+    day = next(filter(None, map(_iso_day, [path.stem, *folders])), None)
     if day is not None:
         return day
-    folders = [parent.name for parent in list(path.parents)[:2]]
-    for folder in folders:
-        day = _iso_day(folder)
-        if day is not None:
-            return day
     month_day = _MONTH_DAY.match(path.stem)
     year_month = next(filter(None, map(_YEAR_MONTH.match, folders)), None)
     if month_day and year_month and month_day[1] == year_month[2]:

@@ -1,4 +1,6 @@
-"""Options weighed (tables, headings or bullets) and the status board of components."""
+"""Options weighed (tables, headings or bullets), the status board of components,
+and lessons learned: one per sub-heading (`### 1. Title` with `**Prevention:**`), or
+one per list item; what went well or wrong gives the lesson's kind."""
 
 from __future__ import annotations
 
@@ -16,7 +18,13 @@ from journal.importer.document import (
     read_items,
     read_table,
 )
-from journal.importer.labels import classify_heading, normalize, split_label
+from journal.importer.labels import (
+    LESSON_FIELDS,
+    LESSON_KINDS,
+    classify_heading,
+    normalize,
+    split_label,
+)
 from journal.importer.plans import plain
 
 _DECISIONS = (
@@ -42,6 +50,11 @@ def parse_decision(text: str) -> tuple[str | None, str]:
     _, decision, rx = min(found, key=lambda f: f[0])
     rest = _EMPTY_EMPHASIS.sub("", rx.sub("", text))
     return decision, rest.strip(" \t-–—:,.")
+
+
+def _present(**fields: Any) -> dict[str, Any]:
+    """The fields that are not empty, in their order."""
+    return {key: value for key, value in fields.items() if value}
 
 
 def _split(cell: str) -> list[str]:
@@ -83,14 +96,14 @@ def _table_options(ctx: Context, table: Table) -> list[dict[str, Any]]:
             for i, cell in enumerate(row.cells)
             if i not in used and cell and i < len(table.header)
         ]
-        option = {
-            "title": row.get(title_col) or row.get(0) or f"Option {n}",
-            "pros": _split(row.get(columns["pros"])),
-            "cons": _split(row.get(columns["cons"])),
-            "decision": decision,
-            "why": "; ".join(filter(None, [why, *extra])),
-        }
-        options.append({k: v for k, v in option.items() if v})
+        option = _present(
+            title=row.get(title_col) or row.get(0) or f"Option {n}",
+            pros=_split(row.get(columns["pros"])),
+            cons=_split(row.get(columns["cons"])),
+            decision=decision,
+            why="; ".join(filter(None, [why, *extra])),
+        )
+        options.append(option)
     return options
 
 
@@ -126,14 +139,13 @@ class _Option:
         self.target = None
 
     def as_dict(self) -> dict[str, Any]:
-        option = {
-            "title": self.title or "Option",
-            "pros": self.pros,
-            "cons": self.cons,
-            "decision": self.decision,
-            "why": "\n\n".join(filter(None, self.why)),
-        }
-        return {k: v for k, v in option.items() if v}
+        return _present(
+            title=self.title or "Option",
+            pros=self.pros,
+            cons=self.cons,
+            decision=self.decision,
+            why="\n\n".join(filter(None, self.why)),
+        )
 
 
 def _item_option(item: Item) -> dict[str, Any]:
@@ -189,12 +201,10 @@ def state_of(text: str) -> str:
 
 def _component(item: Item) -> dict[str, Any]:
     label = split_label(item.text)
-    if label is None and ":" in item.text:
-        name, _, note = item.text.partition(":")
-    elif label is not None:
+    if label is not None:
         name, note = label.name, label.rest
     else:
-        name, note = item.text, ""
+        name, _, note = item.text.partition(":")
     note = "\n".join(filter(None, [note.strip(), item.extra]))
     component = {"name": plain(name) or "component", "state": state_of(note or name)}
     if note:
@@ -252,10 +262,95 @@ def extract_components(ctx: Context, blocks: list[Block]) -> list[Block]:
         items = read_items(ctx.doc, block) if is_list(block) else []
         if items and _board(items):
             ctx.add("components", [_component(i) for i in items])
-        elif is_list(block):
-            residual.append(block)  # bullets of prose, not a board: kept as text
         elif block.kind == "table":
             ctx.add("components", _table_components(ctx, read_table(block)))
         else:
+            residual.append(block)  # bullets of prose too (not a board): kept as text
+    return residual
+
+
+_NUMBER = re.compile(r"^(?:lesson\s+)?\d+[.):]\s*", re.IGNORECASE)
+_BOLD_LEAD = re.compile(r"^(\*\*|__)(.+?)\1\s*(?:[-–—:.]\s*)?(.*)$", re.DOTALL)
+_LESSON_SECTIONS = frozenset({"lessons", *LESSON_KINDS})
+
+
+@dataclass
+class _Lesson:
+    title: str
+    kind: str | None
+    detail: list[str] = field(default_factory=list)
+    prevention: list[str] = field(default_factory=list)
+    prevention_next: bool = False
+
+    def take(self, ctx: Context, block: Block) -> None:
+        """Add a block: `**Prevention:**` (or what the report says for it) and what
+        follows it to the prevention, the rest verbatim to the detail (`**Issue:**`
+        keeps its label: the report prints no label of its own for the detail)."""
+        label = split_label(block.inline) if block.kind == "paragraph" else None
+        role = LESSON_FIELDS.get(normalize(label.name)) if label else None
+        if label is not None and role == "prevention":
+            if not ctx.label("lessons.prevention", label.name):
+                self.prevention.append(ctx.text([block]))
+            elif label.rest:
+                self.prevention.append(label.rest)
+            self.prevention_next = not label.rest
+            return
+        if self.prevention_next:
+            self.prevention.append(ctx.text([block]))
+        else:
+            self.detail.append(ctx.text([block]))
+        self.prevention_next = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return _present(
+            title=self.title or "Lesson",
+            kind=self.kind,
+            detail="\n\n".join(filter(None, self.detail)),
+            prevention="\n\n".join(filter(None, self.prevention)),
+        )
+
+
+def _title(text: str) -> str:
+    return plain(_NUMBER.sub("", text.strip()))
+
+
+def _item_lesson(item: Item, kind: str | None) -> dict[str, Any]:
+    bold = _BOLD_LEAD.match(item.text)
+    label = split_label(item.text)
+    if label:
+        title, detail = label.name, label.rest
+    elif bold and bold[3]:
+        title, detail = bold[2], bold[3]
+    else:
+        title, detail = item.text, ""
+    return _Lesson(_title(title), kind, detail=[detail, item.extra]).as_dict()
+
+
+def extract_lessons(ctx: Context, kind: str, blocks: list[Block]) -> list[Block]:
+    """Lessons of a lessons section (`kind` lessons, went_well, went_wrong, lucky)."""
+    lesson_kind = LESSON_KINDS.get(kind)
+    headings = [
+        b.level
+        for b in blocks
+        if b.kind == "heading" and classify_heading(b.inline) not in _LESSON_SECTIONS
+    ]
+    top = min(headings, default=0)
+    residual: list[Block] = []
+    lessons: list[_Lesson] = []
+    for block in blocks:
+        if (
+            block.kind == "heading"
+            and classify_heading(block.inline) in _LESSON_SECTIONS
+        ):
             residual.append(block)
+        elif block.kind == "heading" and block.level == top:
+            lessons.append(_Lesson(_title(block.inline), lesson_kind))
+        elif lessons:
+            lessons[-1].take(ctx, block)
+        elif is_list(block):
+            items = read_items(ctx.doc, block)
+            ctx.add("lessons", [_item_lesson(item, lesson_kind) for item in items])
+        else:
+            residual.append(block)
+    ctx.add("lessons", [lesson.as_dict() for lesson in lessons])
     return residual

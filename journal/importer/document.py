@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -63,10 +63,6 @@ class Block:
             return []
         return split_blocks(self.tokens[1:-1], self.tokens[0].level + 1)
 
-    def line(self) -> int:
-        """The 1-based line number, for messages."""
-        return self.start + 1
-
 
 def _close_index(tokens: Sequence[Token], open_at: int) -> int:
     depth = 0
@@ -106,13 +102,6 @@ class Section:
     @property
     def title(self) -> str:
         return self.heading.inline
-
-    def walk(self) -> Iterator[Block]:
-        """Every top-level block of this section, heading first, in source order."""
-        yield self.heading
-        yield from self.blocks
-        for child in self.children:
-            yield from child.walk()
 
 
 @dataclass(frozen=True)
@@ -159,14 +148,11 @@ class Document:
 
 def _with_raw_lines(blocks: list[Block], lines: Sequence[str]) -> list[Block]:
     """Add `raw` blocks for non-blank lines no token covers (link definitions)."""
-    covered = [False] * len(lines)
-    for block in blocks:
-        for n in range(block.start, min(block.end, len(lines))):
-            covered[n] = True
+    covered = {n for block in blocks for n in range(block.start, block.end)}
     raw = [
         Block("raw", (), n, n + 1)
         for n, line in enumerate(lines)
-        if not covered[n] and line.strip()
+        if n not in covered and line.strip()
     ]
     merged = sorted([*blocks, *raw], key=lambda b: b.start)
     return [

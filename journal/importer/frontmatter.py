@@ -43,15 +43,6 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
     return "\n".join(lines[1:end]), "\n".join(blanked)
 
 
-def _load(yaml_text: str) -> Any:
-    # journal's strict loader: an alias bomb in front matter is refused at once (a
-    # safe loader shares the aliased lists, and `str()` of the tags then expands
-    # them exponentially), and so are object tags and duplicate keys.
-    from journal.store.yamlio import parse_yaml
-
-    return parse_yaml(yaml_text, where="front matter")
-
-
 def _as_date(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
@@ -94,8 +85,13 @@ def _other_lines(yaml_text: str, used: set[str]) -> str:
 
 def read_front_matter(yaml_text: str) -> FrontMatter:
     """The values the importer uses, and the rest of the YAML verbatim."""
+    # journal's strict loader: an alias bomb in front matter is refused at once (a
+    # safe loader shares the aliased lists, and `str()` of the tags then expands
+    # them exponentially), and so are object tags and duplicate keys.
+    from journal.store.yamlio import parse_yaml
+
     try:
-        data = _load(yaml_text)
+        data = parse_yaml(yaml_text, where="front matter")
     except Exception as error:  # any YAML error: the block is kept as written
         first = str(error).strip().split("\n")[0]
         return FrontMatter(kept=yaml_text, error=f"front matter is not YAML ({first})")

@@ -89,8 +89,6 @@ SLOTS: dict[str, dict[str, str]] = {
         "|affected systems|who was affected|scope",
         restored="restored|what now works|what works now|recovery|after the fix",
     ),
-    "detection": {},
-    "summary": {},
 }
 
 HORIZONS = _table(
@@ -123,48 +121,14 @@ METADATA_KEYS = _table(
 )
 
 TABLE_COLUMNS = frozenset(
-    [
-        "time",
-        "timestamp",
-        "when",
-        "date",
-        "date time",
-        "time utc",
-        "event",
-        "events",
-        "description",
-        "what",
-        "details",
-        "detail",
-        "action",
-        "actions",
-        "option",
-        "options",
-        "approach",
-        "alternative",
-        "pros",
-        "cons",
-        "decision",
-        "verdict",
-        "status",
-        "chosen",
-        "owner",
-        "due",
-        "priority",
-        "component",
-        "state",
-        "note",
-        "notes",
-        "item",
-        "task",
-        "step",
-        "command",
-        "result",
-        "who",
-        "actor",
-        "by",
-    ]
-)
+    {
+        "time", "timestamp", "when", "date", "date time", "time utc", "event", "events",
+        "description", "what", "details", "detail", "action", "actions", "option",
+        "options", "approach", "alternative", "pros", "cons", "decision", "verdict",
+        "status", "chosen", "owner", "due", "priority", "component", "state", "note",
+        "notes", "item", "task", "step", "command", "result", "who", "actor", "by",
+    }
+)  # fmt: skip
 
 
 def classify_heading(text: str) -> str | None:

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from journal.importer.context import Context
 from journal.importer.dating import day_in_cell, day_in_text, is_date_key
 from journal.importer.document import Block, read_items, read_table, table_kind
-from journal.importer.labels import METADATA_KEYS, normalize, split_label
+from journal.importer.labels import METADATA_KEYS, Label, normalize, split_label
 from journal.importer.stamps import Resolver, match_stamp, range_end, zone_mentioned
 
 _TITLES = (
@@ -136,18 +136,15 @@ def read_field(text: str, line: int) -> Field | None:
     """`**Date:** 2025-11-04` (or a known `Date: …`) as a Field."""
     text = text.strip().removesuffix("\\").strip()
     label = split_label(text)
+    if label is None and (plain := _PLAIN_KEY.match(text)) is not None:
+        label = Label(plain["name"], plain["rest"])
     if label is None:
-        plain = _PLAIN_KEY.match(text)
-        if plain is None or normalize(plain["name"]) not in METADATA_KEYS:
-            return None
-        label_name, rest = plain["name"], plain["rest"]
-    else:
-        label_name, rest = label.name, label.rest
-    role = normalize(label_name)
-    key = METADATA_KEYS.get(role)
-    if key is None or not rest:
         return None
-    return Field(key, role, rest.strip(), line, label_name.strip())
+    role = normalize(label.name)
+    key = METADATA_KEYS.get(role)
+    if key is None or not label.rest:
+        return None
+    return Field(key, role, label.rest.strip(), line, label.name.strip())
 
 
 _NAMES = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
@@ -196,11 +193,10 @@ def _units(ctx: Context, block: Block) -> list[tuple[str, str, int]]:
     """(text, verbatim source, line) for each line of a paragraph or list item."""
     lines = ctx.doc.lines
     if block.kind == "paragraph":
-        content = block.inline.split("\n")
         return [
-            (text, lines[block.start + i], block.start + i)
-            for i, text in enumerate(content)
-            if block.start + i < block.end
+            (text, lines[n], n)
+            for n, text in enumerate(block.inline.split("\n"), block.start)
+            if n < block.end
         ]
     return [
         (item.full, ctx.text([child]), child.start)

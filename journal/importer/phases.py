@@ -33,7 +33,3 @@ def phase_stamp(text: str) -> Stamp | None:
 def stamp_of(text: str) -> Stamp | None:
     """The stamp a timeline entry starts with: a time, or a step with its time."""
     return match_stamp(text) or phase_stamp(text)
-
-
-def is_phase(text: str) -> bool:
-    return phase_stamp(text) is not None

@@ -1,11 +1,12 @@
 """Checklists and plans: success criteria by group, checklists anywhere, next steps
 by horizon (with what their text says of itself), and validation steps with their
-commands."""
+commands; and typed figures: a `Stats` list (`Time to detection: 5 minutes`, `TTR:
+2h`, `Customers affected: 305`) becomes the impact's numbers: a number with its unit
+in the measure's name where the value is one, the value as typed text otherwise."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -161,48 +162,33 @@ def _table_steps(ctx: Context, table: Table, horizon: str) -> list[dict[str, Any
             f"next_steps.{key}", table.heading(column)
         ):
             columns[key] = None
-    named = ctx.label("next_steps.text", table.heading(text_col))
-    layout = _Layout(
-        text=text_col,
-        lead="" if named else table.heading(text_col),
-        owner=columns["owner"],
-        due=columns["due"],
-        horizon=table.column(lambda h: h in _HORIZON_COLUMNS),
-        done=table.column(lambda h: h in _DONE_COLUMNS),
-        tracked_in=columns["tracked_in"],
-    )
-    return [_table_step(table, row, layout, horizon) for row in table.rows]
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """Which column of a follow-up table holds what."""
-
-    text: int
-    lead: str
-    """The text column's header when the report prints other words for it."""
-    owner: int | None
-    due: int | None
-    horizon: int | None
-    done: int | None
-    tracked_in: int | None = None
+    # The text column's header, when the report prints other words for it.
+    header = table.heading(text_col)
+    lead = "" if ctx.label("next_steps.text", header) else header
+    columns |= {
+        "text": text_col,
+        "horizon": table.column(lambda h: h in _HORIZON_COLUMNS),
+        "done": table.column(lambda h: h in _DONE_COLUMNS),
+    }
+    return [_table_step(table, row, columns, lead, horizon) for row in table.rows]
 
 
 def _table_step(
-    table: Table, row: Row, layout: _Layout, horizon: str
+    table: Table, row: Row, columns: dict[str, int | None], lead: str, horizon: str
 ) -> dict[str, Any]:
-    owner, due = row.get(layout.owner), row.get(layout.due)
+    """One row of a follow-up table; `columns`: which column holds what."""
+    owner, due = row.get(columns["owner"]), row.get(columns["due"])
     step: dict[str, Any] = {
-        "horizon": HORIZONS.get(normalize(row.get(layout.horizon)), horizon),
-        "done": bool(_DONE_WORDS.search(row.get(layout.done))),
+        "horizon": HORIZONS.get(normalize(row.get(columns["horizon"])), horizon),
+        "done": bool(_DONE_WORDS.search(row.get(columns["done"]))),
     }
     if owner:
         step["owner"] = owner
-    used = {layout.text, layout.owner, layout.horizon}
+    used = {columns["text"], columns["owner"], columns["horizon"]}
     if due and _is_date(due):
         step["due"] = due
-        used.add(layout.due)
-    ticket = re.search(r"https?://\S+", row.get(layout.tracked_in))
+        used.add(columns["due"])
+    ticket = re.search(r"https?://\S+", row.get(columns["tracked_in"]))
     if ticket:
         # The cell stays in the text too: `OPS-311` may be all a reader knows it by.
         step["tracked_in"] = ticket.group(0).rstrip(")>")
@@ -212,11 +198,11 @@ def _table_step(
         for i, cell in enumerate(row.cells)
         if i not in used and cell
     ]
-    if layout.horizon is not None and row.get(layout.horizon):
-        extra.append(f"{table.heading(layout.horizon)}: {row.get(layout.horizon)}")
-    text = row.get(layout.text)
-    if text and layout.lead:
-        text = f"{layout.lead}: {text}"
+    if (horizon_col := columns["horizon"]) is not None and row.get(horizon_col):
+        extra.append(f"{table.heading(horizon_col)}: {row.get(horizon_col)}")
+    text = row.get(columns["text"])
+    if text and lead:
+        text = f"{lead}: {text}"
     step["text"] = " — ".join(filter(None, [text, *extra])) or "(untitled)"
     return step
 
@@ -359,8 +345,61 @@ def take_checklists(ctx: Context, group: str, blocks: list[Block]) -> list[Block
             rest.pop()
         criteria = [
             {"text": item.full, "done": bool(item.checked), "group": current}
-            for item in read_items(ctx.doc, block)
-            if item.full.strip()
+            for item in _items(ctx, block)
         ]
         ctx.add("success_criteria", criteria)
     return rest
+
+
+FIGURE_SECTIONS = frozenset(
+    {"stats", "statistics", "metrics", "key metrics", "figures", "key figures",
+     "numbers", "by the numbers", "incident metrics", "incident stats"}
+)  # fmt: skip
+_ITEM = re.compile(r"^(?P<name>[^:\n]{1,60}?)\s*:\s*(?P<value>[^\n]{1,200})$")
+_NUMBER = re.compile(
+    r"^~?\s*(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>[^\W\d][\w%]*|%)?\.?$"
+)
+
+
+def is_figures(title: str) -> bool:
+    return normalize(title) in FIGURE_SECTIONS
+
+
+def take_figures(ctx: Context, blocks: list[Block]) -> list[Block]:
+    """Add the `Name: value` lists among `blocks` to the impact's numbers; return
+    the other blocks (and any list with an item that is not a figure)."""
+    rest: list[Block] = []
+    for block in blocks:
+        figures = _figures(ctx, block) if is_list(block) else None
+        if figures is None:
+            rest.append(block)
+            continue
+        impact: dict[str, Any] = ctx.session.setdefault("impact", {})
+        impact.setdefault("numbers", {}).update(figures)
+    return rest
+
+
+def _figures(ctx: Context, block: Block) -> dict[str, Any] | None:
+    items = read_items(ctx.doc, block)
+    found: dict[str, Any] = {}
+    known = ctx.session.get("impact", {}).get("numbers", {})
+    for item in items:
+        match = _ITEM.match(plain(item.text))
+        if match is None or item.extra or item.checked is not None:
+            return None
+        name, value = _figure(plain(match["name"]), match["value"].strip())
+        if name in found or name in known:
+            return None
+        found[name] = value
+    return found or None
+
+
+def _figure(name: str, value: str) -> tuple[str, Any]:
+    number = _NUMBER.match(value)
+    if number is None:
+        return name, value
+    digits = number["n"].replace(",", "")
+    parsed: int | float = float(digits) if "." in digits else int(digits)
+    if number["unit"]:
+        return f"{name} ({number['unit']})", parsed
+    return name, parsed

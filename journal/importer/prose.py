@@ -104,13 +104,12 @@ class _Prose:
 
     def feed(self, blocks: list[Block]) -> None:
         i = 0
+        if blocks and _names(blocks[0], self.kind):
+            self.part_heading(blocks[0])
+            i = 1
         while i < len(blocks):
             block = blocks[i]
             following = blocks[i + 1] if i + 1 < len(blocks) else None
-            if i == 0 and block.kind == "heading" and _names(block, self.kind):
-                self.part_heading(block)
-                i += 1
-                continue
             self.before = blocks[i - 1] if i else None
             i += 2 if self.feed_one(block, following) else 1
         self.release()

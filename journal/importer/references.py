@@ -75,11 +75,8 @@ def _destination(ref: Mapping[str, Any]) -> str:
 
 def _code_lines(tokens: Sequence[Any]) -> set[int]:
     """The line numbers (0-based) of fenced and indented code blocks."""
-    lines: set[int] = set()
-    for token in tokens:
-        if token.type in {"fence", "code_block"} and token.map:
-            lines.update(range(token.map[0], token.map[1]))
-    return lines
+    code = [t.map for t in tokens if t.type in {"fence", "code_block"} and t.map]
+    return {n for start, end in code for n in range(start, end)}
 
 
 def _outside_code_spans(line: str, change: Callable[[str], str]) -> str:

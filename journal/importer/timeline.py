@@ -1,9 +1,13 @@
 """Timeline events from a timeline section, in each shape reports write them:
-tables with a time column, stamped bullets, stamped headings, stamped paragraphs."""
+tables with a time column, stamped bullets, stamped headings, stamped paragraphs;
+and the lines that look like structure but were kept as text (a timestamp the
+importer could not read, a time outside any timeline, a checkbox outside a
+checklist), so a user can fix the source or report the shape."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
@@ -21,7 +25,6 @@ from journal.importer.stamps import (
     zone_mentioned,
     zone_word,
 )
-from journal.importer.unread import looks_like
 
 _UNKNOWN_CELL = re.compile(r"^\W*(?:tbd|tba|unknown|n/?a|\?+|~)\W*$", re.IGNORECASE)
 
@@ -48,13 +51,17 @@ class _Timeline:
     under_heading: dict[str, Any] | None = None
     warned_no_date: bool = False
 
-    def placeable(self, stamp: Stamp | None) -> bool:
-        """Whether the stamp can be put on a date (its own, or the timeline's)."""
+    def placeable(self, stamp: Stamp | None, line: int) -> bool:
+        """Whether the stamp can be put on a date (its own, or the timeline's); if
+        not, `resolve` says so once."""
         if stamp is None:
             return False
         if stamp.day is not None or self.resolver.day is not None:
             return True
-        return stamp.mark is not None and self.resolver.year is not None
+        if stamp.mark is not None and self.resolver.year is not None:
+            return True
+        self.resolve(stamp, line)
+        return False
 
     def resolve(
         self, stamp: Stamp, line: int, zone: tzinfo | None = None, *, row: bool = False
@@ -156,9 +163,7 @@ class _Timeline:
         items = read_items(self.ctx.doc, block)
         stamps = [stamp_of(item.text) for item in items]
         first = next((s for s in stamps if s is not None), None)
-        if first is None or not self.placeable(first):
-            if first is not None:
-                self.resolve(first, block.start)
+        if not self.placeable(first, block.start):
             return False
         for item, stamp in zip(items, stamps, strict=True):
             extra = f"\n{item.extra}" if item.extra else ""
@@ -180,8 +185,7 @@ class _Timeline:
         first = stamp_of(lines[0])
         if first is None or (first.clock is None and not first.mark):
             return False
-        if not self.placeable(first):
-            self.resolve(first, block.start)
+        if not self.placeable(first, block.start):
             return False
         for line in lines:
             self.entry(stamp_of(line), line.strip(), block.start)
@@ -202,8 +206,7 @@ class _Timeline:
             return False
         if self.resolver.day is None:
             self.resolver.year = year_in(headers) or self.resolver.year
-        if not self.placeable(first):
-            self.resolve(first, block.start)
+        if not self.placeable(first, block.start):
             return False
         # The time column's zone shows in each event's original time, if it must.
         # `Day / Date (2021) / Time`: one column of the report says all three.
@@ -224,16 +227,16 @@ class _Timeline:
         columns: list[int],
     ) -> None:
         text = cells.text_of(row)
+        when = " ".join(row.get(i) for i in columns if row.get(i))
         at = self.resolve(stamp, row.line, zone[0], row=True) if stamp else None
         if stamp is None or at is None:
             self.ctx.warn(row.line + 1, "timeline row without a readable time")
-            when = " ".join(row.get(i) for i in columns if row.get(i))
             self.append(" ".join(filter(None, [when, text])))
             return
         event = self.add(at, " ".join(filter(None, [stamp.rest, text])), stamp, zone[1])
         if stamp.unknown:
             # `TBD`, `?`: the time as the report wrote it, not as read.
-            event["original"] = " ".join(row.get(i) for i in columns if row.get(i))
+            event["original"] = when
 
 
 def _when_columns(table: Table) -> list[int]:
@@ -243,21 +246,15 @@ def _when_columns(table: Table) -> list[int]:
     ]
     if named:
         # Adjacent ones only: `Day | Date | Time | Event`, not a later `Due date`.
-        run = [named[0]]
-        for i in named[1:]:
-            if i == run[-1] + 1:
-                run.append(i)
-        return run
+        return [i for n, i in enumerate(named) if i == named[0] + n]
     stamped = [r for r in table.rows if match_stamp(r.get(0)) is not None]
     return [0] if table.rows and len(stamped) * 2 > len(table.rows) else []
 
 
 def _stamp_text(row: Row, columns: list[int]) -> str:
-    parts = []
-    for i in columns:
-        cell = row.get(i).strip()
-        parts.append("--:--" if _UNKNOWN_CELL.match(cell) else cell)
-    return " ".join(p for p in parts if p)
+    cells = (row.get(i).strip() for i in columns)
+    parts = ("--:--" if _UNKNOWN_CELL.match(cell) else cell for cell in cells)
+    return " ".join(part for part in parts if part)
 
 
 def _without(header: str, zone: str | None) -> str:
@@ -300,7 +297,7 @@ class _Cells:
 
 def extract_timeline(ctx: Context, title: str, blocks: list[Block]) -> list[Block]:
     """Add the events of a timeline section; return the blocks that are not events."""
-    resolver = ctx.resolver()
+    resolver = Resolver(ctx.day, ctx.zone, year=ctx.year)
     heading_day = find_date(title)
     if heading_day is not None and heading_day.on() is not None:
         # `Timeline (PST) 4/21/23-4/25/23`: where the timeline starts.
@@ -314,3 +311,40 @@ def extract_timeline(ctx: Context, title: str, blocks: list[Block]) -> list[Bloc
             event["kind"] = event_kind(event.get("text", ""))
     ctx.events.extend(timeline.events)
     return timeline.residual
+
+
+_VERBATIM = frozenset({"fence", "code_block", "html_block"})
+_LEAD = re.compile(r"^\s*(?:[-*+]|\d+[.)])?\s*(?:\*\*|__|\||`)?\s*")
+_TIMEISH = re.compile(
+    r"^~?\d{1,2}(?:[:h][\dOo]{1,2}|\.\d{2})\b|^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b"
+    r"|^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"
+    r"|^(?:--|\?\?|xx):(?:--|\?\?|xx)",
+    re.IGNORECASE,
+)
+_CHECKBOX = re.compile(r"^\s*(?:[-*+]\s*)?\[[ xX]\]\s")
+
+
+def unread_lines(lines: Sequence[str], kept: Iterable[Block]) -> list[tuple[int, str]]:
+    """(1-based line, reason) for each line of the kept blocks that looks like
+    structure."""
+    found: dict[int, str] = {}
+    for block in kept:
+        if block.kind in _VERBATIM or block.kind == "table":
+            continue
+        for n in range(block.start, min(block.end, len(lines))):
+            reason = looks_like(lines[n])
+            if reason:
+                found.setdefault(n + 1, reason)
+    return sorted(found.items())
+
+
+def looks_like(line: str) -> str | None:
+    """What structure `line` seems to be, if any."""
+    if _CHECKBOX.match(line):
+        return "a checkbox outside a checklist"
+    text = line[_LEAD.match(line).end() :]  # type: ignore[union-attr]
+    if not _TIMEISH.match(text):
+        return None
+    if match_stamp(text) is None:
+        return "looks like a time or date, but could not be read"
+    return "a time or date outside any timeline"

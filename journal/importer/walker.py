@@ -8,32 +8,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from journal.importer.context import Context
-from journal.importer.decisions import extract_components, extract_options
-from journal.importer.document import Block, Section, is_list
-from journal.importer.figures import is_figures, take_figures
-from journal.importer.labels import (
-    SINGLETONS,
-    classify_heading,
-    part_key,
-    split_label,
+from journal.importer.decisions import (
+    extract_components,
+    extract_lessons,
+    extract_options,
 )
-from journal.importer.lessons import extract_lessons
-from journal.importer.phases import is_phase, stamp_of
+from journal.importer.document import Block, Section, is_list
+from journal.importer.labels import SINGLETONS, classify_heading, part_key, split_label
+from journal.importer.phases import phase_stamp, stamp_of
 from journal.importer.plans import (
     extract_criteria,
     extract_steps,
     extract_validation,
     horizon_of,
+    is_figures,
     plain,
     take_checklists,
+    take_figures,
 )
 from journal.importer.prose import extract_prose
 from journal.importer.stamps import match_stamp
 from journal.importer.timeline import extract_timeline
 
-Extractor = Callable[[Context, list[Block]], list[Block]]
-
-_LISTS: dict[str, Extractor] = {
+_LISTS: dict[str, Callable[[Context, list[Block]], list[Block]]] = {
     "options": extract_options,
     "success_criteria": extract_criteria,
     "next_steps": extract_steps,
@@ -71,12 +68,10 @@ def _ends_timeline(block: Block) -> bool:
 
 
 def _is_phase_block(block: Block) -> bool:
-    if block.kind == "paragraph":
-        return is_phase(block.inline.split("\n")[0])
-    if is_list(block) and block.tokens:
-        first = next((t for t in block.tokens if t.type == "inline"), None)
-        return first is not None and is_phase(first.content.split("\n")[0])
-    return False
+    first = block.inline if block.kind == "paragraph" else None
+    if is_list(block):
+        first = next((t.content for t in block.tokens if t.type == "inline"), None)
+    return first is not None and phase_stamp(first.split("\n")[0]) is not None
 
 
 _BOLD_ONLY = re.compile(r"^(\*\*|__)([^*_\n]{1,80})\1$")

@@ -1,2 +1,3 @@
 """Chat exports, text logs and alert payloads read into timeline events
-(`journal ingest`, `journal receive`): one module per source, `detect` to choose."""
+(`journal ingest`, `journal receive`): one module per kind of source, `detect` to
+choose."""

@@ -29,7 +29,6 @@ DEFAULT_STATE_KINDS: dict[str, str] = {
     "message": "note",
     "other": "note",
 }
-STATES = tuple(DEFAULT_STATE_KINDS)
 
 
 class Options(Record):
@@ -60,10 +59,10 @@ def state_kinds(pairs: tuple[str, ...], *, known: tuple[str, ...]) -> dict[str, 
     mapping = dict(DEFAULT_STATE_KINDS)
     for pair in pairs:
         state, sep, kind = (part.strip() for part in pair.partition("="))
-        if not sep or state not in STATES:
+        if not sep or state not in DEFAULT_STATE_KINDS:
             raise InvalidDataError(
                 f"ingest_kinds: {pair!r} is not STATE=KIND",
-                "states: " + ", ".join(STATES) + ", e.g. firing=impact",
+                "states: " + ", ".join(DEFAULT_STATE_KINDS) + ", e.g. firing=impact",
             )
         if kind not in known:
             raise InvalidDataError(

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from journal.errors import UsageError
-from journal.ingest import alerts, pages, slack, textlog
+from journal.ingest import alerts, slack, textlog
 from journal.ingest.common import Event, Options, bad
 from journal.store.files import too_long
 
@@ -21,13 +21,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-PAYLOADS: dict[str, tuple[Callable[[Any], bool], Callable[..., Any]]] = {
+PAYLOADS: dict[str, tuple[Callable[[Any], bool], Callable[..., Iterator[Event]]]] = {
     # Grafana before Alertmanager: its payload is Alertmanager's with more keys.
     "grafana": (alerts.is_grafana, alerts.read),
     "alertmanager": (alerts.is_alertmanager, alerts.read),
-    "pagerduty": (pages.is_pagerduty, pages.pagerduty),
-    "opsgenie": (pages.is_opsgenie, pages.opsgenie),
-    "sentry": (pages.is_sentry, pages.sentry),
+    "pagerduty": (alerts.is_pagerduty, alerts.pagerduty),
+    "opsgenie": (alerts.is_opsgenie, alerts.opsgenie),
+    "sentry": (alerts.is_sentry, alerts.sentry),
 }
 FORMATS = ("auto", "slack", "text", *PAYLOADS)
 
@@ -48,11 +48,7 @@ def payload_events(
             "known: " + ", ".join(PAYLOADS) + " (webhook bodies as they send them)",
             where=where,
         )
-    result = PAYLOADS[name][1](data, options, where=where)
-    if isinstance(result, dict):
-        yield result
-    else:
-        yield from result
+    yield from PAYLOADS[name][1](data, options, where=where)
 
 
 def read_source(

@@ -24,23 +24,12 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 # Subtypes that are not conversation: kept only with --all.
 NOISE = frozenset(
     {
-        "channel_join",
-        "channel_leave",
-        "group_join",
-        "group_leave",
-        "channel_purpose",
-        "group_purpose",
-        "channel_name",
-        "group_name",
-        "channel_archive",
-        "channel_unarchive",
-        "bot_add",
-        "bot_remove",
-        "pinned_item",
-        "unpinned_item",
+        "channel_join", "channel_leave", "group_join", "group_leave", "channel_purpose",
+        "group_purpose", "channel_name", "group_name", "channel_archive",
+        "channel_unarchive", "bot_add", "bot_remove", "pinned_item", "unpinned_item",
         "reminder_add",
     }
-)
+)  # fmt: skip
 
 
 class Export:
