@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import hashlib
+import json
 import os
 import time
 from collections.abc import Callable
@@ -19,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 from journal.errors import JournalError
 from journal.render import escape
 from journal.site import assets, paths, workers
-from journal.site.cache import PageCache, global_key, page_key
 from journal.site.collect import Collected, SessionInfo, collect
 from journal.site.evidence import FOLDER, Attached, copy_evidence
 from journal.site.nav import build_nav
@@ -27,7 +28,13 @@ from journal.site.safety import defang_links, front_matter
 from journal.site.session_page import Diagrams, chain_links, session_page
 from journal.site.summaries import summary_pages
 from journal.site.writer import DocsWriter
-from journal.store.cache import tree_stats
+from journal.store.cache import (
+    load_cache,
+    salt,
+    save_cache_bytes,
+    stat_key,
+    tree_stats,
+)
 
 if TYPE_CHECKING:
     from journal.insight.related import Related
@@ -451,3 +458,58 @@ def _broken(session_id: str, message: str) -> str:
         f"This session could not be read: {escape.inline(message)}\n\n"
         "Fix it (`journal check` says how) and build the site again.\n"
     )
+
+
+# Session pages that need no rendering: a page whose inputs have the digest they had
+# when it was written, and whose file is still the one written then, is kept as it is.
+# A page's inputs are its session's two files, its neighbours' labels, its evidence
+# folder, whether diagrams are drawn, and the salt of every cache (`store/cache.py`:
+# the configuration, the templates and the package's code). The digests live in the
+# state folder; losing them only costs one full generation.
+
+
+def global_key(journal: Journal, flags: str) -> str:
+    """Digest of what every session page depends on: the salt of every cache
+    (`store/cache.py`) and the page's `flags`."""
+    return hashlib.sha256(f"{salt(journal)}\0{flags}".encode()).hexdigest()
+
+
+class PageCache:
+    """Keys of the session pages written, with the stat of each file written."""
+
+    def __init__(self, state_dir: Path, docs_dir: Path):
+        name = hashlib.sha256(str(docs_dir.resolve()).encode()).hexdigest()[:12]
+        self.path = state_dir / "site" / f"{name}-site-pages.json"
+        self.docs_dir = docs_dir
+        self._old = load_cache(self.path)
+        self._new: dict[str, Any] = {}
+
+    def fresh(self, rel: str, key: str) -> bool:
+        """True when `rel` was written for `key` and has not been touched since."""
+        known = self._old.get(rel)
+        if (
+            isinstance(known, list)
+            and known[:1] == [key]
+            and known[1:] == [stat_key(self.docs_dir / rel)]
+        ):
+            self._new[rel] = known
+            return True
+        return False
+
+    def keep(self, rel: str) -> None:
+        """Keep the key of a page known current (a live server's)."""
+        known = self._old.get(rel)
+        if known is not None:
+            self._new[rel] = known
+
+    def record(self, rel: str, key: str) -> None:
+        self._new[rel] = [key, stat_key(self.docs_dir / rel)]
+
+    def save(self) -> None:
+        if self._new != self._old:
+            save_cache_bytes(self.path, json.dumps(self._new).encode("utf-8"))
+
+
+def page_key(base: str, *parts: Any) -> str:
+    raw = json.dumps([base, *parts], ensure_ascii=False, default=str)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
