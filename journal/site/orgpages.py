@@ -25,10 +25,9 @@ from journal.render import escape
 from journal.site import assets, paths
 from journal.site.collect import Collected, SessionInfo, collect
 from journal.site.followups_page import followups_page
-from journal.site.indexes import index_makers
+from journal.site.indexes import build_nav, index_makers
 from journal.site.lessons_page import lessons_page
 from journal.site.metrics_page import metrics_page
-from journal.site.nav import build_nav
 from journal.site.org import Member
 from journal.site.pages import (
     Generated,

@@ -23,7 +23,7 @@ from journal.render import escape
 from journal.site import assets, paths, workers
 from journal.site.collect import Collected, SessionInfo, collect
 from journal.site.evidence import FOLDER, Attached, copy_evidence
-from journal.site.nav import build_nav
+from journal.site.indexes import build_nav
 from journal.site.safety import defang_links, front_matter
 from journal.site.session_page import Diagrams, chain_links, session_page
 from journal.site.summaries import summary_pages
