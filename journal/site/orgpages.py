@@ -22,7 +22,7 @@ from typing import Any
 from journal.errors import InvalidDataError
 from journal.insight.followups import Followup
 from journal.render import escape
-from journal.site import assets, paths
+from journal.site import paths, siteconfig
 from journal.site.collect import Collected, SessionInfo, collect
 from journal.site.followups_page import followups_page
 from journal.site.indexes import build_nav, index_makers
@@ -156,7 +156,7 @@ def _generate_org(
         collected, parts = collect_all(
             members, keep_going=keep_going, rows_dir=place.state_dir / ROWS
         )
-        mermaid_js = assets.find_mermaid(root=place.root, configured="")
+        mermaid_js = siteconfig.find_mermaid(root=place.root, configured="")
         planned = []
         for member in members:
             journal = member.journal

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError
 from journal.render import escape
-from journal.site import assets, paths, workers
+from journal.site import paths, siteconfig, workers
 from journal.site.collect import Collected, SessionInfo, collect
 from journal.site.evidence import FOLDER, Attached, copy_evidence
 from journal.site.indexes import build_nav
@@ -97,7 +97,9 @@ def _generate(
     )
     try:
         collected = collect(journal, memory)
-        mermaid_js = assets.find_mermaid(root=journal.root, configured=site.mermaid_js)
+        mermaid_js = siteconfig.find_mermaid(
+            root=journal.root, configured=site.mermaid_js
+        )
         diagrams = Diagrams(
             mermaid=mermaid_js is not None,
             tz=journal.tz,
@@ -141,12 +143,12 @@ def finished(
 def write_static(writer: DocsWriter, *, mermaid_js: Path | None, offline: bool) -> None:
     """The site's own CSS and JavaScript, Mermaid when a local copy is named, and
     the worker stand-in that lets an offline site's search run from `file://`."""
-    writer.write(assets.CSS, assets.static_text("journal.css"))
-    writer.write(assets.JS, assets.static_text("journal.js"))
+    writer.write(siteconfig.CSS, siteconfig.static_text("journal.css"))
+    writer.write(siteconfig.JS, siteconfig.static_text("journal.js"))
     if mermaid_js is not None:
-        writer.copy(assets.MERMAID, mermaid_js)
+        writer.copy(siteconfig.MERMAID, mermaid_js)
     if offline:
-        writer.write(assets.SHIM, assets.static_text("iframe-worker-shim.js"))
+        writer.write(siteconfig.SHIM, siteconfig.static_text("iframe-worker-shim.js"))
 
 
 def session_pages(

@@ -1,21 +1,38 @@
 """The builder's configuration: the journal's own mkdocs.yml, copied with the docs and
 site folders, the generated navigation, the site's CSS and JavaScript and (for
-`--offline`) the offline profile filled in.
+`--offline`) the offline profile filled in; and the site's own static files.
 
 The copy lives beside the generated pages, so the user's file is never rewritten;
 paths in it that were relative to the user's file are made absolute.
+
+Nothing is downloaded and no third-party code ships with journal. The timeline is an
+SVG drawn at build time (journal.site.timeline_svg) and search runs from `file://`
+through journal's own worker stand-in (static/iframe-worker-shim.js): the site needs
+no npm install and no network. Mermaid's gantt is used instead of the SVG only when
+a local mermaid.min.js is named (`site.mermaid_js` or $JOURNAL_MERMAID_JS); it is
+then copied into the site, never fetched.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from journal.errors import NotFoundError
-from journal.site import assets
 from journal.store.files import atomic_write
 
+STATIC = Path(__file__).resolve().parent / "static"
+CSS = "assets/journal.css"
+JS = "assets/journal.js"
+MERMAID = "assets/javascripts/mermaid.min.js"
+SHIM = "assets/javascripts/iframe-worker-shim.js"
+"""journal's own stand-in for web workers on `file://` (static/iframe-worker-shim.js).
+Its name must contain `iframe-worker`: Material's offline plugin then adds no CDN
+copy of its own."""
+ENV_MERMAID = "JOURNAL_MERMAID_JS"
+INSTALL_HINT = "npm install --prefix .journal-site mermaid@11"
 _RELATIVE_KEYS = ("INHERIT",)
 LINK_VALIDATION = {"links": {"not_found": "info", "unrecognized_links": "info"}}
 """Session text may link to files of the team's repository (`runbook.md`,
@@ -29,6 +46,32 @@ _RELATIVE_LISTS = ("hooks", "watch")
 class Derived:
     path: Path
     warnings: list[str] = field(default_factory=list)
+
+
+def static_text(name: str) -> str:
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+def find_mermaid(*, root: Path, configured: str) -> Path | None:
+    """The local mermaid.min.js that `site.mermaid_js`, then $JOURNAL_MERMAID_JS,
+    names; None when neither does (the timeline is then drawn as SVG).
+
+    A path that is named but missing is an error.
+    """
+    for source, value in (
+        ("site.mermaid_js in journal.yaml", configured),
+        (ENV_MERMAID, os.environ.get(ENV_MERMAID, "")),
+    ):
+        if value:
+            path = (root / value).expanduser()
+            if not path.is_file():
+                raise NotFoundError(
+                    f"{source} names {value}, which does not exist",
+                    f"install it with `{INSTALL_HINT}` and name its "
+                    "dist/mermaid.min.js, or remove the setting to draw SVG timelines",
+                )
+            return path
+    return None
 
 
 def source_config(root: Path, name: str) -> Path:
@@ -66,8 +109,8 @@ def write_derived(
         data["validation"] = LINK_VALIDATION
     if "nav" not in data:
         data["nav"] = nav
-    _append(data, "extra_css", [assets.CSS])
-    scripts = [assets.JS] + ([assets.MERMAID] if mermaid else [])
+    _append(data, "extra_css", [CSS])
+    scripts = [JS] + ([MERMAID] if mermaid else [])
     _append(data, "extra_javascript", scripts)
     warnings = apply_offline(data) if offline else []
     text = dump_roundtrip(data)
@@ -105,14 +148,14 @@ def apply_offline(data: Any) -> list[str]:
     """The `--offline` profile, into a loaded mkdocs.yml (in place): the changes that
     make a built site work from `file://` with no network — offline search
     (Material's offline plugin, its worker run by journal's own stand-in,
-    assets.SHIM), no web fonts, no instant navigation, no scripts or styles from
+    SHIM), no web fonts, no instant navigation, no scripts or styles from
     other hosts. Returns warnings for what was dropped."""
     warnings: list[str] = []
     data["plugins"] = _plugins(data.get("plugins"))
     data["theme"] = _theme(data.get("theme"))
     extra = data.get("extra") or {}
     # Browsers refuse web workers on file://: the stand-in runs search's worker.
-    extra["polyfills"] = [assets.SHIM]
+    extra["polyfills"] = [SHIM]
     data["extra"] = extra
     data["use_directory_urls"] = False
     for key in ("extra_javascript", "extra_css"):
