@@ -22,10 +22,16 @@ from journal.errors import JournalError
 from journal.render import escape
 from journal.site import paths, siteconfig, workers
 from journal.site.collect import Collected, SessionInfo, collect
-from journal.site.evidence import FOLDER, Attached, copy_evidence
 from journal.site.indexes import build_nav
 from journal.site.safety import defang_links, front_matter
-from journal.site.session_page import Diagrams, chain_links, session_page
+from journal.site.session_page import (
+    FOLDER,
+    Attached,
+    Diagrams,
+    chain_links,
+    copy_evidence,
+    session_page,
+)
 from journal.site.summaries import summary_pages
 from journal.site.writer import DocsWriter
 from journal.store.cache import (
