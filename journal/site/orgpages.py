@@ -24,9 +24,7 @@ from journal.insight.followups import Followup
 from journal.render import escape
 from journal.site import paths, siteconfig
 from journal.site.collect import Collected, SessionInfo, collect
-from journal.site.followups_page import followups_page
 from journal.site.indexes import build_nav, index_makers
-from journal.site.lessons_page import lessons_page
 from journal.site.metrics_page import metrics_page
 from journal.site.org import Member
 from journal.site.pages import (
@@ -43,7 +41,7 @@ from journal.site.rowcache import NAME as ROWS
 from journal.site.rowcache import Rows
 from journal.site.safety import defang_links, front_matter
 from journal.site.session_page import Diagrams
-from journal.site.summaries import wide
+from journal.site.summaries import followups_page, lessons_page, wide
 from journal.site.tables import session_table
 from journal.site.writer import DocsWriter
 
