@@ -133,49 +133,43 @@ def generate_org(
 
     started = time.perf_counter()
     with one_stat_pass(*(m.journal for m in members)):
-        done = _generate_org(members, place, offline=offline, keep_going=keep_going)
-    done.seconds = time.perf_counter() - started
-    return done
-
-
-def _generate_org(
-    members: list[Member], place: OrgPlace, *, offline: bool, keep_going: bool
-) -> Generated:
-    writer = DocsWriter(
-        place.docs_dir,
-        root=place.root,
-        protect=[
-            place.site_dir,
-            *(m.journal.sessions_dir for m in members),
-            *(m.journal.root / m.journal.config.templates_dir for m in members),
-        ],
-    )
-    try:
-        collected, parts = collect_all(
-            members, keep_going=keep_going, rows_dir=place.state_dir / ROWS
+        writer = DocsWriter(
+            place.docs_dir,
+            root=place.root,
+            protect=[
+                place.site_dir,
+                *(m.journal.sessions_dir for m in members),
+                *(m.journal.root / m.journal.config.templates_dir for m in members),
+            ],
         )
-        mermaid_js = siteconfig.find_mermaid(root=place.root, configured="")
-        planned = []
-        for member in members:
-            journal = member.journal
-            diagrams = Diagrams(
-                mermaid=mermaid_js is not None,
-                tz=journal.tz,
-                tz_name=journal.config.timezone,
+        try:
+            collected, parts = collect_all(
+                members, keep_going=keep_going, rows_dir=place.state_dir / ROWS
             )
-            part = dataclasses.replace(
-                parts[member.name], state_dir=place.state_dir / "journals" / member.name
-            )
-            planned.append(plan_pages(journal, writer, collected, diagrams, part))
-        # Every journal's pages in one pass: one pool of workers, or one Jinja
-        # environment, for them all; written as they come.
-        render_planned(planned, partial(write_rendered, writer, collected))
-        pages = sum(write_pages(p, writer, collected) for p in planned)
-        pages += _summary_pages(members, writer, collected, place)
-        write_static(writer, mermaid_js=mermaid_js, offline=offline)
-        done = finished(writer, collected, pages, _nav(collected), mermaid_js)
-    finally:
-        gc.unfreeze()  # what cache.paused_gc froze meanwhile
+            mermaid_js = siteconfig.find_mermaid(root=place.root, configured="")
+            planned = []
+            for member in members:
+                journal = member.journal
+                diagrams = Diagrams(
+                    mermaid=mermaid_js is not None,
+                    tz=journal.tz,
+                    tz_name=journal.config.timezone,
+                )
+                part = dataclasses.replace(
+                    parts[member.name],
+                    state_dir=place.state_dir / "journals" / member.name,
+                )
+                planned.append(plan_pages(journal, writer, collected, diagrams, part))
+            # Every journal's pages in one pass: one pool of workers, or one Jinja
+            # environment, for them all; written as they come.
+            render_planned(planned, partial(write_rendered, writer, collected))
+            pages = sum(write_pages(p, writer, collected) for p in planned)
+            pages += _summary_pages(members, writer, collected, place)
+            write_static(writer, mermaid_js=mermaid_js, offline=offline)
+            done = finished(writer, collected, pages, _nav(collected), mermaid_js)
+        finally:
+            gc.unfreeze()  # what cache.paused_gc froze meanwhile
+    done.seconds = time.perf_counter() - started
     return done
 
 

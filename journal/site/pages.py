@@ -83,44 +83,39 @@ def generate(
     from journal.store.cache import one_stat_pass
 
     with one_stat_pass(journal):
-        return _generate(journal, offline, site_dir, memory)
-
-
-def _generate(
-    journal: Journal, offline: bool, site_dir: Path | None, memory: Memory | None
-) -> Generated:
-    started = time.perf_counter()
-    site = journal.config.site
-    docs = docs_dir_of(journal)
-    writer = DocsWriter(
-        docs,
-        root=journal.root,
-        protect=[
-            journal.sessions_dir,
-            journal.root / journal.config.templates_dir,
-            site_dir or journal.root / site.site_dir,
-        ],
-    )
-    try:
-        collected = collect(journal, memory)
-        mermaid_js = siteconfig.find_mermaid(
-            root=journal.root, configured=site.mermaid_js
+        started = time.perf_counter()
+        site = journal.config.site
+        writer = DocsWriter(
+            docs_dir_of(journal),
+            root=journal.root,
+            protect=[
+                journal.sessions_dir,
+                journal.root / journal.config.templates_dir,
+                site_dir or journal.root / site.site_dir,
+            ],
         )
-        diagrams = Diagrams(
-            mermaid=mermaid_js is not None,
-            tz=journal.tz,
-            tz_name=journal.config.timezone,
-        )
-        pages = session_pages(journal, writer, collected, diagrams, memory=memory)
-        pages += summary_pages(journal, writer, collected, memory)
-        write_static(writer, mermaid_js=mermaid_js, offline=offline)
-        done = finished(writer, collected, pages, build_nav(collected), mermaid_js)
-        if memory is not None:
-            memory.remember(collected)
-    finally:
-        gc.unfreeze()  # what cache.paused_gc froze meanwhile
-    done.seconds = time.perf_counter() - started
-    return done
+        try:
+            collected = collect(journal, memory)
+            mermaid_js = siteconfig.find_mermaid(
+                root=journal.root, configured=site.mermaid_js
+            )
+            diagrams = Diagrams(
+                mermaid=mermaid_js is not None,
+                tz=journal.tz,
+                tz_name=journal.config.timezone,
+            )
+            planned = plan_pages(journal, writer, collected, diagrams, memory=memory)
+            render_planned([planned], partial(write_rendered, writer, collected))
+            pages = write_pages(planned, writer, collected)
+            pages += summary_pages(journal, writer, collected, memory)
+            write_static(writer, mermaid_js=mermaid_js, offline=offline)
+            done = finished(writer, collected, pages, build_nav(collected), mermaid_js)
+            if memory is not None:
+                memory.remember(collected)
+        finally:
+            gc.unfreeze()  # what cache.paused_gc froze meanwhile
+        done.seconds = time.perf_counter() - started
+        return done
 
 
 def finished(
@@ -157,22 +152,6 @@ def write_static(writer: DocsWriter, *, mermaid_js: Path | None, offline: bool) 
         writer.write(siteconfig.SHIM, siteconfig.static_text("iframe-worker-shim.js"))
 
 
-def session_pages(
-    journal: Journal,
-    writer: DocsWriter,
-    collected: Collected,
-    diagrams: Diagrams,
-    *,
-    memory: Memory | None = None,
-) -> int:
-    """The session pages of one journal. A page whose inputs did not change is kept;
-    the others are rendered, in worker processes when there are many. Given a live
-    server's `memory`, a page it knows current is kept without a look."""
-    planned = plan_pages(journal, writer, collected, diagrams, memory=memory)
-    render_planned([planned], partial(write_rendered, writer, collected))
-    return write_pages(planned, writer, collected)
-
-
 @dataclass
 class Planned:
     """One journal's session pages once their keys are known: the pages to render
@@ -196,8 +175,9 @@ def plan_pages(
     *,
     memory: Memory | None = None,
 ) -> Planned:
-    """Keep each session page whose inputs did not change; the others become jobs
-    (see `session_pages`)."""
+    """Keep each session page whose inputs did not change (given a live server's
+    `memory`, a page it knows current without a look); the others become jobs,
+    rendered in worker processes when there are many (`render_planned`)."""
     from journal.render.batch import related_key, related_or_none
     from journal.render.index import SessionIndex
 
