@@ -252,13 +252,11 @@ def write_pages(planned: Planned, writer: DocsWriter, collected: Collected) -> i
         if job.info.id not in failed:
             cache.record(job.rel, job.key)
     # A session that could not be read still gets a page: others link to it.
-    for session_id, message in part.problems:
-        if session_id not in collected.by_id:
-            writer.write(paths.session_page(session_id), _broken(session_id, message))
+    broken = [(s, m) for s, m in part.problems if s not in collected.by_id]
+    for session_id, message in broken:
+        writer.write(paths.session_page(session_id), _broken(session_id, message))
     cache.save()
-    return len(part.infos) + sum(
-        1 for s, _ in part.problems if s not in collected.by_id
-    )
+    return len(part.infos) + len(broken)
 
 
 @dataclass(frozen=True)
@@ -316,44 +314,34 @@ sessions are known, and the job."""
 
 def render_shares(_root: str, shares: list[Share]) -> Rendered:
     """Render a worker's share of the pages, journal by journal (a share holds one
-    journal's pages in a row, or the end of one and the start of the next)."""
+    journal's pages in a row, or the end of one and the start of the next): each
+    journal opened there once, its renderer (compiled templates, the remote's
+    links) kept for the next share."""
+    from journal.render.index import SessionIndex
+    from journal.render.report import Renderer
+    from journal.store.sessions import Journal
+
     done: Rendered = {}
     for root, group in groupby(shares, key=itemgetter(0)):
-        journal = list(group)
-        _, diagrams, known, _ = journal[0]
-        done.update(render_jobs(root, [share[3] for share in journal], diagrams, known))
+        mine = list(group)
+        if root not in _WORKER:
+            journal = Journal.open(Path(root))
+            renderer = Renderer(journal, ascii=journal.config.ascii)
+            _WORKER[root] = (journal, renderer, SessionIndex(journal))
+        journal, renderer, index = _WORKER[root]
+        jobs = [share[3] for share in mine]
+        renderer.related = _related(jobs, mine[0][2])
+        done.update(_render_with(journal, renderer, index, jobs, mine[0][1]))
     return done
 
 
-def render_jobs(
-    root: str, jobs: list[PageJob], diagrams: Diagrams, related_known: bool
-) -> Rendered:
-    """Render session pages in a worker process: the journal opened there once, its
-    renderer (compiled templates, the remote's links) kept for the next share."""
-    journal, renderer, index = _worker_state(root)
-    renderer.related = _related(jobs, related_known)
-    return _render_with(journal, renderer, index, jobs, diagrams)
+_WORKER: dict[str, tuple[Journal, Renderer, SessionIndex]] = {}
 
 
 def _related(jobs: list[PageJob], known: bool) -> dict[str, list[Related]] | None:
     """The related sessions of the jobs' sessions, for their renderer; None when
     they are not known (each report ranks its own)."""
     return {j.info.local_id: j.related or [] for j in jobs} if known else None
-
-
-_WORKER: dict[str, tuple[Journal, Renderer, SessionIndex]] = {}
-
-
-def _worker_state(root: str) -> tuple[Journal, Renderer, SessionIndex]:
-    from journal.render.index import SessionIndex
-    from journal.render.report import Renderer
-    from journal.store.sessions import Journal
-
-    if root not in _WORKER:
-        journal = Journal.open(Path(root))
-        renderer = Renderer(journal, ascii=journal.config.ascii)
-        _WORKER[root] = (journal, renderer, SessionIndex(journal))
-    return _WORKER[root]
 
 
 def _render_with(

@@ -171,10 +171,6 @@ def apply_offline(data: Any) -> list[str]:
     return warnings
 
 
-def _name(entry: Any) -> str:
-    return next(iter(entry)) if isinstance(entry, dict) else str(entry)
-
-
 def _plugins(plugins: Any) -> Any:
     if plugins is None:
         return ["search", "offline"]
@@ -182,12 +178,8 @@ def _plugins(plugins: Any) -> Any:
         plugins.setdefault("search", {})
         plugins.setdefault("offline", {})
         return plugins
-    names = [_name(p) for p in plugins]
-    result = list(plugins)
-    for wanted in ("search", "offline"):
-        if wanted not in names:
-            result.append(wanted)
-    return result
+    names = [next(iter(p)) if isinstance(p, dict) else str(p) for p in plugins]
+    return [*plugins, *(n for n in ("search", "offline") if n not in names)]
 
 
 def _theme(theme: Any) -> Any:
