@@ -173,10 +173,10 @@ def build_site(
     force: bool = False,
 ) -> SiteBuild:
     """Generate the pages and build the site in strict mode: built in a staging
-    folder, then moved into the site folder (journal.site.output says where a build
+    folder, then moved into the site folder (journal.site.writer says where a build
     may write, and what `force` allows)."""
-    from journal.site.output import claim, install
     from journal.site.pages import docs_dir_of
+    from journal.site.writer import claim, install
 
     chosen = builder_for(builder or journal.config.site.builder)
     site = (site_dir or journal.root / journal.config.site.site_dir).resolve()

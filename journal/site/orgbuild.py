@@ -101,9 +101,9 @@ def build_org_site(
     force: bool = False,
 ) -> OrgBuild:
     """Generate the pages of every journal and build them in strict mode (into a
-    staging folder, then moved into the site folder: journal.site.output)."""
+    staging folder, then moved into the site folder: journal.site.writer)."""
     from journal.site.org import open_members
-    from journal.site.output import claim, install
+    from journal.site.writer import claim, install
 
     if not journals:
         raise UsageError(
