@@ -22,10 +22,9 @@ from typing import Any
 from journal.errors import InvalidDataError
 from journal.insight.followups import Followup
 from journal.render import escape
-from journal.site import paths, siteconfig
+from journal.site import paths, siteconfig, summaries
 from journal.site.collect import Collected, SessionInfo, collect
 from journal.site.indexes import build_nav, index_makers
-from journal.site.metrics_page import metrics_page
 from journal.site.org import Member
 from journal.site.pages import (
     Generated,
@@ -41,7 +40,6 @@ from journal.site.rowcache import NAME as ROWS
 from journal.site.rowcache import Rows
 from journal.site.safety import defang_links, front_matter
 from journal.site.session_page import Diagrams
-from journal.site.summaries import followups_page, lessons_page, wide
 from journal.site.tables import session_table
 from journal.site.writer import DocsWriter
 
@@ -197,9 +195,9 @@ def _summary_pages(
         slugs=slugs,
     )
     pages = {rel: make() for rel, make in makers.items()}
-    pages[paths.FOLLOWUPS] = followups_page(collected)
-    pages[paths.LESSONS] = lessons_page(collected)
-    pages[paths.METRICS] = metrics_page(
+    pages[paths.FOLLOWUPS] = summaries.followups_page(collected)
+    pages[paths.LESSONS] = summaries.lessons_page(collected)
+    pages[paths.METRICS] = summaries.metrics_page(
         collected,
         severities=_union(members, "severities"),
         statuses=_union(members, "statuses"),
@@ -212,7 +210,7 @@ def _summary_pages(
     fixed = collected.rows.fixed
     for rel, text in pages.items():
         narrow = rel in (paths.LESSONS, paths.ARCHIVE)
-        writer.write(rel, defang_links(text if narrow else wide(text), fixed))
+        writer.write(rel, defang_links(text if narrow else summaries.wide(text), fixed))
     collected.rows.save()
     return len(pages)
 
