@@ -24,7 +24,7 @@ from journal.insight.followups import Followup
 from journal.render import escape
 from journal.site import paths, siteconfig, summaries
 from journal.site.collect import Collected, SessionInfo, collect
-from journal.site.indexes import build_nav, index_makers
+from journal.site.indexes import build_nav, index_makers, session_table
 from journal.site.org import Member
 from journal.site.pages import (
     Generated,
@@ -40,7 +40,6 @@ from journal.site.rowcache import NAME as ROWS
 from journal.site.rowcache import Rows
 from journal.site.safety import defang_links, front_matter
 from journal.site.session_page import Diagrams
-from journal.site.tables import session_table
 from journal.site.writer import DocsWriter
 
 

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from journal.render import escape
 from journal.site import mermaid, paths
 from journal.site.collect import SessionInfo
+from journal.site.indexes import cell_link
 from journal.site.safety import front_matter
-from journal.site.tables import cell_link
 from journal.site.timeline_svg import timeline_svg
 from journal.site.writer import DocsWriter
 

@@ -28,9 +28,8 @@ from journal.insight.metrics import format_duration
 from journal.render import escape
 from journal.site import charts, paths
 from journal.site.collect import UNDATED_MONTH
-from journal.site.indexes import index_makers
+from journal.site.indexes import cell_link, index_makers
 from journal.site.safety import defang_links
-from journal.site.tables import cell_link
 from journal.store.cache import paused_gc
 
 if TYPE_CHECKING:
