@@ -4,7 +4,7 @@ follow-ups, lessons, metrics, tags and navigation across all of them.
 
 A change in one journal leaves the other journals' pages as they are (their page
 caches still match); the cross-journal pages are put together again from each
-session's rows, kept in the site's own state folder (`rowcache`) under the stamps
+session's rows, kept in the site's own state folder (`collect.Rows`) under the stamps
 and salts the journals' own sites use, so only a changed session's rows are made.
 """
 
@@ -23,7 +23,8 @@ from journal.errors import InvalidDataError
 from journal.insight.followups import Followup
 from journal.render import escape
 from journal.site import paths, siteconfig, summaries
-from journal.site.collect import Collected, SessionInfo, collect
+from journal.site.collect import NAME as ROWS
+from journal.site.collect import Collected, Rows, SessionInfo, collect
 from journal.site.indexes import build_nav, index_makers, session_table
 from journal.site.org import Member
 from journal.site.pages import (
@@ -36,8 +37,6 @@ from journal.site.pages import (
     write_rendered,
     write_static,
 )
-from journal.site.rowcache import NAME as ROWS
-from journal.site.rowcache import Rows
 from journal.site.safety import defang_links, front_matter
 from journal.site.session_page import Diagrams
 from journal.site.writer import DocsWriter

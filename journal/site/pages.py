@@ -34,13 +34,7 @@ from journal.site.session_page import (
 )
 from journal.site.summaries import summary_pages
 from journal.site.writer import DocsWriter
-from journal.store.cache import (
-    load_cache,
-    salt,
-    save_cache_bytes,
-    stat_key,
-    tree_stats,
-)
+from journal.store.cache import load_cache, salt, save_cache_bytes, stat_key, tree_stats
 
 if TYPE_CHECKING:
     from journal.insight.related import Related

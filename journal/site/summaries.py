@@ -1,6 +1,6 @@
 """The summary pages of one journal's site — home, archive, months, tags, follow-ups,
 lessons, metrics, hotspots — put together from each session's rows, kept between
-generations (`rowcache`), and written with their links checked.
+generations (`collect.Rows`), and written with their links checked.
 
 Made here: the follow-ups page (every open next step across sessions, overdue ones
 first and marked, with owner, due date and age: journal.insight.followups decides
@@ -61,7 +61,7 @@ def summary_pages(
     memory: Memory | None = None,
 ) -> int:
     """Home, archive, months, tags, follow-ups, lessons, metrics and hotspots:
-    made from each session's kept rows (`rowcache`), their links checked. Given
+    made from each session's kept rows (`collect.Rows`), their links checked. Given
     the `memory` of a live server, only the pages a change shows on are made."""
     config = journal.config
     with paused_gc():  # tens of thousands of rows, none in a cycle
