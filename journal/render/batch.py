@@ -158,13 +158,11 @@ def _all_current(
     if manifest.get(_JOURNAL_KEY) != overall or len(manifest) != len(entries) + 1:
         return False
     base = f"{target}{os.sep}"
-    for session_id in entries:
-        known = manifest.get(session_id)
-        if not isinstance(known, dict):
-            return False
-        if known.get("stat") != stat_key(f"{base}{session_id}.md"):
-            return False
-    return True
+    return all(
+        isinstance(known := manifest.get(session_id), dict)
+        and known.get("stat") == stat_key(f"{base}{session_id}.md")
+        for session_id in entries
+    )
 
 
 def _trailer_shas(journal: Journal) -> dict[str, list[str]]:

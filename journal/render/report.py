@@ -211,12 +211,8 @@ def _criteria_groups(criteria: Sequence[Criterion]) -> list[Group]:
 
 
 def _step_groups(steps: Sequence[NextStep]) -> list[Group]:
-    groups = []
-    for horizon, title in HORIZONS:
-        items = [s for s in steps if s.horizon == horizon]
-        if items:
-            groups.append(Group(title, items, f"next_steps.{horizon}"))
-    return groups
+    grouped = [(h, t, [s for s in steps if s.horizon == h]) for h, t in HORIZONS]
+    return [Group(t, items, f"next_steps.{h}") for h, t, items in grouped if items]
 
 
 def metric_rows(metrics: Metrics, *, has_steps: bool) -> list[MetricRow]:

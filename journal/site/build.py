@@ -221,11 +221,8 @@ def _refuse_dangerous_site_dir(journal: Journal, site: Path) -> None:
 def dangling_links(output: str, *, limit: int = 10) -> list[str]:
     """The builder's notes about links in session text that lead nowhere on the
     site (logged at INFO level, so the strict build passes)."""
-    found = []
-    for line in output.splitlines():
-        match = _DANGLING.search(line)
-        if match:
-            found.append(f"{match[1]} links to {match[2]}, which is not on the site")
+    matches = [_DANGLING.search(line) for line in output.splitlines()]
+    found = [f"{m[1]} links to {m[2]}, which is not on the site" for m in matches if m]
     unique = list(dict.fromkeys(found))
     if len(unique) > limit:
         return [*unique[:limit], f"… and {len(unique) - limit} more such links"]

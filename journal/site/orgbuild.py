@@ -33,9 +33,7 @@ class OrgBuild:
 def saved_journals(root: Path) -> list[Path]:
     """The journals `site.journals` names in `root`'s journal.yaml (none without)."""
     config = own_config(root)
-    if config is None:
-        return []
-    return [root / p for p in config.site.journals]
+    return [] if config is None else [root / p for p in config.site.journals]
 
 
 def own_config(root: Path) -> Config | None:
