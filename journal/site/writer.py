@@ -211,12 +211,16 @@ def _claim(docs_dir: Path, present: set[str]) -> frozenset[str]:
     return ours
 
 
-def _listed(marker: Path) -> frozenset[str] | None:
+def _listed(marker: Path, signature: str | None = None) -> frozenset[str] | None:
+    """The files a marker lists; None when it cannot be read, lists none, or (given
+    a `signature`) was not written by it."""
     try:
         data = json.loads(marker.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+        return None
+    if signature is not None and data.get("written_by") != signature:
         return None
     return frozenset(f for f in data["files"] if isinstance(f, str))
 
@@ -269,7 +273,7 @@ def claim(site: Path, *, force: bool) -> Claim:
             f"the site folder {site} is not a folder",
             "point -o (or site.site_dir in journal.yaml) at a folder",
         )
-    ours = _manifest(site)
+    ours = _listed(site / SITE_MARKER, _SITE_SIGNATURE) or frozenset()
     foreign = tuple(rel for rel in _files(site) if rel not in ours)
     if foreign and not force:
         more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
@@ -350,19 +354,6 @@ def _prune(folder: Path, site: Path) -> None:
 def _files(top: Path) -> list[str]:
     """Every file (and symlink) under `top`, relative, the marker left out."""
     return [rel for rel in _walk(top, links=True) if rel != SITE_MARKER]
-
-
-def _manifest(site: Path) -> frozenset[str]:
-    try:
-        data = json.loads((site / SITE_MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return frozenset()
-    if not isinstance(data, dict) or data.get("written_by") != _SITE_SIGNATURE:
-        return frozenset()
-    files = data.get("files")
-    if not isinstance(files, list):
-        return frozenset()
-    return frozenset(f for f in files if isinstance(f, str))
 
 
 def _write_site_marker(site: Path, files: list[str]) -> None:
