@@ -28,6 +28,7 @@ from journal.site.collect import Collected, Rows, SessionInfo, collect
 from journal.site.indexes import build_nav, index_makers, session_table
 from journal.site.org import Member
 from journal.site.pages import (
+    Diagrams,
     Generated,
     Part,
     finished,
@@ -38,7 +39,6 @@ from journal.site.pages import (
     write_static,
 )
 from journal.site.safety import defang_links, front_matter
-from journal.site.session_page import Diagrams
 from journal.site.writer import DocsWriter
 
 
