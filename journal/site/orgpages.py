@@ -22,7 +22,7 @@ from typing import Any
 from journal.errors import InvalidDataError
 from journal.insight.followups import Followup
 from journal.render import escape
-from journal.site import paths, siteconfig, summaries
+from journal.site import paths, summaries
 from journal.site.collect import NAME as ROWS
 from journal.site.collect import Collected, Rows, SessionInfo, collect
 from journal.site.indexes import build_nav, index_makers, session_table
@@ -31,6 +31,7 @@ from journal.site.pages import (
     Diagrams,
     Generated,
     Part,
+    find_mermaid,
     finished,
     plan_pages,
     render_planned,
@@ -142,7 +143,7 @@ def generate_org(
             collected, parts = collect_all(
                 members, keep_going=keep_going, rows_dir=place.state_dir / ROWS
             )
-            mermaid_js = siteconfig.find_mermaid(root=place.root, configured="")
+            mermaid_js = find_mermaid(root=place.root, configured="")
             planned = []
             for member in members:
                 journal = member.journal

@@ -10,6 +10,13 @@ shown inline. Only files inside the session's `evidence/` folder are copied (a p
 naming anything else is shown as text). Files a browser would run as a page or
 script (HTML, SVG, Markdown, JavaScript…) are copied with `.txt` appended, so
 attached evidence can never become active content of the site.
+
+Nothing is downloaded and no third-party code ships with journal. The timeline is an
+SVG drawn at build time (journal.site.timeline_svg) and search runs from `file://`
+through journal's own worker stand-in (static/iframe-worker-shim.js): the site needs
+no npm install and no network. Mermaid's gantt is used instead of the SVG only when
+a local mermaid.min.js is named (`site.mermaid_js` or $JOURNAL_MERMAID_JS); it is
+then copied into the site, never fetched.
 """
 
 from __future__ import annotations
@@ -29,9 +36,9 @@ from operator import itemgetter
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from journal.errors import JournalError
+from journal.errors import JournalError, NotFoundError
 from journal.render import escape
-from journal.site import mermaid, paths, siteconfig, workers
+from journal.site import mermaid, paths, workers
 from journal.site.collect import Collected, SessionInfo, collect
 from journal.site.indexes import build_nav, cell_link
 from journal.site.safety import defang_links, front_matter
@@ -54,6 +61,9 @@ ACTIVE = frozenset(
     | {".xml", ".xsl", ".pdf", ".swf"}
 )
 FOLDER = "evidence"
+STATIC = Path(__file__).resolve().parent / "static"
+ENV_MERMAID = "JOURNAL_MERMAID_JS"
+INSTALL_HINT = "npm install --prefix .journal-site mermaid@11"
 
 
 @dataclass(frozen=True)
@@ -111,9 +121,7 @@ def generate(
         )
         try:
             collected = collect(journal, memory)
-            mermaid_js = siteconfig.find_mermaid(
-                root=journal.root, configured=site.mermaid_js
-            )
+            mermaid_js = find_mermaid(root=journal.root, configured=site.mermaid_js)
             diagrams = Diagrams(
                 mermaid=mermaid_js is not None,
                 tz=journal.tz,
@@ -159,12 +167,38 @@ def finished(
 def write_static(writer: DocsWriter, *, mermaid_js: Path | None, offline: bool) -> None:
     """The site's own CSS and JavaScript, Mermaid when a local copy is named, and
     the worker stand-in that lets an offline site's search run from `file://`."""
-    writer.write(siteconfig.CSS, siteconfig.static_text("journal.css"))
-    writer.write(siteconfig.JS, siteconfig.static_text("journal.js"))
+    writer.write(paths.CSS, static_text("journal.css"))
+    writer.write(paths.JS, static_text("journal.js"))
     if mermaid_js is not None:
-        writer.copy(siteconfig.MERMAID, mermaid_js)
+        writer.copy(paths.MERMAID, mermaid_js)
     if offline:
-        writer.write(siteconfig.SHIM, siteconfig.static_text("iframe-worker-shim.js"))
+        writer.write(paths.SHIM, static_text("iframe-worker-shim.js"))
+
+
+def static_text(name: str) -> str:
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+def find_mermaid(*, root: Path, configured: str) -> Path | None:
+    """The local mermaid.min.js that `site.mermaid_js`, then $JOURNAL_MERMAID_JS,
+    names; None when neither does (the timeline is then drawn as SVG).
+
+    A path that is named but missing is an error.
+    """
+    for source, value in (
+        ("site.mermaid_js in journal.yaml", configured),
+        (ENV_MERMAID, os.environ.get(ENV_MERMAID, "")),
+    ):
+        if value:
+            path = (root / value).expanduser()
+            if not path.is_file():
+                raise NotFoundError(
+                    f"{source} names {value}, which does not exist",
+                    f"install it with `{INSTALL_HINT}` and name its "
+                    "dist/mermaid.min.js, or remove the setting to draw SVG timelines",
+                )
+            return path
+    return None
 
 
 @dataclass
