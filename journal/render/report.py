@@ -226,12 +226,8 @@ def metric_rows(metrics: Metrics, *, has_steps: bool) -> list[MetricRow]:
     if metrics.duration_s is not None:
         rows.append(MetricRow("Duration", format_duration(metrics.duration_s)))
     if metrics.criteria_total:
-        rows.append(
-            MetricRow(
-                "Success criteria met",
-                f"{metrics.criteria_met} of {metrics.criteria_total}",
-            )
-        )
+        met = f"{metrics.criteria_met} of {metrics.criteria_total}"
+        rows.append(MetricRow("Success criteria met", met))
     if has_steps:
         rows.append(MetricRow("Open next steps", str(metrics.open_steps)))
     return rows
