@@ -48,7 +48,8 @@ def render_all(
         facts = stamp.facts_now(journal, target, ascii)  # before anything is read
         index = SessionIndex(journal)
         entries = index.entries()
-        manifest_path = _manifest_path(journal, target)
+        name = hashlib.sha256(str(target).encode("utf-8")).hexdigest()[:16]
+        manifest_path = journal.state_dir / "reports" / f"{name}.json"
         manifest = load_cache(manifest_path)
         global_key = _global_key(journal, ascii)
         linked = _trailer_shas(journal)
@@ -251,8 +252,3 @@ def _read(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except (FileNotFoundError, UnicodeDecodeError):
         return None
-
-
-def _manifest_path(journal: Journal, target: Path) -> Path:
-    name = hashlib.sha256(str(target).encode("utf-8")).hexdigest()[:16]
-    return journal.state_dir / "reports" / f"{name}.json"

@@ -295,7 +295,9 @@ def install(staging: Path, claim: Claim) -> None:
     make_folders(site)
     for rel in new:
         target = site / rel
-        _clear_our_parents(site, rel, claim.ours)
+        for parent in _parents(rel):  # a file of ours where a folder now goes
+            if parent in claim.ours and (site / parent).is_file():
+                (site / parent).unlink()
         target.parent.mkdir(parents=True, exist_ok=True)
         _move(staging / rel, target)
     kept = set(new)
@@ -304,7 +306,8 @@ def install(staging: Path, claim: Claim) -> None:
         if stale.is_file() or stale.is_symlink():
             stale.unlink()
             _prune(stale.parent, site)
-    _write_site_marker(site, new)
+    text = json.dumps({"written_by": _SITE_SIGNATURE, "files": new}, indent=0)
+    atomic_write(site / SITE_MARKER, text + "\n")
     shutil.rmtree(staging, ignore_errors=True)
 
 
@@ -323,12 +326,6 @@ def _check_room(site: Path, new: list[str], ours: frozenset[str]) -> None:
                 "not write it: nothing was changed",
                 "move it away, or build into an empty or new folder (-o DIR)",
             )
-
-
-def _clear_our_parents(site: Path, rel: str, ours: frozenset[str]) -> None:
-    for parent in _parents(rel):
-        if parent in ours and (site / parent).is_file():
-            (site / parent).unlink()
 
 
 def _move(source: Path, target: Path) -> None:
@@ -354,8 +351,3 @@ def _prune(folder: Path, site: Path) -> None:
 def _files(top: Path) -> list[str]:
     """Every file (and symlink) under `top`, relative, the marker left out."""
     return [rel for rel in _walk(top, links=True) if rel != SITE_MARKER]
-
-
-def _write_site_marker(site: Path, files: list[str]) -> None:
-    text = json.dumps({"written_by": _SITE_SIGNATURE, "files": files}, indent=0)
-    atomic_write(site / SITE_MARKER, text + "\n")
