@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from journal.model.session import Event
-from journal.render.context import fold
+from journal.render.report import fold
 from tests.conftest import Cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from journal.render.joined import join_repeated_parts
+from journal.render.report import join_repeated_parts
 from tests.conftest import Cli
 
 

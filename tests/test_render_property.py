@@ -38,9 +38,8 @@ from journal.model.session import (
     Snippet,
     ValidationStep,
 )
-from journal.render.context import build_context
 from journal.render.labels import DEFAULT_LABELS
-from journal.render.report import Renderer
+from journal.render.report import Renderer, build_context
 from journal.store.sessions import Journal
 
 FRAGMENTS = [

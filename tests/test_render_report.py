@@ -365,7 +365,7 @@ def _render_in(root: Path, session: Any, events: list[Any] | None = None) -> str
     """One report of `session`, rendered in a bare journal at `root`."""
     from datetime import UTC
 
-    from journal.render.context import build_context
+    from journal.render.report import build_context
 
     (root / "journal.yaml").write_text("timezone: UTC\n", encoding="utf-8")
     context = build_context(

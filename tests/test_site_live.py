@@ -202,7 +202,7 @@ def test_one_event_rewrites_its_page_without_a_look_at_the_others(
     journal = _journal(tmp_path / "j")
     server = Server(journal)
     keys: list[str] = []
-    page_key = __import__("journal.site.cache", fromlist=["page_key"]).page_key
+    page_key = __import__("journal.site.pages", fromlist=["page_key"]).page_key
     monkeypatch.setattr(
         "journal.site.pages.page_key",
         lambda *parts: keys.append(parts[1]) or page_key(*parts),

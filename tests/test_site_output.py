@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from journal.site.output import MARKER
+from journal.site.writer import SITE_MARKER as MARKER
 from tests.conftest import git, run_journal, snapshot
 
 

@@ -1,4 +1,4 @@
-"""The summary pages put together from kept rows (`site/rowcache.py`) are the pages a
+"""The summary pages put together from kept rows (`site/collect.py` `Rows`) are the pages a
 generation from nothing writes: after a change to one session, to another session
 its rows depend on (a carried step, a tag's file name), to the day, and with a kept
 cache that is stale, damaged or from another session's state."""
@@ -15,8 +15,8 @@ import msgspec
 import pytest
 
 from journal.site import paths
+from journal.site.collect import NAME, shard_of
 from journal.site.pages import generate
-from journal.site.rowcache import NAME, shard_of
 from journal.site.safety import defang_links, unchanged_line
 from journal.store.sessions import Journal
 from tests.site_helpers import HOSTILE, event, new_journal, write_session

@@ -43,40 +43,37 @@ def render_all(
 ) -> BatchResult:
     """Bring every report in `out_dir` (default: the reports dir) up to date."""
     with one_stat_pass(journal):
-        return _render_all(journal, out_dir, ascii)
-
-
-def _render_all(journal: Journal, out_dir: Path | None, ascii: bool) -> BatchResult:
-    target = stamp.reports_folder(journal, out_dir)
-    result = BatchResult(target)
-    facts = stamp.facts_now(journal, target, ascii)  # before anything is read
-    index = SessionIndex(journal)
-    entries = index.entries()
-    manifest_path = _manifest_path(journal, target)
-    manifest = load_cache(manifest_path)
-    global_key = _global_key(journal, ascii)
-    linked = _trailer_shas(journal)
-    overall = _journal_key(global_key, entries, linked)
-    if _all_current(manifest, overall, entries, target):
-        # Nothing any report is made of changed since the last run, so neither did
-        # any session's related sessions: skip ranking them (the costly part).
-        result.unchanged.extend(entries)
-        fresh = manifest
-    else:
-        fresh = {_JOURNAL_KEY: overall}
-        _render_changed(
-            journal, ascii, result, index, manifest, fresh, global_key, linked
-        )
-    result.removed = _remove_stale(target, set(entries), manifest)
-    index.save()
-    if fresh != manifest:
-        save_cache(manifest_path, fresh)
-    if facts is not None and not result.failed:
-        # Every report is current: keep the stamp that lets the next run with
-        # nothing changed answer from stats alone (`render/stamp.py`).
-        rows = [(sid, index.stats(sid), fresh[sid]["stat"]) for sid in entries]
-        stamp.write(journal, target, facts, rows)
-    return result
+        target = stamp.reports_folder(journal, out_dir)
+        result = BatchResult(target)
+        facts = stamp.facts_now(journal, target, ascii)  # before anything is read
+        index = SessionIndex(journal)
+        entries = index.entries()
+        name = hashlib.sha256(str(target).encode("utf-8")).hexdigest()[:16]
+        manifest_path = journal.state_dir / "reports" / f"{name}.json"
+        manifest = load_cache(manifest_path)
+        global_key = _global_key(journal, ascii)
+        linked = _trailer_shas(journal)
+        overall = _journal_key(global_key, entries, linked)
+        if _all_current(manifest, overall, entries, target):
+            # Nothing any report is made of changed since the last run, so neither did
+            # any session's related sessions: skip ranking them (the costly part).
+            result.unchanged.extend(entries)
+            fresh = manifest
+        else:
+            fresh = {_JOURNAL_KEY: overall}
+            _render_changed(
+                journal, ascii, result, index, manifest, fresh, global_key, linked
+            )
+        result.removed = _remove_stale(target, set(entries), manifest)
+        index.save()
+        if fresh != manifest:
+            save_cache(manifest_path, fresh)
+        if facts is not None and not result.failed:
+            # Every report is current: keep the stamp that lets the next run with
+            # nothing changed answer from stats alone (`render/stamp.py`).
+            rows = [(sid, index.stats(sid), fresh[sid]["stat"]) for sid in entries]
+            stamp.write(journal, target, facts, rows)
+        return result
 
 
 def _render_changed(
@@ -162,13 +159,11 @@ def _all_current(
     if manifest.get(_JOURNAL_KEY) != overall or len(manifest) != len(entries) + 1:
         return False
     base = f"{target}{os.sep}"
-    for session_id in entries:
-        known = manifest.get(session_id)
-        if not isinstance(known, dict):
-            return False
-        if known.get("stat") != stat_key(f"{base}{session_id}.md"):
-            return False
-    return True
+    return all(
+        isinstance(known := manifest.get(session_id), dict)
+        and known.get("stat") == stat_key(f"{base}{session_id}.md")
+        for session_id in entries
+    )
 
 
 def _trailer_shas(journal: Journal) -> dict[str, list[str]]:
@@ -257,8 +252,3 @@ def _read(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except (FileNotFoundError, UnicodeDecodeError):
         return None
-
-
-def _manifest_path(journal: Journal, target: Path) -> Path:
-    name = hashlib.sha256(str(target).encode("utf-8")).hexdigest()[:16]
-    return journal.state_dir / "reports" / f"{name}.json"

@@ -130,11 +130,11 @@ def _facts(raw: bytes, session_id: str) -> tuple[str, int | None, str | None]:
         return session_id, None, None
     if not isinstance(data, dict):
         return session_id, None, None
-    title = data.get("title")
     number = data.get("number")
     previous = data.get("previous")
-    return (
-        " ".join(str(title).split()) if title else session_id,
+    return facts_of(
+        session_id,
+        str(data.get("title") or ""),
         number if isinstance(number, int) and not isinstance(number, bool) else None,
         previous if isinstance(previous, str) else None,
     )

@@ -80,9 +80,8 @@ def facts_now(journal: Journal, target: Path, ascii: bool) -> dict[str, object] 
     inputs: list[list[object]] = []
     if repository is not None:
         # The repository's git config holds the remote that commit links point at.
-        shared = common_dir(repository) / "config"
-        for config in (shared, repository / "config.worktree"):
-            inputs.append([str(config), *(stat_key(config) or [])])
+        configs = (common_dir(repository) / "config", repository / "config.worktree")
+        inputs = [[str(config), *(stat_key(config) or [])] for config in configs]
     return {
         "format": FORMAT,
         "salt": salt(journal),

@@ -1,6 +1,12 @@
 """Building the site: generate the pages, write the builder's configuration, and run
 the builder (MkDocs, ProperDocs or Zensical) in strict mode.
 
+The builder's configuration is the journal's own mkdocs.yml, copied with the docs
+and site folders, the generated navigation, the site's CSS and JavaScript and (for
+`--offline`) the offline profile filled in. The copy lives beside the generated
+pages, so the user's file is never rewritten; paths in it that were relative to the
+user's file are made absolute.
+
 Every builder process starts in `run_builder` or `start_builder`, the one seam, with
 the documented switches that keep end-of-life banners away from users.
 """
@@ -16,12 +22,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from journal import process
 from journal.errors import JournalError, NotFoundError, UsageError
-from journal.site.siteconfig import source_config, write_derived
+from journal.site import paths
 from journal.store.config import BUILDERS as config_builders
+from journal.store.files import atomic_write
 
 if TYPE_CHECKING:
     import subprocess
@@ -37,6 +44,13 @@ QUIET_ENV = {
     "DISABLE_MKDOCS_2_WARNING": "true",
 }
 BUILD_TIMEOUT_S = 3600.0
+_RELATIVE_KEYS = ("INHERIT",)
+LINK_VALIDATION = {"links": {"not_found": "info", "unrecognized_links": "info"}}
+"""Session text may link to files of the team's repository (`runbook.md`,
+`../src/app.py`) that are not pages of the site: reported as warnings by journal,
+they must not fail the strict build. Links journal writes itself are checked by its
+tests. A `validation:` of the user's mkdocs.yml is kept as it is."""
+_RELATIVE_LISTS = ("hooks", "watch")
 _DANGLING = re.compile(r"Doc file '([^']+)' contains a link '([^']+)', but the target")
 
 
@@ -173,10 +187,10 @@ def build_site(
     force: bool = False,
 ) -> SiteBuild:
     """Generate the pages and build the site in strict mode: built in a staging
-    folder, then moved into the site folder (journal.site.output says where a build
+    folder, then moved into the site folder (journal.site.writer says where a build
     may write, and what `force` allows)."""
-    from journal.site.output import claim, install
     from journal.site.pages import docs_dir_of
+    from journal.site.writer import claim, install
 
     chosen = builder_for(builder or journal.config.site.builder)
     site = (site_dir or journal.root / journal.config.site.site_dir).resolve()
@@ -221,11 +235,8 @@ def _refuse_dangerous_site_dir(journal: Journal, site: Path) -> None:
 def dangling_links(output: str, *, limit: int = 10) -> list[str]:
     """The builder's notes about links in session text that lead nowhere on the
     site (logged at INFO level, so the strict build passes)."""
-    found = []
-    for line in output.splitlines():
-        match = _DANGLING.search(line)
-        if match:
-            found.append(f"{match[1]} links to {match[2]}, which is not on the site")
+    matches = [_DANGLING.search(line) for line in output.splitlines()]
+    found = [f"{m[1]} links to {m[2]}, which is not on the site" for m in matches if m]
     unique = list(dict.fromkeys(found))
     if len(unique) > limit:
         return [*unique[:limit], f"… and {len(unique) - limit} more such links"]
@@ -237,3 +248,130 @@ def _first_problem(output: str, code: int | None) -> str:
         if line.startswith(("ERROR", "WARNING")) or "Error" in line:
             return " ".join(line.split())
     return "it timed out" if code is None else f"it exited with {code}"
+
+
+@dataclass(frozen=True)
+class Derived:
+    path: Path
+    warnings: list[str] = field(default_factory=list)
+
+
+def source_config(root: Path, name: str) -> Path:
+    path = root / name
+    if not path.is_file():
+        raise NotFoundError(
+            f"no {name} in {root}",
+            "run `journal init` to write one (an existing one is kept)",
+        )
+    return path
+
+
+def write_derived(
+    source: Path,
+    target: Path,
+    *,
+    docs_dir: Path,
+    site_dir: Path,
+    nav: list[Any],
+    mermaid: bool,
+    offline: bool,
+) -> Derived:
+    """Write the builder's configuration to `target` (only if it changed)."""
+    from journal.store.yamlio import dump_roundtrip, load_roundtrip, read_text
+
+    data = load_roundtrip(read_text(source), where=str(source)) or {}
+    base = source.parent.resolve()
+    _absolute(data, base)
+    # Relative to the derived file, as builders resolve them (Zensical 0.0.x
+    # panics on an absolute docs_dir).
+    data["docs_dir"] = _relative(docs_dir, target.parent)
+    data["site_dir"] = _relative(site_dir, target.parent)
+    data.setdefault("site_name", "Journal")
+    if "validation" not in data:
+        data["validation"] = LINK_VALIDATION
+    if "nav" not in data:
+        data["nav"] = nav
+    _append(data, "extra_css", [paths.CSS])
+    scripts = [paths.JS] + ([paths.MERMAID] if mermaid else [])
+    _append(data, "extra_javascript", scripts)
+    warnings = apply_offline(data) if offline else []
+    text = dump_roundtrip(data)
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, text)
+    return Derived(target, warnings)
+
+
+def _relative(path: Path, start: Path) -> str:
+    import os
+
+    return Path(os.path.relpath(path.resolve(), start.resolve())).as_posix()
+
+
+def _append(data: Any, key: str, entries: list[str]) -> None:
+    current = list(data.get(key) or [])
+    names = {e.get("path") if isinstance(e, dict) else e for e in current}
+    data[key] = current + [e for e in entries if e not in names]
+
+
+def _absolute(data: Any, base: Path) -> None:
+    for key in _RELATIVE_KEYS:
+        if isinstance(data.get(key), str):
+            data[key] = str(base / data[key])
+    for key in _RELATIVE_LISTS:
+        if isinstance(data.get(key), list):
+            data[key] = [str(base / p) if isinstance(p, str) else p for p in data[key]]
+    theme = data.get("theme")
+    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+        theme["custom_dir"] = str(base / theme["custom_dir"])
+
+
+def apply_offline(data: Any) -> list[str]:
+    """The `--offline` profile, into a loaded mkdocs.yml (in place): the changes that
+    make a built site work from `file://` with no network — offline search
+    (Material's offline plugin, its worker run by journal's own stand-in,
+    paths.SHIM), no web fonts, no instant navigation, no scripts or styles from
+    other hosts. Returns warnings for what was dropped."""
+    warnings: list[str] = []
+    data["plugins"] = _plugins(data.get("plugins"))
+    data["theme"] = _theme(data.get("theme"))
+    extra = data.get("extra") or {}
+    # Browsers refuse web workers on file://: the stand-in runs search's worker.
+    extra["polyfills"] = [paths.SHIM]
+    data["extra"] = extra
+    data["use_directory_urls"] = False
+    for key in ("extra_javascript", "extra_css"):
+        kept = []
+        for entry in data.get(key) or []:
+            url = entry.get("path", "") if isinstance(entry, dict) else str(entry)
+            if url.startswith(("http://", "https://", "//")):
+                warnings.append(f"{key} entry {url} left out: it needs the network")
+            else:
+                kept.append(entry)
+        if key in data:
+            data[key] = kept
+    return warnings
+
+
+def _plugins(plugins: Any) -> Any:
+    if plugins is None:
+        return ["search", "offline"]
+    if isinstance(plugins, dict):
+        plugins.setdefault("search", {})
+        plugins.setdefault("offline", {})
+        return plugins
+    names = [next(iter(p)) if isinstance(p, dict) else str(p) for p in plugins]
+    return [*plugins, *(n for n in ("search", "offline") if n not in names)]
+
+
+def _theme(theme: Any) -> Any:
+    if not isinstance(theme, dict):
+        theme = {"name": theme or "material"}
+    theme["font"] = False
+    features = theme.get("features")
+    if features:
+        # Instant navigation fetches pages with XHR, which file:// refuses.
+        theme["features"] = [
+            f for f in features if not str(f).startswith("navigation.instant")
+        ]
+    return theme

@@ -170,13 +170,6 @@ def columns(
                 "</rect>"
             )
         if index % every == 0:
-            body.append(
-                _text(
-                    left + (index + 0.5) * slot,
-                    base + 16,
-                    name,
-                    text_anchor="middle",
-                    font_size="11",
-                )
-            )
+            x = left + (index + 0.5) * slot
+            body.append(_text(x, base + 16, name, text_anchor="middle", font_size="11"))
     return _figure(title, height, body, caption)

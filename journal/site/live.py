@@ -21,9 +21,8 @@ from journal.site import paths
 if TYPE_CHECKING:
     from journal.insight.followups import Followup
     from journal.insight.related import Related
-    from journal.site.collect import Collected, SessionInfo
+    from journal.site.collect import Collected, Rows, SessionInfo
     from journal.site.records import Record, SiteIndex
-    from journal.site.rowcache import Rows
     from journal.store.sessions import Journal
 
 RelatedMap = dict[str, list["Related"]]
@@ -65,7 +64,7 @@ class Memory:
     def rows(self, journal: Journal, salt: str, stamps: dict[str, Any]) -> Rows:
         """The summary pages' rows: read from their files the first time, then
         those kept here."""
-        from journal.site.rowcache import NAME, Rows
+        from journal.site.collect import NAME, Rows
 
         if self._rows is None:
             folder = journal.state_dir / "site" / NAME

@@ -57,13 +57,11 @@ def open_journal(path: Path) -> Journal:
 
 def open_members(paths: list[Path]) -> tuple[list[Member], list[str]]:
     """Every journal named, with unique names; notes say which names were changed."""
-    journals: list[Journal] = []
-    seen: set[Path] = set()
+    opened: dict[Path, Journal] = {}
     for path in paths:
         journal = open_journal(path)
-        if journal.root not in seen:
-            seen.add(journal.root)
-            journals.append(journal)
+        opened.setdefault(journal.root, journal)
+    journals = list(opened.values())
     wanted = [slug(j.config.name or j.root.name) for j in journals]
     notes: list[str] = []
     names: list[str] = []

@@ -33,9 +33,7 @@ class OrgBuild:
 def saved_journals(root: Path) -> list[Path]:
     """The journals `site.journals` names in `root`'s journal.yaml (none without)."""
     config = own_config(root)
-    if config is None:
-        return []
-    return [root / p for p in config.site.journals]
+    return [] if config is None else [root / p for p in config.site.journals]
 
 
 def own_config(root: Path) -> Config | None:
@@ -101,9 +99,9 @@ def build_org_site(
     force: bool = False,
 ) -> OrgBuild:
     """Generate the pages of every journal and build them in strict mode (into a
-    staging folder, then moved into the site folder: journal.site.output)."""
+    staging folder, then moved into the site folder: journal.site.writer)."""
     from journal.site.org import open_members
-    from journal.site.output import claim, install
+    from journal.site.writer import claim, install
 
     if not journals:
         raise UsageError(

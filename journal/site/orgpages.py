@@ -4,7 +4,7 @@ follow-ups, lessons, metrics, tags and navigation across all of them.
 
 A change in one journal leaves the other journals' pages as they are (their page
 caches still match); the cross-journal pages are put together again from each
-session's rows, kept in the site's own state folder (`rowcache`) under the stamps
+session's rows, kept in the site's own state folder (`collect.Rows`) under the stamps
 and salts the journals' own sites use, so only a changed session's rows are made.
 """
 
@@ -22,17 +22,16 @@ from typing import Any
 from journal.errors import InvalidDataError
 from journal.insight.followups import Followup
 from journal.render import escape
-from journal.site import assets, paths
-from journal.site.collect import Collected, SessionInfo, collect
-from journal.site.followups_page import followups_page
-from journal.site.indexes import index_makers
-from journal.site.lessons_page import lessons_page
-from journal.site.metrics_page import metrics_page
-from journal.site.nav import build_nav
+from journal.site import paths, summaries
+from journal.site.collect import NAME as ROWS
+from journal.site.collect import Collected, Rows, SessionInfo, collect
+from journal.site.indexes import build_nav, index_makers, session_table
 from journal.site.org import Member
 from journal.site.pages import (
+    Diagrams,
     Generated,
     Part,
+    find_mermaid,
     finished,
     plan_pages,
     render_planned,
@@ -40,12 +39,7 @@ from journal.site.pages import (
     write_rendered,
     write_static,
 )
-from journal.site.rowcache import NAME as ROWS
-from journal.site.rowcache import Rows
 from journal.site.safety import defang_links, front_matter
-from journal.site.session_page import Diagrams
-from journal.site.summaries import wide
-from journal.site.tables import session_table
 from journal.site.writer import DocsWriter
 
 
@@ -136,49 +130,43 @@ def generate_org(
 
     started = time.perf_counter()
     with one_stat_pass(*(m.journal for m in members)):
-        done = _generate_org(members, place, offline=offline, keep_going=keep_going)
-    done.seconds = time.perf_counter() - started
-    return done
-
-
-def _generate_org(
-    members: list[Member], place: OrgPlace, *, offline: bool, keep_going: bool
-) -> Generated:
-    writer = DocsWriter(
-        place.docs_dir,
-        root=place.root,
-        protect=[
-            place.site_dir,
-            *(m.journal.sessions_dir for m in members),
-            *(m.journal.root / m.journal.config.templates_dir for m in members),
-        ],
-    )
-    try:
-        collected, parts = collect_all(
-            members, keep_going=keep_going, rows_dir=place.state_dir / ROWS
+        writer = DocsWriter(
+            place.docs_dir,
+            root=place.root,
+            protect=[
+                place.site_dir,
+                *(m.journal.sessions_dir for m in members),
+                *(m.journal.root / m.journal.config.templates_dir for m in members),
+            ],
         )
-        mermaid_js = assets.find_mermaid(root=place.root, configured="")
-        planned = []
-        for member in members:
-            journal = member.journal
-            diagrams = Diagrams(
-                mermaid=mermaid_js is not None,
-                tz=journal.tz,
-                tz_name=journal.config.timezone,
+        try:
+            collected, parts = collect_all(
+                members, keep_going=keep_going, rows_dir=place.state_dir / ROWS
             )
-            part = dataclasses.replace(
-                parts[member.name], state_dir=place.state_dir / "journals" / member.name
-            )
-            planned.append(plan_pages(journal, writer, collected, diagrams, part))
-        # Every journal's pages in one pass: one pool of workers, or one Jinja
-        # environment, for them all; written as they come.
-        render_planned(planned, partial(write_rendered, writer, collected))
-        pages = sum(write_pages(p, writer, collected) for p in planned)
-        pages += _summary_pages(members, writer, collected, place)
-        write_static(writer, mermaid_js=mermaid_js, offline=offline)
-        done = finished(writer, collected, pages, _nav(collected), mermaid_js)
-    finally:
-        gc.unfreeze()  # what cache.paused_gc froze meanwhile
+            mermaid_js = find_mermaid(root=place.root, configured="")
+            planned = []
+            for member in members:
+                journal = member.journal
+                diagrams = Diagrams(
+                    mermaid=mermaid_js is not None,
+                    tz=journal.tz,
+                    tz_name=journal.config.timezone,
+                )
+                part = dataclasses.replace(
+                    parts[member.name],
+                    state_dir=place.state_dir / "journals" / member.name,
+                )
+                planned.append(plan_pages(journal, writer, collected, diagrams, part))
+            # Every journal's pages in one pass: one pool of workers, or one Jinja
+            # environment, for them all; written as they come.
+            render_planned(planned, partial(write_rendered, writer, collected))
+            pages = sum(write_pages(p, writer, collected) for p in planned)
+            pages += _summary_pages(members, writer, collected, place)
+            write_static(writer, mermaid_js=mermaid_js, offline=offline)
+            done = finished(writer, collected, pages, _nav(collected), mermaid_js)
+        finally:
+            gc.unfreeze()  # what cache.paused_gc froze meanwhile
+    done.seconds = time.perf_counter() - started
     return done
 
 
@@ -206,9 +194,9 @@ def _summary_pages(
         slugs=slugs,
     )
     pages = {rel: make() for rel, make in makers.items()}
-    pages[paths.FOLLOWUPS] = followups_page(collected)
-    pages[paths.LESSONS] = lessons_page(collected)
-    pages[paths.METRICS] = metrics_page(
+    pages[paths.FOLLOWUPS] = summaries.followups_page(collected)
+    pages[paths.LESSONS] = summaries.lessons_page(collected)
+    pages[paths.METRICS] = summaries.metrics_page(
         collected,
         severities=_union(members, "severities"),
         statuses=_union(members, "statuses"),
@@ -221,7 +209,7 @@ def _summary_pages(
     fixed = collected.rows.fixed
     for rel, text in pages.items():
         narrow = rel in (paths.LESSONS, paths.ARCHIVE)
-        writer.write(rel, defang_links(text if narrow else wide(text), fixed))
+        writer.write(rel, defang_links(text if narrow else summaries.wide(text), fixed))
     collected.rows.save()
     return len(pages)
 

@@ -16,10 +16,7 @@ from journal.site.serve import Snapshot, run_server, said, snapshot
 
 def snapshot_all(members: list[Member]) -> Snapshot:
     """The stat of every file any journal's pages depend on."""
-    found: Snapshot = {}
-    for member in members:
-        found.update(snapshot(member.journal))
-    return found
+    return {path: key for m in members for path, key in snapshot(m.journal).items()}
 
 
 def serve_org(

@@ -1,33 +1,51 @@
 """Generating the site: every page as a real Markdown file in the docs folder, so any
 builder (MkDocs, ProperDocs, Zensical) sees the same pages, and a file is rewritten
-only when its content changed (a watching builder rebuilds only what changed)."""
+only when its content changed (a watching builder rebuilds only what changed).
+
+A session's page is its report (journal.render), the timeline diagram placed under
+the report's Timeline heading (an SVG drawn here, or Mermaid's gantt when a local
+Mermaid is named), its evidence, and links along its chain of sessions. Evidence
+attached to events is copied into the docs folder and listed on the page, images
+shown inline. Only files inside the session's `evidence/` folder are copied (a path
+naming anything else is shown as text). Files a browser would run as a page or
+script (HTML, SVG, Markdown, JavaScript…) are copied with `.txt` appended, so
+attached evidence can never become active content of the site.
+
+Nothing is downloaded and no third-party code ships with journal. The timeline is an
+SVG drawn at build time (journal.site.timeline_svg) and search runs from `file://`
+through journal's own worker stand-in (static/iframe-worker-shim.js): the site needs
+no npm install and no network. Mermaid's gantt is used instead of the SVG only when
+a local mermaid.min.js is named (`site.mermaid_js` or $JOURNAL_MERMAID_JS); it is
+then copied into the site, never fetched.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import gc
+import hashlib
+import json
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from functools import partial
 from itertools import groupby
 from operator import itemgetter
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from journal.errors import JournalError
+from journal.errors import JournalError, NotFoundError
 from journal.render import escape
-from journal.site import assets, paths, workers
-from journal.site.cache import PageCache, global_key, page_key
+from journal.site import mermaid, paths, workers
 from journal.site.collect import Collected, SessionInfo, collect
-from journal.site.evidence import FOLDER, Attached, copy_evidence
-from journal.site.nav import build_nav
+from journal.site.indexes import build_nav, cell_link
 from journal.site.safety import defang_links, front_matter
-from journal.site.session_page import Diagrams, chain_links, session_page
 from journal.site.summaries import summary_pages
+from journal.site.timeline_svg import timeline_svg
 from journal.site.writer import DocsWriter
-from journal.store.cache import tree_stats
+from journal.store.cache import load_cache, salt, save_cache_bytes, stat_key, tree_stats
 
 if TYPE_CHECKING:
     from journal.insight.related import Related
@@ -35,6 +53,26 @@ if TYPE_CHECKING:
     from journal.render.report import Renderer
     from journal.site.live import Memory
     from journal.store.sessions import Journal
+
+TIMELINE_HEADING = "## Timeline"
+IMAGES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
+ACTIVE = frozenset(
+    {".html", ".htm", ".xhtml", ".svg", ".md", ".markdown", ".js", ".mjs", ".css"}
+    | {".xml", ".xsl", ".pdf", ".swf"}
+)
+FOLDER = "evidence"
+STATIC = Path(__file__).resolve().parent / "static"
+ENV_MERMAID = "JOURNAL_MERMAID_JS"
+INSTALL_HINT = "npm install --prefix .journal-site mermaid@11"
+
+
+@dataclass(frozen=True)
+class Diagrams:
+    """How the timeline is drawn: as SVG at build time, or by a local Mermaid."""
+
+    mermaid: bool
+    tz: tzinfo
+    tz_name: str
 
 
 @dataclass
@@ -70,42 +108,37 @@ def generate(
     from journal.store.cache import one_stat_pass
 
     with one_stat_pass(journal):
-        return _generate(journal, offline, site_dir, memory)
-
-
-def _generate(
-    journal: Journal, offline: bool, site_dir: Path | None, memory: Memory | None
-) -> Generated:
-    started = time.perf_counter()
-    site = journal.config.site
-    docs = docs_dir_of(journal)
-    writer = DocsWriter(
-        docs,
-        root=journal.root,
-        protect=[
-            journal.sessions_dir,
-            journal.root / journal.config.templates_dir,
-            site_dir or journal.root / site.site_dir,
-        ],
-    )
-    try:
-        collected = collect(journal, memory)
-        mermaid_js = assets.find_mermaid(root=journal.root, configured=site.mermaid_js)
-        diagrams = Diagrams(
-            mermaid=mermaid_js is not None,
-            tz=journal.tz,
-            tz_name=journal.config.timezone,
+        started = time.perf_counter()
+        site = journal.config.site
+        writer = DocsWriter(
+            docs_dir_of(journal),
+            root=journal.root,
+            protect=[
+                journal.sessions_dir,
+                journal.root / journal.config.templates_dir,
+                site_dir or journal.root / site.site_dir,
+            ],
         )
-        pages = session_pages(journal, writer, collected, diagrams, memory=memory)
-        pages += summary_pages(journal, writer, collected, memory)
-        write_static(writer, mermaid_js=mermaid_js, offline=offline)
-        done = finished(writer, collected, pages, build_nav(collected), mermaid_js)
-        if memory is not None:
-            memory.remember(collected)
-    finally:
-        gc.unfreeze()  # what cache.paused_gc froze meanwhile
-    done.seconds = time.perf_counter() - started
-    return done
+        try:
+            collected = collect(journal, memory)
+            mermaid_js = find_mermaid(root=journal.root, configured=site.mermaid_js)
+            diagrams = Diagrams(
+                mermaid=mermaid_js is not None,
+                tz=journal.tz,
+                tz_name=journal.config.timezone,
+            )
+            planned = plan_pages(journal, writer, collected, diagrams, memory=memory)
+            render_planned([planned], partial(write_rendered, writer, collected))
+            pages = write_pages(planned, writer, collected)
+            pages += summary_pages(journal, writer, collected, memory)
+            write_static(writer, mermaid_js=mermaid_js, offline=offline)
+            done = finished(writer, collected, pages, build_nav(collected), mermaid_js)
+            if memory is not None:
+                memory.remember(collected)
+        finally:
+            gc.unfreeze()  # what cache.paused_gc froze meanwhile
+        done.seconds = time.perf_counter() - started
+        return done
 
 
 def finished(
@@ -134,28 +167,38 @@ def finished(
 def write_static(writer: DocsWriter, *, mermaid_js: Path | None, offline: bool) -> None:
     """The site's own CSS and JavaScript, Mermaid when a local copy is named, and
     the worker stand-in that lets an offline site's search run from `file://`."""
-    writer.write(assets.CSS, assets.static_text("journal.css"))
-    writer.write(assets.JS, assets.static_text("journal.js"))
+    writer.write(paths.CSS, static_text("journal.css"))
+    writer.write(paths.JS, static_text("journal.js"))
     if mermaid_js is not None:
-        writer.copy(assets.MERMAID, mermaid_js)
+        writer.copy(paths.MERMAID, mermaid_js)
     if offline:
-        writer.write(assets.SHIM, assets.static_text("iframe-worker-shim.js"))
+        writer.write(paths.SHIM, static_text("iframe-worker-shim.js"))
 
 
-def session_pages(
-    journal: Journal,
-    writer: DocsWriter,
-    collected: Collected,
-    diagrams: Diagrams,
-    *,
-    memory: Memory | None = None,
-) -> int:
-    """The session pages of one journal. A page whose inputs did not change is kept;
-    the others are rendered, in worker processes when there are many. Given a live
-    server's `memory`, a page it knows current is kept without a look."""
-    planned = plan_pages(journal, writer, collected, diagrams, memory=memory)
-    render_planned([planned], partial(write_rendered, writer, collected))
-    return write_pages(planned, writer, collected)
+def static_text(name: str) -> str:
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+def find_mermaid(*, root: Path, configured: str) -> Path | None:
+    """The local mermaid.min.js that `site.mermaid_js`, then $JOURNAL_MERMAID_JS,
+    names; None when neither does (the timeline is then drawn as SVG).
+
+    A path that is named but missing is an error.
+    """
+    for source, value in (
+        ("site.mermaid_js in journal.yaml", configured),
+        (ENV_MERMAID, os.environ.get(ENV_MERMAID, "")),
+    ):
+        if value:
+            path = (root / value).expanduser()
+            if not path.is_file():
+                raise NotFoundError(
+                    f"{source} names {value}, which does not exist",
+                    f"install it with `{INSTALL_HINT}` and name its "
+                    "dist/mermaid.min.js, or remove the setting to draw SVG timelines",
+                )
+            return path
+    return None
 
 
 @dataclass
@@ -181,8 +224,9 @@ def plan_pages(
     *,
     memory: Memory | None = None,
 ) -> Planned:
-    """Keep each session page whose inputs did not change; the others become jobs
-    (see `session_pages`)."""
+    """Keep each session page whose inputs did not change (given a live server's
+    `memory`, a page it knows current without a look); the others become jobs,
+    rendered in worker processes when there are many (`render_planned`)."""
     from journal.render.batch import related_key, related_or_none
     from journal.render.index import SessionIndex
 
@@ -257,13 +301,11 @@ def write_pages(planned: Planned, writer: DocsWriter, collected: Collected) -> i
         if job.info.id not in failed:
             cache.record(job.rel, job.key)
     # A session that could not be read still gets a page: others link to it.
-    for session_id, message in part.problems:
-        if session_id not in collected.by_id:
-            writer.write(paths.session_page(session_id), _broken(session_id, message))
+    broken = [(s, m) for s, m in part.problems if s not in collected.by_id]
+    for session_id, message in broken:
+        writer.write(paths.session_page(session_id), _broken(session_id, message))
     cache.save()
-    return len(part.infos) + sum(
-        1 for s, _ in part.problems if s not in collected.by_id
-    )
+    return len(part.infos) + len(broken)
 
 
 @dataclass(frozen=True)
@@ -321,44 +363,34 @@ sessions are known, and the job."""
 
 def render_shares(_root: str, shares: list[Share]) -> Rendered:
     """Render a worker's share of the pages, journal by journal (a share holds one
-    journal's pages in a row, or the end of one and the start of the next)."""
+    journal's pages in a row, or the end of one and the start of the next): each
+    journal opened there once, its renderer (compiled templates, the remote's
+    links) kept for the next share."""
+    from journal.render.index import SessionIndex
+    from journal.render.report import Renderer
+    from journal.store.sessions import Journal
+
     done: Rendered = {}
     for root, group in groupby(shares, key=itemgetter(0)):
-        journal = list(group)
-        _, diagrams, known, _ = journal[0]
-        done.update(render_jobs(root, [share[3] for share in journal], diagrams, known))
+        mine = list(group)
+        if root not in _WORKER:
+            journal = Journal.open(Path(root))
+            renderer = Renderer(journal, ascii=journal.config.ascii)
+            _WORKER[root] = (journal, renderer, SessionIndex(journal))
+        journal, renderer, index = _WORKER[root]
+        jobs = [share[3] for share in mine]
+        renderer.related = _related(jobs, mine[0][2])
+        done.update(_render_with(journal, renderer, index, jobs, mine[0][1]))
     return done
 
 
-def render_jobs(
-    root: str, jobs: list[PageJob], diagrams: Diagrams, related_known: bool
-) -> Rendered:
-    """Render session pages in a worker process: the journal opened there once, its
-    renderer (compiled templates, the remote's links) kept for the next share."""
-    journal, renderer, index = _worker_state(root)
-    renderer.related = _related(jobs, related_known)
-    return _render_with(journal, renderer, index, jobs, diagrams)
+_WORKER: dict[str, tuple[Journal, Renderer, SessionIndex]] = {}
 
 
 def _related(jobs: list[PageJob], known: bool) -> dict[str, list[Related]] | None:
     """The related sessions of the jobs' sessions, for their renderer; None when
     they are not known (each report ranks its own)."""
     return {j.info.local_id: j.related or [] for j in jobs} if known else None
-
-
-_WORKER: dict[str, tuple[Journal, Renderer, SessionIndex]] = {}
-
-
-def _worker_state(root: str) -> tuple[Journal, Renderer, SessionIndex]:
-    from journal.render.index import SessionIndex
-    from journal.render.report import Renderer
-    from journal.store.sessions import Journal
-
-    if root not in _WORKER:
-        journal = Journal.open(Path(root))
-        renderer = Renderer(journal, ascii=journal.config.ascii)
-        _WORKER[root] = (journal, renderer, SessionIndex(journal))
-    return _WORKER[root]
 
 
 def _render_with(
@@ -451,3 +483,209 @@ def _broken(session_id: str, message: str) -> str:
         f"This session could not be read: {escape.inline(message)}\n\n"
         "Fix it (`journal check` says how) and build the site again.\n"
     )
+
+
+# Session pages that need no rendering: a page whose inputs have the digest they had
+# when it was written, and whose file is still the one written then, is kept as it is.
+# A page's inputs are its session's two files, its neighbours' labels, its evidence
+# folder, whether diagrams are drawn, and the salt of every cache (`store/cache.py`:
+# the configuration, the templates and the package's code). The digests live in the
+# state folder; losing them only costs one full generation.
+
+
+def global_key(journal: Journal, flags: str) -> str:
+    """Digest of what every session page depends on: the salt of every cache
+    (`store/cache.py`) and the page's `flags`."""
+    return hashlib.sha256(f"{salt(journal)}\0{flags}".encode()).hexdigest()
+
+
+class PageCache:
+    """Keys of the session pages written, with the stat of each file written."""
+
+    def __init__(self, state_dir: Path, docs_dir: Path):
+        name = hashlib.sha256(str(docs_dir.resolve()).encode()).hexdigest()[:12]
+        self.path = state_dir / "site" / f"{name}-site-pages.json"
+        self.docs_dir = docs_dir
+        self._old = load_cache(self.path)
+        self._new: dict[str, Any] = {}
+
+    def fresh(self, rel: str, key: str) -> bool:
+        """True when `rel` was written for `key` and has not been touched since."""
+        known = self._old.get(rel)
+        if (
+            isinstance(known, list)
+            and known[:1] == [key]
+            and known[1:] == [stat_key(self.docs_dir / rel)]
+        ):
+            self._new[rel] = known
+            return True
+        return False
+
+    def keep(self, rel: str) -> None:
+        """Keep the key of a page known current (a live server's)."""
+        known = self._old.get(rel)
+        if known is not None:
+            self._new[rel] = known
+
+    def record(self, rel: str, key: str) -> None:
+        self._new[rel] = [key, stat_key(self.docs_dir / rel)]
+
+    def save(self) -> None:
+        if self._new != self._old:
+            save_cache_bytes(self.path, json.dumps(self._new).encode("utf-8"))
+
+
+def page_key(base: str, *parts: Any) -> str:
+    raw = json.dumps([base, *parts], ensure_ascii=False, default=str)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def session_page(
+    report: str,
+    info: SessionInfo,
+    chain: str,
+    *,
+    diagrams: Diagrams,
+    evidence: dict[str, Attached],
+) -> str:
+    """The page's Markdown: report, diagram, evidence, and `chain` (its
+    `chain_links`)."""
+    diagram = _diagram(info, diagrams)
+    body = _insert_diagram(report.rstrip("\n"), diagram) if diagram else report
+    section = evidence_section(info, evidence, tz=diagrams.tz)
+    parts = [_before_footer(body.rstrip("\n"), section.rstrip("\n"))]
+    if chain:
+        parts.append(chain)
+    return front_matter(info.label) + "\n\n".join(parts) + "\n"
+
+
+def _before_footer(report: str, section: str) -> str:
+    """`section` above the report's closing rule and footer line, if it has one."""
+    if not section:
+        return report
+    head, rule, footer = report.rpartition("\n---\n")
+    if rule and footer.count("\n") <= 3:
+        return f"{head}\n\n{section}\n{rule}{footer}"
+    return f"{report}\n\n{section}"
+
+
+def _diagram(info: SessionInfo, diagrams: Diagrams) -> str | None:
+    if not diagrams.mermaid:
+        return timeline_svg(
+            info.events, info.metrics, tz=diagrams.tz, tz_name=diagrams.tz_name
+        )
+    source = mermaid.gantt(
+        info.events, info.metrics, tz=diagrams.tz, tz_name=diagrams.tz_name
+    )
+    return None if source is None else mermaid.fence(source)
+
+
+def _insert_diagram(report: str, diagram: str) -> str:
+    """Under the report's Timeline heading; at the end if a template renamed it."""
+    lines = report.split("\n")
+    for index, line in enumerate(lines):
+        if line.strip() == TIMELINE_HEADING:
+            lines[index + 1 : index + 1] = ["", diagram, ""]
+            return "\n".join(lines)
+    return f"{report}\n\n{TIMELINE_HEADING} diagram\n\n{diagram}\n"
+
+
+def chain_links(info: SessionInfo, collected: Collected) -> str:
+    """`← previous · next →` along `previous:` links, for sessions on the site."""
+    page = paths.session_page(info.id)
+    steps = []
+    previous = collected.by_id.get(info.previous or "")
+    if previous is not None:
+        link = paths.link(page, paths.session_page(previous.id))
+        steps.append("← " + cell_link(previous.label, link))
+    for other in collected.following.get(info.id, []):
+        link = paths.link(page, paths.session_page(other.id))
+        steps.append(cell_link(other.label, link) + " →")
+    if not steps:
+        return ""
+    return "---\n\n**In this chain:** " + " · ".join(steps)
+
+
+@dataclass(frozen=True)
+class Attached:
+    """One evidence file: its name under evidence/ and where its copy is linked."""
+
+    name: str
+    target: str
+    """Docs path of the copy."""
+
+    @property
+    def is_image(self) -> bool:
+        return PurePosixPath(self.target).suffix.lower() in IMAGES
+
+
+def copy_evidence(
+    writer: DocsWriter, info: SessionInfo, session_dir: Path
+) -> dict[str, Attached]:
+    """Copy the session's evidence folder; returns the copies by name."""
+    folder = session_dir / FOLDER
+    copies: dict[str, Attached] = {}
+    if not folder.is_dir() or folder.is_symlink():
+        return copies
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for filename in sorted(filenames):
+            source = Path(dirpath) / filename
+            if filename.startswith(".") or source.is_symlink():
+                continue
+            name = source.relative_to(folder).as_posix()
+            target = f"{paths.evidence_dir(info.id)}/{_safe_name(name)}"
+            writer.copy(target, source)
+            copies[name] = Attached(name, target)
+    return copies
+
+
+def _safe_name(name: str) -> str:
+    return name + ".txt" if PurePosixPath(name).suffix.lower() in ACTIVE else name
+
+
+def _named(reference: str) -> str | None:
+    """The name under evidence/ that an event's path means, or None."""
+    parts = PurePosixPath(reference.replace("\\", "/")).parts
+    if parts and parts[0] == FOLDER:
+        parts = parts[1:]
+    if not parts or any(p in ("..", "") or p.startswith("/") for p in parts):
+        return None
+    return "/".join(parts)
+
+
+def evidence_section(
+    info: SessionInfo, copies: dict[str, Attached], *, tz: tzinfo
+) -> str:
+    """`## Evidence`: each event's files (images inline), then unreferenced files."""
+    page = paths.session_page(info.id)
+    lines: list[str] = []
+    used: set[str] = set()
+    for event in info.events:
+        if not event.evidence:
+            continue
+        when = event.at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        lines.append(f"- **{when}** {escape.inline(event.text or event.kind)}")
+        for reference in event.evidence:
+            name = _named(reference)
+            attached = copies.get(name) if name else None
+            if attached is None:
+                lines.append(f"    - {escape.code_span(reference)} (not in evidence/)")
+                continue
+            used.add(attached.name)
+            lines.append("    - " + _show(attached, page))
+    rest = [a for name, a in copies.items() if name not in used]
+    if rest:
+        lines.append("- Other attached files")
+        lines += ["    - " + _show(a, page) for a in rest]
+    if not lines:
+        return ""
+    return "## Evidence\n\n" + "\n".join(lines) + "\n"
+
+
+def _show(attached: Attached, page: str) -> str:
+    href = paths.link(page, attached.target)
+    text = escape.link_text(attached.name)
+    if attached.is_image:
+        return f"[{text}]({href})\n\n        ![{text}]({href})\n"
+    return f"[{text}]({href})"

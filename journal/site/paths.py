@@ -15,6 +15,13 @@ LESSONS = "lessons.md"
 METRICS = "metrics.md"
 HOTSPOTS = "hotspots.md"
 TAGS = "tags/index.md"
+CSS = "assets/journal.css"
+JS = "assets/journal.js"
+MERMAID = "assets/javascripts/mermaid.min.js"
+SHIM = "assets/javascripts/iframe-worker-shim.js"
+"""journal's own stand-in for web workers on `file://` (static/iframe-worker-shim.js).
+Its name must contain `iframe-worker`: Material's offline plugin then adds no CDN
+copy of its own."""
 
 
 def session_page(session_id: str) -> str:

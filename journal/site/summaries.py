@@ -1,30 +1,46 @@
 """The summary pages of one journal's site — home, archive, months, tags, follow-ups,
 lessons, metrics, hotspots — put together from each session's rows, kept between
-generations (`rowcache`), and written with their links checked."""
+generations (`collect.Rows`), and written with their links checked.
+
+Made here: the follow-ups page (every open next step across sessions, overdue ones
+first and marked, with owner, due date and age: journal.insight.followups decides
+what is open), the lessons page (every lesson, grouped by kind, each linking back to
+its session) and the hotspots page (the source files most sessions touched — changed
+by their linked commits or named as their root cause — as a chart and a table with
+the sessions, the last date, the trend, and whether the file is gone; directories
+rolled up below); and the metrics page (time to detect and resolve per session and
+month by month, sessions by severity and status — as charts, with the figures in
+tables below, each figure with what it is measured from: per-session figures from
+journal.insight.metrics, medians and percentiles from journal.insight.aggregates, so
+the page agrees with `journal stats`)."""
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from journal.errors import JournalError
-from journal.site import paths
-from journal.site.followups_page import followups_page
-from journal.site.hotspots_page import hotspots_page
-from journal.site.indexes import index_makers
-from journal.site.lessons_page import lessons_page
-from journal.site.metrics_page import metrics_page
+from journal.insight.followups import Followup, open_followups
+from journal.insight.metrics import format_duration
+from journal.render import escape
+from journal.site import charts, paths
+from journal.site.collect import UNDATED_MONTH
+from journal.site.indexes import cell_link, index_makers
 from journal.site.safety import defang_links
 from journal.store.cache import paused_gc
 
 if TYPE_CHECKING:
-    from journal.insight.hotspots import Hotspots
-    from journal.site.collect import Collected
+    from journal.insight.hotspots import Hotspot, Hotspots
+    from journal.site.collect import Collected, SessionInfo
     from journal.site.live import Memory
     from journal.site.writer import DocsWriter
     from journal.store.sessions import Journal
 
 WIDE = "---\nhide:\n  - toc\n---\n\n"
+"""Front matter that hides the table of contents (Material, Zensical)."""
 _HIDE_TOC = "hide:\n  - toc\n"
 
 
@@ -38,9 +54,6 @@ def wide(text: str) -> str:
     return WIDE + text
 
 
-"""Front matter that hides the table of contents (Material, Zensical)."""
-
-
 def summary_pages(
     journal: Journal,
     writer: DocsWriter,
@@ -48,7 +61,7 @@ def summary_pages(
     memory: Memory | None = None,
 ) -> int:
     """Home, archive, months, tags, follow-ups, lessons, metrics and hotspots:
-    made from each session's kept rows (`rowcache`), their links checked. Given
+    made from each session's kept rows (`collect.Rows`), their links checked. Given
     the `memory` of a live server, only the pages a change shows on are made."""
     config = journal.config
     with paused_gc():  # tens of thousands of rows, none in a cycle
@@ -132,3 +145,343 @@ def _hotspots(journal: Journal) -> Hotspots:
         return find_hotspots(journal)
     except JournalError:
         return Hotspots([], [])
+
+
+FOLLOWUPS_HEADER = (
+    "| Follow-up | Session | Owner | Due | Age | Horizon |\n|---|---|---|---|--:|---|"
+)
+
+
+def followups_page(collected: Collected) -> str:
+    today = collected.today
+    items = open_followups(collected.followups, today=today)
+    overdue = [i for i in items if i.overdue(today)]
+    overdue.sort(key=lambda i: (i.step.due or date.max, i.raised))
+    rest = [i for i in items if not i.overdue(today)]
+    sessions = len({i.session_id for i in items})
+    lines = [
+        "# Follow-ups",
+        "",
+        f"{len(items):,} open follow-up{'' if len(items) == 1 else 's'} across "
+        f"{sessions:,} session{'' if sessions == 1 else 's'}; "
+        f"**{len(overdue):,} overdue** as of {today.isoformat()}.",
+        "",
+    ]
+    if not items:
+        lines.append("Nothing to follow up: every next step is done.")
+        return "\n".join(lines) + "\n"
+    lines.append(FOLLOWUPS_HEADER)
+    rows = collected.rows
+    by_id = collected.by_id
+    for item in overdue + rest:
+        # Age and overdue follow from today and when the step was first raised.
+        name = f"followup\x1f{item.number}\x1f{today}\x1f{item.raised}"
+        lines.append(
+            rows.line(item.session_id, name, partial(_followup_row, item, today, by_id))
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _followup_row(item: Followup, today: date, by_id: dict[str, SessionInfo]) -> str:
+    step = item.step
+    text = escape.cell(step.text)
+    if step.tracked_in:
+        text += " (" + _tracked(step.tracked_in) + ")"
+    info = by_id.get(item.session_id)
+    session = cell_link(
+        info.label if info is not None else item.session_id,
+        paths.link(paths.FOLLOWUPS, paths.session_page(item.session_id)),
+    )
+    due = step.due.isoformat() if step.due else "—"
+    if item.overdue(today):
+        due = f'<span class="journal-overdue">{due} · overdue</span>'
+    age = item.age_days(today)
+    cells = [
+        text,
+        session,
+        escape.cell(step.owner) if step.owner else "—",
+        due,
+        f"{age:,} d",
+        step.horizon,
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _tracked(url: str) -> str:
+    # Only web links become links: a `javascript:` URL stays inert text.
+    if url.startswith(("https://", "http://")):
+        href = quote(url, safe=":/?#[]@!$&'*+,;=%-._~")
+        return f"[tracked]({href})"
+    return "tracked in " + escape.code_span(url, cell=True)
+
+
+LESSON_KINDS = (
+    ("went-wrong", "Went wrong"),
+    ("lucky", "Lucky"),
+    ("went-well", "Went well"),
+    (None, "Other lessons"),
+)
+
+
+def lessons_page(collected: Collected) -> str:
+    groups: dict[str | None, list[str]] = {kind: [] for kind, _ in LESSON_KINDS}
+    count = 0
+    sessions = set()
+    for info in collected.newest:
+        if not info.brief.lessons:
+            continue
+        made = collected.rows.lines(
+            info.id, "lessons", len(info.brief.lessons), partial(_lesson_lines, info)
+        )
+        for lesson, line in zip(info.brief.lessons, made, strict=True):
+            groups[lesson.kind].append(line)
+        count += len(made)
+        sessions.add(info.id)
+    lines = [
+        "# Lessons",
+        "",
+        f"{count:,} lesson{'' if count == 1 else 's'} from "
+        f"{len(sessions):,} session{'' if len(sessions) == 1 else 's'}, "
+        "newest first within each group.",
+    ]
+    if not count:
+        lines += ["", "No lessons recorded yet: add one with `journal lesson add`."]
+    for kind, title in LESSON_KINDS:
+        if groups[kind]:
+            lines += ["", f"## {title} ({len(groups[kind]):,})", "", *groups[kind]]
+    return "\n".join(lines) + "\n"
+
+
+def _lesson_lines(info: SessionInfo) -> list[str]:
+    """One list item per lesson of the session, in its order."""
+    link = paths.link(paths.LESSONS, paths.session_page(info.id))
+    source = escape.link_text(info.label)
+    lines = []
+    for lesson in info.brief.lessons:
+        parts = [f"**{escape.inline(lesson.title)}**"]
+        if lesson.detail:
+            parts.append(escape.inline(lesson.detail))
+        if lesson.prevention:
+            parts.append(f"*Prevention:* {escape.inline(lesson.prevention)}")
+        lines.append("- " + " — ".join(parts) + f" ([{source}]({link}))")
+    return lines
+
+
+CHART_ROWS = 15
+TABLE_ROWS = 100
+SESSION_LINKS = 3
+"""Sessions linked in a row, newest first; the count says how many there are."""
+
+
+def hotspots_page(found: Hotspots, collected: Collected) -> str:
+    lines = [
+        "# Hotspots",
+        "",
+        "Source files ranked by the sessions that touched them: changed by a commit "
+        "linked to the session, or named as its root cause. Renamed files count "
+        "under their current name; files no longer in the repository are marked "
+        "*deleted*. The trend compares the last 90 days with the 90 before.",
+    ]
+    if not found.files:
+        lines += [
+            "",
+            "No hotspots yet: link commits to sessions (`journal hook install`) or "
+            "set `root_cause.location`.",
+        ]
+        return "\n".join(lines) + "\n"
+    top = found.files[:CHART_ROWS]
+    chart = charts.bars(
+        "Sessions per file",
+        [(spot.path, [float(len(spot.sessions))]) for spot in top],
+        [charts.Series("Sessions", charts.PALETTE[0])],
+        fmt=lambda v: f"{v:,.0f}",
+        caption=f"The {len(top)} files touched by the most sessions.",
+    )
+    lines += ["", chart, "", "## Files", ""]
+    lines += _hotspot_table(found.files, collected, "File")
+    if found.directories:
+        lines += ["", "## Directories", ""]
+        lines += _hotspot_table(found.directories, collected, "Directory")
+    return "\n".join(lines) + "\n"
+
+
+def _hotspot_table(spots: list[Hotspot], collected: Collected, what: str) -> list[str]:
+    rows = [
+        f"| {what} | Sessions | Last | Trend | Via |",
+        "|---|---|---|---|---|",
+    ]
+    for spot in spots[:TABLE_ROWS]:
+        name = escape.code_span(spot.path, cell=True)
+        if spot.exists is False:
+            name += " *(deleted)*"
+        rows.append(
+            f"| {name} | {_hotspot_sessions(spot, collected)} | {spot.last} "
+            f"| {spot.trend} | {', '.join(sorted(spot.how))} |"
+        )
+    if len(spots) > TABLE_ROWS:
+        rows += ["", f"*{len(spots) - TABLE_ROWS:,} more not shown.*"]
+    return rows
+
+
+def _hotspot_sessions(spot: Hotspot, collected: Collected) -> str:
+    newest = sorted(spot.sessions, reverse=True)[:SESSION_LINKS]
+    links = []
+    for session_id in newest:
+        info = collected.by_id.get(session_id)
+        label = info.label if info else session_id
+        href = paths.link(paths.HOTSPOTS, paths.session_page(session_id))
+        links.append(cell_link(label, href))
+    more = ", …" if len(spot.sessions) > SESSION_LINKS else ""
+    return f"{len(spot.sessions)}: " + ", ".join(links) + more
+
+
+RECENT = 30
+"""Sessions in the per-session chart (the newest with figures)."""
+METRIC_MONTHS = 24
+TTD = charts.Series("Time to detect", "#1e88e5")
+TTA = charts.Series("Time to acknowledge", "#8e24aa")
+TTM = charts.Series("Time to mitigate", "#fb8c00")
+TTR = charts.Series("Time to resolve", "#43a047")
+SEVERITY_COLORS = ("#c62828", "#ef6c00", "#f9a825", "#2e7d32", "#546e7a")
+ORIGINS = (
+    "Each figure is measured from the start of impact where an `impact` event says "
+    "when it began. Without one, time to detect runs from the session's start when "
+    "it was opened before the detection (else it is not known), time to mitigate "
+    "and resolve from the detection, and time to acknowledge always from the "
+    "detection. Back-filled events before the session was opened count like any "
+    "other."
+)
+
+
+def metrics_page(
+    collected: Collected, *, severities: tuple[str, ...], statuses: tuple[str, ...]
+) -> str:
+    infos = collected.infos
+    lines = ["# Metrics", ""]
+    if not infos:
+        return "\n".join([*lines, "No sessions yet."]) + "\n"
+    lines += [_metrics_summary(infos), "", _per_session(collected), ""]
+    lines += [_by_month(infos), ""]
+    lines += [_counts("Sessions by severity", infos, severities, severity=True), ""]
+    lines += [_counts("Sessions by status", infos, statuses, severity=False), ""]
+    lines += ["## Every session", "", _metrics_table(collected)]
+    return "\n".join(lines) + "\n"
+
+
+def _metrics_summary(infos: list[SessionInfo]) -> str:
+    from journal.insight.aggregates import aggregate
+
+    rows = ["| Figure | Sessions | Median | p90 |", "|---|--:|--:|--:|"]
+    for series, name in (
+        (TTD, "time_to_detect_s"),
+        (TTA, "time_to_acknowledge_s"),
+        (TTM, "time_to_mitigate_s"),
+        (TTR, "time_to_resolve_s"),
+    ):
+        values = [getattr(i.metrics, name) for i in infos]
+        agg = aggregate([v for v in values if v is not None])
+        median, p90 = agg["median"], agg["p90"]
+        rows.append(
+            f"| {series.name} | {agg['count']} | "
+            f"{format_duration(median)} | {format_duration(p90)} |"
+        )
+    return "\n".join(rows) + "\n\n" + ORIGINS
+
+
+def _per_session(collected: Collected) -> str:
+    with_figures = [
+        i
+        for i in collected.newest
+        if i.metrics.time_to_detect_s is not None
+        or i.metrics.time_to_resolve_s is not None
+    ][:RECENT]
+    if not with_figures:
+        return "*No session has detection or resolution events yet.*"
+    rows = [
+        (
+            f"{i.day.isoformat()} {i.label}",
+            [i.metrics.time_to_detect_s, i.metrics.time_to_resolve_s],
+        )
+        for i in with_figures
+    ]
+    return "## Per session\n\n" + charts.bars(
+        "Time to detect and to resolve, per session",
+        rows,
+        [TTD, TTR],
+        fmt=format_duration,
+        caption=f"The newest {len(rows)} sessions with figures; — means not known.",
+    )
+
+
+def _by_month(infos: list[SessionInfo]) -> str:
+    from journal.insight.aggregates import percentile
+
+    months: dict[str, list[SessionInfo]] = {}
+    for info in sorted(infos, key=lambda i: i.day):
+        if info.month != UNDATED_MONTH:  # not a month: nothing to trend
+            months.setdefault(info.month, []).append(info)
+    recent = sorted(months)[-METRIC_MONTHS:]
+    groups = []
+    for month in recent:
+        medians: list[float | None] = []
+        for name in ("time_to_detect_s", "time_to_mitigate_s", "time_to_resolve_s"):
+            values = [getattr(i.metrics, name) for i in months[month]]
+            medians.append(percentile([v for v in values if v is not None], 50))
+        groups.append((month, medians))
+    return "## Over time\n\n" + charts.columns(
+        "Median time to detect, mitigate and resolve, by month",
+        groups,
+        [TTD, TTM, TTR],
+        fmt=format_duration,
+        caption=f"Medians of the sessions started each month (last {len(groups)}).",
+    )
+
+
+def _counts(
+    title: str, infos: list[SessionInfo], order: tuple[str, ...], *, severity: bool
+) -> str:
+    counted = Counter(
+        (i.brief.severity or "none") if severity else i.brief.status for i in infos
+    )
+    names = [n for n in order if counted[n]] + sorted(
+        n for n in counted if n not in order
+    )
+    colors = [
+        SEVERITY_COLORS[min(order.index(n), 3)] if n in order else SEVERITY_COLORS[4]
+        for n in names
+    ]
+    if not severity:
+        colors = [charts.PALETTE[k % len(charts.PALETTE)] for k in range(len(names))]
+    rows = [(n, [float(counted[n])]) for n in names]
+    return f"## {title}\n\n" + charts.bars(
+        title,
+        rows,
+        [charts.Series("Sessions", "#1e88e5")],
+        fmt=lambda v: f"{v:,.0f}",
+        colors=colors,
+    )
+
+
+def _metrics_table(collected: Collected) -> str:
+    rows = [
+        "| Date | Session | Detect | Acknowledge | Mitigate | Resolve | Duration |",
+        "|---|---|--:|--:|--:|--:|--:|",
+    ]
+    for info in collected.newest:
+        rows.append(collected.rows.line(info.id, "metrics", partial(_metric_row, info)))
+    return "\n".join(rows)
+
+
+def _metric_row(info: SessionInfo) -> str:
+    from journal.insight.metrics import figures
+
+    link = cell_link(info.label, paths.link(paths.METRICS, paths.session_page(info.id)))
+    cells = [_with_origin(f.seconds, f.origin) for f in figures(info.metrics)]
+    cells.append(format_duration(info.metrics.duration_s))
+    return f"| {info.day.isoformat()} | {link} | " + " | ".join(cells) + " |"
+
+
+def _with_origin(seconds: float | None, origin: str | None) -> str:
+    """`15m from detected`; a dash when unknown."""
+    shown = format_duration(seconds)
+    return f"{shown} from {origin}" if origin else shown
