@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from journal.errors import ConflictError, UsageError
+from journal.operations.redact import scrub
 from journal.store.layout import SCHEMA_FILE
 from journal.store.sessions import Journal
 from journal.when import format_iso, parse_when
@@ -53,7 +54,6 @@ def create_session(
     events with the session: opening it after the pager fired is the normal flow.
     Secrets in the title and tags are redacted first (the folder is named from the
     redacted title); their kinds are added to `redacted` when given."""
-    from journal.operations.redact import scrub
     from journal.store.ids import session_id as make_id
     from journal.store.yamlio import dump_roundtrip
 
@@ -209,8 +209,6 @@ def set_field(
             f"{dotted} is a group of fields", f"set one of them, e.g. {dotted}.summary"
         )
     value = coerce_value(raw, kind, tz=journal.tz)
-    from journal.operations.redact import scrub
-
     found: tuple[str, ...] = ()
     if kind != "datetime":
         value, found = scrub(value, config=journal.config, redact=redact)
@@ -220,18 +218,21 @@ def set_field(
     return Changed(session_id, dotted, redacted=found)
 
 
-def _strings(values: dict[str, Any]) -> list[str]:
-    found: list[str] = []
-    for value in values.values():
-        items = value if isinstance(value, list) else [value]
-        found.extend(item for item in items if isinstance(item, str))
-    return found
+def strings(value: object) -> list[str]:
+    """The strings in a value, its lists and mappings."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for item in value for s in strings(item)]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in strings(item)]
+    return []
 
 
-def refuse_surrogates(*texts: str, what: str) -> None:
+def refuse_surrogates(*values: object, what: str) -> None:
     """Refuse text holding lone surrogates: bytes the terminal could not decode as
     UTF-8 (Python keeps them as U+DC80…U+DCFF), which no file can store."""
-    for text in texts:
+    for text in strings(list(values)):
         try:
             text.encode("utf-8")
         except UnicodeEncodeError as exc:
@@ -251,10 +252,9 @@ def add_item(
     redact: bool = True,
 ) -> Changed:
     """Append one option, criterion, step, lesson or validation step."""
-    from journal.operations.redact import scrub
     from journal.store.yamledit import append_item
 
-    refuse_surrogates(*_strings(item), what=key.replace("_", " "))
+    refuse_surrogates(item, what=key.replace("_", " "))
     item, found = scrub(item, config=journal.config, redact=redact)
     session_id = journal.resolve(ref)
     with journal.edit(session_id) as doc:
@@ -272,10 +272,9 @@ def update_item(
     redact: bool = True,
 ) -> Changed:
     """Change fields of item `number` (1-based) of the list at `key`."""
-    from journal.operations.redact import scrub
     from journal.store.yamledit import item_at
 
-    refuse_surrogates(*_strings(changes), what=key.replace("_", " "))
+    refuse_surrogates(changes, what=key.replace("_", " "))
     changes, found = scrub(changes, config=journal.config, redact=redact)
     session_id = journal.resolve(ref)
     with journal.edit(session_id) as doc:
@@ -297,11 +296,9 @@ def choose_option(
     redact: bool = True,
 ) -> Changed:
     """Mark option `number` chosen; an option chosen before becomes rejected."""
-    from journal.operations.redact import scrub
     from journal.store.yamledit import item_at
 
-    if why is not None:
-        refuse_surrogates(why, what="the reason")
+    refuse_surrogates(why, what="the reason")
     why, found = scrub(why, config=journal.config, redact=redact)
     session_id = journal.resolve(ref)
     with journal.edit(session_id) as doc:
