@@ -1,21 +1,29 @@
 """`journal exec -- CMD …`: run a command as usual, its output streaming through, then
 record it as an event with exit code, duration, an output excerpt and the full output
-as evidence — secrets scrubbed from all three."""
+as evidence (in the session's `evidence/` folder) — secrets scrubbed from all three.
+`verify` records its commands through the same helpers."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shlex
 import subprocess
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 from journal.errors import UsageError
 from journal.operations.log import Logged
+from journal.operations.redact import scrub
+from journal.store.config import Config
+from journal.store.files import atomic_write
+from journal.store.ids import slugify
+from journal.store.layout import EVIDENCE_DIR, evidence_dir
 from journal.store.sessions import Journal
 from journal.store.validation import check_kind
 
@@ -45,9 +53,7 @@ def execute(
     redact: bool = True,
 ) -> Executed:
     """Run `argv` (no shell), pass its output to `on_output`, and log the event."""
-    from journal.operations.command_output import event_fields, keep, open_evidence
     from journal.operations.log import check_text
-    from journal.operations.redact import scrub
     from journal.process import exit_status
     from journal.when import format_iso
 
@@ -164,3 +170,68 @@ def _pump(
                     continue
                 sink.write(chunk)
                 on_output(key.data, chunk)
+
+
+TAIL_LINES = 20
+TAIL_CHARS = 2_000
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What an event records about a command's output."""
+
+    excerpt: str
+    evidence: str | None
+    """Path inside the session folder (`evidence/…`), or None when there was none."""
+    redacted: tuple[str, ...] = ()
+
+
+def open_evidence(folder: Path, stem: str, *, at: datetime) -> tuple[Path, IO[bytes]]:
+    """A new, uniquely named file under `folder/evidence/` to stream output into."""
+    evidence = evidence_dir(folder)  # never a link out of the session
+    base = f"{slugify(stem)[:40]}-{at.strftime('%Y%m%dT%H%M%S')}"
+    counter = 1
+    while True:
+        name = base if counter == 1 else f"{base}-{counter}"
+        path = evidence / f"{name}.log"
+        try:
+            return path, path.open("xb")
+        except FileExistsError:
+            counter += 1
+
+
+def keep(path: Path, *, config: Config, redact: bool) -> Kept:
+    """Scrub the evidence file in place and take its excerpt; drop it if empty."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        path.unlink()
+        return Kept("", None)
+    text, found = scrub(
+        raw.decode("utf-8", errors="replace"), config=config, redact=redact
+    )
+    if found:
+        atomic_write(path, text)
+    return Kept(excerpt(text), f"{EVIDENCE_DIR}/{path.name}", found)
+
+
+def excerpt(text: str) -> str:
+    """The last lines of an output, without terminal colour codes."""
+    lines = _ANSI.sub("", text).replace("\r\n", "\n").rstrip("\n").split("\n")
+    tail = "\n".join(lines[-TAIL_LINES:])
+    if len(tail) > TAIL_CHARS:
+        tail = "…" + tail[-(TAIL_CHARS - 1) :]
+    return tail
+
+
+def event_fields(
+    command: str, exit_code: int | None, seconds: float, kept: Kept
+) -> dict[str, Any]:
+    """What an event records of a command that ran (`exec`, `verify`)."""
+    return {
+        "command": command,
+        "exit_code": exit_code,
+        "duration_s": round(seconds, 3),
+        "output": kept.excerpt or None,
+        "evidence": [kept.evidence] if kept.evidence else None,
+    }

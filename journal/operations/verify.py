@@ -126,7 +126,7 @@ def run(journal: Journal, plan: Plan, *, redact: bool = True) -> list[StepResult
 def _run_step(
     journal: Journal, step: PlannedStep, *, session_id: str, redact: bool
 ) -> StepResult:
-    from journal.operations.command_output import event_fields, keep, open_evidence
+    from journal.operations.execute import event_fields, keep, open_evidence
     from journal.operations.log import log_event
     from journal.operations.redact import scrub
     from journal.process import run_to_file
