@@ -165,12 +165,17 @@ class Batch:
         self.patterns = journal.config.redact_patterns
         self.window = window
         self.keep = keep
-        # The stored lines go to a temporary file as they come, and only each one's
-        # time (µs), place and size stay in memory (24 bytes an event): memory no
-        # longer grows with the lines of 100,000 messages. The events themselves
-        # are kept only when asked for (a dry run shows them).
-        self.spill = _Spill()
+        # The stored lines go to an unnamed temporary file as they come (a crash
+        # leaves nothing behind), and only each one's time (µs), place and size stay
+        # in memory (24 bytes an event): memory no longer grows with the lines of
+        # 100,000 messages. The events themselves are kept only when asked for (a
+        # dry run shows them).
+        self.file: Any = None
         self.moments = array("q")
+        self.places = array("q")
+        self.sizes = array("q")
+        self.pending: list[bytes] = []
+        self.pending_size = self.size = 0
         self.events: list[Event] = []
         self.order: list[int] = []
         self.errors: dict[str, None] = {}
@@ -214,18 +219,49 @@ class Batch:
         for moment, event in chunk:
             if event.get("kind") in ERROR_KINDS and len(self.errors) < ERRORS_KEPT:
                 self.errors[event["text"]] = None
-            self.spill.add(event_line(event))
+            line = event_line(event)
+            self.places.append(self.size)
+            self.sizes.append(len(line))
+            self.size += len(line)
+            self.pending.append(line)
+            self.pending_size += len(line)
+            if self.pending_size >= _SPILL_AT:
+                self._flush()
             self.moments.append(_micros(moment))
             if self.keep:
                 self.events.append(event)
 
+    def _flush(self) -> None:
+        if self.file is None:
+            import tempfile
+
+            # Closed by `close` (the batch's owner calls it).
+            self.file = tempfile.TemporaryFile()  # noqa: SIM115
+        self.file.write(b"".join(self.pending))
+        self.pending, self.pending_size = [], 0
+
     def lines(self) -> Iterator[bytes]:
         """The stored lines in time order (after `result`), read back in turn."""
-        return self.spill.lines(self.order)
+        if self.file is None:  # everything is still in memory
+            held = self.pending
+            yield from (held[i] for i in self.order)
+            return
+        import mmap
+
+        self._flush()
+        self.file.flush()
+        if not self.size:
+            return
+        with mmap.mmap(self.file.fileno(), self.size, access=mmap.ACCESS_READ) as view:
+            places, sizes = self.places, self.sizes
+            for i in self.order:
+                yield view[places[i] : places[i] + sizes[i]]
 
     def close(self) -> None:
         """Let the lines' temporary file go."""
-        self.spill.close()
+        if self.file is not None:
+            self.file.close()
+            self.file = None
 
     def result(self, session_id: str) -> Ingested:
         # A stable sort by time alone keeps events of the same time in the order
@@ -243,6 +279,8 @@ class Batch:
         )
 
 
+_SPILL_AT = 1 << 20
+"""Bytes of lines held before they are written to the temporary file."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -253,62 +291,6 @@ def _micros(moment: datetime) -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return (moment - _EPOCH) // _MICROSECOND
-
-
-class _Spill:
-    """Lines written to an unnamed temporary file, read back in any order."""
-
-    def __init__(self) -> None:
-        self.file: Any = None
-        self.places = array("q")
-        self.sizes = array("q")
-        self.pending: list[bytes] = []
-        self.pending_size = 0
-        self.size = 0
-
-    def add(self, line: bytes) -> None:
-        self.places.append(self.size)
-        self.sizes.append(len(line))
-        self.size += len(line)
-        self.pending.append(line)
-        self.pending_size += len(line)
-        if self.pending_size >= _SPILL_AT:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self.file is None:
-            import tempfile
-
-            # Closed by `close` (the batch's owner calls it); unnamed, so a crash
-            # leaves nothing behind.
-            self.file = tempfile.TemporaryFile()  # noqa: SIM115
-        self.file.write(b"".join(self.pending))
-        self.pending, self.pending_size = [], 0
-
-    def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
-            self.file = None
-
-    def lines(self, order: list[int]) -> Iterator[bytes]:
-        if self.file is None:  # everything is still in memory
-            held = self.pending
-            yield from (held[i] for i in order)
-            return
-        import mmap
-
-        self._flush()
-        self.file.flush()
-        if not self.size:
-            return
-        with mmap.mmap(self.file.fileno(), self.size, access=mmap.ACCESS_READ) as view:
-            places, sizes = self.places, self.sizes
-            for i in order:
-                yield view[places[i] : places[i] + sizes[i]]
-
-
-_SPILL_AT = 1 << 20
-"""Bytes of lines held before they are written to the temporary file."""
 
 
 def _window(
