@@ -40,7 +40,16 @@ def carry(
     source = locate(journal, text, session=session)
     source_id, number = split_ref(source)
     target_id = journal.resolve(to)
-    _check_target(source_id, target_id)
+    if target_id == source_id:
+        raise UsageError(
+            f"the step is already in {target_id}",
+            "name a later session with --to (default: the active one)",
+        )
+    if target_id < source_id:
+        raise UsageError(
+            f"{target_id} is older than {source_id}",
+            "steps are carried forward, to a later session",
+        )
     step = journal.load(source_id).next_steps[number - 1]
     if step.done:
         raise UsageError(f"step {source} is done; nothing to carry")
@@ -66,16 +75,3 @@ def carry(
     )
     assert changed.number is not None
     return source, step_ref(target_id, changed.number)
-
-
-def _check_target(source_id: str, target_id: str) -> None:
-    if target_id == source_id:
-        raise UsageError(
-            f"the step is already in {target_id}",
-            "name a later session with --to (default: the active one)",
-        )
-    if target_id < source_id:
-        raise UsageError(
-            f"{target_id} is older than {source_id}",
-            "steps are carried forward, to a later session",
-        )

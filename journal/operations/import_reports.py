@@ -291,16 +291,11 @@ def _base_id(day: date | None, title: str) -> str:
 def _twin(
     journal: Journal, session: dict[str, Any], target: Path, day: date | None
 ) -> str | None:
-    """The folder of an earlier import of exactly this session, if any."""
-    folders = _candidates(target, _base_id(day, session["title"]))
-    if not folders:
-        return None
-    return _identical_import(folders, _session_text(journal, session, target))
+    """The folder of an earlier import of exactly this session, if any: `base`,
+    `base-2`, … whose session.yaml is exactly this import."""
+    from journal.store.layout import SESSION_FILE
 
-
-def _candidates(target: Path, base: str) -> list[Path]:
-    """The folders an earlier import of the same report may be in (`base`,
-    `base-2`, …)."""
+    base = _base_id(day, session["title"])
     found = [target / base] if (target / base).is_dir() else []
     # What `target.glob(f"{base}-[0-9]*")` finds, without compiling a pattern for
     # every report (the base differs each time).
@@ -315,13 +310,10 @@ def _candidates(target: Path, base: str) -> list[Path]:
             ]
     except OSError:
         names = []
-    return found + [target / name for name in sorted(names)]
-
-
-def _identical_import(folders: list[Path], document: str) -> str | None:
-    """The folder whose session.yaml is exactly this import."""
-    from journal.store.layout import SESSION_FILE
-
+    folders = found + [target / name for name in sorted(names)]
+    if not folders:
+        return None
+    document = _session_text(journal, session, target)
     for folder in folders:
         try:
             if (folder / SESSION_FILE).read_text("utf-8") == document:

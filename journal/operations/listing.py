@@ -24,8 +24,15 @@ def list_rows(
 
     rows = []
     for session_id, record in session_records(journal).items():
-        if record.get("torn"):
-            _warn_torn(journal, session_id, record["torn"])
+        if torn := record.get("torn"):
+            from journal.store import notices
+
+            lines = "a line" if torn == 1 else f"{torn} lines"
+            notices.warn(
+                f"{journal.config.sessions_dir}/{session_id}/timeline.yaml: {lines} "
+                "cut short by a crash not counted — `journal check --fix` sets them "
+                "aside"
+            )
         row = _row(session_id, record, active)
         if statuses and row["status"] not in statuses:
             continue
@@ -55,16 +62,6 @@ def _began(row: dict[str, Any]) -> tuple[int, datetime]:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _warn_torn(journal: Journal, session_id: str, count: int) -> None:
-    from journal.store import notices
-
-    lines = "a line" if count == 1 else f"{count} lines"
-    notices.warn(
-        f"{journal.config.sessions_dir}/{session_id}/timeline.yaml: {lines} cut "
-        "short by a crash not counted — `journal check --fix` sets them aside"
-    )
 
 
 def _row(session_id: str, record: dict[str, Any], active: str | None) -> dict[str, Any]:

@@ -109,10 +109,14 @@ def resolve(
 def _plan(journal: Journal, path: Path, choices: dict[str, str]) -> Resolution:
     if path.name == TIMELINE_FILE:
         return Resolution(path, union_of_sides(read_text(path)))
+    from journal.gitlink.mergedriver import stages
     from journal.store.yamlmerge import merge_texts, render, settle_markers
 
     shown = journal.display(path)
-    sides = _stages(journal, path)
+    try:
+        sides = stages(journal.root, path)
+    except JournalError:
+        sides = None  # not a repository
     if sides is not None:
         merged = merge_texts(*sides, where=shown, choices=choices)
         left = [c.path for c in merged.conflicts]
@@ -156,12 +160,3 @@ def union_of_sides(text: str) -> str:
         seen.add(line)
         kept.append(line)
     return "\n".join(kept) + "\n" if kept else ""
-
-
-def _stages(journal: Journal, path: Path) -> tuple[str, str, str] | None:
-    from journal.gitlink.mergedriver import stages
-
-    try:
-        return stages(journal.root, path)
-    except JournalError:
-        return None  # not a repository

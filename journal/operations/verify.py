@@ -77,7 +77,13 @@ def plan(
             f"{session_id} has no validation steps",
             'add one: journal validate add "Build passes" --command "make test"',
         )
-    _check_numbers(numbers, len(session.validation))
+    for number in numbers:
+        if not 1 <= number <= len(session.validation):
+            raise UsageError(
+                f"there is no validation step {number} "
+                f"(the session has {len(session.validation)})",
+                "see the numbers with `journal show`",
+            )
     base = cwd or journal.root
     default_timeout = timeout_s or journal.config.verify_timeout_s
     steps = []
@@ -192,12 +198,3 @@ def _tick(journal: Journal, result: StepResult, *, session_id: str) -> StepResul
 
 def _same(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
-def _check_numbers(numbers: Sequence[int], count: int) -> None:
-    for number in numbers:
-        if not 1 <= number <= count:
-            raise UsageError(
-                f"there is no validation step {number} (the session has {count})",
-                "see the numbers with `journal show`",
-            )
