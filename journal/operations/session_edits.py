@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from journal.errors import ConflictError, UsageError
+from journal.errors import ConflictError, JournalError, UsageError
 from journal.operations.redact import scrub
 from journal.store.layout import SCHEMA_FILE
 from journal.store.sessions import Journal
@@ -54,6 +54,9 @@ def create_session(
     events with the session: opening it after the pager fired is the normal flow.
     Secrets in the title and tags are redacted first (the folder is named from the
     redacted title); their kinds are added to `redacted` when given."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
     from journal.store.ids import session_id as make_id
     from journal.store.yamlio import dump_roundtrip
 
@@ -72,16 +75,19 @@ def create_session(
     base = make_id(
         started.astimezone(journal.tz).date(), title, suffix=_clone_suffix(journal)
     )
-    doc = _new_doc(
-        journal,
-        title=title,
-        number=_number(journal, number),
-        status=status or journal.config.statuses[0],
-        severity=severity,
-        started=format_iso(started),
-        tags=tags or [],
-        previous=journal.resolve(previous) if previous else None,
-    )
+    flow = CommentedSeq(tags)
+    flow.fa.set_flow_style()
+    fields = {
+        "schema": 1,
+        "title": title,
+        "number": _number(journal, number),
+        "status": status or journal.config.statuses[0],
+        "severity": severity or None,
+        "started": DoubleQuotedScalarString(format_iso(started)),
+        "tags": flow,
+        "previous": journal.resolve(previous) if previous else None,
+    }
+    doc = CommentedMap((k, v) for k, v in fields.items() if v is not None)
     text = modeline(journal) + dump_roundtrip(doc)
     journal.validate_text(text, where="the new session")
     session_id = create_unique_folder(journal, base, text, timeline)
@@ -94,7 +100,6 @@ def _clone_suffix(journal: Journal) -> str:
     """A random suffix for the folder name when other clones can make sessions too:
     two clones that each open "Database down" on one day must not share a folder,
     and neither can see the other's before `git pull`."""
-    from journal.errors import JournalError
     from journal.gitlink.commits import shares_history
     from journal.store.ids import unique_suffix
 
@@ -144,27 +149,6 @@ def create_unique_folder(
         except ConflictError:
             candidate = f"{base}-{counter}"
             counter += 1
-
-
-def _new_doc(journal: Journal, **fields: Any) -> Any:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-    doc = CommentedMap()
-    doc["schema"] = 1
-    doc["title"] = fields["title"]
-    if fields["number"] is not None:
-        doc["number"] = fields["number"]
-    doc["status"] = fields["status"]
-    if fields["severity"]:
-        doc["severity"] = fields["severity"]
-    doc["started"] = DoubleQuotedScalarString(fields["started"])
-    tags = CommentedSeq(fields["tags"])
-    tags.fa.set_flow_style()
-    doc["tags"] = tags
-    if fields["previous"]:
-        doc["previous"] = fields["previous"]
-    return doc
 
 
 def _number(journal: Journal, number: str | None) -> int | None:
@@ -318,6 +302,7 @@ def close_session(
     """Set the closing status and `ended`; log a `resolved` event if none exists."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+    from journal.gitlink.derived import link_trailer_commits
     from journal.operations.log import log_event
 
     final = status or journal.config.closed_statuses[0]
@@ -346,16 +331,8 @@ def close_session(
         )
     if journal.active_id() == session_id and not os.environ.get("JOURNAL_SESSION"):
         journal.set_active(None)
-    return Changed(
-        session_id, "status", linked=_link_trailer_commits(journal, session_id)
-    )
-
-
-def _link_trailer_commits(journal: Journal, session_id: str) -> int:
-    from journal.errors import JournalError
-    from journal.gitlink.derived import link_trailer_commits
-
     try:
-        return link_trailer_commits(journal, session_id)
+        linked = link_trailer_commits(journal, session_id)
     except JournalError:
-        return 0  # no git here, or no commits: nothing to write
+        linked = 0  # no git here, or no commits: nothing to write
+    return Changed(session_id, "status", linked=linked)
