@@ -17,15 +17,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from journal.errors import UsageError
-from journal.operations.log import Logged
+from journal.errors import JournalError, UsageError
+from journal.operations.log import Logged, check_text, log_event
 from journal.operations.redact import scrub
+from journal.process import exit_status, spawn
 from journal.store.config import Config
 from journal.store.files import atomic_write
 from journal.store.ids import slugify
 from journal.store.layout import EVIDENCE_DIR, evidence_dir
 from journal.store.sessions import Journal
 from journal.store.validation import check_kind
+from journal.when import format_iso
 
 OnOutput = Callable[[int, bytes], None]
 """Gets each chunk of output as it arrives: (1 = stdout or 2 = stderr, bytes)."""
@@ -53,10 +55,6 @@ def execute(
     redact: bool = True,
 ) -> Executed:
     """Run `argv` (no shell), pass its output to `on_output`, and log the event."""
-    from journal.operations.log import check_text
-    from journal.process import exit_status
-    from journal.when import format_iso
-
     if not argv:
         raise UsageError(
             "no command to run", "put it after --: journal exec -- make test"
@@ -114,9 +112,6 @@ def _record(
 ) -> Logged:
     """`log_event`; when it fails after the command ran, the error says the command
     ran and where its output is kept (the evidence file stays)."""
-    from journal.errors import JournalError
-    from journal.operations.log import log_event
-
     try:
         return log_event(journal, text, **fields)
     except JournalError as exc:
@@ -132,8 +127,6 @@ def _record(
 def _run(
     argv: Sequence[str], *, sink: IO[bytes], on_output: OnOutput
 ) -> tuple[int, float]:
-    from journal.process import spawn
-
     started = time.monotonic()
     # stdin stays the terminal's and the process stays in our process group, so it
     # can prompt, and Ctrl-C reaches it as it would without `journal exec`.

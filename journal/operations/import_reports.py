@@ -14,9 +14,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from journal.errors import InvalidDataError, JournalError, NotFoundError
+from journal.errors import InvalidDataError, JournalError, NotFoundError, UsageError
+from journal.operations.redact import scrub
+from journal.operations.session_edits import create_unique_folder, modeline
 from journal.record import Record
 from journal.store.files import too_long
+from journal.store.ids import number_of, session_ids
+from journal.store.ids import session_id as make_id
+from journal.store.layout import SESSION_FILE
 from journal.store.sessions import Journal
 
 _TIME_KEYS = ("started", "ended")
@@ -108,8 +113,6 @@ def import_reports(
 
 
 def _inside_journal(journal: Journal, into: Path) -> Path:
-    from journal.errors import UsageError
-
     try:
         resolved = into.resolve()
         exists = resolved.exists()
@@ -142,7 +145,6 @@ def _import_one(
     redact: bool,
 ) -> FileOutcome:
     from journal.importer import parse_report
-    from journal.operations.redact import scrub
 
     text = _read_report(path)
     if not text.strip():
@@ -173,7 +175,7 @@ def _import_one(
         )
     document = _session_text(journal, session, target)
     journal.validate_text(document, where=f"{path} (as imported)")
-    base = _base_id(day, session["title"])
+    base = make_id(day or UNDATED_DAY, session["title"])
     session_id = None if dry_run else _write(journal, target, base, document, events)
     return FileOutcome(
         source=str(path),
@@ -275,17 +277,10 @@ def _where_it_came_from_first(session: dict[str, Any]) -> dict[str, Any]:
 
 
 def _session_text(journal: Journal, session: dict[str, Any], target: Path) -> str:
-    from journal.operations.session_edits import modeline
     from journal.store.yamlio import dump_new_document
 
     head = modeline(journal, sessions_dir=target)
     return head + dump_new_document(session, quoted_keys=_TIME_KEYS)
-
-
-def _base_id(day: date | None, title: str) -> str:
-    from journal.store.ids import session_id as make_id
-
-    return make_id(day or UNDATED_DAY, title)
 
 
 def _twin(
@@ -293,9 +288,7 @@ def _twin(
 ) -> str | None:
     """The folder of an earlier import of exactly this session, if any: `base`,
     `base-2`, … whose session.yaml is exactly this import."""
-    from journal.store.layout import SESSION_FILE
-
-    base = _base_id(day, session["title"])
+    base = make_id(day or UNDATED_DAY, session["title"])
     found = [target / base] if (target / base).is_dir() else []
     # What `target.glob(f"{base}-[0-9]*")` finds, without compiling a pattern for
     # every report (the base differs each time).
@@ -330,7 +323,6 @@ def _write(
     document: str,
     events: list[dict[str, Any]],
 ) -> str:
-    from journal.operations.session_edits import create_unique_folder
     from journal.store.timeline import format_event
 
     timeline = "".join(format_event(e) for e in sorted(events, key=lambda e: e["at"]))
@@ -363,7 +355,6 @@ def _git_added_day(path: Path) -> date | None:
 
 def _numbers_taken(journal: Journal, target: Path) -> set[int]:
     """The numbers the journal's sessions (and those of `target`) already hold."""
-    from journal.store.ids import number_of, session_ids
     from journal.store.numbers import session_numbers
 
     ids = journal.session_ids()

@@ -18,6 +18,8 @@ from journal.ingest.common import Event, Options, state_kinds
 from journal.insight.signatures import ERROR_KINDS
 from journal.record import Record
 from journal.store.sessions import Journal
+from journal.store.validation import check_kind
+from journal.when import parse_when, zone
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -66,9 +68,6 @@ class Request(Record):
 
 def options_for(journal: Journal, request: Request) -> Options:
     """The readers' options from the request and the journal's configuration."""
-    from journal.store.validation import check_kind
-    from journal.when import zone
-
     config = journal.config
     kinds = state_kinds(config.ingest_kinds, known=config.event_kinds)
     for kind in set(kinds.values()):
@@ -296,8 +295,6 @@ def _micros(moment: datetime) -> int:
 def _window(
     journal: Journal, request: Request
 ) -> tuple[datetime | None, datetime | None]:
-    from journal.when import parse_when
-
     since = parse_when(request.since, tz=journal.tz) if request.since else None
     until = parse_when(request.until, tz=journal.tz) if request.until else None
     if since and until and until < since:

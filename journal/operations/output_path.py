@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 
 from journal.errors import UsageError, WriteError
+from journal.store.files import atomic_write, too_long
 from journal.store.layout import SCHEMA_FILE
 from journal.store.locate import CONFIG_NAME
 from journal.store.sessions import Journal
@@ -34,8 +35,6 @@ def write_output(journal: Journal, path: Path, text: str) -> bool:
     character device or a named pipe (`/dev/null`, `/dev/stdout`) is opened and
     written in place, as with `>`. Anything else is one line, nothing written.
     False when it went to a stream (no "wrote" line belongs in it)."""
-    from journal.store.files import atomic_write
-
     real = _checked_file(journal, path)
     if real is None:
         _write_in_place(path, text)
@@ -63,8 +62,6 @@ def output_folder(journal: Journal, path: Path, *, option: str = "-o") -> Path:
     try:
         found = real.exists()
     except OSError as exc:  # exists() lets ENAMETOOLONG through
-        from journal.store.files import too_long
-
         if exc.errno == errno.ENAMETOOLONG:
             raise too_long(path, "write into") from None
         raise WriteError(f"cannot write into {path}: {exc.strerror}") from None

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from journal.errors import JournalError, NotFoundError
+from journal.errors import JournalError, NotFoundError, UsageError
 from journal.record import Record
 from journal.store.sessions import Journal
 
@@ -235,8 +235,6 @@ class _Handler(BaseHTTPRequestHandler):
 
 def make_server(journal: Journal, settings: Settings) -> ThreadingHTTPServer:
     """The server, bound and ready for `serve_forever`."""
-    from journal.errors import UsageError
-
     try:
         server = _Server((settings.host, settings.port), _Handler)
     except OSError as exc:

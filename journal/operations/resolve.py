@@ -20,7 +20,8 @@ from journal.errors import (
     NotFoundError,
     UsageError,
 )
-from journal.gitlink.mergedriver import conflicting_fields
+from journal.gitlink.mergedriver import conflicting_fields, stage_resolved, stages
+from journal.store.files import atomic_write
 from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.sessions import Journal
 from journal.store.yamlio import conflict_lines, read_text
@@ -95,9 +96,6 @@ def resolve(
             f"the conflicting fields are: {listed} (see `journal check`)",
         )
     plans = [_plan(journal, item.path, choices) for item in found]
-    from journal.gitlink.mergedriver import stage_resolved
-    from journal.store.files import atomic_write
-
     for plan in plans:
         atomic_write(plan.path, plan.text)
         # Outside a repository the file is settled and there is nothing to stage.
@@ -109,7 +107,6 @@ def resolve(
 def _plan(journal: Journal, path: Path, choices: dict[str, str]) -> Resolution:
     if path.name == TIMELINE_FILE:
         return Resolution(path, union_of_sides(read_text(path)))
-    from journal.gitlink.mergedriver import stages
     from journal.store.yamlmerge import merge_texts, render, settle_markers
 
     shown = journal.display(path)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from journal.errors import WriteError
+from journal.errors import ConflictError, UsageError, WriteError
 from journal.site.template import mkdocs_yml
 from journal.store.config import DEFAULT_YAML
 from journal.store.files import atomic_write
@@ -83,7 +84,6 @@ _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]*")
 
 def _checked_sessions_dir(value: str) -> str:
     """`--sessions-dir` as journal.yaml and .gitattributes will name it."""
-    from journal.errors import UsageError
     from journal.store.config import folder_problem
 
     problem = folder_problem(value)
@@ -125,8 +125,6 @@ class _Undo:
 
 def _refuse_non_folder(root: Path) -> None:
     """A journal is a folder: a file, device or FIFO of that name is refused."""
-    from journal.errors import UsageError
-
     if (root.exists() or root.is_symlink()) and not root.is_dir():
         raise UsageError(
             f"{root} is not a folder",
@@ -137,9 +135,6 @@ def _refuse_non_folder(root: Path) -> None:
 def init_org(root: Path, journals: list[Path]) -> InitResult:
     """A journal.yaml that only names other journals (`site.journals`), for one site
     built from all of them; paths are written relative to it."""
-    import os
-
-    from journal.errors import ConflictError
     from journal.site.org import open_journal
 
     for path in journals:

@@ -14,8 +14,11 @@ from typing import Any
 
 from journal.errors import ConflictError, JournalError, UsageError
 from journal.operations.redact import scrub
+from journal.store.ids import number_of, unique_suffix
+from journal.store.ids import session_id as make_id
 from journal.store.layout import SCHEMA_FILE
 from journal.store.sessions import Journal
+from journal.store.validation import check_kind
 from journal.when import format_iso, parse_when
 
 
@@ -57,7 +60,6 @@ def create_session(
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-    from journal.store.ids import session_id as make_id
     from journal.store.yamlio import dump_roundtrip
 
     refuse_surrogates(title, *(tags or []), what="the title")
@@ -101,7 +103,6 @@ def _clone_suffix(journal: Journal) -> str:
     two clones that each open "Database down" on one day must not share a folder,
     and neither can see the other's before `git pull`."""
     from journal.gitlink.commits import shares_history
-    from journal.store.ids import unique_suffix
 
     try:
         shared = shares_history(journal.root)
@@ -115,7 +116,6 @@ def _backfill(
 ) -> str:
     """The first timeline lines: the impact and detection given with `journal new`."""
     from journal.store.timeline import format_event
-    from journal.store.validation import check_kind
 
     lines = []
     for kind, at, text in (
@@ -155,8 +155,6 @@ def _number(journal: Journal, number: str | None) -> int | None:
     if number is None:
         return None
     if number == "next":
-        from journal.store.ids import number_of
-
         taken = (number_of(journal.sessions_dir / i) for i in journal.session_ids())
         return max((n for n in taken if n is not None), default=0) + 1
     if not number.isdigit():

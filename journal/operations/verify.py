@@ -15,6 +15,7 @@ from typing import Literal
 from journal.errors import NotFoundError, UsageError
 from journal.store.sessions import Journal
 from journal.store.validation import check_kind
+from journal.when import format_iso
 
 Status = Literal["passed", "failed", "timed-out", "manual"]
 
@@ -136,7 +137,6 @@ def _run_step(
     from journal.operations.log import log_event
     from journal.operations.redact import scrub
     from journal.process import run_to_file
-    from journal.when import format_iso
 
     assert step.command is not None
     started = journal.now()
