@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from journal.errors import JournalError
+from journal.insight.index import parse_moment, session_records
 from journal.store.sessions import Journal
 from journal.when import iso_or_none
 
@@ -20,8 +21,6 @@ def list_rows(
     active = None
     with contextlib.suppress(JournalError):
         active = journal.active_id()
-    from journal.insight.index import session_records
-
     rows = []
     for session_id, record in session_records(journal).items():
         if torn := record.get("torn"):
@@ -49,8 +48,6 @@ def list_rows(
 def _began(row: dict[str, Any]) -> tuple[int, datetime]:
     """When a session began: its start, else its earliest event, else its folder's
     date; (0, …) for none of these, which sorts last."""
-    from journal.insight.index import parse_moment
-
     moment = parse_moment(row["started"] or row["span_start"])
     if moment is None:
         try:
@@ -66,8 +63,6 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def _row(session_id: str, record: dict[str, Any], active: str | None) -> dict[str, Any]:
     """One row from the session index (`insight/index.py`)."""
-    from journal.insight.index import parse_moment
-
     if "error" in record:
         record = record | {
             "title": f"(cannot load: {record['error']})",

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from journal.errors import NotFoundError, UsageError
+from journal.errors import NotFoundError, UsageError, WriteError
 from journal.record import Record
-from journal.store.layout import EVIDENCE_DIR
+from journal.store.files import atomic_write, too_long
+from journal.store.layout import EVIDENCE_DIR, evidence_dir
 from journal.store.sessions import Journal
 from journal.store.timeline import append_event, refuse_bad_utf8
 from journal.store.validation import check_kind
@@ -109,10 +110,6 @@ def _attach(folder: Path, source: Path) -> str:
     import errno
     import shutil
 
-    from journal.errors import WriteError
-    from journal.store.files import too_long
-    from journal.store.layout import evidence_dir
-
     try:
         present = source.is_file()
     except OSError as exc:
@@ -147,7 +144,6 @@ def _scrub_attachment(path: Path, journal: Journal, redact: bool) -> tuple[str, 
     log or a config pasted as evidence lands in git like the rest. A file that is
     not UTF-8 text (an image, a core dump) is kept as it is."""
     from journal.operations.redact import scrub
-    from journal.store.files import atomic_write
 
     if not (redact and journal.config.redact):
         return ()

@@ -99,7 +99,8 @@ def _checked_file(journal: Journal, path: Path) -> Path | None:
         )
     if not stat.S_ISREG(mode):
         raise UsageError(
-            f"-o {path} is a {_kind(mode)}, not a file",
+            f"-o {path} is a {_KINDS.get(stat.S_IFMT(mode), 'special file')}, "
+            "not a file",
             "give a file name, or - for standard output",
         )
     return real
@@ -124,12 +125,7 @@ def _names_a_stream(path: Path) -> bool:
     return folder in special
 
 
-def _kind(mode: int) -> str:
-    if stat.S_ISBLK(mode):
-        return "block device"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    return "special file"
+_KINDS = {stat.S_IFBLK: "block device", stat.S_IFSOCK: "socket"}
 
 
 def _refuse_own(journal: Journal, given: Path, real: Path) -> None:

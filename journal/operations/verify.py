@@ -152,9 +152,14 @@ def _run_step(
     status: Status = (
         "timed-out" if done.timed_out else "passed" if done.exit_code == 0 else "failed"
     )
+    outcome = (
+        f"timed out after {done.duration_s:.1f}s"
+        if status == "timed-out"
+        else f"{status} (exit {done.exit_code} in {done.duration_s:.1f}s)"
+    )
     log_event(
         journal,
-        f"{step.title}: {_outcome(status, done.exit_code, done.duration_s)}",
+        f"{step.title}: {outcome}",
         session=session_id,
         kind="verify",
         at=format_iso(started),
@@ -169,12 +174,6 @@ def _run_step(
         excerpt=kept.excerpt,
         evidence=kept.evidence,
     )
-
-
-def _outcome(status: Status, code: int | None, seconds: float) -> str:
-    if status == "timed-out":
-        return f"timed out after {seconds:.1f}s"
-    return f"{status} (exit {code} in {seconds:.1f}s)"
 
 
 def _tick(journal: Journal, result: StepResult, *, session_id: str) -> StepResult:
