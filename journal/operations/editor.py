@@ -9,6 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from journal.errors import ConflictError, JournalError, UsageError
+from journal.operations.redact import scrub
+from journal.operations.session_edits import strings
+from journal.process import CommandNotFoundError, spawn
 from journal.store.files import atomic_write
 from journal.store.sessions import Journal
 
@@ -80,8 +83,6 @@ def _redacted(
 ) -> tuple[str, tuple[str, ...]]:
     """`edited` with secrets redacted from the strings the edit added or changed,
     keeping its comments and layout; validated again when anything was redacted."""
-    from journal.operations.redact import scrub
-    from journal.operations.session_edits import strings
     from journal.store.yamlio import dump_roundtrip, load_roundtrip, parse_yaml
 
     if not scrub(edited, config=journal.config, redact=redact)[1]:
@@ -98,8 +99,6 @@ def _redacted(
 
 
 def _run_editor(editor: str, path: Path) -> None:
-    from journal.process import CommandNotFoundError, spawn
-
     try:
         code = spawn([*shlex.split(editor), str(path)]).wait()
     except CommandNotFoundError:

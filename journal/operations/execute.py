@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import selectors
 import shlex
 import subprocess
 import time
@@ -149,8 +150,6 @@ def _run(
 def _pump(
     proc: subprocess.Popen[bytes], *, sink: IO[bytes], on_output: OnOutput
 ) -> None:
-    import selectors
-
     with selectors.DefaultSelector() as selector:
         for stream, number in ((proc.stdout, 1), (proc.stderr, 2)):
             if stream is not None and not stream.closed:

@@ -22,7 +22,9 @@ from journal.store.files import too_long
 from journal.store.ids import number_of, session_ids
 from journal.store.ids import session_id as make_id
 from journal.store.layout import SESSION_FILE
+from journal.store.numbers import session_numbers
 from journal.store.sessions import Journal
+from journal.store.timeline import format_event
 
 _TIME_KEYS = ("started", "ended")
 UNDATED_DAY = date.min
@@ -323,8 +325,6 @@ def _write(
     document: str,
     events: list[dict[str, Any]],
 ) -> str:
-    from journal.store.timeline import format_event
-
     timeline = "".join(format_event(e) for e in sorted(events, key=lambda e: e["at"]))
     return create_unique_folder(journal, base, document, timeline, sessions_dir=target)
 
@@ -355,8 +355,6 @@ def _git_added_day(path: Path) -> date | None:
 
 def _numbers_taken(journal: Journal, target: Path) -> set[int]:
     """The numbers the journal's sessions (and those of `target`) already hold."""
-    from journal.store.numbers import session_numbers
-
     ids = journal.session_ids()
     numbers = session_numbers(journal.sessions_dir, journal.state_dir, ids)
     taken = {n for n in numbers.values() if n is not None}

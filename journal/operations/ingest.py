@@ -15,9 +15,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from journal.errors import UsageError
 from journal.ingest.common import Event, Options, state_kinds
+from journal.ingest.seen import timeline_ids
 from journal.insight.signatures import ERROR_KINDS
+from journal.operations.redact import redact_many
 from journal.record import Record
 from journal.store.sessions import Journal
+from journal.store.timeline import append_lines, event_line
 from journal.store.validation import check_kind
 from journal.when import parse_when, zone
 
@@ -98,8 +101,6 @@ def ingest(
 
     session_id = journal.resolve(request.session)
     journal.existing_dir(session_id)  # refused unless the session is there
-    from journal.ingest.seen import timeline_ids
-
     options = options_for(journal, request)
     window = _window(journal, request)
     path = journal.timeline_path(session_id)
@@ -135,9 +136,6 @@ def append_new(
 ) -> Ingested:
     """Append the events of `found` whose ids `seen` (default: the timeline's) lacks;
     the caller holds the session lock."""
-    from journal.ingest.seen import timeline_ids
-    from journal.store.timeline import append_lines
-
     path = journal.timeline_path(session_id)
     batch = Batch(journal, redact=request.redact, window=window, keep=False)
     try:
@@ -204,9 +202,6 @@ class Batch:
     def _keep(self, chunk: list[tuple[datetime, Event]]) -> None:
         """Redact a chunk of events (the anchors looked for once for all of them)
         and keep their stored lines."""
-        from journal.operations.redact import redact_many
-        from journal.store.timeline import event_line
-
         if self.redact and chunk:
             texts = [event["text"] for _, event in chunk]
             for (_, event), scrubbed in zip(

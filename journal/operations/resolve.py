@@ -25,6 +25,7 @@ from journal.store.files import atomic_write
 from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.sessions import Journal
 from journal.store.yamlio import conflict_lines, read_text
+from journal.store.yamlmerge import merge_texts, render, settle_markers
 
 
 @dataclass
@@ -107,8 +108,6 @@ def resolve(
 def _plan(journal: Journal, path: Path, choices: dict[str, str]) -> Resolution:
     if path.name == TIMELINE_FILE:
         return Resolution(path, union_of_sides(read_text(path)))
-    from journal.store.yamlmerge import merge_texts, render, settle_markers
-
     shown = journal.display(path)
     try:
         sides = stages(journal.root, path)

@@ -18,7 +18,15 @@ from journal.store.ids import number_of, unique_suffix
 from journal.store.ids import session_id as make_id
 from journal.store.layout import SCHEMA_FILE
 from journal.store.sessions import Journal
+from journal.store.timeline import format_event
 from journal.store.validation import check_kind
+from journal.store.yamledit import (
+    append_item,
+    coerce_value,
+    item_at,
+    parse_path,
+    set_path,
+)
 from journal.when import format_iso, parse_when
 
 
@@ -115,8 +123,6 @@ def _backfill(
     journal: Journal, title: str, *, detected: str | None, impact: str | None
 ) -> str:
     """The first timeline lines: the impact and detection given with `journal new`."""
-    from journal.store.timeline import format_event
-
     lines = []
     for kind, at, text in (
         ("impact", impact, "Impact began"),
@@ -176,7 +182,6 @@ def set_field(
 ) -> Changed:
     from journal.model.fieldpaths import UnknownPath, kind_at
     from journal.model.session import Session
-    from journal.store.yamledit import coerce_value, parse_path, set_path
 
     refuse_surrogates(raw, what="the value")
     path = parse_path(dotted)
@@ -234,8 +239,6 @@ def add_item(
     redact: bool = True,
 ) -> Changed:
     """Append one option, criterion, step, lesson or validation step."""
-    from journal.store.yamledit import append_item
-
     refuse_surrogates(item, what=key.replace("_", " "))
     item, found = scrub(item, config=journal.config, redact=redact)
     session_id = journal.resolve(ref)
@@ -254,8 +257,6 @@ def update_item(
     redact: bool = True,
 ) -> Changed:
     """Change fields of item `number` (1-based) of the list at `key`."""
-    from journal.store.yamledit import item_at
-
     refuse_surrogates(changes, what=key.replace("_", " "))
     changes, found = scrub(changes, config=journal.config, redact=redact)
     session_id = journal.resolve(ref)
@@ -278,8 +279,6 @@ def choose_option(
     redact: bool = True,
 ) -> Changed:
     """Mark option `number` chosen; an option chosen before becomes rejected."""
-    from journal.store.yamledit import item_at
-
     refuse_surrogates(why, what="the reason")
     why, found = scrub(why, config=journal.config, redact=redact)
     session_id = journal.resolve(ref)
