@@ -19,10 +19,8 @@ from journal.store.sessions import Journal
 def complete(
     journal: Journal, text: str, *, session: str | None = None, undo: bool = False
 ) -> tuple[str, str]:
-    """Mark a step done (or open again); returns (the ref named, the ref changed).
-
-    A step that was carried forward is completed where it now lives.
-    """
+    """Mark a step done (or open again) where it now lives, if it was carried
+    forward; returns (the ref named, the ref changed)."""
     named = locate(journal, text, session=session)
     target = live_copy(journal, named)
     session_id, number = split_ref(target)
@@ -33,10 +31,8 @@ def complete(
 def carry(
     journal: Journal, text: str, *, to: str | None, session: str | None = None
 ) -> tuple[str, str]:
-    """Copy an open step into a later session, remembering where it came from.
-
-    Returns (the source ref, the new ref).
-    """
+    """Copy an open step into a later session, remembering where it came from;
+    returns (the source ref, the new ref)."""
     source = locate(journal, text, session=session)
     source_id, number = split_ref(source)
     target_id = journal.resolve(to)

@@ -67,7 +67,12 @@ def find_reports(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         try:
-            found.extend(_reports_at(path))
+            if path.is_dir():
+                found.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
+            elif path.is_file():
+                found.append(path)
+            else:
+                raise NotFoundError(f"cannot import {path}: no such file or folder")
         except OSError as exc:
             if exc.errno == errno.ENAMETOOLONG:
                 raise too_long(path, "import") from None
@@ -77,14 +82,6 @@ def find_reports(paths: Iterable[Path]) -> list[Path]:
             "no Markdown files found", "name .md files or folders of them"
         )
     return found
-
-
-def _reports_at(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*.md") if p.is_file())
-    if path.is_file():
-        return [path]
-    raise NotFoundError(f"cannot import {path}: no such file or folder")
 
 
 def import_reports(

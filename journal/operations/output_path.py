@@ -28,13 +28,9 @@ def is_stdout(path: Path | str | None) -> bool:
 
 
 def write_output(journal: Journal, path: Path, text: str) -> bool:
-    """Write `text` to `-o path` for one report or export.
-
-    A regular file (or a new one) is replaced atomically; through a symbolic link
-    it is the link's target that gets the text and the link stays, as with `>`. A
-    character device or a named pipe (`/dev/null`, `/dev/stdout`) is opened and
-    written in place, as with `>`. Anything else is one line, nothing written.
-    False when it went to a stream (no "wrote" line belongs in it)."""
+    """Write `text` to `-o path` for one report or export, as `>` would (see the
+    module's docstring); False when it went to a stream (no "wrote" line belongs in
+    it)."""
     real = _checked_file(journal, path)
     if real is None:
         _write_in_place(path, text)
@@ -49,13 +45,13 @@ def check_output(journal: Journal, path: Path) -> None:
         _checked_file(journal, path)
 
 
-def output_folder(journal: Journal, path: Path, *, option: str = "-o") -> Path:
+def output_folder(journal: Journal, path: Path) -> Path:
     """The folder `--all -o path` writes one file per session into, resolved
     through links; refused when it is a file or one of the journal's own."""
     if is_stdout(path):
         raise UsageError(
-            f"{option} - (standard output) takes one session; --all writes a folder",
-            f"give a folder, e.g. {option} reports, or name one session",
+            "-o - (standard output) takes one session; --all writes a folder",
+            "give a folder, e.g. -o reports, or name one session",
         )
     real = Path(os.path.realpath(path))
     _refuse_own(journal, path, real)
@@ -67,8 +63,8 @@ def output_folder(journal: Journal, path: Path, *, option: str = "-o") -> Path:
         raise WriteError(f"cannot write into {path}: {exc.strerror}") from None
     if found and not real.is_dir():
         raise UsageError(
-            f"{option} {path} is a file, not a folder",
-            f"with --all give a folder, e.g. {option} reports",
+            f"-o {path} is a file, not a folder",
+            "with --all give a folder, e.g. -o reports",
         )
     return real
 

@@ -32,10 +32,9 @@ from journal.when import format_iso, parse_when
 
 @dataclass(frozen=True)
 class Changed:
-    """The outcome of an edit: which session, what, and the item number if one."""
+    """The outcome of an edit: which session, and the item number if one."""
 
     session_id: str
-    what: str
     number: int | None = None
     redacted: tuple[str, ...] = ()
     """Kinds of secret replaced by `[REDACTED:kind]` in what was written."""
@@ -202,7 +201,7 @@ def set_field(
     session_id = journal.resolve(ref)
     with journal.edit(session_id) as doc:
         set_path(doc, path, value)
-    return Changed(session_id, dotted, redacted=found)
+    return Changed(session_id, redacted=found)
 
 
 def strings(value: object) -> list[str]:
@@ -244,7 +243,7 @@ def add_item(
     session_id = journal.resolve(ref)
     with journal.edit(session_id) as doc:
         number = append_item(doc, key, item)
-    return Changed(session_id, key, number, redacted=found)
+    return Changed(session_id, number, redacted=found)
 
 
 def update_item(
@@ -267,7 +266,7 @@ def update_item(
                 item.pop(name, None)
             else:
                 item[name] = value
-    return Changed(session_id, key, number, redacted=found)
+    return Changed(session_id, number, redacted=found)
 
 
 def choose_option(
@@ -290,7 +289,7 @@ def choose_option(
         chosen["decision"] = "chosen"
         if why:
             chosen["why"] = why
-    return Changed(session_id, "options", number, redacted=found)
+    return Changed(session_id, number, redacted=found)
 
 
 def close_session(
@@ -332,4 +331,4 @@ def close_session(
         linked = link_trailer_commits(journal, session_id)
     except JournalError:
         linked = 0  # no git here, or no commits: nothing to write
-    return Changed(session_id, "status", linked=linked)
+    return Changed(session_id, linked=linked)
