@@ -67,15 +67,10 @@ def _init(root: Path, sessions_dir: str, undo: _Undo) -> InitResult:
     undo.mkdir(root / sessions_dir)
     schema = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     _write(root / SCHEMA_FILE, schema, result, undo, refresh=True)
-    for attribute in _ATTRIBUTES:
-        _ensure_line(
-            root / ".gitattributes",
-            attribute.replace("sessions", sessions_dir, 1),
-            result,
-            undo,
-        )
-    for ignored in (".journal/", ".journal-site/", "site/"):
-        _ensure_line(root / ".gitignore", ignored, result, undo)
+    attributes = [a.replace("sessions", sessions_dir, 1) for a in _ATTRIBUTES]
+    _ensure_lines(root / ".gitattributes", attributes, result, undo)
+    ignored = [".journal/", ".journal-site/", "site/"]
+    _ensure_lines(root / ".gitignore", ignored, result, undo)
     return result
 
 
@@ -140,7 +135,6 @@ def init_org(root: Path, journals: list[Path]) -> InitResult:
     for path in journals:
         open_journal(path)  # each must be a journal: one line naming it if not
     _refuse_non_folder(root)
-    result = InitResult(root)
     config = root / CONFIG_NAME
     if config.exists():
         raise ConflictError(
@@ -157,8 +151,7 @@ def init_org(root: Path, journals: list[Path]) -> InitResult:
         relative = Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()
         lines.append(f"    - {json.dumps(relative)}")
     atomic_write(config, "\n".join(lines) + "\n")
-    result.created.append(CONFIG_NAME)
-    return result
+    return InitResult(root, created=[CONFIG_NAME])
 
 
 def _write(
@@ -174,14 +167,17 @@ def _write(
     result.created.append(path.name)
 
 
-def _ensure_line(path: Path, line: str, result: InitResult, undo: _Undo) -> None:
+def _ensure_lines(
+    path: Path, lines: list[str], result: InitResult, undo: _Undo
+) -> None:
+    """Append to `path` each of `lines` it lacks."""
     existing = path.read_text("utf-8") if path.exists() else ""
-    if line in existing.splitlines():
-        if path.name not in result.kept:
-            result.kept.append(path.name)
-        return
-    prefix = existing if not existing or existing.endswith("\n") else existing + "\n"
-    undo.before_write(path)
-    atomic_write(path, prefix + line + "\n")
-    if path.name not in result.created:
+    missing = [line for line in lines if line not in existing.splitlines()]
+    if len(missing) < len(lines):
+        result.kept.append(path.name)
+    if missing:
+        if existing and not existing.endswith("\n"):
+            existing += "\n"
+        undo.before_write(path)
+        atomic_write(path, existing + "".join(f"{line}\n" for line in missing))
         result.created.append(path.name)
