@@ -9,6 +9,7 @@ only what is new. Nothing is written when any part of the source is bad.
 
 from __future__ import annotations
 
+import contextlib
 from array import array
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -96,30 +97,24 @@ def options_for(journal: Journal, request: Request) -> Options:
 def ingest(
     journal: Journal, source: str, request: Request, *, stdin: Any = None
 ) -> Ingested:
-    """Read `source` (a path or `-`) and append its new events to the session."""
+    """Read `source` (a path or `-`) and append its new events to the session (with
+    --dry-run: return them, writing nothing and taking no lock)."""
     from journal.ingest.detect import read_source
 
     session_id = journal.resolve(request.session)
     journal.existing_dir(session_id)  # refused unless the session is there
     options = options_for(journal, request)
-    window = _window(journal, request)
+    since = parse_when(request.since, tz=journal.tz) if request.since else None
+    until = parse_when(request.until, tz=journal.tz) if request.until else None
+    if since and until and until < since:
+        raise UsageError("--until is before --since", "swap them")
+    window = (since, until)
     path = journal.timeline_path(session_id)
-
-    def new_in_source() -> tuple[set[str], Iterable[Event]]:
+    lock = contextlib.nullcontext() if request.dry_run else journal.lock(session_id)
+    with lock:
         seen = timeline_ids(path)
         known = options.replace(known=frozenset(seen))
-        return seen, read_source(source, known, fmt=request.fmt, stdin=stdin)
-
-    if request.dry_run:
-        seen, found = new_in_source()
-        batch = Batch(journal, redact=request.redact, window=window)
-        try:
-            batch.take(found, seen)
-            return batch.result(session_id)
-        finally:
-            batch.close()
-    with journal.lock(session_id):
-        seen, found = new_in_source()
+        found = read_source(source, known, fmt=request.fmt, stdin=stdin)
         return append_new(
             journal, session_id, found, request=request, window=window, seen=seen
         )
@@ -135,13 +130,14 @@ def append_new(
     seen: set[str] | None = None,
 ) -> Ingested:
     """Append the events of `found` whose ids `seen` (default: the timeline's) lacks;
-    the caller holds the session lock."""
+    the caller holds the session lock. A dry run appends nothing and returns them."""
     path = journal.timeline_path(session_id)
-    batch = Batch(journal, redact=request.redact, window=window, keep=False)
+    batch = Batch(journal, redact=request.redact, window=window, keep=request.dry_run)
     try:
         batch.take(found, timeline_ids(path) if seen is None else seen)
         result = batch.result(session_id)
-        append_lines(path, batch.lines())
+        if not request.dry_run:
+            append_lines(path, batch.lines())
     finally:
         batch.close()
     return result
@@ -285,13 +281,3 @@ def _micros(moment: datetime) -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return (moment - _EPOCH) // _MICROSECOND
-
-
-def _window(
-    journal: Journal, request: Request
-) -> tuple[datetime | None, datetime | None]:
-    since = parse_when(request.since, tz=journal.tz) if request.since else None
-    until = parse_when(request.until, tz=journal.tz) if request.until else None
-    if since and until and until < since:
-        raise UsageError("--until is before --since", "swap them")
-    return since, until
