@@ -19,12 +19,10 @@ from journal.store.layout import SCHEMA_FILE
 from journal.store.locate import CONFIG_NAME
 from journal.store.sessions import Journal
 
-STDOUT = "-"
-
 
 def is_stdout(path: Path | str | None) -> bool:
     """True for `-o -`: standard output, as the README promises."""
-    return path is not None and str(path) == STDOUT
+    return path is not None and str(path) == "-"
 
 
 def write_output(journal: Journal, path: Path, text: str) -> bool:

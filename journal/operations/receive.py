@@ -70,13 +70,12 @@ class Receiver:
                 if session_id not in self.seen:
                     _mend(path)
                     self.seen[session_id] = SeenIds(path)
-                seen = self.seen[session_id]
                 result = append_new(
                     self.journal,
                     session_id,
                     events,
                     request=request,
-                    seen=seen.current(),
+                    seen=self.seen[session_id].current(),
                 )
         return {
             "session": session_id,

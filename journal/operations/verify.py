@@ -8,7 +8,7 @@ user asks; `plan` alone (for `--dry-run`) runs nothing and writes nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -177,8 +177,6 @@ def _run_step(
 
 
 def _tick(journal: Journal, result: StepResult, *, session_id: str) -> StepResult:
-    from dataclasses import replace
-
     ticked = []
     with journal.edit(session_id) as doc:
         criteria = doc.get("success_criteria") or []
