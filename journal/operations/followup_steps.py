@@ -4,14 +4,7 @@ carrying an open step forward into a later session with its history."""
 from __future__ import annotations
 
 from journal.errors import ConflictError, UsageError
-from journal.insight.followups import (
-    carried_to,
-    gather,
-    live_copy,
-    locate,
-    split_ref,
-    step_ref,
-)
+from journal.insight import followups
 from journal.operations.session_edits import add_item, update_item
 from journal.store.sessions import Journal
 
@@ -21,9 +14,9 @@ def complete(
 ) -> tuple[str, str]:
     """Mark a step done (or open again) where it now lives, if it was carried
     forward; returns (the ref named, the ref changed)."""
-    named = locate(journal, text, session=session)
-    target = live_copy(journal, named)
-    session_id, number = split_ref(target)
+    named = followups.locate(journal, text, session=session)
+    target = followups.live_copy(journal, named)
+    session_id, number = followups.split_ref(target)
     update_item(journal, session_id, "next_steps", number, {"done": not undo})
     return named, target
 
@@ -33,8 +26,8 @@ def carry(
 ) -> tuple[str, str]:
     """Copy an open step into a later session, remembering where it came from;
     returns (the source ref, the new ref)."""
-    source = locate(journal, text, session=session)
-    source_id, number = split_ref(source)
+    source = followups.locate(journal, text, session=session)
+    source_id, number = followups.split_ref(source)
     target_id = journal.resolve(to)
     if target_id == source_id:
         raise UsageError(
@@ -49,7 +42,9 @@ def carry(
     step = journal.load(source_id).next_steps[number - 1]
     if step.done:
         raise UsageError(f"step {source} is done; nothing to carry")
-    already = carried_to({i.ref: i for i in gather(journal).items}, source)
+    already = followups.carried_to(
+        {i.ref: i for i in followups.gather(journal).items}, source
+    )
     if already is not None:
         raise ConflictError(
             f"step {source} was already carried to {already}",
@@ -70,4 +65,4 @@ def carry(
         },
     )
     assert changed.number is not None
-    return source, step_ref(target_id, changed.number)
+    return source, followups.step_ref(target_id, changed.number)

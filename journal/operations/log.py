@@ -6,6 +6,8 @@ Both the fast command-line path and the full CLI call `log_event`; it never pars
 
 from __future__ import annotations
 
+import contextlib
+import errno
 from pathlib import Path
 
 from journal.errors import NotFoundError, UsageError, WriteError
@@ -95,8 +97,6 @@ def check_text(text: str, *, attach: bool = False) -> str:
 
 def _take_back(folder: Path, copied: list[str], *, remove_folder: bool) -> None:
     """An event that was not logged leaves no copy of its attachments behind."""
-    import contextlib
-
     for name in copied:
         with contextlib.suppress(OSError):
             (folder / name).unlink()
@@ -107,7 +107,6 @@ def _take_back(folder: Path, copied: list[str], *, remove_folder: bool) -> None:
 
 def _attach(folder: Path, source: Path) -> str:
     """Copy a file into the session's evidence/; returns its path in the session."""
-    import errno
     import shutil
 
     try:
