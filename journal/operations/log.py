@@ -72,8 +72,13 @@ def log_event(
             if copied:
                 event["evidence"] = copied
             append_event(folder / "timeline.yaml", event)
-        except BaseException:
-            _take_back(folder, copied, remove_folder=not had_evidence)
+        except BaseException:  # no copy of the attachments stays behind
+            for name in copied:
+                with contextlib.suppress(OSError):
+                    (folder / name).unlink()
+            if not had_evidence:
+                with contextlib.suppress(OSError):
+                    (folder / EVIDENCE_DIR).rmdir()
             raise
     return Logged(session_id=session_id, event=event, redacted=found)
 
@@ -93,16 +98,6 @@ def check_text(text: str, *, attach: bool = False) -> str:
             "attach long output as a file with --attach",
         )
     return text
-
-
-def _take_back(folder: Path, copied: list[str], *, remove_folder: bool) -> None:
-    """An event that was not logged leaves no copy of its attachments behind."""
-    for name in copied:
-        with contextlib.suppress(OSError):
-            (folder / name).unlink()
-    if remove_folder:
-        with contextlib.suppress(OSError):
-            (folder / EVIDENCE_DIR).rmdir()
 
 
 def _attach(folder: Path, source: Path) -> str:

@@ -58,13 +58,9 @@ def conflicted(journal: Journal, ref: str | None = None) -> list[Conflicted]:
                 text = read_text(path)
             except (OSError, JournalError):
                 continue
-            lines = conflict_lines(text)
-            if lines:
-                fields = (
-                    conflicting_fields(journal.root, path, text)
-                    if name == SESSION_FILE
-                    else []
-                )
+            if lines := conflict_lines(text):
+                merged = name == SESSION_FILE  # field by field; a timeline is not
+                fields = conflicting_fields(journal.root, path, text) if merged else []
                 found.append(Conflicted(path, lines, fields))
     return found
 

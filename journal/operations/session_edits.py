@@ -1,9 +1,6 @@
-"""What the editing commands do to a session, as library calls the CLI adapts.
-
-Every function takes the journal and a session reference, makes one change under the
-session lock through `Journal.edit` (validated before it is written), and returns what
-the CLI needs to report.
-"""
+"""What the editing commands do to a session: each makes one change under the session
+lock through `Journal.edit` (validated before it is written) and returns what the CLI
+needs to report."""
 
 from __future__ import annotations
 
