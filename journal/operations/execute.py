@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from journal.errors import JournalError, UsageError
-from journal.operations.log import Logged, check_text, log_event
+from journal.operations.log import check_text, log_event
 from journal.operations.redact import scrub
 from journal.process import exit_status, spawn
 from journal.store.config import Config
@@ -87,18 +87,29 @@ def execute(
     kept = keep(path, config=journal.config, redact=redact)
     command, found = scrub(shown, config=journal.config, redact=redact)
     status = exit_status(code)
-    logged = _record(
-        journal,
-        path if kept.evidence else None,
-        status,
-        text or f"ran `{command}`: exit {status} in {seconds:.1f}s",
-        session=session_id,
-        kind=kind,
-        at=format_iso(started),
-        star=star,
-        redact=redact,
-        extra=event_fields(command, status, seconds, kept),
-    )
+    try:
+        logged = log_event(
+            journal,
+            text or f"ran `{command}`: exit {status} in {seconds:.1f}s",
+            session=session_id,
+            kind=kind,
+            at=format_iso(started),
+            star=star,
+            redact=redact,
+            extra=event_fields(command, status, seconds, kept),
+        )
+    except JournalError as exc:
+        # The command ran: the error says so, and where its output is kept (the
+        # evidence file stays).
+        output = (
+            f"its output is kept in {path}" if kept.evidence else "it printed nothing"
+        )
+        hint = f"{exc.hint}; " if exc.hint else ""
+        raise type(exc)(
+            f"the command ran (exit {status}) but was not recorded: {exc.message}",
+            f"{hint}{output}",
+            where=exc.where,
+        ) from None
     return Executed(
         session_id,
         status,
@@ -106,23 +117,6 @@ def execute(
         logged.event,
         tuple(sorted({*found, *kept.redacted, *logged.redacted})),
     )
-
-
-def _record(
-    journal: Journal, evidence: Path | None, status: int, text: str, **fields: Any
-) -> Logged:
-    """`log_event`; when it fails after the command ran, the error says the command
-    ran and where its output is kept (the evidence file stays)."""
-    try:
-        return log_event(journal, text, **fields)
-    except JournalError as exc:
-        kept = f"its output is kept in {evidence}" if evidence else "it printed nothing"
-        hint = f"{exc.hint}; " if exc.hint else ""
-        raise type(exc)(
-            f"the command ran (exit {status}) but was not recorded: {exc.message}",
-            f"{hint}{kept}",
-            where=exc.where,
-        ) from None
 
 
 def _run(
