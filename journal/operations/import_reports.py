@@ -26,7 +26,6 @@ from journal.store.numbers import session_numbers
 from journal.store.sessions import Journal
 from journal.store.timeline import format_event
 
-_TIME_KEYS = ("started", "ended")
 UNDATED_DAY = date.min
 """The folder date of a report that gives no date: never the day of the import."""
 
@@ -279,7 +278,7 @@ def _session_text(journal: Journal, session: dict[str, Any], target: Path) -> st
     from journal.store.yamlio import dump_new_document
 
     head = modeline(journal, sessions_dir=target)
-    return head + dump_new_document(session, quoted_keys=_TIME_KEYS)
+    return head + dump_new_document(session, quoted_keys=("started", "ended"))
 
 
 def _twin(

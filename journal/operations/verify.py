@@ -140,9 +140,8 @@ def _run_step(
 
     assert step.command is not None
     started = journal.now()
-    folder = journal.session_dir(session_id)
     stem = f"verify-{step.number}-{step.title}"
-    path, handle = open_evidence(folder, stem, at=started)
+    path, handle = open_evidence(journal.session_dir(session_id), stem, at=started)
     with handle:
         done = run_to_file(
             step.command, cwd=step.cwd, timeout_s=step.timeout_s, output=handle
