@@ -9,6 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from journal.errors import ConflictError, JournalError, UsageError
+from journal.operations.redact import scrub
+from journal.operations.session_edits import strings
+from journal.process import CommandNotFoundError, spawn
 from journal.store.files import atomic_write
 from journal.store.sessions import Journal
 
@@ -80,48 +83,22 @@ def _redacted(
 ) -> tuple[str, tuple[str, ...]]:
     """`edited` with secrets redacted from the strings the edit added or changed,
     keeping its comments and layout; validated again when anything was redacted."""
-    from journal.operations.redact import scrub
     from journal.store.yamlio import dump_roundtrip, load_roundtrip, parse_yaml
 
     if not scrub(edited, config=journal.config, redact=redact)[1]:
         return edited, ()  # no secret anywhere: the text is saved as typed
     where = "the edited session.yaml"
-    before = set(_strings(parse_yaml(original, where=where)))
+    before = set(strings(parse_yaml(original, where=where)))
     doc = load_roundtrip(edited, where=where)
-    found: list[str] = []
-
-    def clean(value: object) -> object:
-        if isinstance(value, str) and value not in before:
-            value, kinds = scrub(value, config=journal.config, redact=redact)
-            found.extend(kinds)
-        elif isinstance(value, list):
-            value[:] = [clean(item) for item in value]
-        elif isinstance(value, dict):
-            for key in list(value):
-                value[key] = clean(value[key])
-        return value
-
-    clean(doc)
+    doc, found = scrub(doc, config=journal.config, redact=redact, keep=before)
     if not found:
         return edited, ()
     text = dump_roundtrip(doc)
     journal.validate_text(text, where=f"{where} (after redaction)")
-    return text, tuple(found)
-
-
-def _strings(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [s for item in value for s in _strings(item)]
-    if isinstance(value, dict):
-        return [s for item in value.values() for s in _strings(item)]
-    return []
+    return text, found
 
 
 def _run_editor(editor: str, path: Path) -> None:
-    from journal.process import CommandNotFoundError, spawn
-
     try:
         code = spawn([*shlex.split(editor), str(path)]).wait()
     except CommandNotFoundError:

@@ -1,23 +1,34 @@
 """`journal exec -- CMD …`: run a command as usual, its output streaming through, then
 record it as an event with exit code, duration, an output excerpt and the full output
-as evidence — secrets scrubbed from all three."""
+as evidence (in the session's `evidence/` folder) — secrets scrubbed from all three.
+`verify` records its commands through the same helpers."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import selectors
 import shlex
 import subprocess
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from journal.errors import UsageError
-from journal.operations.log import Logged
+from journal.errors import JournalError, UsageError
+from journal.operations.log import check_text, log_event
+from journal.operations.redact import scrub
+from journal.process import exit_status, spawn
+from journal.store.config import Config
+from journal.store.files import atomic_write
+from journal.store.ids import slugify
+from journal.store.layout import EVIDENCE_DIR, evidence_dir
 from journal.store.sessions import Journal
 from journal.store.validation import check_kind
+from journal.when import format_iso
 
 OnOutput = Callable[[int, bytes], None]
 """Gets each chunk of output as it arrives: (1 = stdout or 2 = stderr, bytes)."""
@@ -45,12 +56,6 @@ def execute(
     redact: bool = True,
 ) -> Executed:
     """Run `argv` (no shell), pass its output to `on_output`, and log the event."""
-    from journal.operations.command_output import event_fields, keep, open_evidence
-    from journal.operations.log import check_text
-    from journal.operations.redact import scrub
-    from journal.process import exit_status
-    from journal.when import format_iso
-
     if not argv:
         raise UsageError(
             "no command to run", "put it after --: journal exec -- make test"
@@ -82,18 +87,29 @@ def execute(
     kept = keep(path, config=journal.config, redact=redact)
     command, found = scrub(shown, config=journal.config, redact=redact)
     status = exit_status(code)
-    logged = _record(
-        journal,
-        path if kept.evidence else None,
-        status,
-        text or f"ran `{command}`: exit {status} in {seconds:.1f}s",
-        session=session_id,
-        kind=kind,
-        at=format_iso(started),
-        star=star,
-        redact=redact,
-        extra=event_fields(command, status, seconds, kept),
-    )
+    try:
+        logged = log_event(
+            journal,
+            text or f"ran `{command}`: exit {status} in {seconds:.1f}s",
+            session=session_id,
+            kind=kind,
+            at=format_iso(started),
+            star=star,
+            redact=redact,
+            extra=event_fields(command, status, seconds, kept),
+        )
+    except JournalError as exc:
+        # The command ran: the error says so, and where its output is kept (the
+        # evidence file stays).
+        output = (
+            f"its output is kept in {path}" if kept.evidence else "it printed nothing"
+        )
+        hint = f"{exc.hint}; " if exc.hint else ""
+        raise type(exc)(
+            f"the command ran (exit {status}) but was not recorded: {exc.message}",
+            f"{hint}{output}",
+            where=exc.where,
+        ) from None
     return Executed(
         session_id,
         status,
@@ -103,31 +119,9 @@ def execute(
     )
 
 
-def _record(
-    journal: Journal, evidence: Path | None, status: int, text: str, **fields: Any
-) -> Logged:
-    """`log_event`; when it fails after the command ran, the error says the command
-    ran and where its output is kept (the evidence file stays)."""
-    from journal.errors import JournalError
-    from journal.operations.log import log_event
-
-    try:
-        return log_event(journal, text, **fields)
-    except JournalError as exc:
-        kept = f"its output is kept in {evidence}" if evidence else "it printed nothing"
-        hint = f"{exc.hint}; " if exc.hint else ""
-        raise type(exc)(
-            f"the command ran (exit {status}) but was not recorded: {exc.message}",
-            f"{hint}{kept}",
-            where=exc.where,
-        ) from None
-
-
 def _run(
     argv: Sequence[str], *, sink: IO[bytes], on_output: OnOutput
 ) -> tuple[int, float]:
-    from journal.process import spawn
-
     started = time.monotonic()
     # stdin stays the terminal's and the process stays in our process group, so it
     # can prompt, and Ctrl-C reaches it as it would without `journal exec`.
@@ -150,8 +144,6 @@ def _run(
 def _pump(
     proc: subprocess.Popen[bytes], *, sink: IO[bytes], on_output: OnOutput
 ) -> None:
-    import selectors
-
     with selectors.DefaultSelector() as selector:
         for stream, number in ((proc.stdout, 1), (proc.stderr, 2)):
             if stream is not None and not stream.closed:
@@ -164,3 +156,68 @@ def _pump(
                     continue
                 sink.write(chunk)
                 on_output(key.data, chunk)
+
+
+TAIL_LINES = 20
+TAIL_CHARS = 2_000
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What an event records about a command's output."""
+
+    excerpt: str
+    evidence: str | None
+    """Path inside the session folder (`evidence/…`), or None when there was none."""
+    redacted: tuple[str, ...] = ()
+
+
+def open_evidence(folder: Path, stem: str, *, at: datetime) -> tuple[Path, IO[bytes]]:
+    """A new, uniquely named file under `folder/evidence/` to stream output into."""
+    evidence = evidence_dir(folder)  # never a link out of the session
+    base = f"{slugify(stem)[:40]}-{at.strftime('%Y%m%dT%H%M%S')}"
+    counter = 1
+    while True:
+        name = base if counter == 1 else f"{base}-{counter}"
+        path = evidence / f"{name}.log"
+        try:
+            return path, path.open("xb")
+        except FileExistsError:
+            counter += 1
+
+
+def keep(path: Path, *, config: Config, redact: bool) -> Kept:
+    """Scrub the evidence file in place and take its excerpt; drop it if empty."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        path.unlink()
+        return Kept("", None)
+    text, found = scrub(
+        raw.decode("utf-8", errors="replace"), config=config, redact=redact
+    )
+    if found:
+        atomic_write(path, text)
+    return Kept(excerpt(text), f"{EVIDENCE_DIR}/{path.name}", found)
+
+
+def excerpt(text: str) -> str:
+    """The last lines of an output, without terminal colour codes."""
+    lines = _ANSI.sub("", text).replace("\r\n", "\n").rstrip("\n").split("\n")
+    tail = "\n".join(lines[-TAIL_LINES:])
+    if len(tail) > TAIL_CHARS:
+        tail = "…" + tail[-(TAIL_CHARS - 1) :]
+    return tail
+
+
+def event_fields(
+    command: str, exit_code: int | None, seconds: float, kept: Kept
+) -> dict[str, Any]:
+    """What an event records of a command that ran (`exec`, `verify`)."""
+    return {
+        "command": command,
+        "exit_code": exit_code,
+        "duration_s": round(seconds, 3),
+        "output": kept.excerpt or None,
+        "evidence": [kept.evidence] if kept.evidence else None,
+    }

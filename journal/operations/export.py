@@ -12,8 +12,6 @@ from journal.when import iso_or_none
 if TYPE_CHECKING:
     from journal.gitlink.derived import Found
 
-MADR_TEMPLATE = "export/madr.md.j2"
-
 
 def session_json(
     journal: Journal, session_id: str, *, trailers: Found | None = None
@@ -68,5 +66,5 @@ def madr(journal: Journal, session_id: str) -> str:
         or session.summary,
         "source": f"{journal.config.sessions_dir}/{session_id}/",
     }
-    template = Renderer(journal).env.get_template(MADR_TEMPLATE)
+    template = Renderer(journal).env.get_template("export/madr.md.j2")
     return template.render(**context).rstrip("\n") + "\n"

@@ -4,14 +4,7 @@ carrying an open step forward into a later session with its history."""
 from __future__ import annotations
 
 from journal.errors import ConflictError, UsageError
-from journal.insight.followups import (
-    carried_to,
-    gather,
-    live_copy,
-    locate,
-    split_ref,
-    step_ref,
-)
+from journal.insight import followups
 from journal.operations.session_edits import add_item, update_item
 from journal.store.sessions import Journal
 
@@ -19,13 +12,11 @@ from journal.store.sessions import Journal
 def complete(
     journal: Journal, text: str, *, session: str | None = None, undo: bool = False
 ) -> tuple[str, str]:
-    """Mark a step done (or open again); returns (the ref named, the ref changed).
-
-    A step that was carried forward is completed where it now lives.
-    """
-    named = locate(journal, text, session=session)
-    target = live_copy(journal, named)
-    session_id, number = split_ref(target)
+    """Mark a step done (or open again) where it now lives, if it was carried
+    forward; returns (the ref named, the ref changed)."""
+    named = followups.locate(journal, text, session=session)
+    target = followups.live_copy(journal, named)
+    session_id, number = followups.split_ref(target)
     update_item(journal, session_id, "next_steps", number, {"done": not undo})
     return named, target
 
@@ -33,18 +24,27 @@ def complete(
 def carry(
     journal: Journal, text: str, *, to: str | None, session: str | None = None
 ) -> tuple[str, str]:
-    """Copy an open step into a later session, remembering where it came from.
-
-    Returns (the source ref, the new ref).
-    """
-    source = locate(journal, text, session=session)
-    source_id, number = split_ref(source)
+    """Copy an open step into a later session, remembering where it came from;
+    returns (the source ref, the new ref)."""
+    source = followups.locate(journal, text, session=session)
+    source_id, number = followups.split_ref(source)
     target_id = journal.resolve(to)
-    _check_target(source_id, target_id)
+    if target_id == source_id:
+        raise UsageError(
+            f"the step is already in {target_id}",
+            "name a later session with --to (default: the active one)",
+        )
+    if target_id < source_id:
+        raise UsageError(
+            f"{target_id} is older than {source_id}",
+            "steps are carried forward, to a later session",
+        )
     step = journal.load(source_id).next_steps[number - 1]
     if step.done:
         raise UsageError(f"step {source} is done; nothing to carry")
-    already = carried_to({i.ref: i for i in gather(journal).items}, source)
+    already = followups.carried_to(
+        {i.ref: i for i in followups.gather(journal).items}, source
+    )
     if already is not None:
         raise ConflictError(
             f"step {source} was already carried to {already}",
@@ -65,17 +65,4 @@ def carry(
         },
     )
     assert changed.number is not None
-    return source, step_ref(target_id, changed.number)
-
-
-def _check_target(source_id: str, target_id: str) -> None:
-    if target_id == source_id:
-        raise UsageError(
-            f"the step is already in {target_id}",
-            "name a later session with --to (default: the active one)",
-        )
-    if target_id < source_id:
-        raise UsageError(
-            f"{target_id} is older than {source_id}",
-            "steps are carried forward, to a later session",
-        )
+    return source, followups.step_ref(target_id, changed.number)

@@ -14,12 +14,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from journal.errors import InvalidDataError, JournalError, NotFoundError
+from journal.errors import InvalidDataError, JournalError, NotFoundError, UsageError
+from journal.operations.redact import scrub
+from journal.operations.session_edits import create_unique_folder, modeline
 from journal.record import Record
 from journal.store.files import too_long
+from journal.store.ids import number_of, session_ids
+from journal.store.ids import session_id as make_id
+from journal.store.layout import SESSION_FILE
+from journal.store.numbers import session_numbers
 from journal.store.sessions import Journal
+from journal.store.timeline import format_event
 
-_TIME_KEYS = ("started", "ended")
 UNDATED_DAY = date.min
 """The folder date of a report that gives no date: never the day of the import."""
 
@@ -60,7 +66,12 @@ def find_reports(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         try:
-            found.extend(_reports_at(path))
+            if path.is_dir():
+                found.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
+            elif path.is_file():
+                found.append(path)
+            else:
+                raise NotFoundError(f"cannot import {path}: no such file or folder")
         except OSError as exc:
             if exc.errno == errno.ENAMETOOLONG:
                 raise too_long(path, "import") from None
@@ -70,14 +81,6 @@ def find_reports(paths: Iterable[Path]) -> list[Path]:
             "no Markdown files found", "name .md files or folders of them"
         )
     return found
-
-
-def _reports_at(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*.md") if p.is_file())
-    if path.is_file():
-        return [path]
-    raise NotFoundError(f"cannot import {path}: no such file or folder")
 
 
 def import_reports(
@@ -108,8 +111,6 @@ def import_reports(
 
 
 def _inside_journal(journal: Journal, into: Path) -> Path:
-    from journal.errors import UsageError
-
     try:
         resolved = into.resolve()
         exists = resolved.exists()
@@ -142,7 +143,6 @@ def _import_one(
     redact: bool,
 ) -> FileOutcome:
     from journal.importer import parse_report
-    from journal.operations.redact import scrub
 
     text = _read_report(path)
     if not text.strip():
@@ -173,7 +173,7 @@ def _import_one(
         )
     document = _session_text(journal, session, target)
     journal.validate_text(document, where=f"{path} (as imported)")
-    base = _base_id(day, session["title"])
+    base = make_id(day or UNDATED_DAY, session["title"])
     session_id = None if dry_run else _write(journal, target, base, document, events)
     return FileOutcome(
         source=str(path),
@@ -275,32 +275,18 @@ def _where_it_came_from_first(session: dict[str, Any]) -> dict[str, Any]:
 
 
 def _session_text(journal: Journal, session: dict[str, Any], target: Path) -> str:
-    from journal.operations.session_edits import modeline
     from journal.store.yamlio import dump_new_document
 
     head = modeline(journal, sessions_dir=target)
-    return head + dump_new_document(session, quoted_keys=_TIME_KEYS)
-
-
-def _base_id(day: date | None, title: str) -> str:
-    from journal.store.ids import session_id as make_id
-
-    return make_id(day or UNDATED_DAY, title)
+    return head + dump_new_document(session, quoted_keys=("started", "ended"))
 
 
 def _twin(
     journal: Journal, session: dict[str, Any], target: Path, day: date | None
 ) -> str | None:
-    """The folder of an earlier import of exactly this session, if any."""
-    folders = _candidates(target, _base_id(day, session["title"]))
-    if not folders:
-        return None
-    return _identical_import(folders, _session_text(journal, session, target))
-
-
-def _candidates(target: Path, base: str) -> list[Path]:
-    """The folders an earlier import of the same report may be in (`base`,
-    `base-2`, …)."""
+    """The folder of an earlier import of exactly this session, if any: `base`,
+    `base-2`, … whose session.yaml is exactly this import."""
+    base = make_id(day or UNDATED_DAY, session["title"])
     found = [target / base] if (target / base).is_dir() else []
     # What `target.glob(f"{base}-[0-9]*")` finds, without compiling a pattern for
     # every report (the base differs each time).
@@ -315,13 +301,10 @@ def _candidates(target: Path, base: str) -> list[Path]:
             ]
     except OSError:
         names = []
-    return found + [target / name for name in sorted(names)]
-
-
-def _identical_import(folders: list[Path], document: str) -> str | None:
-    """The folder whose session.yaml is exactly this import."""
-    from journal.store.layout import SESSION_FILE
-
+    folders = found + [target / name for name in sorted(names)]
+    if not folders:
+        return None
+    document = _session_text(journal, session, target)
     for folder in folders:
         try:
             if (folder / SESSION_FILE).read_text("utf-8") == document:
@@ -338,9 +321,6 @@ def _write(
     document: str,
     events: list[dict[str, Any]],
 ) -> str:
-    from journal.operations.session_edits import create_unique_folder
-    from journal.store.timeline import format_event
-
     timeline = "".join(format_event(e) for e in sorted(events, key=lambda e: e["at"]))
     return create_unique_folder(journal, base, document, timeline, sessions_dir=target)
 
@@ -371,9 +351,6 @@ def _git_added_day(path: Path) -> date | None:
 
 def _numbers_taken(journal: Journal, target: Path) -> set[int]:
     """The numbers the journal's sessions (and those of `target`) already hold."""
-    from journal.store.ids import number_of, session_ids
-    from journal.store.numbers import session_numbers
-
     ids = journal.session_ids()
     numbers = session_numbers(journal.sessions_dir, journal.state_dir, ids)
     taken = {n for n in numbers.values() if n is not None}

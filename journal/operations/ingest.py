@@ -9,15 +9,21 @@ only what is new. Nothing is written when any part of the source is bad.
 
 from __future__ import annotations
 
+import contextlib
 from array import array
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
 from journal.errors import UsageError
 from journal.ingest.common import Event, Options, state_kinds
+from journal.ingest.seen import timeline_ids
 from journal.insight.signatures import ERROR_KINDS
+from journal.operations.redact import redact_many
 from journal.record import Record
 from journal.store.sessions import Journal
+from journal.store.timeline import append_lines, event_line
+from journal.store.validation import check_kind
+from journal.when import parse_when, zone
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -66,9 +72,6 @@ class Request(Record):
 
 def options_for(journal: Journal, request: Request) -> Options:
     """The readers' options from the request and the journal's configuration."""
-    from journal.store.validation import check_kind
-    from journal.when import zone
-
     config = journal.config
     kinds = state_kinds(config.ingest_kinds, known=config.event_kinds)
     for kind in set(kinds.values()):
@@ -94,32 +97,24 @@ def options_for(journal: Journal, request: Request) -> Options:
 def ingest(
     journal: Journal, source: str, request: Request, *, stdin: Any = None
 ) -> Ingested:
-    """Read `source` (a path or `-`) and append its new events to the session."""
+    """Read `source` (a path or `-`) and append its new events to the session (with
+    --dry-run: return them, writing nothing and taking no lock)."""
     from journal.ingest.detect import read_source
 
     session_id = journal.resolve(request.session)
     journal.existing_dir(session_id)  # refused unless the session is there
-    from journal.ingest.seen import timeline_ids
-
     options = options_for(journal, request)
-    window = _window(journal, request)
+    since = parse_when(request.since, tz=journal.tz) if request.since else None
+    until = parse_when(request.until, tz=journal.tz) if request.until else None
+    if since and until and until < since:
+        raise UsageError("--until is before --since", "swap them")
+    window = (since, until)
     path = journal.timeline_path(session_id)
-
-    def new_in_source() -> tuple[set[str], Iterable[Event]]:
+    lock = contextlib.nullcontext() if request.dry_run else journal.lock(session_id)
+    with lock:
         seen = timeline_ids(path)
         known = options.replace(known=frozenset(seen))
-        return seen, read_source(source, known, fmt=request.fmt, stdin=stdin)
-
-    if request.dry_run:
-        seen, found = new_in_source()
-        batch = Batch(journal, redact=request.redact, window=window)
-        try:
-            batch.take(found, seen)
-            return batch.result(session_id)
-        finally:
-            batch.close()
-    with journal.lock(session_id):
-        seen, found = new_in_source()
+        found = read_source(source, known, fmt=request.fmt, stdin=stdin)
         return append_new(
             journal, session_id, found, request=request, window=window, seen=seen
         )
@@ -135,16 +130,14 @@ def append_new(
     seen: set[str] | None = None,
 ) -> Ingested:
     """Append the events of `found` whose ids `seen` (default: the timeline's) lacks;
-    the caller holds the session lock."""
-    from journal.ingest.seen import timeline_ids
-    from journal.store.timeline import append_lines
-
+    the caller holds the session lock. A dry run appends nothing and returns them."""
     path = journal.timeline_path(session_id)
-    batch = Batch(journal, redact=request.redact, window=window, keep=False)
+    batch = Batch(journal, redact=request.redact, window=window, keep=request.dry_run)
     try:
         batch.take(found, timeline_ids(path) if seen is None else seen)
         result = batch.result(session_id)
-        append_lines(path, batch.lines())
+        if not request.dry_run:
+            append_lines(path, batch.lines())
     finally:
         batch.close()
     return result
@@ -165,12 +158,17 @@ class Batch:
         self.patterns = journal.config.redact_patterns
         self.window = window
         self.keep = keep
-        # The stored lines go to a temporary file as they come, and only each one's
-        # time (µs), place and size stay in memory (24 bytes an event): memory no
-        # longer grows with the lines of 100,000 messages. The events themselves
-        # are kept only when asked for (a dry run shows them).
-        self.spill = _Spill()
+        # The stored lines go to an unnamed temporary file as they come (a crash
+        # leaves nothing behind), and only each one's time (µs), place and size stay
+        # in memory (24 bytes an event): memory no longer grows with the lines of
+        # 100,000 messages. The events themselves are kept only when asked for (a
+        # dry run shows them).
+        self.file: Any = None
         self.moments = array("q")
+        self.places = array("q")
+        self.sizes = array("q")
+        self.pending: list[bytes] = []
+        self.pending_size = self.size = 0
         self.events: list[Event] = []
         self.order: list[int] = []
         self.errors: dict[str, None] = {}
@@ -200,9 +198,6 @@ class Batch:
     def _keep(self, chunk: list[tuple[datetime, Event]]) -> None:
         """Redact a chunk of events (the anchors looked for once for all of them)
         and keep their stored lines."""
-        from journal.operations.redact import redact_many
-        from journal.store.timeline import event_line
-
         if self.redact and chunk:
             texts = [event["text"] for _, event in chunk]
             for (_, event), scrubbed in zip(
@@ -214,18 +209,49 @@ class Batch:
         for moment, event in chunk:
             if event.get("kind") in ERROR_KINDS and len(self.errors) < ERRORS_KEPT:
                 self.errors[event["text"]] = None
-            self.spill.add(event_line(event))
+            line = event_line(event)
+            self.places.append(self.size)
+            self.sizes.append(len(line))
+            self.size += len(line)
+            self.pending.append(line)
+            self.pending_size += len(line)
+            if self.pending_size >= _SPILL_AT:
+                self._flush()
             self.moments.append(_micros(moment))
             if self.keep:
                 self.events.append(event)
 
+    def _flush(self) -> None:
+        if self.file is None:
+            import tempfile
+
+            # Closed by `close` (the batch's owner calls it).
+            self.file = tempfile.TemporaryFile()  # noqa: SIM115
+        self.file.write(b"".join(self.pending))
+        self.pending, self.pending_size = [], 0
+
     def lines(self) -> Iterator[bytes]:
         """The stored lines in time order (after `result`), read back in turn."""
-        return self.spill.lines(self.order)
+        if self.file is None:  # everything is still in memory
+            held = self.pending
+            yield from (held[i] for i in self.order)
+            return
+        import mmap
+
+        self._flush()
+        self.file.flush()
+        if not self.size:
+            return
+        with mmap.mmap(self.file.fileno(), self.size, access=mmap.ACCESS_READ) as view:
+            places, sizes = self.places, self.sizes
+            for i in self.order:
+                yield view[places[i] : places[i] + sizes[i]]
 
     def close(self) -> None:
         """Let the lines' temporary file go."""
-        self.spill.close()
+        if self.file is not None:
+            self.file.close()
+            self.file = None
 
     def result(self, session_id: str) -> Ingested:
         # A stable sort by time alone keeps events of the same time in the order
@@ -243,6 +269,8 @@ class Batch:
         )
 
 
+_SPILL_AT = 1 << 20
+"""Bytes of lines held before they are written to the temporary file."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -253,71 +281,3 @@ def _micros(moment: datetime) -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return (moment - _EPOCH) // _MICROSECOND
-
-
-class _Spill:
-    """Lines written to an unnamed temporary file, read back in any order."""
-
-    def __init__(self) -> None:
-        self.file: Any = None
-        self.places = array("q")
-        self.sizes = array("q")
-        self.pending: list[bytes] = []
-        self.pending_size = 0
-        self.size = 0
-
-    def add(self, line: bytes) -> None:
-        self.places.append(self.size)
-        self.sizes.append(len(line))
-        self.size += len(line)
-        self.pending.append(line)
-        self.pending_size += len(line)
-        if self.pending_size >= _SPILL_AT:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self.file is None:
-            import tempfile
-
-            # Closed by `close` (the batch's owner calls it); unnamed, so a crash
-            # leaves nothing behind.
-            self.file = tempfile.TemporaryFile()  # noqa: SIM115
-        self.file.write(b"".join(self.pending))
-        self.pending, self.pending_size = [], 0
-
-    def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
-            self.file = None
-
-    def lines(self, order: list[int]) -> Iterator[bytes]:
-        if self.file is None:  # everything is still in memory
-            held = self.pending
-            yield from (held[i] for i in order)
-            return
-        import mmap
-
-        self._flush()
-        self.file.flush()
-        if not self.size:
-            return
-        with mmap.mmap(self.file.fileno(), self.size, access=mmap.ACCESS_READ) as view:
-            places, sizes = self.places, self.sizes
-            for i in order:
-                yield view[places[i] : places[i] + sizes[i]]
-
-
-_SPILL_AT = 1 << 20
-"""Bytes of lines held before they are written to the temporary file."""
-
-
-def _window(
-    journal: Journal, request: Request
-) -> tuple[datetime | None, datetime | None]:
-    from journal.when import parse_when
-
-    since = parse_when(request.since, tz=journal.tz) if request.since else None
-    until = parse_when(request.until, tz=journal.tz) if request.until else None
-    if since and until and until < since:
-        raise UsageError("--until is before --since", "swap them")
-    return since, until

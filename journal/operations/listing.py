@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from journal.errors import JournalError
+from journal.insight.index import parse_moment, session_records
 from journal.store.sessions import Journal
 from journal.when import iso_or_none
 
@@ -20,12 +21,17 @@ def list_rows(
     active = None
     with contextlib.suppress(JournalError):
         active = journal.active_id()
-    from journal.insight.index import session_records
-
     rows = []
     for session_id, record in session_records(journal).items():
-        if record.get("torn"):
-            _warn_torn(journal, session_id, record["torn"])
+        if torn := record.get("torn"):
+            from journal.store import notices
+
+            lines = "a line" if torn == 1 else f"{torn} lines"
+            notices.warn(
+                f"{journal.config.sessions_dir}/{session_id}/timeline.yaml: {lines} "
+                "cut short by a crash not counted — `journal check --fix` sets them "
+                "aside"
+            )
         row = _row(session_id, record, active)
         if statuses and row["status"] not in statuses:
             continue
@@ -42,8 +48,6 @@ def list_rows(
 def _began(row: dict[str, Any]) -> tuple[int, datetime]:
     """When a session began: its start, else its earliest event, else its folder's
     date; (0, …) for none of these, which sorts last."""
-    from journal.insight.index import parse_moment
-
     moment = parse_moment(row["started"] or row["span_start"])
     if moment is None:
         try:
@@ -57,20 +61,8 @@ def _began(row: dict[str, Any]) -> tuple[int, datetime]:
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _warn_torn(journal: Journal, session_id: str, count: int) -> None:
-    from journal.store import notices
-
-    lines = "a line" if count == 1 else f"{count} lines"
-    notices.warn(
-        f"{journal.config.sessions_dir}/{session_id}/timeline.yaml: {lines} cut "
-        "short by a crash not counted — `journal check --fix` sets them aside"
-    )
-
-
 def _row(session_id: str, record: dict[str, Any], active: str | None) -> dict[str, Any]:
     """One row from the session index (`insight/index.py`)."""
-    from journal.insight.index import parse_moment
-
     if "error" in record:
         record = record | {
             "title": f"(cannot load: {record['error']})",

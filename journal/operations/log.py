@@ -6,11 +6,14 @@ Both the fast command-line path and the full CLI call `log_event`; it never pars
 
 from __future__ import annotations
 
+import contextlib
+import errno
 from pathlib import Path
 
-from journal.errors import NotFoundError, UsageError
+from journal.errors import NotFoundError, UsageError, WriteError
 from journal.record import Record
-from journal.store.layout import EVIDENCE_DIR
+from journal.store.files import atomic_write, too_long
+from journal.store.layout import EVIDENCE_DIR, evidence_dir
 from journal.store.sessions import Journal
 from journal.store.timeline import append_event, refuse_bad_utf8
 from journal.store.validation import check_kind
@@ -69,8 +72,13 @@ def log_event(
             if copied:
                 event["evidence"] = copied
             append_event(folder / "timeline.yaml", event)
-        except BaseException:
-            _take_back(folder, copied, remove_folder=not had_evidence)
+        except BaseException:  # no copy of the attachments stays behind
+            for name in copied:
+                with contextlib.suppress(OSError):
+                    (folder / name).unlink()
+            if not had_evidence:
+                with contextlib.suppress(OSError):
+                    (folder / EVIDENCE_DIR).rmdir()
             raise
     return Logged(session_id=session_id, event=event, redacted=found)
 
@@ -92,26 +100,9 @@ def check_text(text: str, *, attach: bool = False) -> str:
     return text
 
 
-def _take_back(folder: Path, copied: list[str], *, remove_folder: bool) -> None:
-    """An event that was not logged leaves no copy of its attachments behind."""
-    import contextlib
-
-    for name in copied:
-        with contextlib.suppress(OSError):
-            (folder / name).unlink()
-    if remove_folder:
-        with contextlib.suppress(OSError):
-            (folder / EVIDENCE_DIR).rmdir()
-
-
 def _attach(folder: Path, source: Path) -> str:
     """Copy a file into the session's evidence/; returns its path in the session."""
-    import errno
     import shutil
-
-    from journal.errors import WriteError
-    from journal.store.files import too_long
-    from journal.store.layout import evidence_dir
 
     try:
         present = source.is_file()
@@ -147,7 +138,6 @@ def _scrub_attachment(path: Path, journal: Journal, redact: bool) -> tuple[str, 
     log or a config pasted as evidence lands in git like the rest. A file that is
     not UTF-8 text (an image, a core dump) is kept as it is."""
     from journal.operations.redact import scrub
-    from journal.store.files import atomic_write
 
     if not (redact and journal.config.redact):
         return ()

@@ -14,28 +14,21 @@ import stat
 from pathlib import Path
 
 from journal.errors import UsageError, WriteError
+from journal.store.files import atomic_write, too_long
 from journal.store.layout import SCHEMA_FILE
 from journal.store.locate import CONFIG_NAME
 from journal.store.sessions import Journal
 
-STDOUT = "-"
-
 
 def is_stdout(path: Path | str | None) -> bool:
     """True for `-o -`: standard output, as the README promises."""
-    return path is not None and str(path) == STDOUT
+    return path is not None and str(path) == "-"
 
 
 def write_output(journal: Journal, path: Path, text: str) -> bool:
-    """Write `text` to `-o path` for one report or export.
-
-    A regular file (or a new one) is replaced atomically; through a symbolic link
-    it is the link's target that gets the text and the link stays, as with `>`. A
-    character device or a named pipe (`/dev/null`, `/dev/stdout`) is opened and
-    written in place, as with `>`. Anything else is one line, nothing written.
-    False when it went to a stream (no "wrote" line belongs in it)."""
-    from journal.store.files import atomic_write
-
+    """Write `text` to `-o path` for one report or export, as `>` would (see the
+    module's docstring); False when it went to a stream (no "wrote" line belongs in
+    it)."""
     real = _checked_file(journal, path)
     if real is None:
         _write_in_place(path, text)
@@ -50,28 +43,26 @@ def check_output(journal: Journal, path: Path) -> None:
         _checked_file(journal, path)
 
 
-def output_folder(journal: Journal, path: Path, *, option: str = "-o") -> Path:
+def output_folder(journal: Journal, path: Path) -> Path:
     """The folder `--all -o path` writes one file per session into, resolved
     through links; refused when it is a file or one of the journal's own."""
     if is_stdout(path):
         raise UsageError(
-            f"{option} - (standard output) takes one session; --all writes a folder",
-            f"give a folder, e.g. {option} reports, or name one session",
+            "-o - (standard output) takes one session; --all writes a folder",
+            "give a folder, e.g. -o reports, or name one session",
         )
     real = Path(os.path.realpath(path))
     _refuse_own(journal, path, real)
     try:
         found = real.exists()
     except OSError as exc:  # exists() lets ENAMETOOLONG through
-        from journal.store.files import too_long
-
         if exc.errno == errno.ENAMETOOLONG:
             raise too_long(path, "write into") from None
         raise WriteError(f"cannot write into {path}: {exc.strerror}") from None
     if found and not real.is_dir():
         raise UsageError(
-            f"{option} {path} is a file, not a folder",
-            f"with --all give a folder, e.g. {option} reports",
+            f"-o {path} is a file, not a folder",
+            "with --all give a folder, e.g. -o reports",
         )
     return real
 
@@ -102,7 +93,8 @@ def _checked_file(journal: Journal, path: Path) -> Path | None:
         )
     if not stat.S_ISREG(mode):
         raise UsageError(
-            f"-o {path} is a {_kind(mode)}, not a file",
+            f"-o {path} is a {_KINDS.get(stat.S_IFMT(mode), 'special file')}, "
+            "not a file",
             "give a file name, or - for standard output",
         )
     return real
@@ -127,12 +119,7 @@ def _names_a_stream(path: Path) -> bool:
     return folder in special
 
 
-def _kind(mode: int) -> str:
-    if stat.S_ISBLK(mode):
-        return "block device"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    return "special file"
+_KINDS = {stat.S_IFBLK: "block device", stat.S_IFSOCK: "socket"}
 
 
 def _refuse_own(journal: Journal, given: Path, real: Path) -> None:

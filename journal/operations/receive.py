@@ -11,22 +11,28 @@ lines, so a receiver killed at any moment leaves no torn event behind.
 
 from __future__ import annotations
 
+import base64
+import hmac
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from journal.errors import JournalError, NotFoundError
+from journal.errors import JournalError, NotFoundError, UsageError
+from journal.ingest import alerts
+from journal.ingest.detect import payload_events, payload_format
+from journal.ingest.seen import SeenIds
+from journal.operations.ingest import Request, append_new, options_for
+from journal.operations.session_edits import create_session
 from journal.record import Record
 from journal.store.sessions import Journal
+from journal.store.timeline import repair
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
-
-    from journal.ingest.seen import SeenIds
 
 
 class Settings(Record):
@@ -53,10 +59,6 @@ class Receiver:
 
     def accept(self, data: Any, *, named: str | None) -> dict[str, Any]:
         """Append one payload's events; returns the answer's body."""
-        from journal.ingest.detect import payload_events, payload_format
-        from journal.ingest.seen import SeenIds
-        from journal.operations.ingest import Request, append_new, options_for
-
         request = Request(redact=self.settings.redact)
         options = options_for(self.journal, request)
         events = list(payload_events(data, options, where="the payload"))
@@ -68,13 +70,12 @@ class Receiver:
                 if session_id not in self.seen:
                     _mend(path)
                     self.seen[session_id] = SeenIds(path)
-                seen = self.seen[session_id]
                 result = append_new(
                     self.journal,
                     session_id,
                     events,
                     request=request,
-                    seen=seen.current(),
+                    seen=self.seen[session_id].current(),
                 )
         return {
             "session": session_id,
@@ -100,8 +101,6 @@ class Receiver:
     def _open_for(self, data: Any, fmt: str) -> str | None:
         """A new session for a firing alert of an --open-on severity (once per
         alert group)."""
-        from journal.ingest import alerts
-
         if fmt not in ("alertmanager", "grafana") or not self.settings.open_on:
             return None
         key = str(data.get("groupKey") or alerts.title(data))
@@ -112,8 +111,6 @@ class Receiver:
         severity = alerts.severity(data)
         if severity not in self.settings.open_on:
             return None
-        from journal.operations.session_edits import create_session
-
         session_id = create_session(
             self.journal,
             alerts.title(data),
@@ -129,8 +126,6 @@ def _mend(path: Path) -> None:
     """Before the first append to a timeline, a last line torn by an earlier crash
     (of anything that writes it) is repaired as `journal check --fix` does, so no
     reader meets it; the caller holds the session lock."""
-    from journal.store.timeline import repair
-
     try:
         with path.open("rb") as handle:
             handle.seek(-1, 2)
@@ -153,9 +148,6 @@ def _named_in(data: Any) -> str | None:
 
 def authorized(headers: Any, token: str) -> bool:
     """The token, from `X-Journal-Token`, a bearer token or basic auth's password."""
-    import base64
-    import hmac
-
     given = headers.get("X-Journal-Token") or ""
     auth = headers.get("Authorization") or ""
     scheme, _, value = auth.partition(" ")
@@ -235,8 +227,6 @@ class _Handler(BaseHTTPRequestHandler):
 
 def make_server(journal: Journal, settings: Settings) -> ThreadingHTTPServer:
     """The server, bound and ready for `serve_forever`."""
-    from journal.errors import UsageError
-
     try:
         server = _Server((settings.host, settings.port), _Handler)
     except OSError as exc:

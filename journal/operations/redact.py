@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 
 from journal.record import Record
 
@@ -266,7 +266,7 @@ def _replace(match: re.Match[str], *, kind: str, group: int, found: list[str]) -
 
 
 def scrub(
-    value: T, *, config: Config, redact: bool = True
+    value: T, *, config: Config, redact: bool = True, keep: Set[str] = frozenset()
 ) -> tuple[T, tuple[str, ...]]:
     """`value` as it may reach disk, and the kinds of secret taken out of it.
 
@@ -275,18 +275,25 @@ def scrub(
     document keeps its comments, and each string keeps its type: a `|` block stays
     a block). Nothing changes when `redact` is False (`--no-redact`) or `redact:
     false` is set in journal.yaml. A list or mapping met twice (a YAML alias) is
-    walked once."""
+    walked once. Strings in `keep` stay as they are (`journal edit`: text that was
+    there before, which an earlier `--no-redact` may have kept)."""
     if not (redact and config.redact):
         return value, ()
     found: list[str] = []
-    value = _scrub_value(value, config.redact_patterns, found, set())
+    value = _scrub_value(value, config.redact_patterns, found, set(), keep)
     return value, tuple(found)
 
 
 def _scrub_value(
-    value: Any, patterns: tuple[str, ...], found: list[str], seen: set[int]
+    value: Any,
+    patterns: tuple[str, ...],
+    found: list[str],
+    seen: set[int],
+    keep: Set[str],
 ) -> Any:
     if isinstance(value, str):
+        if value in keep:
+            return value
         result = redact(value, extra_patterns=patterns)
         found.extend(result.kinds)
         return type(value)(result.text) if result.kinds else value
@@ -295,8 +302,8 @@ def _scrub_value(
             return value
         seen.add(id(value))
     if isinstance(value, list):
-        value[:] = [_scrub_value(item, patterns, found, seen) for item in value]
+        value[:] = [_scrub_value(item, patterns, found, seen, keep) for item in value]
     elif isinstance(value, dict):
         for key in list(value):
-            value[key] = _scrub_value(value[key], patterns, found, seen)
+            value[key] = _scrub_value(value[key], patterns, found, seen, keep)
     return value

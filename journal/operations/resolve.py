@@ -20,10 +20,12 @@ from journal.errors import (
     NotFoundError,
     UsageError,
 )
-from journal.gitlink.mergedriver import conflicting_fields
+from journal.gitlink.mergedriver import conflicting_fields, stage_resolved, stages
+from journal.store.files import atomic_write
 from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.sessions import Journal
 from journal.store.yamlio import conflict_lines, read_text
+from journal.store.yamlmerge import merge_texts, render, settle_markers
 
 
 @dataclass
@@ -56,13 +58,9 @@ def conflicted(journal: Journal, ref: str | None = None) -> list[Conflicted]:
                 text = read_text(path)
             except (OSError, JournalError):
                 continue
-            lines = conflict_lines(text)
-            if lines:
-                fields = (
-                    conflicting_fields(journal.root, path, text)
-                    if name == SESSION_FILE
-                    else []
-                )
+            if lines := conflict_lines(text):
+                merged = name == SESSION_FILE  # field by field; a timeline is not
+                fields = conflicting_fields(journal.root, path, text) if merged else []
                 found.append(Conflicted(path, lines, fields))
     return found
 
@@ -95,9 +93,6 @@ def resolve(
             f"the conflicting fields are: {listed} (see `journal check`)",
         )
     plans = [_plan(journal, item.path, choices) for item in found]
-    from journal.gitlink.mergedriver import stage_resolved
-    from journal.store.files import atomic_write
-
     for plan in plans:
         atomic_write(plan.path, plan.text)
         # Outside a repository the file is settled and there is nothing to stage.
@@ -109,10 +104,11 @@ def resolve(
 def _plan(journal: Journal, path: Path, choices: dict[str, str]) -> Resolution:
     if path.name == TIMELINE_FILE:
         return Resolution(path, union_of_sides(read_text(path)))
-    from journal.store.yamlmerge import merge_texts, render, settle_markers
-
     shown = journal.display(path)
-    sides = _stages(journal, path)
+    try:
+        sides = stages(journal.root, path)
+    except JournalError:
+        sides = None  # not a repository
     if sides is not None:
         merged = merge_texts(*sides, where=shown, choices=choices)
         left = [c.path for c in merged.conflicts]
@@ -156,12 +152,3 @@ def union_of_sides(text: str) -> str:
         seen.add(line)
         kept.append(line)
     return "\n".join(kept) + "\n" if kept else ""
-
-
-def _stages(journal: Journal, path: Path) -> tuple[str, str, str] | None:
-    from journal.gitlink.mergedriver import stages
-
-    try:
-        return stages(journal.root, path)
-    except JournalError:
-        return None  # not a repository

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from journal.errors import WriteError
+from journal.errors import ConflictError, UsageError, WriteError
 from journal.site.template import mkdocs_yml
 from journal.store.config import DEFAULT_YAML
 from journal.store.files import atomic_write
@@ -66,15 +67,10 @@ def _init(root: Path, sessions_dir: str, undo: _Undo) -> InitResult:
     undo.mkdir(root / sessions_dir)
     schema = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     _write(root / SCHEMA_FILE, schema, result, undo, refresh=True)
-    for attribute in _ATTRIBUTES:
-        _ensure_line(
-            root / ".gitattributes",
-            attribute.replace("sessions", sessions_dir, 1),
-            result,
-            undo,
-        )
-    for ignored in (".journal/", ".journal-site/", "site/"):
-        _ensure_line(root / ".gitignore", ignored, result, undo)
+    attributes = [a.replace("sessions", sessions_dir, 1) for a in _ATTRIBUTES]
+    _ensure_lines(root / ".gitattributes", attributes, result, undo)
+    ignored = [".journal/", ".journal-site/", "site/"]
+    _ensure_lines(root / ".gitignore", ignored, result, undo)
     return result
 
 
@@ -83,7 +79,6 @@ _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]*")
 
 def _checked_sessions_dir(value: str) -> str:
     """`--sessions-dir` as journal.yaml and .gitattributes will name it."""
-    from journal.errors import UsageError
     from journal.store.config import folder_problem
 
     problem = folder_problem(value)
@@ -125,8 +120,6 @@ class _Undo:
 
 def _refuse_non_folder(root: Path) -> None:
     """A journal is a folder: a file, device or FIFO of that name is refused."""
-    from journal.errors import UsageError
-
     if (root.exists() or root.is_symlink()) and not root.is_dir():
         raise UsageError(
             f"{root} is not a folder",
@@ -137,15 +130,11 @@ def _refuse_non_folder(root: Path) -> None:
 def init_org(root: Path, journals: list[Path]) -> InitResult:
     """A journal.yaml that only names other journals (`site.journals`), for one site
     built from all of them; paths are written relative to it."""
-    import os
-
-    from journal.errors import ConflictError
     from journal.site.org import open_journal
 
     for path in journals:
         open_journal(path)  # each must be a journal: one line naming it if not
     _refuse_non_folder(root)
-    result = InitResult(root)
     config = root / CONFIG_NAME
     if config.exists():
         raise ConflictError(
@@ -162,8 +151,7 @@ def init_org(root: Path, journals: list[Path]) -> InitResult:
         relative = Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()
         lines.append(f"    - {json.dumps(relative)}")
     atomic_write(config, "\n".join(lines) + "\n")
-    result.created.append(CONFIG_NAME)
-    return result
+    return InitResult(root, created=[CONFIG_NAME])
 
 
 def _write(
@@ -179,14 +167,17 @@ def _write(
     result.created.append(path.name)
 
 
-def _ensure_line(path: Path, line: str, result: InitResult, undo: _Undo) -> None:
+def _ensure_lines(
+    path: Path, lines: list[str], result: InitResult, undo: _Undo
+) -> None:
+    """Append to `path` each of `lines` it lacks."""
     existing = path.read_text("utf-8") if path.exists() else ""
-    if line in existing.splitlines():
-        if path.name not in result.kept:
-            result.kept.append(path.name)
-        return
-    prefix = existing if not existing or existing.endswith("\n") else existing + "\n"
-    undo.before_write(path)
-    atomic_write(path, prefix + line + "\n")
-    if path.name not in result.created:
+    missing = [line for line in lines if line not in existing.splitlines()]
+    if len(missing) < len(lines):
+        result.kept.append(path.name)
+    if missing:
+        if existing and not existing.endswith("\n"):
+            existing += "\n"
+        undo.before_write(path)
+        atomic_write(path, existing + "".join(f"{line}\n" for line in missing))
         result.created.append(path.name)

@@ -1,9 +1,6 @@
-"""What the editing commands do to a session, as library calls the CLI adapts.
-
-Every function takes the journal and a session reference, makes one change under the
-session lock through `Journal.edit` (validated before it is written), and returns what
-the CLI needs to report.
-"""
+"""What the editing commands do to a session: each makes one change under the session
+lock through `Journal.edit` (validated before it is written) and returns what the CLI
+needs to report."""
 
 from __future__ import annotations
 
@@ -12,18 +9,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from journal.errors import ConflictError, UsageError
+from journal.errors import ConflictError, JournalError, UsageError
+from journal.operations.redact import scrub
+from journal.store.ids import number_of, unique_suffix
+from journal.store.ids import session_id as make_id
 from journal.store.layout import SCHEMA_FILE
 from journal.store.sessions import Journal
+from journal.store.timeline import format_event
+from journal.store.validation import check_kind
+from journal.store.yamledit import (
+    append_item,
+    coerce_value,
+    item_at,
+    parse_path,
+    set_path,
+)
 from journal.when import format_iso, parse_when
 
 
 @dataclass(frozen=True)
 class Changed:
-    """The outcome of an edit: which session, what, and the item number if one."""
+    """The outcome of an edit: which session, and the item number if one."""
 
     session_id: str
-    what: str
     number: int | None = None
     redacted: tuple[str, ...] = ()
     """Kinds of secret replaced by `[REDACTED:kind]` in what was written."""
@@ -53,8 +61,9 @@ def create_session(
     events with the session: opening it after the pager fired is the normal flow.
     Secrets in the title and tags are redacted first (the folder is named from the
     redacted title); their kinds are added to `redacted` when given."""
-    from journal.operations.redact import scrub
-    from journal.store.ids import session_id as make_id
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
     from journal.store.yamlio import dump_roundtrip
 
     refuse_surrogates(title, *(tags or []), what="the title")
@@ -72,16 +81,19 @@ def create_session(
     base = make_id(
         started.astimezone(journal.tz).date(), title, suffix=_clone_suffix(journal)
     )
-    doc = _new_doc(
-        journal,
-        title=title,
-        number=_number(journal, number),
-        status=status or journal.config.statuses[0],
-        severity=severity,
-        started=format_iso(started),
-        tags=tags or [],
-        previous=journal.resolve(previous) if previous else None,
-    )
+    flow = CommentedSeq(tags)
+    flow.fa.set_flow_style()
+    fields = {
+        "schema": 1,
+        "title": title,
+        "number": _number(journal, number),
+        "status": status or journal.config.statuses[0],
+        "severity": severity or None,
+        "started": DoubleQuotedScalarString(format_iso(started)),
+        "tags": flow,
+        "previous": journal.resolve(previous) if previous else None,
+    }
+    doc = CommentedMap((k, v) for k, v in fields.items() if v is not None)
     text = modeline(journal) + dump_roundtrip(doc)
     journal.validate_text(text, where="the new session")
     session_id = create_unique_folder(journal, base, text, timeline)
@@ -94,9 +106,7 @@ def _clone_suffix(journal: Journal) -> str:
     """A random suffix for the folder name when other clones can make sessions too:
     two clones that each open "Database down" on one day must not share a folder,
     and neither can see the other's before `git pull`."""
-    from journal.errors import JournalError
     from journal.gitlink.commits import shares_history
-    from journal.store.ids import unique_suffix
 
     try:
         shared = shares_history(journal.root)
@@ -109,9 +119,6 @@ def _backfill(
     journal: Journal, title: str, *, detected: str | None, impact: str | None
 ) -> str:
     """The first timeline lines: the impact and detection given with `journal new`."""
-    from journal.store.timeline import format_event
-    from journal.store.validation import check_kind
-
     lines = []
     for kind, at, text in (
         ("impact", impact, "Impact began"),
@@ -146,33 +153,10 @@ def create_unique_folder(
             counter += 1
 
 
-def _new_doc(journal: Journal, **fields: Any) -> Any:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-
-    doc = CommentedMap()
-    doc["schema"] = 1
-    doc["title"] = fields["title"]
-    if fields["number"] is not None:
-        doc["number"] = fields["number"]
-    doc["status"] = fields["status"]
-    if fields["severity"]:
-        doc["severity"] = fields["severity"]
-    doc["started"] = DoubleQuotedScalarString(fields["started"])
-    tags = CommentedSeq(fields["tags"])
-    tags.fa.set_flow_style()
-    doc["tags"] = tags
-    if fields["previous"]:
-        doc["previous"] = fields["previous"]
-    return doc
-
-
 def _number(journal: Journal, number: str | None) -> int | None:
     if number is None:
         return None
     if number == "next":
-        from journal.store.ids import number_of
-
         taken = (number_of(journal.sessions_dir / i) for i in journal.session_ids())
         return max((n for n in taken if n is not None), default=0) + 1
     if not number.isdigit():
@@ -194,7 +178,6 @@ def set_field(
 ) -> Changed:
     from journal.model.fieldpaths import UnknownPath, kind_at
     from journal.model.session import Session
-    from journal.store.yamledit import coerce_value, parse_path, set_path
 
     refuse_surrogates(raw, what="the value")
     path = parse_path(dotted)
@@ -209,29 +192,30 @@ def set_field(
             f"{dotted} is a group of fields", f"set one of them, e.g. {dotted}.summary"
         )
     value = coerce_value(raw, kind, tz=journal.tz)
-    from journal.operations.redact import scrub
-
     found: tuple[str, ...] = ()
     if kind != "datetime":
         value, found = scrub(value, config=journal.config, redact=redact)
     session_id = journal.resolve(ref)
     with journal.edit(session_id) as doc:
         set_path(doc, path, value)
-    return Changed(session_id, dotted, redacted=found)
+    return Changed(session_id, redacted=found)
 
 
-def _strings(values: dict[str, Any]) -> list[str]:
-    found: list[str] = []
-    for value in values.values():
-        items = value if isinstance(value, list) else [value]
-        found.extend(item for item in items if isinstance(item, str))
-    return found
+def strings(value: object) -> list[str]:
+    """The strings in a value, its lists and mappings."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for item in value for s in strings(item)]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in strings(item)]
+    return []
 
 
-def refuse_surrogates(*texts: str, what: str) -> None:
+def refuse_surrogates(*values: object, what: str) -> None:
     """Refuse text holding lone surrogates: bytes the terminal could not decode as
     UTF-8 (Python keeps them as U+DC80…U+DCFF), which no file can store."""
-    for text in texts:
+    for text in strings(list(values)):
         try:
             text.encode("utf-8")
         except UnicodeEncodeError as exc:
@@ -251,15 +235,12 @@ def add_item(
     redact: bool = True,
 ) -> Changed:
     """Append one option, criterion, step, lesson or validation step."""
-    from journal.operations.redact import scrub
-    from journal.store.yamledit import append_item
-
-    refuse_surrogates(*_strings(item), what=key.replace("_", " "))
+    refuse_surrogates(item, what=key.replace("_", " "))
     item, found = scrub(item, config=journal.config, redact=redact)
     session_id = journal.resolve(ref)
     with journal.edit(session_id) as doc:
         number = append_item(doc, key, item)
-    return Changed(session_id, key, number, redacted=found)
+    return Changed(session_id, number, redacted=found)
 
 
 def update_item(
@@ -272,10 +253,7 @@ def update_item(
     redact: bool = True,
 ) -> Changed:
     """Change fields of item `number` (1-based) of the list at `key`."""
-    from journal.operations.redact import scrub
-    from journal.store.yamledit import item_at
-
-    refuse_surrogates(*_strings(changes), what=key.replace("_", " "))
+    refuse_surrogates(changes, what=key.replace("_", " "))
     changes, found = scrub(changes, config=journal.config, redact=redact)
     session_id = journal.resolve(ref)
     with journal.edit(session_id) as doc:
@@ -285,7 +263,7 @@ def update_item(
                 item.pop(name, None)
             else:
                 item[name] = value
-    return Changed(session_id, key, number, redacted=found)
+    return Changed(session_id, number, redacted=found)
 
 
 def choose_option(
@@ -297,11 +275,7 @@ def choose_option(
     redact: bool = True,
 ) -> Changed:
     """Mark option `number` chosen; an option chosen before becomes rejected."""
-    from journal.operations.redact import scrub
-    from journal.store.yamledit import item_at
-
-    if why is not None:
-        refuse_surrogates(why, what="the reason")
+    refuse_surrogates(why, what="the reason")
     why, found = scrub(why, config=journal.config, redact=redact)
     session_id = journal.resolve(ref)
     with journal.edit(session_id) as doc:
@@ -312,7 +286,7 @@ def choose_option(
         chosen["decision"] = "chosen"
         if why:
             chosen["why"] = why
-    return Changed(session_id, "options", number, redacted=found)
+    return Changed(session_id, number, redacted=found)
 
 
 def close_session(
@@ -321,6 +295,7 @@ def close_session(
     """Set the closing status and `ended`; log a `resolved` event if none exists."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+    from journal.gitlink.derived import link_trailer_commits
     from journal.operations.log import log_event
 
     final = status or journal.config.closed_statuses[0]
@@ -349,16 +324,8 @@ def close_session(
         )
     if journal.active_id() == session_id and not os.environ.get("JOURNAL_SESSION"):
         journal.set_active(None)
-    return Changed(
-        session_id, "status", linked=_link_trailer_commits(journal, session_id)
-    )
-
-
-def _link_trailer_commits(journal: Journal, session_id: str) -> int:
-    from journal.errors import JournalError
-    from journal.gitlink.derived import link_trailer_commits
-
     try:
-        return link_trailer_commits(journal, session_id)
+        linked = link_trailer_commits(journal, session_id)
     except JournalError:
-        return 0  # no git here, or no commits: nothing to write
+        linked = 0  # no git here, or no commits: nothing to write
+    return Changed(session_id, linked=linked)

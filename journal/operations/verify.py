@@ -8,13 +8,14 @@ user asks; `plan` alone (for `--dry-run`) runs nothing and writes nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from journal.errors import NotFoundError, UsageError
 from journal.store.sessions import Journal
 from journal.store.validation import check_kind
+from journal.when import format_iso
 
 Status = Literal["passed", "failed", "timed-out", "manual"]
 
@@ -77,7 +78,13 @@ def plan(
             f"{session_id} has no validation steps",
             'add one: journal validate add "Build passes" --command "make test"',
         )
-    _check_numbers(numbers, len(session.validation))
+    for number in numbers:
+        if not 1 <= number <= len(session.validation):
+            raise UsageError(
+                f"there is no validation step {number} "
+                f"(the session has {len(session.validation)})",
+                "see the numbers with `journal show`",
+            )
     base = cwd or journal.root
     default_timeout = timeout_s or journal.config.verify_timeout_s
     steps = []
@@ -126,17 +133,15 @@ def run(journal: Journal, plan: Plan, *, redact: bool = True) -> list[StepResult
 def _run_step(
     journal: Journal, step: PlannedStep, *, session_id: str, redact: bool
 ) -> StepResult:
-    from journal.operations.command_output import event_fields, keep, open_evidence
+    from journal.operations.execute import event_fields, keep, open_evidence
     from journal.operations.log import log_event
     from journal.operations.redact import scrub
     from journal.process import run_to_file
-    from journal.when import format_iso
 
     assert step.command is not None
     started = journal.now()
-    folder = journal.session_dir(session_id)
     stem = f"verify-{step.number}-{step.title}"
-    path, handle = open_evidence(folder, stem, at=started)
+    path, handle = open_evidence(journal.session_dir(session_id), stem, at=started)
     with handle:
         done = run_to_file(
             step.command, cwd=step.cwd, timeout_s=step.timeout_s, output=handle
@@ -146,9 +151,14 @@ def _run_step(
     status: Status = (
         "timed-out" if done.timed_out else "passed" if done.exit_code == 0 else "failed"
     )
+    outcome = (
+        f"timed out after {done.duration_s:.1f}s"
+        if status == "timed-out"
+        else f"{status} (exit {done.exit_code} in {done.duration_s:.1f}s)"
+    )
     log_event(
         journal,
-        f"{step.title}: {_outcome(status, done.exit_code, done.duration_s)}",
+        f"{step.title}: {outcome}",
         session=session_id,
         kind="verify",
         at=format_iso(started),
@@ -165,15 +175,7 @@ def _run_step(
     )
 
 
-def _outcome(status: Status, code: int | None, seconds: float) -> str:
-    if status == "timed-out":
-        return f"timed out after {seconds:.1f}s"
-    return f"{status} (exit {code} in {seconds:.1f}s)"
-
-
 def _tick(journal: Journal, result: StepResult, *, session_id: str) -> StepResult:
-    from dataclasses import replace
-
     ticked = []
     with journal.edit(session_id) as doc:
         criteria = doc.get("success_criteria") or []
@@ -192,12 +194,3 @@ def _tick(journal: Journal, result: StepResult, *, session_id: str) -> StepResul
 
 def _same(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
-def _check_numbers(numbers: Sequence[int], count: int) -> None:
-    for number in numbers:
-        if not 1 <= number <= count:
-            raise UsageError(
-                f"there is no validation step {number} (the session has {count})",
-                "see the numbers with `journal show`",
-            )
