@@ -161,3 +161,33 @@ def test_eight_processes_appending_a_hundred_events_each_lose_nothing(
     assert len(lines) == 800 and all(raw.data is not None for raw in lines)
     texts = {raw.data["text"] for raw in lines if raw.data}
     assert texts == {f"writer {n} event {i}" for n in range(8) for i in range(100)}
+
+
+def test_an_attachment_that_cannot_be_read_leaves_the_earlier_one_of_its_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source that is there but cannot be opened (permission denied) is refused
+    before any file of evidence/ is touched: the earlier attachment of the same
+    name stays whole."""
+    from journal.errors import WriteError
+    from journal.operations import log
+
+    folder = tmp_path / "session"
+    (folder / "evidence").mkdir(parents=True)
+    earlier = folder / "evidence" / "notes.txt"
+    earlier.write_text("the first responder's notes\n")
+    source = tmp_path / "notes.txt"
+    source.write_text("unreadable\n")
+    opened = Path.open
+
+    def refuse(path: Path, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if path == source:
+            raise PermissionError(13, "Permission denied", str(path))
+        return opened(path, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", refuse)
+    with pytest.raises(WriteError, match="Permission denied"):
+        log._attach(folder, source)
+    monkeypatch.undo()
+    assert earlier.read_text() == "the first responder's notes\n"
+    assert sorted(p.name for p in (folder / "evidence").iterdir()) == ["notes.txt"]

@@ -115,22 +115,25 @@ def _attach(folder: Path, source: Path) -> str:
     evidence = evidence_dir(folder)
     name = _safe_name(source.name)
     stem, suffix = Path(name).stem, Path(name).suffix
-    counter = 1
-    while True:
-        target = evidence / (name if counter == 1 else f"{stem}-{counter}{suffix}")
-        try:
-            # "x": a new file, never through an existing name or a planted link.
-            with source.open("rb") as src, target.open("xb") as dst:
-                shutil.copyfileobj(src, dst)
-            return f"{EVIDENCE_DIR}/{target.name}"
-        except FileExistsError:
-            counter += 1
-        except OSError as exc:
-            if target.is_file() and not target.is_symlink():
-                target.unlink()
-            raise WriteError(
-                f"cannot attach {source}: {exc.strerror}", "nothing was logged"
-            ) from None
+    counter, target = 1, None
+    try:
+        with source.open("rb") as src:
+            while target is None:
+                name_n = name if counter == 1 else f"{stem}-{counter}{suffix}"
+                try:
+                    # "x": a new file, never through an existing name or a link.
+                    with (evidence / name_n).open("xb") as dst:
+                        target = evidence / name_n  # ours now, to remove on failure
+                        shutil.copyfileobj(src, dst)
+                except FileExistsError:
+                    counter += 1
+    except OSError as exc:
+        if target is not None:
+            target.unlink(missing_ok=True)
+        raise WriteError(
+            f"cannot attach {source}: {exc.strerror}", "nothing was logged"
+        ) from None
+    return f"{EVIDENCE_DIR}/{target.name}"
 
 
 def _scrub_attachment(path: Path, journal: Journal, redact: bool) -> tuple[str, ...]:
