@@ -180,9 +180,8 @@ class _Merger:
                 ours[key] = merged
         for position, key in enumerate(theirs):
             if key not in ours:
-                added = self.added(
-                    base.get(key, MISSING), theirs[key], _join(path, key)
-                )
+                was = base.get(key, MISSING)
+                added = self.entry(was, MISSING, theirs[key], _join(path, key))
                 if added is not MISSING:
                     ours.insert(min(position, len(ours)), key, added)
         return ours
@@ -204,31 +203,23 @@ class _Merger:
         known = set(ours_keys)
         for key, item in theirs_at.items():
             if key not in known:
-                added = self.added(
-                    base_at.get(key, MISSING), item, _join(path, len(kept) + 1)
-                )
+                was = base_at.get(key, MISSING)
+                added = self.entry(was, MISSING, item, _join(path, len(kept) + 1))
                 if added is not MISSING:
                     kept.append(added)
         ours[:] = kept
         return ours
 
     def entry(self, was: Any, ours: Any, theirs: Any, path: str) -> Any:
-        """One key or item ours has; MISSING when the merge removes it."""
-        if theirs is not MISSING:
+        """One key or item of one side or both; MISSING when the merge drops it."""
+        if ours is not MISSING and theirs is not MISSING:
             return self.value(was, ours, theirs, path)
+        kept = theirs if ours is MISSING else ours
         if was is MISSING:
-            return ours  # added by ours alone
-        if _same(was, ours):
-            return MISSING  # theirs removed it; ours left it alone
-        return self.conflict(path, was, ours, MISSING)
-
-    def added(self, was: Any, theirs: Any, path: str) -> Any:
-        """One key or item only theirs has; MISSING when the merge leaves it out."""
-        if was is MISSING:
-            return theirs  # added by theirs alone
-        if _same(was, theirs):
-            return MISSING  # ours removed it; theirs left it alone
-        return self.conflict(path, was, MISSING, theirs)
+            return kept  # added by that side alone
+        if _same(was, kept):
+            return MISSING  # the other side removed it; this one left it alone
+        return self.conflict(path, was, ours, theirs)
 
 
 def _keys(items: list[Any]) -> list[tuple[Any, ...]] | None:
