@@ -220,7 +220,7 @@ def _confine_folders(config: Config, *, where: str) -> None:
 
     sessions = posixpath.normpath(config.sessions_dir.replace("\\", "/").strip())
     for key in WRITTEN_FOLDERS:
-        value = getattr(config.site, key[5:]) if "." in key else getattr(config, key)
+        value = _setting(config, key)
         problem = folder_problem(value)
         normal = posixpath.normpath(value.replace("\\", "/").strip())
         if problem is None and key != "sessions_dir":
@@ -232,18 +232,16 @@ def _confine_folders(config: Config, *, where: str) -> None:
                 key,
                 f"{key}: {value!r} {problem}",
                 "give a folder inside the journal's folder (the folder of "
-                "journal.yaml), outside .git, e.g. " + repr(_DEFAULT_FOLDERS[key]),
+                "journal.yaml), outside .git, e.g. " + repr(_setting(Config(), key)),
             )
             error.where = where  # load_config adds the key's line
             raise error
 
 
-_DEFAULT_FOLDERS = {
-    "sessions_dir": Config.sessions_dir,
-    "reports_dir": Config.reports_dir,
-    "site.docs_dir": SiteConfig.docs_dir,
-    "site.site_dir": SiteConfig.site_dir,
-}
+def _setting(config: Config, key: str) -> str:
+    """The value of a key of `WRITTEN_FOLDERS` (`site.docs_dir`)."""
+    value: str = getattr(config.site, key[5:]) if "." in key else getattr(config, key)
+    return value
 
 
 def _build(cls: type[Record], data: dict[str, Any], *, where: str, prefix: str) -> Any:

@@ -12,12 +12,9 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from typing import Any
 
 from journal.errors import InvalidDataError
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 _TRAILER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

@@ -19,6 +19,7 @@ from journal.store.locking import acquire
 _LOCK_TIMEOUT_S = 30.0
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_PUT_BACK = "put the file back (`git checkout` restores the committed one)"
 
 
 class NotAFileError(OSError):
@@ -52,7 +53,7 @@ def read_checked(path: Path, *, hint: str | None = None) -> bytes:
     except NotAFileError as exc:
         raise InvalidDataError(
             str(exc.strerror),
-            "put the file back (`git checkout` restores the committed one)",
+            _PUT_BACK,
             where=shown(path),
         ) from None
     except OSError as exc:
@@ -288,8 +289,7 @@ def _open_for_append(path: Path) -> tuple[int, int]:
         if not stat.S_ISREG(info.st_mode):
             raise WriteError(
                 f"cannot write {shown(path)}: it {_kind_of(info.st_mode)}",
-                "put the file back (`git checkout` restores the committed one); "
-                "nothing was written",
+                _PUT_BACK + "; nothing was written",
             )
         if not info.st_mode & 0o222:
             raise _read_only(path, "file")
@@ -370,34 +370,32 @@ def fsync_dir(folder: Path) -> None:
 
 
 def _write_error(path: Path, exc: OSError) -> WriteError:
-    reasons = {
-        errno.ENOSPC: ("the disk is full", "free some space and run the command again"),
-        errno.EROFS: (
-            "the file system is read-only",
-            "run the command on a writable checkout",
-        ),
-        errno.EACCES: ("permission denied", f"check the permissions of {path.parent}"),
-        errno.EPERM: ("permission denied", f"check the permissions of {path.parent}"),
-        errno.EDQUOT: (
-            "the disk quota is exceeded",
-            "free some space and run it again",
-        ),
-        errno.EFBIG: (
-            "the file would pass the file-size limit",
-            "raise the limit (ulimit -f) or free some space",
-        ),
-        errno.EISDIR: (
-            "it is a folder, not a file",
-            "put the file back (`git checkout` restores the committed one)",
-        ),
-        errno.ELOOP: (
-            "it is a symbolic link",
-            "replace the link with the file it points to",
-        ),
-    }
-    reason, hint = reasons.get(
+    reason, hint = _WRITE_ERRORS.get(
         exc.errno or 0, (exc.strerror or str(exc), "nothing was changed")
     )
     return WriteError(
-        f"cannot write {path}: {reason}", f"{hint}; the old file is intact"
+        f"cannot write {path}: {reason}",
+        hint.format(folder=path.parent) + "; the old file is intact",
     )
+
+
+_DENIED = ("permission denied", "check the permissions of {folder}")
+_WRITE_ERRORS = {
+    errno.ENOSPC: ("the disk is full", "free some space and run the command again"),
+    errno.EROFS: (
+        "the file system is read-only",
+        "run the command on a writable checkout",
+    ),
+    errno.EACCES: _DENIED,
+    errno.EPERM: _DENIED,
+    errno.EDQUOT: ("the disk quota is exceeded", "free some space and run it again"),
+    errno.EFBIG: (
+        "the file would pass the file-size limit",
+        "raise the limit (ulimit -f) or free some space",
+    ),
+    errno.EISDIR: ("it is a folder, not a file", _PUT_BACK),
+    errno.ELOOP: (
+        "it is a symbolic link",
+        "replace the link with the file it points to",
+    ),
+}

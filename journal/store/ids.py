@@ -9,15 +9,12 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from journal.errors import ConflictError, NotFoundError, UsageError
 from journal.store.files import read_bytes
-
-TYPE_CHECKING = False  # this module is on the `journal log` path
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 ID_PATTERN = r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$"
 REF_HINT = (

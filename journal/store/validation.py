@@ -179,16 +179,12 @@ def _plain_events(path: Path) -> list[Event] | None:
 
     bodies = plain_bodies(path)
     events = None if bodies is None else events_of_lines(bodies)
-    if events is None or not all(_shown_anywhere(e.at) for e in events):
+    # In years 3 to 9997 every offset keeps the time within years 2 to 9998, which
+    # `when.in_range` accepts; a time nearer the edges takes the general path.
+    if events is None or not all(2 < e.at.year < 9998 for e in events):
         return None
     events.sort(key=lambda e: e.at)
     return events
-
-
-def _shown_anywhere(moment: datetime) -> bool:
-    # In years 3 to 9997 every offset keeps the time within years 2 to 9998, which
-    # `when.in_range` accepts; a time nearer the edges takes the general path.
-    return 2 < moment.year < 9998
 
 
 def _check_times(*times: tuple[str, datetime | None]) -> None:

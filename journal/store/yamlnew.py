@@ -16,10 +16,7 @@ documents and on every report of the import fixtures.
 from __future__ import annotations
 
 import re
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any
 
 
 class _Ruamel(Exception):
