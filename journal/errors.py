@@ -33,6 +33,16 @@ _VISIBLE = {
 } | {9: "\\t", 10: "\\n", 13: "\\r"}
 
 
+def did_you_mean(
+    word: str, options: tuple[str, ...] | list[str], otherwise: str
+) -> str:
+    """A hint naming the option closest to a mistyped `word`, else `otherwise`."""
+    import difflib  # only for a mistake
+
+    close = difflib.get_close_matches(word, options, n=1)
+    return f"did you mean {close[0]!r}?" if close else otherwise
+
+
 class UsageError(JournalError):
     """The command line itself is wrong (an unknown option, a bad value)."""
 

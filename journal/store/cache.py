@@ -24,7 +24,6 @@ from journal.store.locate import CONFIG_NAME
 TYPE_CHECKING = False  # `typing` alone costs ~8 ms of start-up (fast paths use this)
 if TYPE_CHECKING:
     from pathlib import Path
-    from types import TracebackType
     from typing import Any, Protocol
 
     Record = dict[str, Any]
@@ -139,23 +138,11 @@ def _key_of(st: os.stat_result) -> list[int]:
 _KNOWN: list[dict[str, list[int]]] = []
 
 
-class _Scope:
-    """A `with` block whose end is `close` (a class, not `contextlib`: the fast
-    paths import this module)."""
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        raise NotImplementedError
+# `with` blocks as classes, not `contextlib` (the fast paths import this module),
+# named in lower case: used like functions, `with stats_taken(...)`.
 
 
-class stats_taken(_Scope):  # lower case: used like a function, `with stats_taken(...)`
+class stats_taken:
     """`stat_key` answered from stats just taken (`stat_keys`), for the files they
     cover: `journal site serve` stats every file of the journal to see what changed,
     and the generation that follows need not stat them all again.
@@ -171,7 +158,7 @@ class stats_taken(_Scope):  # lower case: used like a function, `with stats_take
     def __enter__(self) -> None:
         _KNOWN.append(self.found)
 
-    def close(self) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         _KNOWN.pop()
 
 
@@ -251,7 +238,7 @@ def _decode(raw: bytes) -> Any:
     return msgspec.json.decode(raw)
 
 
-class paused_gc(_Scope):  # lower case: used like a function, `with paused_gc():`
+class paused_gc:
     """The cycle collector paused for work that makes many small objects and no
     cycles worth collecting, and what it made moved out of the collector's sight.
 
@@ -268,7 +255,7 @@ class paused_gc(_Scope):  # lower case: used like a function, `with paused_gc():
         self.enabled = gc.isenabled()
         gc.disable()
 
-    def close(self) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         gc.freeze()
         if self.enabled:
             gc.enable()

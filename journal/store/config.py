@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from journal.errors import InvalidDataError
+from journal.errors import InvalidDataError, did_you_mean
 from journal.record import Record
 from journal.store.locate import CONFIG_NAME, state_dir
 
@@ -255,7 +255,9 @@ def _build(cls: type[Record], data: dict[str, Any], *, where: str, prefix: str) 
             raise _bad_key(
                 prefix + str(key),
                 f"unknown setting {prefix + str(key)!r}",
-                _did_you_mean(str(key), fields),
+                did_you_mean(
+                    str(key), fields, "known settings: " + ", ".join(sorted(fields))
+                ),
             )
         values[key] = _coerce(hints[key], value, where=where, name=f"{prefix}{key}")
     return cls(**values)
@@ -301,15 +303,6 @@ def _bad_key(key: str, message: str, hint: str | None = None) -> InvalidDataErro
     from journal.store.configcheck import ConfigValueError
 
     return ConfigValueError(key, message, hint)
-
-
-def _did_you_mean(key: str, options: Any) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(key, list(options), n=1)
-    if close:
-        return f"did you mean {close[0]!r}?"
-    return "known settings: " + ", ".join(sorted(options))
 
 
 DEFAULT_YAML = """\

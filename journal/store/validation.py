@@ -157,14 +157,9 @@ def check_kind(config: Config, kind: str) -> None:
     """Refuse an event kind the configuration does not list, with a did-you-mean."""
     kinds = config.event_kinds
     if kind not in kinds:
-        import difflib
+        from journal.errors import did_you_mean
 
-        close = difflib.get_close_matches(kind, kinds, n=1)
-        hint = (
-            f"did you mean {close[0]!r}?"
-            if close
-            else "use one of: " + ", ".join(kinds)
-        )
+        hint = did_you_mean(kind, kinds, "use one of: " + ", ".join(kinds))
         if kind in DEFAULT_KINDS:
             # A journal.yaml written by an older `journal init` lists the kinds of then.
             hint = f"add {kind} to event_kinds in journal.yaml (a newer default kind)"
