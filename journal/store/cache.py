@@ -11,6 +11,7 @@ work it would have saved.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import json
@@ -51,19 +52,16 @@ FORMAT = 2
 
 # --- the code -------------------------------------------------------------------
 
-_CODE: list[str] = []
 
-
+@functools.cache  # once per process
 def code_digest() -> str:
     """A digest of the version and the stat of every file of this package and of
     its default templates (compiled code left out: it follows from the source)."""
-    if not _CODE:
-        digest = hashlib.sha256(__version__.encode())
-        for folder in code_folders():
-            for row in tree_stats(folder):
-                digest.update(repr(row).encode("utf-8", "surrogateescape"))
-        _CODE.append(digest.hexdigest())
-    return _CODE[0]
+    digest = hashlib.sha256(__version__.encode())
+    for folder in code_folders():
+        for row in tree_stats(folder):
+            digest.update(repr(row).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def code_folders() -> list[str]:

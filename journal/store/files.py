@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -200,16 +201,12 @@ class DurableBatch:
             self._pool.shutdown(wait=True)
 
 
-_NEW_FILE_MODE: list[int] = []
-
-
+@functools.cache
 def _new_file_mode() -> int:
     """What `open()` gives a new file: 0666 less the umask (read once per process)."""
-    if not _NEW_FILE_MODE:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        _NEW_FILE_MODE.append(0o666 & ~mask)
-    return _NEW_FILE_MODE[0]
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def remove_stale_temps(path: Path) -> None:
