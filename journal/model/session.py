@@ -228,12 +228,11 @@ class Session(_Base, frozen=True):
             "defaults, e.g. {next_steps: Action Items}."
         ),
     ] = {}
-    """Headings to use for this session's parts instead of the defaults, e.g.
-    {next_steps: Action Items}; import keeps a report's own wording here. Keys are
-    the part names the report templates use (`summary`, `root_cause`, `next_steps`…)
-    and, for the labels inside a part, `part.name` (`next_steps.immediate`,
-    `lessons.went-well`, `fix.rationale`, `header.date`…): see
-    `journal.render.labels.DEFAULT_LABELS` for every key and its default."""
+    """Import keeps a report's own wording here. Keys are the part names the report
+    templates use (`summary`, `root_cause`, `next_steps`…) and, for the labels inside
+    a part, `part.name` (`next_steps.immediate`, `lessons.went-well`, `fix.rationale`,
+    `header.date`…): see `journal.render.labels.DEFAULT_LABELS` for every key and
+    its default."""
 
 
 class Event(_Base, frozen=True):

@@ -140,23 +140,17 @@ def load_config(root: Path) -> Config:
     return config
 
 
-def config_from_dict(data: dict[str, Any], *, where: str) -> Config:
-    """Build a Config from parsed YAML, naming the key when a value is wrong."""
-    config: Config = _build(Config, data, where=where, prefix="")
-    _check_values(config, where=where)
-    _confine_folders(config, where=where)
-    return config
-
-
 BUILDERS = ("mkdocs", "properdocs", "zensical")
 
 
-def _check_values(config: Config, *, where: str) -> None:
-    """Values that parse but cannot work: refused here, once, with the file named,
-    rather than failing later in the middle of a command."""
+def config_from_dict(data: dict[str, Any], *, where: str) -> Config:
+    """Build a Config from parsed YAML, naming the key when a value is wrong. Values
+    that parse but cannot work are refused here, once, with the file named, rather
+    than failing later in the middle of a command."""
     from journal.errors import UsageError
     from journal.when import zone
 
+    config: Config = _build(Config, data, where=where, prefix="")
     if config.site.builder not in BUILDERS:
         raise _bad_key(
             "site.builder",
@@ -168,6 +162,8 @@ def _check_values(config: Config, *, where: str) -> None:
     except UsageError as exc:
         raise _bad_key("timezone", exc.message, exc.hint) from None
     _check_journals(config.site.journals, where=where)
+    _confine_folders(config, where=where)
+    return config
 
 
 def _check_journals(journals: tuple[str, ...], *, where: str) -> None:

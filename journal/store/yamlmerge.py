@@ -195,8 +195,8 @@ class _Merger:
         kept: list[Any] = []
         for key, item in zip(ours_keys, ours, strict=True):
             was, now = base_at.get(key, MISSING), theirs_at.get(key, MISSING)
-            if now is not MISSING:
-                was = _or_like(was, item)
+            if now is not MISSING and was is MISSING and isinstance(item, dict):
+                was = {}  # added on both sides: an empty base of ours' shape
             merged = self.entry(was, item, now, _join(path, len(kept) + 1))
             if merged is not MISSING:
                 kept.append(merged)
@@ -239,13 +239,6 @@ def _keys(items: list[Any]) -> list[tuple[Any, ...]] | None:
         seen[ident] = seen.get(ident, 0) + 1
         keys.append((*ident, seen[ident]))
     return keys
-
-
-def _or_like(was: Any, ours: Any) -> Any:
-    """The base of an item both sides added: empty, of the same shape as ours."""
-    if was is not MISSING:
-        return was
-    return {} if isinstance(ours, dict) else MISSING
 
 
 def _join(path: str, key: Any) -> str:
