@@ -137,8 +137,15 @@ def _unreadable(raw: RawLine, where: str, *, strict: bool, torn_ok: bool) -> Non
             f"{where}: a line cut short by a crash is not shown — "
             "`journal check --fix` sets it aside (nothing is lost)"
         )
+    elif strict and raw.problem and "merge conflict marker" in raw.problem:
+        raise MergeConflictError(
+            f"line {raw.problem}",
+            "run `journal resolve` (it keeps the events of both sides)",
+            where=where,
+        )
     elif strict:
-        _refuse_line(raw, where=where)
+        hint = "run `journal check --fix`" if raw.torn else "fix or remove that line"
+        raise InvalidDataError(f"event {raw.problem}", hint, where=where)
 
 
 def refuse_link(path: Path, shown: str) -> None:
@@ -206,15 +213,3 @@ def _locate(text: str, path: list[str | int], where: str) -> str:
         return where
     position = position_of(doc, path)
     return f"{where}:{position[0]}:{position[1]}" if position else where
-
-
-def _refuse_line(raw: RawLine, *, where: str) -> None:
-    """Raise the error for a timeline line that is not an event."""
-    if raw.problem and "merge conflict marker" in raw.problem:
-        raise MergeConflictError(
-            f"line {raw.problem}",
-            "run `journal resolve` (it keeps the events of both sides)",
-            where=where,
-        )
-    hint = "run `journal check --fix`" if raw.torn else "fix or remove that line"
-    raise InvalidDataError(f"event {raw.problem}", hint, where=where)
