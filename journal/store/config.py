@@ -161,19 +161,13 @@ def config_from_dict(data: dict[str, Any], *, where: str) -> Config:
         zone(config.timezone)
     except UsageError as exc:
         raise _bad_key("timezone", exc.message, exc.hint) from None
-    _check_journals(config.site.journals, where=where)
-    _confine_folders(config, where=where)
-    return config
-
-
-def _check_journals(journals: tuple[str, ...], *, where: str) -> None:
-    for path in journals:
-        if not path.strip():
-            raise InvalidDataError(
-                "site.journals lists an empty path",
-                "list each journal's folder, relative to this journal.yaml",
-                where=where,
-            )
+    journals = config.site.journals
+    if not all(path.strip() for path in journals):
+        raise InvalidDataError(
+            "site.journals lists an empty path",
+            "list each journal's folder, relative to this journal.yaml",
+            where=where,
+        )
     twice = sorted({p for p in journals if journals.count(p) > 1})
     if twice:
         raise InvalidDataError(
@@ -181,6 +175,8 @@ def _check_journals(journals: tuple[str, ...], *, where: str) -> None:
             "list each journal once",
             where=where,
         )
+    _confine_folders(config, where=where)
+    return config
 
 
 WRITTEN_FOLDERS = ("sessions_dir", "reports_dir", "site.docs_dir", "site.site_dir")

@@ -22,8 +22,7 @@ from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.locate import find_root, state_dir
 from journal.store.validation import events_of_file, refuse_link, session_of_text
 
-# `typing` costs ~8 ms of start-up; this module is on the log path
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # `typing` costs ~8 ms of start-up; this is on the log path
 if TYPE_CHECKING:
     from typing import Any
 

@@ -14,8 +14,7 @@ from pathlib import Path
 from journal.errors import InvalidDataError, MergeConflictError, UsageError
 from journal.store.config import DEFAULT_KINDS, Config
 
-# `typing` costs ~8 ms of start-up; this module is on the log path
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # `typing` costs ~8 ms of start-up; this is on the log path
 if TYPE_CHECKING:
     from journal.model.session import Event, Session
     from journal.store.timeline import RawLine
