@@ -325,10 +325,8 @@ def _convert(data: Any, kind: type[_T]) -> _T:
 
 def _model_error(text: str, kind: type[Any]) -> ModelError:
     match = _PATH_RE.search(text)
-    path: list[str | int] = []
-    if match:
-        for name, index in _STEP_RE.findall(match[1]):
-            path.append(int(index) if index else name)
+    steps = _STEP_RE.findall(match[1]) if match else []
+    path: list[str | int] = [int(index) if index else name for name, index in steps]
     message = _PATH_RE.sub("", text).rstrip(" -")
     dotted = fieldpaths.dotted(path)
     unknown = re.search(r"unknown field `([^`]+)`", message)

@@ -210,11 +210,9 @@ def _new_file_mode() -> int:
 
 
 def remove_stale_temps(path: Path) -> None:
-    """Remove temp files a killed `atomic_write` of `path` left beside it.
-
-    Only while holding the lock that every writer of `path` takes: then no write of
-    it is in flight, and any such file is left over from a crash.
-    """
+    """Remove temp files a killed `atomic_write` of `path` left beside it; only while
+    holding the lock every writer of `path` takes (then no write of it is in flight,
+    and any such file is left over from a crash)."""
     with contextlib.suppress(OSError):
         for entry in os.scandir(path.parent):
             name = entry.name
@@ -381,10 +379,8 @@ STALE_AFTER_S = 120.0
 
 
 def acquire(fd: int, lock_path: Path, timeout_s: float) -> Callable[[], None]:
-    """Take the lock on the open `fd` of `lock_path`; returns the function releasing it.
-
-    Waits up to `timeout_s`, then raises WriteError naming the lock.
-    """
+    """Take the lock on the open `fd` of `lock_path`, waiting up to `timeout_s`
+    (then WriteError names the lock); returns the function releasing it."""
     try_once = {"flock": _try_flock, "msvcrt": _try_msvcrt, "marker": _try_marker}[
         PRIMITIVE
     ]

@@ -183,11 +183,9 @@ class Journal:
 
     @contextlib.contextmanager
     def edit(self, session_id: str) -> Iterator[Any]:
-        """Edit `session.yaml` as a comment-preserving document, under the session lock.
-
-        The new text is validated before it replaces the old; on any error the file
-        is untouched.
-        """
+        """Edit `session.yaml` as a comment-preserving document, under the session
+        lock; the new text is validated before it replaces the old (on any error the
+        file is untouched)."""
         from journal.store.yamlio import dump_roundtrip, load_roundtrip, read_text
 
         path = self.existing_dir(session_id) / SESSION_FILE

@@ -80,10 +80,9 @@ def _kept(value: Any) -> bool:
 
 
 def append_event(path: Path, event: dict[str, Any]) -> None:
-    """Append one event; the caller holds the session lock.
-
-    A torn last line (a crash cut an earlier write short) is set aside first, with a
-    warning, so the new event never lands after half a line."""
+    """Append one event; the caller holds the session lock. A torn last line (a crash
+    cut an earlier write short) is set aside first, with a warning, so the new event
+    never lands after half a line."""
     refuse_bad_utf8(event)
     line = format_event(event)
     try:
@@ -153,10 +152,8 @@ class RawLine(Record):
 
 def read_lines(path: Path) -> list[RawLine]:
     """Every event line of a timeline, parsed; a missing file is an empty timeline.
-
     A line that is not valid UTF-8 is reported as such, never read with replacement
-    characters that a later rewrite would make permanent.
-    """
+    characters that a later rewrite would make permanent."""
     raw = read_timeline(path)
     ends_clean = raw.endswith(b"\n") or not raw
     try:
@@ -389,10 +386,9 @@ def repair(path: Path) -> Repaired:
     recovered: list[int] = []
     aside: list[int] = []
     for number, chunk in enumerate(chunks, 1):
-        event = _recovered(chunk) if number in torn else None
         if number not in torn:
             kept.append(chunk)
-        elif event is not None:
+        elif (event := _recovered(chunk)) is not None:
             kept.append(format_event(event).encode("utf-8").rstrip(b"\n"))
             recovered.append(number)
         else:

@@ -81,11 +81,8 @@ def merge_texts(
 
 
 def render(merged: Merged) -> str:
-    """The merged text; each conflict marked in place, one line per side.
-
-    Each side is written as one line of YAML (a JSON value), between markers that name
-    the field: `<<<<<<< ours root_cause.summary`.
-    """
+    """The merged text, each conflict marked in place between markers naming the field
+    (`<<<<<<< ours root_cause.summary`), each side one line of YAML (a JSON value)."""
     text = dump_roundtrip(merged.doc)
     for number, conflict in enumerate(merged.conflicts):
         text = _mark(text, _SENTINEL.format(number), conflict)
@@ -104,9 +101,7 @@ def marked_paths(text: str) -> list[str]:
 
 def settle_markers(text: str, choices: dict[str, str]) -> tuple[str, list[str]]:
     """Replace journal's conflict blocks by the chosen side; returns (text, unsettled).
-
-    Works on the file alone (no git): each block holds each side as one line.
-    """
+    Works on the file alone (no git): each block holds each side as one line."""
     out: list[str] = []
     unsettled: list[str] = []
     lines = text.splitlines(keepends=True)
