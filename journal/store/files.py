@@ -227,12 +227,10 @@ class TornTailError(Exception):
 
 
 def append_line(path: Path, line: str | bytes, *, whole_tail: bool = False) -> None:
-    """Append one `\\n`-terminated line with a single write, then fsync.
-
-    If the file's last line is torn (no final newline, e.g. after a crash), a newline
-    goes first so the torn line stays separate — or, with `whole_tail`, nothing is
-    written and `TornTailError` lets the caller set the torn line aside first.
-    """
+    """Append one `\\n`-terminated line with a single write, then fsync. If the
+    file's last line is torn (no final newline, e.g. after a crash), a newline goes
+    first so the torn line stays separate — or, with `whole_tail`, nothing is
+    written and `TornTailError` lets the caller set the torn line aside first."""
     append_chunks(path, [_encoded(path, line)], whole_tail=whole_tail)
 
 

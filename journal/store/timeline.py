@@ -235,12 +235,10 @@ class Outline(Record):
 
 
 def outline(path: Path) -> Outline:
-    """The number of events and the earliest and latest `at` of a timeline.
-
-    One regular expression over the file: at 10,000 sessions `journal list` cannot
+    """The number of events and the earliest and latest `at` of a timeline, by one
+    regular expression over the file: at 10,000 sessions `journal list` cannot
     afford a parse per event. Times with one offset and one width compare as text,
-    so only a timeline with several offsets has each of its times parsed.
-    """
+    so only a timeline with several offsets has each of its times parsed."""
     raw = read_timeline(path)
     count = raw.count(b"\n- ") + raw.startswith(b"- ")
     closed = raw.count(b"}\n") + raw.endswith(b"}")
@@ -369,14 +367,12 @@ def _lines(numbers: tuple[int, ...]) -> str:
 
 
 def repair(path: Path) -> Repaired:
-    """Rewrite a timeline holding torn lines: keep what can be recovered.
-
-    A torn line that still parses once closed (a missing `}` or newline) is kept in
-    its place; one that cannot be recovered is appended to a `timeline.yaml.torn`
-    file beside it (before the timeline is rewritten: a crash between leaves it in
-    both, never in neither). Every other line is kept byte for byte, and a last line
-    that only lacks its newline gets one.
-    """
+    """Rewrite a timeline holding torn lines, keeping what can be recovered: a torn
+    line that still parses once closed (a missing `}` or newline) is kept in its
+    place; one that cannot be recovered is appended to a `timeline.yaml.torn` file
+    beside it (before the timeline is rewritten: a crash between leaves it in both,
+    never in neither). Every other line is kept byte for byte, and a last line that
+    only lacks its newline gets one."""
     torn = {raw.line for raw in read_lines(path) if raw.torn and raw.data is None}
     raw = read_timeline(path)
     chunks = raw.split(b"\n")

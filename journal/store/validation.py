@@ -21,12 +21,11 @@ if TYPE_CHECKING:
 
 
 def session_of_text(text: str, config: Config, *, where: str) -> Session:
-    """Parse and validate `session.yaml` text; errors name file:line:col.
-
-    A text met a moment ago in this process gives the session it gave then: a site's
-    first build reads each session for the related map, the site's index and the
-    page, and sessions are immutable. Keyed by the text itself and the vocabulary it
-    was checked against, so it can never be stale; only valid texts are kept."""
+    """Parse and validate `session.yaml` text; errors name file:line:col. A text met
+    a moment ago in this process gives the session it gave then: a site's first build
+    reads each session for the related map, the site's index and the page, and
+    sessions are immutable. Keyed by the text itself and the vocabulary it was
+    checked against, so it can never be stale; only valid texts are kept."""
     key = (text, config.statuses, config.severities)
     known = _PARSED.get(key)
     if known is not None:
