@@ -143,12 +143,10 @@ _KNOWN: list[dict[str, list[int]]] = []
 class stats_taken:
     """`stat_key` answered from stats just taken (`stat_keys`), for the files they
     cover: `journal site serve` stats every file of the journal to see what changed,
-    and the generation that follows need not stat them all again.
-
-    Sound for the same reason as a stat taken before reading: a file written after
-    these stats were taken is recorded under its old stat, so the next look sees it
-    changed and its work is done again. Other paths are stat'ed as usual.
-    """
+    and the generation that follows need not stat them all again. Sound for the
+    same reason as a stat taken before reading: a file written after these stats
+    were taken is recorded under its old stat, so the next look sees it changed and
+    its work is done again. Other paths are stat'ed as usual."""
 
     def __init__(self, found: dict[str, list[int]]) -> None:
         self.found = found

@@ -331,10 +331,9 @@ def dump_new_document(
     data: dict[str, Any], *, quoted_keys: tuple[str, ...] = ()
 ) -> str:
     """YAML for a new file, styled as people write it: multi-line text as `|` blocks,
-    short lists of words inline, `quoted_keys` (times) double-quoted.
-
-    The same bytes come from `yamlnew` without ruamel when every value is of a kind
-    it writes (what an import makes); ruamel writes the rest."""
+    short lists of words inline, `quoted_keys` (times) double-quoted. The same bytes
+    come from `yamlnew` without ruamel when every value is of a kind it writes (what
+    an import makes); ruamel writes the rest."""
     from journal.store.yamlnew import dump
 
     fast = dump(data, quoted_keys)

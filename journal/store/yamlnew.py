@@ -209,10 +209,8 @@ _STRICT: list[Any] = []
 
 def reads_as_text(value: str) -> bool:
     """Whether the strict loader (`yamlio`) reads `value`, written plain, back as
-    this text.
-
-    ruamel writes YAML 1.2, where `yes`, `on` and `off` are words; the loader reads
-    YAML 1.1, where they are booleans. Such text must be quoted."""
+    this text: ruamel writes YAML 1.2, where `yes`, `on` and `off` are words; the
+    loader reads YAML 1.1, where they are booleans. Such text must be quoted."""
     if not _STRICT:
         import yaml
 
