@@ -25,12 +25,21 @@ class JournalError(Exception):
         return text.translate(_VISIBLE)
 
 
-# C0 and C1 controls, DEL, and the line and paragraph separators.
-_CONTROL_CODES = [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
 _VISIBLE = {
     code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-    for code in _CONTROL_CODES
+    # C0 and C1 controls, DEL, and the line and paragraph separators.
+    for code in [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
 } | {9: "\\t", 10: "\\n", 13: "\\r"}
+
+
+def did_you_mean(
+    word: str, options: tuple[str, ...] | list[str], otherwise: str
+) -> str:
+    """A hint naming the option closest to a mistyped `word`, else `otherwise`."""
+    import difflib  # only for a mistake
+
+    close = difflib.get_close_matches(word, options, n=1)
+    return f"did you mean {close[0]!r}?" if close else otherwise
 
 
 class UsageError(JournalError):

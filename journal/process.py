@@ -52,11 +52,9 @@ def spawn(
     stdout: Any = None,
     stderr: Any = None,
 ) -> subprocess.Popen[bytes]:
-    """Start `command` (an argv list, or a string for the shell).
-
-    `own_group` puts it in a new process group so a timeout can stop the whole
-    pipeline; leave it off for programs that talk to the terminal.
-    """
+    """Start `command` (an argv list, or a string for the shell). `own_group` puts
+    it in a new process group so a timeout can stop the whole pipeline; leave it off
+    for programs that talk to the terminal."""
     if cwd is not None and not cwd.is_dir():
         raise NotFoundError(
             f"cannot run in {cwd}: no such folder", "give an existing folder as cwd"

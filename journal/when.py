@@ -24,7 +24,6 @@ _HINT = (
     'use HH:MM (or "HH:MM yesterday"), a relative time such as -5m or -1d2h, '
     "or ISO 8601 (2025-11-04T01:02Z)"
 )
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _DAY_WORDS = {"today": 0, "yesterday": 1}
 _CLOCK_ON_DAY = re.compile(
     r"^(?:(today|yesterday)\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s+(today|yesterday))?$",
@@ -46,14 +45,11 @@ def zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
+        shown = name if len(name) <= 60 else f"{name[:60]}…"
         raise UsageError(
-            f"unknown timezone {_shortened(name)!r}",
+            f"unknown timezone {shown!r}",
             "use an IANA name such as Europe/Berlin or UTC",
         ) from None
-
-
-def _shortened(name: str, limit: int = 60) -> str:
-    return name if len(name) <= limit else f"{name[:limit]}…"
 
 
 def now(tz: tzinfo) -> datetime:
@@ -96,12 +92,10 @@ def parse_when(text: str, *, tz: tzinfo, reference: datetime | None = None) -> d
             return in_range(moment, original=text)
         except OverflowError:
             raise _out_of_range(text) from None
-    clock = _CLOCK.match(value)
-    if clock:
-        return _parse_clock(value, clock.groups(), tz=tz, reference=ref)
     on_day = _CLOCK_ON_DAY.match(value)
-    if on_day and bool(on_day[1]) != bool(on_day[5]):
-        days_back = _DAY_WORDS[(on_day[1] or on_day[5]).lower()]
+    if on_day and not (on_day[1] and on_day[5]):  # one day word at most
+        word = on_day[1] or on_day[5]
+        days_back = _DAY_WORDS[word.lower()] if word else None
         return _parse_clock(
             value, on_day.groups()[1:4], tz=tz, reference=ref, days_back=days_back
         )
@@ -157,16 +151,12 @@ def _parse_clock(
     day = local_ref.date() - timedelta(days=days_back or 0)
     clock = time(hour, minute, second)
     candidate = _localize(datetime.combine(day, clock), tz, original=text)
-    if days_back is None and _elapsed(local_ref, candidate) > _FUTURE_SLACK:
+    # Real time elapsed, not the wall-clock difference Python gives in one zone.
+    ahead = candidate.astimezone(UTC) - local_ref.astimezone(UTC)
+    if days_back is None and ahead > _FUTURE_SLACK:
         yesterday = day - timedelta(days=1)
         candidate = _localize(datetime.combine(yesterday, clock), tz, original=text)
     return candidate
-
-
-def _elapsed(start: datetime, end: datetime) -> timedelta:
-    """The real time from `start` to `end` (not the wall-clock difference Python
-    gives for two times of one zone)."""
-    return end.astimezone(UTC) - start.astimezone(UTC)
 
 
 def _localize(naive: datetime, tz: tzinfo, *, original: str) -> datetime:

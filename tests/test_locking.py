@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from journal.errors import WriteError
-from journal.store import locking
+from journal.store import files
 from journal.store.files import locked
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,9 +24,9 @@ WORKER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from journal.store import locking
+    from journal.store import files
     from journal.store.files import locked
-    locking.PRIMITIVE = sys.argv[1]
+    files.PRIMITIVE = sys.argv[1]
     lock, counter, go = Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[5])
     while not go.exists():  # all workers start together, so they overlap
         time.sleep(0.001)
@@ -60,7 +60,7 @@ def test_concurrent_increments_under_the_lock_are_never_lost(
     tmp_path: Path, primitive: str
 ) -> None:
     assert _race(tmp_path, primitive) == 4 * 100
-    assert not (tmp_path / ("s.lock" + locking.MARKER_SUFFIX)).exists()
+    assert not (tmp_path / ("s.lock" + files.MARKER_SUFFIX)).exists()
 
 
 def test_the_race_loses_increments_without_a_lock(tmp_path: Path) -> None:
@@ -73,13 +73,13 @@ def test_the_race_loses_increments_without_a_lock(tmp_path: Path) -> None:
 
 
 def test_this_platform_picks_flock() -> None:
-    assert locking._primitive() == "flock"
+    assert files._primitive() == "flock"
 
 
 def test_a_held_marker_times_out_with_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(locking, "PRIMITIVE", "marker")
+    monkeypatch.setattr(files, "PRIMITIVE", "marker")
     lock = tmp_path / "s.lock"
     with locked(lock), pytest.raises(WriteError) as caught, locked(lock, timeout_s=0.2):
         pass
@@ -91,11 +91,11 @@ def test_a_held_marker_times_out_with_one_line(
 def test_a_stale_marker_from_a_dead_holder_is_broken(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(locking, "PRIMITIVE", "marker")
+    monkeypatch.setattr(files, "PRIMITIVE", "marker")
     lock = tmp_path / "s.lock"
-    marker = tmp_path / ("s.lock" + locking.MARKER_SUFFIX)
+    marker = tmp_path / ("s.lock" + files.MARKER_SUFFIX)
     marker.write_text("99999999")
-    old = time.time() - locking.STALE_AFTER_S - 1
+    old = time.time() - files.STALE_AFTER_S - 1
     os.utime(marker, (old, old))
     with locked(lock, timeout_s=0.2):
         assert marker.read_text() == str(os.getpid())

@@ -8,6 +8,8 @@ from typing import Any
 
 import msgspec
 
+from journal.errors import did_you_mean
+
 _KIND_NAMES: dict[type, str] = {
     msgspec.inspect.StrType: "str",
     msgspec.inspect.IntType: "int",
@@ -42,12 +44,8 @@ def dotted(path: list[str | int]) -> str:
 
 
 def suggest(key: str, known: list[str]) -> str:
-    import difflib  # only for a mistake: every session load imports this module
-
-    close = difflib.get_close_matches(key, known, n=1)
-    if close:
-        return f"did you mean {close[0]!r}?"
-    return "known fields: " + ", ".join(known) if known else "remove it"
+    otherwise = "known fields: " + ", ".join(known) if known else "remove it"
+    return did_you_mean(key, known, otherwise)
 
 
 _INFO: dict[type[Any], Any] = {}

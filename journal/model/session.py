@@ -228,12 +228,11 @@ class Session(_Base, frozen=True):
             "defaults, e.g. {next_steps: Action Items}."
         ),
     ] = {}
-    """Headings to use for this session's parts instead of the defaults, e.g.
-    {next_steps: Action Items}; import keeps a report's own wording here. Keys are
-    the part names the report templates use (`summary`, `root_cause`, `next_steps`…)
-    and, for the labels inside a part, `part.name` (`next_steps.immediate`,
-    `lessons.went-well`, `fix.rationale`, `header.date`…): see
-    `journal.render.labels.DEFAULT_LABELS` for every key and its default."""
+    """Import keeps a report's own wording here. Keys are the part names the report
+    templates use (`summary`, `root_cause`, `next_steps`…) and, for the labels inside
+    a part, `part.name` (`next_steps.immediate`, `lessons.went-well`, `fix.rationale`,
+    `header.date`…): see `journal.render.labels.DEFAULT_LABELS` for every key and
+    its default."""
 
 
 class Event(_Base, frozen=True):
@@ -326,10 +325,8 @@ def _convert(data: Any, kind: type[_T]) -> _T:
 
 def _model_error(text: str, kind: type[Any]) -> ModelError:
     match = _PATH_RE.search(text)
-    path: list[str | int] = []
-    if match:
-        for name, index in _STEP_RE.findall(match[1]):
-            path.append(int(index) if index else name)
+    steps = _STEP_RE.findall(match[1]) if match else []
+    path: list[str | int] = [int(index) if index else name for name, index in steps]
     message = _PATH_RE.sub("", text).rstrip(" -")
     dotted = fieldpaths.dotted(path)
     unknown = re.search(r"unknown field `([^`]+)`", message)

@@ -11,6 +11,7 @@ work it would have saved.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import json
@@ -24,7 +25,6 @@ from journal.store.locate import CONFIG_NAME
 TYPE_CHECKING = False  # `typing` alone costs ~8 ms of start-up (fast paths use this)
 if TYPE_CHECKING:
     from pathlib import Path
-    from types import TracebackType
     from typing import Any, Protocol
 
     Record = dict[str, Any]
@@ -52,19 +52,16 @@ FORMAT = 2
 
 # --- the code -------------------------------------------------------------------
 
-_CODE: list[str] = []
 
-
+@functools.cache  # once per process
 def code_digest() -> str:
     """A digest of the version and the stat of every file of this package and of
     its default templates (compiled code left out: it follows from the source)."""
-    if not _CODE:
-        digest = hashlib.sha256(__version__.encode())
-        for folder in code_folders():
-            for row in tree_stats(folder):
-                digest.update(repr(row).encode("utf-8", "surrogateescape"))
-        _CODE.append(digest.hexdigest())
-    return _CODE[0]
+    digest = hashlib.sha256(__version__.encode())
+    for folder in code_folders():
+        for row in tree_stats(folder):
+            digest.update(repr(row).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def code_folders() -> list[str]:
@@ -139,31 +136,17 @@ def _key_of(st: os.stat_result) -> list[int]:
 _KNOWN: list[dict[str, list[int]]] = []
 
 
-class _Scope:
-    """A `with` block whose end is `close` (a class, not `contextlib`: the fast
-    paths import this module)."""
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        raise NotImplementedError
+# `with` blocks as classes, not `contextlib` (the fast paths import this module),
+# named in lower case: used like functions, `with stats_taken(...)`.
 
 
-class stats_taken(_Scope):  # lower case: used like a function, `with stats_taken(...)`
+class stats_taken:
     """`stat_key` answered from stats just taken (`stat_keys`), for the files they
     cover: `journal site serve` stats every file of the journal to see what changed,
-    and the generation that follows need not stat them all again.
-
-    Sound for the same reason as a stat taken before reading: a file written after
-    these stats were taken is recorded under its old stat, so the next look sees it
-    changed and its work is done again. Other paths are stat'ed as usual.
-    """
+    and the generation that follows need not stat them all again. Sound for the
+    same reason as a stat taken before reading: a file written after these stats
+    were taken is recorded under its old stat, so the next look sees it changed and
+    its work is done again. Other paths are stat'ed as usual."""
 
     def __init__(self, found: dict[str, list[int]]) -> None:
         self.found = found
@@ -171,7 +154,7 @@ class stats_taken(_Scope):  # lower case: used like a function, `with stats_take
     def __enter__(self) -> None:
         _KNOWN.append(self.found)
 
-    def close(self) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         _KNOWN.pop()
 
 
@@ -226,32 +209,29 @@ def read_or_empty(path: Path) -> bytes:
         return b""
 
 
-def load_cache(path: Path) -> dict[str, Any]:
-    """A cache file's JSON object; empty when it is missing or damaged."""
-    try:
-        raw = path.read_bytes()
-        with paused_gc():
-            data = _decode(raw)
-    except (OSError, ValueError):  # msgspec's DecodeError is a ValueError
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 _BIG = 1 << 20
 """Bytes from which a cache is decoded by msgspec rather than `json`: twice as fast
 (a 9.5 MB session index: 0.12 s against 0.26 s), for an import of a few
 milliseconds that a small journal need not pay."""
 
 
-def _decode(raw: bytes) -> Any:
-    if len(raw) < _BIG:
-        return json.loads(raw)
-    import msgspec
+def load_cache(path: Path) -> dict[str, Any]:
+    """A cache file's JSON object; empty when it is missing or damaged."""
+    try:
+        raw = path.read_bytes()
+        with paused_gc():
+            if len(raw) < _BIG:
+                data = json.loads(raw)
+            else:
+                import msgspec
 
-    return msgspec.json.decode(raw)
+                data = msgspec.json.decode(raw)
+    except (OSError, ValueError):  # msgspec's DecodeError is a ValueError
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
-class paused_gc(_Scope):  # lower case: used like a function, `with paused_gc():`
+class paused_gc:
     """The cycle collector paused for work that makes many small objects and no
     cycles worth collecting, and what it made moved out of the collector's sight.
 
@@ -268,7 +248,7 @@ class paused_gc(_Scope):  # lower case: used like a function, `with paused_gc():
         self.enabled = gc.isenabled()
         gc.disable()
 
-    def close(self) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         gc.freeze()
         if self.enabled:
             gc.enable()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from journal.errors import InvalidDataError
+from journal.errors import InvalidDataError, did_you_mean
 from journal.record import Record
 from journal.store.locate import CONFIG_NAME, state_dir
 
@@ -140,23 +140,17 @@ def load_config(root: Path) -> Config:
     return config
 
 
-def config_from_dict(data: dict[str, Any], *, where: str) -> Config:
-    """Build a Config from parsed YAML, naming the key when a value is wrong."""
-    config: Config = _build(Config, data, where=where, prefix="")
-    _check_values(config, where=where)
-    _confine_folders(config, where=where)
-    return config
-
-
 BUILDERS = ("mkdocs", "properdocs", "zensical")
 
 
-def _check_values(config: Config, *, where: str) -> None:
-    """Values that parse but cannot work: refused here, once, with the file named,
-    rather than failing later in the middle of a command."""
+def config_from_dict(data: dict[str, Any], *, where: str) -> Config:
+    """Build a Config from parsed YAML, naming the key when a value is wrong. Values
+    that parse but cannot work are refused here, once, with the file named, rather
+    than failing later in the middle of a command."""
     from journal.errors import UsageError
     from journal.when import zone
 
+    config: Config = _build(Config, data, where=where, prefix="")
     if config.site.builder not in BUILDERS:
         raise _bad_key(
             "site.builder",
@@ -167,17 +161,13 @@ def _check_values(config: Config, *, where: str) -> None:
         zone(config.timezone)
     except UsageError as exc:
         raise _bad_key("timezone", exc.message, exc.hint) from None
-    _check_journals(config.site.journals, where=where)
-
-
-def _check_journals(journals: tuple[str, ...], *, where: str) -> None:
-    for path in journals:
-        if not path.strip():
-            raise InvalidDataError(
-                "site.journals lists an empty path",
-                "list each journal's folder, relative to this journal.yaml",
-                where=where,
-            )
+    journals = config.site.journals
+    if not all(path.strip() for path in journals):
+        raise InvalidDataError(
+            "site.journals lists an empty path",
+            "list each journal's folder, relative to this journal.yaml",
+            where=where,
+        )
     twice = sorted({p for p in journals if journals.count(p) > 1})
     if twice:
         raise InvalidDataError(
@@ -185,6 +175,8 @@ def _check_journals(journals: tuple[str, ...], *, where: str) -> None:
             "list each journal once",
             where=where,
         )
+    _confine_folders(config, where=where)
+    return config
 
 
 WRITTEN_FOLDERS = ("sessions_dir", "reports_dir", "site.docs_dir", "site.site_dir")
@@ -220,7 +212,7 @@ def _confine_folders(config: Config, *, where: str) -> None:
 
     sessions = posixpath.normpath(config.sessions_dir.replace("\\", "/").strip())
     for key in WRITTEN_FOLDERS:
-        value = getattr(config.site, key[5:]) if "." in key else getattr(config, key)
+        value = _setting(config, key)
         problem = folder_problem(value)
         normal = posixpath.normpath(value.replace("\\", "/").strip())
         if problem is None and key != "sessions_dir":
@@ -232,18 +224,16 @@ def _confine_folders(config: Config, *, where: str) -> None:
                 key,
                 f"{key}: {value!r} {problem}",
                 "give a folder inside the journal's folder (the folder of "
-                "journal.yaml), outside .git, e.g. " + repr(_DEFAULT_FOLDERS[key]),
+                "journal.yaml), outside .git, e.g. " + repr(_setting(Config(), key)),
             )
             error.where = where  # load_config adds the key's line
             raise error
 
 
-_DEFAULT_FOLDERS = {
-    "sessions_dir": Config.sessions_dir,
-    "reports_dir": Config.reports_dir,
-    "site.docs_dir": SiteConfig.docs_dir,
-    "site.site_dir": SiteConfig.site_dir,
-}
+def _setting(config: Config, key: str) -> str:
+    """The value of a key of `WRITTEN_FOLDERS` (`site.docs_dir`)."""
+    value: str = getattr(config.site, key[5:]) if "." in key else getattr(config, key)
+    return value
 
 
 def _build(cls: type[Record], data: dict[str, Any], *, where: str, prefix: str) -> Any:
@@ -257,7 +247,9 @@ def _build(cls: type[Record], data: dict[str, Any], *, where: str, prefix: str) 
             raise _bad_key(
                 prefix + str(key),
                 f"unknown setting {prefix + str(key)!r}",
-                _did_you_mean(str(key), fields),
+                did_you_mean(
+                    str(key), fields, "known settings: " + ", ".join(sorted(fields))
+                ),
             )
         values[key] = _coerce(hints[key], value, where=where, name=f"{prefix}{key}")
     return cls(**values)
@@ -303,15 +295,6 @@ def _bad_key(key: str, message: str, hint: str | None = None) -> InvalidDataErro
     from journal.store.configcheck import ConfigValueError
 
     return ConfigValueError(key, message, hint)
-
-
-def _did_you_mean(key: str, options: Any) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(key, list(options), n=1)
-    if close:
-        return f"did you mean {close[0]!r}?"
-    return "known settings: " + ", ".join(sorted(options))
 
 
 DEFAULT_YAML = """\

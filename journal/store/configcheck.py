@@ -12,12 +12,9 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from typing import Any
 
 from journal.errors import InvalidDataError
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 _TRAILER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -40,7 +37,16 @@ def check_config(config: Any) -> None:
     (typed loosely: `config` imports this module)."""
     for name in _WORD_LISTS:
         _check_words(name, getattr(config, name))
-    _check_closed(config.statuses, config.closed_statuses)
+    for status in config.closed_statuses:
+        if status not in config.statuses:
+            raise _refuse(
+                "closed_statuses",
+                status,
+                "is not one of the statuses",
+                "use one of: "
+                + ", ".join(config.statuses)
+                + " (or add it to statuses)",
+            )
     _check_words("check_disable", config.check_disable, allow_empty=True)
     for name in _PATHS:
         _check_path(name, getattr(config, name))
@@ -48,7 +54,13 @@ def check_config(config: Any) -> None:
         _check_path(f"site.{name}", getattr(config.site, name))
     _check_number("verify_timeout_s", config.verify_timeout_s, minimum=0, strict=True)
     _check_number("site.home_sessions", config.site.home_sessions, minimum=0)
-    _check_trailer(config.git.trailer)
+    if not _TRAILER_KEY.match(config.git.trailer):
+        raise _refuse(
+            "git.trailer",
+            config.git.trailer,
+            "is not a trailer key git can read",
+            "use letters, digits and dashes, e.g. Journal-Session",
+        )
     _check_web_url(config.git.web_url)
     for pattern in config.redact_patterns:
         _check_pattern(pattern)
@@ -114,17 +126,6 @@ _EXAMPLE = {
 }
 
 
-def _check_closed(statuses: tuple[str, ...], closed: tuple[str, ...]) -> None:
-    for status in closed:
-        if status not in statuses:
-            raise _refuse(
-                "closed_statuses",
-                status,
-                "is not one of the statuses",
-                "use one of: " + ", ".join(statuses) + " (or add it to statuses)",
-            )
-
-
 def _check_path(name: str, value: str) -> None:
     if not value.strip() or _CONTROL.search(value):
         raise _refuse(
@@ -143,16 +144,6 @@ def _check_number(
     if math.isnan(value) or math.isinf(value) or too_small:
         bound = f"over {minimum}" if strict else f"{minimum} or more"
         raise _refuse(name, value, "is out of range", f"give a number {bound}")
-
-
-def _check_trailer(trailer: str) -> None:
-    if not _TRAILER_KEY.match(trailer):
-        raise _refuse(
-            "git.trailer",
-            trailer,
-            "is not a trailer key git can read",
-            "use letters, digits and dashes, e.g. Journal-Session",
-        )
 
 
 def _check_web_url(url: str) -> None:

@@ -152,9 +152,9 @@ class Records:
     def _whole(self, record: object) -> bool:
         """A record of the shape its builder makes: a mapping with every field it
         always has (or an `error`), so a record of an older shape is rebuilt."""
-        if not isinstance(record, dict):
-            return False
-        return "error" in record or self._fields <= record.keys()
+        return isinstance(record, dict) and (
+            "error" in record or self._fields <= record.keys()
+        )
 
     def _load(self) -> dict[str, Any]:
         """The stored records, from memory while the file is the one this process

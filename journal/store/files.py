@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import stat
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from journal.errors import InvalidDataError, UsageError, WriteError
-from journal.store.locking import acquire
 
 _LOCK_TIMEOUT_S = 30.0
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_PUT_BACK = "put the file back (`git checkout` restores the committed one)"
 
 
 class NotAFileError(OSError):
@@ -52,7 +54,7 @@ def read_checked(path: Path, *, hint: str | None = None) -> bytes:
     except NotAFileError as exc:
         raise InvalidDataError(
             str(exc.strerror),
-            "put the file back (`git checkout` restores the committed one)",
+            _PUT_BACK,
             where=shown(path),
         ) from None
     except OSError as exc:
@@ -199,24 +201,18 @@ class DurableBatch:
             self._pool.shutdown(wait=True)
 
 
-_NEW_FILE_MODE: list[int] = []
-
-
+@functools.cache
 def _new_file_mode() -> int:
     """What `open()` gives a new file: 0666 less the umask (read once per process)."""
-    if not _NEW_FILE_MODE:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        _NEW_FILE_MODE.append(0o666 & ~mask)
-    return _NEW_FILE_MODE[0]
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def remove_stale_temps(path: Path) -> None:
-    """Remove temp files a killed `atomic_write` of `path` left beside it.
-
-    Only while holding the lock that every writer of `path` takes: then no write of
-    it is in flight, and any such file is left over from a crash.
-    """
+    """Remove temp files a killed `atomic_write` of `path` left beside it; only while
+    holding the lock every writer of `path` takes (then no write of it is in flight,
+    and any such file is left over from a crash)."""
     with contextlib.suppress(OSError):
         for entry in os.scandir(path.parent):
             name = entry.name
@@ -231,12 +227,10 @@ class TornTailError(Exception):
 
 
 def append_line(path: Path, line: str | bytes, *, whole_tail: bool = False) -> None:
-    """Append one `\\n`-terminated line with a single write, then fsync.
-
-    If the file's last line is torn (no final newline, e.g. after a crash), a newline
-    goes first so the torn line stays separate — or, with `whole_tail`, nothing is
-    written and `TornTailError` lets the caller set the torn line aside first.
-    """
+    """Append one `\\n`-terminated line with a single write, then fsync. If the
+    file's last line is torn (no final newline, e.g. after a crash), a newline goes
+    first so the torn line stays separate — or, with `whole_tail`, nothing is
+    written and `TornTailError` lets the caller set the torn line aside first."""
     append_chunks(path, [_encoded(path, line)], whole_tail=whole_tail)
 
 
@@ -288,8 +282,7 @@ def _open_for_append(path: Path) -> tuple[int, int]:
         if not stat.S_ISREG(info.st_mode):
             raise WriteError(
                 f"cannot write {shown(path)}: it {_kind_of(info.st_mode)}",
-                "put the file back (`git checkout` restores the committed one); "
-                "nothing was written",
+                _PUT_BACK + "; nothing was written",
             )
         if not info.st_mode & 0o222:
             raise _read_only(path, "file")
@@ -358,6 +351,110 @@ def locked(lock_path: Path, *, timeout_s: float = _LOCK_TIMEOUT_S) -> Iterator[N
         os.close(fd)  # closing the descriptor releases flock and msvcrt locks
 
 
+# --- locks: the one seam for the OS's primitive ------------------------------------
+# `flock` where `fcntl` exists (Linux, macOS, BSDs); `msvcrt.locking` on Windows; and
+# where neither exists, an exclusive-create marker file beside the lock file, broken
+# only when it is minutes old (a holder that died). Every `journal log` and hooked
+# commit takes a lock.
+
+
+def _primitive() -> str:
+    for module, primitive in (("fcntl", "flock"), ("msvcrt", "msvcrt")):
+        try:
+            __import__(module)
+        except ImportError:
+            continue
+        return primitive
+    return "marker"
+
+
+# Which primitive this platform uses; tests set it to exercise the fallbacks here.
+PRIMITIVE = _primitive()
+MARKER_SUFFIX = ".held"
+# A marker older than this belongs to a holder that died: every hold is an append or
+# one file rewrite, milliseconds long.
+STALE_AFTER_S = 120.0
+
+
+def acquire(fd: int, lock_path: Path, timeout_s: float) -> Callable[[], None]:
+    """Take the lock on the open `fd` of `lock_path`, waiting up to `timeout_s`
+    (then WriteError names the lock); returns the function releasing it."""
+    try_once = {"flock": _try_flock, "msvcrt": _try_msvcrt, "marker": _try_marker}[
+        PRIMITIVE
+    ]
+    deadline = time.monotonic() + timeout_s
+    delay = 0.001
+    while True:
+        release = try_once(fd, lock_path)
+        if release is not None:
+            return release
+        if time.monotonic() > deadline:
+            if PRIMITIVE == "marker" and _break_stale_marker(lock_path):
+                continue
+            raise WriteError(
+                f"another journal process has held {lock_path} for {timeout_s:.0f} s",
+                "wait for it to finish, or stop the stuck process",
+            )
+        time.sleep(delay)
+        delay = min(delay * 2, 0.05)
+
+
+def _nothing() -> None:
+    """Closing the descriptor releases flock and msvcrt locks."""
+
+
+def _try_flock(fd: int, lock_path: Path) -> Callable[[], None] | None:
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return None
+    return _nothing
+
+
+def _try_msvcrt(fd: int, lock_path: Path) -> Callable[[], None] | None:
+    import msvcrt
+
+    try:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+    except OSError:
+        return None
+    return _nothing
+
+
+def _try_marker(fd: int, lock_path: Path) -> Callable[[], None] | None:
+    marker = lock_path.with_name(lock_path.name + MARKER_SUFFIX)
+    try:
+        handle = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return None
+    except OSError as exc:
+        raise WriteError(
+            f"cannot lock {lock_path}: {exc.strerror}", "check the folder's permissions"
+        ) from None
+    os.write(handle, str(os.getpid()).encode("ascii"))
+    os.close(handle)
+
+    def release() -> None:
+        marker.unlink(missing_ok=True)
+
+    return release
+
+
+def _break_stale_marker(lock_path: Path) -> bool:
+    """Remove a marker older than `STALE_AFTER_S`: its holder died holding it."""
+    marker = lock_path.with_name(lock_path.name + MARKER_SUFFIX)
+    try:
+        age = time.time() - marker.stat().st_mtime
+    except FileNotFoundError:
+        return True
+    if age <= STALE_AFTER_S:
+        return False
+    marker.unlink(missing_ok=True)
+    return True
+
+
 def fsync_dir(folder: Path) -> None:
     """Make the renames into `folder` durable (after `atomic_write(…,
     sync_dir=False)`); best effort."""
@@ -370,34 +467,32 @@ def fsync_dir(folder: Path) -> None:
 
 
 def _write_error(path: Path, exc: OSError) -> WriteError:
-    reasons = {
-        errno.ENOSPC: ("the disk is full", "free some space and run the command again"),
-        errno.EROFS: (
-            "the file system is read-only",
-            "run the command on a writable checkout",
-        ),
-        errno.EACCES: ("permission denied", f"check the permissions of {path.parent}"),
-        errno.EPERM: ("permission denied", f"check the permissions of {path.parent}"),
-        errno.EDQUOT: (
-            "the disk quota is exceeded",
-            "free some space and run it again",
-        ),
-        errno.EFBIG: (
-            "the file would pass the file-size limit",
-            "raise the limit (ulimit -f) or free some space",
-        ),
-        errno.EISDIR: (
-            "it is a folder, not a file",
-            "put the file back (`git checkout` restores the committed one)",
-        ),
-        errno.ELOOP: (
-            "it is a symbolic link",
-            "replace the link with the file it points to",
-        ),
-    }
-    reason, hint = reasons.get(
+    reason, hint = _WRITE_ERRORS.get(
         exc.errno or 0, (exc.strerror or str(exc), "nothing was changed")
     )
     return WriteError(
-        f"cannot write {path}: {reason}", f"{hint}; the old file is intact"
+        f"cannot write {path}: {reason}",
+        hint.format(folder=path.parent) + "; the old file is intact",
     )
+
+
+_DENIED = ("permission denied", "check the permissions of {folder}")
+_WRITE_ERRORS = {
+    errno.ENOSPC: ("the disk is full", "free some space and run the command again"),
+    errno.EROFS: (
+        "the file system is read-only",
+        "run the command on a writable checkout",
+    ),
+    errno.EACCES: _DENIED,
+    errno.EPERM: _DENIED,
+    errno.EDQUOT: ("the disk quota is exceeded", "free some space and run it again"),
+    errno.EFBIG: (
+        "the file would pass the file-size limit",
+        "raise the limit (ulimit -f) or free some space",
+    ),
+    errno.EISDIR: ("it is a folder, not a file", _PUT_BACK),
+    errno.ELOOP: (
+        "it is a symbolic link",
+        "replace the link with the file it points to",
+    ),
+}

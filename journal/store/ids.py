@@ -9,15 +9,12 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from journal.errors import ConflictError, NotFoundError, UsageError
 from journal.store.files import read_bytes
-
-TYPE_CHECKING = False  # this module is on the `journal log` path
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 ID_PATTERN = r"^\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*$"
 REF_HINT = (
@@ -59,16 +56,30 @@ def resolve_ref(
         return ref
     number = ref.lstrip("#")
     if number.isdigit():
-        return _by_number(sessions_dir, ids, int(number), numbered)
-    matches = [i for i in ids if i.startswith(ref)] or [
-        i for i in ids if i[11:].startswith(ref)
-    ]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise NotFoundError(f"no session matches {ref!r}", "see `journal list`")
-    shown = ", ".join(matches[:5]) + (" …" if len(matches) > 5 else "")
-    raise ConflictError(f"{ref!r} matches {len(matches)} sessions: {shown}", REF_HINT)
+        wanted = int(number)
+        if numbered is None:
+            found = [i for i in ids if number_of(sessions_dir / i) == wanted]
+        else:
+            found = numbered(ids, wanted)
+        missing = f"no session has number {wanted}"
+        many = ConflictError(
+            f"{len(found)} sessions have number {wanted}: {', '.join(found)}",
+            "use the folder name instead, and renumber one of them",
+        )
+    else:
+        found = [i for i in ids if i.startswith(ref)] or [
+            i for i in ids if i[11:].startswith(ref)
+        ]
+        missing = f"no session matches {ref!r}"
+        shown = ", ".join(found[:5]) + (" …" if len(found) > 5 else "")
+        many = ConflictError(
+            f"{ref!r} matches {len(found)} sessions: {shown}", REF_HINT
+        )
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise NotFoundError(missing, "see `journal list`")
+    raise many
 
 
 def refuse_path_like(ref: str) -> None:
@@ -86,26 +97,6 @@ def number_of(folder: Path) -> int | None:
         return None
     match = re.search(rb"^number:\s*['\"]?(\d+)", text, re.MULTILINE)
     return int(match[1]) if match else None
-
-
-def _by_number(
-    sessions_dir: Path,
-    ids: list[str],
-    number: int,
-    numbered: Callable[[list[str], int], list[str]] | None,
-) -> str:
-    if numbered is None:
-        found = [i for i in ids if number_of(sessions_dir / i) == number]
-    else:
-        found = numbered(ids, number)
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise NotFoundError(f"no session has number {number}", "see `journal list`")
-    raise ConflictError(
-        f"{len(found)} sessions have number {number}: {', '.join(found)}",
-        "use the folder name instead, and renumber one of them",
-    )
 
 
 _MAX_SLUG = 48

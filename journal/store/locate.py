@@ -17,10 +17,8 @@ CONFIG_NAME = "journal.yaml"
 
 
 def find_root(start: Path | None = None) -> Path:
-    """The nearest folder at or above `start` holding `journal.yaml`.
-
-    `JOURNAL_DIR` in the environment names the root explicitly.
-    """
+    """The nearest folder at or above `start` holding `journal.yaml`, unless
+    `JOURNAL_DIR` in the environment names the root."""
     explicit = os.environ.get("JOURNAL_DIR")
     if explicit:
         root = Path(explicit).resolve()

@@ -51,7 +51,8 @@ def session_numbers(
             number = number_of(sessions_dir / session_id)
             changed = True
         numbers[session_id] = number
-        lines.append(_line(session_id, number, stat))
+        shown = "-" if number is None else str(number)
+        lines.append(f"{shown} {session_id} {_stat_text(stat)}\n")
     if changed:
         save_cache_bytes(path, "".join(lines).encode("utf-8"))
     return numbers
@@ -86,11 +87,6 @@ def _header(session_ids: list[str], *, exact: bool = True) -> bytes:
         return head.encode("utf-8")
     listed = "\n".join(session_ids).encode("utf-8")
     return f"{head} {len(session_ids)} {zlib.crc32(listed):08x}\n".encode()
-
-
-def _line(session_id: str, number: int | None, stat: list[int] | None) -> str:
-    shown = "-" if number is None else str(number)
-    return f"{shown} {session_id} {_stat_text(stat)}\n"
 
 
 def _stat_text(stat: list[int] | None) -> str:

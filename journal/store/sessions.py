@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 from functools import cached_property, partial
 from pathlib import Path
 
+from journal import when
 from journal.errors import ConflictError, NotFoundError, UsageError
 from journal.store import files, ids
 from journal.store.config import Config, load_config
@@ -20,10 +21,8 @@ from journal.store.files import atomic_write, fsync_dir, locked, remove_stale_te
 from journal.store.layout import SESSION_FILE, TIMELINE_FILE
 from journal.store.locate import find_root, state_dir
 from journal.store.validation import events_of_file, refuse_link, session_of_text
-from journal.when import zone
 
-# `typing` costs ~8 ms of start-up; this module is on the log path
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # `typing` costs ~8 ms of start-up; this is on the log path
 if TYPE_CHECKING:
     from typing import Any
 
@@ -48,7 +47,7 @@ class Journal:
 
     @cached_property
     def tz(self) -> tzinfo:
-        return zone(self.config.timezone)
+        return when.zone(self.config.timezone)
 
     @cached_property
     def state_dir(self) -> Path:
@@ -176,8 +175,7 @@ class Journal:
         """The timeline, sorted by time (ties keep file order); see
         `validation.events_of_file` for `strict` and `torn_ok`."""
         path = self.timeline_path(session_id)
-        shown = self.display(path)
-        return events_of_file(path, shown, strict=strict, torn_ok=torn_ok)
+        return events_of_file(path, self.display(path), strict=strict, torn_ok=torn_ok)
 
     display = staticmethod(files.shown)  # the path as the user sees it
 
@@ -185,11 +183,9 @@ class Journal:
 
     @contextlib.contextmanager
     def edit(self, session_id: str) -> Iterator[Any]:
-        """Edit `session.yaml` as a comment-preserving document, under the session lock.
-
-        The new text is validated before it replaces the old; on any error the file
-        is untouched.
-        """
+        """Edit `session.yaml` as a comment-preserving document, under the session
+        lock; the new text is validated before it replaces the old (on any error the
+        file is untouched)."""
         from journal.store.yamlio import dump_roundtrip, load_roundtrip, read_text
 
         path = self.existing_dir(session_id) / SESSION_FILE
@@ -230,6 +226,4 @@ class Journal:
         return folder
 
     def now(self) -> datetime:
-        from journal.when import now
-
-        return now(self.tz)
+        return when.now(self.tz)

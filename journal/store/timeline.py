@@ -80,10 +80,9 @@ def _kept(value: Any) -> bool:
 
 
 def append_event(path: Path, event: dict[str, Any]) -> None:
-    """Append one event; the caller holds the session lock.
-
-    A torn last line (a crash cut an earlier write short) is set aside first, with a
-    warning, so the new event never lands after half a line."""
+    """Append one event; the caller holds the session lock. A torn last line (a crash
+    cut an earlier write short) is set aside first, with a warning, so the new event
+    never lands after half a line."""
     refuse_bad_utf8(event)
     line = format_event(event)
     try:
@@ -153,10 +152,8 @@ class RawLine(Record):
 
 def read_lines(path: Path) -> list[RawLine]:
     """Every event line of a timeline, parsed; a missing file is an empty timeline.
-
     A line that is not valid UTF-8 is reported as such, never read with replacement
-    characters that a later rewrite would make permanent.
-    """
+    characters that a later rewrite would make permanent."""
     raw = read_timeline(path)
     ends_clean = raw.endswith(b"\n") or not raw
     try:
@@ -238,12 +235,10 @@ class Outline(Record):
 
 
 def outline(path: Path) -> Outline:
-    """The number of events and the earliest and latest `at` of a timeline.
-
-    One regular expression over the file: at 10,000 sessions `journal list` cannot
+    """The number of events and the earliest and latest `at` of a timeline, by one
+    regular expression over the file: at 10,000 sessions `journal list` cannot
     afford a parse per event. Times with one offset and one width compare as text,
-    so only a timeline with several offsets has each of its times parsed.
-    """
+    so only a timeline with several offsets has each of its times parsed."""
     raw = read_timeline(path)
     count = raw.count(b"\n- ") + raw.startswith(b"- ")
     closed = raw.count(b"}\n") + raw.endswith(b"}")
@@ -372,14 +367,12 @@ def _lines(numbers: tuple[int, ...]) -> str:
 
 
 def repair(path: Path) -> Repaired:
-    """Rewrite a timeline holding torn lines: keep what can be recovered.
-
-    A torn line that still parses once closed (a missing `}` or newline) is kept in
-    its place; one that cannot be recovered is appended to a `timeline.yaml.torn`
-    file beside it (before the timeline is rewritten: a crash between leaves it in
-    both, never in neither). Every other line is kept byte for byte, and a last line
-    that only lacks its newline gets one.
-    """
+    """Rewrite a timeline holding torn lines, keeping what can be recovered: a torn
+    line that still parses once closed (a missing `}` or newline) is kept in its
+    place; one that cannot be recovered is appended to a `timeline.yaml.torn` file
+    beside it (before the timeline is rewritten: a crash between leaves it in both,
+    never in neither). Every other line is kept byte for byte, and a last line that
+    only lacks its newline gets one."""
     torn = {raw.line for raw in read_lines(path) if raw.torn and raw.data is None}
     raw = read_timeline(path)
     chunks = raw.split(b"\n")
@@ -389,10 +382,9 @@ def repair(path: Path) -> Repaired:
     recovered: list[int] = []
     aside: list[int] = []
     for number, chunk in enumerate(chunks, 1):
-        event = _recovered(chunk) if number in torn else None
         if number not in torn:
             kept.append(chunk)
-        elif event is not None:
+        elif (event := _recovered(chunk)) is not None:
             kept.append(format_event(event).encode("utf-8").rstrip(b"\n"))
             recovered.append(number)
         else:

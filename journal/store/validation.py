@@ -14,20 +14,18 @@ from pathlib import Path
 from journal.errors import InvalidDataError, MergeConflictError, UsageError
 from journal.store.config import DEFAULT_KINDS, Config
 
-# `typing` costs ~8 ms of start-up; this module is on the log path
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # `typing` costs ~8 ms of start-up; this is on the log path
 if TYPE_CHECKING:
     from journal.model.session import Event, Session
     from journal.store.timeline import RawLine
 
 
 def session_of_text(text: str, config: Config, *, where: str) -> Session:
-    """Parse and validate `session.yaml` text; errors name file:line:col.
-
-    A text met a moment ago in this process gives the session it gave then: a site's
-    first build reads each session for the related map, the site's index and the
-    page, and sessions are immutable. Keyed by the text itself and the vocabulary it
-    was checked against, so it can never be stale; only valid texts are kept."""
+    """Parse and validate `session.yaml` text; errors name file:line:col. A text met
+    a moment ago in this process gives the session it gave then: a site's first build
+    reads each session for the related map, the site's index and the page, and
+    sessions are immutable. Keyed by the text itself and the vocabulary it was
+    checked against, so it can never be stale; only valid texts are kept."""
     key = (text, config.statuses, config.severities)
     known = _PARSED.get(key)
     if known is not None:
@@ -137,8 +135,15 @@ def _unreadable(raw: RawLine, where: str, *, strict: bool, torn_ok: bool) -> Non
             f"{where}: a line cut short by a crash is not shown — "
             "`journal check --fix` sets it aside (nothing is lost)"
         )
+    elif strict and raw.problem and "merge conflict marker" in raw.problem:
+        raise MergeConflictError(
+            f"line {raw.problem}",
+            "run `journal resolve` (it keeps the events of both sides)",
+            where=where,
+        )
     elif strict:
-        _refuse_line(raw, where=where)
+        hint = "run `journal check --fix`" if raw.torn else "fix or remove that line"
+        raise InvalidDataError(f"event {raw.problem}", hint, where=where)
 
 
 def refuse_link(path: Path, shown: str) -> None:
@@ -157,14 +162,9 @@ def check_kind(config: Config, kind: str) -> None:
     """Refuse an event kind the configuration does not list, with a did-you-mean."""
     kinds = config.event_kinds
     if kind not in kinds:
-        import difflib
+        from journal.errors import did_you_mean
 
-        close = difflib.get_close_matches(kind, kinds, n=1)
-        hint = (
-            f"did you mean {close[0]!r}?"
-            if close
-            else "use one of: " + ", ".join(kinds)
-        )
+        hint = did_you_mean(kind, kinds, "use one of: " + ", ".join(kinds))
         if kind in DEFAULT_KINDS:
             # A journal.yaml written by an older `journal init` lists the kinds of then.
             hint = f"add {kind} to event_kinds in journal.yaml (a newer default kind)"
@@ -179,16 +179,12 @@ def _plain_events(path: Path) -> list[Event] | None:
 
     bodies = plain_bodies(path)
     events = None if bodies is None else events_of_lines(bodies)
-    if events is None or not all(_shown_anywhere(e.at) for e in events):
+    # In years 3 to 9997 every offset keeps the time within years 2 to 9998, which
+    # `when.in_range` accepts; a time nearer the edges takes the general path.
+    if events is None or not all(2 < e.at.year < 9998 for e in events):
         return None
     events.sort(key=lambda e: e.at)
     return events
-
-
-def _shown_anywhere(moment: datetime) -> bool:
-    # In years 3 to 9997 every offset keeps the time within years 2 to 9998, which
-    # `when.in_range` accepts; a time nearer the edges takes the general path.
-    return 2 < moment.year < 9998
 
 
 def _check_times(*times: tuple[str, datetime | None]) -> None:
@@ -215,15 +211,3 @@ def _locate(text: str, path: list[str | int], where: str) -> str:
         return where
     position = position_of(doc, path)
     return f"{where}:{position[0]}:{position[1]}" if position else where
-
-
-def _refuse_line(raw: RawLine, *, where: str) -> None:
-    """Raise the error for a timeline line that is not an event."""
-    if raw.problem and "merge conflict marker" in raw.problem:
-        raise MergeConflictError(
-            f"line {raw.problem}",
-            "run `journal resolve` (it keeps the events of both sides)",
-            where=where,
-        )
-    hint = "run `journal check --fix`" if raw.torn else "fix or remove that line"
-    raise InvalidDataError(f"event {raw.problem}", hint, where=where)

@@ -7,6 +7,7 @@ ruamel.yaml round-trip so comments, key order and quoting survive.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from pathlib import Path
@@ -241,37 +242,34 @@ def _yaml_hint(problem: str) -> str:
 _NEEDS_ESCAPES = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|(?:^|\n)\t"
 )
-_REPRESENTER: Any = None
 
 
+@functools.cache
 def _representer() -> Any:
     """ruamel's round-trip representer, writing text that needs escapes double-quoted
     whatever style it had, so every YAML reader returns exactly the same text."""
-    global _REPRESENTER
-    if _REPRESENTER is None:
-        from ruamel.yaml.representer import RoundTripRepresenter
+    from ruamel.yaml.representer import RoundTripRepresenter
 
-        from journal.store.yamlnew import reads_as_text
+    from journal.store.yamlnew import reads_as_text
 
-        class TextRepresenter(RoundTripRepresenter):
-            pass
+    class TextRepresenter(RoundTripRepresenter):
+        pass
 
-        def quoting(original: Any) -> Any:
-            def represent(self: Any, data: str) -> Any:
-                tag = "tag:yaml.org,2002:str"
-                if _NEEDS_ESCAPES.search(data):
-                    return self.represent_scalar(tag, str(data), style='"')
-                if type(data) is str and not reads_as_text(data):
-                    return self.represent_scalar(tag, data, style="'")
-                return original(self, data)
+    def quoting(original: Any) -> Any:
+        def represent(self: Any, data: str) -> Any:
+            tag = "tag:yaml.org,2002:str"
+            if _NEEDS_ESCAPES.search(data):
+                return self.represent_scalar(tag, str(data), style='"')
+            if type(data) is str and not reads_as_text(data):
+                return self.represent_scalar(tag, data, style="'")
+            return original(self, data)
 
-            return represent
+        return represent
 
-        for kind, original in list(RoundTripRepresenter.yaml_representers.items()):
-            if isinstance(kind, type) and issubclass(kind, str):
-                TextRepresenter.add_representer(kind, quoting(original))
-        _REPRESENTER = TextRepresenter
-    return _REPRESENTER
+    for kind, original in list(RoundTripRepresenter.yaml_representers.items()):
+        if isinstance(kind, type) and issubclass(kind, str):
+            TextRepresenter.add_representer(kind, quoting(original))
+    return TextRepresenter
 
 
 def _roundtrip() -> Any:
@@ -333,10 +331,9 @@ def dump_new_document(
     data: dict[str, Any], *, quoted_keys: tuple[str, ...] = ()
 ) -> str:
     """YAML for a new file, styled as people write it: multi-line text as `|` blocks,
-    short lists of words inline, `quoted_keys` (times) double-quoted.
-
-    The same bytes come from `yamlnew` without ruamel when every value is of a kind
-    it writes (what an import makes); ruamel writes the rest."""
+    short lists of words inline, `quoted_keys` (times) double-quoted. The same bytes
+    come from `yamlnew` without ruamel when every value is of a kind it writes (what
+    an import makes); ruamel writes the rest."""
     from journal.store.yamlnew import dump
 
     fast = dump(data, quoted_keys)

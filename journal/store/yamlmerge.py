@@ -81,11 +81,8 @@ def merge_texts(
 
 
 def render(merged: Merged) -> str:
-    """The merged text; each conflict marked in place, one line per side.
-
-    Each side is written as one line of YAML (a JSON value), between markers that name
-    the field: `<<<<<<< ours root_cause.summary`.
-    """
+    """The merged text, each conflict marked in place between markers naming the field
+    (`<<<<<<< ours root_cause.summary`), each side one line of YAML (a JSON value)."""
     text = dump_roundtrip(merged.doc)
     for number, conflict in enumerate(merged.conflicts):
         text = _mark(text, _SENTINEL.format(number), conflict)
@@ -104,9 +101,7 @@ def marked_paths(text: str) -> list[str]:
 
 def settle_markers(text: str, choices: dict[str, str]) -> tuple[str, list[str]]:
     """Replace journal's conflict blocks by the chosen side; returns (text, unsettled).
-
-    Works on the file alone (no git): each block holds each side as one line.
-    """
+    Works on the file alone (no git): each block holds each side as one line."""
     out: list[str] = []
     unsettled: list[str] = []
     lines = text.splitlines(keepends=True)
@@ -180,9 +175,8 @@ class _Merger:
                 ours[key] = merged
         for position, key in enumerate(theirs):
             if key not in ours:
-                added = self.added(
-                    base.get(key, MISSING), theirs[key], _join(path, key)
-                )
+                was = base.get(key, MISSING)
+                added = self.entry(was, MISSING, theirs[key], _join(path, key))
                 if added is not MISSING:
                     ours.insert(min(position, len(ours)), key, added)
         return ours
@@ -196,39 +190,31 @@ class _Merger:
         kept: list[Any] = []
         for key, item in zip(ours_keys, ours, strict=True):
             was, now = base_at.get(key, MISSING), theirs_at.get(key, MISSING)
-            if now is not MISSING:
-                was = _or_like(was, item)
+            if now is not MISSING and was is MISSING and isinstance(item, dict):
+                was = {}  # added on both sides: an empty base of ours' shape
             merged = self.entry(was, item, now, _join(path, len(kept) + 1))
             if merged is not MISSING:
                 kept.append(merged)
         known = set(ours_keys)
         for key, item in theirs_at.items():
             if key not in known:
-                added = self.added(
-                    base_at.get(key, MISSING), item, _join(path, len(kept) + 1)
-                )
+                was = base_at.get(key, MISSING)
+                added = self.entry(was, MISSING, item, _join(path, len(kept) + 1))
                 if added is not MISSING:
                     kept.append(added)
         ours[:] = kept
         return ours
 
     def entry(self, was: Any, ours: Any, theirs: Any, path: str) -> Any:
-        """One key or item ours has; MISSING when the merge removes it."""
-        if theirs is not MISSING:
+        """One key or item of one side or both; MISSING when the merge drops it."""
+        if ours is not MISSING and theirs is not MISSING:
             return self.value(was, ours, theirs, path)
+        kept = theirs if ours is MISSING else ours
         if was is MISSING:
-            return ours  # added by ours alone
-        if _same(was, ours):
-            return MISSING  # theirs removed it; ours left it alone
-        return self.conflict(path, was, ours, MISSING)
-
-    def added(self, was: Any, theirs: Any, path: str) -> Any:
-        """One key or item only theirs has; MISSING when the merge leaves it out."""
-        if was is MISSING:
-            return theirs  # added by theirs alone
-        if _same(was, theirs):
-            return MISSING  # ours removed it; theirs left it alone
-        return self.conflict(path, was, MISSING, theirs)
+            return kept  # added by that side alone
+        if _same(was, kept):
+            return MISSING  # the other side removed it; this one left it alone
+        return self.conflict(path, was, ours, theirs)
 
 
 def _keys(items: list[Any]) -> list[tuple[Any, ...]] | None:
@@ -248,13 +234,6 @@ def _keys(items: list[Any]) -> list[tuple[Any, ...]] | None:
         seen[ident] = seen.get(ident, 0) + 1
         keys.append((*ident, seen[ident]))
     return keys
-
-
-def _or_like(was: Any, ours: Any) -> Any:
-    """The base of an item both sides added: empty, of the same shape as ours."""
-    if was is not MISSING:
-        return was
-    return {} if isinstance(ours, dict) else MISSING
 
 
 def _join(path: str, key: Any) -> str:

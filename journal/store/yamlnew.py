@@ -15,11 +15,9 @@ documents and on every report of the import fixtures.
 
 from __future__ import annotations
 
+import functools
 import re
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any
 
 
 class _Ruamel(Exception):
@@ -205,19 +203,14 @@ def _block_plain(text: str) -> bool:
     return not (": " in text or text.endswith(":") or " #" in text)
 
 
-_RESOLVED: dict[str, bool] = {}
-
-
 _TEXT_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp")
 _STRICT: list[Any] = []
 
 
 def reads_as_text(value: str) -> bool:
     """Whether the strict loader (`yamlio`) reads `value`, written plain, back as
-    this text.
-
-    ruamel writes YAML 1.2, where `yes`, `on` and `off` are words; the loader reads
-    YAML 1.1, where they are booleans. Such text must be quoted."""
+    this text: ruamel writes YAML 1.2, where `yes`, `on` and `off` are words; the
+    loader reads YAML 1.1, where they are booleans. Such text must be quoted."""
     if not _STRICT:
         import yaml
 
@@ -226,23 +219,13 @@ def reads_as_text(value: str) -> bool:
     return resolver.resolve(node, value, (True, False)) in _TEXT_TAGS
 
 
+@functools.cache
 def _resolves_as_text(text: str) -> bool:
-    """Whether ruamel's resolver (YAML 1.2) takes `text`, written plain, for text:
-    its `implicit[0]`, without which it does not write plain."""
-    found = _RESOLVED.get(text)
-    if found is None:
-        found = _RESOLVED[text] = _ruamel_tag(text) == "tag:yaml.org,2002:str"
-    return found
-
-
-def _ruamel_tag(text: str) -> str:
-    """`str` unless one of the implicit resolvers of ruamel's YAML 1.2 (its
-    `resolver.implicit_resolvers`, copied here so that no ruamel import is needed)
-    takes `text` for another type."""
-    for starts, pattern in _TYPED:
-        if text[0] in starts and pattern.match(text):
-            return "tag:yaml.org,2002:other"
-    return "tag:yaml.org,2002:str"
+    """Whether ruamel's resolver (YAML 1.2) takes `text`, written plain, for text
+    (its `implicit[0]`, without which it does not write plain): no implicit resolver
+    of ruamel's (`resolver.implicit_resolvers`, copied here so that no ruamel import
+    is needed) takes it for another type."""
+    return not any(text[0] in starts and p.match(text) for starts, p in _TYPED)
 
 
 # fmt: off
