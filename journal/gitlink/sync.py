@@ -29,20 +29,6 @@ from journal.store.timeline import read_lines, read_timeline
 REFS = ("--branches", "--tags", "--remotes", "HEAD")
 
 
-def scan(cwd: Path, *, trailer: str, exclude: str | None = None) -> list[Commit]:
-    """Every commit reachable from branches, tags, remotes and HEAD, newest first."""
-    return git_log(cwd, trailer, *REFS, *([f"^{exclude}"] if exclude else []))
-
-
-def reachable(cwd: Path) -> set[str]:
-    return set(run_git(["rev-list", *REFS], cwd=cwd).split())
-
-
-def is_shallow(cwd: Path) -> bool:
-    out = run_git(["rev-parse", "--is-shallow-repository"], cwd=cwd)
-    return out.strip() == "true"
-
-
 def present(cwd: Path, shas: Iterable[str]) -> set[str]:
     """The SHAs whose commit object exists in this clone (reachable or not)."""
     wanted = sorted(set(shas))
@@ -192,11 +178,13 @@ def sync(journal: Journal, *, since: str | None = None) -> SyncReport:
     if not has_commits(cwd):
         report.empty_repo = True
         return report
-    exclude = resolve_revs(cwd, [since])[0] if since else None
-    history = scan(cwd, trailer=journal.config.git.trailer, exclude=exclude)
+    # Every commit reachable from branches, tags, remotes and HEAD, newest first.
+    exclude = [f"^{resolve_revs(cwd, [since])[0]}"] if since else []
+    history = git_log(cwd, journal.config.git.trailer, *REFS, *exclude)
     report.scanned = len(history)
-    report.shallow = is_shallow(cwd)
-    alive = reachable(cwd)
+    shallow = run_git(["rev-parse", "--is-shallow-repository"], cwd=cwd)
+    report.shallow = shallow.strip() == "true"
+    alive = set(run_git(["rev-list", *REFS], cwd=cwd).split())
     linked = _every_linked(journal)
     gone = {
         sha: event
