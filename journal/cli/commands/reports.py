@@ -127,7 +127,15 @@ def check(
 
     want_json = as_json or output is Format.json
     if list_rules:
-        _print_rules(rules(), as_json=want_json)
+        rows = [
+            {"id": r.id, "severity": r.severity, "summary": r.summary}
+            for r in rules().values()
+        ]
+        if want_json:
+            print(json.dumps(rows, indent=2))
+        else:
+            for r in rows:
+                print(f"{r['id']:<22} {r['severity']:<8} {r['summary']}")
         return
     journal = open_journal()
     findings = run_check(journal, ids or [], fix=fix)
@@ -156,15 +164,3 @@ def check(
         )
     if errors:
         sys.exit(1)
-
-
-def _print_rules(known: dict[str, Any], *, as_json: bool) -> None:
-    rows = [
-        {"id": r.id, "severity": r.severity, "summary": r.summary}
-        for r in known.values()
-    ]
-    if as_json:
-        print(json.dumps(rows, indent=2))
-        return
-    for r in rows:
-        print(f"{r['id']:<22} {r['severity']:<8} {r['summary']}")
