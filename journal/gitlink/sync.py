@@ -207,20 +207,17 @@ def _every_linked(journal: Journal) -> dict[str, dict[str, dict[str, Any]]]:
 
     linked = {}
     for session_id in journal.session_ids():
+        events: dict[str, dict[str, Any]] = {}
         try:
-            linked[session_id] = _linked_events(journal, session_id)
+            for raw in read_lines(journal.timeline_path(session_id)):
+                sha = raw.data.get("sha") if raw.data else None
+                if isinstance(sha, str) and raw.data is not None:
+                    events.setdefault(sha, raw.data)
         except JournalError as exc:
             notices.warn(f"{session_id} skipped: {exc.one_line()}")
+            continue
+        linked[session_id] = events
     return linked
-
-
-def _linked_events(journal: Journal, session_id: str) -> dict[str, dict[str, Any]]:
-    events: dict[str, dict[str, Any]] = {}
-    for raw in read_lines(journal.timeline_path(session_id)):
-        sha = raw.data.get("sha") if raw.data else None
-        if isinstance(sha, str) and raw.data is not None:
-            events.setdefault(sha, raw.data)
-    return events
 
 
 def _trailer_links(

@@ -9,6 +9,7 @@ import typer
 
 from journal.cli.commands.tabled import Values, command
 from journal.cli.options import open_journal
+from journal.cli.output import emit, seen_lines
 from journal.cli.table import FLAG, INT, JSON, SESSION, Param, option
 
 commands = typer.Typer()
@@ -46,7 +47,6 @@ _FORMATS = "auto, slack, text, grafana, alertmanager, pagerduty, opsgenie, sentr
     JSON,
 )
 def ingest(v: Values) -> None:
-    from journal.cli.output import emit, seen_lines
     from journal.operations.ingest import Request
     from journal.operations.ingest import ingest as run
 

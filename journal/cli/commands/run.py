@@ -11,6 +11,7 @@ import typer
 
 from journal.cli.commands.tabled import Values, command
 from journal.cli.options import Json, NoRedact, SessionArg, open_journal
+from journal.cli.output import redaction_note, seen_lines
 from journal.cli.table import FLAG, NO_REDACT, SESSION, Param, option
 
 if TYPE_CHECKING:
@@ -157,8 +158,6 @@ def exec_(v: Values) -> None:
     done = execute(
         journal, v["command"], on_output=_write_through, redact=redact, **named
     )
-    from journal.cli.output import redaction_note
-
     evidence = done.event.get("evidence") or []
     note = f", output in {evidence[0]}" if evidence else ""
     print(
@@ -173,7 +172,6 @@ def exec_(v: Values) -> None:
 
 def _seen_failure(journal: Journal, session_id: str, event: dict[str, Any]) -> None:
     """A failed command's output, looked up like a logged error: "seen before"."""
-    from journal.cli.output import seen_lines
     from journal.insight.seen import seen_before_any
 
     output = str(event.get("output") or "")
