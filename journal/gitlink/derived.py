@@ -61,17 +61,12 @@ def _commits_at(journal: Journal, head: str, trailer: str) -> dict[str, Commit]:
         commits = {**known, **_scan(journal.root, trailer, f"{since}..{head}")}
     else:
         commits = _scan(journal.root, trailer, head)
+    rows = [
+        [c.sha, c.at, c.author, c.subject, list(c.trailers)] for c in commits.values()
+    ]
     save_cache(
         path,
-        {
-            "version": _FORMAT_VERSION,
-            "head": head,
-            "trailer": trailer,
-            "commits": [
-                [c.sha, c.at, c.author, c.subject, list(c.trailers)]
-                for c in commits.values()
-            ],
-        },
+        {"version": _FORMAT_VERSION, "head": head, "trailer": trailer, "commits": rows},
     )
     return commits
 
