@@ -28,7 +28,15 @@ def log(opts: dict[str, Any]) -> int:
     seen before."""
     journal, logged = _log(opts)
     session_id, event = logged.session_id, logged.event
-    seen = seen_before_logged(journal, session_id, event)
+    # For the kinds that carry errors: past sessions with the same error.
+    seen: list[Any] | None = None
+    if event["kind"] in ("detected", "identified"):
+        try:
+            from journal.insight.seen import seen_before
+
+            seen = seen_before(journal.state_dir, session_id, text=event["text"])
+        except Exception:  # the event is written; a broken index only costs the hint
+            seen = []
     if opts["as_json"]:
         data = {
             "session": session_id,
@@ -72,21 +80,6 @@ def _log(opts: dict[str, Any]) -> tuple[Any, Any]:
 
     with log_inputs(words, attach) as (text, files):
         return journal, write(text, files)
-
-
-def seen_before_logged(
-    journal: Any, session_id: str, event: dict[str, Any]
-) -> list[Any] | None:
-    """Past sessions with the same error, for the kinds that carry errors (None for
-    other kinds); never a reason for `log` to fail."""
-    if event["kind"] not in ("detected", "identified"):
-        return None
-    try:
-        from journal.insight.seen import seen_before
-
-        return seen_before(journal.state_dir, session_id, text=event["text"])
-    except Exception:  # the event is written; a broken index only costs the hint
-        return []
 
 
 def list_(opts: dict[str, Any]) -> int:

@@ -90,7 +90,15 @@ def new(v: Values) -> None:
     session_id = create_session(
         journal, title, activate=activate, redact=redact, redacted=found, **kwargs
     )
-    _refresh_index_if_built(journal)
+    # Bring an existing signature index up to date (cheap: stat-keyed, and what
+    # reports and the site left behind is written here); building one from nothing
+    # is left to `close`, `import` and `related`.
+    from journal.insight.seen import SEEN_NAME
+
+    if (journal.state_dir / SEEN_NAME).is_file():
+        from journal.insight.sigindex import refresh_quietly
+
+        refresh_quietly(journal)
     folder = journal.sessions_dir / session_id
     active = " (now active)" if activate else ""
     emit(
@@ -98,17 +106,6 @@ def new(v: Values) -> None:
         f"created {session_id}{active}{redaction_note(found)}",
         as_json=v["as_json"],
     )
-
-
-def _refresh_index_if_built(journal: Journal) -> None:
-    """Bring an existing signature index up to date (cheap: stat-keyed, and what
-    reports and the site left behind is written here); building one from nothing
-    is left to `close`, `import` and `related`."""
-    from journal.insight.seen import SEEN_NAME
-    from journal.insight.sigindex import refresh_quietly
-
-    if (journal.state_dir / SEEN_NAME).is_file():
-        refresh_quietly(journal)
 
 
 @commands.command("use")
