@@ -117,15 +117,15 @@ def _root(
 
 # The command modules, in the order their commands are registered.
 _MODULES = (
-    "sessions",
-    "tabled",
-    "ingest",
-    "items",
-    "run",
-    "reports",
-    "git",
-    "site",
-    "port",
+    "journal.cli.commands.sessions",
+    "journal.cli.commands.tabled",
+    "journal.cli.commands.ingest",
+    "journal.cli.commands.items",
+    "journal.cli.commands.run",
+    "journal.cli.commands.reports",
+    "journal.cli.commands.git",
+    "journal.cli.commands.site",
+    "journal.cli.commands.port",
 )
 
 
@@ -137,7 +137,7 @@ def _register() -> None:
     """
     from importlib import import_module
 
-    modules = [import_module(f"journal.cli.commands.{name}") for name in _MODULES]
+    modules = [import_module(name) for name in _MODULES]
     if app.registered_commands:
         return
     for module in modules:
