@@ -15,11 +15,16 @@ _FAST = ("log", "list", "todo", "stats", "show", "render")
 
 
 def main() -> None:
+    from journal.cli.output import warn
     from journal.store import notices
 
-    notices.listener = _warn
+    notices.listener = warn
     argv = sys.argv[1:]
-    _print_names_as_bytes()
+    # A name that is not UTF-8 (a folder, an argument) is printed back as the bytes
+    # it was, as `ls` does, rather than failing after the work is done.
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="surrogateescape")
     if argv[:1] in (["list"], ["todo"], ["stats"], ["check"]):
         from journal.cli.progress import install
 
@@ -50,15 +55,3 @@ def _run_fast(name: str, argv: list[str]) -> int | None:
         from journal.cli.output import report
 
         return report(exc, debug=debug)
-
-
-def _warn(message: str) -> None:
-    print(f"journal: warning: {message}", file=sys.stderr, flush=True)
-
-
-def _print_names_as_bytes() -> None:
-    """A name that is not UTF-8 (a folder, an argument) is printed back as the bytes
-    it was, as `ls` does, rather than failing after the work is done."""
-    reconfigure = getattr(sys.stdout, "reconfigure", None)
-    if reconfigure is not None:
-        reconfigure(errors="surrogateescape")

@@ -115,39 +115,32 @@ def _root(
     """Keep an incident and work-session journal in your git repository."""
 
 
+# The command modules, in the order their commands are registered.
+_MODULES = (
+    "journal.cli.commands.sessions",
+    "journal.cli.commands.tabled",
+    "journal.cli.commands.ingest",
+    "journal.cli.commands.items",
+    "journal.cli.commands.run",
+    "journal.cli.commands.reports",
+    "journal.cli.commands.git",
+    "journal.cli.commands.site",
+    "journal.cli.commands.port",
+)
+
+
 def _register() -> None:
     """Mount every command module's commands on the root app.
 
     Each module keeps its own `typer.Typer()` and never imports this one, so the
     registration runs one way: the app takes the commands.
     """
-    from journal.cli.commands import (
-        check,
-        git,
-        ingest,
-        items,
-        memory,
-        port,
-        run,
-        sessions,
-        site,
-        tabled,
-    )
+    from importlib import import_module
 
+    modules = [import_module(name) for name in _MODULES]
     if app.registered_commands:
         return
-    for module in (
-        sessions,
-        tabled,
-        ingest,
-        items,
-        run,
-        memory,
-        check,
-        git,
-        site,
-        port,
-    ):
+    for module in modules:
         app.registered_commands.extend(module.commands.registered_commands)
         app.registered_groups.extend(module.commands.registered_groups)
 

@@ -17,7 +17,6 @@ from journal.cli.output import no_match, print_lines, redaction_note, seen_lines
 
 TYPE_CHECKING = False  # `typing` alone costs ~8 ms of start-up
 if TYPE_CHECKING:
-    from datetime import date
     from pathlib import Path
     from typing import Any
 
@@ -28,18 +27,30 @@ def log(opts: dict[str, Any]) -> int:
     """Append one event; print what was written and, for errors, where they were
     seen before."""
     journal, logged = _log(opts)
-    seen = seen_before_logged(journal, logged.session_id, logged.event)
+    session_id, event = logged.session_id, logged.event
+    # For the kinds that carry errors: past sessions with the same error.
+    seen: list[Any] | None = None
+    if event["kind"] in ("detected", "identified"):
+        try:
+            from journal.insight.seen import seen_before
+
+            seen = seen_before(journal.state_dir, session_id, text=event["text"])
+        except Exception:  # the event is written; a broken index only costs the hint
+            seen = []
     if opts["as_json"]:
         data = {
-            "session": logged.session_id,
-            "event": logged.event,
+            "session": session_id,
+            "event": event,
             "redacted": list(logged.redacted),
         }
         if seen is not None:
             data["seen_before"] = [m.as_dict() for m in seen]
         print(json.dumps(data, ensure_ascii=False))
     else:
-        print(describe(logged.session_id, logged.event, logged.redacted))
+        # `logged 01:02 detected ★ → <id>`
+        star = " ★" if event.get("star") else ""
+        note = redaction_note(logged.redacted)
+        print(f"logged {event['at'][11:16]} {event['kind']}{star} → {session_id}{note}")
         if seen:
             print(seen_lines(seen))
     return 0
@@ -71,74 +82,19 @@ def _log(opts: dict[str, Any]) -> tuple[Any, Any]:
         return journal, write(text, files)
 
 
-def seen_before_logged(
-    journal: Any, session_id: str, event: dict[str, Any]
-) -> list[Any] | None:
-    """Past sessions with the same error, for the kinds that carry errors (None for
-    other kinds); never a reason for `log` to fail."""
-    if event["kind"] not in ("detected", "identified"):
-        return None
-    try:
-        from journal.insight.seen import seen_before
-
-        return seen_before(journal.state_dir, session_id, text=event["text"])
-    except Exception:  # the event is written; a broken index only costs the hint
-        return []
-
-
-def describe(session_id: str, event: dict[str, Any], redacted: tuple[str, ...]) -> str:
-    """One line confirming what was written: `logged 01:02 detected ★ → <id>`."""
-    clock = event["at"][11:16]
-    star = " ★" if event.get("star") else ""
-    return f"logged {clock} {event['kind']}{star} → {session_id}" + redaction_note(
-        redacted
-    )
-
-
 def list_(opts: dict[str, Any]) -> int:
-    """The sessions, newest first, from the session index."""
+    """The sessions, newest first, from the session index; with no row, what the
+    filters asked for."""
     from journal.operations.listing import list_rows
 
     status, tag = opts["status"], opts["tag"]
     rows = list_rows(statuses=status or None, tags=tag or None)
-    return print_lines(
-        list_lines(rows, as_json=opts["as_json"], status=status, tag=tag)
-    )
-
-
-def todo(opts: dict[str, Any]) -> int:
-    """Every session's open steps, oldest first; a session that cannot be read is
-    named in a warning."""
-    from journal.insight.followups import gather, open_followups
-    from journal.store.sessions import Journal
-
-    journal = Journal.open()
-    today = journal.now().date()
-    gathered = gather(journal)
-    owner, overdue = opts["owner"], opts["overdue"]
-    items = open_followups(gathered.items, today=today, owner=owner, overdue=overdue)
-    lines = todo_lines(
-        items, today, as_json=opts["as_json"], owner=owner, overdue=overdue
-    )
-    for session_id, error in gathered.skipped:
-        warn(f"{session_id} skipped: {error}")
-    return print_lines(lines)
-
-
-def list_lines(
-    rows: list[dict[str, Any]],
-    *,
-    as_json: bool,
-    status: list[str] | None = None,
-    tag: list[str] | None = None,
-) -> list[str]:
-    """What `journal list` prints; with no row, what the filters asked for."""
-    if as_json:
-        return [json.dumps(rows, ensure_ascii=False, indent=2)]
+    if opts["as_json"]:
+        return print_lines([json.dumps(rows, ensure_ascii=False, indent=2)])
     if not rows and (status or tag):
-        return [no_match("session", [("status", status), ("tag", tag)])]
+        return print_lines([no_match("session", [("status", status), ("tag", tag)])])
     if not rows:
-        return ["no sessions yet — start one with `journal new TITLE`"]
+        return print_lines(["no sessions yet — start one with `journal new TITLE`"])
     widths = {
         key: max(len(str(row[key] or "")) for row in rows)
         for key in ("id", "status", "severity")
@@ -153,27 +109,31 @@ def list_lines(
             f"{row['severity'] or '':<{widths['severity']}}"
             f"  {row['events']:>4} ev  {row['title']}"
         )
-    return lines
+    return print_lines(lines)
 
 
-def todo_lines(
-    items: list[Any],
-    today: date,
-    *,
-    as_json: bool,
-    owner: str | None = None,
-    overdue: bool = False,
-) -> list[str]:
-    """What `journal todo` prints; with no item, what the filters asked for."""
-    if as_json:
+def todo(opts: dict[str, Any]) -> int:
+    """Every session's open steps, oldest first (with no item, what the filters
+    asked for); a session that cannot be read is named in a warning."""
+    from journal.insight.followups import gather, open_followups
+    from journal.store.sessions import Journal
+
+    journal = Journal.open()
+    today = journal.now().date()
+    gathered = gather(journal)
+    owner, overdue = opts["owner"], opts["overdue"]
+    items = open_followups(gathered.items, today=today, owner=owner, overdue=overdue)
+    if opts["as_json"]:
         rows = [todo_row(item, today) for item in items]
-        return [json.dumps(rows, ensure_ascii=False, indent=2)]
-    if not items and (owner or overdue):
+        lines = [json.dumps(rows, ensure_ascii=False, indent=2)]
+    elif not items and (owner or overdue):
         whose = f" owned by {owner}" if owner else ""
-        return [f"no open step{whose}" + (" is overdue" if overdue else "")]
-    if not items:
-        return ["nothing to do"]
-    return [todo_line(item, today) for item in items]
+        lines = [f"no open step{whose}" + (" is overdue" if overdue else "")]
+    else:
+        lines = [todo_line(item, today) for item in items] or ["nothing to do"]
+    for session_id, error in gathered.skipped:
+        warn(f"{session_id} skipped: {error}")
+    return print_lines(lines)
 
 
 def todo_row(item: Any, today: Any) -> dict[str, Any]:

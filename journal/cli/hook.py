@@ -34,7 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a hook must never fail the commit
         after = "run `journal sync` to link it later" if hook == "post-commit" else ""
         tail = f" — {after}" if after else ""
-        _say(f"warning: {_reason(exc)}; the commit stands{tail}")
+        one_line = getattr(exc, "one_line", None)
+        reason = one_line() if callable(one_line) else f"{type(exc).__name__}: {exc}"
+        _say(f"warning: {reason}; the commit stands{tail}")
     return 0
 
 
@@ -61,11 +63,6 @@ def _option(args: list[str], name: str) -> str | None:
         if arg.startswith(name + "="):
             return arg[len(name) + 1 :]
     return None
-
-
-def _reason(exc: Exception) -> str:
-    one_line = getattr(exc, "one_line", None)
-    return one_line() if callable(one_line) else f"{type(exc).__name__}: {exc}"
 
 
 def _redacted(root: Path, subject: str) -> tuple[str, int]:

@@ -102,6 +102,3 @@ def _in_repo(root: Path, path: str, top: list[Path]) -> str | None:
         return Path(path).relative_to(top[0]).as_posix()
     except ValueError:
         return None
-
-
-__all__ = ["commit_url_builder", "file_url_builder"]

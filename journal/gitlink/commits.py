@@ -127,11 +127,19 @@ def _range(cwd: Path, rev: str) -> list[str]:
     return shas
 
 
+def git_log(
+    cwd: Path, trailer: str, *revs: str, input: bytes | None = None
+) -> list[Commit]:
+    """The commits `git log REVS` lists, with the values of the trailer `trailer`."""
+    fmt = f"--format={log_format(trailer)}"
+    out = run_git(["log", "--no-show-signature", fmt, *revs], cwd=cwd, input=input)
+    return parse_log(out)
+
+
 def read_commits(cwd: Path, shas: Iterable[str], *, trailer: str) -> list[Commit]:
     """Metadata of the given commits, in the order given."""
     wanted = list(shas)
     if not wanted:
         return []
-    fmt = f"--format={log_format(trailer)}"
-    args = ["log", "--no-walk=unsorted", "--no-show-signature", fmt, "--stdin"]
-    return parse_log(run_git(args, cwd=cwd, input="\n".join(wanted).encode() + b"\n"))
+    stdin = "\n".join(wanted).encode() + b"\n"
+    return git_log(cwd, trailer, "--no-walk=unsorted", "--stdin", input=stdin)

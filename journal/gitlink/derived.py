@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError
-from journal.gitlink.commits import Commit, log_format, parse_log
+from journal.gitlink.commits import Commit, git_log
 from journal.gitlink.head import head_commit
-from journal.gitlink.shell import run_git, run_git_raw
+from journal.gitlink.shell import run_git_raw
 from journal.store.cache import load_cache, save_cache
 from journal.store.sessions import Journal
 
@@ -61,17 +61,12 @@ def _commits_at(journal: Journal, head: str, trailer: str) -> dict[str, Commit]:
         commits = {**known, **_scan(journal.root, trailer, f"{since}..{head}")}
     else:
         commits = _scan(journal.root, trailer, head)
+    rows = [
+        [c.sha, c.at, c.author, c.subject, list(c.trailers)] for c in commits.values()
+    ]
     save_cache(
         path,
-        {
-            "version": _FORMAT_VERSION,
-            "head": head,
-            "trailer": trailer,
-            "commits": [
-                [c.sha, c.at, c.author, c.subject, list(c.trailers)]
-                for c in commits.values()
-            ],
-        },
+        {"version": _FORMAT_VERSION, "head": head, "trailer": trailer, "commits": rows},
     )
     return commits
 
@@ -92,11 +87,7 @@ def _read(cache: dict[str, Any], trailer: str) -> dict[str, Commit] | None:
 
 
 def _scan(root: Path, trailer: str, revs: str) -> dict[str, Commit]:
-    out = run_git(
-        ["log", "--no-show-signature", f"--format={log_format(trailer)}", revs],
-        cwd=root,
-    )
-    return {c.sha: c for c in parse_log(out) if c.trailers}
+    return {c.sha: c for c in git_log(root, trailer, revs) if c.trailers}
 
 
 def is_ancestor(root: Path, older: str, newer: str) -> bool:

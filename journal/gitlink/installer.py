@@ -17,7 +17,6 @@ from pathlib import Path
 from journal.errors import ConflictError, UsageError
 from journal.gitlink.scripts import (
     HOOK_NAMES,
-    Found,
     block,
     chain,
     find_block,
@@ -242,6 +241,3 @@ def _remove(name: str, place: Place) -> list[tuple[str, str, Path]]:
         backup.replace(path)
         return [(name, f"removed; restored the hook from {backup.name}", path)]
     return [(name, "removed", path)]
-
-
-__all__ = ["Found", "HookState", "Place", "install", "status", "uninstall"]

@@ -67,9 +67,6 @@ def replace_lines(
     atomic_write(path, text)
 
 
-__all__ = ["is_linked", "json_lines_with", "replace_lines"]
-
-
 def is_linked(raw: bytes, sha: str) -> bool:
     """True if timeline bytes record `sha` as a commit (or as its old SHA).
 

@@ -52,7 +52,8 @@ def post_commit(
     root = journal_root(root_arg)
     if root is None:
         return
-    repo = _commit_git_dir()
+    env_dir = os.environ.get("GIT_DIR")
+    repo = Path(env_dir).resolve() if env_dir else git_dir(Path.cwd())
     reflog = _last_reflog(repo) if repo else None
     if _replaying(repo, reflog):
         return
@@ -107,11 +108,6 @@ def journal_root(root_arg: str | None) -> Path | None:
         return find_root(Path.cwd())
     except Exception:  # no journal in this checkout: nothing to link
         return None
-
-
-def _commit_git_dir() -> Path | None:
-    env = os.environ.get("GIT_DIR")
-    return Path(env).resolve() if env else git_dir(Path.cwd())
 
 
 def session_state_dir(root: Path) -> Path:

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 
 from journal.cli.commands.tabled import Values, command
 from journal.cli.options import open_journal
+from journal.cli.output import emit, seen_lines
 from journal.cli.table import FLAG, INT, JSON, SESSION, Param, option
-
-if TYPE_CHECKING:
-    from journal.operations.ingest import Ingested
-    from journal.store.sessions import Journal
 
 commands = typer.Typer()
 
@@ -50,7 +47,6 @@ _FORMATS = "auto, slack, text, grafana, alertmanager, pagerduty, opsgenie, sentr
     JSON,
 )
 def ingest(v: Values) -> None:
-    from journal.cli.output import emit, seen_lines
     from journal.operations.ingest import Request
     from journal.operations.ingest import ingest as run
 
@@ -69,7 +65,13 @@ def ingest(v: Values) -> None:
         + (f", {result.redacted} with secrets redacted" if result.redacted else "")
         + ")"
     )
-    seen = [] if dry_run else _seen(journal, result)
+    seen: list[Any] = []
+    if result.errors and not dry_run:
+        # The errors just ingested (an alert firing, a detected line) looked up as
+        # `log` does, once for the whole source.
+        from journal.insight.seen import seen_before_any
+
+        seen = seen_before_any(journal.state_dir, result.session_id, result.errors)
     if seen:
         human += f"\n{seen_lines(seen)}"
     data = {
@@ -84,16 +86,6 @@ def ingest(v: Values) -> None:
         "seen_before": [m.as_dict() for m in seen],
     }
     emit(data, human, as_json=v["as_json"])
-
-
-def _seen(journal: Journal, result: Ingested) -> list[Any]:
-    """Past sessions with the errors just ingested (an alert firing, a detected
-    line): the "seen before" of `log`, once for the whole source."""
-    from journal.insight.seen import seen_before_any
-
-    if not result.errors:
-        return []
-    return seen_before_any(journal.state_dir, result.session_id, result.errors)
 
 
 @command(

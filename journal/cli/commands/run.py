@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
 from journal.cli.commands.tabled import Values, command
 from journal.cli.options import Json, NoRedact, SessionArg, open_journal
+from journal.cli.output import redaction_note, seen_lines
 from journal.cli.table import FLAG, NO_REDACT, SESSION, Param, option
-
-if TYPE_CHECKING:
-    from journal.store.sessions import Journal
 
 commands = typer.Typer()
 
@@ -157,8 +155,6 @@ def exec_(v: Values) -> None:
     done = execute(
         journal, v["command"], on_output=_write_through, redact=redact, **named
     )
-    from journal.cli.output import redaction_note
-
     evidence = done.event.get("evidence") or []
     note = f", output in {evidence[0]}" if evidence else ""
     print(
@@ -167,20 +163,15 @@ def exec_(v: Values) -> None:
         file=sys.stderr,
     )
     if done.exit_code != 0:
-        _seen_failure(journal, done.session_id, done.event)
+        # A failed command's output, looked up like a logged error: "seen before".
+        from journal.insight.seen import seen_before_any
+
+        output = str(done.event.get("output") or "")
+        lines = [line for line in output.splitlines() if line.strip()]
+        seen = seen_before_any(journal.state_dir, done.session_id, lines[-20:])
+        if seen:
+            print(f"journal: {seen_lines(seen)}", file=sys.stderr)
     sys.exit(done.exit_code)
-
-
-def _seen_failure(journal: Journal, session_id: str, event: dict[str, Any]) -> None:
-    """A failed command's output, looked up like a logged error: "seen before"."""
-    from journal.cli.output import seen_lines
-    from journal.insight.seen import seen_before_any
-
-    output = str(event.get("output") or "")
-    lines = [line for line in output.splitlines() if line.strip()]
-    seen = seen_before_any(journal.state_dir, session_id, lines[-20:])
-    if seen:
-        print(f"journal: {seen_lines(seen)}", file=sys.stderr)
 
 
 def _write_through(stream: int, chunk: bytes) -> None:

@@ -75,7 +75,12 @@ def new(v: Values) -> None:
     from journal.operations.session_edits import create_session
 
     journal = open_journal()
-    _check_choice("severity", v["severity"], journal.config.severities)
+    severity, allowed = v["severity"], journal.config.severities
+    if severity is not None and severity not in allowed:
+        from journal.errors import UsageError
+
+        hint = "use one of: " + ", ".join(allowed)
+        raise UsageError(f"unknown severity {severity!r}", hint)
     found: list[str] = []
     activate, redact = not v["no_activate"], not v["no_redact"]
     # These options are create_session's arguments of the same names.
@@ -85,7 +90,15 @@ def new(v: Values) -> None:
     session_id = create_session(
         journal, title, activate=activate, redact=redact, redacted=found, **kwargs
     )
-    _refresh_index_if_built(journal)
+    # Bring an existing signature index up to date (cheap: stat-keyed, and what
+    # reports and the site left behind is written here); building one from nothing
+    # is left to `close`, `import` and `related`.
+    from journal.insight.seen import SEEN_NAME
+
+    if (journal.state_dir / SEEN_NAME).is_file():
+        from journal.insight.sigindex import refresh_quietly
+
+        refresh_quietly(journal)
     folder = journal.sessions_dir / session_id
     active = " (now active)" if activate else ""
     emit(
@@ -93,26 +106,6 @@ def new(v: Values) -> None:
         f"created {session_id}{active}{redaction_note(found)}",
         as_json=v["as_json"],
     )
-
-
-def _refresh_index_if_built(journal: Journal) -> None:
-    """Bring an existing signature index up to date (cheap: stat-keyed, and what
-    reports and the site left behind is written here); building one from nothing
-    is left to `close`, `import` and `related`."""
-    from journal.insight.seen import SEEN_NAME
-    from journal.insight.sigindex import refresh_quietly
-
-    if (journal.state_dir / SEEN_NAME).is_file():
-        refresh_quietly(journal)
-
-
-def _check_choice(name: str, value: str | None, allowed: tuple[str, ...]) -> None:
-    from journal.errors import UsageError
-
-    if value is not None and value not in allowed:
-        raise UsageError(
-            f"unknown {name} {value!r}", "use one of: " + ", ".join(allowed)
-        )
 
 
 @commands.command("use")
@@ -166,7 +159,7 @@ def set_(
     changed = set_field(journal, session, path, value, redact=not no_redact)
     found = changed.redacted
     note = redaction_note(found)
-    seen = _seen_root_cause(journal, changed.session_id, path)
+    seen = _seen_after_set(journal, changed.session_id, path)
     data = {"session": changed.session_id, "set": path, "redacted": list(found)}
     human = f"set {path} in {changed.session_id}{note}"
     if seen is not None:
@@ -175,15 +168,20 @@ def set_(
     emit(data, human, as_json=as_json)
 
 
-def _seen_root_cause(journal: Journal, session_id: str, path: str) -> list[Any] | None:
+def _seen_after_set(journal: Journal, session_id: str, path: str) -> list[Any] | None:
     """After `set root_cause.*`: past sessions with its root-cause file or error;
     after `set detection.*`, with the error it was detected by."""
-    if path.startswith("detection"):
-        return _seen_detection(journal, session_id)
-    if not path.startswith("root_cause"):
+    if not path.startswith(("detection", "root_cause")):
         return None
-    from journal.insight.seen import seen_before
+    from journal.insight.seen import seen_before, seen_before_any
 
+    if path.startswith("detection"):
+        detection = journal.load(session_id).detection
+        if detection is None:
+            return []
+        texts = [detection.summary or "", *(s.code for s in detection.snippets)]
+        lines = [line for text in texts for line in text.splitlines() if line.strip()]
+        return seen_before_any(journal.state_dir, session_id, lines[:50])
     root = journal.load(session_id).root_cause
     if root is None:
         return []
@@ -253,14 +251,3 @@ def schema() -> None:
     from journal.model.session import json_schema
 
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
-
-
-def _seen_detection(journal: Journal, session_id: str) -> list[Any]:
-    from journal.insight.seen import seen_before_any
-
-    detection = journal.load(session_id).detection
-    if detection is None:
-        return []
-    texts = [detection.summary or "", *(s.code for s in detection.snippets)]
-    lines = [line for text in texts for line in text.splitlines() if line.strip()]
-    return seen_before_any(journal.state_dir, session_id, lines[:50])

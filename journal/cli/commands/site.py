@@ -74,7 +74,15 @@ def build(v: Values) -> None:
     common = {k: v[k] for k in ("offline", "builder", "force")}
     try:
         if org:
-            result = _build_org(org, root, v["output"], v["keep_going"], common)
+            from journal.site.orgbuild import build_org_site
+
+            keep_going, output = v["keep_going"], v["output"]
+            built = build_org_site(
+                org, root=root, site_dir=output, keep_going=keep_going, **common
+            )
+            for note in built.notes:
+                warn(note)
+            result = built.build
         else:
             result = build_site(open_journal(), site_dir=v["output"], **common)
     except BuildError as exc:
@@ -102,23 +110,6 @@ def _org_journals(named: list[Path] | None) -> tuple[list[Path], Path]:
     except NotFoundError:
         return [], Path.cwd()
     return saved_journals(root), root
-
-
-def _build_org(
-    journals: list[Path],
-    root: Path,
-    output: Path | None,
-    keep_going: bool,
-    common: dict[str, Any],
-) -> Any:
-    from journal.site.orgbuild import build_org_site
-
-    built = build_org_site(
-        journals, root=root, site_dir=output, keep_going=keep_going, **common
-    )
-    for note in built.notes:
-        warn(note)
-    return built.build
 
 
 def _data(result: Any) -> dict[str, Any]:
@@ -172,7 +163,13 @@ def serve(v: Values) -> None:
     common = {k: v[k] for k in ("host", "port", "builder")}
     org, root = _org_journals(v["journals"])
     journal = None if org else open_journal()
-    _stop_on_sigterm()
+    # A terminated `serve` must stop its builder too: SIGTERM unwinds like Ctrl-C.
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
     where = f"http://{v['host']}:{v['port']}/"
     print(f"serving the journal at {where} (Ctrl-C stops)", flush=True)
     try:
@@ -183,13 +180,3 @@ def serve(v: Values) -> None:
             serve_site(journal, notify=warn, **common)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
-
-
-def _stop_on_sigterm() -> None:
-    # A terminated `serve` must stop its builder too: SIGTERM unwinds like Ctrl-C.
-    import signal
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)
