@@ -15,17 +15,17 @@ rapidfuzz's token_set_ratio was weighed and scored no better on the labelled set
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 import msgspec
 
-from journal.insight import citations
-from journal.insight import relatedfacts as rf
-from journal.insight import relatedwide as wide
+from journal.insight import citations, samefile
 from journal.insight import signatures as sig
 from journal.insight.features import signatures_of
+from journal.insight.textsim import TextModel, idf
 
 THRESHOLD = 4.0
 WEIGHTS = {
@@ -65,7 +65,23 @@ COMMON = 0.3
 """Share of sessions above which a tag or file says nothing (journals of 10+)."""
 TITLE_SIMILAR = 0.5
 COMMON_FACT = 0.1
-"""Share of sessions above which a fact (a service, an error, a host) says nothing."""
+"""Share of sessions above which a fact (a service, an error, a host) says nothing
+(a journal of 10 or more)."""
+OUTCOME_TAGS = ("status:", "severity:")
+"""Tags an import makes of a status or severity the journal does not know
+(`status:deployed`): how an incident ended or how bad it was, not what it was."""
+FACT_WORDS = {
+    "errors": "both report {}",
+    "refs": "both cite {}",
+    "services": "same service: {}",
+    "hosts": "same host: {}",
+}
+CONTINUES = re.compile(
+    r"\b(?:part\s*(?:[2-9]|ii+|two|three)|continu(?:ed|ation|ing)|follow[- ]?up|"
+    r"again|recurr(?:ence|ing)|second occurrence|revisited)\b",
+    re.IGNORECASE,
+)
+"""A title that says its session carries on another (`part 2`, `again`)."""
 
 
 class Related(msgspec.Struct, array_like=True):
@@ -114,28 +130,31 @@ class Ranker:
             for sid, f in features.items()
         }
         # One name a file, however each report wrote it.
-        self.aliases, features, changed_by = wide.one_name_a_file(features, changed_by)
+        self.aliases, features, changed_by = _one_name_a_file(features, changed_by)
         self.features = features
         self.signatures = _Signatures(features)
         self.changed = changed_by
-        from journal.insight.textsim import TextModel
-
         self.text = TextModel(features)
-        self.facts = rf.JournalFacts(features, share=COMMON_FACT, weights=_FACT_WEIGHTS)
+        self.facts = JournalFacts(features)
         self._followers: dict[str, list[str]] = {}
         for sid, f in features.items():
             if f.get("previous"):
                 self._followers.setdefault(f["previous"], []).append(sid)
         self._continuing = {
-            sid for sid, f in features.items() if rf.CONTINUES.search(f["title"])
+            sid for sid, f in features.items() if CONTINUES.search(f["title"])
         }
         self._title_postings: dict[str, list[str]] | None = None
         self.citations = citations.Citations(features)
         self._continuing_postings: dict[str, list[str]] = {}
-        self.common = (
-            wide.too_common(features, self.changed, COMMON) | self.facts.common
-        )
-        self.titles = wide.kept_title_words(features, self.common)
+        self.common = _too_common(features, self.changed) | self.facts.common
+        # Each title's words but those too common ("pool" in every "… on pool 3"),
+        # which make two titles alike while saying nothing.
+        self.titles = {
+            sid: frozenset(
+                w for w in f["title_words"] if f"title:{w}" not in self.common
+            )
+            for sid, f in features.items()
+        }
 
     @property
     def journal_wide(self) -> frozenset[str]:
@@ -271,7 +290,7 @@ class Ranker:
                     self._title_postings.setdefault(word, []).append(other)
                     if other in self._continuing:
                         self._continuing_postings.setdefault(word, []).append(other)
-        mine = bool(rf.CONTINUES.search(self.features[sid]["title"]))
+        mine = bool(CONTINUES.search(self.features[sid]["title"]))
         # A title that does not carry on pairs only with those that do: count
         # over their postings alone (a word on every title is not walked per row).
         postings = self._title_postings if mine else self._continuing_postings
@@ -384,3 +403,139 @@ def _short(text: str, limit: int = 100) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" -–:,") + " …"  # whole words
+
+
+def _one_name_a_file(
+    features: dict[str, dict[str, Any]], changed_by: dict[str, list[str]]
+) -> tuple[dict[str, str], dict[str, dict[str, Any]], dict[str, list[str]]]:
+    """The files' other names (`samefile.aliases`), and each session's features
+    and changed files with every file by the name it goes by."""
+    aliases = samefile.aliases(
+        {
+            sid: [*f["root_files"], *f["locations"], *changed_by[sid]]
+            for sid, f in features.items()
+        }
+    )
+    if not aliases:
+        return aliases, features, changed_by
+    renamed = {sid: _renamed(f, aliases) for sid, f in features.items()}
+    changed = {
+        sid: sorted(set(samefile.renamed(files, aliases)))
+        for sid, files in changed_by.items()
+    }
+    return aliases, renamed, changed
+
+
+def _renamed(f: dict[str, Any], alias: dict[str, str]) -> dict[str, Any]:
+    """A session's features with its files by the names they go by (a copy when
+    one is renamed: the signature index's records stay as read)."""
+    roots, places = f["root_files"], f["locations"]
+    if not any(name in alias for name in (*roots, *places)):
+        return f
+    return {
+        **f,
+        "root_files": samefile.renamed(roots, alias),
+        "locations": samefile.renamed(places, alias),
+    }
+
+
+def _too_common(
+    features: dict[str, dict[str, Any]], changed_by: dict[str, list[str]]
+) -> frozenset[str]:
+    """Tags, changed files and title words (as `title:<word>`) on more than
+    `COMMON` of the sessions (a journal of 10 or more), and every outcome tag."""
+    outcomes = {
+        tag
+        for f in features.values()
+        for tag in f["tags"]
+        if tag.startswith(OUTCOME_TAGS)
+    }
+    if len(features) < 10:
+        return frozenset(outcomes)
+    counts: Counter[str] = Counter()
+    for sid, f in features.items():
+        counts.update({f"tag:{t}" for t in f["tags"]})
+        counts.update({f"title:{w}" for w in f["title_words"]})
+        counts.update(set(changed_by.get(sid, ())))
+    limit = COMMON * len(features)
+    common = {k.removeprefix("tag:") for k, n in counts.items() if n > limit}
+    return frozenset(common | outcomes)
+
+
+def fact_sets(features: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Each kind of a session's facts, by a folded key → the value as written."""
+    facts = features.get("facts") or {}
+    return {
+        kind: {fold(kind, value): value for value in facts.get(kind, ())}
+        for kind in FACT_WORDS
+        if facts.get(kind)
+    }
+
+
+def fold(kind: str, value: str) -> str:
+    if kind == "errors":  # ids and numbers out, quoted names kept
+        return sig.normalise(value, keep_quoted=True).lower()
+    return " ".join(value.lower().split())
+
+
+class JournalFacts:
+    """Every session's facts (`fact_sets`), how many sessions hold each, those too
+    common to count (on more than `COMMON_FACT` of the sessions), and the score of
+    the facts two sessions share (`_FACT_WEIGHTS`: what a fact of each kind only
+    two sessions hold weighs; `refs` whatever their rarity)."""
+
+    def __init__(self, features: dict[str, dict[str, Any]]) -> None:
+        self.of = {sid: fact_sets(f) for sid, f in features.items()}
+        self.size = len(features)
+        self._seen: Counter[str] = Counter(
+            f"{kind}:{key}"
+            for kinds in self.of.values()
+            for kind, items in kinds.items()
+            for key in items
+        )
+        limit = max(2, COMMON_FACT * self.size)
+        too_common = [k for k, n in self._seen.items() if n > limit]
+        if self.size < 10:
+            too_common = []
+        self.common = frozenset(f"fact:{k}" for k in too_common)
+        self._common: dict[str, set[str]] = {}
+        for entry in too_common:
+            kind, _, key = entry.partition(":")
+            self._common.setdefault(kind, set()).add(key)
+        self._postings: dict[str, dict[str, list[str]]] = {}
+
+    def partners(self, sid: str) -> set[str]:
+        """The sessions holding one of `sid`'s facts (and `sid`)."""
+        found: set[str] = set()
+        for kind, items in self.of[sid].items():
+            index = self._postings.get(kind)
+            if index is None:
+                index = self._postings[kind] = {}
+                for other, kinds in self.of.items():
+                    for key in kinds.get(kind, ()):
+                        index.setdefault(key, []).append(other)
+            for key in items:
+                found.update(index.get(key, ()))
+        return found
+
+    def shared(
+        self, a: str, b: str, *, reasons: bool = True
+    ) -> list[tuple[str, float, str]]:
+        """Facts both sessions hold but the too common, each weighted by its
+        rarity in the journal (one only these two hold weighs its kind's
+        weight; one on many, less)."""
+        mine, theirs = self.of[a], self.of[b]
+        scored: list[tuple[str, float, str]] = []
+        if not mine or not theirs:
+            return scored
+        for kind, words in FACT_WORDS.items():
+            both = mine.get(kind, {}).keys() & theirs.get(kind, {}).keys()
+            for item in sorted(both - self._common.get(kind, set())):
+                weight = _FACT_WEIGHTS[kind]
+                if kind != "refs":
+                    seen = self._seen.get(f"{kind}:{item}", 2)
+                    rarity = idf(seen, self.size) / idf(2, self.size)
+                    weight = round(weight * rarity, 6)
+                reason = words.format(theirs[kind][item]) if reasons else ""
+                scored.append(("ref" if kind == "refs" else "fact", weight, reason))
+        return scored

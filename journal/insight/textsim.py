@@ -200,10 +200,6 @@ class TextModel:
         fa, fb = self.forms.get(a, {}), self.forms.get(b, {})
         return [fb.get(t) or fa.get(t) or t for _, t in both[:limit]]
 
-    def partners(self, sid: str, floor: float) -> dict[str, float]:
-        """Sessions whose similarity with `sid` reaches `floor`, with it."""
-        return {other: dot for other, dot in self.dots(sid).items() if dot >= floor}
-
     def dots(self, sid: str) -> dict[str, float]:
         """`similarity(sid, other)` of every other session sharing a word with it,
         from the postings: one pass for a row of the related map."""
@@ -228,14 +224,15 @@ def _title_vectors(features: dict[str, dict[str, Any]]) -> dict[str, dict[str, f
     most = TITLE_COMMON * size if size >= MIN_SESSIONS else size
     vectors = {}
     for sid, found in titles.items():
-        weights = {
-            w: math.log(1 + (size - df[w] + 0.5) / (df[w] + 0.5))
-            for w in found
-            if 2 <= df[w] <= most
-        }
+        weights = {w: idf(df[w], size) for w in found if 2 <= df[w] <= most}
         total = math.sqrt(sum(x * x for x in weights.values())) or 1.0
         vectors[sid] = {w: x / total for w, x in weights.items()}
     return vectors
+
+
+def idf(seen: int, size: int) -> float:
+    """The rarity of a word (a fact) on `seen` of `size` sessions (BM25's)."""
+    return math.log(1 + (size - seen + 0.5) / (seen + 0.5))
 
 
 def _vector(
@@ -250,8 +247,7 @@ def _vector(
         seen = df[term]
         if seen < 2 or seen > min(max(2, COMMON * size), MOST):
             continue  # on no other session, or on most: it relates nothing
-        idf = math.log(1 + (size - seen + 0.5) / (seen + 0.5))
-        weights[term] = idf * count * (K1 + 1) / (count + norm)
+        weights[term] = idf(seen, size) * count * (K1 + 1) / (count + norm)
     top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
     total = math.sqrt(sum(w * w for _, w in top)) or 1.0
     return {term: w / total for term, w in top}
