@@ -171,14 +171,6 @@ def _fact_files(facts: dict[str, list[str]]) -> list[str]:
     return list(dict.fromkeys(p for p in paths if p))
 
 
-def _add_prose(found: _Collector, text: str) -> None:
-    """A part's text, any line an error; the code an import kept in it where it
-    stood (`importer/prose.py`) read as a snippet is, errors by their form only."""
-    found.add_text(_FENCE_RE.sub("", text), any_error_word=True)
-    for block in _FENCE_RE.finditer(text):
-        found.add_text(block[2], any_error_word=False)
-
-
 def _add_session_texts(found: _Collector, session: Session) -> None:
     detection = session.detection
     if detection is not None:
@@ -186,18 +178,20 @@ def _add_session_texts(found: _Collector, session: Session) -> None:
         for snippet in detection.snippets:
             found.add_text(snippet.code, any_error_word=True)
     root = session.root_cause
+    strict: list[str] = []  # errors by their form only
     if root is not None:
-        _add_prose(found, root.summary or "")
-        for text in (root.trigger or "", *root.evidence):
-            found.add_text(text, any_error_word=False)
-        for snippet in root.snippets:
-            found.add_text(snippet.code, any_error_word=False)
+        # The summary, any line an error; the code an import kept in it where it
+        # stood (`importer/prose.py`) read as a snippet is.
+        summary = root.summary or ""
+        found.add_text(_FENCE_RE.sub("", summary), any_error_word=True)
+        strict += [block[2] for block in _FENCE_RE.finditer(summary)]
+        strict += [root.trigger or "", *root.evidence, *(s.code for s in root.snippets)]
     for section in session.sections:
-        for block in _FENCE_RE.finditer(section.body):
-            found.add_text(block[2], any_error_word=False)
+        strict += [block[2] for block in _FENCE_RE.finditer(section.body)]
     if session.impact is not None:
-        for text in session.impact.symptoms:
-            found.add_text(text, any_error_word=False)
+        strict += session.impact.symptoms
+    for text in strict:
+        found.add_text(text, any_error_word=False)
 
 
 class _Collector:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from journal.model.session import Event, Session
@@ -208,21 +208,14 @@ def compute(session: Session, events: Sequence[Event]) -> Metrics:
                 duration = None
             elif kind in measured:
                 measured[kind] = (None, None)
+    times: dict[str, Any] = dict(moments)  # each milestone, then its figure
+    for kind, (seconds, since) in measured.items():
+        times[f"time_to_{FIGURE_NAMES[kind]}_s"] = seconds
+        times[f"time_to_{FIGURE_NAMES[kind]}_from"] = since
     return Metrics(
         impact_start=impact,
         started=session.started,
-        acknowledged=moments["acknowledged"],
-        detected=moments["detected"],
-        mitigated=moments["mitigated"],
-        resolved=moments["resolved"],
-        time_to_acknowledge_s=measured["acknowledged"][0],
-        time_to_detect_s=measured["detected"][0],
-        time_to_mitigate_s=measured["mitigated"][0],
-        time_to_resolve_s=measured["resolved"][0],
-        time_to_acknowledge_from=measured["acknowledged"][1],
-        time_to_detect_from=measured["detected"][1],
-        time_to_mitigate_from=measured["mitigated"][1],
-        time_to_resolve_from=measured["resolved"][1],
+        **times,
         span_start=start,
         span_end=end,
         duration_s=duration,

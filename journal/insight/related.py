@@ -168,15 +168,10 @@ class Ranker:
 
     def related(self, session_id: str, *, limit: int = 10) -> list[Related]:
         """Other sessions related to `session_id`, best first."""
-        found = []
-        for other in self.features:
-            if other == session_id:
-                continue
-            match = self.compare(session_id, other)
-            if match.score >= THRESHOLD:
-                found.append(match)
-        found.sort(key=lambda r: (-r.score, r.id), reverse=False)
-        return found[:limit]
+        others = (o for o in self.features if o != session_id)
+        compared = (self.compare(session_id, other) for other in others)
+        found = [r for r in compared if r.score >= THRESHOLD]
+        return sorted(found, key=lambda r: (-r.score, r.id))[:limit]
 
     def compare(self, a: str, b: str, *, error: bool | None = None) -> Related:
         """What `b` shares with `a`, scored; `error` False when they are known to
@@ -212,7 +207,15 @@ class Ranker:
         if similar_title(self.titles[a], self.titles[b]):
             scored.append(("title", WEIGHTS["title"], f"similar title: {fb['title']}"))
         scored += self.extra(a, b)
-        return _result(fb, scored)
+        total, reasons = capped(scored)
+        return Related(
+            id=fb["id"],
+            title=fb["title"],
+            number=fb.get("number"),
+            day=fb.get("day") or fb["id"][:10],
+            score=total,
+            reasons=reasons,
+        )
 
     def extra(
         self, a: str, b: str, *, reasons: bool = True, cosine: float | None = None
@@ -259,8 +262,6 @@ class Ranker:
         threshold where nothing else names it: text similar enough alone (with
         the titles' at most) or a `named_partners` one (`dots`:
         `TextModel.dots(sid)`)."""
-        # Titles' similarity and tags add at most `WEIGHTS["title_text"]` and
-        # `CAPS["tag"]`: a pair they help is one whose text reaches `TEXT_ALONE`.
         dots = self.text.dots(sid) if dots is None else dots
         found = {other for other, dot in dots.items() if dot > 0 and dot >= TEXT_ALONE}
         return found | self.named_partners(sid)
@@ -320,13 +321,8 @@ class Ranker:
         for mine in self.signatures[a]:
             for theirs in self.signatures[b]:
                 if sig.same_error(mine, theirs):
-                    return [
-                        (
-                            "error",
-                            WEIGHTS["error"],
-                            f"same error: {_short(theirs.text)}",
-                        )
-                    ]
+                    reason = f"same error: {_short(theirs.text)}"
+                    return [("error", WEIGHTS["error"], reason)]
         return []
 
 
@@ -384,18 +380,6 @@ def capped(scored: list[tuple[str, float, str]]) -> tuple[float, list[str]]:
         totals[kind] = totals.get(kind, 0.0) + weight
         reasons.append(reason)
     return sum(totals.values()), reasons
-
-
-def _result(fb: dict[str, Any], scored: list[tuple[str, float, str]]) -> Related:
-    total, reasons = capped(scored)
-    return Related(
-        id=fb["id"],
-        title=fb["title"],
-        number=fb.get("number"),
-        day=fb.get("day") or fb["id"][:10],
-        score=total,
-        reasons=reasons,
-    )
 
 
 def _short(text: str, limit: int = 100) -> str:

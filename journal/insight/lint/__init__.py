@@ -13,7 +13,7 @@ import gc
 from collections.abc import Iterator, Sequence
 from datetime import date
 
-from journal.insight.lint.registry import RULES, Finding, Rule
+from journal.insight.lint.facts import RULES, Finding, Rule
 from journal.store.sessions import Journal
 
 __all__ = ["RULES", "Finding", "Rule", "check", "rules"]

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from journal.errors import JournalError, MergeConflictError
-from journal.insight.lint.facts import JournalFacts, SessionFacts
-from journal.insight.lint.registry import Issue, rule
+from journal.insight.lint.facts import Issue, JournalFacts, SessionFacts, rule
 
 
 @rule("merge-conflict", "error", "no session file holds an unfinished merge")

@@ -16,8 +16,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from journal.insight.index import StepsRow, steps_session
-from journal.insight.lint.facts import JournalFacts, SessionFacts, SessionFiles
-from journal.insight.lint.registry import Finding, Rule
+from journal.insight.lint.facts import (
+    Finding,
+    JournalFacts,
+    Rule,
+    SessionFacts,
+    SessionFiles,
+)
 from journal.record import Record as FrozenRecord
 from journal.store.facets import Records
 from journal.store.ids import number_of

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from journal.insight.lint.facts import JournalFacts, SessionFacts
-from journal.insight.lint.registry import Finding, Issue, rule
+from journal.insight.lint.facts import Finding, Issue, JournalFacts, SessionFacts, rule
 
 if TYPE_CHECKING:
     from journal.store.sessions import Journal
