@@ -48,8 +48,7 @@ _K8S_WORDS = """
     CreateContainerError ContainerCannotRun DeadlineExceeded NodeNotReady NotReady
     Evicted FailedScheduling FailedMount BackOff
     """
-_K8S = tuple(_K8S_WORDS.split())
-_K8S_RE = re.compile(r"\b(" + "|".join(_K8S) + r")\b")
+_K8S_RE = re.compile(r"\b(" + "|".join(_K8S_WORDS.split()) + r")\b")
 _HTTP_RE = re.compile(
     r"\b(?:(GET|POST|PUT|PATCH|DELETE|HEAD)\s+(/[\w./{}:-]*)[^\n]{0,40}?\s([1-5]\d\d)\b"
     r"|(?:HTTP|status(?: code)?|returning|returned|return|with)\s+([45]\d\d)\b"

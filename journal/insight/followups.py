@@ -108,12 +108,11 @@ def gather(journal: Journal) -> Gathered:
         else:
             loaded.append((session_id, steps_session(record)))
     counts = {sid: len(session.next_steps) for sid, session in loaded}
-    return Gathered(
-        link_steps(
-            loaded, canonical=lambda text: resolve_ref(journal, text, counts=counts)
-        ),
-        skipped,
-    )
+
+    def canonical(text: str) -> str | None:
+        return resolve_ref(journal, text, counts=counts)
+
+    return Gathered(link_steps(loaded, canonical=canonical), skipped)
 
 
 def link_steps(

@@ -142,12 +142,10 @@ def _similar(
         for i in postings[w]:
             if i in shared:
                 shared[i] += 1
-    found = []
-    for i, common in shared.items():
-        score = common / (len(words) + sizes[i] - common)
-        if score >= same:
-            found.append((offsets[i], score))
-    return found
+    scores = {
+        i: common / (len(words) + sizes[i] - common) for i, common in shared.items()
+    }
+    return [(offsets[i], score) for i, score in scores.items() if score >= same]
 
 
 def shard_of(word: str, shards: int) -> int:

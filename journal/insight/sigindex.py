@@ -32,11 +32,7 @@ if TYPE_CHECKING:
 
 FACET = "related-index"
 FEATURES_FORMAT = 9
-"""Bumped when the features change shape (2: each signature's words kept; 3: the
-session's facts, `previous` and term counts; 4: its names and citations; 5: terms
-stemmed past their plurals, with the words they stand for; 6-7: citations in
-passing, facts from code blocks; 8: code a root cause's text keeps read as a
-snippet is; 9: files its text rules out are places, not root-cause files)."""
+"""Bumped when the features change shape or what is read into them."""
 SHARD_SIZE = 32
 """Signatures per shard of a type's word index (at most `MAX_SHARDS` shards)."""
 MAX_SHARDS = 64

@@ -220,7 +220,7 @@ def _title_vectors(features: dict[str, dict[str, Any]]) -> dict[str, dict[str, f
     df = Counter(w for found in titles.values() for w in found)
     size = len(titles)
     # A word on most titles ("pool" in every "… on pool 3") would make any two
-    # share "two words" while saying nothing: out, as in `related._common`.
+    # share "two words" while saying nothing: out, as in `related._too_common`.
     most = TITLE_COMMON * size if size >= MIN_SESSIONS else size
     vectors = {}
     for sid, found in titles.items():

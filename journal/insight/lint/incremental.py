@@ -145,10 +145,18 @@ def _record(facts: SessionFacts, local: list[Rule], context: JournalFacts) -> Re
     from journal.model.session import to_builtins
 
     session = facts.session
+    cross: dict[str, Any] | None = None
+    if session is not None:
+        cross = {
+            "title": session.title,
+            "number": session.number,
+            "previous": session.previous,
+            "steps": [to_builtins(step) for step in session.next_steps],
+        }
     return {
         "raw_number": number_of(facts.journal.sessions_dir / facts.session_id),
         "local": [f.as_dict() for f in run_rules(local, facts, context)],
-        "session": None if session is None else _cross_part(session),
+        "session": cross,
         "lines": _lines(facts, session),
         # Only what `EventRow` reads: the whole event (its text) made the index of
         # 10,000 sessions 24 MB, decoded and filtered on every warm `check`.
@@ -157,17 +165,6 @@ def _record(facts: SessionFacts, local: list[Rule], context: JournalFacts) -> Re
             for line, event in facts.events
             if event.kind == "commit" or event.evidence
         ],
-    }
-
-
-def _cross_part(session: Session) -> dict[str, Any]:
-    from journal.model.session import to_builtins
-
-    return {
-        "title": session.title,
-        "number": session.number,
-        "previous": session.previous,
-        "steps": [to_builtins(step) for step in session.next_steps],
     }
 
 
