@@ -178,32 +178,17 @@ class Ranker:
         share no error (the related map's join knows), which spares comparing
         every pair of their signatures."""
         fa, fb = self.features[a], self.features[b]
-        scored: list[tuple[str, float, str]] = []
-        scored += self._errors(a, b) if error is not False else []
-        scored += _shared(
-            "root", fa["root_files"], fb["root_files"], "same root-cause file {}"
-        )
         roots = set(fa["root_files"]) & set(fb["root_files"])
-        scored += _shared(
-            "location",
+        places = (
             fa["locations"] + fa["root_files"],
             fb["locations"] + fb["root_files"],
-            "both point at {}",
-            skip=roots,
         )
-        scored += _shared(
-            "changed",
-            self.changed[a],
-            self.changed[b],
-            "both changed {}",
-            skip=self.common,
-        )
-        scored += _shared(
-            "component", fa["components"], fb["components"], "same component: {}"
-        )
-        scored += _shared(
-            "tag", fa["tags"], fb["tags"], "both tagged {}", skip=self.common
-        )
+        scored = self._errors(a, b) if error is not False else []
+        scored += _shared("root", fa["root_files"], fb["root_files"])
+        scored += _shared("location", *places, skip=roots)
+        scored += _shared("changed", self.changed[a], self.changed[b], skip=self.common)
+        scored += _shared("component", fa["components"], fb["components"])
+        scored += _shared("tag", fa["tags"], fb["tags"], skip=self.common)
         if similar_title(self.titles[a], self.titles[b]):
             scored.append(("title", WEIGHTS["title"], f"similar title: {fb['title']}"))
         scored += self.extra(a, b)
@@ -352,16 +337,24 @@ class _Signatures(dict[str, list[sig.Signature]]):
         return found
 
 
+_SHARED_WORDS = {
+    "root": "same root-cause file {}",
+    "location": "both point at {}",
+    "changed": "both changed {}",
+    "component": "same component: {}",
+    "tag": "both tagged {}",
+}
+
+
 def _shared(
     kind: str,
     mine: Iterable[str],
     theirs: Iterable[str],
-    words: str,
     *,
     skip: set[str] | frozenset[str] = frozenset(),
 ) -> list[tuple[str, float, str]]:
     both = sorted((set(mine) & set(theirs)) - set(skip))
-    return [(kind, WEIGHTS[kind], words.format(item)) for item in both]
+    return [(kind, WEIGHTS[kind], _SHARED_WORDS[kind].format(item)) for item in both]
 
 
 def similar_title(mine: frozenset[str], theirs: frozenset[str]) -> bool:
