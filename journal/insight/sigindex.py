@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError
@@ -123,16 +124,9 @@ def digest_bytes(features: dict[str, dict[str, Any]], of: Any = None) -> bytes:
     parts: dict[str, bytes] = {"roots": _dumps(roots)}
     for kind, bucket in sorted(by_kind.items()):
         parts.update(_bucket_parts(kind, bucket))
-    header: dict[str, Any] = {
-        "code": code_digest(),
-        "format": FORMAT,
-        "of": of,
-        "parts": {},
-    }
-    at = 0
-    for name, blob in parts.items():
-        header["parts"][name] = [at, len(blob)]
-        at += len(blob)
+    at = list(accumulate((len(blob) for blob in parts.values()), initial=0))
+    ranges = {name: [at[n], len(blob)] for n, (name, blob) in enumerate(parts.items())}
+    header = {"code": code_digest(), "format": FORMAT, "of": of, "parts": ranges}
     return b"".join([_dumps(header), b"\n", *parts.values()])
 
 
@@ -141,10 +135,7 @@ def _bucket_parts(
 ) -> Iterable[tuple[str, bytes]]:
     shards = max(1, min(MAX_SHARDS, len(bucket) // SHARD_SIZE))
     lines = [_dumps(entry) + b"\n" for entry, _ in bucket]
-    offsets, at = [], 0
-    for line in lines:
-        offsets.append(at)
-        at += len(line)
+    offsets = list(accumulate((len(line) for line in lines), initial=0))[:-1]
     words: list[dict[str, list[int]]] = [{} for _ in range(shards)]
     for index, (_, tokens) in enumerate(bucket):
         for word in sorted(tokens):

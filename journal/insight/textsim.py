@@ -154,11 +154,8 @@ class TextModel:
         terms = {sid: f.get("terms") or {} for sid, f in features.items()}
         self.forms = {sid: kept.get("forms") or {} for sid, kept in terms.items()}
         self.size = len(terms)
-        df: Counter[str] = Counter()
-        lengths = []
-        for kept in terms.values():
-            df.update(term for term, _ in kept.get("counts", ()))
-            lengths.append(kept.get("length", 0))
+        df = Counter(t for kept in terms.values() for t, _ in kept.get("counts", ()))
+        lengths = [kept.get("length", 0) for kept in terms.values()]
         average = (sum(lengths) / len(lengths)) if lengths else 0.0
         # Under `MIN_SESSIONS` no word is rare: every text shares the journal's few.
         few = self.size < MIN_SESSIONS
