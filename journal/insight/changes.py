@@ -51,8 +51,7 @@ def load_changes(root: Path, state_dir: Path, shas: Iterable[str]) -> Changes:
         return Changes()
     path = state_dir / CACHE_NAME
     cache = load_cache(path)
-    missing = [s for s in wanted if s not in cache]
-    if missing:
+    if missing := [s for s in wanted if s not in cache]:
         cache.update(_read_commits(root, missing))
         save_cache(path, cache)
     changes = Changes(existing=_head_files(root), renamed=_renames(root, state_dir))

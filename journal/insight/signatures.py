@@ -253,8 +253,7 @@ def code_locations(text: str) -> list[str]:
     leading `./` or `/`, temp folders and installed libraries."""
     found: dict[str, None] = {}
     for match in PATH_RE.re.finditer(text):
-        path = clean_path(match[1])
-        if path:
+        if path := clean_path(match[1]):
             found[path] = None
     return list(found)
 

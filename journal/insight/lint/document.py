@@ -106,8 +106,7 @@ def closed_no_resolved(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
 
 @rule("options-none-chosen", "warning", "options were weighed and one was chosen")
 def options_none_chosen(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
-    session = facts.session
-    if session is None or not session.options:
+    if (session := facts.session) is None or not session.options:
         return
     if not any(o.decision == "chosen" for o in session.options):
         yield Issue(
@@ -119,8 +118,7 @@ def options_none_chosen(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]
 
 @rule("options-many-chosen", "error", "at most one option is chosen")
 def options_many_chosen(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
-    session = facts.session
-    if session is None:
+    if (session := facts.session) is None:
         return
     chosen = [i for i, o in enumerate(session.options) if o.decision == "chosen"]
     if len(chosen) > 1:
@@ -135,8 +133,7 @@ def options_many_chosen(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]
 
 @rule("step-overdue", "warning", "open next steps are not past their due date")
 def step_overdue(facts: SessionFacts, journal: JournalFacts) -> Iterator[Issue]:
-    session = facts.session
-    if session is None:
+    if (session := facts.session) is None:
         return
     for index, step in enumerate(session.next_steps):
         ref = f"{facts.session_id}:{index + 1}"
@@ -156,8 +153,7 @@ def step_overdue(facts: SessionFacts, journal: JournalFacts) -> Iterator[Issue]:
 
 @rule("carried-from", "error", "a carried step names the step it came from")
 def carried_from(facts: SessionFacts, journal: JournalFacts) -> Iterator[Issue]:
-    session = facts.session
-    if session is None:
+    if (session := facts.session) is None:
         return
     for index, step in enumerate(session.next_steps):
         if step.carried_from and journal.step_ref(step.carried_from) is None:
@@ -176,8 +172,7 @@ def carried_from(facts: SessionFacts, journal: JournalFacts) -> Iterator[Issue]:
     "a criterion's `validation` names a step of the validation plan",
 )
 def criterion_validation(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
-    session = facts.session
-    if session is None:
+    if (session := facts.session) is None:
         return
     titles = {_norm(v.title) for v in session.validation}
     for index, criterion in enumerate(session.success_criteria):

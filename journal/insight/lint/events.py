@@ -64,8 +64,7 @@ def event_kind(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
 def timeline_order(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
     from journal.insight.metrics import Disorder, contradictions
 
-    session = facts.session
-    if session is None:
+    if (session := facts.session) is None:
         return
     for found in contradictions(session, facts.sorted_events):
         if not isinstance(found, Disorder):
@@ -106,8 +105,7 @@ def _ended_early(facts: SessionFacts, found: Disorder) -> Issue:
 def resolved_twice(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
     from journal.insight.metrics import Repeat, contradictions
 
-    session = facts.session
-    if session is None:
+    if (session := facts.session) is None:
         return
     for found in contradictions(session, facts.sorted_events):
         if isinstance(found, Repeat):

@@ -14,8 +14,7 @@ if TYPE_CHECKING:
 
 @rule("previous-missing", "error", "`previous` names an existing session")
 def previous_missing(facts: SessionFacts, journal: JournalFacts) -> Iterator[Issue]:
-    session = facts.session
-    if session is None or session.previous is None:
+    if (session := facts.session) is None or session.previous is None:
         return
     # `<journal>/<id>` names a session of another journal: its site checks it.
     if "/" not in session.previous and session.previous not in journal.ids:
@@ -33,8 +32,7 @@ def previous_missing(facts: SessionFacts, journal: JournalFacts) -> Iterator[Iss
     "`previous` never names the session itself, nor leads back to it",
 )
 def previous_cycle(facts: SessionFacts, journal: JournalFacts) -> Iterator[Issue]:
-    session = facts.session
-    if session is None or session.previous is None:
+    if (session := facts.session) is None or session.previous is None:
         return
     chain = [facts.session_id]
     step: str | None = session.previous
@@ -58,8 +56,7 @@ def previous_cycle(facts: SessionFacts, journal: JournalFacts) -> Iterator[Issue
 
 @rule("number-duplicate", "error", "no two sessions share a display number")
 def number_duplicate(facts: SessionFacts, journal: JournalFacts) -> Iterator[Issue]:
-    session = facts.session
-    if session is None or session.number is None:
+    if (session := facts.session) is None or session.number is None:
         return
     others = [
         i for i in journal.numbers.get(session.number, []) if i != facts.session_id
