@@ -42,8 +42,6 @@ class StepsOf(Protocol):
     """What follow-ups read of a session: a `Session`, or the index's `StepsRow`."""
 
     @property
-    def title(self) -> str: ...
-    @property
     def number(self) -> int | None: ...
     @property
     def next_steps(self) -> Sequence[StepLike]: ...
@@ -60,7 +58,6 @@ class Followup(Record):
 
     ref: str
     session_id: str
-    session_title: str
     session_number: int | None
     number: int
     step: StepLike
@@ -135,7 +132,7 @@ def link_steps(
     child = {origin: ref for ref, origin in parent.items()}
     items = []
     for session_id, session in loaded:  # 30,000 steps at 10,000 sessions: kept lean
-        title, session_number = session.title, session.number
+        session_number = session.number
         own = _date_of(step_ref(session_id, 1)) or date.min
         for number, step in enumerate(session.next_steps, start=1):
             ref = step_ref(session_id, number)
@@ -148,7 +145,6 @@ def link_steps(
                 Followup(
                     ref=ref,
                     session_id=session_id,
-                    session_title=title,
                     session_number=session_number,
                     number=number,
                     step=step,

@@ -10,7 +10,6 @@ A session that does not load is kept with its error, so commands still name it.
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -158,7 +157,7 @@ _MOMENTS = (
 def metrics_dict(metrics: Metrics) -> Record:
     # Not `asdict`: its deep copy of every datetime cost 1.5 s at 10,000 sessions, and
     # every value here is a scalar or (`problems`) a tuple of strings, listed below.
-    data = {f.name: getattr(metrics, f.name) for f in fields(metrics)}
+    data = {name: getattr(metrics, name) for name in metrics.__dataclass_fields__}
     for name in _MOMENTS:
         data[name] = iso_or_none(data[name])
     data["problems"] = list(metrics.problems)

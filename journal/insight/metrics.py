@@ -261,8 +261,7 @@ def _measure(
 ) -> tuple[float | None, str | None]:
     if moment is None or origin is None:
         return None, None
-    seconds = _span(origin[1], moment)
-    if seconds is None:
+    if (seconds := _span(origin[1], moment)) is None:
         # Not a contradiction (those are named once, by `contradictions`), but the
         # figure cannot be measured from an origin that comes after it.
         if (kind, origin[0]) not in _IMPOSSIBLE:

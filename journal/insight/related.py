@@ -234,8 +234,7 @@ class Ranker:
         the title and summary, weighs less than the threshold: it lists a pair
         only with other evidence ("after Session 8's deploy" in a later report
         on another problem)."""
-        cited = self.citations.reason(self.features[a], self.features[b])
-        if cited is None:
+        if (cited := self.citations.reason(self.features[a], self.features[b])) is None:
             return []
         weight = WEIGHTS["mention" if cited.in_passing else "follows"]
         return [("follows", weight, cited.reason)]

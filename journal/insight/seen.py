@@ -73,8 +73,7 @@ class Digest:
 
     def read(self, name: str) -> Any:
         """A part's JSON value; None when the digest has no such part."""
-        where = self.parts.get(name)
-        if where is None:
+        if (where := self.parts.get(name)) is None:
             return None
         self._handle.seek(self._base + where[0])
         return json.loads(self._handle.read(where[1]))
@@ -194,8 +193,7 @@ def seen_before(
     state_dir: Path, session_id: str, *, text: str = "", location: str = ""
 ) -> list[Match]:
     """Matches for a logged line or a root-cause location; [] without a digest."""
-    opened = _open(state_dir)
-    if opened is None:
+    if (opened := _open(state_dir)) is None:
         return []
     handle, header = opened
     with handle:

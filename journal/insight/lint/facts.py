@@ -211,8 +211,7 @@ class JournalFacts:
 
     def previous_of(self, session_id: str) -> str | None:
         """The `previous` of a session (read from its file if it was not checked)."""
-        facts = self._checked_by_id.get(session_id)
-        if facts is not None:
+        if (facts := self._checked_by_id.get(session_id)) is not None:
             return facts.session.previous if facts.session is not None else None
         try:
             return self.journal.load(session_id).previous

@@ -73,8 +73,7 @@ class CachedFacts(SessionFiles):
 
     @cached_property
     def session(self) -> SessionRow | None:
-        data = self.record["session"]
-        if data is None:
+        if (data := self.record["session"]) is None:
             return None
         steps = steps_session(data).as_dict(shallow=True)
         return SessionRow(**steps, previous=data["previous"])
