@@ -54,6 +54,9 @@ def session_features(
             root_files += _cause_files(text)
     started = session.started.date().isoformat() if session.started else None
     facts = _facts(session, events, found)
+    # The places its errors and its facts' files (line numbers off) name.
+    fact_files = (sig.clean_path(f.split(":", 1)[0]) for f in facts.get("files", ()))
+    places = dict.fromkeys([*found.locations, *filter(None, fact_files)])
     texts = _strings(session, events)
     own = names(session.title, session.imported_from, session.number)
     from journal.model.session import HEADER_SECTIONS
@@ -74,12 +77,7 @@ def session_features(
         "signatures": found.rows(),
         "signature_words": [sorted(s.tokens) for s in found.signatures.values()],
         "root_files": list(dict.fromkeys(root_files)),
-        "locations": [p for p in found.locations if p not in root_files]
-        + [
-            f
-            for f in _fact_files(facts)
-            if f not in root_files and f not in found.locations
-        ],
+        "locations": [p for p in places if p not in root_files],
         "shas": list(
             dict.fromkeys(e.sha for e in events if e.kind == "commit" and e.sha)
         ),
@@ -163,12 +161,6 @@ def _facts(
     for line in kept.get("errors", ()):
         found.add_text(line, any_error_word=True)
     return facts
-
-
-def _fact_files(facts: dict[str, list[str]]) -> list[str]:
-    """The facts' source files as paths (their line numbers off)."""
-    paths = (sig.clean_path(f.split(":", 1)[0]) for f in facts.get("files", ()))
-    return list(dict.fromkeys(p for p in paths if p))
 
 
 def _add_session_texts(found: _Collector, session: Session) -> None:

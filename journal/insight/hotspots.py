@@ -179,8 +179,7 @@ def rank(
         for path, how in _renamed(paths, alias).items():
             if (skip is not None and skip(path)) or _URL_RE.match(path):
                 continue
-            spot = files.get(path)
-            if spot is None:
+            if (spot := files.get(path)) is None:
                 spot = files[path] = Hotspot(path, exists=changes.exists(path))
             _count(spot, session_id, data["day"], how, when[session_id])
     directories: dict[str, Hotspot] = {}
@@ -189,8 +188,7 @@ def rank(
     counted: dict[str, set[str]] = {}
     for spot in files.values():
         for folder in _parents(spot.path):
-            roll = directories.get(folder)
-            if roll is None:
+            if (roll := directories.get(folder)) is None:
                 roll = directories[folder] = Hotspot(folder + "/")
             seen = counted.setdefault(folder, set())
             for session_id in spot.sessions:

@@ -484,8 +484,7 @@ class JournalFacts:
         """The sessions holding one of `sid`'s facts (and `sid`)."""
         found: set[str] = set()
         for kind, items in self.of[sid].items():
-            index = self._postings.get(kind)
-            if index is None:
+            if (index := self._postings.get(kind)) is None:
                 index = self._postings[kind] = {}
                 for other, kinds in self.of.items():
                     for key in kinds.get(kind, ()):

@@ -102,8 +102,7 @@ def _stemmed(text: str) -> Iterator[tuple[str, str]]:
     if len(kept) > _KEPT_MAX:  # a long-lived process (`site serve`) reading much
         kept.clear()
     for word in _WORD_RE.findall(text.lower()):
-        stem = kept.get(word)
-        if stem is None:
+        if (stem := kept.get(word)) is None:
             stem = kept[word] = _informative(word)
         if stem:
             yield word, stem
