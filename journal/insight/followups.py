@@ -132,7 +132,6 @@ def link_steps(
     child = {origin: ref for ref, origin in parent.items()}
     items = []
     for session_id, session in loaded:  # 30,000 steps at 10,000 sessions: kept lean
-        session_number = session.number
         own = _date_of(step_ref(session_id, 1)) or date.min
         for number, step in enumerate(session.next_steps, start=1):
             ref = step_ref(session_id, number)
@@ -145,7 +144,7 @@ def link_steps(
                 Followup(
                     ref=ref,
                     session_id=session_id,
-                    session_number=session_number,
+                    session_number=session.number,
                     number=number,
                     step=step,
                     raised=raised,

@@ -331,8 +331,7 @@ class _Signatures(dict[str, list[sig.Signature]]):
         self._features = features
 
     def __missing__(self, session_id: str) -> list[sig.Signature]:
-        found = signatures_of(self._features[session_id])
-        self[session_id] = found
+        self[session_id] = found = signatures_of(self._features[session_id])
         return found
 
 

@@ -1,18 +1,9 @@
-"""The features of every session, a facet of the session records, and the small
-digest of them that `journal log` reads.
-
-Two files, written by `refresh`:
-
-- `related-index.json`: the `related-index` facet of the session records
-  (`store/cache.py`): the features of every session (see `insight/features.py`);
-  only sessions whose files changed are read again.
-- `seen-digest`, made from it by the commands that pass `digest` (`new`, `close`,
-  `import`, `related`) once it is behind: what the "seen before" line needs and
-  nothing more, laid out in parts (described in `insight/seen.py`) so the `log`
-  fast path reads a few of them with the standard library.
-
-Best effort like every cache: one that cannot be written only costs its work.
-"""
+"""The features of every session (`related-index.json`, a facet of the session
+records: see `insight/features.py`), and the digest of them that the "seen before"
+line of `journal log` reads with the standard library (`seen-digest`, laid out in
+parts as `insight/seen.py` describes), made again by the commands that pass
+`digest` (`new`, `close`, `import`, `related`) once it is behind. Best effort like
+every cache: one that cannot be written only costs its work."""
 
 from __future__ import annotations
 
