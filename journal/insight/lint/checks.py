@@ -32,8 +32,7 @@ def merge_conflict(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
             text = read_text(path)
         except (OSError, JournalError):  # unreadable: other rules report it
             continue
-        opened = conflict_lines(text)
-        if not opened:
+        if not (opened := conflict_lines(text)):
             continue
         if relative == facts.timeline_file:
             yield Issue(
@@ -43,8 +42,7 @@ def merge_conflict(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
                 relative,
             )
             continue
-        fields = conflicting_fields(root, path, text)
-        if not fields:
+        if not (fields := conflicting_fields(root, path, text)):
             yield Issue(
                 f"session.yaml has {len(opened)} conflict-marked part(s)",
                 f"run `journal resolve {session_id}`, or edit the file",

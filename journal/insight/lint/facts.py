@@ -191,32 +191,30 @@ class JournalFacts:
     @cached_property
     def sessions(self) -> dict[str, Session]:
         """Every session that loads (the rules report the others)."""
-        checked = self._checked_by_id
-        loaded: dict[str, Session] = {}
-        for session_id in sorted(self.ids):
-            if session_id in checked:
-                session = checked[session_id].session
-            else:
-                try:
-                    session = self.journal.load(session_id)
-                except JournalError:
-                    continue
-            if session is not None:
-                loaded[session_id] = session
-        return loaded
+        found = {
+            session_id: self._session(session_id) for session_id in sorted(self.ids)
+        }
+        return {sid: session for sid, session in found.items() if session is not None}
 
     @cached_property
     def _checked_by_id(self) -> dict[str, Any]:
         return {facts.session_id: facts for facts in self.checked}
 
-    def previous_of(self, session_id: str) -> str | None:
-        """The `previous` of a session (read from its file if it was not checked)."""
+    def _session(self, session_id: str) -> Session | None:
+        """A session as it was checked, else read from its file; None when it
+        does not load."""
         if (facts := self._checked_by_id.get(session_id)) is not None:
-            return facts.session.previous if facts.session is not None else None
+            session: Session | None = facts.session
+            return session
         try:
-            return self.journal.load(session_id).previous
+            return self.journal.load(session_id)
         except JournalError:
             return None
+
+    def previous_of(self, session_id: str) -> str | None:
+        """The `previous` of a session (read from its file if it was not checked)."""
+        session = self._session(session_id)
+        return session.previous if session is not None else None
 
     @cached_property
     def step_counts(self) -> dict[str, int]:
