@@ -103,17 +103,12 @@ def _stemmed(text: str) -> Iterator[tuple[str, str]]:
         kept.clear()
     for word in _WORD_RE.findall(text.lower()):
         if (stem := kept.get(word)) is None:
-            stem = kept[word] = _informative(word)
+            # Stemmed, or "" when it says nothing (short, a stop word, a number).
+            bare = word.strip(".-")
+            says = len(bare) >= 3 and bare not in _STOP and not bare[0].isdigit()
+            stem = kept[word] = _stem(bare) if says else ""
         if stem:
             yield word, stem
-
-
-def _informative(word: str) -> str:
-    """`word` stemmed, or "" when it says nothing (short, a stop word, a number)."""
-    word = word.strip(".-")
-    if len(word) < 3 or word in _STOP or word[0].isdigit():
-        return ""
-    return _stem(word)
 
 
 _KEPT: dict[str, str] = {}
