@@ -119,13 +119,10 @@ class Ranker:
         features: dict[str, dict[str, Any]],
         changed: dict[str, list[str]] | None = None,
     ) -> None:
+        changed = changed or {}
         changed_by = {
             sid: sorted(
-                {
-                    p
-                    for sha in f.get("shas", ())
-                    for p in (changed or {}).get(sha.lower(), ())
-                }
+                {p for s in f.get("shas", ()) for p in changed.get(s.lower(), ())}
             )
             for sid, f in features.items()
         }
