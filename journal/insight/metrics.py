@@ -29,6 +29,8 @@ FIGURE_NAMES = {
     "mitigated": "mitigate",
     "resolved": "resolve",
 }
+MOMENTS = ("impact_start", "started", *MILESTONES, "span_start", "span_end")
+"""The fields of `Metrics` that are moments (ISO text in the figures index)."""
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ def merge_conflict(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
 
 @rule("schema", "error", "session.yaml parses and fits the schema")
 def schema(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
-    error = facts.load_error
+    error = facts.loaded[1]
     if error is not None and not isinstance(error, MergeConflictError):
         hint = error.hint or "see `journal schema` for what each field holds"
         yield Issue(error.message, hint, facts.line_in(error.where))

@@ -57,10 +57,6 @@ class SessionFacts(SessionFiles):
     def session(self) -> Session | None:
         return self.loaded[0]
 
-    @property
-    def load_error(self) -> JournalError | None:
-        return self.loaded[1]
-
     @cached_property
     def read(self) -> tuple[list[RawLine], JournalError | None]:
         """The timeline's lines, or why the file cannot be read (a folder or a
