@@ -101,12 +101,8 @@ def find_hotspots(journal: Journal, *, since: date | None = None) -> Hotspots:
         features = {k: f for k, f in features.items() if f["day"] >= since.isoformat()}
     shas = [s for f in features.values() for s in f.get("shas", ())]
     changes = load_changes(journal.root, journal.state_dir, shas)
-    found = rank(
-        features,
-        changes,
-        today=journal.now().date(),
-        skip=_journal_paths(journal),
-    )
+    today = journal.now().date()
+    found = rank(features, changes, today=today, skip=_journal_paths(journal))
     found.shallow = _shallow(journal)
     return found
 
