@@ -8,9 +8,8 @@ title, one file both changed) reach only together. Evidence that is common in th
 journal — a tag or a file most sessions share — counts for nothing. The score is
 symmetric, so the site can link related sessions both ways.
 
-Text similarity is the Jaccard overlap of informative words (standard library):
-rapidfuzz's token_set_ratio was weighed and scored no better on the labelled set
-(see bench/related_quality.py) while costing ~13 ms to import on the `log` path.
+Texts are compared by BM25 (`textsim`), titles by the Jaccard overlap of their words:
+standard library (rapidfuzz was weighed and dropped: docs/dependencies.md).
 """
 
 from __future__ import annotations
@@ -146,10 +145,9 @@ class Ranker:
         self.common = _too_common(features, self.changed) | self.facts.common
         # Each title's words but those too common ("pool" in every "… on pool 3"),
         # which make two titles alike while saying nothing.
+        common = self.common
         self.titles = {
-            sid: frozenset(
-                w for w in f["title_words"] if f"title:{w}" not in self.common
-            )
+            sid: frozenset(w for w in f["title_words"] if f"title:{w}" not in common)
             for sid, f in features.items()
         }
 
