@@ -10,6 +10,7 @@ said (`shallow`), not passed over.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable
@@ -93,6 +94,7 @@ _JOURNAL_FILES = ("journal.yaml", "journal.schema.json", ".gitattributes")
 
 def find_hotspots(journal: Journal, *, since: date | None = None) -> Hotspots:
     """Files and directories ranked by the sessions that touched them."""
+    from journal.gitlink.shell import run_git
     from journal.insight.changes import load_changes
     from journal.insight.sigindex import refresh
 
@@ -103,7 +105,9 @@ def find_hotspots(journal: Journal, *, since: date | None = None) -> Hotspots:
     changes = load_changes(journal.root, journal.state_dir, shas)
     today = journal.now().date()
     found = rank(features, changes, today=today, skip=_journal_paths(journal))
-    found.shallow = _shallow(journal)
+    with contextlib.suppress(JournalError):  # not a repository: not shallow
+        shallow = run_git(["rev-parse", "--is-shallow-repository"], cwd=journal.root)
+        found.shallow = shallow.strip() == "true"
     return found
 
 
@@ -144,16 +148,6 @@ def _journal_paths(journal: Journal) -> Callable[[str], bool]:
         return path in own or path.startswith(sessions) or bool(_URL_RE.match(path))
 
     return skip
-
-
-def _shallow(journal: Journal) -> bool:
-    from journal.gitlink.shell import run_git
-
-    try:
-        out = run_git(["rev-parse", "--is-shallow-repository"], cwd=journal.root)
-    except JournalError:
-        return False
-    return out.strip() == "true"
 
 
 def rank(
