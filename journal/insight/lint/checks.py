@@ -7,6 +7,7 @@ commits the timeline links to)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -17,6 +18,8 @@ from journal.insight.lint.facts import Finding, Issue, JournalFacts, SessionFact
 if TYPE_CHECKING:
     from journal.insight.metrics import Disorder
     from journal.store.sessions import Journal
+
+_WHERE_LINE = re.compile(r":(\d+)(?::\d+)?$")
 
 
 @rule("merge-conflict", "error", "no session file holds an unfinished merge")
@@ -64,7 +67,8 @@ def schema(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
     error = facts.loaded[1]
     if error is not None and not isinstance(error, MergeConflictError):
         hint = error.hint or "see `journal schema` for what each field holds"
-        yield Issue(error.message, hint, facts.line_in(error.where))
+        line = _WHERE_LINE.search(error.where or "")  # `file:line:col`
+        yield Issue(error.message, hint, int(line[1]) if line else None)
 
 
 @rule(

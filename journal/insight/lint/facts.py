@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from journal.model.session import Event, Session
     from journal.store.timeline import RawLine
 
-_WHERE_LINE = re.compile(r":(\d+)(?::\d+)?$")
 _HEX = re.compile(r"^[0-9a-fA-F]{4,64}$")
 
 
@@ -149,12 +148,6 @@ class SessionFacts(SessionFiles):
             return None
         position = position_of(self._doc, list(path))
         return position[0] if position else None
-
-    @staticmethod
-    def line_in(where: str | None) -> int | None:
-        """The line number of a `file:line:col` location, if it has one."""
-        match = _WHERE_LINE.search(where or "")
-        return int(match[1]) if match else None
 
 
 @dataclass
