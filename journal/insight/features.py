@@ -44,9 +44,8 @@ def session_features(
         if event.output:
             found.add_text(event.output, any_error_word=False)
     _add_session_texts(found, session)
-    root = session.root_cause
     root_files: list[str] = []
-    if root is not None:
+    if (root := session.root_cause) is not None:
         if root.location:
             path = sig.clean_path(root.location)
             root_files += [path] if path else []
@@ -164,14 +163,12 @@ def _facts(
 
 
 def _add_session_texts(found: _Collector, session: Session) -> None:
-    detection = session.detection
-    if detection is not None:
+    if (detection := session.detection) is not None:
         found.add_text(detection.summary or "", any_error_word=True)
         for snippet in detection.snippets:
             found.add_text(snippet.code, any_error_word=True)
-    root = session.root_cause
     strict: list[str] = []  # errors by their form only
-    if root is not None:
+    if (root := session.root_cause) is not None:
         # The summary, any line an error; the code an import kept in it where it
         # stood (`importer/prose.py`) read as a snippet is.
         summary = root.summary or ""

@@ -462,8 +462,7 @@ def _renumbered(
     "commits the timeline links to exist in the repository",
 )
 def commit_unknown(facts: SessionFacts, journal: JournalFacts) -> Iterator[Issue]:
-    known = journal.known_commits
-    if known is None:
+    if (known := journal.known_commits) is None:
         return
     for line, event in facts.events:
         if event.kind != "commit" or event.lost:
