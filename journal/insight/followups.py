@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from journal.errors import JournalError, UsageError
 from journal.record import Record
@@ -80,8 +79,7 @@ class Followup(Record):
         return not self.step.done and self.carried_to is None
 
 
-@dataclass(frozen=True)
-class Gathered:
+class Gathered(NamedTuple):
     """Every follow-up of the journal, and the sessions that could not be read."""
 
     items: list[Followup]
