@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from journal.errors import JournalError
 from journal.store.ids import number_of
@@ -270,8 +270,7 @@ def _commits_exist(root: Path, shas: Sequence[str]) -> dict[str, bool] | None:
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True)
-class Issue:
+class Issue(NamedTuple):
     """What a rule reports; the runner adds the rule id, severity and session."""
 
     message: str
@@ -302,8 +301,7 @@ class Finding:
 RuleCheck = Callable[[SessionFacts, JournalFacts], Iterable[Issue]]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     severity: Severity
     summary: str
