@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from journal.model.session import Event, Session
@@ -67,8 +67,7 @@ class Metrics:
     problems: tuple[str, ...] = field(default=())
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
     """One time-to figure as the report, the site and the diagram show it."""
 
     key: str
@@ -104,8 +103,7 @@ def figures(metrics: Metrics) -> list[Figure]:
     return found
 
 
-@dataclass(frozen=True)
-class Disorder:
+class Disorder(NamedTuple):
     """Two moments in an order that contradicts itself: `later` (an event kind or
     `ended`) happened before `earlier` (an event kind or `started`)."""
 
@@ -121,8 +119,7 @@ class Disorder:
         )
 
 
-@dataclass(frozen=True)
-class Repeat:
+class Repeat(NamedTuple):
     """A milestone that can happen once, logged more than once (`resolved`)."""
 
     kind: str
