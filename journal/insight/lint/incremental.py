@@ -16,13 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from journal.insight.index import StepsRow, steps_session
-from journal.insight.lint.facts import (
-    Finding,
-    JournalFacts,
-    Rule,
-    SessionFacts,
-    SessionFiles,
-)
+from journal.insight.lint.facts import Finding, SessionFacts, SessionFiles
 from journal.record import Record as FrozenRecord
 from journal.store.facets import Records
 from journal.store.ids import number_of
@@ -31,6 +25,7 @@ from journal.store.sessions import Journal
 Record = dict[str, Any]
 
 if TYPE_CHECKING:
+    from journal.insight.lint.facts import JournalFacts, Rule
     from journal.model.session import Session
 
 CROSS = frozenset(
