@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
@@ -280,8 +280,7 @@ class Issue(NamedTuple):
     """Relative to the journal root; default: the session's `session.yaml`."""
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem found: which rule, how bad, where, and how to fix it."""
 
     rule: str
@@ -295,7 +294,7 @@ class Finding:
     """`--fix` repaired it; it no longer counts."""
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return self._asdict()
 
 
 RuleCheck = Callable[[SessionFacts, JournalFacts], Iterable[Issue]]
