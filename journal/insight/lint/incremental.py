@@ -15,14 +15,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from journal.insight.index import StepsRow, steps_session
+from journal.insight.index import Record, StepsRow, steps_session
 from journal.insight.lint.facts import Finding, SessionFacts, SessionFiles
 from journal.record import Record as FrozenRecord
 from journal.store.facets import Records
 from journal.store.ids import number_of
 from journal.store.sessions import Journal
-
-Record = dict[str, Any]
 
 if TYPE_CHECKING:
     from journal.insight.lint.facts import JournalFacts, Rule
@@ -39,7 +37,6 @@ CROSS = frozenset(
         "evidence-missing",
     }
 )
-"""Rules whose findings depend on more than the session's own files."""
 
 
 class SessionRow(StepsRow):
