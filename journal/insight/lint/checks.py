@@ -406,8 +406,7 @@ def renumber_duplicates(journal: Journal) -> list[Finding]:
     takes the next free number. One fixed finding per session renumbered."""
     from journal.store.ids import number_of
 
-    ids = journal.session_ids()
-    numbers = {i: number_of(journal.sessions_dir / i) for i in ids}
+    numbers = {i: number_of(journal.sessions_dir / i) for i in journal.session_ids()}
     by_number: dict[int, list[str]] = {}
     for session_id, number in numbers.items():
         if number is not None:
