@@ -94,7 +94,7 @@ _JOURNAL_FILES = ("journal.yaml", "journal.schema.json", ".gitattributes")
 
 def find_hotspots(journal: Journal, *, since: date | None = None) -> Hotspots:
     """Files and directories ranked by the sessions that touched them."""
-    from journal.gitlink.shell import run_git
+    from journal.gitlink.history import is_shallow
     from journal.insight.changes import load_changes
     from journal.insight.sigindex import refresh
 
@@ -106,8 +106,7 @@ def find_hotspots(journal: Journal, *, since: date | None = None) -> Hotspots:
     today = journal.now().date()
     found = rank(features, changes, today=today, skip=_journal_paths(journal))
     with contextlib.suppress(JournalError):  # not a repository: not shallow
-        shallow = run_git(["rev-parse", "--is-shallow-repository"], cwd=journal.root)
-        found.shallow = shallow.strip() == "true"
+        found.shallow = is_shallow(journal.root)
     return found
 
 
