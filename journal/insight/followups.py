@@ -220,8 +220,7 @@ def locate(journal: Journal, text: str, *, session: str | None = None) -> str:
 def live_copy(journal: Journal, ref: str) -> str:
     """The newest copy of a step that was carried forward (the step itself if not)."""
     by_ref = {item.ref: item for item in gather(journal).items}
-    seen = {ref}
-    current = ref
+    seen, current = {ref}, ref
     while (later := carried_to(by_ref, current)) is not None and later not in seen:
         seen.add(later)
         current = later

@@ -31,12 +31,11 @@ if TYPE_CHECKING:
 _FACTS = frozenset(
     ("title", "number", "status", "severity", "tags", "started", "ended", "criteria")
 )
-_OUTLINE = frozenset(("events", "first", "last", "torn"))
 
 
 def session_records(journal: Journal) -> dict[str, Record]:
     """Every session's facts, outline and next steps, oldest first."""
-    fields = _FACTS | _OUTLINE | {"steps"}
+    fields = _FACTS | {"events", "first", "last", "torn", "steps"}  # outline, steps
     return _records(journal, "session-index", _facts_record, fields)
 
 

@@ -463,10 +463,9 @@ class JournalFacts:
             for kind, items in kinds.items()
             for key in items
         )
-        limit = max(2, COMMON_FACT * self.size)
+        # Under 10 sessions none is: no fact is on more than all of them.
+        limit = max(2, COMMON_FACT * self.size) if self.size >= 10 else self.size
         too_common = [k for k, n in self._seen.items() if n > limit]
-        if self.size < 10:
-            too_common = []
         self.common = frozenset(f"fact:{k}" for k in too_common)
         self._common: dict[str, set[str]] = {}
         for entry in too_common:
