@@ -97,14 +97,9 @@ class Stats(NamedTuple):
     """Sessions that could not be read (so not counted): (id, the error)."""
 
     def aggregates(self) -> dict[str, dict[str, float | int | None]]:
+        metrics = [row.metrics for row in self.sessions]
         return {
-            name: aggregate(
-                [
-                    value
-                    for row in self.sessions
-                    if (value := getattr(row.metrics, name)) is not None
-                ]
-            )
+            name: aggregate([v for m in metrics if (v := getattr(m, name)) is not None])
             for name in FIGURES
         }
 

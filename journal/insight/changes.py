@@ -51,8 +51,7 @@ def load_changes(root: Path, state_dir: Path, shas: Iterable[str]) -> Changes:
         return Changes()
     path = state_dir / CACHE_NAME
     cache = load_cache(path)
-    missing = [s for s in wanted if s not in cache]
-    if missing:
+    if missing := [s for s in wanted if s not in cache]:
         cache.update(_read_commits(root, missing))
         save_cache(path, cache)
     changes = Changes(existing=_head_files(root), renamed=_renames(root, state_dir))
@@ -107,8 +106,7 @@ def _renames(root: Path, state_dir: Path) -> dict[str, str]:
     """Old name -> new name for every rename in HEAD's history, kept by HEAD in
     the state folder: walking the whole history takes ~1.3 s at 20,000 commits,
     and after a commit only the commits since the last walk are read."""
-    head = head_commit(root)
-    if head is None:
+    if (head := head_commit(root)) is None:
         return {}
     path = state_dir / RENAMES_NAME
     cached = load_cache(path)
@@ -117,8 +115,7 @@ def _renames(root: Path, state_dir: Path) -> dict[str, str]:
         return known
     extend = isinstance(known, dict) and isinstance(before, str)
     since = before if extend and is_ancestor(root, str(before), "HEAD") else None
-    found = _renames_since(root, since)
-    if found is None:
+    if (found := _renames_since(root, since)) is None:
         return {}
     if since is not None and isinstance(known, dict):
         for old, new in known.items():

@@ -59,11 +59,9 @@ def names(
     for text, authors_re in ((stem, _SESSION_FILE_RE), (title, _SESSION_NAME_RE)):
         if not text:
             continue
-        code = _LEADING_CODE_RE.match(text)
-        if code:
+        if code := _LEADING_CODE_RE.match(text):
             found.append(f"id:{_normal(code[1])}")
-        authors = authors_re.match(text)
-        if authors:
+        if authors := authors_re.match(text):
             found.append(f"session:{int(authors[1])}")
     if number is not None:
         found.append(f"session:{number}")

@@ -48,8 +48,7 @@ _K8S_WORDS = """
     CreateContainerError ContainerCannotRun DeadlineExceeded NodeNotReady NotReady
     Evicted FailedScheduling FailedMount BackOff
     """
-_K8S = tuple(_K8S_WORDS.split())
-_K8S_RE = re.compile(r"\b(" + "|".join(_K8S) + r")\b")
+_K8S_RE = re.compile(r"\b(" + "|".join(_K8S_WORDS.split()) + r")\b")
 _HTTP_RE = re.compile(
     r"\b(?:(GET|POST|PUT|PATCH|DELETE|HEAD)\s+(/[\w./{}:-]*)[^\n]{0,40}?\s([1-5]\d\d)\b"
     r"|(?:HTTP|status(?: code)?|returning|returned|return|with)\s+([45]\d\d)\b"
@@ -150,8 +149,7 @@ def report_facts(text: str) -> dict[str, Any]:
         if source:  # a program, not what it printed: errors only as a trace ends
             found.line(line, where, source=True)
             continue
-        heading = None if in_fence else _HEADING_RE.match(line)
-        if heading:
+        if not in_fence and (heading := _HEADING_RE.match(line)):
             section = heading[1][:60]
             service_block = bool(_SERVICE_SECTIONS.match(line))
             people = bool(_PEOPLE_SECTIONS.search(heading[1]))
@@ -285,12 +283,12 @@ class _Found:
                 if prose:  # the sentence goes on after the error: "… and restarted"
                     message = _PROSE_END.split(message, maxsplit=1)[0]
                 self.add("errors", f"{name}: {message}" if message else name, where)
-        logged = self._may(line, _LOG_MARKS)
-        mark = _LOG_ERROR_RE.search(line) if logged else None
+        mark = _LOG_ERROR_RE.search(line) if self._may(line, _LOG_MARKS) else None
         if mark and not _EXC_RE.search(line):
             fields = _JSON_FIELD_RE.findall(line)  # a JSON log line: its words
-            shown = ": ".join(v for _, v in fields) if fields else line
-            if not fields:
+            if fields:
+                shown = ": ".join(v for _, v in fields)
+            else:
                 shown = _log_record(line, mark.start())
             self.add("errors", shown.strip(" -*|`")[:200], where)
         if self._may(line, _K8S_MARKS):
@@ -352,15 +350,15 @@ class _Found:
     def result(self) -> dict[str, Any]:
         self._repeated_names()
         self._one_name_a_file()
-        out: dict[str, Any] = {}
+        out: dict[str, Any] = {
+            k: list(found) for k, found in self.items.items() if found
+        }
         sources: dict[str, str] = {}
-        for kind in KINDS:
-            if self.items[kind]:
-                out[kind] = list(self.items[kind])
-                for value, where in self.items[kind].items():
-                    if where:
-                        sources.setdefault(value[:200], where)
-        if sources and out:
+        for found in self.items.values():
+            for value, where in found.items():
+                if where:
+                    sources.setdefault(value[:200], where)
+        if sources:
             out["sources"] = sources
         return out
 

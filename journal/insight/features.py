@@ -44,9 +44,8 @@ def session_features(
         if event.output:
             found.add_text(event.output, any_error_word=False)
     _add_session_texts(found, session)
-    root = session.root_cause
     root_files: list[str] = []
-    if root is not None:
+    if (root := session.root_cause) is not None:
         if root.location:
             path = sig.clean_path(root.location)
             root_files += [path] if path else []
@@ -54,6 +53,9 @@ def session_features(
             root_files += _cause_files(text)
     started = session.started.date().isoformat() if session.started else None
     facts = _facts(session, events, found)
+    # The places its errors and its facts' files (line numbers off) name.
+    fact_files = (sig.clean_path(f.split(":", 1)[0]) for f in facts.get("files", ()))
+    places = dict.fromkeys([*found.locations, *filter(None, fact_files)])
     texts = _strings(session, events)
     own = names(session.title, session.imported_from, session.number)
     from journal.model.session import HEADER_SECTIONS
@@ -74,12 +76,7 @@ def session_features(
         "signatures": found.rows(),
         "signature_words": [sorted(s.tokens) for s in found.signatures.values()],
         "root_files": list(dict.fromkeys(root_files)),
-        "locations": [p for p in found.locations if p not in root_files]
-        + [
-            f
-            for f in _fact_files(facts)
-            if f not in root_files and f not in found.locations
-        ],
+        "locations": [p for p in places if p not in root_files],
         "shas": list(
             dict.fromkeys(e.sha for e in events if e.kind == "commit" and e.sha)
         ),
@@ -165,39 +162,25 @@ def _facts(
     return facts
 
 
-def _fact_files(facts: dict[str, list[str]]) -> list[str]:
-    """The facts' source files as paths (their line numbers off)."""
-    paths = (sig.clean_path(f.split(":", 1)[0]) for f in facts.get("files", ()))
-    return list(dict.fromkeys(p for p in paths if p))
-
-
-def _add_prose(found: _Collector, text: str) -> None:
-    """A part's text, any line an error; the code an import kept in it where it
-    stood (`importer/prose.py`) read as a snippet is, errors by their form only."""
-    found.add_text(_FENCE_RE.sub("", text), any_error_word=True)
-    for block in _FENCE_RE.finditer(text):
-        found.add_text(block[2], any_error_word=False)
-
-
 def _add_session_texts(found: _Collector, session: Session) -> None:
-    detection = session.detection
-    if detection is not None:
+    if (detection := session.detection) is not None:
         found.add_text(detection.summary or "", any_error_word=True)
         for snippet in detection.snippets:
             found.add_text(snippet.code, any_error_word=True)
-    root = session.root_cause
-    if root is not None:
-        _add_prose(found, root.summary or "")
-        for text in (root.trigger or "", *root.evidence):
-            found.add_text(text, any_error_word=False)
-        for snippet in root.snippets:
-            found.add_text(snippet.code, any_error_word=False)
+    strict: list[str] = []  # errors by their form only
+    if (root := session.root_cause) is not None:
+        # The summary, any line an error; the code an import kept in it where it
+        # stood (`importer/prose.py`) read as a snippet is.
+        summary = root.summary or ""
+        found.add_text(_FENCE_RE.sub("", summary), any_error_word=True)
+        strict += [block[2] for block in _FENCE_RE.finditer(summary)]
+        strict += [root.trigger or "", *root.evidence, *(s.code for s in root.snippets)]
     for section in session.sections:
-        for block in _FENCE_RE.finditer(section.body):
-            found.add_text(block[2], any_error_word=False)
+        strict += [block[2] for block in _FENCE_RE.finditer(section.body)]
     if session.impact is not None:
-        for text in session.impact.symptoms:
-            found.add_text(text, any_error_word=False)
+        strict += session.impact.symptoms
+    for text in strict:
+        found.add_text(text, any_error_word=False)
 
 
 class _Collector:

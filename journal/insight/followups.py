@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from journal.errors import JournalError, UsageError
 from journal.record import Record
@@ -42,8 +41,6 @@ class StepsOf(Protocol):
     """What follow-ups read of a session: a `Session`, or the index's `StepsRow`."""
 
     @property
-    def title(self) -> str: ...
-    @property
     def number(self) -> int | None: ...
     @property
     def next_steps(self) -> Sequence[StepLike]: ...
@@ -60,7 +57,6 @@ class Followup(Record):
 
     ref: str
     session_id: str
-    session_title: str
     session_number: int | None
     number: int
     step: StepLike
@@ -83,8 +79,7 @@ class Followup(Record):
         return not self.step.done and self.carried_to is None
 
 
-@dataclass(frozen=True)
-class Gathered:
+class Gathered(NamedTuple):
     """Every follow-up of the journal, and the sessions that could not be read."""
 
     items: list[Followup]
@@ -108,12 +103,11 @@ def gather(journal: Journal) -> Gathered:
         else:
             loaded.append((session_id, steps_session(record)))
     counts = {sid: len(session.next_steps) for sid, session in loaded}
-    return Gathered(
-        link_steps(
-            loaded, canonical=lambda text: resolve_ref(journal, text, counts=counts)
-        ),
-        skipped,
-    )
+
+    def canonical(text: str) -> str | None:
+        return resolve_ref(journal, text, counts=counts)
+
+    return Gathered(link_steps(loaded, canonical=canonical), skipped)
 
 
 def link_steps(
@@ -136,7 +130,6 @@ def link_steps(
     child = {origin: ref for ref, origin in parent.items()}
     items = []
     for session_id, session in loaded:  # 30,000 steps at 10,000 sessions: kept lean
-        title, session_number = session.title, session.number
         own = _date_of(step_ref(session_id, 1)) or date.min
         for number, step in enumerate(session.next_steps, start=1):
             ref = step_ref(session_id, number)
@@ -149,8 +142,7 @@ def link_steps(
                 Followup(
                     ref=ref,
                     session_id=session_id,
-                    session_title=title,
-                    session_number=session_number,
+                    session_number=session.number,
                     number=number,
                     step=step,
                     raised=raised,
@@ -228,8 +220,7 @@ def locate(journal: Journal, text: str, *, session: str | None = None) -> str:
 def live_copy(journal: Journal, ref: str) -> str:
     """The newest copy of a step that was carried forward (the step itself if not)."""
     by_ref = {item.ref: item for item in gather(journal).items}
-    seen = {ref}
-    current = ref
+    seen, current = {ref}, ref
     while (later := carried_to(by_ref, current)) is not None and later not in seen:
         seen.add(later)
         current = later

@@ -10,6 +10,7 @@ said (`shallow`), not passed over.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Callable
@@ -93,6 +94,7 @@ _JOURNAL_FILES = ("journal.yaml", "journal.schema.json", ".gitattributes")
 
 def find_hotspots(journal: Journal, *, since: date | None = None) -> Hotspots:
     """Files and directories ranked by the sessions that touched them."""
+    from journal.gitlink.history import is_shallow
     from journal.insight.changes import load_changes
     from journal.insight.sigindex import refresh
 
@@ -101,13 +103,10 @@ def find_hotspots(journal: Journal, *, since: date | None = None) -> Hotspots:
         features = {k: f for k, f in features.items() if f["day"] >= since.isoformat()}
     shas = [s for f in features.values() for s in f.get("shas", ())]
     changes = load_changes(journal.root, journal.state_dir, shas)
-    found = rank(
-        features,
-        changes,
-        today=journal.now().date(),
-        skip=_journal_paths(journal),
-    )
-    found.shallow = _shallow(journal)
+    today = journal.now().date()
+    found = rank(features, changes, today=today, skip=_journal_paths(journal))
+    with contextlib.suppress(JournalError):  # not a repository: not shallow
+        found.shallow = is_shallow(journal.root)
     return found
 
 
@@ -150,16 +149,6 @@ def _journal_paths(journal: Journal) -> Callable[[str], bool]:
     return skip
 
 
-def _shallow(journal: Journal) -> bool:
-    from journal.gitlink.shell import run_git
-
-    try:
-        out = run_git(["rev-parse", "--is-shallow-repository"], cwd=journal.root)
-    except JournalError:
-        return False
-    return out.strip() == "true"
-
-
 def rank(
     features: dict[str, dict[str, Any]],
     changes: Changes,
@@ -179,8 +168,7 @@ def rank(
         for path, how in _renamed(paths, alias).items():
             if (skip is not None and skip(path)) or _URL_RE.match(path):
                 continue
-            spot = files.get(path)
-            if spot is None:
+            if (spot := files.get(path)) is None:
                 spot = files[path] = Hotspot(path, exists=changes.exists(path))
             _count(spot, session_id, data["day"], how, when[session_id])
     directories: dict[str, Hotspot] = {}
@@ -189,8 +177,7 @@ def rank(
     counted: dict[str, set[str]] = {}
     for spot in files.values():
         for folder in _parents(spot.path):
-            roll = directories.get(folder)
-            if roll is None:
+            if (roll := directories.get(folder)) is None:
                 roll = directories[folder] = Hotspot(folder + "/")
             seen = counted.setdefault(folder, set())
             for session_id in spot.sessions:

@@ -10,9 +10,7 @@ A session that does not load is kept with its error, so commands still name it.
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import date, datetime
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError
@@ -33,12 +31,11 @@ if TYPE_CHECKING:
 _FACTS = frozenset(
     ("title", "number", "status", "severity", "tags", "started", "ended", "criteria")
 )
-_OUTLINE = frozenset(("events", "first", "last", "torn"))
 
 
 def session_records(journal: Journal) -> dict[str, Record]:
     """Every session's facts, outline and next steps, oldest first."""
-    fields = _FACTS | _OUTLINE | {"steps"}
+    fields = _FACTS | {"events", "first", "last", "torn", "steps"}  # outline, steps
     return _records(journal, "session-index", _facts_record, fields)
 
 
@@ -144,23 +141,13 @@ def steps_session(record: Record) -> StepsRow:
     )
 
 
-_MOMENTS = (
-    "impact_start",
-    "started",
-    "acknowledged",
-    "detected",
-    "mitigated",
-    "resolved",
-    "span_start",
-    "span_end",
-)
-
-
 def metrics_dict(metrics: Metrics) -> Record:
+    from journal.insight.metrics import MOMENTS
+
     # Not `asdict`: its deep copy of every datetime cost 1.5 s at 10,000 sessions, and
     # every value here is a scalar or (`problems`) a tuple of strings, listed below.
-    data = {f.name: getattr(metrics, f.name) for f in fields(metrics)}
-    for name in _MOMENTS:
+    data = {name: getattr(metrics, name) for name in metrics.__dataclass_fields__}
+    for name in MOMENTS:
         data[name] = iso_or_none(data[name])
     data["problems"] = list(metrics.problems)
     return data
@@ -168,22 +155,16 @@ def metrics_dict(metrics: Metrics) -> Record:
 
 def metrics_of(data: Record) -> Metrics:
     """The `Metrics` a record keeps, as `compute` returned them."""
-    from journal.insight.metrics import Metrics
+    from journal.insight.metrics import MOMENTS, Metrics
 
-    values = {name: data[name] for name in _metric_names()}
-    for name in _MOMENTS:  # inline, not `parse_moment`: 80,000 calls at 10,000
+    # The class's own field table: `fields()` walks the class each call, a tenth
+    # of a warm `stats` at 10,000 sessions.
+    values = {name: data[name] for name in Metrics.__dataclass_fields__}
+    for name in MOMENTS:  # inline, not `parse_moment`: 80,000 calls at 10,000
         if moment := values[name]:
             values[name] = datetime.fromisoformat(moment)
     values["problems"] = tuple(values["problems"])
     return Metrics(**values)
-
-
-@cache
-def _metric_names() -> tuple[str, ...]:
-    # `fields()` walks the class each call: a tenth of a warm `stats` at 10,000.
-    from journal.insight.metrics import Metrics
-
-    return tuple(f.name for f in fields(Metrics))
 
 
 def parse_moment(text: str | None) -> datetime | None:

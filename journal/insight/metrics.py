@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from journal.model.session import Event, Session
@@ -29,6 +29,8 @@ FIGURE_NAMES = {
     "mitigated": "mitigate",
     "resolved": "resolve",
 }
+MOMENTS = ("impact_start", "started", *MILESTONES, "span_start", "span_end")
+"""The fields of `Metrics` that are moments (ISO text in the figures index)."""
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,7 @@ class Metrics:
     problems: tuple[str, ...] = field(default=())
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
     """One time-to figure as the report, the site and the diagram show it."""
 
     key: str
@@ -102,8 +103,7 @@ def figures(metrics: Metrics) -> list[Figure]:
     return found
 
 
-@dataclass(frozen=True)
-class Disorder:
+class Disorder(NamedTuple):
     """Two moments in an order that contradicts itself: `later` (an event kind or
     `ended`) happened before `earlier` (an event kind or `started`)."""
 
@@ -119,8 +119,7 @@ class Disorder:
         )
 
 
-@dataclass(frozen=True)
-class Repeat:
+class Repeat(NamedTuple):
     """A milestone that can happen once, logged more than once (`resolved`)."""
 
     kind: str
@@ -208,21 +207,14 @@ def compute(session: Session, events: Sequence[Event]) -> Metrics:
                 duration = None
             elif kind in measured:
                 measured[kind] = (None, None)
+    times: dict[str, Any] = dict(moments)  # each milestone, then its figure
+    for kind, (seconds, since) in measured.items():
+        times[f"time_to_{FIGURE_NAMES[kind]}_s"] = seconds
+        times[f"time_to_{FIGURE_NAMES[kind]}_from"] = since
     return Metrics(
         impact_start=impact,
         started=session.started,
-        acknowledged=moments["acknowledged"],
-        detected=moments["detected"],
-        mitigated=moments["mitigated"],
-        resolved=moments["resolved"],
-        time_to_acknowledge_s=measured["acknowledged"][0],
-        time_to_detect_s=measured["detected"][0],
-        time_to_mitigate_s=measured["mitigated"][0],
-        time_to_resolve_s=measured["resolved"][0],
-        time_to_acknowledge_from=measured["acknowledged"][1],
-        time_to_detect_from=measured["detected"][1],
-        time_to_mitigate_from=measured["mitigated"][1],
-        time_to_resolve_from=measured["resolved"][1],
+        **times,
         span_start=start,
         span_end=end,
         duration_s=duration,
@@ -268,8 +260,7 @@ def _measure(
 ) -> tuple[float | None, str | None]:
     if moment is None or origin is None:
         return None, None
-    seconds = _span(origin[1], moment)
-    if seconds is None:
+    if (seconds := _span(origin[1], moment)) is None:
         # Not a contradiction (those are named once, by `contradictions`), but the
         # figure cannot be measured from an origin that comes after it.
         if (kind, origin[0]) not in _IMPOSSIBLE:

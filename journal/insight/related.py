@@ -8,24 +8,23 @@ title, one file both changed) reach only together. Evidence that is common in th
 journal — a tag or a file most sessions share — counts for nothing. The score is
 symmetric, so the site can link related sessions both ways.
 
-Text similarity is the Jaccard overlap of informative words (standard library):
-rapidfuzz's token_set_ratio was weighed and scored no better on the labelled set
-(see bench/related_quality.py) while costing ~13 ms to import on the `log` path.
+Texts are compared by BM25 (`textsim`), titles by the Jaccard overlap of their words:
+standard library (rapidfuzz was weighed and dropped: docs/dependencies.md).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 import msgspec
 
-from journal.insight import citations
-from journal.insight import relatedfacts as rf
-from journal.insight import relatedwide as wide
+from journal.insight import citations, samefile
 from journal.insight import signatures as sig
 from journal.insight.features import signatures_of
+from journal.insight.textsim import TextModel, idf
 
 THRESHOLD = 4.0
 WEIGHTS = {
@@ -65,7 +64,23 @@ COMMON = 0.3
 """Share of sessions above which a tag or file says nothing (journals of 10+)."""
 TITLE_SIMILAR = 0.5
 COMMON_FACT = 0.1
-"""Share of sessions above which a fact (a service, an error, a host) says nothing."""
+"""Share of sessions above which a fact (a service, an error, a host) says nothing
+(a journal of 10 or more)."""
+OUTCOME_TAGS = ("status:", "severity:")
+"""Tags an import makes of a status or severity the journal does not know
+(`status:deployed`): how an incident ended or how bad it was, not what it was."""
+FACT_WORDS = {
+    "errors": "both report {}",
+    "refs": "both cite {}",
+    "services": "same service: {}",
+    "hosts": "same host: {}",
+}
+CONTINUES = re.compile(
+    r"\b(?:part\s*(?:[2-9]|ii+|two|three)|continu(?:ed|ation|ing)|follow[- ]?up|"
+    r"again|recurr(?:ence|ing)|second occurrence|revisited)\b",
+    re.IGNORECASE,
+)
+"""A title that says its session carries on another (`part 2`, `again`)."""
 
 
 class Related(msgspec.Struct, array_like=True):
@@ -103,39 +118,38 @@ class Ranker:
         features: dict[str, dict[str, Any]],
         changed: dict[str, list[str]] | None = None,
     ) -> None:
+        changed = changed or {}
         changed_by = {
             sid: sorted(
-                {
-                    p
-                    for sha in f.get("shas", ())
-                    for p in (changed or {}).get(sha.lower(), ())
-                }
+                {p for s in f.get("shas", ()) for p in changed.get(s.lower(), ())}
             )
             for sid, f in features.items()
         }
         # One name a file, however each report wrote it.
-        self.aliases, features, changed_by = wide.one_name_a_file(features, changed_by)
+        self.aliases, features, changed_by = _one_name_a_file(features, changed_by)
         self.features = features
         self.signatures = _Signatures(features)
         self.changed = changed_by
-        from journal.insight.textsim import TextModel
-
         self.text = TextModel(features)
-        self.facts = rf.JournalFacts(features, share=COMMON_FACT, weights=_FACT_WEIGHTS)
+        self.facts = JournalFacts(features)
         self._followers: dict[str, list[str]] = {}
         for sid, f in features.items():
             if f.get("previous"):
                 self._followers.setdefault(f["previous"], []).append(sid)
         self._continuing = {
-            sid for sid, f in features.items() if rf.CONTINUES.search(f["title"])
+            sid for sid, f in features.items() if CONTINUES.search(f["title"])
         }
         self._title_postings: dict[str, list[str]] | None = None
         self.citations = citations.Citations(features)
         self._continuing_postings: dict[str, list[str]] = {}
-        self.common = (
-            wide.too_common(features, self.changed, COMMON) | self.facts.common
-        )
-        self.titles = wide.kept_title_words(features, self.common)
+        self.common = _too_common(features, self.changed) | self.facts.common
+        # Each title's words but those too common ("pool" in every "… on pool 3"),
+        # which make two titles alike while saying nothing.
+        common = self.common
+        self.titles = {
+            sid: frozenset(w for w in f["title_words"] if f"title:{w}" not in common)
+            for sid, f in features.items()
+        }
 
     @property
     def journal_wide(self) -> frozenset[str]:
@@ -149,51 +163,39 @@ class Ranker:
 
     def related(self, session_id: str, *, limit: int = 10) -> list[Related]:
         """Other sessions related to `session_id`, best first."""
-        found = []
-        for other in self.features:
-            if other == session_id:
-                continue
-            match = self.compare(session_id, other)
-            if match.score >= THRESHOLD:
-                found.append(match)
-        found.sort(key=lambda r: (-r.score, r.id), reverse=False)
-        return found[:limit]
+        others = (o for o in self.features if o != session_id)
+        compared = (self.compare(session_id, other) for other in others)
+        found = [r for r in compared if r.score >= THRESHOLD]
+        return sorted(found, key=lambda r: (-r.score, r.id))[:limit]
 
     def compare(self, a: str, b: str, *, error: bool | None = None) -> Related:
         """What `b` shares with `a`, scored; `error` False when they are known to
         share no error (the related map's join knows), which spares comparing
         every pair of their signatures."""
         fa, fb = self.features[a], self.features[b]
-        scored: list[tuple[str, float, str]] = []
-        scored += self._errors(a, b) if error is not False else []
-        scored += _shared(
-            "root", fa["root_files"], fb["root_files"], "same root-cause file {}"
-        )
         roots = set(fa["root_files"]) & set(fb["root_files"])
-        scored += _shared(
-            "location",
+        places = (
             fa["locations"] + fa["root_files"],
             fb["locations"] + fb["root_files"],
-            "both point at {}",
-            skip=roots,
         )
-        scored += _shared(
-            "changed",
-            self.changed[a],
-            self.changed[b],
-            "both changed {}",
-            skip=self.common,
-        )
-        scored += _shared(
-            "component", fa["components"], fb["components"], "same component: {}"
-        )
-        scored += _shared(
-            "tag", fa["tags"], fb["tags"], "both tagged {}", skip=self.common
-        )
+        scored = self._errors(a, b) if error is not False else []
+        scored += _shared("root", fa["root_files"], fb["root_files"])
+        scored += _shared("location", *places, skip=roots)
+        scored += _shared("changed", self.changed[a], self.changed[b], skip=self.common)
+        scored += _shared("component", fa["components"], fb["components"])
+        scored += _shared("tag", fa["tags"], fb["tags"], skip=self.common)
         if similar_title(self.titles[a], self.titles[b]):
             scored.append(("title", WEIGHTS["title"], f"similar title: {fb['title']}"))
         scored += self.extra(a, b)
-        return _result(fb, scored)
+        total, reasons = capped(scored)
+        return Related(
+            id=fb["id"],
+            title=fb["title"],
+            number=fb.get("number"),
+            day=fb.get("day") or fb["id"][:10],
+            score=total,
+            reasons=reasons,
+        )
 
     def extra(
         self, a: str, b: str, *, reasons: bool = True, cosine: float | None = None
@@ -227,8 +229,7 @@ class Ranker:
         the title and summary, weighs less than the threshold: it lists a pair
         only with other evidence ("after Session 8's deploy" in a later report
         on another problem)."""
-        cited = self.citations.reason(self.features[a], self.features[b])
-        if cited is None:
+        if (cited := self.citations.reason(self.features[a], self.features[b])) is None:
             return []
         weight = WEIGHTS["mention" if cited.in_passing else "follows"]
         return [("follows", weight, cited.reason)]
@@ -240,8 +241,6 @@ class Ranker:
         threshold where nothing else names it: text similar enough alone (with
         the titles' at most) or a `named_partners` one (`dots`:
         `TextModel.dots(sid)`)."""
-        # Titles' similarity and tags add at most `WEIGHTS["title_text"]` and
-        # `CAPS["tag"]`: a pair they help is one whose text reaches `TEXT_ALONE`.
         dots = self.text.dots(sid) if dots is None else dots
         found = {other for other, dot in dots.items() if dot > 0 and dot >= TEXT_ALONE}
         return found | self.named_partners(sid)
@@ -271,7 +270,7 @@ class Ranker:
                     self._title_postings.setdefault(word, []).append(other)
                     if other in self._continuing:
                         self._continuing_postings.setdefault(word, []).append(other)
-        mine = bool(rf.CONTINUES.search(self.features[sid]["title"]))
+        mine = bool(CONTINUES.search(self.features[sid]["title"]))
         # A title that does not carry on pairs only with those that do: count
         # over their postings alone (a word on every title is not walked per row).
         postings = self._title_postings if mine else self._continuing_postings
@@ -301,13 +300,8 @@ class Ranker:
         for mine in self.signatures[a]:
             for theirs in self.signatures[b]:
                 if sig.same_error(mine, theirs):
-                    return [
-                        (
-                            "error",
-                            WEIGHTS["error"],
-                            f"same error: {_short(theirs.text)}",
-                        )
-                    ]
+                    reason = f"same error: {_short(theirs.text)}"
+                    return [("error", WEIGHTS["error"], reason)]
         return []
 
 
@@ -332,21 +326,28 @@ class _Signatures(dict[str, list[sig.Signature]]):
         self._features = features
 
     def __missing__(self, session_id: str) -> list[sig.Signature]:
-        found = signatures_of(self._features[session_id])
-        self[session_id] = found
+        self[session_id] = found = signatures_of(self._features[session_id])
         return found
+
+
+_SHARED_WORDS = {
+    "root": "same root-cause file {}",
+    "location": "both point at {}",
+    "changed": "both changed {}",
+    "component": "same component: {}",
+    "tag": "both tagged {}",
+}
 
 
 def _shared(
     kind: str,
     mine: Iterable[str],
     theirs: Iterable[str],
-    words: str,
     *,
     skip: set[str] | frozenset[str] = frozenset(),
 ) -> list[tuple[str, float, str]]:
     both = sorted((set(mine) & set(theirs)) - set(skip))
-    return [(kind, WEIGHTS[kind], words.format(item)) for item in both]
+    return [(kind, WEIGHTS[kind], _SHARED_WORDS[kind].format(item)) for item in both]
 
 
 def similar_title(mine: frozenset[str], theirs: frozenset[str]) -> bool:
@@ -367,20 +368,142 @@ def capped(scored: list[tuple[str, float, str]]) -> tuple[float, list[str]]:
     return sum(totals.values()), reasons
 
 
-def _result(fb: dict[str, Any], scored: list[tuple[str, float, str]]) -> Related:
-    total, reasons = capped(scored)
-    return Related(
-        id=fb["id"],
-        title=fb["title"],
-        number=fb.get("number"),
-        day=fb.get("day") or fb["id"][:10],
-        score=total,
-        reasons=reasons,
-    )
-
-
 def _short(text: str, limit: int = 100) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" -–:,") + " …"  # whole words
+
+
+def _one_name_a_file(
+    features: dict[str, dict[str, Any]], changed_by: dict[str, list[str]]
+) -> tuple[dict[str, str], dict[str, dict[str, Any]], dict[str, list[str]]]:
+    """The files' other names (`samefile.aliases`), and each session's features
+    and changed files with every file by the name it goes by."""
+    aliases = samefile.aliases(
+        {
+            sid: [*f["root_files"], *f["locations"], *changed_by[sid]]
+            for sid, f in features.items()
+        }
+    )
+    if not aliases:
+        return aliases, features, changed_by
+    renamed = {sid: _renamed(f, aliases) for sid, f in features.items()}
+    changed = {
+        sid: sorted(set(samefile.renamed(files, aliases)))
+        for sid, files in changed_by.items()
+    }
+    return aliases, renamed, changed
+
+
+def _renamed(f: dict[str, Any], alias: dict[str, str]) -> dict[str, Any]:
+    """A session's features with its files by the names they go by (a copy when
+    one is renamed: the signature index's records stay as read)."""
+    roots, places = f["root_files"], f["locations"]
+    if not any(name in alias for name in (*roots, *places)):
+        return f
+    return {
+        **f,
+        "root_files": samefile.renamed(roots, alias),
+        "locations": samefile.renamed(places, alias),
+    }
+
+
+def _too_common(
+    features: dict[str, dict[str, Any]], changed_by: dict[str, list[str]]
+) -> frozenset[str]:
+    """Tags, changed files and title words (as `title:<word>`) on more than
+    `COMMON` of the sessions (a journal of 10 or more), and every outcome tag."""
+    outcomes = {
+        tag
+        for f in features.values()
+        for tag in f["tags"]
+        if tag.startswith(OUTCOME_TAGS)
+    }
+    if len(features) < 10:
+        return frozenset(outcomes)
+    counts: Counter[str] = Counter()
+    for sid, f in features.items():
+        counts.update({f"tag:{t}" for t in f["tags"]})
+        counts.update({f"title:{w}" for w in f["title_words"]})
+        counts.update(set(changed_by.get(sid, ())))
+    limit = COMMON * len(features)
+    common = {k.removeprefix("tag:") for k, n in counts.items() if n > limit}
+    return frozenset(common | outcomes)
+
+
+def fact_sets(features: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Each kind of a session's facts, by a folded key → the value as written."""
+    facts = features.get("facts") or {}
+    return {
+        kind: {fold(kind, value): value for value in facts.get(kind, ())}
+        for kind in FACT_WORDS
+        if facts.get(kind)
+    }
+
+
+def fold(kind: str, value: str) -> str:
+    if kind == "errors":  # ids and numbers out, quoted names kept
+        return sig.normalise(value, keep_quoted=True).lower()
+    return " ".join(value.lower().split())
+
+
+class JournalFacts:
+    """Every session's facts (`fact_sets`), how many sessions hold each, those too
+    common to count (on more than `COMMON_FACT` of the sessions), and the score of
+    the facts two sessions share (`_FACT_WEIGHTS`: what a fact of each kind only
+    two sessions hold weighs; `refs` whatever their rarity)."""
+
+    def __init__(self, features: dict[str, dict[str, Any]]) -> None:
+        self.of = {sid: fact_sets(f) for sid, f in features.items()}
+        self.size = len(features)
+        self._seen: Counter[str] = Counter(
+            f"{kind}:{key}"
+            for kinds in self.of.values()
+            for kind, items in kinds.items()
+            for key in items
+        )
+        # Under 10 sessions none is: no fact is on more than all of them.
+        limit = max(2, COMMON_FACT * self.size) if self.size >= 10 else self.size
+        too_common = [k for k, n in self._seen.items() if n > limit]
+        self.common = frozenset(f"fact:{k}" for k in too_common)
+        self._common: dict[str, set[str]] = {}
+        for entry in too_common:
+            kind, _, key = entry.partition(":")
+            self._common.setdefault(kind, set()).add(key)
+        self._postings: dict[str, dict[str, list[str]]] = {}
+
+    def partners(self, sid: str) -> set[str]:
+        """The sessions holding one of `sid`'s facts (and `sid`)."""
+        found: set[str] = set()
+        for kind, items in self.of[sid].items():
+            if (index := self._postings.get(kind)) is None:
+                index = self._postings[kind] = {}
+                for other, kinds in self.of.items():
+                    for key in kinds.get(kind, ()):
+                        index.setdefault(key, []).append(other)
+            for key in items:
+                found.update(index.get(key, ()))
+        return found
+
+    def shared(
+        self, a: str, b: str, *, reasons: bool = True
+    ) -> list[tuple[str, float, str]]:
+        """Facts both sessions hold but the too common, each weighted by its
+        rarity in the journal (one only these two hold weighs its kind's
+        weight; one on many, less)."""
+        mine, theirs = self.of[a], self.of[b]
+        scored: list[tuple[str, float, str]] = []
+        if not mine or not theirs:
+            return scored
+        for kind, words in FACT_WORDS.items():
+            both = mine.get(kind, {}).keys() & theirs.get(kind, {}).keys()
+            for item in sorted(both - self._common.get(kind, set())):
+                weight = _FACT_WEIGHTS[kind]
+                if kind != "refs":
+                    seen = self._seen.get(f"{kind}:{item}", 2)
+                    rarity = idf(seen, self.size) / idf(2, self.size)
+                    weight = round(weight * rarity, 6)
+                reason = words.format(theirs[kind][item]) if reasons else ""
+                scored.append(("ref" if kind == "refs" else "fact", weight, reason))
+        return scored

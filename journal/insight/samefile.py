@@ -42,7 +42,14 @@ def _groups(names: Iterable[str]) -> dict[str, list[str]]:
             name = parent[name]
         return name
 
-    for name, longer in _ending(names).items():
+    known = set(names)
+    ending: dict[str, list[str]] = {}  # each name that ends others → those others
+    for name in names:
+        parts = name.split("/")
+        for cut in range(1, len(parts)):
+            if (tail := "/".join(parts[cut:])) in known:
+                ending.setdefault(tail, []).append(name)
+    for name, longer in ending.items():
         longest = max(longer, key=lambda n: (len(n), n))
         # Every longer name must be one file: each ends the longest.
         if all(longest == n or longest.endswith("/" + n) for n in longer):
@@ -51,19 +58,6 @@ def _groups(names: Iterable[str]) -> dict[str, list[str]]:
     for name in names:
         groups.setdefault(root(name), []).append(name)
     return groups
-
-
-def _ending(names: list[str]) -> dict[str, list[str]]:
-    """Each name that ends others at a folder boundary → those longer names."""
-    known = set(names)
-    ending: dict[str, list[str]] = {}
-    for name in names:
-        parts = name.split("/")
-        for cut in range(1, len(parts)):
-            tail = "/".join(parts[cut:])
-            if tail in known:
-                ending.setdefault(tail, []).append(name)
-    return ending
 
 
 def renamed(written: Iterable[str], alias: Mapping[str, str]) -> list[str]:

@@ -73,8 +73,7 @@ class Digest:
 
     def read(self, name: str) -> Any:
         """A part's JSON value; None when the digest has no such part."""
-        where = self.parts.get(name)
-        if where is None:
+        if (where := self.parts.get(name)) is None:
             return None
         self._handle.seek(self._base + where[0])
         return json.loads(self._handle.read(where[1]))
@@ -142,12 +141,10 @@ def _similar(
         for i in postings[w]:
             if i in shared:
                 shared[i] += 1
-    found = []
-    for i, common in shared.items():
-        score = common / (len(words) + sizes[i] - common)
-        if score >= same:
-            found.append((offsets[i], score))
-    return found
+    scores = {
+        i: common / (len(words) + sizes[i] - common) for i, common in shared.items()
+    }
+    return [(offsets[i], score) for i, score in scores.items() if score >= same]
 
 
 def shard_of(word: str, shards: int) -> int:
@@ -196,8 +193,7 @@ def seen_before(
     state_dir: Path, session_id: str, *, text: str = "", location: str = ""
 ) -> list[Match]:
     """Matches for a logged line or a root-cause location; [] without a digest."""
-    opened = _open(state_dir)
-    if opened is None:
+    if (opened := _open(state_dir)) is None:
         return []
     handle, header = opened
     with handle:

@@ -141,11 +141,12 @@ class Names:
         key = name.lower()
         after = line[match.end() :]
         self.seen[key] += 1
-        if (
-            (_PLAIN_RE.fullmatch(name) and self._person(line, match))
-            or _CODE_AFTER.match(after)
-            or _COMPANY_AFTER.match(after)
-        ):
+        person = _PLAIN_RE.fullmatch(name) and (
+            _PERSON_AFTER.match(after)
+            or _ROLE_AFTER.match(after)
+            or _ROLE_BEFORE.search(line, 0, match.start())
+        )
+        if person or _CODE_AFTER.match(after) or _COMPANY_AFTER.match(after):
             self.others.add(key)  # a person, a code identifier, a company
         self.teamed[key] += _TEAM_AFTER.match(after) is not None
         self.numbered[key] += _NUMBER_AFTER.match(after) is not None
@@ -162,15 +163,6 @@ class Names:
         following = _NEXT_WORD.match(after)
         nexts = self.nexts.setdefault(key, Counter())
         nexts[following[1] if following else ""] += 1
-
-    @staticmethod
-    def _person(line: str, match: re.Match[str]) -> bool:
-        after = line[match.end() :]
-        return bool(
-            _PERSON_AFTER.match(after)
-            or _ROLE_AFTER.match(after)
-            or _ROLE_BEFORE.search(line, 0, match.start())
-        )
 
     def services(self) -> list[tuple[str, str | None]]:
         """The names repeated `REPEATS` times that pass every rule, most mentioned

@@ -1,23 +1,15 @@
-"""The features of every session, a facet of the session records, and the small
-digest of them that `journal log` reads.
-
-Two files, written by `refresh`:
-
-- `related-index.json`: the `related-index` facet of the session records
-  (`store/cache.py`): the features of every session (see `insight/features.py`);
-  only sessions whose files changed are read again.
-- `seen-digest`, made from it by the commands that pass `digest` (`new`, `close`,
-  `import`, `related`) once it is behind: what the "seen before" line needs and
-  nothing more, laid out in parts (described in `insight/seen.py`) so the `log`
-  fast path reads a few of them with the standard library.
-
-Best effort like every cache: one that cannot be written only costs its work.
-"""
+"""The features of every session (`related-index.json`, a facet of the session
+records: see `insight/features.py`), and the digest of them that the "seen before"
+line of `journal log` reads with the standard library (`seen-digest`, laid out in
+parts as `insight/seen.py` describes), made again by the commands that pass
+`digest` (`new`, `close`, `import`, `related`) once it is behind. Best effort like
+every cache: one that cannot be written only costs its work."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError
@@ -32,11 +24,7 @@ if TYPE_CHECKING:
 
 FACET = "related-index"
 FEATURES_FORMAT = 9
-"""Bumped when the features change shape (2: each signature's words kept; 3: the
-session's facts, `previous` and term counts; 4: its names and citations; 5: terms
-stemmed past their plurals, with the words they stand for; 6-7: citations in
-passing, facts from code blocks; 8: code a root cause's text keeps read as a
-snippet is; 9: files its text rules out are places, not root-cause files)."""
+"""Bumped when the features change shape or what is read into them."""
 SHARD_SIZE = 32
 """Signatures per shard of a type's word index (at most `MAX_SHARDS` shards)."""
 MAX_SHARDS = 64
@@ -127,16 +115,9 @@ def digest_bytes(features: dict[str, dict[str, Any]], of: Any = None) -> bytes:
     parts: dict[str, bytes] = {"roots": _dumps(roots)}
     for kind, bucket in sorted(by_kind.items()):
         parts.update(_bucket_parts(kind, bucket))
-    header: dict[str, Any] = {
-        "code": code_digest(),
-        "format": FORMAT,
-        "of": of,
-        "parts": {},
-    }
-    at = 0
-    for name, blob in parts.items():
-        header["parts"][name] = [at, len(blob)]
-        at += len(blob)
+    at = list(accumulate((len(blob) for blob in parts.values()), initial=0))
+    ranges = {name: [at[n], len(blob)] for n, (name, blob) in enumerate(parts.items())}
+    header = {"code": code_digest(), "format": FORMAT, "of": of, "parts": ranges}
     return b"".join([_dumps(header), b"\n", *parts.values()])
 
 
@@ -145,10 +126,7 @@ def _bucket_parts(
 ) -> Iterable[tuple[str, bytes]]:
     shards = max(1, min(MAX_SHARDS, len(bucket) // SHARD_SIZE))
     lines = [_dumps(entry) + b"\n" for entry, _ in bucket]
-    offsets, at = [], 0
-    for line in lines:
-        offsets.append(at)
-        at += len(line)
+    offsets = list(accumulate((len(line) for line in lines), initial=0))[:-1]
     words: list[dict[str, list[int]]] = [{} for _ in range(shards)]
     for index, (_, tokens) in enumerate(bucket):
         for word in sorted(tokens):

@@ -13,23 +13,19 @@ just logged to say "seen before".
 from __future__ import annotations
 
 import re
+from functools import cached_property
 
 
 class _Lazy:
     """A pattern compiled on first use: the `log` fast path signs one line and needs
     only some of this module's patterns; the wide ones cost ~0.5 ms each to compile."""
 
-    __slots__ = ("_args", "_compiled")
-
     def __init__(self, pattern: str, flags: int = 0) -> None:
-        self._args = (pattern, flags)
-        self._compiled: re.Pattern[str] | None = None
+        self.pattern, self.flags = pattern, flags
 
-    @property
+    @cached_property
     def re(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(*self._args)
-        return self._compiled
+        return re.compile(self.pattern, self.flags)
 
 
 ERROR_KINDS = frozenset({"detected", "investigating", "identified"})
@@ -253,8 +249,7 @@ def code_locations(text: str) -> list[str]:
     leading `./` or `/`, temp folders and installed libraries."""
     found: dict[str, None] = {}
     for match in PATH_RE.re.finditer(text):
-        path = clean_path(match[1])
-        if path:
+        if path := clean_path(match[1]):
             found[path] = None
     return list(found)
 

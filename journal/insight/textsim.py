@@ -102,19 +102,13 @@ def _stemmed(text: str) -> Iterator[tuple[str, str]]:
     if len(kept) > _KEPT_MAX:  # a long-lived process (`site serve`) reading much
         kept.clear()
     for word in _WORD_RE.findall(text.lower()):
-        stem = kept.get(word)
-        if stem is None:
-            stem = kept[word] = _informative(word)
+        if (stem := kept.get(word)) is None:
+            # Stemmed, or "" when it says nothing (short, a stop word, a number).
+            bare = word.strip(".-")
+            says = len(bare) >= 3 and bare not in _STOP and not bare[0].isdigit()
+            stem = kept[word] = _stem(bare) if says else ""
         if stem:
             yield word, stem
-
-
-def _informative(word: str) -> str:
-    """`word` stemmed, or "" when it says nothing (short, a stop word, a number)."""
-    word = word.strip(".-")
-    if len(word) < 3 or word in _STOP or word[0].isdigit():
-        return ""
-    return _stem(word)
 
 
 _KEPT: dict[str, str] = {}
@@ -154,11 +148,8 @@ class TextModel:
         terms = {sid: f.get("terms") or {} for sid, f in features.items()}
         self.forms = {sid: kept.get("forms") or {} for sid, kept in terms.items()}
         self.size = len(terms)
-        df: Counter[str] = Counter()
-        lengths = []
-        for kept in terms.values():
-            df.update(term for term, _ in kept.get("counts", ()))
-            lengths.append(kept.get("length", 0))
+        df = Counter(t for kept in terms.values() for t, _ in kept.get("counts", ()))
+        lengths = [kept.get("length", 0) for kept in terms.values()]
         average = (sum(lengths) / len(lengths)) if lengths else 0.0
         # Under `MIN_SESSIONS` no word is rare: every text shares the journal's few.
         few = self.size < MIN_SESSIONS
@@ -200,10 +191,6 @@ class TextModel:
         fa, fb = self.forms.get(a, {}), self.forms.get(b, {})
         return [fb.get(t) or fa.get(t) or t for _, t in both[:limit]]
 
-    def partners(self, sid: str, floor: float) -> dict[str, float]:
-        """Sessions whose similarity with `sid` reaches `floor`, with it."""
-        return {other: dot for other, dot in self.dots(sid).items() if dot >= floor}
-
     def dots(self, sid: str) -> dict[str, float]:
         """`similarity(sid, other)` of every other session sharing a word with it,
         from the postings: one pass for a row of the related map."""
@@ -224,18 +211,19 @@ def _title_vectors(features: dict[str, dict[str, Any]]) -> dict[str, dict[str, f
     df = Counter(w for found in titles.values() for w in found)
     size = len(titles)
     # A word on most titles ("pool" in every "… on pool 3") would make any two
-    # share "two words" while saying nothing: out, as in `related._common`.
+    # share "two words" while saying nothing: out, as in `related._too_common`.
     most = TITLE_COMMON * size if size >= MIN_SESSIONS else size
     vectors = {}
     for sid, found in titles.items():
-        weights = {
-            w: math.log(1 + (size - df[w] + 0.5) / (df[w] + 0.5))
-            for w in found
-            if 2 <= df[w] <= most
-        }
+        weights = {w: idf(df[w], size) for w in found if 2 <= df[w] <= most}
         total = math.sqrt(sum(x * x for x in weights.values())) or 1.0
         vectors[sid] = {w: x / total for w, x in weights.items()}
     return vectors
+
+
+def idf(seen: int, size: int) -> float:
+    """The rarity of a word (a fact) on `seen` of `size` sessions (BM25's)."""
+    return math.log(1 + (size - seen + 0.5) / (seen + 0.5))
 
 
 def _vector(
@@ -250,8 +238,7 @@ def _vector(
         seen = df[term]
         if seen < 2 or seen > min(max(2, COMMON * size), MOST):
             continue  # on no other session, or on most: it relates nothing
-        idf = math.log(1 + (size - seen + 0.5) / (seen + 0.5))
-        weights[term] = idf * count * (K1 + 1) / (count + norm)
+        weights[term] = idf(seen, size) * count * (K1 + 1) / (count + norm)
     top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
     total = math.sqrt(sum(w * w for _, w in top)) or 1.0
     return {term: w / total for term, w in top}

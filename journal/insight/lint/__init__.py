@@ -13,7 +13,7 @@ import gc
 from collections.abc import Iterator, Sequence
 from datetime import date
 
-from journal.insight.lint.registry import RULES, Finding, Rule
+from journal.insight.lint.facts import RULES, Finding, Rule
 from journal.store.sessions import Journal
 
 __all__ = ["RULES", "Finding", "Rule", "check", "rules"]
@@ -21,7 +21,7 @@ __all__ = ["RULES", "Finding", "Rule", "check", "rules"]
 
 def rules() -> dict[str, Rule]:
     """Every rule, by id, in report order."""
-    from journal.insight.lint import document, events, links  # noqa: F401 - registration
+    from journal.insight.lint import checks  # noqa: F401 - registration
 
     return RULES
 
@@ -47,7 +47,7 @@ def check(
         torn = [sid for sid in session_ids if SessionFacts(journal, sid).torn_lines]
         findings += [_repair(journal, sid) for sid in torn]
     if fix and "number-duplicate" not in disabled:
-        from journal.insight.lint.links import renumber_duplicates
+        from journal.insight.lint.checks import renumber_duplicates
 
         findings += renumber_duplicates(journal)
     context = JournalFacts(journal, today or journal.now().date(), [])

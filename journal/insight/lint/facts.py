@@ -1,13 +1,15 @@
 """What the rules look at, read once per session: the document, the timeline lines
-with their numbers, and journal-wide facts (ids, numbers, known commits)."""
+with their numbers, and journal-wide facts (ids, numbers, known commits); the rules
+`journal check` knows (id, severity, what each finds) and the findings."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from journal.errors import JournalError
 from journal.store.ids import number_of
@@ -21,7 +23,6 @@ if TYPE_CHECKING:
     from journal.model.session import Event, Session
     from journal.store.timeline import RawLine
 
-_WHERE_LINE = re.compile(r":(\d+)(?::\d+)?$")
 _HEX = re.compile(r"^[0-9a-fA-F]{4,64}$")
 
 
@@ -54,10 +55,6 @@ class SessionFacts(SessionFiles):
     @property
     def session(self) -> Session | None:
         return self.loaded[0]
-
-    @property
-    def load_error(self) -> JournalError | None:
-        return self.loaded[1]
 
     @cached_property
     def read(self) -> tuple[list[RawLine], JournalError | None]:
@@ -152,12 +149,6 @@ class SessionFacts(SessionFiles):
         position = position_of(self._doc, list(path))
         return position[0] if position else None
 
-    @staticmethod
-    def line_in(where: str | None) -> int | None:
-        """The line number of a `file:line:col` location, if it has one."""
-        match = _WHERE_LINE.search(where or "")
-        return int(match[1]) if match else None
-
 
 @dataclass
 class JournalFacts:
@@ -189,33 +180,30 @@ class JournalFacts:
     @cached_property
     def sessions(self) -> dict[str, Session]:
         """Every session that loads (the rules report the others)."""
-        checked = self._checked_by_id
-        loaded: dict[str, Session] = {}
-        for session_id in sorted(self.ids):
-            if session_id in checked:
-                session = checked[session_id].session
-            else:
-                try:
-                    session = self.journal.load(session_id)
-                except JournalError:
-                    continue
-            if session is not None:
-                loaded[session_id] = session
-        return loaded
+        found = {
+            session_id: self._session(session_id) for session_id in sorted(self.ids)
+        }
+        return {sid: session for sid, session in found.items() if session is not None}
 
     @cached_property
     def _checked_by_id(self) -> dict[str, Any]:
         return {facts.session_id: facts for facts in self.checked}
 
-    def previous_of(self, session_id: str) -> str | None:
-        """The `previous` of a session (read from its file if it was not checked)."""
-        facts = self._checked_by_id.get(session_id)
-        if facts is not None:
-            return facts.session.previous if facts.session is not None else None
+    def _session(self, session_id: str) -> Session | None:
+        """A session as it was checked, else read from its file; None when it
+        does not load."""
+        if (facts := self._checked_by_id.get(session_id)) is not None:
+            session: Session | None = facts.session
+            return session
         try:
-            return self.journal.load(session_id).previous
+            return self.journal.load(session_id)
         except JournalError:
             return None
+
+    def previous_of(self, session_id: str) -> str | None:
+        """The `previous` of a session (read from its file if it was not checked)."""
+        session = self._session(session_id)
+        return session.previous if session is not None else None
 
     @cached_property
     def step_counts(self) -> dict[str, int]:
@@ -277,3 +265,58 @@ def _commits_exist(root: Path, shas: Sequence[str]) -> dict[str, bool] | None:
         # "<sha> commit <size>" when found; "… missing" or "… ambiguous" otherwise.
         result[sha] = not answer.endswith(" missing")
     return result
+
+
+Severity = Literal["error", "warning"]
+
+
+class Issue(NamedTuple):
+    """What a rule reports; the runner adds the rule id, severity and session."""
+
+    message: str
+    hint: str | None = None
+    line: int | None = None
+    file: str | None = None
+    """Relative to the journal root; default: the session's `session.yaml`."""
+
+
+class Finding(NamedTuple):
+    """One problem found: which rule, how bad, where, and how to fix it."""
+
+    rule: str
+    severity: Severity
+    file: str
+    line: int | None
+    message: str
+    hint: str | None = None
+    session: str | None = None
+    fixed: bool = False
+    """`--fix` repaired it; it no longer counts."""
+
+    def as_dict(self) -> dict[str, object]:
+        return self._asdict()
+
+
+RuleCheck = Callable[[SessionFacts, JournalFacts], Iterable[Issue]]
+
+
+class Rule(NamedTuple):
+    id: str
+    severity: Severity
+    summary: str
+    check: RuleCheck
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(
+    rule_id: str, severity: Severity, summary: str
+) -> Callable[[RuleCheck], RuleCheck]:
+    """Register a rule; the order of registration is the order of the report."""
+
+    def register(check: RuleCheck) -> RuleCheck:
+        RULES[rule_id] = Rule(rule_id, severity, summary, check)
+        return check
+
+    return register

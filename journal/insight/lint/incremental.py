@@ -15,17 +15,15 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from journal.insight.index import StepsRow, steps_session
-from journal.insight.lint.facts import JournalFacts, SessionFacts, SessionFiles
-from journal.insight.lint.registry import Finding, Rule
+from journal.insight.index import Record, StepsRow, steps_session
+from journal.insight.lint.facts import Finding, SessionFacts, SessionFiles
 from journal.record import Record as FrozenRecord
 from journal.store.facets import Records
 from journal.store.ids import number_of
 from journal.store.sessions import Journal
 
-Record = dict[str, Any]
-
 if TYPE_CHECKING:
+    from journal.insight.lint.facts import JournalFacts, Rule
     from journal.model.session import Session
 
 CROSS = frozenset(
@@ -39,7 +37,6 @@ CROSS = frozenset(
         "evidence-missing",
     }
 )
-"""Rules whose findings depend on more than the session's own files."""
 
 
 class SessionRow(StepsRow):
@@ -68,8 +65,7 @@ class CachedFacts(SessionFiles):
 
     @cached_property
     def session(self) -> SessionRow | None:
-        data = self.record["session"]
-        if data is None:
+        if (data := self.record["session"]) is None:
             return None
         steps = steps_session(data).as_dict(shallow=True)
         return SessionRow(**steps, previous=data["previous"])
@@ -140,10 +136,18 @@ def _record(facts: SessionFacts, local: list[Rule], context: JournalFacts) -> Re
     from journal.model.session import to_builtins
 
     session = facts.session
+    cross: dict[str, Any] | None = None
+    if session is not None:
+        cross = {
+            "title": session.title,
+            "number": session.number,
+            "previous": session.previous,
+            "steps": [to_builtins(step) for step in session.next_steps],
+        }
     return {
         "raw_number": number_of(facts.journal.sessions_dir / facts.session_id),
         "local": [f.as_dict() for f in run_rules(local, facts, context)],
-        "session": None if session is None else _cross_part(session),
+        "session": cross,
         "lines": _lines(facts, session),
         # Only what `EventRow` reads: the whole event (its text) made the index of
         # 10,000 sessions 24 MB, decoded and filtered on every warm `check`.
@@ -152,17 +156,6 @@ def _record(facts: SessionFacts, local: list[Rule], context: JournalFacts) -> Re
             for line, event in facts.events
             if event.kind == "commit" or event.evidence
         ],
-    }
-
-
-def _cross_part(session: Session) -> dict[str, Any]:
-    from journal.model.session import to_builtins
-
-    return {
-        "title": session.title,
-        "number": session.number,
-        "previous": session.previous,
-        "steps": [to_builtins(step) for step in session.next_steps],
     }
 
 
