@@ -29,6 +29,11 @@ from journal.store.timeline import read_lines, read_timeline
 REFS = ("--branches", "--tags", "--remotes", "HEAD")
 
 
+def is_shallow(cwd: Path) -> bool:
+    """Whether this clone is shallow: commits below its boundary are not here."""
+    return run_git(["rev-parse", "--is-shallow-repository"], cwd=cwd).strip() == "true"
+
+
 def present(cwd: Path, shas: Iterable[str]) -> set[str]:
     """The SHAs whose commit object exists in this clone (reachable or not)."""
     wanted = sorted(set(shas))
@@ -182,8 +187,7 @@ def sync(journal: Journal, *, since: str | None = None) -> SyncReport:
     exclude = [f"^{resolve_revs(cwd, [since])[0]}"] if since else []
     history = git_log(cwd, journal.config.git.trailer, *REFS, *exclude)
     report.scanned = len(history)
-    shallow = run_git(["rev-parse", "--is-shallow-repository"], cwd=cwd)
-    report.shallow = shallow.strip() == "true"
+    report.shallow = is_shallow(cwd)
     alive = set(run_git(["rev-list", *REFS], cwd=cwd).split())
     linked = _every_linked(journal)
     gone = {

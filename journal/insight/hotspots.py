@@ -94,7 +94,7 @@ _JOURNAL_FILES = ("journal.yaml", "journal.schema.json", ".gitattributes")
 
 def find_hotspots(journal: Journal, *, since: date | None = None) -> Hotspots:
     """Files and directories ranked by the sessions that touched them."""
-    from journal.gitlink.history import is_shallow
+    from journal.gitlink.sync import is_shallow
     from journal.insight.changes import load_changes
     from journal.insight.sigindex import refresh
 
