@@ -28,6 +28,7 @@ A missing, damaged or foreign file is no map at all; the map is then built again
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -81,26 +82,17 @@ class _Stored(msgspec.Struct):
     errors: dict[str, list[int]]
 
 
+@dataclass
 class KeptMap:
     """The map and what it was made from: each session's stats and row inputs,
     its best related sessions and who shares an error with it."""
 
-    def __init__(
-        self,
-        stats: dict[str, Any],
-        inputs: dict[str, Any],
-        related: Rows,
-        errors: dict[str, set[str]],
-        *,
-        journal_wide: frozenset[str] = frozenset(),
-        head: str | None = None,
-    ) -> None:
-        self.stats = stats
-        self.inputs = inputs
-        self.related = related
-        self.errors = errors
-        self.journal_wide = journal_wide
-        self.head = head
+    stats: dict[str, Any]
+    inputs: dict[str, Any]
+    related: Rows
+    errors: dict[str, set[str]]
+    journal_wide: frozenset[str] = frozenset()
+    head: str | None = None
 
     @classmethod
     def decode(cls, raw: bytes, *, under: str, limit: int) -> KeptMap | None:
@@ -186,7 +178,7 @@ def related_to(ranker: rel.Ranker, sid: str, *, limit: int = 10) -> list[rel.Rel
     """`ranker.related(sid)`, from one row of the indexes (`journal related`)."""
     evidence = Evidence(ranker)
     errors = evidence.error_partners(sid)
-    row = evidence.row(sid, errors, evidence.title_partners(sid))
+    row = evidence.row(sid, errors)
     return _best(ranker, sid, row, limit, errors)
 
 
@@ -314,7 +306,7 @@ def build(
                 best = evidence.best(sid, mates, limit)
                 found[sid] = [ranker.compare(sid, o, error=o in mates) for o, _ in best]
             else:
-                row = evidence.row(sid, mates, evidence.title_partners(sid))
+                row = evidence.row(sid, mates)
                 found[sid] = _best(ranker, sid, row, limit, mates)
         return found
 
@@ -367,7 +359,7 @@ def update(
     rows = {}
     for sid in sorted(redo):
         mates = errors.get(sid, set())
-        row = evidence.row(sid, mates, evidence.title_partners(sid))
+        row = evidence.row(sid, mates)
         related[sid] = _best(ranker, sid, row, limit, mates)
         rows[sid] = row
     # Everywhere else a changed session can only come in, where it now ranks.

@@ -98,15 +98,23 @@ class Evidence:
         total += rel.capped(extra)[0]
         return total + (w["title"] if title else 0.0)
 
-    def row(self, sid: str, errors: set[str], titles: set[str]) -> dict[str, float]:
-        """Every session reaching the threshold with `sid`, and its score; `errors`
-        and `titles` are the sessions sharing an error and a similar title with it."""
+    def row(self, sid: str, errors: set[str]) -> dict[str, float]:
+        """Every session reaching the threshold with `sid`, and its score;
+        `errors`: the sessions sharing an error with it."""
         found: dict[str, float] = {}
         dots = self.ranker.text.dots(sid)
+        titles = self.title_partners(sid)
         extra = self.ranker.extra_partners(sid, dots)
-        for other in self.sharing(sid) | errors | titles | extra:
-            if other != sid:
-                self._admit(found, sid, other, errors, titles, dots)
+        for other in (self.sharing(sid) | errors | titles | extra) - {sid}:
+            score = self.score(
+                sid,
+                other,
+                error=other in errors,
+                title=other in titles,
+                cosine=dots.get(other, 0.0),
+            )
+            if score >= rel.THRESHOLD:
+                found[other] = score
         return found
 
     def best(self, sid: str, errors: set[str], limit: int) -> list[tuple[str, float]]:
@@ -153,29 +161,6 @@ class Evidence:
         if self._kept_arrays is None:
             self._kept_arrays = _Arrays(self)
         return self._kept_arrays
-
-    def _admit(
-        self,
-        found: dict[str, float],
-        sid: str,
-        other: str,
-        errors: set[str],
-        titles: set[str],
-        dots: dict[str, float],
-    ) -> float | None:
-        """Score `other` against `sid` into `found` if it reaches the threshold;
-        the score then."""
-        score = self.score(
-            sid,
-            other,
-            error=other in errors,
-            title=other in titles,
-            cosine=dots.get(other, 0.0),
-        )
-        if score < rel.THRESHOLD:
-            return None
-        found[other] = score
-        return score
 
     def title_partners(self, sid: str) -> set[str]:
         """Sessions whose title is similar to `sid`'s (one session's query)."""
