@@ -127,7 +127,21 @@ def pytest_configure(config: pytest.Config) -> None:
         if found is not None:
             os.environ["TMPDIR"] = str(found)
             tempfile.tempdir = None  # gettempdir() reads TMPDIR again
+    _refuse_a_journal_above(Path(config.option.basetemp or tempfile.gettempdir()))
     _cache_bytecode()
+
+
+def _refuse_a_journal_above(temp: Path) -> None:
+    """A journal is found as git finds a repository, by walking up from the working
+    folder: a `journal.yaml` left above the tests' temporary folder (a stray `journal
+    init` in /tmp) is found by every test that expects none, and fails far from its
+    cause (a parity test's "4 written" against "4 unchanged")."""
+    for folder in (temp.resolve(), *temp.resolve().parents):
+        if (folder / "journal.yaml").is_file():
+            raise pytest.UsageError(
+                f"{folder / 'journal.yaml'}: a journal above the tests' temporary "
+                f"folder {temp}; move it away, or give --basetemp outside it"
+            )
 
 
 # Bytecode cached for the processes the tests start, where the environment says not to
