@@ -10,8 +10,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from journal.importer.context import Context, add_commit_events
-from journal.importer.dates import year_in
-from journal.importer.dating import UNDATED, day_in_name, day_in_text
+from journal.importer.dating import UNDATED, day_in_name, day_in_text, year_in
 from journal.importer.document import Block, build_document
 from journal.importer.frontmatter import (
     FrontMatter,

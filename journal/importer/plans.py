@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from journal.importer.context import Context
-from journal.importer.dates import find_date
+from journal.importer.dating import find_date
 from journal.importer.document import (
     Block,
     Item,

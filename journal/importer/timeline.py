@@ -13,14 +13,14 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from journal.importer.context import Context, event_kind, make_event
-from journal.importer.dates import find_date, year_in
+from journal.importer.dating import find_date, year_in
 from journal.importer.document import Block, Row, Table, is_list, read_items, read_table
 from journal.importer.labels import classify_heading, normalize
-from journal.importer.phases import stamp_of
 from journal.importer.stamps import (
     Resolver,
     Stamp,
     match_stamp,
+    stamp_of,
     written_time,
     zone_mentioned,
     zone_word,

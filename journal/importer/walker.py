@@ -15,7 +15,6 @@ from journal.importer.decisions import (
 )
 from journal.importer.document import Block, Section, is_list
 from journal.importer.labels import SINGLETONS, classify_heading, part_key, split_label
-from journal.importer.phases import phase_stamp, stamp_of
 from journal.importer.plans import (
     extract_criteria,
     extract_steps,
@@ -27,7 +26,7 @@ from journal.importer.plans import (
     take_figures,
 )
 from journal.importer.prose import extract_prose
-from journal.importer.stamps import match_stamp
+from journal.importer.stamps import match_stamp, phase_stamp, stamp_of
 from journal.importer.timeline import extract_timeline
 
 _LISTS: dict[str, Callable[[Context, list[Block]], list[Block]]] = {
