@@ -72,16 +72,9 @@ _OPTION_COLUMNS = (
 def _option_columns(ctx: Context, table: Table) -> dict[str, int | None]:
     """Where title, pros, cons and decision are; a column whose header the report
     prints with other words is left out (its cells stay in `why`)."""
-    columns: dict[str, int | None] = {}
-    for key, accept in _OPTION_COLUMNS:
-        column = table.column(accept)
-        if key == "title" and column is None:
-            column = 0
-        header = table.header[column] if column is not None else ""
-        if column is not None and header and not ctx.label(f"options.{key}", header):
-            column = None
-        columns[key] = column
-    return columns
+    found = {key: table.column(accept) for key, accept in _OPTION_COLUMNS}
+    found["title"] = found["title"] or 0
+    return {key: ctx.column(f"options.{key}", table, n) for key, n in found.items()}
 
 
 def _table_options(ctx: Context, table: Table) -> list[dict[str, Any]]:
@@ -124,18 +117,18 @@ class _Option:
             # Other words than the table's header: the list stays in `why`.
             self.target = part if ctx.label(f"options.{part}", label.name) else None
             if self.target is None:
-                self.why.append(ctx.text([block]))
+                self.why.append(ctx.doc.source([block]))
             return
         if label and key in _DECISION_COLUMNS:
             decision, why = parse_decision(label.rest)
             self.decision = self.decision or decision
             named = ctx.label("options.decision", label.name)
-            self.why.append(why if named else ctx.text([block]))
+            self.why.append(why if named else ctx.doc.source([block]))
         elif self.target and is_list(block):
             items = [item.full for item in read_items(ctx.doc, block)]
             (self.pros if self.target == "pros" else self.cons).extend(items)
         else:
-            self.why.append(ctx.text([block]))
+            self.why.append(ctx.doc.source([block]))
         self.target = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -228,13 +221,10 @@ def _under(table: Table, column: int, cell: str) -> str:
 
 
 def _table_components(ctx: Context, table: Table) -> list[dict[str, Any]]:
-    state_col = table.column(lambda h: h in {"status", "state"})
     name_header = table.heading(0)
     named = not name_header or ctx.label("components.name", name_header)
-    if state_col is not None and not ctx.label(
-        "components.state", table.header[state_col]
-    ):
-        state_col = None
+    state_col = table.column(lambda h: h in {"status", "state"})
+    state_col = ctx.column("components.state", table, state_col)
     components = []
     for row in table.rows:
         # The state cell as written, then the other cells under their headers.
@@ -290,15 +280,15 @@ class _Lesson:
         role = LESSON_FIELDS.get(normalize(label.name)) if label else None
         if label is not None and role == "prevention":
             if not ctx.label("lessons.prevention", label.name):
-                self.prevention.append(ctx.text([block]))
+                self.prevention.append(ctx.doc.source([block]))
             elif label.rest:
                 self.prevention.append(label.rest)
             self.prevention_next = not label.rest
             return
         if self.prevention_next:
-            self.prevention.append(ctx.text([block]))
+            self.prevention.append(ctx.doc.source([block]))
         else:
-            self.detail.append(ctx.text([block]))
+            self.detail.append(ctx.doc.source([block]))
         self.prevention_next = False
 
     def as_dict(self) -> dict[str, Any]:

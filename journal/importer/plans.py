@@ -150,18 +150,14 @@ _DONE_WORDS = re.compile(r"✅|\b(done|complete|completed|closed|yes)\b", re.IGN
 
 def _table_steps(ctx: Context, table: Table, horizon: str) -> list[dict[str, Any]]:
     text_col = table.column(lambda h: h in _TEXT_COLUMNS) or 0
-    columns = {
+    found = {
         "owner": table.column(lambda h: h in _OWNER_COLUMNS),
         "due": table.column(lambda h: h == "due" or h.startswith("due ")),
         "tracked_in": table.column(lambda h: h in _TICKET_COLUMNS),
     }
     # A column is a field only where the report prints its header's words; the
     # others stay in the step's text as `Header: cell`.
-    for key, column in columns.items():
-        if column is not None and not ctx.label(
-            f"next_steps.{key}", table.heading(column)
-        ):
-            columns[key] = None
+    columns = {k: ctx.column(f"next_steps.{k}", table, n) for k, n in found.items()}
     # The text column's header, when the report prints other words for it.
     header = table.heading(text_col)
     lead = "" if ctx.label("next_steps.text", header) else header

@@ -111,7 +111,7 @@ class _Timeline:
         if self.consume(block):
             return
         if self.under_heading is not None:
-            self.append(self.ctx.text([block]))
+            self.append(self.ctx.doc.source([block]))
         else:
             self.residual.append(block)
 
@@ -178,7 +178,7 @@ class _Timeline:
     def feed_nested(self, blocks: tuple[Block, ...]) -> None:
         for block in blocks:
             if not self.consume(block):
-                self.append(self.ctx.text([block]))
+                self.append(self.ctx.doc.source([block]))
 
     def paragraph(self, block: Block) -> bool:
         lines = block.inline.split("\n")

@@ -159,9 +159,9 @@ class Walker:
         timed = len(self.ctx.events) > events
         if timed and residual and all(b.kind == "paragraph" for b in residual):
             # `All times in UTC.`: the timeline's note, not a second `Timeline`.
-            note = "\n\n".join(filter(None, [self.ctx.session.get("timeline_note"),
-                                               self.ctx.text(residual)]))  # fmt: skip
-            self.ctx.session["timeline_note"] = note
+            session = self.ctx.session
+            notes = [session.get("timeline_note"), self.ctx.doc.source(residual)]
+            session["timeline_note"] = "\n\n".join(filter(None, notes))
             return
         if titled:
             self.ctx.keep(title, residual)
