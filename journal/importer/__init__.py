@@ -12,11 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from journal.importer.context import Context, add_commit_events
 from journal.importer.dating import UNDATED, day_in_name, day_in_text, year_in
-from journal.importer.decisions import (
-    extract_components,
-    extract_lessons,
-    extract_options,
-)
 from journal.importer.document import Block, Section, build_document, is_list
 from journal.importer.frontmatter import (
     FrontMatter,
@@ -34,7 +29,10 @@ from journal.importer.metadata import (
 )
 from journal.importer.mojibake import repair_mojibake
 from journal.importer.plans import (
+    extract_components,
     extract_criteria,
+    extract_lessons,
+    extract_options,
     extract_steps,
     extract_validation,
     horizon_of,
