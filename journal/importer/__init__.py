@@ -530,12 +530,10 @@ def parse_report(
         return _parse(text, source, timezone)
     except Exception as error:  # a bug must not lose the user's report
         title = PurePath(source).stem or "Untitled report"
+        sections = [{"title": "Imported text", "body": text}]
         return ImportedReport(
             title=title,
-            session={
-                "title": title,
-                "sections": [{"title": "Imported text", "body": text}],
-            },
+            session={"title": title, "sections": sections},
             events=[],
             date=None,
             warnings=(f"{source}: importer bug ({error!r}); kept the text verbatim",),

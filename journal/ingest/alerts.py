@@ -115,10 +115,8 @@ def _fingerprint(labels: dict[str, Any]) -> str:
 
 def severity(data: dict[str, Any]) -> str | None:
     """The severity label of the firing alerts (the common one first)."""
-    common = data.get("commonLabels") or {}
-    if common.get("severity"):
-        return str(common["severity"])
-    found = ((a.get("labels") or {}).get("severity") for a in _firing(data))
+    labels = [data.get("commonLabels"), *(a.get("labels") for a in _firing(data))]
+    found = ((each or {}).get("severity") for each in labels)
     return next((str(value) for value in found if value), None)
 
 
@@ -204,11 +202,7 @@ def pagerduty(data: dict[str, Any], options: Options, *, where: str) -> Iterator
     )
 
 
-_OG_STATES = {
-    "Create": "firing",
-    "Acknowledge": "acknowledged",
-    "Close": "resolved",
-}
+_OG_STATES = {"Create": "firing", "Acknowledge": "acknowledged", "Close": "resolved"}
 
 
 def opsgenie(data: dict[str, Any], options: Options, *, where: str) -> Iterator[Event]:
