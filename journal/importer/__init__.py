@@ -306,11 +306,10 @@ class Walker:
             notes = [session.get("timeline_note"), self.ctx.doc.source(residual)]
             session["timeline_note"] = "\n\n".join(filter(None, notes))
             return
-        if titled:
-            self.ctx.keep(title, residual)
-        else:
-            section = {"title": title or "Notes", "body": self.ctx.kept_text(residual)}
-            self.ctx.add("sections", [section])
+        # Kept verbatim; under the part's own heading, only what holds text.
+        body = self.ctx.kept_text(residual)
+        if body.strip() or not titled:
+            self.ctx.add("sections", [{"title": title or "Notes", "body": body}])
 
     def keep(self, section: Section) -> None:
         """Keep an unrecognized section verbatim, less its recognized sub-sections."""

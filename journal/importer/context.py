@@ -139,12 +139,6 @@ class Context:
         header = table.heading(column) if column is not None else ""
         return column if not header or self.label(key, header) else None
 
-    def keep(self, title: str, blocks: list[Block]) -> None:
-        """Keep blocks verbatim as a section of the session."""
-        body = self.kept_text(blocks)
-        if body.strip():
-            self.add("sections", [{"title": title.strip() or "Notes", "body": body}])
-
 
 _COMMIT_KEYS = frozenset(
     {"commit", "commit sha", "commit hash", "commit id", "sha", "revision",

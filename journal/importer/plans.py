@@ -622,12 +622,11 @@ def _table_components(ctx: Context, table: Table) -> list[dict[str, Any]]:
         ]
         note = "; ".join(filter(None, notes))
         name = row.get(0) or "component"
-        component = {
-            "name": name if named else f"{name_header}: {name}",
-            "state": state_of(row.get(state_col) or note),
-        }
-        if note:
-            component["note"] = note
+        component = _present(
+            name=name if named else f"{name_header}: {name}",
+            state=state_of(row.get(state_col) or note),
+            note=note,
+        )
         components.append(component)
     return components
 
