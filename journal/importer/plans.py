@@ -601,12 +601,6 @@ def _board(items: list[Item]) -> bool:
     return 2 * named > len(items)
 
 
-def _under(table: Table, column: int, cell: str) -> str:
-    """A cell as `Header: cell` (just the cell in a column without a header)."""
-    header = table.heading(column)
-    return f"{header}: {cell}" if header else cell
-
-
 def _table_components(ctx: Context, table: Table) -> list[dict[str, Any]]:
     name_header = table.heading(0)
     named = not name_header or ctx.label("components.name", name_header)
@@ -616,7 +610,7 @@ def _table_components(ctx: Context, table: Table) -> list[dict[str, Any]]:
     for row in table.rows:
         # The state cell as written, then the other cells under their headers.
         notes = [row.get(state_col)] + [
-            _under(table, i, cell)
+            f"{table.heading(i)}: {cell}" if table.heading(i) else cell
             for i, cell in enumerate(row.cells)
             if i not in {0, state_col} and cell
         ]

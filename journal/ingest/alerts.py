@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 _ZERO = "0001-01-01T00:00:00Z"  # Go's zero time: an `endsAt` not known yet
+_UNSHOWN = ("alertname", "journal_session")  # labels an event's text leaves out
 
 
 def _first(data: dict[str, Any], *keys: str) -> Any:
@@ -75,7 +76,8 @@ def _alert(
     moment = from_iso(at, where=where)
     name = labels.get("alertname") or common.get("alertname") or "alert"
     summary = _first(annotations, "summary", "description", "message") or ""
-    extra = _labels(labels)
+    shown = [f"{k}={v}" for k, v in sorted(labels.items()) if k not in _UNSHOWN]
+    extra = ", ".join(shown[:6])
     text = f"[{status.upper()}] {name}" + (f": {summary}" if summary else "")
     if extra:
         text += f" ({extra})"
@@ -94,15 +96,6 @@ def _alert(
         by="Grafana" if source == "grafana" else "Alertmanager",
         link=_first(alert, "panelURL", "generatorURL"),
     )
-
-
-def _labels(labels: dict[str, Any]) -> str:
-    shown = [
-        f"{k}={v}"
-        for k, v in sorted(labels.items())
-        if k not in ("alertname", "journal_session")
-    ]
-    return ", ".join(shown[:6])
 
 
 def _fingerprint(labels: dict[str, Any]) -> str:
