@@ -181,10 +181,9 @@ _LISTS: dict[str, Callable[[Context, list[Block]], list[Block]]] = {
 def kind_of(title: str) -> str | None:
     """The kind of section a heading starts; a heading that is a time is an event."""
     kind = classify_heading(title)
-    if kind is None:
-        stamp = stamp_of(title)
-        if stamp and (stamp.clock is not None or not stamp.rest):
-            return "timeline"
+    stamp = stamp_of(title) if kind is None else None
+    if stamp and (stamp.clock is not None or not stamp.rest):
+        return "timeline"
     return kind
 
 
@@ -429,10 +428,7 @@ def _parse(text: str, source: str, timezone: str) -> ImportedReport:
 def _header_day(ctx: Context) -> str | None:
     """The day the header gives: a `Date:` field or a metadata table (both set
     `ctx.day`), or the day of a `Time:`/`Started:` field."""
-    ctx.day = ctx.day or metadata_table_day(ctx)
-    if ctx.day is None and isinstance(ctx.session.get("started"), str):
-        started = datetime.fromisoformat(ctx.session["started"])
-        ctx.day = started.astimezone(ctx.zone).date()
+    ctx.day = ctx.day or metadata_table_day(ctx) or shown_day(ctx.session, ctx.zone)
     return "header" if ctx.day else None
 
 

@@ -108,12 +108,10 @@ def date_in(text: str) -> date | None:
         except ValueError:
             continue
     match = _ISO_DATE.search(text)
-    if match:
-        try:
-            return date.fromisoformat(match[1])
-        except ValueError:
-            return None
-    return None
+    try:
+        return date.fromisoformat(match[1]) if match else None
+    except ValueError:
+        return None
 
 
 class Field(NamedTuple):

@@ -128,10 +128,8 @@ def _firing(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def title(data: dict[str, Any]) -> str:
-    common = data.get("commonLabels") or {}
-    annotations = data.get("commonAnnotations") or {}
-    name = common.get("alertname") or "Alert"
-    summary = annotations.get("summary")
+    name = (data.get("commonLabels") or {}).get("alertname") or "Alert"
+    summary = (data.get("commonAnnotations") or {}).get("summary")
     return f"{name}: {summary}" if summary else str(data.get("title") or name)
 
 
