@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from journal.importer import ImportedReport, parse_report
-from journal.importer.phases import phase_stamp
-from journal.importer.stamps import match_stamp, range_end
+from journal.importer.stamps import match_stamp, phase_stamp, range_end
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 

@@ -15,7 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from journal.importer import ImportedReport, parse_report
-from journal.importer.labels import is_label, split_label
+from journal.importer.labels import (
+    HORIZONS,
+    LESSON_FIELDS,
+    METADATA_KEYS,
+    SLOTS,
+    classify_heading,
+    normalize,
+    split_label,
+)
 from journal.importer.metadata import split_title
 from journal.importer.mojibake import repair_mojibake
 from journal.model import session as session_model
@@ -23,6 +31,27 @@ from tests.structure_counts import word_counts
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 ALL = sorted(FIXTURES.glob("*.md"))
+
+_TABLE_COLUMNS = frozenset(
+    {
+        "time", "timestamp", "when", "date", "date time", "time utc", "event", "events",
+        "description", "what", "details", "detail", "action", "actions", "option",
+        "options", "approach", "alternative", "pros", "cons", "decision", "verdict",
+        "status", "chosen", "owner", "due", "priority", "component", "state", "note",
+        "notes", "item", "task", "step", "command", "result", "who", "actor", "by",
+    }
+)  # fmt: skip
+
+
+def is_label(text: str) -> bool:
+    """Whether the importer reads this text as a label (it is not kept as text)."""
+    key = normalize(text)
+    return (
+        classify_heading(text) is not None
+        or any(key in table for table in (HORIZONS, LESSON_FIELDS, METADATA_KEYS))
+        or key in _TABLE_COLUMNS
+        or any(key in slots for slots in SLOTS.values())
+    )
 
 
 def _read(name: str) -> str:

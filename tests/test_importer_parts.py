@@ -8,10 +8,10 @@ import pytest
 
 from journal.importer import parse_report
 from journal.importer.context import commit_in, event_kind, is_sha
-from journal.importer.decisions import parse_decision, state_of
 from journal.importer.labels import classify_heading, normalize, split_label
 from journal.importer.metadata import severity_of, split_title, status_of
 from journal.importer.mojibake import repair_mojibake
+from journal.importer.plans import parse_decision, state_of
 from journal.importer.prose import read_location
 from journal.importer.stamps import Resolver, match_stamp, written_time, zone_mentioned
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from typing import Any
 
-from journal.importer.document import Block, Document
+from journal.importer.document import Block, Document, Table
 from journal.importer.labels import normalize, split_label
 from journal.render.labels import DEFAULT_LABELS, wording
 
@@ -108,9 +108,6 @@ class Context:
         """Record a warning about 1-based `line` of the source."""
         self.warnings.append(f"{self.source}:{line}: {message}")
 
-    def text(self, blocks: list[Block]) -> str:
-        return self.doc.source(blocks)
-
     def kept_text(self, blocks: list[Block]) -> str:
         """The source of blocks kept as free-form text."""
         self.kept.extend(blocks)
@@ -136,11 +133,11 @@ class Context:
         self.claimed[key] = words
         return True
 
-    def keep(self, title: str, blocks: list[Block]) -> None:
-        """Keep blocks verbatim as a section of the session."""
-        body = self.kept_text(blocks)
-        if body.strip():
-            self.add("sections", [{"title": title.strip() or "Notes", "body": body}])
+    def column(self, key: str, table: Table, column: int | None) -> int | None:
+        """`column`, unless the report prints its header with other words than the
+        label of `key` (the column's cells then stay text)."""
+        header = table.heading(column) if column is not None else ""
+        return column if not header or self.label(key, header) else None
 
 
 _COMMIT_KEYS = frozenset(

@@ -125,12 +125,10 @@ class Document:
         while ordered and ordered[-1].kind == "hr":
             ordered.pop()
         parts: list[str] = []
-        previous: Block | None = None
-        for block in ordered:
-            if previous is not None:
-                parts.append(self._gap(previous, block))
+        for i, block in enumerate(ordered):
+            if i:
+                parts.append(self._gap(ordered[i - 1], block))
             parts.append("\n".join(self.lines[block.start : self._end(block)]))
-            previous = block
         return "".join(parts).strip("\n")
 
     def _end(self, block: Block) -> int:

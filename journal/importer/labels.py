@@ -120,16 +120,6 @@ METADATA_KEYS = _table(
     number="session|incident|session number|incident number",
 )
 
-TABLE_COLUMNS = frozenset(
-    {
-        "time", "timestamp", "when", "date", "date time", "time utc", "event", "events",
-        "description", "what", "details", "detail", "action", "actions", "option",
-        "options", "approach", "alternative", "pros", "cons", "decision", "verdict",
-        "status", "chosen", "owner", "due", "priority", "component", "state", "note",
-        "notes", "item", "task", "step", "command", "result", "who", "actor", "by",
-    }
-)  # fmt: skip
-
 
 def classify_heading(text: str) -> str | None:
     """The section kind a heading names, or None."""
@@ -149,17 +139,6 @@ _STEP_GROUP = re.compile(
     r"|follow up|remaining|open|pending)\s+(?:actions?|improvements?|fixes|tasks"
     r"|work|items|measures|steps)$"
 )
-
-
-def is_label(text: str) -> bool:
-    """Whether the importer reads this text as a label (it is not kept as text)."""
-    key = normalize(text)
-    return (
-        classify_heading(text) is not None
-        or any(key in table for table in (HORIZONS, LESSON_FIELDS, METADATA_KEYS))
-        or key in TABLE_COLUMNS
-        or any(key in slots for slots in SLOTS.values())
-    )
 
 
 class Label(NamedTuple):

@@ -108,12 +108,10 @@ def date_in(text: str) -> date | None:
         except ValueError:
             continue
     match = _ISO_DATE.search(text)
-    if match:
-        try:
-            return date.fromisoformat(match[1])
-        except ValueError:
-            return None
-    return None
+    try:
+        return date.fromisoformat(match[1]) if match else None
+    except ValueError:
+        return None
 
 
 class Field(NamedTuple):
@@ -199,7 +197,7 @@ def _units(ctx: Context, block: Block) -> list[tuple[str, str, int]]:
             if n < block.end
         ]
     return [
-        (item.full, ctx.text([child]), child.start)
+        (item.full, ctx.doc.source([child]), child.start)
         for item, child in zip(
             read_items(ctx.doc, block), block.children(), strict=True
         )
@@ -314,7 +312,7 @@ def read_header(ctx: Context, blocks: tuple[Block, ...]) -> Header:
                 tuple((src, read_field(text, n)) for text, src, n in _units(ctx, block))
             )
         elif block.kind != "hr":
-            units.append(((ctx.text([block]), None),))
+            units.append(((ctx.doc.source([block]), None),))
     fields = [f for unit in units for _, f in unit if f is not None]
     # Dates first: a time on an earlier line still needs the day.
     printed = frozenset(

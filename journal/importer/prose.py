@@ -312,12 +312,12 @@ def extract_prose(
     """
     if kind == "summary":
         heads = titled and bool(blocks) and _names(blocks[0], "summary")
-        if text := ctx.text(blocks[1:] if heads else blocks):
+        if text := ctx.doc.source(blocks[1:] if heads else blocks):
             _merge(ctx.session, {"summary": text})
         return
     prose = _Prose(ctx, kind, delegate, SLOTS.get(kind, {}), titled)
     prose.feed(blocks)
-    text = ctx.text(prose.summary)
+    text = ctx.doc.source(prose.summary)
     fields = ({"summary": text} if text else {}) | prose.fields
     if fields:
         _merge(ctx.session.setdefault(kind, {}), fields)

@@ -1,14 +1,18 @@
 """Timestamps at the start of a text (`**16:58 UTC** -`, `2018-10-10 15:30`), and
-resolving them to aware datetimes along a timeline."""
+resolving them to aware datetimes along a timeline.
+
+Steps of a work session stamped in the middle: `Phase 1 (14:00–14:30): drain
+the cache`, `**Step 2 (09:10):** restart`. The step's name stays in the event's
+text; its time (or range) is the event's time, as written."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from journal.importer.dates import WEEKDAY, DayMark, match_date
+from journal.importer.dating import WEEKDAY, DayMark, match_date
 
 
 def _fixed(hours: float) -> tzinfo:
@@ -311,3 +315,29 @@ class Resolver:
         at = datetime.combine(self.day, time(0), zone)
         self.last = at
         return at
+
+
+_STEP = re.compile(
+    r"^(?P<open>\*\*|__)?(?P<name>(?:phase|step|stage|part)\s+[\w.]{1,6})\s*"
+    r"\((?P<when>[^()\n]{3,60})\)\s*(?P<colon>:)?\s*(?P=open)?\s*"
+    r"(?:[:.–—-]\s*)?(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def phase_stamp(text: str) -> Stamp | None:
+    """The time of a step written `Phase 1 (14:00–14:30): text`, its text
+    `Phase 1: text`; None unless the parentheses hold a clock time."""
+    match = _STEP.match(text.strip())
+    if match is None:
+        return None
+    stamp = match_stamp(match["when"].strip())
+    if stamp is None or stamp.clock is None or stamp.rest.strip():
+        return None
+    rest = match["rest"].strip()
+    return replace(stamp, rest=f"{match['name']}: {rest}" if rest else match["name"])
+
+
+def stamp_of(text: str) -> Stamp | None:
+    """The stamp a timeline entry starts with: a time, or a step with its time."""
+    return match_stamp(text) or phase_stamp(text)

@@ -13,14 +13,14 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from journal.importer.context import Context, event_kind, make_event
-from journal.importer.dates import find_date, year_in
+from journal.importer.dating import find_date, year_in
 from journal.importer.document import Block, Row, Table, is_list, read_items, read_table
 from journal.importer.labels import classify_heading, normalize
-from journal.importer.phases import stamp_of
 from journal.importer.stamps import (
     Resolver,
     Stamp,
     match_stamp,
+    stamp_of,
     written_time,
     zone_mentioned,
     zone_word,
@@ -111,7 +111,7 @@ class _Timeline:
         if self.consume(block):
             return
         if self.under_heading is not None:
-            self.append(self.ctx.text([block]))
+            self.append(self.ctx.doc.source([block]))
         else:
             self.residual.append(block)
 
@@ -170,15 +170,12 @@ class _Timeline:
             if stamp is not None and stamp.clock is None and not stamp.rest and extra:
                 # `- Oct 31` with the day's times nested under it.
                 self.resolver.take_day(stamp)
-                self.feed_nested(item.blocks)
+                for nested in item.blocks:
+                    if not self.consume(nested):
+                        self.append(self.ctx.doc.source([nested]))
                 continue
             self.entry(stamp, item.full, item.line, extra)
         return True
-
-    def feed_nested(self, blocks: tuple[Block, ...]) -> None:
-        for block in blocks:
-            if not self.consume(block):
-                self.append(self.ctx.text([block]))
 
     def paragraph(self, block: Block) -> bool:
         lines = block.inline.split("\n")
@@ -215,28 +212,19 @@ class _Timeline:
         cells = _Cells(table, set(columns))
         cells.named = self.ctx.label("timeline.text", table.heading(cells.text))
         for row, stamp in rows:
-            self.row(row, stamp, cells, (zone, zone_name), columns)
+            text = cells.text_of(row)
+            when = " ".join(row.get(i) for i in columns if row.get(i))
+            at = self.resolve(stamp, row.line, zone, row=True) if stamp else None
+            if stamp is None or at is None:
+                self.ctx.warn(row.line + 1, "timeline row without a readable time")
+                self.append(" ".join(filter(None, [when, text])))
+                continue
+            text = " ".join(filter(None, [stamp.rest, text]))
+            event = self.add(at, text, stamp, zone_name)
+            if stamp.unknown:
+                # `TBD`, `?`: the time as the report wrote it, not as read.
+                event["original"] = when
         return True
-
-    def row(
-        self,
-        row: Row,
-        stamp: Stamp | None,
-        cells: _Cells,
-        zone: tuple[tzinfo | None, str | None],
-        columns: list[int],
-    ) -> None:
-        text = cells.text_of(row)
-        when = " ".join(row.get(i) for i in columns if row.get(i))
-        at = self.resolve(stamp, row.line, zone[0], row=True) if stamp else None
-        if stamp is None or at is None:
-            self.ctx.warn(row.line + 1, "timeline row without a readable time")
-            self.append(" ".join(filter(None, [when, text])))
-            return
-        event = self.add(at, " ".join(filter(None, [stamp.rest, text])), stamp, zone[1])
-        if stamp.unknown:
-            # `TBD`, `?`: the time as the report wrote it, not as read.
-            event["original"] = when
 
 
 def _when_columns(table: Table) -> list[int]:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 _ZERO = "0001-01-01T00:00:00Z"  # Go's zero time: an `endsAt` not known yet
+_UNSHOWN = ("alertname", "journal_session")  # labels an event's text leaves out
 
 
 def _first(data: dict[str, Any], *keys: str) -> Any:
@@ -75,7 +76,8 @@ def _alert(
     moment = from_iso(at, where=where)
     name = labels.get("alertname") or common.get("alertname") or "alert"
     summary = _first(annotations, "summary", "description", "message") or ""
-    extra = _labels(labels)
+    shown = [f"{k}={v}" for k, v in sorted(labels.items()) if k not in _UNSHOWN]
+    extra = ", ".join(shown[:6])
     text = f"[{status.upper()}] {name}" + (f": {summary}" if summary else "")
     if extra:
         text += f" ({extra})"
@@ -96,15 +98,6 @@ def _alert(
     )
 
 
-def _labels(labels: dict[str, Any]) -> str:
-    shown = [
-        f"{k}={v}"
-        for k, v in sorted(labels.items())
-        if k not in ("alertname", "journal_session")
-    ]
-    return ", ".join(shown[:6])
-
-
 def _fingerprint(labels: dict[str, Any]) -> str:
     """Alertmanager's fingerprint is a hash of the labels; older senders omit it."""
     import hashlib
@@ -115,10 +108,8 @@ def _fingerprint(labels: dict[str, Any]) -> str:
 
 def severity(data: dict[str, Any]) -> str | None:
     """The severity label of the firing alerts (the common one first)."""
-    common = data.get("commonLabels") or {}
-    if common.get("severity"):
-        return str(common["severity"])
-    found = ((a.get("labels") or {}).get("severity") for a in _firing(data))
+    labels = [data.get("commonLabels"), *(a.get("labels") for a in _firing(data))]
+    found = ((each or {}).get("severity") for each in labels)
     return next((str(value) for value in found if value), None)
 
 
@@ -137,10 +128,8 @@ def _firing(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def title(data: dict[str, Any]) -> str:
-    common = data.get("commonLabels") or {}
-    annotations = data.get("commonAnnotations") or {}
-    name = common.get("alertname") or "Alert"
-    summary = annotations.get("summary")
+    name = (data.get("commonLabels") or {}).get("alertname") or "Alert"
+    summary = (data.get("commonAnnotations") or {}).get("summary")
     return f"{name}: {summary}" if summary else str(data.get("title") or name)
 
 
@@ -204,11 +193,7 @@ def pagerduty(data: dict[str, Any], options: Options, *, where: str) -> Iterator
     )
 
 
-_OG_STATES = {
-    "Create": "firing",
-    "Acknowledge": "acknowledged",
-    "Close": "resolved",
-}
+_OG_STATES = {"Create": "firing", "Acknowledge": "acknowledged", "Close": "resolved"}
 
 
 def opsgenie(data: dict[str, Any], options: Options, *, where: str) -> Iterator[Event]:
