@@ -1,5 +1,5 @@
 """Everything the site's pages are made of: each session's facts and metrics from the
-site's index (`records`), its whole session and timeline read only when a page needs
+site's index (`SiteIndex`), its whole session and timeline read only when a page needs
 them, the follow-ups across sessions, and each session's rows of the summary pages
 kept between generations (`Rows`)."""
 
@@ -12,18 +12,92 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from journal.errors import JournalError
 from journal.insight.metrics import Metrics, compute
 from journal.site.safety import unchanged_line
 from journal.store.cache import paused_gc, save_cache_bytes
+from journal.store.facets import Records
 
 if TYPE_CHECKING:
     from journal.insight.followups import Followup
     from journal.model.session import Event, Session
-    from journal.site.records import SiteIndex
     from journal.store.sessions import Journal
 
+
+Record = dict[str, Any]
+BRIEF = (
+    "title",
+    "number",
+    "status",
+    "severity",
+    "started",
+    "ended",
+    "tags",
+    "previous",
+    "next_steps",
+    "lessons",
+)
+"""The fields of `session.yaml` the summary pages read (`SessionInfo.brief`)."""
+
+
+class SiteIndex(Records):
+    """Every session's record: the `site/site-index` facet of the session records
+    (`store/cache.py`), in the journal's state folder. It holds what the summary
+    pages need of every session (its facts, tags, `previous`, next steps, lessons
+    and metrics), so that a build after one session changed reads one session, not
+    all of them.
+
+    Never trusted blindly. A record is reused only when both of the session's files
+    have the stats (mtime, size, inode, ctime — ctime moves on every write, even one
+    that puts the old mtime back) they had when it was built, under the same salt
+    (`store/cache.py`: the package's code, templates, `journal.yaml`); a missing
+    entry, a changed stat or an unreadable cache means reading the session again.
+    Stats are taken before the files are read, so an edit racing a build leaves a
+    stale stat behind, never a stale record. Records to build are built in worker
+    processes when there are many."""
+
+    def __init__(self, journal: Journal) -> None:
+        super().__init__(journal, "site/site-index", self._one, fields=_FIELDS)
+
+    def _one(self, session_id: str) -> Record:
+        # `Records` names only what it reads of a journal; this is a whole one.
+        return build_record(cast("Journal", self.journal), session_id)
+
+
+def build_record(journal: Journal, session_id: str) -> Record:
+    """One session's record from its files."""
+    from journal.insight.index import metrics_dict
+    from journal.insight.metrics import compute
+    from journal.model.session import to_builtins
+    from journal.store import notices
+
+    try:
+        session = journal.load(session_id)
+    except JournalError as exc:
+        return {"error": exc.one_line()}
+    problem = None
+    before = len(notices.given)
+    try:
+        events = journal.events(session_id)
+        # A torn line is skipped with a warning: the site names it too.
+        problem = "; ".join(notices.given[before:]) or None
+    except JournalError as exc:
+        # A torn last line during an incident must not take the session off the
+        # site: the readable events are shown and the problem reported.
+        problem = exc.one_line()
+        events = journal.events(session_id, strict=False)
+    data = to_builtins(session)
+    brief = {name: data[name] for name in BRIEF if name in data}
+    return {
+        "brief": brief,
+        "metrics": metrics_dict(compute(session, events)),
+        "timeline_problem": problem,
+    }
+
+
+_FIELDS = frozenset(("brief", "metrics", "timeline_problem"))
 
 Source = Callable[[], "tuple[Session, list[Event]]"]
 ROWS_FORMAT = 1
@@ -42,7 +116,7 @@ class Rows:
     the rows of the others instead of escaping and linking 10,000 sessions again.
 
     A session's rows are reused only while its stamp is the one they were made
-    under: the stats of its two files as the site's index took them (`records`),
+    under: the stats of its two files as the site's index took them (`SiteIndex`),
     and its trailer commits; the cache as a whole only under the same salt
     (`store/cache.py`: the package's code, templates, `journal.yaml`). Whatever else
     a row depends on (the page's folder, its open follow-ups, its tags' file names,
@@ -220,7 +294,7 @@ class SessionInfo:
 
     id: str
     brief: Session
-    """What the summary pages read of `session.yaml` (`records.BRIEF`; the other
+    """What the summary pages read of `session.yaml` (`BRIEF`; the other
     fields are left at their defaults); the whole session is `session`."""
     metrics: Metrics
     day: date
@@ -363,7 +437,7 @@ class Recall(Protocol):
 
 
 def collect(journal: Journal, memory: Recall | None = None) -> Collected:
-    """Every session as the site's index keeps it (see `records`): a session that
+    """Every session as the site's index keeps it (see `SiteIndex`): a session that
     does not load is skipped and reported; whole sessions and timelines are read
     only for the pages that need them. Given the `memory` of the last generation
     in this process (`journal site serve`), a session whose record and commits are
@@ -371,7 +445,6 @@ def collect(journal: Journal, memory: Recall | None = None) -> Collected:
     session's facts changed."""
     from journal.gitlink.derived import trailer_commits
     from journal.insight.followups import link_steps
-    from journal.site.records import SiteIndex
 
     infos: list[SessionInfo] = []
     problems: list[tuple[str, str]] = []

@@ -21,8 +21,7 @@ from journal.site import paths
 if TYPE_CHECKING:
     from journal.insight.followups import Followup
     from journal.insight.related import Related
-    from journal.site.collect import Collected, Rows, SessionInfo
-    from journal.site.records import Record, SiteIndex
+    from journal.site.collect import Collected, Record, Rows, SessionInfo, SiteIndex
     from journal.store.sessions import Journal
 
 RelatedMap = dict[str, list["Related"]]
@@ -53,7 +52,7 @@ class Memory:
     def site_index(self, journal: Journal) -> SiteIndex:
         """The site's index: read from its file the first time, then the one kept
         here, its records in memory."""
-        from journal.site.records import SiteIndex
+        from journal.site.collect import SiteIndex
 
         if self.index is None:
             self.index = SiteIndex(journal)
