@@ -1,5 +1,5 @@
 """`journal site serve` generates again from what the last generation left in memory
-(`site/live.py`): after every kind of change, the docs folder it leaves must be the
+(`site/collect.py` `Memory`): after every kind of change, the docs folder it leaves must be the
 one a first generation writes for the journal as it is then.
 
 Each test drives `LiveSite` the way the server does: take a snapshot, change the
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from journal.site.live import Memory
+from journal.site.collect import Memory
 from journal.site.pages import generate
 from journal.site.serve import LiveSite, Snapshot, changed_paths, snapshot
 from journal.site.writer import DocsWriter

@@ -33,7 +33,7 @@ from journal.store.files import atomic_write
 if TYPE_CHECKING:
     import subprocess
 
-    from journal.site.live import Memory
+    from journal.site.collect import Memory
     from journal.site.pages import Generated
     from journal.store.sessions import Journal
 

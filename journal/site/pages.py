@@ -38,12 +38,12 @@ from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError, NotFoundError
 from journal.render import escape
-from journal.site import mermaid, paths, workers
-from journal.site.collect import Collected, SessionInfo, collect
+from journal.site import paths, workers
+from journal.site.collect import Collected, Memory, SessionInfo, collect
 from journal.site.indexes import build_nav, cell_link
 from journal.site.safety import defang_links, front_matter
 from journal.site.summaries import summary_pages
-from journal.site.timeline_svg import timeline_svg
+from journal.site.timeline_svg import fence, gantt, timeline_svg
 from journal.site.writer import DocsWriter
 from journal.store.cache import load_cache, salt, save_cache_bytes, stat_key, tree_stats
 
@@ -51,7 +51,6 @@ if TYPE_CHECKING:
     from journal.insight.related import Related
     from journal.render.index import Known, SessionIndex
     from journal.render.report import Renderer
-    from journal.site.live import Memory
     from journal.store.sessions import Journal
 
 TIMELINE_HEADING = "## Timeline"
@@ -574,10 +573,8 @@ def _diagram(info: SessionInfo, diagrams: Diagrams) -> str | None:
         return timeline_svg(
             info.events, info.metrics, tz=diagrams.tz, tz_name=diagrams.tz_name
         )
-    source = mermaid.gantt(
-        info.events, info.metrics, tz=diagrams.tz, tz_name=diagrams.tz_name
-    )
-    return None if source is None else mermaid.fence(source)
+    source = gantt(info.events, info.metrics, tz=diagrams.tz, tz_name=diagrams.tz_name)
+    return None if source is None else fence(source)
 
 
 def _insert_diagram(report: str, diagram: str) -> str:

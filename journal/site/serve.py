@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from journal import process
 from journal.errors import JournalError
 from journal.site.build import Builder, builder_for, prepare, start_builder
-from journal.site.live import Memory
+from journal.site.collect import Memory
 from journal.store.cache import stat_key, stat_keys, stats_taken
 from journal.store.locate import CONFIG_NAME
 

@@ -34,8 +34,7 @@ from journal.store.cache import paused_gc
 
 if TYPE_CHECKING:
     from journal.insight.hotspots import Hotspot, Hotspots
-    from journal.site.collect import Collected, SessionInfo
-    from journal.site.live import Memory
+    from journal.site.collect import Collected, Memory, SessionInfo
     from journal.site.writer import DocsWriter
     from journal.store.sessions import Journal
 
