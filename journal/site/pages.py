@@ -26,6 +26,7 @@ import gc
 import hashlib
 import json
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError, NotFoundError
 from journal.render import escape
-from journal.site import paths, workers
+from journal.site import paths
 from journal.site.collect import Collected, Memory, SessionInfo, collect
 from journal.site.indexes import build_nav, cell_link
 from journal.site.safety import defang_links, front_matter
@@ -326,6 +327,55 @@ Rendered = dict[str, tuple[str, list[tuple[str, str]]]]
 """Page path → (its Markdown, problems met rendering it)."""
 
 
+WORKERS_ENV = "JOURNAL_SITE_WORKERS"
+"""The number of processes that render the pages (1: none)."""
+MIN_SHARED_ITEMS = 64
+"""Pages below which they are rendered in this process (a worker costs more to start
+than a few pages take)."""
+
+
+def worker_count(items: int) -> int:
+    """How many processes to use for `items` pages."""
+    configured = os.environ.get(WORKERS_ENV, "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return min(int(configured), max(items, 1))
+    if items < MIN_SHARED_ITEMS:
+        return 1
+    from journal.process import usable_cores
+
+    return usable_cores()
+
+
+def run_shared(
+    work: Callable[[list[Share]], Rendered],
+    items: list[Share],
+    *,
+    each: Callable[[Rendered], None],
+) -> None:
+    """`work(share)` over `items` spread over the cores (a large first build), in
+    item order, every share's result handed to `each` as it comes (none is kept:
+    what the shares make need not all fit in memory at once). Each worker opens the
+    journal itself and returns plain data, so nothing but strings and records
+    crosses processes."""
+    processes = worker_count(len(items))
+    if processes == 1 or len(items) < 2:
+        each(work(items) if items else {})
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Shares of a few dozen items: the workers stay busy to the end, and each
+    # share's result is small enough to pass back at once.
+    shares = max(processes * 4, len(items) // 50)
+    size = -(-len(items) // shares)
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    method = "fork" if sys.platform != "win32" and sys.platform != "darwin" else None
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        for result in pool.map(work, chunks):
+            each(result)
+
+
 def render_planned(planned: list[Planned], each: Callable[[Rendered], None]) -> None:
     """The pages of every journal planned, rendered in one pass and handed to
     `each` as they come: in worker processes when there are many (one pool for all
@@ -334,11 +384,11 @@ def render_planned(planned: list[Planned], each: Callable[[Rendered], None]) -> 
     from journal.render.report import Renderer, template_dirs
 
     items = [(p, job) for p in planned for job in p.jobs]
-    if workers.count(len(items)) > 1:
+    if worker_count(len(items)) > 1:
         shares = [
             (str(p.journal.root), p.diagrams, p.related_known, job) for p, job in items
         ]
-        workers.run(render_shares, "", shares, each=each)
+        run_shared(render_shares, shares, each=each)
         return
     environments: dict[tuple[Path, ...], Any] = {}
     for p in planned:
@@ -360,7 +410,7 @@ Share = tuple[str, Diagrams, bool, PageJob]
 sessions are known, and the job."""
 
 
-def render_shares(_root: str, shares: list[Share]) -> Rendered:
+def render_shares(shares: list[Share]) -> Rendered:
     """Render a worker's share of the pages, journal by journal (a share holds one
     journal's pages in a row, or the end of one and the start of the next): each
     journal opened there once, its renderer (compiled templates, the remote's
