@@ -12,7 +12,7 @@ script (HTML, SVG, Markdown, JavaScript…) are copied with `.txt` appended, so
 attached evidence can never become active content of the site.
 
 Nothing is downloaded and no third-party code ships with journal. The timeline is an
-SVG drawn at build time (journal.site.timeline_svg) and search runs from `file://`
+SVG drawn at build time (journal.site.charts) and search runs from `file://`
 through journal's own worker stand-in (static/iframe-worker-shim.js): the site needs
 no npm install and no network. Mermaid's gantt is used instead of the SVG only when
 a local mermaid.min.js is named (`site.mermaid_js` or $JOURNAL_MERMAID_JS); it is
@@ -40,11 +40,11 @@ from typing import TYPE_CHECKING, Any
 from journal.errors import JournalError, NotFoundError
 from journal.render import escape
 from journal.site import paths
+from journal.site.charts import fence, gantt, timeline_svg
 from journal.site.collect import Collected, Memory, SessionInfo, collect
 from journal.site.indexes import build_nav, cell_link
 from journal.site.safety import defang_links, front_matter
 from journal.site.summaries import summary_pages
-from journal.site.timeline_svg import fence, gantt, timeline_svg
 from journal.site.writer import DocsWriter
 from journal.store.cache import load_cache, salt, save_cache_bytes, stat_key, tree_stats
 
