@@ -303,8 +303,6 @@ def write_derived(
 
 
 def _relative(path: Path, start: Path) -> str:
-    import os
-
     return Path(os.path.relpath(path.resolve(), start.resolve())).as_posix()
 
 

@@ -64,39 +64,35 @@ class SiteIndex(Records):
         super().__init__(journal, "site/site-index", self._one, fields=_FIELDS)
 
     def _one(self, session_id: str) -> Record:
+        """One session's record from its files."""
+        from journal.insight.index import metrics_dict
+        from journal.model.session import to_builtins
+        from journal.store import notices
+
         # `Records` names only what it reads of a journal; this is a whole one.
-        return build_record(cast("Journal", self.journal), session_id)
-
-
-def build_record(journal: Journal, session_id: str) -> Record:
-    """One session's record from its files."""
-    from journal.insight.index import metrics_dict
-    from journal.insight.metrics import compute
-    from journal.model.session import to_builtins
-    from journal.store import notices
-
-    try:
-        session = journal.load(session_id)
-    except JournalError as exc:
-        return {"error": exc.one_line()}
-    problem = None
-    before = len(notices.given)
-    try:
-        events = journal.events(session_id)
-        # A torn line is skipped with a warning: the site names it too.
-        problem = "; ".join(notices.given[before:]) or None
-    except JournalError as exc:
-        # A torn last line during an incident must not take the session off the
-        # site: the readable events are shown and the problem reported.
-        problem = exc.one_line()
-        events = journal.events(session_id, strict=False)
-    data = to_builtins(session)
-    brief = {name: data[name] for name in BRIEF if name in data}
-    return {
-        "brief": brief,
-        "metrics": metrics_dict(compute(session, events)),
-        "timeline_problem": problem,
-    }
+        journal = cast("Journal", self.journal)
+        try:
+            session = journal.load(session_id)
+        except JournalError as exc:
+            return {"error": exc.one_line()}
+        problem = None
+        before = len(notices.given)
+        try:
+            events = journal.events(session_id)
+            # A torn line is skipped with a warning: the site names it too.
+            problem = "; ".join(notices.given[before:]) or None
+        except JournalError as exc:
+            # A torn last line during an incident must not take the session off the
+            # site: the readable events are shown and the problem reported.
+            problem = exc.one_line()
+            events = journal.events(session_id, strict=False)
+        data = to_builtins(session)
+        brief = {name: data[name] for name in BRIEF if name in data}
+        return {
+            "brief": brief,
+            "metrics": metrics_dict(compute(session, events)),
+            "timeline_problem": problem,
+        }
 
 
 _FIELDS = frozenset(("brief", "metrics", "timeline_problem"))
