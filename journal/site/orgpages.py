@@ -147,11 +147,7 @@ def generate_org(
             planned = []
             for member in members:
                 journal = member.journal
-                diagrams = Diagrams(
-                    mermaid=mermaid_js is not None,
-                    tz=journal.tz,
-                    tz_name=journal.config.timezone,
-                )
+                diagrams = Diagrams.of(journal, mermaid_js)
                 part = dataclasses.replace(
                     parts[member.name],
                     state_dir=place.state_dir / "journals" / member.name,

@@ -74,6 +74,11 @@ class Diagrams:
     tz: tzinfo
     tz_name: str
 
+    @classmethod
+    def of(cls, journal: Journal, mermaid_js: Path | None) -> Diagrams:
+        """A journal's timelines, drawn by the local Mermaid `mermaid_js` if any."""
+        return cls(mermaid_js is not None, journal.tz, journal.config.timezone)
+
 
 @dataclass
 class Generated:
@@ -122,11 +127,7 @@ def generate(
         try:
             collected = collect(journal, memory)
             mermaid_js = find_mermaid(root=journal.root, configured=site.mermaid_js)
-            diagrams = Diagrams(
-                mermaid=mermaid_js is not None,
-                tz=journal.tz,
-                tz_name=journal.config.timezone,
-            )
+            diagrams = Diagrams.of(journal, mermaid_js)
             planned = plan_pages(journal, writer, collected, diagrams, memory=memory)
             render_planned([planned], partial(write_rendered, writer, collected))
             pages = write_pages(planned, writer, collected)
