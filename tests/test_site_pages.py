@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from journal.errors import JournalError
 from journal.site import charts as mermaid
 from journal.site.build import apply_offline, write_derived
-from journal.site.indexes import NAV_SESSIONS, count_entries
 from journal.site.pages import generate
+from journal.site.summaries import NAV_SESSIONS, count_entries
 from journal.store.sessions import Journal
 from tests.site_helpers import (
     HOSTILE,

@@ -42,9 +42,8 @@ from journal.render import escape
 from journal.site import paths
 from journal.site.charts import fence, gantt, timeline_svg
 from journal.site.collect import Collected, Memory, SessionInfo, collect
-from journal.site.indexes import build_nav, cell_link
 from journal.site.safety import defang_links, front_matter
-from journal.site.summaries import summary_pages
+from journal.site.summaries import build_nav, cell_link, summary_pages
 from journal.site.writer import DocsWriter
 from journal.store.cache import load_cache, salt, save_cache_bytes, stat_key, tree_stats
 

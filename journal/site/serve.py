@@ -54,7 +54,7 @@ def changed_paths(before: Snapshot, now: Snapshot) -> set[str]:
 
 class LiveSite:
     """One journal's pages, generated again after each change the server sees,
-    from what the last generation left in memory (`live.Memory`)."""
+    from what the last generation left in memory (`collect.Memory`)."""
 
     def __init__(self, journal: Journal, notify: Callable[[str], None]) -> None:
         self.journal = journal
