@@ -202,10 +202,10 @@ def test_one_event_rewrites_its_page_without_a_look_at_the_others(
     journal = _journal(tmp_path / "j")
     server = Server(journal)
     keys: list[str] = []
-    page_key = __import__("journal.site.pages", fromlist=["page_key"]).page_key
+    inputs_key = __import__("journal.site.pages", fromlist=["inputs_key"]).inputs_key
     monkeypatch.setattr(
-        "journal.site.pages.page_key",
-        lambda *parts: keys.append(parts[1]) or page_key(*parts),
+        "journal.site.pages.inputs_key",
+        lambda *parts: keys.append(parts[1]) or inputs_key(*parts),
     )
     _log(journal, 4, "note", "Still slow", "2025-10-05T10:30:00Z")
     written = server.react()

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError, NotFoundError
 from journal.render import escape
+from journal.render.batch import inputs_key
 from journal.site import paths
 from journal.site.charts import fence, gantt, timeline_svg
 from journal.site.collect import Collected, Memory, SessionInfo, collect
@@ -259,7 +260,7 @@ def plan_pages(
             evidence = copy_evidence(writer, info, folder)
             stamp = tree_stats(str(folder / FOLDER))
         entry = entries.get(info.local_id)
-        key = page_key(
+        key = inputs_key(
             base,
             entry.digest if entry is not None else None,
             _neighbours(info, collected),
@@ -582,11 +583,6 @@ class PageCache:
     def save(self) -> None:
         if self._new != self._old:
             save_cache_bytes(self.path, json.dumps(self._new).encode("utf-8"))
-
-
-def page_key(base: str, *parts: Any) -> str:
-    raw = json.dumps([base, *parts], ensure_ascii=False, default=str)
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 def session_page(
