@@ -302,11 +302,6 @@ def phases(metrics: Metrics) -> list[tuple[str, datetime, datetime]]:
     return rows
 
 
-def fence(source: str) -> str:
-    """The source in a ```mermaid fence (no backticks can occur in it)."""
-    return f"```mermaid\n{source}\n```"
-
-
 TIMELINE_WIDTH = 760
 TIMELINE_LABEL_W = 330
 RIGHT = 16

@@ -235,10 +235,7 @@ class Rows:
         """Keep the row for next time (rows not used this time are dropped)."""
         if self.folder is None:
             return
-        rows = self._new.get(session_id)
-        if rows is None:
-            rows = self._new[session_id] = {}
-        rows[name] = kept
+        self._new.setdefault(session_id, {})[name] = kept
 
     def _load(self) -> dict[str, dict[str, Any]]:
         """The kept rows of each session whose stamp still holds."""

@@ -3,12 +3,11 @@ builder (MkDocs, ProperDocs, Zensical) sees the same pages, and a file is rewrit
 only when its content changed (a watching builder rebuilds only what changed).
 
 A session's page is its report (journal.render), the timeline diagram placed under
-the report's Timeline heading (an SVG drawn here, or Mermaid's gantt when a local
-Mermaid is named), its evidence, and links along its chain of sessions. Evidence
-attached to events is copied into the docs folder and listed on the page, images
-shown inline. Only files inside the session's `evidence/` folder are copied (a path
-naming anything else is shown as text). Files a browser would run as a page or
-script (HTML, SVG, Markdown, JavaScript…) are copied with `.txt` appended, so
+the report's Timeline heading, its evidence, and links along its chain of sessions.
+Evidence attached to events is copied into the docs folder and listed on the page,
+images shown inline. Only files inside the session's `evidence/` folder are copied
+(a path naming anything else is shown as text). Files a browser would run as a page
+or script (HTML, SVG, Markdown, JavaScript…) are copied with `.txt` appended, so
 attached evidence can never become active content of the site.
 
 Nothing is downloaded and no third-party code ships with journal. The timeline is an
@@ -41,7 +40,7 @@ from journal.errors import JournalError, NotFoundError
 from journal.render import escape
 from journal.render.batch import inputs_key
 from journal.site import paths
-from journal.site.charts import fence, gantt, timeline_svg
+from journal.site.charts import gantt, timeline_svg
 from journal.site.collect import Collected, Memory, SessionInfo, collect
 from journal.site.safety import defang_links, front_matter
 from journal.site.summaries import build_nav, cell_link, summary_pages
@@ -535,14 +534,6 @@ def _broken(session_id: str, message: str) -> str:
     )
 
 
-# Session pages that need no rendering: a page whose inputs have the digest they had
-# when it was written, and whose file is still the one written then, is kept as it is.
-# A page's inputs are its session's two files, its neighbours' labels, its evidence
-# folder, whether diagrams are drawn, and the salt of every cache (`store/cache.py`:
-# the configuration, the templates and the package's code). The digests live in the
-# state folder; losing them only costs one full generation.
-
-
 def global_key(journal: Journal, flags: str) -> str:
     """Digest of what every session page depends on: the salt of every cache
     (`store/cache.py`) and the page's `flags`."""
@@ -550,7 +541,13 @@ def global_key(journal: Journal, flags: str) -> str:
 
 
 class PageCache:
-    """Keys of the session pages written, with the stat of each file written."""
+    """Keys of the session pages written, with the stat of each file written: a page
+    whose inputs have the digest they had when it was written, and whose file is
+    still the one written then, is kept as it is, without rendering. A page's inputs
+    are its session's two files, its neighbours' labels, its evidence folder, whether
+    diagrams are drawn, and the salt of every cache (`store/cache.py`: the
+    configuration, the templates and the package's code). The digests live in the
+    state folder; losing them only costs one full generation."""
 
     def __init__(self, state_dir: Path, docs_dir: Path):
         name = hashlib.sha256(str(docs_dir.resolve()).encode()).hexdigest()[:12]
@@ -620,7 +617,7 @@ def _diagram(info: SessionInfo, diagrams: Diagrams) -> str | None:
             info.events, info.metrics, tz=diagrams.tz, tz_name=diagrams.tz_name
         )
     source = gantt(info.events, info.metrics, tz=diagrams.tz, tz_name=diagrams.tz_name)
-    return None if source is None else fence(source)
+    return None if source is None else escape.fence(source, "mermaid")
 
 
 def _insert_diagram(report: str, diagram: str) -> str:
@@ -656,10 +653,6 @@ class Attached:
     name: str
     target: str
     """Docs path of the copy."""
-
-    @property
-    def is_image(self) -> bool:
-        return PurePosixPath(self.target).suffix.lower() in IMAGES
 
 
 def copy_evidence(
@@ -729,6 +722,6 @@ def evidence_section(
 def _show(attached: Attached, page: str) -> str:
     href = paths.link(page, attached.target)
     text = escape.link_text(attached.name)
-    if attached.is_image:
+    if PurePosixPath(attached.target).suffix.lower() in IMAGES:
         return f"[{text}]({href})\n\n        ![{text}]({href})\n"
     return f"[{text}]({href})"

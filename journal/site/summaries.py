@@ -742,10 +742,8 @@ def _per_session(collected: Collected) -> str:
 def _by_month(infos: list[SessionInfo]) -> str:
     from journal.insight.aggregates import percentile
 
-    months: dict[str, list[SessionInfo]] = {}
-    for info in sorted(infos, key=lambda i: i.day):
-        if info.month != UNDATED_MONTH:  # not a month: nothing to trend
-            months.setdefault(info.month, []).append(info)
+    months = by_month(sorted(infos, key=lambda i: i.day))
+    months.pop(UNDATED_MONTH, None)  # not a month: nothing to trend
     recent = sorted(months)[-METRIC_MONTHS:]
     groups = []
     for month in recent:
