@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from journal.render import blocks, escape
+from journal.render import escape
 
 MD = MarkdownIt("commonmark", {"html": True}).enable("table")
 
@@ -40,7 +40,7 @@ def test_text_that_opens_a_list_item_cannot_start_a_block() -> None:
 
 def test_block_keeps_markdown_but_not_structure() -> None:
     text = "# Title\nPara with **bold**\n---\n\n- item\n\n| a | b |\n|---|---|\n<div>x</div>"
-    out = blocks.block(text)
+    out = escape.block(text)
     types = {t.type for t in MD.parse(out)}
     assert "heading_open" not in types and "table_open" not in types
     assert "hr" not in types and "html_block" not in types
@@ -48,17 +48,17 @@ def test_block_keeps_markdown_but_not_structure() -> None:
 
 
 def test_block_closes_a_fence_left_open() -> None:
-    out = blocks.block("before\n```python\nprint('<b>')")
+    out = escape.block("before\n```python\nprint('<b>')")
     assert out == "before\n```python\nprint('<b>')\n```"
 
 
 def test_block_keeps_code_verbatim() -> None:
     text = "```\n# not escaped <b>\n```\n\n    indented <i>"
-    assert blocks.block(text) == text
+    assert escape.block(text) == text
 
 
 def test_section_keeps_headings_below_the_section_and_tables() -> None:
-    out = blocks.section("# Top\n\n## Sub\n\n#### Deep\n\nSetext\n===\n\n| a |\n|---|")
+    out = escape.section("# Top\n\n## Sub\n\n#### Deep\n\nSetext\n===\n\n| a |\n|---|")
     headings = [t.tag for t in MD.parse(out) if t.type == "heading_open"]
     # Each heading stays under the one it was under: Sub under Top, Deep under Sub.
     assert headings == ["h3", "h4", "h5", "h3"]
@@ -117,8 +117,8 @@ def test_links_to_unsafe_schemes_are_text_in_every_context(text: str) -> None:
     for rendered in (
         escape.inline(text),
         escape.cell(text),
-        blocks.block(text),
-        blocks.block(f"[r]: {text[text.index('(') + 1 :]}\n\n[x][r]"),
+        escape.block(text),
+        escape.block(f"[r]: {text[text.index('(') + 1 :]}\n\n[x][r]"),
     ):
         assert _hrefs(rendered) == [], rendered
 
@@ -135,7 +135,7 @@ def test_links_to_unsafe_schemes_are_text_in_every_context(text: str) -> None:
 )
 def test_ordinary_links_keep_working(text: str, href: str) -> None:
     assert _hrefs(escape.inline(text)) == [href]
-    assert _hrefs(blocks.block(text)) == [href]
+    assert _hrefs(escape.block(text)) == [href]
 
 
 @pytest.mark.parametrize(
@@ -149,7 +149,7 @@ def test_ordinary_links_keep_working(text: str, href: str) -> None:
 )
 def test_autolinks_to_the_web_or_mail_stay_links(text: str, href: str) -> None:
     # Imported reports write links this way; escaping them showed `<https://…>`.
-    for rendered in (escape.inline(text), escape.cell(text), blocks.block(text)):
+    for rendered in (escape.inline(text), escape.cell(text), escape.block(text)):
         assert _hrefs(rendered) == [href], rendered
         assert "&lt;" not in rendered
 
@@ -165,7 +165,7 @@ def test_autolinks_to_the_web_or_mail_stay_links(text: str, href: str) -> None:
     ],
 )
 def test_other_autolinks_and_lookalikes_are_text(text: str) -> None:
-    for rendered in (escape.inline(text), escape.cell(text), blocks.block(text)):
+    for rendered in (escape.inline(text), escape.cell(text), escape.block(text)):
         assert _hrefs(rendered) == [], rendered
         assert "&lt;" in rendered
 
@@ -225,13 +225,13 @@ def test_block_shortcut_agrees_on_lists_rules_and_underlines(text: str) -> None:
 
 
 def _shortcut_agrees(text: str) -> None:
-    value = blocks._expand_prefix_tabs(escape.normalize(text)).lstrip("\n")
+    value = escape._expand_prefix_tabs(escape.normalize(text)).lstrip("\n")
     if not value.strip():
         return
     for floor, keep in ((None, False), (3, True), (3, False)):
-        known = blocks._shortcut(value, floor, keep)
+        known = escape._shortcut(value, floor, keep)
         if known is not None:
-            assert known == blocks._escaped_block(value, floor, keep)
+            assert known == escape._escaped_block(value, floor, keep)
 
 
 def test_indented_code_and_fences_are_left_to_the_full_pass() -> None:
@@ -251,15 +251,15 @@ def test_line_by_line_escaping_agrees_with_the_full_pass(text: str) -> None:
 
 
 def test_a_part_keeps_its_headings_nesting_when_they_move_below_it() -> None:
-    out = blocks.part("## Summary\n\n### Achievements\n\n- one\n\n## Next", 3)
+    out = escape.part("## Summary\n\n### Achievements\n\n- one\n\n## Next", 3)
     tags = [t.tag for t in MD.parse(out) if t.type == "heading_open"]
     assert tags == ["h3", "h4", "h3"]
     # Already below the part: left where the author put them.
-    out = blocks.part("#### Deep\n\n###### Deeper", 3)
+    out = escape.part("#### Deep\n\n###### Deeper", 3)
     assert [t.tag for t in MD.parse(out) if t.type == "heading_open"] == ["h4", "h6"]
     # Deeper than Markdown goes: the last levels share h6.
     many = "\n\n".join("#" * n + f" L{n}" for n in range(1, 7))
-    tags = [t.tag for t in MD.parse(blocks.part(many, 3)) if t.type == "heading_open"]
+    tags = [t.tag for t in MD.parse(escape.part(many, 3)) if t.type == "heading_open"]
     assert tags == ["h3", "h4", "h5", "h6", "h6", "h6"]
 
 
@@ -327,7 +327,7 @@ def test_block_shortcut_leaves_unsafe_or_unusual_links_to_the_full_pass() -> Non
         "`[a](b)` [c](javascript:x)",
     ):
         _shortcut_agrees(text)
-        assert blocks._shortcut(text, 3, False) is None, text
+        assert escape._shortcut(text, 3, False) is None, text
 
 
 def test_block_shortcut_takes_text_with_ordinary_links() -> None:
@@ -335,16 +335,16 @@ def test_block_shortcut_takes_text_with_ordinary_links() -> None:
     text = "Raised the pool (see [the runbook](https://runbooks.example.com/pool)).\n"
     text += "- [notes](notes/a.md#why) and ![graph](img/p99.png) `code`"
     for floor, keep in ((None, False), (3, True), (3, False)):
-        assert blocks._shortcut(text, floor, keep) == text
-        assert blocks._escaped_block(text, floor, keep) == text
+        assert escape._shortcut(text, floor, keep) == text
+        assert escape._escaped_block(text, floor, keep) == text
 
 
 def test_part_keeps_headings_below_the_part_but_no_tables_or_rules() -> None:
-    out = blocks.part("## Why\n\ntext\n\n#### Deeper\n\n---\n\n| a |\n|---|", 3)
+    out = escape.part("## Why\n\ntext\n\n#### Deeper\n\n---\n\n| a |\n|---|", 3)
     tokens = MD.parse(out)
     assert [t.tag for t in tokens if t.type == "heading_open"] == ["h3", "h4"]
     types = {t.type for t in tokens}
     assert "table_open" not in types and "hr" not in types
     assert [
-        t.tag for t in MD.parse(blocks.part("# Top", 4)) if t.type.endswith("open")
+        t.tag for t in MD.parse(escape.part("# Top", 4)) if t.type.endswith("open")
     ] == ["h4"]

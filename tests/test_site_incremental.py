@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journal.site import paths, workers
+from journal.site import pages, paths
 from journal.site.pages import generate
 from journal.site.safety import _DESTINATION, defang_links, is_safe_url
 from journal.store.sessions import Journal
@@ -202,21 +202,21 @@ def test_worker_processes_write_the_samedocs_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     journal = _journal(tmp_path / "j")
-    monkeypatch.setenv(workers.ENV, "1")
+    monkeypatch.setenv(pages.WORKERS_ENV, "1")
     generate(journal)
     serial = docs_pages(journal.root / ".journal-site" / "docs")
     shutil.rmtree(journal.state_dir)
     shutil.rmtree(journal.root / ".journal-site")
-    monkeypatch.setenv(workers.ENV, "2")
-    assert workers.count(3) == 2
+    monkeypatch.setenv(pages.WORKERS_ENV, "2")
+    assert pages.worker_count(3) == 2
     generate(journal)
     assert docs_pages(journal.root / ".journal-site" / "docs") == serial
 
 
 def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(workers.ENV, raising=False)
-    assert workers.count(workers.MIN_ITEMS - 1) == 1
-    assert 1 <= workers.count(10_000) <= 8
+    monkeypatch.delenv(pages.WORKERS_ENV, raising=False)
+    assert pages.worker_count(pages.MIN_SHARED_ITEMS - 1) == 1
+    assert 1 <= pages.worker_count(10_000) <= 8
 
 
 _PART = st.sampled_from(

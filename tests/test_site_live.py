@@ -1,5 +1,5 @@
 """`journal site serve` generates again from what the last generation left in memory
-(`site/live.py`): after every kind of change, the docs folder it leaves must be the
+(`site/collect.py` `Memory`): after every kind of change, the docs folder it leaves must be the
 one a first generation writes for the journal as it is then.
 
 Each test drives `LiveSite` the way the server does: take a snapshot, change the
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from journal.site.live import Memory
+from journal.site.collect import Memory
 from journal.site.pages import generate
 from journal.site.serve import LiveSite, Snapshot, changed_paths, snapshot
 from journal.site.writer import DocsWriter
@@ -202,10 +202,10 @@ def test_one_event_rewrites_its_page_without_a_look_at_the_others(
     journal = _journal(tmp_path / "j")
     server = Server(journal)
     keys: list[str] = []
-    page_key = __import__("journal.site.pages", fromlist=["page_key"]).page_key
+    inputs_key = __import__("journal.site.pages", fromlist=["inputs_key"]).inputs_key
     monkeypatch.setattr(
-        "journal.site.pages.page_key",
-        lambda *parts: keys.append(parts[1]) or page_key(*parts),
+        "journal.site.pages.inputs_key",
+        lambda *parts: keys.append(parts[1]) or inputs_key(*parts),
     )
     _log(journal, 4, "note", "Still slow", "2025-10-05T10:30:00Z")
     written = server.react()

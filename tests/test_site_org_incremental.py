@@ -139,22 +139,22 @@ def test_pages_rendered_in_workers_are_the_ones_rendered_here(
 ) -> None:
     """One pool of workers renders every journal's pages: the same bytes as
     rendering them here."""
-    from journal.site import workers
+    from journal.site import pages
 
     journals = three_journals(tmp_path)
     _new_session(journals)
-    monkeypatch.setenv(workers.ENV, "1")
+    monkeypatch.setenv(pages.WORKERS_ENV, "1")
     here, _ = _generate(journals, tmp_path / "here")
     _forget(journals)
-    monkeypatch.setenv(workers.ENV, "2")
+    monkeypatch.setenv(pages.WORKERS_ENV, "2")
     calls: list[int] = []
-    run = workers.run
+    run = pages.run_shared
 
     def counted(*args: object, **kwargs: object) -> object:
-        calls.append(len(args[2]))  # type: ignore[arg-type]
+        calls.append(len(args[1]))  # type: ignore[arg-type]
         return run(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(workers, "run", counted)
+    monkeypatch.setattr(pages, "run_shared", counted)
     pooled, _ = _generate(journals, tmp_path / "pooled")
     assert calls == [5], "one pool for the five pages of three journals"
     assert _tree(pooled) == _tree(here)

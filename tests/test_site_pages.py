@@ -15,10 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from journal.errors import JournalError
-from journal.site import mermaid
+from journal.site import charts as mermaid
 from journal.site.build import apply_offline, write_derived
-from journal.site.indexes import NAV_SESSIONS, count_entries
 from journal.site.pages import generate
+from journal.site.summaries import NAV_SESSIONS, count_entries
 from journal.store.sessions import Journal
 from tests.site_helpers import (
     HOSTILE,
@@ -494,7 +494,7 @@ def test_generation_time_is_recorded(tmp_path: Path) -> None:
 def test_the_timeline_diagram_draws_each_phase_from_its_origin() -> None:
     from journal.insight.metrics import compute
     from journal.model.session import Session, to_event
-    from journal.site.mermaid import gantt
+    from journal.site.charts import gantt
 
     session = Session(
         title="Checkout API 500s",
@@ -534,7 +534,7 @@ def test_the_svg_timeline_holds_any_text_as_text(text: str) -> None:
 
     from journal.insight.metrics import compute
     from journal.model.session import Session, to_event
-    from journal.site.timeline_svg import timeline_svg
+    from journal.site.charts import timeline_svg
 
     session = Session(title="t", started=datetime(2025, 11, 4, 14, 0, tzinfo=UTC))
     events = [

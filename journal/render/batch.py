@@ -206,10 +206,12 @@ def _report_key(
         previous.label if previous else None,
         [(e.id, e.label) for e in index.next_of(entry.id)],
     ]
-    raw = json.dumps(
-        [global_key, entry.digest, neighbours, linked or [], related],
-        ensure_ascii=False,
-    )
+    return inputs_key(global_key, entry.digest, neighbours, linked or [], related)
+
+
+def inputs_key(base: str, *parts: Any) -> str:
+    """The digest of what a report or a site's page is made of."""
+    raw = json.dumps([base, *parts], ensure_ascii=False, default=str)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 

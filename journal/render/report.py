@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from journal.errors import InvalidDataError
 from journal.insight.metrics import Metrics, compute, figures, format_duration
-from journal.render import blocks, escape
+from journal.render import escape
 from journal.render.labels import label_for
 from journal.store.cache import code_folders
 
@@ -464,9 +464,9 @@ def make_environment(dirs: Sequence[Path]) -> Environment:
     env.filters.update(
         cell=escape.cell,
         inline=escape.inline,
-        md=blocks.block,
-        section_md=blocks.section,
-        part_md=blocks.part,
+        md=escape.block,
+        section_md=escape.section,
+        part_md=escape.part,
         code=escape.code_span,
         cellcode=lambda text: escape.code_span(text, cell=True),
         fence=escape.fence,
@@ -517,7 +517,7 @@ def _item(text: Any, indent: int = 2, after: str = "") -> str:
     line), the rest as blocks nested in it."""
     first, _, rest = escape.normalize(str(text)).strip().partition("\n")
     head = escape.inline(first) + after
-    body = blocks.block(rest)
+    body = escape.block(rest)
     if not body:
         return head
     pad = " " * indent

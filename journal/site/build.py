@@ -33,7 +33,7 @@ from journal.store.files import atomic_write
 if TYPE_CHECKING:
     import subprocess
 
-    from journal.site.live import Memory
+    from journal.site.collect import Memory
     from journal.site.pages import Generated
     from journal.store.sessions import Journal
 
@@ -303,8 +303,6 @@ def write_derived(
 
 
 def _relative(path: Path, start: Path) -> str:
-    import os
-
     return Path(os.path.relpath(path.resolve(), start.resolve())).as_posix()
 
 

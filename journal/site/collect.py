@@ -1,5 +1,5 @@
 """Everything the site's pages are made of: each session's facts and metrics from the
-site's index (`records`), its whole session and timeline read only when a page needs
+site's index (`SiteIndex`), its whole session and timeline read only when a page needs
 them, the follow-ups across sessions, and each session's rows of the summary pages
 kept between generations (`Rows`)."""
 
@@ -12,18 +12,90 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, cast
 
+from journal.errors import JournalError
 from journal.insight.metrics import Metrics, compute
+from journal.site import paths
 from journal.site.safety import unchanged_line
 from journal.store.cache import paused_gc, save_cache_bytes
+from journal.store.facets import Records
 
 if TYPE_CHECKING:
     from journal.insight.followups import Followup
+    from journal.insight.related import Related
     from journal.model.session import Event, Session
-    from journal.site.records import SiteIndex
     from journal.store.sessions import Journal
 
+
+Record = dict[str, Any]
+BRIEF = (
+    "title",
+    "number",
+    "status",
+    "severity",
+    "started",
+    "ended",
+    "tags",
+    "previous",
+    "next_steps",
+    "lessons",
+)
+"""The fields of `session.yaml` the summary pages read (`SessionInfo.brief`)."""
+
+
+class SiteIndex(Records):
+    """Every session's record: the `site/site-index` facet of the session records
+    (`store/cache.py`), in the journal's state folder. It holds what the summary
+    pages need of every session (its facts, tags, `previous`, next steps, lessons
+    and metrics), so that a build after one session changed reads one session, not
+    all of them.
+
+    Never trusted blindly. A record is reused only when both of the session's files
+    have the stats (mtime, size, inode, ctime — ctime moves on every write, even one
+    that puts the old mtime back) they had when it was built, under the same salt
+    (`store/cache.py`: the package's code, templates, `journal.yaml`); a missing
+    entry, a changed stat or an unreadable cache means reading the session again.
+    Stats are taken before the files are read, so an edit racing a build leaves a
+    stale stat behind, never a stale record. Records to build are built in worker
+    processes when there are many."""
+
+    def __init__(self, journal: Journal) -> None:
+        super().__init__(journal, "site/site-index", self._one, fields=_FIELDS)
+
+    def _one(self, session_id: str) -> Record:
+        """One session's record from its files."""
+        from journal.insight.index import metrics_dict
+        from journal.model.session import to_builtins
+        from journal.store import notices
+
+        # `Records` names only what it reads of a journal; this is a whole one.
+        journal = cast("Journal", self.journal)
+        try:
+            session = journal.load(session_id)
+        except JournalError as exc:
+            return {"error": exc.one_line()}
+        problem = None
+        before = len(notices.given)
+        try:
+            events = journal.events(session_id)
+            # A torn line is skipped with a warning: the site names it too.
+            problem = "; ".join(notices.given[before:]) or None
+        except JournalError as exc:
+            # A torn last line during an incident must not take the session off the
+            # site: the readable events are shown and the problem reported.
+            problem = exc.one_line()
+            events = journal.events(session_id, strict=False)
+        data = to_builtins(session)
+        brief = {name: data[name] for name in BRIEF if name in data}
+        return {
+            "brief": brief,
+            "metrics": metrics_dict(compute(session, events)),
+            "timeline_problem": problem,
+        }
+
+
+_FIELDS = frozenset(("brief", "metrics", "timeline_problem"))
 
 Source = Callable[[], "tuple[Session, list[Event]]"]
 ROWS_FORMAT = 1
@@ -42,7 +114,7 @@ class Rows:
     the rows of the others instead of escaping and linking 10,000 sessions again.
 
     A session's rows are reused only while its stamp is the one they were made
-    under: the stats of its two files as the site's index took them (`records`),
+    under: the stats of its two files as the site's index took them (`SiteIndex`),
     and its trailer commits; the cache as a whole only under the same salt
     (`store/cache.py`: the package's code, templates, `journal.yaml`). Whatever else
     a row depends on (the page's folder, its open follow-ups, its tags' file names,
@@ -163,10 +235,7 @@ class Rows:
         """Keep the row for next time (rows not used this time are dropped)."""
         if self.folder is None:
             return
-        rows = self._new.get(session_id)
-        if rows is None:
-            rows = self._new[session_id] = {}
-        rows[name] = kept
+        self._new.setdefault(session_id, {})[name] = kept
 
     def _load(self) -> dict[str, dict[str, Any]]:
         """The kept rows of each session whose stamp still holds."""
@@ -220,7 +289,7 @@ class SessionInfo:
 
     id: str
     brief: Session
-    """What the summary pages read of `session.yaml` (`records.BRIEF`; the other
+    """What the summary pages read of `session.yaml` (`BRIEF`; the other
     fields are left at their defaults); the whole session is `session`."""
     metrics: Metrics
     day: date
@@ -345,25 +414,8 @@ class Collected:
         return self._open_counts.get(session_id, 0)
 
 
-class Recall(Protocol):
-    """What a live server's memory of the last generation (`live.Memory`) gives
-    the next one."""
-
-    def site_index(self, journal: Journal) -> SiteIndex:
-        """The site's index, its records kept from the last generation."""
-
-    def kept(self, records: dict[str, Any]) -> dict[str, SessionInfo]:
-        """The last generation's `SessionInfo` of each session still current."""
-
-    def followups(self, infos: list[SessionInfo]) -> list[Followup] | None:
-        """The last generation's follow-ups, if no session's facts changed."""
-
-    def rows(self, journal: Journal, salt: str, stamps: dict[str, Any]) -> Rows:
-        """The summary pages' rows, kept from the last generation."""
-
-
-def collect(journal: Journal, memory: Recall | None = None) -> Collected:
-    """Every session as the site's index keeps it (see `records`): a session that
+def collect(journal: Journal, memory: Memory | None = None) -> Collected:
+    """Every session as the site's index keeps it (see `SiteIndex`): a session that
     does not load is skipped and reported; whole sessions and timelines are read
     only for the pages that need them. Given the `memory` of the last generation
     in this process (`journal site serve`), a session whose record and commits are
@@ -371,7 +423,6 @@ def collect(journal: Journal, memory: Recall | None = None) -> Collected:
     session's facts changed."""
     from journal.gitlink.derived import trailer_commits
     from journal.insight.followups import link_steps
-    from journal.site.records import SiteIndex
 
     infos: list[SessionInfo] = []
     problems: list[tuple[str, str]] = []
@@ -458,3 +509,183 @@ def _info(
     return SessionInfo(
         session_id, brief, metrics, day, linked=tuple(linked), source=source
     )
+
+
+RelatedMap = dict[str, list["Related"]]
+
+
+@dataclass
+class Memory:
+    """What `journal site serve` keeps in memory from one generation to the next
+    (the last generation's state, and what the server saw change since), so that
+    after one session changed only what can show that change is made again: the
+    session's page, its neighbours' in a chain, the pages whose related sessions
+    moved, and the summary pages that list it.
+
+    A generation from the caches on disk goes through every session to find it
+    unchanged (2.3 s at 10,000 sessions); with the memory, a session whose record is
+    the very object the site's index kept, and whose folder the server's poll saw
+    untouched, is known unchanged without a look. Anything the memory cannot follow
+    (configuration, templates, a new day) starts it afresh: the server makes a new
+    `Memory`, and the next generation does all the work, from the caches on disk."""
+
+    index: SiteIndex | None = None
+    """The site's index, its records kept between generations."""
+    touched: set[str] = field(default_factory=set)
+    """Sessions with a file the server saw change (evidence included) since the
+    last generation."""
+    collected: Collected | None = None
+    records: dict[str, Record] = field(default_factory=dict)
+    related: RelatedMap | None = None
+    summaries: set[str] = field(default_factory=set)
+    """The summary pages the last generation wrote."""
+    slugs: dict[str, str] | None = None
+    """The tags' file names the summary pages were made with."""
+    hotspots: tuple[str | None, dict[str, Any]] | None = None
+    """HEAD and the sessions' features the hotspots page was made from."""
+    _records: dict[str, Record] = field(default_factory=dict)
+    _rows: Rows | None = None
+    _related: RelatedMap | None = None
+
+    def site_index(self, journal: Journal) -> SiteIndex:
+        """The site's index: read from its file the first time, then the one kept
+        here, its records in memory."""
+        if self.index is None:
+            self.index = SiteIndex(journal)
+        else:
+            self.index.again(journal)
+        return self.index
+
+    def rows(self, journal: Journal, salt: str, stamps: dict[str, Any]) -> Rows:
+        """The summary pages' rows: read from their files the first time, then
+        those kept here."""
+        if self._rows is None:
+            folder = journal.state_dir / "site" / NAME
+            self._rows = Rows(folder, salt=salt, stamps=stamps)
+        else:
+            self._rows = self._rows.carried(stamps)
+        return self._rows
+
+    def kept(self, records: dict[str, Record]) -> dict[str, SessionInfo]:
+        """Last generation's `SessionInfo` of each session whose record is the one
+        it was made from (the index hands out the same object while the session's
+        files keep their stats) and whose folder was not touched."""
+        self._records = records
+        if self.collected is None:
+            return {}
+        before, touched = self.records, self.touched
+        return {
+            sid: info
+            for sid, info in self.collected.by_id.items()
+            if sid not in touched and records.get(sid) is before.get(sid)
+        }
+
+    def followups(self, infos: list[SessionInfo]) -> list[Followup] | None:
+        """The last generation's follow-ups while every session is there with the
+        facts it had (they are made of them)."""
+        before = self.collected
+        if before is None or len(infos) != len(before.infos):
+            return None
+        by_id = before.by_id
+        for info in infos:
+            old = by_id.get(info.id)
+            if old is not info and (old is None or old.brief != info.brief):
+                return None
+        return before.followups
+
+    def changes(self, collected: Collected) -> Changes | None:
+        """What changed since the last generation; None when everything is to be
+        made (no last generation, or a new day: ages and overdue steps move)."""
+        before = self.collected
+        if before is None or before.today != collected.today:
+            return None
+        old, new = before.by_id, collected.by_id
+        changed = {sid for sid, info in new.items() if old.get(sid) is not info}
+        changed |= old.keys() - new.keys()
+        problems = set(before.problems) ^ set(collected.problems)
+        changed |= {sid for sid, _ in problems}
+        return Changes(changed, before, collected)
+
+    def pages_unchanged(
+        self, collected: Collected, related: RelatedMap | None
+    ) -> set[str]:
+        """The sessions whose page is known current without computing its key."""
+        self._related = related
+        found = self.changes(collected)
+        if found is None or (related is None) != (self.related is None):
+            return set()
+        affected = found.neighbourhood()
+        if related is not None and related is not self.related:
+            before = self.related or {}
+            for sid, rows in related.items():
+                if before.get(sid) != rows:  # labels included: a new title moves
+                    affected.add(sid)
+        return set(collected.by_id) - affected
+
+    def flush(self) -> None:
+        """Write what the generations kept in memory only (the site's index), so
+        the next `journal site build` finds it: when the server is idle or stops."""
+        if self.index is not None:
+            self.index.save()
+
+    def remember(self, collected: Collected) -> None:
+        """Keep this generation's state for the next one (the summary pages keep
+        theirs as they are made)."""
+        self.collected = collected
+        self.records = self._records
+        self.related = self._related
+        self.touched = set()
+
+
+@dataclass
+class Changes:
+    """The sessions changed between two generations."""
+
+    sessions: set[str]
+    before: Collected
+    after: Collected
+
+    def neighbourhood(self) -> set[str]:
+        """The changed sessions and those whose page names one of them in its
+        chain (`previous:` and the sessions following), before and after."""
+        found = set(self.sessions)
+        for collected in (self.before, self.after):
+            for sid in self.sessions:
+                info = collected.by_id.get(sid)
+                if info is not None and info.previous:
+                    found.add(info.previous)
+                found.update(i.id for i in collected.following.get(sid, []))
+        return found
+
+    def summaries(self, slugs: dict[str, str]) -> set[str]:
+        """The summary pages besides the hotspots that show a changed session:
+        the tables of its months and tags, the home, archive and tag index, and
+        the follow-ups, lessons and metrics when what they show of it moved."""
+        before, after = self.before.by_id, self.after.by_id
+        facts = listed = False
+        months: set[str] = set()
+        tags: set[str] = set()
+        for sid in self.sessions:
+            old, new = before.get(sid), after.get(sid)
+            if old is None or new is None or old.brief != new.brief:
+                facts = True
+            elif _listed(old) != _listed(new):
+                listed = True
+            for info in (old, new):
+                if info is not None:
+                    months.add(info.month)
+                    tags.update(info.brief.tags)
+        pages: set[str] = set()
+        if facts or listed:
+            pages |= {paths.HOME, paths.ARCHIVE, paths.TAGS, paths.METRICS}
+            pages |= {paths.month_page(m) for m in months}
+            pages |= {paths.tag_page(slugs[t]) for t in tags if t in slugs}
+        if facts:
+            pages |= {paths.FOLLOWUPS, paths.LESSONS}
+        return pages
+
+
+def _listed(info: SessionInfo) -> tuple[Any, ...]:
+    """What the summary tables and the metrics page show of a session besides its
+    facts."""
+    return (info.metrics, info.day, info.linked)

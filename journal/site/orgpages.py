@@ -25,7 +25,6 @@ from journal.render import escape
 from journal.site import paths, summaries
 from journal.site.collect import NAME as ROWS
 from journal.site.collect import Collected, Rows, SessionInfo, collect
-from journal.site.indexes import build_nav, index_makers, session_table
 from journal.site.org import Member
 from journal.site.pages import (
     Diagrams,
@@ -40,6 +39,7 @@ from journal.site.pages import (
     write_static,
 )
 from journal.site.safety import defang_links, front_matter
+from journal.site.summaries import build_nav, index_makers, session_table
 from journal.site.writer import DocsWriter
 
 
@@ -147,11 +147,7 @@ def generate_org(
             planned = []
             for member in members:
                 journal = member.journal
-                diagrams = Diagrams(
-                    mermaid=mermaid_js is not None,
-                    tz=journal.tz,
-                    tz_name=journal.config.timezone,
-                )
+                diagrams = Diagrams.of(journal, mermaid_js)
                 part = dataclasses.replace(
                     parts[member.name],
                     state_dir=place.state_dir / "journals" / member.name,

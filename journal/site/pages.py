@@ -3,16 +3,15 @@ builder (MkDocs, ProperDocs, Zensical) sees the same pages, and a file is rewrit
 only when its content changed (a watching builder rebuilds only what changed).
 
 A session's page is its report (journal.render), the timeline diagram placed under
-the report's Timeline heading (an SVG drawn here, or Mermaid's gantt when a local
-Mermaid is named), its evidence, and links along its chain of sessions. Evidence
-attached to events is copied into the docs folder and listed on the page, images
-shown inline. Only files inside the session's `evidence/` folder are copied (a path
-naming anything else is shown as text). Files a browser would run as a page or
-script (HTML, SVG, Markdown, JavaScript…) are copied with `.txt` appended, so
+the report's Timeline heading, its evidence, and links along its chain of sessions.
+Evidence attached to events is copied into the docs folder and listed on the page,
+images shown inline. Only files inside the session's `evidence/` folder are copied
+(a path naming anything else is shown as text). Files a browser would run as a page
+or script (HTML, SVG, Markdown, JavaScript…) are copied with `.txt` appended, so
 attached evidence can never become active content of the site.
 
 Nothing is downloaded and no third-party code ships with journal. The timeline is an
-SVG drawn at build time (journal.site.timeline_svg) and search runs from `file://`
+SVG drawn at build time (journal.site.charts) and search runs from `file://`
 through journal's own worker stand-in (static/iframe-worker-shim.js): the site needs
 no npm install and no network. Mermaid's gantt is used instead of the SVG only when
 a local mermaid.min.js is named (`site.mermaid_js` or $JOURNAL_MERMAID_JS); it is
@@ -26,6 +25,7 @@ import gc
 import hashlib
 import json
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,12 +38,12 @@ from typing import TYPE_CHECKING, Any
 
 from journal.errors import JournalError, NotFoundError
 from journal.render import escape
-from journal.site import mermaid, paths, workers
-from journal.site.collect import Collected, SessionInfo, collect
-from journal.site.indexes import build_nav, cell_link
+from journal.render.batch import inputs_key
+from journal.site import paths
+from journal.site.charts import gantt, timeline_svg
+from journal.site.collect import Collected, Memory, SessionInfo, collect
 from journal.site.safety import defang_links, front_matter
-from journal.site.summaries import summary_pages
-from journal.site.timeline_svg import timeline_svg
+from journal.site.summaries import build_nav, cell_link, summary_pages
 from journal.site.writer import DocsWriter
 from journal.store.cache import load_cache, salt, save_cache_bytes, stat_key, tree_stats
 
@@ -51,7 +51,6 @@ if TYPE_CHECKING:
     from journal.insight.related import Related
     from journal.render.index import Known, SessionIndex
     from journal.render.report import Renderer
-    from journal.site.live import Memory
     from journal.store.sessions import Journal
 
 TIMELINE_HEADING = "## Timeline"
@@ -73,6 +72,11 @@ class Diagrams:
     mermaid: bool
     tz: tzinfo
     tz_name: str
+
+    @classmethod
+    def of(cls, journal: Journal, mermaid_js: Path | None) -> Diagrams:
+        """A journal's timelines, drawn by the local Mermaid `mermaid_js` if any."""
+        return cls(mermaid_js is not None, journal.tz, journal.config.timezone)
 
 
 @dataclass
@@ -122,11 +126,7 @@ def generate(
         try:
             collected = collect(journal, memory)
             mermaid_js = find_mermaid(root=journal.root, configured=site.mermaid_js)
-            diagrams = Diagrams(
-                mermaid=mermaid_js is not None,
-                tz=journal.tz,
-                tz_name=journal.config.timezone,
-            )
+            diagrams = Diagrams.of(journal, mermaid_js)
             planned = plan_pages(journal, writer, collected, diagrams, memory=memory)
             render_planned([planned], partial(write_rendered, writer, collected))
             pages = write_pages(planned, writer, collected)
@@ -259,7 +259,7 @@ def plan_pages(
             evidence = copy_evidence(writer, info, folder)
             stamp = tree_stats(str(folder / FOLDER))
         entry = entries.get(info.local_id)
-        key = page_key(
+        key = inputs_key(
             base,
             entry.digest if entry is not None else None,
             _neighbours(info, collected),
@@ -327,6 +327,55 @@ Rendered = dict[str, tuple[str, list[tuple[str, str]]]]
 """Page path → (its Markdown, problems met rendering it)."""
 
 
+WORKERS_ENV = "JOURNAL_SITE_WORKERS"
+"""The number of processes that render the pages (1: none)."""
+MIN_SHARED_ITEMS = 64
+"""Pages below which they are rendered in this process (a worker costs more to start
+than a few pages take)."""
+
+
+def worker_count(items: int) -> int:
+    """How many processes to use for `items` pages."""
+    configured = os.environ.get(WORKERS_ENV, "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return min(int(configured), max(items, 1))
+    if items < MIN_SHARED_ITEMS:
+        return 1
+    from journal.process import usable_cores
+
+    return usable_cores()
+
+
+def run_shared(
+    work: Callable[[list[Share]], Rendered],
+    items: list[Share],
+    *,
+    each: Callable[[Rendered], None],
+) -> None:
+    """`work(share)` over `items` spread over the cores (a large first build), in
+    item order, every share's result handed to `each` as it comes (none is kept:
+    what the shares make need not all fit in memory at once). Each worker opens the
+    journal itself and returns plain data, so nothing but strings and records
+    crosses processes."""
+    processes = worker_count(len(items))
+    if processes == 1 or len(items) < 2:
+        each(work(items) if items else {})
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Shares of a few dozen items: the workers stay busy to the end, and each
+    # share's result is small enough to pass back at once.
+    shares = max(processes * 4, len(items) // 50)
+    size = -(-len(items) // shares)
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    method = "fork" if sys.platform != "win32" and sys.platform != "darwin" else None
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        for result in pool.map(work, chunks):
+            each(result)
+
+
 def render_planned(planned: list[Planned], each: Callable[[Rendered], None]) -> None:
     """The pages of every journal planned, rendered in one pass and handed to
     `each` as they come: in worker processes when there are many (one pool for all
@@ -335,11 +384,11 @@ def render_planned(planned: list[Planned], each: Callable[[Rendered], None]) -> 
     from journal.render.report import Renderer, template_dirs
 
     items = [(p, job) for p in planned for job in p.jobs]
-    if workers.count(len(items)) > 1:
+    if worker_count(len(items)) > 1:
         shares = [
             (str(p.journal.root), p.diagrams, p.related_known, job) for p, job in items
         ]
-        workers.run(render_shares, "", shares, each=each)
+        run_shared(render_shares, shares, each=each)
         return
     environments: dict[tuple[Path, ...], Any] = {}
     for p in planned:
@@ -361,7 +410,7 @@ Share = tuple[str, Diagrams, bool, PageJob]
 sessions are known, and the job."""
 
 
-def render_shares(_root: str, shares: list[Share]) -> Rendered:
+def render_shares(shares: list[Share]) -> Rendered:
     """Render a worker's share of the pages, journal by journal (a share holds one
     journal's pages in a row, or the end of one and the start of the next): each
     journal opened there once, its renderer (compiled templates, the remote's
@@ -485,14 +534,6 @@ def _broken(session_id: str, message: str) -> str:
     )
 
 
-# Session pages that need no rendering: a page whose inputs have the digest they had
-# when it was written, and whose file is still the one written then, is kept as it is.
-# A page's inputs are its session's two files, its neighbours' labels, its evidence
-# folder, whether diagrams are drawn, and the salt of every cache (`store/cache.py`:
-# the configuration, the templates and the package's code). The digests live in the
-# state folder; losing them only costs one full generation.
-
-
 def global_key(journal: Journal, flags: str) -> str:
     """Digest of what every session page depends on: the salt of every cache
     (`store/cache.py`) and the page's `flags`."""
@@ -500,7 +541,13 @@ def global_key(journal: Journal, flags: str) -> str:
 
 
 class PageCache:
-    """Keys of the session pages written, with the stat of each file written."""
+    """Keys of the session pages written, with the stat of each file written: a page
+    whose inputs have the digest they had when it was written, and whose file is
+    still the one written then, is kept as it is, without rendering. A page's inputs
+    are its session's two files, its neighbours' labels, its evidence folder, whether
+    diagrams are drawn, and the salt of every cache (`store/cache.py`: the
+    configuration, the templates and the package's code). The digests live in the
+    state folder; losing them only costs one full generation."""
 
     def __init__(self, state_dir: Path, docs_dir: Path):
         name = hashlib.sha256(str(docs_dir.resolve()).encode()).hexdigest()[:12]
@@ -533,11 +580,6 @@ class PageCache:
     def save(self) -> None:
         if self._new != self._old:
             save_cache_bytes(self.path, json.dumps(self._new).encode("utf-8"))
-
-
-def page_key(base: str, *parts: Any) -> str:
-    raw = json.dumps([base, *parts], ensure_ascii=False, default=str)
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 def session_page(
@@ -574,10 +616,8 @@ def _diagram(info: SessionInfo, diagrams: Diagrams) -> str | None:
         return timeline_svg(
             info.events, info.metrics, tz=diagrams.tz, tz_name=diagrams.tz_name
         )
-    source = mermaid.gantt(
-        info.events, info.metrics, tz=diagrams.tz, tz_name=diagrams.tz_name
-    )
-    return None if source is None else mermaid.fence(source)
+    source = gantt(info.events, info.metrics, tz=diagrams.tz, tz_name=diagrams.tz_name)
+    return None if source is None else escape.fence(source, "mermaid")
 
 
 def _insert_diagram(report: str, diagram: str) -> str:
@@ -613,10 +653,6 @@ class Attached:
     name: str
     target: str
     """Docs path of the copy."""
-
-    @property
-    def is_image(self) -> bool:
-        return PurePosixPath(self.target).suffix.lower() in IMAGES
 
 
 def copy_evidence(
@@ -686,6 +722,6 @@ def evidence_section(
 def _show(attached: Attached, page: str) -> str:
     href = paths.link(page, attached.target)
     text = escape.link_text(attached.name)
-    if attached.is_image:
+    if PurePosixPath(attached.target).suffix.lower() in IMAGES:
         return f"[{text}]({href})\n\n        ![{text}]({href})\n"
     return f"[{text}]({href})"

@@ -66,11 +66,7 @@ def _relative(to_path: str, from_page: str) -> str:
         return posixpath.relpath(to_path, posixpath.dirname(from_page) or ".")
     here = from_page.split("/")[:-1]
     there = to_path.split("/")
-    common = 0
-    for mine, theirs in zip(here, there, strict=False):
-        if mine != theirs:
-            break
-        common += 1
+    common = len(posixpath.commonprefix([here, there]))
     rel = "/".join([".."] * (len(here) - common) + there[common:])
     return rel or "."
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from journal import process
 from journal.errors import JournalError
 from journal.site.build import Builder, builder_for, prepare, start_builder
-from journal.site.live import Memory
+from journal.site.collect import Memory
 from journal.store.cache import stat_key, stat_keys, stats_taken
 from journal.store.locate import CONFIG_NAME
 
@@ -54,7 +54,7 @@ def changed_paths(before: Snapshot, now: Snapshot) -> set[str]:
 
 class LiveSite:
     """One journal's pages, generated again after each change the server sees,
-    from what the last generation left in memory (`live.Memory`)."""
+    from what the last generation left in memory (`collect.Memory`)."""
 
     def __init__(self, journal: Journal, notify: Callable[[str], None]) -> None:
         self.journal = journal
