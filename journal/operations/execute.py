@@ -198,16 +198,12 @@ def keep(path: Path, *, config: Config, redact: bool) -> Kept:
     )
     if found:
         atomic_write(path, text)
-    return Kept(excerpt(text), f"{EVIDENCE_DIR}/{path.name}", found)
-
-
-def excerpt(text: str) -> str:
-    """The last lines of an output, without terminal colour codes."""
+    # The excerpt: the last lines, without terminal colour codes.
     lines = _ANSI.sub("", text).replace("\r\n", "\n").rstrip("\n").split("\n")
     tail = "\n".join(lines[-TAIL_LINES:])
     if len(tail) > TAIL_CHARS:
         tail = "…" + tail[-(TAIL_CHARS - 1) :]
-    return tail
+    return Kept(tail, f"{EVIDENCE_DIR}/{path.name}", found)
 
 
 def event_fields(

@@ -174,7 +174,18 @@ def _import_one(
     document = _session_text(journal, session, target)
     journal.validate_text(document, where=f"{path} (as imported)")
     base = make_id(day or UNDATED_DAY, session["title"])
-    session_id = None if dry_run else _write(journal, target, base, document, events)
+    session_id = None
+    if not dry_run:
+        ordered = sorted(events, key=lambda e: e["at"])
+        timeline = "".join(format_event(e) for e in ordered)
+        session_id = create_unique_folder(
+            journal, base, document, timeline, sessions_dir=target
+        )
+    undated = (
+        f"{path}: no date in its front matter, header, title, file name or "
+        "timeline, nor in git: imported undated (folder 0001-01-01-…); "
+        "set `started:` when you know it",
+    )
     return FileOutcome(
         source=str(path),
         session_id=session_id,
@@ -191,17 +202,7 @@ def _import_one(
         unread=_unread(path, text, report.unread),
         mojibake_repaired=report.mojibake_repaired,
         redacted=len(in_session) + len(in_events),
-        warnings=report.warnings + _undated(path, day),
-    )
-
-
-def _undated(path: Path, day: date | None) -> tuple[str, ...]:
-    if day is not None:
-        return ()
-    return (
-        f"{path}: no date in its front matter, header, title, file name or "
-        "timeline, nor in git: imported undated (folder 0001-01-01-…); "
-        "set `started:` when you know it",
+        warnings=report.warnings + (() if day else undated),
     )
 
 
@@ -312,17 +313,6 @@ def _twin(
         except (OSError, UnicodeDecodeError):
             continue
     return None
-
-
-def _write(
-    journal: Journal,
-    target: Path,
-    base: str,
-    document: str,
-    events: list[dict[str, Any]],
-) -> str:
-    timeline = "".join(format_event(e) for e in sorted(events, key=lambda e: e["at"]))
-    return create_unique_folder(journal, base, document, timeline, sessions_dir=target)
 
 
 def _git_added_day(path: Path) -> date | None:

@@ -38,10 +38,38 @@ def init_journal(root: Path, *, sessions_dir: str = "sessions") -> InitResult:
     Every argument is checked before anything is written, and a failure part way
     (a read-only folder, a full disk) takes back what this run made: a failed init
     leaves the folder as it found it."""
-    sessions_dir = _checked_sessions_dir(sessions_dir)
+    from journal.model.session import json_schema
+    from journal.store.config import folder_problem
+
+    # `--sessions-dir` as journal.yaml and .gitattributes will name it.
+    problem = folder_problem(sessions_dir)
+    if problem is None and not _PLAIN.fullmatch(sessions_dir):
+        problem = "holds characters a git attribute pattern cannot name"
+    if problem:
+        raise UsageError(
+            f"--sessions-dir {sessions_dir!r} {problem}",
+            "give a folder inside the journal's folder, outside .git, in letters, "
+            "digits, '.', '_', '-' and '/', e.g. sessions or ops/incidents",
+        )
+    sessions_dir = posixpath.normpath(sessions_dir)
     undo = _Undo()
     try:
-        return _init(root, sessions_dir, undo)
+        _refuse_non_folder(root)
+        result = InitResult(root)
+        undo.mkdir(root)
+        config_text = DEFAULT_YAML.replace(
+            "sessions_dir: sessions ", f"sessions_dir: {sessions_dir} "
+        )
+        _write(root / CONFIG_NAME, config_text, result, undo)
+        _write(root / "mkdocs.yml", mkdocs_yml(), result, undo)
+        undo.mkdir(root / sessions_dir)
+        schema = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+        _write(root / SCHEMA_FILE, schema, result, undo, refresh=True)
+        attributes = [a.replace("sessions", sessions_dir, 1) for a in _ATTRIBUTES]
+        _ensure_lines(root / ".gitattributes", attributes, result, undo)
+        ignored = [".journal/", ".journal-site/", "site/"]
+        _ensure_lines(root / ".gitignore", ignored, result, undo)
+        return result
     except OSError as exc:
         undo.run()
         raise WriteError(
@@ -53,44 +81,7 @@ def init_journal(root: Path, *, sessions_dir: str = "sessions") -> InitResult:
         raise
 
 
-def _init(root: Path, sessions_dir: str, undo: _Undo) -> InitResult:
-    from journal.model.session import json_schema
-
-    _refuse_non_folder(root)
-    result = InitResult(root)
-    undo.mkdir(root)
-    config_text = DEFAULT_YAML.replace(
-        "sessions_dir: sessions ", f"sessions_dir: {sessions_dir} "
-    )
-    _write(root / CONFIG_NAME, config_text, result, undo)
-    _write(root / "mkdocs.yml", mkdocs_yml(), result, undo)
-    undo.mkdir(root / sessions_dir)
-    schema = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
-    _write(root / SCHEMA_FILE, schema, result, undo, refresh=True)
-    attributes = [a.replace("sessions", sessions_dir, 1) for a in _ATTRIBUTES]
-    _ensure_lines(root / ".gitattributes", attributes, result, undo)
-    ignored = [".journal/", ".journal-site/", "site/"]
-    _ensure_lines(root / ".gitignore", ignored, result, undo)
-    return result
-
-
 _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]*")
-
-
-def _checked_sessions_dir(value: str) -> str:
-    """`--sessions-dir` as journal.yaml and .gitattributes will name it."""
-    from journal.store.config import folder_problem
-
-    problem = folder_problem(value)
-    if problem is None and not _PLAIN.fullmatch(value):
-        problem = "holds characters a git attribute pattern cannot name"
-    if problem:
-        raise UsageError(
-            f"--sessions-dir {value!r} {problem}",
-            "give a folder inside the journal's folder, outside .git, in letters, "
-            "digits, '.', '_', '-' and '/', e.g. sessions or ops/incidents",
-        )
-    return posixpath.normpath(value)
 
 
 class _Undo:
