@@ -124,40 +124,30 @@ _KINDS = {stat.S_IFBLK: "block device", stat.S_IFSOCK: "socket"}
 
 def _refuse_own(journal: Journal, given: Path, real: Path) -> None:
     """Refuse a path (after links) that is, or is inside, what the journal keeps."""
-    what = _own_part(journal, real)
-    if what is not None:
-        raise UsageError(
-            f"-o {given} would overwrite {what}",
-            "write it elsewhere, e.g. -o report.md (or - for standard output)",
-        )
-
-
-def _own_part(journal: Journal, real: Path) -> str | None:
-    if any(part.lower() == ".git" for part in real.parts):
-        return "git's own files (.git)"
     root = Path(os.path.realpath(journal.root))
-    files = {
+    kept = {  # its files, then the folders it keeps (named with a `/`)
         CONFIG_NAME: "the journal's configuration",
         SCHEMA_FILE: "the journal's JSON Schema",
         journal.config.site.config_file: "the site's configuration",
         ".gitattributes": "the journal's git attributes",
         ".gitignore": "the journal's .gitignore",
+        f"{journal.config.sessions_dir}/": "the sessions",
+        f"{journal.config.templates_dir}/": "the templates",
     }
-    for name, label in files.items():
-        if real == Path(os.path.realpath(root / name)):
-            return f"{label} ({name})"
-    folders = {
-        journal.config.sessions_dir: "the sessions",
-        journal.config.templates_dir: "the templates",
-    }
-    for name, label in folders.items():
-        folder = Path(os.path.realpath(root / name))
-        if real.is_relative_to(folder):
-            return f"{label} ({name}/)"
-    state = Path(os.path.realpath(journal.state_dir))
-    if real.is_relative_to(state):
-        return "the journal's state folder"
-    return None
+    owned = []
+    for name, label in kept.items():
+        path = Path(os.path.realpath(root / name))
+        if real == path or (name.endswith("/") and real.is_relative_to(path)):
+            owned.append(f"{label} ({name})")
+    if any(part.lower() == ".git" for part in real.parts):
+        owned.insert(0, "git's own files (.git)")
+    if real.is_relative_to(Path(os.path.realpath(journal.state_dir))):
+        owned.append("the journal's state folder")
+    if owned:
+        raise UsageError(
+            f"-o {given} would overwrite {owned[0]}",
+            "write it elsewhere, e.g. -o report.md (or - for standard output)",
+        )
 
 
 def _write_in_place(path: Path, text: str) -> None:

@@ -87,8 +87,7 @@ class Receiver:
         name = named or _named_in(data) or self.settings.session
         if name:
             return self.journal.resolve(name)
-        opened = self._open_for(data, fmt)
-        if opened:
+        if opened := self._open_for(data, fmt):
             return opened
         try:
             return self.journal.resolve(None)
