@@ -94,7 +94,13 @@ def import_reports(
 ) -> list[FileOutcome]:
     """Import each file; a file that fails is reported and the others still import."""
     target = _inside_journal(journal, into) if into else journal.sessions_dir
-    taken = _numbers_taken(journal, target)
+    # The numbers the journal's sessions (and those of `target`) already hold.
+    ids = journal.session_ids()
+    numbers = session_numbers(journal.sessions_dir, journal.state_dir, ids)
+    taken = {n for n in numbers.values() if n is not None}
+    if target.resolve() != journal.sessions_dir.resolve():
+        found = (number_of(target / i) for i in session_ids(target))
+        taken.update(n for n in found if n is not None)
     outcomes = []
     for path in files:
         if progress:
@@ -337,17 +343,6 @@ def _git_added_day(path: Path) -> date | None:
         return date.fromisoformat(days[-1])
     except ValueError:
         return None
-
-
-def _numbers_taken(journal: Journal, target: Path) -> set[int]:
-    """The numbers the journal's sessions (and those of `target`) already hold."""
-    ids = journal.session_ids()
-    numbers = session_numbers(journal.sessions_dir, journal.state_dir, ids)
-    taken = {n for n in numbers.values() if n is not None}
-    if target.resolve() != journal.sessions_dir.resolve():
-        found = (number_of(target / i) for i in session_ids(target))
-        taken.update(n for n in found if n is not None)
-    return taken
 
 
 def _unique_number(

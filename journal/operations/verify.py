@@ -87,26 +87,23 @@ def plan(
             )
     base = cwd or journal.root
     default_timeout = timeout_s or journal.config.verify_timeout_s
-    steps = []
-    for number, step in enumerate(session.validation, start=1):
-        if numbers and number not in numbers:
-            continue
-        linked = tuple(
-            index
-            for index, criterion in enumerate(session.success_criteria, start=1)
-            if criterion.validation and _same(criterion.validation, step.title)
+    steps = [
+        PlannedStep(
+            number=number,
+            title=step.title,
+            command=step.command,
+            cwd=journal.root / step.cwd if step.cwd else base,
+            timeout_s=step.timeout_s or default_timeout,
+            expect=step.expect,
+            criteria=tuple(
+                index
+                for index, criterion in enumerate(session.success_criteria, start=1)
+                if criterion.validation and _same(criterion.validation, step.title)
+            ),
         )
-        steps.append(
-            PlannedStep(
-                number=number,
-                title=step.title,
-                command=step.command,
-                cwd=journal.root / step.cwd if step.cwd else base,
-                timeout_s=step.timeout_s or default_timeout,
-                expect=step.expect,
-                criteria=linked,
-            )
-        )
+        for number, step in enumerate(session.validation, start=1)
+        if not numbers or number in numbers
+    ]
     return Plan(session_id, steps)
 
 
