@@ -13,6 +13,7 @@ import contextlib
 from array import array
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from journal.errors import UsageError
 from journal.ingest.common import Event, Options, state_kinds
@@ -24,11 +25,6 @@ from journal.store.sessions import Journal
 from journal.store.timeline import append_lines, event_line
 from journal.store.validation import check_kind
 from journal.when import parse_when, zone
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
-
 
 ERRORS_KEPT = 20
 """Error events whose texts `Ingested.errors` keeps (an alert storm repeats one)."""

@@ -15,8 +15,10 @@ import base64
 import hmac
 import json
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from journal.errors import JournalError, NotFoundError, UsageError
@@ -28,11 +30,6 @@ from journal.operations.session_edits import create_session
 from journal.record import Record
 from journal.store.sessions import Journal
 from journal.store.timeline import repair
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import Any
 
 
 class Settings(Record):
