@@ -81,8 +81,7 @@ class Receiver:
         }
 
     def _session(self, data: Any, fmt: str, named: str | None) -> str:
-        name = named or _named_in(data) or self.settings.session
-        if name:
+        if name := named or _named_in(data) or self.settings.session:
             return self.journal.resolve(name)
         if opened := self._open_for(data, fmt):
             return opened

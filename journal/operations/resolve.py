@@ -74,8 +74,7 @@ def resolve(
 ) -> list[Resolution]:
     """Settle the conflicts of one session (or of every session that has one)."""
     ours, theirs = ours or [], theirs or []
-    both = sorted(set(ours) & set(theirs))
-    if both:
+    if both := sorted(set(ours) & set(theirs)):
         raise UsageError(
             f"{both[0]} is given both --ours and --theirs", "choose one side per field"
         )
@@ -85,8 +84,7 @@ def resolve(
         where = f"session {journal.resolve(ref)}" if ref else "any session"
         raise NotFoundError(f"no merge conflict in {where}", "nothing to resolve")
     known = {name for item in found for name in item.fields or ()}
-    unknown = sorted(set(choices) - known)
-    if unknown:
+    if unknown := sorted(set(choices) - known):
         listed = ", ".join(sorted(known)) or "none that can be told apart"
         raise UsageError(
             f"no conflict at {unknown[0]}",

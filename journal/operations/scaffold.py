@@ -169,6 +169,5 @@ def _ensure_lines(
     if missing:
         if existing and not existing.endswith("\n"):
             existing += "\n"
-        undo.before_write(path)
-        atomic_write(path, existing + "".join(f"{line}\n" for line in missing))
-        result.created.append(path.name)
+        added = "".join(f"{line}\n" for line in missing)
+        _write(path, existing + added, result, undo, refresh=True)
