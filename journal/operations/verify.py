@@ -8,7 +8,7 @@ user asks; `plan` alone (for `--dry-run`) runs nothing and writes nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -115,27 +115,22 @@ def run(journal: Journal, plan: Plan, *, redact: bool = True) -> list[StepResult
                 f"validation step {step.number} runs in {step.cwd}: no such folder",
                 "fix its cwd, or pass --cwd",
             )
-    results = []
-    for step in plan.steps:
-        if not step.command:
-            results.append(StepResult(step, "manual"))
-            continue
-        result = _run_step(journal, step, session_id=plan.session_id, redact=redact)
-        if result.status == "passed" and step.criteria:
-            result = _tick(journal, result, session_id=plan.session_id)
-        results.append(result)
-    return results
+    return [
+        _run_step(journal, step, session_id=plan.session_id, redact=redact)
+        for step in plan.steps
+    ]
 
 
 def _run_step(
     journal: Journal, step: PlannedStep, *, session_id: str, redact: bool
 ) -> StepResult:
+    if not step.command:
+        return StepResult(step, "manual")
     from journal.operations.execute import event_fields, keep, open_evidence
     from journal.operations.log import log_event
     from journal.operations.redact import scrub
     from journal.process import run_to_file
 
-    assert step.command is not None
     started = journal.now()
     stem = f"verify-{step.number}-{step.title}"
     path, handle = open_evidence(journal.session_dir(session_id), stem, at=started)
@@ -162,6 +157,7 @@ def _run_step(
         redact=redact,
         extra=event_fields(command, done.exit_code, done.duration_s, kept),
     )
+    passed = status == "passed"
     return StepResult(
         step,
         status,
@@ -169,24 +165,25 @@ def _run_step(
         duration_s=done.duration_s,
         excerpt=kept.excerpt,
         evidence=kept.evidence,
+        ticked=_tick(journal, step, session_id) if passed and step.criteria else (),
     )
 
 
-def _tick(journal: Journal, result: StepResult, *, session_id: str) -> StepResult:
+def _tick(journal: Journal, step: PlannedStep, session_id: str) -> tuple[int, ...]:
     ticked = []
     with journal.edit(session_id) as doc:
         criteria = doc.get("success_criteria") or []
-        for number in result.step.criteria:
+        for number in step.criteria:
             item = criteria[number - 1] if number <= len(criteria) else None
             # The file may have changed since the plan: tick only what still matches.
-            if item is None or not _same(
-                str(item.get("validation") or ""), result.step.title
+            if (
+                item is not None
+                and not item.get("done")
+                and _same(str(item.get("validation") or ""), step.title)
             ):
-                continue
-            if not item.get("done"):
                 item["done"] = True
                 ticked.append(number)
-    return replace(result, ticked=tuple(ticked))
+    return tuple(ticked)
 
 
 def _same(a: str, b: str) -> bool:
