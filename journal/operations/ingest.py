@@ -105,10 +105,9 @@ def ingest(
     if since and until and until < since:
         raise UsageError("--until is before --since", "swap them")
     window = (since, until)
-    path = journal.timeline_path(session_id)
     lock = contextlib.nullcontext() if request.dry_run else journal.lock(session_id)
     with lock:
-        seen = timeline_ids(path)
+        seen = timeline_ids(journal.timeline_path(session_id))
         known = options.replace(known=frozenset(seen))
         found = read_source(source, known, fmt=request.fmt, stdin=stdin)
         return append_new(

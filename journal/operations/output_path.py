@@ -153,7 +153,6 @@ def _refuse_own(journal: Journal, given: Path, real: Path) -> None:
 def _write_in_place(path: Path, text: str) -> None:
     """Write a device or a named pipe as `>` does — except that a pipe nobody reads
     is one line at once, not a command that waits forever."""
-
     try:
         # O_NONBLOCK: opening a FIFO with no reader fails (ENXIO) instead of waiting;
         # once open, the writes block again so a slow reader gets every byte.

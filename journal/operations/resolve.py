@@ -137,11 +137,8 @@ def union_of_sides(text: str) -> str:
     seen: set[str] = set()
     in_base = False
     for line in text.splitlines():
-        if line.startswith(CONFLICT_MARKERS[1]):
-            in_base = True
-            continue
-        if line.startswith(CONFLICT_MARKERS[2]):
-            in_base = False
+        if line.startswith(CONFLICT_MARKERS[1:3]):  # the base part opens, or ends
+            in_base = line.startswith(CONFLICT_MARKERS[1])
             continue
         if line.startswith(CONFLICT_MARKERS) or in_base:
             continue

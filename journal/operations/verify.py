@@ -67,7 +67,6 @@ def plan(
     `timeout_s` given here apply to the others; the defaults are the journal root and
     the configured `verify_timeout_s`.
     """
-
     check_kind(journal.config, "verify")
     if timeout_s is not None and timeout_s <= 0:
         raise UsageError(f"--timeout {timeout_s:g} must be above 0", "give seconds")
