@@ -181,12 +181,10 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def do_POST(self) -> None:
-        refused = refusal(self.headers, self.server.receiver.settings)
-        if refused is not None:
-            self._answer(*refused)
-            return
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self._answer(*self._accept(body))
+        answer = refusal(self.headers, self.server.receiver.settings)
+        if answer is None:
+            answer = self._accept(self.rfile.read(int(self.headers["Content-Length"])))
+        self._answer(*answer)
 
     def _accept(self, body: bytes) -> tuple[int, dict[str, Any]]:
         query = parse_qs(urlsplit(self.path).query)
