@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from journal.errors import JournalError, UsageError
-from journal.operations.log import check_text, log_event
+from journal.operations.log import check_text, log_event, new_file
 from journal.operations.redact import scrub
 from journal.process import exit_status, spawn
 from journal.store.config import Config
@@ -177,14 +177,7 @@ def open_evidence(folder: Path, stem: str, *, at: datetime) -> tuple[Path, IO[by
     """A new, uniquely named file under `folder/evidence/` to stream output into."""
     evidence = evidence_dir(folder)  # never a link out of the session
     base = f"{slugify(stem)[:40]}-{at.strftime('%Y%m%dT%H%M%S')}"
-    counter = 1
-    while True:
-        name = base if counter == 1 else f"{base}-{counter}"
-        path = evidence / f"{name}.log"
-        try:
-            return path, path.open("xb")
-        except FileExistsError:
-            counter += 1
+    return new_file(evidence, f"{base}.log")
 
 
 def keep(path: Path, *, config: Config, redact: bool) -> Kept:
