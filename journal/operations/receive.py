@@ -235,10 +235,7 @@ def serve(
     journal: Journal, settings: Settings, *, ready: Callable[[str], None]
 ) -> None:
     """Serve until interrupted."""
-    server = make_server(journal, settings)
-    host, port = server.server_address[:2]
-    ready(f"{host!s}:{port}")
-    try:
+    with make_server(journal, settings) as server:  # closed on the way out
+        host, port = server.server_address[:2]
+        ready(f"{host!s}:{port}")
         server.serve_forever()
-    finally:
-        server.server_close()
