@@ -134,18 +134,16 @@ def _mend(path: Path) -> None:
 def _named_in(data: Any) -> str | None:
     if not isinstance(data, dict):
         return None
-    for labels in (data.get("commonLabels"), data.get("groupLabels")):
+    for labels in (data.get("commonLabels"), data.get("groupLabels"), data):
         if isinstance(labels, dict) and labels.get("journal_session"):
             return str(labels["journal_session"])
-    value = data.get("journal_session")
-    return str(value) if value else None
+    return None
 
 
 def authorized(headers: Any, token: str) -> bool:
     """The token, from `X-Journal-Token`, a bearer token or basic auth's password."""
     given = headers.get("X-Journal-Token") or ""
-    auth = headers.get("Authorization") or ""
-    scheme, _, value = auth.partition(" ")
+    scheme, _, value = (headers.get("Authorization") or "").partition(" ")
     if scheme.lower() == "bearer":
         given = value.strip()
     elif scheme.lower() == "basic":
