@@ -175,9 +175,8 @@ class Kept:
 
 def open_evidence(folder: Path, stem: str, *, at: datetime) -> tuple[Path, IO[bytes]]:
     """A new, uniquely named file under `folder/evidence/` to stream output into."""
-    evidence = evidence_dir(folder)  # never a link out of the session
     base = f"{slugify(stem)[:40]}-{at.strftime('%Y%m%dT%H%M%S')}"
-    return new_file(evidence, f"{base}.log")
+    return new_file(evidence_dir(folder), f"{base}.log")  # never a link out of it
 
 
 def keep(path: Path, *, config: Config, redact: bool) -> Kept:

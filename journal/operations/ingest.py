@@ -105,8 +105,7 @@ def ingest(
     if since and until and until < since:
         raise UsageError("--until is before --since", "swap them")
     window = (since, until)
-    lock = contextlib.nullcontext() if request.dry_run else journal.lock(session_id)
-    with lock:
+    with contextlib.nullcontext() if request.dry_run else journal.lock(session_id):
         seen = timeline_ids(journal.timeline_path(session_id))
         known = options.replace(known=frozenset(seen))
         found = read_source(source, known, fmt=request.fmt, stdin=stdin)

@@ -48,9 +48,8 @@ class Conflicted:
 
 def conflicted(journal: Journal, ref: str | None = None) -> list[Conflicted]:
     """Session files that hold conflict markers (of one session, or of all)."""
-    ids = [journal.resolve(ref)] if ref else journal.session_ids()
     found = []
-    for session_id in ids:
+    for session_id in [journal.resolve(ref)] if ref else journal.session_ids():
         folder = journal.session_dir(session_id)
         for name in (SESSION_FILE, TIMELINE_FILE):
             path = folder / name
