@@ -163,7 +163,13 @@ def _import_one(
     session, in_session = scrub(_with_facts(named, clean), config=config, redact=redact)
     events, in_events = scrub(report.events, config=config, redact=redact)
     session = {"schema": 1, **{k: v for k, v in session.items() if k != "schema"}}
-    _fit_vocabulary(journal, session)
+    # A status or severity this journal does not know would make the session invalid;
+    # keep the word in the summary's tags rather than lose it or refuse the file.
+    for key, allowed in (("status", config.statuses), ("severity", config.severities)):
+        value = session.get(key)
+        if value is not None and value not in allowed:
+            session.pop(key)
+            session.setdefault("tags", []).append(f"{key}:{value}")
     day = report.date or _git_added_day(path)
     fallback = "git history" if day else "undated"
     session["date_source"] = report.date_source if report.date else fallback
@@ -255,17 +261,6 @@ def _with_facts(session: dict[str, Any], text: str) -> dict[str, Any]:
     rest = {k: v for k, v in session.items() if k not in last}
     tail: dict[str, Any] = {k: session[k] for k in last if k in session}
     return {**rest, "facts": facts, **tail}
-
-
-def _fit_vocabulary(journal: Journal, session: dict[str, Any]) -> None:
-    # A status or severity this journal does not know would make the session invalid;
-    # keep the word in the summary's tags rather than lose it or refuse the file.
-    for key, allowed in (("status", journal.config.statuses),
-                         ("severity", journal.config.severities)):  # fmt: skip
-        value = session.get(key)
-        if value is not None and value not in allowed:
-            session.pop(key)
-            session.setdefault("tags", []).append(f"{key}:{value}")
 
 
 def _where_it_came_from_first(session: dict[str, Any]) -> dict[str, Any]:

@@ -83,8 +83,7 @@ _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]*")
 
 
 class _Made:
-    """What an init made: reported in `result`, and taken back by `undo` if a later
-    step fails."""
+    """What an init made: reported in `result`, taken back by `undo` on a failure."""
 
     def __init__(self, root: Path) -> None:
         self.result = InitResult(root)
@@ -96,9 +95,8 @@ class _Made:
         self._steps.extend((p, None) for p in reversed(missing))
 
     def write(self, path: Path, text: str, *, refresh: bool = False) -> None:
-        """Write `path` unless it exists (with `refresh`: unless it already holds
-        `text`; the schema follows the installed version, so it is refreshed on every
-        init)."""
+        """Write `path` unless it exists (with `refresh`: unless it holds `text`; the
+        schema follows the installed version, so every init refreshes it)."""
         if path.exists() and (not refresh or path.read_text("utf-8") == text):
             self.result.kept.append(path.name)
             return
