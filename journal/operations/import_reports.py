@@ -266,14 +266,11 @@ def _with_facts(session: dict[str, Any], text: str) -> dict[str, Any]:
 def _where_it_came_from_first(session: dict[str, Any]) -> dict[str, Any]:
     """The session with `date_source` and `imported_from` right after its head
     (title, number, status, severity, times), where a reader looks for them."""
-    moved: dict[str, Any] = {
-        k: session[k] for k in ("date_source", "imported_from") if k in session
-    }
+    moved = [k for k in ("date_source", "imported_from") if k in session]
     head = ("title", "number", "status", "severity", "started", "ended")
     rest = [k for k in session if k not in moved]
     cut = max((i + 1 for i, k in enumerate(rest) if k in head), default=0)
-    ordered = {k: session[k] for k in rest[:cut]}
-    return {**ordered, **moved, **{k: session[k] for k in rest[cut:]}}
+    return {k: session[k] for k in (*rest[:cut], *moved, *rest[cut:])}
 
 
 def _session_text(journal: Journal, session: dict[str, Any], target: Path) -> str:
