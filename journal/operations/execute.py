@@ -104,10 +104,9 @@ def execute(
         output = (
             f"its output is kept in {path}" if kept.evidence else "it printed nothing"
         )
-        hint = f"{exc.hint}; " if exc.hint else ""
         raise type(exc)(
             f"the command ran (exit {status}) but was not recorded: {exc.message}",
-            f"{hint}{output}",
+            f"{exc.hint}; {output}" if exc.hint else output,
             where=exc.where,
         ) from None
     return Executed(

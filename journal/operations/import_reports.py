@@ -106,13 +106,12 @@ def import_reports(
         if progress:
             progress(path)
         try:
-            outcomes.append(
-                _import_one(
-                    journal, path, target, taken, dry_run=dry_run, redact=redact
-                )
+            outcome = _import_one(
+                journal, path, target, taken, dry_run=dry_run, redact=redact
             )
         except JournalError as exc:
-            outcomes.append(FileOutcome(source=str(path), error=exc.one_line()))
+            outcome = FileOutcome(source=str(path), error=exc.one_line())
+        outcomes.append(outcome)
     return outcomes
 
 

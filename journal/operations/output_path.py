@@ -125,20 +125,24 @@ _KINDS = {stat.S_IFBLK: "block device", stat.S_IFSOCK: "socket"}
 def _refuse_own(journal: Journal, given: Path, real: Path) -> None:
     """Refuse a path (after links) that is, or is inside, what the journal keeps."""
     root = Path(os.path.realpath(journal.root))
-    kept = {  # its files, then the folders it keeps (named with a `/`)
+    files = {
         CONFIG_NAME: "the journal's configuration",
         SCHEMA_FILE: "the journal's JSON Schema",
         journal.config.site.config_file: "the site's configuration",
         ".gitattributes": "the journal's git attributes",
         ".gitignore": "the journal's .gitignore",
-        f"{journal.config.sessions_dir}/": "the sessions",
-        f"{journal.config.templates_dir}/": "the templates",
+    }
+    folders = {
+        journal.config.sessions_dir: "the sessions",
+        journal.config.templates_dir: "the templates",
     }
     owned = []
-    for name, label in kept.items():
-        path = Path(os.path.realpath(root / name))
-        if real == path or (name.endswith("/") and real.is_relative_to(path)):
+    for name, label in files.items():
+        if real == Path(os.path.realpath(root / name)):
             owned.append(f"{label} ({name})")
+    for name, label in folders.items():
+        if real.is_relative_to(Path(os.path.realpath(root / name))):
+            owned.append(f"{label} ({name}/)")
     if any(part.lower() == ".git" for part in real.parts):
         owned.insert(0, "git's own files (.git)")
     if real.is_relative_to(Path(os.path.realpath(journal.state_dir))):
