@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from journal.errors import JournalError, UsageError
-from journal.operations.log import check_text, log_event
+from journal.operations.log import check_text, log_event, new_file
 from journal.operations.redact import scrub
 from journal.process import exit_status, spawn
 from journal.store.config import Config
@@ -104,10 +104,9 @@ def execute(
         output = (
             f"its output is kept in {path}" if kept.evidence else "it printed nothing"
         )
-        hint = f"{exc.hint}; " if exc.hint else ""
         raise type(exc)(
             f"the command ran (exit {status}) but was not recorded: {exc.message}",
-            f"{hint}{output}",
+            f"{exc.hint}; {output}" if exc.hint else output,
             where=exc.where,
         ) from None
     return Executed(
@@ -175,16 +174,8 @@ class Kept:
 
 def open_evidence(folder: Path, stem: str, *, at: datetime) -> tuple[Path, IO[bytes]]:
     """A new, uniquely named file under `folder/evidence/` to stream output into."""
-    evidence = evidence_dir(folder)  # never a link out of the session
     base = f"{slugify(stem)[:40]}-{at.strftime('%Y%m%dT%H%M%S')}"
-    counter = 1
-    while True:
-        name = base if counter == 1 else f"{base}-{counter}"
-        path = evidence / f"{name}.log"
-        try:
-            return path, path.open("xb")
-        except FileExistsError:
-            counter += 1
+    return new_file(evidence_dir(folder), f"{base}.log")  # never a link out of it
 
 
 def keep(path: Path, *, config: Config, redact: bool) -> Kept:
@@ -198,16 +189,12 @@ def keep(path: Path, *, config: Config, redact: bool) -> Kept:
     )
     if found:
         atomic_write(path, text)
-    return Kept(excerpt(text), f"{EVIDENCE_DIR}/{path.name}", found)
-
-
-def excerpt(text: str) -> str:
-    """The last lines of an output, without terminal colour codes."""
+    # The excerpt: the last lines, without terminal colour codes.
     lines = _ANSI.sub("", text).replace("\r\n", "\n").rstrip("\n").split("\n")
     tail = "\n".join(lines[-TAIL_LINES:])
     if len(tail) > TAIL_CHARS:
         tail = "…" + tail[-(TAIL_CHARS - 1) :]
-    return tail
+    return Kept(tail, f"{EVIDENCE_DIR}/{path.name}", found)
 
 
 def event_fields(

@@ -94,19 +94,24 @@ def import_reports(
 ) -> list[FileOutcome]:
     """Import each file; a file that fails is reported and the others still import."""
     target = _inside_journal(journal, into) if into else journal.sessions_dir
-    taken = _numbers_taken(journal, target)
+    # The numbers the journal's sessions (and those of `target`) already hold.
+    ids = journal.session_ids()
+    numbers = session_numbers(journal.sessions_dir, journal.state_dir, ids)
+    taken = {n for n in numbers.values() if n is not None}
+    if target.resolve() != journal.sessions_dir.resolve():
+        found = (number_of(target / i) for i in session_ids(target))
+        taken.update(n for n in found if n is not None)
     outcomes = []
     for path in files:
         if progress:
             progress(path)
         try:
-            outcomes.append(
-                _import_one(
-                    journal, path, target, taken, dry_run=dry_run, redact=redact
-                )
+            outcome = _import_one(
+                journal, path, target, taken, dry_run=dry_run, redact=redact
             )
         except JournalError as exc:
-            outcomes.append(FileOutcome(source=str(path), error=exc.one_line()))
+            outcome = FileOutcome(source=str(path), error=exc.one_line())
+        outcomes.append(outcome)
     return outcomes
 
 
@@ -157,7 +162,13 @@ def _import_one(
     session, in_session = scrub(_with_facts(named, clean), config=config, redact=redact)
     events, in_events = scrub(report.events, config=config, redact=redact)
     session = {"schema": 1, **{k: v for k, v in session.items() if k != "schema"}}
-    _fit_vocabulary(journal, session)
+    # A status or severity this journal does not know would make the session invalid;
+    # keep the word in the summary's tags rather than lose it or refuse the file.
+    for key, allowed in (("status", config.statuses), ("severity", config.severities)):
+        value = session.get(key)
+        if value is not None and value not in allowed:
+            session.pop(key)
+            session.setdefault("tags", []).append(f"{key}:{value}")
     day = report.date or _git_added_day(path)
     fallback = "git history" if day else "undated"
     session["date_source"] = report.date_source if report.date else fallback
@@ -174,7 +185,18 @@ def _import_one(
     document = _session_text(journal, session, target)
     journal.validate_text(document, where=f"{path} (as imported)")
     base = make_id(day or UNDATED_DAY, session["title"])
-    session_id = None if dry_run else _write(journal, target, base, document, events)
+    session_id = None
+    if not dry_run:
+        ordered = sorted(events, key=lambda e: e["at"])
+        timeline = "".join(format_event(e) for e in ordered)
+        session_id = create_unique_folder(
+            journal, base, document, timeline, sessions_dir=target
+        )
+    undated = (
+        f"{path}: no date in its front matter, header, title, file name or "
+        "timeline, nor in git: imported undated (folder 0001-01-01-…); "
+        "set `started:` when you know it",
+    )
     return FileOutcome(
         source=str(path),
         session_id=session_id,
@@ -191,17 +213,7 @@ def _import_one(
         unread=_unread(path, text, report.unread),
         mojibake_repaired=report.mojibake_repaired,
         redacted=len(in_session) + len(in_events),
-        warnings=report.warnings + _undated(path, day),
-    )
-
-
-def _undated(path: Path, day: date | None) -> tuple[str, ...]:
-    if day is not None:
-        return ()
-    return (
-        f"{path}: no date in its front matter, header, title, file name or "
-        "timeline, nor in git: imported undated (folder 0001-01-01-…); "
-        "set `started:` when you know it",
+        warnings=report.warnings + (() if day else undated),
     )
 
 
@@ -250,28 +262,14 @@ def _with_facts(session: dict[str, Any], text: str) -> dict[str, Any]:
     return {**rest, "facts": facts, **tail}
 
 
-def _fit_vocabulary(journal: Journal, session: dict[str, Any]) -> None:
-    # A status or severity this journal does not know would make the session invalid;
-    # keep the word in the summary's tags rather than lose it or refuse the file.
-    for key, allowed in (("status", journal.config.statuses),
-                         ("severity", journal.config.severities)):  # fmt: skip
-        value = session.get(key)
-        if value is not None and value not in allowed:
-            session.pop(key)
-            session.setdefault("tags", []).append(f"{key}:{value}")
-
-
 def _where_it_came_from_first(session: dict[str, Any]) -> dict[str, Any]:
     """The session with `date_source` and `imported_from` right after its head
     (title, number, status, severity, times), where a reader looks for them."""
-    moved: dict[str, Any] = {
-        k: session[k] for k in ("date_source", "imported_from") if k in session
-    }
+    moved = [k for k in ("date_source", "imported_from") if k in session]
     head = ("title", "number", "status", "severity", "started", "ended")
     rest = [k for k in session if k not in moved]
     cut = max((i + 1 for i, k in enumerate(rest) if k in head), default=0)
-    ordered = {k: session[k] for k in rest[:cut]}
-    return {**ordered, **moved, **{k: session[k] for k in rest[cut:]}}
+    return {k: session[k] for k in (*rest[:cut], *moved, *rest[cut:])}
 
 
 def _session_text(journal: Journal, session: dict[str, Any], target: Path) -> str:
@@ -314,17 +312,6 @@ def _twin(
     return None
 
 
-def _write(
-    journal: Journal,
-    target: Path,
-    base: str,
-    document: str,
-    events: list[dict[str, Any]],
-) -> str:
-    timeline = "".join(format_event(e) for e in sorted(events, key=lambda e: e["at"]))
-    return create_unique_folder(journal, base, document, timeline, sessions_dir=target)
-
-
 def _git_added_day(path: Path) -> date | None:
     """The day of the commit that added `path` to git (the last resort), or None
     outside a git work tree."""
@@ -347,17 +334,6 @@ def _git_added_day(path: Path) -> date | None:
         return date.fromisoformat(days[-1])
     except ValueError:
         return None
-
-
-def _numbers_taken(journal: Journal, target: Path) -> set[int]:
-    """The numbers the journal's sessions (and those of `target`) already hold."""
-    ids = journal.session_ids()
-    numbers = session_numbers(journal.sessions_dir, journal.state_dir, ids)
-    taken = {n for n in numbers.values() if n is not None}
-    if target.resolve() != journal.sessions_dir.resolve():
-        found = (number_of(target / i) for i in session_ids(target))
-        taken.update(n for n in found if n is not None)
-    return taken
 
 
 def _unique_number(

@@ -13,6 +13,7 @@ import contextlib
 from array import array
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from journal.errors import UsageError
 from journal.ingest.common import Event, Options, state_kinds
@@ -24,11 +25,6 @@ from journal.store.sessions import Journal
 from journal.store.timeline import append_lines, event_line
 from journal.store.validation import check_kind
 from journal.when import parse_when, zone
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
-
 
 ERRORS_KEPT = 20
 """Error events whose texts `Ingested.errors` keeps (an alert storm repeats one)."""
@@ -109,10 +105,8 @@ def ingest(
     if since and until and until < since:
         raise UsageError("--until is before --since", "swap them")
     window = (since, until)
-    path = journal.timeline_path(session_id)
-    lock = contextlib.nullcontext() if request.dry_run else journal.lock(session_id)
-    with lock:
-        seen = timeline_ids(path)
+    with contextlib.nullcontext() if request.dry_run else journal.lock(session_id):
+        seen = timeline_ids(journal.timeline_path(session_id))
         known = options.replace(known=frozenset(seen))
         found = read_source(source, known, fmt=request.fmt, stdin=stdin)
         return append_new(

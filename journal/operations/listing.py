@@ -53,22 +53,18 @@ def _began(row: dict[str, Any]) -> tuple[int, datetime]:
         try:
             day = date.fromisoformat(row["id"][:10])
         except ValueError:
-            return (0, _EPOCH)
+            return (0, datetime.fromtimestamp(0, UTC))
         moment = datetime.combine(day, time(), tzinfo=UTC)
     return (1, moment.astimezone(UTC))
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _row(session_id: str, record: dict[str, Any], active: str | None) -> dict[str, Any]:
     """One row from the session index (`insight/index.py`)."""
     if "error" in record:
         record = record | {
+            **dict.fromkeys(_SHOWN),
             "title": f"(cannot load: {record['error']})",
-            "number": None,
             "status": "invalid",
-            **dict.fromkeys(("severity", "started", "ended")),
             "tags": [],
         }
     first, last = parse_moment(record["first"]), parse_moment(record["last"])

@@ -21,7 +21,7 @@ from journal.when import format_iso, parse_when
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import IO, Any
 
 MAX_TEXT = 200_000
 
@@ -113,20 +113,12 @@ def _attach(folder: Path, source: Path) -> str:
     if not present:
         raise NotFoundError(f"cannot attach {source}: no such file")
     evidence = evidence_dir(folder)
-    name = _safe_name(source.name)
-    stem, suffix = Path(name).stem, Path(name).suffix
-    counter, target = 1, None
+    target: Path | None = None
     try:
         with source.open("rb") as src:
-            while target is None:
-                name_n = name if counter == 1 else f"{stem}-{counter}{suffix}"
-                try:
-                    # "x": a new file, never through an existing name or a link.
-                    with (evidence / name_n).open("xb") as dst:
-                        target = evidence / name_n  # ours now, to remove on failure
-                        shutil.copyfileobj(src, dst)
-                except FileExistsError:
-                    counter += 1
+            target, dst = new_file(evidence, _safe_name(source.name))  # ours to remove
+            with dst:
+                shutil.copyfileobj(src, dst)
     except OSError as exc:
         if target is not None:
             target.unlink(missing_ok=True)
@@ -134,6 +126,19 @@ def _attach(folder: Path, source: Path) -> str:
             f"cannot attach {source}: {exc.strerror}", "nothing was logged"
         ) from None
     return f"{EVIDENCE_DIR}/{target.name}"
+
+
+def new_file(folder: Path, name: str) -> tuple[Path, IO[bytes]]:
+    """`folder/name`, or `stem-2.ext`, `stem-3.ext`… where that is taken, made and
+    open for writing ("x": a new file, never through an existing name or a link)."""
+    stem, suffix = Path(name).stem, Path(name).suffix
+    counter = 1
+    while True:
+        path = folder / (name if counter == 1 else f"{stem}-{counter}{suffix}")
+        try:
+            return path, path.open("xb")
+        except FileExistsError:
+            counter += 1
 
 
 def _scrub_attachment(path: Path, journal: Journal, redact: bool) -> tuple[str, ...]:

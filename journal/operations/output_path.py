@@ -124,17 +124,6 @@ _KINDS = {stat.S_IFBLK: "block device", stat.S_IFSOCK: "socket"}
 
 def _refuse_own(journal: Journal, given: Path, real: Path) -> None:
     """Refuse a path (after links) that is, or is inside, what the journal keeps."""
-    what = _own_part(journal, real)
-    if what is not None:
-        raise UsageError(
-            f"-o {given} would overwrite {what}",
-            "write it elsewhere, e.g. -o report.md (or - for standard output)",
-        )
-
-
-def _own_part(journal: Journal, real: Path) -> str | None:
-    if any(part.lower() == ".git" for part in real.parts):
-        return "git's own files (.git)"
     root = Path(os.path.realpath(journal.root))
     files = {
         CONFIG_NAME: "the journal's configuration",
@@ -143,27 +132,31 @@ def _own_part(journal: Journal, real: Path) -> str | None:
         ".gitattributes": "the journal's git attributes",
         ".gitignore": "the journal's .gitignore",
     }
-    for name, label in files.items():
-        if real == Path(os.path.realpath(root / name)):
-            return f"{label} ({name})"
     folders = {
         journal.config.sessions_dir: "the sessions",
         journal.config.templates_dir: "the templates",
     }
+    owned = []
+    for name, label in files.items():
+        if real == Path(os.path.realpath(root / name)):
+            owned.append(f"{label} ({name})")
     for name, label in folders.items():
-        folder = Path(os.path.realpath(root / name))
-        if real.is_relative_to(folder):
-            return f"{label} ({name}/)"
-    state = Path(os.path.realpath(journal.state_dir))
-    if real.is_relative_to(state):
-        return "the journal's state folder"
-    return None
+        if real.is_relative_to(Path(os.path.realpath(root / name))):
+            owned.append(f"{label} ({name}/)")
+    if any(part.lower() == ".git" for part in real.parts):
+        owned.insert(0, "git's own files (.git)")
+    if real.is_relative_to(Path(os.path.realpath(journal.state_dir))):
+        owned.append("the journal's state folder")
+    if owned:
+        raise UsageError(
+            f"-o {given} would overwrite {owned[0]}",
+            "write it elsewhere, e.g. -o report.md (or - for standard output)",
+        )
 
 
 def _write_in_place(path: Path, text: str) -> None:
     """Write a device or a named pipe as `>` does — except that a pipe nobody reads
     is one line at once, not a command that waits forever."""
-
     try:
         # O_NONBLOCK: opening a FIFO with no reader fails (ENXIO) instead of waiting;
         # once open, the writes block again so a slow reader gets every byte.

@@ -15,8 +15,10 @@ import base64
 import hmac
 import json
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from journal.errors import JournalError, NotFoundError, UsageError
@@ -28,11 +30,6 @@ from journal.operations.session_edits import create_session
 from journal.record import Record
 from journal.store.sessions import Journal
 from journal.store.timeline import repair
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Callable
-    from typing import Any
 
 
 class Settings(Record):
@@ -84,11 +81,9 @@ class Receiver:
         }
 
     def _session(self, data: Any, fmt: str, named: str | None) -> str:
-        name = named or _named_in(data) or self.settings.session
-        if name:
+        if name := named or _named_in(data) or self.settings.session:
             return self.journal.resolve(name)
-        opened = self._open_for(data, fmt)
-        if opened:
+        if opened := self._open_for(data, fmt):
             return opened
         try:
             return self.journal.resolve(None)
@@ -139,18 +134,16 @@ def _mend(path: Path) -> None:
 def _named_in(data: Any) -> str | None:
     if not isinstance(data, dict):
         return None
-    for labels in (data.get("commonLabels"), data.get("groupLabels")):
+    for labels in (data.get("commonLabels"), data.get("groupLabels"), data):
         if isinstance(labels, dict) and labels.get("journal_session"):
             return str(labels["journal_session"])
-    value = data.get("journal_session")
-    return str(value) if value else None
+    return None
 
 
 def authorized(headers: Any, token: str) -> bool:
     """The token, from `X-Journal-Token`, a bearer token or basic auth's password."""
     given = headers.get("X-Journal-Token") or ""
-    auth = headers.get("Authorization") or ""
-    scheme, _, value = auth.partition(" ")
+    scheme, _, value = (headers.get("Authorization") or "").partition(" ")
     if scheme.lower() == "bearer":
         given = value.strip()
     elif scheme.lower() == "basic":
@@ -186,12 +179,10 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def do_POST(self) -> None:
-        refused = refusal(self.headers, self.server.receiver.settings)
-        if refused is not None:
-            self._answer(*refused)
-            return
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        self._answer(*self._accept(body))
+        answer = refusal(self.headers, self.server.receiver.settings)
+        if answer is None:
+            answer = self._accept(self.rfile.read(int(self.headers["Content-Length"])))
+        self._answer(*answer)
 
     def _accept(self, body: bytes) -> tuple[int, dict[str, Any]]:
         query = parse_qs(urlsplit(self.path).query)
@@ -242,10 +233,7 @@ def serve(
     journal: Journal, settings: Settings, *, ready: Callable[[str], None]
 ) -> None:
     """Serve until interrupted."""
-    server = make_server(journal, settings)
-    host, port = server.server_address[:2]
-    ready(f"{host!s}:{port}")
-    try:
+    with make_server(journal, settings) as server:  # closed on the way out
+        host, port = server.server_address[:2]
+        ready(f"{host!s}:{port}")
         server.serve_forever()
-    finally:
-        server.server_close()

@@ -48,9 +48,8 @@ class Conflicted:
 
 def conflicted(journal: Journal, ref: str | None = None) -> list[Conflicted]:
     """Session files that hold conflict markers (of one session, or of all)."""
-    ids = [journal.resolve(ref)] if ref else journal.session_ids()
     found = []
-    for session_id in ids:
+    for session_id in [journal.resolve(ref)] if ref else journal.session_ids():
         folder = journal.session_dir(session_id)
         for name in (SESSION_FILE, TIMELINE_FILE):
             path = folder / name
@@ -74,8 +73,7 @@ def resolve(
 ) -> list[Resolution]:
     """Settle the conflicts of one session (or of every session that has one)."""
     ours, theirs = ours or [], theirs or []
-    both = sorted(set(ours) & set(theirs))
-    if both:
+    if both := sorted(set(ours) & set(theirs)):
         raise UsageError(
             f"{both[0]} is given both --ours and --theirs", "choose one side per field"
         )
@@ -85,8 +83,7 @@ def resolve(
         where = f"session {journal.resolve(ref)}" if ref else "any session"
         raise NotFoundError(f"no merge conflict in {where}", "nothing to resolve")
     known = {name for item in found for name in item.fields or ()}
-    unknown = sorted(set(choices) - known)
-    if unknown:
+    if unknown := sorted(set(choices) - known):
         listed = ", ".join(sorted(known)) or "none that can be told apart"
         raise UsageError(
             f"no conflict at {unknown[0]}",
@@ -139,11 +136,8 @@ def union_of_sides(text: str) -> str:
     seen: set[str] = set()
     in_base = False
     for line in text.splitlines():
-        if line.startswith(CONFLICT_MARKERS[1]):
-            in_base = True
-            continue
-        if line.startswith(CONFLICT_MARKERS[2]):
-            in_base = False
+        if line.startswith(CONFLICT_MARKERS[1:3]):  # the base part opens, or ends
+            in_base = line.startswith(CONFLICT_MARKERS[1])
             continue
         if line.startswith(CONFLICT_MARKERS) or in_base:
             continue

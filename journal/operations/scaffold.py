@@ -38,65 +38,55 @@ def init_journal(root: Path, *, sessions_dir: str = "sessions") -> InitResult:
     Every argument is checked before anything is written, and a failure part way
     (a read-only folder, a full disk) takes back what this run made: a failed init
     leaves the folder as it found it."""
-    sessions_dir = _checked_sessions_dir(sessions_dir)
-    undo = _Undo()
+    from journal.model.session import json_schema
+    from journal.store.config import folder_problem
+
+    # `--sessions-dir` as journal.yaml and .gitattributes will name it.
+    problem = folder_problem(sessions_dir)
+    if problem is None and not _PLAIN.fullmatch(sessions_dir):
+        problem = "holds characters a git attribute pattern cannot name"
+    if problem:
+        raise UsageError(
+            f"--sessions-dir {sessions_dir!r} {problem}",
+            "give a folder inside the journal's folder, outside .git, in letters, "
+            "digits, '.', '_', '-' and '/', e.g. sessions or ops/incidents",
+        )
+    sessions_dir = posixpath.normpath(sessions_dir)
+    made = _Made(root)
     try:
-        return _init(root, sessions_dir, undo)
+        _refuse_non_folder(root)
+        made.mkdir(root)
+        config_text = DEFAULT_YAML.replace(
+            "sessions_dir: sessions ", f"sessions_dir: {sessions_dir} "
+        )
+        made.write(root / CONFIG_NAME, config_text)
+        made.write(root / "mkdocs.yml", mkdocs_yml())
+        made.mkdir(root / sessions_dir)
+        schema = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+        made.write(root / SCHEMA_FILE, schema, refresh=True)
+        attributes = [a.replace("sessions", sessions_dir, 1) for a in _ATTRIBUTES]
+        made.ensure_lines(root / ".gitattributes", attributes)
+        made.ensure_lines(root / ".gitignore", [".journal/", ".journal-site/", "site/"])
+        return made.result
     except OSError as exc:
-        undo.run()
+        made.undo()
         raise WriteError(
             f"cannot make the journal in {root}: {exc.strerror} ({exc.filename})",
             "nothing was written; fix that path and run `journal init` again",
         ) from None
     except BaseException:
-        undo.run()
+        made.undo()
         raise
-
-
-def _init(root: Path, sessions_dir: str, undo: _Undo) -> InitResult:
-    from journal.model.session import json_schema
-
-    _refuse_non_folder(root)
-    result = InitResult(root)
-    undo.mkdir(root)
-    config_text = DEFAULT_YAML.replace(
-        "sessions_dir: sessions ", f"sessions_dir: {sessions_dir} "
-    )
-    _write(root / CONFIG_NAME, config_text, result, undo)
-    _write(root / "mkdocs.yml", mkdocs_yml(), result, undo)
-    undo.mkdir(root / sessions_dir)
-    schema = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
-    _write(root / SCHEMA_FILE, schema, result, undo, refresh=True)
-    attributes = [a.replace("sessions", sessions_dir, 1) for a in _ATTRIBUTES]
-    _ensure_lines(root / ".gitattributes", attributes, result, undo)
-    ignored = [".journal/", ".journal-site/", "site/"]
-    _ensure_lines(root / ".gitignore", ignored, result, undo)
-    return result
 
 
 _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]*")
 
 
-def _checked_sessions_dir(value: str) -> str:
-    """`--sessions-dir` as journal.yaml and .gitattributes will name it."""
-    from journal.store.config import folder_problem
+class _Made:
+    """What an init made: reported in `result`, taken back by `undo` on a failure."""
 
-    problem = folder_problem(value)
-    if problem is None and not _PLAIN.fullmatch(value):
-        problem = "holds characters a git attribute pattern cannot name"
-    if problem:
-        raise UsageError(
-            f"--sessions-dir {value!r} {problem}",
-            "give a folder inside the journal's folder, outside .git, in letters, "
-            "digits, '.', '_', '-' and '/', e.g. sessions or ops/incidents",
-        )
-    return posixpath.normpath(value)
-
-
-class _Undo:
-    """What an init made, to take it back if a later step fails."""
-
-    def __init__(self) -> None:
+    def __init__(self, root: Path) -> None:
+        self.result = InitResult(root)
         self._steps: list[tuple[Path, bytes | None]] = []
 
     def mkdir(self, folder: Path) -> None:
@@ -104,10 +94,29 @@ class _Undo:
         folder.mkdir(parents=True, exist_ok=True)
         self._steps.extend((p, None) for p in reversed(missing))
 
-    def before_write(self, path: Path) -> None:
+    def write(self, path: Path, text: str, *, refresh: bool = False) -> None:
+        """Write `path` unless it exists (with `refresh`: unless it holds `text`; the
+        schema follows the installed version, so every init refreshes it)."""
+        if path.exists() and (not refresh or path.read_text("utf-8") == text):
+            self.result.kept.append(path.name)
+            return
         self._steps.append((path, path.read_bytes() if path.exists() else None))
+        atomic_write(path, text)
+        self.result.created.append(path.name)
 
-    def run(self) -> None:
+    def ensure_lines(self, path: Path, lines: list[str]) -> None:
+        """Append to `path` each of `lines` it lacks."""
+        existing = path.read_text("utf-8") if path.exists() else ""
+        missing = [line for line in lines if line not in existing.splitlines()]
+        if len(missing) < len(lines):
+            self.result.kept.append(path.name)
+        if missing:
+            if existing and not existing.endswith("\n"):
+                existing += "\n"
+            added = "".join(f"{line}\n" for line in missing)
+            self.write(path, existing + added, refresh=True)
+
+    def undo(self) -> None:
         for path, old in reversed(self._steps):
             with contextlib.suppress(OSError):
                 if old is not None:
@@ -152,32 +161,3 @@ def init_org(root: Path, journals: list[Path]) -> InitResult:
         lines.append(f"    - {json.dumps(relative)}")
     atomic_write(config, "\n".join(lines) + "\n")
     return InitResult(root, created=[CONFIG_NAME])
-
-
-def _write(
-    path: Path, text: str, result: InitResult, undo: _Undo, *, refresh: bool = False
-) -> None:
-    """Write `path` unless it exists (with `refresh`: unless it already holds `text`;
-    the schema follows the installed version, so it is refreshed on every init)."""
-    if path.exists() and (not refresh or path.read_text("utf-8") == text):
-        result.kept.append(path.name)
-        return
-    undo.before_write(path)
-    atomic_write(path, text)
-    result.created.append(path.name)
-
-
-def _ensure_lines(
-    path: Path, lines: list[str], result: InitResult, undo: _Undo
-) -> None:
-    """Append to `path` each of `lines` it lacks."""
-    existing = path.read_text("utf-8") if path.exists() else ""
-    missing = [line for line in lines if line not in existing.splitlines()]
-    if len(missing) < len(lines):
-        result.kept.append(path.name)
-    if missing:
-        if existing and not existing.endswith("\n"):
-            existing += "\n"
-        undo.before_write(path)
-        atomic_write(path, existing + "".join(f"{line}\n" for line in missing))
-        result.created.append(path.name)

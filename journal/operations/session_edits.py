@@ -64,6 +64,7 @@ def create_session(
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+    from journal.gitlink.commits import shares_history
     from journal.store.yamlio import dump_roundtrip
 
     refuse_surrogates(title, *(tags or []), what="the title")
@@ -78,9 +79,15 @@ def create_session(
         redacted.extend((*found, *in_tags))
     started = parse_when("now" if at is None else at, tz=journal.tz)
     timeline = _backfill(journal, title, detected=detected, impact=impact)
-    base = make_id(
-        started.astimezone(journal.tz).date(), title, suffix=_clone_suffix(journal)
-    )
+    # A random suffix for the folder name when other clones can make sessions too:
+    # two clones that each open "Database down" on one day must not share a folder,
+    # and neither can see the other's before `git pull`.
+    try:
+        shared = shares_history(journal.root)
+    except JournalError:  # no git here: nobody else makes sessions in this folder
+        shared = False
+    suffix = unique_suffix() if shared else ""
+    base = make_id(started.astimezone(journal.tz).date(), title, suffix=suffix)
     flow = CommentedSeq(tags)
     flow.fa.set_flow_style()
     fields = {
@@ -100,19 +107,6 @@ def create_session(
     if activate:
         journal.set_active(session_id)
     return session_id
-
-
-def _clone_suffix(journal: Journal) -> str:
-    """A random suffix for the folder name when other clones can make sessions too:
-    two clones that each open "Database down" on one day must not share a folder,
-    and neither can see the other's before `git pull`."""
-    from journal.gitlink.commits import shares_history
-
-    try:
-        shared = shares_history(journal.root)
-    except JournalError:  # no git here: nobody else makes sessions in this folder
-        shared = False
-    return unique_suffix() if shared else ""
 
 
 def _backfill(

@@ -8,7 +8,7 @@ user asks; `plan` alone (for `--dry-run`) runs nothing and writes nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -67,7 +67,6 @@ def plan(
     `timeout_s` given here apply to the others; the defaults are the journal root and
     the configured `verify_timeout_s`.
     """
-
     check_kind(journal.config, "verify")
     if timeout_s is not None and timeout_s <= 0:
         raise UsageError(f"--timeout {timeout_s:g} must be above 0", "give seconds")
@@ -87,26 +86,23 @@ def plan(
             )
     base = cwd or journal.root
     default_timeout = timeout_s or journal.config.verify_timeout_s
-    steps = []
-    for number, step in enumerate(session.validation, start=1):
-        if numbers and number not in numbers:
-            continue
-        linked = tuple(
-            index
-            for index, criterion in enumerate(session.success_criteria, start=1)
-            if criterion.validation and _same(criterion.validation, step.title)
+    steps = [
+        PlannedStep(
+            number=number,
+            title=step.title,
+            command=step.command,
+            cwd=journal.root / step.cwd if step.cwd else base,
+            timeout_s=step.timeout_s or default_timeout,
+            expect=step.expect,
+            criteria=tuple(
+                index
+                for index, criterion in enumerate(session.success_criteria, start=1)
+                if criterion.validation and _same(criterion.validation, step.title)
+            ),
         )
-        steps.append(
-            PlannedStep(
-                number=number,
-                title=step.title,
-                command=step.command,
-                cwd=journal.root / step.cwd if step.cwd else base,
-                timeout_s=step.timeout_s or default_timeout,
-                expect=step.expect,
-                criteria=linked,
-            )
-        )
+        for number, step in enumerate(session.validation, start=1)
+        if not numbers or number in numbers
+    ]
     return Plan(session_id, steps)
 
 
@@ -118,27 +114,22 @@ def run(journal: Journal, plan: Plan, *, redact: bool = True) -> list[StepResult
                 f"validation step {step.number} runs in {step.cwd}: no such folder",
                 "fix its cwd, or pass --cwd",
             )
-    results = []
-    for step in plan.steps:
-        if not step.command:
-            results.append(StepResult(step, "manual"))
-            continue
-        result = _run_step(journal, step, session_id=plan.session_id, redact=redact)
-        if result.status == "passed" and step.criteria:
-            result = _tick(journal, result, session_id=plan.session_id)
-        results.append(result)
-    return results
+    return [
+        _run_step(journal, step, session_id=plan.session_id, redact=redact)
+        for step in plan.steps
+    ]
 
 
 def _run_step(
     journal: Journal, step: PlannedStep, *, session_id: str, redact: bool
 ) -> StepResult:
+    if not step.command:
+        return StepResult(step, "manual")
     from journal.operations.execute import event_fields, keep, open_evidence
     from journal.operations.log import log_event
     from journal.operations.redact import scrub
     from journal.process import run_to_file
 
-    assert step.command is not None
     started = journal.now()
     stem = f"verify-{step.number}-{step.title}"
     path, handle = open_evidence(journal.session_dir(session_id), stem, at=started)
@@ -165,6 +156,7 @@ def _run_step(
         redact=redact,
         extra=event_fields(command, done.exit_code, done.duration_s, kept),
     )
+    passed = status == "passed"
     return StepResult(
         step,
         status,
@@ -172,24 +164,25 @@ def _run_step(
         duration_s=done.duration_s,
         excerpt=kept.excerpt,
         evidence=kept.evidence,
+        ticked=_tick(journal, step, session_id) if passed and step.criteria else (),
     )
 
 
-def _tick(journal: Journal, result: StepResult, *, session_id: str) -> StepResult:
+def _tick(journal: Journal, step: PlannedStep, session_id: str) -> tuple[int, ...]:
     ticked = []
     with journal.edit(session_id) as doc:
         criteria = doc.get("success_criteria") or []
-        for number in result.step.criteria:
+        for number in step.criteria:
             item = criteria[number - 1] if number <= len(criteria) else None
             # The file may have changed since the plan: tick only what still matches.
-            if item is None or not _same(
-                str(item.get("validation") or ""), result.step.title
+            if (
+                item is not None
+                and not item.get("done")
+                and _same(str(item.get("validation") or ""), step.title)
             ):
-                continue
-            if not item.get("done"):
                 item["done"] = True
                 ticked.append(number)
-    return replace(result, ticked=tuple(ticked))
+    return tuple(ticked)
 
 
 def _same(a: str, b: str) -> bool:
