@@ -304,7 +304,12 @@ def _parse_line(line: str, number: int, *, torn: bool) -> RawLine:
         try:
             data = json.loads(body)
         except (ValueError, RecursionError):  # deep nesting: YAML refuses it clearly
-            data, reason = _parse_yaml_line(body)
+            from journal.store.yamlio import parse_yaml  # a line a person wrote
+
+            try:
+                data = parse_yaml(body, where="")
+            except InvalidDataError as exc:
+                reason = exc.message
     if data is None and problem is None:
         problem = "cannot be read as an event"
         # A refusal (an alias, a tag naming Python code) is worth its words; a typo's
@@ -314,28 +319,6 @@ def _parse_line(line: str, number: int, *, torn: bool) -> RawLine:
     elif data is not None and not isinstance(data, dict):
         data, problem = None, "is not a mapping ({at: …, kind: …, text: …})"
     return RawLine(line=number, data=data, problem=problem, torn=torn)
-
-
-def _parse_yaml_line(body: str) -> tuple[Any, str | None]:
-    """A line a person wrote in YAML flow style, or why it cannot be read."""
-    from journal.store.yamlio import parse_yaml
-
-    try:
-        return parse_yaml(body, where=""), None
-    except InvalidDataError as exc:
-        return None, exc.message
-
-
-def _looks_complete(data: dict[str, Any]) -> bool:
-    # A whole, valid event: a line cut after `"text":` closes as `"text": null`,
-    # which must not come back as an event no reader accepts.
-    from journal.model.session import ModelError, to_event
-
-    try:
-        to_event(data)
-    except ModelError:
-        return False
-    return True
 
 
 class Repaired(Record):
@@ -405,8 +388,17 @@ def _recovered(chunk: bytes) -> dict[str, Any] | None:
     text = _complete_characters(chunk)
     for candidate in (text, text + "}", text + '"}') if text is not None else ():
         parsed = _parse_line(candidate, 0, torn=False)
-        if parsed.data is not None and _looks_complete(parsed.data):
-            return parsed.data
+        if parsed.data is None:
+            continue
+        # A whole, valid event: a line cut after `"text":` closes as `"text": null`,
+        # which must not come back as an event no reader accepts.
+        from journal.model.session import ModelError, to_event
+
+        try:
+            to_event(parsed.data)
+        except ModelError:
+            continue
+        return parsed.data
     return None
 
 
