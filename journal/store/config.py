@@ -345,7 +345,18 @@ def check_config(config: Config) -> None:
             "is not a trailer key git can read",
             "use letters, digits and dashes, e.g. Journal-Session",
         )
-    _check_web_url(config.git.web_url)
+    url = config.git.web_url
+    unknown = [p for p in _PLACEHOLDER.findall(url) if p not in ("sha", "path")]
+    if url and (
+        unknown or "{sha}" not in url or not url.startswith(("https://", "http://"))
+    ):
+        raise _refuse(
+            "git.web_url",
+            url,
+            "is not a commit URL pattern",
+            "give an http(s) URL with {sha} (and optionally {path}), e.g. "
+            "https://git.example.com/{path}/commit/{sha}",
+        )
     for pattern in config.redact_patterns:
         _check_pattern(pattern)
 
@@ -420,20 +431,6 @@ def _check_number(
     if math.isnan(value) or math.isinf(value) or too_small:
         bound = f"over {minimum}" if strict else f"{minimum} or more"
         raise _refuse(name, value, "is out of range", f"give a number {bound}")
-
-
-def _check_web_url(url: str) -> None:
-    if not url:
-        return
-    unknown = [p for p in _PLACEHOLDER.findall(url) if p not in ("sha", "path")]
-    if unknown or "{sha}" not in url or not url.startswith(("https://", "http://")):
-        raise _refuse(
-            "git.web_url",
-            url,
-            "is not a commit URL pattern",
-            "give an http(s) URL with {sha} (and optionally {path}), e.g. "
-            "https://git.example.com/{path}/commit/{sha}",
-        )
 
 
 def _check_pattern(pattern: str) -> None:

@@ -385,8 +385,13 @@ def repair(path: Path) -> Repaired:
 
 def _recovered(chunk: bytes) -> dict[str, Any] | None:
     """The event a torn line still holds once closed, if it is a whole one."""
-    text = _complete_characters(chunk)
-    for candidate in (text, text + "}", text + '"}') if text is not None else ():
+    import codecs
+
+    try:  # the text without a character the cut split in two
+        text = codecs.getincrementaldecoder("utf-8")().decode(chunk, final=False)
+    except UnicodeDecodeError:
+        return None  # bytes that are not UTF-8 at all
+    for candidate in (text, text + "}", text + '"}'):
         parsed = _parse_line(candidate, 0, torn=False)
         if parsed.data is None:
             continue
@@ -400,14 +405,3 @@ def _recovered(chunk: bytes) -> dict[str, Any] | None:
             continue
         return parsed.data
     return None
-
-
-def _complete_characters(chunk: bytes) -> str | None:
-    """The text of a line cut short, without a character the cut split in two;
-    None if it holds bytes that are not UTF-8 at all."""
-    import codecs
-
-    try:
-        return codecs.getincrementaldecoder("utf-8")().decode(chunk, final=False)
-    except UnicodeDecodeError:
-        return None

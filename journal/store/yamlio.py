@@ -219,17 +219,13 @@ def _marked_error(exc: Any, where: str, text: str) -> InvalidDataError:
     line = lines[mark.line] if mark and mark.line < len(lines) else ""
     if "\t" in line[: mark.column + 1 if mark else 0]:
         hint = "YAML indents with spaces, not tabs: replace the tab"
+    elif "duplicate key" in problem:
+        hint = "remove or rename one of the two keys"
+    elif "end of stream" in problem or "quoted scalar" in problem:
+        hint = "close the quote on that line"
     else:
-        hint = _yaml_hint(problem)
+        hint = "fix the YAML at that position"
     return InvalidDataError(f"invalid YAML: {problem}", hint, where=location)
-
-
-def _yaml_hint(problem: str) -> str:
-    if "duplicate key" in problem:
-        return "remove or rename one of the two keys"
-    if "end of stream" in problem or "quoted scalar" in problem:
-        return "close the quote on that line"
-    return "fix the YAML at that position"
 
 
 # --- round trip ---------------------------------------------------------------
