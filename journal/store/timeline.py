@@ -190,8 +190,7 @@ _CONTROL = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]")
 
 def read_timeline(path: Path) -> bytes:
     """The bytes of a timeline; a missing file is empty. Anything but a readable
-    regular file is one `InvalidDataError` naming it (a folder, a named pipe, which
-    is never waited on, a file without read permission)."""
+    regular file is one `InvalidDataError` naming it (`read_checked`)."""
     try:
         return read_checked(path, hint="check the file's permissions")
     except FileNotFoundError:

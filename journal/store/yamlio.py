@@ -107,7 +107,21 @@ def parse_yaml(text: str, *, where: str) -> Any:
     except yaml.YAMLError as exc:
         first = str(exc).strip().split("\n")[0]
         raise InvalidDataError(f"invalid YAML: {first}", where=where) from None
-    _refuse_shared_nodes(data, where, text)
+    # An alias makes two places share one object; walking such a graph naively is how
+    # "billion laughs" documents blow up. Our files never need aliases: refuse them.
+    seen: set[int] = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict | list):
+            if id(item) in seen:
+                raise InvalidDataError(
+                    "uses YAML anchors/aliases (&name / *name)",
+                    "write the repeated value out in full",
+                    where=_first_alias(text, where),
+                )
+            seen.add(id(item))
+            stack.extend(item.values() if isinstance(item, dict) else item)
     return data
 
 
@@ -167,24 +181,6 @@ def _value(loader: Any, node: Any, seen: set[int]) -> Any:
             raise _Unusual
         mapping[key] = _value(loader, value_node, seen)
     return mapping
-
-
-def _refuse_shared_nodes(data: Any, where: str, text: str) -> None:
-    # An alias makes two places share one object; walking such a graph naively is how
-    # "billion laughs" documents blow up. Our files never need aliases: refuse them.
-    seen: set[int] = set()
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict | list):
-            if id(item) in seen:
-                raise InvalidDataError(
-                    "uses YAML anchors/aliases (&name / *name)",
-                    "write the repeated value out in full",
-                    where=_first_alias(text, where),
-                )
-            seen.add(id(item))
-            stack.extend(item.values() if isinstance(item, dict) else item)
 
 
 def _reader_error(position: int, where: str, text: str) -> InvalidDataError:
