@@ -241,7 +241,13 @@ def outline(path: Path) -> Outline:
     raw = read_timeline(path)
     count = raw.count(b"\n- ") + raw.startswith(b"- ")
     closed = raw.count(b"}\n") + raw.endswith(b"}")
-    torn = 0 if closed >= count else _count_torn(raw)
+    torn = 0
+    if closed < count:  # a line does not end in `}`: rare, so each such line is parsed
+        torn = sum(
+            _parse_line(line.decode("utf-8", "replace"), 0, torn=True).data is None
+            for line in raw.split(b"\n")
+            if _unclosed(line)
+        )
     found = _AT_WRITTEN.findall(b"\n" + raw)
     if len(found) != count:
         found = _AT_ANY.findall(raw)
@@ -253,16 +259,6 @@ def outline(path: Path) -> Outline:
         first = _moment(min(found)) if found else None
         last = _moment(max(found)) if found else None
     return Outline(events=count - torn, first=first, last=last, torn=torn)
-
-
-def _count_torn(raw: bytes) -> int:
-    """The lines of a timeline a crash cut short (only when some line does not end
-    in `}`: rare, so each such line may be parsed)."""
-    candidates = [line for line in raw.split(b"\n") if _unclosed(line)]
-    return sum(
-        _parse_line(line.decode("utf-8", "replace"), 0, torn=True).data is None
-        for line in candidates
-    )
 
 
 def _moment(at: bytes) -> datetime | None:
