@@ -56,22 +56,18 @@ def now(tz: tzinfo) -> datetime:
     """The current time in `tz`, to the second (finer precision only adds noise);
     `JOURNAL_NOW` fixes it (see the module docstring)."""
     fixed = os.environ.get("JOURNAL_NOW")
-    if fixed:
-        return _fixed_now(fixed).astimezone(tz)
-    return datetime.now(tz).replace(microsecond=0)
-
-
-def _fixed_now(text: str) -> datetime:
+    if not fixed:
+        return datetime.now(tz).replace(microsecond=0)
     try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(fixed.strip().replace("Z", "+00:00"))
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
         raise UsageError(
-            f"JOURNAL_NOW={text!r} is not an ISO 8601 time with an offset",
+            f"JOURNAL_NOW={fixed!r} is not an ISO 8601 time with an offset",
             "unset it, or give one such as 2025-11-04T14:41:00+00:00",
         )
-    return moment.replace(microsecond=0)
+    return moment.replace(microsecond=0).astimezone(tz)
 
 
 def parse_when(text: str, *, tz: tzinfo, reference: datetime | None = None) -> datetime:

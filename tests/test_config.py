@@ -112,7 +112,7 @@ def test_every_value_is_checked_with_its_line(
 
 
 def test_the_line_of_a_nested_key_is_found_in_its_section() -> None:
-    from journal.store.configcheck import line_of
+    from journal.store.config import line_of
 
     text = "title: x\nsite:\n  # c\n  title: y\ngit:\n  trailer: T\n"
     assert line_of(text, "site.title") == 4

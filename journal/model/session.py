@@ -317,13 +317,11 @@ class ModelError(InvalidDataError):
 
 
 def _convert(data: Any, kind: type[_T]) -> _T:
+    """`data` as a `kind`, or the ModelError naming the path to what is wrong."""
     try:
         return msgspec.convert(data, kind, strict=False)
     except msgspec.ValidationError as exc:
-        raise _model_error(str(exc), kind) from None
-
-
-def _model_error(text: str, kind: type[Any]) -> ModelError:
+        text = str(exc)
     match = _PATH_RE.search(text)
     steps = _STEP_RE.findall(match[1]) if match else []
     path: list[str | int] = [int(index) if index else name for name, index in steps]
@@ -333,7 +331,7 @@ def _model_error(text: str, kind: type[Any]) -> ModelError:
     if unknown:
         key = unknown[1]
         known = fieldpaths.fields_at(kind, path)
-        return ModelError(
+        raise ModelError(
             f"unknown field {'.'.join([*filter(None, [dotted]), key])!r}",
             fieldpaths.suggest(key, known),
             [*path, key],
@@ -345,7 +343,7 @@ def _model_error(text: str, kind: type[Any]) -> ModelError:
         hint = 'write a quoted ISO time with offset: "2025-11-04T01:00:00+00:00"'
     for raw, plain in (("Expected `", "expected "), ("`, got `", ", got "), ("`", "")):
         message = message.replace(raw, plain)
-    return ModelError(f"{dotted or 'document'}: {message}", hint, path)
+    raise ModelError(f"{dotted or 'document'}: {message}", hint, path)
 
 
 def check_vocabulary(

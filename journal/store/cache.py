@@ -317,7 +317,14 @@ def head_from_files(git_dir: Path) -> str | None:
         try:
             loose = (common / ref).read_text(encoding="utf-8").strip()
         except FileNotFoundError:
-            return _packed(common, ref)
+            # A ref missing from the folder and from packed-refs is an unborn branch
+            # (or a reftable repository, whose HEAD names a placeholder): None.
+            packed = (common / "packed-refs").read_text(encoding="utf-8")
+            for line in packed.splitlines():
+                sha, _, name = line.partition(" ")
+                if name == ref and _SHA.fullmatch(sha):
+                    return f"{ref} {sha}"
+            return None
     except (OSError, UnicodeDecodeError):
         return None
     return f"{ref} {loose}" if _SHA.fullmatch(loose) else None
@@ -336,17 +343,6 @@ def common_dir(git_dir: Path) -> Path:
     except (OSError, UnicodeDecodeError):
         return git_dir
     return git_dir / shared
-
-
-def _packed(common: Path, ref: str) -> str | None:
-    # A ref missing from the folder and from packed-refs is an unborn branch (or a
-    # reftable repository, whose HEAD names a placeholder): None either way.
-    packed = (common / "packed-refs").read_text(encoding="utf-8")
-    for line in packed.splitlines():
-        sha, _, name = line.partition(" ")
-        if name == ref and _SHA.fullmatch(sha):
-            return f"{ref} {sha}"
-    return None
 
 
 # --- the sessions ---------------------------------------------------------------

@@ -2,10 +2,17 @@
 
 Loading parses YAML only when `journal.yaml` changed since the last run; otherwise a
 JSON copy in the state folder is read, which keeps `journal log` off the YAML parser.
+A parsed file is checked once, then, beyond what types alone can say (a cached
+configuration was checked when it was cached), so a value that would fail in the
+middle of a command — `closed_statuses: []` before `journal close`, a trailer git
+cannot read, a timeout of `.nan` — is refused when the file is read, naming the key,
+its line, the value and what is allowed.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 
 from journal.errors import InvalidDataError, did_you_mean
@@ -15,6 +22,22 @@ from journal.store.locate import CONFIG_NAME, state_dir
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+_TRAILER_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_WORD_LISTS = ("statuses", "closed_statuses", "severities", "event_kinds")
+_PATHS = ("sessions_dir", "templates_dir", "reports_dir")
+_SITE_PATHS = ("docs_dir", "site_dir", "config_file")
+
+
+class ConfigValueError(InvalidDataError):
+    """A value of `journal.yaml` that cannot work; `key` is its dotted name."""
+
+    def __init__(self, key: str, message: str, hint: str | None = None):
+        super().__init__(message, hint)
+        self.key = key
+
 
 DEFAULT_KINDS = (
     "note",
@@ -124,7 +147,6 @@ def load_config(root: Path) -> Config:
     stored = load_cache(cache)
     if stored.get("key") == key and isinstance(stored.get("config"), dict):
         return Config.from_plain(stored["config"])
-    from journal.store.configcheck import ConfigValueError, check_config, locate
     from journal.store.yamlio import parse_yaml, read_text
 
     text = read_text(path)
@@ -135,7 +157,9 @@ def load_config(root: Path) -> Config:
         config = config_from_dict(data, where=str(path))
         check_config(config)
     except ConfigValueError as exc:
-        raise locate(exc, path, text) from None
+        line = line_of(text, exc.key) if exc.key else None
+        exc.where = f"{path}:{line}" if line else str(path)
+        raise exc from None
     save_cache(cache, {"key": key, "config": config.as_dict()})
     return config
 
@@ -152,7 +176,7 @@ def config_from_dict(data: dict[str, Any], *, where: str) -> Config:
 
     config: Config = _build(Config, data, where=where, prefix="")
     if config.site.builder not in BUILDERS:
-        raise _bad_key(
+        raise ConfigValueError(
             "site.builder",
             f"unknown site.builder {config.site.builder!r}",
             "use one of: " + ", ".join(BUILDERS),
@@ -160,7 +184,7 @@ def config_from_dict(data: dict[str, Any], *, where: str) -> Config:
     try:
         zone(config.timezone)
     except UsageError as exc:
-        raise _bad_key("timezone", exc.message, exc.hint) from None
+        raise ConfigValueError("timezone", exc.message, exc.hint) from None
     journals = config.site.journals
     if not all(path.strip() for path in journals):
         raise InvalidDataError(
@@ -220,7 +244,7 @@ def _confine_folders(config: Config, *, where: str) -> None:
             if inside or f"{sessions}/".startswith(f"{normal}/"):
                 problem = f"overlaps sessions_dir {sessions!r}"
         if problem:
-            error = _bad_key(
+            error = ConfigValueError(
                 key,
                 f"{key}: {value!r} {problem}",
                 "give a folder inside the journal's folder (the folder of "
@@ -244,7 +268,7 @@ def _build(cls: type[Record], data: dict[str, Any], *, where: str, prefix: str) 
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in fields:
-            raise _bad_key(
+            raise ConfigValueError(
                 prefix + str(key),
                 f"unknown setting {prefix + str(key)!r}",
                 did_you_mean(
@@ -260,14 +284,16 @@ def _coerce(hint: Any, value: Any, *, where: str, name: str) -> Any:
 
     if isinstance(hint, type) and issubclass(hint, Record):
         if not isinstance(value, dict):
-            raise _bad_key(name, f"{name} must be a mapping")
+            raise ConfigValueError(name, f"{name} must be a mapping")
         return _build(hint, value, where=where, prefix=f"{name}.")
     origin = typing.get_origin(hint)
     if origin is tuple:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise _bad_key(name, f"{name} must be a list of strings, not {value!r}")
+            raise ConfigValueError(
+                name, f"{name} must be a list of strings, not {value!r}"
+            )
         return tuple(value)
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)  # `timeout: 60` means 60.0
@@ -275,7 +301,7 @@ def _coerce(hint: Any, value: Any, *, where: str, name: str) -> Any:
         hint is not bool and isinstance(value, bool)
     ):
         expected = getattr(hint, "__name__", str(hint))
-        raise _bad_key(
+        raise ConfigValueError(
             name,
             f"{name} must be a {expected}, not {value!r}",
             _TYPE_HINTS.get(expected),
@@ -291,10 +317,138 @@ _TYPE_HINTS = {
 }
 
 
-def _bad_key(key: str, message: str, hint: str | None = None) -> InvalidDataError:
-    from journal.store.configcheck import ConfigValueError
+def check_config(config: Config) -> None:
+    """Raise ConfigValueError for the first value of a `Config` that cannot work."""
+    for name in _WORD_LISTS:
+        _check_words(name, getattr(config, name))
+    for status in config.closed_statuses:
+        if status not in config.statuses:
+            raise _refuse(
+                "closed_statuses",
+                status,
+                "is not one of the statuses",
+                "use one of: "
+                + ", ".join(config.statuses)
+                + " (or add it to statuses)",
+            )
+    _check_words("check_disable", config.check_disable, allow_empty=True)
+    for name in _PATHS:
+        _check_path(name, getattr(config, name))
+    for name in _SITE_PATHS:
+        _check_path(f"site.{name}", getattr(config.site, name))
+    _check_number("verify_timeout_s", config.verify_timeout_s, minimum=0, strict=True)
+    _check_number("site.home_sessions", config.site.home_sessions, minimum=0)
+    if not _TRAILER_KEY.match(config.git.trailer):
+        raise _refuse(
+            "git.trailer",
+            config.git.trailer,
+            "is not a trailer key git can read",
+            "use letters, digits and dashes, e.g. Journal-Session",
+        )
+    url = config.git.web_url
+    unknown = [p for p in _PLACEHOLDER.findall(url) if p not in ("sha", "path")]
+    if url and (
+        unknown or "{sha}" not in url or not url.startswith(("https://", "http://"))
+    ):
+        raise _refuse(
+            "git.web_url",
+            url,
+            "is not a commit URL pattern",
+            "give an http(s) URL with {sha} (and optionally {path}), e.g. "
+            "https://git.example.com/{path}/commit/{sha}",
+        )
+    for pattern in config.redact_patterns:
+        _check_pattern(pattern)
 
-    return ConfigValueError(key, message, hint)
+
+def line_of(text: str, dotted: str) -> int | None:
+    """The 1-based line of `dotted` (`site.builder`) in a block-style YAML text."""
+    parts = dotted.split(".")
+    depth, indent = 0, -1
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        width = len(line) - len(stripped)
+        if depth and width <= indent:
+            return None  # left the section without finding the key
+        if stripped.startswith((parts[depth] + ":", f'"{parts[depth]}":')):
+            if depth == len(parts) - 1:
+                return number
+            depth, indent = depth + 1, width
+    return None
+
+
+def _refuse(key: str, value: object, problem: str, hint: str) -> ConfigValueError:
+    return ConfigValueError(key, f"{key}: {value!r} {problem}", hint)
+
+
+def _check_words(
+    name: str, values: tuple[str, ...], *, allow_empty: bool = False
+) -> None:
+    if not values and not allow_empty:
+        raise ConfigValueError(
+            name,
+            f"{name} must list at least one value",
+            f"list them, e.g. {name}: [{_EXAMPLE[name]}], or remove the key "
+            "for the default",
+        )
+    for value in values:
+        if not value.strip() or value != value.strip() or _CONTROL.search(value):
+            raise _refuse(
+                name,
+                value,
+                "is not a usable name",
+                "use a word without leading or trailing spaces or control characters",
+            )
+        if values.count(value) > 1:
+            raise _refuse(name, value, "is listed twice", "list each value once")
+
+
+_EXAMPLE = {
+    "statuses": "open, resolved",
+    "closed_statuses": "resolved",
+    "severities": "high, low",
+    "event_kinds": "note, detected, resolved",
+}
+
+
+def _check_path(name: str, value: str) -> None:
+    if not value.strip() or _CONTROL.search(value):
+        raise _refuse(
+            name,
+            value,
+            "is not a usable path",
+            "give a folder or file name relative to journal.yaml, or remove the key "
+            "for the default",
+        )
+
+
+def _check_number(
+    name: str, value: float, *, minimum: float, strict: bool = False
+) -> None:
+    too_small = value <= minimum if strict else value < minimum
+    if math.isnan(value) or math.isinf(value) or too_small:
+        bound = f"over {minimum}" if strict else f"{minimum} or more"
+        raise _refuse(name, value, "is out of range", f"give a number {bound}")
+
+
+def _check_pattern(pattern: str) -> None:
+    try:
+        matches_nothing = re.compile(pattern).search("") is None
+    except re.error as exc:
+        raise ConfigValueError(
+            "redact_patterns",
+            f"redact_patterns: {pattern!r} is not a valid regular expression ({exc})",
+            "fix the pattern, or quote it in single quotes",
+        ) from None
+    if not matches_nothing:
+        raise _refuse(
+            "redact_patterns",
+            pattern,
+            "matches the empty text",
+            "make the pattern match at least one character (+ rather than *)",
+        )
 
 
 DEFAULT_YAML = """\

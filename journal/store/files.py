@@ -435,11 +435,7 @@ def _try_marker(fd: int, lock_path: Path) -> Callable[[], None] | None:
         ) from None
     os.write(handle, str(os.getpid()).encode("ascii"))
     os.close(handle)
-
-    def release() -> None:
-        marker.unlink(missing_ok=True)
-
-    return release
+    return functools.partial(marker.unlink, missing_ok=True)
 
 
 def _break_stale_marker(lock_path: Path) -> bool:

@@ -47,8 +47,15 @@ def git_dir(start: Path) -> Path | None:
         dot_git = folder / ".git"
         if dot_git.is_dir():
             return dot_git
-        if dot_git.is_file():
-            return _read_gitfile(dot_git)
+        if dot_git.is_file():  # a linked worktree's or submodule's: "gitdir: <path>"
+            try:
+                first = dot_git.read_text(encoding="utf-8").splitlines()[0]
+            except (OSError, IndexError, UnicodeDecodeError):
+                return None
+            if not first.startswith("gitdir:"):
+                return None
+            target = Path(first[len("gitdir:") :].strip())
+            return target if target.is_absolute() else (folder / target).resolve()
     return None
 
 
@@ -56,15 +63,3 @@ def state_dir(root: Path) -> Path:
     """Per-user, uncommitted state: `<git dir>/journal`, or `.journal/` outside git."""
     git = git_dir(root)
     return git / "journal" if git else root / ".journal"
-
-
-def _read_gitfile(dot_git: Path) -> Path | None:
-    # Linked worktrees and submodules have a `.git` file: "gitdir: <path>".
-    try:
-        first = dot_git.read_text(encoding="utf-8").splitlines()[0]
-    except (OSError, IndexError, UnicodeDecodeError):
-        return None
-    if not first.startswith("gitdir:"):
-        return None
-    target = Path(first[len("gitdir:") :].strip())
-    return (dot_git.parent / target).resolve() if not target.is_absolute() else target

@@ -190,8 +190,7 @@ _CONTROL = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]")
 
 def read_timeline(path: Path) -> bytes:
     """The bytes of a timeline; a missing file is empty. Anything but a readable
-    regular file is one `InvalidDataError` naming it (a folder, a named pipe, which
-    is never waited on, a file without read permission)."""
+    regular file is one `InvalidDataError` naming it (`read_checked`)."""
     try:
         return read_checked(path, hint="check the file's permissions")
     except FileNotFoundError:
@@ -242,7 +241,13 @@ def outline(path: Path) -> Outline:
     raw = read_timeline(path)
     count = raw.count(b"\n- ") + raw.startswith(b"- ")
     closed = raw.count(b"}\n") + raw.endswith(b"}")
-    torn = 0 if closed >= count else _count_torn(raw)
+    torn = 0
+    if closed < count:  # a line does not end in `}`: rare, so each such line is parsed
+        torn = sum(
+            _parse_line(line.decode("utf-8", "replace"), 0, torn=True).data is None
+            for line in raw.split(b"\n")
+            if _unclosed(line)
+        )
     found = _AT_WRITTEN.findall(b"\n" + raw)
     if len(found) != count:
         found = _AT_ANY.findall(raw)
@@ -254,16 +259,6 @@ def outline(path: Path) -> Outline:
         first = _moment(min(found)) if found else None
         last = _moment(max(found)) if found else None
     return Outline(events=count - torn, first=first, last=last, torn=torn)
-
-
-def _count_torn(raw: bytes) -> int:
-    """The lines of a timeline a crash cut short (only when some line does not end
-    in `}`: rare, so each such line may be parsed)."""
-    candidates = [line for line in raw.split(b"\n") if _unclosed(line)]
-    return sum(
-        _parse_line(line.decode("utf-8", "replace"), 0, torn=True).data is None
-        for line in candidates
-    )
 
 
 def _moment(at: bytes) -> datetime | None:
@@ -304,7 +299,12 @@ def _parse_line(line: str, number: int, *, torn: bool) -> RawLine:
         try:
             data = json.loads(body)
         except (ValueError, RecursionError):  # deep nesting: YAML refuses it clearly
-            data, reason = _parse_yaml_line(body)
+            from journal.store.yamlio import parse_yaml  # a line a person wrote
+
+            try:
+                data = parse_yaml(body, where="")
+            except InvalidDataError as exc:
+                reason = exc.message
     if data is None and problem is None:
         problem = "cannot be read as an event"
         # A refusal (an alias, a tag naming Python code) is worth its words; a typo's
@@ -314,28 +314,6 @@ def _parse_line(line: str, number: int, *, torn: bool) -> RawLine:
     elif data is not None and not isinstance(data, dict):
         data, problem = None, "is not a mapping ({at: …, kind: …, text: …})"
     return RawLine(line=number, data=data, problem=problem, torn=torn)
-
-
-def _parse_yaml_line(body: str) -> tuple[Any, str | None]:
-    """A line a person wrote in YAML flow style, or why it cannot be read."""
-    from journal.store.yamlio import parse_yaml
-
-    try:
-        return parse_yaml(body, where=""), None
-    except InvalidDataError as exc:
-        return None, exc.message
-
-
-def _looks_complete(data: dict[str, Any]) -> bool:
-    # A whole, valid event: a line cut after `"text":` closes as `"text": null`,
-    # which must not come back as an event no reader accepts.
-    from journal.model.session import ModelError, to_event
-
-    try:
-        to_event(data)
-    except ModelError:
-        return False
-    return True
 
 
 class Repaired(Record):
@@ -402,20 +380,23 @@ def repair(path: Path) -> Repaired:
 
 def _recovered(chunk: bytes) -> dict[str, Any] | None:
     """The event a torn line still holds once closed, if it is a whole one."""
-    text = _complete_characters(chunk)
-    for candidate in (text, text + "}", text + '"}') if text is not None else ():
-        parsed = _parse_line(candidate, 0, torn=False)
-        if parsed.data is not None and _looks_complete(parsed.data):
-            return parsed.data
-    return None
-
-
-def _complete_characters(chunk: bytes) -> str | None:
-    """The text of a line cut short, without a character the cut split in two;
-    None if it holds bytes that are not UTF-8 at all."""
     import codecs
 
-    try:
-        return codecs.getincrementaldecoder("utf-8")().decode(chunk, final=False)
+    try:  # the text without a character the cut split in two
+        text = codecs.getincrementaldecoder("utf-8")().decode(chunk, final=False)
     except UnicodeDecodeError:
-        return None
+        return None  # bytes that are not UTF-8 at all
+    for candidate in (text, text + "}", text + '"}'):
+        parsed = _parse_line(candidate, 0, torn=False)
+        if parsed.data is None:
+            continue
+        # A whole, valid event: a line cut after `"text":` closes as `"text": null`,
+        # which must not come back as an event no reader accepts.
+        from journal.model.session import ModelError, to_event
+
+        try:
+            to_event(parsed.data)
+        except ModelError:
+            continue
+        return parsed.data
+    return None

@@ -64,7 +64,13 @@ def _session_of_text(text: str, config: Config, *, where: str) -> Session:
         )
         _check_times(("started", session.started), ("ended", session.ended))
     except model.ModelError as exc:
-        exc.where = _locate(text, exc.path, where)
+        from journal.store.yamlio import load_roundtrip, position_of
+
+        try:
+            position = position_of(load_roundtrip(text, where=where), exc.path)
+        except InvalidDataError:
+            position = None
+        exc.where = f"{where}:{position[0]}:{position[1]}" if position else where
         raise
     return session
 
@@ -200,14 +206,3 @@ def _check_times(*times: tuple[str, datetime | None]) -> None:
                 raise model.ModelError(
                     f"{name}: {exc.message}", exc.hint, [name]
                 ) from None
-
-
-def _locate(text: str, path: list[str | int], where: str) -> str:
-    from journal.store.yamlio import load_roundtrip, position_of
-
-    try:
-        doc = load_roundtrip(text, where=where)
-    except InvalidDataError:
-        return where
-    position = position_of(doc, path)
-    return f"{where}:{position[0]}:{position[1]}" if position else where

@@ -107,7 +107,21 @@ def parse_yaml(text: str, *, where: str) -> Any:
     except yaml.YAMLError as exc:
         first = str(exc).strip().split("\n")[0]
         raise InvalidDataError(f"invalid YAML: {first}", where=where) from None
-    _refuse_shared_nodes(data, where, text)
+    # An alias makes two places share one object; walking such a graph naively is how
+    # "billion laughs" documents blow up. Our files never need aliases: refuse them.
+    seen: set[int] = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict | list):
+            if id(item) in seen:
+                raise InvalidDataError(
+                    "uses YAML anchors/aliases (&name / *name)",
+                    "write the repeated value out in full",
+                    where=_first_alias(text, where),
+                )
+            seen.add(id(item))
+            stack.extend(item.values() if isinstance(item, dict) else item)
     return data
 
 
@@ -169,24 +183,6 @@ def _value(loader: Any, node: Any, seen: set[int]) -> Any:
     return mapping
 
 
-def _refuse_shared_nodes(data: Any, where: str, text: str) -> None:
-    # An alias makes two places share one object; walking such a graph naively is how
-    # "billion laughs" documents blow up. Our files never need aliases: refuse them.
-    seen: set[int] = set()
-    stack = [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict | list):
-            if id(item) in seen:
-                raise InvalidDataError(
-                    "uses YAML anchors/aliases (&name / *name)",
-                    "write the repeated value out in full",
-                    where=_first_alias(text, where),
-                )
-            seen.add(id(item))
-            stack.extend(item.values() if isinstance(item, dict) else item)
-
-
 def _reader_error(position: int, where: str, text: str) -> InvalidDataError:
     """A character YAML does not allow in a file, located by line and column."""
     position = min(position, len(text) - 1) if text else 0
@@ -219,17 +215,13 @@ def _marked_error(exc: Any, where: str, text: str) -> InvalidDataError:
     line = lines[mark.line] if mark and mark.line < len(lines) else ""
     if "\t" in line[: mark.column + 1 if mark else 0]:
         hint = "YAML indents with spaces, not tabs: replace the tab"
+    elif "duplicate key" in problem:
+        hint = "remove or rename one of the two keys"
+    elif "end of stream" in problem or "quoted scalar" in problem:
+        hint = "close the quote on that line"
     else:
-        hint = _yaml_hint(problem)
+        hint = "fix the YAML at that position"
     return InvalidDataError(f"invalid YAML: {problem}", hint, where=location)
-
-
-def _yaml_hint(problem: str) -> str:
-    if "duplicate key" in problem:
-        return "remove or rename one of the two keys"
-    if "end of stream" in problem or "quoted scalar" in problem:
-        return "close the quote on that line"
-    return "fix the YAML at that position"
 
 
 # --- round trip ---------------------------------------------------------------

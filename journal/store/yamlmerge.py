@@ -70,12 +70,12 @@ def merge_texts(
 ) -> Merged:
     """Merge three `session.yaml` texts; `choices` maps a conflict's path to `ours`
     or `theirs`."""
-    docs = [
-        _or_empty(
-            load_roundtrip(text, where=f"{where} ({side})") if text.strip() else None
-        )
-        for side, text in (("base", base), ("ours", ours), ("theirs", theirs))
-    ]
+    from ruamel.yaml.comments import CommentedMap
+
+    docs = []
+    for side, text in (("base", base), ("ours", ours), ("theirs", theirs)):
+        doc = load_roundtrip(text, where=f"{where} ({side})") if text.strip() else None
+        docs.append(CommentedMap() if doc is None else doc)
     merger = _Merger(dict(choices or {}))
     return Merged(merger.value(docs[0], docs[1], docs[2], ""), merger.conflicts)
 
@@ -124,14 +124,6 @@ def settle_markers(text: str, choices: dict[str, str]) -> tuple[str, list[str]]:
                 out.append(chosen)
         index += _BLOCK_LINES
     return "".join(out), unsettled
-
-
-def _or_empty(doc: Any) -> Any:
-    if doc is not None:
-        return doc
-    from ruamel.yaml.comments import CommentedMap
-
-    return CommentedMap()
 
 
 class _Merger:
