@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from journal.gitlink.installer import install
 from journal.store.sessions import Journal
@@ -409,12 +411,35 @@ def test_the_linking_hook_imports_nothing_heavy(hooked: Path) -> None:
     # It went past the early exit: the modules that append the event were loaded.
     appending = {
         "journal.gitlink.postcommit",
-        "journal.store.timeline",
+        "journal.store.eventlog",
         "journal.store.files",
     }
     assert appending <= modules, modules
     heavy = set(banned()) & {m.split(".")[0] for m in modules}
     assert heavy == set(), sorted(heavy)
+    # Nor the standard library's slow imports: `re` and `enum` come with each of
+    # these, and they were half of the hook's Python time (docs/performance.md).
+    slow = SLOW_STDLIB & {m.split(".")[0] for m in modules}
+    assert slow == set(), sorted(slow)
+
+
+SLOW_STDLIB = frozenset(
+    {
+        "re",
+        "enum",
+        "pathlib",
+        "json",
+        "typing",
+        "contextlib",
+        "functools",
+        "collections",
+        "dataclasses",
+        "datetime",
+        "tempfile",
+        "subprocess",
+    }
+)
+"""Modules the linking hook does without: each costs a commit milliseconds."""
 
 
 def test_two_branches_logging_to_one_session_merge_cleanly(
@@ -531,3 +556,60 @@ def test_the_hook_reads_redact_patterns_in_every_way_journal_yaml_may_write_them
     assert settings('redact_patterns: ["ACME-[0-9]+"]\n') == (True, ("ACME-[0-9]+",))
     assert settings("redact_patterns:\n  - 'ACME-[0-9]+'\n") == (True, ("ACME-[0-9]+",))
     assert settings("redact_patterns: ['ACME-[0-9]+']\n") == (True, ("ACME-[0-9]+",))
+
+
+_LINKED = rb"(?:sha|rewritten_from)['\"]?\s*:\s*['\"]?"
+"""What `is_linked` looked for with a regex until the hook stopped importing `re`: the
+oracle its byte walk must agree with."""
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'- {"at": "t", "kind": "commit", "text": "x", "sha": "SHA"}\n',
+        b"- {at: t, kind: commit, sha: SHA}\n",
+        b"- {'sha':'SHA'}\n",
+        b'- {"rewritten_from": "SHA", "sha": "OTHER"}\n',
+        b'- {"sha" :\t "SHA"}\n',
+        b'- {"sha":\n  "SHA"}\n',
+        b"sha:SHA",
+        b"SHA",
+        b'- {"text": "SHA was reverted"}\n',
+        b'- {"text": "sha SHA"}\n',
+        b'- {"sha": "SHAf"}\n',
+        b'- {"sha": "SHA_2"}\n',
+        b'- {"sha": "SHA-2"}\n',
+        b'- {"sha": "xSHA"}\n',
+        b'- {"sha": ""SHA"}\n',
+        b'- {"sha": : "SHA"}\n',
+        b'- {"shas": "SHA"}\n',
+        b'- {"git_sha": "SHA"}\n',
+        b'- {"text": "SHA", "sha": "SHA"}\n',
+        b":SHA",
+        b'"sha""SHA"',
+    ],
+)
+def test_is_linked_agrees_with_the_regex_it_replaced(raw: bytes) -> None:
+    import re
+
+    from journal.gitlink.lines import is_linked
+
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    data = raw.replace(b"SHA", sha.encode()).replace(b"OTHER", b"f" * 40)
+    expected = re.search(_LINKED + sha.encode() + rb"\b", data) is not None
+    assert is_linked(data, sha) is expected
+
+
+_PIECES = [b"sha", b"rewritten_from", b'"', b"'", b":", b" ", b"\t", b"\n", b"x", b"_"]
+
+
+@given(st.lists(st.sampled_from([*_PIECES, b"SHA", b"SH"]), max_size=12))
+def test_is_linked_agrees_with_the_regex_on_any_bytes(pieces: list[bytes]) -> None:
+    import re
+
+    from journal.gitlink.lines import is_linked
+
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    data = b"".join(pieces).replace(b"SHA", sha.encode())
+    expected = re.search(_LINKED + sha.encode() + rb"\b", data) is not None
+    assert is_linked(data, sha) is expected

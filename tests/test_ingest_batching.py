@@ -21,10 +21,11 @@ from journal.ingest import slack
 from journal.operations import ingest as ingest_ops
 from journal.operations.ingest import Request, append_new
 from journal.operations.redact import _LOT_CHECKS, _RULES, redact, redact_many
-from journal.store import timeline as timeline_mod
+from journal.store import eventlog
+from journal.store.eventlog import append_lines
 from journal.store.files import append_chunks
 from journal.store.sessions import Journal
-from journal.store.timeline import append_lines, read_lines
+from journal.store.timeline import read_lines
 
 
 def _events(count: int) -> list[dict[str, object]]:
@@ -123,7 +124,7 @@ def test_appended_lines_go_after_a_torn_line_and_nothing_opens_for_none(
 
 def test_big_appends_are_cut_into_megabyte_writes() -> None:
     lines = [b"x" * 1000 + b"\n"] * 3000
-    chunks = list(timeline_mod._chunks(iter(lines)))
+    chunks = list(eventlog._chunks(iter(lines)))
     assert len(chunks) == 3
     assert b"".join(chunks) == b"".join(lines)
 
@@ -182,7 +183,7 @@ def test_a_stored_line_does_not_depend_on_the_shortcut(
     event = dict(zip(keys, values, strict=False))
     ordered = {k: event[k] for k in ("at", "kind", "text") if k in event}
     ordered.update(
-        (k, v) for k, v in event.items() if k not in ordered and timeline_mod._kept(v)
+        (k, v) for k, v in event.items() if k not in ordered and eventlog._kept(v)
     )
-    body = json.dumps(ordered, ensure_ascii=False).translate(timeline_mod._YAML_UNSAFE)
-    assert timeline_mod.format_event(event) == "- " + body + "\n"
+    body = json.dumps(ordered, ensure_ascii=False).translate(eventlog._YAML_UNSAFE)
+    assert eventlog.format_event(event) == "- " + body + "\n"

@@ -45,8 +45,8 @@ def test_a_new_session_is_two_file_fsyncs_and_one_of_its_folder(
 def test_atomic_write_still_syncs_its_folder_by_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[Path] = []
+    calls: list[str | Path] = []
     monkeypatch.setattr(files, "fsync_dir", calls.append)
     files.atomic_write(tmp_path / "a.txt", "a\n")
     files.atomic_write(tmp_path / "b.txt", "b\n", sync_dir=False)
-    assert calls == [tmp_path]
+    assert [Path(folder) for folder in calls] == [tmp_path]

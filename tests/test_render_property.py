@@ -139,7 +139,7 @@ def session_with(text: str, body: str) -> Session:
             symptoms=[text],
             affected=[text],
             restored=[text],
-            numbers={text: text, "n": 1},
+            numbers={text: text, f"{text} n": 1},  # two keys, whatever the text
         ),
         components=[Component(name=text, state=text, note=text)],
         validation=[ValidationStep(title=text, command=text, cwd=text, expect=text)],

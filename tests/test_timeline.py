@@ -11,13 +11,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from journal.store.timeline import (
-    append_event,
-    format_event,
-    outline,
-    read_lines,
-    repair,
-)
+from journal.store.eventlog import format_event
+from journal.store.timeline import append_event, outline, read_lines, repair
 
 AT = "2025-11-04T01:02:00+00:00"
 

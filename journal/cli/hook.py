@@ -10,8 +10,8 @@ commit), which is why it parses its own arguments.
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,7 +65,7 @@ def _option(args: list[str], name: str) -> str | None:
     return None
 
 
-def _redacted(root: Path, subject: str) -> tuple[str, int]:
+def _redacted(root: str, subject: str) -> tuple[str, int]:
     """A commit's subject as it may reach the journal, and how many secrets were
     taken out: the rules of every command that writes text (`redact` and
     `redact_patterns` of journal.yaml)."""
@@ -78,18 +78,17 @@ def _redacted(root: Path, subject: str) -> tuple[str, int]:
     return result.text, len(result.kinds)
 
 
-def _redact_settings(root: Path) -> tuple[bool, tuple[str, ...]]:
+def _redact_settings(root: str) -> tuple[bool, tuple[str, ...]]:
     """`redact` and `redact_patterns` of journal.yaml, read line by line as the
     hook reads its other settings (no YAML parser: it runs on every commit, and a
     hook's Python may lack one). Patterns written other than as a one-line list
     are read through the configuration; a journal.yaml that cannot be read gets
     the built-in rules, since a commit never fails on the journal."""
-    import json
-
     from journal.store.locate import CONFIG_NAME
 
     try:
-        lines = (root / CONFIG_NAME).read_text(encoding="utf-8").splitlines()
+        with open(os.path.join(root, CONFIG_NAME), encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
     except (OSError, UnicodeDecodeError):
         return True, ()
     enabled = True
@@ -100,6 +99,8 @@ def _redact_settings(root: Path) -> tuple[bool, tuple[str, ...]]:
         if key == "redact":
             enabled = value.strip("'\"").lower() not in ("false", "no", "off")
         elif key == "redact_patterns" and value not in ("", "[]"):
+            import json  # a journal with patterns of its own only
+
             try:
                 patterns = tuple(str(p) for p in json.loads(value))
             except ValueError:
@@ -109,13 +110,15 @@ def _redact_settings(root: Path) -> tuple[bool, tuple[str, ...]]:
     return enabled, patterns
 
 
-def _configured(root: Path) -> tuple[bool, tuple[str, ...]]:
+def _configured(root: str) -> tuple[bool, tuple[str, ...]]:
     """The redaction settings through the parsed configuration."""
+    from pathlib import Path
+
     from journal.errors import JournalError
     from journal.store.config import load_config
 
     try:
-        config = load_config(root)
+        config = load_config(Path(root))
     except (ImportError, JournalError, OSError, ValueError):
         return True, ()
     return config.redact, config.redact_patterns

@@ -7,10 +7,12 @@ builders below.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 from journal.errors import JournalError
+
+TYPE_CHECKING = False  # the hook imports this package: no typing, no pathlib
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
 
 def origin_url(root: Path) -> str:
@@ -91,6 +93,8 @@ def _default_branch(root: Path, forge: str) -> str:
 
 
 def _in_repo(root: Path, path: str, top: list[Path]) -> str | None:
+    from pathlib import Path
+
     if not Path(path.split(":")[0]).is_absolute():
         return path.replace("\\", "/").removeprefix("./")
     if not top:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from journal.gitlink.commits import Commit, read_commits, resolve_revs
 from journal.gitlink.lines import is_linked
+from journal.store.eventlog import format_event, read_timeline
 from journal.store.sessions import Journal
-from journal.store.timeline import append_event, format_event, read_timeline
+from journal.store.timeline import append_event
 from journal.store.validation import check_kind
 
 

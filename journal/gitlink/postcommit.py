@@ -10,18 +10,32 @@ The installed post-commit script runs `git log -1 --format=COMMIT_FORMAT` itself
 needs the trailers to decide whether to start Python at all) and hands the result over
 as `--commit`, so Python starts no process on that path; without it (pre-commit, prek)
 the same `git log` runs through the seam.
+
+Paths are strings here, joined with `os.path`: `pathlib` and the `re`, `fnmatch` and
+`urllib` it imports would be about 10 ms of every hooked commit (the whole hook takes
+about 20 ms of Python on a laptop; docs/performance.md).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from pathlib import Path
+import stat
 
 from journal.gitlink.lines import is_linked, json_lines_with, replace_lines
-from journal.store.files import locked
-from journal.store.locate import CONFIG_NAME, find_root, git_dir, state_dir
-from journal.store.timeline import append_event, read_timeline
+from journal.store.eventlog import append_if_whole, read_timeline
+from journal.store.files import TornTailError, locked
+from journal.store.locate import CONFIG_NAME, git_folder, root_folder, state_folder
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    Say = Callable[[str], None]
+    """Receives what a hook tells the user: `warning: …`, `linked abc1234 → id`."""
+
+    Clean = Callable[[str, str], tuple[str, int]]
+    """Takes the secrets out of a text on its way into the journal at a root (the
+    caller's: redaction lives above this layer), and says how many it took."""
 
 # Every module-level regex costs start-up time on each commit: patterns compile
 # where they are needed, and journal.yaml is read with plain string methods.
@@ -29,15 +43,6 @@ COMMIT_FORMAT = (
     "%H%x1f%aI%x1f%an%x1f%s%x1f<%(trailers:key={key},valueonly,separator=%x1e)>"
 )
 """sha, author time, author, subject, <trailer values> — `<>`: no trailer."""
-
-
-Say = Callable[[str], None]
-"""Receives what a hook tells the user, e.g. `warning: …` or `linked abc1234 → id`."""
-
-
-Clean = Callable[[Path, str], tuple[str, int]]
-"""Takes the secrets out of a text on its way into the journal at a root (the
-caller's: redaction lives above this layer), and says how many it took."""
 
 
 def post_commit(
@@ -53,7 +58,7 @@ def post_commit(
     if root is None:
         return
     env_dir = os.environ.get("GIT_DIR")
-    repo = Path(env_dir).resolve() if env_dir else git_dir(Path.cwd())
+    repo = os.path.realpath(env_dir) if env_dir else git_folder(os.getcwd())
     reflog = _last_reflog(repo) if repo else None
     if _replaying(repo, reflog):
         return
@@ -65,7 +70,8 @@ def post_commit(
     named = [v.strip() for v in fields[4][1:-1].split("\x1e") if v.strip()]
     if not named and active is None:
         return
-    targets, unknown = _targets(root / sessions_dir, named, active, say=say)
+    sessions = os.path.join(root, sessions_dir)
+    targets, unknown = _targets(sessions, named, active, say=say)
     if unknown and not targets:
         say(
             f"warning: this commit names session {unknown[0]!r}, which is not in {root}"
@@ -77,14 +83,14 @@ def post_commit(
         say(f"redacted {redacted} secret(s) from the commit's subject in the journal")
     amended = reflog[0] if reflog and reflog[2].startswith("commit (amend)") else None
     for session_id in targets:
-        timeline = root / sessions_dir / session_id / "timeline.yaml"
-        with locked(state / "locks" / f"{session_id}.lock"):
+        timeline = os.path.join(sessions, session_id, "timeline.yaml")
+        with locked(os.path.join(state, "locks", f"{session_id}.lock")):
             done = _link(timeline, event, amended)
         if done:
             say(f"{done} {sha[:7]} → {session_id}")
 
 
-def _link(timeline: Path, event: dict[str, str], amended: str | None) -> str:
+def _link(timeline: str, event: dict[str, str], amended: str | None) -> str:
     raw = read_timeline(timeline)  # a named pipe in its place never blocks a commit
     if is_linked(raw, event["sha"]):
         return ""
@@ -96,34 +102,40 @@ def _link(timeline: Path, event: dict[str, str], amended: str | None) -> str:
             timeline, raw, {index: {**data, **event, "rewritten_from": amended}}
         )
         return "re-linked amended commit"
-    append_event(timeline, event)
+    try:
+        append_if_whole(timeline, event)
+    except TornTailError:  # a crash cut the last line: its repair's imports only now
+        from pathlib import Path
+
+        from journal.store.timeline import append_event
+
+        append_event(Path(timeline), event)
     return "linked"
 
 
-def journal_root(root_arg: str | None) -> Path | None:
+def journal_root(root_arg: str | None) -> str | None:
     if root_arg and not os.environ.get("JOURNAL_DIR"):
-        root = Path(root_arg)
-        return root if (root / CONFIG_NAME).is_file() else None
+        return root_arg if os.path.isfile(os.path.join(root_arg, CONFIG_NAME)) else None
     try:
-        return find_root(Path.cwd())
+        return root_folder(os.getcwd())
     except Exception:  # no journal in this checkout: nothing to link
         return None
 
 
-def session_state_dir(root: Path) -> Path:
+def session_state_dir(root: str) -> str:
     # The active pointer is where `journal use` (run without GIT_DIR) put it.
     saved = os.environ.pop("GIT_DIR", None)
     try:
-        return state_dir(root)
+        return state_folder(root)
     finally:
         if saved is not None:
             os.environ["GIT_DIR"] = saved
 
 
-def _last_reflog(repo: Path) -> tuple[str, str, str] | None:
+def _last_reflog(repo: str) -> tuple[str, str, str] | None:
     """(old sha, new sha, message) of HEAD's newest reflog entry."""
     try:
-        with (repo / "logs" / "HEAD").open("rb") as handle:
+        with open(os.path.join(repo, "logs", "HEAD"), "rb") as handle:
             size = handle.seek(0, os.SEEK_END)
             handle.seek(max(0, size - 8192))
             tail = handle.read().rstrip(b"\n").rsplit(b"\n", 1)[-1]
@@ -134,7 +146,7 @@ def _last_reflog(repo: Path) -> tuple[str, str, str] | None:
     return (parts[0], parts[1], message) if len(parts) == 3 else None
 
 
-def _replaying(repo: Path | None, reflog: tuple[str, str, str] | None) -> bool:
+def _replaying(repo: str | None, reflog: tuple[str, str, str] | None) -> bool:
     """True while a rebase replays commits: they are linked (re-pointed) by sync."""
     if os.environ.get("GIT_REFLOG_ACTION", "").startswith("rebase"):
         return True
@@ -142,7 +154,8 @@ def _replaying(repo: Path | None, reflog: tuple[str, str, str] | None) -> bool:
         return reflog[2].startswith("rebase")
     # No reflog to tell a replayed pick from a new commit: stay on the safe side.
     return repo is not None and any(
-        (repo / name).is_dir() for name in ("rebase-merge", "rebase-apply")
+        os.path.isdir(os.path.join(repo, name))
+        for name in ("rebase-merge", "rebase-apply")
     )
 
 
@@ -158,16 +171,19 @@ def _head(key: str) -> list[str]:
     from journal.gitlink.shell import run_git
 
     fmt = f"--format={COMMIT_FORMAT.format(key=key)}"
+    from pathlib import Path  # without the installed script only (pre-commit, prek)
+
     fields = _fields(run_git(["log", "-1", "--no-show-signature", fmt], cwd=Path.cwd()))
     if fields is None:
         raise ValueError("git log gave an unexpected answer")
     return fields
 
 
-def settings(root: Path) -> tuple[str, str]:
+def settings(root: str) -> tuple[str, str]:
     """`sessions_dir` and `git.trailer` of journal.yaml, read without YAML."""
     try:
-        text = (root / CONFIG_NAME).read_text(encoding="utf-8")
+        with open(os.path.join(root, CONFIG_NAME), encoding="utf-8") as handle:
+            text = handle.read()
     except (OSError, UnicodeDecodeError):
         text = ""
     sessions, key, in_git = "sessions", "Journal-Session", False
@@ -186,18 +202,19 @@ def _scalar(line: str) -> str:
     return line.partition(":")[2].partition("#")[0].strip().strip("'\"")
 
 
-def active_ref(state: Path) -> str | None:
+def active_ref(state: str) -> str | None:
     env = os.environ.get("JOURNAL_SESSION", "").strip()
     if env:
         return env
     try:
-        return (state / "active").read_text(encoding="utf-8").strip() or None
+        with open(os.path.join(state, "active"), encoding="utf-8") as handle:
+            return handle.read().strip() or None
     except (OSError, UnicodeDecodeError):
         return None
 
 
 def _targets(
-    sessions: Path, named: list[str], active: str | None, *, say: Say
+    sessions: str, named: list[str], active: str | None, *, say: Say
 ) -> tuple[list[str], list[str]]:
     """Sessions the commit goes to: those its trailers name, else the active one."""
     found: list[str] = []
@@ -217,13 +234,38 @@ def _targets(
     return found, unknown
 
 
-def resolve(sessions: Path, ref: str) -> str | None:
+def resolve(sessions: str, ref: str) -> str | None:
     """A session folder for an id, a unique prefix or a number (`8`, `#8`); None when
     `ref` names no session, or several."""
+    if _is_session_folder(sessions, ref):
+        return ref  # what resolve_ref says of it, without its regexes and pathlib
+    from pathlib import Path
+
     from journal.errors import JournalError
     from journal.store.ids import resolve_ref
 
     try:
-        return resolve_ref(sessions, ref)
+        return resolve_ref(Path(sessions), ref)
     except JournalError:
         return None
+
+
+def _is_session_folder(sessions: str, ref: str) -> bool:
+    """Whether `ref` is a session id (`2025-11-04-slug`, as `store.ids.ID_PATTERN`
+    has it) naming a folder, not a link, in `sessions`: one that
+    `store.ids.session_ids` lists, so `resolve_ref` would return `ref` itself."""
+    date, slug = ref[:11], ref[11:]
+    digits = date[:4] + date[5:7] + date[8:10]
+    if len(date) < 11 or date[4] + date[7] + date[10] != "---":
+        return False
+    if not (digits.isascii() and digits.isdigit()):
+        return False
+    if not slug or slug[0] == "-" or not set(slug) <= _ID_CHARACTERS:
+        return False
+    try:
+        return stat.S_ISDIR(os.lstat(os.path.join(sessions, ref)).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+_ID_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")

@@ -20,8 +20,9 @@ from journal.gitlink.commits import Commit, git_log, has_commits, resolve_revs
 from journal.gitlink.lines import replace_lines
 from journal.gitlink.linking import append_new
 from journal.gitlink.shell import run_git
+from journal.store.eventlog import read_timeline
 from journal.store.sessions import Journal
-from journal.store.timeline import read_lines, read_timeline
+from journal.store.timeline import read_lines
 
 # What the repository's history knows about the commits the journal linked: which
 # are still reachable, and where a rewritten one went (reflog, patch-id, same

@@ -11,13 +11,16 @@ import os
 from pathlib import Path
 
 from journal.gitlink.postcommit import (
-    Say,
     active_ref,
     journal_root,
     resolve,
     session_state_dir,
     settings,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from journal.gitlink.postcommit import Say
 
 
 def commit_msg(root_arg: str | None, message_file: str | None, *, say: Say) -> None:
@@ -31,7 +34,7 @@ def commit_msg(root_arg: str | None, message_file: str | None, *, say: Say) -> N
     if active is None:
         return
     sessions_dir, key = settings(root)
-    session_id = resolve(root / sessions_dir, active)
+    session_id = resolve(str(Path(root, sessions_dir)), active)
     if session_id is None:
         say(f"warning: the active session {active!r} does not exist; no trailer added")
         return

@@ -28,7 +28,7 @@ def ids_in(data: bytes) -> set[str]:
 def timeline_ids(path: Path) -> set[str]:
     """Every `id` of a timeline; a missing file holds none, and a timeline that is
     not a readable file (a folder, a named pipe) is one error naming it."""
-    from journal.store.timeline import read_timeline
+    from journal.store.eventlog import read_timeline
 
     return ids_in(read_timeline(path))
 

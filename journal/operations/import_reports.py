@@ -18,13 +18,13 @@ from journal.errors import InvalidDataError, JournalError, NotFoundError, UsageE
 from journal.operations.redact import scrub
 from journal.operations.session_edits import create_unique_folder, modeline
 from journal.record import Record
+from journal.store.eventlog import format_event
 from journal.store.files import too_long
 from journal.store.ids import number_of, session_ids
 from journal.store.ids import session_id as make_id
 from journal.store.layout import SESSION_FILE
 from journal.store.numbers import session_numbers
 from journal.store.sessions import Journal
-from journal.store.timeline import format_event
 
 UNDATED_DAY = date.min
 """The folder date of a report that gives no date: never the day of the import."""

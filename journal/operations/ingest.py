@@ -21,8 +21,8 @@ from journal.ingest.seen import timeline_ids
 from journal.insight.signatures import ERROR_KINDS
 from journal.operations.redact import redact_many
 from journal.record import Record
+from journal.store.eventlog import append_lines, event_line
 from journal.store.sessions import Journal
-from journal.store.timeline import append_lines, event_line
 from journal.store.validation import check_kind
 from journal.when import parse_when, zone
 

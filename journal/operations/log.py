@@ -12,10 +12,11 @@ from pathlib import Path
 
 from journal.errors import NotFoundError, UsageError, WriteError
 from journal.record import Record
+from journal.store.eventlog import refuse_bad_utf8
 from journal.store.files import atomic_write, too_long
 from journal.store.layout import EVIDENCE_DIR, evidence_dir
 from journal.store.sessions import Journal
-from journal.store.timeline import append_event, refuse_bad_utf8
+from journal.store.timeline import append_event
 from journal.store.validation import check_kind
 from journal.when import format_iso, parse_when
 

@@ -5,19 +5,18 @@ match becomes `[REDACTED:kind]`. Rules aim at shapes that are secrets by constru
 (prefixes, key blocks, credentials in URLs), so commit SHAs, UUIDs, IPs and file names
 pass through untouched. Each rule also lists literal anchors, one of which any match
 must contain; a rule whose anchors are absent is never compiled, so ordinary text
-costs no regex compilation at all.
+costs no regex compilation at all — nor the import of `re` (about 5 ms of each
+hooked commit).
 """
 
 from __future__ import annotations
-
-import functools
-import re
-from collections.abc import Iterable, Set
 
 from journal.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import re
+    from collections.abc import Callable, Iterable, Set
     from typing import Any, TypeVar
 
     from journal.store.config import Config
@@ -189,9 +188,16 @@ _ANCHORS = tuple(
 )
 
 
-@functools.cache
 def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    compiled = _COMPILED.get(pattern)
+    if compiled is None:
+        import re
+
+        compiled = _COMPILED[pattern] = re.compile(pattern)
+    return compiled
+
+
+_COMPILED: dict[str, re.Pattern[str]] = {}
 
 
 def redact(
@@ -214,8 +220,7 @@ def redact(
     ]
     rules.extend(("custom", pattern, 0) for pattern in extra_patterns)
     for kind, pattern, group in rules:
-        replace = functools.partial(_replace, kind=kind, group=group, found=found)
-        text = _compile(pattern).sub(replace, text)
+        text = _compile(pattern).sub(_replacer(kind, group, found), text)
     return Redaction(text=text, kinds=tuple(found))
 
 
@@ -248,6 +253,12 @@ def _unchanged(text: str) -> Redaction:
     made = object.__new__(Redaction)
     made.__dict__.update(text=text, kinds=())
     return made
+
+
+def _replacer(
+    kind: str, group: int, found: list[str]
+) -> Callable[[re.Match[str]], str]:
+    return lambda match: _replace(match, kind=kind, group=group, found=found)
 
 
 def _replace(match: re.Match[str], *, kind: str, group: int, found: list[str]) -> str:

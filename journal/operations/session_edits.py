@@ -11,11 +11,11 @@ from typing import Any
 
 from journal.errors import ConflictError, JournalError, UsageError
 from journal.operations.redact import scrub
+from journal.store.eventlog import format_event
 from journal.store.ids import number_of, unique_suffix
 from journal.store.ids import session_id as make_id
 from journal.store.layout import SCHEMA_FILE
 from journal.store.sessions import Journal
-from journal.store.timeline import format_event
 from journal.store.validation import check_kind
 from journal.store.yamledit import (
     append_item,

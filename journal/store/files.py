@@ -1,21 +1,29 @@
 """Crash-safe file writes and per-session locks, on the standard library alone.
 
 This module sits on the `journal log` and git-hook fast paths, so it imports nothing
-beyond the standard library.
+beyond the standard library — and not `pathlib`, `contextlib` or `functools` either:
+with what they pull in (`re`, `enum`, `collections`) they would cost every hooked
+commit about 12 ms. What the hook calls (reading, appending, locking) takes a path as
+a `str` or a `Path`; what only other commands call may still use `Path` methods on
+the paths they pass.
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import functools
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 
 from journal.errors import InvalidDataError, UsageError, WriteError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from pathlib import Path
+    from typing import TypeAlias
+
+    StrPath: TypeAlias = str | os.PathLike[str]
 
 _LOCK_TIMEOUT_S = 30.0
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -28,7 +36,7 @@ class NotAFileError(OSError):
     its `strerror` says which (`is a folder, not a file`)."""
 
 
-def read_bytes(path: Path | str) -> bytes:
+def read_bytes(path: StrPath) -> bytes:
     """The bytes of a regular file. Anything else raises `NotAFileError` at once:
     opening a named pipe never waits for a writer, and a device is never read."""
     fd = os.open(path, os.O_RDONLY | _NONBLOCK)
@@ -44,7 +52,7 @@ def read_bytes(path: Path | str) -> bytes:
         os.close(fd)
 
 
-def read_checked(path: Path, *, hint: str | None = None) -> bytes:
+def read_checked(path: StrPath, *, hint: str | None = None) -> bytes:
     """`read_bytes` of a file of the journal: anything but a missing file (raised as
     it is) is one `InvalidDataError` naming it; `hint` for a file it cannot read."""
     try:
@@ -63,10 +71,12 @@ def read_checked(path: Path, *, hint: str | None = None) -> bytes:
         ) from None
 
 
-def shown(path: Path) -> str:
+def shown(path: StrPath) -> str:
     """`path` as the user sees it: relative to the current folder when inside it."""
+    from pathlib import Path  # on the way to a message only
+
     try:
-        return str(path.relative_to(Path.cwd()))
+        return str(Path(path).relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -94,7 +104,7 @@ def _kind_of(mode: int) -> str:
 
 
 def atomic_write(
-    path: Path, text: str | bytes, *, durable: bool = True, sync_dir: bool = True
+    path: StrPath, text: str | bytes, *, durable: bool = True, sync_dir: bool = True
 ) -> None:
     """Replace `path` with `text` (UTF-8, `\\n`): temp file, fsync, rename, fsync dir.
 
@@ -109,11 +119,12 @@ def atomic_write(
     data = _encoded(path, text)
     import tempfile  # lazily: it imports `random` and `shutil`, unused on the log path
 
+    folder = _parent(path)
     _refuse_read_only(path, path, "file")
-    _refuse_read_only(path, path.parent, "folder")
+    _refuse_read_only(path, folder, "folder")
     try:
         fd, tmp = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+            prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder
         )
     except OSError as exc:
         raise _write_error(path, exc) from exc
@@ -124,17 +135,16 @@ def atomic_write(
                 handle.flush()
                 os.fsync(handle.fileno())
         try:
-            mode = path.stat().st_mode & 0o777
+            mode = os.stat(path).st_mode & 0o777
         except FileNotFoundError:
             mode = _new_file_mode()  # mkstemp's 0600 would hide it from the team
-        Path(tmp).chmod(mode)
-        Path(tmp).replace(path)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
+        _remove(tmp)
         raise _write_error(path, exc) from exc
     if durable and sync_dir:
-        fsync_dir(path.parent)
+        fsync_dir(folder)
 
 
 def make_folders(path: Path) -> None:
@@ -201,24 +211,39 @@ class DurableBatch:
             self._pool.shutdown(wait=True)
 
 
-@functools.cache
 def _new_file_mode() -> int:
     """What `open()` gives a new file: 0666 less the umask (read once per process)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
+    if not _UMASK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        _UMASK.append(mask)
+    return 0o666 & ~_UMASK[0]
+
+
+_UMASK: list[int] = []
+
+
+def _remove(path: StrPath, quiet: type[OSError] = OSError) -> None:
+    """Remove a file; a `quiet` error is not one (by default any: a caller's own
+    error is the one to report)."""
+    try:
+        os.unlink(path)
+    except quiet:
+        pass
 
 
 def remove_stale_temps(path: Path) -> None:
     """Remove temp files a killed `atomic_write` of `path` left beside it; only while
     holding the lock every writer of `path` takes (then no write of it is in flight,
     and any such file is left over from a crash)."""
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(path.parent):
-            name = entry.name
-            if name.startswith(f".{path.name}.") and name.endswith(".tmp"):
-                with contextlib.suppress(OSError):
-                    Path(entry.path).unlink()
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith(f".{path.name}.") and name.endswith(".tmp"):
+            _remove(entry.path)
 
 
 class TornTailError(Exception):
@@ -226,7 +251,7 @@ class TornTailError(Exception):
     `append_line(..., whole_tail=True)` before anything is written)."""
 
 
-def append_line(path: Path, line: str | bytes, *, whole_tail: bool = False) -> None:
+def append_line(path: StrPath, line: str | bytes, *, whole_tail: bool = False) -> None:
     """Append one `\\n`-terminated line with a single write, then fsync. If the
     file's last line is torn (no final newline, e.g. after a crash), a newline goes
     first so the torn line stays separate — or, with `whole_tail`, nothing is
@@ -235,7 +260,7 @@ def append_line(path: Path, line: str | bytes, *, whole_tail: bool = False) -> N
 
 
 def append_chunks(
-    path: Path, chunks: Iterable[bytes], *, whole_tail: bool = False
+    path: StrPath, chunks: Iterable[bytes], *, whole_tail: bool = False
 ) -> None:
     """Append whole lines given in several pieces (`journal ingest`'s 100,000
     events, a megabyte at a time), then fsync once. A torn last line gets its
@@ -259,8 +284,10 @@ def append_chunks(
             if wrote:
                 os.fsync(fd)
         except BaseException:
-            with contextlib.suppress(OSError):
+            try:
                 os.ftruncate(fd, size)
+            except OSError:
+                pass  # the write's own error is the one to report
             raise
     except OSError as exc:
         raise _write_error(path, exc) from exc
@@ -268,7 +295,7 @@ def append_chunks(
         os.close(fd)
 
 
-def _open_for_append(path: Path) -> tuple[int, int]:
+def _open_for_append(path: StrPath) -> tuple[int, int]:
     """`path` opened to append (created if missing), and its size; refused when it
     is not a regular file or is read-only. The caller closes the descriptor."""
     try:
@@ -295,7 +322,7 @@ def _open_for_append(path: Path) -> tuple[int, int]:
     return fd, info.st_size
 
 
-def _encoded(path: Path, text: str | bytes) -> bytes:
+def _encoded(path: StrPath, text: str | bytes) -> bytes:
     if isinstance(text, bytes):
         return text
     try:
@@ -308,47 +335,71 @@ def _encoded(path: Path, text: str | bytes) -> bytes:
         ) from None
 
 
-def _refuse_read_only(target: Path, checked: Path, what: str) -> None:
+def _refuse_read_only(target: StrPath, checked: StrPath, what: str) -> None:
     # The mode bits, not only os.access: root may write anything, but a file its
     # owner made read-only (chmod a-w) is a request to leave it alone.
     try:
-        mode = checked.stat().st_mode
+        mode = os.stat(checked).st_mode
     except FileNotFoundError:
         return
     except OSError as exc:
         raise _write_error(target, exc) from exc
     if mode & 0o222 and os.access(checked, os.W_OK):
         return
-    with contextlib.suppress(OSError):
-        if os.statvfs(checked).f_flag & os.ST_RDONLY:
-            raise _write_error(target, OSError(errno.EROFS, "read-only file system"))
+    try:
+        read_only_fs = bool(os.statvfs(checked).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only_fs = False
+    if read_only_fs:
+        raise _write_error(target, OSError(errno.EROFS, "read-only file system"))
     raise _read_only(target, what)
 
 
-def _read_only(path: Path, what: str) -> WriteError:
-    where = path if what == "file" else path.parent
+def _read_only(path: StrPath, what: str) -> WriteError:
+    where = path if what == "file" else _parent(path)
     return WriteError(
         f"cannot write {path}: the {what} is read-only",
         f"make it writable (chmod u+w {where}) to change it; the old file is intact",
     )
 
 
-@contextlib.contextmanager
-def locked(lock_path: Path, *, timeout_s: float = _LOCK_TIMEOUT_S) -> Iterator[None]:
-    """Hold an exclusive advisory lock on `lock_path` (created if missing)."""
-    try:
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:  # a read-only or full file system: one clear line
-        raise _write_error(lock_path, exc) from exc
-    try:
-        release = acquire(fd, lock_path, timeout_s)
+def locked(lock_path: StrPath, *, timeout_s: float = _LOCK_TIMEOUT_S) -> Lock:
+    """Hold an exclusive advisory lock on `lock_path` (created if missing) for the
+    length of a `with` block."""
+    return Lock(lock_path, timeout_s)
+
+
+class Lock:
+    """The `with` block of `locked` (a class, not `contextlib.contextmanager`: see
+    the module's docstring)."""
+
+    def __init__(self, lock_path: StrPath, timeout_s: float) -> None:
+        self._path = lock_path
+        self._timeout_s = timeout_s
+        self._fd = -1
+        self._release: Callable[[], None] = _nothing
+
+    def __enter__(self) -> None:
+        path = self._path
         try:
-            yield
+            folder = _parent(path)
+            if not os.path.isdir(folder):
+                os.makedirs(folder, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:  # a read-only or full file system: one clear line
+            raise _write_error(path, exc) from exc
+        try:
+            self._release = acquire(fd, path, self._timeout_s)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            self._release()
         finally:
-            release()
-    finally:
-        os.close(fd)  # closing the descriptor releases flock and msvcrt locks
+            os.close(self._fd)  # closing the descriptor releases flock and msvcrt locks
 
 
 # --- locks: the one seam for the OS's primitive ------------------------------------
@@ -376,7 +427,7 @@ MARKER_SUFFIX = ".held"
 STALE_AFTER_S = 120.0
 
 
-def acquire(fd: int, lock_path: Path, timeout_s: float) -> Callable[[], None]:
+def acquire(fd: int, lock_path: StrPath, timeout_s: float) -> Callable[[], None]:
     """Take the lock on the open `fd` of `lock_path`, waiting up to `timeout_s`
     (then WriteError names the lock); returns the function releasing it."""
     try_once = {"flock": _try_flock, "msvcrt": _try_msvcrt, "marker": _try_marker}[
@@ -403,7 +454,7 @@ def _nothing() -> None:
     """Closing the descriptor releases flock and msvcrt locks."""
 
 
-def _try_flock(fd: int, lock_path: Path) -> Callable[[], None] | None:
+def _try_flock(fd: int, lock_path: StrPath) -> Callable[[], None] | None:
     import fcntl
 
     try:
@@ -413,7 +464,7 @@ def _try_flock(fd: int, lock_path: Path) -> Callable[[], None] | None:
     return _nothing
 
 
-def _try_msvcrt(fd: int, lock_path: Path) -> Callable[[], None] | None:
+def _try_msvcrt(fd: int, lock_path: StrPath) -> Callable[[], None] | None:
     import msvcrt
 
     try:
@@ -423,8 +474,8 @@ def _try_msvcrt(fd: int, lock_path: Path) -> Callable[[], None] | None:
     return _nothing
 
 
-def _try_marker(fd: int, lock_path: Path) -> Callable[[], None] | None:
-    marker = lock_path.with_name(lock_path.name + MARKER_SUFFIX)
+def _try_marker(fd: int, lock_path: StrPath) -> Callable[[], None] | None:
+    marker = os.fspath(lock_path) + MARKER_SUFFIX
     try:
         handle = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
@@ -435,40 +486,49 @@ def _try_marker(fd: int, lock_path: Path) -> Callable[[], None] | None:
         ) from None
     os.write(handle, str(os.getpid()).encode("ascii"))
     os.close(handle)
-    return functools.partial(marker.unlink, missing_ok=True)
+    return lambda: _remove(marker, FileNotFoundError)
 
 
-def _break_stale_marker(lock_path: Path) -> bool:
+def _break_stale_marker(lock_path: StrPath) -> bool:
     """Remove a marker older than `STALE_AFTER_S`: its holder died holding it."""
-    marker = lock_path.with_name(lock_path.name + MARKER_SUFFIX)
+    marker = os.fspath(lock_path) + MARKER_SUFFIX
     try:
-        age = time.time() - marker.stat().st_mtime
+        age = time.time() - os.stat(marker).st_mtime
     except FileNotFoundError:
         return True
     if age <= STALE_AFTER_S:
         return False
-    marker.unlink(missing_ok=True)
+    _remove(marker, FileNotFoundError)
     return True
 
 
-def fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: StrPath) -> None:
     """Make the renames into `folder` durable (after `atomic_write(…,
     sync_dir=False)`); best effort."""
-    with contextlib.suppress(OSError):
+    try:
         fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # best effort: some file systems refuse to sync a folder
+    finally:
+        os.close(fd)
 
 
-def _write_error(path: Path, exc: OSError) -> WriteError:
+def _parent(path: StrPath) -> str:
+    """The folder holding `path`, as `Path(path).parent` names it."""
+    return os.path.dirname(os.fspath(path)) or "."
+
+
+def _write_error(path: StrPath, exc: OSError) -> WriteError:
     reason, hint = _WRITE_ERRORS.get(
         exc.errno or 0, (exc.strerror or str(exc), "nothing was changed")
     )
     return WriteError(
         f"cannot write {path}: {reason}",
-        hint.format(folder=path.parent) + "; the old file is intact",
+        hint.format(folder=_parent(path)) + "; the old file is intact",
     )
 
 

@@ -9,9 +9,12 @@ started on the fast path.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from journal.errors import NotFoundError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CONFIG_NAME = "journal.yaml"
 
@@ -19,19 +22,30 @@ CONFIG_NAME = "journal.yaml"
 def find_root(start: Path | None = None) -> Path:
     """The nearest folder at or above `start` holding `journal.yaml`, unless
     `JOURNAL_DIR` in the environment names the root."""
+    from pathlib import Path
+
+    return Path(root_folder(os.fspath(start) if start else os.getcwd()))
+
+
+def root_folder(start: str) -> str:
+    """`find_root` on strings, for the git hook (which stays off pathlib)."""
     explicit = os.environ.get("JOURNAL_DIR")
     if explicit:
-        root = Path(explicit).resolve()
-        if not (root / CONFIG_NAME).is_file():
+        root = os.path.realpath(explicit)
+        if not os.path.isfile(os.path.join(root, CONFIG_NAME)):
             raise NotFoundError(
                 f"JOURNAL_DIR={explicit} has no {CONFIG_NAME}",
                 "point JOURNAL_DIR at a journal, or run `journal init` there",
             )
         return root
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / CONFIG_NAME).is_file():
+    here = folder = os.path.realpath(start)
+    while True:
+        if os.path.isfile(os.path.join(folder, CONFIG_NAME)):
             return folder
+        above = os.path.dirname(folder)
+        if above == folder:
+            break
+        folder = above
     raise NotFoundError(
         f"no journal here: no {CONFIG_NAME} in {here} or any folder above it",
         "run `journal init` to start one, or cd into your journal",
@@ -40,26 +54,52 @@ def find_root(start: Path | None = None) -> Path:
 
 def git_dir(start: Path) -> Path | None:
     """The git directory of the repository containing `start`, or None."""
+    from pathlib import Path
+
+    found = git_folder(os.fspath(start))
+    return Path(found) if found is not None else None
+
+
+def git_folder(start: str) -> str | None:
+    """`git_dir` on strings, for the git hook."""
     env = os.environ.get("GIT_DIR")
     if env:
-        return Path(env).resolve()
-    for folder in (start, *start.parents):
-        dot_git = folder / ".git"
-        if dot_git.is_dir():
+        return os.path.realpath(env)
+    folder = start
+    while True:
+        dot_git = os.path.join(folder, ".git")
+        if os.path.isdir(dot_git):
             return dot_git
-        if dot_git.is_file():  # a linked worktree's or submodule's: "gitdir: <path>"
-            try:
-                first = dot_git.read_text(encoding="utf-8").splitlines()[0]
-            except (OSError, IndexError, UnicodeDecodeError):
-                return None
-            if not first.startswith("gitdir:"):
-                return None
-            target = Path(first[len("gitdir:") :].strip())
-            return target if target.is_absolute() else (folder / target).resolve()
-    return None
+        if os.path.isfile(dot_git):  # a linked worktree's or submodule's: "gitdir: …"
+            return _linked_git_dir(folder, dot_git)
+        above = os.path.dirname(folder)
+        if above == folder:
+            return None
+        folder = above
+
+
+def _linked_git_dir(folder: str, dot_git: str) -> str | None:
+    try:
+        with open(dot_git, encoding="utf-8") as handle:
+            first = handle.read().splitlines()[0]
+    except (OSError, IndexError, UnicodeDecodeError):
+        return None
+    if not first.startswith("gitdir:"):
+        return None
+    target = first[len("gitdir:") :].strip()
+    if os.path.isabs(target):
+        return target
+    return os.path.realpath(os.path.join(folder, target))
 
 
 def state_dir(root: Path) -> Path:
     """Per-user, uncommitted state: `<git dir>/journal`, or `.journal/` outside git."""
-    git = git_dir(root)
-    return git / "journal" if git else root / ".journal"
+    from pathlib import Path
+
+    return Path(state_folder(os.fspath(root)))
+
+
+def state_folder(root: str) -> str:
+    """`state_dir` on strings, for the git hook."""
+    git = git_folder(root)
+    return os.path.join(git, "journal") if git else os.path.join(root, ".journal")

@@ -1,16 +1,14 @@
 """The append-only event log (`timeline.yaml`): one event per line, a JSON mapping.
 
-Appending formats one line and writes it with O_APPEND: no parse of the file, standard
-library only, so the git hook and `journal log` stay fast. Reading parses each line as
-JSON (a YAML flow mapping that JSON can read), falling back to YAML for lines a person
-wrote by hand. A torn line (a crash mid-write) is never dropped: the next append sets
-it aside in `timeline.yaml.torn` first, readers skip it with a warning, and
-`journal check --fix` repairs it.
+Writing a line is `journal.store.eventlog` (the hook's light path). Reading parses
+each line as JSON (a YAML flow mapping that JSON can read), falling back to YAML for
+lines a person wrote by hand. A torn line (a crash mid-write) is never dropped: the
+next append sets it aside in `timeline.yaml.torn` first, readers skip it with a
+warning, and `journal check --fix` repairs it.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import operator
 import re
@@ -20,123 +18,31 @@ from pathlib import Path
 from journal.errors import CONFLICT_MARKERS, InvalidDataError
 from journal.record import Record
 from journal.store import notices
+from journal.store.eventlog import append_if_whole, format_event, read_timeline
 from journal.store.files import (
     TornTailError,
-    append_chunks,
     append_line,
     atomic_write,
     read_bytes,
-    read_checked,
     shown,
 )
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
     from typing import Any
-
-# JSON leaves these raw with ensure_ascii=False, and YAML reads them as line breaks,
-# strips them or (U+FFFE, U+FFFF) refuses the file: escape them so every loader
-# returns the exact text (ECOSYSTEM.md).
-_YAML_UNSAFE = {
-    cp: f"\\u{cp:04x}" for cp in (0x2028, 0x2029, 0x0085, 0xFEFF, 0xFFFE, 0xFFFF)
-}
-_YAML_UNSAFE.update({cp: f"\\u{cp:04x}" for cp in range(0x7F, 0xA0)})
-_FIELD_ORDER = ("at", "kind", "text")
-# One encoder for every line: `json.dumps(…, ensure_ascii=False)` builds a new one
-# per call.
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def format_event(event: dict[str, Any]) -> str:
-    """The stored line for one event: `- {"at": …, "kind": …, "text": …, …}\\n`."""
-    if _in_order(event):
-        body = _ENCODE(event)  # already the stored shape (a reader's event)
-    else:
-        ordered = {k: event[k] for k in _FIELD_ORDER if k in event}
-        ordered.update(
-            (k, v) for k, v in event.items() if k not in ordered and _kept(v)
-        )
-        body = _ENCODE(ordered)
-    if not body.isascii() or "\x7f" in body:  # the only characters translated
-        body = body.translate(_YAML_UNSAFE)
-    return "- " + body + "\n"
-
-
-def _in_order(event: dict[str, Any]) -> bool:
-    """Whether `event` is stored as it is: `at`, `kind`, `text` first and no value
-    `_kept` leaves out. `x in values` compares by `==`, so a 0 (== False) or an
-    empty tuple only sends the event the long way, never the wrong way."""
-    keys = iter(event)
-    if (next(keys, None), next(keys, None), next(keys, None)) != _FIELD_ORDER:
-        return False
-    values = event.values()
-    return not (None in values or False in values or "" in values or [] in values)
-
-
-def _kept(value: Any) -> bool:
-    # Not `value not in (None, False, [], "")`: 0 == False, and exit code 0 must stay.
-    return value is not None and value is not False and value != [] and value != ""
 
 
 def append_event(path: Path, event: dict[str, Any]) -> None:
     """Append one event; the caller holds the session lock. A torn last line (a crash
     cut an earlier write short) is set aside first, with a warning, so the new event
     never lands after half a line."""
-    refuse_bad_utf8(event)
-    line = format_event(event)
     try:
-        append_line(path, line, whole_tail=True)
+        append_if_whole(path, event)
     except TornTailError:
         done = repair(path)  # a whole last line only gets its newline: no warning
         if done.set_aside or done.recovered:
             notices.warn(done.describe(shown(path)))
-        append_line(path, line)
-
-
-def event_line(event: dict[str, Any]) -> bytes:
-    """The stored line of an event for `append_lines`, as UTF-8 (refused if it
-    cannot be)."""
-    line = format_event(event)
-    if not line.isascii():
-        refuse_bad_utf8(event)
-    return line.encode("utf-8")
-
-
-def append_lines(path: Path, lines: Iterable[bytes]) -> None:
-    """Append the lines of several events (`event_line`), a megabyte a write, with
-    one fsync (`journal ingest`); the caller holds the session lock. On a failed
-    write the file stays as it was; with no lines, nothing is opened."""
-    chunks = _chunks(lines)
-    first = next(chunks, None)
-    if first is not None:
-        append_chunks(path, itertools.chain([first], chunks))
-
-
-def _chunks(lines: Iterable[bytes]) -> Iterator[bytes]:
-    held: list[bytes] = []
-    size = 0
-    for line in lines:
-        held.append(line)
-        size += len(line)
-        if size >= 1 << 20:
-            yield b"".join(held)
-            held, size = [], 0
-    if held:
-        yield b"".join(held)
-
-
-def refuse_bad_utf8(event: dict[str, Any]) -> None:
-    """Refuse a field whose text holds bytes the terminal could not decode."""
-    for key, value in event.items():
-        if isinstance(value, str):
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise InvalidDataError(
-                    f"the {key} contains bytes that are not valid UTF-8",
-                    "check the terminal's encoding (LANG / LC_ALL)",
-                ) from None
+        append_line(path, format_event(event))
 
 
 class RawLine(Record):
@@ -186,15 +92,6 @@ _WRITTEN = _WRITTEN_TEXT.encode()
 # A control character other than the line break: JSON readers differ on them in
 # strings, so a timeline holding one is never read by `plain_bodies`.
 _CONTROL = re.compile(rb"[\x00-\x09\x0b-\x1f\x7f]")
-
-
-def read_timeline(path: Path) -> bytes:
-    """The bytes of a timeline; a missing file is empty. Anything but a readable
-    regular file is one `InvalidDataError` naming it (`read_checked`)."""
-    try:
-        return read_checked(path, hint="check the file's permissions")
-    except FileNotFoundError:
-        return b""
 
 
 def plain_bodies(path: Path) -> list[bytes] | None:
