@@ -261,6 +261,9 @@ def ordinary_corpus(seed: int = SEED) -> list[str]:
         "login failed: password: incorrect for user alice",
         "credentials: mounted from /var/run/secrets/db",
         "tokens: 4096 per request, secret: none configured",
+        "api_key: ApiKey = Depends(get_api_key) in the FastAPI route",
+        'password = os.environ["DB_PASSWORD"] reads it from the environment',
+        "token = vault.read_token(path) and secret=get_secret('db')",
     ]
 
 

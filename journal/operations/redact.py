@@ -33,10 +33,11 @@ _KEYWORD = (
     r"|access[_-]?key|private[_-]?key|account[_-]?key|shared[_-]?access[_-]?key"
     r"|auth[_-]?key|credentials?)|(?<=_)pwd)"
 )
-# A value that only points at a secret (`$VAR`, `<placeholder>`, `{{ tpl }}`) or a
-# flag (`true`) is not one.
+# A value that only points at a secret (`$VAR`, `<placeholder>`, `{{ tpl }}`, code
+# that fetches it: `get_token()`, `os.environ["PW"]`, `Depends(api_key)`) or a flag
+# (`true`) is not one.
 _VALUE = (
-    r"(?![$<{%-]|(?:true|false|null|none|yes|no)\b)"
+    r"(?![$<{%-]|(?:true|false|null|none|yes|no)\b|[A-Za-z_][\w.]*[(\[])"
     r"(?:\"([^\"\n]+)\"|'([^'\n]+)'|([^\s\"',;&]{4,}))"
 )
 # `=`, or `:` with a quote or nothing after it, assigns a value; `: ` followed by a
