@@ -17,6 +17,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from journal.render.escape import _code_lines
+
 _DEFINITION = re.compile(r"^ {0,3}\[((?:[^\]\\]|\\.)+)\]:[ \t]*(\S+)?")
 # [text][label], [label][] and [label] (not a link already, not a definition).
 _REFERENCE = re.compile(
@@ -36,7 +38,7 @@ def normalize_label(label: str) -> str:
 
 
 def inline_references(
-    lines: Sequence[str], tokens: Sequence[Any], references: Mapping[str, Any]
+    lines: Sequence[str], tokens: list[Any], references: Mapping[str, Any]
 ) -> list[str] | None:
     """`lines` with references made inline and definitions removed, or None when
     the document defines no reference (nothing to do: most reports)."""
@@ -71,12 +73,6 @@ def _destination(ref: Mapping[str, Any]) -> str:
     if title:
         return f'{href} "{str(title).replace(chr(34), chr(92) + chr(34))}"'
     return href
-
-
-def _code_lines(tokens: Sequence[Any]) -> set[int]:
-    """The line numbers (0-based) of fenced and indented code blocks."""
-    code = [t.map for t in tokens if t.type in {"fence", "code_block"} and t.map]
-    return {n for start, end in code for n in range(start, end)}
 
 
 def _outside_code_spans(line: str, change: Callable[[str], str]) -> str:
