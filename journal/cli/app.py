@@ -1,7 +1,9 @@
-"""The typer app: command registration, and the one place errors become exit codes."""
+"""The typer app: command registration, shell completion, and the one place errors
+become exit codes."""
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -15,8 +17,8 @@ except ImportError:  # pragma: no cover - depends on the installed typer
     import click  # type: ignore[no-redef]
     from click import exceptions as click_exc  # type: ignore[no-redef]
 
-from journal.cli import completion
 from journal.cli.output import error, report
+from journal.errors import UsageError
 
 # click >= 8.2 signals a bare command with no arguments by this UsageError subclass;
 # before, nothing is an instance of the empty tuple.
@@ -65,7 +67,7 @@ app = typer.Typer(
     cls=PanelGroup,
     help="Keep an incident and work-session journal in your git repository.",
     no_args_is_help=True,
-    add_completion=False,  # journal.cli.completion's options take the shell's name
+    add_completion=False,  # the completion options below take the shell's name
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -78,6 +80,74 @@ def _print_version(value: bool) -> None:
 
         print(f"journal {__version__}")
         raise typer.Exit()
+
+
+# Shell completion: `--show-completion [SHELL]` prints the script for a shell,
+# `--install-completion [SHELL]` adds it to that shell's startup file; without SHELL,
+# the shell this runs in. typer's own options take no SHELL once shell detection is
+# available, so `journal --show-completion bash` would print the script of whatever
+# shell ran it (`sh` under `xargs`, a CI runner's shell): these take the shell as named.
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+_AUTO = "auto"  # the value of a completion option given without a shell: detect it
+_COMPLETE_VAR = "_JOURNAL_COMPLETE"
+
+
+def _with_default_shell(argv: list[str]) -> list[str]:
+    """`argv` with `auto` after a completion option given without a shell (click has
+    no option whose value may be left out)."""
+    out = []
+    for index, arg in enumerate(argv):
+        out.append(arg)
+        if arg in ("--show-completion", "--install-completion"):
+            following = argv[index + 1] if index + 1 < len(argv) else "-"
+            if following.startswith("-"):
+                out.append(_AUTO)
+    return out
+
+
+def _show_completion(value: str | None) -> None:
+    """Print the completion script of the shell named (or detected), and exit."""
+    if value is None:
+        return
+    from typer._completion_shared import get_completion_script
+
+    script = get_completion_script(
+        prog_name="journal", complete_var=_COMPLETE_VAR, shell=_shell(value)
+    )
+    print(script)
+    raise typer.Exit()
+
+
+def _install_completion(value: str | None) -> None:
+    """Add the completion script to the shell's startup file, and exit."""
+    if value is None:
+        return
+    from typer._completion_shared import install as install_script
+
+    shell, path = install_script(
+        shell=_shell(value), prog_name="journal", complete_var=_COMPLETE_VAR
+    )
+    print(f"{shell} completion installed in {path}; it works in new shells")
+    raise typer.Exit()
+
+
+def _shell(value: str) -> str:
+    if value == _AUTO:
+        from typer._completion_shared import _get_shell_name
+
+        detected = _get_shell_name()
+        if detected not in SHELLS:
+            raise UsageError(
+                f"cannot tell which shell this is ({detected or 'unknown'})",
+                "name it: journal --show-completion bash (or zsh, fish, powershell)",
+            )
+        return str(detected)
+    if value not in SHELLS:
+        raise UsageError(
+            f"no completion for the shell {value!r}",
+            "use one of: " + ", ".join(SHELLS),
+        )
+    return value
 
 
 @app.callback()
@@ -96,7 +166,7 @@ def _root(
         typer.Option(
             "--show-completion",
             metavar="[SHELL]",
-            callback=completion.show,
+            callback=_show_completion,
             is_eager=True,
             help="Print the completion script for SHELL (default: this shell).",
         ),
@@ -106,7 +176,7 @@ def _root(
         typer.Option(
             "--install-completion",
             metavar="[SHELL]",
-            callback=completion.install,
+            callback=_install_completion,
             is_eager=True,
             help="Install completion for SHELL (default: this shell).",
         ),
@@ -150,8 +220,14 @@ def run(argv: list[str]) -> None:
     from journal.cli.table import split_debug
 
     debug, argv = split_debug(argv)
-    argv = completion.with_default_shell(argv)
-    completion.serve_completions()
+    argv = _with_default_shell(argv)
+    if os.environ.get(_COMPLETE_VAR):
+        # A shell asks for completions (its script set the variable): typer
+        # registers the shells' protocols only for its own options, which these
+        # replace.
+        from typer._completion_classes import completion_init
+
+        completion_init()
     _register()
     command = typer.main.get_command(app)
     try:

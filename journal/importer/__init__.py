@@ -1,10 +1,11 @@
-"""Importing Markdown reports: the token stream of markdown-it-py → a session."""
+"""Importing Markdown reports: the token stream of markdown-it-py → a session; before
+it is read, its YAML front matter split off and its reference links made inline."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import PurePath
@@ -13,11 +14,6 @@ from typing import TYPE_CHECKING, Any
 from journal.importer.context import Context, add_commit_events
 from journal.importer.dating import UNDATED, day_in_name, day_in_text, year_in
 from journal.importer.document import Block, Section, build_document, is_list
-from journal.importer.frontmatter import (
-    FrontMatter,
-    read_front_matter,
-    split_front_matter,
-)
 from journal.importer.labels import SINGLETONS, classify_heading, part_key, split_label
 from journal.importer.metadata import (
     Header,
@@ -42,10 +38,10 @@ from journal.importer.plans import (
     take_figures,
 )
 from journal.importer.prose import extract_prose
-from journal.importer.references import inline_references
 from journal.importer.stamps import match_stamp, phase_stamp, stamp_of, zone_named
 from journal.importer.timeline import extract_timeline, unread_lines
 from journal.model.session import HEADER_SECTIONS, Session
+from journal.render.escape import _code_lines
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -89,6 +85,194 @@ class ImportedReport:
 def _clean(text: str) -> str:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return _SURROGATE.sub("\ufffd", text).replace("\x00", "\ufffd")
+
+
+_FENCES = ("---", "...")
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+_USED = frozenset({"title", "date", "started", "tags"})
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """YAML front matter, read for title, date (`date:` or `started:`) and tags;
+    the rest kept."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    """The keys the importer uses: title, date (or started) and tags."""
+    kept: str = ""
+    """The other keys, verbatim YAML."""
+    error: str | None = None
+    text: str = ""
+    """All of it, verbatim YAML."""
+
+    def without(self, printed: set[str]) -> str:
+        """The YAML less the keys (of `values`) the report prints as fields."""
+        if self.error or not self.values:
+            return self.kept
+        return _other_lines(self.text, printed & set(self.values))
+
+
+def split_front_matter(text: str) -> tuple[str | None, str]:
+    """(front matter YAML or None, the text with those lines blanked out)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None, text
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in _FENCES), None)
+    if end is None:
+        return None, text
+    # Blank lines keep every line number of the Markdown where it was.
+    blanked = [""] * (end + 1) + lines[end + 1 :]
+    return "\n".join(lines[1:end]), "\n".join(blanked)
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            # `date: "May 9, 2021"`: a date written out, with its year.
+            from journal.importer.dating import day_in_text
+
+            return day_in_text(value)
+    return None
+
+
+def _usable(key: str, value: Any) -> Any:
+    if key in {"date", "started"}:
+        return _as_date(value)
+    if key == "tags" and isinstance(value, str):
+        return [t.strip() for t in value.split(",") if t.strip()] or None
+    if key == "tags" and isinstance(value, list):
+        return [str(t) for t in value if str(t).strip()] or None
+    if key in _USED and isinstance(value, str | int) and str(value).strip():
+        return str(value).strip()
+    return None
+
+
+def _other_lines(yaml_text: str, used: set[str]) -> str:
+    kept: list[str] = []
+    keep = True
+    for line in yaml_text.split("\n"):
+        key = _TOP_KEY.match(line)
+        if key:
+            keep = key[1] not in used
+        if keep:
+            kept.append(line)
+    return "\n".join(kept).strip("\n")
+
+
+def read_front_matter(yaml_text: str) -> FrontMatter:
+    """The values the importer uses, and the rest of the YAML verbatim."""
+    # journal's strict loader: an alias bomb in front matter is refused at once (a
+    # safe loader shares the aliased lists, and `str()` of the tags then expands
+    # them exponentially), and so are object tags and duplicate keys.
+    from journal.store.yamlio import parse_yaml
+
+    try:
+        data = parse_yaml(yaml_text, where="front matter")
+    except Exception as error:  # any YAML error: the block is kept as written
+        first = str(error).strip().split("\n")[0]
+        return FrontMatter(kept=yaml_text, error=f"front matter is not YAML ({first})")
+    if not isinstance(data, dict):
+        return FrontMatter(kept=yaml_text.strip("\n"))
+    values = {key: _usable(key, data[key]) for key in _USED if key in data}
+    values = {key: value for key, value in values.items() if value is not None}
+    return FrontMatter(values, _other_lines(yaml_text, set(values)), text=yaml_text)
+
+
+_DEFINITION = re.compile(r"^ {0,3}\[((?:[^\]\\]|\\.)+)\]:[ \t]*(\S+)?")
+# [text][label], [label][] and [label] (not a link already, not a definition).
+_REFERENCE = re.compile(
+    r"(?<![\\!\]])\[((?:[^\]\\\n]|\\.)+)\](?:\[((?:[^\]\\\n]|\\.)*)\])?(?![(:\[])"
+)
+# Only links to the web or to mail are made inline: a relative target names a file of
+# the repository the report came from, which the journal does not have (the site
+# would show the link as a broken one), so such a reference and its definition stay
+# as written.
+_WEB = re.compile(r"(?:https?://|mailto:)", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"(`+).*?(?<!`)\1(?!`)")
+
+
+def normalize_label(label: str) -> str:
+    """A label as CommonMark matches it: case-folded, inner whitespace collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def inline_references(
+    lines: Sequence[str], tokens: list[Any], references: Mapping[str, Any]
+) -> list[str] | None:
+    """`lines` with references made inline and definitions removed, or None when
+    the document defines no reference (nothing to do: most reports).
+
+    A report may write `[PM2019-009]` in its text and define `[PM2019-009]: https://…`
+    at the end. A definition belongs to the whole document, but the importer splits
+    it into parts kept apart: left as they were, the links would stop working and
+    the definitions would stay behind as a part of their own (a second "Action Items"
+    holding one escaped `\\[PM2019-009]: …` line). So every reference the definitions
+    resolve to the web or to mail becomes an inline link `[PM2019-009](https://…)`,
+    and each such definition written on one line becomes a blank line (so line
+    numbers in warnings still match the file). Code (fenced, indented, or a backtick
+    span) is left exactly as written.
+    """
+    if not references:
+        return None
+    targets = {
+        normalize_label(label): _destination(ref)
+        for label, ref in references.items()
+        if _WEB.match(str(ref.get("href", "")))
+    }
+    if not targets:
+        return None
+    code = _code_lines(tokens)
+    out: list[str] = []
+    for number, line in enumerate(lines):
+        if number in code:
+            out.append(line)
+            continue
+        definition = _DEFINITION.match(line)
+        if definition and definition[2] and normalize_label(definition[1]) in targets:
+            out.append("")
+            continue
+        out.append(_outside_code_spans(line, lambda text: _inline(text, targets)))
+    return out
+
+
+def _destination(ref: Mapping[str, Any]) -> str:
+    href = str(ref.get("href", ""))
+    if not href or any(c in href for c in " ()<>"):
+        href = f"<{href}>"
+    title = ref.get("title")
+    if title:
+        return f'{href} "{str(title).replace(chr(34), chr(92) + chr(34))}"'
+    return href
+
+
+def _outside_code_spans(line: str, change: Callable[[str], str]) -> str:
+    parts, last = [], 0
+    for span in _CODE_SPAN.finditer(line):
+        parts.append(change(line[last : span.start()]))
+        parts.append(span[0])
+        last = span.end()
+    parts.append(change(line[last:]))
+    return "".join(parts)
+
+
+def _inline(text: str, targets: Mapping[str, str]) -> str:
+    if "[" not in text:
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        shown, label = match[1], match[2]
+        target = targets.get(normalize_label(label or shown))
+        if target is None:
+            return match[0]
+        return f"[{shown}]({target})"
+
+    return _REFERENCE.sub(replace, text)
 
 
 _SECTION_NAMES = frozenset(

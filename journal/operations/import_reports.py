@@ -220,7 +220,7 @@ def _import_one(
 def _unread(
     path: Path, text: str, unread: tuple[tuple[int, str], ...]
 ) -> tuple[str, ...]:
-    from journal.importer.frontmatter import split_front_matter
+    from journal.importer import split_front_matter
 
     # Line numbers of the body, after any front matter, as the file numbers them.
     offset = text.count("\n") - split_front_matter(text)[1].count("\n")

@@ -37,17 +37,11 @@ class Resolution:
     settled: list[str] = field(default_factory=list)
 
 
-@dataclass
-class Conflicted:
-    """A session file with conflict markers, and the fields in conflict (if known)."""
-
-    path: Path
-    lines: list[int]
-    fields: list[str] | None
-
-
-def conflicted(journal: Journal, ref: str | None = None) -> list[Conflicted]:
-    """Session files that hold conflict markers (of one session, or of all)."""
+def conflicted(
+    journal: Journal, ref: str | None = None
+) -> list[tuple[Path, list[str] | None]]:
+    """Session files that hold conflict markers (of one session, or of all), each
+    with the fields in conflict (if known)."""
     found = []
     for session_id in [journal.resolve(ref)] if ref else journal.session_ids():
         folder = journal.session_dir(session_id)
@@ -57,10 +51,10 @@ def conflicted(journal: Journal, ref: str | None = None) -> list[Conflicted]:
                 text = read_text(path)
             except (OSError, JournalError):
                 continue
-            if lines := conflict_lines(text):
+            if conflict_lines(text):
                 merged = name == SESSION_FILE  # field by field; a timeline is not
                 fields = conflicting_fields(journal.root, path, text) if merged else []
-                found.append(Conflicted(path, lines, fields))
+                found.append((path, fields))
     return found
 
 
@@ -82,14 +76,14 @@ def resolve(
     if not found:
         where = f"session {journal.resolve(ref)}" if ref else "any session"
         raise NotFoundError(f"no merge conflict in {where}", "nothing to resolve")
-    known = {name for item in found for name in item.fields or ()}
+    known = {name for _, fields in found for name in fields or ()}
     if unknown := sorted(set(choices) - known):
         listed = ", ".join(sorted(known)) or "none that can be told apart"
         raise UsageError(
             f"no conflict at {unknown[0]}",
             f"the conflicting fields are: {listed} (see `journal check`)",
         )
-    plans = [_plan(journal, item.path, choices) for item in found]
+    plans = [_plan(journal, path, choices) for path, _ in found]
     for plan in plans:
         atomic_write(plan.path, plan.text)
         # Outside a repository the file is settled and there is nothing to stage.

@@ -1,15 +1,17 @@
 """What the editing commands do to a session: each makes one change under the session
-lock through `Journal.edit` (validated before it is written) and returns what the CLI
-needs to report."""
+lock through `Journal.edit` (validated before it is written), or through $EDITOR
+(`edit_session`), and returns what the CLI needs to report."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from journal.errors import ConflictError, JournalError, UsageError
+from journal.insight import followups
 from journal.operations.redact import scrub
 from journal.store.eventlog import format_event
 from journal.store.ids import number_of, unique_suffix
@@ -323,3 +325,164 @@ def close_session(
     except JournalError:
         linked = 0  # no git here, or no commits: nothing to write
     return Changed(session_id, linked=linked)
+
+
+def complete(
+    journal: Journal, text: str, *, session: str | None = None, undo: bool = False
+) -> tuple[str, str]:
+    """Mark a step done (or open again) where it now lives, if it was carried
+    forward; returns (the ref named, the ref changed)."""
+    named = followups.locate(journal, text, session=session)
+    target = followups.live_copy(journal, named)
+    session_id, number = followups.split_ref(target)
+    update_item(journal, session_id, "next_steps", number, {"done": not undo})
+    return named, target
+
+
+def carry(
+    journal: Journal, text: str, *, to: str | None, session: str | None = None
+) -> tuple[str, str]:
+    """Copy an open step into a later session, remembering where it came from;
+    returns (the source ref, the new ref)."""
+    source = followups.locate(journal, text, session=session)
+    source_id, number = followups.split_ref(source)
+    target_id = journal.resolve(to)
+    if target_id == source_id:
+        raise UsageError(
+            f"the step is already in {target_id}",
+            "name a later session with --to (default: the active one)",
+        )
+    if target_id < source_id:
+        raise UsageError(
+            f"{target_id} is older than {source_id}",
+            "steps are carried forward, to a later session",
+        )
+    step = journal.load(source_id).next_steps[number - 1]
+    if step.done:
+        raise UsageError(f"step {source} is done; nothing to carry")
+    already = followups.carried_to(
+        {i.ref: i for i in followups.gather(journal).items}, source
+    )
+    if already is not None:
+        raise ConflictError(
+            f"step {source} was already carried to {already}",
+            f"carry that copy instead: journal step carry {already} --to …",
+        )
+    changed = add_item(
+        journal,
+        target_id,
+        "next_steps",
+        {
+            "text": step.text,
+            "horizon": step.horizon,
+            "owner": step.owner,
+            "due": step.due.isoformat() if step.due else None,
+            "done": False,
+            "tracked_in": step.tracked_in,
+            "carried_from": source,
+        },
+    )
+    assert changed.number is not None
+    return source, followups.step_ref(target_id, changed.number)
+
+
+def edit_session(
+    journal: Journal,
+    ref: str | None,
+    *,
+    confirm: Callable[[str], bool],
+    redact: bool = True,
+) -> str:
+    """`journal edit`: $EDITOR on a copy of session.yaml until the copy validates or
+    the user gives up; returns what happened.
+
+    The original is replaced only by a valid copy, and only if nobody changed it
+    meanwhile; otherwise it stays untouched and the copy is kept for the user.
+    Secrets in text the edit added are redacted before it is saved (not in text
+    that was there before, which an earlier `--no-redact` may have kept).
+    """
+    import tempfile
+
+    from journal.store.files import atomic_write
+    from journal.store.yamlio import read_text
+
+    session_id = journal.resolve(ref)
+    original_path = journal.session_path(session_id)
+    original = read_text(original_path)
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    fd, name = tempfile.mkstemp(prefix=f"{session_id}.", suffix=".yaml")
+    copy = Path(name)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(original)
+    while True:
+        _run_editor(editor, copy)
+        edited = read_text(copy)
+        try:
+            journal.validate_text(edited, where=str(original_path))
+        except JournalError as exc:
+            if edited == original:  # not valid before the editor either: say that
+                copy.unlink()
+                raise
+            if confirm(exc.one_line()):
+                continue
+            raise UsageError(
+                f"not saved: {exc.one_line()}", f"your edit is kept in {copy}"
+            ) from None
+        break
+    if edited == original:
+        copy.unlink()
+        return f"no changes to {session_id}"
+    try:
+        saved, found = _redacted(journal, original, edited, redact=redact)
+    except JournalError as exc:
+        raise UsageError(
+            f"not saved: {exc.one_line()}", f"your edit is kept in {copy}"
+        ) from None
+    with journal.lock(session_id):
+        if read_text(original_path) != original:
+            raise ConflictError(
+                f"{original_path} changed while you were editing; not saved",
+                f"your edit is kept in {copy}",
+            )
+        atomic_write(original_path, saved)
+    copy.unlink()
+    if found:
+        kinds = ", ".join(sorted(set(found)))
+        return f"saved {session_id} ({len(found)} secret(s) redacted: {kinds})"
+    return f"saved {session_id}"
+
+
+def _redacted(
+    journal: Journal, original: str, edited: str, *, redact: bool
+) -> tuple[str, tuple[str, ...]]:
+    """`edited` with secrets redacted from the strings the edit added or changed,
+    keeping its comments and layout; validated again when anything was redacted."""
+    from journal.store.yamlio import dump_roundtrip, load_roundtrip, parse_yaml
+
+    if not scrub(edited, config=journal.config, redact=redact)[1]:
+        return edited, ()  # no secret anywhere: the text is saved as typed
+    where = "the edited session.yaml"
+    before = set(strings(parse_yaml(original, where=where)))
+    doc = load_roundtrip(edited, where=where)
+    doc, found = scrub(doc, config=journal.config, redact=redact, keep=before)
+    if not found:
+        return edited, ()
+    text = dump_roundtrip(doc)
+    journal.validate_text(text, where=f"{where} (after redaction)")
+    return text, found
+
+
+def _run_editor(editor: str, path: Path) -> None:
+    import shlex
+
+    from journal.process import CommandNotFoundError, spawn
+
+    try:
+        code = spawn([*shlex.split(editor), str(path)]).wait()
+    except CommandNotFoundError:
+        raise UsageError(f"cannot start the editor {editor!r}", "set $EDITOR") from None
+    if code != 0:
+        raise UsageError(
+            f"the editor {editor!r} exited with code {code}; nothing saved",
+            f"your copy is in {path}",
+        )

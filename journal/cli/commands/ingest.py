@@ -74,13 +74,10 @@ def ingest(v: Values) -> None:
         seen = seen_before_any(journal.state_dir, result.session_id, result.errors)
     if seen:
         human += f"\n{seen_lines(seen)}"
+    counts = ("read", "added", "duplicates", "outside", "redacted")
     data = {
         "session": result.session_id,
-        "read": result.read,
-        "added": result.added,
-        "duplicates": result.duplicates,
-        "outside": result.outside,
-        "redacted": result.redacted,
+        **{key: getattr(result, key) for key in counts},
         "dry_run": dry_run,
         "events": list(result.events) if dry_run else [],
         "seen_before": [m.as_dict() for m in seen],

@@ -201,7 +201,7 @@ def step_add(v: Values) -> None:
     JSON,
 )
 def step_done(v: Values) -> None:
-    from journal.operations.followup_steps import complete
+    from journal.operations.session_edits import complete
 
     undo = v["undo"]
     named, changed = complete(
@@ -253,7 +253,7 @@ def validate_add(v: Values) -> None:
     JSON,
 )
 def step_carry(v: Values) -> None:
-    from journal.operations.followup_steps import carry
+    from journal.operations.session_edits import carry
 
     source, target = carry(open_journal(), v["step"], to=v["to"], session=v["session"])
     emit(

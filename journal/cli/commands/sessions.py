@@ -228,7 +228,7 @@ def edit(
 ) -> None:
     """Open session.yaml in $EDITOR; it is saved only if it validates (secrets in
     what you added are redacted, and the line says so)."""
-    from journal.operations.editor import edit_session
+    from journal.operations.session_edits import edit_session
 
     result = edit_session(
         open_journal(), ref, confirm=_confirm_reopen, redact=not no_redact

@@ -53,11 +53,13 @@ def merge_conflict(facts: SessionFacts, _: JournalFacts) -> Iterator[Issue]:
                 relative,
             )
             continue
+        lines = [line.strip() for line in text.splitlines()]
         for name in fields:
+            marker = f"<<<<<<< ours {name}"
             yield Issue(
                 f"{name}: changed on both sides",
                 f"journal resolve {session_id} --ours {name}  (or --theirs {name})",
-                _line_of(text, name, opened[0]),
+                lines.index(marker) + 1 if marker in lines else opened[0],
                 relative,
             )
 
@@ -204,14 +206,6 @@ def _norm(text: str) -> str:
 def _short(text: str, limit: int = 60) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def _line_of(text: str, field: str, fallback: int) -> int:
-    marker = f"<<<<<<< ours {field}"
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.strip() == marker:
-            return number
-    return fallback
 
 
 @rule("timeline-syntax", "error", "every timeline line is a valid event")
@@ -418,14 +412,26 @@ def renumber_duplicates(journal: Journal) -> list[Finding]:
         for session_id in later:
             with journal.edit(session_id) as doc:
                 doc["number"] = free
-            fixed.append(_renumbered(journal, session_id, number, free, first))
+            fixed.append(
+                Finding(
+                    rule="number-duplicate",
+                    severity="error",
+                    file=f"{journal.config.sessions_dir}/{session_id}/session.yaml",
+                    line=None,
+                    message=f"number {number} was also used by {first}, which "
+                    f"started first; renumbered to {free}",
+                    hint=f"if {number} is the number people know it by, say so in "
+                    "its summary",
+                    session=session_id,
+                    fixed=True,
+                )
+            )
             free += 1
     return fixed
 
 
 def _started(journal: Journal, session_id: str) -> str:
     """`started` as UTC ISO text (sortable); "" when it cannot be read."""
-    import re
     from datetime import UTC, datetime
 
     try:
@@ -437,22 +443,6 @@ def _started(journal: Journal, session_id: str) -> str:
     if moment is None or moment.tzinfo is None:
         return ""
     return moment.astimezone(UTC).isoformat()
-
-
-def _renumbered(
-    journal: Journal, session_id: str, number: int, new: int, first: str
-) -> Finding:
-    return Finding(
-        rule="number-duplicate",
-        severity="error",
-        file=f"{journal.config.sessions_dir}/{session_id}/session.yaml",
-        line=None,
-        message=f"number {number} was also used by {first}, which started first; "
-        f"renumbered to {new}",
-        hint=f"if {number} is the number people know it by, say so in its summary",
-        session=session_id,
-        fixed=True,
-    )
 
 
 @rule(
