@@ -592,7 +592,7 @@ oracle its byte walk must agree with."""
 def test_is_linked_agrees_with_the_regex_it_replaced(raw: bytes) -> None:
     import re
 
-    from journal.gitlink.lines import is_linked
+    from journal.gitlink.postcommit import is_linked
 
     sha = "0123456789abcdef0123456789abcdef01234567"
     data = raw.replace(b"SHA", sha.encode()).replace(b"OTHER", b"f" * 40)
@@ -607,7 +607,7 @@ _PIECES = [b"sha", b"rewritten_from", b'"', b"'", b":", b" ", b"\t", b"\n", b"x"
 def test_is_linked_agrees_with_the_regex_on_any_bytes(pieces: list[bytes]) -> None:
     import re
 
-    from journal.gitlink.lines import is_linked
+    from journal.gitlink.postcommit import is_linked
 
     sha = "0123456789abcdef0123456789abcdef01234567"
     data = b"".join(pieces).replace(b"SHA", sha.encode())

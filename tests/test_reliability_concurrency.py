@@ -65,7 +65,7 @@ mix = json.loads(sys.argv[6])
 os.chdir(root)
 from journal.operations.session_edits import set_field
 from journal.operations.log import log_event
-from journal.gitlink.linking import link_revs
+from journal.gitlink.sync import link_revs
 from journal.store.sessions import Journal
 
 SID = "2025-11-04-sqlalchemy-mapper-error"

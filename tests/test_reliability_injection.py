@@ -174,7 +174,7 @@ class Built:
 
 
 def _build_journal(root: Path) -> Built:
-    from journal.gitlink.linking import link_revs
+    from journal.gitlink.sync import link_revs
     from journal.operations.log import log_event
     from journal.operations.session_edits import modeline
     from journal.store.sessions import Journal

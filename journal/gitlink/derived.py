@@ -150,7 +150,7 @@ def link_trailer_commits(journal: Journal, session_id: str) -> int:
     What `journal close` does, so a closed session carries its commits itself (a
     shallow clone or an exported folder shows them without the history).
     """
-    from journal.gitlink.linking import link_commits
+    from journal.gitlink.sync import link_commits
 
     events = trailer_commits(journal).get(session_id, [])
     commits = [

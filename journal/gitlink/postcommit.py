@@ -11,6 +11,10 @@ needs the trailers to decide whether to start Python at all) and hands the resul
 as `--commit`, so Python starts no process on that path; without it (pre-commit, prek)
 the same `git log` runs through the seam.
 
+The commit lines of a timeline are found and rewritten here too (the hook stays
+idempotent and follows `--amend`; `journal sync` re-points rewritten commits).
+Rewrites replace whole lines and keep every other byte as it was.
+
 Paths are strings here, joined with `os.path`: `pathlib` and the `re`, `fnmatch` and
 `urllib` it imports would be about 10 ms of every hooked commit (the whole hook takes
 about 20 ms of Python on a laptop; docs/performance.md).
@@ -21,14 +25,17 @@ from __future__ import annotations
 import os
 import stat
 
-from journal.gitlink.lines import is_linked, json_lines_with, replace_lines
-from journal.store.eventlog import append_if_whole, read_timeline
-from journal.store.files import TornTailError, locked
+from journal.errors import InvalidDataError
+from journal.store.eventlog import append_if_whole, format_event, read_timeline
+from journal.store.files import TornTailError, atomic_write, locked
 from journal.store.locate import CONFIG_NAME, git_folder, root_folder, state_folder
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Any
+
+    from journal.store.files import StrPath
 
     Say = Callable[[str], None]
     """Receives what a hook tells the user: `warning: …`, `linked abc1234 → id`."""
@@ -269,3 +276,90 @@ def _is_session_folder(sessions: str, ref: str) -> bool:
 
 
 _ID_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+# A commit is linked when its SHA is the value of one of these keys.
+_LINKED_KEYS = (b"sha", b"rewritten_from")
+_QUOTES = b"'\""
+_SPACE = b" \t\n\r\f\v"
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def json_lines_with(raw: bytes, sha: str) -> list[tuple[int, dict[str, Any]]]:
+    """(index, event) of each JSON line whose `sha` is `sha`; index counts from 0."""
+    import json  # only after an amend: the hook's plain commit never parses a line
+
+    found = []
+    needle = sha.encode("ascii")
+    for index, line in enumerate(raw.split(b"\n")):
+        if needle not in line or not line.startswith(b"- "):
+            continue
+        try:
+            data = json.loads(line[2:])
+        except ValueError:
+            continue
+        if isinstance(data, dict) and data.get("sha") == sha:
+            found.append((index, data))
+    return found
+
+
+def replace_lines(
+    path: StrPath, raw: bytes, changes: dict[int, dict[str, Any] | None]
+) -> None:
+    """Rewrite `path` (whose bytes are `raw`): line index → new event, or None to drop.
+
+    The caller holds the session lock and read `raw` under it.
+    """
+    lines = raw.split(b"\n")
+    out: list[bytes] = []
+    for index, line in enumerate(lines):
+        if index not in changes:
+            out.append(line)
+            continue
+        event = changes[index]
+        if event is not None:
+            out.append(format_event(event).rstrip("\n").encode("utf-8"))
+    data = b"\n".join(out)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_no = data[: exc.start].count(b"\n") + 1
+        raise InvalidDataError(
+            "the timeline holds bytes that are not UTF-8, so it was not rewritten",
+            "fix that line (an editor saving in another encoding?)",
+            where=f"{path}:{line_no}",
+        ) from None
+    atomic_write(path, text)
+
+
+def is_linked(raw: bytes, sha: str) -> bool:
+    """True if timeline bytes record `sha` as a commit (or as its old SHA): the value
+    of a `sha` or `rewritten_from` key, quoted or not, as the whole word.
+
+    A byte search, then a look at the bytes around each hit: no parse, and no regex
+    (`re` would cost each hooked commit about 5 ms to import).
+    """
+    needle = sha.encode("ascii")
+    at = raw.find(needle)
+    while at != -1:
+        after = raw[at + len(needle) : at + len(needle) + 1]
+        if (not after or after[0] not in _WORD) and _after_key(raw, at):
+            return True
+        at = raw.find(needle, at + 1)
+    return False
+
+
+def _after_key(raw: bytes, at: int) -> bool:
+    """Whether `raw[:at]` ends in a linking key and its colon: `sha: `, `"sha": "`,
+    `'rewritten_from':'`… (what `(?:sha|rewritten_from)['"]?\\s*:\\s*['"]?` matches)."""
+    end = at - 1 if at and raw[at - 1] in _QUOTES else at
+    while end and raw[end - 1] in _SPACE:
+        end -= 1
+    if not end or raw[end - 1] != ord(":"):
+        return False
+    end -= 1
+    while end and raw[end - 1] in _SPACE:
+        end -= 1
+    if end and raw[end - 1] in _QUOTES:
+        end -= 1
+    return raw.endswith(_LINKED_KEYS, 0, end)

@@ -51,7 +51,7 @@ def link(
 ) -> None:
     """Add commits to the session's timeline (each commit once, at its author time)."""
     from journal.gitlink import commit_url_builder
-    from journal.gitlink.linking import link_revs
+    from journal.gitlink.sync import link_revs
 
     journal = open_journal()
     result = link_revs(journal, revs or [], session=session)
