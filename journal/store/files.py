@@ -363,37 +363,26 @@ def _read_only(path: StrPath, what: str) -> WriteError:
     )
 
 
-def locked(lock_path: StrPath, *, timeout_s: float = _LOCK_TIMEOUT_S) -> Lock:
-    """Hold an exclusive advisory lock on `lock_path` (created if missing) for the
-    length of a `with` block."""
-    return Lock(lock_path, timeout_s)
+class locked:
+    """Hold an exclusive advisory lock on `lock_path` (created if missing) for a
+    `with` block. A class, not `contextlib.contextmanager`: see the module's
+    docstring."""
 
-
-class Lock:
-    """The `with` block of `locked` (a class, not `contextlib.contextmanager`: see
-    the module's docstring)."""
-
-    def __init__(self, lock_path: StrPath, timeout_s: float) -> None:
-        self._path = lock_path
-        self._timeout_s = timeout_s
-        self._fd = -1
+    def __init__(self, lock_path: StrPath, *, timeout_s: float = _LOCK_TIMEOUT_S):
+        self._path, self._timeout_s, self._fd = lock_path, timeout_s, -1
         self._release: Callable[[], None] = _nothing
 
     def __enter__(self) -> None:
-        path = self._path
         try:
-            folder = _parent(path)
-            if not os.path.isdir(folder):
-                os.makedirs(folder, exist_ok=True)
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            os.makedirs(_parent(self._path), exist_ok=True)
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:  # a read-only or full file system: one clear line
-            raise _write_error(path, exc) from exc
+            raise _write_error(self._path, exc) from exc
         try:
-            self._release = acquire(fd, path, self._timeout_s)
+            self._release = acquire(self._fd, self._path, self._timeout_s)
         except BaseException:
-            os.close(fd)
+            os.close(self._fd)
             raise
-        self._fd = fd
 
     def __exit__(self, *exc_info: object) -> None:
         try:
