@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from jinja2 import BytecodeCache, Environment
 
     from journal.gitlink.derived import Found
-    from journal.insight.related import Ranker, Related
+    from journal.insight.related import Ranker
+    from journal.insight.relatedtype import Related
     from journal.model.session import Criterion, Event, NextStep, Session
     from journal.render.index import Entry, SessionIndex
     from journal.store.sessions import Journal
