@@ -33,6 +33,7 @@ from journal.insight.metrics import Metrics, compute, figures, format_duration
 from journal.render import escape
 from journal.render.labels import label_for
 from journal.store.cache import code_folders
+from journal.when import clock_text, day_text
 
 if TYPE_CHECKING:
     from jinja2 import BytecodeCache, Environment
@@ -168,10 +169,12 @@ def time_filters(tz: tzinfo, *, multi_day: bool) -> dict[str, Callable[..., str]
 
     def clock(moment: datetime) -> str:
         local = moment.astimezone(tz)
-        return local.strftime("%Y-%m-%d %H:%M" if multi_day else "%H:%M")
+        if multi_day:
+            return f"{day_text(local)} {clock_text(local)}"
+        return clock_text(local)
 
     def day(moment: datetime) -> str:
-        return moment.astimezone(tz).strftime("%Y-%m-%d")
+        return day_text(moment.astimezone(tz))
 
     return {"clock": clock, "day": day, "duration": format_duration}
 

@@ -25,6 +25,8 @@ from datetime import datetime, timedelta, tzinfo
 from html import escape as _html_escape
 from typing import TYPE_CHECKING
 
+from journal.when import clock_text
+
 if TYPE_CHECKING:
     from journal.insight.metrics import Metrics
     from journal.model.session import Event
@@ -322,11 +324,13 @@ class _Axis:
         self.start = start
         self.span = max((end - start).total_seconds(), 60.0)
         self.tz = tz
-        self.clock = (
-            "%m-%d %H:%M"
-            if start.astimezone(tz).date() != end.astimezone(tz).date()
-            else "%H:%M"
-        )
+        self.dated = start.astimezone(tz).date() != end.astimezone(tz).date()
+        """Whether times show their day (`%m-%d %H:%M`): the span crosses one."""
+
+    def clock(self, local: datetime) -> str:
+        """A moment already in the zone, as the ticks and labels show it."""
+        time = clock_text(local)
+        return f"{local.month:02d}-{local.day:02d} {time}" if self.dated else time
 
     def x(self, moment: datetime) -> float:
         share = (moment - self.start).total_seconds() / self.span
@@ -343,7 +347,7 @@ class _Axis:
                 f'y2="{bottom:.1f}" '
                 'stroke="currentColor" stroke-opacity=".15"/>'
                 f'<text x="{x:.1f}" y="{TIMELINE_TOP - 10}" font-size="11" '
-                f'text-anchor="{anchor}">{_t(moment.astimezone(self.tz).strftime(self.clock))}'
+                f'text-anchor="{anchor}">{_t(self.clock(moment.astimezone(self.tz)))}'
                 "</text>"
             )
         return out
@@ -388,7 +392,7 @@ def timeline_svg(
         y += ROW_H
     for event in shown:
         at = event.at.astimezone(tz)
-        text = f"{at.strftime(axis.clock)} {event.kind} — {event.text or event.kind}"
+        text = f"{axis.clock(at)} {event.kind} — {event.text or event.kind}"
         x, mid = axis.x(event.at), y + ROW_H / 2
         color = _STAR if event.star else _EVENT
         full = _t(text)  # the label's tooltip and the diamond's
