@@ -501,14 +501,15 @@ def _label(context: Any, key: str, default: str | None = None) -> str:
         ) from None
 
 
-_LINE_RANGE = re.compile(r"^(?P<path>.+?):(?P<lines>\d+(?:\s*[-–]\s*\d+)?)$")
+# Compiled (by `re`, once) by the first session that names a word for line ranges.
+_LINE_RANGE = r"^(?P<path>.+?):(?P<lines>\d+(?:\s*[-–]\s*\d+)?)$"
 
 
 def _location(context: Any, text: str) -> str:
     """A code location as a code span; `path:3-5` as `` `path` (lines 3-5) `` when
     the session writes line ranges with a word (`root_cause.lines`)."""
     word = _session_labels(context).get("root_cause.lines")
-    match = _LINE_RANGE.match(str(text)) if word else None
+    match = re.match(_LINE_RANGE, str(text)) if word else None
     if word is None or match is None:
         return escape.code_span(text)
     path = escape.code_span(match["path"])
