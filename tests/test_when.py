@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from journal.errors import UsageError
-from journal.when import format_iso, now, parse_when, zone
+from journal.when import clock_text, day_text, format_iso, now, parse_when, zone
 
 UTC = UTC
 REF = datetime(2025, 11, 4, 1, 30, tzinfo=UTC)
@@ -105,3 +107,10 @@ def test_a_journal_now_without_an_offset_is_refused(
     monkeypatch.setenv("JOURNAL_NOW", bad)
     with pytest.raises(UsageError, match="JOURNAL_NOW"):
         now(UTC)
+
+
+@given(st.datetimes())
+def test_clock_and_day_text_are_what_strftime_writes(moment: datetime) -> None:
+    assert clock_text(moment) == moment.strftime("%H:%M")
+    assert day_text(moment) == moment.strftime("%Y-%m-%d")
+    assert day_text(moment.date()) == moment.date().strftime("%Y-%m-%d")

@@ -19,11 +19,10 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-import msgspec
-
 from journal.insight import citations, samefile
 from journal.insight import signatures as sig
 from journal.insight.features import signatures_of
+from journal.insight.relatedtype import Related
 from journal.insight.textsim import TextModel, idf
 
 THRESHOLD = 4.0
@@ -81,33 +80,6 @@ CONTINUES = re.compile(
     re.IGNORECASE,
 )
 """A title that says its session carries on another (`part 2`, `again`)."""
-
-
-class Related(msgspec.Struct, array_like=True):
-    """One related session: its id, label, day, score and reasons. A struct kept
-    as an array, so the related map's cache (100,000 of them at 10,000 sessions)
-    decodes straight into them."""
-
-    id: str
-    title: str
-    number: int | None
-    day: str
-    score: float
-    reasons: list[str] = msgspec.field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return f"Session {self.number}: {self.title}" if self.number else self.title
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "session": self.id,
-            "title": self.title,
-            "number": self.number,
-            "day": self.day,
-            "score": round(self.score, 2),
-            "reasons": self.reasons,
-        }
 
 
 class Ranker:

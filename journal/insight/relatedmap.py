@@ -28,16 +28,14 @@ A missing, damaged or foreign file is no map at all; the map is then built again
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from journal.insight import related as rel
-from journal.insight.joins import error_pairs, partners
-from journal.insight.related import Related
-from journal.insight.relatedrows import Evidence
-from journal.pool import pooled
+# The ranking's modules (`related`, `relatedrows`, `joins`, `pool`: ~4 ms of
+# imports) are imported by the functions that rank: a site generation whose map is
+# kept and whose files did not move only reads the map.
+from journal.insight.relatedtype import Related
 from journal.store.cache import (
     paused_gc,
     remember,
@@ -50,6 +48,7 @@ from journal.store.cache import (
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from journal.insight import related as rel
     from journal.store.sessions import Journal
 
 CACHE_NAME = "related-map.json"
@@ -82,17 +81,28 @@ class _Stored(msgspec.Struct):
     errors: dict[str, list[int]]
 
 
-@dataclass
 class KeptMap:
     """The map and what it was made from: each session's stats and row inputs,
-    its best related sessions and who shares an error with it."""
+    its best related sessions and who shares an error with it. A plain class: a
+    dataclass runs the methods it generates when this module is imported (~0.5 ms
+    of a site generation, which imports it to read the map)."""
 
-    stats: dict[str, Any]
-    inputs: dict[str, Any]
-    related: Rows
-    errors: dict[str, set[str]]
-    journal_wide: frozenset[str] = frozenset()
-    head: str | None = None
+    def __init__(
+        self,
+        stats: dict[str, Any],
+        inputs: dict[str, Any],
+        related: Rows,
+        errors: dict[str, set[str]],
+        *,
+        journal_wide: frozenset[str] = frozenset(),
+        head: str | None = None,
+    ) -> None:
+        self.stats = stats
+        self.inputs = inputs
+        self.related = related
+        self.errors = errors
+        self.journal_wide = journal_wide
+        self.head = head
 
     @classmethod
     def decode(cls, raw: bytes, *, under: str, limit: int) -> KeptMap | None:
@@ -174,8 +184,10 @@ def related_map(journal: Journal, *, limit: int = 10) -> Rows:
         return _related_map(journal, limit)
 
 
-def related_to(ranker: rel.Ranker, sid: str, *, limit: int = 10) -> list[rel.Related]:
+def related_to(ranker: rel.Ranker, sid: str, *, limit: int = 10) -> list[Related]:
     """`ranker.related(sid)`, from one row of the indexes (`journal related`)."""
+    from journal.insight.relatedrows import Evidence
+
     evidence = Evidence(ranker)
     errors = evidence.error_partners(sid)
     row = evidence.row(sid, errors)
@@ -185,10 +197,11 @@ def related_to(ranker: rel.Ranker, sid: str, *, limit: int = 10) -> list[rel.Rel
 def ranker_for(journal: Journal, *, with_git: bool = True) -> rel.Ranker:
     """A ranker over every readable session of `journal` (the signature index
     refreshed), with the files its linked commits changed when git knows them."""
+    from journal.insight.related import Ranker
     from journal.insight.sigindex import refresh
 
     features = refresh(journal)
-    return ranker_with_git(journal, features) if with_git else rel.Ranker(features)
+    return ranker_with_git(journal, features) if with_git else Ranker(features)
 
 
 def ranker_with_git(
@@ -196,17 +209,17 @@ def ranker_with_git(
 ) -> rel.Ranker:
     """A ranker over `features`, with the files their linked commits changed."""
     from journal.insight.changes import load_changes
+    from journal.insight.related import Ranker
 
     changed: dict[str, list[str]] = {}
     shas = [s for f in features.values() for s in f.get("shas", ())]
     if shas:
         changed = load_changes(journal.root, journal.state_dir, shas).files
-    return rel.Ranker(features, changed)
+    return Ranker(features, changed)
 
 
 def _related_map(journal: Journal, limit: int) -> Rows:
     from journal.gitlink.head import head_commit
-    from journal.insight.sigindex import records
 
     path = journal.state_dir / CACHE_NAME
     under = salt(journal)
@@ -215,6 +228,8 @@ def _related_map(journal: Journal, limit: int) -> Rows:
     current = kept is not None and kept.head == head  # renames follow HEAD
     if kept is not None and current and _unmoved(journal, kept):
         return kept.related  # no file moved: nor did any score
+    from journal.insight.sigindex import records
+
     found = records(journal)
     digests = _digests(found, kept)
     if (
@@ -292,6 +307,10 @@ def build(
     candidate in Python (`Evidence.row`): below, importing numpy costs more than
     it saves. From `POOL_FROM` sessions the rows are shared among forked workers
     (`journal/pool.py`), each inheriting the ranker and its arrays."""
+    from journal.insight.joins import error_pairs, partners
+    from journal.insight.relatedrows import Evidence
+    from journal.pool import pooled
+
     evidence = Evidence(ranker)
     sids = list(ranker.features)
     errors = partners(error_pairs({sid: ranker.signatures[sid] for sid in sids}))
@@ -339,6 +358,8 @@ def update(
 ) -> tuple[Rows, dict[str, set[str]]]:
     """`kept` brought up to date after the sessions in `dirty` changed (or were
     added) and those in `removed` went: every other pair scores as it did."""
+    from journal.insight.relatedrows import Evidence
+
     evidence = Evidence(ranker)
     gone = dirty | removed
     errors = {
@@ -384,7 +405,7 @@ def _best(
     row: dict[str, float],
     limit: int,
     errors: set[str],
-) -> list[rel.Related]:
+) -> list[Related]:
     """The best `limit` of a row, compared in full for their reasons (`errors`:
     the sessions sharing an error with `sid`)."""
     ranked = sorted(row.items(), key=lambda item: (-item[1], item[0]))[:limit]
@@ -393,14 +414,14 @@ def _best(
 
 def _admit(
     ranker: rel.Ranker,
-    rows: list[rel.Related],
+    rows: list[Related],
     sid: str,
     other: str,
     score: float,
     limit: int,
     *,
     error: bool,
-) -> list[rel.Related]:
+) -> list[Related]:
     """`rows` with `other` in its place if it ranks among the best `limit`."""
     if len(rows) >= limit and (-score, other) > (-rows[-1].score, rows[-1].id):
         return rows

@@ -26,7 +26,7 @@ from journal.store.files import DurableBatch, make_folders
 from journal.store.sessions import Journal
 
 if TYPE_CHECKING:
-    from journal.insight.related import Related
+    from journal.insight.relatedtype import Related
 
 
 @dataclass

@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import cache, cached_property
 from pathlib import Path
@@ -33,12 +32,14 @@ from journal.insight.metrics import Metrics, compute, figures, format_duration
 from journal.render import escape
 from journal.render.labels import label_for
 from journal.store.cache import code_folders
+from journal.when import clock_text, day_text
 
 if TYPE_CHECKING:
     from jinja2 import BytecodeCache, Environment
 
     from journal.gitlink.derived import Found
-    from journal.insight.related import Ranker, Related
+    from journal.insight.related import Ranker
+    from journal.insight.relatedtype import Related
     from journal.model.session import Criterion, Event, NextStep, Session
     from journal.render.index import Entry, SessionIndex
     from journal.store.sessions import Journal
@@ -167,10 +168,12 @@ def time_filters(tz: tzinfo, *, multi_day: bool) -> dict[str, Callable[..., str]
 
     def clock(moment: datetime) -> str:
         local = moment.astimezone(tz)
-        return local.strftime("%Y-%m-%d %H:%M" if multi_day else "%H:%M")
+        if multi_day:
+            return f"{day_text(local)} {clock_text(local)}"
+        return clock_text(local)
 
     def day(moment: datetime) -> str:
-        return moment.astimezone(tz).strftime("%Y-%m-%d")
+        return day_text(moment.astimezone(tz))
 
     return {"clock": clock, "day": day, "duration": format_duration}
 
@@ -305,15 +308,22 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-@dataclass
 class Renderer:
-    """Renders reports of one journal; reuse it to render many."""
+    """Renders reports of one journal; reuse it to render many. A plain class: a
+    dataclass runs the methods it generates when this module is imported (~0.5 ms
+    of a site generation, which imports it)."""
 
-    journal: Journal
-    ascii: bool = False
-    related: Mapping[str, Sequence[Related]] | None = None
-    """Every session's related sessions (`insight.relatedmap`), when the caller
-    renders many; one report alone ranks the journal against its session."""
+    def __init__(
+        self,
+        journal: Journal,
+        ascii: bool = False,
+        related: Mapping[str, Sequence[Related]] | None = None,
+    ) -> None:
+        self.journal = journal
+        self.ascii = ascii
+        self.related = related
+        """Every session's related sessions (`insight.relatedmap`), when the caller
+        renders many; one report alone ranks the journal against its session."""
 
     @cached_property
     def env(self) -> Environment:
@@ -497,14 +507,15 @@ def _label(context: Any, key: str, default: str | None = None) -> str:
         ) from None
 
 
-_LINE_RANGE = re.compile(r"^(?P<path>.+?):(?P<lines>\d+(?:\s*[-–]\s*\d+)?)$")
+# Compiled (by `re`, once) by the first session that names a word for line ranges.
+_LINE_RANGE = r"^(?P<path>.+?):(?P<lines>\d+(?:\s*[-–]\s*\d+)?)$"
 
 
 def _location(context: Any, text: str) -> str:
     """A code location as a code span; `path:3-5` as `` `path` (lines 3-5) `` when
     the session writes line ranges with a word (`root_cause.lines`)."""
     word = _session_labels(context).get("root_cause.lines")
-    match = _LINE_RANGE.match(str(text)) if word else None
+    match = re.match(_LINE_RANGE, str(text)) if word else None
     if word is None or match is None:
         return escape.code_span(text)
     path = escape.code_span(match["path"])
@@ -549,6 +560,8 @@ def join_repeated_parts(text: str, titles: Iterable[str]) -> str:
     first; unchanged (and unparsed: most reports) when no title repeats."""
     headings = {f"## {escape.inline(title)}" for title in titles}
     # Case-folded: a part's "Lessons learned", a section's "Lessons Learned".
+    if not _may_repeat(text, {h.casefold() for h in headings}):
+        return text
     folded = text.casefold()
     if not any(folded.count(f"\n{h.casefold()}\n") > 1 for h in headings):
         return text
@@ -578,6 +591,23 @@ def join_repeated_parts(text: str, titles: Iterable[str]) -> str:
         out += [part[0], "", *lead.get(index, []), *_trimmed(part[1:]), ""]
         out += after.get(index, [])
     return "\n".join(out + lines[cursor:])
+
+
+def _may_repeat(text: str, folded_headings: set[str]) -> bool:
+    """Whether two lines after a line break are, case-folded, one of the headings:
+    what a heading counted twice in the case-folded text needs, found without
+    case-folding a whole report (~40 us each) when no heading repeats."""
+    seen: set[str] = set()
+    at = text.find("\n## ")
+    while at != -1:
+        end = text.find("\n", at + 1)
+        line = text[at + 1 : end if end != -1 else len(text)].casefold()
+        if line in folded_headings:
+            if line in seen:
+                return True
+            seen.add(line)
+        at = text.find("\n## ", at + 1)
+    return False
 
 
 def _moved_text(

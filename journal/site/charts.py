@@ -25,6 +25,8 @@ from datetime import datetime, timedelta, tzinfo
 from html import escape as _html_escape
 from typing import TYPE_CHECKING
 
+from journal.when import clock_text
+
 if TYPE_CHECKING:
     from journal.insight.metrics import Metrics
     from journal.model.session import Event
@@ -66,9 +68,12 @@ def _text(x: float, y: float, text: str, **attrs: str) -> str:
 def one_line(text: object, limit: int | None = None) -> str:
     """`text` on one line, cut to `limit` characters (an ellipsis the last)."""
     flat = " ".join(str(text).split())
-    if limit is not None and len(flat) > limit:
-        flat = flat[: limit - 1].rstrip() + "…"
-    return flat
+    return flat if limit is None else _cut(flat, limit)
+
+
+def _cut(flat: str, limit: int) -> str:
+    """A text already on one line, cut to `limit` characters as `one_line` cuts."""
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 def _legend(series: Sequence[Series]) -> list[str]:
@@ -322,11 +327,13 @@ class _Axis:
         self.start = start
         self.span = max((end - start).total_seconds(), 60.0)
         self.tz = tz
-        self.clock = (
-            "%m-%d %H:%M"
-            if start.astimezone(tz).date() != end.astimezone(tz).date()
-            else "%H:%M"
-        )
+        self.dated = start.astimezone(tz).date() != end.astimezone(tz).date()
+        """Whether times show their day (`%m-%d %H:%M`): the span crosses one."""
+
+    def clock(self, local: datetime) -> str:
+        """A moment already in the zone, as the ticks and labels show it."""
+        time = clock_text(local)
+        return f"{local.month:02d}-{local.day:02d} {time}" if self.dated else time
 
     def x(self, moment: datetime) -> float:
         share = (moment - self.start).total_seconds() / self.span
@@ -343,21 +350,21 @@ class _Axis:
                 f'y2="{bottom:.1f}" '
                 'stroke="currentColor" stroke-opacity=".15"/>'
                 f'<text x="{x:.1f}" y="{TIMELINE_TOP - 10}" font-size="11" '
-                f'text-anchor="{anchor}">{_t(moment.astimezone(self.tz).strftime(self.clock))}'
+                f'text-anchor="{anchor}">{_t(self.clock(moment.astimezone(self.tz)))}'
                 "</text>"
             )
         return out
 
 
-def _row_label(y: float, text: str, *, bold: bool = False, full: str = "") -> str:
-    """The row's label, cut to fit, with its whole text (`full`: already `_t`'d)
-    as a tooltip."""
-    flat = one_line(text)
-    shown = one_line(flat, _TIMELINE_LABEL_MAX)
+def _row_label(y: float, flat: str, full: str, *, bold: bool = False) -> str:
+    """The row's label (`flat`: on one line), cut to fit, with its whole text
+    (`full`: `flat` escaped) as a tooltip."""
+    shown = _cut(flat, _TIMELINE_LABEL_MAX)
     weight = ' font-weight="bold"' if bold else ""
+    label = full if shown is flat else escape(shown)
     return (
-        f'<text x="4" y="{y + 15:.1f}" font-size="12"{weight}>{escape(shown)}'
-        f"<title>{full or escape(flat)}</title></text>"
+        f'<text x="4" y="{y + 15:.1f}" font-size="12"{weight}>{label}'
+        f"<title>{full}</title></text>"
     )
 
 
@@ -379,21 +386,24 @@ def timeline_svg(
     y = float(TIMELINE_TOP)
     for name, start, end in bars:
         x1, x2 = axis.x(start), axis.x(end)
+        flat = one_line(name)
+        full = escape(flat)
         body.append(
-            _row_label(y, name)
+            _row_label(y, flat, full)
             + f'<rect x="{x1:.1f}" y="{y + 4:.1f}" width="{max(x2 - x1, 2):.1f}" '
-            f'height="{ROW_H - 8}" rx="3" fill="{_PHASE}"><title>{_t(name)}</title>'
+            f'height="{ROW_H - 8}" rx="3" fill="{_PHASE}"><title>{full}</title>'
             "</rect>"
         )
         y += ROW_H
     for event in shown:
         at = event.at.astimezone(tz)
-        text = f"{at.strftime(axis.clock)} {event.kind} — {event.text or event.kind}"
+        flat = one_line(f"{axis.clock(at)} {event.kind} — {event.text or event.kind}")
         x, mid = axis.x(event.at), y + ROW_H / 2
         color = _STAR if event.star else _EVENT
-        full = _t(text)  # the label's tooltip and the diamond's
+        # Flattened and escaped once: the label's, its tooltip's and the diamond's.
+        full = escape(flat)
         body.append(
-            _row_label(y, text, bold=event.star, full=full)
+            _row_label(y, flat, full, bold=event.star)
             + f'<path d="M{x:.1f} {mid - 6:.1f}l6 6l-6 6l-6 -6z" fill="{color}">'
             f"<title>{full}</title></path>"
         )

@@ -23,7 +23,7 @@ from journal.store.facets import Records
 
 if TYPE_CHECKING:
     from journal.insight.followups import Followup
-    from journal.insight.related import Related
+    from journal.insight.relatedtype import Related
     from journal.model.session import Event, Session
     from journal.store.sessions import Journal
 

@@ -126,7 +126,7 @@ def generate_org(
     members: list[Member], place: OrgPlace, *, offline: bool, keep_going: bool
 ) -> Generated:
     """Write every page of the site of several journals into `place.docs_dir`."""
-    from journal.store.cache import one_stat_pass
+    from journal.store.cache import one_stat_pass, paused_gc
 
     started = time.perf_counter()
     with one_stat_pass(*(m.journal for m in members)):
@@ -140,30 +140,43 @@ def generate_org(
             ],
         )
         try:
-            collected, parts = collect_all(
-                members, keep_going=keep_going, rows_dir=place.state_dir / ROWS
-            )
-            mermaid_js = find_mermaid(root=place.root, configured="")
-            planned = []
-            for member in members:
-                journal = member.journal
-                diagrams = Diagrams.of(journal, mermaid_js)
-                part = dataclasses.replace(
-                    parts[member.name],
-                    state_dir=place.state_dir / "journals" / member.name,
-                )
-                planned.append(plan_pages(journal, writer, collected, diagrams, part))
-            # Every journal's pages in one pass: one pool of workers, or one Jinja
-            # environment, for them all; written as they come.
-            render_planned(planned, partial(write_rendered, writer, collected))
-            pages = sum(write_pages(p, writer, collected) for p in planned)
-            pages += _summary_pages(members, writer, collected, place)
-            write_static(writer, mermaid_js=mermaid_js, offline=offline)
-            done = finished(writer, collected, pages, _nav(collected), mermaid_js)
+            # A generation makes many small objects and next to no cycles: at
+            # 3 x 10 sessions 23 collections found 10 objects, in ~3.5 ms.
+            with paused_gc():
+                done = _generate(members, place, writer, offline, keep_going)
         finally:
             gc.unfreeze()  # what cache.paused_gc froze meanwhile
     done.seconds = time.perf_counter() - started
     return done
+
+
+def _generate(
+    members: list[Member],
+    place: OrgPlace,
+    writer: DocsWriter,
+    offline: bool,
+    keep_going: bool,
+) -> Generated:
+    collected, parts = collect_all(
+        members, keep_going=keep_going, rows_dir=place.state_dir / ROWS
+    )
+    mermaid_js = find_mermaid(root=place.root, configured="")
+    planned = []
+    for member in members:
+        journal = member.journal
+        diagrams = Diagrams.of(journal, mermaid_js)
+        part = dataclasses.replace(
+            parts[member.name],
+            state_dir=place.state_dir / "journals" / member.name,
+        )
+        planned.append(plan_pages(journal, writer, collected, diagrams, part))
+    # Every journal's pages in one pass: one pool of workers, or one Jinja
+    # environment, for them all; written as they come.
+    render_planned(planned, partial(write_rendered, writer, collected))
+    pages = sum(write_pages(p, writer, collected) for p in planned)
+    pages += _summary_pages(members, writer, collected, place)
+    write_static(writer, mermaid_js=mermaid_js, offline=offline)
+    return finished(writer, collected, pages, _nav(collected), mermaid_js)
 
 
 def _nav(collected: Collected) -> list[object]:

@@ -48,7 +48,7 @@ from journal.site.writer import DocsWriter
 from journal.store.cache import load_cache, salt, save_cache_bytes, stat_key, tree_stats
 
 if TYPE_CHECKING:
-    from journal.insight.related import Related
+    from journal.insight.relatedtype import Related
     from journal.render.index import Known, SessionIndex
     from journal.render.report import Renderer
     from journal.store.sessions import Journal

@@ -230,8 +230,9 @@ def _marked_error(exc: Any, where: str, text: str) -> InvalidDataError:
 # Characters a plain or `|` block scalar cannot carry: YAML 1.1 readers (PyYAML, which
 # reads what ruamel writes) take U+0085/U+2028/U+2029 and CR as line breaks and refuse
 # C0/C1 controls and U+FFFE/U+FFFF. In a double-quoted scalar they are escapes.
-# A line starting with a tab breaks a block's indentation, too.
-_NEEDS_ESCAPES = re.compile(
+# A line starting with a tab breaks a block's indentation, too. Compiled (by `re`,
+# once) when a document is first written: reading, the site's only use, skips it.
+_NEEDS_ESCAPES = (
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|(?:^|\n)\t"
 )
 
@@ -250,7 +251,7 @@ def _representer() -> Any:
     def quoting(original: Any) -> Any:
         def represent(self: Any, data: str) -> Any:
             tag = "tag:yaml.org,2002:str"
-            if _NEEDS_ESCAPES.search(data):
+            if re.search(_NEEDS_ESCAPES, data):
                 return self.represent_scalar(tag, str(data), style='"')
             if type(data) is str and not reads_as_text(data):
                 return self.represent_scalar(tag, data, style="'")
