@@ -28,6 +28,7 @@ A missing, damaged or foreign file is no map at all; the map is then built again
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -81,28 +82,17 @@ class _Stored(msgspec.Struct):
     errors: dict[str, list[int]]
 
 
+@dataclass
 class KeptMap:
     """The map and what it was made from: each session's stats and row inputs,
-    its best related sessions and who shares an error with it. A plain class: a
-    dataclass runs the methods it generates when this module is imported (~0.5 ms
-    of a site generation, which imports it to read the map)."""
+    its best related sessions and who shares an error with it."""
 
-    def __init__(
-        self,
-        stats: dict[str, Any],
-        inputs: dict[str, Any],
-        related: Rows,
-        errors: dict[str, set[str]],
-        *,
-        journal_wide: frozenset[str] = frozenset(),
-        head: str | None = None,
-    ) -> None:
-        self.stats = stats
-        self.inputs = inputs
-        self.related = related
-        self.errors = errors
-        self.journal_wide = journal_wide
-        self.head = head
+    stats: dict[str, Any]
+    inputs: dict[str, Any]
+    related: Rows
+    errors: dict[str, set[str]]
+    journal_wide: frozenset[str] = frozenset()
+    head: str | None = None
 
     @classmethod
     def decode(cls, raw: bytes, *, under: str, limit: int) -> KeptMap | None:
