@@ -7,11 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from hypothesis import given
-from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from journal.render.report import _may_repeat, join_repeated_parts
+from journal.render.report import join_repeated_parts
 from tests.conftest import Cli
 
 
@@ -99,21 +97,3 @@ def test_an_imported_report_shows_each_part_once(cli: Cli, tmp_path: Path) -> No
     names = [name.lower() for name in _h2(rendered)]
     assert names.count("action items") == 1, names
     assert "queue_depth > 10000" in rendered and "Bound the queue" in rendered
-
-
-_LINES = ["## Lessons", "## LESSONS", "## Straße", "## STRASSE", "## ǅ", "## ǆ", "## x"]
-
-
-@given(
-    st.lists(st.sampled_from([*_LINES, "text", "", "#", "## "]), max_size=12),
-    st.sets(st.sampled_from(_LINES)),
-)
-def test_a_heading_counted_twice_is_never_missed(
-    lines: list[str], headings: set[str]
-) -> None:
-    """`_may_repeat` only spares the case-folded count when it would find nothing."""
-    text = "\n".join(lines)
-    folded = text.casefold()
-    counted = any(folded.count(f"\n{h.casefold()}\n") > 1 for h in headings)
-    if counted:
-        assert _may_repeat(text, {h.casefold() for h in headings})

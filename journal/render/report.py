@@ -554,8 +554,6 @@ def join_repeated_parts(text: str, titles: Iterable[str]) -> str:
     first; unchanged (and unparsed: most reports) when no title repeats."""
     headings = {f"## {escape.inline(title)}" for title in titles}
     # Case-folded: a part's "Lessons learned", a section's "Lessons Learned".
-    if not _may_repeat(text, {h.casefold() for h in headings}):
-        return text
     folded = text.casefold()
     if not any(folded.count(f"\n{h.casefold()}\n") > 1 for h in headings):
         return text
@@ -585,23 +583,6 @@ def join_repeated_parts(text: str, titles: Iterable[str]) -> str:
         out += [part[0], "", *lead.get(index, []), *_trimmed(part[1:]), ""]
         out += after.get(index, [])
     return "\n".join(out + lines[cursor:])
-
-
-def _may_repeat(text: str, folded_headings: set[str]) -> bool:
-    """Whether two lines after a line break are, case-folded, one of the headings:
-    what a heading counted twice in the case-folded text needs, found without
-    case-folding a whole report (~40 us each) when no heading repeats."""
-    seen: set[str] = set()
-    at = text.find("\n## ")
-    while at != -1:
-        end = text.find("\n", at + 1)
-        line = text[at + 1 : end if end != -1 else len(text)].casefold()
-        if line in folded_headings:
-            if line in seen:
-                return True
-            seen.add(line)
-        at = text.find("\n## ", at + 1)
-    return False
 
 
 def _moved_text(
