@@ -328,7 +328,7 @@ def _simple(value: str, special: re.Pattern[str]) -> bool:
 
 
 def _escaped_block(value: str, heading_floor: int | None, keep_tables: bool) -> str:
-    tokens = _parse(value)
+    tokens: list[Any] = _parser().parse(value)
     lines = value.split("\n")
     verbatim = _code_lines(tokens)
     if heading_floor is not None:
@@ -400,11 +400,6 @@ def _parser() -> Any:
     return parser
 
 
-def _parse(text: str) -> list[Any]:
-    tokens: list[Any] = _parser().parse(text)
-    return tokens
-
-
 def _code_lines(tokens: list[Any]) -> set[int]:
     lines: set[int] = set()
     for token in tokens:
@@ -474,7 +469,7 @@ def _prefix_end(line: str) -> int:
 def _is_safe(
     text: str, heading_floor: int | None, keep_tables: bool, tokens: list[Any] | None
 ) -> bool:
-    tokens = _parse(text) if tokens is None else tokens
+    tokens = _parser().parse(text) if tokens is None else tokens
     stack: list[Any] = list(tokens)
     while stack:
         token = stack.pop()

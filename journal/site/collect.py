@@ -449,10 +449,7 @@ def collect(journal: Journal, memory: Memory | None = None) -> Collected:
         followups = link_steps((i.id, i.brief) for i in infos) if kept is None else kept
     if memory is None:
         index.save()  # a live server's waits for an idle moment (`Memory.flush`)
-        folder = journal.state_dir / "site" / NAME
-        rows = Rows(folder, salt=index.salt, stamps=stamps)
-    else:
-        rows = memory.rows(journal, index.salt, stamps)
+    rows = (memory or Memory()).rows(journal, index.salt, stamps)
     read = {sid: index.stats[sid] for sid in index.rebuilt}
     today = journal.now().date()
     return Collected(infos, followups, today, problems, rows=rows, read=read)

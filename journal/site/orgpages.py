@@ -38,7 +38,7 @@ from journal.site.pages import (
     write_rendered,
     write_static,
 )
-from journal.site.safety import defang_links, front_matter
+from journal.site.safety import front_matter
 from journal.site.summaries import build_nav, index_makers, session_table
 from journal.site.writer import DocsWriter
 
@@ -176,13 +176,10 @@ def _generate(
     pages = sum(write_pages(p, writer, collected) for p in planned)
     pages += _summary_pages(members, writer, collected, place)
     write_static(writer, mermaid_js=mermaid_js, offline=offline)
-    return finished(writer, collected, pages, _nav(collected), mermaid_js)
-
-
-def _nav(collected: Collected) -> list[object]:
     nav = build_nav(collected, hotspots=False)
     journals = [{name: paths.journal_page(name)} for name in collected.journals]
-    return [*nav[:1], {"Repositories": journals}, *nav[1:]]
+    nav = [*nav[:1], {"Repositories": journals}, *nav[1:]]
+    return finished(writer, collected, pages, nav, mermaid_js)
 
 
 def _union(members: list[Member], name: str) -> tuple[str, ...]:
@@ -200,27 +197,19 @@ def _summary_pages(
         title=place.title,
         home_limit=place.home_sessions,
         closed=_union(members, "closed_statuses"),
-        slugs=slugs,
-    )
-    pages = {rel: make() for rel, make in makers.items()}
-    pages[paths.FOLLOWUPS] = summaries.followups_page(collected)
-    pages[paths.LESSONS] = summaries.lessons_page(collected)
-    pages[paths.METRICS] = summaries.metrics_page(
-        collected,
         severities=_union(members, "severities"),
         statuses=_union(members, "statuses"),
-    ) + _settings_note(members)
+        slugs=slugs,
+    )
+    metrics = makers[paths.METRICS]
+    makers[paths.METRICS] = lambda: metrics() + _settings_note(members)
     for member in members:
         mine = [i for i in collected.infos if i.journal == member.name]
-        pages[paths.journal_page(member.name)] = journal_page(
-            member, mine, collected, slugs
+        makers[paths.journal_page(member.name)] = partial(
+            journal_page, member, mine, collected, slugs
         )
-    fixed = collected.rows.fixed
-    for rel, text in pages.items():
-        narrow = rel in (paths.LESSONS, paths.ARCHIVE)
-        writer.write(rel, defang_links(text if narrow else summaries.wide(text), fixed))
-    collected.rows.save()
-    return len(pages)
+    summaries.write_summaries(writer, collected, makers, set())
+    return len(makers)
 
 
 def _settings_note(members: list[Member]) -> str:

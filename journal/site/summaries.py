@@ -153,10 +153,12 @@ def index_makers(
     title: str,
     home_limit: int,
     closed: tuple[str, ...],
+    severities: tuple[str, ...],
+    statuses: tuple[str, ...],
     slugs: dict[str, str],
 ) -> Makers:
-    """What makes each of the home, archive, month and tag pages, by docs path (a
-    live server makes only those a change shows on)."""
+    """What makes each of the home, archive, tag, month, follow-ups, lessons and
+    metrics pages, by docs path (a live server makes only those a change shows on)."""
     months = by_month(collected.infos)
     tags = by_tag(collected.infos)
     makers: Makers = {
@@ -184,6 +186,11 @@ def index_makers(
     for tag, infos in tags.items():
         page = paths.tag_page(slugs[tag])
         makers[page] = partial(tag_page, tag, infos, collected, page=page, slugs=slugs)
+    makers[paths.FOLLOWUPS] = partial(followups_page, collected)
+    makers[paths.LESSONS] = partial(lessons_page, collected)
+    makers[paths.METRICS] = partial(
+        metrics_page, collected, severities=severities, statuses=statuses
+    )
     return makers
 
 
@@ -397,32 +404,35 @@ def summary_pages(
             title=config.site.title,
             home_limit=config.site.home_sessions,
             closed=config.closed_statuses,
-            slugs=slugs,
-        )
-        makers[paths.FOLLOWUPS] = partial(followups_page, collected)
-        makers[paths.LESSONS] = partial(lessons_page, collected)
-        makers[paths.METRICS] = partial(
-            metrics_page,
-            collected,
             severities=config.severities,
             statuses=config.statuses,
+            slugs=slugs,
         )
         makers[paths.HOTSPOTS] = lambda: hotspots_page(_hotspots(journal), collected)
         redo = _to_redo(journal, collected, memory, slugs)
-        fixed = collected.rows.fixed
         current = memory.summaries if memory is not None else set()
-        for rel, make in makers.items():
-            if redo is not None and rel not in redo and rel in current:
-                writer.keep(rel)
-                continue
-            text = make()
-            # Tables need the width the table of contents would take.
-            full = wide(text) if rel not in (paths.LESSONS, paths.ARCHIVE) else text
-            writer.write(rel, defang_links(full, fixed))
-    collected.rows.save()
+        kept = set() if redo is None else current - redo
+        write_summaries(writer, collected, makers, kept)
     if memory is not None:
         memory.summaries, memory.slugs = set(makers), slugs
     return len(makers)
+
+
+def write_summaries(
+    writer: DocsWriter, collected: Collected, makers: Makers, kept: set[str]
+) -> None:
+    """Make and write each page, its links checked, but those `kept` as they are;
+    then keep the rows they were made of."""
+    fixed = collected.rows.fixed
+    for rel, make in makers.items():
+        if rel in kept:
+            writer.keep(rel)
+            continue
+        text = make()
+        # Tables need the width the table of contents would take.
+        full = wide(text) if rel not in (paths.LESSONS, paths.ARCHIVE) else text
+        writer.write(rel, defang_links(full, fixed))
+    collected.rows.save()
 
 
 def _to_redo(
@@ -488,8 +498,8 @@ def followups_page(collected: Collected) -> str:
     lines = [
         "# Follow-ups",
         "",
-        f"{len(items):,} open follow-up{'' if len(items) == 1 else 's'} across "
-        f"{sessions:,} session{'' if sessions == 1 else 's'}; "
+        f"{_plural(len(items), 'open follow-up')} across "
+        f"{_plural(sessions, 'session')}; "
         f"**{len(overdue):,} overdue** as of {today.isoformat()}.",
         "",
     ]
@@ -566,8 +576,7 @@ def lessons_page(collected: Collected) -> str:
     lines = [
         "# Lessons",
         "",
-        f"{count:,} lesson{'' if count == 1 else 's'} from "
-        f"{len(sessions):,} session{'' if len(sessions) == 1 else 's'}, "
+        f"{_plural(count, 'lesson')} from {_plural(len(sessions), 'session')}, "
         "newest first within each group.",
     ]
     if not count:
