@@ -93,12 +93,7 @@ class SessionIndex:
             raw = read_or_empty(folder / SESSION_FILE)
             title, number, previous = _facts(raw, session_id)
             digest = _digest(folder, raw)
-        return {
-            "title": title,
-            "number": number,
-            "previous": previous,
-            "digest": digest,
-        }
+        return dict(title=title, number=number, previous=previous, digest=digest)
 
 
 _FIELDS = frozenset(("title", "number", "previous", "digest"))

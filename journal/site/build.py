@@ -155,7 +155,12 @@ def prepare(
 
     site = journal.config.site
     target = (site_dir or journal.root / site.site_dir).resolve()
-    source = source_config(journal.root, site.config_file)
+    source = journal.root / site.config_file
+    if not source.is_file():
+        raise NotFoundError(
+            f"no {site.config_file} in {journal.root}",
+            "run `journal init` to write one (an existing one is kept)",
+        )
     generated = generate(journal, offline=offline, site_dir=target, memory=memory)
     return configured(generated, source, site_dir=target, offline=offline)
 
@@ -254,16 +259,6 @@ def _first_problem(output: str, code: int | None) -> str:
 class Derived:
     path: Path
     warnings: list[str] = field(default_factory=list)
-
-
-def source_config(root: Path, name: str) -> Path:
-    path = root / name
-    if not path.is_file():
-        raise NotFoundError(
-            f"no {name} in {root}",
-            "run `journal init` to write one (an existing one is kept)",
-        )
-    return path
 
 
 def write_derived(

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta, tzinfo
 from html import escape as _html_escape
 from typing import TYPE_CHECKING
 
+from journal.insight.metrics import MILESTONES
 from journal.when import clock_text
 
 if TYPE_CHECKING:
@@ -200,14 +201,7 @@ def columns(
 
 MAX_EVENTS = 40
 """More milestones than this make the chart unreadable: the rest stay in the table."""
-KEY_KINDS = (
-    "impact",
-    "detected",
-    "acknowledged",
-    "identified",
-    "mitigated",
-    "resolved",
-)
+KEY_KINDS = ("impact", "identified", *MILESTONES)
 _GANTT_LABEL_MAX = 72
 _ENTITIES = {
     "#": "#35;",
@@ -266,12 +260,13 @@ def gantt(
         m for m in (metrics.span_start, metrics.span_end) if m is not None
     ]
     multi_day = len({m.astimezone(tz).date() for m in moments}) > 1
+    clock = "%m-%d %H:%M" if multi_day else "%H:%M"
     lines = [
         *_CONFIG,
         "gantt",
         f"    title Timeline ({label(tz_name, limit=40)})",
         "    dateFormat YYYY-MM-DD HH:mm:ss",
-        f"    axisFormat {'%m-%d %H:%M' if multi_day else '%H:%M'}",
+        f"    axisFormat {clock}",
         "    todayMarker off",
     ]
     bars = [
@@ -282,7 +277,6 @@ def gantt(
     if bars:
         lines += ["    section Phases", *bars]
     lines.append("    section Events")
-    clock = "%m-%d %H:%M" if multi_day else "%H:%M"
     for event in shown:
         at = event.at.astimezone(tz)
         name = label(f"{at.strftime(clock)} {event.kind} — {event.text or event.kind}")

@@ -194,8 +194,7 @@ def _claim(docs_dir: Path, present: set[str]) -> frozenset[str]:
     ours = _listed(marker) if marker.is_file() else frozenset()
     if ours is None:  # the marker of a version that listed nothing: all are its
         ours = frozenset(present)
-    foreign = [rel for rel in present if rel not in ours and not _leftover(rel)]
-    foreign = [rel for rel in foreign if rel != MARKER]
+    foreign = [r for r in present if r not in ours and r != MARKER and not _leftover(r)]
     if foreign:
         raise ConflictError(
             f"{docs_dir} holds files journal did not generate ({foreign[0]}"
