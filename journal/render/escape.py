@@ -179,7 +179,6 @@ def _escaped_inline(value: str, *, cell: bool) -> str:
 
 
 def cell(text: Any) -> str:
-    """Text for a table cell."""
     return _inline(str(text), True)
 
 

@@ -64,7 +64,6 @@ class SiteIndex(Records):
         super().__init__(journal, "site/site-index", self._one, fields=_FIELDS)
 
     def _one(self, session_id: str) -> Record:
-        """One session's record from its files."""
         from journal.insight.index import metrics_dict
         from journal.model.session import to_builtins
         from journal.store import notices
@@ -395,12 +394,10 @@ class Collected:
 
     @cached_property
     def newest(self) -> list[SessionInfo]:
-        """Every session, newest first."""
         return sorted(self.infos, key=lambda i: i.sort_key, reverse=True)
 
     @cached_property
     def newest_place(self) -> dict[str, int]:
-        """Each session's place in `newest`."""
         return {info.id: place for place, info in enumerate(self.newest)}
 
     @cached_property

@@ -335,7 +335,6 @@ than a few pages take)."""
 
 
 def worker_count(items: int) -> int:
-    """How many processes to use for `items` pages."""
     configured = os.environ.get(WORKERS_ENV, "").strip()
     if configured.isdigit() and int(configured) > 0:
         return min(int(configured), max(items, 1))
