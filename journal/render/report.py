@@ -615,13 +615,11 @@ def _h2_blocks(text: str) -> list[tuple[int, int, str]]:
             starts.append((token.map[0], tokens[i + 1].content.strip().casefold()))
         elif token.type == "hr":
             rules.append(token.map[0])
-    total = text.count("\n") + 1
-    blocks = []
-    for n, (start, heading) in enumerate(starts):
-        end = starts[n + 1][0] if n + 1 < len(starts) else total
-        end = min([end, *(r for r in rules if r > start)])
-        blocks.append((start, end, heading))
-    return blocks
+    ends = [*(start for start, _ in starts), text.count("\n") + 1][1:]
+    return [
+        (start, min([end, *(r for r in rules if r > start)]), heading)
+        for (start, heading), end in zip(starts, ends, strict=True)
+    ]
 
 
 def _trimmed(lines: list[str]) -> list[str]:

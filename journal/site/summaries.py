@@ -175,13 +175,10 @@ def index_makers(
         paths.TAGS: partial(tags_index, slugs, tags),
     }
     ordered = sorted(months)
-    for index, month in enumerate(ordered):
-        around = (
-            ordered[index - 1] if index else None,
-            ordered[index + 1] if index + 1 < len(ordered) else None,
-        )
+    neighbours = zip([None, *ordered][:-1], ordered, [*ordered, None][1:], strict=True)
+    for before, month, after in neighbours:
         makers[paths.month_page(month)] = partial(
-            month_page, month, months[month], collected, around, slugs
+            month_page, month, months[month], collected, (before, after), slugs
         )
     for tag, infos in tags.items():
         page = paths.tag_page(slugs[tag])
