@@ -51,7 +51,12 @@ def render_all(
         name = hashlib.sha256(str(target).encode("utf-8")).hexdigest()[:16]
         manifest_path = journal.state_dir / "reports" / f"{name}.json"
         manifest = load_cache(manifest_path)
-        global_key = _global_key(journal, ascii)
+        from journal.gitlink import origin_url
+
+        # What every report depends on: the salt of every cache, `--ascii`, and the
+        # remote (commit links point at origin's forge).
+        key = f"{salt(journal)}\0{ascii}\0{origin_url(journal.root)}"
+        global_key = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
         linked = _trailer_shas(journal)
         overall = _journal_key(global_key, entries, linked)
         if _all_current(manifest, overall, entries, target):
@@ -213,17 +218,6 @@ def inputs_key(base: str, *parts: Any) -> str:
     """The digest of what a report or a site's page is made of."""
     raw = json.dumps([base, *parts], ensure_ascii=False, default=str)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
-def _global_key(journal: Journal, ascii: bool) -> str:
-    """Digest of what every report depends on: the salt of every cache (the whole
-    package's code, its templates and the project's, `journal.yaml`), `--ascii`
-    and the remote."""
-    from journal.gitlink import origin_url
-
-    # Commit links point at origin's forge: a new or changed remote changes them.
-    key = f"{salt(journal)}\0{ascii}\0{origin_url(journal.root)}"
-    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _remove_stale(

@@ -236,9 +236,10 @@ def plan_pages(
     entries = index.entries(_known(part.infos, collected.read))
     index.save()  # workers read it
     cache = PageCache(part.state_dir, writer.docs_dir)
-    base = global_key(
-        journal, f"{diagrams.mermaid}|{journal.config.ascii}|{diagrams.tz_name}"
-    )
+    # What every page depends on: the salt of every cache (`store/cache.py`) and how
+    # its report and diagram are drawn.
+    drawn = f"{diagrams.mermaid}|{journal.config.ascii}|{diagrams.tz_name}"
+    base = hashlib.sha256(f"{salt(journal)}\0{drawn}".encode()).hexdigest()
     troubled = {session_id for session_id, _ in part.problems}
     jobs: list[PageJob] = []
     sessions = f"{journal.sessions_dir}{os.sep}"
@@ -531,12 +532,6 @@ def _broken(session_id: str, message: str) -> str:
         f"This session could not be read: {escape.inline(message)}\n\n"
         "Fix it (`journal check` says how) and build the site again.\n"
     )
-
-
-def global_key(journal: Journal, flags: str) -> str:
-    """Digest of what every session page depends on: the salt of every cache
-    (`store/cache.py`) and the page's `flags`."""
-    return hashlib.sha256(f"{salt(journal)}\0{flags}".encode()).hexdigest()
 
 
 class PageCache:
