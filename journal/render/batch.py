@@ -52,12 +52,15 @@ def render_all(
         manifest_path = journal.state_dir / "reports" / f"{name}.json"
         manifest = load_cache(manifest_path)
         from journal.gitlink import origin_url
+        from journal.gitlink.derived import trailer_commits
 
         # What every report depends on: the salt of every cache, `--ascii`, and the
         # remote (commit links point at origin's forge).
         key = f"{salt(journal)}\0{ascii}\0{origin_url(journal.root)}"
         global_key = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
-        linked = _trailer_shas(journal)
+        # The commits each session's trailers link: a new one changes its report.
+        found = trailer_commits(journal)
+        linked = {sid: [e["sha"] for e in events] for sid, events in found.items()}
         overall = _journal_key(global_key, entries, linked)
         if _all_current(manifest, overall, entries, target):
             # Nothing any report is made of changed since the last run, so neither did
@@ -169,14 +172,6 @@ def _all_current(
         and known.get("stat") == stat_key(f"{base}{session_id}.md")
         for session_id in entries
     )
-
-
-def _trailer_shas(journal: Journal) -> dict[str, list[str]]:
-    """The commits each session's trailers link: a new one changes its report."""
-    from journal.gitlink.derived import trailer_commits
-
-    found = trailer_commits(journal)
-    return {sid: [e["sha"] for e in events] for sid, events in found.items()}
 
 
 def related_or_none(journal: Journal) -> dict[str, list[Related]] | None:

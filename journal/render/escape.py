@@ -170,7 +170,12 @@ def _escaped_inline(value: str, *, cell: bool) -> str:
     if _ONLY_MARKERS.match(out):
         # Wrapped in the template's own `**…**`, a run of `*` or `-` becomes a rule.
         return re.sub(r"([*_=+-])", r"\\\1", out)
-    out = _escape_line_start(out)
+    # Text that opens a list item must not start a block of its own there: a
+    # leading marker is escaped (`\#`, `\-`, `1\.`); it still reads the same.
+    if _BLOCK_START.match(out):
+        out = "\\" + out
+    elif ordered := _ORDERED_START.match(out):
+        out = ordered[1] + "\\" + out[len(ordered[1]) :]
     # A heading's closing `#`s are dropped: keep a trailing run as text.
     out = _TRAILING_HASHES.sub(r"\1\\\2", out)
     if (len(out) - len(out.rstrip("\\"))) % 2:
@@ -180,17 +185,6 @@ def _escaped_inline(value: str, *, cell: bool) -> str:
 
 def cell(text: Any) -> str:
     return _inline(str(text), True)
-
-
-def _escape_line_start(text: str) -> str:
-    # Text that opens a list item must not start a block of its own there: a
-    # leading marker is escaped (`\#`, `\-`, `1\.`); it still reads the same.
-    if _BLOCK_START.match(text):
-        return "\\" + text
-    match = _ORDERED_START.match(text)
-    if match:
-        return match[1] + "\\" + text[len(match[1]) :]
-    return text
 
 
 def link_text(text: Any) -> str:
