@@ -295,18 +295,14 @@ def package_templates() -> Path:
 def template_dirs(journal_: Journal) -> list[Path]:
     """Where templates are looked up, first match wins: the project's, then ours."""
     project = journal_.root / journal_.config.templates_dir
-    dirs = [project] if project.is_dir() else []
     default = package_templates()
-    if not any(_same(default, d) for d in dirs):
-        dirs.append(default)
-    return dirs
-
-
-def _same(a: Path, b: Path) -> bool:
+    if not project.is_dir():
+        return [default]
     try:
-        return a.resolve() == b.resolve()
+        same = default.resolve() == project.resolve()
     except OSError:
-        return False
+        same = False
+    return [project] if same else [project, default]
 
 
 @dataclass
@@ -408,7 +404,14 @@ class Renderer:
             template = self.env.get_template(MAIN_TEMPLATE)
             text = template.render(**context, **filters)
         except TemplateError as exc:
-            raise _template_error(exc) from None
+            name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+            line = getattr(exc, "lineno", None)
+            where = f"{name}:{line}" if name and line else (name or "templates")
+            raise InvalidDataError(
+                f"template error: {exc}",
+                "fix the template, or delete your copy to use the built-in one",
+                where=where,
+            ) from None
         sections = getattr(context.get("session"), "sections", None)
         if sections:
             text = join_repeated_parts(text, (s.title for s in sections))
@@ -528,17 +531,6 @@ def _item(text: Any, indent: int = 2, after: str = "") -> str:
     pad = " " * indent
     nested = "\n".join(pad + line if line else "" for line in body.split("\n"))
     return f"{head}\n\n{nested}"
-
-
-def _template_error(exc: Exception) -> InvalidDataError:
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
-    line = getattr(exc, "lineno", None)
-    where = f"{name}:{line}" if name and line else (name or "templates")
-    return InvalidDataError(
-        f"template error: {exc}",
-        "fix the template, or delete your copy to use the built-in one",
-        where=where,
-    )
 
 
 # One heading a name: an import reads what it can of a report's "Action Items" into

@@ -518,8 +518,13 @@ def followups_page(collected: Collected) -> str:
 def _followup_row(item: Followup, today: date, by_id: dict[str, SessionInfo]) -> str:
     step = item.step
     text = escape.cell(step.text)
-    if step.tracked_in:
-        text += " (" + _tracked(step.tracked_in) + ")"
+    url = step.tracked_in or ""
+    # Only web links become links: a `javascript:` URL stays inert text.
+    if url.startswith(("https://", "http://")):
+        href = quote(url, safe=":/?#[]@!$&'*+,;=%-._~")
+        text += f" ([tracked]({href}))"
+    elif url:
+        text += f" (tracked in {escape.code_span(url, cell=True)})"
     info = by_id.get(item.session_id)
     session = cell_link(
         info.label if info is not None else item.session_id,
@@ -538,14 +543,6 @@ def _followup_row(item: Followup, today: date, by_id: dict[str, SessionInfo]) ->
         step.horizon,
     ]
     return "| " + " | ".join(cells) + " |"
-
-
-def _tracked(url: str) -> str:
-    # Only web links become links: a `javascript:` URL stays inert text.
-    if url.startswith(("https://", "http://")):
-        href = quote(url, safe=":/?#[]@!$&'*+,;=%-._~")
-        return f"[tracked]({href})"
-    return "tracked in " + escape.code_span(url, cell=True)
 
 
 LESSON_KINDS = (
