@@ -183,8 +183,6 @@ def _follow(sha: str, reflog: dict[str, str], alive: set[str]) -> str | None:
 def _by_patch_id(cwd: Path, olds: list[str], history: list[Commit]) -> dict[str, Move]:
     if not olds:
         return {}
-    from journal.gitlink.commits import read_commits
-
     old_commits = read_commits(cwd, olds, trailer="Journal-Session")
     keys = {(c.at, c.author) for c in old_commits}
     # A rebase or cherry-pick keeps the author and the author time: only commits
