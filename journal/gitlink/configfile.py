@@ -126,6 +126,10 @@ def _url_in(path: Path) -> str | None:
         return _ABSENT
     except (OSError, UnicodeDecodeError):
         return None
+    return _url_in_text(text)
+
+
+def _url_in_text(text: str) -> str | None:
     found = _ABSENT
     section: tuple[str, str | None] | None = None
     for raw in text.splitlines():
@@ -151,4 +155,3 @@ def _url_in(path: Path) -> str | None:
                 return None  # a comment after it: git cuts it, this does not
             found = value
     return found
-

@@ -128,4 +128,3 @@ def _renames(root: Path, state_dir: Path) -> dict[str, str]:
             found.setdefault(old, new)  # the newer rename wins
     save_cache(path, {"head": head, "renamed": found})
     return found
-
