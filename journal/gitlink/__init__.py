@@ -37,10 +37,6 @@ def _git(root: Path, *args: str) -> str:
         return ""
 
 
-def _none(_: str) -> str | None:
-    return None
-
-
 def commit_url_builder(root: Path, *, web_url: str = "") -> Callable[[str], str | None]:
     """Returns sha -> web URL of that commit on origin's forge (the forges `remote.py`
     knows; `web_url` of journal.yaml, with {sha} and {path} placeholders, for a
@@ -52,7 +48,7 @@ def commit_url_builder(root: Path, *, web_url: str = "") -> Callable[[str], str 
     if web_url:
         return lambda sha: pattern_commit_url(web_url, remote, sha) if sha else None
     if remote is None or commit_url(remote, "0") is None:
-        return _none
+        return lambda _: None
     found = remote
     return lambda sha: commit_url(found, sha) if sha else None
 
@@ -70,7 +66,7 @@ def file_url_builder(root: Path, *, web_url: str = "") -> Callable[[str], str | 
     if web_url:
         remote = from_pattern(web_url, remote)
     if remote is None or file_url(remote, "x", branch="HEAD") is None:
-        return _none
+        return lambda _: None
     found = remote
     branch = _default_branch(root, found.forge)
     top: list[Path] = []

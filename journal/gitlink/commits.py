@@ -96,34 +96,22 @@ def resolve_revs(cwd: Path, revs: Sequence[str]) -> list[str]:
         if not rev.strip() or rev.startswith("-"):
             raise UsageError(f"{rev!r} is not a revision", _REV_HINT)
         if ".." in rev or rev.startswith("^"):
-            found = _range(cwd, rev)
+            listed = ["rev-list", "--reverse", "--end-of-options", rev, "--"]
+            result = run_git_raw(listed, cwd=cwd)
+            if result.returncode != 0:
+                raise NotFoundError(f"unknown revision range {rev!r}", _REV_HINT)
+            found = result.stdout.decode().split()
+            if not found:
+                raise NotFoundError(
+                    f"the range {rev!r} holds no commits", "check the order: OLD..NEW"
+                )
         else:
-            found = [_single(cwd, rev)]
+            verify = ["rev-parse", "--verify", "--quiet", "--end-of-options"]
+            result = run_git_raw([*verify, f"{rev}^{{commit}}"], cwd=cwd)
+            if result.returncode != 0:
+                raise NotFoundError(f"unknown revision {rev!r}", _REV_HINT)
+            found = [result.stdout.decode().strip()]
         shas.extend(s for s in found if s not in shas)
-    return shas
-
-
-def _single(cwd: Path, rev: str) -> str:
-    result = run_git_raw(
-        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
-        cwd=cwd,
-    )
-    if result.returncode != 0:
-        raise NotFoundError(f"unknown revision {rev!r}", _REV_HINT)
-    return result.stdout.decode().strip()
-
-
-def _range(cwd: Path, rev: str) -> list[str]:
-    result = run_git_raw(
-        ["rev-list", "--reverse", "--end-of-options", rev, "--"], cwd=cwd
-    )
-    if result.returncode != 0:
-        raise NotFoundError(f"unknown revision range {rev!r}", _REV_HINT)
-    shas = result.stdout.decode().split()
-    if not shas:
-        raise NotFoundError(
-            f"the range {rev!r} holds no commits", "check the order: OLD..NEW"
-        )
     return shas
 
 

@@ -137,9 +137,10 @@ def _url_in_text(text: str) -> str | None:
         if not line or line[0] in "#;":
             continue
         if line[0] == "[":
-            section = _section(line)
-            if section is None:
-                return None
+            header = _HEADER.fullmatch(line)
+            if header is None or header[1].lower() in ("include", "includeif"):
+                return None  # a header this reading does not follow, or an include
+            section = header[1].lower(), header[2]
             continue
         key = _KEY.fullmatch(line)
         # Quotes and backslashes (escapes, a value going on over the next line)
@@ -154,12 +155,3 @@ def _url_in_text(text: str) -> str | None:
                 return None  # a comment after it: git cuts it, this does not
             found = value
     return found
-
-
-def _section(line: str) -> tuple[str, str | None] | None:
-    """A header's section (lower case) and subsection; None for one this reading
-    does not follow, or an include."""
-    header = _HEADER.fullmatch(line)
-    if header is None or header[1].lower() in ("include", "includeif"):
-        return None
-    return header[1].lower(), header[2]

@@ -114,17 +114,10 @@ def with_trailer_commits(
     extra = [e for e in commits.get(session_id, []) if e["sha"] not in listed]
     if not extra:
         return events
-    shown, rest = _follow_rewrites(events, [to_event(e) for e in extra])
-    return sorted([*shown, *rest], key=lambda e: e.at)
-
-
-def _follow_rewrites(
-    events: list[Event], extra: list[Event]
-) -> tuple[list[Event], list[Event]]:
-    """A rebase keeps a commit's author, author time and subject: a trailer commit
-    that matches a listed commit of another SHA is what that commit became (linked by
-    the post-commit hook before the rebase; `journal sync` writes the new SHA). It is
-    shown once, as the commit history has — not twice. The rest of `extra` is new."""
+    # A rebase keeps a commit's author, author time and subject: a trailer commit
+    # that matches a listed commit of another SHA is what that commit became (linked
+    # by the post-commit hook before the rebase; `journal sync` writes the new SHA).
+    # It is shown once, as the commit history has — not twice. The rest is new.
     same = {
         (e.at, e.by, e.text): index
         for index, e in enumerate(events)
@@ -134,14 +127,14 @@ def _follow_rewrites(
 
     shown = list(events)
     rest = []
-    for commit in extra:
+    for commit in map(to_event, extra):
         index = same.pop((commit.at, commit.by, commit.text), None)
         if index is None:
             rest.append(commit)
         else:
             old = shown[index]
             shown[index] = replace(old, sha=commit.sha, rewritten_from=old.sha)
-    return shown, rest
+    return sorted([*shown, *rest], key=lambda e: e.at)
 
 
 def link_trailer_commits(journal: Journal, session_id: str) -> int:

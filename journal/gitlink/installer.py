@@ -78,18 +78,14 @@ def locate(journal: Journal) -> Place:
     ).strip()
     hooks_dir = Path(os.path.normpath(journal.root / out[1]))
     rel = out[2].rstrip("/")
-    return Place(hooks_dir, rel, hooks_path, _in_work_tree(hooks_dir, journal, rel))
-
-
-def _in_work_tree(hooks_dir: Path, journal: Journal, rel: str) -> bool:
     top = journal.root.resolve()
     for _ in rel.split("/") if rel else ():
         top = top.parent
     try:
-        inside = hooks_dir.resolve().relative_to(top)
+        inside = hooks_dir.resolve().relative_to(top).parts[:1] != (".git",)
     except ValueError:
-        return False
-    return inside.parts[:1] != (".git",)
+        inside = False
+    return Place(hooks_dir, rel, hooks_path, inside)
 
 
 def _expected(name: str, how: str, place: Place, journal: Journal) -> str:
@@ -110,8 +106,7 @@ def _expected(name: str, how: str, place: Place, journal: Journal) -> str:
 def status(journal: Journal) -> tuple[Place, list[HookState]]:
     """What is installed where, for each hook journal knows."""
     place = locate(journal)
-    states = [_state(name, place, journal) for name in HOOK_NAMES]
-    return place, states
+    return place, [_state(name, place, journal) for name in HOOK_NAMES]
 
 
 def _state(name: str, place: Place, journal: Journal) -> HookState:
@@ -169,7 +164,10 @@ def install(
         if what == "replaced":
             path.replace(path.with_name(name + BACKUP_SUFFIX))
         if text is not None:
-            _write(path, text)
+            existed = path.exists()
+            atomic_write(path, text)
+            if not existed:
+                path.chmod(0o755)
         changes.done.append((name, what, path))
     for name in HOOK_NAMES:
         if not chosen[name]:
@@ -206,13 +204,6 @@ def _plan(
         f"run `journal hook install --force` to replace it (it is kept as "
         f"{name}{BACKUP_SUFFIX}), or call `python -m journal.cli.hook {name}` from it",
     )
-
-
-def _write(path: Path, text: str) -> None:
-    existed = path.exists()
-    atomic_write(path, text)
-    if not existed:
-        path.chmod(0o755)
 
 
 def uninstall(journal: Journal) -> Changes:

@@ -161,10 +161,13 @@ def find_moves(
     have = present(cwd, rest)
     moves.update(_by_patch_id(cwd, [s for s in rest if s in have], history))
     for old in rest:
-        if old not in moves:
-            match = _by_authorship(gone[old], history)
-            if match is not None:
-                moves[old] = Move(old, match, "authorship")
+        if old in moves:
+            continue
+        event = gone[old]
+        key = (event.get("at"), event.get("by"), event.get("text"))
+        same = [c for c in history if (c.at, c.author, c.subject) == key]
+        if len(same) == 1:
+            moves[old] = Move(old, same[0], "authorship")
     return moves
 
 
@@ -183,8 +186,6 @@ def _follow(sha: str, reflog: dict[str, str], alive: set[str]) -> str | None:
 def _by_patch_id(cwd: Path, olds: list[str], history: list[Commit]) -> dict[str, Move]:
     if not olds:
         return {}
-    from journal.gitlink.commits import read_commits
-
     old_commits = read_commits(cwd, olds, trailer="Journal-Session")
     keys = {(c.at, c.author) for c in old_commits}
     # A rebase or cherry-pick keeps the author and the author time: only commits
@@ -200,17 +201,6 @@ def _by_patch_id(cwd: Path, olds: list[str], history: list[Commit]) -> dict[str,
         if same:
             moves[old.sha] = Move(old.sha, same[0], "patch-id")
     return moves
-
-
-def _by_authorship(event: dict[str, object], history: list[Commit]) -> Commit | None:
-    same = [
-        c
-        for c in history
-        if c.at == event.get("at")
-        and c.author == event.get("by")
-        and c.subject == event.get("text")
-    ]
-    return same[0] if len(same) == 1 else None
 
 
 @dataclass

@@ -54,7 +54,12 @@ def load_changes(root: Path, state_dir: Path, shas: Iterable[str]) -> Changes:
     if missing := [s for s in wanted if s not in cache]:
         cache.update(_read_commits(root, missing))
         save_cache(path, cache)
-    changes = Changes(existing=_head_files(root), renamed=_renames(root, state_dir))
+    try:
+        out = _git_paths(root, "ls-tree", "-r", "--name-only", "-z", "HEAD")
+        existing = set(filter(None, out.split("\0")))
+    except JournalError:
+        existing = None
+    changes = Changes(existing=existing, renamed=_renames(root, state_dir))
     for sha in wanted:
         entry = cache.get(sha)
         if isinstance(entry, dict) and entry.get("files") is not None:
@@ -94,14 +99,6 @@ def _git_paths(root: Path, *args: str) -> str:
     return run_git(["-c", "core.quotePath=false", *args], cwd=root)
 
 
-def _head_files(root: Path) -> set[str] | None:
-    try:
-        out = _git_paths(root, "ls-tree", "-r", "--name-only", "-z", "HEAD")
-    except JournalError:
-        return None
-    return set(filter(None, out.split("\0")))
-
-
 def _renames(root: Path, state_dir: Path) -> dict[str, str]:
     """Old name -> new name for every rename in HEAD's history, kept by HEAD in
     the state folder: walking the whole history takes ~1.3 s at 20,000 commits,
@@ -115,26 +112,19 @@ def _renames(root: Path, state_dir: Path) -> dict[str, str]:
         return known
     extend = isinstance(known, dict) and isinstance(before, str)
     since = before if extend and is_ancestor(root, str(before), "HEAD") else None
-    if (found := _renames_since(root, since)) is None:
+    try:
+        walk = ["-M", "--diff-filter=R", "--name-status", "--format="]
+        out = _git_paths(root, "log", *walk, f"{since}..HEAD" if since else "HEAD")
+    except JournalError:
         return {}
+    found: dict[str, str] = {}
+    # Newest first: an older rename of the same name must not override a newer one.
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3 and parts[0].startswith("R"):
+            found.setdefault(parts[1], parts[2])
     if since is not None and isinstance(known, dict):
         for old, new in known.items():
             found.setdefault(old, new)  # the newer rename wins
     save_cache(path, {"head": head, "renamed": found})
     return found
-
-
-def _renames_since(root: Path, since: str | None) -> dict[str, str] | None:
-    """The renames of HEAD's history (after `since`, when given), newest first."""
-    try:
-        walk = ["-M", "--diff-filter=R", "--name-status", "--format="]
-        out = _git_paths(root, "log", *walk, f"{since}..HEAD" if since else "HEAD")
-    except JournalError:
-        return None
-    renamed: dict[str, str] = {}
-    # Newest first: an older rename of the same name must not override a newer one.
-    for line in out.splitlines():
-        parts = line.split("\t")
-        if len(parts) == 3 and parts[0].startswith("R"):
-            renamed.setdefault(parts[1], parts[2])
-    return renamed

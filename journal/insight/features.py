@@ -50,7 +50,12 @@ def session_features(
             path = sig.clean_path(root.location)
             root_files += [path] if path else []
         for text in (root.summary or "", *root.evidence):
-            root_files += _cause_files(text)
+            # Not the files of a sentence that rules them out ("the January fix in
+            # `worker/db.py` did not apply here"): still places the report points
+            # at, not its cause.
+            for sentence in _SENTENCE_END.split(text):
+                if not _RULED_OUT.search(sentence):
+                    root_files += sig.code_locations(sentence)
     started = session.started.date().isoformat() if session.started else None
     facts = _facts(session, events, found)
     # The places its errors and its facts' files (line numbers off) name.
@@ -97,17 +102,6 @@ _RULED_OUT = re.compile(
     r"\bunrelated\b",
     re.IGNORECASE,
 )
-
-
-def _cause_files(text: str) -> list[str]:
-    """The files a root cause's text names, but those of a sentence that rules
-    them out ("the January fix in `worker/db.py` did not apply here"): they are
-    still places the report points at, not its cause."""
-    found: list[str] = []
-    for sentence in _SENTENCE_END.split(text):
-        if not _RULED_OUT.search(sentence):
-            found += sig.code_locations(sentence)
-    return found
 
 
 _SKIPPED_KEYS = """

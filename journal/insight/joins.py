@@ -208,7 +208,9 @@ def _joined(
                 known = by_size[size] = (masks, _holders(view, size, inside))
             masks, holders = known
             digits = view.counts(mine)
-            candidates = _at_least(view, digits, masks)
+            candidates = 0  # the sets holding enough of its words, by `masks`
+            for need, mask in masks.items():
+                candidates |= mask & view.at_least(digits, need)
             if holders:  # those holding all its words
                 candidates |= holders & view.at_least(digits, size)
             for skip in _bits(candidates >> (index - part.start + 1)):
@@ -234,15 +236,6 @@ def _blocks(count: int) -> list[range]:
 _BLOCKS = 16
 """Blocks of sets `_joined` counts apart: more shorten the integers less and less,
 each costing a shift of every word's bit set."""
-
-
-def _at_least(bits: _BitSets, digits: list[int], masks: dict[int, int]) -> int:
-    """The sets (as bits) holding enough of a set's words (`digits`) to be a
-    candidate: `masks`, the sets of each count of words needed (`_masks`)."""
-    candidates = 0
-    for need, mask in masks.items():
-        candidates |= mask & bits.at_least(digits, need)
-    return candidates
 
 
 def _masks(bits: _BitSets, size: int, floor: float) -> dict[int, int]:

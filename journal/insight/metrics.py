@@ -169,7 +169,11 @@ def contradictions(session: Session, events: Sequence[Event]) -> list[Contradict
         later_at, earlier_at = first_of(events, later), first_of(events, earlier)
         if later_at and earlier_at and _utc(later_at) < _utc(earlier_at):
             found.append(Disorder(later, later_at, earlier, earlier_at))
-    closed = _last_closed(session, events)
+    # The last moment `ended` closes: the last event, or `started` if later.
+    closes = [(e.kind, e.at) for e in events]
+    if session.started:
+        closes.append(("started", session.started))
+    closed = max(closes, key=lambda pair: _utc(pair[1])) if closes else None
     if session.ended and closed and _utc(session.ended) < _utc(closed[1]):
         found.append(Disorder("ended", session.ended, closed[0], closed[1]))
     for kind in ONCE:
@@ -177,16 +181,6 @@ def contradictions(session: Session, events: Sequence[Event]) -> list[Contradict
         if len(times) > 1:
             found.append(Repeat(kind, tuple(times)))
     return found
-
-
-def _last_closed(
-    session: Session, events: Sequence[Event]
-) -> tuple[str, datetime] | None:
-    """The last moment `ended` closes: the last event, or `started` if later."""
-    candidates = [(e.kind, e.at) for e in events]
-    if session.started:
-        candidates.append(("started", session.started))
-    return max(candidates, key=lambda pair: _utc(pair[1])) if candidates else None
 
 
 def compute(session: Session, events: Sequence[Event]) -> Metrics:

@@ -232,16 +232,6 @@ def _best_first(np: Any, at: Any, bounds: Any) -> Iterator[tuple[int, float]]:
         yield from zip(chunk[order].tolist(), chunk_bounds[order].tolist(), strict=True)
 
 
-def _bar(heap: list[float], score: float, limit: int) -> float:
-    """`score` added to `heap` (the best `limit` scores so far); the score a
-    candidate must now reach to be among the best `limit`."""
-    if len(heap) < limit:
-        heapq.heappush(heap, score)
-    elif score > heap[0]:
-        heapq.heapreplace(heap, score)
-    return heap[0] if len(heap) >= limit else rel.THRESHOLD
-
-
 class _Walk:
     """One row of `Evidence.best` on its way: the best scores found so far and
     the bar a candidate's bound must reach to be scored in full."""
@@ -271,7 +261,14 @@ class _Walk:
         )
         if score >= rel.THRESHOLD:
             self.found[other] = score
-            self.bar = _bar(self.heap, score, self.limit)
+            # `heap`: the best `limit` scores so far; `bar`: what a candidate must
+            # now reach to be among them.
+            heap = self.heap
+            if len(heap) < self.limit:
+                heapq.heappush(heap, score)
+            elif score > heap[0]:
+                heapq.heapreplace(heap, score)
+            self.bar = heap[0] if len(heap) >= self.limit else rel.THRESHOLD
 
 
 def _cosine(mine: dict[str, float], theirs: dict[str, float]) -> float:

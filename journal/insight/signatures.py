@@ -168,23 +168,18 @@ def error_type(line: str) -> str | None:
     return found[1] if found else None
 
 
-def _type_match(line: str) -> re.Match[str] | None:
-    """The last mention of the first type a line names: the message follows it
-    (`npm ERR! code ENOSPC … ENOSPC: no space left on device`)."""
-    first = _TYPE_RE.search(line) or _CODE_RE.re.search(line)
-    if first is None:
-        return None
-    mentions = list(re.finditer(rf"(?<![\w.]){re.escape(first[1])}\b", line))
-    return mentions[-1] if mentions else first
-
-
 def line_signature(line: str, *, any_error_word: bool = True) -> Signature | None:
     """The signature of one line, or None for a line that is not an error or holds
     only boilerplate. Without `any_error_word` the line must name an exception type
     or an error code (for free text such as notes and report sections)."""
     if _FRAME_RE.match(line):
         return None
-    found = _type_match(line)
+    # The last mention of the first type a line names: the message follows it
+    # (`npm ERR! code ENOSPC … ENOSPC: no space left on device`).
+    found = _TYPE_RE.search(line) or _CODE_RE.re.search(line)
+    if found is not None:
+        mentions = list(re.finditer(rf"(?<![\w.]){re.escape(found[1])}\b", line))
+        found = mentions[-1] if mentions else found
     if found is None and not (any_error_word and _ERROR_WORDS.re.search(line)):
         return None
     kind = error_type(line) if found else None

@@ -83,12 +83,18 @@ def events_of_file(
     Strict, a line a crash tore is skipped with a warning, or with `torn_ok` off
     (figures that must not be guessed) refused."""
     from journal.model import session as model
-    from journal.store.timeline import read_lines
+    from journal.store.timeline import plain_bodies, read_lines
 
     if not _to_read(path, shown, strict=strict):
         return []
-    fast = _plain_events(path)
-    if fast is not None:
+    # Plain `format_event` lines, all valid, are read in one pass; else the general
+    # reading names what is wrong. In years 3 to 9997 every offset keeps the time
+    # within years 2 to 9998, which `when.in_range` accepts; a time nearer the edges
+    # takes the general path.
+    bodies = plain_bodies(path)
+    fast = None if bodies is None else model.events_of_lines(bodies)
+    if fast is not None and all(2 < e.at.year < 9998 for e in fast):
+        fast.sort(key=lambda e: e.at)
         return fast
     result: list[Event] = []
     try:
@@ -175,22 +181,6 @@ def check_kind(config: Config, kind: str) -> None:
             # A journal.yaml written by an older `journal init` lists the kinds of then.
             hint = f"add {kind} to event_kinds in journal.yaml (a newer default kind)"
         raise UsageError(f"unknown event kind {kind!r}", hint)
-
-
-def _plain_events(path: Path) -> list[Event] | None:
-    """The sorted events of a timeline of plain `format_event` lines, all valid, read
-    in one pass; None when the general reading is needed (it names what is wrong)."""
-    from journal.model.session import events_of_lines
-    from journal.store.timeline import plain_bodies
-
-    bodies = plain_bodies(path)
-    events = None if bodies is None else events_of_lines(bodies)
-    # In years 3 to 9997 every offset keeps the time within years 2 to 9998, which
-    # `when.in_range` accepts; a time nearer the edges takes the general path.
-    if events is None or not all(2 < e.at.year < 9998 for e in events):
-        return None
-    events.sort(key=lambda e: e.at)
-    return events
 
 
 def _check_times(*times: tuple[str, datetime | None]) -> None:
