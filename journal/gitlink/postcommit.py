@@ -16,8 +16,8 @@ idempotent and follows `--amend`; `journal sync` re-points rewritten commits).
 Rewrites replace whole lines and keep every other byte as it was.
 
 Paths are strings here, joined with `os.path`: `pathlib` and the `re`, `fnmatch` and
-`urllib` it imports would be about 10 ms of every hooked commit (the whole hook takes
-about 20 ms of Python on a laptop; docs/performance.md).
+`urllib` it imports were about 10 ms of every hooked commit, with `json` and
+`contextlib` half of the hook's Python time (docs/performance.md).
 """
 
 from __future__ import annotations
